@@ -1,0 +1,63 @@
+# recommender — run `make` for the list of targets.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.setup-done
+DATA   ?= data
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+DEMO_ARTICLE ?= kn-1003
+
+.DEFAULT_GOAL := help
+.PHONY: help setup browser demo build serve test test-all lint typecheck bench clean
+
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+setup: $(STAMP) ## Create .venv and install torch (CPU) first, then the project (idempotent)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+browser: ## Install Debian's Chromium for the browser tests (needs root; skipped if present)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing chromium (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+build: setup ## Build the demo index into $(DATA)
+	$(BIN)/recommender build --data-dir $(DATA)
+
+serve: setup ## Serve $(DATA) on http://$(HOST):$(PORT)
+	$(BIN)/recommender serve --data-dir $(DATA) --host $(HOST) --port $(PORT)
+
+demo: build ## Set up, build the demo index and serve it on http://127.0.0.1:8000
+	@echo ""
+	@echo "  Serving the demo on http://$(HOST):$(PORT)"
+	@echo "  Try:  curl 'http://$(HOST):$(PORT)/v1/recommendations?article_id=$(DEMO_ARTICLE)'"
+	@echo "  API docs: http://$(HOST):$(PORT)/docs"
+	@echo ""
+	$(BIN)/recommender serve --data-dir $(DATA) --host $(HOST) --port $(PORT)
+
+test: setup browser ## Set up, then run the test suite
+	$(BIN)/python -m pytest
+
+test-all: setup browser ## The test suite including slow tests (real corpora, crash loops)
+	$(BIN)/python -m pytest -m ''
+
+lint: setup ## ruff (lint + format check) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+typecheck: setup ## mypy only
+	$(BIN)/mypy
+
+bench: setup ## Run the benchmarks (JSON lines on stdout)
+	$(BIN)/python benchmarks/run_all.py
+
+clean: ## Remove the virtualenv, caches and the demo data
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache $(DATA)

@@ -1,0 +1,135 @@
+"""Versioned snapshot folders: build into a temporary folder, then flip the CURRENT pointer."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+MANIFEST = "manifest.json"
+POINTER = "CURRENT"
+TMP_PREFIX = ".tmp-"
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    version: str
+    path: Path
+    manifest: dict[str, Any]
+    current: bool
+
+
+def new_version(now: datetime | None = None) -> str:
+    """Sortable, unique-enough version name: UTC time to the microsecond."""
+    moment = now or datetime.now(UTC)
+    return moment.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_json_atomic(path: Path, payload: Any) -> None:
+    """Write to a sibling temp file, fsync, then rename over `path`."""
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    with tmp.open("w", encoding="utf-8") as handle:
+        json.dump(payload, handle, indent=2, sort_keys=True, default=str)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+class SnapshotStore:
+    """The `snapshots/` folder: one sub-folder per version and a CURRENT pointer file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def begin(self) -> Path:
+        """A fresh temporary folder to build the next snapshot in."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        path = self.root / f"{TMP_PREFIX}{new_version()}-{os.getpid()}"
+        path.mkdir()
+        return path
+
+    def publish(self, staging: Path, manifest: dict[str, Any]) -> str:
+        """Seal `staging` with its manifest, move it to its version name, then flip CURRENT."""
+        version = new_version()
+        while (self.root / version).exists():
+            version = new_version()
+        manifest = {**manifest, "version": version}
+        for item in staging.iterdir():
+            if item.is_file():
+                with item.open("rb") as handle:
+                    os.fsync(handle.fileno())
+        write_json_atomic(staging / MANIFEST, manifest)
+        final = self.root / version
+        os.replace(staging, final)
+        fsync_dir(self.root)
+        self.point_to(version)
+        return version
+
+    def point_to(self, version: str) -> None:
+        """Atomically switch CURRENT to an existing, sealed version."""
+        if not (self.root / version / MANIFEST).is_file():
+            raise FileNotFoundError(f"snapshot {version} does not exist or is not sealed")
+        tmp = self.root / f"{POINTER}.tmp-{os.getpid()}"
+        tmp.write_text(version + "\n", encoding="utf-8")
+        with tmp.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.root / POINTER)
+        fsync_dir(self.root)
+
+    def current_version(self) -> str | None:
+        try:
+            version = (self.root / POINTER).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        return version if (self.root / version / MANIFEST).is_file() else None
+
+    def path(self, version: str) -> Path:
+        return self.root / version
+
+    def list(self) -> list[SnapshotInfo]:
+        """Sealed snapshots, newest first."""
+        if not self.root.is_dir():
+            return []
+        current = self.current_version()
+        out = []
+        for folder in sorted(self.root.iterdir(), reverse=True):
+            manifest_path = folder / MANIFEST
+            if folder.name.startswith(TMP_PREFIX) or not manifest_path.is_file():
+                continue
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            out.append(SnapshotInfo(folder.name, folder, manifest, folder.name == current))
+        return out
+
+    def prune(self, keep: int) -> list[str]:
+        """Delete all but the newest `keep` sealed snapshots (never the current one)."""
+        removed = []
+        for info in self.list()[keep:]:
+            if not info.current:
+                shutil.rmtree(info.path, ignore_errors=True)
+                removed.append(info.version)
+        return removed
+
+    def clean_temporary(self) -> list[str]:
+        """Remove staging folders left by crashed jobs (call while holding the job lock)."""
+        if not self.root.is_dir():
+            return []
+        removed = []
+        for folder in self.root.iterdir():
+            if folder.name.startswith(TMP_PREFIX) and folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder.name)
+            elif folder.name.startswith(f"{POINTER}.tmp-"):
+                folder.unlink(missing_ok=True)
+        return removed

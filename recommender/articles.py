@@ -1,0 +1,142 @@
+"""What an item is: an editorial article or video, or a sponsored (third-party) item."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+import orjson
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$"
+ID_RE = re.compile(ID_PATTERN)
+
+
+class ItemType(StrEnum):
+    ARTICLE = "article"
+    VIDEO = "video"
+
+
+class Status(StrEnum):
+    PUBLISHED = "published"
+    UNPUBLISHED = "unpublished"
+
+
+def _valid_id(value: str) -> str:
+    if not ID_RE.match(value):
+        raise ValueError(
+            "must be 1-128 characters of letters, digits, '_', '.', ':' or '-',"
+            " starting with a letter or digit"
+        )
+    return value
+
+
+def _require_offset(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("timestamp needs a UTC offset (e.g. +07:00 or Z); it is not guessed")
+    return value
+
+
+def _http_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/]+", value):
+        raise ValueError("must be an http(s) URL")
+    return value
+
+
+def _image_ref(value: str) -> str:
+    if not (re.match(r"^https?://[^\s/]+", value) or value.startswith("/")):
+        raise ValueError("must be an http(s) URL or a root-relative path")
+    return value
+
+
+AwareDatetime = Annotated[datetime, AfterValidator(_require_offset)]
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+ImageRef = Annotated[str, AfterValidator(_image_ref)]
+
+
+class Sponsor(BaseModel):
+    """Who paid for a sponsored item, and when its campaign runs."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=200)
+    label: str | None = Field(None, max_length=100)
+    campaign: str | None = Field(None, max_length=200)
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _window_in_order(self) -> Sponsor:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValueError("sponsor.ends_at must be after sponsor.starts_at")
+        return self
+
+    def active_at(self, now: datetime) -> bool:
+        if self.starts_at is not None and now < self.starts_at:
+            return False
+        return not (self.ends_at is not None and now >= self.ends_at)
+
+
+class Article(BaseModel):
+    """One importable item. An item with a `sponsor` is sponsored; nothing else makes it so."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
+
+    id: Annotated[str, AfterValidator(_valid_id)]
+    type: ItemType = ItemType.ARTICLE
+    title: str = Field(min_length=1, max_length=1000)
+    lead: str = ""
+    body: str = ""
+    url: HttpUrl
+    image_url: ImageRef | None = None
+    image_caption: str | None = None
+    section: str | None = Field(None, max_length=200)
+    tags: list[str] = Field(default_factory=list)
+    language: str = Field("id", min_length=2, max_length=16)
+    authors: list[str] = Field(default_factory=list)
+    published_at: AwareDatetime
+    updated_at: AwareDatetime | None = None
+    expires_at: AwareDatetime | None = None
+    status: Status = Status.PUBLISHED
+    sponsor: Sponsor | None = None
+
+    @field_validator("tags", "authors", mode="before")
+    @classmethod
+    def _split_list(cls, value: Any) -> Any:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(";") if part.strip()]
+        return value
+
+    @field_validator("lead", "body", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+    @property
+    def sponsored(self) -> bool:
+        return self.sponsor is not None
+
+    @property
+    def published(self) -> bool:
+        return self.status is Status.PUBLISHED
+
+    def content_hash(self) -> str:
+        """Hash of everything that changes the item's embedding text."""
+        raw = orjson.dumps([self.title, self.lead, self.body])
+        return hashlib.sha256(raw).hexdigest()
+
+    def record_hash(self) -> str:
+        """Hash of the whole record (any change means the snapshot must be rebuilt)."""
+        return hashlib.sha256(orjson.dumps(self.model_dump(mode="json"))).hexdigest()

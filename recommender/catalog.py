@@ -1,0 +1,136 @@
+"""A loaded snapshot: items, their vectors and precomputed neighbour lists, ready to rank."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import orjson
+
+from index.snapshots import MANIFEST
+
+ITEMS_FILE = "items.jsonl"
+VECTORS_FILE = "vectors.npy"
+MEAN_FILE = "mean.npy"
+EDITORIAL_POOLS = ("article", "video")
+SPONSORED_POOL = "sponsored"
+
+# Fields every rendered item carries (the API contract).
+PAYLOAD_FIELDS = (
+    "id",
+    "type",
+    "title",
+    "url",
+    "lead",
+    "image_url",
+    "image_caption",
+    "section",
+    "published_at",
+)
+
+
+def pool_of(record: dict[str, Any]) -> str:
+    """Which candidate pool an item belongs to: sponsored first, else by type."""
+    if record.get("sponsor"):
+        return SPONSORED_POOL
+    return "video" if record.get("type") == "video" else "article"
+
+
+def neighbours_file(pool: str) -> str:
+    return f"neighbours-{pool}.npy"
+
+
+def scores_file(pool: str) -> str:
+    return f"neighbour-scores-{pool}.npy"
+
+
+def index_file(pool: str) -> str:
+    return f"index-{pool}.faiss"
+
+
+def epoch(value: str | None, default: float) -> float:
+    if not value:
+        return default
+    return datetime.fromisoformat(value).timestamp()
+
+
+@dataclass
+class Neighbours:
+    """Top-K rows of one pool for every item row (-1 pads short lists)."""
+
+    rows: npt.NDArray[np.int32]
+    scores: npt.NDArray[np.float32]
+
+
+@dataclass
+class Catalog:
+    """Everything a request needs, in arrays indexed by item row."""
+
+    version: str
+    manifest: dict[str, Any]
+    records: list[dict[str, Any]]
+    vectors: npt.NDArray[np.float32]
+    neighbours: dict[str, Neighbours]
+    row_of: dict[str, int] = field(init=False)
+    pools: npt.NDArray[np.int8] = field(init=False)
+    published: npt.NDArray[np.float64] = field(init=False)
+    expires: npt.NDArray[np.float64] = field(init=False)
+    payloads: list[dict[str, Any]] = field(init=False)
+    sponsored_rows: npt.NDArray[np.int64] = field(init=False)
+    campaign_start: npt.NDArray[np.float64] = field(init=False)
+    campaign_end: npt.NDArray[np.float64] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.row_of = {r["id"]: i for i, r in enumerate(self.records)}
+        names = (*EDITORIAL_POOLS, SPONSORED_POOL)
+        self.pools = np.array([names.index(pool_of(r)) for r in self.records], dtype=np.int8)
+        self.published = np.array(
+            [epoch(r["published_at"], 0.0) for r in self.records], dtype=np.float64
+        )
+        self.expires = np.array(
+            [epoch(r.get("expires_at"), math.inf) for r in self.records], dtype=np.float64
+        )
+        self.payloads = [payload(r) for r in self.records]
+        self.sponsored_rows = np.flatnonzero(self.pools == names.index(SPONSORED_POOL))
+        sponsors = [self.records[r].get("sponsor") or {} for r in self.sponsored_rows]
+        self.campaign_start = np.array(
+            [epoch(sp.get("starts_at"), -math.inf) for sp in sponsors], dtype=np.float64
+        )
+        self.campaign_end = np.array(
+            [epoch(sp.get("ends_at"), math.inf) for sp in sponsors], dtype=np.float64
+        )
+
+    @property
+    def size(self) -> int:
+        return len(self.records)
+
+    def pool_code(self, pool: str) -> int:
+        return (*EDITORIAL_POOLS, SPONSORED_POOL).index(pool)
+
+    @classmethod
+    def load(cls, folder: Path) -> Catalog:
+        manifest = orjson.loads((folder / MANIFEST).read_bytes())
+        with (folder / ITEMS_FILE).open("rb") as handle:
+            records = [orjson.loads(line) for line in handle if line.strip()]
+        vectors = np.load(folder / VECTORS_FILE, mmap_mode="r")
+        neighbours = {
+            pool: Neighbours(
+                np.load(folder / neighbours_file(pool), mmap_mode="r"),
+                np.load(folder / scores_file(pool), mmap_mode="r"),
+            )
+            for pool in EDITORIAL_POOLS
+        }
+        return cls(folder.name, manifest, records, vectors, neighbours)
+
+
+def payload(record: dict[str, Any]) -> dict[str, Any]:
+    """The public fields of an item, built once per snapshot load."""
+    out = {name: record.get(name) for name in PAYLOAD_FIELDS}
+    if record.get("sponsor"):
+        out["sponsor"] = record["sponsor"]
+    return out

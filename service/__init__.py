@@ -1,0 +1,1 @@
+"""HTTP service: the FastAPI app that answers the site widget."""

@@ -1,0 +1,29 @@
+"""Dependencies handed to routes: the runtime, its settings and the current recommender."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from recommender.engine import Recommender
+from recommender.settings import Settings
+from service.runtime import Runtime
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def get_settings(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Settings:
+    return runtime.settings
+
+
+def get_recommender(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Recommender:
+    return runtime.recommender
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+RecommenderDep = Annotated[Recommender, Depends(get_recommender)]

@@ -1,0 +1,55 @@
+"""Import: bad rows are reported with file, line, field and reason; good rows land."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from recommender.importer import import_paths
+from tests.conftest import CORPUS, FIXTURES
+
+
+def test_jsonl_bad_rows_reported_with_line_numbers_and_good_rows_kept() -> None:
+    report = import_paths([FIXTURES / "bad_rows.jsonl"])
+    assert sorted(report.items) == ["j-1", "j-4"]
+    by_line = {(e.line, e.field) for e in report.errors}
+    assert (2, "row") in by_line  # invalid JSON
+    assert (4, "row") in by_line  # not an object
+    assert (5, "title") in by_line  # empty title
+    assert (6, "sponsor.name") in by_line  # sponsor without a name
+    assert report.rejected == 4
+    assert report.items["j-4"].tags == ["a", "b"]
+    assert all(e.file.endswith("bad_rows.jsonl") for e in report.errors)
+
+
+def test_csv_rows_line_numbers_sponsor_columns_and_duplicates() -> None:
+    report = import_paths([FIXTURES / "bad_rows.csv"])
+    reasons = {(e.line, e.field): e.reason for e in report.errors}
+    assert "offset" in reasons[(3, "published_at")]
+    assert (4, "type") in reasons
+    assert (5, "url") in reasons
+    assert (10, "id") in reasons  # row after the multi-line record, counted by physical line
+    assert set(report.items) == {"csv-1", "csv-5", "csv-6"}
+    assert report.items["csv-1"].title == "Harga Cabai Rawit Turun Lagi"  # last occurrence wins
+    assert report.duplicates == {"csv-1": 1}
+    assert report.items["csv-5"].title.startswith("Judul dengan koma")
+    sponsor = report.items["csv-6"].sponsor
+    assert sponsor is not None and sponsor.name == "Sponsor Satu" and sponsor.label == "Iklan"
+    assert report.items["csv-1"].sponsor is None
+    assert report.items["csv-1"].tags == ["cabai"]
+
+
+def test_folder_import_and_missing_file(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text(CORPUS.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "notes.txt").write_text("ignored", encoding="utf-8")
+    report = import_paths([folder, tmp_path / "missing.jsonl"])
+    assert report.imported == 32
+    assert [e.field for e in report.errors] == ["file"]
+    assert report.summary() == {"rows": 32, "imported": 32, "rejected": 1, "duplicates": 0}
+
+
+def test_only_a_sponsor_makes_an_item_sponsored() -> None:
+    items = import_paths([CORPUS]).items
+    sponsored = {i for i, a in items.items() if a.sponsored}
+    assert sponsored == {"sp-bank-1", "sp-bank-2", "sp-motor-1", "sp-future-1"}
