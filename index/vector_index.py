@@ -45,10 +45,12 @@ class VectorIndex:
         ef_search: int = 128,
     ) -> VectorIndex:
         dimension = int(vectors.shape[1])
+        inner: faiss.Index
         if use_hnsw(len(vectors), flat_max):
-            inner = faiss.IndexHNSWFlat(dimension, hnsw_m, faiss.METRIC_INNER_PRODUCT)
-            inner.hnsw.efConstruction = ef_construction(hnsw_m)
-            inner.hnsw.efSearch = ef_search
+            hnsw = faiss.IndexHNSWFlat(dimension, hnsw_m, faiss.METRIC_INNER_PRODUCT)
+            hnsw.hnsw.efConstruction = ef_construction(hnsw_m)
+            hnsw.hnsw.efSearch = ef_search
+            inner = hnsw
         else:
             inner = faiss.IndexFlatIP(dimension)
         index = cls(faiss.IndexIDMap2(inner), dimension)
@@ -61,7 +63,7 @@ class VectorIndex:
 
     @property
     def kind(self) -> str:
-        inner = faiss.downcast_index(self._index.index)
+        inner = faiss.downcast_index(faiss.downcast_index(self._index).index)
         return "hnsw" if isinstance(inner, faiss.IndexHNSW) else "flat"
 
     def add(self, vectors: Vectors, ids: Ids) -> None:

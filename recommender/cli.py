@@ -29,7 +29,9 @@ err = Console(stderr=True)
 DataDir = Annotated[
     Path | None,
     typer.Option(
-        "--data-dir", help="Data folder (default: $RECOMMENDER_DATA_DIR or ./data).", show_default=False
+        "--data-dir",
+        help="Data folder (default: $RECOMMENDER_DATA_DIR or ./data).",
+        show_default=False,
     ),
 ]
 DEMO_CORPUS = Path(__file__).parent / "demo_corpus"
@@ -149,7 +151,7 @@ def snapshots_list(
 ) -> None:
     """List published snapshots, newest first (* marks the one being served)."""
     settings = make_settings(data_dir)
-    infos = SnapshotStore(settings.snapshots_dir).list()
+    infos = SnapshotStore(settings.snapshots_dir).snapshots()
     if as_json or not sys.stdout.isatty():
         for info in infos:
             emit({"version": info.version, "current": info.current, **info.manifest})
@@ -186,5 +188,7 @@ def _age(now: float, created: str) -> str:
 
 def main() -> None:
     app()
+
+
 if __name__ == "__main__":
     main()

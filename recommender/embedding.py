@@ -58,7 +58,9 @@ class Embedder:
         try:
             model = SentenceTransformer(path, device="cpu")
         except Exception as exc:
-            raise ModelUnavailable(f"cannot load embedding model {settings.model!r}: {exc}") from exc
+            raise ModelUnavailable(
+                f"cannot load embedding model {settings.model!r}: {exc}"
+            ) from exc
         model.max_seq_length = min(settings.max_seq_length, model.max_seq_length or 512)
         return cls(
             model, settings.model, settings.resolved_embedding_prefix, settings.embedding_batch_size
@@ -140,5 +142,7 @@ def embed_articles(
         if h in cached:
             out[i] = np.frombuffer(cached[h], dtype=np.float32)
     if cache and missing:
-        cache.put_many(embedder.key, [(hashes[i], fresh[r].tobytes()) for r, i in enumerate(missing)])
+        cache.put_many(
+            embedder.key, [(hashes[i], fresh[r].tobytes()) for r, i in enumerate(missing)]
+        )
     return out, len(missing)

@@ -1,12 +1,12 @@
 """Domain errors; each carries the HTTP status and code the service maps it to.
 
-    RecommenderError
-    ├── InvalidInput        422 invalid_input
-    ├── ArticleNotFound     404 article_not_found
-    ├── SnapshotMissing     503 snapshot_missing
-    ├── SnapshotIncompatible 409 snapshot_incompatible
-    ├── JobLocked           409 job_locked
-    └── ModelUnavailable    500 model_unavailable
+RecommenderError
+├── InvalidInput        422 invalid_input
+├── ArticleNotFound     404 article_not_found
+├── SnapshotMissing     503 snapshot_missing
+├── SnapshotIncompatible 409 snapshot_incompatible
+├── JobLocked           409 job_locked
+└── ModelUnavailable    500 model_unavailable
 """
 
 from __future__ import annotations

@@ -150,9 +150,7 @@ def csv_record(row: dict[str, str | None]) -> dict[str, Any]:
     return record
 
 
-def validate_row(
-    raw: dict[str, Any], file: str, line: int, report: ImportReport
-) -> Article | None:
+def validate_row(raw: dict[str, Any], file: str, line: int, report: ImportReport) -> Article | None:
     """Validate one record; on failure record every field error and return None."""
     try:
         return Article.model_validate(raw)

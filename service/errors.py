@@ -1,6 +1,6 @@
 """One place that maps domain and validation errors to the single JSON error shape.
 
-    {"error": {"code": "article_not_found", "message": "...", "details": [...]}}
+{"error": {"code": "article_not_found", "message": "...", "details": [...]}}
 """
 
 from __future__ import annotations
@@ -9,13 +9,15 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from service.responses import JSONBytes
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from recommender.errors import RecommenderError
+from service.responses import JSONBytes
 
 
-def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def error_body(
+    code: str, message: str, details: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details or []}}
 
 
@@ -38,6 +40,4 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONBytes:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONBytes(
-            error_body(code, str(exc.detail)), exc.status_code, headers=exc.headers
-        )
+        return JSONBytes(error_body(code, str(exc.detail)), exc.status_code, headers=exc.headers)

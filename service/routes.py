@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from service.responses import JSONBytes
 
 from recommender.articles import ID_PATTERN
 from recommender.errors import InvalidInput
 from service.deps import RecommenderDep, RuntimeDep
+from service.responses import JSONBytes
 from service.schemas import ErrorOut, Health, RecommendationsOut
 
 router = APIRouter()

@@ -19,7 +19,7 @@ from tests.conftest import CORPUS, make_settings, model_cache_dir, model_name
 
 def test_publish_flips_pointer_and_manifest_is_complete(data_dir: Path) -> None:
     store = SnapshotStore(data_dir / "snapshots")
-    [info] = store.list()
+    [info] = store.snapshots()
     assert info.current and store.current_version() == info.version
     m = info.manifest
     assert m["version"] == info.version
@@ -38,7 +38,7 @@ def test_unsealed_folder_is_never_current_and_is_cleaned(data_dir: Path) -> None
     with pytest.raises(FileNotFoundError):
         store.point_to(staging.name)
     assert store.current_version() == good
-    assert [i.version for i in store.list()] == [good]
+    assert [i.version for i in store.snapshots()] == [good]
     assert store.clean_temporary() == [staging.name]
     assert not staging.exists()
 
@@ -50,7 +50,7 @@ def test_prune_keeps_newest_and_current(tmp_path: Path) -> None:
         versions.append(store.publish(store.begin(), {"n": len(versions)}))
     store.point_to(versions[0])
     removed = store.prune(2)
-    left = [i.version for i in store.list()]
+    left = [i.version for i in store.snapshots()]
     assert versions[0] in left and versions[3] in left and versions[2] in left
     assert removed == [versions[1]]
 
@@ -80,4 +80,4 @@ def test_killed_build_leaves_previous_snapshot_serving(data_dir: Path) -> None:
     assert summary["snapshot"] == store.current_version() != before
     assert not [p for p in (data_dir / "snapshots").iterdir() if p.name.startswith(".tmp-")]
     settings = make_settings(data_dir)
-    assert len(store.list()) <= settings.keep_snapshots
+    assert len(store.snapshots()) <= settings.keep_snapshots
