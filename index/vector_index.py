@@ -63,7 +63,7 @@ class VectorIndex:
 
     @property
     def kind(self) -> str:
-        inner = faiss.downcast_index(faiss.downcast_index(self._index).index)
+        inner = faiss.downcast_index(faiss.downcast_index(self._index).index)  # type: ignore[attr-defined]
         return "hnsw" if isinstance(inner, faiss.IndexHNSW) else "flat"
 
     def add(self, vectors: Vectors, ids: Ids) -> None:
