@@ -9,7 +9,7 @@ PORT   ?= 8000
 DEMO_ARTICLE ?= kn-1003
 
 .DEFAULT_GOAL := help
-.PHONY: help setup browser demo build serve test test-all lint typecheck bench clean
+.PHONY: help setup browser demo build serve test test-all lint typecheck bench screenshot clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -37,6 +37,7 @@ serve: setup ## Serve $(DATA) on http://$(HOST):$(PORT)
 demo: build ## Set up, build the demo index and serve it on http://127.0.0.1:8000
 	@echo ""
 	@echo "  Serving the demo on http://$(HOST):$(PORT)"
+	@echo "  Open: http://$(HOST):$(PORT)/demo/$(DEMO_ARTICLE)   (an article with the widget; all: /demo)"
 	@echo "  Try:  curl 'http://$(HOST):$(PORT)/v1/recommendations?article_id=$(DEMO_ARTICLE)'"
 	@echo "  API docs: http://$(HOST):$(PORT)/docs"
 	@echo ""
@@ -55,6 +56,9 @@ lint: setup ## ruff (lint + format check) and mypy
 
 typecheck: setup ## mypy only
 	$(BIN)/mypy
+
+screenshot: setup browser ## Re-take docs/widget.png from the demo page (after `make build`)
+	$(BIN)/python scripts/screenshot.py --data-dir $(DATA) --article $(DEMO_ARTICLE)
 
 bench: setup ## Run the benchmarks (JSON lines on stdout)
 	$(BIN)/python benchmarks/run_all.py

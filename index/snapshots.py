@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,8 +61,17 @@ class SnapshotStore:
         path.mkdir()
         return path
 
-    def publish(self, staging: Path, manifest: dict[str, Any]) -> str:
-        """Seal `staging` with its manifest, move it to its version name, then flip CURRENT."""
+    def publish(
+        self,
+        staging: Path,
+        manifest: dict[str, Any],
+        *,
+        before_flip: Callable[[], None] | None = None,
+    ) -> str:
+        """Seal `staging` with its manifest, move it to its version name, then flip CURRENT.
+
+        `before_flip` runs between the two (the crash-safety tests kill the job there).
+        """
         version = new_version()
         while (self.root / version).exists():
             version = new_version()
@@ -74,6 +84,8 @@ class SnapshotStore:
         final = self.root / version
         os.replace(staging, final)
         fsync_dir(self.root)
+        if before_flip is not None:
+            before_flip()
         self.point_to(version)
         return version
 
@@ -97,6 +109,11 @@ class SnapshotStore:
 
     def path(self, version: str) -> Path:
         return self.root / version
+
+    def previous_version(self, version: str | None) -> str | None:
+        """The newest sealed snapshot older than `version` (the default rollback target)."""
+        older = [i.version for i in self.snapshots() if version is None or i.version < version]
+        return older[0] if older else None
 
     def snapshots(self) -> list[SnapshotInfo]:
         """Sealed snapshots, newest first."""

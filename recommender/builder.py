@@ -30,6 +30,8 @@ from recommender.catalog import (
 )
 from recommender.embedding import Embedder, EmbeddingCache, Vectors, embed_articles
 from recommender.errors import InvalidInput
+from recommender.faults import crash_point
+from recommender.hybrid import ranking_arrays
 from recommender.settings import Settings
 
 
@@ -62,33 +64,52 @@ def pool_neighbours(
     vectors: Vectors, member_rows: npt.NDArray[np.int64], k: int, settings: Settings
 ) -> tuple[VectorIndex, npt.NDArray[np.int32], npt.NDArray[np.float32]]:
     """Index one pool and find, for every item row, its top-k pool members (self excluded)."""
-    n = len(vectors)
-    rows = np.full((n, k), -1, dtype=np.int32)
-    scores = np.zeros((n, k), dtype=np.float32)
-    index = VectorIndex.build(
+    index = pool_index(vectors, member_rows, settings)
+    rows, scores = search_neighbours(index, vectors, np.arange(len(vectors), dtype=np.int64), k)
+    return index, rows, scores
+
+
+def pool_index(
+    vectors: Vectors, member_rows: npt.NDArray[np.int64], settings: Settings
+) -> VectorIndex:
+    """The index of one pool: its members' vectors, addressed by item row."""
+    return VectorIndex.build(
         vectors[member_rows],
         member_rows,
         flat_max=settings.flat_index_max_items,
         hnsw_m=settings.hnsw_m,
         ef_search=settings.hnsw_ef_search,
     )
-    if index.size == 0:
-        return index, rows, scores
-    found_scores, found_ids = index.search(vectors, k + 1)
-    for r in range(n):
-        keep = (found_ids[r] != r) & (found_ids[r] >= 0)
-        ids, sc = found_ids[r][keep][:k], found_scores[r][keep][:k]
-        rows[r, : len(ids)] = ids
-        scores[r, : len(sc)] = sc
-    return index, rows, scores
+
+
+def search_neighbours(
+    index: VectorIndex, vectors: Vectors, query_rows: npt.NDArray[np.int64], k: int
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
+    """Top-k index members for each of `query_rows` (self excluded; -1 pads short lists)."""
+    rows = np.full((len(query_rows), k), -1, dtype=np.int32)
+    scores = np.zeros((len(query_rows), k), dtype=np.float32)
+    if index.size == 0 or len(query_rows) == 0:
+        return rows, scores
+    found_scores, found_ids = index.search(vectors[query_rows], k + 1)
+    for i, r in enumerate(query_rows):
+        keep = (found_ids[i] != r) & (found_ids[i] >= 0)
+        ids, sc = found_ids[i][keep][:k], found_scores[i][keep][:k]
+        rows[i, : len(ids)] = ids
+        scores[i, : len(sc)] = sc
+    return rows, scores
+
+
+def item_record(article: Article) -> dict[str, Any]:
+    """An item as stored in items.jsonl: its JSON fields plus its content hash."""
+    record = article.model_dump(mode="json", exclude_none=False)
+    record["content_hash"] = article.content_hash()
+    return record
 
 
 def write_items(path: Path, articles: Sequence[Article]) -> None:
     with path.open("wb") as handle:
         for article in articles:
-            record = article.model_dump(mode="json", exclude_none=False)
-            record["content_hash"] = article.content_hash()
-            handle.write(orjson.dumps(record) + b"\n")
+            handle.write(orjson.dumps(item_record(article)) + b"\n")
 
 
 def build_snapshot(
@@ -117,7 +138,9 @@ def build_snapshot(
         np.save(staging / VECTORS_FILE, vectors)
         if mean is not None:
             np.save(staging / MEAN_FILE, mean)
+        crash_point("index")
         kinds = {}
+        dense_rows = {}
         for pool in EDITORIAL_POOLS:
             members = np.array([i for i, p in enumerate(pools) if p == pool], dtype=np.int64)
             index, rows, scores = pool_neighbours(vectors, members, settings.neighbours_k, settings)
@@ -125,6 +148,10 @@ def build_snapshot(
             np.save(staging / neighbours_file(pool), rows)
             np.save(staging / scores_file(pool), scores)
             kinds[pool] = index.kind
+            dense_rows[pool] = rows
+        records = [a.model_dump(include={"title", "lead", "body", "language"}) for a in live]
+        for name, array in ranking_arrays(records, vectors, dense_rows, pools, settings).items():
+            np.save(staging / name, array)
         counts = {p: pools.count(p) for p in (*EDITORIAL_POOLS, "sponsored")}
         manifest = {
             "created_at": datetime.now(UTC).isoformat(),
@@ -143,7 +170,7 @@ def build_snapshot(
             "settings_hash": settings.build_hash(),
             **(extra_manifest or {}),
         }
-        version = store.publish(staging, manifest)
+        version = store.publish(staging, manifest, before_flip=lambda: crash_point("flip"))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -95,26 +95,87 @@ def build(
 
 
 @app.command()
+def update(
+    inputs: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--input",
+            "-i",
+            help="JSONL/CSV file, RSS/Atom feed, HTML page, URL list (.txt), folder or http(s)"
+            " URL; repeatable.",
+        ),
+    ] = None,
+    delete: Annotated[
+        list[Path] | None,
+        typer.Option("--delete", help="File of item ids to remove, one a line; repeatable."),
+    ] = None,
+    data_dir: DataDir = None,
+    strict: Annotated[bool, typer.Option(help="Exit 1 if any row was rejected.")] = False,
+    wait: Annotated[
+        float | None, typer.Option(help="Seconds to wait for another job's lock (default: fail).")
+    ] = None,
+) -> None:
+    """Incremental update of the current snapshot; publishes a new one atomically.
+
+    New and changed items (by content hash) are embedded, unchanged ones reused; items with
+    status "unpublished" or listed in --delete are removed; pending files in DATA_DIR/inbox/ are
+    applied too. Prints a one-line JSON summary on stdout. Exit codes: 0 done (published, or
+    nothing to change), 1 done but rows were rejected and --strict was given, 2 failed (nothing
+    published: no or incompatible snapshot, nothing readable, lock held, model unavailable).
+    """
+    from recommender.jobs import EXIT_OK, EXIT_REJECTED, run_update
+
+    settings = make_settings(data_dir)
+    try:
+        summary, report = run_update(
+            inputs or [], settings, delete_lists=delete or [], wait=wait, note=progress_note
+        )
+    except RecommenderError as exc:
+        fail(exc)
+        return
+    for error in report.errors:
+        err.print("[yellow]rejected[/yellow]", escape(str(error)), highlight=False)
+    emit(summary.as_dict())
+    raise typer.Exit(EXIT_REJECTED if strict and summary.rejected else EXIT_OK)
+
+
+def progress_note(message: str) -> None:
+    """Stage messages for a person watching a terminal; cron logs get only the summary."""
+    if err.is_terminal:
+        err.print(f"[dim]{time.strftime('%H:%M:%S')}[/dim] {escape(message)}")
+
+
+@app.command()
 def serve(
     data_dir: DataDir = None,
     host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default 1; one per core).")
+    ] = None,
 ) -> None:
     """Serve the current snapshot over HTTP (uvicorn)."""
+    import os
+
     import uvicorn
 
     from service.app import create_app
 
-    settings = make_settings(data_dir, host=host, port=port)
+    settings = make_settings(data_dir, host=host, port=port, workers=workers)
     base = f"http://{settings.host}:{settings.port}"
     err.print(f"serving {settings.snapshots_dir} on {base}  (API docs: {base}/docs)")
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        access_log=False,
-    )
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
+        "access_log": False,  # the app logs one JSON line per request itself
+    }
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    # Each worker process builds its own app (and Settings) at startup from the environment.
+    os.environ["RECOMMENDER_DATA_DIR"] = str(settings.data_dir)
+    uvicorn.run("service.app:app_from_env", factory=True, workers=settings.workers, **options)
 
 
 @app.command()
@@ -144,6 +205,50 @@ def query(
         fail(exc)
 
 
+@app.command("eval")
+def evaluate(
+    articles: Annotated[Path, typer.Option("--articles", help="Labelled articles (JSONL/CSV).")],
+    labels: Annotated[
+        Path, typer.Option("--labels", help="labels.json: {id: {keywords: [...]} or {category}}.")
+    ],
+    k: Annotated[int, typer.Option("--k", help="List length the metrics look at.")] = 5,
+    queries: Annotated[
+        str | None,
+        typer.Option(help="Only these articles ask (e.g. 'published_at>=2022-06-01'); all answer."),
+    ] = None,
+    freshness: Annotated[bool, typer.Option(help="Keep freshness weighting on.")] = False,
+    data_dir: DataDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON even on a terminal.")] = False,
+) -> None:
+    """Compare the engine with TF-IDF "more like this" on labelled articles (P@k, nDCG@k, MRR).
+
+    Builds a throw-away snapshot and asks the engine exactly as the API does; items sharing a
+    keyword or the category count as relevant. Vectors are cached in DATA_DIR/cache, so a
+    second run does not embed again. JSON on stdout (a table on a terminal).
+    """
+    from recommender.evaluation import METRICS, evaluate_files
+
+    try:
+        result = evaluate_files(
+            articles, labels, make_settings(data_dir), k=k, queries=queries, freshness=freshness
+        )
+    except RecommenderError as exc:
+        fail(exc)
+        return
+    if as_json or not sys.stdout.isatty():
+        emit(result)
+        return
+    table = Table(f"{result['queries']} queries, k={k}", "engine", "TF-IDF", "engine / TF-IDF")
+    for metric in METRICS:
+        table.add_row(
+            metric.replace("_at_k", f"@{k}"),
+            f"{result['engine'][metric]:.3f}",
+            f"{result['baseline'][metric]:.3f}",
+            f"{result['ratio'][metric]}",
+        )
+    Console().print(table)
+
+
 @snapshots_app.command("list")
 def snapshots_list(
     data_dir: DataDir = None,
@@ -171,6 +276,25 @@ def snapshots_list(
             age,
         )
     Console().print(table)
+
+
+@snapshots_app.command("rollback")
+def snapshots_rollback(
+    version: Annotated[
+        str | None, typer.Argument(help="Version to serve (default: the one before the current).")
+    ] = None,
+    data_dir: DataDir = None,
+    wait: Annotated[
+        float | None, typer.Option(help="Seconds to wait for another job's lock (default: fail).")
+    ] = None,
+) -> None:
+    """Point CURRENT at an earlier snapshot; a running service follows within its reload interval."""
+    from recommender.jobs import run_rollback
+
+    try:
+        emit(run_rollback(make_settings(data_dir), version, wait=wait))
+    except RecommenderError as exc:
+        fail(exc)
 
 
 def _age(now: float, created: str) -> str:

@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from recommender.articles import Article
 from recommender.errors import ModelUnavailable
+from recommender.faults import crash_point
 from recommender.settings import DEFAULT_MODEL, Settings
 from recommender.text import item_text
 
@@ -135,6 +136,8 @@ def embed_articles(
     cached = cache.get_many(embedder.key, hashes) if cache else {}
     missing = [i for i, h in enumerate(hashes) if h not in cached]
     fresh = embedder.encode([item_text(articles[i]) for i in missing], progress=progress)
+    if missing:
+        crash_point("embedding")
     out = np.empty((len(articles), embedder.dimension), dtype=np.float32)
     for row, i in enumerate(missing):
         out[i] = fresh[row]

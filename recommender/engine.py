@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,7 @@ import numpy.typing as npt
 from recommender.catalog import SPONSORED_POOL, Catalog
 from recommender.errors import ArticleNotFound
 from recommender.ranking import Freshness, top_n
+from recommender.selection import MAX_HISTORY, Filters, Selector
 from recommender.settings import Settings
 
 SECTION_KEYS = {"article": "rekomendasi_artikel", "video": "video_pilihan"}
@@ -27,6 +29,26 @@ class Request:
     videos: int
     sponsored: int
     exclude: tuple[str, ...] = field(default_factory=tuple)
+    history: tuple[str, ...] = field(default_factory=tuple)  # most recently read first
+    filters: Filters = field(default_factory=Filters)
+    explain: bool = False
+
+    def personalised(
+        self,
+        *,
+        history: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+        filters: Filters | None = None,
+        explain: bool = False,
+    ) -> Request:
+        """This request with the reader's history, exclusions, filters and explanations."""
+        return replace(
+            self,
+            history=tuple(history),
+            exclude=tuple(exclude),
+            filters=filters or Filters(),
+            explain=explain,
+        )
 
 
 class Recommender:
@@ -36,6 +58,7 @@ class Recommender:
         self.catalog = catalog
         self.settings = settings
         self.freshness = Freshness(settings.freshness_half_life_hours, settings.freshness_weight)
+        self.selector = Selector(catalog, settings)
 
     def request(self, article_id: str, **counts: int) -> Request:
         s = self.settings
@@ -53,30 +76,41 @@ class Recommender:
         row = cat.row_of.get(req.article_id)
         if row is None:
             raise ArticleNotFound(req.article_id)
-        blocked = {row} | {cat.row_of[i] for i in req.exclude if i in cat.row_of}
+        # Unknown ids in history or exclude are ignored: the widget may know newer items.
+        history = [cat.row_of[i] for i in req.history[:MAX_HISTORY] if i in cat.row_of]
+        history = [r for r in dict.fromkeys(history) if r != row]
+        excluded = [cat.row_of[i] for i in req.exclude if i in cat.row_of]
+        banned = np.array([row, *history, *excluded], dtype=np.int64)
         s = self.settings
         sections = [
-            self._editorial("article", row, req.articles, blocked, moment, s.title_articles),
-            self._editorial("video", row, req.videos, blocked, moment, s.title_videos),
-            self._sponsored(row, req.sponsored, moment),
+            self._editorial("article", row, history, banned, req, moment, s.title_articles),
+            self._editorial("video", row, history, banned, req, moment, s.title_videos),
+            self._sponsored(row, req.sponsored, moment, req.explain),
         ]
         return {"article_id": req.article_id, "snapshot": cat.version, "sections": sections}
 
     def _editorial(
-        self, pool: str, row: int, n: int, blocked: set[int], now: float, title: str
+        self,
+        pool: str,
+        row: int,
+        history: list[int],
+        banned: npt.NDArray[np.int64],
+        req: Request,
+        now: float,
+        title: str,
     ) -> dict[str, Any]:
-        cat = self.catalog
-        neighbours = cat.neighbours[pool]
-        rows = np.asarray(neighbours.rows[row], dtype=np.int64)
-        relevance = np.asarray(neighbours.scores[row], dtype=np.float64)
-        keep = self._servable(rows, now) & ~np.isin(rows, list(blocked))
-        rows, relevance = rows[keep], relevance[keep]
-        scores = relevance + self.freshness.boost(cat.published[rows], now)
-        chosen = top_n(scores, n)
-        items = [self._item(int(rows[i]), float(scores[i])) for i in chosen]
+        n = req.articles if pool == "article" else req.videos
+        history_rows = np.array(history, dtype=np.int64)
+        ranked = self.selector.select(pool, row, history_rows, banned, n, req.filters, now)
+        items = []
+        for i in range(len(ranked.rows)):
+            item = self._item(int(ranked.rows[i]), float(ranked.scores[i]))
+            if req.explain:
+                item["explain"] = ranked.explain(i)
+            items.append(item)
         return {"key": SECTION_KEYS[pool], "title": title, "sponsored": False, "items": items}
 
-    def _sponsored(self, row: int, n: int, now: float) -> dict[str, Any]:
+    def _sponsored(self, row: int, n: int, now: float, explain: bool = False) -> dict[str, Any]:
         cat = self.catalog
         s = self.settings
         candidates = cat.sponsored_rows
@@ -89,6 +123,9 @@ class Recommender:
         )
         chosen = top_n(relevance, n)
         items = [self._item(int(candidates[i]), float(relevance[i])) for i in chosen]
+        if explain:  # cosine to the article only: no editorial scoring touches sponsored items
+            for item in items:
+                item["explain"] = sponsored_explain(item["score"])
         return {
             "key": SPONSORED_KEY,
             "title": s.title_sponsored,
@@ -107,6 +144,13 @@ class Recommender:
         item = dict(self.catalog.payloads[row])
         item["score"] = round(score, 4)
         return item
+
+
+def sponsored_explain(score: float) -> dict[str, float | bool]:
+    parts: dict[str, float | bool] = dict.fromkeys(
+        ("lexical", "neighbourhood", "freshness", "rule"), 0.0
+    )
+    return {"dense": score, **parts, "pinned": False}
 
 
 def is_sponsored_pool(pool: str) -> bool:

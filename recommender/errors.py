@@ -3,6 +3,7 @@
 RecommenderError
 ├── InvalidInput        422 invalid_input
 ├── ArticleNotFound     404 article_not_found
+├── OriginNotAllowed    403 origin_not_allowed
 ├── SnapshotMissing     503 snapshot_missing
 ├── SnapshotIncompatible 409 snapshot_incompatible
 ├── JobLocked           409 job_locked
@@ -38,6 +39,11 @@ class ArticleNotFound(RecommenderError):
     def __init__(self, article_id: str) -> None:
         super().__init__(f"article {article_id!r} is not in the current snapshot")
         self.article_id = article_id
+
+
+class OriginNotAllowed(RecommenderError):
+    status_code = 403
+    code = "origin_not_allowed"
 
 
 class SnapshotMissing(RecommenderError):

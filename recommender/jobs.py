@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,10 +11,13 @@ from typing import Any
 from index.snapshots import SnapshotStore
 from recommender.builder import build_snapshot
 from recommender.embedding import Embedder, EmbeddingCache
-from recommender.errors import InvalidInput
+from recommender.errors import InvalidInput, SnapshotMissing
 from recommender.importer import ImportReport, RowError, import_paths
+from recommender.inbox import pending, read_ids
 from recommender.lock import JobLock
 from recommender.settings import Settings
+from recommender.sources import read_sources
+from recommender.updater import check_settings, compare, load_previous, update_snapshot
 
 EXIT_OK = 0
 EXIT_REJECTED = 1  # published, but rows were rejected and --strict was given
@@ -35,10 +38,19 @@ class JobSummary:
     seconds: float = 0.0
     snapshot: str | None = None
     errors: list[RowError] = field(default_factory=list)
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    published: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "job": self.job,
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
             "imported": self.imported,
             "rejected": self.rejected,
             "duplicates": self.duplicates,
@@ -47,7 +59,14 @@ class JobSummary:
             "reused": self.reused,
             "seconds": round(self.seconds, 3),
             "snapshot": self.snapshot,
+            "published": self.published,
         }
+
+    def take_report(self, report: ImportReport) -> None:
+        self.imported = report.imported
+        self.rejected = report.rejected
+        self.duplicates = sum(report.duplicates.values())
+        self.errors = report.errors
 
 
 def embedding_cache(settings: Settings) -> EmbeddingCache:
@@ -66,14 +85,13 @@ def run_build(
     started = time.perf_counter()
     summary = JobSummary("build")
     with JobLock(settings.data_dir, "build", wait=wait):
-        SnapshotStore(settings.snapshots_dir).clean_temporary()
+        store = SnapshotStore(settings.snapshots_dir)
+        store.clean_temporary()
         report = import_paths(paths)
-        summary.imported = report.imported
-        summary.rejected = report.rejected
-        summary.duplicates = sum(report.duplicates.values())
-        summary.errors = report.errors
+        summary.take_report(report)
         if not report.items:
             raise InvalidInput("nothing could be imported", details=error_details(report.errors))
+        previous = previous_records(store)
         model = embedder or Embedder.from_settings(settings)
         cache = embedding_cache(settings)
         try:
@@ -86,6 +104,84 @@ def run_build(
     summary.embedded = result.embedded
     summary.reused = result.reused
     summary.snapshot = result.version
+    live = [a for a in report.items.values() if a.published]
+    for name, count in compare(previous, live).items():
+        setattr(summary, name, count)
+    summary.seconds = time.perf_counter() - started
+    return summary, report
+
+
+def previous_records(store: SnapshotStore) -> list[dict[str, Any]]:
+    """Items of the current snapshot, to count what a build changed; a full build never needs
+    them, so an unreadable snapshot counts as empty rather than failing the build."""
+    try:
+        return load_previous(store).records
+    except (SnapshotMissing, OSError, ValueError):
+        return []
+
+
+def run_update(
+    sources: Sequence[str | Path],
+    settings: Settings,
+    *,
+    delete_lists: Sequence[Path] = (),
+    embedder: Embedder | None = None,
+    progress: bool | None = None,
+    wait: float | None = None,
+    note: Callable[[str], None] = lambda _: None,
+) -> tuple[JobSummary, ImportReport]:
+    """Incremental update of the current snapshot from sources, delete lists and the inbox.
+
+    Publishes a new snapshot atomically when anything changed; inbox files move to inbox/done/
+    only after that. Raises (nothing published) when the snapshot is missing or incompatible.
+    """
+    started = time.perf_counter()
+    summary = JobSummary("update")
+    with JobLock(settings.data_dir, "update", wait=wait):
+        store = SnapshotStore(settings.snapshots_dir)
+        store.clean_temporary()
+        previous = load_previous(store)
+        check_settings(previous, settings)
+        batch = pending(settings.data_dir)
+        note(f"reading {len(sources)} source(s) and {len(batch.files)} inbox file(s)")
+        report = read_sources(sources, timeout=settings.fetch_timeout_seconds)
+        read_sources(batch.items, timeout=settings.fetch_timeout_seconds, report=report)
+        deletes: set[str] = set()
+        for path in [*delete_lists, *batch.deletes]:
+            deletes |= read_ids(path, report)
+        summary.take_report(report)
+        if (sources or delete_lists) and report.errors and not (report.items or deletes):
+            raise InvalidInput("nothing could be read", details=error_details(report.errors))
+        model: list[Embedder] = [embedder] if embedder else []
+
+        def get_embedder() -> Embedder:
+            if not model:
+                note("loading the embedding model")
+                model.append(Embedder.from_settings(settings))
+            return model[0]
+
+        cache = embedding_cache(settings)
+        try:
+            result = update_snapshot(
+                previous,
+                report.items,
+                deletes,
+                settings,
+                get_embedder,
+                cache=cache,
+                progress=progress,
+                note=note,
+            )
+        finally:
+            cache.close()
+        batch.done()
+    summary.snapshot = result.version
+    summary.published = result.published
+    summary.items = result.items
+    summary.embedded = result.embedded
+    summary.reused = result.items - result.embedded
+    summary.added, summary.updated = result.added, result.updated
+    summary.removed, summary.unchanged = result.removed, result.unchanged
     summary.seconds = time.perf_counter() - started
     return summary, report
 
@@ -95,3 +191,27 @@ def error_details(errors: Sequence[RowError], limit: int = 50) -> list[dict[str,
         {"file": e.file, "line": e.line, "field": e.field, "reason": e.reason}
         for e in errors[:limit]
     ]
+
+
+def run_rollback(
+    settings: Settings, version: str | None = None, *, wait: float | None = None
+) -> dict[str, Any]:
+    """Point CURRENT at `version` (default: the snapshot before the current one)."""
+    started = time.perf_counter()
+    with JobLock(settings.data_dir, "rollback", wait=wait):
+        store = SnapshotStore(settings.snapshots_dir)
+        current = store.current_version()
+        target = version or store.previous_version(current)
+        if target is None:
+            raise SnapshotMissing(f"no snapshot older than {current} under {store.root}")
+        if target not in {i.version for i in store.snapshots()}:
+            raise InvalidInput(
+                f"no sealed snapshot {target!r} under {store.root}; see `recommender snapshots list`"
+            )
+        store.point_to(target)
+    return {
+        "job": "rollback",
+        "from": current,
+        "snapshot": target,
+        "seconds": round(time.perf_counter() - started, 3),
+    }

@@ -1,4 +1,8 @@
-"""Dependencies handed to routes: the runtime, its settings and the current recommender."""
+"""Dependencies handed to routes: the runtime, its settings and the current recommender.
+
+They are `async def` on purpose: FastAPI runs plain `def` dependencies in a worker thread, and
+three thread hops per request cost more than the whole recommendation.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +15,16 @@ from recommender.settings import Settings
 from service.runtime import Runtime
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
 
-def get_settings(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Settings:
+async def get_settings(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Settings:
     return runtime.settings
 
 
-def get_recommender(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Recommender:
+async def get_recommender(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Recommender:
     return runtime.recommender
 
 

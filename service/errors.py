@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 
 from recommender.errors import RecommenderError
 from service.responses import JSONBytes
@@ -19,6 +20,23 @@ def error_body(
     code: str, message: str, details: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details or []}}
+
+
+HTTP_CODES = {
+    401: "unauthorized",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+}
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if isinstance(route, Route) and route.methods and route.path_regex.match(request.url.path):
+            methods |= route.methods
+    return sorted(methods)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -38,6 +56,16 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONBytes(error_body("invalid_input", "invalid request", details), 422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONBytes:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONBytes(error_body(code, str(exc.detail)), exc.status_code, headers=exc.headers)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONBytes:
+        if exc.status_code == 400:  # an unparseable body is bad input like any other: 422
+            return JSONBytes(error_body("invalid_input", str(exc.detail)), 422)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # Starlette lists only the first matching route's methods
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        code = HTTP_CODES.get(exc.status_code, "http_error")
+        return JSONBytes(error_body(code, str(exc.detail)), exc.status_code, headers=headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONBytes:
+        # A bug, not bad input: the same shape, no internals (the traceback goes to the log).
+        return JSONBytes(error_body("internal_error", "internal server error"), 500)

@@ -13,6 +13,17 @@ class SponsorOut(BaseModel):
     ends_at: str | None = None
 
 
+class ExplainOut(BaseModel):
+    """Parts of an item's score (with `explain=true`); the numbers add up to `score`."""
+
+    dense: float
+    lexical: float
+    neighbourhood: float
+    freshness: float
+    rule: float
+    pinned: bool
+
+
 class ItemOut(BaseModel):
     id: str
     type: str
@@ -25,6 +36,7 @@ class ItemOut(BaseModel):
     published_at: str
     score: float
     sponsor: SponsorOut | None = None
+    explain: ExplainOut | None = None
 
 
 class SectionOut(BaseModel):

@@ -1,0 +1,146 @@
+"""Keep precomputed top-K neighbour lists right when a few items change, without searching them all.
+
+A list made by an exact search holds the K best members of its pool; every member outside it
+scores at most the list's K-th score (its *threshold*). So after a change:
+
+1. entries naming removed or changed items are dropped (the rest keep their order);
+2. new and changed items get their own lists by a search;
+3. each new or changed member is inserted into every other list whose threshold it beats —
+   one matrix product of all items against the few changed ones;
+4. lists that lost so many entries that they fell below `REFILL_FRACTION` of K are searched again.
+
+What is left is exactly the top of the pool (a list that lost entries is a shorter, still exact
+prefix). Short lists cost nothing at request time — the widget shows a handful — and step 4
+bounds how short they get. The cost grows with the number of changed items, not the archive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+Rows = npt.NDArray[np.int64]
+Lists = npt.NDArray[np.int32]
+Scores = npt.NDArray[np.float32]
+Vectors = npt.NDArray[np.float32]
+Search = Callable[[Rows], tuple[Lists, Scores]]
+
+# A list is searched again once fewer than this share of K entries survive (K=100: 50).
+REFILL_FRACTION = 0.5
+CHUNK = 4096  # rows per block of the insert step (bounds memory to CHUNK x changed items)
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """How the rows of the old snapshot map onto the new one."""
+
+    old_to_new: Rows  # per old row: its new row, or -1 when it was removed
+    stale_old: npt.NDArray[np.bool_]  # per old row: removed, re-embedded or moved to another pool
+    fresh: Rows  # new rows whose lists are searched from scratch (new and changed items)
+    size: int  # rows in the new snapshot
+
+
+def capacity(k: int, pool_size: int, in_pool: npt.NDArray[np.bool_]) -> Rows:
+    """The longest list each row can have: K, or every other pool member in a small pool."""
+    return np.minimum(k, pool_size - in_pool.astype(np.int64))
+
+
+def thresholds(rows: Lists, scores: Scores, cap: Rows) -> npt.NDArray[np.float32]:
+    """Per row, the score a newcomer must beat to belong in its list (see the module docstring).
+
+    A full list: its K-th score. A complete list of a small pool: -inf (everyone belongs).
+    A list that is short because entries were dropped earlier: its last score (conservative).
+    """
+    k = rows.shape[1]
+    length = (rows >= 0).sum(axis=1)
+    last = scores[np.arange(len(rows)), np.maximum(length - 1, 0)]
+    out = np.where(length > 0, last, np.inf).astype(np.float32)
+    out[(length >= cap) & (length < k)] = -np.inf
+    return out
+
+
+def carry(rows: Lists, scores: Scores, change: RowChange) -> tuple[Lists, Scores]:
+    """Old lists renumbered into the new rows, stale entries dropped (survivors keep their order)."""
+    k = rows.shape[1]
+    lookup = np.where(change.stale_old, -1, change.old_to_new).astype(np.int64)
+    mapped = np.where(rows >= 0, lookup[np.maximum(rows, 0)], -1)
+    order = np.argsort(mapped < 0, axis=1, kind="stable")  # survivors first, in order
+    mapped = np.take_along_axis(mapped, order, axis=1)
+    kept = np.where(mapped >= 0, np.take_along_axis(scores, order, axis=1), 0.0)
+    out_rows = np.full((change.size, k), -1, dtype=np.int32)
+    out_scores = np.zeros((change.size, k), dtype=np.float32)
+    alive = change.old_to_new >= 0
+    target = change.old_to_new[alive]
+    out_rows[target] = mapped[alive]
+    out_scores[target] = kept[alive]
+    return out_rows, out_scores
+
+
+def insert(
+    rows: Lists,
+    scores: Scores,
+    threshold: npt.NDArray[np.float32],
+    vectors: Vectors,
+    newcomers: Rows,
+    skip: npt.NDArray[np.bool_],
+) -> None:
+    """Insert `newcomers` (new pool members) into every list they belong in, in place."""
+    if len(newcomers) == 0:
+        return
+    k = rows.shape[1]
+    block_vectors = np.ascontiguousarray(vectors[newcomers], dtype=np.float32)
+    for start in range(0, len(rows), CHUNK):
+        stop = min(start + CHUNK, len(rows))
+        sims = np.asarray(vectors[start:stop] @ block_vectors.T, dtype=np.float32)
+        own = np.flatnonzero((newcomers >= start) & (newcomers < stop))
+        sims[newcomers[own] - start, own] = -np.inf  # never one's own neighbour
+        accept = (sims > threshold[start:stop, None]) & ~skip[start:stop, None]
+        hit = np.flatnonzero(accept.any(axis=1))
+        if len(hit) == 0:
+            continue
+        at = hit + start
+        cand_rows = np.where(accept[hit], newcomers[None, :], -1)
+        cand_scores = np.where(accept[hit], sims[hit], -np.inf)
+        cur_scores = np.where(rows[at] >= 0, scores[at], -np.inf)
+        all_rows = np.concatenate([rows[at].astype(np.int64), cand_rows], axis=1)
+        all_scores = np.concatenate([cur_scores, cand_scores], axis=1)
+        best = np.argsort(-all_scores, axis=1, kind="stable")[:, :k]
+        top_scores = np.take_along_axis(all_scores, best, axis=1)
+        top_rows = np.take_along_axis(all_rows, best, axis=1)
+        filled = np.isfinite(top_scores)
+        rows[at] = np.where(filled, top_rows, -1)
+        scores[at] = np.where(filled, top_scores, 0.0)
+
+
+def update_lists(
+    old_rows: Lists,
+    old_scores: Scores,
+    old_capacity: Rows,
+    new_capacity: Rows,
+    change: RowChange,
+    vectors: Vectors,
+    newcomers: Rows,
+    search: Search,
+) -> tuple[Lists, Scores, int]:
+    """New lists of one pool for every new row, and how many lists were searched again."""
+    k = old_rows.shape[1]
+    old_threshold = thresholds(old_rows, old_scores, old_capacity)
+    rows, scores = carry(old_rows, old_scores, change)
+    threshold = np.full(change.size, np.inf, dtype=np.float32)
+    alive = change.old_to_new >= 0
+    threshold[change.old_to_new[alive]] = old_threshold[alive]
+    fresh = np.zeros(change.size, dtype=np.bool_)
+    fresh[change.fresh] = True
+    insert(rows, scores, threshold, vectors, newcomers, fresh)
+    length = (rows >= 0).sum(axis=1)
+    bound = np.minimum(new_capacity, int(np.ceil(k * REFILL_FRACTION)))
+    refill = np.flatnonzero(~fresh & (length < bound))
+    searched = np.concatenate([change.fresh, refill]).astype(np.int64)
+    if len(searched):
+        found_rows, found_scores = search(searched)
+        rows[searched] = found_rows
+        scores[searched] = found_scores
+    return rows, scores, len(refill)

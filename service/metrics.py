@@ -1,0 +1,168 @@
+"""Prometheus metrics of one app: requests by route and status, the snapshot, the cache, events.
+
+Each app owns its registry (tests build many apps in one process). `GET /metrics` renders it.
+Request metrics are recorded by `service.middleware.ObservabilityMiddleware`; the labelled
+children are cached so recording a request costs two dict look-ups and two increments.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from service.caching import ResponseCache
+from service.runtime import Runtime
+
+# Widget answers take well under a millisecond; the fine low buckets make p50/p99 estimable.
+LATENCY_BUCKETS = (
+    0.0001,
+    0.00025,
+    0.0005,
+    0.00075,
+    0.001,
+    0.0015,
+    0.002,
+    0.003,
+    0.005,
+    0.0075,
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+    0.25,
+    0.5,
+    1.0,
+    2.5,
+    10.0,
+)
+UNMATCHED = "unmatched"  # requests no route matched share one label (paths are unbounded)
+
+
+class Metrics:
+    """The registry and the instruments of one app."""
+
+    def __init__(self, runtime: Runtime, cache: ResponseCache) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "recommender_http_requests",
+            "HTTP requests answered, by route template, method and status.",
+            ("route", "method", "status"),
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "recommender_http_request_duration_seconds",
+            "Time from the request reaching the app to the last response byte.",
+            ("route", "method", "status"),
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.events = Counter(
+            "recommender_events",
+            "Widget events received by POST /v1/events, by outcome (accepted, rejected).",
+            ("outcome",),
+            registry=self.registry,
+        )
+        self.registry.register(_StateCollector(runtime, cache))
+        self._children: dict[tuple[str, str, int], tuple[Callable[[], None], Histogram]] = {}
+
+    def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
+        key = (route, method, status)
+        child = self._children.get(key)
+        if child is None:
+            labels = (route, method, str(status))
+            counter = self.requests.labels(*labels)
+            child = (counter.inc, self.latency.labels(*labels))
+            self._children[key] = child
+        child[0]()
+        child[1].observe(seconds)
+
+    def record_events(self, accepted: int = 0, rejected: int = 0) -> None:
+        """For the events endpoint: count accepted and rejected events."""
+        if accepted:
+            self.events.labels("accepted").inc(accepted)
+        if rejected:
+            self.events.labels("rejected").inc(rejected)
+
+
+class _StateCollector(Collector):
+    """Values read when scraped: the loaded snapshot and the response cache."""
+
+    def __init__(self, runtime: Runtime, cache: ResponseCache) -> None:
+        self.runtime = runtime
+        self.cache = cache
+
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+        info = GaugeMetricFamily(
+            "recommender_snapshot_info", "The loaded snapshot (value 1).", labels=["version"]
+        )
+        items = GaugeMetricFamily("recommender_snapshot_items", "Items in the loaded snapshot.")
+        age = GaugeMetricFamily(
+            "recommender_snapshot_age_seconds", "Seconds since the loaded snapshot was built."
+        )
+        current = self.runtime.current
+        if current is not None:
+            catalog = current.catalog
+            info.add_metric([catalog.version], 1)
+            items.add_metric([], catalog.size)
+            created = _epoch(catalog.manifest.get("created_at"))
+            if created is not None:
+                age.add_metric([], max(0.0, time.time() - created))
+        yield info
+        yield items
+        yield age
+        hits = CounterMetricFamily(
+            "recommender_response_cache_hits", "Answers served from the response cache."
+        )
+        hits.add_metric([], self.cache.hits)
+        yield hits
+        misses = CounterMetricFamily(
+            "recommender_response_cache_misses", "Cacheable answers that had to be rendered."
+        )
+        misses.add_metric([], self.cache.misses)
+        yield misses
+        ratio = GaugeMetricFamily(
+            "recommender_response_cache_hit_ratio", "Hits / (hits + misses) since start."
+        )
+        ratio.add_metric([], self.cache.hit_ratio)
+        yield ratio
+        entries = GaugeMetricFamily(
+            "recommender_response_cache_entries", "Rendered answers held now."
+        )
+        entries.add_metric([], len(self.cache))
+        yield entries
+
+
+def _epoch(value: object) -> float | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value).timestamp()
+    except ValueError:
+        return None
+
+
+metrics_router = APIRouter()
+
+
+@metrics_router.get(
+    "/metrics",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
+    summary="Prometheus metrics of this process",
+)
+def metrics(request: Request) -> Response:
+    registry = request.app.state.metrics.registry
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

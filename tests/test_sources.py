@@ -1,0 +1,305 @@
+"""Feeds and article pages as sources: local files and a local HTTP server (127.0.0.1 only)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from typer.testing import CliRunner
+
+from index.snapshots import SnapshotStore
+from recommender.catalog import Catalog
+from recommender.cli import app
+from recommender.sources import read_sources, url_item_id
+from tests.conftest import model_cache_dir, model_name
+
+CLUTTER = (
+    "iklan",
+    "scroll untuk melanjutkan",
+    "baca juga",
+    "masuk atau daftar",
+    "berita terkait",
+    "gempa magnitudo 5 guncang garut",  # a related-article headline
+    "harga emas antam",  # a "most read" headline
+    "hak cipta",
+    "bagikan",
+)
+
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"
+     xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Kabar Nusantara</title><link>https://kabar.example/</link><language>id-ID</language>
+<item>
+  <title>Banjir Rendam Ribuan Rumah di Dayeuhkolot</title>
+  <link>https://kabar.example/nasional/banjir-dayeuhkolot</link>
+  <guid isPermaLink="false">kn-77001</guid>
+  <description>&lt;p&gt;Sungai Citarum meluap setelah hujan deras semalaman.&lt;/p&gt;</description>
+  <content:encoded><![CDATA[<p>Hujan deras membuat Sungai Citarum meluap.</p><p>Iklan</p>
+    <p>SCROLL UNTUK MELANJUTKAN</p><p>Warga mengungsi ke masjid dan sekolah.</p>
+    <p>Baca juga: Harga Cabai Melonjak</p>]]></content:encoded>
+  <pubDate>Tue, 10 Nov 2026 09:15:00 +0700</pubDate>
+  <category>Nasional</category><category>banjir</category>
+  <media:content url="https://kabar.example/img/banjir.jpg" medium="image"/>
+</item>
+<item>
+  <title>Timnas Indonesia Tekuk Vietnam 2-0</title>
+  <link>https://kabar.example/sport/timnas-vietnam</link>
+  <description>Dua gol babak kedua memastikan kemenangan Garuda.</description>
+  <pubDate>Wed, 11 Nov 2026 21:00:00 +0700</pubDate>
+  <category>Sport</category>
+</item>
+<item>
+  <title>Tanpa Zona Waktu</title>
+  <link>https://kabar.example/nasional/tanpa-zona</link>
+  <pubDate>Wed, 11 Nov 2026 21:00:00</pubDate>
+</item>
+<item>
+  <title>Tanpa Tautan</title>
+  <pubDate>Wed, 11 Nov 2026 21:00:00 +0700</pubDate>
+</item>
+</channel></rss>
+"""
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="id">
+  <title>Kabar Video</title><id>tag:kabar.example,2026:video</id><updated>2026-11-12T10:00:00Z</updated>
+  <entry>
+    <title>Video: Evakuasi Warga Korban Banjir Bandung</title>
+    <link rel="alternate" href="https://kabar.example/video/evakuasi-banjir"/>
+    <link rel="enclosure" type="video/mp4" href="https://kabar.example/v/evakuasi.mp4"/>
+    <id>tag:kabar.example,2026:v-1</id>
+    <published>2026-11-10T12:00:00+07:00</published>
+    <updated>2026-11-10T13:00:00+07:00</updated>
+    <summary>Petugas BPBD mengevakuasi lansia dengan perahu karet.</summary>
+    <author><name>Tim Video</name></author>
+  </entry>
+</feed>
+"""
+
+
+def page(
+    slug: str,
+    title: str,
+    paragraphs: list[str],
+    *,
+    published: str = "2026-11-10T09:15:00+07:00",
+) -> str:
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"""<!doctype html>
+<html lang="id"><head><meta charset="utf-8">
+<title>{title} - Kabar Nusantara</title>
+<link rel="canonical" href="https://kabar.example/nasional/{slug}">
+<meta property="og:title" content="{title}">
+<meta name="description" content="Ringkasan: {title}.">
+<meta property="og:image" content="https://kabar.example/img/{slug}.jpg">
+<meta property="article:published_time" content="{published}">
+<meta property="article:section" content="Nasional">
+<meta name="author" content="Rina Wulandari">
+</head><body>
+<header><nav><a href="/">Beranda</a> <a href="/nasional">Nasional</a> <a href="/login">Masuk</a></nav></header>
+<div class="login-prompt">Masuk atau daftar untuk membaca artikel lengkap tanpa batas.</div>
+<main><article>
+<h1>{title}</h1>
+{body}
+<div class="ads-slot">Iklan</div>
+<p>Iklan</p>
+<p>SCROLL UNTUK MELANJUTKAN</p>
+<div class="scroll-cta">Scroll Untuk Melanjutkan</div>
+<p>Masuk atau daftar untuk membaca artikel lengkap.</p>
+<p>Baca juga: Harga Cabai Melonjak Jelang Akhir Tahun</p>
+<div class="share">Bagikan: Facebook Twitter WhatsApp</div>
+<div class="related-articles"><h3>Berita Terkait</h3><ul>
+<li><a href="/a">Gempa Magnitudo 5 Guncang Garut</a></li>
+<li><a href="/b">Timnas Indonesia Menang atas Vietnam</a></li></ul></div>
+<h3>Berita Terkait</h3>
+<ul><li><a href="/c">Gempa Magnitudo 5 Guncang Garut Selatan</a></li></ul>
+</article></main>
+<aside><h3>Terpopuler</h3><ol><li><a href="/d">Harga Emas Antam Naik Lagi</a></li></ol></aside>
+<footer>Hak cipta Kabar Nusantara 2026. Masuk untuk berkomentar.</footer>
+</body></html>
+"""
+
+
+BANJIR = [
+    "Hujan deras yang mengguyur Kabupaten Bandung sejak Senin malam membuat Sungai Citarum meluap"
+    " dan merendam ribuan rumah warga di Kecamatan Dayeuhkolot dan Baleendah.",
+    "Ketinggian air di permukiman warga mencapai satu setengah meter pada Selasa pagi. Petugas"
+    " BPBD mengerahkan perahu karet untuk mengevakuasi lansia dan anak-anak.",
+    "Kepala BPBD Kabupaten Bandung mengatakan posko pengungsian telah disiapkan di masjid dan"
+    " sekolah terdekat, lengkap dengan dapur umum dan layanan kesehatan.",
+]
+JALAN = [
+    "Pemerintah Provinsi Jawa Barat memperbaiki jalan rusak di jalur selatan menjelang libur akhir"
+    " tahun agar arus mudik berjalan lancar.",
+    "Perbaikan dilakukan di ruas Garut hingga Tasikmalaya sepanjang empat puluh kilometer dan"
+    " ditargetkan rampung dua pekan sebelum Natal.",
+]
+
+
+def assert_clean(text: str) -> None:
+    lowered = text.lower()
+    leftovers = [c for c in CLUTTER if c in lowered]
+    assert not leftovers, f"clutter left in the text: {leftovers}\n{text}"
+
+
+def test_rss_and_atom_feeds_become_items_with_entry_level_errors(tmp_path: Path) -> None:
+    (tmp_path / "kabar.rss").write_text(RSS, encoding="utf-8")
+    (tmp_path / "video.atom").write_text(ATOM, encoding="utf-8")
+    report = read_sources([tmp_path])
+    items = report.items
+    banjir = items["kabar.example:nasional:banjir-dayeuhkolot"]
+    assert banjir.title == "Banjir Rendam Ribuan Rumah di Dayeuhkolot"
+    assert banjir.lead == "Sungai Citarum meluap setelah hujan deras semalaman."
+    assert "Warga mengungsi ke masjid dan sekolah." in banjir.body
+    assert_clean(banjir.body)
+    assert banjir.published_at.isoformat() == "2026-11-10T09:15:00+07:00"
+    assert banjir.section == "Nasional" and banjir.tags == ["Nasional", "banjir"]
+    assert banjir.image_url == "https://kabar.example/img/banjir.jpg"
+    assert banjir.language == "id"
+    video = items["kabar.example:video:evakuasi-banjir"]
+    assert video.type == "video" and video.authors == ["Tim Video"]
+    assert video.updated_at is not None
+    assert set(items) == {
+        "kabar.example:nasional:banjir-dayeuhkolot",
+        "kabar.example:sport:timnas-vietnam",
+        "kabar.example:video:evakuasi-banjir",
+    }
+    errors = {(Path(e.file).name, e.line, e.field) for e in report.errors}
+    assert ("kabar.rss", 3, "published_at") in errors  # no zone: rejected, not guessed
+    assert {("kabar.rss", 4, "id"), ("kabar.rss", 4, "url")} <= errors  # no link at all
+    assert report.rejected == 2
+
+
+def test_html_pages_lose_their_clutter(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    (folder / "2026").mkdir(parents=True)
+    (folder / "2026" / "banjir.html").write_text(
+        page("banjir-dayeuhkolot", "Banjir Rendam Ribuan Rumah di Dayeuhkolot", BANJIR),
+        encoding="utf-8",
+    )
+    (folder / "jalan.htm").write_text(
+        page("jalan-selatan", "Jalur Selatan Jawa Barat Diperbaiki", JALAN), encoding="utf-8"
+    )
+    (folder / "no-zone.html").write_text(
+        page("tanpa-zona", "Tanggal Tanpa Zona", JALAN, published="2026-11-10"), encoding="utf-8"
+    )
+    (folder / "empty.html").write_text("<html><head></head><body></body></html>")
+    report = read_sources([folder])
+    banjir = report.items["kabar.example:nasional:banjir-dayeuhkolot"]
+    assert banjir.body == "\n".join(BANJIR)  # exactly the article's paragraphs
+    assert banjir.title == "Banjir Rendam Ribuan Rumah di Dayeuhkolot"
+    assert banjir.lead == "Ringkasan: Banjir Rendam Ribuan Rumah di Dayeuhkolot."
+    assert banjir.url == "https://kabar.example/nasional/banjir-dayeuhkolot"
+    assert banjir.published_at.isoformat() == "2026-11-10T09:15:00+07:00"
+    assert banjir.section == "Nasional" and banjir.authors == ["Rina Wulandari"]
+    assert banjir.image_url == "https://kabar.example/img/banjir-dayeuhkolot.jpg"
+    assert_clean(banjir.body + "\n" + banjir.lead)
+    assert report.items["kabar.example:nasional:jalan-selatan"].body == "\n".join(JALAN)
+    errors = {(Path(e.file).name, e.line, e.field) for e in report.errors}
+    assert errors == {("no-zone.html", 1, "published_at"), ("empty.html", 1, "body")}
+
+
+def test_url_item_ids_are_readable_and_valid() -> None:
+    assert url_item_id("https://www.Kabar.example/nasional/banjir-1?utm=x#top") == (
+        "kabar.example:nasional:banjir-1"
+    )
+    assert url_item_id("https://kabar.example/a b/ç/") == "kabar.example:a-b"
+    long = url_item_id("https://kabar.example/" + "x" * 300)
+    assert len(long) == 128 and long.startswith("kabar.example:xxx")
+
+
+class Site:
+    """A folder served over HTTP on 127.0.0.1 (a thread of the test process)."""
+
+    def __init__(self, root: Path) -> None:
+        handler = functools.partial(Quiet, directory=str(root))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".xml": "application/rss+xml",
+        "": "text/html",
+    }
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    root = tmp_path / "site"
+    (root / "nasional").mkdir(parents=True)
+    (root / "feed.xml").write_text(RSS, encoding="utf-8")
+    (root / "nasional" / "banjir").write_text(
+        page("banjir-dayeuhkolot", "Banjir Rendam Ribuan Rumah di Dayeuhkolot", BANJIR),
+        encoding="utf-8",
+    )
+    (root / "nasional" / "jalan").write_text(
+        page("jalan-selatan", "Jalur Selatan Jawa Barat Diperbaiki", JALAN), encoding="utf-8"
+    )
+    served = Site(root)
+    served.thread.start()
+    try:
+        yield root, served.base
+    finally:
+        served.server.shutdown()
+        served.server.server_close()
+
+
+def test_feed_and_pages_by_url_and_url_list(site: tuple[Path, str], tmp_path: Path) -> None:
+    _, base = site
+    urls = tmp_path / "pages.txt"
+    urls.write_text(
+        f"# pages to index\n{base}/nasional/banjir\n\n{base}/nasional/hilang\nftp://x/y\n"
+        f"{base}/nasional/jalan  # trailing comment\n",
+        encoding="utf-8",
+    )
+    report = read_sources([f"{base}/feed.xml", urls], timeout=5)
+    assert "kabar.example:sport:timnas-vietnam" in report.items  # from the feed
+    assert report.items["kabar.example:nasional:jalan-selatan"].body == "\n".join(JALAN)
+    banjir = report.items["kabar.example:nasional:banjir-dayeuhkolot"]
+    assert banjir.body == "\n".join(BANJIR)  # the page replaced the feed's shorter entry
+    assert report.duplicates == {"kabar.example:nasional:banjir-dayeuhkolot": 1}
+    listed = {(e.line, e.field): e.reason for e in report.errors if e.file == str(urls)}
+    assert "404" in listed[(4, "url")] and "/nasional/hilang" in listed[(4, "url")]
+    assert listed[(5, "url")] == "not an http(s) URL"
+    down = read_sources(["http://127.0.0.1:9/feed.xml"], timeout=2)
+    assert [(e.file, e.line, e.field) for e in down.errors] == [
+        ("http://127.0.0.1:9/feed.xml", 0, "url")
+    ]
+
+
+def test_cli_update_from_a_feed_url(site: tuple[Path, str], data_dir: Path) -> None:
+    root, base = site
+    env = {
+        "RECOMMENDER_DATA_DIR": str(data_dir),
+        "RECOMMENDER_MODEL": model_name(),
+        "RECOMMENDER_MODEL_CACHE_DIR": str(model_cache_dir()),
+    }
+    result = CliRunner().invoke(app, ["update", "-i", f"{base}/feed.xml"], env=env)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (summary["added"], summary["rejected"], summary["unchanged"]) == (2, 2, 31)
+    store = SnapshotStore(data_dir / "snapshots")
+    catalog = Catalog.load(store.path(summary["snapshot"]))
+    assert {"kabar.example:nasional:banjir-dayeuhkolot", "banjir-1"} <= set(catalog.row_of)
+    # the page of an item already in the snapshot replaces the feed's version of it
+    urls = tmp = root / "list.txt"
+    tmp.write_text(f"{base}/nasional/banjir\n", encoding="utf-8")
+    again = CliRunner().invoke(app, ["update", "-i", str(urls)], env=env)
+    assert again.exit_code == 0, again.output
+    second = json.loads(again.stdout.strip().splitlines()[-1])
+    assert (second["added"], second["updated"], second["embedded"]) == (0, 1, 1)

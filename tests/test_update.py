@@ -1,0 +1,441 @@
+"""`recommender update`: incremental snapshots whose neighbour lists match a brute-force search."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from index.snapshots import SnapshotStore
+from index.vector_index import VectorIndex
+from recommender.builder import center_and_normalise, pool_neighbours, search_neighbours
+from recommender.catalog import EDITORIAL_POOLS, MEAN_FILE, Catalog
+from recommender.cli import app
+from recommender.embedding import Embedder, embed_articles
+from recommender.engine import Recommender
+from recommender.errors import InvalidInput, SnapshotIncompatible, SnapshotMissing
+from recommender.importer import import_paths
+from recommender.inbox import pending, write_deletes, write_upserts
+from recommender.incremental import REFILL_FRACTION, RowChange, capacity, update_lists
+from recommender.jobs import run_build, run_rollback, run_update
+from recommender.lock import JobLock
+from recommender.settings import Settings
+from tests.conftest import CORPUS, make_settings, model_cache_dir, model_name
+
+runner = CliRunner()
+K = 10  # the smallest K the settings allow: the fixture pools (21 articles) overflow it
+
+
+def corpus_records() -> list[dict[str, Any]]:
+    lines = CORPUS.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def load_current(settings: Settings) -> Catalog:
+    store = SnapshotStore(settings.snapshots_dir)
+    version = store.current_version()
+    assert version is not None
+    return Catalog.load(store.path(version))
+
+
+def assert_lists_exact(catalog: Catalog) -> None:
+    """Every list is the exact top of its pool (by score: ties may swap ids), self excluded."""
+    vectors = np.asarray(catalog.vectors)
+    k = catalog.manifest["neighbours_k"]
+    for pool in EDITORIAL_POOLS:
+        lists = catalog.neighbours[pool]
+        members = np.flatnonzero(catalog.pools == catalog.pool_code(pool))
+        for row in range(catalog.size):
+            length = int((lists.rows[row] >= 0).sum())
+            others = members[members != row]
+            assert length >= min(len(others), int(np.ceil(k * REFILL_FRACTION)))
+            listed = np.asarray(lists.rows[row][:length], dtype=np.int64)
+            assert set(listed) <= set(others)
+            best = np.sort(vectors[others] @ vectors[row])[::-1][:length]
+            got = np.asarray(lists.scores[row][:length])
+            np.testing.assert_allclose(got, best, atol=1e-5)
+            np.testing.assert_allclose(vectors[listed] @ vectors[row], got, atol=1e-5)
+
+
+@pytest.fixture
+def small_k(tmp_path: Path, embedder: Embedder) -> Iterator[Settings]:
+    """A fresh data dir with the fixture corpus built at K=10 (lists shorter than the pool)."""
+    settings = make_settings(tmp_path / "data", neighbours_k=K)
+    run_build([CORPUS], settings, embedder=embedder, progress=False)
+    yield settings
+
+
+def test_update_adds_changes_removes_and_keeps_lists_exact(
+    small_k: Settings, embedder: Embedder, tmp_path: Path
+) -> None:
+    settings = small_k
+    before = load_current(settings)
+    records = {r["id"]: r for r in corpus_records()}
+    new = {
+        **records["banjir-1"],
+        "id": "banjir-9",
+        "title": "Banjir Bandang Terjang Garut, Puluhan Rumah Hanyut",
+        "lead": "Sungai Cimanuk meluap setelah hujan deras dan menghanyutkan rumah warga Garut.",
+    }
+    edited = {**records["banjir-2"], "lead": "Jumlah pengungsi banjir Bandung terus bertambah."}
+    retagged = {**records["timnas-1"], "section": "Olahraga Nasional"}  # metadata only
+    gone = {**records["banjir-3"], "status": "unpublished"}
+    source = write_jsonl(tmp_path / "changes.jsonl", [new, edited, retagged, gone])
+    deletes = tmp_path / "delete.txt"
+    deletes.write_text("# takedown\nvid-timnas-2\nnot-in-snapshot\n", encoding="utf-8")
+
+    summary, report = run_update(
+        [str(source)], settings, delete_lists=[deletes], embedder=embedder, progress=False
+    )
+
+    assert not report.errors
+    assert (summary.added, summary.updated, summary.removed) == (1, 2, 2)
+    assert summary.embedded == 2  # the new item and the edited one; nothing else
+    assert summary.items == before.size + 1 - 2
+    assert summary.unchanged == summary.items - 1 - 2
+    after = load_current(settings)
+    assert after.version == summary.snapshot != before.version
+    assert {"banjir-3", "vid-timnas-2"}.isdisjoint(after.row_of)
+    assert after.records[after.row_of["timnas-1"]]["section"] == "Olahraga Nasional"
+    assert after.manifest["update"]["base"] == before.version
+    assert after.manifest["counts"]["items"] == after.size == before.size - 1
+    assert_lists_exact(after)
+    # the new item shows up in the lists of older items, and removed ones in none
+    newcomer = after.row_of["banjir-9"]
+    holders = {
+        after.records[r]["id"]
+        for r in range(after.size)
+        if newcomer in after.neighbours["article"].rows[r]
+    }
+    assert {"banjir-1", "banjir-2"} <= holders
+    for pool in EDITORIAL_POOLS:
+        assert after.neighbours[pool].rows.max() < after.size
+    # the ranking layer (hybrid related lists) is rebuilt from the updated lists: it follows too
+    related = after.related["article"]
+    holders = {after.records[r]["id"] for r in range(after.size) if newcomer in related.rows[r]}
+    assert "banjir-1" in holders
+    assert not np.isin(related.rows, [-2, after.size]).any()
+
+
+def test_unchanged_vectors_are_copied_and_new_ones_use_the_stored_mean(
+    small_k: Settings, embedder: Embedder, tmp_path: Path
+) -> None:
+    settings = small_k
+    before = load_current(settings)
+    mean = np.load(SnapshotStore(settings.snapshots_dir).path(before.version) / MEAN_FILE)
+    extra = {
+        **corpus_records()[0],
+        "id": "gempa-9",
+        "title": "Gempa Magnitudo 6 Guncang Sukabumi, Warga Berhamburan",
+        "lead": "Gempa terasa hingga Jakarta; BMKG memastikan tidak berpotensi tsunami.",
+    }
+    run_update(
+        [str(write_jsonl(tmp_path / "new.jsonl", [extra]))],
+        settings,
+        embedder=embedder,
+        progress=False,
+    )
+    after = load_current(settings)
+    after_mean = np.load(SnapshotStore(settings.snapshots_dir).path(after.version) / MEAN_FILE)
+    np.testing.assert_array_equal(after_mean, mean)  # never recomputed by an update
+    for item_id, row in before.row_of.items():
+        np.testing.assert_array_equal(after.vectors[after.row_of[item_id]], before.vectors[row])
+    [article] = import_paths([tmp_path / "new.jsonl"]).items.values()
+    raw, _ = embed_articles([article], embedder, None, progress=False)
+    expected = center_and_normalise(raw, mean)[0]
+    np.testing.assert_allclose(after.vectors[after.row_of["gempa-9"]], expected, atol=1e-5)
+
+
+def test_successive_updates_stay_exact(
+    small_k: Settings, embedder: Embedder, tmp_path: Path
+) -> None:
+    """Many removals force lists below K/2; they are searched again and stay exact."""
+    settings = small_k
+    records = corpus_records()
+    articles = [r for r in records if r.get("type") == "article" and not r.get("sponsor")]
+    for step in range(3):
+        victims = [r["id"] for r in articles[step * 4 : step * 4 + 4]]
+        deletes = tmp_path / f"delete-{step}.txt"
+        deletes.write_text("\n".join(victims) + "\n", encoding="utf-8")
+        summary, _ = run_update([], settings, delete_lists=[deletes], embedder=embedder)
+        assert summary.removed == 4 and summary.embedded == 0
+        assert_lists_exact(load_current(settings))
+    manifest = load_current(settings).manifest
+    assert manifest["counts"]["article"] == 21 - 12
+
+
+def test_nothing_to_change_publishes_nothing(data_dir: Path, embedder: Embedder) -> None:
+    settings = make_settings(data_dir)
+    before = SnapshotStore(settings.snapshots_dir).current_version()
+    summary, _ = run_update([str(CORPUS)], settings, embedder=embedder, progress=False)
+    assert summary.published is False and summary.snapshot == before
+    assert summary.unchanged == 31 and summary.embedded == 0
+    assert [i.version for i in SnapshotStore(settings.snapshots_dir).snapshots()] == [before]
+
+
+def test_update_refuses_a_snapshot_of_another_model(data_dir: Path, embedder: Embedder) -> None:
+    settings = make_settings(data_dir)
+    store = SnapshotStore(settings.snapshots_dir)
+    before = store.current_version()
+    assert before is not None
+    other = "gt/all-minilm-l6-v2" if model_name() != "gt/all-minilm-l6-v2" else "some/other-model"
+    with pytest.raises(SnapshotIncompatible, match="never mixed: run `recommender build`"):
+        run_update([str(CORPUS)], make_settings(data_dir, model=other))
+    # same name, but the stored vectors came from another model version/dimension (key differs)
+    manifest_path = store.path(before) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["model"]["key"] = "0123456789abcdef"
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    record = {**corpus_records()[0], "id": "baru-1", "title": "Judul yang benar-benar baru"}
+    source = write_jsonl(data_dir / "new.jsonl", [record])
+    with pytest.raises(SnapshotIncompatible, match="never mixed: run `recommender build`"):
+        run_update([str(source)], settings, embedder=embedder)
+    assert store.current_version() == before
+    assert [i.version for i in store.snapshots()] == [before]
+
+
+def test_update_without_a_snapshot_asks_for_a_build(tmp_path: Path) -> None:
+    with pytest.raises(SnapshotMissing, match="recommender build"):
+        run_update([], make_settings(tmp_path / "empty"))
+
+
+def test_unreadable_sources_fail_without_publishing(data_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x"}\nnot json\n', encoding="utf-8")
+    with pytest.raises(InvalidInput, match="nothing could be read"):
+        run_update([str(bad)], make_settings(data_dir))
+
+
+def test_inbox_files_are_applied_then_moved_to_done(data_dir: Path, embedder: Embedder) -> None:
+    settings = make_settings(data_dir)
+    article = next(iter(import_paths([CORPUS]).items.values()))
+    changed = article.model_copy(update={"section": "Nasional (diperbarui)"})
+    write_upserts(data_dir, [changed])
+    write_deletes(data_dir, ["timnas-2"])
+    batch = pending(data_dir)
+    assert len(batch.files) == 2
+    summary, _ = run_update([], settings, embedder=embedder)
+    assert (summary.updated, summary.removed, summary.embedded) == (1, 1, 0)
+    catalog = load_current(settings)
+    assert "timnas-2" not in catalog.row_of
+    assert catalog.records[catalog.row_of[article.id]]["section"] == "Nasional (diperbarui)"
+    done = data_dir / "inbox" / "done"
+    assert sorted(p.name for p in done.iterdir()) == sorted(p.name for p in batch.files)
+    assert pending(data_dir).files == []
+
+
+def test_inbox_files_stay_when_the_update_fails(data_dir: Path) -> None:
+    write_deletes(data_dir, ["timnas-2"])
+    with pytest.raises(SnapshotIncompatible):
+        run_update([], make_settings(data_dir, neighbours_k=11))  # settings hash differs
+    assert len(pending(data_dir).files) == 1
+
+
+def test_build_summary_counts_changes_against_the_previous_snapshot(
+    data_dir: Path, embedder: Embedder
+) -> None:
+    summary, _ = run_build([CORPUS], make_settings(data_dir), embedder=embedder, progress=False)
+    assert (summary.added, summary.updated, summary.removed, summary.unchanged) == (0, 0, 0, 31)
+
+
+def test_rollback_and_retention(small_k: Settings, embedder: Embedder, tmp_path: Path) -> None:
+    settings = small_k.model_copy(update={"keep_snapshots": 2})
+    store = SnapshotStore(settings.snapshots_dir)
+    versions = [store.current_version()]
+    for i in range(3):
+        deletes = tmp_path / f"d{i}.txt"
+        deletes.write_text(f"banjir-{i + 1}\n", encoding="utf-8")
+        versions.append(
+            run_update([], settings, delete_lists=[deletes], embedder=embedder)[0].snapshot
+        )
+    assert [i.version for i in store.snapshots()] == versions[:-3:-1]  # the newest two
+    result = run_rollback(settings)
+    assert result["from"] == versions[-1] and result["snapshot"] == versions[-2]
+    assert store.current_version() == versions[-2]
+    assert "banjir-3" in load_current(settings).row_of
+    with pytest.raises(InvalidInput):
+        run_rollback(settings, versions[0])  # pruned
+    run_rollback(settings, versions[-1])
+    assert store.current_version() == versions[-1]
+    # the next update starts from what CURRENT names
+    summary, _ = run_update([], settings, embedder=embedder)
+    assert summary.snapshot == versions[-1] and not summary.published
+
+
+def test_cli_help_for_the_new_commands() -> None:
+    for args in (["update", "--help"], ["snapshots", "rollback", "--help"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0 and "Usage" in result.output, args
+    assert "Exit codes" in runner.invoke(app, ["update", "--help"]).output
+
+
+def test_cli_update_rollback_list_and_exit_codes(data_dir: Path, tmp_path: Path) -> None:
+    env = {
+        "RECOMMENDER_DATA_DIR": str(data_dir),
+        "RECOMMENDER_MODEL": model_name(),
+        "RECOMMENDER_MODEL_CACHE_DIR": str(model_cache_dir()),
+    }
+    first = SnapshotStore(data_dir / "snapshots").current_version()
+    record = {**corpus_records()[0], "section": "Jawa Barat"}
+    source = write_jsonl(tmp_path / "rows.jsonl", [record, {"id": "bad row"}])
+    result = runner.invoke(app, ["update", "-i", str(source), "--strict"], env=env)
+    assert result.exit_code == 1, result.output
+    assert "rows.jsonl:2: id" in result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert {k: summary[k] for k in ("added", "updated", "removed", "rejected")} == {
+        "added": 0, "updated": 1, "removed": 0, "rejected": 1,
+    }  # fmt: skip
+    assert summary["unchanged"] == 30 and summary["snapshot"] != first
+    assert isinstance(summary["seconds"], float)
+    listed = runner.invoke(app, ["snapshots", "list", "--json"], env=env)
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert [r["current"] for r in rows] == [True, False]
+    assert rows[0]["model"]["name"] == model_name() and rows[0]["counts"]["items"] == 31
+    assert rows[0]["created_at"] and rows[0]["update"]["base"] == first
+    back = runner.invoke(app, ["snapshots", "rollback"], env=env)
+    assert back.exit_code == 0, back.output
+    assert json.loads(back.stdout)["snapshot"] == first
+    assert SnapshotStore(data_dir / "snapshots").current_version() == first
+    missing = runner.invoke(app, ["snapshots", "rollback", "20000101T000000000000Z"], env=env)
+    assert missing.exit_code == 2 and "snapshots list" in missing.stderr
+    with JobLock(data_dir, "build"):
+        locked = runner.invoke(app, ["update"], env=env)
+    assert locked.exit_code == 2
+    assert "another job holds the lock: build (pid" in locked.stderr
+
+
+def test_expired_items_and_ended_campaigns_leave_without_a_job(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """The engine drops items past expires_at and campaigns past ends_at at request time."""
+    base = {
+        "type": "article",
+        "lead": "",
+        "language": "id",
+        "published_at": "2026-11-01T08:00:00+07:00",
+    }
+    rows = [
+        {**base, "id": "pasar-1", "title": "Harga Beras di Pasar Induk Cipinang Naik Lagi"},
+        {**base, "id": "pasar-2", "title": "Harga Beras Medium Tembus Rp14 Ribu per Kilogram",
+         "expires_at": "2026-12-01T00:00:00+07:00"},
+        {**base, "id": "pasar-3", "title": "Pedagang Beras Keluhkan Pasokan dari Karawang"},
+        {**base, "id": "sp-1", "title": "Beras Premium Sawah Subur, Pulen dan Wangi",
+         "sponsor": {"name": "Sawah Subur", "ends_at": "2026-12-01T00:00:00+07:00"}},
+    ]  # fmt: skip
+    for row in rows:
+        row["url"] = f"https://kabar.example/{row['id']}"
+    settings = make_settings(tmp_path / "data")
+    run_build([write_jsonl(tmp_path / "items.jsonl", rows)], settings, embedder=embedder)
+    engine = Recommender(load_current(settings), settings)
+    req = engine.request("pasar-1", articles=5, videos=0, sponsored=3)
+
+    def ids(now: str) -> tuple[set[str], set[str]]:
+        from datetime import datetime
+
+        body = engine.recommend(req, now=datetime.fromisoformat(now).timestamp())
+        articles, _, sponsored = body["sections"]
+        return {i["id"] for i in articles["items"]}, {i["id"] for i in sponsored["items"]}
+
+    assert ids("2026-11-30T23:59:00+07:00") == ({"pasar-2", "pasar-3"}, {"sp-1"})
+    assert ids("2026-12-01T00:00:00+07:00") == ({"pasar-3"}, set())
+
+
+def test_hnsw_pools_are_extended_when_rows_are_only_appended(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    settings = make_settings(tmp_path / "data", neighbours_k=K, flat_index_max_items=8)
+    run_build([CORPUS], settings, embedder=embedder, progress=False)
+    store = SnapshotStore(settings.snapshots_dir)
+    assert load_current(settings).manifest["index"]["article"] == "hnsw"
+    extra = {**corpus_records()[0], "id": "banjir-9", "title": "Banjir Bandang Terjang Garut"}
+    run_update([str(write_jsonl(tmp_path / "a.jsonl", [extra]))], settings, embedder=embedder)
+    index = VectorIndex.load(store.path(store.current_version() or "") / "index-article.faiss")
+    assert index.kind == "hnsw" and index.size == 22
+    catalog = load_current(settings)
+    scores, ids = index.search(np.asarray(catalog.vectors[[catalog.row_of["banjir-9"]]]), 1)
+    assert ids[0, 0] == catalog.row_of["banjir-9"] and scores[0, 0] > 0.99
+    deletes = tmp_path / "d.txt"
+    deletes.write_text("banjir-9\nbanjir-1\n", encoding="utf-8")
+    run_update([], settings, delete_lists=[deletes], embedder=embedder)
+    index = VectorIndex.load(store.path(store.current_version() or "") / "index-article.faiss")
+    assert index.kind == "hnsw" and index.size == 20  # rebuilt without the removed rows
+
+
+# --- the list maintenance itself, on random vectors against a numpy oracle ---------------------
+
+
+def random_unit(rng: np.random.Generator, n: int, d: int = 16) -> np.ndarray:
+    v = rng.standard_normal((n, d)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_update_lists_equals_a_fresh_search(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    k, n_old, d = 12, 300, 16
+    settings = Settings(data_dir=Path("unused"), neighbours_k=10)
+    vectors = random_unit(rng, n_old, d)
+    in_pool = rng.random(n_old) < 0.7
+    members = np.flatnonzero(in_pool).astype(np.int64)
+    _, rows, scores = pool_neighbours(vectors, members, k, settings)
+    for _ in range(3):  # successive updates, each on the result of the last
+        n_old = len(vectors)
+        removed = rng.random(n_old) < 0.05
+        changed = ~removed & (rng.random(n_old) < 0.03)
+        old_to_new = np.full(n_old, -1, dtype=np.int64)
+        old_to_new[~removed] = np.arange(int((~removed).sum()))
+        n_added = int(rng.integers(1, 12))
+        size = int((~removed).sum()) + n_added
+        new_vectors = np.empty((size, d), dtype=np.float32)
+        new_vectors[old_to_new[~removed]] = vectors[~removed]
+        fresh = np.concatenate([old_to_new[changed], np.arange(size - n_added, size)])
+        new_vectors[fresh] = random_unit(rng, len(fresh), d)
+        new_in_pool = np.zeros(size, dtype=np.bool_)
+        new_in_pool[old_to_new[~removed]] = in_pool[~removed]
+        new_in_pool[size - n_added :] = rng.random(n_added) < 0.7
+        change = RowChange(old_to_new, removed | changed, fresh.astype(np.int64), size)
+        new_members = np.flatnonzero(new_in_pool).astype(np.int64)
+        index = VectorIndex.build(new_vectors[new_members], new_members)
+        rows, scores, _ = update_lists(
+            rows,
+            scores,
+            capacity(k, int(in_pool.sum()), in_pool),
+            capacity(k, int(new_in_pool.sum()), new_in_pool),
+            change,
+            new_vectors,
+            fresh[new_in_pool[fresh]],
+            lambda q, index=index, v=new_vectors: search_neighbours(index, v, q, k),
+        )
+        vectors, in_pool = new_vectors, new_in_pool
+        _, want_rows, want_scores = pool_neighbours(vectors, new_members, k, settings)
+        for r in range(size):
+            length = int((rows[r] >= 0).sum())
+            full = int((want_rows[r] >= 0).sum())
+            assert length >= min(full, int(np.ceil(k * REFILL_FRACTION)))
+            np.testing.assert_allclose(scores[r, :length], want_scores[r, :length], atol=1e-5)
+
+
+def test_updater_checks_every_snapshot_part(data_dir: Path, embedder: Embedder) -> None:
+    """A snapshot holding a part the updater does not know is never half-updated."""
+    settings = make_settings(data_dir)
+    store = SnapshotStore(settings.snapshots_dir)
+    before = store.current_version()
+    assert before is not None
+    shutil.copyfile(store.path(before) / MEAN_FILE, store.path(before) / "future-part.npy")
+    deletes = data_dir / "d.txt"
+    deletes.write_text("timnas-1\n", encoding="utf-8")
+    with pytest.raises(SnapshotIncompatible, match=r"future-part\.npy"):
+        run_update([], settings, delete_lists=[deletes], embedder=embedder)
+    assert store.current_version() == before
+    assert not [p for p in store.root.iterdir() if p.name.startswith(".tmp-")]
