@@ -42,7 +42,7 @@ from common import counter, emit, histogram, machine, note, proc_memory, quantil
 from synthetic import SECTIONS, build_synthetic_snapshot  # noqa: E402
 
 from index.snapshots import SnapshotStore  # noqa: E402
-from recommender.catalog import ITEMS_FILE, VECTORS_FILE  # noqa: E402
+from recommender.catalog import ITEMS_FILE  # noqa: E402
 
 LUA = r"""
 local ids, sections, mode = {}, {}, nil
@@ -150,14 +150,18 @@ def cpu_seconds(pid: int) -> float:
 
 
 def snapshot_sizes(folder: Path) -> dict[str, float]:
-    """MiB on disk: the whole snapshot, and what serving reads: vectors, the neighbour lists the
-    engine ranks from (the hybrid related lists, else the dense ones) and the item records."""
-    total = sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
-    serving = (folder / VECTORS_FILE).stat().st_size + (folder / ITEMS_FILE).stat().st_size
-    lists = list(folder.glob("related-*.npy")) or list(folder.glob("neighbour*.npy"))
-    serving += sum(p.stat().st_size for p in lists)
+    """MiB on disk: the whole snapshot, and what the server holds: every array it maps (vectors,
+    dense neighbour lists, hybrid related lists with their score parts) and the item records.
+    The FAISS index files are not opened by the server (a known article is never searched)."""
     mib = 1024 * 1024
-    return {"snapshot_mb": round(total / mib, 1), "serving_mb": round(serving / mib, 1)}
+    total = sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
+    arrays = sum(p.stat().st_size for p in folder.glob("*.npy"))
+    items = (folder / ITEMS_FILE).stat().st_size
+    return {
+        "snapshot_mb": round(total / mib, 1),
+        "serving_mb": round((arrays + items) / mib, 1),
+        "items_file_mb": round(items / mib, 1),
+    }
 
 
 def run_size(label: str, data_dir: Path, args: argparse.Namespace, work: Path) -> list[dict]:
@@ -224,6 +228,8 @@ def run_size(label: str, data_dir: Path, args: argparse.Namespace, work: Path) -
                 "filter_param": "section" in query_params,
             }
             row["rss_ratio"] = round(row["rss_mb"] / row["serving_mb"], 3)
+            # Python objects (records, lookup tables) against the records file they come from.
+            row["anon_to_items_file"] = round(row["rss_anon_mb"] / row["items_file_mb"], 2)
             emit(row)
             rows.append(row)
     finally:

@@ -52,6 +52,17 @@ def duplicate_groups(
     return np.asarray(labels, dtype=np.int64)
 
 
+def isin(values: Ints, members: Ints) -> npt.NDArray[np.bool_]:
+    """`np.isin` for the request path, where `members` is usually a handful of rows (the anchor,
+    the reader's history): a few comparisons cost ~10x less than np.isin's sort there."""
+    if len(members) > 16:
+        return np.isin(values, members)
+    out = np.zeros(len(values), dtype=bool)
+    for member in members.tolist():
+        out |= values == member
+    return out
+
+
 def collapse_duplicates(
     order: Ints, groups: Ints, published: Floats, banned_groups: set[int]
 ) -> Ints:
@@ -74,7 +85,7 @@ def collapse_duplicates(
     freshest_rank = by_group[starts]  # one per group, groups ascending
     groups_sorted, first_rank = np.unique(group, return_index=True)  # same ascending groups
     banned = np.fromiter(banned_groups, dtype=np.int64, count=len(banned_groups))
-    keep = ~np.isin(groups_sorted, banned)
+    keep = ~isin(groups_sorted, banned)
     by_first_appearance = np.argsort(first_rank[keep], kind="stable")
     return order[freshest_rank[keep][by_first_appearance]]
 

@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from recommender.articles import ID_RE
 from recommender.catalog import EDITORIAL_POOLS, Catalog
-from recommender.diversity import collapse_duplicates, duplicate_groups, mmr
+from recommender.diversity import collapse_duplicates, duplicate_groups, isin, mmr
 from recommender.errors import InvalidInput
 from recommender.hybrid import PARTS
 from recommender.ranking import Freshness
@@ -182,7 +182,7 @@ class Selector:
             [[1.0], history_weights(len(history), s.history_weight, s.history_decay)]
         )
         rows, parts = self.candidates(pool, anchors, weights)
-        keep = self.servable(rows, now) & ~np.isin(rows, banned)
+        keep = self.servable(rows, now) & ~isin(rows, banned)
         if filters.active:
             keep &= self.filter_mask(rows, filters, now)
         rows, parts = rows[keep], parts[keep]

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from index.snapshots import SnapshotStore
 from recommender.catalog import Catalog
-from recommender.diversity import collapse_duplicates
+from recommender.diversity import collapse_duplicates, isin
 
 
 def collapse_duplicates_loop(
@@ -63,6 +63,17 @@ def test_vectorised_collapse_matches_the_loop(
     want = collapse_duplicates_loop(order, groups, published, banned)
     assert got.dtype == np.int64
     assert got.tolist() == want.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(-1, 30), max_size=80),
+    st.lists(st.integers(-1, 30), max_size=40),
+)
+def test_small_isin_matches_numpy(values: list[int], members: list[int]) -> None:
+    a = np.array(values, dtype=np.int64)
+    b = np.array(members, dtype=np.int64)
+    assert isin(a, b).tolist() == np.isin(a, b).tolist()
 
 
 def test_catalog_keeps_bodies_on_disk(built_dir: Path) -> None:
