@@ -104,7 +104,8 @@ def load_rules(path: Path | None) -> RulesFile:
         details = [
             {"field": ".".join(str(p) for p in e["loc"]), "reason": e["msg"]} for e in exc.errors()
         ]
-        raise InvalidInput(f"rules file {path} is invalid", details=details) from exc
+        first = f"{details[0]['field']}: {details[0]['reason']}" if details else ""
+        raise InvalidInput(f"rules file {path} is invalid ({first})", details=details) from exc
 
 
 def _fold(values: Sequence[str]) -> frozenset[str]:

@@ -106,10 +106,6 @@ class ObservabilityMiddleware:
                 access_log.handle(record)
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
 class GuardMiddleware:
     """Refuse oversize input before the framework parses it, with the standard error shape."""
 
@@ -123,8 +119,8 @@ class GuardMiddleware:
             await self.app(scope, receive, send)
             return
         if len(scope["query_string"]) > MAX_QUERY_BYTES:
-            message = f"the query string is longer than {MAX_QUERY_BYTES} bytes"
-            await _error(scope, receive, send, 414, "uri_too_long", message)
+            text = f"the query string is longer than {MAX_QUERY_BYTES} bytes"
+            await _error(scope, receive, send, 414, "uri_too_long", text)
             return
         if self.admin is not None and scope["path"].startswith(ADMIN_PREFIX):
             authorization = header(scope, b"authorization")
@@ -135,32 +131,37 @@ class GuardMiddleware:
             await self.app(scope, receive, send)
             return
         length = header(scope, b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            await self._refuse(scope, receive, send)
+        if length is not None:  # the server never delivers more than the declared length
+            if not length.isdigit() or int(length) > self.max_body:
+                await self._refuse(scope, receive, send)
+                return
+            await self.app(scope, receive, send)
             return
-        received = 0
-        started = False
-
-        async def counted() -> Message:
-            nonlocal received
+        # Chunked: read up to the limit here (bodies are small), then replay it to the app.
+        chunks: list[bytes] = []
+        size = 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body:
-                    raise _BodyTooLarge
-            return message
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        replayed = False
 
-        async def watch(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
 
-        try:
-            await self.app(scope, counted, watch)
-        except _BodyTooLarge:
-            if started:
-                raise
-            await self._refuse(scope, receive, send)
+        await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         message = f"the request body is larger than {self.max_body} bytes"

@@ -196,3 +196,22 @@ def test_snapshots_and_reload(admin: TestClient, data_dir: Path, embedder: Embed
 def test_a_short_token_is_refused_at_startup(data_dir: Path) -> None:
     with pytest.raises(ValidationError, match="at least 16"):
         make_settings(data_dir, admin_token="short")
+
+
+def test_oversize_chunked_body_is_413(admin: TestClient, data_dir: Path) -> None:
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the limit is counted as bytes arrive
+        yield b'{"id": "baru-1", "body": "'
+        for _ in range(40):
+            yield b"x" * 65536
+        yield b'"}'
+
+    response = admin.put("/v1/admin/items/baru-1", content=chunks(), headers=AUTH)
+    assert response.status_code == 413
+    assert error_code(response) == "payload_too_large"
+    assert pending(data_dir).files == []
+
+
+def test_overlong_query_string_is_414(admin: TestClient) -> None:
+    response = admin.get("/v1/recommendations", params={"article_id": "banjir-1", "x": "y" * 9000})
+    assert response.status_code == 414
+    assert error_code(response) == "uri_too_long"
