@@ -17,6 +17,7 @@ from pathlib import Path
 
 import orjson
 
+from index.snapshots import fsync_dir
 from recommender.articles import ID_RE, Article
 from recommender.importer import ImportReport, RowError
 
@@ -39,7 +40,8 @@ class InboxBatch:
 
     @property
     def files(self) -> list[Path]:
-        return sorted([*self.items, *self.deletes], key=lambda p: p.name)
+        """Every file in arrival order (by the timestamp in its name, whatever its kind)."""
+        return sorted([*self.items, *self.deletes], key=arrival_key)
 
     def done(self) -> None:
         """Move the processed files to inbox/done/ (call after the snapshot is published)."""
@@ -52,6 +54,11 @@ class InboxBatch:
                 target = target_dir / f"{path.stem}.{n}{path.suffix}"
                 n += 1
             os.replace(path, target)
+
+
+def arrival_key(path: Path) -> str:
+    """`items-<stamp>-…` and `delete-<stamp>-…` sort together by their UTC timestamp."""
+    return path.name.split("-", 1)[-1]
 
 
 def _write(data_dir: Path, prefix: str, suffix: str, payload: bytes) -> Path:
@@ -67,6 +74,7 @@ def _write(data_dir: Path, prefix: str, suffix: str, payload: bytes) -> Path:
         os.fsync(handle.fileno())
     target = folder / name
     os.replace(tmp, target)
+    fsync_dir(folder)
     return target
 
 

@@ -13,7 +13,7 @@ from recommender.builder import build_snapshot
 from recommender.embedding import Embedder, EmbeddingCache
 from recommender.errors import InvalidInput, SnapshotMissing
 from recommender.importer import ImportReport, RowError, import_paths
-from recommender.inbox import pending, read_ids
+from recommender.inbox import InboxBatch, pending, read_ids
 from recommender.lock import JobLock
 from recommender.settings import Settings
 from recommender.sources import read_sources
@@ -145,10 +145,10 @@ def run_update(
         batch = pending(settings.data_dir)
         note(f"reading {len(sources)} source(s) and {len(batch.files)} inbox file(s)")
         report = read_sources(sources, timeout=settings.fetch_timeout_seconds)
-        read_sources(batch.items, timeout=settings.fetch_timeout_seconds, report=report)
         deletes: set[str] = set()
-        for path in [*delete_lists, *batch.deletes]:
+        for path in delete_lists:
             deletes |= read_ids(path, report)
+        apply_inbox(batch, report, deletes, settings)
         summary.take_report(report)
         if (sources or delete_lists) and report.errors and not (report.items or deletes):
             raise InvalidInput("nothing could be read", details=error_details(report.errors))
@@ -184,6 +184,25 @@ def run_update(
     summary.removed, summary.unchanged = result.removed, result.unchanged
     summary.seconds = time.perf_counter() - started
     return summary, report
+
+
+def apply_inbox(
+    batch: InboxBatch, report: ImportReport, deletes: set[str], settings: Settings
+) -> None:
+    """Replay inbox files in arrival order: a later upsert revives an id, a later delete drops it."""
+    for path in batch.files:
+        if path in batch.deletes:
+            ids = read_ids(path, report)
+            deletes |= ids
+            for item_id in ids:
+                report.items.pop(item_id, None)
+        else:
+            fresh = read_sources([path], timeout=settings.fetch_timeout_seconds)
+            report.rows += fresh.rows
+            report.errors.extend(fresh.errors)
+            for item in fresh.items.values():
+                report.add(item)
+                deletes.discard(item.id)
 
 
 def error_details(errors: Sequence[RowError], limit: int = 50) -> list[dict[str, Any]]:

@@ -235,6 +235,21 @@ def test_inbox_files_are_applied_then_moved_to_done(data_dir: Path, embedder: Em
     assert pending(data_dir).files == []
 
 
+def test_inbox_replays_in_arrival_order(data_dir: Path, embedder: Embedder) -> None:
+    """PUT then DELETE removes an item; DELETE then PUT keeps it (admin API order is honoured)."""
+    settings = make_settings(data_dir)
+    items = import_paths([CORPUS]).items
+    write_upserts(data_dir, [items["beras-2"].model_copy(update={"section": "Pangan"})])
+    write_deletes(data_dir, ["beras-2"])
+    write_deletes(data_dir, ["data-3"])
+    write_upserts(data_dir, [items["data-3"].model_copy(update={"section": "Keamanan Siber"})])
+    summary, _ = run_update([], settings, embedder=embedder)
+    catalog = load_current(settings)
+    assert "beras-2" not in catalog.row_of
+    assert catalog.records[catalog.row_of["data-3"]]["section"] == "Keamanan Siber"
+    assert (summary.removed, summary.updated) == (1, 1)
+
+
 def test_inbox_files_stay_when_the_update_fails(data_dir: Path) -> None:
     write_deletes(data_dir, ["timnas-2"])
     with pytest.raises(SnapshotIncompatible):
