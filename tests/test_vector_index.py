@@ -62,3 +62,17 @@ def test_add_remove_and_save_load(tmp_path: Path) -> None:
     assert 100 not in found and 101 not in found
     index.save(tmp_path / "x.faiss")
     assert VectorIndex.load(tmp_path / "x.faiss").size == 48
+
+
+def test_hnsw_search_wider_than_ef_search_still_fills_and_finds_the_list() -> None:
+    """Build-time top-100 lists need a breadth of at least 2k, whatever efSearch is set to."""
+    rng = np.random.default_rng(3)
+    vectors = unit(rng, 2000, 16)
+    ids = np.arange(2000, dtype=np.int64)
+    index = VectorIndex.build(vectors, ids, flat_max=100, hnsw_m=16, ef_search=16)
+    queries = vectors[:50]
+    _, found = index.search(queries, 100)
+    assert (found >= 0).all()
+    truth = oracle(vectors, ids, queries, 100)
+    recall = np.mean([len(set(a) & set(b)) / 100 for a, b in zip(found, truth, strict=True)])
+    assert recall > 0.9
