@@ -15,6 +15,7 @@ import orjson
 
 from index.snapshots import MANIFEST
 from recommender.hybrid import Related, load_related
+from recommender.rendering import item_fragment
 
 ITEMS_FILE = "items.jsonl"
 VECTORS_FILE = "vectors.npy"
@@ -85,7 +86,7 @@ class Catalog:
     pools: npt.NDArray[np.int8] = field(init=False)
     published: npt.NDArray[np.float64] = field(init=False)
     expires: npt.NDArray[np.float64] = field(init=False)
-    payloads: list[dict[str, Any]] = field(init=False)
+    fragments: list[bytes] = field(init=False)  # each item's public JSON (rendering.py)
     sponsored_rows: npt.NDArray[np.int64] = field(init=False)
     campaign_start: npt.NDArray[np.float64] = field(init=False)
     campaign_end: npt.NDArray[np.float64] = field(init=False)
@@ -103,7 +104,7 @@ class Catalog:
         self.expires = np.array(
             [epoch(r.get("expires_at"), math.inf) for r in self.records], dtype=np.float64
         )
-        self.payloads = [payload(r) for r in self.records]
+        self.fragments = [item_fragment(payload(r)) for r in self.records]
         self.sponsored_rows = np.flatnonzero(self.pools == names.index(SPONSORED_POOL))
         sponsors = [self.records[r].get("sponsor") or {} for r in self.sponsored_rows]
         self.campaign_start = np.array(

@@ -13,8 +13,10 @@ import numpy.typing as npt
 from recommender.catalog import SPONSORED_POOL, Catalog
 from recommender.errors import ArticleNotFound
 from recommender.ranking import Freshness, top_n
+from recommender.rendering import Section, SectionHead, answer_dict, answer_json
 from recommender.selection import MAX_HISTORY, Filters, Selector
 from recommender.settings import Settings
+from recommender.sponsored import SponsoredPool
 
 SECTION_KEYS = {"article": "rekomendasi_artikel", "video": "video_pilihan"}
 SPONSORED_KEY = "konten_sponsor"
@@ -59,6 +61,21 @@ class Recommender:
         self.settings = settings
         self.freshness = Freshness(settings.freshness_half_life_hours, settings.freshness_weight)
         self.selector = Selector(catalog, settings)
+        s = settings
+        self.heads = {
+            pool: SectionHead.of({"key": SECTION_KEYS[pool], "title": title, "sponsored": False})
+            for pool, title in (("article", s.title_articles), ("video", s.title_videos))
+        }
+        self.heads[SPONSORED_POOL] = SectionHead.of(
+            {
+                "key": SPONSORED_KEY,
+                "title": s.title_sponsored,
+                "sponsored": True,
+                "label": s.sponsored_label,
+                "disclosure": s.disclosure_text,
+            }
+        )
+        self.sponsored = SponsoredPool(catalog)
 
     def request(self, article_id: str, **counts: int) -> Request:
         s = self.settings
@@ -71,6 +88,18 @@ class Recommender:
 
     def recommend(self, req: Request, now: float | None = None) -> dict[str, Any]:
         """The API response body for `req` at time `now` (epoch seconds)."""
+        sections = self.sections(req, now)
+        cat = self.catalog
+        return answer_dict(req.article_id, cat.version, sections, cat.fragments)
+
+    def recommend_json(self, req: Request, now: float | None = None) -> bytes:
+        """`recommend` as the JSON bytes `orjson.dumps` would give, rendered from fragments."""
+        sections = self.sections(req, now)
+        cat = self.catalog
+        return answer_json(req.article_id, cat.version, sections, cat.fragments)
+
+    def sections(self, req: Request, now: float | None = None) -> list[Section]:
+        """The chosen rows and scores of each section of the answer to `req`."""
         moment = time.time() if now is None else now
         cat = self.catalog
         row = cat.row_of.get(req.article_id)
@@ -81,13 +110,11 @@ class Recommender:
         history = [r for r in dict.fromkeys(history) if r != row]
         excluded = [cat.row_of[i] for i in req.exclude if i in cat.row_of]
         banned = np.array([row, *history, *excluded], dtype=np.int64)
-        s = self.settings
-        sections = [
-            self._editorial("article", row, history, banned, req, moment, s.title_articles),
-            self._editorial("video", row, history, banned, req, moment, s.title_videos),
+        return [
+            self._editorial("article", row, history, banned, req, moment),
+            self._editorial("video", row, history, banned, req, moment),
             self._sponsored(row, req.sponsored, moment, req.explain),
         ]
-        return {"article_id": req.article_id, "snapshot": cat.version, "sections": sections}
 
     def _editorial(
         self,
@@ -97,53 +124,24 @@ class Recommender:
         banned: npt.NDArray[np.int64],
         req: Request,
         now: float,
-        title: str,
-    ) -> dict[str, Any]:
+    ) -> Section:
         n = req.articles if pool == "article" else req.videos
         history_rows = np.array(history, dtype=np.int64)
         ranked = self.selector.select(pool, row, history_rows, banned, n, req.filters, now)
-        items = []
-        for i in range(len(ranked.rows)):
-            item = self._item(int(ranked.rows[i]), float(ranked.scores[i]))
-            if req.explain:
-                item["explain"] = ranked.explain(i)
-            items.append(item)
-        return {"key": SECTION_KEYS[pool], "title": title, "sponsored": False, "items": items}
+        explains = [ranked.explain(i) for i in range(len(ranked.rows))] if req.explain else None
+        return Section(self.heads[pool], ranked.rows.tolist(), ranked.scores.tolist(), explains)
 
-    def _sponsored(self, row: int, n: int, now: float, explain: bool = False) -> dict[str, Any]:
+    def _sponsored(self, row: int, n: int, now: float, explain: bool = False) -> Section:
         cat = self.catalog
-        s = self.settings
-        candidates = cat.sponsored_rows
-        active = (cat.campaign_start <= now) & (now < cat.campaign_end)
-        candidates = candidates[active & self._servable(candidates, now)]
-        relevance = (
-            np.asarray(cat.vectors[candidates] @ cat.vectors[row], dtype=np.float64)
-            if len(candidates)
-            else np.zeros(0)
-        )
-        chosen = top_n(relevance, n)
-        items = [self._item(int(candidates[i]), float(relevance[i])) for i in chosen]
-        if explain:  # cosine to the article only: no editorial scoring touches sponsored items
-            for item in items:
-                item["explain"] = sponsored_explain(item["score"])
-        return {
-            "key": SPONSORED_KEY,
-            "title": s.title_sponsored,
-            "sponsored": True,
-            "label": s.sponsored_label,
-            "disclosure": s.disclosure_text,
-            "items": items,
-        }
-
-    def _servable(self, rows: npt.NDArray[np.int64], now: float) -> npt.NDArray[np.bool_]:
-        valid = rows >= 0
-        safe = np.where(valid, rows, 0)
-        return valid & (self.catalog.expires[safe] > now)
-
-    def _item(self, row: int, score: float) -> dict[str, Any]:
-        item = dict(self.catalog.payloads[row])
-        item["score"] = round(score, 4)
-        return item
+        # Live items (in their campaign window, not expired); relevance is the cosine.
+        live = self.sponsored.live(now)
+        relevance = np.asarray(live.vectors @ cat.vectors[row], dtype=np.float64)
+        order = top_n(relevance, n)
+        rows = cat.sponsored_rows[live.positions[order]].tolist()
+        scores = relevance[order].tolist()
+        # Cosine to the article only: no editorial scoring touches sponsored items.
+        explains = [sponsored_explain(round(x, 4)) for x in scores] if explain else None
+        return Section(self.heads[SPONSORED_POOL], rows, scores, explains)
 
 
 def sponsored_explain(score: float) -> dict[str, float | bool]:

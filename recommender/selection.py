@@ -15,10 +15,10 @@ import numpy.typing as npt
 
 from recommender.articles import ID_RE
 from recommender.catalog import EDITORIAL_POOLS, Catalog
-from recommender.diversity import collapse_duplicates, duplicate_groups, isin, mmr
+from recommender.diversity import collapse_top, duplicate_groups, isin, mmr
 from recommender.errors import InvalidInput
 from recommender.hybrid import PARTS
-from recommender.ranking import Freshness
+from recommender.ranking import Freshness, best_first
 from recommender.rules import Rules, load_rules
 from recommender.settings import Settings
 
@@ -79,6 +79,16 @@ def _codes(values: list[str]) -> tuple[dict[str, int], Ints]:
     return table, codes
 
 
+def by_code(rows: Ints, codes: Ints) -> dict[int, Ints]:
+    """`rows` split by their code, each part in ascending order."""
+    if len(rows) == 0:
+        return {}
+    order = np.argsort(codes[rows], kind="stable")
+    values, starts = np.unique(codes[rows][order], return_index=True)
+    parts = np.split(rows[order], starts[1:])
+    return {int(v): part for v, part in zip(values.tolist(), parts, strict=True)}
+
+
 class Selector:
     """Per-snapshot state for editorial selection (built once when a snapshot is loaded)."""
 
@@ -96,6 +106,9 @@ class Selector:
             pool: np.flatnonzero(catalog.pools == catalog.pool_code(pool)).astype(np.int64)
             for pool in EDITORIAL_POOLS
         }
+        self.section_members = {
+            pool: by_code(m, self.section_codes) for pool, m in self.members.items()
+        }
         lists = [catalog.neighbours[p] for p in EDITORIAL_POOLS if p in catalog.neighbours]
         threshold = settings.duplicate_threshold if settings.dedupe else math.inf
         self.groups = duplicate_groups(
@@ -108,6 +121,14 @@ class Selector:
         self.rules = Rules.compile(
             load_rules(settings.rules_file), catalog.row_of, self.section_of, editorial
         )
+        # Request-path shortcuts: rows alone in their duplicate group need no collapsing, and
+        # without any expiry date or blocked item those checks can be skipped.
+        self.alone = np.bincount(self.groups)[self.groups] == 1
+        self.allowed = ~self.rules.blocked
+        self.any_blocked = bool(self.rules.blocked.any())
+        self.any_expiring = bool(np.isfinite(catalog.expires).any())
+        self.any_boost = bool(self.rules.boost.any())
+        self._weights: dict[int, Floats] = {}
 
     def filter_mask(self, rows: Ints, filters: Filters, now: float) -> npt.NDArray[np.bool_]:
         keep = np.ones(len(rows), dtype=bool)
@@ -123,41 +144,60 @@ class Selector:
         return keep
 
     def candidates(self, pool: str, anchors: Ints, weights: Floats) -> tuple[Ints, Floats]:
-        """Union of the anchors' related lists; relevance parts are weighted means (an item
-        missing from one anchor's list counts 0 there)."""
+        """Union of the anchors' related lists and their relevance parts, one row per part
+        (`(len(PARTS), candidates)`): weighted means, an item missing from one anchor's list
+        counting 0 there. A single list is returned as it is stored: with its -1 pads."""
         related = self.catalog.related[pool]
         if len(anchors) == 1:
             rows = np.asarray(related.rows[anchors[0]], dtype=np.int64)
-            parts = np.asarray(related.parts[anchors[0]], dtype=np.float64)
-            valid = rows >= 0
-            return rows[valid], parts[valid]
-        all_rows = np.asarray(related.rows[anchors], dtype=np.int64)
-        all_parts = np.asarray(related.parts[anchors], dtype=np.float64) * weights[:, None, None]
-        valid = all_rows >= 0
-        rows, inverse = np.unique(all_rows[valid], return_inverse=True)
-        flat = all_parts[valid]
-        parts = np.stack(
-            [np.bincount(inverse, flat[:, j], len(rows)) for j in range(flat.shape[1])], axis=1
-        )
-        return rows, parts / weights.sum()
+            columns = np.asarray(related.parts[anchors[0]].T, dtype=np.float64, order="C")
+            return rows, columns
+        # np.unique numbers the distinct rows (ascending); bincount adds each row's weighted
+        # parts in list order. -1 pads, if any, get bin 0 and are dropped.
+        flat = np.asarray(related.rows[anchors], dtype=np.int64).reshape(-1)
+        distinct, inverse = np.unique(flat, return_inverse=True)
+        n_parts, bins = related.parts.shape[2], len(distinct)
+        by_part = np.ascontiguousarray(related.parts[anchors].transpose(2, 0, 1), np.float64)
+        by_part *= weights[:, None]  # (parts, anchors, width), each anchor's list weighted
+        columns = np.empty((n_parts, bins))
+        for j in range(n_parts):
+            columns[j] = np.bincount(inverse, by_part[j].reshape(-1), bins)
+        columns /= weights.sum()
+        padded = int(bins > 0 and distinct[0] < 0)
+        return distinct[padded:], columns[:, padded:]
 
     def fill_up(
         self, pool: str, anchor: int, have: Ints, banned: Ints, filters: Filters, now: float
     ) -> tuple[Ints, Floats]:
-        """Pool members matching the filters that no list offered, scored by cosine alone."""
+        """Pool members matching the filters that no list offered, scored by cosine alone
+        (parts by row, as `candidates` gives them)."""
         members = self.members[pool]
+        if filters.section is not None:  # only that section's members, not the whole pool
+            code = self.section_table.get(filters.section.casefold(), -1)
+            members = self.section_members[pool].get(code, members[:0])
         members = members[self.filter_mask(members, filters, now)]
-        members = members[~np.isin(members, have) & ~np.isin(members, banned)]
+        members = members[~isin(members, have) & ~isin(members, banned)]
         members = members[self.servable(members, now)]
-        parts = np.zeros((len(members), len(PARTS)))
+        columns = np.zeros((len(PARTS), len(members)))
         if len(members):
             cat = self.catalog
             cosine = np.asarray(cat.vectors[members] @ cat.vectors[anchor], dtype=np.float64)
-            parts[:, 0] = self.settings.dense_weight * cosine
-        return members, parts
+            columns[0] = self.settings.dense_weight * cosine
+        return members, columns
+
+    def nothing_to_collapse(self, rows: Ints) -> bool:
+        """Whether these rows are distinct and each alone in its duplicate group (then they
+        are the collapsed order's head as they stand: no other candidate can replace them)."""
+        if not self.alone[rows].all():
+            return False
+        ordered = np.sort(rows)
+        return bool((ordered[1:] != ordered[:-1]).all())
 
     def servable(self, rows: Ints, now: float) -> npt.NDArray[np.bool_]:
-        return np.asarray(self.catalog.expires[rows] > now) & ~self.rules.blocked[rows]
+        keep = self.allowed[rows] if self.any_blocked else np.ones(len(rows), dtype=bool)
+        if self.any_expiring:
+            keep &= self.catalog.expires[rows] > now
+        return keep
 
     def select(
         self,
@@ -177,38 +217,87 @@ class Selector:
             return Ranked(
                 np.zeros(0, dtype=np.int64), empty, np.zeros((0, len(PARTS))), empty, empty
             )
-        anchors = np.concatenate([[anchor], history]).astype(np.int64)
-        weights = np.concatenate(
-            [[1.0], history_weights(len(history), s.history_weight, s.history_decay)]
-        )
+        if len(history):
+            anchors = np.concatenate([[anchor], history]).astype(np.int64)
+        else:
+            anchors = np.array([anchor], dtype=np.int64)
+        weights = self.anchor_weights(len(history))
         rows, parts = self.candidates(pool, anchors, weights)
-        keep = self.servable(rows, now) & ~isin(rows, banned)
-        if filters.active:
-            keep &= self.filter_mask(rows, filters, now)
-        rows, parts = rows[keep], parts[keep]
-        if filters.active and len(rows) < n:
+        # Candidates that may not be shown stay in the arrays with a score of -inf (cheaper
+        # than compacting them), and never leave `best_first`/`collapse_top` as chosen.
+        keep = self.keep_mask(rows, banned, len(anchors) > 1, filters, now)
+        if filters.active and np.count_nonzero(keep) < n:
+            rows, parts = rows[keep], parts[:, keep]
             extra_rows, extra_parts = self.fill_up(pool, anchor, rows, banned, filters, now)
             rows = np.concatenate([rows, extra_rows])
-            parts = np.concatenate([parts, extra_parts])
-        fresh = self.freshness.boost(self.catalog.published[rows], now)
-        rule = self.rules.boost[rows]
-        scores = parts.sum(axis=1) + fresh + rule
-        order = np.argsort(-scores, kind="stable").astype(np.int64)
-        if s.dedupe:
+            parts = np.concatenate([parts, extra_parts], axis=1)
+            keep = np.ones(len(rows), dtype=bool)
+        published = self.catalog.published[rows]
+        fresh = self.freshness.boost(published, now)
+        scores = parts[0] + parts[1]  # in parts.T.sum(axis=1)'s order, one part at a time
+        for part in parts[2:]:
+            scores += part
+        scores += fresh  # +0.0 at least: no score is -0.0 from here on
+        if self.any_boost:
+            scores += self.rules.boost[rows]
+        everything = bool(keep.all())  # often so for a single list
+        if not everything:
+            scores[~keep] = -np.inf
+        # Only the best few are put in order: n items, or MMR's pool of 4 n.
+        need = n if s.mmr_lambda >= 1.0 else max(4 * n, n)
+        order = best_first(scores, need).astype(np.int64)
+        if not everything:
+            order = order[keep[order]]  # fewer than `need` may be shown
+        if s.dedupe and not self.nothing_to_collapse(rows[order]):
             seen = {int(g) for g in self.groups[anchors]}
-            order = collapse_duplicates(
-                order, self.groups[rows], self.catalog.published[rows], seen
-            )
-        if s.mmr_lambda < 1.0:  # MMR reads every candidate's vector; off, it keeps the order
-            order = mmr(order, scores, np.asarray(self.catalog.vectors[rows]), n, s.mmr_lambda)
-        else:
-            order = order[:n]
+            kept = np.flatnonzero(keep)
+            groups = self.groups[rows[kept]]
+            order = kept[collapse_top(scores[kept], groups, published[kept], seen, need)]
+        if s.mmr_lambda < 1.0:  # MMR reads its pool's vectors only; off, it keeps the order
+            at = np.arange(len(order), dtype=np.int64)
+            vectors = np.asarray(self.catalog.vectors[rows[order]])
+            order = order[mmr(at, scores[order], vectors, n, s.mmr_lambda)]
         chosen = order[:n]
-        ranked = Ranked(
-            rows[chosen], scores[chosen], parts[chosen], fresh[chosen], rule[chosen],
-            np.zeros(len(chosen), dtype=bool),
-        )  # fmt: skip
+        ranked = self.ranked(rows[chosen], scores[chosen], parts[:, chosen], fresh[chosen])
         return self.pin(ranked, pool, anchor, banned, n, filters, now)
+
+    def anchor_weights(self, history: int) -> Floats:
+        """Weights of the anchor (1) and of `history` history items (kept per length)."""
+        weights = self._weights.get(history)
+        if weights is None:
+            s = self.settings
+            weights = np.concatenate(
+                [[1.0], history_weights(history, s.history_weight, s.history_decay)]
+            )
+            weights.flags.writeable = False
+            self._weights[history] = weights
+        return weights
+
+    def keep_mask(
+        self, rows: Ints, banned: Ints, ascending: bool, filters: Filters, now: float
+    ) -> npt.NDArray[np.bool_]:
+        """Candidates that may be shown: not padding, not blocked or expired, not banned, and
+        matching the filters. `ascending`: rows are sorted (a merge of lists)."""
+        keep = rows >= 0
+        if self.any_blocked:
+            keep &= self.allowed[rows]
+        if self.any_expiring:
+            keep &= self.catalog.expires[rows] > now
+        if len(banned) == 1:
+            keep &= rows != banned[0]
+        elif ascending and len(rows):  # look the few banned rows up instead
+            at = np.minimum(np.searchsorted(rows, banned), len(rows) - 1)
+            keep[at[rows[at] == banned]] = False
+        else:
+            keep &= ~isin(rows, banned)
+        if filters.active:
+            keep &= self.filter_mask(rows, filters, now)
+        return keep
+
+    def ranked(self, rows: Ints, scores: Floats, parts: Floats, fresh: Floats) -> Ranked:
+        """The chosen rows with their scores and its parts (`parts` by part), as a `Ranked`."""
+        rule = self.rules.boost[rows]
+        return Ranked(rows, scores, parts.T, fresh, rule, np.zeros(len(rows), dtype=bool))
 
     def pin(
         self,
@@ -221,6 +310,8 @@ class Selector:
         now: float,
     ) -> Ranked:
         """Put the rules' pinned items at their places (when they may appear at all)."""
+        if not self.rules.pins:
+            return ranked
         pins = self.rules.pins_for(anchor, self.section_of[anchor])
         code = self.catalog.pool_code(pool)
         pins = [

@@ -24,10 +24,11 @@ async def get_settings(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Set
     return runtime.settings
 
 
-async def get_recommender(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Recommender:
+def current_recommender(request: Request) -> Recommender:
+    """The current recommender, without the dependency machinery (the hot route calls it)."""
+    runtime: Runtime = request.app.state.runtime
     return runtime.recommender
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-RecommenderDep = Annotated[Recommender, Depends(get_recommender)]

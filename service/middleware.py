@@ -5,6 +5,7 @@
   the token (401) and oversize bodies (413).
 - `ResponseCacheMiddleware`: ETag / If-None-Match / Cache-Control and the LRU of rendered answers
   for `GET /v1/recommendations` (see `service.caching`).
+- `RecommendationsFastPath` (service.answers), innermost: computes those answers before the router.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import orjson
 
 from service.admin import PREFIX as ADMIN_PREFIX
 from service.admin import UNAUTHORIZED, TokenCheck, token_check
+from service.answers import ROUTE_KEY, RecommendationsFastPath
 from service.caching import Rendered, ResponseCache, etag_matches, is_cacheable, make_etag
 from service.errors import error_body
 from service.metrics import UNMATCHED, Metrics
@@ -38,7 +40,6 @@ REQUEST_ID_HEADER = b"x-request-id"
 MAX_REQUEST_ID = 64
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_QUERY_BYTES = 8192
-ROUTE_KEY = "recommender.route"  # scope key for answers that never reach the router
 BEARER = {"www-authenticate": "Bearer"}
 CLOSE = {"connection": "close"}  # the unread rest of an oversize body is not worth reading
 
@@ -292,6 +293,7 @@ def install_middleware(app: Any, runtime: Runtime) -> None:
     metrics = Metrics(runtime, cache)
     app.state.response_cache = cache
     app.state.metrics = metrics
+    app.add_middleware(RecommendationsFastPath, runtime=runtime)  # innermost: see its module
     app.add_middleware(
         ResponseCacheMiddleware,
         runtime=runtime,

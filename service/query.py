@@ -60,8 +60,12 @@ M = TypeVar("M", bound=BaseModel)
 
 def parse_query(request: Request, model: type[M]) -> M:
     """The request's query string validated by `model` (the last of repeated keys wins)."""
-    raw = request.scope["query_string"].decode("latin-1")
-    values = dict(parse_qsl(raw, keep_blank_values=True))
+    return validate_query_string(request.scope["query_string"], model)
+
+
+def validate_query_string(query_string: bytes, model: type[M]) -> M:
+    """A raw query string validated by `model`; errors are FastAPI's `RequestValidationError`."""
+    values = dict(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
     try:
         return model.model_validate(values)
     except ValidationError as exc:

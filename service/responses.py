@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 
 class JSONBytes(JSONResponse):
@@ -14,3 +14,9 @@ class JSONBytes(JSONResponse):
 
     def render(self, content: Any) -> bytes:
         return orjson.dumps(content)
+
+
+class RenderedJSON(Response):
+    """A body the recommender already rendered to JSON bytes (`Recommender.recommend_json`)."""
+
+    media_type = "application/json"

@@ -1,0 +1,87 @@
+"""The widget's answer: one function from a query string to JSON bytes, and its ASGI fast path.
+
+`GET /v1/recommendations` is the request a publisher's every page view makes. FastAPI's routing,
+request object and exception plumbing cost about as much as the whole ranking of an answer
+(profiled for issue #6), so `RecommendationsFastPath` answers a well-formed request with a known
+article itself, through `recommendations_json`, the function the FastAPI route calls too. Anything
+else (an error of any kind, a missing snapshot) goes on to the FastAPI route, which computes the
+same thing again and renders its error through the app's handlers: one error shape, one schema,
+and the fast path never answers differently from the route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from recommender.engine import Recommender, Request
+from recommender.errors import InvalidInput
+from recommender.selection import MAX_EXCLUDE, MAX_HISTORY, Filters, parse_id_list
+from service.query import RecommendationQuery, validate_query_string
+from service.runtime import Runtime
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+PATH = "/v1/recommendations"
+ROUTE_KEY = "recommender.route"  # scope key naming the route of answers the router never saw
+JSON_TYPE = b"application/json"
+
+
+def recommendations_json(recommender: Recommender, query_string: bytes) -> bytes:
+    """The body of a 200 answer to `GET /v1/recommendations?<query_string>`; raises the
+    validation or domain error the route turns into a 4xx."""
+    q = validate_query_string(query_string, RecommendationQuery)
+    s = recommender.settings
+    counts = {"articles": q.articles, "videos": q.videos, "sponsored": q.sponsored}
+    for name, value in counts.items():
+        if value is not None and value > s.max_items_per_section:
+            raise InvalidInput(
+                f"{name} must be at most {s.max_items_per_section}",
+                details=[{"field": name, "reason": "above the maximum"}],
+            )
+    history = parse_id_list("history", q.history, MAX_HISTORY)
+    exclude = parse_id_list("exclude", q.exclude, MAX_EXCLUDE)
+    # `recommender.request(...).personalised(...)` in one construction (the defaults of both).
+    req = Request(
+        q.article_id,
+        s.articles_default if q.articles is None else q.articles,
+        s.videos_default if q.videos is None else q.videos,
+        s.sponsored_default if q.sponsored is None else q.sponsored,
+        exclude=exclude,
+        history=history,
+        filters=Filters(q.section, q.language, q.max_age_days),
+        explain=q.explain,
+    )
+    return recommender.recommend_json(req)
+
+
+class RecommendationsFastPath:
+    """Answers `GET /v1/recommendations` without the framework when it can (see module doc)."""
+
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+        self.app = app
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        recommender = self.runtime.current
+        if (
+            recommender is None
+            or scope["type"] != "http"
+            or scope["path"] != PATH
+            or scope["method"] != "GET"
+        ):
+            await self.app(scope, receive, send)
+            return
+        try:
+            body = recommendations_json(recommender, scope["query_string"])
+        except Exception:  # every error is the route's to render (it raises the same again)
+            await self.app(scope, receive, send)
+            return
+        scope[ROUTE_KEY] = PATH
+        headers = [(b"content-length", str(len(body)).encode()), (b"content-type", JSON_TYPE)]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
