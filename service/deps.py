@@ -11,17 +11,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from recommender.engine import Recommender
-from recommender.settings import Settings
 from service.runtime import Runtime
 
 
 async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
-
-
-async def get_settings(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Settings:
-    return runtime.settings
 
 
 def current_recommender(request: Request) -> Recommender:
@@ -31,4 +26,3 @@ def current_recommender(request: Request) -> Recommender:
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
