@@ -3,7 +3,8 @@
 For an anchor `a` and a candidate `c` of one pool:
 
 1. Candidates are the union of `a`'s dense top-K (FAISS) and lexical top-K (BM25), so a named
-   entity the embedding model misses still connects two stories.
+   entity the embedding model misses still connects two stories. The lexical top-K is found with
+   the bounded query of recommender.lexical (linear in the pool), then scored exactly.
 2. Pair relevance blends three signals, each about 0..1 (score blending, weights in settings):
    `h = DENSE_WEIGHT * cos(a, c) + LEXICAL_WEIGHT * bm25(a, c) + TITLE_WEIGHT * bm25_title(a, c)`.
 3. Shared neighbours: items of one story are each other's neighbours, so the overlap of the two
@@ -24,10 +25,10 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from recommender.lexical import LexicalIndex, make_analyser
+from recommender.lexical import POSTINGS, QUERY_TERMS, LexicalIndex, make_analyser, top_terms
 from recommender.settings import Settings
 
-BLOCK = 256  # anchors per batch: bounds the dense score blocks to BLOCK x pool size
+BLOCK = 256  # anchors per batch: bounds the (BLOCK, 2K, dimension) candidate vectors gathered
 PARTS = ("dense", "lexical", "neighbourhood")
 Floats = npt.NDArray[np.float32]
 Rows = npt.NDArray[np.int32]
@@ -82,6 +83,104 @@ def top_k_rows(scores: npt.NDArray[np.float32], k: int) -> npt.NDArray[np.intp]:
     return np.take_along_axis(part, order, axis=1)
 
 
+class LexicalScores:
+    """Weighted BM25 "more like this" of anchors against one pool's items:
+    `LEXICAL_WEIGHT * bm25(text) + TITLE_WEIGHT * bm25(title)`, each normalised by the anchor's
+    self score. `found` finds neighbours with the bounded query of recommender.lexical; `pairs`
+    scores the pairs kept exactly."""
+
+    def __init__(
+        self,
+        lexical: LexicalIndex,
+        members: npt.NDArray[np.int64],
+        settings: Settings,
+        *,
+        query_terms: int = QUERY_TERMS,
+        postings: int = POSTINGS,
+    ) -> None:
+        self.body_w = settings.lexical_weight / lexical.body_self
+        self.title_w = settings.title_weight / lexical.title_self
+        self.body, self.title = lexical.body, lexical.title
+        body_q = sp.diags(self.body_w) @ top_terms(lexical.body, query_terms)
+        title_q = sp.diags(self.title_w) @ top_terms(lexical.title, query_terms)
+        # Text and title terms side by side: one product adds the two fields' scores.
+        self.query = sp.csr_matrix(sp.hstack([body_q, title_q]), dtype=np.float32)
+        self.postings = sp.csr_matrix(
+            sp.vstack(
+                [
+                    top_terms(lexical.body[members].T.tocsr(), postings),
+                    top_terms(lexical.title[members].T.tocsr(), postings),
+                ]
+            ),
+            dtype=np.float32,
+        )
+
+    def found(self, start: int, stop: int) -> sp.csr_matrix:
+        """Anchors [start, stop) x pool positions: the bounded query's scores, a lower bound of
+        the exact ones, stored only for the items it reaches."""
+        return sp.csr_matrix(self.query[start:stop] @ self.postings)
+
+    def pairs(self, anchors: npt.NDArray[np.int64], items: npt.NDArray[np.int64]) -> Floats:
+        """The exact score of each (anchor row, item row) pair; its cost does not grow with N."""
+        body = np.asarray(self.body[anchors].multiply(self.body[items]).sum(axis=1)).ravel()
+        title = np.asarray(self.title[anchors].multiply(self.title[items]).sum(axis=1)).ravel()
+        scores = self.body_w[anchors] * body + self.title_w[anchors] * title
+        return np.asarray(scores, dtype=np.float32)
+
+
+def sparse_top_k(matrix: sp.csr_matrix, k: int, banned: Rows) -> tuple[Rows, Floats]:
+    """Column positions (-1 pads) and values of each row's k best positive values, best first;
+    row i never gets column `banned[i]` (the anchor itself; -1 bans nothing). Linear in the
+    stored values: a partition of each row's slice, a sort of its k best only."""
+    matrix = sp.csr_matrix(matrix)
+    n = matrix.shape[0]
+    indptr, indices = matrix.indptr, matrix.indices
+    data = matrix.data.copy()
+    data[indices == np.repeat(banned, np.diff(indptr))] = 0.0
+    cols = np.full((n, k), -1, dtype=np.int32)
+    values = np.zeros((n, k), dtype=np.float32)
+    for i in range(n):
+        start, stop = indptr[i], indptr[i + 1]
+        row = data[start:stop]
+        best = np.argpartition(-row, k - 1)[:k] if len(row) > k else np.arange(len(row))
+        best = best[row[best] > 0]
+        best = best[np.lexsort((indices[start + best], -row[best]))]  # ties: lower column first
+        cols[i, : len(best)] = indices[start + best]
+        values[i, : len(best)] = row[best]
+    return cols, values
+
+
+def sample(matrix: sp.csr_matrix, cols: Rows) -> Floats:
+    """`matrix[i, cols[i, j]]` for every (i, j), 0 where `cols` is -1. Each stored value is looked
+    up among the few wanted positions (scipy's own lookup scans whole unsorted rows per value)."""
+    matrix = sp.csr_matrix(matrix)
+    out = np.zeros(cols.shape, dtype=np.float32)
+    valid = cols >= 0
+    if not valid.any() or matrix.nnz == 0:
+        return out
+    width = np.int64(matrix.shape[1])
+    wanted = (np.arange(cols.shape[0], dtype=np.int64)[:, None] * width + cols)[valid]
+    order = np.argsort(wanted)
+    ordered = wanted[order]
+    stored = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
+    keys = stored * width + matrix.indices
+    at = np.minimum(np.searchsorted(ordered, keys), len(ordered) - 1)
+    hit = ordered[at] == keys
+    found = np.bincount(order[at[hit]], weights=matrix.data[hit], minlength=len(wanted))
+    out[valid] = found
+    return out
+
+
+def union_rows(parts: Rows, banned: Rows) -> Rows:
+    """Each row's distinct non-negative values, ascending, without `banned[i]`; -1 pads at the end."""
+    pad = np.iinfo(np.int32).max
+    merged = np.where((parts >= 0) & (parts != banned[:, None]), parts, pad)
+    merged.sort(axis=1)
+    merged[:, 1:][merged[:, 1:] == merged[:, :-1]] = pad
+    merged.sort(axis=1)
+    return np.where(merged == pad, -1, merged).astype(np.int32)
+
+
 def gather_candidates(
     vectors: Floats,
     dense_rows: Rows,
@@ -102,38 +201,41 @@ def gather_candidates(
     )
     if len(members) == 0:
         return out
-    position = np.full(n, -1, dtype=np.int64)
+    position = np.full(n, -1, dtype=np.int32)
     position[members] = np.arange(len(members))
-    body_t = lexical.body[members].T.tocsc()
-    title_t = lexical.title[members].T.tocsc()
+    scores = LexicalScores(lexical, members, settings)
     lex_total = settings.lexical_weight + settings.title_weight
     for start in range(0, n, BLOCK):
         stop = min(start + BLOCK, n)
-        body = (lexical.body[start:stop] @ body_t).toarray() / lexical.body_self[start:stop, None]
-        title = (lexical.title[start:stop] @ title_t).toarray() / lexical.title_self[
-            start:stop, None
-        ]
-        lex = settings.lexical_weight * body + settings.title_weight * title
-        own = np.flatnonzero((members >= start) & (members < stop))
-        lex[members[own] - start, own] = -np.inf  # an item is never its own neighbour
-        top = top_k_rows(lex.astype(np.float32), k)
-        for i in range(stop - start):
-            row = start + i
-            lex_top = top[i][np.isfinite(lex[i, top[i]]) & (lex[i, top[i]] > 0)]
-            lex_n = len(lex_top)
-            out.lexical_rows[row, :lex_n] = members[lex_top]
-            out.lexical_scores[row, :lex_n] = lex[i, lex_top] / (lex_total or 1.0)
-            dense_pos = position[dense_rows[row][dense_rows[row] >= 0]]
-            cand = np.unique(np.concatenate([dense_pos[dense_pos >= 0], lex_top]))
-            cand = cand[members[cand] != row]
-            rows = members[cand]
-            dense = vectors[rows] @ vectors[row]
-            lex_part = np.maximum(lex[i, cand], 0.0)
-            width_i = len(cand)
-            out.rows[row, :width_i] = rows
-            out.dense[row, :width_i] = settings.dense_weight * dense
-            out.lexical[row, :width_i] = lex_part
-            out.blended[row, :width_i] = settings.dense_weight * dense + lex_part
+        own = position[start:stop]  # the anchor's own column: never its own neighbour
+        lex_top, _ = sparse_top_k(scores.found(start, stop), k, own)
+        dense = dense_rows[start:stop]
+        dense_pos = np.where(dense >= 0, position[np.maximum(dense, 0)], -1)
+        pad = np.full((stop - start, max(0, width - dense_pos.shape[1] - k)), -1, np.int32)
+        cand = union_rows(np.concatenate([dense_pos, lex_top, pad], axis=1), own)[:, :width]
+        valid = cand >= 0
+        rows = np.where(valid, members[np.maximum(cand, 0)], -1).astype(np.int32)
+        cos = np.einsum("ijd,id->ij", vectors[np.maximum(rows, 0)], vectors[start:stop])
+        dense_part = np.where(valid, settings.dense_weight * cos, 0.0)
+        anchors = np.broadcast_to(np.arange(start, stop)[:, None], cand.shape)[valid]
+        exact = np.maximum(scores.pairs(anchors, rows[valid].astype(np.int64)), 0.0)
+        lex_part = np.zeros(cand.shape, dtype=np.float32)
+        lex_part[valid] = exact
+        out.rows[start:stop] = rows
+        out.dense[start:stop] = dense_part
+        out.lexical[start:stop] = lex_part
+        out.blended[start:stop] = np.where(valid, dense_part + lex_part, -np.inf)
+        # The lexical top-K, ranked by their exact scores (read back from the candidates).
+        by_cand = sp.csr_matrix(
+            (exact, (np.nonzero(valid)[0], cand[valid])), shape=(stop - start, len(members))
+        )
+        lex_exact = np.where(lex_top >= 0, sample(by_cand, lex_top), -np.inf)
+        order = np.argsort(-lex_exact, axis=1, kind="stable")
+        lex_top = np.take_along_axis(lex_top, order, axis=1)
+        lex_exact = np.take_along_axis(lex_exact, order, axis=1)
+        found = (lex_top >= 0) & (lex_exact > 0)
+        out.lexical_rows[start:stop] = np.where(found, members[np.maximum(lex_top, 0)], -1)
+        out.lexical_scores[start:stop] = np.where(found, lex_exact / (lex_total or 1.0), 0.0)
     return out
 
 
@@ -163,13 +265,12 @@ def related_lists(
     if settings.neighbourhood_k > 0 and settings.neighbourhood_weight > 0 and len(members):
         marks = shared_neighbours(cands, settings.neighbourhood_k, n)
         sizes = np.asarray(marks.sum(axis=1), dtype=np.float32).ravel()
-        marks_t = marks.T.tocsc()
+        marks_t = marks.T.tocsr()
         for start in range(0, n, BLOCK):
             stop = min(start + BLOCK, n)
-            overlap = (marks[start:stop] @ marks_t).toarray()
             rows = cands.rows[start:stop]
+            common = sample(marks[start:stop] @ marks_t, rows)  # sparse: shared marks only
             safe = np.where(rows >= 0, rows, 0)
-            common = np.take_along_axis(overlap, safe, axis=1)
             norm = np.sqrt(sizes[start:stop, None] * sizes[safe])
             snn[start:stop] = np.where(rows >= 0, common / np.maximum(norm, 1.0), 0.0)
     neighbourhood = settings.neighbourhood_weight * snn

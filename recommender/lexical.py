@@ -6,6 +6,12 @@ alone (a separate field, because a headline names the story). bm25s computes the
 terms, each weighted by its BM25 weight in the anchor, score every other item by
 `sum(w_anchor(t) * w_item(t))`, divided by the anchor's score against itself so that values fall
 in [0, 1] whatever the corpus or the length of the anchor.
+
+Scoring every pair is O(N^2), so neighbours are *found* with a cheaper query and only the pairs
+kept are scored exactly: the anchor's `QUERY_TERMS` best terms (by BM25 weight in the anchor, as
+Lucene's MoreLikeThis does) looked up in each term's `POSTINGS` best items (a "champion list",
+Manning et al., Introduction to IR 7.1.3). A query then touches at most QUERY_TERMS x POSTINGS
+items, whatever the corpus size; a common term reaches only the items it weighs most in.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from bm25s.stopwords import STOPWORDS_EN
 
 from recommender.text import clean_body
 
+QUERY_TERMS = 32  # an anchor's terms used to find its lexical neighbours (MoreLikeThis)
+POSTINGS = 1000  # items per term searched when finding neighbours (a champion list)
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
 HAS_LETTER = re.compile(r"[^\W\d_]")
 Floats = npt.NDArray[np.float32]
@@ -99,6 +107,22 @@ def self_scores(weights: sp.csr_matrix) -> Floats:
     out = np.asarray(weights.multiply(weights).sum(axis=1), dtype=np.float32).ravel()
     out[out <= 0] = 1.0
     return out
+
+
+def top_terms(weights: sp.csr_matrix, limit: int) -> sp.csr_matrix:
+    """Each row's `limit` largest weights; the rest dropped (ties at the cut: any of them)."""
+    weights = sp.csr_matrix(weights, dtype=np.float32)
+    counts = np.diff(weights.indptr)
+    keep = np.ones(weights.nnz, dtype=bool)
+    for row in np.flatnonzero(counts > limit):
+        start, stop = weights.indptr[row], weights.indptr[row + 1]
+        drop = np.argpartition(-weights.data[start:stop], limit - 1)[limit:]
+        keep[start + drop] = False
+    rows = np.repeat(np.arange(weights.shape[0]), counts)[keep]
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=weights.shape[0]))])
+    return sp.csr_matrix(
+        (weights.data[keep], weights.indices[keep], indptr), shape=weights.shape, dtype=np.float32
+    )
 
 
 @dataclass
