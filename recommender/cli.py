@@ -34,6 +34,10 @@ DataDir = Annotated[
         show_default=False,
     ),
 ]
+Strict = Annotated[bool, typer.Option(help="Exit 1 if any row was rejected.")]
+Wait = Annotated[
+    float | None, typer.Option(help="Seconds to wait for another job's lock (default: fail).")
+]
 DEMO_CORPUS = Path(__file__).parent / "demo_corpus"
 
 
@@ -66,10 +70,8 @@ def build(
         ),
     ] = None,
     data_dir: DataDir = None,
-    strict: Annotated[bool, typer.Option(help="Exit 1 if any row was rejected.")] = False,
-    wait: Annotated[
-        float | None, typer.Option(help="Seconds to wait for another job's lock (default: fail).")
-    ] = None,
+    strict: Strict = False,
+    wait: Wait = None,
 ) -> None:
     """Full build: import items, embed them, publish a new snapshot atomically.
 
@@ -110,10 +112,8 @@ def update(
         typer.Option("--delete", help="File of item ids to remove, one a line; repeatable."),
     ] = None,
     data_dir: DataDir = None,
-    strict: Annotated[bool, typer.Option(help="Exit 1 if any row was rejected.")] = False,
-    wait: Annotated[
-        float | None, typer.Option(help="Seconds to wait for another job's lock (default: fail).")
-    ] = None,
+    strict: Strict = False,
+    wait: Wait = None,
 ) -> None:
     """Incremental update of the current snapshot; publishes a new one atomically.
 
