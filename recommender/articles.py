@@ -136,7 +136,3 @@ class Article(BaseModel):
         """Hash of everything that changes the item's embedding text."""
         raw = orjson.dumps([self.title, self.lead, self.body])
         return hashlib.sha256(raw).hexdigest()
-
-    def record_hash(self) -> str:
-        """Hash of the whole record (any change means the snapshot must be rebuilt)."""
-        return hashlib.sha256(orjson.dumps(self.model_dump(mode="json"))).hexdigest()

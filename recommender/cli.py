@@ -58,7 +58,9 @@ def fail(exc: RecommenderError) -> None:
     err.print(f"[red]error:[/red] {exc.message}")
     for detail in exc.details[:20]:
         err.print(f"  {detail}")
-    raise typer.Exit(2)
+    from recommender.jobs import EXIT_FAILED
+
+    raise typer.Exit(EXIT_FAILED)
 
 
 @app.command()

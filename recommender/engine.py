@@ -149,7 +149,3 @@ def sponsored_explain(score: float) -> dict[str, float | bool]:
         ("lexical", "neighbourhood", "freshness", "rule"), 0.0
     )
     return {"dense": score, **parts, "pinned": False}
-
-
-def is_sponsored_pool(pool: str) -> bool:
-    return pool == SPONSORED_POOL

@@ -27,7 +27,6 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -180,13 +179,3 @@ class Rules:
     def pins_for(self, anchor_row: int, anchor_section: str | None) -> list[CompiledPin]:
         key = (anchor_section or "").casefold()
         return [p for p in self.pins if p.applies(anchor_row, key)]
-
-
-def describe(spec: RulesFile) -> dict[str, Any]:
-    """Counts for logs and the CLI."""
-    return {
-        "pins": len(spec.pin),
-        "blocked_items": len(spec.block.items),
-        "blocked_sections": len(spec.block.sections),
-        "boosts": len(spec.boost),
-    }
