@@ -12,7 +12,7 @@ import numpy.typing as npt
 
 from recommender.catalog import SPONSORED_POOL, Catalog
 from recommender.errors import ArticleNotFound
-from recommender.ranking import Freshness, top_n
+from recommender.ranking import top_n
 from recommender.rendering import Section, SectionHead, answer_dict, answer_json
 from recommender.selection import MAX_HISTORY, Filters, Selector
 from recommender.settings import Settings
@@ -59,7 +59,6 @@ class Recommender:
     def __init__(self, catalog: Catalog, settings: Settings) -> None:
         self.catalog = catalog
         self.settings = settings
-        self.freshness = Freshness(settings.freshness_half_life_hours, settings.freshness_weight)
         self.selector = Selector(catalog, settings)
         s = settings
         self.heads = {
