@@ -32,7 +32,7 @@ from common import emit, machine, note  # noqa: E402
 from synthetic import clustered_unit_vectors  # noqa: E402
 
 from index.vector_index import VectorIndex  # noqa: E402
-from recommender.builder import search_neighbours  # noqa: E402
+from recommender.pipeline.build import search_neighbours  # noqa: E402
 from recommender.settings import Settings  # noqa: E402
 
 HUFFPOST = REPO.parent / "shared" / "data" / "huffpost-10k" / "articles.jsonl"
@@ -40,10 +40,10 @@ RECALL_SAMPLE = 200
 
 
 def bench_embedding(n: int, work: Path) -> None:
-    from recommender.embedding import Embedder
-    from recommender.importer import import_paths
+    from recommender.ingest.importer import import_paths
+    from recommender.ingest.text import item_text
     from recommender.jobs import run_build
-    from recommender.text import item_text
+    from recommender.pipeline.embed import Embedder
 
     if not HUFFPOST.is_file():
         note(f"embedding: skipped, {HUFFPOST} is absent (shared evaluation data)")

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-from recommender.embedding import MINILM_MODEL_NAME, Embedder
-from recommender.importer import import_paths
+from recommender.ingest.importer import import_paths
+from recommender.ingest.text import item_text
+from recommender.pipeline.embed import MINILM_MODEL_NAME, Embedder
 from recommender.settings import DEFAULT_MODEL, Settings
-from recommender.text import item_text
 
 REPO = Path(__file__).resolve().parent.parent
 

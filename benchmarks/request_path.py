@@ -26,7 +26,7 @@ from common import emit, machine, note
 from synthetic import SECTIONS, build_synthetic_snapshot
 
 from index.snapshots import SnapshotStore
-from recommender.engine import Recommender
+from recommender.serving.engine import Recommender
 from recommender.settings import Settings
 from service.app import create_app
 
@@ -64,7 +64,7 @@ def asgi_case(app: Any, path: str, queries: list[bytes]) -> Callable[[], float]:
 
 
 def engine_case(rec: Recommender, history: list[list[str]], ids: list[str]) -> Callable[[], float]:
-    requests = [rec.request(a).personalised(history=h) for a, h in zip(ids, history, strict=True)]
+    requests = [rec.request(a, history=h) for a, h in zip(ids, history, strict=True)]
 
     def run() -> float:
         started = time.perf_counter()

@@ -1,7 +1,7 @@
 """Synthetic snapshots for the serving benchmark: random items and vectors, no embedding model.
 
 The snapshot is written with the builder's own writers (`write_items`, the file names of
-`recommender.catalog`, `VectorIndex`, `SnapshotStore.publish`) and checked by `Catalog.load`, so the
+`recommender.serving.catalog`, `VectorIndex`, `SnapshotStore.publish`) and checked by `Catalog.load`, so the
 server loads it exactly like a built one. Only the content is synthetic: vectors are random unit
 vectors and, unless `exact=True`, neighbour lists are random members of the pool with descending
 scores. Their content does not change what a request costs (the engine reads K rows and re-ranks
@@ -27,8 +27,9 @@ from index.snapshots import SnapshotStore  # noqa: E402
 from index.vector_index import VectorIndex  # noqa: E402
 from recommender import __version__  # noqa: E402
 from recommender.articles import Article  # noqa: E402
-from recommender.builder import pool_neighbours, write_items  # noqa: E402
-from recommender.catalog import (  # noqa: E402
+from recommender.pipeline.build import pool_neighbours, write_items  # noqa: E402
+from recommender.pipeline.relate import PARTS, related_file  # noqa: E402
+from recommender.serving.catalog import (  # noqa: E402
     EDITORIAL_POOLS,
     ITEMS_FILE,
     VECTORS_FILE,
@@ -37,7 +38,6 @@ from recommender.catalog import (  # noqa: E402
     neighbours_file,
     scores_file,
 )
-from recommender.hybrid import PARTS, related_file  # noqa: E402
 from recommender.settings import Settings  # noqa: E402
 
 DIMENSION = 384

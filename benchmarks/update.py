@@ -36,9 +36,9 @@ if str(REPO) not in sys.path:
 
 from benchmarks.common import emit, machine, note  # noqa: E402
 from index.snapshots import SnapshotStore  # noqa: E402
-from recommender.catalog import Catalog  # noqa: E402
-from recommender.embedding import Embedder  # noqa: E402
 from recommender.jobs import JobSummary, run_build, run_update  # noqa: E402
+from recommender.pipeline.embed import Embedder  # noqa: E402
+from recommender.serving.catalog import Catalog  # noqa: E402
 from recommender.settings import Settings  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "huffpost-10k"

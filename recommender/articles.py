@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -17,6 +18,12 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+# Candidate pools: an item is ranked only against items of its pool. Sponsored items are their own
+# pool whatever their type: never scored against editorial items, never shown in their sections.
+EDITORIAL_POOLS = ("article", "video")
+SPONSORED_POOL = "sponsored"
+POOLS = (*EDITORIAL_POOLS, SPONSORED_POOL)
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$"
 ID_RE = re.compile(ID_PATTERN)
@@ -81,11 +88,6 @@ class Sponsor(BaseModel):
             raise ValueError("sponsor.ends_at must be after sponsor.starts_at")
         return self
 
-    def active_at(self, now: datetime) -> bool:
-        if self.starts_at is not None and now < self.starts_at:
-            return False
-        return not (self.ends_at is not None and now >= self.ends_at)
-
 
 class Article(BaseModel):
     """One importable item. An item with a `sponsor` is sponsored; nothing else makes it so."""
@@ -136,3 +138,10 @@ class Article(BaseModel):
         """Hash of everything that changes the item's embedding text."""
         raw = orjson.dumps([self.title, self.lead, self.body])
         return hashlib.sha256(raw).hexdigest()
+
+
+def pool_of(record: Mapping[str, Any]) -> str:
+    """Which candidate pool an item record belongs to: sponsored first, else by type."""
+    if record.get("sponsor"):
+        return SPONSORED_POOL
+    return "video" if record.get("type") == "video" else "article"

@@ -164,20 +164,22 @@ def serve(
     from service.app import create_app
 
     settings = make_settings(data_dir, host=host, port=port, workers=workers)
-    base = f"http://{settings.host}:{settings.port}"
+    base = f"http://{settings.service.host}:{settings.service.port}"
     err.print(f"serving {settings.snapshots_dir} on {base}  (API docs: {base}/docs)")
     options: dict[str, Any] = {
-        "host": settings.host,
-        "port": settings.port,
-        "log_level": settings.log_level,
+        "host": settings.service.host,
+        "port": settings.service.port,
+        "log_level": settings.service.log_level,
         "access_log": False,  # the app logs one JSON line per request itself
     }
-    if settings.workers == 1:
+    if settings.service.workers == 1:
         uvicorn.run(create_app(settings), **options)
         return
     # Each worker process builds its own app (and Settings) at startup from the environment.
     os.environ["RECOMMENDER_DATA_DIR"] = str(settings.data_dir)
-    uvicorn.run("service.app:app_from_env", factory=True, workers=settings.workers, **options)
+    uvicorn.run(
+        "service.app:app_from_env", factory=True, workers=settings.service.workers, **options
+    )
 
 
 @app.command()
@@ -189,9 +191,9 @@ def query(
     sponsored: Annotated[int | None, typer.Option(help="Sponsored items to return.")] = None,
 ) -> None:
     """Print the JSON the HTTP API returns for an article."""
-    from recommender.catalog import Catalog
-    from recommender.engine import Recommender
     from recommender.errors import SnapshotMissing
+    from recommender.serving.catalog import Catalog
+    from recommender.serving.engine import Recommender
 
     settings = make_settings(data_dir)
     store = SnapshotStore(settings.snapshots_dir)
@@ -200,8 +202,7 @@ def query(
         if version is None:
             raise SnapshotMissing(f"no snapshot under {store.root}; run `recommender build`")
         engine = Recommender(Catalog.load(store.path(version)), settings)
-        counts = {"articles": articles, "videos": videos, "sponsored": sponsored}
-        req = engine.request(article_id, **{k: v for k, v in counts.items() if v is not None})
+        req = engine.request(article_id, articles=articles, videos=videos, sponsored=sponsored)
         emit(engine.recommend(req))
     except RecommenderError as exc:
         fail(exc)

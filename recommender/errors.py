@@ -1,13 +1,13 @@
-"""Domain errors; each carries the HTTP status and code the service maps it to.
+"""Domain errors: what went wrong, in the engine's words. HTTP statuses are the service's business
+(`service.errors` maps each class to one).
 
 RecommenderError
-├── InvalidInput        422 invalid_input
-├── ArticleNotFound     404 article_not_found
-├── OriginNotAllowed    403 origin_not_allowed
-├── SnapshotMissing     503 snapshot_missing
-├── SnapshotIncompatible 409 snapshot_incompatible
-├── JobLocked           409 job_locked
-└── ModelUnavailable    500 model_unavailable
+├── InvalidInput          bad items, rules, parameters or files
+├── ArticleNotFound       the anchor article is not in the snapshot
+├── SnapshotMissing       nothing published yet
+├── SnapshotIncompatible  a snapshot this code or these settings cannot extend or read
+├── JobLocked             another job holds the data dir's lock
+└── ModelUnavailable      the embedding model cannot be loaded
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from typing import Any
 
 
 class RecommenderError(Exception):
-    """Base of every error the engine raises on purpose."""
+    """Base of every error the engine raises on purpose; `code` names it in the error shape."""
 
-    status_code = 500
     code = "internal_error"
 
     def __init__(self, message: str, *, details: list[dict[str, Any]] | None = None) -> None:
@@ -28,12 +27,10 @@ class RecommenderError(Exception):
 
 
 class InvalidInput(RecommenderError):
-    status_code = 422
     code = "invalid_input"
 
 
 class ArticleNotFound(RecommenderError):
-    status_code = 404
     code = "article_not_found"
 
     def __init__(self, article_id: str) -> None:
@@ -41,26 +38,17 @@ class ArticleNotFound(RecommenderError):
         self.article_id = article_id
 
 
-class OriginNotAllowed(RecommenderError):
-    status_code = 403
-    code = "origin_not_allowed"
-
-
 class SnapshotMissing(RecommenderError):
-    status_code = 503
     code = "snapshot_missing"
 
 
 class SnapshotIncompatible(RecommenderError):
-    status_code = 409
     code = "snapshot_incompatible"
 
 
 class JobLocked(RecommenderError):
-    status_code = 409
     code = "job_locked"
 
 
 class ModelUnavailable(RecommenderError):
-    status_code = 500
     code = "model_unavailable"

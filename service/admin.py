@@ -7,7 +7,7 @@ check runs twice: in `GuardMiddleware`, before the body is read or the route mat
 unauthenticated caller learns nothing, not even that its JSON is malformed), and as the routes'
 dependency (which also documents the scheme in OpenAPI).
 Item changes are not applied to the served snapshot: they are queued in `DATA_DIR/inbox/`
-(`recommender.inbox`) and take effect in the next published snapshot (`recommender update`).
+(`recommender.ingest.inbox`) and take effect in the next published snapshot (`recommender update`).
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from recommender.articles import ID_PATTERN, Article
 from recommender.errors import InvalidInput
-from recommender.inbox import write_deletes, write_upserts
+from recommender.ingest.inbox import write_deletes, write_upserts
 from recommender.settings import Settings
 from service.deps import RuntimeDep
+from service.paths import ADMIN_PREFIX
 from service.schemas import ErrorOut
 
 log = logging.getLogger("recommender.service.admin")
@@ -65,7 +66,7 @@ class Snapshots(BaseModel):
     snapshots: list[SnapshotOut]
 
 
-PREFIX = "/v1/admin"
+PREFIX = ADMIN_PREFIX
 UNAUTHORIZED = "a valid admin bearer token is required"
 
 
@@ -88,9 +89,9 @@ def _digest(token: str) -> bytes:
 
 def token_check(settings: Settings) -> TokenCheck | None:
     """The admin token check, or None when no token is configured (the admin API is off)."""
-    if settings.admin_token is None:
+    if settings.service.admin_token is None:
         return None
-    return TokenCheck(settings.admin_token.get_secret_value())
+    return TokenCheck(settings.service.admin_token.get_secret_value())
 
 
 def bearer_dependency(check: TokenCheck) -> Callable[..., None]:

@@ -1,4 +1,7 @@
-"""App factory: `create_app(settings)` builds the FastAPI app; the lifespan loads the snapshot."""
+"""App factory: `create_app(settings)` builds the FastAPI app; the lifespan loads the snapshot.
+
+The whole middleware stack is declared here, in `middleware_stack`, outermost first.
+"""
 
 from __future__ import annotations
 
@@ -6,40 +9,85 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import faiss
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware import Middleware
 
 from recommender import __version__
 from recommender.settings import Settings
-from service.admin import admin_router
+from service.admin import admin_router, token_check
+from service.caching import ResponseCache
+from service.demo import router as demo_router
 from service.errors import install_error_handlers
-from service.events import install_events
-from service.metrics import metrics_router
-from service.middleware import install_middleware
+from service.eventlog import EventLog
+from service.events import router as events_router
+from service.fast_path import RecommendationsFastPath
+from service.logs import configure_logging
+from service.metrics import Metrics, metrics_router
+from service.middleware import GuardMiddleware, ObservabilityMiddleware, ResponseCacheMiddleware
 from service.openapi import document_limits
 from service.reloader import following
 from service.responses import JSONBytes
 from service.routes import router
 from service.runtime import Runtime
-from service.widget import install_widget
+from service.widget import widget_router
 
 log = logging.getLogger("recommender.service")
 
 
+def middleware_stack(
+    settings: Settings, runtime: Runtime, cache: ResponseCache, metrics: Metrics
+) -> list[Middleware]:
+    """Every middleware of the app, outermost first (a request meets them in this order)."""
+    service = settings.service
+    return [
+        # CORS outermost: its headers depend on the caller's Origin, so they must never reach
+        # the response cache below (a cached answer would carry another origin's headers).
+        Middleware(
+            CORSMiddleware,
+            allow_origins=service.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type"],
+            max_age=600,
+        ),
+        # Request id, one access-log line and the request metrics, refusals included.
+        Middleware(ObservabilityMiddleware, metrics=metrics),
+        # Oversize query strings and bodies, and admin calls without the token, refused before
+        # anything parses them.
+        Middleware(
+            GuardMiddleware, max_body_bytes=service.max_body_bytes, admin=token_check(settings)
+        ),
+        # ETag, If-None-Match and Cache-Control, and the LRU of rendered widget answers.
+        Middleware(
+            ResponseCacheMiddleware,
+            runtime=runtime,
+            cache=cache,
+            max_age=service.cache_max_age_seconds,
+        ),
+        # Innermost: well-formed widget requests answered before the router (service.fast_path).
+        Middleware(RecommendationsFastPath, runtime=runtime),
+    ]
+
+
 def create_app(settings: Settings) -> FastAPI:
     """A new app serving the snapshot under `settings.data_dir`."""
+    configure_logging(settings.service.log_level)
     runtime = Runtime(settings)
+    cache = ResponseCache(
+        settings.service.response_cache_size, settings.service.response_cache_ttl_seconds
+    )
+    metrics = Metrics(runtime, cache)
+    event_log = EventLog(settings.resolved_event_log_path)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        faiss.omp_set_num_threads(1)  # single queries: 2 threads measured ~3x slower here
         if runtime.reload():
             log.info("loaded snapshot %s", runtime.loaded_version)
         else:
             log.warning("no snapshot under %s; /readyz answers 503", runtime.store.root)
-        async with following(runtime, settings.reload_interval_seconds):  # new snapshots
+        async with following(runtime, settings.service.reload_interval_seconds):
             yield
-        app.state.event_log.close()
+        event_log.close()
 
     app = FastAPI(
         title="recommender",
@@ -47,20 +95,25 @@ def create_app(settings: Settings) -> FastAPI:
         summary="Related articles, videos and separated sponsored items for a news widget.",
         default_response_class=JSONBytes,
         lifespan=lifespan,
+        middleware=middleware_stack(settings, runtime, cache, metrics),
         # Our metrics are Prometheus (service.metrics); FastAPI's OpenTelemetry probe would
         # otherwise look up the global providers on every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.runtime = runtime
+    app.state.response_cache = cache
+    app.state.metrics = metrics
+    app.state.event_log = event_log
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(metrics_router)
+    app.include_router(events_router)
+    app.include_router(widget_router())
+    if settings.service.demo_pages:
+        app.include_router(demo_router)
     if (admin := admin_router(settings)) is not None:
         app.include_router(admin)
-    install_middleware(app, runtime)
     document_limits(app, settings)
-    install_events(app, settings)
-    install_widget(app, settings)  # after the response cache: CORS headers must not be cached
     return app
 
 

@@ -9,13 +9,14 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from recommender.articles import ID_PATTERN, ID_RE
-from recommender.catalog import Catalog
 from recommender.errors import ArticleNotFound
+from recommender.serving.catalog import Catalog
 from service.demo_html import article_page, index_page, placeholder_svg
 from service.deps import RuntimeDep
+from service.paths import DEMO_PREFIX
 from service.runtime import Runtime
 
-router = APIRouter(prefix="/demo", include_in_schema=False)
+router = APIRouter(prefix=DEMO_PREFIX, include_in_schema=False)
 INDEX_LIMIT = 60
 
 
@@ -48,7 +49,7 @@ def demo_index(
     runtime: RuntimeDep, section: Annotated[str | None, Query(max_length=200)] = None
 ) -> HTMLResponse:
     records = editorial_articles(runtime.recommender.catalog, section)
-    return HTMLResponse(index_page(records, runtime.settings.publisher_name, section))
+    return HTMLResponse(index_page(records, runtime.settings.widget.publisher_name, section))
 
 
 @router.get("/images/{item_id}.svg")
@@ -56,7 +57,7 @@ def demo_image(runtime: RuntimeDep, item_id: str) -> Response:
     if not ID_RE.match(item_id):
         raise ArticleNotFound(item_id)
     record = loaded_record(runtime, item_id) or {}
-    publisher = runtime.settings.publisher_name
+    publisher = runtime.settings.widget.publisher_name
     sponsor = record.get("sponsor")
     if sponsor:  # an advertiser's picture never carries the newsroom's name
         brand, caption = "Konten Bersponsor", str(sponsor.get("name") or "Sponsor")
@@ -81,4 +82,4 @@ def demo_article(
     if record is None:
         raise ArticleNotFound(article_id)
     widget_src = str(request.url_for("widget_js"))
-    return HTMLResponse(article_page(record, runtime.settings.publisher_name, widget_src))
+    return HTMLResponse(article_page(record, runtime.settings.widget.publisher_name, widget_src))

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from recommender.engine import Recommender
+from recommender.serving.engine import Recommender
 from service.runtime import Runtime
 
 

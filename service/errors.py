@@ -1,6 +1,9 @@
-"""One place that maps domain and validation errors to the single JSON error shape.
+"""One place that maps domain, service and validation errors to HTTP and one JSON error shape.
 
 {"error": {"code": "article_not_found", "message": "...", "details": [...]}}
+
+The domain (recommender.errors) says what went wrong; `STATUS` says which HTTP status each kind
+of error is. A domain error missing from the table is a 500 (a test checks the table is complete).
 """
 
 from __future__ import annotations
@@ -12,8 +15,41 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
-from recommender.errors import RecommenderError
+from recommender.errors import (
+    ArticleNotFound,
+    InvalidInput,
+    JobLocked,
+    ModelUnavailable,
+    RecommenderError,
+    SnapshotIncompatible,
+    SnapshotMissing,
+)
 from service.responses import JSONBytes
+
+
+class OriginNotAllowed(RecommenderError):
+    """A browser page of an origin outside CORS_ORIGINS tried to post events."""
+
+    code = "origin_not_allowed"
+
+
+STATUS: dict[type[RecommenderError], int] = {
+    InvalidInput: 422,
+    ArticleNotFound: 404,
+    OriginNotAllowed: 403,
+    SnapshotMissing: 503,
+    SnapshotIncompatible: 409,
+    JobLocked: 409,
+    ModelUnavailable: 500,
+}
+
+
+def status_of(exc: RecommenderError) -> int:
+    """The HTTP status of a domain error (its class's, or its nearest base's; else 500)."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500
 
 
 def error_body(
@@ -42,7 +78,7 @@ def allowed_methods(request: Request) -> list[str]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RecommenderError)
     async def _domain(_: Request, exc: RecommenderError) -> JSONBytes:
-        return JSONBytes(error_body(exc.code, exc.message, exc.details), exc.status_code)
+        return JSONBytes(error_body(exc.code, exc.message, exc.details), status_of(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONBytes:

@@ -12,16 +12,20 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.types import Message
 
 from recommender.articles import ID_PATTERN
-from recommender.errors import InvalidInput, OriginNotAllowed
+from recommender.errors import InvalidInput
 from recommender.settings import Settings
 from service.deps import RuntimeDep
+from service.errors import OriginNotAllowed
 from service.eventlog import Event, EventLog
+from service.metrics import Metrics
+from service.paths import EVENTS
 from service.runtime import Runtime
 from service.schemas import ErrorOut
 
@@ -89,9 +93,21 @@ class AnyContentTypeJSON(APIRoute):
             async def receive() -> Message:
                 return {"type": "http.request", "body": body, "more_body": False}
 
-            return await handler(Request(scope, receive))
+            try:
+                return await handler(Request(scope, receive))
+            except (RequestValidationError, InvalidInput) as exc:
+                metrics: Metrics = request.app.state.metrics
+                metrics.record_events(rejected=carried_events(getattr(exc, "body", None)))
+                raise
 
         return as_json
+
+
+def carried_events(body: Any) -> int:
+    """How many events a refused body carried (1 when it is not even a batch)."""
+    if isinstance(body, dict) and isinstance(body.get("events"), list):
+        return max(1, len(body["events"]))
+    return 1
 
 
 def origin_allowed(origin: str | None, host: str | None, settings: Settings) -> bool:
@@ -100,7 +116,9 @@ def origin_allowed(origin: str | None, host: str | None, settings: Settings) -> 
         return True
     if host is not None and urlsplit(origin).netloc == host:
         return True
-    return "*" in settings.cors_origins or origin.rstrip("/") in settings.cors_origins
+    return (
+        "*" in settings.service.cors_origins or origin.rstrip("/") in settings.service.cors_origins
+    )
 
 
 def check_origin(request: Request, runtime: RuntimeDep) -> None:
@@ -152,7 +170,7 @@ router = APIRouter(route_class=AnyContentTypeJSON)
 
 
 @router.post(
-    "/v1/events",
+    EVENTS,
     status_code=204,
     response_class=Response,
     dependencies=[Depends(check_origin)],
@@ -164,14 +182,12 @@ router = APIRouter(route_class=AnyContentTypeJSON)
 )
 def post_events(
     batch: EventBatch,
+    request: Request,
     runtime: RuntimeDep,
     log: Annotated[EventLog, Depends(get_event_log)],
 ) -> Response:
-    log.append(to_events(batch, runtime, datetime.now(UTC)))
+    events = to_events(batch, runtime, datetime.now(UTC))
+    log.append(events)
+    metrics: Metrics = request.app.state.metrics
+    metrics.record_events(accepted=len(events))
     return Response(status_code=204)
-
-
-def install_events(app: FastAPI, settings: Settings) -> None:
-    """Mount POST /v1/events and its log (closed by the app's lifespan)."""
-    app.state.event_log = EventLog(settings.resolved_event_log_path)
-    app.include_router(router)

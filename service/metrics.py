@@ -24,6 +24,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from service.caching import ResponseCache
+from service.paths import METRICS
 from service.runtime import Runtime
 
 # Widget answers take well under a millisecond; the fine low buckets make p50/p99 estimable.
@@ -158,7 +159,7 @@ metrics_router = APIRouter()
 
 
 @metrics_router.get(
-    "/metrics",
+    METRICS,
     response_class=PlainTextResponse,
     responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
     summary="Prometheus metrics of this process",

@@ -5,35 +5,27 @@
   the token (401) and oversize bodies (413).
 - `ResponseCacheMiddleware`: ETag / If-None-Match / Cache-Control and the LRU of rendered answers
   for `GET /v1/recommendations` (see `service.caching`).
-- `RecommendationsFastPath` (service.answers), innermost: computes those answers before the router.
+- `RecommendationsFastPath` (service.fast_path), innermost: computes those answers before the router.
+
+The order they run in is declared in one place, `service.app.middleware_stack`.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-import sys
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
-from datetime import UTC, datetime
-from typing import Any
 
-import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.admin import PREFIX as ADMIN_PREFIX
-from service.admin import UNAUTHORIZED, TokenCheck, token_check
-from service.answers import ROUTE_KEY, RecommendationsFastPath
+from service.admin import UNAUTHORIZED, TokenCheck
 from service.caching import Rendered, ResponseCache, etag_matches, is_cacheable, make_etag
 from service.errors import error_body
+from service.fast_path import ROUTE_KEY
 from service.metrics import UNMATCHED, Metrics
+from service.paths import ADMIN_PREFIX, RECOMMENDATIONS
 from service.responses import JSONBytes
 from service.runtime import Runtime
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 access_log = logging.getLogger("recommender.access")
 REQUEST_ID_HEADER = b"x-request-id"
@@ -191,7 +183,7 @@ class ResponseCacheMiddleware:
         runtime: Runtime,
         cache: ResponseCache,
         max_age: int,
-        path: str = "/v1/recommendations",
+        path: str = RECOMMENDATIONS,
     ) -> None:
         self.app = app
         self.runtime = runtime
@@ -252,55 +244,3 @@ class ResponseCacheMiddleware:
             return
         await send({"type": "http.response.start", "status": 200, "headers": list(entry.headers)})
         await send({"type": "http.response.body", "body": entry.body})
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, and any `extra={"fields": {...}}`."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        out: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        fields = getattr(record, "fields", None)
-        if isinstance(fields, dict):
-            out.update(fields)
-        if record.exc_info:
-            out["exception"] = self.formatException(record.exc_info)
-        return orjson.dumps(out, default=str).decode()
-
-
-def configure_logging(level: str) -> None:
-    """JSON lines on stderr for the `recommender` loggers, at `level` (idempotent)."""
-    logger = logging.getLogger("recommender")
-    logger.setLevel(level.upper())
-    for handler in list(logger.handlers):
-        if getattr(handler, "_recommender_json", False):
-            logger.removeHandler(handler)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
-    handler._recommender_json = True  # type: ignore[attr-defined]
-    logger.addHandler(handler)
-
-
-def install_middleware(app: Any, runtime: Runtime) -> None:
-    """Logging, the response cache, metrics and the input guard, outermost last."""
-    settings = runtime.settings
-    configure_logging(settings.log_level)
-    cache = ResponseCache(settings.response_cache_size, settings.response_cache_ttl_seconds)
-    metrics = Metrics(runtime, cache)
-    app.state.response_cache = cache
-    app.state.metrics = metrics
-    app.add_middleware(RecommendationsFastPath, runtime=runtime)  # innermost: see its module
-    app.add_middleware(
-        ResponseCacheMiddleware,
-        runtime=runtime,
-        cache=cache,
-        max_age=settings.cache_max_age_seconds,
-    )
-    app.add_middleware(
-        GuardMiddleware, max_body_bytes=settings.max_body_bytes, admin=token_check(settings)
-    )
-    app.add_middleware(ObservabilityMiddleware, metrics=metrics)

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from recommender.settings import Settings
+from service.paths import RECOMMENDATIONS
 
 COUNT_PARAMS = ("articles", "videos", "sponsored")
 
@@ -25,10 +26,10 @@ def document_limits(app: FastAPI, settings: Settings) -> None:
         if app.openapi_schema is not None:
             return app.openapi_schema
         schema = original()
-        operation = schema.get("paths", {}).get("/v1/recommendations", {}).get("get", {})
+        operation = schema.get("paths", {}).get(RECOMMENDATIONS, {}).get("get", {})
         for param in operation.get("parameters", []):
             if param.get("in") == "query" and param.get("name") in COUNT_PARAMS:
-                _set_maximum(param.get("schema", {}), settings.max_items_per_section)
+                _set_maximum(param.get("schema", {}), settings.widget.max_items_per_section)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

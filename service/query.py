@@ -17,8 +17,9 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from recommender.articles import ID_PATTERN
-from recommender.selection import MAX_EXCLUDE, MAX_HISTORY
+from recommender.articles import ID_PATTERN, ID_RE
+from recommender.errors import InvalidInput
+from recommender.serving.selection import MAX_EXCLUDE, MAX_HISTORY
 
 
 def id_list_pattern(limit: int) -> str:
@@ -91,3 +92,22 @@ def query_parameters(model: type[BaseModel]) -> dict[str, Any]:
             parameter["description"] = description
         parameters.append(parameter)
     return {"parameters": parameters}
+
+
+def parse_id_list(name: str, raw: str | None, limit: int) -> tuple[str, ...]:
+    """Comma-separated item ids from a query parameter; a malformed id or too many is an error."""
+    if not raw:
+        return ()
+    ids = [part.strip() for part in raw.split(",") if part.strip()]
+    if len(ids) > limit:
+        raise InvalidInput(
+            f"{name} may list at most {limit} ids",
+            details=[{"field": name, "reason": f"{len(ids)} ids, above the maximum of {limit}"}],
+        )
+    bad = [i for i in ids if not ID_RE.match(i)]
+    if bad:
+        raise InvalidInput(
+            f"{name} holds malformed ids",
+            details=[{"field": name, "reason": f"not an item id: {i[:40]!r}"} for i in bad[:10]],
+        )
+    return tuple(ids)

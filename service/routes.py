@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from service.answers import recommendations_json
 from service.deps import RuntimeDep, current_recommender
+from service.fast_path import recommendations_json
+from service.paths import HEALTHZ, READYZ, RECOMMENDATIONS
 from service.query import RecommendationQuery, query_parameters
 from service.responses import RenderedJSON
 from service.schemas import ErrorOut, Health, RecommendationsOut
@@ -19,7 +20,7 @@ ERRORS: dict[int | str, dict[str, object]] = {
 
 
 @router.get(
-    "/v1/recommendations",
+    RECOMMENDATIONS,
     response_model=RecommendationsOut,
     responses=ERRORS,
     summary="Ranked sections for an article",
@@ -30,17 +31,17 @@ async def recommendations(request: Request) -> Response:
     # validation was ~40% of an uncached answer); add parameters to RecommendationQuery.
     # No dependencies on this route: solving them cost a third of the framework's share of an
     # answer (#6). Well-formed requests are mostly answered before the router
-    # (service.answers.RecommendationsFastPath), with this same function.
+    # (service.fast_path.RecommendationsFastPath), with this same function.
     recommender = current_recommender(request)
     return RenderedJSON(recommendations_json(recommender, request.scope["query_string"]))
 
 
-@router.get("/healthz", response_model=Health, summary="The process is up")
+@router.get(HEALTHZ, response_model=Health, summary="The process is up")
 async def healthz() -> Health:
     return Health(status="ok")
 
 
-@router.get("/readyz", response_model=Health, responses=ERRORS, summary="A snapshot is loaded")
+@router.get(READYZ, response_model=Health, responses=ERRORS, summary="A snapshot is loaded")
 def readyz(runtime: RuntimeDep) -> Health:
     catalog = runtime.recommender.catalog
     return Health(status="ready", snapshot=catalog.version, items=catalog.size)

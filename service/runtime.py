@@ -6,9 +6,9 @@ import gc
 import threading
 
 from index.snapshots import SnapshotStore
-from recommender.catalog import Catalog
-from recommender.engine import Recommender
 from recommender.errors import SnapshotMissing
+from recommender.serving.catalog import Catalog
+from recommender.serving.engine import Recommender
 from recommender.settings import Settings
 
 

@@ -1,4 +1,4 @@
-"""The embeddable widget: GET /widget.js, the CORS policy for browser callers, and the demo pages."""
+"""The embeddable widget script, GET /widget.js: held in memory with its gzip form and ETag."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ import hashlib
 from dataclasses import dataclass
 from importlib import resources
 
-from fastapi import APIRouter, FastAPI, Request, Response
-from fastapi.middleware.cors import CORSMiddleware
+from fastapi import APIRouter, Request, Response
 
-from recommender.settings import Settings
-from service.demo import router as demo_router
+from service.caching import etag_matches
+from service.paths import WIDGET_JS
 
 WIDGET_FILE = "widget.js"
 CACHE_CONTROL = "public, max-age=300"  # short: a new release reaches readers within minutes
@@ -34,7 +33,8 @@ class Asset:
 
 def widget_response(asset: Asset, request: Request) -> Response:
     headers = {"ETag": asset.etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
-    if asset.etag in request.headers.get("if-none-match", ""):
+    condition = request.headers.get("if-none-match")
+    if condition is not None and etag_matches(condition.encode("latin-1"), asset.etag.encode()):
         return Response(status_code=304, headers=headers)
     media_type = "text/javascript; charset=utf-8"
     if "gzip" in request.headers.get("accept-encoding", ""):
@@ -43,30 +43,18 @@ def widget_response(asset: Asset, request: Request) -> Response:
     return Response(asset.body, media_type=media_type, headers=headers)
 
 
-def widget_router(asset: Asset) -> APIRouter:
+def widget_router(asset: Asset | None = None) -> APIRouter:
+    """GET /widget.js (the packaged script unless `asset` is given)."""
+    script = asset or Asset.load(WIDGET_FILE)
     router = APIRouter()
 
     @router.get(
-        "/widget.js",
+        WIDGET_JS,
         response_class=Response,
         summary="The embeddable widget script",
         responses={200: {"content": {"text/javascript": {}}}},
     )
     def widget_js(request: Request) -> Response:
-        return widget_response(asset, request)
+        return widget_response(script, request)
 
     return router
-
-
-def install_widget(app: FastAPI, settings: Settings) -> None:
-    """Serve /widget.js (and /demo when enabled); let only configured origins read the API."""
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origins,
-        allow_methods=["GET", "POST"],
-        allow_headers=["Content-Type"],
-        max_age=600,
-    )
-    app.include_router(widget_router(Asset.load(WIDGET_FILE)))
-    if settings.demo_pages:
-        app.include_router(demo_router)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from recommender.embedding import Embedder
 from recommender.jobs import run_build
+from recommender.pipeline.embed import Embedder
 from recommender.settings import DEFAULT_MODEL, Settings
 
 REPO = Path(__file__).resolve().parent.parent

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from recommender.articles import Article
-from recommender.embedding import Embedder
-from recommender.inbox import inbox_dir, pending
+from recommender.ingest.inbox import inbox_dir, pending
 from recommender.jobs import run_build
+from recommender.pipeline.embed import Embedder
 from service.app import create_app
 from tests.conftest import CORPUS, make_settings
 

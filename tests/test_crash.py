@@ -23,8 +23,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from index.snapshots import TMP_PREFIX, SnapshotStore
-from recommender.catalog import Catalog
 from recommender.faults import CRASH_ENV
+from recommender.serving.catalog import Catalog
 from service.app import create_app
 from tests.conftest import CORPUS, REPO, make_settings, model_cache_dir, model_name
 

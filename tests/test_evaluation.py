@@ -11,7 +11,6 @@ import pytest
 from typer.testing import CliRunner
 
 from recommender.cli import app
-from recommender.embedding import Embedder
 from recommender.errors import InvalidInput
 from recommender.evaluation import (
     evaluate,
@@ -22,7 +21,8 @@ from recommender.evaluation import (
     precision_at_k,
     reciprocal_rank,
 )
-from recommender.importer import import_paths
+from recommender.ingest.importer import import_paths
+from recommender.pipeline.embed import Embedder
 from tests.conftest import (
     CORPUS,
     FIXTURES,

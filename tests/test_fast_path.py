@@ -20,18 +20,19 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from service.answers import recommendations_json
 
 from index.snapshots import SnapshotStore
-from recommender.catalog import Catalog
-from recommender.diversity import collapse_duplicates, collapse_top, mmr
-from recommender.engine import Recommender
-from recommender.hybrid import Related
-from recommender.ranking import best_first
-from recommender.selection import Filters, Selector, history_weights
-from recommender.sponsored import SponsoredPool
-from service.answers import recommendations_json
+from recommender.pipeline.relate import Related
+from recommender.serving.catalog import Catalog
+from recommender.serving.diversity import collapse_top, mmr
+from recommender.serving.engine import Recommender
+from recommender.serving.selection import Filters, Selector, history_weights
+from recommender.serving.sponsored import SponsoredPool
+from recommender.serving.topk import best_first
 from service.app import create_app
 from tests.conftest import make_settings
+from tests.oracles import collapse_duplicates
 
 NOW = 1_795_000_000.0  # 2026-11-18, inside and outside the fixture's campaign windows
 
@@ -177,7 +178,10 @@ def requests(rec: Recommender) -> Iterator[Any]:
     rng = np.random.default_rng(5)
     for i, article_id in enumerate(ids):
         history = [str(x) for x in rng.choice(ids, i % 5)]
-        yield rec.request(article_id, articles=i % 8, sponsored=i % 4).personalised(
+        yield rec.request(
+            article_id,
+            articles=i % 8,
+            sponsored=i % 4,
             history=history,
             exclude=[ids[(i + 3) % len(ids)]] if i % 3 == 0 else [],
             filters=Filters(max_age_days=30.0) if i % 7 == 0 else Filters(),

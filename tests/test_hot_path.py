@@ -15,8 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.snapshots import SnapshotStore
-from recommender.catalog import Catalog
-from recommender.diversity import collapse_duplicates, isin
+from recommender.serving.catalog import Catalog
+from recommender.serving.diversity import isin
+from tests.oracles import collapse_duplicates
 
 
 def collapse_duplicates_loop(

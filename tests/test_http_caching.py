@@ -10,8 +10,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from recommender.embedding import Embedder
 from recommender.jobs import run_build
+from recommender.pipeline.embed import Embedder
 from service.app import create_app
 from service.caching import ResponseCache, etag_matches
 from tests.conftest import CORPUS, make_settings

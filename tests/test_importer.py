@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from recommender.importer import import_paths
+from recommender.ingest.importer import import_paths
 from tests.conftest import CORPUS, FIXTURES
 
 

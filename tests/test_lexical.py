@@ -6,10 +6,11 @@ import json
 
 import numpy as np
 
-from recommender.diversity import canonical_url, collapse_duplicates, duplicate_groups, mmr
-from recommender.hybrid import lexical_file, ranking_arrays, related_file
-from recommender.lexical import Analyser, LexicalIndex, default_stopwords
+from recommender.pipeline.lexical import Analyser, LexicalIndex, default_stopwords
+from recommender.pipeline.relate import lexical_file, ranking_arrays, related_file
+from recommender.serving.diversity import canonical_url, duplicate_groups, mmr
 from tests.conftest import FIXTURES, make_settings
+from tests.oracles import collapse_duplicates
 
 
 def test_analyser_lowercases_and_drops_stop_words_and_numbers() -> None:

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from recommender.hybrid import LexicalScores, sparse_top_k, top_k_rows
-from recommender.lexical import Analyser, LexicalIndex, default_stopwords, top_terms
+from recommender.pipeline.lexical import Analyser, LexicalIndex, default_stopwords, top_terms
+from recommender.pipeline.relate import LexicalScores, sparse_top_k, top_k_rows
 from tests.conftest import CORPUS, FIXTURES, make_settings
 
 

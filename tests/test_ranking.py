@@ -12,13 +12,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from index.snapshots import SnapshotStore
-from recommender.catalog import Catalog
-from recommender.embedding import Embedder
-from recommender.engine import Recommender
 from recommender.errors import InvalidInput
-from recommender.hybrid import lexical_file, related_file
 from recommender.jobs import run_build
-from recommender.selection import Filters
+from recommender.pipeline.embed import Embedder
+from recommender.pipeline.relate import lexical_file, related_file
+from recommender.serving.catalog import Catalog
+from recommender.serving.engine import Recommender
+from recommender.serving.selection import Filters
 from service.app import create_app
 from tests.conftest import CORPUS, FIXTURES, make_settings
 
@@ -49,8 +49,7 @@ def engine(catalog: Catalog, **overrides: Any) -> Recommender:
 
 
 def ask(rec: Recommender, article_id: str, **options: Any) -> dict[str, list[dict[str, Any]]]:
-    counts = {k: options.pop(k) for k in ("articles", "videos", "sponsored") if k in options}
-    req = rec.request(article_id, **counts).personalised(**options)
+    req = rec.request(article_id, **options)
     body = rec.recommend(req, now=NOW)
     return {s["key"]: s["items"] for s in body["sections"]}
 

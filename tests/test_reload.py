@@ -13,8 +13,8 @@ import httpx
 from fastapi.testclient import TestClient
 
 from index.snapshots import SnapshotStore, new_version
-from recommender.embedding import Embedder
 from recommender.jobs import run_rollback, run_update
+from recommender.pipeline.embed import Embedder
 from recommender.settings import Settings
 from service.app import create_app
 from tests.conftest import CORPUS, make_settings

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from index.snapshots import SnapshotStore
-from recommender.catalog import Catalog
+from recommender.serving.catalog import Catalog
 from tests.conftest import CORPUS, make_settings, model_cache_dir, model_name
 
 

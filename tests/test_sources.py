@@ -14,9 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 from index.snapshots import SnapshotStore
-from recommender.catalog import Catalog
 from recommender.cli import app
-from recommender.sources import read_sources, url_item_id
+from recommender.ingest.sources import read_sources, url_item_id
+from recommender.serving.catalog import Catalog
 from tests.conftest import model_cache_dir, model_name
 
 CLUTTER = (

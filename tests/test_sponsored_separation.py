@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 
 from index.snapshots import SnapshotStore
 from recommender.articles import Article
-from recommender.builder import build_snapshot
-from recommender.catalog import Catalog
-from recommender.embedding import Embedder, EmbeddingCache
-from recommender.engine import Recommender
-from recommender.importer import import_paths
+from recommender.ingest.importer import import_paths
+from recommender.pipeline.build import build_snapshot
+from recommender.pipeline.embed import Embedder, EmbeddingCache
+from recommender.serving.catalog import Catalog
+from recommender.serving.engine import Recommender
 from tests.conftest import CORPUS, make_settings
 
 BASE = [a for a in import_paths([CORPUS]).items.values() if a.published]

@@ -14,17 +14,17 @@ from typer.testing import CliRunner
 
 from index.snapshots import SnapshotStore
 from index.vector_index import VectorIndex
-from recommender.builder import center_and_normalise, pool_neighbours, search_neighbours
-from recommender.catalog import EDITORIAL_POOLS, MEAN_FILE, Catalog
 from recommender.cli import app
-from recommender.embedding import Embedder, embed_articles
-from recommender.engine import Recommender
 from recommender.errors import InvalidInput, SnapshotIncompatible, SnapshotMissing
-from recommender.importer import import_paths
-from recommender.inbox import pending, write_deletes, write_upserts
-from recommender.incremental import REFILL_FRACTION, RowChange, capacity, update_lists
+from recommender.ingest.importer import import_paths
+from recommender.ingest.inbox import pending, write_deletes, write_upserts
 from recommender.jobs import run_build, run_rollback, run_update
 from recommender.lock import JobLock
+from recommender.pipeline.build import center_and_normalise, pool_neighbours, search_neighbours
+from recommender.pipeline.embed import Embedder, embed_articles
+from recommender.pipeline.incremental import REFILL_FRACTION, RowChange, capacity, update_lists
+from recommender.serving.catalog import EDITORIAL_POOLS, MEAN_FILE, Catalog
+from recommender.serving.engine import Recommender
 from recommender.settings import Settings
 from tests.conftest import CORPUS, make_settings, model_cache_dir, model_name
 

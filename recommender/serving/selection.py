@@ -13,19 +13,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from recommender.articles import ID_RE
-from recommender.catalog import EDITORIAL_POOLS, Catalog
-from recommender.diversity import collapse_top, duplicate_groups, isin, mmr
-from recommender.errors import InvalidInput
-from recommender.hybrid import PARTS
-from recommender.ranking import Freshness, best_first
-from recommender.rules import Rules, load_rules
-from recommender.settings import Settings
+from recommender.articles import EDITORIAL_POOLS
+from recommender.serving.catalog import Catalog
+from recommender.serving.diversity import collapse_top, duplicate_groups, isin, mmr
+from recommender.serving.freshness import Freshness
+from recommender.serving.rules import Rules, load_rules
+from recommender.serving.topk import best_first
+from recommender.settings import RankingSettings
+from recommender.snapshot import PARTS
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 SECONDS_PER_DAY = 86400.0
-MAX_HISTORY = 50
+MAX_HISTORY = 50  # history ids a request may carry (more are an error, see service.query)
 MAX_EXCLUDE = 100
 
 
@@ -92,9 +92,10 @@ def by_code(rows: Ints, codes: Ints) -> dict[int, Ints]:
 class Selector:
     """Per-snapshot state for editorial selection (built once when a snapshot is loaded)."""
 
-    def __init__(self, catalog: Catalog, settings: Settings) -> None:
+    def __init__(self, catalog: Catalog, settings: RankingSettings, dense_weight: float) -> None:
         self.catalog = catalog
         self.settings = settings
+        self.dense_weight = dense_weight  # the build's: cosine-only scores use the same scale
         self.freshness = Freshness(settings.freshness_half_life_hours, settings.freshness_weight)
         records = catalog.records
         self.section_of = [str(r.get("section") or "").casefold() for r in records]
@@ -182,7 +183,7 @@ class Selector:
         if len(members):
             cat = self.catalog
             cosine = np.asarray(cat.vectors[members] @ cat.vectors[anchor], dtype=np.float64)
-            columns[0] = self.settings.dense_weight * cosine
+            columns[0] = self.dense_weight * cosine
         return members, columns
 
     def nothing_to_collapse(self, rows: Ints) -> bool:
@@ -358,26 +359,7 @@ class Selector:
         """Score parts of a pinned item that was not among the candidates (cosine only)."""
         cat = self.catalog
         parts = np.zeros(len(PARTS))
-        parts[0] = self.settings.dense_weight * float(cat.vectors[row] @ cat.vectors[anchor])
+        parts[0] = self.dense_weight * float(cat.vectors[row] @ cat.vectors[anchor])
         fresh = float(self.freshness.boost(cat.published[[row]], now)[0])
         rule = float(self.rules.boost[row])
         return [float(parts.sum()) + fresh + rule, parts, fresh, rule]
-
-
-def parse_id_list(name: str, raw: str | None, limit: int) -> tuple[str, ...]:
-    """Comma-separated item ids from a query parameter; a malformed id or too many is an error."""
-    if not raw:
-        return ()
-    ids = [part.strip() for part in raw.split(",") if part.strip()]
-    if len(ids) > limit:
-        raise InvalidInput(
-            f"{name} may list at most {limit} ids",
-            details=[{"field": name, "reason": f"{len(ids)} ids, above the maximum of {limit}"}],
-        )
-    bad = [i for i in ids if not ID_RE.match(i)]
-    if bad:
-        raise InvalidInput(
-            f"{name} holds malformed ids",
-            details=[{"field": name, "reason": f"not an item id: {i[:40]!r}"} for i in bad[:10]],
-        )
-    return tuple(ids)

@@ -4,27 +4,28 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from recommender.catalog import SPONSORED_POOL, Catalog
+from recommender.articles import SPONSORED_POOL
 from recommender.errors import ArticleNotFound
-from recommender.ranking import top_n
-from recommender.rendering import Section, SectionHead, answer_dict, answer_json
-from recommender.selection import MAX_HISTORY, Filters, Selector
+from recommender.serving.catalog import Catalog
+from recommender.serving.rendering import Section, SectionHead, answer_dict, answer_json
+from recommender.serving.selection import MAX_HISTORY, Filters, Selector
+from recommender.serving.sponsored import SponsoredPool
+from recommender.serving.topk import top_n
 from recommender.settings import Settings
-from recommender.sponsored import SponsoredPool
 
 SECTION_KEYS = {"article": "rekomendasi_artikel", "video": "video_pilihan"}
 SPONSORED_KEY = "konten_sponsor"
 
 
 @dataclass(frozen=True)
-class Request:
-    """What the widget asks for."""
+class WidgetRequest:
+    """What the widget asks for (service.query parses it from `GET /v1/recommendations`)."""
 
     article_id: str
     articles: int
@@ -35,23 +36,6 @@ class Request:
     filters: Filters = field(default_factory=Filters)
     explain: bool = False
 
-    def personalised(
-        self,
-        *,
-        history: Sequence[str] = (),
-        exclude: Sequence[str] = (),
-        filters: Filters | None = None,
-        explain: bool = False,
-    ) -> Request:
-        """This request with the reader's history, exclusions, filters and explanations."""
-        return replace(
-            self,
-            history=tuple(history),
-            exclude=tuple(exclude),
-            filters=filters or Filters(),
-            explain=explain,
-        )
-
 
 class Recommender:
     """Ranks candidates of one catalog; stateless between requests."""
@@ -59,8 +43,8 @@ class Recommender:
     def __init__(self, catalog: Catalog, settings: Settings) -> None:
         self.catalog = catalog
         self.settings = settings
-        self.selector = Selector(catalog, settings)
-        s = settings
+        self.selector = Selector(catalog, settings.ranking, settings.build.dense_weight)
+        s = settings.widget
         self.heads = {
             pool: SectionHead.of({"key": SECTION_KEYS[pool], "title": title, "sponsored": False})
             for pool, title in (("article", s.title_articles), ("video", s.title_videos))
@@ -76,28 +60,44 @@ class Recommender:
         )
         self.sponsored = SponsoredPool(catalog)
 
-    def request(self, article_id: str, **counts: int) -> Request:
-        s = self.settings
-        return Request(
+    def request(
+        self,
+        article_id: str,
+        *,
+        articles: int | None = None,
+        videos: int | None = None,
+        sponsored: int | None = None,
+        history: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+        filters: Filters | None = None,
+        explain: bool = False,
+    ) -> WidgetRequest:
+        """A request for `article_id`; counts not given are the widget's defaults."""
+        s = self.settings.widget
+        return WidgetRequest(
             article_id,
-            counts.get("articles", s.articles_default),
-            counts.get("videos", s.videos_default),
-            counts.get("sponsored", s.sponsored_default),
+            s.articles_default if articles is None else articles,
+            s.videos_default if videos is None else videos,
+            s.sponsored_default if sponsored is None else sponsored,
+            exclude=tuple(exclude),
+            history=tuple(history),
+            filters=filters or Filters(),
+            explain=explain,
         )
 
-    def recommend(self, req: Request, now: float | None = None) -> dict[str, Any]:
+    def recommend(self, req: WidgetRequest, now: float | None = None) -> dict[str, Any]:
         """The API response body for `req` at time `now` (epoch seconds)."""
         sections = self.sections(req, now)
         cat = self.catalog
         return answer_dict(req.article_id, cat.version, sections, cat.fragments)
 
-    def recommend_json(self, req: Request, now: float | None = None) -> bytes:
+    def recommend_json(self, req: WidgetRequest, now: float | None = None) -> bytes:
         """`recommend` as the JSON bytes `orjson.dumps` would give, rendered from fragments."""
         sections = self.sections(req, now)
         cat = self.catalog
         return answer_json(req.article_id, cat.version, sections, cat.fragments)
 
-    def sections(self, req: Request, now: float | None = None) -> list[Section]:
+    def sections(self, req: WidgetRequest, now: float | None = None) -> list[Section]:
         """The chosen rows and scores of each section of the answer to `req`."""
         moment = time.time() if now is None else now
         cat = self.catalog
@@ -121,7 +121,7 @@ class Recommender:
         row: int,
         history: list[int],
         banned: npt.NDArray[np.int64],
-        req: Request,
+        req: WidgetRequest,
         now: float,
     ) -> Section:
         n = req.articles if pool == "article" else req.videos

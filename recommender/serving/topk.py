@@ -1,32 +1,11 @@
-"""Scoring of candidates: relevance from neighbour lists, plus a freshness term that decays with age."""
+"""Top-k selection over a score array: the k best positions, best first, ties in position order."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 Floats = npt.NDArray[np.float64]
-SECONDS_PER_HOUR = 3600.0
-
-
-@dataclass(frozen=True)
-class Freshness:
-    """`score = relevance + weight * 0.5 ** (age_hours / half_life_hours)`; off when half-life is 0."""
-
-    half_life_hours: float
-    weight: float
-
-    @property
-    def enabled(self) -> bool:
-        return self.half_life_hours > 0 and self.weight > 0
-
-    def boost(self, published: Floats, now: float) -> Floats:
-        if not self.enabled:
-            return np.zeros_like(published)
-        age_hours = np.maximum(now - published, 0.0) / SECONDS_PER_HOUR
-        return self.weight * np.exp2(-age_hours / self.half_life_hours)
 
 
 def top_n(scores: Floats, n: int) -> npt.NDArray[np.intp]:

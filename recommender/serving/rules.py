@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from recommender.articles import ID_RE
 from recommender.errors import InvalidInput
 
-log = logging.getLogger("recommender.rules")
+log = logging.getLogger("recommender.serving.rules")
 
 
 def _ids(values: list[str]) -> list[str]:

@@ -4,10 +4,10 @@ Every source lands in one `ImportReport` with the same row-level errors as the f
 `file:line` for JSONL/CSV, `feed:entry` for feeds (entry number, 1-based), `page:1` for a page, and
 `list:line` when a URL named in a URL list cannot be fetched.
 
-- `*.jsonl`, `*.ndjson`, `*.csv`: the import format (recommender.importer);
+- `*.jsonl`, `*.ndjson`, `*.csv`: the import format (recommender.ingest.importer);
 - `*.xml`, `*.rss`, `*.atom`, or a URL that serves a feed: each entry is an item (feedparser);
 - `*.html`, `*.htm`, or a URL that serves a page: the article is extracted and page furniture
-  removed (trafilatura, plus the clutter lines of recommender.text);
+  removed (trafilatura, plus the clutter lines of recommender.ingest.text);
 - `*.txt`, `*.urls`: a URL list, one URL a line (`#` starts a comment);
 - a folder: every file of the kinds above inside it (URL lists excepted), recursively.
 
@@ -29,16 +29,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from recommender import __version__
-from recommender.importer import (
+from recommender.ingest.importer import (
     SUPPORTED_SUFFIXES as TABLE_SUFFIXES,
 )
-from recommender.importer import (
+from recommender.ingest.importer import (
     ImportReport,
     RowError,
     read_rows,
     validate_row,
 )
-from recommender.text import CLUTTER_LINE
+from recommender.ingest.text import CLUTTER_LINE
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
 PAGE_SUFFIXES = (".html", ".htm")

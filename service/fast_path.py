@@ -11,48 +11,43 @@ and the fast path never answers differently from the route.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from recommender.engine import Recommender, Request
 from recommender.errors import InvalidInput
-from recommender.selection import MAX_EXCLUDE, MAX_HISTORY, Filters, parse_id_list
-from service.query import RecommendationQuery, validate_query_string
+from recommender.serving.engine import Recommender
+from recommender.serving.selection import MAX_EXCLUDE, MAX_HISTORY, Filters
+from service.paths import RECOMMENDATIONS
+from service.query import RecommendationQuery, parse_id_list, validate_query_string
 from service.runtime import Runtime
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-PATH = "/v1/recommendations"
 ROUTE_KEY = "recommender.route"  # scope key naming the route of answers the router never saw
 JSON_TYPE = b"application/json"
 
 
 def recommendations_json(recommender: Recommender, query_string: bytes) -> bytes:
     """The body of a 200 answer to `GET /v1/recommendations?<query_string>`; raises the
-    validation or domain error the route turns into a 4xx."""
+    validation or domain error the route turns into a 4xx.
+
+    KEEP IN STEP: the fast path answers before the route runs, so every query parameter is
+    parsed here, through `RecommendationQuery` (a parameter declared only on the FastAPI route
+    would be ignored by the fast path). The route calls this same function.
+    """
     q = validate_query_string(query_string, RecommendationQuery)
-    s = recommender.settings
+    limit = recommender.settings.widget.max_items_per_section
     counts = {"articles": q.articles, "videos": q.videos, "sponsored": q.sponsored}
     for name, value in counts.items():
-        if value is not None and value > s.max_items_per_section:
+        if value is not None and value > limit:
             raise InvalidInput(
-                f"{name} must be at most {s.max_items_per_section}",
+                f"{name} must be at most {limit}",
                 details=[{"field": name, "reason": "above the maximum"}],
             )
-    history = parse_id_list("history", q.history, MAX_HISTORY)
-    exclude = parse_id_list("exclude", q.exclude, MAX_EXCLUDE)
-    # `recommender.request(...).personalised(...)` in one construction (the defaults of both).
-    req = Request(
+    req = recommender.request(
         q.article_id,
-        s.articles_default if q.articles is None else q.articles,
-        s.videos_default if q.videos is None else q.videos,
-        s.sponsored_default if q.sponsored is None else q.sponsored,
-        exclude=exclude,
-        history=history,
+        articles=q.articles,
+        videos=q.videos,
+        sponsored=q.sponsored,
+        history=parse_id_list("history", q.history, MAX_HISTORY),
+        exclude=parse_id_list("exclude", q.exclude, MAX_EXCLUDE),
         filters=Filters(q.section, q.language, q.max_age_days),
         explain=q.explain,
     )
@@ -71,7 +66,7 @@ class RecommendationsFastPath:
         if (
             recommender is None
             or scope["type"] != "http"
-            or scope["path"] != PATH
+            or scope["path"] != RECOMMENDATIONS
             or scope["method"] != "GET"
         ):
             await self.app(scope, receive, send)
@@ -81,7 +76,7 @@ class RecommendationsFastPath:
         except Exception:  # every error is the route's to render (it raises the same again)
             await self.app(scope, receive, send)
             return
-        scope[ROUTE_KEY] = PATH
+        scope[ROUTE_KEY] = RECOMMENDATIONS
         headers = [(b"content-length", str(len(body)).encode()), (b"content-type", JSON_TYPE)]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})

@@ -1,10 +1,10 @@
-"""Hybrid relevance, computed once per build: the related list of every item in each pool.
+"""The relate stage: hybrid relevance, computed once per build, the related list of every item.
 
 For an anchor `a` and a candidate `c` of one pool:
 
 1. Candidates are the union of `a`'s dense top-K (FAISS) and lexical top-K (BM25), so a named
    entity the embedding model misses still connects two stories. The lexical top-K is found with
-   the bounded query of recommender.lexical (linear in the pool), then scored exactly.
+   the bounded query of recommender.pipeline.lexical (linear in the pool), then scored exactly.
 2. Pair relevance blends three signals, each about 0..1 (score blending, weights in settings):
    `h = DENSE_WEIGHT * cos(a, c) + LEXICAL_WEIGHT * bm25(a, c) + TITLE_WEIGHT * bm25_title(a, c)`.
 3. Shared neighbours: items of one story are each other's neighbours, so the overlap of the two
@@ -18,47 +18,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from recommender.lexical import POSTINGS, QUERY_TERMS, LexicalIndex, make_analyser, top_terms
-from recommender.settings import Settings
+from recommender.pipeline.lexical import (
+    POSTINGS,
+    QUERY_TERMS,
+    LexicalIndex,
+    make_analyser,
+    top_terms,
+)
+from recommender.settings import BuildSettings
+from recommender.snapshot import Neighbours, Related
 
 BLOCK = 256  # anchors per batch: bounds the (BLOCK, 2K, dimension) candidate vectors gathered
-PARTS = ("dense", "lexical", "neighbourhood")
 Floats = npt.NDArray[np.float32]
 Rows = npt.NDArray[np.int32]
-
-
-@dataclass
-class Related:
-    """Top-K related rows of one pool per item row (-1 pads), their relevance and its parts.
-
-    `parts[..., i]` is the weighted contribution of PARTS[i]; they add up to `scores`.
-    """
-
-    rows: Rows
-    scores: Floats
-    parts: Floats
-
-    @classmethod
-    def from_dense(cls, rows: Rows, scores: Floats) -> Related:
-        """Lists of a snapshot built without hybrid ranking: relevance is the cosine alone."""
-        parts = np.zeros((*rows.shape, len(PARTS)), dtype=np.float32)
-        parts[..., 0] = scores
-        return cls(np.asarray(rows), np.asarray(scores), parts)
-
-    @classmethod
-    def empty(cls, n: int, k: int) -> Related:
-        return cls(
-            np.full((n, k), -1, dtype=np.int32),
-            np.zeros((n, k), dtype=np.float32),
-            np.zeros((n, k, len(PARTS)), dtype=np.float32),
-        )
 
 
 @dataclass
@@ -86,14 +64,14 @@ def top_k_rows(scores: npt.NDArray[np.float32], k: int) -> npt.NDArray[np.intp]:
 class LexicalScores:
     """Weighted BM25 "more like this" of anchors against one pool's items:
     `LEXICAL_WEIGHT * bm25(text) + TITLE_WEIGHT * bm25(title)`, each normalised by the anchor's
-    self score. `found` finds neighbours with the bounded query of recommender.lexical; `pairs`
+    self score. `found` finds neighbours with the bounded query of recommender.pipeline.lexical; `pairs`
     scores the pairs kept exactly."""
 
     def __init__(
         self,
         lexical: LexicalIndex,
         members: npt.NDArray[np.int64],
-        settings: Settings,
+        settings: BuildSettings,
         *,
         query_terms: int = QUERY_TERMS,
         postings: int = POSTINGS,
@@ -186,7 +164,7 @@ def gather_candidates(
     dense_rows: Rows,
     lexical: LexicalIndex,
     members: npt.NDArray[np.int64],
-    settings: Settings,
+    settings: BuildSettings,
 ) -> Candidates:
     """Union of dense and lexical top-K per anchor, scored by the blended relevance."""
     n, k = len(vectors), settings.neighbours_k
@@ -256,7 +234,7 @@ def related_lists(
     dense_rows: Rows,
     lexical: LexicalIndex,
     members: npt.NDArray[np.int64],
-    settings: Settings,
+    settings: BuildSettings,
 ) -> tuple[Related, Rows, Floats]:
     """The stored related lists of one pool, plus its lexical top-K (rows, scores)."""
     n, k = len(vectors), settings.neighbours_k
@@ -288,50 +266,21 @@ def related_lists(
     return out, cands.lexical_rows, cands.lexical_scores
 
 
-def related_file(pool: str, part: str) -> str:
-    """Snapshot file of a pool's hybrid related lists; part is rows, scores or parts."""
-    return f"related-{part}-{pool}.npy"
-
-
-def lexical_file(pool: str, part: str) -> str:
-    """Snapshot file of a pool's lexical (BM25) neighbour lists; part is rows or scores."""
-    return f"lexical-{part}-{pool}.npy"
-
-
-def ranking_arrays(
+def relate(
     records: Sequence[Mapping[str, Any]],
     vectors: Floats,
     dense_rows: Mapping[str, Rows],
     pools: Sequence[str],
-    settings: Settings,
-) -> dict[str, npt.NDArray[Any]]:
-    """Everything the ranking adds to a snapshot, by file name: for each editorial pool in
-    `dense_rows`, its related lists and lexical neighbours. `records` are the items in row order
-    (dicts with title, lead, body, language), `pools` their pool names.
-    """
+    settings: BuildSettings,
+) -> dict[str, tuple[Related, Neighbours]]:
+    """For each editorial pool in `dense_rows`: its related lists and its lexical neighbours.
+    `records` are the items in row order (dicts with title, lead, body, language), `pools`
+    their pool names, `dense_rows` each pool's dense top-K (the index stage's lists)."""
     lexical = LexicalIndex.build(records, make_analyser(settings.lexical_stemming))
     names = np.asarray(pools)
-    out: dict[str, npt.NDArray[Any]] = {}
+    out: dict[str, tuple[Related, Neighbours]] = {}
     for pool, rows in dense_rows.items():
         members = np.flatnonzero(names == pool).astype(np.int64)
         related, lex_rows, lex_scores = related_lists(vectors, rows, lexical, members, settings)
-        out[related_file(pool, "rows")] = related.rows
-        out[related_file(pool, "scores")] = related.scores
-        out[related_file(pool, "parts")] = related.parts
-        out[lexical_file(pool, "rows")] = lex_rows
-        out[lexical_file(pool, "scores")] = lex_scores
+        out[pool] = (related, Neighbours(lex_rows, lex_scores))
     return out
-
-
-def load_related(folder: Path) -> dict[str, Related]:
-    """The related lists of a snapshot folder (memory-mapped); pools without them are left out."""
-    found: dict[str, Related] = {}
-    for path in folder.glob(related_file("*", "rows")):
-        pool = path.name.removeprefix("related-rows-").removesuffix(".npy")
-        # Plain ndarray views of the maps: indexing an np.memmap costs ~1.5 us of Python per row.
-        found[pool] = Related(
-            np.asarray(np.load(path, mmap_mode="r")),
-            np.asarray(np.load(folder / related_file(pool, "scores"), mmap_mode="r")),
-            np.asarray(np.load(folder / related_file(pool, "parts"), mmap_mode="r")),
-        )
-    return found

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from recommender.catalog import Catalog
+from recommender.serving.catalog import Catalog
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]

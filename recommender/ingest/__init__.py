@@ -1,0 +1,1 @@
+"""Ingestion: reading items from files, feeds, pages and the admin inbox, and cleaning their text."""

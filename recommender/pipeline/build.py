@@ -1,0 +1,74 @@
+"""The full build: embed → index → relate → publish, over every published item.
+
+`recommender.pipeline.update` composes the same stages for an incremental update.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from recommender.articles import EDITORIAL_POOLS, Article, pool_of
+from recommender.errors import InvalidInput
+from recommender.pipeline.embed import (
+    Embedder,
+    EmbeddingCache,
+    center_and_normalise,
+    corpus_mean,
+    embed_articles,
+)
+from recommender.pipeline.index import index_pool
+from recommender.pipeline.publish import build_manifest, publish, snapshot_content
+from recommender.pipeline.relate import relate
+from recommender.settings import Settings
+from recommender.snapshot import item_record
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    version: str
+    items: int
+    embedded: int
+    reused: int
+    seconds: float
+    manifest: dict[str, Any]
+
+
+def build_snapshot(
+    articles: Sequence[Article],
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    cache: EmbeddingCache | None = None,
+    progress: bool | None = None,
+) -> BuildResult:
+    """Write a complete snapshot for the published items, then flip CURRENT to it."""
+    started = time.perf_counter()
+    live = sorted((a for a in articles if a.published), key=lambda a: a.id)
+    if not live:
+        raise InvalidInput("nothing to publish: no published items")
+    records = [item_record(a) for a in live]
+    pools = [pool_of(r) for r in records]
+    # embed
+    raw, embedded = embed_articles(live, embedder, cache, progress=progress)
+    mean = corpus_mean(raw, pools) if settings.build.center_vectors else None
+    vectors = center_and_normalise(raw, mean)
+    # index
+    names = np.asarray(pools)
+    lists = {
+        pool: index_pool(vectors, np.flatnonzero(names == pool).astype(np.int64), settings)
+        for pool in EDITORIAL_POOLS
+    }
+    # relate
+    dense_rows = {pool: pool_lists.neighbours.rows for pool, pool_lists in lists.items()}
+    related = relate(records, vectors, dense_rows, pools, settings.build)
+    # publish
+    content = snapshot_content(records, vectors, mean, lists, related)
+    manifest = build_manifest(embedder, settings, pools, content)
+    version = publish(settings, content, manifest)
+    seconds = time.perf_counter() - started
+    return BuildResult(version, len(live), embedded, len(live) - embedded, seconds, manifest)

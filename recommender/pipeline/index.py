@@ -1,0 +1,122 @@
+"""The index stage: each editorial pool's FAISS index and every item's dense top-K in it.
+
+A full build indexes and searches every row (`index_pool`); an update keeps the previous lists
+exact by recommender.pipeline.incremental and searches only new, changed and depleted rows
+(`update_pool`). Both give a `PoolLists`, which the relate stage reads and the publish stage
+writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from index.vector_index import VectorIndex, use_hnsw
+from recommender.pipeline.incremental import RowChange, capacity, update_lists
+from recommender.settings import Settings
+from recommender.snapshot import Neighbours, load_index, load_neighbours
+
+Vectors = npt.NDArray[np.float32]
+Rows = npt.NDArray[np.int64]
+
+
+@dataclass
+class PoolLists:
+    """One pool's index and its dense top-K lists for every item row."""
+
+    index: VectorIndex
+    neighbours: Neighbours
+    refilled: int = 0  # lists an update had to search again
+
+
+def pool_index(vectors: Vectors, member_rows: Rows, settings: Settings) -> VectorIndex:
+    """The index of one pool: its members' vectors, addressed by item row."""
+    return VectorIndex.build(
+        vectors[member_rows],
+        member_rows,
+        flat_max=settings.build.flat_index_max_items,
+        hnsw_m=settings.build.hnsw_m,
+        ef_search=settings.jobs.hnsw_ef_search,
+    )
+
+
+def search_neighbours(
+    index: VectorIndex, vectors: Vectors, query_rows: Rows, k: int
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
+    """Top-k index members for each of `query_rows` (self excluded; -1 pads short lists)."""
+    rows = np.full((len(query_rows), k), -1, dtype=np.int32)
+    scores = np.zeros((len(query_rows), k), dtype=np.float32)
+    if index.size == 0 or len(query_rows) == 0:
+        return rows, scores
+    found_scores, found_ids = index.search(vectors[query_rows], k + 1)
+    for i, r in enumerate(query_rows):
+        keep = (found_ids[i] != r) & (found_ids[i] >= 0)
+        ids, sc = found_ids[i][keep][:k], found_scores[i][keep][:k]
+        rows[i, : len(ids)] = ids
+        scores[i, : len(sc)] = sc
+    return rows, scores
+
+
+def index_pool(vectors: Vectors, member_rows: Rows, settings: Settings) -> PoolLists:
+    """Index one pool and find, for every item row, its top-K pool members (self excluded)."""
+    index = pool_index(vectors, member_rows, settings)
+    all_rows = np.arange(len(vectors), dtype=np.int64)
+    rows, scores = search_neighbours(index, vectors, all_rows, settings.build.neighbours_k)
+    return PoolLists(index, Neighbours(rows, scores))
+
+
+def updated_index(
+    previous: Path,
+    pool: str,
+    vectors: Vectors,
+    members: Rows,
+    change: RowChange,
+    settings: Settings,
+) -> VectorIndex:
+    """The pool's index after an update: an exact index is rebuilt (a copy of vectors, no
+    search); an HNSW graph is extended in place when rows were only appended, else rebuilt."""
+    n_old = len(change.old_to_new)
+    appended_only = bool((change.old_to_new >= 0).all() and not change.stale_old.any())
+    if use_hnsw(len(members), settings.build.flat_index_max_items) and appended_only:
+        index = load_index(previous, pool)
+        if index is not None and index.kind == "hnsw":
+            added = members[members >= n_old]
+            index.add(vectors[added], added)
+            return index
+    return pool_index(vectors, members, settings)
+
+
+def update_pool(
+    previous: Path,
+    pool: str,
+    change: RowChange,
+    vectors: Vectors,
+    old_pools: npt.NDArray[np.str_],
+    new_pools: npt.NDArray[np.str_],
+    settings: Settings,
+) -> PoolLists:
+    """One pool's lists after an update, from the previous snapshot's (see incremental)."""
+    k = settings.build.neighbours_k
+    members = np.flatnonzero(new_pools == pool).astype(np.int64)
+    index = updated_index(previous, pool, vectors, members, change, settings)
+    old = load_neighbours(previous, in_memory=True)[pool]
+    in_old, in_new = old_pools == pool, new_pools == pool
+    newcomers = change.fresh[in_new[change.fresh]]
+
+    def search(queries: Rows) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
+        return search_neighbours(index, vectors, queries, k)
+
+    rows, scores, refilled = update_lists(
+        old.rows,
+        old.scores,
+        capacity(k, int(in_old.sum()), in_old),
+        capacity(k, int(in_new.sum()), in_new),
+        change,
+        vectors,
+        newcomers,
+        search,
+    )
+    return PoolLists(index, Neighbours(rows, scores), refilled)
