@@ -94,8 +94,13 @@ def bm25_matrix(token_lists: Sequence[list[str]]) -> sp.csr_matrix:
     n = len(token_lists)
     if not any(token_lists):
         return sp.csr_matrix((n, 1), dtype=np.float32)
+    # Term ids in order of first appearance. Given token strings, bm25s numbers its vocabulary in
+    # set order, which changes with PYTHONHASHSEED; the term order decides which of equal weights
+    # `top_terms` keeps, so two builds of one corpus gave different related lists.
+    vocab: dict[str, int] = {}
+    ids = [[vocab.setdefault(token, len(vocab)) for token in tokens] for tokens in token_lists]
     model = bm25s.BM25(method="lucene", k1=1.5, b=0.75)
-    model.index(list(token_lists), show_progress=False)
+    model.index((ids, vocab), show_progress=False)
     s = model.scores
     vocab = len(s["indptr"]) - 1  # bm25s adds an empty token to its vocabulary afterwards
     matrix = sp.csc_matrix((s["data"], s["indices"], s["indptr"]), shape=(n, vocab))
