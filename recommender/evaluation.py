@@ -26,7 +26,7 @@ from recommender.articles import Article, pool_of
 from recommender.errors import InvalidInput
 from recommender.ingest.text import item_text
 from recommender.pipeline.build import build_snapshot
-from recommender.pipeline.embed import Embedder, EmbeddingCache
+from recommender.pipeline.embed import Embedder, EmbeddingCache, Encoder
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import Recommender
 from recommender.settings import Settings
@@ -164,7 +164,7 @@ def evaluate(
     queries: str | None = None,
     freshness: bool = False,
     cache_path: Path | None = None,
-    embedder: Embedder | None = None,
+    embedder: Encoder | None = None,
 ) -> dict[str, Any]:
     """Build a temporary snapshot, rank every query with the engine and the baseline, compare."""
     if not 1 <= k <= settings.widget.max_items_per_section:

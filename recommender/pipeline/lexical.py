@@ -102,8 +102,8 @@ def bm25_matrix(token_lists: Sequence[list[str]]) -> sp.csr_matrix:
     model = bm25s.BM25(method="lucene", k1=1.5, b=0.75)
     model.index((ids, vocab), show_progress=False)
     s = model.scores
-    vocab = len(s["indptr"]) - 1  # bm25s adds an empty token to its vocabulary afterwards
-    matrix = sp.csc_matrix((s["data"], s["indices"], s["indptr"]), shape=(n, vocab))
+    terms = len(s["indptr"]) - 1  # bm25s may add an empty token to its vocabulary
+    matrix = sp.csc_matrix((s["data"], s["indices"], s["indptr"]), shape=(n, terms))
     return sp.csr_matrix(matrix, dtype=np.float32)
 
 

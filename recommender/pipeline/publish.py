@@ -14,7 +14,7 @@ from typing import Any
 from index.snapshots import SnapshotStore
 from recommender import __version__
 from recommender.articles import POOLS
-from recommender.pipeline.embed import Embedder, Vectors
+from recommender.pipeline.embed import Encoder, Vectors
 from recommender.pipeline.index import PoolLists
 from recommender.settings import Settings
 from recommender.snapshot import Neighbours, PoolContent, Related, SnapshotContent, write_snapshot
@@ -40,7 +40,7 @@ def pool_counts(pools: Sequence[str]) -> dict[str, int]:
 
 
 def build_manifest(
-    embedder: Embedder, settings: Settings, pools: Sequence[str], content: SnapshotContent
+    embedder: Encoder, settings: Settings, pools: Sequence[str], content: SnapshotContent
 ) -> dict[str, Any]:
     """The manifest of a full build."""
     return {

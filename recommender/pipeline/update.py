@@ -24,8 +24,8 @@ from index.snapshots import SnapshotStore
 from recommender.articles import EDITORIAL_POOLS, Article, pool_of
 from recommender.errors import SnapshotIncompatible, SnapshotMissing
 from recommender.pipeline.embed import (
-    Embedder,
     EmbeddingCache,
+    Encoder,
     Vectors,
     center_and_normalise,
     embed_articles,
@@ -125,7 +125,7 @@ def check_settings(previous: Previous, settings: Settings) -> None:
         )
 
 
-def check_model(previous: Previous, embedder: Embedder) -> None:
+def check_model(previous: Previous, embedder: Encoder) -> None:
     """The loaded model makes vectors of the same kind as the snapshot's (name, size, dimension)."""
     model = previous.manifest.get("model", {})
     if model.get("key") != embedder.key or model.get("dimension") != embedder.dimension:
@@ -200,7 +200,7 @@ def plan_changes(
 def new_vectors(
     plan: Plan,
     previous: Previous,
-    get_embedder: Callable[[], Embedder],
+    get_embedder: Callable[[], Encoder],
     cache: EmbeddingCache | None,
     progress: bool | None,
 ) -> tuple[Vectors, int]:
@@ -231,7 +231,7 @@ def update_snapshot(
     incoming: Mapping[str, Article],
     deletes: set[str],
     settings: Settings,
-    get_embedder: Callable[[], Embedder],
+    get_embedder: Callable[[], Encoder],
     *,
     cache: EmbeddingCache | None = None,
     progress: bool | None = None,
