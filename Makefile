@@ -43,13 +43,13 @@ demo: build ## Set up, build the demo index and serve it on http://127.0.0.1:800
 	@echo ""
 	$(BIN)/recommender serve --data-dir $(DATA) --host $(HOST) --port $(PORT)
 
-test: setup browser ## Set up, then run the test suite
+test: setup browser lint ## Set up, run the lint gates, then the test suite (what CI runs)
 	$(BIN)/python -m pytest
 
 test-all: setup browser ## The test suite including slow tests (real corpora, crash loops)
 	$(BIN)/python -m pytest -m ''
 
-lint: setup ## ruff (lint + format check) and mypy
+lint: setup ## ruff check, ruff format --check, mypy strict (the gates of CI and pre-commit)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -32,7 +32,7 @@ from common import emit, machine, note  # noqa: E402
 from synthetic import clustered_unit_vectors  # noqa: E402
 
 from index.vector_index import VectorIndex  # noqa: E402
-from recommender.pipeline.build import search_neighbours  # noqa: E402
+from recommender.pipeline.index import search_neighbours  # noqa: E402
 from recommender.settings import Settings  # noqa: E402
 
 HUFFPOST = REPO.parent / "shared" / "data" / "huffpost-10k" / "articles.jsonl"
@@ -100,9 +100,9 @@ def bench_faiss(n: int, k: int) -> None:
     index = VectorIndex.build(
         vectors,
         ids,
-        flat_max=settings.flat_index_max_items,
-        hnsw_m=settings.hnsw_m,
-        ef_search=settings.hnsw_ef_search,
+        flat_max=settings.build.flat_index_max_items,
+        hnsw_m=settings.build.hnsw_m,
+        ef_search=settings.jobs.hnsw_ef_search,
     )
     build = time.perf_counter() - started
     started = time.perf_counter()
@@ -137,7 +137,7 @@ def main() -> None:
     parser.add_argument("--skip-embedding", action="store_true")
     args = parser.parse_args()
     emit({"bench": "build", "machine": machine(), "note": "2 cores shared with other work"})
-    k = Settings().neighbours_k
+    k = Settings().build.neighbours_k
     for n in (int(s) for s in args.sizes.split(",") if s):
         bench_faiss(n, k)
     if not args.skip_embedding:

@@ -29,7 +29,7 @@ from common import emit, machine, note  # noqa: E402
 from synthetic import clustered_unit_vectors, random_neighbours  # noqa: E402
 
 from recommender.pipeline.lexical import LexicalIndex, make_analyser  # noqa: E402
-from recommender.pipeline.relate import ranking_arrays  # noqa: E402
+from recommender.pipeline.relate import relate  # noqa: E402
 from recommender.settings import Settings  # noqa: E402
 
 HUFFPOST = REPO.parent / "shared" / "data" / "huffpost-10k" / "articles.jsonl"
@@ -56,18 +56,18 @@ def bench(n: int, settings: Settings) -> dict[str, Any]:
     records = corpus(n, rng)
     vectors = clustered_unit_vectors(n, rng)
     members = np.arange(n, dtype=np.int64)
-    dense_rows, _ = random_neighbours(n, members, settings.neighbours_k, rng)
+    dense_rows, _ = random_neighbours(n, members, settings.build.neighbours_k, rng)
     started = time.perf_counter()
-    LexicalIndex.build(records, make_analyser(settings.lexical_stemming))
+    LexicalIndex.build(records, make_analyser(settings.build.lexical_stemming))
     lexical_index = time.perf_counter() - started
     started = time.perf_counter()
-    arrays = ranking_arrays(records, vectors, {"articles": dense_rows}, ["articles"] * n, settings)
+    lists = relate(records, vectors, {"articles": dense_rows}, ["articles"] * n, settings.build)
     total = time.perf_counter() - started
-    found = arrays["lexical-rows-articles.npy"]
+    found = lists["articles"][1].rows
     return {
         "bench": "ranking",
         "items": n,
-        "neighbours_k": settings.neighbours_k,
+        "neighbours_k": settings.build.neighbours_k,
         "ranking_layer_s": round(total, 2),
         "lexical_index_s": round(lexical_index, 2),
         "ms_per_item": round(1000 * total / n, 3),

@@ -78,7 +78,7 @@ def engine_case(rec: Recommender, history: list[list[str]], ids: list[str]) -> C
 def measure(data_dir: Path, args: argparse.Namespace) -> None:
     # Production settings but for the response cache (off: every answer is computed) and the
     # access log (its lines would go to this benchmark's stderr).
-    settings = Settings(data_dir=data_dir, response_cache_size=0, log_level="warning")  # type: ignore[call-arg]
+    settings = Settings(data_dir=data_dir, response_cache_size=0, log_level="warning")
     app = create_app(settings)
     runtime = app.state.runtime
     assert runtime.reload(), f"no snapshot under {data_dir}"

@@ -42,7 +42,7 @@ from common import counter, emit, histogram, machine, note, proc_memory, quantil
 from synthetic import SECTIONS, build_synthetic_snapshot  # noqa: E402
 
 from index.snapshots import SnapshotStore  # noqa: E402
-from recommender.serving.catalog import ITEMS_FILE  # noqa: E402
+from recommender.snapshot import ITEMS_FILE  # noqa: E402
 
 LUA = r"""
 local ids, sections, mode = {}, {}, nil

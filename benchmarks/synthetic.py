@@ -10,7 +10,6 @@ them either way), and an exact top-K over 1,000,000 random vectors is O(N²) (ho
 
 from __future__ import annotations
 
-import shutil
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,19 +25,18 @@ if str(REPO) not in sys.path:
 from index.snapshots import SnapshotStore  # noqa: E402
 from index.vector_index import VectorIndex  # noqa: E402
 from recommender import __version__  # noqa: E402
-from recommender.articles import Article  # noqa: E402
-from recommender.pipeline.build import pool_neighbours, write_items  # noqa: E402
-from recommender.pipeline.relate import PARTS, related_file  # noqa: E402
-from recommender.serving.catalog import (  # noqa: E402
-    EDITORIAL_POOLS,
-    ITEMS_FILE,
-    VECTORS_FILE,
-    Catalog,
-    index_file,
-    neighbours_file,
-    scores_file,
-)
+from recommender.articles import EDITORIAL_POOLS, POOLS, Article, pool_of  # noqa: E402
+from recommender.pipeline.index import index_pool  # noqa: E402
+from recommender.serving.catalog import Catalog  # noqa: E402
 from recommender.settings import Settings  # noqa: E402
+from recommender.snapshot import (  # noqa: E402
+    Neighbours,
+    PoolContent,
+    Related,
+    SnapshotContent,
+    item_record,
+    write_snapshot,
+)
 
 DIMENSION = 384
 SPONSORED_ITEMS = 60  # a publisher runs tens of campaigns, not a share of the archive
@@ -158,66 +156,48 @@ def random_neighbours(
     return rows, scores
 
 
-def write_related(
-    folder: Path, pool: str, rows: npt.NDArray[np.int32], scores: npt.NDArray[np.float32]
-) -> None:
-    """The hybrid related lists a real build stores (here: the dense lists, all-dense parts).
-
-    Without them the catalogue would derive them in memory at load, which a real snapshot never
-    does, and the server's memory would not be that of a real snapshot.
-    """
-    np.save(folder / related_file(pool, "rows"), rows)
-    np.save(folder / related_file(pool, "scores"), scores)
-    parts = np.zeros((*rows.shape, len(PARTS)), dtype=np.float32)
-    parts[..., 0] = scores
-    np.save(folder / related_file(pool, "parts"), parts)
-
-
 def build_synthetic_snapshot(
     data_dir: Path, n: int, *, seed: int = 7, exact: bool = False
 ) -> dict[str, Any]:
-    """Publish a synthetic snapshot of `n` items under `data_dir`; returns its manifest."""
+    """Publish a synthetic snapshot of `n` items under `data_dir`; returns its manifest.
+
+    Its related lists are the dense lists with all-dense parts (the catalogue would otherwise
+    derive them in memory at load, which a real snapshot never does); its lexical lists are empty.
+    """
     settings = Settings(data_dir=data_dir)
     rng = np.random.default_rng(seed)
     now = datetime.now(UTC)
     articles = synthetic_articles(n, rng, now)
-    pools = ["sponsored" if a.sponsor else a.type.value for a in articles]
+    records = [item_record(a) for a in articles]
+    pools = [pool_of(r) for r in records]
     vectors = random_unit_vectors(n, rng)
+    k = settings.build.neighbours_k
+    content = SnapshotContent(records, vectors, None)
+    for pool in EDITORIAL_POOLS:
+        members = np.array([i for i, p in enumerate(pools) if p == pool], dtype=np.int64)
+        if exact:
+            lists = index_pool(vectors, members, settings)
+            index, neighbours = lists.index, lists.neighbours
+        else:
+            # A flat index (the exact top-K is not computed, see the module docstring).
+            index = VectorIndex.build(vectors[members], members, flat_max=n + 1)
+            neighbours = Neighbours(*random_neighbours(n, members, k, rng))
+        related = Related.from_dense(neighbours.rows, neighbours.scores)
+        no_lexical = Neighbours(np.zeros((n, 0), np.int32), np.zeros((n, 0), np.float32))
+        content.pools[pool] = PoolContent(index, neighbours, related, no_lexical)
+    manifest = {
+        "created_at": now.isoformat(),
+        "package_version": __version__,
+        "model": {"name": "synthetic-random", "dimension": DIMENSION, "key": "synthetic"},
+        "counts": {"items": n, **{p: pools.count(p) for p in POOLS}},
+        "index": {pool: parts.index.kind for pool, parts in content.pools.items()},
+        "neighbours_k": k,
+        "neighbours": "exact" if exact else "random",
+        "centered": False,
+        "settings_hash": settings.build_hash(),
+        "synthetic": True,
+    }
     store = SnapshotStore(settings.snapshots_dir)
-    staging = store.begin()
-    try:
-        write_items(staging / ITEMS_FILE, articles)
-        np.save(staging / VECTORS_FILE, vectors)
-        kinds = {}
-        for pool in EDITORIAL_POOLS:
-            members = np.array([i for i, p in enumerate(pools) if p == pool], dtype=np.int64)
-            k = settings.neighbours_k
-            if exact:
-                index, rows, scores = pool_neighbours(vectors, members, k, settings)
-            else:
-                # A flat index (the exact top-K is not computed, see the module docstring).
-                index = VectorIndex.build(vectors[members], members, flat_max=n + 1)
-                rows, scores = random_neighbours(n, members, k, rng)
-            index.save(staging / index_file(pool))
-            np.save(staging / neighbours_file(pool), rows)
-            np.save(staging / scores_file(pool), scores)
-            write_related(staging, pool, rows, scores)
-            kinds[pool] = index.kind
-        manifest = {
-            "created_at": now.isoformat(),
-            "package_version": __version__,
-            "model": {"name": "synthetic-random", "dimension": DIMENSION, "key": "synthetic"},
-            "counts": {"items": n, **{p: pools.count(p) for p in (*EDITORIAL_POOLS, "sponsored")}},
-            "index": kinds,
-            "neighbours_k": settings.neighbours_k,
-            "neighbours": "exact" if exact else "random",
-            "centered": False,
-            "settings_hash": settings.build_hash(),
-            "synthetic": True,
-        }
-        version = store.publish(staging, manifest)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    version = write_snapshot(store, content, manifest, keep=settings.jobs.keep_snapshots)
     Catalog.load(store.path(version))  # the server must be able to load it
     return {**manifest, "version": version}

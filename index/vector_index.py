@@ -81,13 +81,6 @@ class VectorIndex:
             return
         self._index.add_with_ids(_f32(vectors), np.ascontiguousarray(ids, dtype=np.int64))
 
-    def remove(self, ids: Ids) -> int:
-        """Remove ids; HNSW cannot delete, so the caller rebuilds (returns 0 then)."""
-        if self.kind == "hnsw":
-            return 0
-        selector = faiss.IDSelectorArray(np.ascontiguousarray(ids, dtype=np.int64))
-        return int(self._index.remove_ids(selector))
-
     def search(self, queries: Vectors, k: int) -> tuple[Vectors, Ids]:
         """Top-k (scores, ids) per query row; missing slots have id -1."""
         k = max(1, min(k, self.size))
