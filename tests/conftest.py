@@ -1,4 +1,12 @@
-"""Shared fixtures: the real embedding model (loaded once), a real snapshot of the fixture corpus."""
+"""Shared fixtures.
+
+Most tests run on snapshots made with the tiny deterministic encoder of tests/embedder.py
+(`built_dir`, `data_dir`, `settings`, `make_settings`): builds take milliseconds and the real model
+is never loaded for them. Where the model itself is the subject (embedding, evaluation of ranking
+quality, the golden answers, the browser and real-server end-to-end tests) the real model is loaded
+once per session (`embedder`) and `real_built_dir` / `real_data_dir` / `real_settings` hold a
+snapshot made with it.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +20,13 @@ import pytest
 from recommender.jobs import run_build
 from recommender.pipeline.embed import Embedder
 from recommender.settings import DEFAULT_MODEL, Settings
+from tests.embedder import HashingEncoder, register_encoder
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = FIXTURES / "corpus.jsonl"
 SHARED_DATA = REPO.parent / "shared" / "data"
+TINY_MODEL = HashingEncoder.name
 
 
 def model_cache_dir() -> Path:
@@ -24,37 +34,62 @@ def model_cache_dir() -> Path:
 
 
 def model_name() -> str:
-    """The model the suite uses: the shipped default unless RECOMMENDER_TEST_MODEL says otherwise."""
+    """The real model the suite uses: the shipped default unless RECOMMENDER_TEST_MODEL says otherwise."""
     return os.environ.get("RECOMMENDER_TEST_MODEL", DEFAULT_MODEL)
 
 
 def make_settings(data_dir: Path, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "data_dir": data_dir,
-        "model": model_name(),
-        "model_cache_dir": model_cache_dir(),
-    }
+    """Settings for snapshots of the tiny encoder (what `built_dir` holds)."""
+    values: dict[str, object] = {"data_dir": data_dir, "model": TINY_MODEL}
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
 
 
-@pytest.fixture(scope="session")
-def embedder(tmp_path_factory: pytest.TempPathFactory) -> Embedder:
-    """The real model, loaded once per session (as sentence-transformers' own tests do)."""
-    return Embedder.from_settings(make_settings(tmp_path_factory.mktemp("model-settings")))
+def real_settings(data_dir: Path, **overrides: object) -> Settings:
+    """Settings for snapshots of the real model (what `real_built_dir` holds)."""
+    values: dict[str, object] = {"model": model_name(), "model_cache_dir": model_cache_dir()}
+    values.update(overrides)
+    return make_settings(data_dir, **values)
+
+
+def tiny_env(data_dir: Path) -> dict[str, str]:
+    """The environment of a `recommender` command working on a tiny-encoder data dir."""
+    return {"RECOMMENDER_DATA_DIR": str(data_dir), "RECOMMENDER_MODEL": TINY_MODEL}
+
+
+def real_env(data_dir: Path) -> dict[str, str]:
+    """The environment of a `recommender` command working with the real model."""
+    return {
+        "RECOMMENDER_DATA_DIR": str(data_dir),
+        "RECOMMENDER_MODEL": model_name(),
+        "RECOMMENDER_MODEL_CACHE_DIR": str(model_cache_dir()),
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tiny_encoder_registered() -> Iterator[None]:
+    """Code that loads the configured model (the CLI, jobs without an `embedder=`) gets the tiny
+    encoder when the settings name it."""
+    with register_encoder():
+        yield
 
 
 @pytest.fixture(scope="session")
-def built_dir(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Path:
-    """A data dir holding one real snapshot of the fixture corpus (read-only for tests)."""
+def encoder() -> HashingEncoder:
+    return HashingEncoder()
+
+
+@pytest.fixture(scope="session")
+def built_dir(tmp_path_factory: pytest.TempPathFactory, encoder: HashingEncoder) -> Path:
+    """A data dir holding one snapshot of the fixture corpus, tiny encoder (read-only for tests)."""
     data_dir = tmp_path_factory.mktemp("built")
-    run_build([CORPUS], make_settings(data_dir), embedder=embedder, progress=False)
+    run_build([CORPUS], make_settings(data_dir), embedder=encoder, progress=False)
     return data_dir
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path, built_dir: Path) -> Iterator[Path]:
-    """A private, writable copy of the built data dir."""
+    """A private, writable copy of `built_dir`."""
     target = tmp_path / "data"
     shutil.copytree(built_dir, target)
     yield target
@@ -63,6 +98,28 @@ def data_dir(tmp_path: Path, built_dir: Path) -> Iterator[Path]:
 @pytest.fixture
 def settings(data_dir: Path) -> Settings:
     return make_settings(data_dir)
+
+
+@pytest.fixture(scope="session")
+def embedder(tmp_path_factory: pytest.TempPathFactory) -> Embedder:
+    """The real model, loaded once per session (as sentence-transformers' own tests do)."""
+    return Embedder.from_settings(real_settings(tmp_path_factory.mktemp("model-settings")))
+
+
+@pytest.fixture(scope="session")
+def real_built_dir(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Path:
+    """A data dir holding one snapshot of the fixture corpus made with the real model."""
+    data_dir = tmp_path_factory.mktemp("real-built")
+    run_build([CORPUS], real_settings(data_dir), embedder=embedder, progress=False)
+    return data_dir
+
+
+@pytest.fixture
+def real_data_dir(tmp_path: Path, real_built_dir: Path) -> Iterator[Path]:
+    """A private, writable copy of `real_built_dir`."""
+    target = tmp_path / "real-data"
+    shutil.copytree(real_built_dir, target)
+    yield target
 
 
 def shared_data(name: str) -> Path:
