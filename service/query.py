@@ -32,7 +32,11 @@ Count = Annotated[int | None, Field(ge=0, le=50)]
 
 
 class RecommendationQuery(BaseModel):
-    """The query parameters of `GET /v1/recommendations`."""
+    """The query parameters of `GET /v1/recommendations`.
+
+    Every parameter of that route is declared here and nowhere else: the fast path
+    (service.fast_path) answers before the route runs and sees only what this model parses.
+    """
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
