@@ -1,12 +1,16 @@
 """Incremental update: apply new, changed and removed items to the current snapshot, publish a new one.
 
-Unchanged items keep their vectors (copied from the previous snapshot) and their neighbour lists
-(renumbered); only new items and items whose text changed are embedded, with the previous
-snapshot's corpus mean, so old and new vectors live in one space. Neighbour lists are kept right
-by recommender.pipeline.incremental. The ranking layer built on top of them (lexical neighbours and hybrid
-related lists, recommender.pipeline.relate) is recomputed with the builder's own function from the updated
-lists: it needs no model. A snapshot made with another model, or other settings that shape the
-index, is never extended: the update refuses and asks for a full build.
+It composes the full build's stages (recommender.pipeline.build) over a plan of what changed:
+
+- embed: only new items and items whose text changed are embedded, with the previous snapshot's
+  corpus mean, so old and new vectors live in one space; unchanged items keep their vectors;
+- index: each pool's lists are carried over and kept exact by `index.update_pool`
+  (recommender.pipeline.incremental), searching only new, changed and depleted rows;
+- relate: the related lists are recomputed from the updated lists (no model needed);
+- publish: the same writer, refusing to drop a part of the previous snapshot it cannot maintain.
+
+A snapshot made with another model, or other settings that shape the build, is never extended:
+the update refuses and asks for a full build.
 """
 
 from __future__ import annotations

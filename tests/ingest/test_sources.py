@@ -17,7 +17,7 @@ from index.snapshots import SnapshotStore
 from recommender.cli import app
 from recommender.ingest.sources import read_sources, url_item_id
 from recommender.serving.catalog import Catalog
-from tests.conftest import model_cache_dir, model_name
+from tests.conftest import tiny_env
 
 CLUTTER = (
     "iklan",
@@ -284,11 +284,7 @@ def test_feed_and_pages_by_url_and_url_list(site: tuple[Path, str], tmp_path: Pa
 
 def test_cli_update_from_a_feed_url(site: tuple[Path, str], data_dir: Path) -> None:
     root, base = site
-    env = {
-        "RECOMMENDER_DATA_DIR": str(data_dir),
-        "RECOMMENDER_MODEL": model_name(),
-        "RECOMMENDER_MODEL_CACHE_DIR": str(model_cache_dir()),
-    }
+    env = tiny_env(data_dir)
     result = CliRunner().invoke(app, ["update", "-i", f"{base}/feed.xml"], env=env)
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout.strip().splitlines()[-1])
