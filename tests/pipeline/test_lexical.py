@@ -1,4 +1,5 @@
-"""The lexical side and the build-time fusion, on hand-made texts (no embedding model needed)."""
+"""The lexical side and the build-time fusion (the relate stage), on hand-made texts (no embedding
+model needed)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,8 @@ import json
 import numpy as np
 
 from recommender.pipeline.lexical import Analyser, LexicalIndex, default_stopwords
-from recommender.pipeline.relate import lexical_file, ranking_arrays, related_file
-from recommender.serving.diversity import canonical_url, duplicate_groups, mmr
+from recommender.pipeline.relate import relate
 from tests.conftest import FIXTURES, make_settings
-from tests.oracles import collapse_duplicates
 
 
 def test_analyser_lowercases_and_drops_stop_words_and_numbers() -> None:
@@ -52,52 +51,15 @@ def test_a_name_the_vectors_miss_still_connects_stories() -> None:
     vectors = np.eye(len(rows), 8, dtype=np.float32)
     dense_rows = np.array([[j for j in range(4) if j != i][:2] for i in range(4)], dtype=np.int32)
     settings = make_settings(FIXTURES, neighbours_k=10, neighbourhood_k=2)
-    arrays = ranking_arrays(rows, vectors, {"article": dense_rows}, ["article"] * 4, settings)
-    lexical_rows = arrays[lexical_file("article", "rows")]
-    related_rows = arrays[related_file("article", "rows")]
-    parts = arrays[related_file("article", "parts")]
-    scores = arrays[related_file("article", "scores")]
+    lists = relate(rows, vectors, {"article": dense_rows}, ["article"] * 4, settings.build)
+    related, lexical = lists["article"]
+    lexical_rows = lexical.rows
+    related_rows, parts, scores = related.rows, related.parts, related.scores
     assert lexical_rows[0][0] == 1 and lexical_rows[1][0] == 0
     assert related_rows[0][0] == 1  # best related item of the kite story: same village
     assert 2 in related_rows[0]  # dense candidates are kept too, ranked below
     valid = related_rows >= 0
     assert np.allclose(parts.sum(axis=2)[valid], scores[valid], atol=1e-5)
-
-
-def test_canonical_urls_ignore_scheme_www_query_and_trailing_slash() -> None:
-    a = canonical_url("https://www.Kabar.example/nasional/gempa?utm_source=feed#top")
-    assert a == canonical_url("http://kabar.example/nasional/gempa/")
-    assert a != canonical_url("https://kabar.example/nasional/gempa-2")
-
-
-def test_duplicate_groups_by_url_or_near_identical_vectors() -> None:
-    urls = [
-        "https://a.example/1",
-        "http://a.example/1/",
-        "https://a.example/2",
-        "https://a.example/3",
-    ]
-    rows = np.array([[1, 2], [0, 2], [3, 0], [2, 0]], dtype=np.int32)
-    scores = np.array([[0.5, 0.1], [0.5, 0.1], [0.97, 0.1], [0.97, 0.1]], dtype=np.float32)
-    groups = duplicate_groups(urls, rows, scores, threshold=0.95)
-    assert groups[0] == groups[1] and groups[2] == groups[3] and groups[0] != groups[2]
-    assert len(set(duplicate_groups(urls, rows, scores, threshold=2.0))) == 3  # URLs only
-
-
-def test_collapse_keeps_the_freshest_at_the_best_place() -> None:
-    order = np.array([0, 1, 2, 3])
-    groups = np.array([7, 8, 7, 9])
-    published = np.array([100.0, 50.0, 200.0, 10.0])
-    assert collapse_duplicates(order, groups, published, set()).tolist() == [2, 1, 3]
-    assert collapse_duplicates(order, groups, published, {8}).tolist() == [2, 3]
-
-
-def test_mmr_trades_relevance_for_novelty() -> None:
-    vectors = np.array([[1, 0], [1, 0], [0.99, 0.14], [0, 1]], dtype=np.float32)
-    scores = np.array([0.9, 0.89, 0.88, 0.5])
-    order = np.array([0, 1, 2, 3])
-    assert mmr(order, scores, vectors, 2, 1.0).tolist() == [0, 1]
-    assert mmr(order, scores, vectors, 2, 0.5).tolist() == [0, 3]
 
 
 def test_labels_fixture_matches_the_corpus() -> None:

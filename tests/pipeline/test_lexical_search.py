@@ -57,7 +57,7 @@ def test_sparse_top_k_matches_the_dense_top_k_without_the_banned_column() -> Non
 def test_found_scores_are_exact_without_limits_and_a_lower_bound_with_them() -> None:
     records = corpus()
     index = LexicalIndex.build(records, Analyser(default_stopwords(), stem=False))
-    settings = make_settings(FIXTURES)
+    settings = make_settings(FIXTURES).build
     members = np.arange(len(records), dtype=np.int64)
     exact = brute_force(index, settings.lexical_weight, settings.title_weight)
     unbounded = LexicalScores(index, members, settings, query_terms=10**6, postings=10**6)
@@ -73,7 +73,7 @@ def test_found_scores_are_exact_without_limits_and_a_lower_bound_with_them() -> 
 def test_kept_pairs_are_scored_exactly_whatever_the_limits() -> None:
     records = corpus()
     index = LexicalIndex.build(records, Analyser(default_stopwords(), stem=False))
-    settings = make_settings(FIXTURES)
+    settings = make_settings(FIXTURES).build
     members = np.arange(len(records), dtype=np.int64)
     exact = brute_force(index, settings.lexical_weight, settings.title_weight)
     scores = LexicalScores(index, members, settings, query_terms=1, postings=1)
