@@ -4,23 +4,32 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from index.snapshots import SnapshotStore
 from recommender.cli import app
-from tests.conftest import CORPUS, FIXTURES, model_cache_dir, model_name
+from recommender.lock import JobLock
+from tests.conftest import CORPUS, FIXTURES, TINY_MODEL, tiny_env
 
 runner = CliRunner()
 
 
 @pytest.fixture
 def env(data_dir: Path) -> dict[str, str]:
-    return {
-        "RECOMMENDER_DATA_DIR": str(data_dir),
-        "RECOMMENDER_MODEL": model_name(),
-        "RECOMMENDER_MODEL_CACHE_DIR": str(model_cache_dir()),
-    }
+    return tiny_env(data_dir)
+
+
+def corpus_records() -> list[dict[str, Any]]:
+    lines = CORPUS.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
 
 
 def last_json(output: str) -> dict:
@@ -83,3 +92,42 @@ def test_query_prints_the_api_json(env: dict[str, str]) -> None:
     assert set(videos) == {"vid-timnas-1", "vid-timnas-2"}
     unknown = runner.invoke(app, ["query", "--article-id", "nope"], env=env)
     assert unknown.exit_code == 2 and "nope" in unknown.stderr
+
+
+def test_cli_help_for_the_new_commands() -> None:
+    for args in (["update", "--help"], ["snapshots", "rollback", "--help"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0 and "Usage" in result.output, args
+    assert "Exit codes" in runner.invoke(app, ["update", "--help"]).output
+
+
+def test_cli_update_rollback_list_and_exit_codes(
+    env: dict[str, str], data_dir: Path, tmp_path: Path
+) -> None:
+    first = SnapshotStore(data_dir / "snapshots").current_version()
+    record = {**corpus_records()[0], "section": "Jawa Barat"}
+    source = write_jsonl(tmp_path / "rows.jsonl", [record, {"id": "bad row"}])
+    result = runner.invoke(app, ["update", "-i", str(source), "--strict"], env=env)
+    assert result.exit_code == 1, result.output
+    assert "rows.jsonl:2: id" in result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert {k: summary[k] for k in ("added", "updated", "removed", "rejected")} == {
+        "added": 0, "updated": 1, "removed": 0, "rejected": 1,
+    }  # fmt: skip
+    assert summary["unchanged"] == 30 and summary["snapshot"] != first
+    assert isinstance(summary["seconds"], float)
+    listed = runner.invoke(app, ["snapshots", "list", "--json"], env=env)
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert [r["current"] for r in rows] == [True, False]
+    assert rows[0]["model"]["name"] == TINY_MODEL and rows[0]["counts"]["items"] == 31
+    assert rows[0]["created_at"] and rows[0]["update"]["base"] == first
+    back = runner.invoke(app, ["snapshots", "rollback"], env=env)
+    assert back.exit_code == 0, back.output
+    assert json.loads(back.stdout)["snapshot"] == first
+    assert SnapshotStore(data_dir / "snapshots").current_version() == first
+    missing = runner.invoke(app, ["snapshots", "rollback", "20000101T000000000000Z"], env=env)
+    assert missing.exit_code == 2 and "snapshots list" in missing.stderr
+    with JobLock(data_dir, "build"):
+        locked = runner.invoke(app, ["update"], env=env)
+    assert locked.exit_code == 2
+    assert "another job holds the lock: build (pid" in locked.stderr

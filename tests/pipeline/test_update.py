@@ -10,25 +10,24 @@ from typing import Any
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
 from index.snapshots import SnapshotStore
 from index.vector_index import VectorIndex
-from recommender.cli import app
+from recommender.articles import EDITORIAL_POOLS
 from recommender.errors import InvalidInput, SnapshotIncompatible, SnapshotMissing
 from recommender.ingest.importer import import_paths
 from recommender.ingest.inbox import pending, write_deletes, write_upserts
 from recommender.jobs import run_build, run_rollback, run_update
-from recommender.lock import JobLock
-from recommender.pipeline.build import center_and_normalise, pool_neighbours, search_neighbours
-from recommender.pipeline.embed import Embedder, embed_articles
+from recommender.pipeline.embed import center_and_normalise, embed_articles
 from recommender.pipeline.incremental import REFILL_FRACTION, RowChange, capacity, update_lists
-from recommender.serving.catalog import EDITORIAL_POOLS, MEAN_FILE, Catalog
+from recommender.pipeline.index import index_pool, search_neighbours
+from recommender.serving.catalog import Catalog
 from recommender.serving.engine import Recommender
 from recommender.settings import Settings
-from tests.conftest import CORPUS, make_settings, model_cache_dir, model_name
+from recommender.snapshot import MEAN_FILE
+from tests.conftest import CORPUS, make_settings
+from tests.embedder import HashingEncoder
 
-runner = CliRunner()
 K = 10  # the smallest K the settings allow: the fixture pools (21 articles) overflow it
 
 
@@ -69,15 +68,15 @@ def assert_lists_exact(catalog: Catalog) -> None:
 
 
 @pytest.fixture
-def small_k(tmp_path: Path, embedder: Embedder) -> Iterator[Settings]:
+def small_k(tmp_path: Path, encoder: HashingEncoder) -> Iterator[Settings]:
     """A fresh data dir with the fixture corpus built at K=10 (lists shorter than the pool)."""
     settings = make_settings(tmp_path / "data", neighbours_k=K)
-    run_build([CORPUS], settings, embedder=embedder, progress=False)
+    run_build([CORPUS], settings, embedder=encoder, progress=False)
     yield settings
 
 
 def test_update_adds_changes_removes_and_keeps_lists_exact(
-    small_k: Settings, embedder: Embedder, tmp_path: Path
+    small_k: Settings, encoder: HashingEncoder, tmp_path: Path
 ) -> None:
     settings = small_k
     before = load_current(settings)
@@ -96,7 +95,7 @@ def test_update_adds_changes_removes_and_keeps_lists_exact(
     deletes.write_text("# takedown\nvid-timnas-2\nnot-in-snapshot\n", encoding="utf-8")
 
     summary, report = run_update(
-        [str(source)], settings, delete_lists=[deletes], embedder=embedder, progress=False
+        [str(source)], settings, delete_lists=[deletes], embedder=encoder, progress=False
     )
 
     assert not report.errors
@@ -129,7 +128,7 @@ def test_update_adds_changes_removes_and_keeps_lists_exact(
 
 
 def test_unchanged_vectors_are_copied_and_new_ones_use_the_stored_mean(
-    small_k: Settings, embedder: Embedder, tmp_path: Path
+    small_k: Settings, encoder: HashingEncoder, tmp_path: Path
 ) -> None:
     settings = small_k
     before = load_current(settings)
@@ -143,7 +142,7 @@ def test_unchanged_vectors_are_copied_and_new_ones_use_the_stored_mean(
     run_update(
         [str(write_jsonl(tmp_path / "new.jsonl", [extra]))],
         settings,
-        embedder=embedder,
+        embedder=encoder,
         progress=False,
     )
     after = load_current(settings)
@@ -152,13 +151,13 @@ def test_unchanged_vectors_are_copied_and_new_ones_use_the_stored_mean(
     for item_id, row in before.row_of.items():
         np.testing.assert_array_equal(after.vectors[after.row_of[item_id]], before.vectors[row])
     [article] = import_paths([tmp_path / "new.jsonl"]).items.values()
-    raw, _ = embed_articles([article], embedder, None, progress=False)
+    raw, _ = embed_articles([article], encoder, None, progress=False)
     expected = center_and_normalise(raw, mean)[0]
     np.testing.assert_allclose(after.vectors[after.row_of["gempa-9"]], expected, atol=1e-5)
 
 
 def test_successive_updates_stay_exact(
-    small_k: Settings, embedder: Embedder, tmp_path: Path
+    small_k: Settings, encoder: HashingEncoder, tmp_path: Path
 ) -> None:
     """Many removals force lists below K/2; they are searched again and stay exact."""
     settings = small_k
@@ -168,28 +167,28 @@ def test_successive_updates_stay_exact(
         victims = [r["id"] for r in articles[step * 4 : step * 4 + 4]]
         deletes = tmp_path / f"delete-{step}.txt"
         deletes.write_text("\n".join(victims) + "\n", encoding="utf-8")
-        summary, _ = run_update([], settings, delete_lists=[deletes], embedder=embedder)
+        summary, _ = run_update([], settings, delete_lists=[deletes], embedder=encoder)
         assert summary.removed == 4 and summary.embedded == 0
         assert_lists_exact(load_current(settings))
     manifest = load_current(settings).manifest
     assert manifest["counts"]["article"] == 21 - 12
 
 
-def test_nothing_to_change_publishes_nothing(data_dir: Path, embedder: Embedder) -> None:
+def test_nothing_to_change_publishes_nothing(data_dir: Path, encoder: HashingEncoder) -> None:
     settings = make_settings(data_dir)
     before = SnapshotStore(settings.snapshots_dir).current_version()
-    summary, _ = run_update([str(CORPUS)], settings, embedder=embedder, progress=False)
+    summary, _ = run_update([str(CORPUS)], settings, embedder=encoder, progress=False)
     assert summary.published is False and summary.snapshot == before
     assert summary.unchanged == 31 and summary.embedded == 0
     assert [i.version for i in SnapshotStore(settings.snapshots_dir).snapshots()] == [before]
 
 
-def test_update_refuses_a_snapshot_of_another_model(data_dir: Path, embedder: Embedder) -> None:
+def test_update_refuses_a_snapshot_of_another_model(data_dir: Path, encoder: HashingEncoder) -> None:
     settings = make_settings(data_dir)
     store = SnapshotStore(settings.snapshots_dir)
     before = store.current_version()
     assert before is not None
-    other = "gt/all-minilm-l6-v2" if model_name() != "gt/all-minilm-l6-v2" else "some/other-model"
+    other = "gt/all-minilm-l6-v2"
     with pytest.raises(SnapshotIncompatible, match="never mixed: run `recommender build`"):
         run_update([str(CORPUS)], make_settings(data_dir, model=other))
     # same name, but the stored vectors came from another model version/dimension (key differs)
@@ -200,7 +199,7 @@ def test_update_refuses_a_snapshot_of_another_model(data_dir: Path, embedder: Em
     record = {**corpus_records()[0], "id": "baru-1", "title": "Judul yang benar-benar baru"}
     source = write_jsonl(data_dir / "new.jsonl", [record])
     with pytest.raises(SnapshotIncompatible, match="never mixed: run `recommender build`"):
-        run_update([str(source)], settings, embedder=embedder)
+        run_update([str(source)], settings, embedder=encoder)
     assert store.current_version() == before
     assert [i.version for i in store.snapshots()] == [before]
 
@@ -217,7 +216,7 @@ def test_unreadable_sources_fail_without_publishing(data_dir: Path, tmp_path: Pa
         run_update([str(bad)], make_settings(data_dir))
 
 
-def test_inbox_files_are_applied_then_moved_to_done(data_dir: Path, embedder: Embedder) -> None:
+def test_inbox_files_are_applied_then_moved_to_done(data_dir: Path, encoder: HashingEncoder) -> None:
     settings = make_settings(data_dir)
     article = next(iter(import_paths([CORPUS]).items.values()))
     changed = article.model_copy(update={"section": "Nasional (diperbarui)"})
@@ -225,7 +224,7 @@ def test_inbox_files_are_applied_then_moved_to_done(data_dir: Path, embedder: Em
     write_deletes(data_dir, ["timnas-2"])
     batch = pending(data_dir)
     assert len(batch.files) == 2
-    summary, _ = run_update([], settings, embedder=embedder)
+    summary, _ = run_update([], settings, embedder=encoder)
     assert (summary.updated, summary.removed, summary.embedded) == (1, 1, 0)
     catalog = load_current(settings)
     assert "timnas-2" not in catalog.row_of
@@ -235,7 +234,7 @@ def test_inbox_files_are_applied_then_moved_to_done(data_dir: Path, embedder: Em
     assert pending(data_dir).files == []
 
 
-def test_inbox_replays_in_arrival_order(data_dir: Path, embedder: Embedder) -> None:
+def test_inbox_replays_in_arrival_order(data_dir: Path, encoder: HashingEncoder) -> None:
     """PUT then DELETE removes an item; DELETE then PUT keeps it (admin API order is honoured)."""
     settings = make_settings(data_dir)
     items = import_paths([CORPUS]).items
@@ -243,7 +242,7 @@ def test_inbox_replays_in_arrival_order(data_dir: Path, embedder: Embedder) -> N
     write_deletes(data_dir, ["beras-2"])
     write_deletes(data_dir, ["data-3"])
     write_upserts(data_dir, [items["data-3"].model_copy(update={"section": "Keamanan Siber"})])
-    summary, _ = run_update([], settings, embedder=embedder)
+    summary, _ = run_update([], settings, embedder=encoder)
     catalog = load_current(settings)
     assert "beras-2" not in catalog.row_of
     assert catalog.records[catalog.row_of["data-3"]]["section"] == "Keamanan Siber"
@@ -258,21 +257,21 @@ def test_inbox_files_stay_when_the_update_fails(data_dir: Path) -> None:
 
 
 def test_build_summary_counts_changes_against_the_previous_snapshot(
-    data_dir: Path, embedder: Embedder
+    data_dir: Path, encoder: HashingEncoder
 ) -> None:
-    summary, _ = run_build([CORPUS], make_settings(data_dir), embedder=embedder, progress=False)
+    summary, _ = run_build([CORPUS], make_settings(data_dir), embedder=encoder, progress=False)
     assert (summary.added, summary.updated, summary.removed, summary.unchanged) == (0, 0, 0, 31)
 
 
-def test_rollback_and_retention(small_k: Settings, embedder: Embedder, tmp_path: Path) -> None:
-    settings = small_k.model_copy(update={"keep_snapshots": 2})
+def test_rollback_and_retention(small_k: Settings, encoder: HashingEncoder, tmp_path: Path) -> None:
+    settings = small_k.replace(keep_snapshots=2)
     store = SnapshotStore(settings.snapshots_dir)
     versions = [store.current_version()]
     for i in range(3):
         deletes = tmp_path / f"d{i}.txt"
         deletes.write_text(f"banjir-{i + 1}\n", encoding="utf-8")
         versions.append(
-            run_update([], settings, delete_lists=[deletes], embedder=embedder)[0].snapshot
+            run_update([], settings, delete_lists=[deletes], embedder=encoder)[0].snapshot
         )
     assert [i.version for i in store.snapshots()] == versions[:-3:-1]  # the newest two
     result = run_rollback(settings)
@@ -284,54 +283,12 @@ def test_rollback_and_retention(small_k: Settings, embedder: Embedder, tmp_path:
     run_rollback(settings, versions[-1])
     assert store.current_version() == versions[-1]
     # the next update starts from what CURRENT names
-    summary, _ = run_update([], settings, embedder=embedder)
+    summary, _ = run_update([], settings, embedder=encoder)
     assert summary.snapshot == versions[-1] and not summary.published
 
 
-def test_cli_help_for_the_new_commands() -> None:
-    for args in (["update", "--help"], ["snapshots", "rollback", "--help"]):
-        result = runner.invoke(app, args)
-        assert result.exit_code == 0 and "Usage" in result.output, args
-    assert "Exit codes" in runner.invoke(app, ["update", "--help"]).output
-
-
-def test_cli_update_rollback_list_and_exit_codes(data_dir: Path, tmp_path: Path) -> None:
-    env = {
-        "RECOMMENDER_DATA_DIR": str(data_dir),
-        "RECOMMENDER_MODEL": model_name(),
-        "RECOMMENDER_MODEL_CACHE_DIR": str(model_cache_dir()),
-    }
-    first = SnapshotStore(data_dir / "snapshots").current_version()
-    record = {**corpus_records()[0], "section": "Jawa Barat"}
-    source = write_jsonl(tmp_path / "rows.jsonl", [record, {"id": "bad row"}])
-    result = runner.invoke(app, ["update", "-i", str(source), "--strict"], env=env)
-    assert result.exit_code == 1, result.output
-    assert "rows.jsonl:2: id" in result.stderr
-    summary = json.loads(result.stdout.strip().splitlines()[-1])
-    assert {k: summary[k] for k in ("added", "updated", "removed", "rejected")} == {
-        "added": 0, "updated": 1, "removed": 0, "rejected": 1,
-    }  # fmt: skip
-    assert summary["unchanged"] == 30 and summary["snapshot"] != first
-    assert isinstance(summary["seconds"], float)
-    listed = runner.invoke(app, ["snapshots", "list", "--json"], env=env)
-    rows = [json.loads(line) for line in listed.stdout.splitlines()]
-    assert [r["current"] for r in rows] == [True, False]
-    assert rows[0]["model"]["name"] == model_name() and rows[0]["counts"]["items"] == 31
-    assert rows[0]["created_at"] and rows[0]["update"]["base"] == first
-    back = runner.invoke(app, ["snapshots", "rollback"], env=env)
-    assert back.exit_code == 0, back.output
-    assert json.loads(back.stdout)["snapshot"] == first
-    assert SnapshotStore(data_dir / "snapshots").current_version() == first
-    missing = runner.invoke(app, ["snapshots", "rollback", "20000101T000000000000Z"], env=env)
-    assert missing.exit_code == 2 and "snapshots list" in missing.stderr
-    with JobLock(data_dir, "build"):
-        locked = runner.invoke(app, ["update"], env=env)
-    assert locked.exit_code == 2
-    assert "another job holds the lock: build (pid" in locked.stderr
-
-
 def test_expired_items_and_ended_campaigns_leave_without_a_job(
-    tmp_path: Path, embedder: Embedder
+    tmp_path: Path, encoder: HashingEncoder
 ) -> None:
     """The engine drops items past expires_at and campaigns past ends_at at request time."""
     base = {
@@ -351,7 +308,7 @@ def test_expired_items_and_ended_campaigns_leave_without_a_job(
     for row in rows:
         row["url"] = f"https://kabar.example/{row['id']}"
     settings = make_settings(tmp_path / "data")
-    run_build([write_jsonl(tmp_path / "items.jsonl", rows)], settings, embedder=embedder)
+    run_build([write_jsonl(tmp_path / "items.jsonl", rows)], settings, embedder=encoder)
     engine = Recommender(load_current(settings), settings)
     req = engine.request("pasar-1", articles=5, videos=0, sponsored=3)
 
@@ -367,14 +324,14 @@ def test_expired_items_and_ended_campaigns_leave_without_a_job(
 
 
 def test_hnsw_pools_are_extended_when_rows_are_only_appended(
-    tmp_path: Path, embedder: Embedder
+    tmp_path: Path, encoder: HashingEncoder
 ) -> None:
     settings = make_settings(tmp_path / "data", neighbours_k=K, flat_index_max_items=8)
-    run_build([CORPUS], settings, embedder=embedder, progress=False)
+    run_build([CORPUS], settings, embedder=encoder, progress=False)
     store = SnapshotStore(settings.snapshots_dir)
     assert load_current(settings).manifest["index"]["article"] == "hnsw"
     extra = {**corpus_records()[0], "id": "banjir-9", "title": "Banjir Bandang Terjang Garut"}
-    run_update([str(write_jsonl(tmp_path / "a.jsonl", [extra]))], settings, embedder=embedder)
+    run_update([str(write_jsonl(tmp_path / "a.jsonl", [extra]))], settings, embedder=encoder)
     index = VectorIndex.load(store.path(store.current_version() or "") / "index-article.faiss")
     assert index.kind == "hnsw" and index.size == 22
     catalog = load_current(settings)
@@ -382,7 +339,7 @@ def test_hnsw_pools_are_extended_when_rows_are_only_appended(
     assert ids[0, 0] == catalog.row_of["banjir-9"] and scores[0, 0] > 0.99
     deletes = tmp_path / "d.txt"
     deletes.write_text("banjir-9\nbanjir-1\n", encoding="utf-8")
-    run_update([], settings, delete_lists=[deletes], embedder=embedder)
+    run_update([], settings, delete_lists=[deletes], embedder=encoder)
     index = VectorIndex.load(store.path(store.current_version() or "") / "index-article.faiss")
     assert index.kind == "hnsw" and index.size == 20  # rebuilt without the removed rows
 
@@ -399,11 +356,12 @@ def random_unit(rng: np.random.Generator, n: int, d: int = 16) -> np.ndarray:
 def test_update_lists_equals_a_fresh_search(seed: int) -> None:
     rng = np.random.default_rng(seed)
     k, n_old, d = 12, 300, 16
-    settings = Settings(data_dir=Path("unused"), neighbours_k=10)
+    settings = Settings(data_dir=Path("unused"), neighbours_k=k)
     vectors = random_unit(rng, n_old, d)
     in_pool = rng.random(n_old) < 0.7
     members = np.flatnonzero(in_pool).astype(np.int64)
-    _, rows, scores = pool_neighbours(vectors, members, k, settings)
+    found = index_pool(vectors, members, settings).neighbours
+    rows, scores = found.rows, found.scores
     for _ in range(3):  # successive updates, each on the result of the last
         n_old = len(vectors)
         removed = rng.random(n_old) < 0.05
@@ -433,7 +391,8 @@ def test_update_lists_equals_a_fresh_search(seed: int) -> None:
             lambda q, index=index, v=new_vectors: search_neighbours(index, v, q, k),
         )
         vectors, in_pool = new_vectors, new_in_pool
-        _, want_rows, want_scores = pool_neighbours(vectors, new_members, k, settings)
+        want = index_pool(vectors, new_members, settings).neighbours
+        want_rows, want_scores = want.rows, want.scores
         for r in range(size):
             length = int((rows[r] >= 0).sum())
             full = int((want_rows[r] >= 0).sum())
@@ -441,7 +400,7 @@ def test_update_lists_equals_a_fresh_search(seed: int) -> None:
             np.testing.assert_allclose(scores[r, :length], want_scores[r, :length], atol=1e-5)
 
 
-def test_updater_checks_every_snapshot_part(data_dir: Path, embedder: Embedder) -> None:
+def test_updater_checks_every_snapshot_part(data_dir: Path, encoder: HashingEncoder) -> None:
     """A snapshot holding a part the updater does not know is never half-updated."""
     settings = make_settings(data_dir)
     store = SnapshotStore(settings.snapshots_dir)
@@ -451,6 +410,6 @@ def test_updater_checks_every_snapshot_part(data_dir: Path, embedder: Embedder) 
     deletes = data_dir / "d.txt"
     deletes.write_text("timnas-1\n", encoding="utf-8")
     with pytest.raises(SnapshotIncompatible, match=r"future-part\.npy"):
-        run_update([], settings, delete_lists=[deletes], embedder=embedder)
+        run_update([], settings, delete_lists=[deletes], embedder=encoder)
     assert store.current_version() == before
     assert not [p for p in store.root.iterdir() if p.name.startswith(".tmp-")]
