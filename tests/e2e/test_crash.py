@@ -4,7 +4,11 @@ The points come from the test-only hook in recommender/faults.py (RECOMMENDER_CR
 embedding, in the middle of writing the staging folder, and with the new snapshot sealed but
 CURRENT not yet flipped to it. After each kill: CURRENT still names the previous snapshot, every
 sealed snapshot loads completely, a service following CURRENT never failed a request nor served
-anything else, and the next run succeeds and removes the leftover temporary folders.
+anything else, and the next run succeeds and removes the leftover temporary folders. A build is
+also killed at moments spread over its run, wherever they fall.
+
+The jobs are real `recommender` processes (tests/e2e/tiny_cli.py) on data dirs of the tiny
+encoder: each starts in about a second instead of loading the real model.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +31,9 @@ from index.snapshots import TMP_PREFIX, SnapshotStore
 from recommender.faults import CRASH_ENV
 from recommender.serving.catalog import Catalog
 from service.app import create_app
-from tests.conftest import CORPUS, REPO, make_settings, model_cache_dir, model_name
+from tests.conftest import CORPUS, REPO, make_settings, tiny_env
+
+CLI = [sys.executable, "-m", "tests.e2e.tiny_cli"]
 
 
 def job_command(job: str, data_dir: Path, tmp: Path) -> list[str]:
@@ -41,16 +48,11 @@ def job_command(job: str, data_dir: Path, tmp: Path) -> list[str]:
     source = tmp / f"{job}.jsonl"
     rows = CORPUS.read_text(encoding="utf-8") if job == "build" else ""
     source.write_text(rows + json.dumps(new) + "\n", encoding="utf-8")
-    return [sys.executable, "-m", "recommender.cli", job, "--input", str(source)]
+    return [*CLI, job, "--input", str(source)]
 
 
 def job_env(data_dir: Path, crash_at: str | None) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "RECOMMENDER_MODEL": model_name(),
-        "RECOMMENDER_MODEL_CACHE_DIR": str(model_cache_dir()),
-        "RECOMMENDER_DATA_DIR": str(data_dir),
-    }
+    env = {**os.environ, **tiny_env(data_dir)}
     env.pop(CRASH_ENV, None)
     if crash_at:
         env[CRASH_ENV] = crash_at
@@ -127,3 +129,32 @@ def test_update_killed_while_embedding_and_writing(data_dir: Path, tmp_path: Pat
 @pytest.mark.slow
 def test_build_killed_at_every_point(data_dir: Path, tmp_path: Path) -> None:
     crash_then_recover("build", ("embedding", "index", "flip"), data_dir, tmp_path)
+
+
+def test_killed_build_leaves_a_complete_snapshot_current(data_dir: Path) -> None:
+    """SIGKILL a real `recommender build` at moments spread over its run (before, during and
+    after its work, wherever they fall): whatever CURRENT names is always complete."""
+    store = SnapshotStore(data_dir / "snapshots")
+    before = store.current_version()
+    env = job_env(data_dir, None)
+    cmd = [*CLI, "build", "--input", str(CORPUS)]
+    started = time.monotonic()
+    subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, check=True, timeout=300)
+    run_time = time.monotonic() - started
+    for fraction in (0.2, 0.5, 0.8, 0.95):
+        proc = subprocess.Popen(
+            cmd, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+        time.sleep(run_time * fraction)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        current = store.current_version()
+        assert current is not None
+        catalog = Catalog.load(store.path(current))  # whatever CURRENT names is complete
+        assert catalog.size == 31
+    done = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, check=True)
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["snapshot"] == store.current_version() != before
+    assert not [p for p in (data_dir / "snapshots").iterdir() if p.name.startswith(TMP_PREFIX)]
+    settings = make_settings(data_dir)
+    assert len(store.snapshots()) <= settings.jobs.keep_snapshots
