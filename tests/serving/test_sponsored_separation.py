@@ -10,13 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.snapshots import SnapshotStore
-from recommender.articles import Article
+from recommender.articles import Article, Sponsor
 from recommender.ingest.importer import import_paths
 from recommender.pipeline.build import build_snapshot
-from recommender.pipeline.embed import Embedder, EmbeddingCache
+from recommender.pipeline.embed import EmbeddingCache
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import Recommender
 from tests.conftest import CORPUS, make_settings
+from tests.embedder import HashingEncoder
 
 BASE = [a for a in import_paths([CORPUS]).items.values() if a.published]
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
@@ -42,6 +43,12 @@ def corpora(draw: st.DrawFn) -> list[Article]:
     return out
 
 
+def in_campaign(sponsor: Sponsor, now: datetime) -> bool:
+    """Inside the campaign window [starts_at, ends_at)."""
+    started = sponsor.starts_at is None or sponsor.starts_at <= now
+    return started and (sponsor.ends_at is None or now < sponsor.ends_at)
+
+
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("prop")
@@ -54,12 +61,12 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     corpus=corpora(), counts=st.tuples(st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
 )
 def test_sections_never_mix(
-    corpus: list[Article], counts: tuple[int, int, int], embedder: Embedder, workdir: Path
+    corpus: list[Article], counts: tuple[int, int, int], encoder: HashingEncoder, workdir: Path
 ) -> None:
     cfg = make_settings(workdir, neighbours_k=10, keep_snapshots=1)
     cache = EmbeddingCache(workdir / "cache.sqlite")
     try:
-        result = build_snapshot(corpus, cfg, embedder, cache=cache, progress=False)
+        result = build_snapshot(corpus, cfg, encoder, cache=cache, progress=False)
     finally:
         cache.close()
     catalog = Catalog.load(SnapshotStore(cfg.snapshots_dir).path(result.version))
@@ -77,5 +84,5 @@ def test_sections_never_mix(
         assert all(by_id[i["id"]].type.value == "video" for i in videos)
         for item in sponsored:
             sponsor = by_id[item["id"]].sponsor
-            assert sponsor is not None and sponsor.active_at(NOW)
+            assert sponsor is not None and in_campaign(sponsor, NOW)
         assert len(editorial) <= a and len(videos) <= v and len(sponsored) <= s
