@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from service.app import create_app
-from service.middleware import JsonFormatter
+from service.logs import JsonFormatter
 from tests.conftest import make_settings
 
 
@@ -71,13 +71,38 @@ def test_snapshot_and_cache_state(client: TestClient) -> None:
     assert value(found, "recommender_response_cache_hit_ratio") == pytest.approx(2 / 3)
 
 
-def test_events_counter_for_the_events_endpoint(client: TestClient) -> None:
-    metrics = client.app.state.metrics  # type: ignore[attr-defined]
-    metrics.record_events(accepted=3, rejected=1)
-    metrics.record_events(accepted=2)
+def beacon_batch(*kinds: str) -> dict[str, object]:
+    """A beacon of the widget with one event per kind (valid for "impression" and "click")."""
+    events = [
+        {"kind": kind, "section": "rekomendasi_artikel", "item_id": "banjir-2", "position": i}
+        for i, kind in enumerate(kinds)
+    ]
+    return {
+        "page_view": "0123456789abcdef0123456789abcdef",
+        "article_id": "banjir-1",
+        "snapshot": "20261128T101500123456Z",
+        "events": events,
+    }
+
+
+def test_events_are_counted_by_outcome(client: TestClient) -> None:
+    """POST /v1/events through the app: stored events count as accepted, the events of a refused
+    (422) beacon as rejected (a body that is not even a batch counts as one)."""
+    same_host = {"origin": "http://testserver", "content-type": "text/plain;charset=UTF-8"}
+    for kinds in (("impression", "impression", "click"), ("impression", "click")):
+        r = client.post("/v1/events", content=json.dumps(beacon_batch(*kinds)), headers=same_host)
+        assert r.status_code == 204, r.text
     found = samples(client)
     assert value(found, "recommender_events_total", outcome="accepted") == 5
-    assert value(found, "recommender_events_total", outcome="rejected") == 1
+    assert value(found, "recommender_events_total", outcome="rejected") is None
+    malformed = beacon_batch("impression", "hover")  # one unknown kind: the whole beacon is refused
+    r = client.post("/v1/events", content=json.dumps(malformed), headers=same_host)
+    assert r.status_code == 422
+    r = client.post("/v1/events", content=b"{not json", headers=same_host)
+    assert r.status_code == 422
+    text = client.get("/metrics").text
+    assert 'recommender_events_total{outcome="accepted"} 5.0' in text
+    assert 'recommender_events_total{outcome="rejected"} 3.0' in text
 
 
 def test_each_app_has_its_own_registry(data_dir: Path, client: TestClient) -> None:
