@@ -14,9 +14,9 @@ from pydantic import ValidationError
 from recommender.articles import Article
 from recommender.ingest.inbox import inbox_dir, pending
 from recommender.jobs import run_build
-from recommender.pipeline.embed import Embedder
 from service.app import create_app
 from tests.conftest import CORPUS, make_settings
+from tests.embedder import HashingEncoder
 
 TOKEN = "admin-token-for-tests-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -171,7 +171,7 @@ def test_oversize_body_is_413_and_not_queued(admin: TestClient, data_dir: Path) 
     assert pending(data_dir).files == []
 
 
-def test_snapshots_and_reload(admin: TestClient, data_dir: Path, embedder: Embedder) -> None:
+def test_snapshots_and_reload(admin: TestClient, data_dir: Path, encoder: HashingEncoder) -> None:
     listed = admin.get("/v1/admin/snapshots", headers=AUTH).json()["snapshots"]
     assert len(listed) == 1 and listed[0]["current"] and listed[0]["loaded"]
     assert listed[0]["items"] == 31  # 32 rows, one unpublished
@@ -182,7 +182,7 @@ def test_snapshots_and_reload(admin: TestClient, data_dir: Path, embedder: Embed
     }
 
     settings = make_settings(data_dir)
-    summary, _ = run_build([CORPUS], settings, embedder=embedder, progress=False)
+    summary, _ = run_build([CORPUS], settings, embedder=encoder, progress=False)
     assert summary.snapshot != first
     reloaded = admin.post("/v1/admin/reload", headers=AUTH).json()
     assert reloaded == {"reloaded": True, "snapshot": summary.snapshot}

@@ -209,7 +209,7 @@ def test_cors_origins_are_validated(tmp_path: Path) -> None:
         make_settings(tmp_path, cors_origins=["kabar.example/path"])
     assert make_settings(
         tmp_path, cors_origins="https://a.example, https://b.example/"
-    ).cors_origins == [
+    ).service.cors_origins == [
         "https://a.example",
         "https://b.example",
     ]

@@ -6,16 +6,14 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from recommender.jobs import run_build
-from recommender.pipeline.embed import Embedder
 from service.app import create_app
 from service.caching import ResponseCache, etag_matches
 from tests.conftest import CORPUS, make_settings
-from tests.server import running_server
+from tests.embedder import HashingEncoder
 
 URL = "/v1/recommendations"
 
@@ -125,10 +123,10 @@ def test_disabled_cache_still_tags_answers(data_dir: Path) -> None:
 
 
 def test_a_new_snapshot_invalidates_cached_answers(
-    data_dir: Path, client: TestClient, embedder: Embedder
+    data_dir: Path, client: TestClient, encoder: HashingEncoder
 ) -> None:
     before = client.get(URL, params={"article_id": "banjir-1"})
-    summary, _ = run_build([CORPUS], make_settings(data_dir), embedder=embedder, progress=False)
+    summary, _ = run_build([CORPUS], make_settings(data_dir), embedder=encoder, progress=False)
     assert client.app.state.runtime.reload()  # type: ignore[attr-defined]
     after = client.get(URL, params={"article_id": "banjir-1"})
     assert after.json()["snapshot"] == summary.snapshot != before.json()["snapshot"]
@@ -147,15 +145,3 @@ def test_etag_matching_rules() -> None:
     assert etag_matches(b"*", etag)
     assert not etag_matches(b'"v1-ab"', etag)
     assert not etag_matches(b"v1-abc", etag)
-
-
-def test_caching_through_a_real_server(data_dir: Path) -> None:
-    app = create_app(make_settings(data_dir, reload_interval_seconds=0))
-    with running_server(app) as base, httpx.Client(base_url=base) as http:
-        first = http.get(URL, params={"article_id": "banjir-1"})
-        assert first.status_code == 200 and first.headers["etag"]
-        second = http.get(
-            URL, params={"article_id": "banjir-1"}, headers={"If-None-Match": first.headers["etag"]}
-        )
-        assert second.status_code == 304 and second.content == b""
-        assert second.headers["x-request-id"] != first.headers["x-request-id"]

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from recommender.settings import Settings
 from service.app import create_app
 from tests.conftest import REPO, make_settings
+from tests.embedder import HashingEncoder
 
 WIDGET_SOURCE = REPO / "service" / "static" / "widget.js"
 GZIP_BUDGET = 8 * 1024  # the README states the real figure
@@ -67,7 +68,7 @@ def test_demo_article_page_embeds_the_widget_like_a_publisher(client: TestClient
     assert '<script src="http://testserver/widget.js" async></script>' in page
 
 
-def test_demo_pages_escape_snapshot_text(tmp_path: Path, embedder: object) -> None:
+def test_demo_pages_escape_snapshot_text(tmp_path: Path, encoder: HashingEncoder) -> None:
     from recommender.jobs import run_build
 
     corpus = tmp_path / "x.jsonl"
@@ -79,7 +80,7 @@ def test_demo_pages_escape_snapshot_text(tmp_path: Path, embedder: object) -> No
         encoding="utf-8",
     )
     settings = make_settings(tmp_path / "data")
-    run_build([corpus], settings, embedder=embedder, progress=False)  # type: ignore[arg-type]
+    run_build([corpus], settings, embedder=encoder, progress=False)
     with TestClient(create_app(settings)) as c:
         page = c.get("/demo/x-1").text
         assert "<script>alert(1)</script>" not in page
