@@ -1,4 +1,7 @@
-"""`recommender eval`: metrics, filters, a fast run on a labelled fixture, the shared-data targets."""
+"""`recommender eval`: metrics, filters, a fast run on a labelled fixture, the shared-data targets.
+
+Ranking quality is the subject here: the labelled fixture and the shared data are evaluated with the
+real model; the command's plumbing (JSON, the embedding cache, exit codes) with the tiny encoder."""
 
 from __future__ import annotations
 
@@ -23,15 +26,7 @@ from recommender.evaluation import (
 )
 from recommender.ingest.importer import import_paths
 from recommender.pipeline.embed import Embedder
-from tests.conftest import (
-    CORPUS,
-    FIXTURES,
-    REPO,
-    make_settings,
-    model_cache_dir,
-    model_name,
-    shared_data,
-)
+from tests.conftest import CORPUS, FIXTURES, REPO, TINY_MODEL, real_settings, shared_data
 
 EXTRA = FIXTURES / "ranking_extra.jsonl"
 LABELS = FIXTURES / "ranking_labels.json"
@@ -77,7 +72,7 @@ def test_query_filters() -> None:
 def test_eval_on_a_labelled_fixture(embedder: Embedder, tmp_path: Path) -> None:
     items = list(import_paths([CORPUS, EXTRA]).items.values())
     labels = load_labels(LABELS)
-    settings = make_settings(tmp_path / "data", dedupe=False)
+    settings = real_settings(tmp_path / "data", dedupe=False)
     result = evaluate(items, labels, settings, k=3, embedder=embedder)
     singletons = 7  # labelled, but nothing else shares their label: left out
     assert result["queries"] == len(labels) - singletons and result["skipped_queries"] == singletons
@@ -89,7 +84,7 @@ def test_eval_on_a_labelled_fixture(embedder: Embedder, tmp_path: Path) -> None:
     assert not list((tmp_path / "data").glob("snapshots/*"))  # the snapshot was thrown away
     # Collapsing duplicates has a price when the labels count the copy as relevant: the two wire
     # copies and the two URLs of the quake story no longer find each other.
-    deduped = evaluate(items, labels, make_settings(tmp_path / "d2"), k=3, embedder=embedder)
+    deduped = evaluate(items, labels, real_settings(tmp_path / "d2"), k=3, embedder=embedder)
     assert deduped["engine"]["p_at_k"] < result["engine"]["p_at_k"]
     recent = evaluate(
         items, labels, settings, k=3, queries="published_at>=2026-11-14", embedder=embedder
@@ -98,11 +93,7 @@ def test_eval_on_a_labelled_fixture(embedder: Embedder, tmp_path: Path) -> None:
 
 
 def test_eval_command_prints_json(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "RECOMMENDER_MODEL": model_name(),
-        "RECOMMENDER_MODEL_CACHE_DIR": str(model_cache_dir()),
-    }
+    env = {**os.environ, "RECOMMENDER_MODEL": TINY_MODEL}
     runner = CliRunner()
     args = ["eval", "--articles", str(EXTRA), "--labels", str(LABELS), "--k", "2"]
     result = runner.invoke(app, [*args, "--data-dir", str(tmp_path)], env=env)
@@ -122,7 +113,7 @@ EVAL_CACHE = REPO / ".cache" / "eval"  # embeddings of the shared data, kept bet
 @pytest.mark.slow
 def test_targets_on_detik() -> None:
     folder = shared_data("detik-dev")
-    settings = make_settings(EVAL_CACHE)
+    settings = real_settings(EVAL_CACHE)
     result = evaluate_files(folder / "articles.jsonl", folder / "labels.json", settings, k=5)
     assert result["engine"]["p_at_k"] >= 0.72, result
     assert result["ratio"]["p_at_k"] > 1.0, result
@@ -131,7 +122,7 @@ def test_targets_on_detik() -> None:
 @pytest.mark.slow
 def test_targets_on_huffpost() -> None:
     folder = shared_data("huffpost-10k")
-    settings = make_settings(EVAL_CACHE)
+    settings = real_settings(EVAL_CACHE)
     result = evaluate_files(
         folder / "articles.jsonl",
         folder / "labels.json",
