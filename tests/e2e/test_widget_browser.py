@@ -25,7 +25,7 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
 from service.app import create_app
-from tests.conftest import make_settings
+from tests.conftest import real_settings
 from tests.server import running_server
 
 pytestmark = pytest.mark.browser
@@ -147,12 +147,12 @@ def publisher() -> Iterator[Publisher]:
 
 @pytest.fixture(scope="module")
 def site(
-    tmp_path_factory: pytest.TempPathFactory, built_dir: Path, publisher: Publisher
+    tmp_path_factory: pytest.TempPathFactory, real_built_dir: Path, publisher: Publisher
 ) -> Iterator[Site]:
-    """One server for the module, on a private copy of the fixture snapshot."""
+    """One server for the module, on a private copy of the fixture snapshot (real model)."""
     data_dir = tmp_path_factory.mktemp("widget") / "data"
-    shutil.copytree(built_dir, data_dir)
-    settings = make_settings(data_dir, cors_origins=[publisher.base], log_level="warning")
+    shutil.copytree(real_built_dir, data_dir)
+    settings = real_settings(data_dir, cors_origins=[publisher.base], log_level="warning")
     with running_server(create_app(settings)) as base:
         yield Site(base, settings.resolved_event_log_path)
 
@@ -451,7 +451,7 @@ def missing_snapshot_site(
     tmp_path_factory: pytest.TempPathFactory, publisher: Publisher
 ) -> Iterator[str]:
     empty = tmp_path_factory.mktemp("no-snapshot")
-    settings = make_settings(empty, cors_origins=[publisher.base], log_level="warning")
+    settings = real_settings(empty, cors_origins=[publisher.base], log_level="warning")
     with running_server(create_app(settings)) as base:
         yield base
 
