@@ -183,7 +183,9 @@ def test_nothing_to_change_publishes_nothing(data_dir: Path, encoder: HashingEnc
     assert [i.version for i in SnapshotStore(settings.snapshots_dir).snapshots()] == [before]
 
 
-def test_update_refuses_a_snapshot_of_another_model(data_dir: Path, encoder: HashingEncoder) -> None:
+def test_update_refuses_a_snapshot_of_another_model(
+    data_dir: Path, encoder: HashingEncoder
+) -> None:
     settings = make_settings(data_dir)
     store = SnapshotStore(settings.snapshots_dir)
     before = store.current_version()
@@ -216,7 +218,9 @@ def test_unreadable_sources_fail_without_publishing(data_dir: Path, tmp_path: Pa
         run_update([str(bad)], make_settings(data_dir))
 
 
-def test_inbox_files_are_applied_then_moved_to_done(data_dir: Path, encoder: HashingEncoder) -> None:
+def test_inbox_files_are_applied_then_moved_to_done(
+    data_dir: Path, encoder: HashingEncoder
+) -> None:
     settings = make_settings(data_dir)
     article = next(iter(import_paths([CORPUS]).items.values()))
     changed = article.model_copy(update={"section": "Nasional (diperbarui)"})
