@@ -73,7 +73,8 @@ def test_eval_on_a_labelled_fixture(embedder: Embedder, tmp_path: Path) -> None:
     items = list(import_paths([CORPUS, EXTRA]).items.values())
     labels = load_labels(LABELS)
     settings = real_settings(tmp_path / "data", dedupe=False)
-    result = evaluate(items, labels, settings, k=3, embedder=embedder)
+    cache = tmp_path / "embeddings.sqlite"  # the three runs embed the corpus once
+    result = evaluate(items, labels, settings, k=3, cache_path=cache, embedder=embedder)
     singletons = 7  # labelled, but nothing else shares their label: left out
     assert result["queries"] == len(labels) - singletons and result["skipped_queries"] == singletons
     for side in ("engine", "baseline"):
@@ -84,10 +85,18 @@ def test_eval_on_a_labelled_fixture(embedder: Embedder, tmp_path: Path) -> None:
     assert not list((tmp_path / "data").glob("snapshots/*"))  # the snapshot was thrown away
     # Collapsing duplicates has a price when the labels count the copy as relevant: the two wire
     # copies and the two URLs of the quake story no longer find each other.
-    deduped = evaluate(items, labels, real_settings(tmp_path / "d2"), k=3, embedder=embedder)
+    deduped = evaluate(
+        items, labels, real_settings(tmp_path / "d2"), k=3, cache_path=cache, embedder=embedder
+    )
     assert deduped["engine"]["p_at_k"] < result["engine"]["p_at_k"]
     recent = evaluate(
-        items, labels, settings, k=3, queries="published_at>=2026-11-14", embedder=embedder
+        items,
+        labels,
+        settings,
+        k=3,
+        queries="published_at>=2026-11-14",
+        cache_path=cache,
+        embedder=embedder,
     )
     assert 0 < recent["queries"] < result["queries"]
 
