@@ -12,6 +12,7 @@ of an archive's bytes and serving never reads them) but still hands out complete
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.snapshots import SnapshotStore
+from recommender.jobs import run_build
 from recommender.serving.catalog import Catalog
 from recommender.serving.diversity import collapse_top, isin, mmr
 from recommender.serving.engine import Recommender
@@ -33,7 +35,8 @@ from recommender.serving.topk import best_first
 from recommender.snapshot import Related
 from service.app import create_app
 from service.fast_path import recommendations_json
-from tests.conftest import make_settings
+from tests.conftest import CORPUS, make_settings
+from tests.embedder import HashingEncoder
 from tests.oracles import collapse_duplicates
 
 NOW = 1_795_000_000.0  # 2026-11-18, inside and outside the fixture's campaign windows
@@ -45,6 +48,25 @@ def catalog(built_dir: Path) -> Catalog:
     version = store.current_version()
     assert version is not None
     return Catalog.load(store.path(version))
+
+
+@pytest.fixture(scope="module")
+def short_lists(tmp_path_factory: pytest.TempPathFactory, encoder: HashingEncoder) -> Catalog:
+    """The fixture corpus with lists shorter than its pools (K=10), so that filters reach past
+    them (`Selector.fill_up`), and items that expire before or after NOW."""
+    tmp = tmp_path_factory.mktemp("short-lists")
+    records = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    for i, record in enumerate(records):
+        if i % 5 == 1:
+            record["expires_at"] = "2026-11-15T00:00:00+07:00"  # before NOW
+        elif i % 5 == 3:
+            record["expires_at"] = "2026-12-31T00:00:00+07:00"
+    source = tmp / "corpus.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    settings = make_settings(tmp / "data", neighbours_k=10)
+    summary, _ = run_build([source], settings, embedder=encoder, progress=False)
+    assert summary.snapshot is not None
+    return Catalog.load(settings.snapshots_dir / summary.snapshot)
 
 
 def collapse_duplicates_loop(
@@ -194,9 +216,11 @@ def select_reference(
         {"freshness_half_life_hours": 0},
     ],
 )
+@pytest.mark.parametrize("snapshot", ["catalog", "short_lists"])
 def test_selection_matches_the_original_pipeline(
-    catalog: Catalog, overrides: dict[str, Any]
+    request: pytest.FixtureRequest, snapshot: str, overrides: dict[str, Any]
 ) -> None:
+    catalog: Catalog = request.getfixturevalue(snapshot)
     cfg = make_settings(Path("unused"), **overrides)
     sel = Selector(catalog, cfg.ranking, cfg.build.dense_weight)
     rng = np.random.default_rng(7)

@@ -216,6 +216,15 @@ weight = 0.5
     assert article_ids(rec, "solo-3", articles=6).count("solo-3") == 0
 
 
+def test_a_pinned_item_already_chosen_moves_to_its_place(catalog: Catalog, tmp_path: Path) -> None:
+    plain = article_ids(engine(catalog), "banjir-1", articles=4)
+    rules = write_rules(tmp_path / "rules.toml", f'[[pin]]\nitem = "{plain[0]}"\nposition = 3\n')
+    items = ask(engine(catalog, rules_file=rules), "banjir-1", articles=4, explain=True)
+    pinned = items["rekomendasi_artikel"]
+    assert [i["id"] for i in pinned] == [plain[1], plain[2], plain[0], plain[3]]  # not twice
+    assert [i["explain"]["pinned"] for i in pinned] == [False, False, True, False]
+
+
 def test_rules_never_touch_sponsored_items(catalog: Catalog, tmp_path: Path) -> None:
     plain = ask(engine(catalog), "wire-1", sponsored=2)["konten_sponsor"]
     rules = write_rules(
