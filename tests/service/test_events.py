@@ -24,6 +24,11 @@ from tests.conftest import make_settings
 
 PUBLISHER = "https://www.kabar.example"
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+# Sponsor and label of the fixture corpus' live adverts, as the catalogue has them.
+CATALOGUE = {
+    "sp-bank-1": ("Konten Bersponsor", "Bank Maju Bersama"),
+    "sp-motor-1": ("Advertorial", "Motor Listrik Garuda"),  # the campaign's own label
+}
 CHROME = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "HeadlessChrome/131.0.0.0 Safari/537.36"
@@ -85,7 +90,7 @@ def test_answers_carry_an_event_token(client: TestClient) -> None:
 def test_a_beacon_is_stored_with_its_context(client: TestClient, events_settings: Settings) -> None:
     answer = answer_of(client)
     article, sponsored = first_of(answer, "rekomendasi_artikel"), first_of(answer, "konten_sponsor")
-    assert sponsored["item_id"] == "sp-bank-1"  # the fixture corpus' only live bank advert
+    label, sponsor = CATALOGUE[sponsored["item_id"]]
     r = beacon(client, batch(answer, [article, sponsored]))
     assert r.status_code == 204 and r.content == b""
     stored = log(
@@ -97,7 +102,7 @@ def test_a_beacon_is_stored_with_its_context(client: TestClient, events_settings
         ("impression", PAGE_VIEW, "banjir-1", answer["snapshot"], "rekomendasi_artikel",
          article["item_id"], 0, 0, None, None, None),
         ("impression", PAGE_VIEW, "banjir-1", answer["snapshot"], "konten_sponsor",
-         "sp-bank-1", 0, 1, "Konten Bersponsor", "Bank Maju Bersama", None),
+         sponsored["item_id"], 0, 1, label, sponsor, None),
     ]  # fmt: skip
     assert all(row[11].endswith("+00:00") for row in stored)
     audit = log(
@@ -106,8 +111,8 @@ def test_a_beacon_is_stored_with_its_context(client: TestClient, events_settings
         " FROM sponsored_audit",
     )
     assert audit == [
-        ("impression", PAGE_VIEW, "banjir-1", answer["snapshot"], "sp-bank-1", 0,
-         "Konten Bersponsor", "Bank Maju Bersama"),
+        ("impression", PAGE_VIEW, "banjir-1", answer["snapshot"], sponsored["item_id"], 0,
+         label, sponsor),
     ]  # fmt: skip
 
 
@@ -128,11 +133,7 @@ def test_the_audit_names_sponsor_and_label_from_the_catalogue(
     audit = log(
         events_settings, "SELECT kind, item_id, label, sponsor FROM sponsored_audit ORDER BY id"
     )
-    catalogue = {
-        "sp-bank-1": ("Konten Bersponsor", "Bank Maju Bersama"),
-        "sp-motor-1": ("Advertorial", "Motor Listrik Garuda"),  # the campaign's own label
-    }
-    expected = [(e["kind"], e["item_id"], *catalogue[e["item_id"]]) for e in shown + clicked]
+    expected = [(e["kind"], e["item_id"], *CATALOGUE[e["item_id"]]) for e in shown + clicked]
     assert sorted(audit) == sorted(expected) and len(audit) == 4
     assert log(events_settings, "SELECT COUNT(*) FROM events WHERE sponsored = 1") == [(4,)]
     # Claiming a sponsor, a label or the sponsored flag is not even well-formed any more.
@@ -171,21 +172,22 @@ def test_events_are_stored_once(client: TestClient, events_settings: Settings) -
     """One impression and one click per (page view, item): repeats are dropped and counted."""
     answer = answer_of(client)
     shown = events_of(answer)
-    assert len(shown) == 13  # 6 articles, 4 videos, 3 sponsored (default counts)
+    n = len(shown)
+    assert n == 12  # 6 articles, 4 videos, the 2 live adverts
     assert beacon(client, batch(answer, shown)).status_code == 204
-    assert count(events_settings.resolved_event_log_path) == 13
+    assert count(events_settings.resolved_event_log_path) == n
     again = beacon(client, batch(answer, shown))  # a retried post
     assert again.status_code == 204
     twice = [first_of(answer, "video_pilihan", "click")] * 2  # the same click twice in one batch
     assert beacon(client, batch(answer, twice)).status_code == 204
-    assert count(events_settings.resolved_event_log_path) == 14
+    assert count(events_settings.resolved_event_log_path) == n + 1
     assert log(events_settings, "SELECT COUNT(*) FROM events WHERE kind = 'click'") == [(1,)]
-    assert count(events_settings.resolved_event_log_path, "sponsored_audit") == 3
+    assert count(events_settings.resolved_event_log_path, "sponsored_audit") == 2
     # Another page view showing the same answer is another reader: stored again.
     assert beacon(client, batch(answer, shown, page_view="9" * 32)).status_code == 204
-    assert count(events_settings.resolved_event_log_path) == 27
-    assert metric(client, "recommender_events_total", outcome="accepted") == 27
-    assert metric(client, "recommender_event_outcomes_total", outcome="duplicate") == 14
+    assert count(events_settings.resolved_event_log_path) == 2 * n + 1
+    assert metric(client, "recommender_events_total", outcome="accepted") == 2 * n + 1
+    assert metric(client, "recommender_event_outcomes_total", outcome="duplicate") == n + 1
     assert metric(client, "recommender_events_total", outcome="rejected") is None
 
 
@@ -240,11 +242,12 @@ def test_crawlers_are_counted_not_stored(client: TestClient, events_settings: Se
         r = beacon(client, body, **{"user-agent": agent})
         assert r.status_code == 204, agent
     assert count(events_settings.resolved_event_log_path) == 0
-    assert metric(client, "recommender_event_outcomes_total", outcome="bot") == 3 * 13
+    n = len(body["events"])
+    assert metric(client, "recommender_event_outcomes_total", outcome="bot") == 3 * n
     assert metric(client, "recommender_events_total", outcome="accepted") is None
     # A reader's browser, headless or not, is no crawler.
     assert beacon(client, body, **{"user-agent": CHROME}).status_code == 204
-    assert count(events_settings.resolved_event_log_path) == 13
+    assert count(events_settings.resolved_event_log_path) == n
 
 
 def bad_event(**change: Any) -> dict[str, Any]:
