@@ -74,6 +74,7 @@ def middleware_stack(
             allow_origins=service.cors_origins,
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type"],
+            expose_headers=["Retry-After"],  # the widget pauses for it after a 429
             max_age=600,
         ),
         # Request id, one access-log line and the request metrics, refusals included.

@@ -27,15 +27,17 @@ class TokenBuckets:
         return self.capacity > 0
 
     def take(self, client: str, cost: int, now: float) -> float:
-        """Spend `cost` tokens; 0 when allowed, else the seconds until they would be there."""
+        """Spend `cost` tokens; 0 when allowed, else the seconds until they would be there.
+        A cost beyond the burst is allowed with a full bucket, and empties it."""
         if not self.enabled:
             return 0.0
         tokens, at = self._buckets.get(client, (self.capacity, now))
         tokens = min(self.capacity, tokens + (now - at) * self.rate)
-        if cost > tokens:
+        need = min(float(cost), self.capacity)
+        if need > tokens:
             self._buckets[client] = (tokens, now)
-            return (min(cost, self.capacity) - tokens) / self.rate
-        self._buckets[client] = (tokens - cost, now)
+            return (need - tokens) / self.rate
+        self._buckets[client] = (tokens - need, now)
         if len(self._buckets) > MAX_CLIENTS:
             self._forget_idle(now)
         return 0.0
