@@ -32,7 +32,9 @@ def client_for(data_dir: Path, peer: str = "203.0.113.1", **overrides: Any) -> T
 @pytest.fixture
 def answer(data_dir: Path) -> Iterator[dict[str, Any]]:
     with client_for(data_dir, events_rate_per_minute=0) as c:
-        body: dict[str, Any] = c.get("/v1/recommendations", params={"article_id": "banjir-1"}).json()
+        body: dict[str, Any] = c.get(
+            "/v1/recommendations", params={"article_id": "banjir-1"}
+        ).json()
         yield body
 
 
