@@ -7,6 +7,7 @@ the widget does: a JSON string with `Content-Type: text/plain`.
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 from contextlib import closing
@@ -78,3 +79,11 @@ def rows(path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
 def count(path: Path, table: str = "events") -> int:
     found = rows(path, f"SELECT COUNT(*) FROM {table}")
     return int(found[0][0]) if found else 0
+
+
+def token_payload(token: str) -> dict[str, Any]:
+    """What an event token says (its payload, unverified): `a` the article, `s` the snapshot,
+    `i` the served item ids per section, `t` the issue time, `k` the key id."""
+    body = token.split(".")[0]
+    data: dict[str, Any] = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    return data
