@@ -14,8 +14,6 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 PAGE_VIEW = "0123456789abcdef0123456789abcdef"
 URL = "/v1/events"
 TEXT_PLAIN = {"content-type": "text/plain;charset=UTF-8"}
@@ -62,8 +60,9 @@ def batch(
     return body
 
 
-def beacon(client: httpx.Client, body: Any, **headers: str) -> httpx.Response:
-    """Post as the widget does: a JSON string as text/plain."""
+def beacon(client: Any, body: Any, **headers: str) -> Any:
+    """Post as the widget does: a JSON string as text/plain (`client`: an httpx or a test
+    client, whose answer is returned)."""
     raw = body if isinstance(body, str) else json.dumps(body)
     return client.post(URL, content=raw, headers={**TEXT_PLAIN, **headers})
 

@@ -40,7 +40,12 @@ def test_a_flood_is_limited_and_valid_events_are_counted_once(data_dir: Path) ->
     settings = make_settings(data_dir, log_level="warning")
     assert settings.events.events_rate_per_minute == 600  # the default
     with running_server(create_app(settings)) as base, httpx.Client(base_url=base) as http:
-        params = {"article_id": "banjir-1", "articles": 20, "videos": 10, "sponsored": 10}
+        params: dict[str, str | int] = {
+            "article_id": "banjir-1",
+            "articles": 20,
+            "videos": 10,
+            "sponsored": 10,
+        }
         answer: dict[str, Any] = http.get("/v1/recommendations", params=params).json()
         possible = events_of(answer, "impression") + events_of(answer, "click")
         before = folder_bytes(data_dir)

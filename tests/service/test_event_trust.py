@@ -26,7 +26,7 @@ from service.app import create_app
 from tests.beacons import batch, beacon, count, event, events_of, rows, served
 from tests.conftest import make_settings, tiny_env
 
-FORGED = {
+FORGED: dict[str, Any] = {
     "page_view": "ffffffffffffffff0003",
     "article_id": "banjir-1",
     "snapshot": "x",
