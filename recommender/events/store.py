@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -106,6 +107,7 @@ INSERT_AUDIT = (
     "INSERT INTO sponsored_audit (at, kind, page_view, article_id, snapshot, item_id, position,"
     " sponsor, label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+BUSY_TIMEOUT_MS = 10_000  # how long a writer waits for another (several processes share the file)
 ROLLED_UP = "rolled_up_id"  # rollup_state: the last raw event id counted in event_hours
 
 
@@ -190,18 +192,22 @@ class SQLiteEventStore:
         if self._conn is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            conn.execute("PRAGMA busy_timeout = 10000")  # other processes share the file
-            conn.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
-            conn.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; cheap commits
-            conn.executescript(SCHEMA)  # idempotent
-            conn.execute("BEGIN IMMEDIATE")
             try:
-                _migrate(conn)
-                _set_audit_retention(conn, self.audit_retention_days)
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # processes share it
+                _wal(conn)  # readers never block the writer
+                conn.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; cheap
+                conn.executescript(SCHEMA)  # idempotent
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    _migrate(conn)
+                    _set_audit_retention(conn, self.audit_retention_days)
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                conn.close()
                 raise
-            conn.execute("COMMIT")
             self._conn = conn
         return self._conn
 
@@ -405,6 +411,20 @@ class SQLiteEventStore:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+
+def _wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL. Switching a new file takes an exclusive lock and SQLite does not wait for
+    it (no busy handler): workers opening a new file together retry, as the busy timeout would."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _has_impression(conn: sqlite3.Connection, page_view: str, item_id: str) -> bool:

@@ -286,12 +286,16 @@ def test_workers_writing_together_store_each_event_once(path: Path) -> None:
     shared = [ev(item=f"item-{i}", position=i) for i in range(20)]
     start = threading.Barrier(8)
     results: list[Appended] = []
+    errors: list[BaseException] = []
 
     def worker(n: int) -> None:
         own = [ev(item=f"own-{n}-{i}", page_view=f"{n:016x}") for i in range(10)]
         start.wait()
-        for _ in range(5):
-            results.append(stores[n % 2].append(shared + own))
+        try:
+            for _ in range(5):
+                results.append(stores[n % 2].append(shared + own))
+        except Exception as exc:
+            errors.append(exc)
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
     for t in threads:
@@ -300,9 +304,38 @@ def test_workers_writing_together_store_each_event_once(path: Path) -> None:
         t.join()
     for s in stores:
         s.close()
-    assert len(results) == 40
+    assert errors == [] and len(results) == 40
     assert sum(r.stored for r in results) == 20 + 8 * 10
     assert raw(path, "SELECT COUNT(*) FROM events") == [(100,)]
+
+
+def test_workers_opening_a_new_file_together(tmp_path: Path) -> None:
+    """The first opening of a file switches it to WAL, which SQLite does not wait for: workers
+    starting together (their first events at once) must not fail for it."""
+    errors: list[BaseException] = []
+    for trial in range(30):
+        path = tmp_path / f"events-{trial}.sqlite3"
+        stores = [SQLiteEventStore(path) for _ in range(4)]
+        start = threading.Barrier(4)
+
+        def worker(store: SQLiteEventStore, n: int, start: threading.Barrier) -> None:
+            start.wait()
+            try:
+                store.append([ev(item=f"item-{n}")])
+            except Exception as exc:
+                errors.append(exc)
+
+        threads = [
+            threading.Thread(target=worker, args=(s, n, start)) for n, s in enumerate(stores)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for s in stores:
+            s.close()
+        assert raw(path, "PRAGMA journal_mode") == [("wal",)]
+    assert errors == []
 
 
 # --- files written before #10 ---------------------------------------------------------------------
