@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +22,8 @@ from recommender.pipeline.build import build_snapshot
 from recommender.pipeline.embed import Embedder, EmbeddingCache, Encoder
 from recommender.pipeline.update import check_settings, compare, load_previous, update_snapshot
 from recommender.settings import Settings
+
+log = logging.getLogger("recommender.jobs")
 
 EXIT_OK = 0
 EXIT_REJECTED = 1  # published, but rows were rejected and --strict was given
@@ -179,7 +183,7 @@ def run_update(
         finally:
             cache.close()
         batch.done()
-        summary.events_pruned = prune_events(settings)["events"]
+        summary.events_pruned = prune_quietly(settings, note)
     summary.snapshot = result.version
     summary.published = result.published
     summary.items = result.items
@@ -189,6 +193,17 @@ def run_update(
     summary.removed, summary.unchanged = result.removed, result.unchanged
     summary.seconds = time.perf_counter() - started
     return summary, report
+
+
+def prune_quietly(settings: Settings, note: Callable[[str], None]) -> int:
+    """`prune_events` at the end of an update: the snapshot is published by then, so a failure
+    here is reported, not turned into a failed update."""
+    try:
+        return int(prune_events(settings)["events"])
+    except (sqlite3.Error, OSError) as exc:
+        note(f"event log not pruned: {exc}")
+        log.warning("event log not pruned: %s", exc)
+        return 0
 
 
 def prune_events(settings: Settings, now: datetime | None = None) -> dict[str, Any]:

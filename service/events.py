@@ -30,6 +30,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.types import Message
 
 from recommender.articles import ID_PATTERN
@@ -206,16 +207,16 @@ class AnyContentTypeJSON(APIRoute):
 
                 return await handler(Request(scope, receive))
             except RateLimited:
-                desk.refused("rate_limited", events)
+                await run_in_threadpool(desk.refused, "rate_limited", events)
                 raise
             except EventRejected as exc:
-                desk.refused(exc.reason, events)
+                await run_in_threadpool(desk.refused, exc.reason, events)
                 raise
             except OriginNotAllowed:
-                desk.refused("origin", events)
+                await run_in_threadpool(desk.refused, "origin", events)
                 raise
             except (RequestValidationError, InvalidInput):
-                desk.refused("invalid", events)
+                await run_in_threadpool(desk.refused, "invalid", events)
                 raise
 
         return as_json

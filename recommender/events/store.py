@@ -100,8 +100,10 @@ BEGIN SELECT RAISE(ABORT, 'sponsored_audit rows are kept for {days} days'); END;
 OLD_TRIGGERS = ("sponsored_audit_no_delete", "sponsored_audit_retention")
 
 INSERT_EVENT = (
-    "INSERT OR IGNORE INTO events (at, kind, page_view, article_id, snapshot, section, item_id,"
+    "INSERT INTO events (at, kind, page_view, article_id, snapshot, section, item_id,"
     " position, sponsored, label, sponsor, flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    # Only a repeat of (page view, item, kind) is dropped; any other violation still raises.
+    " ON CONFLICT (page_view, item_id, kind) DO NOTHING"
 )
 INSERT_AUDIT = (
     "INSERT INTO sponsored_audit (at, kind, page_view, article_id, snapshot, item_id, position,"
