@@ -2,16 +2,18 @@
 
 Usage: ``python benchmarks/events.py [--requests 2000] [--events 6]``.
 
-Starts the real server (`recommender serve`, its own process, an empty data dir: beacons need no
-snapshot) on loopback, then sends, one at a time over one keep-alive connection, beacons of
-`--events` impressions as `text/plain` (what `navigator.sendBeacon` sends) interleaved with
-`GET /healthz`. One JSON line per case (mean, p50, p99 in ms, requests/s) with the ratio of its
+Starts the real server (`recommender serve`, its own process, on a small synthetic snapshot, with
+the events rate limit off: this measures the cost, not the limit) on loopback, asks it for one
+answer, then sends, one at a time over one keep-alive connection, beacons of `--events`
+impressions of that answer's items, with its `event_token`, as `text/plain` (what the widget
+sends), each of a new page view, interleaved with `GET /healthz`. One JSON line per case (mean, p50, p99 in ms, requests/s) with the ratio of its
 mean to the floor's, measured in the same run; a last line checks that every event was stored.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import sqlite3
@@ -21,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -28,6 +31,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "benchmarks")]
 
 from common import emit, machine, note  # noqa: E402
+from synthetic import build_synthetic_snapshot  # noqa: E402
+
+from recommender.snapshot import read_records  # noqa: E402
 
 
 def free_port() -> int:
@@ -36,17 +42,30 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def beacon(events: int, n: int) -> str:
-    items = ",".join(
-        f'{{"kind":"impression","section":"rekomendasi_artikel","item_id":"kn-{1000 + i}",'
-        f'"position":{i}}}'
-        for i in range(events)
-    )
-    page_view = f"{n:032x}"
-    return (
-        f'{{"page_view":"{page_view}","article_id":"kn-1003",'
-        f'"snapshot":"20261128T101500123456Z","events":[{items}]}}'
-    )
+def beacon(answer: dict[str, Any], events: int, n: int) -> str:
+    """`events` impressions of the answer's related articles, for page view `n`."""
+    section = next(s for s in answer["sections"] if s["key"] == "rekomendasi_artikel")
+    served = section["items"][:events]
+    return json.dumps(
+        {
+            "page_view": f"{n:032x}",
+            "article_id": answer["article_id"],
+            "event_token": answer["event_token"],
+            "events": [
+                {"kind": "impression", "section": section["key"], "item_id": item["id"],
+                 "position": i}
+                for i, item in enumerate(served)
+            ],
+        }
+    )  # fmt: skip
+
+
+def first_article(data_dir: Path, version: str) -> str:
+    """An editorial article of the snapshot (its answer has related articles to report)."""
+    for record in read_records(data_dir / "snapshots" / version):
+        if record.get("type") == "article" and not record.get("sponsor"):
+            return str(record["id"])
+    raise SystemExit("the synthetic snapshot has no article")
 
 
 def summary(case: str, seconds: list[float], floor: float | None) -> dict[str, object]:
@@ -71,8 +90,13 @@ def main() -> None:
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="bench-events-"))
+    manifest = build_synthetic_snapshot(data_dir, 2000)
     port = free_port()
-    env = {**os.environ, "RECOMMENDER_LOG_LEVEL": "warning"}
+    env = {
+        **os.environ,
+        "RECOMMENDER_LOG_LEVEL": "warning",
+        "RECOMMENDER_EVENTS_RATE_PER_MINUTE": "0",
+    }
     command = [sys.executable, "-m", "recommender.cli", "serve", "--data-dir", str(data_dir)]
     server = subprocess.Popen(
         [*command, "--host", "127.0.0.1", "--port", str(port)],
@@ -92,10 +116,15 @@ def main() -> None:
                     if time.monotonic() > deadline:
                         raise SystemExit("the server did not start") from None
                     time.sleep(0.1)
+            article = first_article(data_dir, manifest["version"])
+            answer = http.get(
+                "/v1/recommendations", params={"article_id": article, "articles": args.events}
+            ).json()
+            events = min(args.events, len(answer["sections"][0]["items"]))
             headers = {"content-type": "text/plain;charset=UTF-8"}
             for n in range(50):  # warm up both routes
                 http.get("/healthz")
-                http.post("/v1/events", content=beacon(args.events, n), headers=headers)
+                http.post("/v1/events", content=beacon(answer, events, n), headers=headers)
             note(f"events: {args.requests} beacons of {args.events} events against {base}")
             floor: list[float] = []
             posts: list[float] = []
@@ -103,7 +132,7 @@ def main() -> None:
                 started = time.perf_counter()
                 http.get("/healthz")
                 floor.append(time.perf_counter() - started)
-                body = beacon(args.events, 1000 + n)
+                body = beacon(answer, events, 1000 + n)
                 started = time.perf_counter()
                 r = http.post("/v1/events", content=body, headers=headers)
                 posts.append(time.perf_counter() - started)
@@ -117,7 +146,7 @@ def main() -> None:
     emit(summary("beacon", posts, statistics.fmean(floor)))
     with sqlite3.connect(data_dir / "events.sqlite3") as db:
         stored = db.execute("SELECT count(*) FROM events").fetchone()[0]
-    expected = (50 + args.requests) * args.events
+    expected = (50 + args.requests) * events
     emit({"bench": "events", "case": "stored", "events": stored, "expected": expected,
           "ok": stored == expected})  # fmt: skip
 

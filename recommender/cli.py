@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from index.snapshots import SnapshotStore
-from recommender.errors import RecommenderError
+from recommender.errors import InvalidInput, RecommenderError
 from recommender.settings import Settings
 
 app = typer.Typer(
@@ -24,6 +24,10 @@ app = typer.Typer(
 )
 snapshots_app = typer.Typer(help="Inspect and manage published snapshots.", no_args_is_help=True)
 app.add_typer(snapshots_app, name="snapshots")
+events_app = typer.Typer(
+    help="The widget's event log: statistics, export, pruning, signing keys.", no_args_is_help=True
+)
+app.add_typer(events_app, name="events")
 err = Console(stderr=True)
 
 DataDir = Annotated[
@@ -298,6 +302,88 @@ def snapshots_rollback(
         emit(run_rollback(make_settings(data_dir), version, wait=wait))
     except RecommenderError as exc:
         fail(exc)
+
+
+@events_app.command("stats")
+def events_stats(data_dir: DataDir = None) -> None:
+    """Counts (impressions, clicks, flagged clicks), refusals by reason, roll-ups, audit rows and
+    the log's size on disk, as one JSON line."""
+    from recommender.events.store import SQLiteEventStore
+
+    settings = make_settings(data_dir)
+    path = settings.resolved_event_log_path
+    if not path.exists():
+        fail(InvalidInput(f"no event log at {path}"))
+    store = SQLiteEventStore(path, audit_retention_days=settings.events.audit_retention_days)
+    try:
+        emit({"path": str(path), **store.stats()})
+    finally:
+        store.close()
+
+
+@events_app.command("export")
+def events_export(
+    since: Annotated[
+        str, typer.Option(help="Raw events at or after this time (ISO 8601, e.g. 2026-12-01).")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout, jsonl).")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="jsonl, or parquet (needs --output and pyarrow).")
+    ] = "jsonl",
+    data_dir: DataDir = None,
+) -> None:
+    """Export raw events for analysts, oldest first."""
+    from datetime import UTC, datetime
+
+    from recommender.errors import InvalidInput
+    from recommender.events.export import export_events
+
+    settings = make_settings(data_dir)
+    try:
+        start = datetime.fromisoformat(since)
+    except ValueError:
+        fail(InvalidInput(f"--since {since!r} is not an ISO 8601 date or time"))
+        return
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    try:
+        count = export_events(settings, start, fmt, output)
+    except RecommenderError as exc:
+        fail(exc)
+        return
+    err.print(f"exported {count} event(s)")
+
+
+@events_app.command("prune")
+def events_prune(data_dir: DataDir = None) -> None:
+    """Roll raw events up into hourly counts and drop what is past its retention (also run by
+    `update`); safe while the service runs."""
+    from recommender.jobs import prune_events
+
+    emit(prune_events(make_settings(data_dir)))
+
+
+@events_app.command("rotate-key")
+def events_rotate_key(data_dir: DataDir = None) -> None:
+    """Start signing answers with a new generated key; tokens of the old one stay valid for
+    EVENT_TOKEN_MAX_AGE_SECONDS. (With RECOMMENDER_EVENT_SECRET set, rotate that instead: move
+    it to RECOMMENDER_EVENT_SECRET_PREVIOUS.)"""
+    from recommender.events.tokens import KEYS_FILE, rotate_key_file
+
+    settings = make_settings(data_dir)
+    if settings.events.event_secret is not None:
+        fail(
+            InvalidInput(
+                "RECOMMENDER_EVENT_SECRET is set: rotate it by moving it to"
+                " RECOMMENDER_EVENT_SECRET_PREVIOUS and setting a new one"
+            )
+        )
+    key = rotate_key_file(
+        settings.data_dir / KEYS_FILE, settings.events.event_token_max_age_seconds
+    )
+    emit({"job": "rotate-key", "key_id": key})
 
 
 def _age(now: float, created: str) -> str:

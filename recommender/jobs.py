@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from index.snapshots import SnapshotStore
 from recommender.errors import InvalidInput, SnapshotMissing
+from recommender.events.store import SQLiteEventStore
 from recommender.ingest.importer import ImportReport, RowError, import_paths
 from recommender.ingest.inbox import InboxBatch, pending, read_ids
 from recommender.ingest.sources import read_sources
@@ -18,6 +22,8 @@ from recommender.pipeline.build import build_snapshot
 from recommender.pipeline.embed import Embedder, EmbeddingCache, Encoder
 from recommender.pipeline.update import check_settings, compare, load_previous, update_snapshot
 from recommender.settings import Settings
+
+log = logging.getLogger("recommender.jobs")
 
 EXIT_OK = 0
 EXIT_REJECTED = 1  # published, but rows were rejected and --strict was given
@@ -43,6 +49,7 @@ class JobSummary:
     removed: int = 0
     unchanged: int = 0
     published: bool = True
+    events_pruned: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -60,6 +67,7 @@ class JobSummary:
             "seconds": round(self.seconds, 3),
             "snapshot": self.snapshot,
             "published": self.published,
+            "events_pruned": self.events_pruned,
         }
 
     def take_report(self, report: ImportReport) -> None:
@@ -175,6 +183,7 @@ def run_update(
         finally:
             cache.close()
         batch.done()
+        summary.events_pruned = prune_quietly(settings, note)
     summary.snapshot = result.version
     summary.published = result.published
     summary.items = result.items
@@ -184,6 +193,39 @@ def run_update(
     summary.removed, summary.unchanged = result.removed, result.unchanged
     summary.seconds = time.perf_counter() - started
     return summary, report
+
+
+def prune_quietly(settings: Settings, note: Callable[[str], None]) -> int:
+    """`prune_events` at the end of an update: the snapshot is published by then, so a failure
+    here is reported, not turned into a failed update."""
+    try:
+        return int(prune_events(settings)["events"])
+    except (sqlite3.Error, OSError) as exc:
+        note(f"event log not pruned: {exc}")
+        log.warning("event log not pruned: %s", exc)
+        return 0
+
+
+def prune_events(settings: Settings, now: datetime | None = None) -> dict[str, Any]:
+    """Roll raw events up into hourly counts, then drop those past EVENTS_RETENTION_DAYS and audit
+    rows past AUDIT_RETENTION_DAYS. Safe while the service writes; nothing to do without a log."""
+    path = settings.resolved_event_log_path
+    if not path.exists():
+        return {"job": "events-prune", "rolled_up": 0, "events": 0, "audit": 0}
+    events = settings.events
+    store = SQLiteEventStore(path, audit_retention_days=events.audit_retention_days)
+    try:
+        pruned = store.prune(
+            now or datetime.now(UTC), events.events_retention_days, events.audit_retention_days
+        )
+    finally:
+        store.close()
+    return {
+        "job": "events-prune",
+        "rolled_up": pruned.rolled_up,
+        "events": pruned.events,
+        "audit": pruned.audit,
+    }
 
 
 def apply_inbox(

@@ -7,7 +7,8 @@ The fields live in groups, one class each (as Gorse's `Config{Master, Server, Re
 - `JobSettings`: how batch jobs run (caches, batch sizes, search breadth, retention, timeouts);
 - `RankingSettings`: request-time ranking (freshness, history, duplicates, diversity, rules);
 - `WidgetSettings`: what the widget shows (counts, titles, the sponsored label and disclosure);
-- `ServiceSettings`: the HTTP process (address, workers, CORS, admin token, caches, limits).
+- `ServiceSettings`: the HTTP process (address, workers, CORS, admin token, caches, limits);
+- `EventSettings`: the widget's events (signing, acceptance, rate limits, retention).
 
 Every group reads its own fields from the environment with the same flat names as always
 (`RECOMMENDER_NEIGHBOURS_K`, not a nested name): the variables are documented API. Code passes
@@ -18,6 +19,7 @@ overrides flat too, `Settings(data_dir=..., neighbours_k=50)`, and reads them by
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import re
 from pathlib import Path
@@ -222,10 +224,6 @@ class ServiceSettings(BaseSettings):
     cache_max_age_seconds: int = Field(
         30, ge=0, le=86400, description="Cache-Control max-age of recommendation answers."
     )
-    event_log_path: Path | None = Field(
-        None,
-        description="SQLite file the widget's events are appended to (default: DATA_DIR/events.sqlite3).",
-    )
     demo_pages: bool = Field(
         True, description="Serve the demo article pages (/demo) and their placeholder images."
     )
@@ -263,12 +261,81 @@ class ServiceSettings(BaseSettings):
         return value
 
 
+class EventSettings(BaseSettings):
+    """The widget's events: signing answers, what is accepted, rate limits, retention."""
+
+    model_config = ENV
+
+    event_log_path: Path | None = Field(
+        None,
+        description="SQLite file the widget's events are appended to (default: DATA_DIR/events.sqlite3).",
+    )
+    event_secret: SecretStr | None = Field(
+        None,
+        description="Key that signs answers' event tokens (at least 32 characters); unset: a key"
+        " generated once into DATA_DIR/event-keys.json (mode 0600).",
+    )
+    event_secret_previous: SecretStr | None = Field(
+        None,
+        description="The previous EVENT_SECRET, still accepted while a rotation's grace period runs.",
+    )
+    event_token_max_age_seconds: int = Field(
+        86400, ge=60, le=30 * 86400, description="How long an answer's event token is accepted."
+    )
+    events_rate_per_minute: int = Field(
+        600,
+        ge=0,
+        description="Events accepted per client address and minute (429 above); 0 is off.",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses or networks of reverse proxies whose X-Forwarded-For is believed;"
+        " comma-separated.",
+    )
+    max_events_per_page_view: int = Field(
+        200, ge=1, le=10_000, description="Events stored per page view at most (the rest: 422)."
+    )
+    events_retention_days: int = Field(
+        30, ge=1, description="Days raw events are kept (hourly roll-ups are kept)."
+    )
+    audit_retention_days: int = Field(
+        400, ge=1, description="Days the sponsored audit keeps its rows; only older rows can go."
+    )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            ipaddress.ip_network(entry, strict=False)  # ValueError names the bad entry
+        return value
+
+    @field_validator("event_secret", "event_secret_previous")
+    @classmethod
+    def _secret_is_strong(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        secret = value.get_secret_value()
+        if len(secret) < 32 or secret != secret.strip():
+            raise ValueError(
+                "an event secret must be at least 32 characters, without spaces around"
+            )
+        return value
+
+
 GROUPS: dict[str, type[BaseSettings]] = {
     "build": BuildSettings,
     "jobs": JobSettings,
     "ranking": RankingSettings,
     "widget": WidgetSettings,
     "service": ServiceSettings,
+    "events": EventSettings,
 }
 
 
@@ -285,6 +352,7 @@ class Settings(BaseSettings):
     ranking: RankingSettings = Field(default_factory=RankingSettings)  # type: ignore[arg-type]
     widget: WidgetSettings = Field(default_factory=WidgetSettings)  # type: ignore[arg-type]
     service: ServiceSettings = Field(default_factory=ServiceSettings)  # type: ignore[arg-type]
+    events: EventSettings = Field(default_factory=EventSettings)  # type: ignore[arg-type]
 
     @model_validator(mode="before")
     @classmethod
@@ -338,7 +406,7 @@ class Settings(BaseSettings):
 
     @property
     def resolved_event_log_path(self) -> Path:
-        return self.service.event_log_path or self.data_dir / "events.sqlite3"
+        return self.events.event_log_path or self.data_dir / "events.sqlite3"
 
     @property
     def snapshots_dir(self) -> Path:

@@ -6,7 +6,8 @@ The whole middleware stack is declared here, in `middleware_stack`, outermost fi
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -14,12 +15,15 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware import Middleware
 
 from recommender import __version__
+from recommender.events.store import SQLiteEventStore
+from recommender.events.tokens import KEYS_FILE, KeySource, issue_time
+from recommender.serving.engine import Signer
 from recommender.settings import Settings
 from service.admin import admin_router, token_check
 from service.caching import ResponseCache
 from service.demo import router as demo_router
 from service.errors import install_error_handlers
-from service.eventlog import EventLog
+from service.events import EventDesk
 from service.events import router as events_router
 from service.fast_path import RecommendationsFastPath
 from service.logs import configure_logging
@@ -35,8 +39,30 @@ from service.widget import widget_router
 log = logging.getLogger("recommender.service")
 
 
+def answer_signer(keys: KeySource, max_age: int) -> Signer:
+    """Signs each answer's event token (recommender.events.tokens)."""
+
+    def sign(snapshot: str, article_id: str, sections: Sequence[tuple[str, Sequence[str]]]) -> str:
+        issued = issue_time(time.time(), max_age)
+        return keys.keys().sign(snapshot, article_id, sections, issued)
+
+    return sign
+
+
+def key_source(settings: Settings) -> KeySource:
+    events = settings.events
+    secret = events.event_secret.get_secret_value() if events.event_secret else None
+    previous = events.event_secret_previous
+    return KeySource(
+        secret,
+        previous.get_secret_value() if previous else None,
+        settings.data_dir / KEYS_FILE,
+        grace=events.event_token_max_age_seconds,
+    )
+
+
 def middleware_stack(
-    settings: Settings, runtime: Runtime, cache: ResponseCache, metrics: Metrics
+    settings: Settings, runtime: Runtime, cache: ResponseCache, metrics: Metrics, sign: Signer
 ) -> list[Middleware]:
     """Every middleware of the app, outermost first (a request meets them in this order)."""
     service = settings.service
@@ -48,6 +74,7 @@ def middleware_stack(
             allow_origins=service.cors_origins,
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type"],
+            expose_headers=["Retry-After"],  # the widget pauses for it after a 429
             max_age=600,
         ),
         # Request id, one access-log line and the request metrics, refusals included.
@@ -65,7 +92,7 @@ def middleware_stack(
             max_age=service.cache_max_age_seconds,
         ),
         # Innermost: well-formed widget requests answered before the router (service.fast_path).
-        Middleware(RecommendationsFastPath, runtime=runtime),
+        Middleware(RecommendationsFastPath, runtime=runtime, sign=sign),
     ]
 
 
@@ -77,7 +104,14 @@ def create_app(settings: Settings) -> FastAPI:
         settings.service.response_cache_size, settings.service.response_cache_ttl_seconds
     )
     metrics = Metrics(runtime, cache)
-    event_log = EventLog(settings.resolved_event_log_path)
+    keys = key_source(settings)
+    keys.keys()  # a missing key file is created now, not by the first request
+    sign = answer_signer(keys, settings.events.event_token_max_age_seconds)
+    store = SQLiteEventStore(
+        settings.resolved_event_log_path,
+        audit_retention_days=settings.events.audit_retention_days,
+    )
+    desk = EventDesk(settings, store, keys, metrics)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -87,7 +121,8 @@ def create_app(settings: Settings) -> FastAPI:
             log.warning("no snapshot under %s; /readyz answers 503", runtime.store.root)
         async with following(runtime, settings.service.reload_interval_seconds):
             yield
-        event_log.close()
+        desk.flush_rejects(force=True)
+        store.close()
 
     app = FastAPI(
         title="recommender",
@@ -95,7 +130,7 @@ def create_app(settings: Settings) -> FastAPI:
         summary="Related articles, videos and separated sponsored items for a news widget.",
         default_response_class=JSONBytes,
         lifespan=lifespan,
-        middleware=middleware_stack(settings, runtime, cache, metrics),
+        middleware=middleware_stack(settings, runtime, cache, metrics, sign),
         # Our metrics are Prometheus (service.metrics); FastAPI's OpenTelemetry probe would
         # otherwise look up the global providers on every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
@@ -103,7 +138,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.runtime = runtime
     app.state.response_cache = cache
     app.state.metrics = metrics
-    app.state.event_log = event_log
+    app.state.events = desk
+    app.state.sign = sign
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(metrics_router)

@@ -24,6 +24,7 @@ from recommender.errors import (
     SnapshotIncompatible,
     SnapshotMissing,
 )
+from recommender.events.tokens import EventRejected
 from service.responses import JSONBytes
 
 
@@ -33,10 +34,22 @@ class OriginNotAllowed(RecommenderError):
     code = "origin_not_allowed"
 
 
+class RateLimited(RecommenderError):
+    """A client sent more than its share; `retry_after` seconds until it may again."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 STATUS: dict[type[RecommenderError], int] = {
     InvalidInput: 422,
     ArticleNotFound: 404,
     OriginNotAllowed: 403,
+    EventRejected: 422,
+    RateLimited: 429,
     SnapshotMissing: 503,
     SnapshotIncompatible: 409,
     JobLocked: 409,
@@ -78,7 +91,10 @@ def allowed_methods(request: Request) -> list[str]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RecommenderError)
     async def _domain(_: Request, exc: RecommenderError) -> JSONBytes:
-        return JSONBytes(error_body(exc.code, exc.message, exc.details), status_of(exc))
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        return JSONBytes(
+            error_body(exc.code, exc.message, exc.details), status_of(exc), headers=headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONBytes:

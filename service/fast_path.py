@@ -14,7 +14,7 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from recommender.errors import InvalidInput
-from recommender.serving.engine import Recommender
+from recommender.serving.engine import Recommender, Signer
 from recommender.serving.selection import MAX_EXCLUDE, MAX_HISTORY, Filters
 from service.paths import RECOMMENDATIONS
 from service.query import RecommendationQuery, parse_id_list, validate_query_string
@@ -24,7 +24,9 @@ ROUTE_KEY = "recommender.route"  # scope key naming the route of answers the rou
 JSON_TYPE = b"application/json"
 
 
-def recommendations_json(recommender: Recommender, query_string: bytes) -> bytes:
+def recommendations_json(
+    recommender: Recommender, query_string: bytes, sign: Signer | None = None
+) -> bytes:
     """The body of a 200 answer to `GET /v1/recommendations?<query_string>`; raises the
     validation or domain error the route turns into a 4xx.
 
@@ -51,15 +53,16 @@ def recommendations_json(recommender: Recommender, query_string: bytes) -> bytes
         filters=Filters(q.section, q.language, q.max_age_days),
         explain=q.explain,
     )
-    return recommender.recommend_json(req)
+    return recommender.recommend_json(req, sign=sign)
 
 
 class RecommendationsFastPath:
     """Answers `GET /v1/recommendations` without the framework when it can (see module doc)."""
 
-    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+    def __init__(self, app: ASGIApp, runtime: Runtime, sign: Signer | None = None) -> None:
         self.app = app
         self.runtime = runtime
+        self.sign = sign
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         recommender = self.runtime.current
@@ -72,7 +75,7 @@ class RecommendationsFastPath:
             await self.app(scope, receive, send)
             return
         try:
-            body = recommendations_json(recommender, scope["query_string"])
+            body = recommendations_json(recommender, scope["query_string"], self.sign)
         except Exception:  # every error is the route's to render (it raises the same again)
             await self.app(scope, receive, send)
             return

@@ -76,6 +76,19 @@ class Metrics:
             ("outcome",),
             registry=self.registry,
         )
+        self.event_outcomes = Counter(
+            "recommender_event_outcomes",
+            "Widget events neither accepted nor refused: duplicates (dropped) and bots (counted).",
+            ("outcome",),
+            registry=self.registry,
+        )
+        self.event_rejects = Counter(
+            "recommender_events_rejected_by_reason",
+            "Refused widget events, by reason (token_signature, token_expired, not_served,"
+            " rate_limited, invalid, ...).",
+            ("reason",),
+            registry=self.registry,
+        )
         self.registry.register(_StateCollector(runtime, cache))
         self._children: dict[tuple[str, str, int], tuple[Callable[[], None], Histogram]] = {}
 
@@ -89,6 +102,14 @@ class Metrics:
             self._children[key] = child
         child[0]()
         child[1].observe(seconds)
+
+    def record_outcome(self, outcome: str, events: int) -> None:
+        if events:
+            self.event_outcomes.labels(outcome).inc(events)
+
+    def record_reject(self, reason: str, events: int) -> None:
+        if events:
+            self.event_rejects.labels(reason).inc(events)
 
     def record_events(self, accepted: int = 0, rejected: int = 0) -> None:
         """For the events endpoint: count accepted and rejected events."""

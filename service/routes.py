@@ -33,7 +33,8 @@ async def recommendations(request: Request) -> Response:
     # answer (#6). Well-formed requests are mostly answered before the router
     # (service.fast_path.RecommendationsFastPath), with this same function.
     recommender = current_recommender(request)
-    return RenderedJSON(recommendations_json(recommender, request.scope["query_string"]))
+    sign = request.app.state.sign
+    return RenderedJSON(recommendations_json(recommender, request.scope["query_string"], sign))
 
 
 @router.get(HEALTHZ, response_model=Health, summary="The process is up")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class SponsorOut(BaseModel):
@@ -51,6 +51,9 @@ class SectionOut(BaseModel):
 class RecommendationsOut(BaseModel):
     article_id: str
     snapshot: str
+    event_token: str | None = Field(
+        None, description="Send it back with the answer's events (POST /v1/events)."
+    )
     sections: list[SectionOut]
 
 

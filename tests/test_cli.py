@@ -101,6 +101,7 @@ def test_cli_update_rollback_list_and_exit_codes(
     }  # fmt: skip
     assert summary["unchanged"] == 30 and summary["snapshot"] != first
     assert isinstance(summary["seconds"], float)
+    assert summary["events_pruned"] == 0  # no event log yet (tests/events/test_events_cli.py)
     listed = runner.invoke(app, ["snapshots", "list", "--json"], env=env)
     rows = [json.loads(line) for line in listed.stdout.splitlines()]
     assert [r["current"] for r in rows] == [True, False]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,8 @@ from recommender.serving.sponsored import SponsoredPool
 from recommender.serving.topk import top_n
 from recommender.settings import Settings
 
+# Signs what an answer served: (snapshot, article id, [(section key, item ids)]) -> token.
+Signer = Callable[[str, str, Sequence[tuple[str, Sequence[str]]]], str]
 SECTION_KEYS = {"article": "rekomendasi_artikel", "video": "video_pilihan"}
 SPONSORED_KEY = "konten_sponsor"
 
@@ -91,11 +93,21 @@ class Recommender:
         cat = self.catalog
         return answer_dict(req.article_id, cat.version, sections, cat.fragments)
 
-    def recommend_json(self, req: WidgetRequest, now: float | None = None) -> bytes:
-        """`recommend` as the JSON bytes `orjson.dumps` would give, rendered from fragments."""
+    def recommend_json(
+        self, req: WidgetRequest, now: float | None = None, sign: Signer | None = None
+    ) -> bytes:
+        """`recommend` as the JSON bytes `orjson.dumps` would give, rendered from fragments.
+        With `sign`, the answer carries `event_token`: what `sign` makes of the snapshot, the
+        article and each section's item ids in order (recommender.events.tokens)."""
         sections = self.sections(req, now)
         cat = self.catalog
-        return answer_json(req.article_id, cat.version, sections, cat.fragments)
+        token = None
+        if sign is not None:
+            served = [
+                (s.head.fields["key"], [cat.records[r]["id"] for r in s.rows]) for s in sections
+            ]
+            token = sign(cat.version, req.article_id, served)
+        return answer_json(req.article_id, cat.version, sections, cat.fragments, token)
 
     def sections(self, req: WidgetRequest, now: float | None = None) -> list[Section]:
         """The chosen rows and scores of each section of the answer to `req`."""

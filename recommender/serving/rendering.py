@@ -90,8 +90,15 @@ def answer_dict(
 
 
 def answer_json(
-    article_id: str, snapshot: str, sections: Sequence[Section], fragments: Sequence[bytes]
+    article_id: str,
+    snapshot: str,
+    sections: Sequence[Section],
+    fragments: Sequence[bytes],
+    event_token: str | None = None,
 ) -> bytes:
-    head = orjson.dumps({"article_id": article_id, "snapshot": snapshot})[:-1]
+    fields = {"article_id": article_id, "snapshot": snapshot}
+    if event_token is not None:
+        fields["event_token"] = event_token
+    head = orjson.dumps(fields)[:-1]
     body = b",".join(section_json(s, fragments) for s in sections)
     return head + b',"sections":[' + body + b"]}"

@@ -225,9 +225,11 @@ a:focus-visible{outline:3px solid var(--a);outline-offset:3px}
       .map((s) => {
         const kind = s.sponsored === true ? "s" : s.key === KEYS.videos ? "v" : "r";
         const label = cfg.label || String(s.label || s.title || "Konten Bersponsor");
+        // `position` is the item's place in the answer (what its event token says was served).
         const items = s.items
-          .filter((i) => i && typeof i.id === "string" && i.title && safeUrl(i.url, cfg.api))
-          .map((i, position) => ({
+          .map((i, position) => ({ i, position }))
+          .filter(({ i }) => i && typeof i.id === "string" && i.title && safeUrl(i.url, cfg.api))
+          .map(({ i, position }) => ({
             ...i, position, href: link(i, kind, cfg), title: String(i.title), lead: String(i.lead || ""),
             label: kind === "s" ? cfg.label || String((i.sponsor && i.sponsor.label) || label) : null,
             sponsor: kind === "s" ? String((i.sponsor && i.sponsor.name) || "") : null,
@@ -240,28 +242,46 @@ a:focus-visible{outline:3px solid var(--a);outline-offset:3px}
     return [...out.filter((s) => s.kind !== "s"), ...out.filter((s) => s.kind === "s")];
   };
 
-  const tracker = (cfg, snapshot) => {
+  // Events go back with the answer's event token; the server keeps only what that answer served.
+  // A 429 pauses sending for its Retry-After (events wait in a bounded queue meanwhile).
+  const tracker = (cfg, token) => {
     const url = new URL("v1/events", cfg.api).href;
     let queue = [];
     let timer = 0;
+    let pausedUntil = 0;
+    const post = (events) => {
+      const body = JSON.stringify({ page_view: PAGE_VIEW, article_id: cfg.articleId, event_token: token, events });
+      const headers = { "Content-Type": "text/plain" };
+      if (!window.fetch) {
+        if (navigator.sendBeacon) navigator.sendBeacon(url, body);
+        return;
+      }
+      fetch(url, { method: "POST", body, keepalive: true, credentials: "omit", headers })
+        .then((response) => {
+          if (response.status !== 429) return;
+          const wait = Number.parseInt(response.headers.get("Retry-After") || "", 10);
+          pausedUntil = Date.now() + 1000 * (Number.isFinite(wait) && wait > 0 ? Math.min(wait, 3600) : 60);
+          queue = [...events, ...queue].slice(0, 200);
+          clearTimeout(timer);
+          timer = setTimeout(flush, pausedUntil - Date.now());
+        })
+        .catch(() => {});
+    };
     const flush = () => {
       clearTimeout(timer);
       timer = 0;
-      if (!queue.length) return;
-      const body = JSON.stringify({ page_view: PAGE_VIEW, article_id: cfg.articleId, snapshot, events: queue.splice(0, 100) });
+      if (!queue.length || !token) return;
+      if (Date.now() < pausedUntil) {
+        timer = setTimeout(flush, pausedUntil - Date.now());
+        return;
+      }
       try {
-        if (!(navigator.sendBeacon && navigator.sendBeacon(url, body))) {
-          fetch(url, { method: "POST", body, keepalive: true, credentials: "omit", headers: { "Content-Type": "text/plain" } }).catch(() => {});
-        }
+        while (queue.length) post(queue.splice(0, 100));
       } catch (e) { /* never let analytics break the page */ }
-      if (queue.length) flush();
     };
-    const event = (kind, section, item) => ({
-      kind, section: section.key, item_id: item.id, position: item.position,
-      sponsored: section.kind === "s", label: item.label, sponsor: item.sponsor || null,
-    });
+    const event = (kind, section, item) => ({ kind, section: section.key, item_id: item.id, position: item.position });
     const send = (e, now) => {
-      queue.push(e);
+      if (queue.length < 200) queue.push(e);
       if (now) flush();
       else if (!timer) timer = setTimeout(flush, 400);
     };
@@ -293,9 +313,9 @@ a:focus-visible{outline:3px solid var(--a);outline-offset:3px}
     cards.forEach((_, node) => observer.observe(node));
   };
 
-  const render = (wrap, sections, cfg, snapshot) => {
+  const render = (wrap, sections, cfg, token) => {
     const ctx = { now: Date.now(), base: cfg.api };
-    const track = tracker(cfg, snapshot);
+    const track = tracker(cfg, token);
     const cards = new Map();
     wrap.replaceChildren();
     wrap.removeAttribute("aria-busy");
@@ -338,7 +358,7 @@ a:focus-visible{outline:3px solid var(--a);outline-offset:3px}
       clearTimeout(timer);
       const sections = sectionsOf(data, cfg);
       if (!sections.length) throw new Error("empty");
-      render(wrap, sections, cfg, data.snapshot);
+      render(wrap, sections, cfg, typeof data.event_token === "string" ? data.event_token : "");
       host.setAttribute("data-recommender-state", "ready");
     } catch (e) {
       clearTimeout(timer);

@@ -25,6 +25,7 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
 from service.app import create_app
+from tests.beacons import token_payload
 from tests.conftest import real_settings
 from tests.server import running_server
 
@@ -199,6 +200,46 @@ def open_page(
     return page, watch
 
 
+@dataclass
+class Beacons:
+    """The widget's posts to /v1/events seen by the browser: bodies and answers' statuses."""
+
+    bodies: list[dict[str, Any]] = field(default_factory=list)
+    statuses: list[int] = field(default_factory=list)
+
+    def check(self, api: dict[str, Any], article: str = ANCHOR) -> str:
+        """Every post is the new body: the answer's event token, and each event at the place
+        the token says its item was served. Returns the page view."""
+        assert self.bodies, "the widget posted no events"
+        page_views = {body["page_view"] for body in self.bodies}
+        assert len(page_views) == 1, page_views
+        for body in self.bodies:
+            assert set(body) == {"page_view", "article_id", "event_token", "events"}
+            assert body["article_id"] == article
+            payload = token_payload(body["event_token"])
+            assert (payload["a"], payload["s"]) == (article, api["snapshot"])
+            served = {key: ids for key, ids in payload["i"]}
+            assert served == {s["key"]: [i["id"] for i in s["items"]] for s in api["sections"]}
+            for e in body["events"]:
+                assert set(e) == {"kind", "section", "item_id", "position"}, e
+                assert served[e["section"]][e["position"]] == e["item_id"], e
+        assert set(self.statuses) <= {204}, self.statuses
+        return page_views.pop()
+
+
+def watch_beacons(page: Any) -> Beacons:
+    seen = Beacons()
+
+    def is_beacon(r: Any) -> bool:
+        return bool(r.method == "POST" and r.url.endswith("/v1/events"))
+
+    page.on(
+        "request", lambda r: seen.bodies.append(json.loads(r.post_data)) if is_beacon(r) else None
+    )
+    page.on("response", lambda r: seen.statuses.append(r.status) if is_beacon(r.request) else None)
+    return seen
+
+
 def publisher_html(script_src: str, attrs: str = "", article: str = ANCHOR) -> str:
     return f"""<!doctype html><html lang="id"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
@@ -307,6 +348,7 @@ def test_relative_times_are_indonesian(context: Any, site: Site) -> None:
 
 def test_impressions_and_clicks_reach_the_event_log(context: Any, site: Site) -> None:
     page, watch = open_page(context, site, {"width": 1000, "height": 700})
+    beacons = watch_beacons(page)
     page.goto(f"{site.base}/demo/{ANCHOR}")
     sections = read_widget(page)
     api = site.api()
@@ -356,6 +398,12 @@ def test_impressions_and_clicks_reach_the_event_log(context: Any, site: Site) ->
     assert clicks == [("rekomendasi_artikel", target, 1, 0, None)]
     assert page.url == f"{site.base}/demo/{target}"
     assert not watch.exceptions and not watch.console_calls
+    # What went out: the new body (event token, positions), each event stored once.
+    assert beacons.check(api) == page_view
+    sent = {(e["kind"], e["item_id"]) for body in beacons.bodies for e in body["events"]}
+    stored = site.rows("SELECT kind, item_id FROM events WHERE page_view = ?", page_view)
+    assert len(stored) == len(set(stored)) and set(stored) <= sent
+    assert ("click", target) in set(stored) and ("click", first_sponsored) in set(stored)
 
 
 def test_history_is_remembered_sent_and_can_be_switched_off(
@@ -398,14 +446,28 @@ def test_data_attributes_set_titles_counts_labels_and_colours(
     )
     url = publisher.serve(publisher_html(f"{site.base}/widget.js", attrs))
     page, watch = open_page(context, site)
+    beacons = watch_beacons(page)
     page.goto(url)
     sections = read_widget(page)
     assert [s["title"] for s in sections] == ["Baca Juga", "Konten Sponsor"]
     assert len(sections[0]["items"]) == 2
     assert {i["label"] for i in sections[1]["items"]} == {"Iklan"}
-    # A beacon from the publisher's origin (in CORS_ORIGINS) is stored, with the label shown.
+    # A beacon from the publisher's origin (in CORS_ORIGINS) is stored; the audit names each
+    # advert's label as the catalogue has it (the page's own wording is not the client's to say).
     page.locator("aside").scroll_into_view_if_needed()
-    assert site.wait_rows(page, "SELECT 1 FROM sponsored_audit WHERE label = 'Iklan'")
+    for _ in range(150):  # 15 s at most
+        if beacons.bodies:
+            break
+        page.wait_for_timeout(100)
+    page_view = beacons.bodies[0]["page_view"]
+    audit = site.wait_rows(
+        page, "SELECT item_id, label FROM sponsored_audit WHERE page_view = ?", page_view
+    )
+    api = site.api(articles=2, videos=0)
+    box = by_key(api)["konten_sponsor"]
+    labels = {i["id"]: i["sponsor"].get("label") or box["label"] for i in box["items"]}
+    assert audit and all(label == labels[item] != "Iklan" for item, label in audit), audit
+    assert beacons.check(api) == page_view
     accent = page.eval_on_selector(
         WIDGET,
         "(h) => getComputedStyle(h.shadowRoot.querySelector('h2'), '::before').backgroundColor",
@@ -423,6 +485,60 @@ def test_data_attributes_set_titles_counts_labels_and_colours(
         for c, size, family in inside
     )
     assert not watch.exceptions and not watch.console_calls and not watch.console_errors
+
+
+@pytest.fixture
+def limited_site(tmp_path: Path, real_built_dir: Path, publisher: Publisher) -> Iterator[Site]:
+    """A server of its own allowing 120 events a minute per address (2 a second)."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(real_built_dir, data_dir)
+    settings = real_settings(
+        data_dir, cors_origins=[publisher.base], log_level="warning", events_rate_per_minute=120
+    )
+    with running_server(create_app(settings)) as base:
+        yield Site(base, settings.resolved_event_log_path)
+
+
+def test_after_a_429_the_widget_waits_retry_after_then_sends_again(
+    context: Any, limited_site: Site, publisher: Publisher
+) -> None:
+    """On a publisher's page (another origin: the server must expose Retry-After to it), the
+    widget pauses for as long as a 429 says, not the minute it assumes without the header."""
+    site = limited_site
+    url = publisher.serve(publisher_html(f"{site.base}/widget.js", 'data-impression-ms="0"'))
+    page, watch = open_page(context, site, {"width": 1000, "height": 4000})  # every card seen
+    beacons = watch_beacons(page)
+    sent: list[float] = []
+    answered: list[tuple[float, int, str | None]] = []
+    page.on("request", lambda r: sent.append(time.monotonic()) if "/v1/events" in r.url else None)
+    page.on(
+        "response",
+        lambda r: (
+            answered.append((time.monotonic(), r.status, r.headers.get("retry-after")))
+            if "/v1/events" in r.url
+            else None
+        ),
+    )
+    # Another client at this address (127.0.0.1) has just spent the bucket.
+    spend = httpx.post(f"{site.base}/v1/events", content=json.dumps({"events": [0] * 120}))
+    assert spend.status_code == 422
+    page.goto(url)
+    read_widget(page)
+    stored = site.wait_rows(page, "SELECT kind, item_id FROM events")
+    assert answered[0][1] == 429 and answered[0][2] is not None
+    retry_after = int(answered[0][2])
+    assert 2 <= retry_after <= 10, answered
+    assert len(sent) >= 2
+    waited = sent[1] - answered[0][0]
+    assert retry_after - 1 <= waited < retry_after + 5, (waited, answered)
+    assert [status for _, status, _ in answered[1:]] == [204] * (len(answered) - 1)
+    refused = {(e["kind"], e["item_id"]) for e in beacons.bodies[0]["events"]}
+    deadline = time.monotonic() + 10
+    while not refused <= set(stored) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+        stored = site.rows("SELECT kind, item_id FROM events")
+    assert refused <= set(stored) and len(stored) == len(set(stored))
+    assert not watch.exceptions and not watch.console_calls
 
 
 def test_an_origin_outside_cors_origins_gets_nothing(

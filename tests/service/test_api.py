@@ -29,6 +29,8 @@ def test_three_sections_with_sensible_items(client: TestClient) -> None:
     assert r.status_code == 200
     body = r.json()
     RecommendationsOut.model_validate(body)
+    assert list(body) == ["article_id", "snapshot", "event_token", "sections"]
+    assert RecommendationsOut.model_validate(body).event_token == body["event_token"]
     assert [s["key"] for s in body["sections"]] == [
         "rekomendasi_artikel",
         "video_pilihan",

@@ -71,38 +71,47 @@ def test_snapshot_and_cache_state(client: TestClient) -> None:
     assert value(found, "recommender_response_cache_hit_ratio") == pytest.approx(2 / 3)
 
 
-def beacon_batch(*kinds: str) -> dict[str, object]:
-    """A beacon of the widget with one event per kind (valid for "impression" and "click")."""
+def beacon_batch(client: TestClient, *kinds: str, first: int = 0) -> dict[str, object]:
+    """A beacon of the widget for an answer to banjir-1: one event per kind, on the answer's
+    articles from position `first` on (valid for "impression" and "click")."""
+    answer = client.get("/v1/recommendations", params={"article_id": "banjir-1"}).json()
+    items = answer["sections"][0]["items"]
     events = [
-        {"kind": kind, "section": "rekomendasi_artikel", "item_id": "banjir-2", "position": i}
-        for i, kind in enumerate(kinds)
+        {"kind": kind, "section": "rekomendasi_artikel", "item_id": items[i]["id"], "position": i}
+        for i, kind in enumerate(kinds, start=first)
     ]
     return {
         "page_view": "0123456789abcdef0123456789abcdef",
         "article_id": "banjir-1",
-        "snapshot": "20261128T101500123456Z",
+        "event_token": answer["event_token"],
         "events": events,
     }
 
 
 def test_events_are_counted_by_outcome(client: TestClient) -> None:
     """POST /v1/events through the app: stored events count as accepted, the events of a refused
-    (422) beacon as rejected (a body that is not even a batch counts as one)."""
+    (422) beacon as rejected (a body that is not even a batch counts as one), by reason too;
+    repeats as duplicates."""
     same_host = {"origin": "http://testserver", "content-type": "text/plain;charset=UTF-8"}
-    for kinds in (("impression", "impression", "click"), ("impression", "click")):
-        r = client.post("/v1/events", content=json.dumps(beacon_batch(*kinds)), headers=same_host)
+    first = beacon_batch(client, "impression", "impression", "click")
+    for body in (first, beacon_batch(client, "impression", "click", first=3)):
+        r = client.post("/v1/events", content=json.dumps(body), headers=same_host)
         assert r.status_code == 204, r.text
     found = samples(client)
     assert value(found, "recommender_events_total", outcome="accepted") == 5
     assert value(found, "recommender_events_total", outcome="rejected") is None
-    malformed = beacon_batch("impression", "hover")  # one unknown kind: the whole beacon is refused
+    malformed = beacon_batch(client, "impression", "hover")  # one unknown kind: all refused
     r = client.post("/v1/events", content=json.dumps(malformed), headers=same_host)
     assert r.status_code == 422
     r = client.post("/v1/events", content=b"{not json", headers=same_host)
     assert r.status_code == 422
+    r = client.post("/v1/events", content=json.dumps(first), headers=same_host)  # sent again
+    assert r.status_code == 204
     text = client.get("/metrics").text
     assert 'recommender_events_total{outcome="accepted"} 5.0' in text
     assert 'recommender_events_total{outcome="rejected"} 3.0' in text
+    assert 'recommender_events_rejected_by_reason_total{reason="invalid"} 3.0' in text
+    assert 'recommender_event_outcomes_total{outcome="duplicate"} 3.0' in text
 
 
 def test_each_app_has_its_own_registry(data_dir: Path, client: TestClient) -> None:

@@ -284,6 +284,26 @@ def test_rendered_json_is_orjson_of_the_dict(catalog: Catalog) -> None:
     assert count > 20
 
 
+def test_a_signed_answer_is_the_dict_with_its_token(catalog: Catalog) -> None:
+    """With a signer, the answer carries `event_token` (after `snapshot`): what the signer made
+    of the snapshot, the article and every section's item ids in the order they are rendered."""
+    rec = Recommender(catalog, make_settings(Path("unused")))
+    calls: list[tuple[str, str, list[tuple[str, list[str]]]]] = []
+
+    def sign(snapshot: str, article_id: str, sections: Any) -> str:
+        calls.append((snapshot, article_id, [(k, list(ids)) for k, ids in sections]))
+        return f"token-{len(calls)}"
+
+    for n, req in enumerate(requests(rec), start=1):
+        body = rec.recommend_json(req, now=NOW, sign=sign)
+        plain = rec.recommend(req, now=NOW)
+        expected = {"article_id": plain["article_id"], "snapshot": plain["snapshot"],
+                    "event_token": f"token-{n}", "sections": plain["sections"]}  # fmt: skip
+        assert body == orjson.dumps(expected)
+        rendered = [(s["key"], [i["id"] for i in s["items"]]) for s in plain["sections"]]
+        assert calls[-1] == (catalog.version, req.article_id, rendered)
+
+
 def test_live_sponsored_set_between_instants(catalog: Catalog) -> None:
     pool = SponsoredPool(catalog)
     assert pool.instants, "the fixture corpus has campaign windows"
@@ -307,6 +327,7 @@ def client(built_dir: Path) -> Iterator[TestClient]:
 
 def test_fast_path_answers_what_the_route_answers(client: TestClient) -> None:
     runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    sign = client.app.state.sign  # type: ignore[attr-defined]  # answers carry an event token
     rec = runtime.recommender
     for query in (
         "article_id=banjir-1",
@@ -315,7 +336,8 @@ def test_fast_path_answers_what_the_route_answers(client: TestClient) -> None:
     ):
         r = client.get(f"/v1/recommendations?{query}")
         assert r.status_code == 200 and r.headers["content-type"] == "application/json"
-        assert r.content == recommendations_json(rec, query.encode())
+        assert r.content == recommendations_json(rec, query.encode(), sign)
+        assert b'"event_token":"' in r.content
     # Errors are the route's: the fast path hands them on, with the one error shape.
     r = client.get("/v1/recommendations?article_id=nope-404")
     assert r.status_code == 404 and r.json()["error"]["code"] == "article_not_found"

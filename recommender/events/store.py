@@ -1,0 +1,471 @@
+"""The event log: raw impressions and clicks, hourly roll-ups, the sponsored audit, behind one
+interface (`EventStore`) with SQLite (WAL) as the embedded implementation.
+
+- `events`: raw events, one impression and one click per (page view, item) (later copies are
+  duplicates and are dropped); a click with no impression of the same page view is kept, flagged
+  `no_impression`. Kept `EVENTS_RETENTION_DAYS`, then pruned once rolled up.
+- `event_hours`: per hour, item, section and position: impressions and clicks. Kept.
+- `sponsored_audit`: every sponsored event, append-only: triggers refuse updates, and deletes of
+  rows younger than `AUDIT_RETENTION_DAYS`. Pruning past retention is the only deletion possible,
+  and each is recorded in `audit_prunes` (itself append-only).
+- `rejects`: refused events per day and reason (flushed by the service).
+
+Writers serialise on SQLite's own lock (several worker processes share the file); pruning runs
+in short transactions, so it is safe while the service writes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT    NOT NULL,  -- server time, UTC, ISO 8601 with milliseconds
+    kind        TEXT    NOT NULL CHECK (kind IN ('impression', 'click')),
+    page_view   TEXT    NOT NULL,
+    article_id  TEXT    NOT NULL,
+    snapshot    TEXT    NOT NULL,
+    section     TEXT    NOT NULL,
+    item_id     TEXT    NOT NULL,
+    position    INTEGER NOT NULL,
+    sponsored   INTEGER NOT NULL CHECK (sponsored IN (0, 1)),
+    label       TEXT,
+    sponsor     TEXT,
+    flag        TEXT     -- 'no_impression': a click without an impression of its page view
+);
+CREATE INDEX IF NOT EXISTS events_at ON events (at);
+CREATE TABLE IF NOT EXISTS event_hours (
+    hour        TEXT    NOT NULL,  -- UTC hour, 'YYYY-MM-DDTHH'
+    item_id     TEXT    NOT NULL,
+    section     TEXT    NOT NULL,
+    position    INTEGER NOT NULL,
+    impressions INTEGER NOT NULL DEFAULT 0,
+    clicks      INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (hour, item_id, section, position)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rollup_state (
+    name        TEXT PRIMARY KEY,
+    value       INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rejects (
+    day         TEXT    NOT NULL,
+    reason      TEXT    NOT NULL,
+    count       INTEGER NOT NULL,
+    PRIMARY KEY (day, reason)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sponsored_audit (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT    NOT NULL,
+    kind        TEXT    NOT NULL,
+    page_view   TEXT    NOT NULL,
+    article_id  TEXT    NOT NULL,
+    snapshot    TEXT    NOT NULL,
+    item_id     TEXT    NOT NULL,
+    position    INTEGER NOT NULL,
+    sponsor     TEXT,
+    label       TEXT   -- the label the catalogue gives the item (shown above its headline)
+);
+CREATE INDEX IF NOT EXISTS sponsored_audit_at ON sponsored_audit (at);
+CREATE TABLE IF NOT EXISTS audit_prunes (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT    NOT NULL,
+    cutoff      TEXT    NOT NULL,  -- rows older than this were deleted
+    deleted     INTEGER NOT NULL,
+    retention_days INTEGER NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS sponsored_audit_no_update BEFORE UPDATE ON sponsored_audit
+BEGIN SELECT RAISE(ABORT, 'sponsored_audit is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_prunes_no_update BEFORE UPDATE ON audit_prunes
+BEGIN SELECT RAISE(ABORT, 'audit_prunes is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_prunes_no_delete BEFORE DELETE ON audit_prunes
+BEGIN SELECT RAISE(ABORT, 'audit_prunes is append-only'); END;
+"""
+
+# Deletes from the audit are refused unless the row is older than the retention; the number of
+# days is part of the trigger, so it is recreated when the setting changes.
+AUDIT_DELETE_TRIGGER = """
+CREATE TRIGGER sponsored_audit_retention BEFORE DELETE ON sponsored_audit
+WHEN OLD.at >= strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now', '-{days} days')
+BEGIN SELECT RAISE(ABORT, 'sponsored_audit rows are kept for {days} days'); END;
+"""
+# Pre-#10 files had an unconditional no-delete trigger; it is replaced by the retention one.
+OLD_TRIGGERS = ("sponsored_audit_no_delete", "sponsored_audit_retention")
+
+INSERT_EVENT = (
+    "INSERT INTO events (at, kind, page_view, article_id, snapshot, section, item_id,"
+    " position, sponsored, label, sponsor, flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    # Only a repeat of (page view, item, kind) is dropped; any other violation still raises.
+    " ON CONFLICT (page_view, item_id, kind) DO NOTHING"
+)
+INSERT_AUDIT = (
+    "INSERT INTO sponsored_audit (at, kind, page_view, article_id, snapshot, item_id, position,"
+    " sponsor, label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+BUSY_TIMEOUT_MS = 10_000  # how long a writer waits for another (several processes share the file)
+ROLLED_UP = "rolled_up_id"  # rollup_state: the last raw event id counted in event_hours
+
+
+def iso(moment: datetime) -> str:
+    """The stored form of a time: UTC ISO 8601 with milliseconds (sorts as text)."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One validated event, ready to store (sponsor and label come from the catalogue)."""
+
+    at: str
+    kind: str
+    page_view: str
+    article_id: str
+    snapshot: str
+    section: str
+    item_id: str
+    position: int
+    sponsored: bool
+    label: str | None
+    sponsor: str | None
+
+
+@dataclass(frozen=True)
+class Appended:
+    stored: int
+    duplicates: int
+    flagged: int
+
+
+@dataclass(frozen=True)
+class Pruned:
+    rolled_up: int
+    events: int
+    audit: int
+
+
+@dataclass(frozen=True)
+class HourCount:
+    hour: str
+    item_id: str
+    section: str
+    position: int
+    impressions: int
+    clicks: int
+
+
+class EventStore(Protocol):
+    """What the service and the jobs need of an event log."""
+
+    def count_for_page_view(self, page_view: str) -> int: ...
+
+    def append(self, events: Sequence[Event]) -> Appended: ...
+
+    def record_rejects(self, reasons: Mapping[str, int], day: str) -> None: ...
+
+    def roll_up(self, now: datetime) -> int: ...
+
+    def prune(self, now: datetime, retention_days: int, audit_retention_days: int) -> Pruned: ...
+
+    def hours(self, since: str, until: str | None = None) -> list[HourCount]: ...
+
+    def export(self, since: str) -> Iterator[dict[str, Any]]: ...
+
+    def stats(self) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
+
+
+class SQLiteEventStore:
+    """`EventStore` in one SQLite file (WAL). One connection per process, opened on first use."""
+
+    def __init__(self, path: Path, *, audit_retention_days: int = 400) -> None:
+        self.path = path
+        self.audit_retention_days = audit_retention_days
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # processes share it
+                _wal(conn)  # readers never block the writer
+                conn.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; cheap
+                conn.executescript(SCHEMA)  # idempotent
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    _migrate(conn)
+                    _set_audit_retention(conn, self.audit_retention_days)
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.close()
+                raise
+            self._conn = conn
+        return self._conn
+
+    def count_for_page_view(self, page_view: str) -> int:
+        with self._lock:
+            row = (
+                self._connection()
+                .execute("SELECT COUNT(*) FROM events WHERE page_view = ?", (page_view,))
+                .fetchone()
+            )
+        return int(row[0])
+
+    def append(self, events: Sequence[Event]) -> Appended:
+        """Store a batch in one transaction. Repeats of an (page view, item, kind) are dropped;
+        a click whose page view has no impression of the item is flagged."""
+        stored = flagged = 0
+        with self._lock:
+            conn = self._connection()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for e in sorted(events, key=lambda e: e.kind != "impression"):
+                    flag = None
+                    if e.kind == "click" and not _has_impression(conn, e.page_view, e.item_id):
+                        flag = "no_impression"
+                    cursor = conn.execute(
+                        INSERT_EVENT,
+                        (
+                            e.at,
+                            e.kind,
+                            e.page_view,
+                            e.article_id,
+                            e.snapshot,
+                            e.section,
+                            e.item_id,
+                            e.position,
+                            int(e.sponsored),
+                            e.label,
+                            e.sponsor,
+                            flag,
+                        ),
+                    )
+                    if cursor.rowcount != 1:
+                        continue  # a duplicate
+                    stored += 1
+                    flagged += flag is not None
+                    if e.sponsored:
+                        conn.execute(
+                            INSERT_AUDIT,
+                            (
+                                e.at,
+                                e.kind,
+                                e.page_view,
+                                e.article_id,
+                                e.snapshot,
+                                e.item_id,
+                                e.position,
+                                e.sponsor,
+                                e.label,
+                            ),
+                        )
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        return Appended(stored, len(events) - stored, flagged)
+
+    def record_rejects(self, reasons: Mapping[str, int], day: str) -> None:
+        if not reasons:
+            return
+        with self._lock:
+            conn = self._connection()
+            conn.executemany(
+                "INSERT INTO rejects (day, reason, count) VALUES (?, ?, ?)"
+                " ON CONFLICT (day, reason) DO UPDATE SET count = count + excluded.count",
+                [(day, reason, n) for reason, n in reasons.items()],
+            )
+
+    def roll_up(self, now: datetime) -> int:
+        """Count raw events of finished hours into `event_hours` (each event once); returns how
+        many were counted."""
+        hour_start = iso(now.astimezone(UTC).replace(minute=0, second=0, microsecond=0))
+        with self._lock:
+            conn = self._connection()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                done = _state(conn, ROLLED_UP)
+                last = conn.execute(
+                    "SELECT MAX(id) FROM events WHERE id > ? AND at < ?", (done, hour_start)
+                ).fetchone()[0]
+                if last is None:
+                    conn.execute("COMMIT")
+                    return 0
+                conn.execute(
+                    "INSERT INTO event_hours (hour, item_id, section, position, impressions,"
+                    " clicks) SELECT substr(at, 1, 13), item_id, section, position,"
+                    " SUM(kind = 'impression'), SUM(kind = 'click') FROM events"
+                    " WHERE id > ? AND id <= ? GROUP BY 1, 2, 3, 4"
+                    " ON CONFLICT (hour, item_id, section, position) DO UPDATE SET"
+                    " impressions = impressions + excluded.impressions,"
+                    " clicks = clicks + excluded.clicks",
+                    (done, last),
+                )
+                counted = conn.execute(
+                    "SELECT COUNT(*) FROM events WHERE id > ? AND id <= ?", (done, last)
+                ).fetchone()[0]
+                _set_state(conn, ROLLED_UP, int(last))
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        return int(counted)
+
+    def prune(self, now: datetime, retention_days: int, audit_retention_days: int) -> Pruned:
+        """Roll up, then delete raw events older than `retention_days` (only counted ones) and
+        audit rows older than `audit_retention_days` (recorded in `audit_prunes`)."""
+        rolled = self.roll_up(now)
+        cutoff = iso(now - timedelta(days=retention_days))
+        audit_cutoff = iso(now - timedelta(days=audit_retention_days))
+        with self._lock:
+            conn = self._connection()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                done = _state(conn, ROLLED_UP)
+                events = conn.execute(
+                    "DELETE FROM events WHERE at < ? AND id <= ?", (cutoff, done)
+                ).rowcount
+                _set_audit_retention(conn, audit_retention_days)
+                audit = conn.execute(
+                    "DELETE FROM sponsored_audit WHERE at < ?", (audit_cutoff,)
+                ).rowcount
+                if audit:
+                    conn.execute(
+                        "INSERT INTO audit_prunes (at, cutoff, deleted, retention_days)"
+                        " VALUES (?, ?, ?, ?)",
+                        (iso(now), audit_cutoff, audit, audit_retention_days),
+                    )
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        return Pruned(rolled, int(events), int(audit))
+
+    def hours(self, since: str, until: str | None = None) -> list[HourCount]:
+        """Hourly counts from `since` (an hour, 'YYYY-MM-DDTHH') up to `until` (excluded)."""
+        with self._lock:
+            rows = (
+                self._connection()
+                .execute(
+                    "SELECT hour, item_id, section, position, impressions, clicks FROM"
+                    " event_hours WHERE hour >= ? AND hour < ? ORDER BY 1, 2, 3, 4",
+                    (since, until or "9999"),
+                )
+                .fetchall()
+            )
+        return [HourCount(*row) for row in rows]
+
+    def export(self, since: str) -> Iterator[dict[str, Any]]:
+        """Raw events at or after `since` (ISO 8601), oldest first."""
+        with self._lock:
+            cursor = self._connection().execute(
+                "SELECT at, kind, page_view, article_id, snapshot, section, item_id, position,"
+                " sponsored, label, sponsor, flag FROM events WHERE at >= ? ORDER BY id",
+                (since,),
+            )
+            names = [d[0] for d in cursor.description]
+            rows = cursor.fetchall()
+        for row in rows:
+            record = dict(zip(names, row, strict=True))
+            record["sponsored"] = bool(record["sponsored"])
+            yield record
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            conn = self._connection()
+            by_kind = dict(conn.execute("SELECT kind, COUNT(*) FROM events GROUP BY kind"))
+            flagged = conn.execute("SELECT COUNT(*) FROM events WHERE flag IS NOT NULL")
+            audit = conn.execute("SELECT COUNT(*) FROM sponsored_audit").fetchone()[0]
+            hours = conn.execute("SELECT COUNT(*) FROM event_hours").fetchone()[0]
+            rejects = dict(conn.execute("SELECT reason, SUM(count) FROM rejects GROUP BY reason"))
+            prunes = conn.execute("SELECT COUNT(*) FROM audit_prunes").fetchone()[0]
+            oldest = conn.execute("SELECT MIN(at) FROM events").fetchone()[0]
+            flagged_count = flagged.fetchone()[0]
+        files = [self.path, *(self.path.with_name(self.path.name + s) for s in ("-wal", "-shm"))]
+        size = sum(f.stat().st_size for f in files if f.exists())
+        return {
+            "events": {
+                "impression": by_kind.get("impression", 0),
+                "click": by_kind.get("click", 0),
+            },
+            "flagged_clicks": flagged_count,
+            "oldest_event": oldest,
+            "hourly_rows": hours,
+            "sponsored_audit_rows": audit,
+            "audit_prunes": prunes,
+            "rejected": rejects,
+            "bytes": size,
+        }
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
+def _wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL. Switching a new file takes an exclusive lock and SQLite does not wait for
+    it (no busy handler): workers opening a new file together retry, as the busy timeout would."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+def _has_impression(conn: sqlite3.Connection, page_view: str, item_id: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM events WHERE page_view = ? AND item_id = ? AND kind = 'impression'",
+        (page_view, item_id),
+    ).fetchone()
+    return row is not None
+
+
+def _state(conn: sqlite3.Connection, name: str) -> int:
+    row = conn.execute("SELECT value FROM rollup_state WHERE name = ?", (name,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _set_state(conn: sqlite3.Connection, name: str, value: int) -> None:
+    conn.execute(
+        "INSERT INTO rollup_state (name, value) VALUES (?, ?)"
+        " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        (name, value),
+    )
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring a file written before #10 up to date: the `flag` column, and one row per (page
+    view, item, kind) (later repeats were never meaningful: they are dropped) under a unique index."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
+    if "flag" not in columns:
+        conn.execute("ALTER TABLE events ADD COLUMN flag TEXT")
+    indexes = {row[1] for row in conn.execute("PRAGMA index_list(events)")}
+    if "events_once" not in indexes:
+        conn.execute(
+            "DELETE FROM events WHERE id NOT IN"
+            " (SELECT MIN(id) FROM events GROUP BY page_view, item_id, kind)"
+        )
+        conn.execute("CREATE UNIQUE INDEX events_once ON events (page_view, item_id, kind)")
+
+
+def _set_audit_retention(conn: sqlite3.Connection, days: int) -> None:
+    for name in OLD_TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    conn.execute(AUDIT_DELETE_TRIGGER.format(days=int(days)))
