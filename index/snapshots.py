@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,19 @@ from typing import Any
 MANIFEST = "manifest.json"
 POINTER = "CURRENT"
 TMP_PREFIX = ".tmp-"
+# What a version name may be: `new_version`'s names, and any other plain folder name (tests,
+# hand-made snapshots). Never a path, never hidden, never empty, no control characters.
+VERSION_NAME = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,127}")
+# Bytes of CURRENT read at most: a version name is short; anything longer is not one.
+POINTER_MAX_BYTES = 256
+
+
+class InvalidPointer(ValueError):
+    """CURRENT exists but does not name a version (garbage, a path, empty, unreadable)."""
+
+
+def valid_version_name(name: str) -> bool:
+    return VERSION_NAME.fullmatch(name) is not None and ".." not in name
 
 
 @dataclass(frozen=True)
@@ -66,11 +80,13 @@ class SnapshotStore:
         staging: Path,
         manifest: dict[str, Any],
         *,
-        before_flip: Callable[[], None] | None = None,
+        before_flip: Callable[[Path], None] | None = None,
     ) -> str:
         """Seal `staging` with its manifest, move it to its version name, then flip CURRENT.
 
-        `before_flip` runs between the two (the crash-safety tests kill the job there).
+        `before_flip` runs between the two with the sealed folder (the writer verifies it there;
+        the crash-safety tests kill the job there); if it raises, the folder is removed and
+        CURRENT is left as it was.
         """
         version = new_version()
         while (self.root / version).exists():
@@ -85,12 +101,18 @@ class SnapshotStore:
         os.replace(staging, final)
         fsync_dir(self.root)
         if before_flip is not None:
-            before_flip()
+            try:
+                before_flip(final)
+            except BaseException:
+                shutil.rmtree(final, ignore_errors=True)
+                raise
         self.point_to(version)
         return version
 
     def point_to(self, version: str) -> None:
         """Atomically switch CURRENT to an existing, sealed version."""
+        if not valid_version_name(version):
+            raise FileNotFoundError(f"{version!r} is not a snapshot version name")
         if not (self.root / version / MANIFEST).is_file():
             raise FileNotFoundError(f"snapshot {version} does not exist or is not sealed")
         tmp = self.root / f"{POINTER}.tmp-{os.getpid()}"
@@ -100,12 +122,39 @@ class SnapshotStore:
         os.replace(tmp, self.root / POINTER)
         fsync_dir(self.root)
 
-    def current_version(self) -> str | None:
+    def read_pointer(self) -> str | None:
+        """The version CURRENT names (None when there is no CURRENT); raises `InvalidPointer` when
+        CURRENT is not a valid version name or cannot be read. Says nothing of the folder."""
         try:
-            version = (self.root / POINTER).read_text(encoding="utf-8").strip()
+            with (self.root / POINTER).open("rb") as handle:
+                raw = handle.read(POINTER_MAX_BYTES + 1)
         except FileNotFoundError:
             return None
-        return version if (self.root / version / MANIFEST).is_file() else None
+        except OSError as exc:
+            raise InvalidPointer(f"{self.root / POINTER} cannot be read: {exc}") from exc
+        try:
+            if len(raw) > POINTER_MAX_BYTES:
+                raise ValueError("too long")
+            version = raw.decode("utf-8").strip()
+            if not valid_version_name(version):
+                raise ValueError("not a version name")
+        except (UnicodeDecodeError, ValueError):
+            raise InvalidPointer(
+                f"{self.root / POINTER} does not hold a version name ({raw[:40]!r}); point it at"
+                " a snapshot with `recommender snapshots rollback VERSION`"
+            ) from None
+        return version
+
+    def current_version(self) -> str | None:
+        """The sealed version CURRENT names; None when there is none, or when CURRENT is not a
+        valid version name (garbage is "no snapshot", never an exception: see `read_pointer`)."""
+        try:
+            version = self.read_pointer()
+            if version is None:
+                return None
+            return version if (self.root / version / MANIFEST).is_file() else None
+        except (InvalidPointer, OSError, ValueError):
+            return None
 
     def path(self, version: str) -> Path:
         return self.root / version
@@ -125,7 +174,12 @@ class SnapshotStore:
             manifest_path = folder / MANIFEST
             if folder.name.startswith(TMP_PREFIX) or not manifest_path.is_file():
                 continue
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            try:
+                manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+                if not isinstance(manifest, dict):
+                    raise ValueError("not a JSON object")
+            except (OSError, ValueError) as exc:  # listed, so that `verify` can name it
+                manifest = {"unreadable": f"{MANIFEST}: {exc}"}
             out.append(SnapshotInfo(folder.name, folder, manifest, folder.name == current))
         return out
 

@@ -6,6 +6,7 @@ RecommenderError
 ├── ArticleNotFound       the anchor article is not in the snapshot
 ├── SnapshotMissing       nothing published yet
 ├── SnapshotIncompatible  a snapshot this code or these settings cannot extend or read
+├── SnapshotCorrupt       a snapshot failed verification (checksum, size, invariant): never loaded
 ├── JobLocked             another job holds the data dir's lock
 └── ModelUnavailable      the embedding model cannot be loaded
 """
@@ -44,6 +45,18 @@ class SnapshotMissing(RecommenderError):
 
 class SnapshotIncompatible(RecommenderError):
     code = "snapshot_incompatible"
+
+
+class SnapshotCorrupt(RecommenderError):
+    """A snapshot that fails verification. `reason` is a short label (missing, size, checksum,
+    unlisted, manifest, invariant, unreadable, pointer); `file` the file at fault, if one is."""
+
+    code = "snapshot_corrupt"
+
+    def __init__(self, message: str, *, reason: str, file: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.file = file
 
 
 class JobLocked(RecommenderError):

@@ -113,6 +113,12 @@ class JobSettings(BaseSettings):
     fetch_timeout_seconds: float = Field(
         20.0, gt=0, le=600, description="Timeout of each feed or page fetched by `update`."
     )
+    snapshot_in_memory_max_bytes: int = Field(
+        64 * 1024 * 1024,
+        ge=0,
+        description="Snapshot arrays up to this size are read into memory when loaded (copy-on-"
+        "load: truncating the file later cannot crash the service); larger ones are memory-mapped.",
+    )
 
 
 class RankingSettings(BaseSettings):

@@ -14,6 +14,12 @@ A snapshot is a folder under `DATA_DIR/snapshots/` (versioned and flipped by `in
 | `related-{rows,scores,parts}-{pool}.npy` | the hybrid related lists (see pipeline.relate)        |
 | `lexical-{rows,scores}-{pool}.npy`  | the pool's BM25 top-K per row                               |
 
+`manifest.json` lists every other file of the folder under `files` with its size and SHA-256
+(schema version 2). `verify_snapshot` checks them: a snapshot is verified before it is published
+(after the rename, before CURRENT flips), before the service switches to it, before an update
+extends it, and by `recommender snapshots verify`. Version 1 snapshots have no `files` and are
+read as before: there is nothing to verify (`verify_snapshot` reports them as unverified).
+
 Pools are the editorial ones (`article`, `video`); sponsored items have vectors but no lists.
 Nobody else spells a file name: the build, the update, the service and the benchmarks all go
 through `write_snapshot` and the loaders here. This module imports no FAISS (serving never
@@ -22,6 +28,8 @@ searches it): `load_index` imports it when an update asks.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import sys
 from collections.abc import Mapping, Sequence
@@ -35,15 +43,22 @@ import orjson
 
 from index.snapshots import MANIFEST, SnapshotStore
 from recommender.articles import EDITORIAL_POOLS, Article
-from recommender.errors import SnapshotIncompatible
+from recommender.errors import SnapshotCorrupt, SnapshotIncompatible
 from recommender.faults import crash_point
 
 if TYPE_CHECKING:
     from index.vector_index import VectorIndex
 
-# Version 1: the layout above. A loader refuses a newer schema instead of misreading it;
-# snapshots written before the field existed are version 1.
-SCHEMA_VERSION = 1
+# Version 1: the layout above. Version 2: the manifest's `files` (size and SHA-256 of each file).
+# A loader refuses a newer schema instead of misreading it; snapshots written before the field
+# existed are version 1 (still read; they carry no checksums to verify).
+SCHEMA_VERSION = 2
+FILES_KEY = "files"
+# Arrays up to this size are read into memory at load instead of memory-mapped: a file truncated
+# under a running service can then never fault it (SIGBUS). Larger ones stay mapped (see
+# docs/operations.md, "Verified snapshots").
+IN_MEMORY_MAX_BYTES = 64 * 1024 * 1024
+_CHUNK = 1 << 20
 
 ITEMS_FILE = "items.jsonl"
 VECTORS_FILE = "vectors.npy"
@@ -188,8 +203,14 @@ def write_snapshot(
             np.save(staging / lexical_file(pool, "scores"), parts.lexical.scores)
         if replaces is not None:
             _refuse_unknown_parts(replaces, staging)
-        sealed = {**manifest, "schema_version": SCHEMA_VERSION}
-        version = store.publish(staging, sealed, before_flip=lambda: crash_point("flip"))
+        check_content(content)
+        sealed = {**manifest, "schema_version": SCHEMA_VERSION, FILES_KEY: file_digests(staging)}
+
+        def before_flip(final: Path) -> None:
+            verify_snapshot(final)  # what is published is what was written
+            crash_point("flip")
+
+        version = store.publish(staging, sealed, before_flip=before_flip)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -206,6 +227,144 @@ def _refuse_unknown_parts(previous: Path, staging: Path) -> None:
             f"snapshot {previous.name} has parts an update cannot maintain ({unknown});"
             " run `recommender build`"
         )
+
+
+# --- verification -------------------------------------------------------------------------
+
+
+def file_digest(path: Path) -> dict[str, Any]:
+    """Size and SHA-256 of one file."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return {"size": size, "sha256": digest.hexdigest()}
+
+
+def file_digests(folder: Path) -> dict[str, dict[str, Any]]:
+    """`files` of a manifest: every file of the folder but the manifest, by name."""
+    return {
+        p.name: file_digest(p)
+        for p in sorted(folder.iterdir())
+        if p.name != MANIFEST and p.is_file()
+    }
+
+
+def _manifest_or_corrupt(folder: Path) -> dict[str, Any]:
+    try:
+        return read_manifest(folder)
+    except SnapshotIncompatible:
+        raise
+    except (OSError, ValueError) as exc:  # missing, unreadable, not JSON
+        raise SnapshotCorrupt(
+            f"snapshot {folder.name}: {MANIFEST} cannot be read ({exc})",
+            reason="manifest",
+            file=MANIFEST,
+        ) from None
+
+
+def _listed_files(folder: Path, manifest: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
+    files = manifest.get(FILES_KEY)
+    if files is None and manifest.get("schema_version", 1) < 2:
+        return None  # version 1: nothing to verify
+    if not isinstance(files, dict) or not all(
+        isinstance(v, dict) and isinstance(v.get("size"), int) for v in files.values()
+    ):
+        raise SnapshotCorrupt(
+            f"snapshot {folder.name}: {MANIFEST} has no valid `{FILES_KEY}` list",
+            reason="manifest",
+            file=MANIFEST,
+        )
+    return files
+
+
+def verify_snapshot(folder: Path, *, checksums: bool = True) -> bool:
+    """Check every file of a snapshot against its manifest; raise `SnapshotCorrupt` naming the
+    first bad file (missing, other size, other SHA-256, or a file the manifest does not list).
+
+    `checksums=False` checks presence and sizes only (a stat per file: cheap enough for every
+    reload tick). Returns False for a version-1 snapshot (no checksums: nothing verified), True
+    when verified.
+    """
+    manifest = _manifest_or_corrupt(folder)
+    files = _listed_files(folder, manifest)
+    if files is None:
+        return False
+    for name, expected in sorted(files.items()):
+        path = folder / name
+        where = f"snapshot {folder.name}: {name}"
+        if os.sep in name or name in ("", ".", "..") or not path.is_file():
+            raise SnapshotCorrupt(f"{where} is missing", reason="missing", file=name)
+        size = path.stat().st_size
+        if size != expected["size"]:
+            raise SnapshotCorrupt(
+                f"{where} has {size} bytes, the manifest says {expected['size']}",
+                reason="size",
+                file=name,
+            )
+        if checksums and file_digest(path)["sha256"] != expected.get("sha256"):
+            raise SnapshotCorrupt(
+                f"{where} does not match its SHA-256 in the manifest", reason="checksum", file=name
+            )
+    unlisted = sorted(p.name for p in folder.iterdir() if p.name != MANIFEST and p.name not in files)
+    if unlisted:
+        raise SnapshotCorrupt(
+            f"snapshot {folder.name}: {unlisted[0]} is not in the manifest",
+            reason="unlisted",
+            file=unlisted[0],
+        )
+    return True
+
+
+def check_lists(
+    pool_of_row: npt.NDArray[np.integer[Any]], pool_codes: Mapping[str, int], lists: Mapping[str, Any]
+) -> None:
+    """Invariants of neighbour and related lists: `lists[name] = (pool, rows array, file name)`;
+    each array has one line per item row and holds rows of its own pool, or -1 pads. A sponsored
+    row in an editorial list, a row of another pool or out of range raises `SnapshotCorrupt`."""
+    n = len(pool_of_row)
+    for pool, rows, name in lists.values():
+        rows = np.asarray(rows)
+        if rows.ndim != 2 or rows.shape[0] != n or not np.issubdtype(rows.dtype, np.integer):
+            raise SnapshotCorrupt(
+                f"{name} has shape {rows.shape} ({rows.dtype}); expected ({n}, K) integers",
+                reason="invariant",
+                file=name,
+            )
+        flat = rows.ravel()
+        real = flat[flat != -1]
+        if real.size and (real.min() < 0 or real.max() >= n):
+            bad = int(real[(real < 0) | (real >= n)][0])
+            raise SnapshotCorrupt(
+                f"{name} holds row {bad}, outside 0..{n - 1}", reason="invariant", file=name
+            )
+        foreign = real[pool_of_row[real] != pool_codes[pool]]
+        if foreign.size:
+            raise SnapshotCorrupt(
+                f"{name} holds row {int(foreign[0])}, an item outside the {pool} pool",
+                reason="invariant",
+                file=name,
+            )
+
+
+def check_content(content: SnapshotContent) -> None:
+    """The writer's side of the load-time invariants: never publish lists a loader would refuse."""
+    from recommender.articles import POOLS, pool_of
+
+    pools = np.array([POOLS.index(pool_of(dict(r))) for r in content.records], dtype=np.int8)
+    codes = {pool: POOLS.index(pool) for pool in POOLS}
+    lists: dict[str, Any] = {}
+    for pool, parts in content.pools.items():
+        lists[neighbours_file(pool)] = (pool, parts.neighbours.rows, neighbours_file(pool))
+        lists[related_file(pool, "rows")] = (pool, parts.related.rows, related_file(pool, "rows"))
+        lists[lexical_file(pool, "rows")] = (pool, parts.lexical.rows, lexical_file(pool, "rows"))
+    if len(content.vectors) != len(pools):
+        raise SnapshotCorrupt(
+            f"{len(content.vectors)} vectors for {len(pools)} items", reason="invariant"
+        )
+    check_lists(pools, codes, lists)
 
 
 # --- loaders ------------------------------------------------------------------------------
@@ -262,15 +421,32 @@ def read_record_at(folder: Path, offset: int) -> dict[str, Any]:
     return record
 
 
-def mapped(path: Path) -> npt.NDArray[Any]:
+def mapped(path: Path, in_memory_max_bytes: int = IN_MEMORY_MAX_BYTES) -> npt.NDArray[Any]:
     """A memory-mapped array as a plain ndarray view: the pages stay file-backed (shared, loaded
-    on first touch), but indexing skips `np.memmap`'s Python-level hooks (16x faster per row)."""
-    return np.asarray(np.load(path, mmap_mode="r"))
+    on first touch), but indexing skips `np.memmap`'s Python-level hooks (16x faster per row).
+
+    A file up to `in_memory_max_bytes` is read into memory instead (copy-on-load): truncating it
+    later cannot fault the process. A short or malformed file raises `SnapshotCorrupt`.
+    """
+    try:
+        if path.stat().st_size <= in_memory_max_bytes:
+            return np.load(path)
+        return np.asarray(np.load(path, mmap_mode="r"))
+    except FileNotFoundError:
+        raise SnapshotCorrupt(
+            f"snapshot {path.parent.name}: {path.name} is missing", reason="missing", file=path.name
+        ) from None
+    except (OSError, ValueError, EOFError) as exc:
+        raise SnapshotCorrupt(
+            f"snapshot {path.parent.name}: {path.name} cannot be read ({exc})",
+            reason="unreadable",
+            file=path.name,
+        ) from None
 
 
-def load_vectors(folder: Path) -> Floats:
-    """The item vectors, memory-mapped."""
-    return mapped(folder / VECTORS_FILE)
+def load_vectors(folder: Path, in_memory_max_bytes: int = IN_MEMORY_MAX_BYTES) -> Floats:
+    """The item vectors, memory-mapped (read into memory when small: see `mapped`)."""
+    return mapped(folder / VECTORS_FILE, in_memory_max_bytes)
 
 
 def load_mean(folder: Path) -> Floats | None:
@@ -279,24 +455,31 @@ def load_mean(folder: Path) -> Floats | None:
     return np.load(path) if path.exists() else None
 
 
-def load_neighbours(folder: Path, *, in_memory: bool = False) -> dict[str, Neighbours]:
-    """Each editorial pool's dense top-K lists (memory-mapped, or read when `in_memory`)."""
-    read = np.load if in_memory else mapped
+def load_neighbours(
+    folder: Path, *, in_memory: bool = False, in_memory_max_bytes: int = IN_MEMORY_MAX_BYTES
+) -> dict[str, Neighbours]:
+    """Each editorial pool's dense top-K lists (memory-mapped, or read when `in_memory` or small)."""
+    limit = sys.maxsize if in_memory else in_memory_max_bytes
     return {
-        pool: Neighbours(read(folder / neighbours_file(pool)), read(folder / scores_file(pool)))
+        pool: Neighbours(
+            mapped(folder / neighbours_file(pool), limit), mapped(folder / scores_file(pool), limit)
+        )
         for pool in EDITORIAL_POOLS
     }
 
 
-def load_related(folder: Path) -> dict[str, Related]:
-    """The related lists of a snapshot folder (memory-mapped); pools without them are left out."""
+def load_related(
+    folder: Path, in_memory_max_bytes: int = IN_MEMORY_MAX_BYTES
+) -> dict[str, Related]:
+    """The related lists of a snapshot folder (memory-mapped unless small); pools without them
+    are left out."""
     found: dict[str, Related] = {}
     for pool in EDITORIAL_POOLS:
         if (folder / related_file(pool, "rows")).exists():
             found[pool] = Related(
-                mapped(folder / related_file(pool, "rows")),
-                mapped(folder / related_file(pool, "scores")),
-                mapped(folder / related_file(pool, "parts")),
+                mapped(folder / related_file(pool, "rows"), in_memory_max_bytes),
+                mapped(folder / related_file(pool, "scores"), in_memory_max_bytes),
+                mapped(folder / related_file(pool, "parts"), in_memory_max_bytes),
             )
     return found
 

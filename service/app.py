@@ -15,6 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware import Middleware
 
 from recommender import __version__
+from recommender.errors import RecommenderError
 from recommender.events.store import SQLiteEventStore
 from recommender.events.tokens import KEYS_FILE, KeySource, issue_time
 from recommender.serving.engine import Signer
@@ -115,10 +116,14 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if runtime.reload():
+        try:
+            loaded = runtime.reload()
+        except RecommenderError:  # rejected: logged by the runtime; /readyz says why
+            loaded = False
+        if loaded:
             log.info("loaded snapshot %s", runtime.loaded_version)
         else:
-            log.warning("no snapshot under %s; /readyz answers 503", runtime.store.root)
+            log.warning("no snapshot loaded from %s; /readyz answers 503", runtime.store.root)
         async with following(runtime, settings.service.reload_interval_seconds):
             yield
         desk.flush_rejects(force=True)

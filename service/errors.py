@@ -21,6 +21,7 @@ from recommender.errors import (
     JobLocked,
     ModelUnavailable,
     RecommenderError,
+    SnapshotCorrupt,
     SnapshotIncompatible,
     SnapshotMissing,
 )
@@ -52,6 +53,7 @@ STATUS: dict[type[RecommenderError], int] = {
     RateLimited: 429,
     SnapshotMissing: 503,
     SnapshotIncompatible: 409,
+    SnapshotCorrupt: 409,
     JobLocked: 409,
     ModelUnavailable: 500,
 }

@@ -145,6 +145,32 @@ class _StateCollector(Collector):
         yield info
         yield items
         yield age
+        failures = CounterMetricFamily(
+            "recommender_snapshot_load_failures",
+            "Snapshots rejected instead of loaded, by reason (missing, size, checksum, unlisted,"
+            " manifest, invariant, unreadable, incompatible, pointer, loaded_size, ...).",
+            labels=["reason"],
+        )
+        for reason, count in sorted(self.runtime.load_failures.items()):
+            failures.add_metric([reason], count)
+        yield failures
+        rejected = GaugeMetricFamily(
+            "recommender_snapshot_rejected",
+            "1 while the snapshot CURRENT names is rejected (label: its version, '' when CURRENT"
+            " is not a version name, and the reason); absent otherwise.",
+            labels=["version", "reason"],
+        )
+        if self.runtime.rejected is not None:
+            rejected.add_metric(
+                [self.runtime.rejected.version or "", self.runtime.rejected.reason], 1
+            )
+        yield rejected
+        errors = CounterMetricFamily(
+            "recommender_reload_errors",
+            "Unexpected errors of the background reloader (it logs them and retries with back-off).",
+        )
+        errors.add_metric([], self.runtime.reload_errors)
+        yield errors
         hits = CounterMetricFamily(
             "recommender_response_cache_hits", "Answers served from the response cache."
         )

@@ -12,27 +12,49 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+from recommender.errors import RecommenderError
 from service.runtime import Runtime
 
 log = logging.getLogger("recommender.service.reload")
 
 
+# Longest wait between two attempts after unexpected errors (the back-off doubles up to it).
+MAX_BACKOFF_SECONDS = 300.0
+
+
 async def follow(runtime: Runtime, interval: float) -> None:
-    """Poll forever (until cancelled); a snapshot that fails to load is logged once and skipped."""
-    failed: str | None = None
+    """Poll forever (until cancelled); nothing but cancellation ends the loop.
+
+    A rejected snapshot (verification, invariants, incompatible) is logged once by the runtime
+    and tried again on the next tick. Any other exception is logged, counted
+    (`runtime.reload_errors`) and retried with back-off: the interval doubles per consecutive
+    failure, up to MAX_BACKOFF_SECONDS (or the interval, if longer).
+    """
+    failures = 0
     while True:
-        await asyncio.sleep(interval)
+        delay = interval if failures == 0 else min(interval * 2 ** min(failures, 16), backoff_cap(interval))
+        await asyncio.sleep(delay)
         try:
             if await asyncio.to_thread(runtime.reload):
                 log.info("loaded snapshot %s", runtime.loaded_version)
-            failed = None
+            failures = 0
+        except RecommenderError:
+            failures = 0  # a rejected snapshot: the runtime logged and counted it
         except Exception:
-            pointer = runtime.store.current_version()
-            if pointer != failed:
+            failures += 1
+            runtime.reload_errors += 1
+            try:
                 log.exception(
-                    "cannot load snapshot %s; still serving %s", pointer, runtime.loaded_version
+                    "reload failed (%d in a row); still serving %s",
+                    failures,
+                    runtime.loaded_version,
                 )
-            failed = pointer
+            except Exception:  # noqa: S110 - the loop must outlive a broken log handler
+                pass
+
+
+def backoff_cap(interval: float) -> float:
+    return max(MAX_BACKOFF_SECONDS, interval)
 
 
 @contextlib.asynccontextmanager

@@ -9,7 +9,7 @@ from service.fast_path import recommendations_json
 from service.paths import HEALTHZ, READYZ, RECOMMENDATIONS
 from service.query import RecommendationQuery, query_parameters
 from service.responses import RenderedJSON
-from service.schemas import ErrorOut, Health, RecommendationsOut
+from service.schemas import ErrorOut, Health, RecommendationsOut, RejectedSnapshot
 
 router = APIRouter()
 ERRORS: dict[int | str, dict[str, object]] = {
@@ -44,5 +44,11 @@ async def healthz() -> Health:
 
 @router.get(READYZ, response_model=Health, responses=ERRORS, summary="A snapshot is loaded")
 def readyz(runtime: RuntimeDep) -> Health:
-    catalog = runtime.recommender.catalog
-    return Health(status="ready", snapshot=catalog.version, items=catalog.size)
+    catalog = runtime.recommender.catalog  # 503 when none is loaded (details: the rejection)
+    rejected = runtime.rejected
+    return Health(
+        status="ready",
+        snapshot=catalog.version,
+        items=catalog.size,
+        rejected=RejectedSnapshot(**rejected.as_dict()) if rejected else None,
+    )

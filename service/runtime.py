@@ -1,15 +1,55 @@
-"""The live state of one service process: settings and the recommender for the current snapshot."""
+"""The live state of one service process: settings and the recommender for the current snapshot.
+
+A snapshot is verified (`recommender.snapshot.verify_snapshot`) and its invariants checked
+(`Catalog.check`) before the runtime switches to it. One that fails is never loaded: the runtime
+keeps the recommender it has, logs an error once, counts the failure by reason and remembers the
+rejection (`rejected`, shown by /readyz and /metrics); the next reload tries again (re-hashing
+only when a file of the rejected snapshot changed).
+"""
 
 from __future__ import annotations
 
 import gc
+import logging
 import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
 
-from index.snapshots import SnapshotStore
-from recommender.errors import SnapshotMissing
+from index.snapshots import MANIFEST, InvalidPointer, SnapshotStore
+from recommender.errors import SnapshotCorrupt, SnapshotIncompatible, SnapshotMissing
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import Recommender
 from recommender.settings import Settings
+from recommender.snapshot import verify_snapshot
+
+log = logging.getLogger("recommender.service.reload")
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why the snapshot CURRENT names is not the one being served."""
+
+    version: str | None  # None: CURRENT itself is not a version name
+    reason: str  # missing, size, checksum, unlisted, manifest, invariant, unreadable, pointer, ...
+    message: str
+    file: str | None
+    at: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of a folder's files: a rejected snapshot is verified
+    again only when this changes."""
+    try:
+        return tuple(
+            sorted((p.name, (st := p.stat()).st_size, st.st_mtime_ns) for p in folder.iterdir())
+        )
+    except OSError:
+        return ()
 
 
 class Runtime:
@@ -20,13 +60,18 @@ class Runtime:
         self.store = SnapshotStore(settings.snapshots_dir)
         self._recommender: Recommender | None = None
         self._lock = threading.Lock()
+        self.rejected: Rejection | None = None
+        self._rejected_key: object = None
+        self.load_failures: dict[str, int] = {}  # by reason
+        self.reload_errors = 0  # unexpected exceptions of the reload loop (service.reloader)
 
     @property
     def recommender(self) -> Recommender:
         current = self._recommender
         if current is None:
             raise SnapshotMissing(
-                f"no snapshot loaded from {self.store.root}; run `recommender build` first"
+                f"no snapshot loaded from {self.store.root}; run `recommender build` first",
+                details=[self.rejected.as_dict()] if self.rejected else None,
             )
         return current
 
@@ -41,15 +86,80 @@ class Runtime:
         return current.catalog.version if current else None
 
     def reload(self) -> bool:
-        """Load the snapshot CURRENT points to, if it differs from the loaded one."""
+        """Load the snapshot CURRENT points to, if it differs from the loaded one; True if it did.
+
+        A CURRENT that is not a version name is "no change" (remembered as a rejection). A
+        snapshot that fails verification or its invariants raises `SnapshotCorrupt` (or
+        `SnapshotIncompatible`) and is not loaded.
+        """
         with self._lock:
-            version = self.store.current_version()
-            if version is None or version == self.loaded_version:
+            try:
+                version = self.store.read_pointer()
+            except InvalidPointer as exc:
+                self._reject(None, "pointer", str(exc), None, key=("pointer", str(exc)))
                 return False
-            catalog = Catalog.load(self.store.path(version))
+            if version is None or not (self.store.path(version) / MANIFEST).is_file():
+                return False
+            if version == self.loaded_version:
+                self._check_loaded(version)
+                return False
+            folder = self.store.path(version)
+            key = (version, _fingerprint(folder))
+            if key == self._rejected_key and self.rejected is not None:
+                raise SnapshotCorrupt(
+                    self.rejected.message, reason=self.rejected.reason, file=self.rejected.file
+                )
+            try:
+                verify_snapshot(folder)
+                catalog = Catalog.load(
+                    folder, in_memory_max_bytes=self.settings.jobs.snapshot_in_memory_max_bytes
+                )
+            except SnapshotCorrupt as exc:
+                self._reject(version, exc.reason, exc.message, exc.file, key=key)
+                raise
+            except SnapshotIncompatible as exc:
+                self._reject(version, "incompatible", exc.message, None, key=key)
+                raise
+            except Exception as exc:  # garbage a parser trips on: KeyError, orjson, ...
+                message = f"snapshot {version} cannot be loaded: {type(exc).__name__}: {exc}"
+                self._reject(version, "unreadable", message, None, key=key)
+                raise SnapshotCorrupt(message, reason="unreadable") from exc
             self._recommender = Recommender(catalog, self.settings)
+            self.rejected = None
+            self._rejected_key = None
             # A snapshot is millions of long-lived objects; left to the cyclic GC, each full
             # collection would scan them all (~0.4 s per 100k items) in the middle of requests.
             # Frozen, the GC skips them; refcounting still frees them after the next swap.
             gc.freeze()
             return True
+
+    def _check_loaded(self, version: str) -> None:
+        """CURRENT names the loaded snapshot: forget an older rejection, but check (a stat per
+        file) that the loaded snapshot's files still have their sizes."""
+        folder = self.store.path(version)
+        try:
+            verify_snapshot(folder, checksums=False)
+        except SnapshotCorrupt as exc:
+            message = f"{exc.message} (the loaded snapshot was modified on disk; rebuild)"
+            self._reject(version, f"loaded_{exc.reason}", message, exc.file, key=("loaded", message))
+            return
+        if self.rejected is not None:
+            log.info("CURRENT names the loaded snapshot %s again", version)
+        self.rejected = None
+        self._rejected_key = None
+
+    def _reject(
+        self, version: str | None, reason: str, message: str, file: str | None, *, key: object
+    ) -> None:
+        if key == self._rejected_key:
+            return  # the same failure as last time: counted and logged once
+        self._rejected_key = key
+        self.rejected = Rejection(version, reason, message, file, time.time())
+        self.load_failures[reason] = self.load_failures.get(reason, 0) + 1
+        log.error(
+            "snapshot rejected (%s): %s; still serving %s",
+            reason,
+            message,
+            self.loaded_version,
+            extra={"fields": {"reason": reason, "rejected": version, "file": file}},
+        )

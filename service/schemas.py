@@ -72,7 +72,22 @@ class ErrorOut(BaseModel):
     error: ErrorInfo
 
 
+class RejectedSnapshot(BaseModel):
+    """The newest snapshot (the one CURRENT names) was not loaded, and why."""
+
+    version: str | None = Field(None, description="None when CURRENT is not a version name.")
+    reason: str = Field(description="missing, size, checksum, unlisted, manifest, invariant, ...")
+    message: str
+    file: str | None = Field(None, description="The file at fault, when one is.")
+    at: float = Field(description="When it was rejected (Unix time).")
+
+
 class Health(BaseModel):
     status: str
     snapshot: str | None = None
     items: int | None = None
+    rejected: RejectedSnapshot | None = Field(
+        None,
+        description="Set when the snapshot CURRENT names was rejected: the service keeps"
+        " serving the loaded one (still ready) and retries on every reload tick.",
+    )

@@ -13,15 +13,20 @@ import numpy.typing as npt
 
 from recommender.articles import POOLS, SPONSORED_POOL, pool_of
 from recommender.serving.rendering import item_fragment
+from recommender.errors import SnapshotCorrupt
 from recommender.snapshot import (
+    IN_MEMORY_MAX_BYTES,
     Neighbours,
     Related,
+    check_lists,
+    neighbours_file,
     load_neighbours,
     load_related,
     load_vectors,
     read_manifest,
     read_record_at,
     read_serving_records,
+    related_file,
 )
 
 # Fields every rendered item carries (the API contract).
@@ -95,19 +100,47 @@ class Catalog:
         return POOLS.index(pool)
 
     @classmethod
-    def load(cls, folder: Path) -> Catalog:
-        """A snapshot folder, read through recommender.snapshot (arrays memory-mapped)."""
+    def load(cls, folder: Path, *, in_memory_max_bytes: int = IN_MEMORY_MAX_BYTES) -> Catalog:
+        """A snapshot folder, read through recommender.snapshot (arrays memory-mapped, or read
+        into memory up to `in_memory_max_bytes` each). Does not verify checksums (the runtime
+        does, `recommender.snapshot.verify_snapshot`); checks the invariants (`check`)."""
         records, offsets = read_serving_records(folder)
         catalog = cls(
             folder.name,
             read_manifest(folder),
             records,
-            load_vectors(folder),
-            load_neighbours(folder),
-            load_related(folder),
+            load_vectors(folder, in_memory_max_bytes),
+            load_neighbours(folder, in_memory_max_bytes=in_memory_max_bytes),
+            load_related(folder, in_memory_max_bytes),
         )
         catalog.folder, catalog.offsets = folder, offsets
+        catalog.check()
         return catalog
+
+    def check(self) -> None:
+        """Invariants a request relies on; a violation raises `SnapshotCorrupt` (the snapshot is
+        never served): one vector per item; every neighbour and related list holds only rows of
+        its own pool (so never a sponsored item in an editorial list), in range, or -1 pads."""
+        if self.vectors.ndim != 2 or len(self.vectors) != self.size:
+            raise SnapshotCorrupt(
+                f"vectors.npy has shape {self.vectors.shape} for {self.size} items",
+                reason="invariant",
+                file="vectors.npy",
+            )
+        codes = {pool: POOLS.index(pool) for pool in POOLS}
+        lists: dict[str, tuple[str, npt.NDArray[Any], str]] = {}
+        for pool, neighbours in self.neighbours.items():
+            lists[f"n-{pool}"] = (pool, neighbours.rows, neighbours_file(pool))
+        for pool, related in self.related.items():
+            lists[f"r-{pool}"] = (pool, related.rows, related_file(pool, "rows"))
+            if related.scores.shape != related.rows.shape:
+                raise SnapshotCorrupt(
+                    f"{related_file(pool, 'scores')} has shape {related.scores.shape}, its rows"
+                    f" {related.rows.shape}",
+                    reason="invariant",
+                    file=related_file(pool, "scores"),
+                )
+        check_lists(self.pools, codes, lists)
 
     def full_record(self, row: int) -> dict[str, Any]:
         """The item's complete stored record, with the fields kept out of memory (body)."""
