@@ -2,29 +2,68 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
+import click
 import orjson
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from index.snapshots import SnapshotStore
+from index.snapshots import InvalidPointer, SnapshotStore
 from recommender.errors import InvalidInput, RecommenderError
 from recommender.settings import Settings
 
-app = typer.Typer(
+
+def guarded(func: Callable[..., None]) -> Callable[..., None]:
+    """A command that never ends in a traceback: a domain error is its message and exit 2, any
+    other exception a one-line "unexpected error" and exit 2 (exit 1 means only "published, rows
+    rejected with --strict"). Click's own exits and aborts pass through."""
+
+    @functools.wraps(func)
+    def command(*args: Any, **kwargs: Any) -> None:
+        try:
+            func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.exceptions.ClickException):
+            raise
+        except RecommenderError as exc:
+            fail(exc)
+        except Exception as exc:
+            from recommender.jobs import EXIT_FAILED
+
+            err.print(
+                f"[red]error:[/red] unexpected {type(exc).__name__}: {escape(str(exc))}",
+                highlight=False,
+            )
+            raise typer.Exit(EXIT_FAILED) from None
+
+    return command
+
+
+class GuardedTyper(typer.Typer):
+    """A Typer whose every command is `guarded`."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[Callable[..., None]], Any]:
+        register = super().command(*args, **kwargs)
+        return lambda func: register(guarded(func))
+
+
+app = GuardedTyper(
     help="Related-article recommendations for news publishers.",
     no_args_is_help=True,
     add_completion=False,
 )
-snapshots_app = typer.Typer(help="Inspect and manage published snapshots.", no_args_is_help=True)
+snapshots_app = GuardedTyper(
+    help="Inspect, verify and manage published snapshots.", no_args_is_help=True
+)
 app.add_typer(snapshots_app, name="snapshots")
-events_app = typer.Typer(
+events_app = GuardedTyper(
     help="The widget's event log: statistics, export, pruning, signing keys.", no_args_is_help=True
 )
 app.add_typer(events_app, name="events")
@@ -263,10 +302,18 @@ def snapshots_list(
 ) -> None:
     """List published snapshots, newest first (* marks the one being served)."""
     settings = make_settings(data_dir)
-    infos = SnapshotStore(settings.snapshots_dir).snapshots()
+    store = SnapshotStore(settings.snapshots_dir)
+    infos = store.snapshots()
+    try:
+        store.read_pointer()
+        pointer_error = None
+    except InvalidPointer as exc:  # listed anyway (the versions to roll back to), then exit 2
+        pointer_error = InvalidInput(str(exc))
     if as_json or not sys.stdout.isatty():
         for info in infos:
             emit({"version": info.version, "current": info.current, **info.manifest})
+        if pointer_error is not None:
+            fail(pointer_error)
         return
     table = Table("", "version", "model", "items", "articles", "videos", "sponsored", "age")
     now = time.time()
@@ -283,6 +330,41 @@ def snapshots_list(
             age,
         )
     Console().print(table)
+    if pointer_error is not None:
+        fail(pointer_error)
+
+
+@snapshots_app.command("verify")
+def snapshots_verify(
+    version: Annotated[
+        str | None, typer.Argument(help="Version to verify (default: the one CURRENT names).")
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Check every file of a snapshot against the sizes and SHA-256 in its manifest, and the
+    invariants the service checks at load. Exit 0: verified; 2: corrupt (the file is named),
+    missing, or CURRENT unreadable. Version-1 snapshots have no checksums: only their invariants
+    are checked ("checksums": false)."""
+    from recommender.serving.catalog import Catalog
+    from recommender.snapshot import verify_snapshot
+
+    settings = make_settings(data_dir)
+    store = SnapshotStore(settings.snapshots_dir)
+    if version is None:
+        try:
+            version = store.read_pointer()
+        except InvalidPointer as exc:
+            fail(InvalidInput(str(exc)))
+            return
+        if version is None:
+            fail(InvalidInput(f"no CURRENT under {store.root}; name a VERSION"))
+            return
+    if version not in {info.version for info in store.snapshots()}:
+        fail(InvalidInput(f"no sealed snapshot {version!r} under {store.root}"))
+    folder = store.path(version)
+    checked = verify_snapshot(folder)
+    Catalog.load(folder, in_memory_max_bytes=0)  # invariants (mapped: nothing is copied)
+    emit({"snapshot": version, "ok": True, "checksums": checked})
 
 
 @snapshots_app.command("rollback")

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from index.snapshots import SnapshotStore
-from recommender.errors import InvalidInput, SnapshotMissing
+from index.snapshots import InvalidPointer, SnapshotStore
+from recommender.errors import InvalidInput, RecommenderError, SnapshotMissing
 from recommender.events.store import SQLiteEventStore
 from recommender.ingest.importer import ImportReport, RowError, import_paths
 from recommender.ingest.inbox import InboxBatch, pending, read_ids
@@ -22,6 +22,7 @@ from recommender.pipeline.build import build_snapshot
 from recommender.pipeline.embed import Embedder, EmbeddingCache, Encoder
 from recommender.pipeline.update import check_settings, compare, load_previous, update_snapshot
 from recommender.settings import Settings
+from recommender.snapshot import verify_snapshot
 
 log = logging.getLogger("recommender.jobs")
 
@@ -123,8 +124,8 @@ def previous_records(store: SnapshotStore) -> list[dict[str, Any]]:
     """Items of the current snapshot, to count what a build changed; a full build never needs
     them, so an unreadable snapshot counts as empty rather than failing the build."""
     try:
-        return load_previous(store).records
-    except (SnapshotMissing, OSError, ValueError):
+        return load_previous(store, verify=False).records
+    except (RecommenderError, OSError, ValueError):  # a build is how a corrupt one is replaced
         return []
 
 
@@ -262,6 +263,11 @@ def run_rollback(
     with JobLock(settings.data_dir, "rollback", wait=wait):
         store = SnapshotStore(settings.snapshots_dir)
         current = store.current_version()
+        if version is None:
+            try:
+                store.read_pointer()
+            except InvalidPointer as exc:  # rollback VERSION repairs it
+                raise InvalidInput(f"{exc}; name the VERSION to roll back to") from None
         target = version or store.previous_version(current)
         if target is None:
             raise SnapshotMissing(f"no snapshot older than {current} under {store.root}")
@@ -269,6 +275,7 @@ def run_rollback(
             raise InvalidInput(
                 f"no sealed snapshot {target!r} under {store.root}; see `recommender snapshots list`"
             )
+        verify_snapshot(store.path(target))  # never point CURRENT at a corrupt snapshot
         store.point_to(target)
     return {
         "job": "rollback",

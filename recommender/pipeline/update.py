@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from index.snapshots import SnapshotStore
+from index.snapshots import InvalidPointer, SnapshotStore
 from recommender.articles import EDITORIAL_POOLS, Article, pool_of
 from recommender.errors import SnapshotIncompatible, SnapshotMissing
 from recommender.pipeline.embed import (
@@ -46,6 +46,7 @@ from recommender.snapshot import (
     load_vectors,
     read_manifest,
     read_records,
+    verify_snapshot,
 )
 
 Rows = npt.NDArray[np.int64]
@@ -100,13 +101,21 @@ class UpdateResult:
     seconds: float
 
 
-def load_previous(store: SnapshotStore) -> Previous:
+def load_previous(store: SnapshotStore, *, verify: bool = True) -> Previous:
+    """The current snapshot, verified against its manifest's checksums first (`verify`): an
+    update never extends a corrupt snapshot (`SnapshotCorrupt` names the file)."""
+    try:
+        store.read_pointer()
+    except InvalidPointer as exc:
+        raise SnapshotMissing(str(exc)) from None
     version = store.current_version()
     if version is None:
         raise SnapshotMissing(
             f"no snapshot under {store.root} to update; run `recommender build` first"
         )
     path = store.path(version)
+    if verify:
+        verify_snapshot(path)
     return Previous(version, path, read_manifest(path), read_records(path))
 
 

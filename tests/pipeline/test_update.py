@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from index.snapshots import SnapshotStore
+from index.snapshots import MANIFEST, SnapshotStore
 from index.vector_index import VectorIndex
 from recommender.articles import EDITORIAL_POOLS
 from recommender.errors import InvalidInput, SnapshotIncompatible, SnapshotMissing
@@ -24,7 +24,7 @@ from recommender.pipeline.index import index_pool, search_neighbours
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import Recommender
 from recommender.settings import Settings
-from recommender.snapshot import MEAN_FILE
+from recommender.snapshot import MEAN_FILE, file_digest
 from tests.conftest import CORPUS, make_settings
 from tests.embedder import HashingEncoder
 
@@ -410,7 +410,12 @@ def test_updater_checks_every_snapshot_part(data_dir: Path, encoder: HashingEnco
     store = SnapshotStore(settings.snapshots_dir)
     before = store.current_version()
     assert before is not None
-    shutil.copyfile(store.path(before) / MEAN_FILE, store.path(before) / "future-part.npy")
+    folder = store.path(before)
+    shutil.copyfile(folder / MEAN_FILE, folder / "future-part.npy")
+    # A newer writer lists its parts in the manifest (an unlisted file fails verification).
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"]["future-part.npy"] = file_digest(folder / "future-part.npy")
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     deletes = data_dir / "d.txt"
     deletes.write_text("timnas-1\n", encoding="utf-8")
     with pytest.raises(SnapshotIncompatible, match=r"future-part\.npy"):
