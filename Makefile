@@ -9,7 +9,7 @@ PORT   ?= 8000
 DEMO_ARTICLE ?= kn-1003
 
 .DEFAULT_GOAL := help
-.PHONY: help setup browser demo build serve test test-all lint typecheck bench screenshot clean
+.PHONY: help setup browser nginx demo build serve test test-all lint typecheck bench screenshot clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -28,6 +28,11 @@ browser: ## Install Debian's Chromium for the browser tests (needs root; skipped
 	  echo "installing chromium (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+nginx: ## Install Debian's nginx for the reverse-proxy test (needs root; skipped if present)
+	@test -x /usr/sbin/nginx || { \
+	  echo "installing nginx (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+
 build: setup ## Build the demo index into $(DATA)
 	$(BIN)/recommender build --data-dir $(DATA)
 
@@ -43,10 +48,10 @@ demo: build ## Set up, build the demo index and serve it on http://127.0.0.1:800
 	@echo ""
 	$(BIN)/recommender serve --data-dir $(DATA) --host $(HOST) --port $(PORT)
 
-test: setup browser lint ## Set up, run the lint gates, then the test suite (what CI runs)
+test: setup browser nginx lint ## Set up, run the lint gates, then the test suite (what CI runs)
 	$(BIN)/python -m pytest
 
-test-all: setup browser ## The test suite including slow tests (real corpora, crash loops)
+test-all: setup browser nginx ## The test suite including slow tests (real corpora, crash loops)
 	$(BIN)/python -m pytest -m ''
 
 lint: setup ## ruff check, ruff format --check, mypy strict (the gates of CI and pre-commit)
