@@ -3,6 +3,7 @@ answers for snapshots that lack a part. (Versioned folders and CURRENT: tests/in
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from index.snapshots import SnapshotStore
 from recommender.articles import EDITORIAL_POOLS
-from recommender.errors import SnapshotIncompatible
+from recommender.errors import SnapshotCorrupt, SnapshotIncompatible
 from recommender.jobs import run_update
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import Recommender
@@ -20,6 +21,7 @@ from recommender.snapshot import (
     MEAN_FILE,
     SCHEMA_VERSION,
     VECTORS_FILE,
+    check_content,
     index_file,
     lexical_file,
     load_index,
@@ -28,9 +30,11 @@ from recommender.snapshot import (
     read_manifest,
     related_file,
     scores_file,
+    verify_snapshot,
 )
 from tests.conftest import make_settings
 from tests.embedder import HashingEncoder
+from tests.snapshot_faults import garbage_related_rows, sponsored_rows, truncate_vectors
 
 
 def current(data_dir: Path) -> Path:
@@ -88,3 +92,106 @@ def test_the_index_is_loaded_only_when_present(data_dir: Path) -> None:
     assert index is not None and index.size == 6
     (folder / index_file("video")).unlink()
     assert load_index(folder, "video") is None
+
+
+# --- verification and load-time invariants (#11) ----------------------------------------------
+
+
+def test_the_manifest_records_size_and_sha256_of_every_file(data_dir: Path) -> None:
+    folder = current(data_dir)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["schema_version"] == SCHEMA_VERSION == 2
+    on_disk = {p.name for p in folder.iterdir() if p.name != "manifest.json"}
+    assert set(manifest["files"]) == on_disk
+    vectors = manifest["files"]["vectors.npy"]
+    assert vectors["size"] == (folder / "vectors.npy").stat().st_size
+    assert vectors["sha256"] == hashlib.sha256((folder / "vectors.npy").read_bytes()).hexdigest()
+    assert verify_snapshot(folder) is True
+
+
+def test_a_version_1_snapshot_has_nothing_to_verify_and_still_loads(data_dir: Path) -> None:
+    folder = current(data_dir)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["files"]
+    manifest["schema_version"] = 1
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert verify_snapshot(folder) is False
+    assert Catalog.load(folder).size == manifest["counts"]["items"]
+
+
+def test_a_truncated_file_fails_verification_naming_it(data_dir: Path) -> None:
+    folder = current(data_dir)
+    truncate_vectors(folder)
+    with pytest.raises(SnapshotCorrupt, match=r"vectors\.npy has 1000 bytes") as caught:
+        verify_snapshot(folder, checksums=False)
+    assert (caught.value.reason, caught.value.file) == ("size", "vectors.npy")
+    with pytest.raises(SnapshotCorrupt, match=r"vectors\.npy"):  # and never a crash at load
+        Catalog.load(folder)
+
+
+def test_same_size_garbage_fails_its_checksum(data_dir: Path) -> None:
+    folder = current(data_dir)
+    rows = np.load(folder / related_file("article", "rows"))
+    garbage_related_rows(folder, np.roll(rows, 1, axis=0))
+    with pytest.raises(SnapshotCorrupt, match=r"related-rows-article\.npy") as caught:
+        verify_snapshot(folder)
+    assert caught.value.reason == "checksum"
+    verify_snapshot(folder, checksums=False)  # the sizes still match
+    garbage_related_rows(folder, rows)
+    verify_snapshot(folder)  # restored
+    (folder / "stray.npy").write_bytes(b"x")
+    with pytest.raises(SnapshotCorrupt, match=r"stray\.npy is not in the manifest"):
+        verify_snapshot(folder)
+
+
+@pytest.mark.parametrize("kind", ["sponsored", "video", "out_of_range", "negative"])
+def test_lists_holding_foreign_rows_are_refused_at_load(data_dir: Path, kind: str) -> None:
+    """Garbage that matches its checksums (resealed) still never puts a sponsored item, an item
+    of another pool or a row out of range into an editorial list."""
+    folder = current(data_dir)
+    rows = np.load(folder / related_file("article", "rows"))
+    lines = (folder / "items.jsonl").read_bytes().splitlines()
+    videos = [i for i, line in enumerate(lines) if json.loads(line).get("type") == "video"]
+    bad = {
+        "sponsored": sponsored_rows(folder)[0],
+        "video": videos[0],
+        "out_of_range": len(lines) + 5,
+        "negative": -7,
+    }[kind]
+    garbage = rows.copy()
+    garbage[0, 0] = bad
+    garbage_related_rows(folder, garbage, reseal=True)
+    verify_snapshot(folder)  # the checksums match: the invariants are what catches it
+    with pytest.raises(SnapshotCorrupt, match=r"related-rows-article\.npy") as caught:
+        Catalog.load(folder)
+    assert caught.value.reason == "invariant"
+
+
+def test_the_writer_refuses_lists_the_loader_would_refuse(data_dir: Path) -> None:
+    from recommender.snapshot import Neighbours, PoolContent, Related, SnapshotContent
+
+    folder = current(data_dir)
+    records = [json.loads(line) for line in (folder / "items.jsonl").read_bytes().splitlines()]
+    n = len(records)
+    rows = np.full((n, 2), -1, dtype=np.int32)
+    rows[0, 0] = sponsored_rows(folder)[0]
+    lists = Neighbours(rows, np.zeros((n, 2), dtype=np.float32))
+    content = SnapshotContent(
+        records,
+        np.zeros((n, 4), dtype=np.float32),
+        None,
+        {"article": PoolContent(None, lists, Related.from_dense(rows, lists.scores), lists)},  # type: ignore[arg-type]
+    )
+    with pytest.raises(SnapshotCorrupt, match="outside the article pool"):
+        check_content(content)
+
+
+def test_small_arrays_are_copied_on_load_large_ones_mapped(data_dir: Path) -> None:
+    folder = current(data_dir)
+    mapped = Catalog.load(folder, in_memory_max_bytes=0)
+    assert isinstance(mapped.neighbours["article"].rows.base, np.memmap)
+    del mapped
+    copied = Catalog.load(folder)
+    assert not isinstance(copied.vectors.base, np.memmap)
+    truncate_vectors(folder)  # a copied array is unaffected: no SIGBUS, same answers
+    assert float(np.abs(copied.vectors).sum()) > 0

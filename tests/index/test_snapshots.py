@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index.snapshots import SnapshotStore
+from index.snapshots import InvalidPointer, SnapshotStore
 from recommender.serving.catalog import Catalog
 from tests.conftest import TINY_MODEL
 
@@ -47,3 +47,38 @@ def test_prune_keeps_newest_and_current(tmp_path: Path) -> None:
     left = [i.version for i in store.snapshots()]
     assert versions[0] in left and versions[3] in left and versions[2] in left
     assert removed == [versions[1]]
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        bytes(range(256))[:64],
+        b"\xff\xfe\x00garbage",
+        b"",
+        b"\n",
+        b"../../etc",
+        b"a/b",
+        b".tmp-x",
+        b"x" * 300,
+    ],
+)
+def test_a_garbage_current_is_no_snapshot_never_an_exception(
+    tmp_path: Path, garbage: bytes
+) -> None:
+    store = SnapshotStore(tmp_path)
+    version = store.publish(store.begin(), {"n": 1})
+    (tmp_path / "CURRENT").write_bytes(garbage)
+    assert store.current_version() is None
+    with pytest.raises(InvalidPointer):
+        store.read_pointer()
+    assert [i.version for i in store.snapshots()] == [version]
+    store.point_to(version)  # the repair
+    assert store.current_version() == version
+
+
+def test_an_unreadable_manifest_is_listed_not_raised(tmp_path: Path) -> None:
+    store = SnapshotStore(tmp_path)
+    version = store.publish(store.begin(), {"n": 1})
+    (tmp_path / version / "manifest.json").write_bytes(b"\x00garbage")
+    [info] = store.snapshots()
+    assert "unreadable" in info.manifest
