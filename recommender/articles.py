@@ -54,15 +54,33 @@ def _require_offset(value: datetime) -> datetime:
     return value
 
 
+# An absolute http(s) URL: a scheme, then a host that is not empty and does not start with a
+# slash or backslash (browsers read `https:/\host` and `https:///host` as other hosts).
+ABSOLUTE_URL = re.compile(r"^https?://[^/\\?#@\s][^\s]*$", re.IGNORECASE)
+# A root-relative path: one slash, then not a second slash or a backslash (`//host/x` and
+# `/\host/x` are URLs of another host to a browser, not paths of this one).
+ROOT_RELATIVE = re.compile(r"^/(?![/\\])")
+
+
+def _no_space_or_control(value: str) -> None:
+    """No whitespace or control characters anywhere (a URL has them only percent-encoded)."""
+    if any(c.isspace() or not c.isprintable() for c in value):
+        raise ValueError("must not contain whitespace or control characters")
+    if "\\" in value:
+        raise ValueError("must not contain a backslash")
+
+
 def _http_url(value: str) -> str:
-    if not re.match(r"^https?://[^\s/]+", value):
-        raise ValueError("must be an http(s) URL")
+    _no_space_or_control(value)
+    if not ABSOLUTE_URL.match(value):
+        raise ValueError("must be an absolute http(s) URL")
     return value
 
 
 def _image_ref(value: str) -> str:
-    if not (re.match(r"^https?://[^\s/]+", value) or value.startswith("/")):
-        raise ValueError("must be an http(s) URL or a root-relative path")
+    _no_space_or_control(value)
+    if not (ABSOLUTE_URL.match(value) or ROOT_RELATIVE.match(value)):
+        raise ValueError("must be an absolute http(s) URL or a root-relative path (one slash)")
     return value
 
 

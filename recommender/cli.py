@@ -202,9 +202,8 @@ def serve(
     """Serve the current snapshot over HTTP (uvicorn)."""
     import os
 
-    import uvicorn
-
     from service.app import create_app
+    from service.server import run
 
     settings = make_settings(data_dir, host=host, port=port, workers=workers)
     base = f"http://{settings.service.host}:{settings.service.port}"
@@ -215,13 +214,19 @@ def serve(
         "log_level": settings.service.log_level,
         "access_log": False,  # the app logs one JSON line per request itself
     }
+    # service.server.run: uvicorn with the limits of settings.service (keep-alive, concurrency,
+    # header size) and the header-read timeout uvicorn lacks, in every worker.
     if settings.service.workers == 1:
-        uvicorn.run(create_app(settings), **options)
+        run(create_app(settings), settings.service, **options)
         return
     # Each worker process builds its own app (and Settings) at startup from the environment.
     os.environ["RECOMMENDER_DATA_DIR"] = str(settings.data_dir)
-    uvicorn.run(
-        "service.app:app_from_env", factory=True, workers=settings.service.workers, **options
+    run(
+        "service.app:app_from_env",
+        settings.service,
+        factory=True,
+        workers=settings.service.workers,
+        **options,
     )
 
 

@@ -238,6 +238,37 @@ class ServiceSettings(BaseSettings):
         ge=0,
         description="How often the service checks CURRENT for a new snapshot; 0 switches it off.",
     )
+    header_timeout_seconds: float = Field(
+        10.0,
+        ge=0,
+        le=300,
+        description="A request's line and headers must arrive within this time of the server"
+        " starting to wait for them, else the connection is closed (half-open clients); 0 is off.",
+    )
+    keep_alive_timeout_seconds: int = Field(
+        5, ge=1, le=300, description="An idle keep-alive connection is closed after this time."
+    )
+    limit_concurrency: int = Field(
+        1000,
+        ge=0,
+        le=100_000,
+        description="Open connections plus running requests per worker before new requests get"
+        " 503; 0 is no limit.",
+    )
+    max_header_bytes: int = Field(
+        16384,
+        ge=1024,
+        le=1_048_576,
+        description="Largest incomplete request head (line and headers, bytes) buffered while"
+        " waiting for its end; above it the connection gets 400 and is closed.",
+    )
+    response_cache_max_bytes: int = Field(
+        32 * 1_048_576,
+        ge=0,
+        le=4096 * 1_048_576,
+        description="Bytes of rendered answers kept per process at most (the LRU drops the oldest"
+        " above it, as above RESPONSE_CACHE_SIZE entries); 0 is off.",
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -262,8 +293,13 @@ class ServiceSettings(BaseSettings):
     def _admin_token_is_strong(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None or not value.get_secret_value():
             return None
-        if len(value.get_secret_value()) < 16:
+        token = value.get_secret_value()
+        if token != token.strip():  # never matches: headers lose their surrounding whitespace
+            raise ValueError("the admin token must not start or end with whitespace")
+        if len(token) < 16:
             raise ValueError("the admin token must be at least 16 characters")
+        if any(c.isspace() or not c.isprintable() for c in token):
+            raise ValueError("the admin token must be printable characters without whitespace")
         return value
 
 

@@ -29,7 +29,13 @@ from service.events import router as events_router
 from service.fast_path import RecommendationsFastPath
 from service.logs import configure_logging
 from service.metrics import Metrics, metrics_router
-from service.middleware import GuardMiddleware, ObservabilityMiddleware, ResponseCacheMiddleware
+from service.middleware import (
+    GuardMiddleware,
+    HeadMiddleware,
+    ObservabilityMiddleware,
+    ResponseCacheMiddleware,
+    SecurityHeadersMiddleware,
+)
 from service.openapi import document_limits
 from service.reloader import following
 from service.responses import JSONBytes
@@ -38,6 +44,7 @@ from service.runtime import Runtime
 from service.widget import widget_router
 
 log = logging.getLogger("recommender.service")
+DOCS_PATHS = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})  # FastAPI's defaults
 
 
 def answer_signer(keys: KeySource, max_age: int) -> Signer:
@@ -78,8 +85,12 @@ def middleware_stack(
             expose_headers=["Retry-After"],  # the widget pauses for it after a 429
             max_age=600,
         ),
+        # nosniff on everything; CSP, frame and referrer policies on every HTML page.
+        Middleware(SecurityHeadersMiddleware, docs_paths=DOCS_PATHS),
         # Request id, one access-log line and the request metrics, refusals included.
         Middleware(ObservabilityMiddleware, metrics=metrics),
+        # HEAD wherever GET is served: what follows sees a GET, the body is dropped.
+        Middleware(HeadMiddleware),
         # Oversize query strings and bodies, and admin calls without the token, refused before
         # anything parses them.
         Middleware(
@@ -102,7 +113,9 @@ def create_app(settings: Settings) -> FastAPI:
     configure_logging(settings.service.log_level)
     runtime = Runtime(settings)
     cache = ResponseCache(
-        settings.service.response_cache_size, settings.service.response_cache_ttl_seconds
+        settings.service.response_cache_size,
+        settings.service.response_cache_ttl_seconds,
+        settings.service.response_cache_max_bytes,
     )
     metrics = Metrics(runtime, cache)
     keys = key_source(settings)

@@ -6,6 +6,13 @@ An answer depends on the snapshot, the request and the time (freshness decays, c
 age out of the LRU), and time-dependent changes show up within one TTL. The ETag is derived from
 the snapshot version and a hash of the request and the rendered body, so a client's copy stays
 valid exactly as long as the answer it would get is byte-identical.
+
+The key is the *canonical* query (`request_key`): parameter names and values percent-decoded as
+the parser decodes them, the last of repeated names kept (as the parser does), only the
+parameters `RecommendationQuery` declares, sorted. Unknown parameters (a page's tracking
+parameters, junk) change nothing in the answer, so they are dropped from the key instead of
+each making a new entry; `%68istory=` is `history=` here exactly as in the parser (issue #11).
+The LRU is bounded in entries and in bytes.
 """
 
 from __future__ import annotations
@@ -13,9 +20,14 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
+
+from service.query import RecommendationQuery
 
 # Query parameters that make an answer personal: never kept in the shared LRU.
-PERSONAL_PARAMS = (b"history=", b"exclude=")
+PERSONAL_PARAMS = frozenset({"history", "exclude"})
+KNOWN_PARAMS = frozenset(RecommendationQuery.model_fields)
+ENTRY_OVERHEAD = 200  # bytes an entry costs beyond its body and headers (objects, key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,24 +59,48 @@ def etag_matches(if_none_match: bytes, etag: bytes) -> bool:
     return False
 
 
+def decoded_params(query: bytes) -> dict[str, str]:
+    """The query's parameters exactly as `service.query.validate_query_string` reads them."""
+    return dict(parse_qsl(query.decode("latin-1"), keep_blank_values=True))
+
+
+def request_key(query: bytes) -> bytes | None:
+    """The canonical form of a widget query (see the module doc); None for a personal request."""
+    params = decoded_params(query)
+    if not PERSONAL_PARAMS.isdisjoint(params):
+        return None
+    known = sorted((k, v) for k, v in params.items() if k in KNOWN_PARAMS)
+    return urlencode(known).encode("latin-1", "replace")
+
+
 def is_cacheable(query: bytes) -> bool:
     """Answers for anonymous requests are shared; personalised ones (history) are not."""
-    return not any(param in query for param in PERSONAL_PARAMS)
+    return request_key(query) is not None
+
+
+def entry_bytes(query: bytes, entry: Rendered) -> int:
+    """What an entry costs the process, roughly: body, headers, key and a fixed overhead."""
+    headers = sum(len(k) + len(v) for k, v in entry.headers)
+    return len(entry.body) + len(entry.etag) + headers + len(query) + ENTRY_OVERHEAD
 
 
 class ResponseCache:
-    """LRU of rendered answers keyed by (snapshot version, query string), each valid for `ttl`."""
+    """LRU of rendered answers keyed by (snapshot version, query key), each valid for `ttl`;
+    at most `size` entries and `max_bytes` bytes (`entry_bytes`)."""
 
-    def __init__(self, size: int, ttl: float) -> None:
+    def __init__(self, size: int, ttl: float, max_bytes: int = 32 * 1_048_576) -> None:
         self.size = size
         self.ttl = ttl
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self.hits = 0
         self.misses = 0
         self._entries: OrderedDict[tuple[str, bytes], Rendered] = OrderedDict()
+        self._sizes: dict[tuple[str, bytes], int] = {}
 
     @property
     def enabled(self) -> bool:
-        return self.size > 0 and self.ttl > 0
+        return self.size > 0 and self.ttl > 0 and self.max_bytes > 0
 
     @property
     def hit_ratio(self) -> float:
@@ -86,10 +122,21 @@ class ResponseCache:
 
     def put(self, version: str, query: bytes, entry: Rendered) -> None:
         key = (version, query)
+        cost = entry_bytes(query, entry)
+        self._drop(key)
+        if cost > self.max_bytes:  # larger than the whole cache: not kept
+            return
         self._entries[key] = entry
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
+        self._sizes[key] = cost
+        self.bytes += cost
+        while len(self._entries) > self.size or self.bytes > self.max_bytes:
+            self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: tuple[str, bytes]) -> None:
+        if self._entries.pop(key, None) is not None:
+            self.bytes -= self._sizes.pop(key)
 
     def clear(self) -> None:
         self._entries.clear()
+        self._sizes.clear()
+        self.bytes = 0

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import HTMLResponse
 
 from recommender.articles import ID_PATTERN, ID_RE
 from recommender.errors import ArticleNotFound
 from recommender.serving.catalog import Catalog
-from service.demo_html import article_page, index_page, placeholder_svg
+from service.demo_html import PAGE_CSP, article_page, index_page, placeholder_svg
 from service.deps import RuntimeDep
-from service.paths import DEMO_PREFIX
+from service.paths import DEMO_PREFIX, WIDGET_JS
 from service.runtime import Runtime
 
 router = APIRouter(prefix=DEMO_PREFIX, include_in_schema=False)
 INDEX_LIMIT = 60
+HEADERS = {"Content-Security-Policy": PAGE_CSP}  # service.demo_html: no inline script
 
 
 def editorial_articles(catalog: Catalog, section: str | None) -> list[dict[str, Any]]:
@@ -49,7 +50,8 @@ def demo_index(
     runtime: RuntimeDep, section: Annotated[str | None, Query(max_length=200)] = None
 ) -> HTMLResponse:
     records = editorial_articles(runtime.recommender.catalog, section)
-    return HTMLResponse(index_page(records, runtime.settings.widget.publisher_name, section))
+    publisher = runtime.settings.widget.publisher_name
+    return HTMLResponse(index_page(records, publisher, section), headers=HEADERS)
 
 
 @router.get("/images/{item_id}.svg")
@@ -74,12 +76,13 @@ def demo_image(runtime: RuntimeDep, item_id: str) -> Response:
 
 @router.get("/{article_id}", response_class=HTMLResponse)
 def demo_article(
-    request: Request,
     runtime: RuntimeDep,
     article_id: Annotated[str, Path(pattern=ID_PATTERN, max_length=128)],
 ) -> HTMLResponse:
     record = record_of(runtime.recommender.catalog, article_id)
     if record is None:
         raise ArticleNotFound(article_id)
-    widget_src = str(request.url_for("widget_js"))
-    return HTMLResponse(article_page(record, runtime.settings.widget.publisher_name, widget_src))
+    # Root-relative: never built from the request's Host header (a forged Host would make the
+    # page load the widget from another site); the widget derives the API from its own src.
+    page = article_page(record, runtime.settings.widget.publisher_name, WIDGET_JS)
+    return HTMLResponse(page, headers=HEADERS)

@@ -1,15 +1,21 @@
 """HTML of the demo pages (an Indonesian news site in miniature) and the placeholder SVG images.
 
 Plain f-strings: every value from the snapshot goes through `html.escape` (`e`).
+
+The pages run under a strict Content-Security-Policy (`PAGE_CSP`): no inline script at all (the
+widget is the one script, from this origin), and styles only the page's own `<style>` and the
+widget's (each allowed by its SHA-256, not by 'unsafe-inline').
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 from collections.abc import Sequence
 from datetime import datetime
 from html import escape
+from importlib import resources
 from typing import Any
 
 DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
@@ -44,6 +50,33 @@ figcaption{font:13px/1.5 system-ui,Arial,sans-serif;color:#666;margin-top:6px}
 @media (max-width:600px){.page{padding:16px}.bar{padding:10px 16px}}
 footer{max-width:820px;margin:0 auto;padding:18px 20px;font:13px system-ui,Arial,sans-serif;color:#777}
 """
+
+
+def csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def widget_styles() -> str:
+    """The stylesheet widget.js puts into its shadow root (its `STYLES` template literal)."""
+    script = resources.files("service").joinpath("static", "widget.js").read_text("utf-8")
+    found = re.search(r"const STYLES = `([^`$\\]*)`;", script)
+    if found is None:  # the demo pages' CSP would block the widget's look: fail loudly
+        raise RuntimeError("widget.js: STYLES is no longer a plain template literal")
+    return found.group(1)
+
+
+PAGE_CSP = "; ".join(
+    (
+        "default-src 'none'",
+        "script-src 'self'",
+        f"style-src {csp_hash(PAGE_CSS)} {csp_hash(widget_styles())}",
+        "img-src 'self' https: data:",
+        "connect-src 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    )
+)
 
 
 def e(value: Any) -> str:
@@ -102,8 +135,17 @@ def article_page(record: dict[str, Any], publisher: str, widget_src: str) -> str
         if image
         else ""
     )
+    sponsor = record.get("sponsor")
+    if sponsor:  # an advertiser's page, live or ended, says so above its title
+        label = sponsor.get("label") or "Konten Bersponsor"
+        crumb = (
+            f'<div class="crumb" data-sponsored>{e(label)}</div>'
+            f'<p class="meta">Iklan dari <b>{e(sponsor.get("name"))}</b></p>'
+        )
+    else:
+        crumb = f'<div class="crumb">{e(record.get("section") or "Berita")}</div>'
     main = f"""<article>
-<div class="crumb">{e(record.get("section") or "Berita")}</div>
+{crumb}
 <h1>{e(record["title"])}</h1>
 <div class="meta"><b>{e(authors)}</b> &middot; {e(publisher)}<br>
 <time datetime="{e(record["published_at"])}">{e(indonesian_datetime(record["published_at"]))}</time></div>

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Route
+from starlette.routing import Match
 
 from recommender.errors import (
     ArticleNotFound,
@@ -81,12 +81,23 @@ HTTP_CODES = {
 }
 
 
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
 def allowed_methods(request: Request) -> list[str]:
-    """Every method some route serves at this path."""
+    """Every method some route serves at this path, HEAD wherever GET is (service.middleware).
+
+    Each method is tried against the router's routes (`BaseRoute.matches`): FastAPI wraps
+    included routers in route objects of its own, so reading `Route.methods` off `app.routes`
+    misses them (the `Allow` header of every 405 was empty, issue #11).
+    """
     methods: set[str] = set()
-    for route in request.app.routes:
-        if isinstance(route, Route) and route.methods and route.path_regex.match(request.url.path):
-            methods |= route.methods
+    for method in METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            methods.add(method)
+    if "GET" in methods:
+        methods.add("HEAD")
     return sorted(methods)
 
 

@@ -5,6 +5,8 @@
   the token (401) and oversize bodies (413).
 - `ResponseCacheMiddleware`: ETag / If-None-Match / Cache-Control and the LRU of rendered answers
   for `GET /v1/recommendations` (see `service.caching`).
+- `SecurityHeadersMiddleware`: nosniff on every answer; CSP, frame and referrer policies on HTML.
+- `HeadMiddleware`: HEAD answered as the GET without its body.
 - `RecommendationsFastPath` (service.fast_path), innermost: computes those answers before the router.
 
 The order they run in is declared in one place, `service.app.middleware_stack`.
@@ -12,14 +14,17 @@ The order they run in is declared in one place, `service.app.middleware_stack`.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
+import re
 import secrets
 import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.admin import UNAUTHORIZED, TokenCheck
-from service.caching import Rendered, ResponseCache, etag_matches, is_cacheable, make_etag
+from service.caching import Rendered, ResponseCache, etag_matches, make_etag, request_key
 from service.errors import error_body
 from service.fast_path import ROUTE_KEY
 from service.metrics import UNMATCHED, Metrics
@@ -63,6 +68,7 @@ class ObservabilityMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        method = scope["method"]
         request_id = _request_id(scope)
         status = 500
 
@@ -81,11 +87,11 @@ class ObservabilityMiddleware:
             seconds = time.perf_counter() - started
             route = scope.get("route")
             template = getattr(route, "path", None) or scope.get(ROUTE_KEY) or UNMATCHED
-            self.metrics.observe_request(template, scope["method"], status, seconds)
+            self.metrics.observe_request(template, method, status, seconds)
             if access_log.isEnabledFor(logging.INFO):
                 fields = {
                     "request_id": request_id.decode(),
-                    "method": scope["method"],
+                    "method": method,
                     "route": template,
                     "path": scope["path"],
                     "status": status,
@@ -196,9 +202,12 @@ class ResponseCacheMiddleware:
         if scope["type"] != "http" or scope["path"] != self.path or scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
-        query: bytes = scope["query_string"]
         current = self.runtime.current
-        shared = self.cache.enabled and current is not None and is_cacheable(query)
+        # The canonical query (decoded names, known parameters only): the cache key and the
+        # ETag's input; None for a personal request (service.caching.request_key).
+        key = request_key(scope["query_string"])
+        query = key if key is not None else scope["query_string"]
+        shared = self.cache.enabled and current is not None and key is not None
         if shared and current is not None:
             entry = self.cache.get(current.catalog.version, query, time.monotonic())
             if entry is not None:
@@ -244,3 +253,103 @@ class ResponseCacheMiddleware:
             return
         await send({"type": "http.response.start", "status": 200, "headers": list(entry.headers)})
         await send({"type": "http.response.body", "body": entry.body})
+
+
+class HeadMiddleware:
+    """`HEAD` wherever `GET` is served: the request goes on as a GET (fast path, response cache
+    and routes only know GET) and the answer's body is dropped; status and headers, the
+    Content-Length included, are the GET's (RFC 9110 §9.3.2).
+
+    The GET runs on a copy of the scope: uvicorn reads the original scope's method to know it
+    must send no body. What the router records there (the route, for the metrics) is copied back.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+        child = dict(scope, method="GET")
+
+        async def no_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        try:
+            await self.app(child, receive, no_body)
+        finally:
+            for key in ("route", ROUTE_KEY):
+                if key in child:
+                    scope[key] = child[key]
+
+
+# Every HTML page's policy unless the page sets its own: nothing may load, nothing may frame it.
+STRICT_CSP = b"default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+# FastAPI's /docs and /redoc pages load Swagger UI / ReDoc from jsdelivr and run one inline
+# script (Swagger's set-up): that script is allowed by its hash, computed from the page itself.
+DOCS_CSP = (
+    "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none';"
+    " connect-src 'self'; img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly;"
+    " font-src https://fonts.gstatic.com; worker-src blob:;"
+    " style-src https://cdn.jsdelivr.net https://fonts.googleapis.com 'unsafe-inline';"
+    " script-src https://cdn.jsdelivr.net {hashes}"
+)
+INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.S)
+HTML_HEADERS = (
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+)
+
+
+def inline_hashes(html: bytes) -> str:
+    """CSP source expressions allowing exactly the page's inline scripts."""
+    return " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(m).digest()).decode()}'"
+        for m in INLINE_SCRIPT.findall(html)
+    )
+
+
+class SecurityHeadersMiddleware:
+    """`X-Content-Type-Options: nosniff` on every answer; on HTML pages also frame protection,
+    a Referrer-Policy and a Content-Security-Policy (the page's own, else STRICT_CSP; the API
+    docs pages in `docs_paths` get DOCS_CSP with their inline script's hash)."""
+
+    def __init__(self, app: ASGIApp, docs_paths: frozenset[str] = frozenset()) -> None:
+        self.app = app
+        self.docs_paths = docs_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = scope["path"] in self.docs_paths
+        held: Message | None = None
+
+        async def secured(message: Message) -> None:
+            nonlocal held
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                names = {k.lower() for k, _ in headers}
+                if b"x-content-type-options" not in names:
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+                if content_type.startswith(b"text/html"):
+                    headers.extend(h for h in HTML_HEADERS if h[0] not in names)
+                    if b"content-security-policy" not in names:
+                        if docs:  # the policy needs the body: hold the start until it comes
+                            held = {**message, "headers": headers}
+                            return
+                        headers.append((b"content-security-policy", STRICT_CSP))
+                message = {**message, "headers": headers}
+            elif held is not None and message["type"] == "http.response.body":
+                # FastAPI's docs pages are one small body (HTMLResponse, never streamed).
+                policy = DOCS_CSP.format(hashes=inline_hashes(message.get("body", b"")))
+                start, held = held, None
+                start["headers"].append((b"content-security-policy", policy.encode()))
+                await send(start)
+            await send(message)
+
+        await self.app(scope, receive, secured)

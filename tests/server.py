@@ -10,11 +10,19 @@ from contextlib import contextmanager
 import uvicorn
 from fastapi import FastAPI
 
+from recommender.settings import ServiceSettings
+from service.server import server_config
+
 
 @contextmanager
-def running_server(app: FastAPI) -> Iterator[str]:
-    """Serve `app` on 127.0.0.1 (any free port) and yield its base URL."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+def running_server(app: FastAPI, service: ServiceSettings | None = None) -> Iterator[str]:
+    """Serve `app` on 127.0.0.1 (any free port) and yield its base URL; with the limits of
+    `service` (uvicorn options and header-read timeout, as `recommender serve`) when given."""
+    options = {"host": "127.0.0.1", "port": 0, "log_level": "warning", "lifespan": "on"}
+    if service is not None:
+        config = server_config(app, service, **options)
+    else:
+        config = uvicorn.Config(app, **options)  # type: ignore[arg-type]
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
