@@ -264,3 +264,46 @@ def test_a_slow_body_is_cut_off(proxy: Proxy) -> None:
         assert answer == b""
     access = (proxy.logs / "access.log").read_text(encoding="utf-8")
     assert '"POST /v1/recommendations HTTP/1.1" 408 ' in access
+
+
+def uncomment_tls(site: str) -> str:
+    """recommender.conf with its commented TLS server block switched on."""
+    lines, inside = [], False
+    for line in site.splitlines():
+        if line.startswith("# server {"):
+            inside = True
+        if inside and line.startswith("#"):
+            line = line.removeprefix("#").removeprefix(" ")
+            inside = not line.startswith("}")
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def test_the_tls_server_block_is_valid(tmp_path: Path) -> None:
+    """Uncommented, with a certificate at its paths, the TLS block passes `nginx -t`."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is absent")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    request = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=x"]
+    subprocess.run(
+        [openssl, *request, "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    conf = render(tmp_path / "prefix", free_port(), free_port(), free_port())
+    site_file = tmp_path / "prefix" / "recommender.conf"
+    site = uncomment_tls(site_file.read_text(encoding="utf-8"))
+    live = "/etc/letsencrypt/live/recommendations.example.com"
+    site = replace(site, f"{live}/fullchain.pem", str(cert))
+    site = replace(site, f"{live}/privkey.pem", str(key))
+    site = replace(site, "listen 443 ssl http2;", f"listen 127.0.0.1:{free_port()} ssl http2;")
+    site = replace(site, "listen [::]:443 ssl http2;", "")
+    site_file.write_text(site, encoding="utf-8")
+    test = subprocess.run(
+        [str(NGINX), "-t", "-p", str(tmp_path / "prefix"), "-c", str(conf)],
+        capture_output=True,
+        text=True,
+    )
+    assert test.returncode == 0, test.stderr
