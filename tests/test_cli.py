@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -117,3 +118,67 @@ def test_cli_update_rollback_list_and_exit_codes(
         locked = runner.invoke(app, ["update"], env=env)
     assert locked.exit_code == 2
     assert "another job holds the lock: build (pid" in locked.stderr
+
+
+# --- corrupt snapshots and a garbage CURRENT (#11) --------------------------------------------
+
+
+def test_snapshots_verify(env: dict[str, str], data_dir: Path) -> None:
+    ok = runner.invoke(app, ["snapshots", "verify"], env=env)
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)["ok"] is True
+    store = SnapshotStore(data_dir / "snapshots")
+    version = store.current_version()
+    assert version is not None
+    os.truncate(store.path(version) / "vectors.npy", 1000)
+    bad = runner.invoke(app, ["snapshots", "verify", version], env=env)
+    assert bad.exit_code == 2 and "vectors.npy" in bad.stderr
+    assert runner.invoke(app, ["snapshots", "verify", "nope"], env=env).exit_code == 2
+
+
+def test_update_refuses_a_corrupt_snapshot_naming_the_file(
+    env: dict[str, str], data_dir: Path
+) -> None:
+    store = SnapshotStore(data_dir / "snapshots")
+    version = store.current_version()
+    assert version is not None
+    os.truncate(store.path(version) / "vectors.npy", 1000)
+    result = runner.invoke(app, ["update", "-i", str(CORPUS)], env=env)
+    assert result.exit_code == 2, result.output
+    assert "vectors.npy" in result.stderr and "Traceback" not in result.output
+    assert store.current_version() == version  # nothing published over it
+    rebuilt = runner.invoke(app, ["build", "-i", str(CORPUS)], env=env)  # the repair
+    assert rebuilt.exit_code == 0, rebuilt.output
+
+
+def test_a_garbage_current_is_a_clear_error_everywhere(env: dict[str, str], data_dir: Path) -> None:
+    store = SnapshotStore(data_dir / "snapshots")
+    version = store.current_version()
+    assert version is not None
+    (store.root / "CURRENT").write_bytes(bytes(range(256))[100:164])
+    for args in (
+        ["snapshots", "list"],
+        ["snapshots", "rollback"],
+        ["update"],
+        ["snapshots", "verify"],
+    ):
+        result = runner.invoke(app, args, env=env)
+        assert result.exit_code == 2, (args, result.output)
+        assert "CURRENT" in result.stderr and "Traceback" not in result.output
+    repaired = runner.invoke(app, ["snapshots", "rollback", version], env=env)
+    assert repaired.exit_code == 0, repaired.output
+    assert store.current_version() == version
+
+
+def test_an_unexpected_error_exits_2_not_1(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import recommender.jobs
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(recommender.jobs, "run_update", broken)
+    result = runner.invoke(app, ["update"], env=env)
+    assert result.exit_code == 2
+    assert "unexpected RuntimeError: disk on fire" in result.stderr
