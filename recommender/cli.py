@@ -98,7 +98,7 @@ def emit(payload: Any) -> None:
 
 
 def fail(exc: RecommenderError) -> None:
-    err.print(f"[red]error:[/red] {exc.message}")
+    err.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False)
     for detail in exc.details[:20]:
         err.print(f"  {detail}")
     from recommender.jobs import EXIT_FAILED
