@@ -308,7 +308,9 @@ def verify_snapshot(folder: Path, *, checksums: bool = True) -> bool:
             raise SnapshotCorrupt(
                 f"{where} does not match its SHA-256 in the manifest", reason="checksum", file=name
             )
-    unlisted = sorted(p.name for p in folder.iterdir() if p.name != MANIFEST and p.name not in files)
+    unlisted = sorted(
+        p.name for p in folder.iterdir() if p.name != MANIFEST and p.name not in files
+    )
     if unlisted:
         raise SnapshotCorrupt(
             f"snapshot {folder.name}: {unlisted[0]} is not in the manifest",
@@ -319,7 +321,9 @@ def verify_snapshot(folder: Path, *, checksums: bool = True) -> bool:
 
 
 def check_lists(
-    pool_of_row: npt.NDArray[np.integer[Any]], pool_codes: Mapping[str, int], lists: Mapping[str, Any]
+    pool_of_row: npt.NDArray[np.integer[Any]],
+    pool_codes: Mapping[str, int],
+    lists: Mapping[str, Any],
 ) -> None:
     """Invariants of neighbour and related lists: `lists[name] = (pool, rows array, file name)`;
     each array has one line per item row and holds rows of its own pool, or -1 pads. A sponsored
@@ -430,7 +434,8 @@ def mapped(path: Path, in_memory_max_bytes: int = IN_MEMORY_MAX_BYTES) -> npt.ND
     """
     try:
         if path.stat().st_size <= in_memory_max_bytes:
-            return np.load(path)
+            loaded: npt.NDArray[Any] = np.load(path)
+            return loaded
         return np.asarray(np.load(path, mmap_mode="r"))
     except FileNotFoundError:
         raise SnapshotCorrupt(

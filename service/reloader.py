@@ -32,7 +32,11 @@ async def follow(runtime: Runtime, interval: float) -> None:
     """
     failures = 0
     while True:
-        delay = interval if failures == 0 else min(interval * 2 ** min(failures, 16), backoff_cap(interval))
+        delay = (
+            interval
+            if failures == 0
+            else min(interval * 2 ** min(failures, 16), backoff_cap(interval))
+        )
         await asyncio.sleep(delay)
         try:
             if await asyncio.to_thread(runtime.reload):
@@ -43,14 +47,12 @@ async def follow(runtime: Runtime, interval: float) -> None:
         except Exception:
             failures += 1
             runtime.reload_errors += 1
-            try:
+            with contextlib.suppress(Exception):  # the loop outlives a broken log handler
                 log.exception(
                     "reload failed (%d in a row); still serving %s",
                     failures,
                     runtime.loaded_version,
                 )
-            except Exception:  # noqa: S110 - the loop must outlive a broken log handler
-                pass
 
 
 def backoff_cap(interval: float) -> float:

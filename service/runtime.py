@@ -141,7 +141,9 @@ class Runtime:
             verify_snapshot(folder, checksums=False)
         except SnapshotCorrupt as exc:
             message = f"{exc.message} (the loaded snapshot was modified on disk; rebuild)"
-            self._reject(version, f"loaded_{exc.reason}", message, exc.file, key=("loaded", message))
+            self._reject(
+                version, f"loaded_{exc.reason}", message, exc.file, key=("loaded", message)
+            )
             return
         if self.rejected is not None:
             log.info("CURRENT names the loaded snapshot %s again", version)

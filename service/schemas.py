@@ -87,7 +87,7 @@ class Health(BaseModel):
     snapshot: str | None = None
     items: int | None = None
     rejected: RejectedSnapshot | None = Field(
-        None,
+        default=None,
         description="Set when the snapshot CURRENT names was rejected: the service keeps"
         " serving the loaded one (still ready) and retries on every reload tick.",
     )

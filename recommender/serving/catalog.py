@@ -12,17 +12,17 @@ import numpy as np
 import numpy.typing as npt
 
 from recommender.articles import POOLS, SPONSORED_POOL, pool_of
-from recommender.serving.rendering import item_fragment
 from recommender.errors import SnapshotCorrupt
+from recommender.serving.rendering import item_fragment
 from recommender.snapshot import (
     IN_MEMORY_MAX_BYTES,
     Neighbours,
     Related,
     check_lists,
-    neighbours_file,
     load_neighbours,
     load_related,
     load_vectors,
+    neighbours_file,
     read_manifest,
     read_record_at,
     read_serving_records,
