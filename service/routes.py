@@ -9,7 +9,7 @@ from service.fast_path import recommendations_json
 from service.paths import HEALTHZ, READYZ, RECOMMENDATIONS
 from service.query import RecommendationQuery, query_parameters
 from service.responses import RenderedJSON
-from service.schemas import ErrorOut, Health, RecommendationsOut, RejectedSnapshot
+from service.schemas import ErrorOut, Health, Ready, RecommendationsOut, RejectedSnapshot
 
 router = APIRouter()
 ERRORS: dict[int | str, dict[str, object]] = {
@@ -42,11 +42,11 @@ async def healthz() -> Health:
     return Health(status="ok")
 
 
-@router.get(READYZ, response_model=Health, responses=ERRORS, summary="A snapshot is loaded")
-def readyz(runtime: RuntimeDep) -> Health:
+@router.get(READYZ, response_model=Ready, responses=ERRORS, summary="A snapshot is loaded")
+def readyz(runtime: RuntimeDep) -> Ready:
     catalog = runtime.recommender.catalog  # 503 when none is loaded (details: the rejection)
     rejected = runtime.rejected
-    return Health(
+    return Ready(
         status="ready",
         snapshot=catalog.version,
         items=catalog.size,

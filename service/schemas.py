@@ -86,6 +86,11 @@ class Health(BaseModel):
     status: str
     snapshot: str | None = None
     items: int | None = None
+
+
+class Ready(Health):
+    """/readyz: the loaded snapshot, and the one CURRENT names when it was rejected."""
+
     rejected: RejectedSnapshot | None = Field(
         default=None,
         description="Set when the snapshot CURRENT names was rejected: the service keeps"
