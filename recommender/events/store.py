@@ -16,6 +16,7 @@ in short transactions, so it is safe while the service writes.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
@@ -199,14 +200,9 @@ class SQLiteEventStore:
                 _wal(conn)  # readers never block the writer
                 conn.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; cheap
                 conn.executescript(SCHEMA)  # idempotent
-                conn.execute("BEGIN IMMEDIATE")
-                try:
+                with _transaction(conn):
                     _migrate(conn)
                     _set_audit_retention(conn, self.audit_retention_days)
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
-                conn.execute("COMMIT")
             except BaseException:
                 conn.close()
                 raise
@@ -228,8 +224,7 @@ class SQLiteEventStore:
         stored = flagged = 0
         with self._lock:
             conn = self._connection()
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with _transaction(conn):
                 for e in sorted(events, key=lambda e: e.kind != "impression"):
                     flag = None
                     if e.kind == "click" and not _has_impression(conn, e.page_view, e.item_id):
@@ -270,10 +265,6 @@ class SQLiteEventStore:
                                 e.label,
                             ),
                         )
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
         return Appended(stored, len(events) - stored, flagged)
 
     def record_rejects(self, reasons: Mapping[str, int], day: str) -> None:
@@ -293,14 +284,12 @@ class SQLiteEventStore:
         hour_start = iso(now.astimezone(UTC).replace(minute=0, second=0, microsecond=0))
         with self._lock:
             conn = self._connection()
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with _transaction(conn):
                 done = _state(conn, ROLLED_UP)
                 last = conn.execute(
                     "SELECT MAX(id) FROM events WHERE id > ? AND at < ?", (done, hour_start)
                 ).fetchone()[0]
                 if last is None:
-                    conn.execute("COMMIT")
                     return 0
                 conn.execute(
                     "INSERT INTO event_hours (hour, item_id, section, position, impressions,"
@@ -316,10 +305,6 @@ class SQLiteEventStore:
                     "SELECT COUNT(*) FROM events WHERE id > ? AND id <= ?", (done, last)
                 ).fetchone()[0]
                 _set_state(conn, ROLLED_UP, int(last))
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
         return int(counted)
 
     def prune(self, now: datetime, retention_days: int, audit_retention_days: int) -> Pruned:
@@ -330,8 +315,7 @@ class SQLiteEventStore:
         audit_cutoff = iso(now - timedelta(days=audit_retention_days))
         with self._lock:
             conn = self._connection()
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with _transaction(conn):
                 done = _state(conn, ROLLED_UP)
                 events = conn.execute(
                     "DELETE FROM events WHERE at < ? AND id <= ?", (cutoff, done)
@@ -346,10 +330,6 @@ class SQLiteEventStore:
                         " VALUES (?, ?, ?, ?)",
                         (iso(now), audit_cutoff, audit, audit_retention_days),
                     )
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
         return Pruned(rolled, int(events), int(audit))
 
     def hours(self, since: str, until: str | None = None) -> list[HourCount]:
@@ -427,6 +407,19 @@ def _wal(conn: sqlite3.Connection) -> None:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
+
+
+@contextlib.contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE (the write lock up front, waiting up to the busy timeout), then COMMIT,
+    or ROLLBACK on any error."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def _has_impression(conn: sqlite3.Connection, page_view: str, item_id: str) -> bool:
