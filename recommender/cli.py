@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from index.snapshots import InvalidPointer, SnapshotStore
+from index.snapshots import MANIFEST, InvalidPointer, SnapshotStore
 from recommender.errors import InvalidInput, RecommenderError
 from recommender.settings import Settings
 
@@ -355,6 +355,7 @@ def snapshots_verify(
 
     settings = make_settings(data_dir)
     store = SnapshotStore(settings.snapshots_dir)
+    pointed = version is None
     if version is None:
         try:
             version = store.read_pointer()
@@ -365,7 +366,9 @@ def snapshots_verify(
             fail(InvalidInput(f"no CURRENT under {store.root}; name a VERSION"))
             return
     if version not in {info.version for info in store.snapshots()}:
-        fail(InvalidInput(f"no sealed snapshot {version!r} under {store.root}"))
+        unsealed = f"not a sealed snapshot (no {MANIFEST}) under {store.root}"
+        named = f"CURRENT names {version!r}" if pointed else f"{version!r} is"
+        fail(InvalidInput(f"{named}, {unsealed}"))
     folder = store.path(version)
     checked = verify_snapshot(folder)
     Catalog.load(folder, in_memory_max_bytes=0)  # invariants (mapped: nothing is copied)

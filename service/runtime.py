@@ -88,7 +88,8 @@ class Runtime:
     def reload(self) -> bool:
         """Load the snapshot CURRENT points to, if it differs from the loaded one; True if it did.
 
-        A CURRENT that is not a version name is "no change" (remembered as a rejection). A
+        A CURRENT that is not a version name, or names no sealed snapshot, is "no change"
+        (remembered as a rejection). A
         snapshot that fails verification or its invariants raises `SnapshotCorrupt` (or
         `SnapshotIncompatible`) and is not loaded.
         """
@@ -98,7 +99,11 @@ class Runtime:
             except InvalidPointer as exc:
                 self._reject(None, "pointer", str(exc), None, key=("pointer", str(exc)))
                 return False
-            if version is None or not (self.store.path(version) / MANIFEST).is_file():
+            if version is None:
+                return False
+            if not (self.store.path(version) / MANIFEST).is_file():
+                message = f"CURRENT names {version}, not a sealed snapshot (no {MANIFEST})"
+                self._reject(version, "missing", message, MANIFEST, key=("missing", version))
                 return False
             if version == self.loaded_version:
                 self._check_loaded(version)
@@ -118,7 +123,7 @@ class Runtime:
                 self._reject(version, exc.reason, exc.message, exc.file, key=key)
                 raise
             except SnapshotIncompatible as exc:
-                self._reject(version, "incompatible", exc.message, None, key=key)
+                self._reject(version, "incompatible", exc.message, MANIFEST, key=key)
                 raise
             except Exception as exc:  # garbage a parser trips on: KeyError, orjson, ...
                 message = f"snapshot {version} cannot be loaded: {type(exc).__name__}: {exc}"
