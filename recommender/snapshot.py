@@ -371,13 +371,12 @@ def check_content(content: SnapshotContent) -> None:
     check_lists(pools, codes, lists)
 
 
-def check_stored(folder: Path) -> None:
-    """The invariants of a stored snapshot (what `check_content` checked before it was written),
-    read back memory-mapped: an update never extends a snapshot whose lists were forged with
-    matching checksums. Raises `SnapshotCorrupt` naming the file."""
+def check_stored(folder: Path, records: Sequence[Mapping[str, Any]]) -> None:
+    """The invariants of a stored snapshot whose `records` were read (what `check_content` checked
+    before it was written), its arrays memory-mapped: an update never extends a snapshot whose
+    lists were forged with matching checksums. Raises `SnapshotCorrupt` naming the file."""
     from recommender.articles import POOLS, pool_of
 
-    records, _ = read_serving_records(folder)
     pools = np.array([POOLS.index(pool_of(r)) for r in records], dtype=np.int8)
     vectors = load_vectors(folder, in_memory_max_bytes=0)
     if vectors.ndim != 2 or len(vectors) != len(pools):
@@ -387,12 +386,11 @@ def check_stored(folder: Path) -> None:
             reason="invariant",
             file=VECTORS_FILE,
         )
-    names = [neighbours_file, lambda p: related_file(p, "rows"), lambda p: lexical_file(p, "rows")]
     lists = {
-        name(pool): (pool, mapped(folder / name(pool), 0), name(pool))
+        name: (pool, mapped(folder / name, 0), name)
         for pool in EDITORIAL_POOLS
-        for name in names
-        if (folder / name(pool)).exists()
+        for name in (neighbours_file(pool), related_file(pool, "rows"), lexical_file(pool, "rows"))
+        if (folder / name).exists()
     }
     check_lists(pools, {pool: POOLS.index(pool) for pool in POOLS}, lists)
 

@@ -274,6 +274,7 @@ class BadPointer:
 
     name: str
     apply: Callable[[Path], object]
+    names_a_version: bool = False  # a valid name, of a snapshot that does not exist
 
     def __str__(self) -> str:
         return self.name
@@ -290,7 +291,11 @@ BAD_POINTERS = [
     BadPointer("a-path", lambda r: (r / "CURRENT").write_text("../../etc\n")),
     BadPointer("too-long", lambda r: (r / "CURRENT").write_text("2" * 4000)),
     BadPointer("a-directory", _pointer_dir),
-    BadPointer("missing-version", lambda r: (r / "CURRENT").write_text("20000101T000000000000Z\n")),
+    BadPointer(
+        "missing-version",
+        lambda r: (r / "CURRENT").write_text("20000101T000000000000Z\n"),
+        names_a_version=True,
+    ),
 ]
 FAST_POINTERS = {"random-bytes", "missing-version"}
 

@@ -41,13 +41,13 @@ from recommender.pipeline.relate import relate
 from recommender.settings import Settings
 from recommender.snapshot import (
     MEAN_FILE,
+    check_stored,
     item_record,
     load_mean,
     load_vectors,
     read_manifest,
     read_records,
     verify_snapshot,
-    check_stored,
 )
 
 Rows = npt.NDArray[np.int64]
@@ -119,8 +119,10 @@ def load_previous(store: SnapshotStore, *, verify: bool = True) -> Previous:
     path = store.path(version)
     if verify:
         verify_snapshot(path)
-        check_stored(path)
-    return Previous(version, path, read_manifest(path), read_records(path))
+    records = read_records(path)
+    if verify:
+        check_stored(path, records)
+    return Previous(version, path, read_manifest(path), records)
 
 
 def check_settings(previous: Previous, settings: Settings) -> None:
