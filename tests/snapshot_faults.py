@@ -257,6 +257,7 @@ FAST = {
     "manifest-newer-schema",
     "manifest-missing",
     "forged-sponsored-in-editorial",
+    "forged-items-not-json",
 }
 
 
