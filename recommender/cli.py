@@ -166,7 +166,8 @@ def update(
     status "unpublished" or listed in --delete are removed; pending files in DATA_DIR/inbox/ are
     applied too. Prints a one-line JSON summary on stdout. Exit codes: 0 done (published, or
     nothing to change), 1 done but rows were rejected and --strict was given, 2 failed (nothing
-    published: no or incompatible snapshot, nothing readable, lock held, model unavailable).
+    published: no, incompatible or corrupt snapshot, nothing readable, lock held, model
+    unavailable).
     """
     from recommender.jobs import EXIT_OK, EXIT_REJECTED, run_update
 
