@@ -44,6 +44,7 @@ from service.deps import RuntimeDep
 from service.errors import OriginNotAllowed, RateLimited
 from service.metrics import Metrics
 from service.paths import EVENTS
+from service.query import PAGE_VIEW_PATTERN
 from service.ratelimit import TokenBuckets, client_address, parse_networks
 from service.schemas import ErrorOut
 
@@ -68,7 +69,7 @@ class EventBatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    page_view: str = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
+    page_view: str = Field(pattern=PAGE_VIEW_PATTERN)
     article_id: str = Field(pattern=ID_PATTERN, max_length=128)
     event_token: str = Field(
         min_length=16, max_length=8192, pattern=r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"

@@ -40,7 +40,9 @@ CREATE TABLE IF NOT EXISTS events (
     sponsored   INTEGER NOT NULL CHECK (sponsored IN (0, 1)),
     label       TEXT,
     sponsor     TEXT,
-    flag        TEXT     -- 'no_impression': a click without an impression of its page view
+    flag        TEXT,    -- 'no_impression': a click without an impression of its page view
+    experiment  TEXT,    -- the interleaving experiment of the page view (signed in the token)
+    arm         TEXT     -- the experiment's arm whose list the item came from (None: pinned)
 );
 CREATE INDEX IF NOT EXISTS events_at ON events (at);
 CREATE TABLE IF NOT EXISTS event_hours (
@@ -101,8 +103,9 @@ BEGIN SELECT RAISE(ABORT, 'sponsored_audit rows are kept for {days} days'); END;
 OLD_TRIGGERS = ("sponsored_audit_no_delete", "sponsored_audit_retention")
 
 INSERT_EVENT = (
-    "INSERT INTO events (at, kind, page_view, article_id, snapshot, section, item_id,"
-    " position, sponsored, label, sponsor, flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO events (at, kind, page_view, article_id, snapshot, section, item_id, position,"
+    " sponsored, label, sponsor, flag, experiment, arm)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     # Only a repeat of (page view, item, kind) is dropped; any other violation still raises.
     " ON CONFLICT (page_view, item_id, kind) DO NOTHING"
 )
@@ -134,6 +137,18 @@ class Event:
     sponsored: bool
     label: str | None
     sponsor: str | None
+    experiment: str | None = None  # interleaved answers only (recommender.experiments)
+    arm: str | None = None
+
+
+@dataclass(frozen=True)
+class ArmClicks:
+    """Clicks of one page view of an experiment on the items of one arm (None: pinned)."""
+
+    experiment: str
+    page_view: str
+    arm: str | None
+    clicks: int
 
 
 @dataclass(frozen=True)
@@ -176,6 +191,8 @@ class EventStore(Protocol):
     def hours(self, since: str, until: str | None = None) -> list[HourCount]: ...
 
     def export(self, since: str) -> Iterator[dict[str, Any]]: ...
+
+    def arm_clicks(self) -> list[ArmClicks]: ...
 
     def stats(self) -> dict[str, Any]: ...
 
@@ -244,6 +261,8 @@ class SQLiteEventStore:
                             e.label,
                             e.sponsor,
                             flag,
+                            e.experiment,
+                            e.arm,
                         ),
                     )
                     if cursor.rowcount != 1:
@@ -361,6 +380,21 @@ class SQLiteEventStore:
             record["sponsored"] = bool(record["sponsored"])
             yield record
 
+    def arm_clicks(self) -> list[ArmClicks]:
+        """Per experiment, page view and arm: the clicks on that arm's items (0 for a page view
+        of the experiment that nobody clicked: it is in the result with arm None)."""
+        with self._lock:
+            rows = (
+                self._connection()
+                .execute(
+                    "SELECT experiment, page_view, arm, SUM(kind = 'click') FROM events"
+                    " WHERE experiment IS NOT NULL GROUP BY experiment, page_view, arm"
+                    " ORDER BY experiment, page_view, arm"
+                )
+                .fetchall()
+            )
+        return [ArmClicks(str(e), str(pv), arm, int(n)) for e, pv, arm, n in rows]
+
     def stats(self) -> dict[str, Any]:
         with self._lock:
             conn = self._connection()
@@ -444,11 +478,15 @@ def _set_state(conn: sqlite3.Connection, name: str, value: int) -> None:
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
-    """Bring a file written before #10 up to date: the `flag` column, and one row per (page
-    view, item, kind) (later repeats were never meaningful: they are dropped) under a unique index."""
+    """Bring a file written before #10 or #13 up to date: the `flag` column, the `experiment`
+    and `arm` columns, and one row per (page view, item, kind) (later repeats were never
+    meaningful: they are dropped) under a unique index."""
     columns = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
     if "flag" not in columns:
         conn.execute("ALTER TABLE events ADD COLUMN flag TEXT")
+    for added in ("experiment", "arm"):  # #13: interleaving experiments
+        if added not in columns:
+            conn.execute(f"ALTER TABLE events ADD COLUMN {added} TEXT")
     indexes = {row[1] for row in conn.execute("PRAGMA index_list(events)")}
     if "events_once" not in indexes:
         conn.execute(
