@@ -67,6 +67,11 @@ events_app = GuardedTyper(
     help="The widget's event log: statistics, export, pruning, signing keys.", no_args_is_help=True
 )
 app.add_typer(events_app, name="events")
+experiments_app = GuardedTyper(
+    help="Interleaving experiments (RECOMMENDER_EXPERIMENTS_FILE): the report.",
+    no_args_is_help=True,
+)
+app.add_typer(experiments_app, name="experiments")
 err = Console(stderr=True)
 
 DataDir = Annotated[
@@ -202,10 +207,12 @@ def serve(
     """Serve the current snapshot over HTTP (uvicorn)."""
     import os
 
+    from recommender.experiments.config import load_experiments
     from service.app import create_app
     from service.server import run
 
     settings = make_settings(data_dir, host=host, port=port, workers=workers)
+    load_experiments(settings.ranking)  # a bad EXPERIMENTS_FILE stops here, before any worker
     base = f"http://{settings.service.host}:{settings.service.port}"
     err.print(f"serving {settings.snapshots_dir} on {base}  (API docs: {base}/docs)")
     options: dict[str, Any] = {
@@ -572,6 +579,54 @@ def events_rotate_key(data_dir: DataDir = None) -> None:
         settings.data_dir / KEYS_FILE, settings.events.event_token_max_age_seconds
     )
     emit({"job": "rotate-key", "key_id": key})
+
+
+@experiments_app.command("report")
+def experiments_report(
+    data_dir: DataDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON even on a terminal.")] = False,
+) -> None:
+    """Per experiment and pair of arms: page views won, tied and lost on clicks, and the
+    two-sided sign-test p-value of wins against losses (from the event log's raw events).
+
+    A page view is a win for the arm whose interleaved items got more clicks, a tie when both
+    got as many; page views without clicks are left out. JSON on stdout (a table on a terminal).
+    """
+    from recommender.events.store import SQLiteEventStore
+    from recommender.experiments.config import load_experiments
+    from recommender.experiments.report import experiments_report as report_of
+
+    settings = make_settings(data_dir)
+    configured = load_experiments(settings.ranking)
+    path = settings.resolved_event_log_path
+    if not path.exists():
+        raise InvalidInput(f"no event log at {path}")
+    store = SQLiteEventStore(path, audit_retention_days=settings.events.audit_retention_days)
+    try:
+        result = report_of(store.arm_clicks(), configured)
+    finally:
+        store.close()
+    if as_json or not sys.stdout.isatty():
+        emit(result)
+        return
+    console = Console()
+    for experiment in result["experiments"]:
+        table = Table("a", "b", "wins", "ties", "losses", "p-value (sign test)")
+        table.title = (
+            f"{experiment['experiment']}: {experiment['page_views']} page views,"
+            f" {experiment['clicked_page_views']} with clicks"
+        )
+        for pair in experiment["pairs"]:
+            p = pair["p_value"]
+            table.add_row(
+                pair["a"],
+                pair["b"],
+                str(pair["wins"]),
+                str(pair["ties"]),
+                str(pair["losses"]),
+                "-" if p is None else f"{p:.4g}",
+            )
+        console.print(table)
 
 
 def _age(now: float, created: str) -> str:
