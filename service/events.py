@@ -35,7 +35,7 @@ from starlette.types import Message
 
 from recommender.articles import ID_PATTERN
 from recommender.errors import InvalidInput, SnapshotMissing
-from recommender.events.accept import Reported, accept, is_bot
+from recommender.events.accept import Reported, accept, is_bot, served_lists
 from recommender.events.store import EventStore, iso
 from recommender.events.tokens import EventRejected, KeySource
 from recommender.serving.engine import SPONSORED_KEY
@@ -143,6 +143,7 @@ class EventDesk:
                 f"a page view may report at most {self.settings.max_events_per_page_view} events",
             )
         reported = [Reported(e.kind, e.section, e.item_id, e.position) for e in batch.events]
+        at = iso(datetime.now(UTC))
         events = accept(
             served,
             batch.article_id,
@@ -151,9 +152,10 @@ class EventDesk:
             current.catalog,
             SPONSORED_KEY,
             self.default_label,
-            iso(datetime.now(UTC)),
+            at,
         )
-        appended = self.store.append(events)
+        shown = served_lists(served, batch.page_view, batch.article_id, events, at)
+        appended = self.store.append(events, shown)
         self.metrics.record_events(accepted=appended.stored)
         self.metrics.record_outcome("duplicate", appended.duplicates)
 

@@ -1,6 +1,10 @@
 """Replay of our own event log: every (page view, editorial section) whose items received a
 click is one impression; the shown items are scored again against the current snapshot.
 
+The shown items are those the widget reported as seen (impressions) or clicked; a section that
+reported clicks only (no impression at all) is taken as its signed token listed it (the event
+log's `served` table), so a click-only client is still replayed.
+
 Content relevance is the engine's text relevance of each shown item to the page's article: its
 score in the article's precomputed related list (the hybrid dense + lexical + neighbourhood
 relevance, recommender.pipeline.relate), or the build's dense weight times the cosine for an
@@ -55,6 +59,12 @@ class Shown:
     at: float
     items: dict[str, int] = field(default_factory=dict)  # item id -> position
     clicked: set[str] = field(default_factory=set)
+    seen: bool = False  # any impression reported
+
+    def use_served(self, items: tuple[str, ...]) -> None:
+        """Take the token's served list as what was shown (a section with clicks only)."""
+        if not self.seen and items:
+            self.items = {item: position for position, item in enumerate(items)}
 
 
 def epoch_of(at: str) -> float:
@@ -76,6 +86,8 @@ def collect(rows: Iterable[dict[str, Any]]) -> tuple[dict[tuple[str, str], Shown
         if row["kind"] == "click":
             entry.clicked.add(row["item_id"])
             clicks.append(Click(at, row["item_id"]))
+        else:
+            entry.seen = True
     return shown, clicks
 
 
@@ -120,8 +132,11 @@ def replay_event_log(
     store = SQLiteEventStore(path, audit_retention_days=settings.events.audit_retention_days)
     try:
         shown, clicks = collect(store.export(EPOCH))
+        served = store.served_lists()
     finally:
         store.close()
+    for key, entry in shown.items():
+        entry.use_served(served.get(key, ()))
     impressions, left = impressions_of(shown, catalog, settings.build.dense_weight)
     ranking = settings.ranking
     weight = ranking.popularity_weight if popularity_weight is None else popularity_weight

@@ -124,3 +124,24 @@ def test_eval_events_without_a_log_says_so(data_dir: Path) -> None:
     result = runner.invoke(app, ["eval", "--events"], env=tiny_env(data_dir))
     assert result.exit_code == 2
     assert "no event log at" in result.output
+
+
+def test_a_client_reporting_clicks_only_is_replayed_with_the_served_list(
+    settings: Settings,
+) -> None:
+    views = 4
+    with TestClient(create_app(settings)) as client:
+        for n in range(views):
+            answer = client.get(
+                "/v1/recommendations",
+                params={"article_id": ARTICLE, "articles": 5, "videos": 0, "sponsored": 0},
+            ).json()
+            item = answer["sections"][0]["items"][4]["id"]
+            click = event("click", SECTION, item, 4)  # no impression sent at all
+            r = beacon(client, batch(answer, [click], page_view=page_view(n)))
+            assert r.status_code == 204, r.text
+            time.sleep(0.005)
+    result = replay_event_log(settings, current_catalog(settings))
+    assert result["impressions"] == views  # each of five served items, the fifth clicked
+    content = result["configurations"]["content"]
+    assert content["auc"] == 0.0 and content["mrr"] == pytest.approx(1 / 5)
