@@ -318,6 +318,8 @@ def evaluate(
     """
     settings = make_settings(data_dir)
     try:
+        if (events or behaviors or news) and (articles or labels):
+            raise InvalidInput("a replay (--events, --behaviors) takes no --articles or --labels")
         if events or behaviors or news:
             result = _replay(settings, events, behaviors, news, popularity_weight)
         elif articles and labels:

@@ -139,6 +139,8 @@ def test_eval_command_says_what_it_needs(tmp_path: Path) -> None:
     )
     assert only_behaviours.exit_code == 2
     assert "needs both --behaviors and --news" in only_behaviours.output
+    both = runner.invoke(app, ["eval", "--events", "--articles", str(MIND / "news.tsv")], env=env)
+    assert both.exit_code == 2 and "takes no --articles or --labels" in both.output
     nothing = runner.invoke(app, ["eval"], env=env)
     assert nothing.exit_code == 2
     assert "--articles and --labels, --events, or --behaviors and --news" in nothing.output
