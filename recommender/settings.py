@@ -148,6 +148,28 @@ class RankingSettings(BaseSettings):
     rules_file: Path | None = Field(
         None, description="Editorial rules (TOML), loaded with each snapshot; unset: no rules."
     )
+    # Learning from readers (#13). Part A's signals use the weights; replay and interleaving
+    # (recommender.replay, recommender.experiments) read them too.
+    popularity_weight: float = Field(
+        0.0,
+        ge=0,
+        le=10,
+        description="Weight of an item's popularity in editorial ranking; 0 is off.",
+    )
+    ctr_weight: float = Field(
+        0.0, ge=0, le=10, description="Weight of an item's position-debiased CTR; 0 is off."
+    )
+    coread_weight: float = Field(
+        0.0, ge=0, le=10, description="Weight of 'readers also read' co-engagement; 0 is off."
+    )
+    popularity_half_life_hours: float = Field(
+        6.0, gt=0, le=24 * 365, description="Age at which a click's weight in popularity halves."
+    )
+    experiments_file: Path | None = Field(
+        None,
+        description="Interleaving experiments (TOML): named arms of ranking overrides, checked at"
+        " start-up; unset: no experiment.",
+    )
 
 
 class WidgetSettings(BaseSettings):

@@ -52,6 +52,7 @@ def recommendations_json(
         exclude=parse_id_list("exclude", q.exclude, MAX_EXCLUDE),
         filters=Filters(q.section, q.language, q.max_age_days),
         explain=q.explain,
+        page_view=q.page_view,
     )
     return recommender.recommend_json(req, sign=sign)
 

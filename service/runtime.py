@@ -19,6 +19,7 @@ from typing import Any
 
 from index.snapshots import MANIFEST, InvalidPointer, SnapshotStore
 from recommender.errors import SnapshotCorrupt, SnapshotIncompatible, SnapshotMissing
+from recommender.experiments.config import load_experiments
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import Recommender
 from recommender.settings import Settings
@@ -57,6 +58,8 @@ class Runtime:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        # Checked here, at start-up: a bad experiments file stops the service with its reason.
+        self.experiments = load_experiments(settings.ranking)
         self.store = SnapshotStore(settings.snapshots_dir)
         self._recommender: Recommender | None = None
         self._lock = threading.Lock()
@@ -129,7 +132,7 @@ class Runtime:
                 message = f"snapshot {version} cannot be loaded: {type(exc).__name__}: {exc}"
                 self._reject(version, "unreadable", message, None, key=key)
                 raise SnapshotCorrupt(message, reason="unreadable") from exc
-            self._recommender = Recommender(catalog, self.settings)
+            self._recommender = Recommender(catalog, self.settings, self.experiments)
             self.rejected = None
             self._rejected_key = None
             # A snapshot is millions of long-lived objects; left to the cyclic GC, each full

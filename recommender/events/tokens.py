@@ -5,6 +5,10 @@ A token is `<payload>.<signature>`, both base64url without padding. The payload 
     {"v": 1, "k": key id, "t": issued (epoch seconds), "s": snapshot, "a": article id,
      "i": [[section key, [item ids in served order]], ...]}
 
+and, only in an answer interleaved by an experiment (recommender.experiments), the team of each
+shown item, `"x": [experiment, [[section key, [arm name or null (pinned), ...]], ...]]`: signed
+with the rest, so a click's attribution to an arm cannot be forged by the client.
+
 and the signature is HMAC-SHA256 over the payload's base64 text with the key named by `k`
 (truncated to 128 bits). The token describes the answer, not the reader, so it survives the
 response cache, ETags and CDNs. An event `{kind, section, item_id, position}` is accepted only if
@@ -28,7 +32,7 @@ import os
 import secrets
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +54,10 @@ class EventRejected(RecommenderError):
         self.reason = reason
 
 
+# An interleaved answer's experiment and, per section key, the arm of each shown item.
+Teams = tuple[str, dict[str, Sequence[str | None]]]
+
+
 @dataclass(frozen=True)
 class Served:
     """What a verified token says was served."""
@@ -58,10 +66,17 @@ class Served:
     article_id: str
     issued: int
     sections: dict[str, tuple[str, ...]]
+    experiment: str | None = None
+    teams: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
 
     def item_at(self, section: str, position: int) -> str | None:
         items = self.sections.get(section, ())
         return items[position] if 0 <= position < len(items) else None
+
+    def arm_at(self, section: str, position: int) -> str | None:
+        """The arm whose list the item at `position` of `section` came from (None: none)."""
+        arms = self.teams.get(section, ())
+        return arms[position] if 0 <= position < len(arms) else None
 
 
 def key_id(secret: bytes) -> str:
@@ -90,8 +105,9 @@ class EventKeys:
         article_id: str,
         sections: Sequence[tuple[str, Sequence[str]]],
         issued: int,
+        teams: Teams | None = None,
     ) -> str:
-        payload = {
+        payload: dict[str, Any] = {
             "v": TOKEN_VERSION,
             "k": self.current_id,
             "t": issued,
@@ -99,6 +115,8 @@ class EventKeys:
             "a": article_id,
             "i": [[key, list(ids)] for key, ids in sections],
         }
+        if teams is not None:
+            payload["x"] = [teams[0], [[key, list(arms)] for key, arms in teams[1].items()]]
         body = _b64(json.dumps(payload, separators=(",", ":")).encode())
         return f"{body}.{self._signature(self.current, body)}"
 
@@ -120,6 +138,7 @@ class EventKeys:
                 article_id=str(payload["a"]),
                 issued=int(payload["t"]),
                 sections={str(k): tuple(str(i) for i in ids) for k, ids in payload["i"]},
+                **_teams(payload.get("x")),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise EventRejected("token_malformed", "the event token is malformed") from exc
@@ -135,6 +154,19 @@ class EventKeys:
     def _signature(key: bytes, body: str) -> str:
         digest = hmac.new(key, body.encode("ascii"), hashlib.sha256).digest()
         return _b64(digest[:SIGNATURE_BYTES])
+
+
+def _teams(raw: Any) -> dict[str, Any]:
+    """`Served`'s experiment fields from a verified payload's "x" (nothing when absent)."""
+    if raw is None:
+        return {}
+    name, sections = raw
+    return {
+        "experiment": str(name),
+        "teams": {
+            str(k): tuple(None if a is None else str(a) for a in arms) for k, arms in sections
+        },
+    }
 
 
 # --- the generated key file -----------------------------------------------------------------

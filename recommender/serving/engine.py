@@ -3,24 +3,45 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from recommender.articles import SPONSORED_POOL
 from recommender.errors import ArticleNotFound
+from recommender.events.tokens import Teams
+from recommender.experiments.config import Experiment, Experiments
+from recommender.experiments.interleave import page_view_random, team_draft
 from recommender.serving.catalog import Catalog
-from recommender.serving.rendering import Section, SectionHead, answer_dict, answer_json
-from recommender.serving.selection import MAX_HISTORY, Filters, Selector
+from recommender.serving.rendering import (
+    ExplainParts,
+    Section,
+    SectionHead,
+    answer_dict,
+    answer_json,
+)
+from recommender.serving.selection import MAX_HISTORY, Filters, Ranked, Selector
 from recommender.serving.sponsored import SponsoredPool
 from recommender.serving.topk import top_n
-from recommender.settings import Settings
+from recommender.settings import RankingSettings, Settings
 
-# Signs what an answer served: (snapshot, article id, [(section key, item ids)]) -> token.
-Signer = Callable[[str, str, Sequence[tuple[str, Sequence[str]]]], str]
+
+class Signer(Protocol):
+    """Signs what an answer served: (snapshot, article id, [(section key, item ids)]) and, for
+    an interleaved answer, its experiment and each item's arm (`Teams`) -> token."""
+
+    def __call__(
+        self,
+        snapshot: str,
+        article_id: str,
+        sections: Sequence[tuple[str, Sequence[str]]],
+        teams: Teams | None = None,
+    ) -> str: ...
+
+
 SECTION_KEYS = {"article": "rekomendasi_artikel", "video": "video_pilihan"}
 SPONSORED_KEY = "konten_sponsor"
 
@@ -37,15 +58,29 @@ class WidgetRequest:
     history: tuple[str, ...] = field(default_factory=tuple)  # most recently read first
     filters: Filters = field(default_factory=Filters)
     explain: bool = False
+    # Ranking settings for this request instead of the configured ones (an experiment's arm,
+    # a benchmark's configuration); None: the configured ranking.
+    ranking: RankingSettings | None = None
+    # The widget's page view id: with experiments configured, it decides the interleaving.
+    page_view: str | None = None
 
 
 class Recommender:
     """Ranks candidates of one catalog; stateless between requests."""
 
-    def __init__(self, catalog: Catalog, settings: Settings) -> None:
+    def __init__(
+        self, catalog: Catalog, settings: Settings, experiments: Experiments | None = None
+    ) -> None:
         self.catalog = catalog
         self.settings = settings
         self.selector = Selector(catalog, settings.ranking, settings.build.dense_weight)
+        self.experiments = experiments or Experiments()
+        # One selector per distinct ranking configuration (the configured one, each arm's,
+        # and any a request brings), built once: a selector precomputes per-snapshot state.
+        self._selectors = {settings.ranking.model_dump_json(): self.selector}
+        for experiment in self.experiments.experiments:
+            for arm in experiment.arms:
+                self.selector_for(arm.ranking)
         s = settings.widget
         self.heads = {
             pool: SectionHead.of({"key": SECTION_KEYS[pool], "title": title, "sponsored": False})
@@ -73,6 +108,8 @@ class Recommender:
         exclude: Sequence[str] = (),
         filters: Filters | None = None,
         explain: bool = False,
+        ranking: RankingSettings | None = None,
+        page_view: str | None = None,
     ) -> WidgetRequest:
         """A request for `article_id`; counts not given are the widget's defaults."""
         s = self.settings.widget
@@ -85,7 +122,26 @@ class Recommender:
             history=tuple(history),
             filters=filters or Filters(),
             explain=explain,
+            ranking=ranking,
+            page_view=page_view,
         )
+
+    def selector_for(self, ranking: RankingSettings | None) -> Selector:
+        """The selector ranking with `ranking` (None: the configured ranking)."""
+        if ranking is None:
+            return self.selector
+        key = ranking.model_dump_json()
+        selector = self._selectors.get(key)
+        if selector is None:
+            selector = Selector(self.catalog, ranking, self.settings.build.dense_weight)
+            self._selectors[key] = selector
+        return selector
+
+    def experiment_of(self, req: WidgetRequest) -> Experiment | None:
+        """The experiment interleaving this request's answer (None: no interleaving)."""
+        if not self.experiments or req.page_view is None or req.ranking is not None:
+            return None
+        return self.experiments.for_page_view(req.page_view)
 
     def recommend(self, req: WidgetRequest, now: float | None = None) -> dict[str, Any]:
         """The API response body for `req` at time `now` (epoch seconds)."""
@@ -106,7 +162,12 @@ class Recommender:
             served = [
                 (s.head.fields["key"], [cat.records[r]["id"] for r in s.rows]) for s in sections
             ]
-            token = sign(cat.version, req.article_id, served)
+            experiment = self.experiment_of(req)
+            if experiment is None:
+                token = sign(cat.version, req.article_id, served)
+            else:
+                arms = {s.head.fields["key"]: s.teams for s in sections if s.teams is not None}
+                token = sign(cat.version, req.article_id, served, (experiment.name, arms))
         return answer_json(req.article_id, cat.version, sections, cat.fragments, token)
 
     def sections(self, req: WidgetRequest, now: float | None = None) -> list[Section]:
@@ -138,9 +199,50 @@ class Recommender:
     ) -> Section:
         n = req.articles if pool == "article" else req.videos
         history_rows = np.array(history, dtype=np.int64)
-        ranked = self.selector.select(pool, row, history_rows, banned, n, req.filters, now)
+        experiment = self.experiment_of(req)
+        if experiment is not None:
+            arms = [
+                self.selector_for(arm.ranking).select(
+                    pool, row, history_rows, banned, n, req.filters, now
+                )
+                for arm in experiment.arms
+            ]
+            return self._interleaved(pool, experiment, arms, n, req)
+        selector = self.selector_for(req.ranking)
+        ranked = selector.select(pool, row, history_rows, banned, n, req.filters, now)
         explains = [ranked.explain(i) for i in range(len(ranked.rows))] if req.explain else None
         return Section(self.heads[pool], ranked.rows.tolist(), ranked.scores.tolist(), explains)
+
+    def _interleaved(
+        self, pool: str, experiment: Experiment, arms: list[Ranked], n: int, req: WidgetRequest
+    ) -> Section:
+        """The arms' lists team-draft interleaved (recommender.experiments.interleave). Pinned
+        items keep their places and belong to no team: the rules win in every arm alike."""
+        first = arms[0]
+        pins = [(i, int(r)) for i, r in enumerate(first.rows.tolist()) if first.pinned[i]]
+        pinned = {r for _, r in pins}
+        lists = [[r for r in a.rows.tolist() if r not in pinned] for a in arms]
+        assert req.page_view is not None  # experiment_of: interleaving needs a page view
+        rng = page_view_random(experiment.name, req.page_view, self.heads[pool].fields["key"])
+        rows, teams = team_draft(lists, n - len(pins), rng)
+        chosen: list[tuple[int, int | None]] = list(zip(rows, teams, strict=True))
+        for place, r in pins:  # ascending places: each lands where the rules put it
+            chosen.insert(min(place, len(chosen)), (r, None))
+        scores: list[float] = []
+        explains: list[ExplainParts] = []
+        for r, team in chosen:
+            ranked = arms[0 if team is None else team]
+            at = ranked.rows.tolist().index(r)
+            scores.append(float(ranked.scores[at]))
+            explains.append(ranked.explain(at))
+        names = [None if team is None else experiment.arms[team].name for _, team in chosen]
+        return Section(
+            self.heads[pool],
+            [r for r, _ in chosen],
+            scores,
+            explains if req.explain else None,
+            names,
+        )
 
     def _sponsored(self, row: int, n: int, now: float, explain: bool = False) -> Section:
         cat = self.catalog
