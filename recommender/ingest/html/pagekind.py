@@ -1,0 +1,78 @@
+"""Article pages versus index, front, tag and search pages (which list articles, and are none)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from recommender.ingest.html.errors import ExtractionError
+from recommender.ingest.html.metadata import LISTING_TYPES, PageMeta
+
+LISTING_SEGMENTS = frozenset(
+    {
+        "tag",
+        "tags",
+        "topic",
+        "topics",
+        "topik",
+        "category",
+        "categories",
+        "kategori",
+        "indeks",
+        "index",
+        "search",
+        "cari",
+        "archive",
+        "archives",
+        "arsip",
+        "author",
+        "authors",
+        "penulis",
+        "terkini",
+        "terpopuler",
+        "latest",
+        "label",
+    }
+)
+LISTING_TITLE = re.compile(
+    r"^\s*(?:indeks|index|arsip|archive|tag|topik|topic|kategori|category|hasil pencarian"
+    r"|search results?|berita terkini|berita terbaru|latest news|home ?page|beranda)\b",
+    re.IGNORECASE,
+)
+# Share of a page's text inside links above which it is a list of links, not an article.
+MAX_LINK_DENSITY = 0.55
+
+
+def link_density(tree: HtmlElement) -> float:
+    body = tree.find(".//body")
+    root = body if body is not None else tree
+    total = len(re.sub(r"\s+", "", root.text_content() or ""))
+    linked = sum(len(re.sub(r"\s+", "", a.text_content() or "")) for a in root.iter("a"))
+    return linked / total if total else 1.0
+
+
+def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str) -> None:
+    """Raise ExtractionError(`page`) when the page lists articles instead of being one."""
+    path = urlsplit(url).path if url else None
+    segments = [s.lower() for s in (path or "").split("/") if s]
+    if meta.is_article and path not in ("", "/"):
+        return
+    if path in ("", "/"):
+        raise ExtractionError("page", f"a front page ({url}), not an article")
+    listing = LISTING_SEGMENTS.intersection(segments[:2])
+    if listing:
+        raise ExtractionError(
+            "page", f"an index page (URL path /{'/'.join(segments)}), not an article"
+        )
+    if LISTING_TITLE.match(title):
+        raise ExtractionError("page", f"an index page (title {title!r}), not an article")
+    if meta.ld_types & LISTING_TYPES and not meta.is_article and "webpage" not in meta.ld_types:
+        kinds = ", ".join(sorted(meta.ld_types & LISTING_TYPES))
+        raise ExtractionError("page", f"a listing page (JSON-LD {kinds}), not an article")
+    density = link_density(tree)
+    if density > MAX_LINK_DENSITY:
+        raise ExtractionError(
+            "page", f"a page of links ({density:.0%} of its text is links: an index or front page)"
+        )

@@ -1,0 +1,80 @@
+"""URLs of items: what counts as one, tracking parameters removed, and the id made from one."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]+")
+# Query parameters that say how a reader arrived, not which page it is (feeds add them to every
+# link: `?partner=rss&emc=rss`, `utm_source=...`).
+TRACKING = frozenset(
+    {
+        "partner",
+        "emc",
+        "smid",
+        "smtyp",
+        "cmpid",
+        "ncid",
+        "ref",
+        "ref_src",
+        "rss",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "ito",
+        "at_medium",
+        "at_campaign",
+        "src",
+    }
+)
+TRACKING_PREFIXES = ("utm_",)
+
+
+def is_url(source: str | Path) -> bool:
+    return isinstance(source, str) and source.lower().startswith(("http://", "https://"))
+
+
+def strip_tracking(url: str) -> str:
+    """The URL without tracking parameters (and without a fragment); other parameters kept."""
+    parts = urlsplit(url.strip())
+    if not parts.scheme:
+        return url.strip()
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in TRACKING and not k.lower().startswith(TRACKING_PREFIXES)
+    ]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def absolute(url: str | None, base: str | None) -> str | None:
+    """`url` made absolute against `base`; None unless the result is an http(s) URL."""
+    if not url or not url.strip():
+        return None
+    joined = urljoin(base or "", url.strip())
+    return joined if is_url(joined) else None
+
+
+def url_item_id(url: str) -> str:
+    """A readable, stable id for an item known by its URL: host and path joined by ':'.
+
+    `https://www.kabar.example/nasional/banjir-1?utm=x` -> `kabar.example:nasional:banjir-1`.
+    Ids longer than 128 characters keep their start and end in a hash.
+    """
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    segments = [ID_UNSAFE.sub("-", s).strip("-") for s in parts.path.split("/")]
+    ident = ":".join([host, *(s for s in segments if s)])
+    if len(ident) > 128:
+        digest = hashlib.sha256(url.encode()).hexdigest()[:20]
+        ident = f"{ident[:107]}-{digest}"
+    return ident
