@@ -77,8 +77,13 @@ TEXT_TIME = re.compile(
     rf"(?:{NUMERIC_DATE}|{ISO_DATE}|{WORD_DATE})[\s,|\-–·]*(?:pukul\s+|jam\s+)?{CLOCK}\s*{ZONE_WORD}",
     re.IGNORECASE,
 )
+# A clock time with its zone and no date ("Update 21:04 WIB"), paired with a date found elsewhere.
+CLOCK_ONLY = re.compile(rf"(?<![\d/.:-]){CLOCK}\s*{ZONE_WORD}", re.IGNORECASE)
+# How far a naive meta time may be from a written time with a zone and still be the same moment
+# (pages round to the minute in text and keep seconds in metadata).
+SAME_MOMENT_SECONDS = 120
 ISO_VALUE = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?"
+    r"^(\d{4})[-/](\d{2})[-/](\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?"
     r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$",
     re.IGNORECASE,
 )
@@ -157,6 +162,16 @@ def text_times(text: str) -> list[Stamp]:
     return found
 
 
+def clock_times(text: str) -> list[tuple[int, int, int]]:
+    """(hour, minute, UTC offset in hours) of each zone-marked clock time in the text."""
+    found = []
+    for match in CLOCK_ONLY.finditer(text):
+        hour, minute = int(match.group("hour")), int(match.group("minute"))
+        if hour < 24 and minute < 60:
+            found.append((hour, minute, ZONES[match.group("zone").lower()]))
+    return found
+
+
 def candidates(meta: PageMeta, text: str) -> list[Stamp]:
     """Every publication-time candidate, most trusted first."""
     raw: list[tuple[str, str]] = []
@@ -170,7 +185,14 @@ def candidates(meta: PageMeta, text: str) -> list[Stamp]:
         raw.append((created, "JSON-LD dateCreated"))
     raw.extend((value, "<time datetime>") for value in meta.times)
     stamps = [s for value, source in raw if (s := parse_value(value, source)) is not None]
-    return stamps + text_times(text)
+    stamps += text_times(text)
+    dated = next((s for s in stamps if not s.has_time), None)
+    if dated is not None and not any(s.has_time for s in stamps):
+        for hour, minute, offset in clock_times(text)[:1]:
+            zone = timezone(timedelta(hours=offset))
+            value = dated.value.replace(hour=hour, minute=minute, tzinfo=zone)
+            stamps.append(Stamp(value, True, f"{dated.source} + text {hour:02d}:{minute:02d}"))
+    return stamps
 
 
 def choose(stamps: list[Stamp], assume: tzinfo | None) -> datetime:
@@ -181,8 +203,18 @@ def choose(stamps: list[Stamp], assume: tzinfo | None) -> datetime:
     if timed:
         naive = timed[0]
         for other in timed[1:]:
-            if other.aware and other.value.replace(tzinfo=None) == naive.value:
-                return other.value
+            if not other.aware:
+                continue
+            gap = abs((other.value.replace(tzinfo=None) - naive.value).total_seconds())
+            if gap <= SAME_MOMENT_SECONDS:  # the same wall clock: the zone is the other's
+                return naive.value.replace(tzinfo=other.value.tzinfo)
+            if (
+                abs(
+                    (other.value.astimezone(UTC).replace(tzinfo=None) - naive.value).total_seconds()
+                )
+                <= SAME_MOMENT_SECONDS
+            ):
+                return naive.value.replace(tzinfo=UTC)  # metadata in UTC, text in local time
         # Another source states the zone for the same day: a written "09:25 WIB" beats a bare time.
         for other in timed[1:]:
             if other.aware and other.value.date() == naive.value.date():

@@ -12,7 +12,7 @@ import functools
 from typing import Any
 
 MIN_CHARS = 200
-MIN_CONFIDENCE = 0.9
+MIN_CONFIDENCE = 0.8
 SAMPLE_CHARS = 3000
 # Indonesian and Malay share most of their vocabulary; a detector's choice between them does not
 # overrule a declaration of either.

@@ -61,7 +61,8 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
         return
     if path in ("", "/"):
         raise ExtractionError("page", f"a front page ({url}), not an article")
-    listing = LISTING_SEGMENTS.intersection(segments[:2])
+    # Only short paths: `/tag/banjir`, `/indeks`; an article may live under `/arsip/2019/...`.
+    listing = LISTING_SEGMENTS.intersection(segments[:2]) if len(segments) <= 2 else set()
     if listing:
         raise ExtractionError(
             "page", f"an index page (URL path /{'/'.join(segments)}), not an article"
