@@ -247,8 +247,16 @@ def test_index_front_and_tag_pages_are_rejected_with_a_reason(url: str, title: s
 <body><h1>{title}</h1><ul>{links}</ul></body></html>"""
     with pytest.raises(ExtractionError) as caught:
         record(html)
-    assert (
-        caught.value.field == "page"
-        and "not an article" in caught.value.reason
-        or "links" in caught.value.reason
+    assert caught.value.field == "page"
+    assert "not an article" in caught.value.reason or "page of links" in caught.value.reason
+
+
+def test_a_page_of_links_without_a_listing_url_or_title_is_rejected() -> None:
+    links = "".join(
+        f'<p><a href="/read/{n}">Berita nomor {n} tentang banjir</a></p>' for n in range(40)
     )
+    html = f"""<html><head><title>Kabar Pilihan</title>
+<link rel="canonical" href="https://kabar.example/pilihan/minggu-ini"></head>
+<body><h1>Kabar Pilihan</h1>{links}</body></html>"""
+    with pytest.raises(ExtractionError, match="page of links"):
+        record(html)
