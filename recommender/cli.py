@@ -125,7 +125,7 @@ def emit(payload: Any) -> None:
 def fail(exc: RecommenderError) -> None:
     err.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False)
     for detail in exc.details[:20]:
-        err.print(f"  {escape(detail_line(detail))}", highlight=False)
+        err.print(f"  {escape(detail_line(detail))}", highlight=False, soft_wrap=True)
     from recommender.jobs import EXIT_FAILED
 
     raise typer.Exit(EXIT_FAILED)
@@ -161,7 +161,7 @@ def build(
         fail(exc)
         return
     for error in report.errors:
-        err.print("[yellow]rejected[/yellow]", escape(str(error)), highlight=False)
+        err.print("[yellow]rejected[/yellow]", escape(str(error)), highlight=False, soft_wrap=True)
     for item_id, count in report.duplicates.items():
         err.print(f"duplicate id {item_id!r}: {count} earlier row(s) replaced by the last one")
     emit(summary.as_dict())
@@ -212,7 +212,7 @@ def update(
         fail(exc)
         return
     for error in report.errors:
-        err.print("[yellow]rejected[/yellow]", escape(str(error)), highlight=False)
+        err.print("[yellow]rejected[/yellow]", escape(str(error)), highlight=False, soft_wrap=True)
     emit(summary.as_dict())
     raise typer.Exit(EXIT_REJECTED if strict and summary.rejected else EXIT_OK)
 
