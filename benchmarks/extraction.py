@@ -1,6 +1,7 @@
 """Extraction accuracy per field over the developer corpus of real saved pages and feeds.
 
 Usage: .venv/bin/python benchmarks/extraction.py [--corpus ../shared/data/pages] [--details]
+       [--assume-timezone ZONE] [--base-url URL]
 
 Every page and feed is read as `recommender update --input FILE` reads it (`read_sources`), and the
 result is compared with what is known about the page:
@@ -93,9 +94,25 @@ class Tally:
         }
 
 
+OPTIONS: dict[str, Any] = {}
+
+
 def read_one(path: Path) -> tuple[list[Any], list[str]]:
-    report = read_sources([path])
+    report = read_sources([path], **OPTIONS)
     return list(report.items.values()), [str(e) for e in report.errors]
+
+
+def set_options(assume_timezone: str | None, base_url: str | None) -> None:
+    """--assume-timezone / --base-url as `recommender extract` takes them (code after #12)."""
+    if not (assume_timezone or base_url):
+        return
+    from zoneinfo import ZoneInfo
+
+    from recommender.ingest.html.page import PageOptions
+    from recommender.ingest.sources import ReadOptions
+
+    zone = ZoneInfo(assume_timezone) if assume_timezone else None
+    OPTIONS["options"] = ReadOptions(page=PageOptions(assume_timezone=zone, base_url=base_url))
 
 
 def check_hand_checked(path: Path, expected: dict[str, Any], tally: Tally) -> None:
@@ -185,11 +202,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "data" / "pages")
     parser.add_argument("--details", action="store_true", help="one line per page with misses")
+    parser.add_argument("--assume-timezone", help="as `recommender extract --assume-timezone`")
+    parser.add_argument("--base-url", help="as `recommender extract --base-url`")
     args = parser.parse_args()
+    set_options(args.assume_timezone, args.base_url)
     if not args.corpus.is_dir():
         sys.exit(f"no corpus at {args.corpus} (see ../shared/data/pages/README.md)")
     tally = run(args.corpus)
-    emit({"benchmark": "extraction", "fields": tally.table(), "machine": machine()})
+    options = {"assume_timezone": args.assume_timezone, "base_url": args.base_url}
+    emit(
+        {
+            "benchmark": "extraction",
+            "options": options,
+            "fields": tally.table(),
+            "machine": machine(),
+        }
+    )
     if args.details:
         for page, misses in sorted(tally.misses.items()):
             emit({"page": page, "misses": misses})

@@ -5,7 +5,9 @@
 parser "change the encoding" when it meets a later one, so the whole head is scanned: pages that
 put `<meta charset>` after a long `<title>` decode as the browser shows them); 4. with no
 declaration, strict UTF-8 if the bytes are valid UTF-8, else charset-normalizer's guess, else
-windows-1252 (the spec's default for most locales).
+windows-1252 (the spec's default for most locales). One departure for saved pages: a legacy
+encoding declared in a meta tag yields to UTF-8 when the bytes are valid, non-ASCII UTF-8 (browsers
+save pages as UTF-8 and keep the original meta tag).
 """
 
 from __future__ import annotations
@@ -61,12 +63,28 @@ def declared_in_meta(data: bytes) -> str | None:
     return None
 
 
+def _is_utf8(data: bytes) -> bool:
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def sniff(data: bytes, transport: str | None = None) -> str:
     """The encoding a browser would use for these bytes (a Python codec name)."""
     for bom, name in BOMS:
         if data.startswith(bom):
             return name
-    declared = known(transport) or declared_in_meta(data)
+    if known(transport):
+        return str(known(transport))
+    declared = declared_in_meta(data)
+    if declared and declared != "utf-8" and _is_utf8(data):
+        # A browser's "Save page as" writes UTF-8 but keeps the original <meta charset>: bytes
+        # that are valid UTF-8 with non-ASCII in them are almost never text in a legacy encoding.
+        return "utf-8"
     if declared:
         return declared
     try:

@@ -67,7 +67,12 @@ class PageMeta:
 
     @property
     def is_article(self) -> bool:
-        return bool(self.articles) or (self.first("og:type") or "").lower() == "article"
+        """JSON-LD describes an article, or og:type says so and JSON-LD does not say "listing"
+        (front pages reuse their template's `og:type=article`)."""
+        if self.articles:
+            return True
+        og_article = (self.first("og:type") or "").lower() == "article"
+        return og_article and not self.ld_types & LISTING_TYPES
 
 
 def read_meta(tree: HtmlElement) -> PageMeta:

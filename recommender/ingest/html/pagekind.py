@@ -41,6 +41,8 @@ LISTING_TITLE = re.compile(
     r"|search results?|berita terkini|berita terbaru|latest news|home ?page|beranda)\b",
     re.IGNORECASE,
 )
+# `/news/`, `/es/`, `/nasional`: one word, no slug or number, is a section's front page.
+SECTION_SEGMENT = re.compile(r"^[a-z]{2,20}$")
 # Share of a page's text inside links above which it is a list of links, not an article.
 MAX_LINK_DENSITY = 0.55
 
@@ -61,6 +63,8 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
         return
     if path in ("", "/"):
         raise ExtractionError("page", f"a front page ({url}), not an article")
+    if len(segments) == 1 and SECTION_SEGMENT.match(segments[0]):
+        raise ExtractionError("page", f"a section front page ({url}), not an article")
     # Only short paths: `/tag/banjir`, `/indeks`; an article may live under `/arsip/2019/...`.
     listing = LISTING_SEGMENTS.intersection(segments[:2]) if len(segments) <= 2 else set()
     if listing:
