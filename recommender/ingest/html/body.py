@@ -72,7 +72,7 @@ def clean_lines(text: str, *, title: str = "") -> str:
     dateline before it ("JAKARTA, KOMPAS.com - ")."""
     lines = [WHITESPACE.sub(" ", line).strip() for line in text.splitlines()]
     kept = [line for line in lines if line and not is_furniture(line)]
-    kept = clutter.drop_leading_furniture(kept, title)
+    kept = clutter.drop_trailing_furniture(clutter.drop_leading_furniture(kept, title))
     if kept:
         kept[0] = clutter.strip_dateline(kept[0])
     return "\n".join(line for line in kept if line)

@@ -69,18 +69,22 @@ CLUTTER_LINE = re.compile(
     r"|(?:tags?|topik|kata kunci|keywords?)\s*:.{0,200}"
     r"|(?:cek berita dan artikel|ikuti (?:kami|berita)|follow us|dapatkan (?:update|berita)).{0,150}"
     r"|advertisement|iklan|advertorial|sponsored"
+    r"|\[.{0,200}\]"  # bracketed promotions: "[Get New York Today in your inbox.]"
+    r"|continue reading(?: the main story)?\W*|reuse content|loading comments\W*"
+    r"|(?:recent|more) (?:slide ?shows|videos|stories|news)\b.{0,40}"
     r")\s*$",
     re.IGNORECASE,
 )
 # "JAKARTA, KOMPAS.com - ", "Jakarta (ANTARA) - ", "Liputan6.com, Jakarta - ", "LONDON — ".
 DATELINE = re.compile(
-    r"^(?:[A-Z][\w.'’]*(?:[ ,]+[A-Z][\w.'’]*){0,3})(?:\s*\([^)]{2,30}\))?\s*(?:-{1,2}|–|—)\s+"
+    r"^(?:[A-Z][\w.'’]*(?:[ ,]+[A-Z0-9][\w.'’]*){0,3})(?:\s*\([^)]{2,30}\))?\s*(?:-{1,2}|–|—)\s+"
     r"(?=[\"“'‘A-Z0-9])"
 )
 DATELINE_MAX = 45
 SENTENCE_END = re.compile(r"[.!?\"”’)…:]\s*$")
 LEADING_SHORT = 70
 LEADING_MAX_DROPPED = 8
+TRAILING_SHORT = 40
 
 
 def tokens(element: HtmlElement) -> set[str]:
@@ -153,6 +157,21 @@ def strip_dateline(line: str) -> str:
 
 def is_clutter_line(line: str) -> bool:
     return bool(CLUTTER_LINE.match(line))
+
+
+def drop_trailing_furniture(lines: list[str]) -> list[str]:
+    """Drop short lines after the last sentence: list headings ("More games news:"), tag lists,
+    section links. A line ending like a sentence (or with an author's initials) stops it."""
+    end = len(lines)
+    while end > 1 and len(lines) - end < LEADING_MAX_DROPPED:
+        line = lines[end - 1]
+        if (len(line) < TRAILING_SHORT and not SENTENCE_END.search(line)) or (
+            len(line) < LEADING_SHORT and line.endswith(":")
+        ):
+            end -= 1
+            continue
+        break
+    return lines[:end]
 
 
 def drop_leading_furniture(lines: list[str], title: str) -> list[str]:
