@@ -67,6 +67,7 @@ CLUTTER_LINE = re.compile(
     r"|(?:copyright|hak cipta)\b.{0,120}|(?:©|\(c\)).{0,120}|.{0,80}\ball rights reserved\b.*"
     r"|(?:home|beranda|index|indeks)\s*(?:[>»›/]|&gt;).{0,150}"  # breadcrumbs
     r"|(?:tags?|topik|kata kunci|keywords?)\s*:.{0,200}"
+    r"|laporan (?:wartawan|reporter|koresponden)\b.{0,80}"
     r"|(?:cek berita dan artikel|ikuti (?:kami|berita)|follow us|dapatkan (?:update|berita)).{0,150}"
     r"|advertisement|iklan|advertorial|sponsored"
     r"|\[.{0,200}\]"  # bracketed promotions: "[Get New York Today in your inbox.]"
@@ -82,6 +83,8 @@ DATELINE = re.compile(
 )
 DATELINE_MAX = 45
 SENTENCE_END = re.compile(r"[.!?\"”’)…:]\s*$")
+# A first paragraph ends like a sentence; a caption "(Foto: Antara)" or a label "Oleh:" does not.
+FIRST_SENTENCE_END = re.compile(r"[.!?\"”’…]\s*$")
 LEADING_SHORT = 70
 LEADING_MAX_DROPPED = 8
 TRAILING_SHORT = 40
@@ -187,7 +190,7 @@ def drop_leading_furniture(lines: list[str], title: str) -> list[str]:
         if re.sub(r"\W+", "", line).casefold() == folded_title:
             start += 1
             continue
-        if len(line) < LEADING_SHORT and not SENTENCE_END.search(line):
+        if len(line) < LEADING_SHORT and not FIRST_SENTENCE_END.search(line):
             start += 1
             continue
         break
