@@ -258,5 +258,5 @@ def test_a_page_of_links_without_a_listing_url_or_title_is_rejected() -> None:
     html = f"""<html><head><title>Kabar Pilihan</title>
 <link rel="canonical" href="https://kabar.example/pilihan/minggu-ini"></head>
 <body><h1>Kabar Pilihan</h1>{links}</body></html>"""
-    with pytest.raises(ExtractionError, match="headline links|page of links"):
+    with pytest.raises(ExtractionError, match=r"headline links|page of links"):
         record(html)
