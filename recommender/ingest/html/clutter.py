@@ -68,6 +68,9 @@ CLUTTER_LINE = re.compile(
     r"|(?:home|beranda|index|indeks)\s*(?:[>»›/]|&gt;).{0,150}"  # breadcrumbs
     r"|(?:tags?|topik|kata kunci|keywords?)\s*:.{0,200}"
     r"|laporan (?:wartawan|reporter|koresponden)\b.{0,80}"
+    r"|simak (?:breaking news|berita|info|update|video)\b.{0,150}"
+    r"|(?:download|unduh) (?:aplikasi|app)\b.{0,150}|klik (?:di ?sini|link)\b.{0,150}"
+    r"|(?:gabung|bergabung|join)\b.{0,40}\b(?:whatsapp|telegram|channel|saluran)\b.{0,100}"
     r"|(?:cek berita dan artikel|ikuti (?:kami|berita)|follow us|dapatkan (?:update|berita)).{0,150}"
     r"|advertisement|iklan|advertorial|sponsored"
     r"|\[.{0,200}\]"  # bracketed promotions: "[Get New York Today in your inbox.]"

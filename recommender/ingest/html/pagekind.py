@@ -91,12 +91,12 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
         return
     if path in ("", "/"):
         raise ExtractionError("page", f"a front page ({url}), not an article")
-    if len(segments) == 1 and SECTION_SEGMENT.match(segments[0]):
-        raise ExtractionError("page", f"a section front page ({url}), not an article")
     if listing_path(segments):
         raise ExtractionError(
             "page", f"an index page (URL path /{'/'.join(segments)}), not an article"
         )
+    if len(segments) == 1 and SECTION_SEGMENT.match(segments[0]):
+        raise ExtractionError("page", f"a section front page ({url}), not an article")
     if LISTING_TITLE.match(title):
         raise ExtractionError("page", f"an index page (title {title!r}), not an article")
     if meta.ld_types & LISTING_TYPES and not meta.is_article and "webpage" not in meta.ld_types:

@@ -260,3 +260,39 @@ def test_a_page_of_links_without_a_listing_url_or_title_is_rejected() -> None:
 <body><h1>Kabar Pilihan</h1>{links}</body></html>"""
     with pytest.raises(ExtractionError, match=r"headline links|page of links"):
         record(html)
+
+
+# A whole portal page written here in the shape Indonesian portals use (furniture, teasers, a
+# dateline, a naive meta time plus "21:04 WIB", a company author, lang="en"), and its index page.
+PORTAL = Path(__file__).parents[2] / "fixtures" / "pages"
+
+
+def test_a_portal_article_page_end_to_end() -> None:
+    got = page_record((PORTAL / "portal-article.html").read_bytes())
+    assert got["title"] == "Banjir Rendam Ribuan Rumah di Dayeuhkolot"
+    assert got["url"] == (
+        "https://regional.kabar.example/read/2026/11/10/21043781/banjir-rendam-ribuan-rumah"
+    )
+    assert got["published_at"].isoformat() == "2026-11-10T21:04:37+07:00"  # type: ignore[union-attr]
+    assert got["language"] == "id" and got["authors"] == []
+    body = str(got["body"])
+    assert body.startswith("Hujan deras sejak Senin malam")
+    assert body.endswith("lantai dua rumah mereka.")
+    for clutter in (
+        "Harga Emas",
+        "Baca juga",
+        "Simak",
+        "Tag:",
+        "Bagikan",
+        "Banjir Bandang",
+        "Home",
+    ):
+        assert clutter not in body
+
+
+def test_a_portal_index_page_is_rejected() -> None:
+    with pytest.raises(ExtractionError, match=r"an index page \(URL path /indeks\)"):
+        page_record((PORTAL / "portal-index.html").read_bytes())
+    moved = (PORTAL / "portal-index.html").read_text().replace("/indeks", "/pilihan/hari-ini")
+    with pytest.raises(ExtractionError, match="an index page"):
+        page_record(moved.encode())
