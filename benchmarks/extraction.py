@@ -1,7 +1,7 @@
 """Extraction accuracy per field over the developer corpus of real saved pages and feeds.
 
 Usage: .venv/bin/python benchmarks/extraction.py [--corpus ../shared/data/pages] [--details]
-       [--assume-timezone ZONE] [--base-url URL]
+       [--assume-timezone ZONE] [--base-url URL] [--code OTHER_CHECKOUT]
 
 Every page and feed is read as `recommender update --input FILE` reads it (`read_sources`), and the
 result is compared with what is known about the page:
@@ -16,8 +16,9 @@ result is compared with what is known about the page:
 - `feeds/*.expected.json`: entry count, and title, link and published_at of the first entries.
 
 Prints one JSON line: per field `correct`, `total` and `accuracy`, plus the machine. With
-`--details`, one more line per page with the fields it got wrong. Runs on whatever code is on
-PYTHONPATH, so the same script measures a branch before and after a change.
+`--details`, one more line per page with the fields it got wrong. Runs on the importer of
+`--code` (default: this checkout), so the same script measures a branch before and after a change:
+`--code ../main` gives the figures of main's importer.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from benchmarks.common import emit, machine  # noqa: E402
-from recommender.ingest.sources import read_sources  # noqa: E402
 
 INDEX_PAGES = frozenset({"nytimes-5", "yahoo-2"})
 BODY_START_WINDOW = 200
@@ -98,6 +98,8 @@ OPTIONS: dict[str, Any] = {}
 
 
 def read_one(path: Path) -> tuple[list[Any], list[str]]:
+    from recommender.ingest.sources import read_sources
+
     report = read_sources([path], **OPTIONS)
     return list(report.items.values()), [str(e) for e in report.errors]
 
@@ -204,12 +206,20 @@ def main() -> None:
     parser.add_argument("--details", action="store_true", help="one line per page with misses")
     parser.add_argument("--assume-timezone", help="as `recommender extract --assume-timezone`")
     parser.add_argument("--base-url", help="as `recommender extract --base-url`")
+    parser.add_argument(
+        "--code", type=Path, help="measure the importer of another checkout (e.g. main's)"
+    )
     args = parser.parse_args()
+    if args.code:
+        sys.path.insert(0, str(args.code.resolve()))
     set_options(args.assume_timezone, args.base_url)
     if not args.corpus.is_dir():
         sys.exit(f"no corpus at {args.corpus} (see ../shared/data/pages/README.md)")
     tally = run(args.corpus)
-    options = {"assume_timezone": args.assume_timezone, "base_url": args.base_url}
+    import recommender
+
+    code = str(Path(recommender.__file__).resolve().parents[1])
+    options = {"assume_timezone": args.assume_timezone, "base_url": args.base_url, "code": code}
     emit(
         {
             "benchmark": "extraction",
