@@ -60,7 +60,10 @@ def absolute(url: str | None, base: str | None) -> str | None:
     """`url` made absolute against `base`; None unless the result is an http(s) URL."""
     if not url or not url.strip():
         return None
-    joined = urljoin(base or "", url.strip())
+    url = url.strip()
+    if url.startswith("//") and not base:
+        url = "https:" + url  # protocol-relative, and nothing to take the scheme from
+    joined = urljoin(base or "", url)
     return joined if is_url(joined) else None
 
 
