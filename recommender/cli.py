@@ -104,10 +104,19 @@ AssumeTimezone = Annotated[
 
 def make_settings(data_dir: Path | None, **overrides: Any) -> Settings:
     """Build the one Settings object from the environment plus command-line overrides."""
+    from pydantic import ValidationError
+
     values = {k: v for k, v in overrides.items() if v is not None}
     if data_dir is not None:
         values["data_dir"] = data_dir
-    return Settings(**values)
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        reasons = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()
+        )
+        raise InvalidInput(f"invalid setting: {reasons}") from None
 
 
 def detail_line(detail: Any) -> str:
@@ -219,7 +228,9 @@ def update(
 
 @app.command()
 def extract(
-    inputs: Annotated[list[str], typer.Argument(help=f"{SOURCE_KINDS}.", show_default=False)],
+    inputs: Annotated[
+        list[str], typer.Argument(help=f"{SOURCE_KINDS}.", metavar="SOURCE...", show_default=False)
+    ],
     base_url: BaseUrl = None,
     assume_timezone: AssumeTimezone = None,
 ) -> None:

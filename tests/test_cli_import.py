@@ -108,3 +108,9 @@ def test_export_then_build_gives_the_same_items(data_dir: Path, tmp_path: Path) 
 def test_export_without_a_snapshot_fails_clearly(tmp_path: Path) -> None:
     result = runner.invoke(app, ["export"], env=tiny_env(tmp_path / "none"))
     assert result.exit_code == 2 and "recommender build" in result.stderr
+
+
+def test_an_unknown_time_zone_is_a_clear_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["extract", str(tmp_path), "--assume-timezone", "Mars/Base"])
+    assert result.exit_code == 2
+    assert "assume_timezone: unknown time zone 'Mars/Base'" in " ".join(result.stderr.split())
