@@ -71,7 +71,8 @@ def clean_lines(text: str, *, title: str = "") -> str:
     """Fold whitespace per line; drop furniture lines, what precedes the first sentence, and the
     dateline before it ("JAKARTA, KOMPAS.com - ")."""
     lines = [WHITESPACE.sub(" ", line).strip() for line in text.splitlines()]
-    kept = [line for line in lines if line and not is_furniture(line)]
+    lines = clutter.drop_story_lists([line for line in lines if line])
+    kept = [line for line in lines if not is_furniture(line)]
     kept = clutter.drop_trailing_furniture(clutter.drop_leading_furniture(kept, title))
     if kept:
         kept[0] = clutter.strip_dateline(kept[0])

@@ -165,6 +165,34 @@ def is_clutter_line(line: str) -> bool:
     return bool(CLUTTER_LINE.match(line))
 
 
+# A heading that introduces a list of other stories; the headlines after it go with it.
+LIST_HEADING = re.compile(
+    r"^\s*(?:baca (?:juga|pula)|lihat (?:juga|pula)|simak (?:juga|pula)"
+    r"|(?:berita|artikel|video|foto) (?:terkait|lainnya|terpopuler|pilihan|terbaru|populer)"
+    r"|terpopuler|populer|pilihan redaksi|rekomendasi(?: untuk anda)?|related(?: \w+)?"
+    r"|(?:most|more) (?:read|popular|from \w+)|read (?:more|next|also)|recommended(?: for you)?"
+    r"|you (?:may|might) also like)\s*:?\s*$",
+    re.IGNORECASE,
+)
+HEADLINE_MAX = 150
+
+
+def drop_story_lists(lines: list[str]) -> list[str]:
+    """Drop "Baca juga:" / "Berita Terkait" headings and the headlines listed under them (short
+    lines that do not end like a sentence), up to the next paragraph of text."""
+    kept: list[str] = []
+    in_list = False
+    for line in lines:
+        if LIST_HEADING.match(line):
+            in_list = True
+            continue
+        if in_list and len(line) < HEADLINE_MAX and not FIRST_SENTENCE_END.search(line):
+            continue
+        in_list = False
+        kept.append(line)
+    return kept
+
+
 def drop_trailing_furniture(lines: list[str]) -> list[str]:
     """Drop short lines after the last sentence: list headings ("More games news:"), tag lists,
     section links. A line ending like a sentence (or with an author's initials) stops it."""

@@ -73,8 +73,9 @@ CLOCK = r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?"
 NUMERIC_DATE = r"(?P<day>\d{1,2})[/\-.](?P<month>\d{1,2})[/\-.](?P<year>\d{4})"
 ISO_DATE = r"(?P<iyear>\d{4})-(?P<imonth>\d{2})-(?P<iday>\d{2})"
 WORD_DATE = r"(?P<wday>\d{1,2})\s+(?P<wmonth>[A-Za-z]{3,9})\.?\s+(?P<wyear>\d{4})"
+MONTH_FIRST = r"(?P<fmonth>[A-Za-z]{3,9})\.?\s+(?P<fday>\d{1,2}),?\s+(?P<fyear>\d{4})"
 TEXT_TIME = re.compile(
-    rf"(?:{NUMERIC_DATE}|{ISO_DATE}|{WORD_DATE})[\s,|\-–·]*(?:pukul\s+|jam\s+)?{CLOCK}\s*{ZONE_WORD}",
+    rf"(?<![\w/.-])(?:{NUMERIC_DATE}|{ISO_DATE}|{WORD_DATE}|{MONTH_FIRST})[\s,|\-–·]*(?:pukul\s+|jam\s+)?{CLOCK}\s*{ZONE_WORD}",
     re.IGNORECASE,
 )
 # A clock time with its zone and no date ("Update 21:04 WIB"), paired with a date found elsewhere.
@@ -148,11 +149,16 @@ def text_times(text: str) -> list[Stamp]:
                 year, month, day = int(parts["year"]), int(parts["month"]), int(parts["day"])
             elif parts["iyear"]:
                 year, month, day = int(parts["iyear"]), int(parts["imonth"]), int(parts["iday"])
-            else:
+            elif parts["wmonth"]:
                 month_number = MONTHS.get(parts["wmonth"].lower())
                 if month_number is None:
                     continue
                 year, month, day = int(parts["wyear"]), month_number, int(parts["wday"])
+            else:
+                month_number = MONTHS.get(parts["fmonth"].lower())
+                if month_number is None:
+                    continue
+                year, month, day = int(parts["fyear"]), month_number, int(parts["fday"])
             zone = timezone(timedelta(hours=ZONES[parts["zone"].lower()]))
             value = datetime(year, month, day, int(parts["hour"]), int(parts["minute"]))
             value = value.replace(second=int(parts["second"] or 0), tzinfo=zone)

@@ -30,6 +30,7 @@ class PageMeta:
     base_href: str | None = None
     html_lang: str | None = None
     articles: list[dict[str, Any]] = field(default_factory=list)
+    webpages: list[dict[str, Any]] = field(default_factory=list)
     ld_types: set[str] = field(default_factory=set)
     times: list[str] = field(default_factory=list)
 
@@ -45,8 +46,9 @@ class PageMeta:
         return [v.strip() for v in self.meta.get(name, []) if v.strip()]
 
     def article(self, key: str) -> Any:
-        """A field of the first JSON-LD article object that has it."""
-        for obj in self.articles:
+        """A field of the first JSON-LD article object that has it (else of a WebPage object:
+        some CMSs describe the article only as the page)."""
+        for obj in [*self.articles, *self.webpages]:
             if obj.get(key):
                 return obj[key]
         return None
@@ -102,6 +104,8 @@ def read_meta(tree: HtmlElement) -> PageMeta:
                 found.ld_types.update(types)
                 if any(t.endswith(ARTICLE_TYPE_SUFFIXES) for t in types):
                     found.articles.append(obj)
+                elif "webpage" in types:
+                    found.webpages.append(obj)
     for time in tree.iter("time"):
         value = time.get("datetime") or ""
         if value.strip():

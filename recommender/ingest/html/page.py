@@ -71,7 +71,12 @@ def page_url(
 
 def text_after_headline(tree: HtmlElement, title: str) -> str:
     root = tree.find(".//body")
-    text = re.sub(r"\s+", " ", (root if root is not None else tree).text_content() or "")
+    # Text nodes joined with spaces: adjacent elements' text must not run together
+    # ("...Dayeuhkolot" + "Nov 10, 2026" is no date).
+    pieces = (root if root is not None else tree).xpath(
+        ".//text()[not(ancestor::script) and not(ancestor::style)]"
+    )
+    text = re.sub(r"\s+", " ", " ".join(str(p) for p in pieces))
     at = text.find(title) if title else -1
     return text[at : at + TEXT_AFTER_HEADLINE] if at >= 0 else text[: TEXT_AFTER_HEADLINE * 2]
 

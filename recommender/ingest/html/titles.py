@@ -13,6 +13,8 @@ from recommender.ingest.html.metadata import PageMeta
 SEPARATOR = re.compile(r"\s+[|\-–—:»«·•/]{1,2}\s+|\s*::\s*|(?<=\.com):\s+|(?<=\.id):\s+")
 HOST_LIKE = re.compile(r"\b[\w-]+\.(?:com|co\.id|id|net|org|co\.uk|co|news|tv)\b", re.IGNORECASE)
 MIN_TITLE_WORDS = 3
+# "Judul Halaman all", "Judul - Halaman 2", "Title - Page 2": which page of a paginated article.
+PAGE_SUFFIX = re.compile(r"(?:\s+[-|]\s+|\s+)(?:halaman|hal\.|page)\s+(?:all|semua|\d+)\s*$", re.I)
 
 
 def _squash(text: str) -> str:
@@ -43,7 +45,13 @@ def is_site_name(part: str, sites: list[str]) -> bool:
 
 
 def strip_site_name(title: str, sites: list[str]) -> str:
-    """Drop a leading or trailing segment that names the site ("Berita X - Kompas.com")."""
+    """Drop a leading or trailing segment that names the site ("Berita X - Kompas.com"), and a
+    page-number suffix ("Halaman all")."""
+    stripped = _strip_site_segment(title, sites)
+    return PAGE_SUFFIX.sub("", stripped).strip() or stripped
+
+
+def _strip_site_segment(title: str, sites: list[str]) -> str:
     parts = SEPARATOR.split(title)
     if len(parts) < 2:
         return title.strip()

@@ -296,3 +296,28 @@ def test_a_portal_index_page_is_rejected() -> None:
     moved = (PORTAL / "portal-index.html").read_text().replace("/indeks", "/pilihan/hari-ini")
     with pytest.raises(ExtractionError, match="an index page"):
         page_record(moved.encode())
+
+
+def test_headlines_listed_under_a_related_heading_leave_with_it() -> None:
+    related = (
+        "<p><strong>Baca Juga:</strong></p><ul><li>Gempa Magnitudo 5 Guncang Garut</li>"
+        "<li>Harga Cabai Melonjak Jelang Natal</li></ul>"
+    )
+    paragraphs = [PARAGRAPHS[0], related, *PARAGRAPHS[1:]]
+    body = str(record(article(head=PUBLISHED, paragraphs=paragraphs))["body"])
+    assert "Gempa Magnitudo" not in body and "Harga Cabai" not in body and "Baca" not in body
+    assert PARAGRAPHS[1] in body and PARAGRAPHS[2] in body
+
+
+def test_a_page_number_suffix_leaves_the_title() -> None:
+    html = article(head=PUBLISHED, title_tag=f"{TITLE} Halaman all - Kabar.com")
+    got = record(html.replace(f"<h1>{TITLE}</h1>", ""))
+    assert got["title"] == TITLE
+
+
+def test_month_first_written_times_and_webpage_json_ld() -> None:
+    got = record(article(before="<div>Nov 10, 2026 21:04 WIB</div>"))
+    assert got["published_at"].isoformat() == "2026-11-10T21:04:00+07:00"  # type: ignore[union-attr]
+    ld = '<script type="application/ld+json">{"@type":"WebPage","datePublished":"2026-11-10T09:15:00+08:00"}</script>'
+    got = record(article(head=ld))
+    assert got["published_at"].isoformat() == "2026-11-10T09:15:00+08:00"  # type: ignore[union-attr]
