@@ -37,6 +37,8 @@ TRACKING = frozenset(
     }
 )
 TRACKING_PREFIXES = ("utm_",)
+# Which page of an article, not which article.
+PAGE_PARAMETERS = frozenset({"page", "hal", "halaman", "amp", "single", "view"})
 
 
 def is_url(source: str | Path) -> bool:
@@ -71,11 +73,21 @@ def url_item_id(url: str) -> str:
     """A readable, stable id for an item known by its URL: host and path joined by ':'.
 
     `https://www.kabar.example/nasional/banjir-1?utm=x` -> `kabar.example:nasional:banjir-1`.
-    Ids longer than 128 characters keep their start and end in a hash.
+    The query is left out, except where it is what names the article: a path without digits and
+    query values with digits (`/read.php?id=123` -> `...:read.php:123`). Ids longer than 128
+    characters keep their start and end in a hash.
     """
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower().removeprefix("www.")
     segments = [ID_UNSAFE.sub("-", s).strip("-") for s in parts.path.split("/")]
+    if not any(c.isdigit() for c in parts.path):
+        segments += [
+            ID_UNSAFE.sub("-", value).strip("-")
+            for key, value in parse_qsl(parts.query)
+            if any(c.isdigit() for c in value)
+            and key.lower() not in PAGE_PARAMETERS | TRACKING
+            and not key.lower().startswith(TRACKING_PREFIXES)
+        ]
     ident = ":".join([host, *(s for s in segments if s)])
     if len(ident) > 128:
         digest = hashlib.sha256(url.encode()).hexdigest()[:20]

@@ -34,6 +34,14 @@ LISTING_SEGMENTS = frozenset(
         "terpopuler",
         "latest",
         "label",
+        "kanal",
+        "rubrik",
+        "channel",
+        "section",
+        "sections",
+        "profil",
+        "profile",
+        "reporter",
     }
 )
 LISTING_TITLE = re.compile(
@@ -85,18 +93,23 @@ def link_density(tree: HtmlElement) -> float:
 
 def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str) -> None:
     """Raise ExtractionError(`page`) when the page lists articles instead of being one."""
-    path = urlsplit(url).path if url else None
+    parts = urlsplit(url) if url else None
+    path = parts.path if parts else None
     segments = [s.lower() for s in (path or "").split("/") if s]
-    if meta.is_article and path not in ("", "/"):
-        return
     if path in ("", "/"):
         raise ExtractionError("page", f"a front page ({url}), not an article")
+    # A JSON-LD article is the strongest sign; templates put og:type=article on every page, so
+    # that alone does not outweigh a listing URL.
+    if meta.articles:
+        return
     if listing_path(segments):
         raise ExtractionError(
             "page", f"an index page (URL path /{'/'.join(segments)}), not an article"
         )
-    if len(segments) == 1 and SECTION_SEGMENT.match(segments[0]):
+    if len(segments) == 1 and SECTION_SEGMENT.match(segments[0]) and not (parts and parts.query):
         raise ExtractionError("page", f"a section front page ({url}), not an article")
+    if meta.is_article:
+        return
     if LISTING_TITLE.match(title):
         raise ExtractionError("page", f"an index page (title {title!r}), not an article")
     if meta.ld_types & LISTING_TYPES and not meta.is_article and "webpage" not in meta.ld_types:
