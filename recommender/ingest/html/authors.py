@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from recommender.ingest.html.metadata import PageMeta, ld_is_organisation, ld_names
 
@@ -30,9 +31,15 @@ def clean_name(raw: str) -> str | None:
     return name
 
 
-def authors(meta: PageMeta) -> list[str]:
+def is_site(name: str, sites: Sequence[str]) -> bool:
+    squashed = re.sub(r"\W+", "", name).casefold()
+    return any(site.startswith(squashed) or squashed.startswith(site) for site in sites)
+
+
+def authors(meta: PageMeta, sites: Sequence[str] = ()) -> list[str]:
     """People named by JSON-LD (organisations skipped) and the author meta tags, deduplicated
-    without regard to case (the first spelling wins)."""
+    without regard to case (the first spelling wins); the site's own name ("ANTARA", "Okezone"
+    for antaranews.com, okezone.com) is no person."""
     raw: list[str] = []
     ld = meta.article("author")
     if ld is not None and not ld_is_organisation(ld):
@@ -51,6 +58,8 @@ def authors(meta: PageMeta) -> list[str]:
     for value in raw:
         for part in SPLIT.split(value):
             person = clean_name(part)
+            if person and is_site(person, sites):
+                continue
             if person and person.casefold() not in seen:
                 seen.add(person.casefold())
                 out.append(person)

@@ -146,7 +146,7 @@ def page_record(
         "image_url": absolute(image, canonical),
         "section": section(meta),
         "tags": tags(meta),
-        "authors": authors.authors(meta),
+        "authors": authors.authors(meta, titles.site_words(meta, canonical)),
         "published_at": published_at(tree, meta, title, opts),
         "language": language.language(declared, f"{title}\n{text}"),
     }

@@ -21,7 +21,8 @@ def _squash(text: str) -> str:
     return re.sub(r"\W+", "", text).casefold()
 
 
-def _site_words(meta: PageMeta, url: str | None) -> list[str]:
+def site_words(meta: PageMeta, url: str | None) -> list[str]:
+    """The site's names, squashed: og:site_name, the publisher, the host's labels."""
     names = [meta.first("og:site_name", "application-name", "twitter:site") or ""]
     publisher = meta.article("publisher")
     if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
@@ -66,7 +67,7 @@ def _strip_site_segment(title: str, sites: list[str]) -> str:
 def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
     """og:title, JSON-LD headline or <title>, site name removed; the <h1>'s wording if it is the
     same headline (titles tags often drop the colon or question mark the visible headline has)."""
-    sites = _site_words(meta, url)
+    sites = site_words(meta, url)
     ld = meta.article("headline")
     # og:title is often a social-media rewrite of the headline, so it comes last.
     candidates = [

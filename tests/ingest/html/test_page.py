@@ -321,3 +321,8 @@ def test_month_first_written_times_and_webpage_json_ld() -> None:
     ld = '<script type="application/ld+json">{"@type":"WebPage","datePublished":"2026-11-10T09:15:00+08:00"}</script>'
     got = record(article(head=ld))
     assert got["published_at"].isoformat() == "2026-11-10T09:15:00+08:00"  # type: ignore[union-attr]
+
+
+def test_the_sites_own_name_is_no_author() -> None:
+    head = PUBLISHED + '<meta name="author" content="KABAR"><meta name="author" content="Rina W">'
+    assert record(article(head=head))["authors"] == ["Rina W"]
