@@ -81,7 +81,6 @@ def clean_lines(text: str, *, title: str = "") -> str:
 
 def main_text(tree: HtmlElement, url: str | None, title: str = "") -> str:
     """The article's text as lines (one per paragraph), before line cleaning."""
-    import trafilatura
     from lxml import etree
 
     pruned = copy.deepcopy(tree)
@@ -92,13 +91,22 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "") -> str:
         bad.drop_tree()
     clutter.drop_before_headline(pruned, title)
     clutter.prune(pruned)
+    text = _extract(copy.deepcopy(pruned), url, precision=True)
+    # Precision first; on pages it finds nothing in (unusual markup), recall.
+    return text or _extract(pruned, url, precision=False)
+
+
+def _extract(tree: HtmlElement, url: str | None, *, precision: bool) -> str:
+    import trafilatura
+
     extracted = trafilatura.bare_extraction(
-        pruned,
+        tree,
         url=url,
         with_metadata=False,
         include_comments=False,
         include_tables=False,
-        favor_precision=True,
+        favor_precision=precision,
+        favor_recall=not precision,
     )
     if extracted is None:
         return ""

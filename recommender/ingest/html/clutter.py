@@ -89,6 +89,12 @@ SENTENCE_END = re.compile(r"[.!?\"”’)…:]\s*$")
 # A first paragraph ends like a sentence; a caption "(Foto: Antara)" or a label "Oleh:" does not.
 FIRST_SENTENCE_END = re.compile(r"[.!?\"”’…]\s*$")
 LEADING_SHORT = 70
+# A photo caption's credit: "(ANTARA FOTO/Hafidz Mubarak A)", "(Foto: Istimewa)", "(Getty Images)".
+CAPTION_CREDIT = re.compile(
+    r"\((?:[^()]*\b(?:foto|photo|dok|dokumentasi|istimewa|ilustrasi|getty|reuters|afp|ap photo|"
+    r"shutterstock|antara)\b[^()]*|[^()]*/[^()]*)\)\s*$",
+    re.IGNORECASE,
+)
 LEADING_MAX_DROPPED = 8
 TRAILING_SHORT = 40
 
@@ -222,6 +228,9 @@ def drop_leading_furniture(lines: list[str], title: str) -> list[str]:
             start += 1
             continue
         if len(line) < LEADING_SHORT and not FIRST_SENTENCE_END.search(line):
+            start += 1
+            continue
+        if CAPTION_CREDIT.search(line) and len(line) < HEADLINE_MAX * 2:
             start += 1
             continue
         break

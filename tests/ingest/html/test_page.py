@@ -326,3 +326,12 @@ def test_month_first_written_times_and_webpage_json_ld() -> None:
 def test_the_sites_own_name_is_no_author() -> None:
     head = PUBLISHED + '<meta name="author" content="KABAR"><meta name="author" content="Rina W">'
     assert record(article(head=head))["authors"] == ["Rina W"]
+
+
+def test_a_leading_photo_caption_is_no_first_sentence() -> None:
+    caption = (
+        "<p>Warga menyeberangi genangan air di Kecamatan Dayeuhkolot, Kabupaten Bandung, Selasa"
+        " (10/11/2026). (ANTARA FOTO/Raisan Al Farisi)</p>"
+    )
+    body = str(record(article(head=PUBLISHED, before=caption))["body"])
+    assert body.startswith(PARAGRAPHS[0])
