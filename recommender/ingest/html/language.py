@@ -17,6 +17,8 @@ SAMPLE_CHARS = 3000
 # Indonesian and Malay share most of their vocabulary; a detector's choice between them does not
 # overrule a declaration of either.
 SAME_LANGUAGE = ({"id", "ms"},)
+# ISO 639 codes withdrawn in 1989 that Java locales (and so some CMSs) still write: `in_ID`.
+DEPRECATED_CODES = {"in": "id", "iw": "he", "ji": "yi"}
 
 
 def primary(tag: str | None) -> str | None:
@@ -24,6 +26,7 @@ def primary(tag: str | None) -> str | None:
     if not tag:
         return None
     code = tag.strip().replace("_", "-").split("-")[0].lower()
+    code = DEPRECATED_CODES.get(code, code)
     return code if code.isalpha() and 2 <= len(code) <= 3 else None
 
 

@@ -22,6 +22,7 @@ from recommender.ingest.links import absolute, strip_tracking, url_item_id
 
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 TEXT_AFTER_HEADLINE = 4000
+TEXT_BEFORE_HEADLINE = 300
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def page_url(
     )
 
 
-def text_after_headline(tree: HtmlElement, title: str) -> str:
+def text_near_headline(tree: HtmlElement, title: str) -> str:
     root = tree.find(".//body")
     # Text nodes joined with spaces: adjacent elements' text must not run together
     # ("...Dayeuhkolot" + "Nov 10, 2026" is no date).
@@ -78,11 +79,16 @@ def text_after_headline(tree: HtmlElement, title: str) -> str:
     )
     text = re.sub(r"\s+", " ", " ".join(str(p) for p in pieces))
     at = text.find(title) if title else -1
-    return text[at : at + TEXT_AFTER_HEADLINE] if at >= 0 else text[: TEXT_AFTER_HEADLINE * 2]
+    if at < 0:
+        return text[: TEXT_AFTER_HEADLINE * 2]
+    # What follows the headline first; then what just precedes it, where some templates print
+    # the time (later candidates count only when earlier ones give none).
+    after = text[at : at + TEXT_AFTER_HEADLINE]
+    return f"{after} \n {text[max(0, at - TEXT_BEFORE_HEADLINE) : at]}"
 
 
 def published_at(tree: HtmlElement, meta: PageMeta, title: str, options: PageOptions) -> Any:
-    stamps = dates.candidates(meta, text_after_headline(tree, title))
+    stamps = dates.candidates(meta, text_near_headline(tree, title))
     if not any(s.has_time for s in stamps):
         stamps = stamps + dates.guessed(tree)
     return dates.choose(stamps, options.assume_timezone)

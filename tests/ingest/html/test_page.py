@@ -335,3 +335,10 @@ def test_a_leading_photo_caption_is_no_first_sentence() -> None:
     )
     body = str(record(article(head=PUBLISHED, before=caption))["body"])
     assert body.startswith(PARAGRAPHS[0])
+
+
+def test_a_time_printed_above_the_headline_and_an_old_locale_code() -> None:
+    html = article(lang="in-ID").replace("<h1>", "<div>Selasa, 10/11/2026 21:04 WIB</div><h1>")
+    got = record(html)
+    assert got["published_at"].isoformat() == "2026-11-10T21:04:00+07:00"  # type: ignore[union-attr]
+    assert got["language"] == "id"
