@@ -87,14 +87,48 @@ Wait = Annotated[
     float | None, typer.Option(help="Seconds to wait for another job's lock (default: fail).")
 ]
 DEMO_CORPUS = Path(__file__).parent / "demo_corpus"
+SOURCE_KINDS = "JSONL/CSV file, RSS/Atom feed, HTML page, URL list (.txt), folder or http(s) URL"
+BaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--base-url",
+        help="For saved pages that name no canonical URL: the site URL their files' paths are"
+        " relative to (https://site.example/ + news/a.html); the item id is made from that URL.",
+    ),
+]
+AssumeTimezone = Annotated[
+    str | None,
+    typer.Option(
+        "--assume-timezone",
+        help="IANA zone (e.g. Asia/Jakarta) for page times without a UTC offset and date-only"
+        " pages (default: $RECOMMENDER_ASSUME_TIMEZONE; unset: such pages are rejected).",
+        show_default=False,
+    ),
+]
 
 
 def make_settings(data_dir: Path | None, **overrides: Any) -> Settings:
     """Build the one Settings object from the environment plus command-line overrides."""
+    from pydantic import ValidationError
+
     values = {k: v for k, v in overrides.items() if v is not None}
     if data_dir is not None:
         values["data_dir"] = data_dir
-    return Settings(**values)
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        reasons = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()
+        )
+        raise InvalidInput(f"invalid setting: {reasons}") from None
+
+
+def detail_line(detail: Any) -> str:
+    """A row error as `file:line: field: reason`; any other detail as it is."""
+    if isinstance(detail, dict) and {"file", "line", "field", "reason"} <= detail.keys():
+        return f"{detail['file']}:{detail['line']}: {detail['field']}: {detail['reason']}"
+    return str(detail)
 
 
 def emit(payload: Any) -> None:
@@ -105,7 +139,7 @@ def emit(payload: Any) -> None:
 def fail(exc: RecommenderError) -> None:
     err.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False)
     for detail in exc.details[:20]:
-        err.print(f"  {detail}")
+        err.print(f"  {escape(detail_line(detail))}", highlight=False, soft_wrap=True)
     from recommender.jobs import EXIT_FAILED
 
     raise typer.Exit(EXIT_FAILED)
@@ -114,14 +148,16 @@ def fail(exc: RecommenderError) -> None:
 @app.command()
 def build(
     inputs: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Option(
-            "--input", "-i", help="JSONL/CSV file or folder; repeatable. Default: the demo corpus."
+            "--input", "-i", help=f"{SOURCE_KINDS}; repeatable. Default: the demo corpus."
         ),
     ] = None,
     data_dir: DataDir = None,
     strict: Strict = False,
     wait: Wait = None,
+    base_url: BaseUrl = None,
+    assume_timezone: AssumeTimezone = None,
 ) -> None:
     """Full build: import items, embed them, publish a new snapshot atomically.
 
@@ -131,15 +167,15 @@ def build(
     """
     from recommender.jobs import EXIT_OK, EXIT_REJECTED, run_build
 
-    settings = make_settings(data_dir)
-    paths = inputs or [DEMO_CORPUS]
+    settings = make_settings(data_dir, assume_timezone=assume_timezone)
+    paths: list[str | Path] = [*inputs] if inputs else [DEMO_CORPUS]
     try:
-        summary, report = run_build(paths, settings, wait=wait)
+        summary, report = run_build(paths, settings, wait=wait, base_url=base_url)
     except RecommenderError as exc:
         fail(exc)
         return
     for error in report.errors:
-        err.print("[yellow]rejected[/yellow]", escape(str(error)), highlight=False)
+        err.print("[yellow]rejected[/yellow]", escape(str(error)), highlight=False, soft_wrap=True)
     for item_id, count in report.duplicates.items():
         err.print(f"duplicate id {item_id!r}: {count} earlier row(s) replaced by the last one")
     emit(summary.as_dict())
@@ -153,8 +189,7 @@ def update(
         typer.Option(
             "--input",
             "-i",
-            help="JSONL/CSV file, RSS/Atom feed, HTML page, URL list (.txt), folder or http(s)"
-            " URL; repeatable.",
+            help=f"{SOURCE_KINDS}; repeatable.",
         ),
     ] = None,
     delete: Annotated[
@@ -164,6 +199,8 @@ def update(
     data_dir: DataDir = None,
     strict: Strict = False,
     wait: Wait = None,
+    base_url: BaseUrl = None,
+    assume_timezone: AssumeTimezone = None,
 ) -> None:
     """Incremental update of the current snapshot; publishes a new one atomically.
 
@@ -176,18 +213,81 @@ def update(
     """
     from recommender.jobs import EXIT_OK, EXIT_REJECTED, run_update
 
-    settings = make_settings(data_dir)
+    settings = make_settings(data_dir, assume_timezone=assume_timezone)
     try:
         summary, report = run_update(
-            inputs or [], settings, delete_lists=delete or [], wait=wait, note=progress_note
+            inputs or [],
+            settings,
+            delete_lists=delete or [],
+            wait=wait,
+            note=progress_note,
+            base_url=base_url,
         )
     except RecommenderError as exc:
         fail(exc)
         return
     for error in report.errors:
-        err.print("[yellow]rejected[/yellow]", escape(str(error)), highlight=False)
+        err.print("[yellow]rejected[/yellow]", escape(str(error)), highlight=False, soft_wrap=True)
     emit(summary.as_dict())
     raise typer.Exit(EXIT_REJECTED if strict and summary.rejected else EXIT_OK)
+
+
+@app.command()
+def extract(
+    inputs: Annotated[
+        list[str], typer.Argument(help=f"{SOURCE_KINDS}.", metavar="SOURCE...", show_default=False)
+    ],
+    base_url: BaseUrl = None,
+    assume_timezone: AssumeTimezone = None,
+) -> None:
+    """Print the import records that build/update would read from INPUT, one JSON line each.
+
+    A publisher's first step: check what is read from their pages and feeds before building.
+    Rejected rows go to stderr as file:line: field: reason. Touches no snapshot. Exit codes: 0
+    every row read, 1 records printed but some rows rejected, 2 nothing could be read.
+    """
+    from recommender.ingest.importer import import_record
+    from recommender.ingest.sources import ReadOptions, read_sources
+    from recommender.jobs import EXIT_FAILED, EXIT_OK, EXIT_REJECTED
+
+    settings = make_settings(None, assume_timezone=assume_timezone)
+    report = read_sources(inputs, options=ReadOptions.from_settings(settings, base_url=base_url))
+    for article in report.items.values():
+        sys.stdout.write(orjson.dumps(import_record(article)).decode() + "\n")
+    sys.stdout.flush()
+    for error in report.errors:
+        err.print(escape(str(error)), highlight=False, soft_wrap=True)
+    if not report.items:
+        raise typer.Exit(EXIT_FAILED)
+    raise typer.Exit(EXIT_REJECTED if report.errors else EXIT_OK)
+
+
+@app.command()
+def export(
+    data_dir: DataDir = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to this file (default: stdout).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Write the current snapshot's items in the import format (JSONL), one item a line.
+
+    `recommender build --input` that file publishes the same items again (a round trip). Exit
+    codes: 0 written, 2 no readable snapshot.
+    """
+    from recommender.jobs import export_records
+
+    records = export_records(make_settings(data_dir))
+    lines = b"".join(orjson.dumps(record) + b"\n" for record in records)
+    if output is None:
+        sys.stdout.buffer.write(lines)
+        sys.stdout.flush()
+        return
+    tmp = output.with_name(f".{output.name}.tmp")
+    tmp.write_bytes(lines)
+    tmp.replace(output)  # a reader never sees half an export
 
 
 def progress_note(message: str) -> None:

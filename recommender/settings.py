@@ -113,12 +113,33 @@ class JobSettings(BaseSettings):
     fetch_timeout_seconds: float = Field(
         20.0, gt=0, le=600, description="Timeout of each feed or page fetched by `update`."
     )
+    assume_timezone: str | None = Field(
+        None,
+        description="IANA zone (e.g. Asia/Jakarta) for page times written without a UTC offset,"
+        " and for pages that give only a date (read as midnight there); unset: such pages are"
+        " rejected with the value found.",
+    )
     snapshot_in_memory_max_bytes: int = Field(
         64 * 1024 * 1024,
         ge=0,
         description="Snapshot arrays up to this size are read into memory when loaded (copy-on-"
         "load: truncating the file later cannot crash the service); larger ones are memory-mapped.",
     )
+
+    @field_validator("assume_timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as Asia/Jakarta)"
+            ) from None
+        return value.strip()
 
 
 class RankingSettings(BaseSettings):
