@@ -300,6 +300,20 @@ def evaluate(
     Console().print(table)
 
 
+@app.command()
+def signals(data_dir: DataDir = None) -> None:
+    """Learn from the event log: popularity, position-debiased CTR and co-reading per item.
+
+    Reads the event log's hourly counts (and the hour not rolled up yet) and its raw clicks,
+    and writes DATA_DIR/signals.json atomically (the service reloads it; also run at the end of
+    `update`). Prints a one-line JSON summary. Exit codes: 0 written, 2 failed (no snapshot or
+    no event log: nothing written).
+    """
+    from recommender.signals.job import run_signals
+
+    emit(run_signals(make_settings(data_dir)))
+
+
 @snapshots_app.command("list")
 def snapshots_list(
     data_dir: DataDir = None,

@@ -151,6 +151,15 @@ class Pruned:
 
 
 @dataclass(frozen=True)
+class Click:
+    """A stored click, for co-reading: the page view, the article it was on, the item clicked."""
+
+    page_view: str
+    article_id: str
+    item_id: str
+
+
+@dataclass(frozen=True)
 class HourCount:
     hour: str
     item_id: str
@@ -174,6 +183,10 @@ class EventStore(Protocol):
     def prune(self, now: datetime, retention_days: int, audit_retention_days: int) -> Pruned: ...
 
     def hours(self, since: str, until: str | None = None) -> list[HourCount]: ...
+
+    def pending_hours(self, since: str) -> list[HourCount]: ...
+
+    def clicks(self, since: str) -> list[Click]: ...
 
     def export(self, since: str) -> Iterator[dict[str, Any]]: ...
 
@@ -345,6 +358,35 @@ class SQLiteEventStore:
                 .fetchall()
             )
         return [HourCount(*row) for row in rows]
+
+    def pending_hours(self, since: str) -> list[HourCount]:
+        """Hourly counts, from `since` (an hour), of the raw events not rolled up yet (the
+        current hour's): with `hours` they count every event once."""
+        with self._lock:
+            conn = self._connection()
+            done = _state(conn, ROLLED_UP)
+            rows = conn.execute(
+                "SELECT substr(at, 1, 13), item_id, section, position, SUM(kind = 'impression'),"
+                " SUM(kind = 'click') FROM events WHERE id > ? AND substr(at, 1, 13) >= ?"
+                " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+                (done, since),
+            ).fetchall()
+        return [HourCount(*row) for row in rows]
+
+    def clicks(self, since: str) -> list[Click]:
+        """Raw clicks at or after `since` (ISO 8601) that followed an impression, oldest first
+        (only as far back as EVENTS_RETENTION_DAYS keeps them)."""
+        with self._lock:
+            rows = (
+                self._connection()
+                .execute(
+                    "SELECT page_view, article_id, item_id FROM events WHERE at >= ?"
+                    " AND kind = 'click' AND flag IS NULL ORDER BY id",
+                    (since,),
+                )
+                .fetchall()
+            )
+        return [Click(*row) for row in rows]
 
     def export(self, since: str) -> Iterator[dict[str, Any]]:
         """Raw events at or after `since` (ISO 8601), oldest first."""
