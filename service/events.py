@@ -154,6 +154,7 @@ class EventDesk:
         )
         appended = self.store.append(events)
         self.metrics.record_events(accepted=appended.stored)
+        self.metrics.record_slots(appended.slots)
         self.metrics.record_outcome("duplicate", appended.duplicates)
 
 

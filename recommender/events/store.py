@@ -21,7 +21,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -141,6 +141,8 @@ class Appended:
     stored: int
     duplicates: int
     flagged: int
+    # (kind, section, position) of each stored event, for the CTR metrics (service.metrics)
+    slots: tuple[tuple[str, str, int], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,7 @@ class SQLiteEventStore:
         """Store a batch in one transaction. Repeats of an (page view, item, kind) are dropped;
         a click whose page view has no impression of the item is flagged."""
         stored = flagged = 0
+        slots: list[tuple[str, str, int]] = []
         with self._lock:
             conn = self._connection()
             with _transaction(conn):
@@ -263,6 +266,7 @@ class SQLiteEventStore:
                         continue  # a duplicate
                     stored += 1
                     flagged += flag is not None
+                    slots.append((e.kind, e.section, e.position))
                     if e.sponsored:
                         conn.execute(
                             INSERT_AUDIT,
@@ -278,7 +282,7 @@ class SQLiteEventStore:
                                 e.label,
                             ),
                         )
-        return Appended(stored, len(events) - stored, flagged)
+        return Appended(stored, len(events) - stored, flagged, tuple(slots))
 
     def record_rejects(self, reasons: Mapping[str, int], day: str) -> None:
         if not reasons:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -10,8 +11,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from recommender.articles import SPONSORED_POOL
+from recommender.articles import EDITORIAL_POOLS, SPONSORED_POOL
 from recommender.errors import ArticleNotFound
+from recommender.serving.blend import Blend
 from recommender.serving.catalog import Catalog
 from recommender.serving.rendering import Section, SectionHead, answer_dict, answer_json
 from recommender.serving.selection import MAX_HISTORY, Filters, Selector
@@ -23,6 +25,8 @@ from recommender.settings import Settings
 Signer = Callable[[str, str, Sequence[tuple[str, Sequence[str]]]], str]
 SECTION_KEYS = {"article": "rekomendasi_artikel", "video": "video_pilihan"}
 SPONSORED_KEY = "konten_sponsor"
+POPULAR_KEY = "terpopuler"
+POPULAR_SCOPES = ("site", "section")
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,8 @@ class WidgetRequest:
     history: tuple[str, ...] = field(default_factory=tuple)  # most recently read first
     filters: Filters = field(default_factory=Filters)
     explain: bool = False
+    popular: int = 0  # items of the "Terpopuler" section (0: no such section)
+    popular_scope: str = "site"  # "section": only items of the article's section
 
 
 class Recommender:
@@ -60,7 +66,26 @@ class Recommender:
                 "disclosure": s.disclosure_text,
             }
         )
+        self.heads[POPULAR_KEY] = SectionHead.of(
+            {"key": POPULAR_KEY, "title": s.popular_title, "sponsored": False}
+        )
         self.sponsored = SponsoredPool(catalog)
+        self.editorial = np.isin(catalog.pools, [catalog.pool_code(p) for p in EDITORIAL_POOLS])
+        self.blend: Blend | None = None  # the event log's signals (service.runtime sets them)
+
+    def with_blend(self, blend: Blend | None) -> Recommender:
+        """This recommender with other signals (the same catalog and per-snapshot state)."""
+        other = copy.copy(self)
+        other.blend = blend
+        return other
+
+    @property
+    def cache_version(self) -> str:
+        """What an answer depends on besides the request and the clock: the snapshot and the
+        signals (the response cache and ETags are keyed by it)."""
+        if self.blend is None:
+            return self.catalog.version
+        return f"{self.catalog.version}+{self.blend.version}"
 
     def request(
         self,
@@ -73,6 +98,8 @@ class Recommender:
         exclude: Sequence[str] = (),
         filters: Filters | None = None,
         explain: bool = False,
+        popular: int = 0,
+        popular_scope: str = "site",
     ) -> WidgetRequest:
         """A request for `article_id`; counts not given are the widget's defaults."""
         s = self.settings.widget
@@ -85,6 +112,8 @@ class Recommender:
             history=tuple(history),
             filters=filters or Filters(),
             explain=explain,
+            popular=popular,
+            popular_scope=popular_scope,
         )
 
     def recommend(self, req: WidgetRequest, now: float | None = None) -> dict[str, Any]:
@@ -121,11 +150,14 @@ class Recommender:
         history = [r for r in dict.fromkeys(history) if r != row]
         excluded = [cat.row_of[i] for i in req.exclude if i in cat.row_of]
         banned = np.array([row, *history, *excluded], dtype=np.int64)
-        return [
+        sections = [
             self._editorial("article", row, history, banned, req, moment),
             self._editorial("video", row, history, banned, req, moment),
-            self._sponsored(row, req.sponsored, moment, req.explain),
         ]
+        if req.popular > 0:
+            sections.append(self._popular(row, banned, req, moment))
+        sections.append(self._sponsored(row, req.sponsored, moment, req.explain))
+        return sections
 
     def _editorial(
         self,
@@ -138,25 +170,74 @@ class Recommender:
     ) -> Section:
         n = req.articles if pool == "article" else req.videos
         history_rows = np.array(history, dtype=np.int64)
-        ranked = self.selector.select(pool, row, history_rows, banned, n, req.filters, now)
+        ranked = self.selector.select(
+            pool, row, history_rows, banned, n, req.filters, now, self.blend
+        )
         explains = [ranked.explain(i) for i in range(len(ranked.rows))] if req.explain else None
         return Section(self.heads[pool], ranked.rows.tolist(), ranked.scores.tolist(), explains)
+
+    def _popular(
+        self, row: int, banned: npt.NDArray[np.int64], req: WidgetRequest, now: float
+    ) -> Section:
+        """The most clicked editorial items of the popular window (signals), less the article,
+        the reader's history and `exclude`; only the article's section with scope "section".
+        Without signals (none, stale or unreadable) the section is empty."""
+        head = self.heads[POPULAR_KEY]
+        blend = self.blend
+        if blend is None or not len(blend.popular_rows):
+            return Section(head, [], [], [] if req.explain else None)
+        sel = self.selector
+        rows = blend.popular_rows
+        keep = self.editorial[rows] & sel.servable(rows, now) & ~np.isin(rows, banned)
+        if req.filters.active:
+            keep &= sel.filter_mask(rows, req.filters, now)
+        if req.popular_scope == "section":
+            keep &= sel.section_codes[rows] == sel.section_codes[row]
+        chosen = rows[keep][: req.popular]
+        scores = blend.popularity[chosen].tolist()
+        explains = None
+        if req.explain:
+            explains = [
+                popular_explain(float(p), float(c))
+                for p, c in zip(scores, blend.clicks[chosen].tolist(), strict=True)
+            ]
+        return Section(head, chosen.tolist(), scores, explains)
 
     def _sponsored(self, row: int, n: int, now: float, explain: bool = False) -> Section:
         cat = self.catalog
         # Live items (in their campaign window, not expired); relevance is the cosine.
         live = self.sponsored.live(now)
         relevance = np.asarray(live.vectors @ cat.vectors[row], dtype=np.float64)
+        ctr = None
+        weight = self.settings.ranking.ctr_weight
+        if self.blend is not None and weight > 0:
+            # Ordered by their own debiased CTR too, among themselves only: sponsored items are
+            # never scored against editorial ones.
+            ctr = weight * self.blend.ctr[cat.sponsored_rows[live.positions]]
+            relevance = relevance + ctr
         order = top_n(relevance, n)
         rows = cat.sponsored_rows[live.positions[order]].tolist()
         scores = relevance[order].tolist()
-        # Cosine to the article only: no editorial scoring touches sponsored items.
-        explains = [sponsored_explain(round(x, 4)) for x in scores] if explain else None
+        explains = None
+        if explain:
+            gains = [None] * len(order) if ctr is None else ctr[order].tolist()
+            explains = [
+                sponsored_explain(round(x - (g or 0.0), 4), g)
+                for x, g in zip(scores, gains, strict=True)
+            ]
         return Section(self.heads[SPONSORED_POOL], rows, scores, explains)
 
 
-def sponsored_explain(score: float) -> dict[str, float | bool]:
+def sponsored_explain(score: float, ctr: float | None = None) -> dict[str, float | bool]:
     parts: dict[str, float | bool] = dict.fromkeys(
         ("lexical", "neighbourhood", "freshness", "rule"), 0.0
     )
-    return {"dense": score, **parts, "pinned": False}
+    out: dict[str, float | bool] = {"dense": score, **parts, "pinned": False}
+    if ctr is not None:
+        out["ctr"] = round(ctr, 4)
+    return out
+
+
+def popular_explain(popularity: float, clicks: float) -> dict[str, float | bool]:
+    """A "Terpopuler" item's score is its popularity (0..1); `clicks` the decayed clicks."""
+    return {"popularity": round(popularity, 4), "clicks": round(clicks, 4)}
