@@ -154,3 +154,37 @@ def test_a_corrupt_signals_file_means_text_only(base: str, signal_settings: Sett
         metrics = client.get("/metrics").text
         assert 'recommender_signals_unusable_total{reason="corrupt"} 1.0' in metrics
         assert "recommender_signals_used 0.0" in metrics
+
+
+def test_the_grafana_dashboard_reads_metrics_the_service_exposes(
+    base: str, signal_settings: Settings
+) -> None:
+    """Every metric docs/grafana-dashboard.json queries is one /metrics has (once an event and a
+    signals run happened)."""
+    import re
+
+    from tests.conftest import REPO
+
+    dashboard = orjson.loads((REPO / "docs" / "grafana-dashboard.json").read_bytes())
+    queried = {
+        name
+        for p in dashboard["panels"]
+        for t in p["targets"]
+        for name in re.findall(r"\b(recommender_[a-z_]+)", t["expr"])
+    }
+    with httpx.Client(base_url=base) as client:
+        shown = answer(client, ANCHOR)
+        first = events_of(shown, "click", "rekomendasi_artikel")[:1]
+        body = batch(shown, events_of(shown, "impression", "rekomendasi_artikel"))
+        assert beacon(client, body).status_code == 204
+        assert beacon(client, batch(shown, first)).status_code == 204
+        assert beacon(client, body).status_code == 204  # duplicates
+        beacon(client, batch(shown, first, event_token="forged.token-forged-token"))
+        run_signals(signal_settings.data_dir)
+        signals_path(signal_settings.data_dir).write_text("{", encoding="utf-8")  # one refusal
+        time.sleep(0.4)
+        run_signals(signal_settings.data_dir)
+        wait_for(lambda: "recommender_signals_used 1.0" in client.get("/metrics").text)
+        exposed = set(re.findall(r"^(recommender_[a-z_]+)", client.get("/metrics").text, re.M))
+    missing = sorted(q for q in queried if q not in exposed)
+    assert not missing, missing

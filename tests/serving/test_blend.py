@@ -52,8 +52,17 @@ def random_signals(catalog: Catalog, seed: int) -> Signals:
     }
     popular = sorted(ids, key=lambda i: -items[i].clicks)
     return Signals(
-        "sig-1", "2026-11-18T00:00:00+00:00", catalog.version, {}, 6.0, {}, {}, {}, items,
-        coread, popular,
+        "sig-1",
+        "2026-11-18T00:00:00+00:00",
+        catalog.version,
+        {},
+        6.0,
+        {},
+        {},
+        {},
+        items,
+        coread,
+        popular,
     )
 
 
@@ -108,21 +117,29 @@ def test_weights_add_their_parts(catalog: Catalog) -> None:
 
 def test_popularity_can_reorder_but_rules_still_win(catalog: Catalog, tmp_path: Path) -> None:
     plain = engine(catalog, None)
-    text = [i["id"] for i in plain.recommend(plain.request("banjir-1"), now=NOW)["sections"][0]["items"]]
+    text = [
+        i["id"] for i in plain.recommend(plain.request("banjir-1"), now=NOW)["sections"][0]["items"]
+    ]
     signals = random_signals(catalog, 4)
     last = text[-1]
     boosted = {**signals.items, last: ItemSignals("x", 99, 99, 1.0, 1.0, 0.5, 0.49)}
-    others = {k: ItemSignals(v.section, 0, 0, 0.0, 0.0, 0.0, 0.0) for k, v in boosted.items() if k != last}
+    others = {
+        k: ItemSignals(v.section, 0, 0, 0.0, 0.0, 0.0, 0.0) for k, v in boosted.items() if k != last
+    }
     lifted = Signals(**{**signals.__dict__, "items": {**others, last: boosted[last]}, "coread": {}})
     rec = engine(catalog, lifted, popularity_weight=5.0)
-    order = [i["id"] for i in rec.recommend(rec.request("banjir-1"), now=NOW)["sections"][0]["items"]]
+    order = [
+        i["id"] for i in rec.recommend(rec.request("banjir-1"), now=NOW)["sections"][0]["items"]
+    ]
     assert order[0] == last and order != text
     rules = tmp_path / "rules.toml"
     rules.write_text(
         f'[[pin]]\nitem = "{text[1]}"\nposition = 1\n\n[block]\nitems = ["{text[2]}"]\n', "utf-8"
     )
     ruled = engine(catalog, lifted, popularity_weight=5.0, rules_file=rules)
-    items = ruled.recommend(ruled.request("banjir-1", explain=True), now=NOW)["sections"][0]["items"]
+    items = ruled.recommend(ruled.request("banjir-1", explain=True), now=NOW)["sections"][0][
+        "items"
+    ]
     assert items[0]["id"] == text[1] and items[0]["explain"]["pinned"]
     assert items[1]["id"] == last
     assert text[2] not in [i["id"] for i in items]
@@ -139,7 +156,7 @@ def test_sponsored_are_ordered_by_ctr_among_themselves(catalog: Catalog) -> None
     items[favourite] = ItemSignals("x", 1, 1, 0, 0, 0.3, 0.45)
     rec = engine(catalog, Signals(**{**signals.__dict__, "items": items}), ctr_weight=2.0)
     body = rec.recommend(rec.request("beras-1", sponsored=3, explain=True), now=NOW)
-    sponsored = [s for s in body["sections"] if s["key"] == SPONSORED_KEY][0]["items"]
+    sponsored = next(s for s in body["sections"] if s["key"] == SPONSORED_KEY)["items"]
     assert sponsored[0]["id"] == favourite
     assert sorted(i["id"] for i in sponsored) == sorted(before)  # the same items, reordered
     assert sponsored[0]["explain"]["ctr"] == pytest.approx(0.9)
@@ -153,7 +170,7 @@ def test_terpopuler(catalog: Catalog) -> None:
 
     def popular(article: str, **options: Any) -> list[dict[str, Any]]:
         body = rec.recommend(rec.request(article, **options), now=NOW)
-        return [s for s in body["sections"] if s["key"] == POPULAR_KEY][0]["items"]
+        return next(s for s in body["sections"] if s["key"] == POPULAR_KEY)["items"]
 
     site = popular("banjir-1", popular=50)
     ids = [i["id"] for i in site]
@@ -167,7 +184,9 @@ def test_terpopuler(catalog: Catalog) -> None:
     assert ids == expected
     assert [i["id"] for i in popular("banjir-1", popular=3)] == expected[:3]
     history = popular("banjir-1", popular=50, history=(expected[0],), exclude=(expected[1],))
-    assert expected[0] not in [i["id"] for i in history] and expected[1] not in [i["id"] for i in history]
+    assert expected[0] not in [i["id"] for i in history] and expected[1] not in [
+        i["id"] for i in history
+    ]
     section = popular("timnas-1", popular=50, popular_scope="section")
     assert section and all(i["section"] == "Olahraga" for i in section)
     without = engine(catalog, None)

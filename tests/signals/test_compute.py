@@ -92,7 +92,12 @@ def test_coread_pairs_beat_a_blockbuster() -> None:
     assert found["A"][0][0] == "B"
     assert dict(found["A"])["B"] > 0.5
     # X is read with A every time, but nearly everybody reads X: almost no lift.
-    assert all(score < 0.1 for item, pairs in found.items() for other, score in pairs if "X" in (item, other))
+    assert all(
+        score < 0.1
+        for item, pairs in found.items()
+        for other, score in pairs
+        if "X" in (item, other)
+    )
     assert 0 < found["E"][0][1] < found["A"][0][1] <= 1  # fewer page views: shrunk more
 
 
@@ -108,8 +113,19 @@ def test_the_job_reads_rollups_and_the_current_hour(data_dir: Path) -> None:
         pv = f"page-view-{n:03d}-0123456789"
         for kind in ("impression", "click"):
             events.append(
-                Event(iso(at), kind, pv, "banjir-1", "s", "rekomendasi_artikel", "banjir-2", 0,
-                      False, None, None)
+                Event(
+                    iso(at),
+                    kind,
+                    pv,
+                    "banjir-1",
+                    "s",
+                    "rekomendasi_artikel",
+                    "banjir-2",
+                    0,
+                    False,
+                    None,
+                    None,
+                )
             )
     store.append(events)
     store.roll_up(now)  # the old hour is rolled up, the current one is not

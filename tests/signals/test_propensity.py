@@ -62,7 +62,7 @@ def test_raw_ctr_per_position_is_not_the_answer() -> None:
 def test_relevance_is_recovered_too() -> None:
     truth = CURVES["steep"]
     impressions, clicks, relevance = synthetic_log(truth, items=100, seed=11)
-    theta, gamma = fit_position_model(impressions, clicks)
+    _theta, gamma = fit_position_model(impressions, clicks)
     # theta * gamma is identified; the order of items by relevance is what ranking uses.
     assert np.corrcoef(gamma, relevance)[0, 1] > 0.95
 
