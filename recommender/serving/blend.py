@@ -7,7 +7,7 @@ Parts and scales (docs/ranking.md#signals): popularity 0..1 (site-wide), CTR sco
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +31,8 @@ class Blend:
     clicks: Floats  # decayed clicks over the popular window
     popular_rows: Ints  # rows by decayed clicks, most first (clicked items only)
     coread: dict[int, tuple[Ints, Floats]]  # row -> (co-read rows ascending, their scores)
+    # weights (popularity, CTR) -> their weighted sum per row, made once per weights
+    _static: dict[tuple[float, float], Floats] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, signals: Signals, catalog: Catalog) -> Blend:
@@ -72,14 +74,30 @@ class Blend:
         total = float(weights.sum())
         return out / total if total > 0 else out
 
-    def parts(self, rows: Ints, anchors: Ints, weights: Floats) -> Floats:
-        """(3, len(rows)): popularity, CTR score and co-reading of each row (-1 pads give 0)."""
-        safe = np.maximum(rows, 0)
-        valid = rows >= 0
-        return np.stack(
-            [
-                np.where(valid, self.popularity[safe], 0.0),
-                np.where(valid, self.ctr[safe], 0.0),
-                np.where(valid, self.coread_with(anchors, weights, rows), 0.0),
-            ]
-        )
+    def static(self, popularity_weight: float, ctr_weight: float) -> Floats:
+        """popularity_weight * popularity + ctr_weight * CTR score per row (kept per weights):
+        a request adds it with one gather instead of two and a sum."""
+        key = (popularity_weight, ctr_weight)
+        found = self._static.get(key)
+        if found is None:
+            found = popularity_weight * self.popularity + ctr_weight * self.ctr
+            found.flags.writeable = False
+            self._static[key] = found
+        return found
+
+    def gain(self, rows: Ints, anchors: Ints, weights: Floats, signal_weights: Floats) -> Floats:
+        """What the signals add to each of `rows` with these weights (popularity, CTR,
+        co-reading). Rows may be -1 pads: they get some value, and are never shown."""
+        out = self.static(float(signal_weights[0]), float(signal_weights[1]))[rows]
+        if signal_weights[2] > 0 and self.coread:
+            out = out + signal_weights[2] * self.coread_with(anchors, weights, rows)
+        return np.asarray(out, dtype=np.float64)
+
+    def parts(self, rows: Ints, anchors: Ints, weights: Floats, signal_weights: Floats) -> Floats:
+        """(len(rows), 3): the weighted popularity, CTR score and co-reading of each row (for
+        `explain`; rows must be real rows)."""
+        out = np.empty((len(rows), 3))
+        out[:, 0] = signal_weights[0] * self.popularity[rows]
+        out[:, 1] = signal_weights[1] * self.ctr[rows]
+        out[:, 2] = signal_weights[2] * self.coread_with(anchors, weights, rows)
+        return out

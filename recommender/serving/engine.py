@@ -171,7 +171,7 @@ class Recommender:
         n = req.articles if pool == "article" else req.videos
         history_rows = np.array(history, dtype=np.int64)
         ranked = self.selector.select(
-            pool, row, history_rows, banned, n, req.filters, now, self.blend
+            pool, row, history_rows, banned, n, req.filters, now, self.blend, req.explain
         )
         explains = [ranked.explain(i) for i in range(len(ranked.rows))] if req.explain else None
         return Section(self.heads[pool], ranked.rows.tolist(), ranked.scores.tolist(), explains)

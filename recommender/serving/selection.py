@@ -221,10 +221,12 @@ class Selector:
         filters: Filters,
         now: float,
         blend: Blend | None = None,
+        explain: bool = False,
     ) -> Ranked:
         """The `n` items of `pool` for an anchor row, the reader's history rows (most recent
         first) and rows that must not appear (`banned`: anchor, history, exclude). With `blend`
-        (and a signal weight above 0) the weighted signals are added to each score."""
+        (and a signal weight above 0) the weighted signals are added to each score, and with
+        `explain` their parts kept for `Ranked.explain`."""
         s = self.settings
         if n <= 0:
             empty = np.zeros(0)
@@ -254,10 +256,9 @@ class Selector:
         scores += fresh  # +0.0 at least: no score is -0.0 from here on
         if self.any_boost:
             scores += self.rules.boost[rows]
-        signals = None
-        if blend is not None and self.blending:
-            signals = blend.parts(rows, anchors, weights) * self.signal_weights[:, None]
-            scores += signals.sum(axis=0)
+        blended = blend is not None and self.blending
+        if blend is not None and blended:
+            scores += blend.gain(rows, anchors, weights, self.signal_weights)
         everything = bool(keep.all())  # often so for a single list
         if not everything:
             scores[~keep] = -np.inf
@@ -277,8 +278,8 @@ class Selector:
             order = order[mmr(at, scores[order], vectors, n, s.mmr_lambda)]
         chosen = order[:n]
         ranked = self.ranked(rows[chosen], scores[chosen], parts[:, chosen], fresh[chosen])
-        if signals is not None:
-            ranked.signals = np.ascontiguousarray(signals[:, chosen].T)
+        if blend is not None and blended and explain:
+            ranked.signals = blend.parts(rows[chosen], anchors, weights, self.signal_weights)
         return self.pin(ranked, pool, anchor, banned, n, filters, now)
 
     def anchor_weights(self, history: int) -> Floats:

@@ -10,15 +10,16 @@ the retention sees fewer pairs; the hourly counts are kept for ever).
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from index.snapshots import SnapshotStore
 from recommender.errors import RecommenderError, SnapshotMissing
-from recommender.events.store import SQLiteEventStore, iso
+from recommender.events.store import EventStore, SQLiteEventStore, iso
 from recommender.settings import Settings
 from recommender.signals.compute import SignalParams, compute_signals, hour_of
-from recommender.signals.file import signals_path, write_signals
+from recommender.signals.file import Signals, signals_path, write_signals
 from recommender.snapshot import read_records
 
 
@@ -46,6 +47,24 @@ def item_sections(settings: Settings) -> tuple[str, dict[str, str]]:
     return version, {str(r["id"]): str(r.get("section") or "").casefold() for r in records}
 
 
+def signals_from_store(
+    store: EventStore,
+    sections: Mapping[str, str],
+    now: datetime,
+    params: SignalParams,
+    snapshot: str | None,
+) -> Signals:
+    """The signals of an event log at `now`: the hourly counts of the window (rolled up, and the
+    hour not rolled up yet) and its raw clicks; `sections` gives each item's section."""
+    since = hour_of(now - timedelta(hours=params.window_hours))
+    counts = store.hours(since) + store.pending_hours(since)
+    clicks = store.clicks(iso(now - timedelta(hours=params.window_hours)))
+    version = now.astimezone(UTC).strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 10**6:06d}"
+    return compute_signals(
+        counts, clicks, sections, now, params, snapshot=snapshot, version=version
+    )
+
+
 def run_signals(settings: Settings, now: datetime | None = None) -> dict[str, Any]:
     """Compute the signals and flip them into place; a one-line summary of what was read."""
     started = time.perf_counter()
@@ -54,18 +73,11 @@ def run_signals(settings: Settings, now: datetime | None = None) -> dict[str, An
     if not path.exists():
         raise EventLogMissing(f"no event log at {path}: nothing to learn from yet")
     snapshot, sections = item_sections(settings)
-    params = signal_params(settings)
-    since = hour_of(moment - timedelta(hours=params.window_hours))
     store = SQLiteEventStore(path, audit_retention_days=settings.events.audit_retention_days)
     try:
-        counts = store.hours(since) + store.pending_hours(since)
-        clicks = store.clicks(iso(moment - timedelta(hours=params.window_hours)))
+        signals = signals_from_store(store, sections, moment, signal_params(settings), snapshot)
     finally:
         store.close()
-    version = moment.astimezone(UTC).strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 10**6:06d}"
-    signals = compute_signals(
-        counts, clicks, sections, moment, params, snapshot=snapshot, version=version
-    )
     target = signals_path(settings.data_dir)
     write_signals(target, signals)
     return {
