@@ -50,9 +50,14 @@ DOCS_PATHS = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})  # FastAPI'
 def answer_signer(keys: KeySource, max_age: int) -> Signer:
     """Signs each answer's event token (recommender.events.tokens)."""
 
-    def sign(snapshot: str, article_id: str, sections: Sequence[tuple[str, Sequence[str]]]) -> str:
+    def sign(
+        snapshot: str,
+        article_id: str,
+        sections: Sequence[tuple[str, Sequence[str]]],
+        history: Sequence[str] = (),
+    ) -> str:
         issued = issue_time(time.time(), max_age)
-        return keys.keys().sign(snapshot, article_id, sections, issued)
+        return keys.keys().sign(snapshot, article_id, sections, issued, history)
 
     return sign
 

@@ -40,7 +40,8 @@ CREATE TABLE IF NOT EXISTS events (
     sponsored   INTEGER NOT NULL CHECK (sponsored IN (0, 1)),
     label       TEXT,
     sponsor     TEXT,
-    flag        TEXT     -- 'no_impression': a click without an impression of its page view
+    flag        TEXT,    -- 'no_impression': a click without an impression of its page view
+    history     TEXT     -- clicks: the reader history of the answer, comma-separated (#13)
 );
 CREATE INDEX IF NOT EXISTS events_at ON events (at);
 CREATE TABLE IF NOT EXISTS event_hours (
@@ -102,7 +103,8 @@ OLD_TRIGGERS = ("sponsored_audit_no_delete", "sponsored_audit_retention")
 
 INSERT_EVENT = (
     "INSERT INTO events (at, kind, page_view, article_id, snapshot, section, item_id,"
-    " position, sponsored, label, sponsor, flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " position, sponsored, label, sponsor, flag, history)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     # Only a repeat of (page view, item, kind) is dropped; any other violation still raises.
     " ON CONFLICT (page_view, item_id, kind) DO NOTHING"
 )
@@ -134,6 +136,7 @@ class Event:
     sponsored: bool
     label: str | None
     sponsor: str | None
+    history: str | None = None  # clicks: the answer's reader history, comma-separated
 
 
 @dataclass(frozen=True)
@@ -154,11 +157,13 @@ class Pruned:
 
 @dataclass(frozen=True)
 class Click:
-    """A stored click, for co-reading: the page view, the article it was on, the item clicked."""
+    """A stored click, for co-reading: the page view, the article it was on, the item clicked,
+    and the reader history of the answer it came from."""
 
     page_view: str
     article_id: str
     item_id: str
+    history: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -260,6 +265,7 @@ class SQLiteEventStore:
                             e.label,
                             e.sponsor,
                             flag,
+                            e.history,
                         ),
                     )
                     if cursor.rowcount != 1:
@@ -384,13 +390,13 @@ class SQLiteEventStore:
             rows = (
                 self._connection()
                 .execute(
-                    "SELECT page_view, article_id, item_id FROM events WHERE at >= ?"
+                    "SELECT page_view, article_id, item_id, history FROM events WHERE at >= ?"
                     " AND kind = 'click' AND flag IS NULL ORDER BY id",
                     (since,),
                 )
                 .fetchall()
             )
-        return [Click(*row) for row in rows]
+        return [Click(pv, a, i, tuple(h.split(",")) if h else ()) for pv, a, i, h in rows]
 
     def export(self, since: str) -> Iterator[dict[str, Any]]:
         """Raw events at or after `since` (ISO 8601), oldest first."""
@@ -490,11 +496,14 @@ def _set_state(conn: sqlite3.Connection, name: str, value: int) -> None:
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
-    """Bring a file written before #10 up to date: the `flag` column, and one row per (page
-    view, item, kind) (later repeats were never meaningful: they are dropped) under a unique index."""
+    """Bring an older file up to date: the `flag` column and one row per (page view, item, kind)
+    (#10: later repeats were never meaningful: they are dropped) under a unique index; the
+    `history` column (#13; NULL in older rows, whose clicks then pair article and item only)."""
     columns = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
     if "flag" not in columns:
         conn.execute("ALTER TABLE events ADD COLUMN flag TEXT")
+    if "history" not in columns:
+        conn.execute("ALTER TABLE events ADD COLUMN history TEXT")
     indexes = {row[1] for row in conn.execute("PRAGMA index_list(events)")}
     if "events_once" not in indexes:
         conn.execute(

@@ -3,11 +3,14 @@
 A token is `<payload>.<signature>`, both base64url without padding. The payload is compact JSON:
 
     {"v": 1, "k": key id, "t": issued (epoch seconds), "s": snapshot, "a": article id,
-     "i": [[section key, [item ids in served order]], ...]}
+     "i": [[section key, [item ids in served order]], ...], "h": [history ids]}
 
 and the signature is HMAC-SHA256 over the payload's base64 text with the key named by `k`
 (truncated to 128 bits). The token describes the answer, not the reader, so it survives the
-response cache, ETags and CDNs. An event `{kind, section, item_id, position}` is accepted only if
+response cache, ETags and CDNs. `h` (issue #13, optional, absent from tokens that predate it) is
+the reader history the answer was personalised with (at most `HISTORY_IN_TOKEN` ids, most recent
+first); such answers are personal and never shared by the caches. Clicks keep it (the event log's
+`history` column), so co-reading learns "a reader of H clicked B" too. An event `{kind, section, item_id, position}` is accepted only if
 the token verifies, is at most `max_age` old, names the same article, and lists `item_id` at
 `position` of `section`. Whether an item is sponsored, and by whom, is never taken from the client.
 
@@ -38,6 +41,7 @@ TOKEN_VERSION = 1
 SIGNATURE_BYTES = 16
 KEYS_FILE = "event-keys.json"
 CLOCK_SKEW_SECONDS = 60  # a token "issued" this far in the future is still accepted
+HISTORY_IN_TOKEN = 10  # history ids a token carries at most (the most recent)
 
 
 class EventRejected(RecommenderError):
@@ -58,6 +62,7 @@ class Served:
     article_id: str
     issued: int
     sections: dict[str, tuple[str, ...]]
+    history: tuple[str, ...] = ()  # the reader history the answer was personalised with
 
     def item_at(self, section: str, position: int) -> str | None:
         items = self.sections.get(section, ())
@@ -90,8 +95,9 @@ class EventKeys:
         article_id: str,
         sections: Sequence[tuple[str, Sequence[str]]],
         issued: int,
+        history: Sequence[str] = (),
     ) -> str:
-        payload = {
+        payload: dict[str, Any] = {
             "v": TOKEN_VERSION,
             "k": self.current_id,
             "t": issued,
@@ -99,6 +105,8 @@ class EventKeys:
             "a": article_id,
             "i": [[key, list(ids)] for key, ids in sections],
         }
+        if history:
+            payload["h"] = list(history[:HISTORY_IN_TOKEN])
         body = _b64(json.dumps(payload, separators=(",", ":")).encode())
         return f"{body}.{self._signature(self.current, body)}"
 
@@ -120,6 +128,7 @@ class EventKeys:
                 article_id=str(payload["a"]),
                 issued=int(payload["t"]),
                 sections={str(k): tuple(str(i) for i in ids) for k, ids in payload["i"]},
+                history=tuple(str(i) for i in payload.get("h", ())[:HISTORY_IN_TOKEN]),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise EventRejected("token_malformed", "the event token is malformed") from exc

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -21,8 +21,21 @@ from recommender.serving.sponsored import SponsoredPool
 from recommender.serving.topk import top_n
 from recommender.settings import Settings
 
-# Signs what an answer served: (snapshot, article id, [(section key, item ids)]) -> token.
-Signer = Callable[[str, str, Sequence[tuple[str, Sequence[str]]]], str]
+
+class Signer(Protocol):
+    """Signs what an answer served: (snapshot, article id, [(section key, item ids)]) and, for a
+    personalised answer, the history it used -> token (recommender.events.tokens)."""
+
+    def __call__(
+        self,
+        snapshot: str,
+        article_id: str,
+        sections: Sequence[tuple[str, Sequence[str]]],
+        history: Sequence[str] = (),
+    ) -> str: ...
+
+
+HISTORY_IN_TOKEN = 10  # as recommender.events.tokens.HISTORY_IN_TOKEN (serving imports no events)
 SECTION_KEYS = {"article": "rekomendasi_artikel", "video": "video_pilihan"}
 SPONSORED_KEY = "konten_sponsor"
 POPULAR_KEY = "terpopuler"
@@ -135,7 +148,12 @@ class Recommender:
             served = [
                 (s.head.fields["key"], [cat.records[r]["id"] for r in s.rows]) for s in sections
             ]
-            token = sign(cat.version, req.article_id, served)
+            used = [i for i in dict.fromkeys(req.history[:MAX_HISTORY]) if i in cat.row_of]
+            used = [i for i in used if i != req.article_id][:HISTORY_IN_TOKEN]
+            if used:
+                token = sign(cat.version, req.article_id, served, used)
+            else:
+                token = sign(cat.version, req.article_id, served)
         return answer_json(req.article_id, cat.version, sections, cat.fragments, token)
 
     def sections(self, req: WidgetRequest, now: float | None = None) -> list[Section]:

@@ -186,10 +186,11 @@ def coread(
 
 
 def engagements(clicks: Iterable[Click]) -> list[list[str]]:
-    """Per page view: its article, then the items clicked on it."""
+    """Per page view: its article, the items clicked on it, and the reader history the answer
+    was personalised with (read before: co-read with both)."""
     views: dict[str, list[str]] = {}
     for c in clicks:
-        views.setdefault(c.page_view, [c.article_id]).append(c.item_id)
+        views.setdefault(c.page_view, [c.article_id, *c.history]).append(c.item_id)
     return list(views.values())
 
 

@@ -188,3 +188,36 @@ def test_the_grafana_dashboard_reads_metrics_the_service_exposes(
         exposed = set(re.findall(r"^(recommender_[a-z_]+)", client.get("/metrics").text, re.M))
     missing = sorted(q for q in queried if q not in exposed)
     assert not missing, missing
+
+
+def test_a_click_keeps_the_history_of_its_answer_for_coreading(
+    base: str, signal_settings: Settings
+) -> None:
+    """The answer's token carries the history it used (signed); a click stores it; co-reading
+    pairs the history with the click."""
+    from tests.beacons import rows, token_payload
+
+    log = signal_settings.resolved_event_log_path
+    with httpx.Client(base_url=base) as client:
+        plain = answer(client, ANCHOR)
+        assert "h" not in token_payload(plain["event_token"])
+        shown = answer(client, ANCHOR, history=f"timnas-1,{ANCHOR},no-such-id,beras-2,timnas-1")
+        assert token_payload(shown["event_token"])["h"] == ["timnas-1", "beras-2"]
+        item = section(shown, "rekomendasi_artikel")[0]["id"]
+        impressions = events_of(shown, "impression", "rekomendasi_artikel")
+        assert beacon(client, batch(shown, impressions)).status_code == 204
+        click = event("click", "rekomendasi_artikel", item, 0)
+        assert beacon(client, batch(shown, [click])).status_code == 204
+        # A forged history cannot be sent: the token is signed.
+        forged = (
+            shown["event_token"].split(".")[0][:-2] + "xx." + shown["event_token"].split(".")[1]
+        )
+        assert beacon(client, batch(shown, [click], event_token=forged)).status_code == 422
+    stored = rows(log, "SELECT kind, history FROM events ORDER BY id")
+    assert ("click", "timnas-1,beras-2") in stored
+    assert {h for kind, h in stored if kind == "impression"} == {None}
+    run_signals(signal_settings.data_dir)
+    from recommender.signals.file import load_signals
+
+    coread = load_signals(signals_path(signal_settings.data_dir)).coread
+    assert item in dict(coread["timnas-1"]) and item in dict(coread[ANCHOR])
