@@ -180,8 +180,11 @@ def main() -> None:
         for name, asks in cases.items():
             zero = request_case(plain, [plain.request(**a) for a in asks])
             blended = request_case(weighted, [weighted.request(**a) for a in asks])
-            base = min(zero() for _ in range(args.rounds))
-            with_signals = min(blended() for _ in range(args.rounds))
+            zeros, blends = [], []
+            for _ in range(args.rounds):  # interleaved: drift on a shared machine hits both
+                zeros.append(zero())
+                blends.append(blended())
+            base, with_signals = min(zeros), min(blends)
             for label, seconds in (("weight_0", base), ("blend", with_signals)):
                 emit(
                     {

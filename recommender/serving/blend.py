@@ -59,20 +59,26 @@ class Blend:
             array.flags.writeable = False
         return cls(signals.version, signals.created(), popularity, ctr, clicks, popular, coread)
 
-    def coread_with(self, anchors: Ints, weights: Floats, rows: Ints) -> Floats:
+    def coread_with(self, anchors: Ints, weights: Floats, rows: Ints) -> Floats | None:
         """Co-reading of each of `rows` with the anchors: their weighted mean (an anchor
-        without co-read items, or a row absent from an anchor's list, counts 0)."""
-        out = np.zeros(len(rows))
+        without co-read items, or a row absent from an anchor's list, counts 0); None when no
+        anchor has any co-read item (most requests: nothing to add)."""
+        out = None
         for anchor, weight in zip(anchors.tolist(), weights.tolist(), strict=True):
             found = self.coread.get(anchor)
-            if found is None or not len(rows):
+            if found is None:
                 continue
             neighbours, scores = found
-            at = np.minimum(np.searchsorted(neighbours, rows), len(neighbours) - 1)
+            at = neighbours.searchsorted(rows)
+            np.minimum(at, len(neighbours) - 1, out=at)
             hit = neighbours[at] == rows
+            if out is None:
+                out = np.zeros(len(rows))
             out[hit] += weight * scores[at[hit]]
-        total = float(weights.sum())
-        return out / total if total > 0 else out
+        if out is None:
+            return None
+        out /= float(weights.sum())
+        return out
 
     def static(self, popularity_weight: float, ctr_weight: float) -> Floats:
         """popularity_weight * popularity + ctr_weight * CTR score per row (kept per weights):
@@ -90,7 +96,9 @@ class Blend:
         co-reading). Rows may be -1 pads: they get some value, and are never shown."""
         out = self.static(float(signal_weights[0]), float(signal_weights[1]))[rows]
         if signal_weights[2] > 0 and self.coread:
-            out = out + signal_weights[2] * self.coread_with(anchors, weights, rows)
+            coread = self.coread_with(anchors, weights, rows)
+            if coread is not None:
+                out += signal_weights[2] * coread
         return np.asarray(out, dtype=np.float64)
 
     def parts(self, rows: Ints, anchors: Ints, weights: Floats, signal_weights: Floats) -> Floats:
@@ -99,5 +107,6 @@ class Blend:
         out = np.empty((len(rows), 3))
         out[:, 0] = signal_weights[0] * self.popularity[rows]
         out[:, 1] = signal_weights[1] * self.ctr[rows]
-        out[:, 2] = signal_weights[2] * self.coread_with(anchors, weights, rows)
+        coread = self.coread_with(anchors, weights, rows)
+        out[:, 2] = 0.0 if coread is None else signal_weights[2] * coread
         return out
