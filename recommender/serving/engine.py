@@ -39,7 +39,6 @@ HISTORY_IN_TOKEN = 10  # as recommender.events.tokens.HISTORY_IN_TOKEN (serving 
 SECTION_KEYS = {"article": "rekomendasi_artikel", "video": "video_pilihan"}
 SPONSORED_KEY = "konten_sponsor"
 POPULAR_KEY = "terpopuler"
-POPULAR_SCOPES = ("site", "section")
 
 
 @dataclass(frozen=True)
@@ -95,7 +94,7 @@ class Recommender:
     @property
     def cache_version(self) -> str:
         """What an answer depends on besides the request and the clock: the snapshot and the
-        signals (the response cache and ETags are keyed by it)."""
+        signals (the response cache is keyed by it)."""
         if self.blend is None:
             return self.catalog.version
         return f"{self.catalog.version}+{self.blend.version}"
