@@ -214,9 +214,18 @@ class Recommender:
         scores = blend.popularity[chosen].tolist()
         explains = None
         if req.explain:
+            anchor = np.array([row], dtype=np.int64)
+            coread = blend.coread_with(anchor, np.ones(1), chosen)
             explains = [
-                popular_explain(float(p), float(c))
-                for p, c in zip(scores, blend.clicks[chosen].tolist(), strict=True)
+                popular_explain(p, c, k, 0.0 if coread is None else float(coread[i]))
+                for i, (p, c, k) in enumerate(
+                    zip(
+                        scores,
+                        blend.ctr[chosen].tolist(),
+                        blend.clicks[chosen].tolist(),
+                        strict=True,
+                    )
+                )
             ]
         return Section(head, chosen.tolist(), scores, explains)
 
@@ -255,6 +264,15 @@ def sponsored_explain(score: float, ctr: float | None = None) -> dict[str, float
     return out
 
 
-def popular_explain(popularity: float, clicks: float) -> dict[str, float | bool]:
-    """A "Terpopuler" item's score is its popularity (0..1); `clicks` the decayed clicks."""
-    return {"popularity": round(popularity, 4), "clicks": round(clicks, 4)}
+def popular_explain(
+    popularity: float, ctr: float, clicks: float, coread: float
+) -> dict[str, float | bool]:
+    """A "Terpopuler" item's score is its popularity (0..1); the rest are its other signals,
+    unweighted (whatever the weights): CTR score (-0.5..0.5), decayed clicks, co-reading with
+    the article (0..1)."""
+    return {
+        "popularity": round(popularity, 4),
+        "ctr": round(ctr, 4),
+        "coread": round(coread, 4),
+        "clicks": round(clicks, 4),
+    }

@@ -221,3 +221,32 @@ def test_a_click_keeps_the_history_of_its_answer_for_coreading(
 
     coread = load_signals(signals_path(signal_settings.data_dir)).coread
     assert item in dict(coread["timnas-1"]) and item in dict(coread[ANCHOR])
+
+
+def test_at_the_default_weights_only_terpopuler_changes(data_dir: Path) -> None:
+    """Default settings (every weight 0): after clicks and `recommender signals`, "terpopuler"
+    leads with the clicked item and explains its signals; the editorial sections are unchanged."""
+    from fastapi.testclient import TestClient
+
+    settings = make_settings(data_dir, response_cache_size=0)
+    with TestClient(create_app(settings)) as client:
+        before = client.get(URL, params={"article_id": ANCHOR, "explain": "true"}).json()
+        articles = section(before, "rekomendasi_artikel")
+        favourite = articles[-1]["id"]
+        for n in range(8):
+            page_view = f"default-{n:04d}-0123456789abcdef"
+            shown = client.get(URL, params={"article_id": ANCHOR}).json()
+            body = batch(shown, events_of(shown, "impression", "rekomendasi_artikel"), page_view)
+            assert beacon(client, body).status_code == 204
+            click = event("click", "rekomendasi_artikel", favourite, len(articles) - 1)
+            assert beacon(client, batch(shown, [click], page_view)).status_code == 204
+        run_signals(data_dir)
+        client.app.state.runtime.reload()  # type: ignore[attr-defined]  # as the next tick would
+        after = client.get(URL, params={"article_id": ANCHOR, "explain": "true", "popular": 3})
+        body = after.json()
+        popular = section(body, "terpopuler")
+        assert popular[0]["id"] == favourite
+        parts = popular[0]["explain"]
+        assert parts["popularity"] == 1.0 and parts["clicks"] > 7 and parts["ctr"] > 0
+        assert 0 <= parts["coread"] <= 1
+        assert section(body, "rekomendasi_artikel") == articles  # weight 0: the text ranking
