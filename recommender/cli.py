@@ -164,7 +164,9 @@ def update(
 
     New and changed items (by content hash) are embedded, unchanged ones reused; items with
     status "unpublished" or listed in --delete are removed; pending files in DATA_DIR/inbox/ are
-    applied too. Prints a one-line JSON summary on stdout. Exit codes: 0 done (published, or
+    applied too. Then the event log is pruned and the signals rewritten (`recommender signals`;
+    the summary's "signals" says whether, and a failure there never fails the update). Prints a
+    one-line JSON summary on stdout. Exit codes: 0 done (published, or
     nothing to change), 1 done but rows were rejected and --strict was given, 2 failed (nothing
     published: no or incompatible snapshot, nothing readable, lock held, model unavailable).
     """
