@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 import orjson
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from index.snapshots import SnapshotStore
 from recommender.serving.blend import Blend
@@ -194,3 +196,29 @@ def test_terpopuler(catalog: Catalog) -> None:
     assert POPULAR_KEY not in keys  # only asked for
     body = orjson.loads(rec.recommend_json(rec.request("banjir-1", popular=2), now=NOW))
     assert body == rec.recommend(rec.request("banjir-1", popular=2), now=NOW)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.integers(0, 10_000),
+    anchors=st.integers(1, 6),
+    weights=st.tuples(*[st.sampled_from([0.0, 0.05, 0.3, 2.0])] * 3),
+)
+def test_the_gain_shortcut_is_the_sum_of_the_parts(
+    catalog: Catalog, seed: int, anchors: int, weights: tuple[float, float, float]
+) -> None:
+    """`Blend.gain` (one gather of a per-weights sum, co-reading only where an anchor has it) is
+    what `Blend.parts` computes part by part, for any rows, anchors and weights."""
+    signals = random_signals(catalog, seed)
+    blend = Blend.of(signals, catalog)
+    rng = np.random.default_rng(seed)
+    size = len(catalog.records)
+    rows = rng.choice(size, int(rng.integers(1, size)), replace=False).astype(np.int64)
+    anchor_rows = rng.choice(size, anchors, replace=False).astype(np.int64)
+    anchor_weights = rng.uniform(0.1, 1.0, anchors)
+    signal_weights = np.array(weights)
+    gain = blend.gain(rows, anchor_rows, anchor_weights, signal_weights)
+    parts = blend.parts(rows, anchor_rows, anchor_weights, signal_weights)
+    np.testing.assert_allclose(gain, parts.sum(axis=1), rtol=1e-12, atol=1e-12)
