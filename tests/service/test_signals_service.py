@@ -250,3 +250,33 @@ def test_at_the_default_weights_only_terpopuler_changes(data_dir: Path) -> None:
         assert parts["popularity"] == 1.0 and parts["clicks"] > 7 and parts["ctr"] > 0
         assert 0 <= parts["coread"] <= 1
         assert section(body, "rekomendasi_artikel") == articles  # weight 0: the text ranking
+
+
+def test_answers_with_signals_match_the_response_model(
+    base: str, signal_settings: Settings
+) -> None:
+    from service.schemas import ExplainOut, PopularExplainOut, RecommendationsOut
+
+    with httpx.Client(base_url=base) as client:
+        shown = answer(client, ANCHOR)
+        click = events_of(shown, "click", "rekomendasi_artikel")[:1]
+        assert beacon(client, batch(shown, events_of(shown, "impression"))).status_code == 204
+        assert beacon(client, batch(shown, click)).status_code == 204
+        run_signals(signal_settings.data_dir)
+        other = "beras-1" if click[0]["item_id"] != "beras-1" else "beras-2"
+
+        def with_popular() -> dict[str, Any] | None:
+            body = answer(client, other, popular=3, explain="true")
+            return body if section(body, "terpopuler") else None
+
+        body = wait_for(with_popular)
+    model = RecommendationsOut.model_validate(body)
+    kinds = {s.key: {type(i.explain) for i in s.items} for s in model.sections if s.items}
+    assert kinds["terpopuler"] == {PopularExplainOut}
+    assert kinds["rekomendasi_artikel"] == {ExplainOut}
+    assert all(
+        i.explain.popularity is not None
+        for s in model.sections
+        if s.key == "rekomendasi_artikel"
+        for i in s.items
+    )  # type: ignore[union-attr]
