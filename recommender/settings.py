@@ -166,7 +166,7 @@ class RankingSettings(BaseSettings):
         description="Weight of co-reading with the article (0..1) added to editorial relevance.",
     )
     popularity_half_life_hours: float = Field(
-        6.0, gt=0, le=720, description="Age at which a click or impression counts half (signals)."
+        6.0, gt=0, le=24 * 365, description="Age at which a click or impression counts half."
     )
     popular_window_hours: float = Field(
         24.0, gt=0, le=720, description="Hours of events the popularity and 'Terpopuler' look at."
@@ -188,6 +188,11 @@ class RankingSettings(BaseSettings):
         6.0,
         gt=0,
         description="A signals file older than this is stale and ignored (text-only ranking).",
+    )
+    experiments_file: Path | None = Field(
+        None,
+        description="Interleaving experiments (TOML): named arms of ranking overrides, checked at"
+        " start-up; unset: no experiment.",
     )
 
 

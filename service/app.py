@@ -17,7 +17,7 @@ from starlette.middleware import Middleware
 from recommender import __version__
 from recommender.errors import RecommenderError
 from recommender.events.store import SQLiteEventStore
-from recommender.events.tokens import KEYS_FILE, KeySource, issue_time
+from recommender.events.tokens import KEYS_FILE, KeySource, Teams, issue_time
 from recommender.serving.engine import Signer
 from recommender.settings import Settings
 from service.admin import admin_router, token_check
@@ -54,10 +54,11 @@ def answer_signer(keys: KeySource, max_age: int) -> Signer:
         snapshot: str,
         article_id: str,
         sections: Sequence[tuple[str, Sequence[str]]],
+        teams: Teams | None = None,
         history: Sequence[str] = (),
     ) -> str:
         issued = issue_time(time.time(), max_age)
-        return keys.keys().sign(snapshot, article_id, sections, issued, history)
+        return keys.keys().sign(snapshot, article_id, sections, issued, teams, history)
 
     return sign
 

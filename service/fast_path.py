@@ -59,6 +59,7 @@ def recommendations_json(
         explain=q.explain,
         popular=q.popular or 0,
         popular_scope=q.popular_scope,
+        page_view=q.page_view,
     )
     return recommender.recommend_json(req, sign=sign)
 

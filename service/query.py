@@ -29,6 +29,7 @@ def id_list_pattern(limit: int) -> str:
 
 
 Count = Annotated[int | None, Field(ge=0, le=50)]
+PAGE_VIEW_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"  # as the events' `page_view` (service.events)
 
 
 class RecommendationQuery(BaseModel):
@@ -63,6 +64,12 @@ class RecommendationQuery(BaseModel):
     )
     popular_scope: Literal["site", "section"] = Field(
         "site", description="'section': only the most read of the article's own section."
+    )
+    page_view: str | None = Field(
+        None,
+        pattern=PAGE_VIEW_PATTERN,
+        description="The page view's id (as its events carry it): decides the interleaving of"
+        " a configured experiment; without experiments it changes nothing.",
     )
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from index.snapshots import MANIFEST, InvalidPointer, SnapshotStore
 from recommender.errors import SnapshotCorrupt, SnapshotIncompatible, SnapshotMissing
+from recommender.experiments.config import load_experiments
 from recommender.serving.blend import Blend
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import Recommender
@@ -64,6 +65,8 @@ class Runtime:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        # Checked here, at start-up: a bad experiments file stops the service with its reason.
+        self.experiments = load_experiments(settings.ranking)
         self.store = SnapshotStore(settings.snapshots_dir)
         self._recommender: Recommender | None = None
         self._lock = threading.Lock()
@@ -107,7 +110,8 @@ class Runtime:
     def reload_snapshot(self) -> bool:
         """Load the snapshot CURRENT points to, if it differs from the loaded one; True if it did.
 
-        A CURRENT that is not a version name is "no change" (remembered as a rejection). A
+        A CURRENT that is not a version name, or names no sealed snapshot, is "no change"
+        (remembered as a rejection). A
         snapshot that fails verification or its invariants raises `SnapshotCorrupt` (or
         `SnapshotIncompatible`) and is not loaded.
         """
@@ -117,7 +121,11 @@ class Runtime:
             except InvalidPointer as exc:
                 self._reject(None, "pointer", str(exc), None, key=("pointer", str(exc)))
                 return False
-            if version is None or not (self.store.path(version) / MANIFEST).is_file():
+            if version is None:
+                return False
+            if not (self.store.path(version) / MANIFEST).is_file():
+                message = f"CURRENT names {version}, not a sealed snapshot (no {MANIFEST})"
+                self._reject(version, "missing", message, MANIFEST, key=("missing", version))
                 return False
             if version == self.loaded_version:
                 self._check_loaded(version)
@@ -137,13 +145,13 @@ class Runtime:
                 self._reject(version, exc.reason, exc.message, exc.file, key=key)
                 raise
             except SnapshotIncompatible as exc:
-                self._reject(version, "incompatible", exc.message, None, key=key)
+                self._reject(version, "incompatible", exc.message, MANIFEST, key=key)
                 raise
             except Exception as exc:  # garbage a parser trips on: KeyError, orjson, ...
                 message = f"snapshot {version} cannot be loaded: {type(exc).__name__}: {exc}"
                 self._reject(version, "unreadable", message, None, key=key)
                 raise SnapshotCorrupt(message, reason="unreadable") from exc
-            recommender = Recommender(catalog, self.settings)
+            recommender = Recommender(catalog, self.settings, self.experiments)
             self._recommender = recommender.with_blend(self._blend_for(recommender, time.time()))
             self.rejected = None
             self._rejected_key = None

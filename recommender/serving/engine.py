@@ -13,29 +13,39 @@ import numpy.typing as npt
 
 from recommender.articles import EDITORIAL_POOLS, SPONSORED_POOL
 from recommender.errors import ArticleNotFound
+from recommender.events.tokens import HISTORY_IN_TOKEN, Teams
+from recommender.experiments.config import Experiment, Experiments
+from recommender.experiments.interleave import page_view_random, team_draft
 from recommender.serving.blend import Blend
 from recommender.serving.catalog import Catalog
-from recommender.serving.rendering import Section, SectionHead, answer_dict, answer_json
-from recommender.serving.selection import MAX_HISTORY, Filters, Selector
+from recommender.serving.rendering import (
+    ExplainParts,
+    Section,
+    SectionHead,
+    answer_dict,
+    answer_json,
+)
+from recommender.serving.selection import MAX_HISTORY, Filters, Ranked, Selector
 from recommender.serving.sponsored import SponsoredPool
 from recommender.serving.topk import top_n
-from recommender.settings import Settings
+from recommender.settings import RankingSettings, Settings
 
 
 class Signer(Protocol):
-    """Signs what an answer served: (snapshot, article id, [(section key, item ids)]) and, for a
-    personalised answer, the history it used -> token (recommender.events.tokens)."""
+    """Signs what an answer served: (snapshot, article id, [(section key, item ids)]) and, for
+    an interleaved answer, its experiment and each item's arm (`Teams`), for a personalised
+    one the history it used -> token."""
 
     def __call__(
         self,
         snapshot: str,
         article_id: str,
         sections: Sequence[tuple[str, Sequence[str]]],
+        teams: Teams | None = None,
         history: Sequence[str] = (),
     ) -> str: ...
 
 
-HISTORY_IN_TOKEN = 10  # as recommender.events.tokens.HISTORY_IN_TOKEN (serving imports no events)
 SECTION_KEYS = {"article": "rekomendasi_artikel", "video": "video_pilihan"}
 SPONSORED_KEY = "konten_sponsor"
 POPULAR_KEY = "terpopuler"
@@ -55,15 +65,29 @@ class WidgetRequest:
     explain: bool = False
     popular: int = 0  # items of the "Terpopuler" section (0: no such section)
     popular_scope: str = "site"  # "section": only items of the article's section
+    # Ranking settings for this request instead of the configured ones (an experiment's arm,
+    # a benchmark's configuration); None: the configured ranking.
+    ranking: RankingSettings | None = None
+    # The widget's page view id: with experiments configured, it decides the interleaving.
+    page_view: str | None = None
 
 
 class Recommender:
     """Ranks candidates of one catalog; stateless between requests."""
 
-    def __init__(self, catalog: Catalog, settings: Settings) -> None:
+    def __init__(
+        self, catalog: Catalog, settings: Settings, experiments: Experiments | None = None
+    ) -> None:
         self.catalog = catalog
         self.settings = settings
         self.selector = Selector(catalog, settings.ranking, settings.build.dense_weight)
+        self.experiments = experiments or Experiments()
+        # One selector per distinct ranking configuration (the configured one, each arm's,
+        # and any a request brings), built once: a selector precomputes per-snapshot state.
+        self._selectors = {settings.ranking.model_dump_json(): self.selector}
+        for experiment in self.experiments.experiments:
+            for arm in experiment.arms:
+                self.selector_for(arm.ranking)
         s = settings.widget
         self.heads = {
             pool: SectionHead.of({"key": SECTION_KEYS[pool], "title": title, "sponsored": False})
@@ -112,6 +136,8 @@ class Recommender:
         explain: bool = False,
         popular: int = 0,
         popular_scope: str = "site",
+        ranking: RankingSettings | None = None,
+        page_view: str | None = None,
     ) -> WidgetRequest:
         """A request for `article_id`; counts not given are the widget's defaults."""
         s = self.settings.widget
@@ -126,7 +152,26 @@ class Recommender:
             explain=explain,
             popular=popular,
             popular_scope=popular_scope,
+            ranking=ranking,
+            page_view=page_view,
         )
+
+    def selector_for(self, ranking: RankingSettings | None) -> Selector:
+        """The selector ranking with `ranking` (None: the configured ranking)."""
+        if ranking is None:
+            return self.selector
+        key = ranking.model_dump_json()
+        selector = self._selectors.get(key)
+        if selector is None:
+            selector = Selector(self.catalog, ranking, self.settings.build.dense_weight)
+            self._selectors[key] = selector
+        return selector
+
+    def experiment_of(self, req: WidgetRequest) -> Experiment | None:
+        """The experiment interleaving this request's answer (None: no interleaving)."""
+        if not self.experiments or req.page_view is None or req.ranking is not None:
+            return None
+        return self.experiments.for_page_view(req.page_view)
 
     def recommend(self, req: WidgetRequest, now: float | None = None) -> dict[str, Any]:
         """The API response body for `req` at time `now` (epoch seconds)."""
@@ -149,10 +194,15 @@ class Recommender:
             ]
             used = [i for i in dict.fromkeys(req.history[:MAX_HISTORY]) if i in cat.row_of]
             used = [i for i in used if i != req.article_id][:HISTORY_IN_TOKEN]
-            if used:
-                token = sign(cat.version, req.article_id, served, used)
-            else:
+            experiment = self.experiment_of(req)
+            teams: Teams | None = None
+            if experiment is not None:
+                arms = {s.head.fields["key"]: s.teams for s in sections if s.teams is not None}
+                teams = (experiment.name, arms)
+            if teams is None and not used:
                 token = sign(cat.version, req.article_id, served)
+            else:
+                token = sign(cat.version, req.article_id, served, teams, used)
         return answer_json(req.article_id, cat.version, sections, cat.fragments, token)
 
     def sections(self, req: WidgetRequest, now: float | None = None) -> list[Section]:
@@ -173,7 +223,8 @@ class Recommender:
         ]
         if req.popular > 0:
             sections.append(self._popular(row, banned, req, moment))
-        sections.append(self._sponsored(row, req.sponsored, moment, req.explain))
+        ranking = req.ranking or self.settings.ranking
+        sections.append(self._sponsored(row, req.sponsored, moment, req.explain, ranking))
         return sections
 
     def _editorial(
@@ -187,11 +238,52 @@ class Recommender:
     ) -> Section:
         n = req.articles if pool == "article" else req.videos
         history_rows = np.array(history, dtype=np.int64)
-        ranked = self.selector.select(
+        experiment = self.experiment_of(req)
+        if experiment is not None:
+            arms = [
+                self.selector_for(arm.ranking).select(
+                    pool, row, history_rows, banned, n, req.filters, now, self.blend, req.explain
+                )
+                for arm in experiment.arms
+            ]
+            return self._interleaved(pool, experiment, arms, n, req)
+        selector = self.selector_for(req.ranking)
+        ranked = selector.select(
             pool, row, history_rows, banned, n, req.filters, now, self.blend, req.explain
         )
         explains = [ranked.explain(i) for i in range(len(ranked.rows))] if req.explain else None
         return Section(self.heads[pool], ranked.rows.tolist(), ranked.scores.tolist(), explains)
+
+    def _interleaved(
+        self, pool: str, experiment: Experiment, arms: list[Ranked], n: int, req: WidgetRequest
+    ) -> Section:
+        """The arms' lists team-draft interleaved (recommender.experiments.interleave). Pinned
+        items keep their places and belong to no team: the rules win in every arm alike."""
+        first = arms[0]
+        pins = [(i, int(r)) for i, r in enumerate(first.rows.tolist()) if first.pinned[i]]
+        pinned = {r for _, r in pins}
+        lists = [[r for r in a.rows.tolist() if r not in pinned] for a in arms]
+        assert req.page_view is not None  # experiment_of: interleaving needs a page view
+        rng = page_view_random(experiment.name, req.page_view, self.heads[pool].fields["key"])
+        rows, teams = team_draft(lists, n - len(pins), rng)
+        chosen: list[tuple[int, int | None]] = list(zip(rows, teams, strict=True))
+        for place, r in pins:  # ascending places: each lands where the rules put it
+            chosen.insert(min(place, len(chosen)), (r, None))
+        scores: list[float] = []
+        explains: list[ExplainParts] = []
+        for r, team in chosen:
+            ranked = arms[0 if team is None else team]
+            at = ranked.rows.tolist().index(r)
+            scores.append(float(ranked.scores[at]))
+            explains.append(ranked.explain(at))
+        names = [None if team is None else experiment.arms[team].name for _, team in chosen]
+        return Section(
+            self.heads[pool],
+            [r for r, _ in chosen],
+            scores,
+            explains if req.explain else None,
+            names,
+        )
 
     def _popular(
         self, row: int, banned: npt.NDArray[np.int64], req: WidgetRequest, now: float
@@ -229,13 +321,20 @@ class Recommender:
             ]
         return Section(head, chosen.tolist(), scores, explains)
 
-    def _sponsored(self, row: int, n: int, now: float, explain: bool = False) -> Section:
+    def _sponsored(
+        self,
+        row: int,
+        n: int,
+        now: float,
+        explain: bool = False,
+        ranking: RankingSettings | None = None,
+    ) -> Section:
         cat = self.catalog
         # Live items (in their campaign window, not expired); relevance is the cosine.
         live = self.sponsored.live(now)
         relevance = np.asarray(live.vectors @ cat.vectors[row], dtype=np.float64)
         ctr = None
-        weight = self.settings.ranking.ctr_weight
+        weight = (ranking or self.settings.ranking).ctr_weight
         if self.blend is not None and weight > 0:
             # Ordered by their own debiased CTR too, among themselves only: sponsored items are
             # never scored against editorial ones.

@@ -133,6 +133,9 @@ a:focus-visible{outline:3px solid var(--a);outline-offset:3px}
       label: (d.sponsoredLabel || "").trim(),
       linkTemplate: d.linkTemplate || "",
       history: !/^(off|false|0|no)$/i.test(d.history || ""),
+      // Interleaving experiments (docs/experiments.md) need the page view id with the request;
+      // opt-in, as it makes every page view's URL unique (no CDN or proxy cache hits).
+      experiments: /^(on|true|1|yes)$/i.test(d.experiments || ""),
       timeout: Math.max(100, Number.parseInt(d.timeout, 10) || 4000),
       dwell: Math.max(0, Number.parseInt(d.impressionMs ?? "1000", 10) || 0),
     };
@@ -358,6 +361,7 @@ a:focus-visible{outline:3px solid var(--a);outline-offset:3px}
       const history = seen.filter((id) => id !== cfg.articleId);
       if (history.length) url.searchParams.set("history", history.join(","));
       if (cfg.counts.popular && cfg.popularScope) url.searchParams.set("popular_scope", cfg.popularScope);
+      if (cfg.experiments) url.searchParams.set("page_view", PAGE_VIEW);
       const response = await fetch(url.href, { signal: controller.signal, credentials: "omit" });
       if (!response.ok) throw new Error(String(response.status));
       const data = await response.json();

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
@@ -677,6 +678,32 @@ def test_space_is_reserved_while_loading(context: Any, site: Site, publisher: Pu
     assert reserved > 600
     # The skeleton has the final layout: what follows the widget moves by less than a tenth.
     assert abs(footer_after - footer_before) < 0.1 * final, (reserved, final)
+
+
+def test_data_experiments_sends_the_page_view_with_the_request(
+    context: Any, site: Site, publisher: Publisher
+) -> None:
+    """Opt-in (docs/experiments.md): the request carries the page view id its events carry."""
+    page, watch = open_page(context, site)
+    api_calls: list[str] = []
+    page.on(
+        "request", lambda r: api_calls.append(r.url) if "/v1/recommendations" in r.url else None
+    )
+    beacons = watch_beacons(page)
+    page.goto(publisher.serve(publisher_html(f"{site.base}/widget.js", 'data-history="off"')))
+    read_widget(page)
+    assert "page_view" not in api_calls[-1]  # off unless asked for: URLs stay cacheable
+    attrs = 'data-experiments="on" data-history="off" data-impression-ms="0"'
+    page.goto(publisher.serve(publisher_html(f"{site.base}/widget.js", attrs)))
+    read_widget(page)
+    sent = dict(parse_qsl(urlsplit(api_calls[-1]).query))["page_view"]
+    page.locator("section").first.scroll_into_view_if_needed()
+    for _ in range(150):  # 15 s at most
+        if beacons.bodies:
+            break
+        page.wait_for_timeout(100)
+    assert beacons.bodies and {b["page_view"] for b in beacons.bodies} == {sent}
+    assert not watch.exceptions
 
 
 def test_terpopuler_is_shown_with_the_same_look_when_asked_for(
