@@ -20,6 +20,7 @@ BENCHMARKS = (
     "serve",
     "request_path",
     "events",
+    "signals",
     "build",
     "ranking",
     "update",

@@ -206,7 +206,9 @@ def update(
 
     New and changed items (by content hash) are embedded, unchanged ones reused; items with
     status "unpublished" or listed in --delete are removed; pending files in DATA_DIR/inbox/ are
-    applied too. Prints a one-line JSON summary on stdout. Exit codes: 0 done (published, or
+    applied too. Then the event log is pruned and the signals rewritten (`recommender signals`;
+    the summary's "signals" says whether, and a failure there never fails the update). Prints a
+    one-line JSON summary on stdout. Exit codes: 0 done (published, or
     nothing to change), 1 done but rows were rejected and --strict was given, 2 failed (nothing
     published: no, incompatible or corrupt snapshot, nothing readable, lock held, model
     unavailable).
@@ -509,6 +511,20 @@ def _eval_table(result: dict[str, Any], k: int) -> Table:
             f"{result['ratio'][metric]}",
         )
     return table
+
+
+@app.command()
+def signals(data_dir: DataDir = None) -> None:
+    """Learn from the event log: popularity, position-debiased CTR and co-reading per item.
+
+    Reads the event log's hourly counts (and the hour not rolled up yet) and its raw clicks,
+    and writes DATA_DIR/signals.json atomically (the service reloads it; also run at the end of
+    `update`). Prints a one-line JSON summary. Exit codes: 0 written, 2 failed (no snapshot or
+    no event log: nothing written).
+    """
+    from recommender.signals.job import run_signals
+
+    emit(run_signals(make_settings(data_dir)))
 
 
 @snapshots_app.command("list")

@@ -51,6 +51,7 @@ class JobSummary:
     unchanged: int = 0
     published: bool = True
     events_pruned: int = 0
+    signals: str | None = None  # the signals file written after the update, or why none was
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +70,7 @@ class JobSummary:
             "snapshot": self.snapshot,
             "published": self.published,
             "events_pruned": self.events_pruned,
+            "signals": self.signals,
         }
 
     def take_report(self, report: ImportReport) -> None:
@@ -189,6 +191,7 @@ def run_update(
             cache.close()
         batch.done()
         summary.events_pruned = prune_quietly(settings, note)
+        summary.signals = signals_quietly(settings, note)
     summary.snapshot = result.version
     summary.published = result.published
     summary.items = result.items
@@ -209,6 +212,20 @@ def prune_quietly(settings: Settings, note: Callable[[str], None]) -> int:
         note(f"event log not pruned: {exc}")
         log.warning("event log not pruned: %s", exc)
         return 0
+
+
+def signals_quietly(settings: Settings, note: Callable[[str], None]) -> str:
+    """`run_signals` at the end of an update (the snapshot is published by then): a missing
+    event log or any failure is reported in the summary, never a failed update."""
+    from recommender.signals.job import run_signals
+
+    try:
+        return f"written {run_signals(settings)['signals']}"
+    except (RecommenderError, sqlite3.Error, OSError, ValueError) as exc:
+        message = exc.message if isinstance(exc, RecommenderError) else str(exc)
+        note(f"signals not written: {message}")
+        log.warning("signals not written: %s", message)
+        return f"not written: {message}"
 
 
 def prune_events(settings: Settings, now: datetime | None = None) -> dict[str, Any]:

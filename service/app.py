@@ -55,9 +55,10 @@ def answer_signer(keys: KeySource, max_age: int) -> Signer:
         article_id: str,
         sections: Sequence[tuple[str, Sequence[str]]],
         teams: Teams | None = None,
+        history: Sequence[str] = (),
     ) -> str:
         issued = issue_time(time.time(), max_age)
-        return keys.keys().sign(snapshot, article_id, sections, issued, teams)
+        return keys.keys().sign(snapshot, article_id, sections, issued, teams, history)
 
     return sign
 

@@ -1,9 +1,10 @@
 """HTTP caching of widget answers: ETags, Cache-Control, and a per-process LRU of rendered bodies.
 
 An answer depends on the snapshot, the request and the time (freshness decays, campaigns and
-`expires_at` end). So a rendered answer is kept under (snapshot version, query string) for at most
-`response_cache_ttl_seconds`: a new snapshot changes the key (old entries are never read again and
-age out of the LRU), and time-dependent changes show up within one TTL. The ETag is derived from
+`expires_at` end). So a rendered answer is kept under (snapshot version + signals version,
+query string) for at most `response_cache_ttl_seconds` (`Recommender.cache_version`): a new
+snapshot or a new signals file changes the key (old entries are never read again and age out of
+the LRU), and time-dependent changes show up within one TTL. The ETag is derived from
 the snapshot version and a hash of the request and the rendered body, so a client's copy stays
 valid exactly as long as the answer it would get is byte-identical.
 

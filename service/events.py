@@ -157,6 +157,7 @@ class EventDesk:
         shown = served_lists(served, batch.page_view, batch.article_id, events, at)
         appended = self.store.append(events, shown)
         self.metrics.record_events(accepted=appended.stored)
+        self.metrics.record_slots(appended.slots)
         self.metrics.record_outcome("duplicate", appended.duplicates)
 
 

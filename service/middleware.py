@@ -221,7 +221,7 @@ class ResponseCacheMiddleware:
         query = key if key is not None else scope["query_string"]
         shared = self.cache.enabled and current is not None and key is not None
         if shared and current is not None:
-            entry = self.cache.get(current.catalog.version, query, time.monotonic())
+            entry = self.cache.get(current.cache_version, query, time.monotonic())
             if entry is not None:
                 scope[ROUTE_KEY] = self.path
                 await self._answer(scope, send, entry)
@@ -253,7 +253,7 @@ class ResponseCacheMiddleware:
         )
         entry = Rendered(body, etag, headers, time.monotonic())
         if shared and current is not None:
-            self.cache.put(current.catalog.version, query, entry)
+            self.cache.put(current.cache_version, query, entry)
         await self._answer(scope, send, entry)
 
     async def _answer(self, scope: Scope, send: Send, entry: Rendered) -> None:

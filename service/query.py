@@ -10,7 +10,7 @@ schemathesis) see exactly what FastAPI would have declared.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import parse_qsl
 
 from fastapi import Request
@@ -59,6 +59,12 @@ class RecommendationQuery(BaseModel):
     language: str | None = Field(None, max_length=16)
     max_age_days: float | None = Field(None, gt=0, le=36500)
     explain: bool = False
+    popular: Count = Field(
+        None, description="Items of the 'terpopuler' section (most read, from the event log)."
+    )
+    popular_scope: Literal["site", "section"] = Field(
+        "site", description="'section': only the most read of the article's own section."
+    )
     page_view: str | None = Field(
         None,
         pattern=PAGE_VIEW_PATTERN,

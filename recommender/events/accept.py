@@ -75,6 +75,8 @@ def accept(
                 sponsored=bool(sponsor),
                 label=(sponsor.get("label") or default_label) if sponsor else None,
                 sponsor=str(sponsor["name"]) if sponsor else None,
+                # A click keeps the history its answer was personalised with (co-reading).
+                history=",".join(served.history) if e.kind == "click" and served.history else None,
                 experiment=served.experiment,
                 arm=served.arm_at(e.section, e.position),
             )

@@ -24,7 +24,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -45,7 +45,8 @@ CREATE TABLE IF NOT EXISTS events (
     sponsor     TEXT,
     flag        TEXT,    -- 'no_impression': a click without an impression of its page view
     experiment  TEXT,    -- the interleaving experiment of the page view (signed in the token)
-    arm         TEXT     -- the experiment's arm whose list the item came from (None: pinned)
+    arm         TEXT,    -- the experiment's arm whose list the item came from (None: pinned)
+    history     TEXT     -- clicks: the reader history of the answer, comma-separated (#13)
 );
 CREATE INDEX IF NOT EXISTS events_at ON events (at);
 CREATE TABLE IF NOT EXISTS served (  -- #13: what the token says a page view's section showed
@@ -116,8 +117,8 @@ OLD_TRIGGERS = ("sponsored_audit_no_delete", "sponsored_audit_retention")
 
 INSERT_EVENT = (
     "INSERT INTO events (at, kind, page_view, article_id, snapshot, section, item_id, position,"
-    " sponsored, label, sponsor, flag, experiment, arm)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " sponsored, label, sponsor, flag, experiment, arm, history)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     # Only a repeat of (page view, item, kind) is dropped; any other violation still raises.
     " ON CONFLICT (page_view, item_id, kind) DO NOTHING"
 )
@@ -155,6 +156,7 @@ class Event:
     sponsor: str | None
     experiment: str | None = None  # interleaved answers only (recommender.experiments)
     arm: str | None = None
+    history: str | None = None  # clicks: the answer's reader history, comma-separated
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,8 @@ class Appended:
     stored: int
     duplicates: int
     flagged: int
+    # (kind, section, position) of each stored event, for the CTR metrics (service.metrics)
+    slots: tuple[tuple[str, str, int], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,17 @@ class Pruned:
     rolled_up: int
     events: int
     audit: int
+
+
+@dataclass(frozen=True)
+class Click:
+    """A stored click, for co-reading: the page view, the article it was on, the item clicked,
+    and the reader history of the answer it came from."""
+
+    page_view: str
+    article_id: str
+    item_id: str
+    history: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -216,6 +231,10 @@ class EventStore(Protocol):
     def prune(self, now: datetime, retention_days: int, audit_retention_days: int) -> Pruned: ...
 
     def hours(self, since: str, until: str | None = None) -> list[HourCount]: ...
+
+    def pending_hours(self, since: str) -> list[HourCount]: ...
+
+    def clicks(self, since: str) -> list[Click]: ...
 
     def export(self, since: str) -> Iterator[dict[str, Any]]: ...
 
@@ -269,6 +288,7 @@ class SQLiteEventStore:
         a click whose page view has no impression of the item is flagged. `served`: what the
         batch's token says its sections showed (the first batch of a page view records it)."""
         stored = flagged = 0
+        slots: list[tuple[str, str, int]] = []
         with self._lock:
             conn = self._connection()
             with _transaction(conn):
@@ -296,12 +316,14 @@ class SQLiteEventStore:
                             flag,
                             e.experiment,
                             e.arm,
+                            e.history,
                         ),
                     )
                     if cursor.rowcount != 1:
                         continue  # a duplicate
                     stored += 1
                     flagged += flag is not None
+                    slots.append((e.kind, e.section, e.position))
                     if e.sponsored:
                         conn.execute(
                             INSERT_AUDIT,
@@ -317,7 +339,7 @@ class SQLiteEventStore:
                                 e.label,
                             ),
                         )
-        return Appended(stored, len(events) - stored, flagged)
+        return Appended(stored, len(events) - stored, flagged, tuple(slots))
 
     def record_rejects(self, reasons: Mapping[str, int], day: str) -> None:
         if not reasons:
@@ -398,6 +420,35 @@ class SQLiteEventStore:
                 .fetchall()
             )
         return [HourCount(*row) for row in rows]
+
+    def pending_hours(self, since: str) -> list[HourCount]:
+        """Hourly counts, from `since` (an hour), of the raw events not rolled up yet (the
+        current hour's): with `hours` they count every event once."""
+        with self._lock:
+            conn = self._connection()
+            done = _state(conn, ROLLED_UP)
+            rows = conn.execute(
+                "SELECT substr(at, 1, 13), item_id, section, position, SUM(kind = 'impression'),"
+                " SUM(kind = 'click') FROM events WHERE id > ? AND substr(at, 1, 13) >= ?"
+                " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+                (done, since),
+            ).fetchall()
+        return [HourCount(*row) for row in rows]
+
+    def clicks(self, since: str) -> list[Click]:
+        """Raw clicks at or after `since` (ISO 8601) that followed an impression, oldest first
+        (only as far back as EVENTS_RETENTION_DAYS keeps them)."""
+        with self._lock:
+            rows = (
+                self._connection()
+                .execute(
+                    "SELECT page_view, article_id, item_id, history FROM events WHERE at >= ?"
+                    " AND kind = 'click' AND flag IS NULL ORDER BY id",
+                    (since,),
+                )
+                .fetchall()
+            )
+        return [Click(pv, a, i, tuple(h.split(",")) if h else ()) for pv, a, i, h in rows]
 
     def export(self, since: str) -> Iterator[dict[str, Any]]:
         """Raw events at or after `since` (ISO 8601), oldest first."""
@@ -523,12 +574,13 @@ def _set_state(conn: sqlite3.Connection, name: str, value: int) -> None:
 
 def _migrate(conn: sqlite3.Connection) -> None:
     """Bring a file written before #10 or #13 up to date: the `flag` column, the `experiment`
-    and `arm` columns, and one row per (page view, item, kind) (later repeats were never
-    meaningful: they are dropped) under a unique index."""
+    and `arm` columns (interleaving), the `history` column (co-reading; NULL in older rows,
+    whose clicks then pair article and item only), and one row per (page view, item, kind)
+    (later repeats were never meaningful: they are dropped) under a unique index."""
     columns = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
     if "flag" not in columns:
         conn.execute("ALTER TABLE events ADD COLUMN flag TEXT")
-    for added in ("experiment", "arm"):  # #13: interleaving experiments
+    for added in ("experiment", "arm", "history"):  # #13: interleaving, co-reading
         if added not in columns:
             conn.execute(f"ALTER TABLE events ADD COLUMN {added} TEXT")
     indexes = {row[1] for row in conn.execute("PRAGMA index_list(events)")}

@@ -7,7 +7,11 @@ A token is `<payload>.<signature>`, both base64url without padding. The payload 
 
 and, only in an answer interleaved by an experiment (recommender.experiments), the team of each
 shown item, `"x": [experiment, [[section key, [arm name or null (pinned), ...]], ...]]`: signed
-with the rest, so a click's attribution to an arm cannot be forged by the client.
+with the rest, so a click's attribution to an arm cannot be forged by the client; and only in an
+answer personalised with `history=` (issue #13), `"h": [history ids]`, the known history ids it
+used (at most `HISTORY_IN_TOKEN`, most recent first): clicks keep them (the event log's `history`
+column), so co-reading learns "a reader of H clicked B" too. Such answers are personal and never
+shared by the caches. Tokens without `x` or `h` verify as before.
 
 and the signature is HMAC-SHA256 over the payload's base64 text with the key named by `k`
 (truncated to 128 bits). The token describes the answer, not the reader, so it survives the
@@ -42,6 +46,7 @@ TOKEN_VERSION = 1
 SIGNATURE_BYTES = 16
 KEYS_FILE = "event-keys.json"
 CLOCK_SKEW_SECONDS = 60  # a token "issued" this far in the future is still accepted
+HISTORY_IN_TOKEN = 10  # history ids a token carries at most (the most recent)
 
 
 class EventRejected(RecommenderError):
@@ -66,6 +71,7 @@ class Served:
     article_id: str
     issued: int
     sections: dict[str, tuple[str, ...]]
+    history: tuple[str, ...] = ()  # the reader history the answer was personalised with
     experiment: str | None = None
     teams: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
 
@@ -106,6 +112,7 @@ class EventKeys:
         sections: Sequence[tuple[str, Sequence[str]]],
         issued: int,
         teams: Teams | None = None,
+        history: Sequence[str] = (),
     ) -> str:
         payload: dict[str, Any] = {
             "v": TOKEN_VERSION,
@@ -115,6 +122,8 @@ class EventKeys:
             "a": article_id,
             "i": [[key, list(ids)] for key, ids in sections],
         }
+        if history:
+            payload["h"] = list(history[:HISTORY_IN_TOKEN])
         if teams is not None:
             payload["x"] = [teams[0], [[key, list(arms)] for key, arms in teams[1].items()]]
         body = _b64(json.dumps(payload, separators=(",", ":")).encode())
@@ -138,6 +147,7 @@ class EventKeys:
                 article_id=str(payload["a"]),
                 issued=int(payload["t"]),
                 sections={str(k): tuple(str(i) for i in ids) for k, ids in payload["i"]},
+                history=tuple(str(i) for i in payload.get("h", ())[:HISTORY_IN_TOKEN]),
                 **_teams(payload.get("x")),
             )
         except (ValueError, KeyError, TypeError) as exc:

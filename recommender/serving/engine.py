@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -10,11 +11,12 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from recommender.articles import SPONSORED_POOL
+from recommender.articles import EDITORIAL_POOLS, SPONSORED_POOL
 from recommender.errors import ArticleNotFound
-from recommender.events.tokens import Teams
+from recommender.events.tokens import HISTORY_IN_TOKEN, Teams
 from recommender.experiments.config import Experiment, Experiments
 from recommender.experiments.interleave import page_view_random, team_draft
+from recommender.serving.blend import Blend
 from recommender.serving.catalog import Catalog
 from recommender.serving.rendering import (
     ExplainParts,
@@ -31,7 +33,8 @@ from recommender.settings import RankingSettings, Settings
 
 class Signer(Protocol):
     """Signs what an answer served: (snapshot, article id, [(section key, item ids)]) and, for
-    an interleaved answer, its experiment and each item's arm (`Teams`) -> token."""
+    an interleaved answer, its experiment and each item's arm (`Teams`), for a personalised
+    one the history it used -> token."""
 
     def __call__(
         self,
@@ -39,11 +42,13 @@ class Signer(Protocol):
         article_id: str,
         sections: Sequence[tuple[str, Sequence[str]]],
         teams: Teams | None = None,
+        history: Sequence[str] = (),
     ) -> str: ...
 
 
 SECTION_KEYS = {"article": "rekomendasi_artikel", "video": "video_pilihan"}
 SPONSORED_KEY = "konten_sponsor"
+POPULAR_KEY = "terpopuler"
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,8 @@ class WidgetRequest:
     history: tuple[str, ...] = field(default_factory=tuple)  # most recently read first
     filters: Filters = field(default_factory=Filters)
     explain: bool = False
+    popular: int = 0  # items of the "Terpopuler" section (0: no such section)
+    popular_scope: str = "site"  # "section": only items of the article's section
     # Ranking settings for this request instead of the configured ones (an experiment's arm,
     # a benchmark's configuration); None: the configured ranking.
     ranking: RankingSettings | None = None
@@ -95,7 +102,26 @@ class Recommender:
                 "disclosure": s.disclosure_text,
             }
         )
+        self.heads[POPULAR_KEY] = SectionHead.of(
+            {"key": POPULAR_KEY, "title": s.popular_title, "sponsored": False}
+        )
         self.sponsored = SponsoredPool(catalog)
+        self.editorial = np.isin(catalog.pools, [catalog.pool_code(p) for p in EDITORIAL_POOLS])
+        self.blend: Blend | None = None  # the event log's signals (service.runtime sets them)
+
+    def with_blend(self, blend: Blend | None) -> Recommender:
+        """This recommender with other signals (the same catalog and per-snapshot state)."""
+        other = copy.copy(self)
+        other.blend = blend
+        return other
+
+    @property
+    def cache_version(self) -> str:
+        """What an answer depends on besides the request and the clock: the snapshot and the
+        signals (the response cache is keyed by it)."""
+        if self.blend is None:
+            return self.catalog.version
+        return f"{self.catalog.version}+{self.blend.version}"
 
     def request(
         self,
@@ -108,6 +134,8 @@ class Recommender:
         exclude: Sequence[str] = (),
         filters: Filters | None = None,
         explain: bool = False,
+        popular: int = 0,
+        popular_scope: str = "site",
         ranking: RankingSettings | None = None,
         page_view: str | None = None,
     ) -> WidgetRequest:
@@ -122,6 +150,8 @@ class Recommender:
             history=tuple(history),
             filters=filters or Filters(),
             explain=explain,
+            popular=popular,
+            popular_scope=popular_scope,
             ranking=ranking,
             page_view=page_view,
         )
@@ -162,12 +192,17 @@ class Recommender:
             served = [
                 (s.head.fields["key"], [cat.records[r]["id"] for r in s.rows]) for s in sections
             ]
+            used = [i for i in dict.fromkeys(req.history[:MAX_HISTORY]) if i in cat.row_of]
+            used = [i for i in used if i != req.article_id][:HISTORY_IN_TOKEN]
             experiment = self.experiment_of(req)
-            if experiment is None:
+            teams: Teams | None = None
+            if experiment is not None:
+                arms = {s.head.fields["key"]: s.teams for s in sections if s.teams is not None}
+                teams = (experiment.name, arms)
+            if teams is None and not used:
                 token = sign(cat.version, req.article_id, served)
             else:
-                arms = {s.head.fields["key"]: s.teams for s in sections if s.teams is not None}
-                token = sign(cat.version, req.article_id, served, (experiment.name, arms))
+                token = sign(cat.version, req.article_id, served, teams, used)
         return answer_json(req.article_id, cat.version, sections, cat.fragments, token)
 
     def sections(self, req: WidgetRequest, now: float | None = None) -> list[Section]:
@@ -182,11 +217,15 @@ class Recommender:
         history = [r for r in dict.fromkeys(history) if r != row]
         excluded = [cat.row_of[i] for i in req.exclude if i in cat.row_of]
         banned = np.array([row, *history, *excluded], dtype=np.int64)
-        return [
+        sections = [
             self._editorial("article", row, history, banned, req, moment),
             self._editorial("video", row, history, banned, req, moment),
-            self._sponsored(row, req.sponsored, moment, req.explain),
         ]
+        if req.popular > 0:
+            sections.append(self._popular(row, banned, req, moment))
+        ranking = req.ranking or self.settings.ranking
+        sections.append(self._sponsored(row, req.sponsored, moment, req.explain, ranking))
+        return sections
 
     def _editorial(
         self,
@@ -203,13 +242,15 @@ class Recommender:
         if experiment is not None:
             arms = [
                 self.selector_for(arm.ranking).select(
-                    pool, row, history_rows, banned, n, req.filters, now
+                    pool, row, history_rows, banned, n, req.filters, now, self.blend, req.explain
                 )
                 for arm in experiment.arms
             ]
             return self._interleaved(pool, experiment, arms, n, req)
         selector = self.selector_for(req.ranking)
-        ranked = selector.select(pool, row, history_rows, banned, n, req.filters, now)
+        ranked = selector.select(
+            pool, row, history_rows, banned, n, req.filters, now, self.blend, req.explain
+        )
         explains = [ranked.explain(i) for i in range(len(ranked.rows))] if req.explain else None
         return Section(self.heads[pool], ranked.rows.tolist(), ranked.scores.tolist(), explains)
 
@@ -244,21 +285,93 @@ class Recommender:
             names,
         )
 
-    def _sponsored(self, row: int, n: int, now: float, explain: bool = False) -> Section:
+    def _popular(
+        self, row: int, banned: npt.NDArray[np.int64], req: WidgetRequest, now: float
+    ) -> Section:
+        """The most clicked editorial items of the popular window (signals), less the article,
+        the reader's history and `exclude`; only the article's section with scope "section".
+        Without signals (none, stale or unreadable) the section is empty."""
+        head = self.heads[POPULAR_KEY]
+        blend = self.blend
+        if blend is None or not len(blend.popular_rows):
+            return Section(head, [], [], [] if req.explain else None)
+        sel = self.selector
+        rows = blend.popular_rows
+        keep = self.editorial[rows] & sel.servable(rows, now) & ~np.isin(rows, banned)
+        if req.filters.active:
+            keep &= sel.filter_mask(rows, req.filters, now)
+        if req.popular_scope == "section":
+            keep &= sel.section_codes[rows] == sel.section_codes[row]
+        chosen = rows[keep][: req.popular]
+        scores = blend.popularity[chosen].tolist()
+        explains = None
+        if req.explain:
+            anchor = np.array([row], dtype=np.int64)
+            coread = blend.coread_with(anchor, np.ones(1), chosen)
+            explains = [
+                popular_explain(p, c, k, 0.0 if coread is None else float(coread[i]))
+                for i, (p, c, k) in enumerate(
+                    zip(
+                        scores,
+                        blend.ctr[chosen].tolist(),
+                        blend.clicks[chosen].tolist(),
+                        strict=True,
+                    )
+                )
+            ]
+        return Section(head, chosen.tolist(), scores, explains)
+
+    def _sponsored(
+        self,
+        row: int,
+        n: int,
+        now: float,
+        explain: bool = False,
+        ranking: RankingSettings | None = None,
+    ) -> Section:
         cat = self.catalog
         # Live items (in their campaign window, not expired); relevance is the cosine.
         live = self.sponsored.live(now)
         relevance = np.asarray(live.vectors @ cat.vectors[row], dtype=np.float64)
+        ctr = None
+        weight = (ranking or self.settings.ranking).ctr_weight
+        if self.blend is not None and weight > 0:
+            # Ordered by their own debiased CTR too, among themselves only: sponsored items are
+            # never scored against editorial ones.
+            ctr = weight * self.blend.ctr[cat.sponsored_rows[live.positions]]
+            relevance = relevance + ctr
         order = top_n(relevance, n)
         rows = cat.sponsored_rows[live.positions[order]].tolist()
         scores = relevance[order].tolist()
-        # Cosine to the article only: no editorial scoring touches sponsored items.
-        explains = [sponsored_explain(round(x, 4)) for x in scores] if explain else None
+        explains = None
+        if explain:
+            gains = [None] * len(order) if ctr is None else ctr[order].tolist()
+            explains = [
+                sponsored_explain(round(x - (g or 0.0), 4), g)
+                for x, g in zip(scores, gains, strict=True)
+            ]
         return Section(self.heads[SPONSORED_POOL], rows, scores, explains)
 
 
-def sponsored_explain(score: float) -> dict[str, float | bool]:
+def sponsored_explain(score: float, ctr: float | None = None) -> dict[str, float | bool]:
     parts: dict[str, float | bool] = dict.fromkeys(
         ("lexical", "neighbourhood", "freshness", "rule"), 0.0
     )
-    return {"dense": score, **parts, "pinned": False}
+    out: dict[str, float | bool] = {"dense": score, **parts, "pinned": False}
+    if ctr is not None:
+        out["ctr"] = round(ctr, 4)
+    return out
+
+
+def popular_explain(
+    popularity: float, ctr: float, clicks: float, coread: float
+) -> dict[str, float | bool]:
+    """A "Terpopuler" item's score is its popularity (0..1); the rest are its other signals,
+    unweighted (whatever the weights): CTR score (-0.5..0.5), decayed clicks, co-reading with
+    the article (0..1)."""
+    return {
+        "popularity": round(popularity, 4),
+        "ctr": round(ctr, 4),
+        "coread": round(coread, 4),
+        "clicks": round(clicks, 4),
+    }

@@ -290,7 +290,9 @@ def test_a_signed_answer_is_the_dict_with_its_token(catalog: Catalog) -> None:
     rec = Recommender(catalog, make_settings(Path("unused")))
     calls: list[tuple[str, str, list[tuple[str, list[str]]]]] = []
 
-    def sign(snapshot: str, article_id: str, sections: Any) -> str:
+    def sign(
+        snapshot: str, article_id: str, sections: Any, teams: Any = None, history: Any = ()
+    ) -> str:
         calls.append((snapshot, article_id, [(k, list(ids)) for k, ids in sections]))
         return f"token-{len(calls)}"
 
