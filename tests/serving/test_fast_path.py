@@ -321,8 +321,9 @@ def test_live_sponsored_set_between_instants(catalog: Catalog) -> None:
 
 
 @pytest.fixture
-def client(built_dir: Path) -> Iterator[TestClient]:
-    settings = make_settings(built_dir, freshness_half_life_hours=0, response_cache_size=0)
+def client(data_dir: Path) -> Iterator[TestClient]:
+    # A private copy: the app writes event-keys.json into its data dir.
+    settings = make_settings(data_dir, freshness_half_life_hours=0, response_cache_size=0)
     with TestClient(create_app(settings)) as c:
         yield c
 
