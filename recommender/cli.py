@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from index.snapshots import InvalidPointer, SnapshotStore
+from index.snapshots import MANIFEST, InvalidPointer, SnapshotStore
 from recommender.errors import InvalidInput, RecommenderError
 from recommender.settings import Settings
 
@@ -67,6 +67,11 @@ events_app = GuardedTyper(
     help="The widget's event log: statistics, export, pruning, signing keys.", no_args_is_help=True
 )
 app.add_typer(events_app, name="events")
+experiments_app = GuardedTyper(
+    help="Interleaving experiments (RECOMMENDER_EXPERIMENTS_FILE): the report.",
+    no_args_is_help=True,
+)
+app.add_typer(experiments_app, name="experiments")
 err = Console(stderr=True)
 
 DataDir = Annotated[
@@ -82,14 +87,48 @@ Wait = Annotated[
     float | None, typer.Option(help="Seconds to wait for another job's lock (default: fail).")
 ]
 DEMO_CORPUS = Path(__file__).parent / "demo_corpus"
+SOURCE_KINDS = "JSONL/CSV file, RSS/Atom feed, HTML page, URL list (.txt), folder or http(s) URL"
+BaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--base-url",
+        help="For saved pages that name no canonical URL: the site URL their files' paths are"
+        " relative to (https://site.example/ + news/a.html); the item id is made from that URL.",
+    ),
+]
+AssumeTimezone = Annotated[
+    str | None,
+    typer.Option(
+        "--assume-timezone",
+        help="IANA zone (e.g. Asia/Jakarta) for page times without a UTC offset and date-only"
+        " pages (default: $RECOMMENDER_ASSUME_TIMEZONE; unset: such pages are rejected).",
+        show_default=False,
+    ),
+]
 
 
 def make_settings(data_dir: Path | None, **overrides: Any) -> Settings:
     """Build the one Settings object from the environment plus command-line overrides."""
+    from pydantic import ValidationError
+
     values = {k: v for k, v in overrides.items() if v is not None}
     if data_dir is not None:
         values["data_dir"] = data_dir
-    return Settings(**values)
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        reasons = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()
+        )
+        raise InvalidInput(f"invalid setting: {reasons}") from None
+
+
+def detail_line(detail: Any) -> str:
+    """A row error as `file:line: field: reason`; any other detail as it is."""
+    if isinstance(detail, dict) and {"file", "line", "field", "reason"} <= detail.keys():
+        return f"{detail['file']}:{detail['line']}: {detail['field']}: {detail['reason']}"
+    return str(detail)
 
 
 def emit(payload: Any) -> None:
@@ -100,7 +139,7 @@ def emit(payload: Any) -> None:
 def fail(exc: RecommenderError) -> None:
     err.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False)
     for detail in exc.details[:20]:
-        err.print(f"  {detail}")
+        err.print(f"  {escape(detail_line(detail))}", highlight=False, soft_wrap=True)
     from recommender.jobs import EXIT_FAILED
 
     raise typer.Exit(EXIT_FAILED)
@@ -109,14 +148,16 @@ def fail(exc: RecommenderError) -> None:
 @app.command()
 def build(
     inputs: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Option(
-            "--input", "-i", help="JSONL/CSV file or folder; repeatable. Default: the demo corpus."
+            "--input", "-i", help=f"{SOURCE_KINDS}; repeatable. Default: the demo corpus."
         ),
     ] = None,
     data_dir: DataDir = None,
     strict: Strict = False,
     wait: Wait = None,
+    base_url: BaseUrl = None,
+    assume_timezone: AssumeTimezone = None,
 ) -> None:
     """Full build: import items, embed them, publish a new snapshot atomically.
 
@@ -126,15 +167,15 @@ def build(
     """
     from recommender.jobs import EXIT_OK, EXIT_REJECTED, run_build
 
-    settings = make_settings(data_dir)
-    paths = inputs or [DEMO_CORPUS]
+    settings = make_settings(data_dir, assume_timezone=assume_timezone)
+    paths: list[str | Path] = [*inputs] if inputs else [DEMO_CORPUS]
     try:
-        summary, report = run_build(paths, settings, wait=wait)
+        summary, report = run_build(paths, settings, wait=wait, base_url=base_url)
     except RecommenderError as exc:
         fail(exc)
         return
     for error in report.errors:
-        err.print("[yellow]rejected[/yellow]", escape(str(error)), highlight=False)
+        err.print("[yellow]rejected[/yellow]", escape(str(error)), highlight=False, soft_wrap=True)
     for item_id, count in report.duplicates.items():
         err.print(f"duplicate id {item_id!r}: {count} earlier row(s) replaced by the last one")
     emit(summary.as_dict())
@@ -148,8 +189,7 @@ def update(
         typer.Option(
             "--input",
             "-i",
-            help="JSONL/CSV file, RSS/Atom feed, HTML page, URL list (.txt), folder or http(s)"
-            " URL; repeatable.",
+            help=f"{SOURCE_KINDS}; repeatable.",
         ),
     ] = None,
     delete: Annotated[
@@ -159,29 +199,97 @@ def update(
     data_dir: DataDir = None,
     strict: Strict = False,
     wait: Wait = None,
+    base_url: BaseUrl = None,
+    assume_timezone: AssumeTimezone = None,
 ) -> None:
     """Incremental update of the current snapshot; publishes a new one atomically.
 
     New and changed items (by content hash) are embedded, unchanged ones reused; items with
     status "unpublished" or listed in --delete are removed; pending files in DATA_DIR/inbox/ are
-    applied too. Prints a one-line JSON summary on stdout. Exit codes: 0 done (published, or
+    applied too. Then the event log is pruned and the signals rewritten (`recommender signals`;
+    the summary's "signals" says whether, and a failure there never fails the update). Prints a
+    one-line JSON summary on stdout. Exit codes: 0 done (published, or
     nothing to change), 1 done but rows were rejected and --strict was given, 2 failed (nothing
-    published: no or incompatible snapshot, nothing readable, lock held, model unavailable).
+    published: no, incompatible or corrupt snapshot, nothing readable, lock held, model
+    unavailable).
     """
     from recommender.jobs import EXIT_OK, EXIT_REJECTED, run_update
 
-    settings = make_settings(data_dir)
+    settings = make_settings(data_dir, assume_timezone=assume_timezone)
     try:
         summary, report = run_update(
-            inputs or [], settings, delete_lists=delete or [], wait=wait, note=progress_note
+            inputs or [],
+            settings,
+            delete_lists=delete or [],
+            wait=wait,
+            note=progress_note,
+            base_url=base_url,
         )
     except RecommenderError as exc:
         fail(exc)
         return
     for error in report.errors:
-        err.print("[yellow]rejected[/yellow]", escape(str(error)), highlight=False)
+        err.print("[yellow]rejected[/yellow]", escape(str(error)), highlight=False, soft_wrap=True)
     emit(summary.as_dict())
     raise typer.Exit(EXIT_REJECTED if strict and summary.rejected else EXIT_OK)
+
+
+@app.command()
+def extract(
+    inputs: Annotated[
+        list[str], typer.Argument(help=f"{SOURCE_KINDS}.", metavar="SOURCE...", show_default=False)
+    ],
+    base_url: BaseUrl = None,
+    assume_timezone: AssumeTimezone = None,
+) -> None:
+    """Print the import records that build/update would read from INPUT, one JSON line each.
+
+    A publisher's first step: check what is read from their pages and feeds before building.
+    Rejected rows go to stderr as file:line: field: reason. Touches no snapshot. Exit codes: 0
+    every row read, 1 records printed but some rows rejected, 2 nothing could be read.
+    """
+    from recommender.ingest.importer import import_record
+    from recommender.ingest.sources import ReadOptions, read_sources
+    from recommender.jobs import EXIT_FAILED, EXIT_OK, EXIT_REJECTED
+
+    settings = make_settings(None, assume_timezone=assume_timezone)
+    report = read_sources(inputs, options=ReadOptions.from_settings(settings, base_url=base_url))
+    for article in report.items.values():
+        sys.stdout.write(orjson.dumps(import_record(article)).decode() + "\n")
+    sys.stdout.flush()
+    for error in report.errors:
+        err.print(escape(str(error)), highlight=False, soft_wrap=True)
+    if not report.items:
+        raise typer.Exit(EXIT_FAILED)
+    raise typer.Exit(EXIT_REJECTED if report.errors else EXIT_OK)
+
+
+@app.command()
+def export(
+    data_dir: DataDir = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to this file (default: stdout).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Write the current snapshot's items in the import format (JSONL), one item a line.
+
+    `recommender build --input` that file publishes the same items again (a round trip). Exit
+    codes: 0 written, 2 no readable snapshot.
+    """
+    from recommender.jobs import export_records
+
+    records = export_records(make_settings(data_dir))
+    lines = b"".join(orjson.dumps(record) + b"\n" for record in records)
+    if output is None:
+        sys.stdout.buffer.write(lines)
+        sys.stdout.flush()
+        return
+    tmp = output.with_name(f".{output.name}.tmp")
+    tmp.write_bytes(lines)
+    tmp.replace(output)  # a reader never sees half an export
 
 
 def progress_note(message: str) -> None:
@@ -202,10 +310,12 @@ def serve(
     """Serve the current snapshot over HTTP (uvicorn)."""
     import os
 
+    from recommender.experiments.config import load_experiments
     from service.app import create_app
     from service.server import run
 
     settings = make_settings(data_dir, host=host, port=port, workers=workers)
+    load_experiments(settings.ranking)  # a bad EXPERIMENTS_FILE stops here, before any worker
     base = f"http://{settings.service.host}:{settings.service.port}"
     err.print(f"serving {settings.snapshots_dir} on {base}  (API docs: {base}/docs)")
     options: dict[str, Any] = {
@@ -258,37 +368,140 @@ def query(
 
 @app.command("eval")
 def evaluate(
-    articles: Annotated[Path, typer.Option("--articles", help="Labelled articles (JSONL/CSV).")],
+    articles: Annotated[
+        Path | None, typer.Option("--articles", help="Labelled articles (JSONL/CSV).")
+    ] = None,
     labels: Annotated[
-        Path, typer.Option("--labels", help="labels.json: {id: {keywords: [...]} or {category}}.")
-    ],
+        Path | None,
+        typer.Option("--labels", help="labels.json: {id: {keywords: [...]} or {category}}."),
+    ] = None,
     k: Annotated[int, typer.Option("--k", help="List length the metrics look at.")] = 5,
     queries: Annotated[
         str | None,
         typer.Option(help="Only these articles ask (e.g. 'published_at>=2022-06-01'); all answer."),
     ] = None,
     freshness: Annotated[bool, typer.Option(help="Keep freshness weighting on.")] = False,
+    events: Annotated[
+        bool,
+        typer.Option(
+            "--events",
+            help="Replay the event log's clicked impressions against the current snapshot.",
+        ),
+    ] = False,
+    behaviors: Annotated[
+        Path | None, typer.Option("--behaviors", help="Replay a MIND-format behaviors.tsv.")
+    ] = None,
+    news: Annotated[
+        Path | None, typer.Option("--news", help="The MIND-format news.tsv of --behaviors.")
+    ] = None,
+    popularity_weight: Annotated[
+        float | None,
+        typer.Option(
+            "--popularity-weight",
+            min=0,
+            help="Weight of popularity in the replayed blend (default: POPULARITY_WEIGHT).",
+        ),
+    ] = None,
     data_dir: DataDir = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON even on a terminal.")] = False,
 ) -> None:
-    """Compare the engine with TF-IDF "more like this" on labelled articles (P@k, nDCG@k, MRR).
+    """Offline evaluation: labelled articles against TF-IDF, or a replay of logged clicks.
 
-    Builds a throw-away snapshot and asks the engine exactly as the API does; items sharing a
-    keyword or the category count as relevant. Vectors are cached in DATA_DIR/cache, so a
-    second run does not embed again. JSON on stdout (a table on a terminal).
+    With --articles and --labels: the engine against TF-IDF "more like this" (P@k, nDCG@k, MRR)
+    on a throw-away snapshot; items sharing a keyword or the category count as relevant;
+    vectors are cached in DATA_DIR/cache.
+
+    With --events, or --behaviors and --news (MIND format): replay of logged impressions that
+    received a click, scored by content only, popularity only (time-decayed clicks strictly
+    before each impression, half-life POPULARITY_HALF_LIFE_HOURS) and their blend, with MIND's
+    AUC, MRR, nDCG@5 and nDCG@10 per impression, averaged. Bad rows are reported
+    (file:line: field: reason) and skipped.
+
+    JSON on stdout (a table on a terminal).
     """
-    from recommender.evaluation import METRICS, evaluate_files
-
+    settings = make_settings(data_dir)
     try:
-        result = evaluate_files(
-            articles, labels, make_settings(data_dir), k=k, queries=queries, freshness=freshness
-        )
+        if (events or behaviors or news) and (articles or labels):
+            raise InvalidInput("a replay (--events, --behaviors) takes no --articles or --labels")
+        if events or behaviors or news:
+            result = _replay(settings, events, behaviors, news, popularity_weight)
+        elif articles and labels:
+            from recommender.evaluation import evaluate_files
+
+            result = evaluate_files(
+                articles, labels, settings, k=k, queries=queries, freshness=freshness
+            )
+        else:
+            raise InvalidInput("give --articles and --labels, --events, or --behaviors and --news")
     except RecommenderError as exc:
         fail(exc)
         return
+    if result.get("source") == "mind":
+        for row in result["rejected_rows"]:
+            err.print("[yellow]rejected[/yellow]", escape(row), highlight=False)
     if as_json or not sys.stdout.isatty():
         emit(result)
-        return
+    elif "source" in result:
+        Console().print(_replay_table(result))
+    else:
+        Console().print(_eval_table(result, k))
+
+
+def _replay(
+    settings: Settings,
+    events: bool,
+    behaviors: Path | None,
+    news: Path | None,
+    popularity_weight: float | None,
+) -> dict[str, Any]:
+    """`eval --events` or `eval --behaviors --news`: the replay's report."""
+    weight = settings.ranking.popularity_weight if popularity_weight is None else popularity_weight
+    if events:
+        if behaviors or news:
+            raise InvalidInput("--events replays the event log: leave out --behaviors and --news")
+        from recommender.errors import SnapshotMissing
+        from recommender.replay.eventlog import replay_event_log
+        from recommender.serving.catalog import Catalog
+
+        store = SnapshotStore(settings.snapshots_dir)
+        version = store.current_version()
+        if version is None:
+            raise SnapshotMissing(f"no snapshot under {store.root}; run `recommender build`")
+        catalog = Catalog.load(store.path(version))
+        return replay_event_log(settings, catalog, popularity_weight=weight)
+    if not (behaviors and news):
+        raise InvalidInput("a MIND replay needs both --behaviors and --news")
+    from recommender.pipeline.embed import Embedder
+    from recommender.replay.mind import replay_mind
+
+    return replay_mind(
+        behaviors,
+        news,
+        Embedder.from_settings(settings),
+        popularity_weight=weight,
+        half_life_hours=settings.ranking.popularity_half_life_hours,
+    )
+
+
+def _replay_table(result: dict[str, Any]) -> Table:
+    from recommender.replay.metrics import METRICS
+
+    title = (
+        f"{result['impressions']} impressions replayed"
+        f" ({result['skipped_impressions']} without both a click and a non-click),"
+        f" popularity weight {result['popularity_weight']}"
+    )
+    table = Table("configuration", *(m.upper() if m != "mrr" else "MRR" for m in METRICS))
+    table.title = title
+    for name, means in result["configurations"].items():
+        cells = ["-" if means[m] is None else f"{means[m]:.4f}" for m in METRICS]
+        table.add_row(name, *cells)
+    return table
+
+
+def _eval_table(result: dict[str, Any], k: int) -> Table:
+    from recommender.evaluation import METRICS
+
     table = Table(f"{result['queries']} queries, k={k}", "engine", "TF-IDF", "engine / TF-IDF")
     for metric in METRICS:
         table.add_row(
@@ -297,7 +510,21 @@ def evaluate(
             f"{result['baseline'][metric]:.3f}",
             f"{result['ratio'][metric]}",
         )
-    Console().print(table)
+    return table
+
+
+@app.command()
+def signals(data_dir: DataDir = None) -> None:
+    """Learn from the event log: popularity, position-debiased CTR and co-reading per item.
+
+    Reads the event log's hourly counts (and the hour not rolled up yet) and its raw clicks,
+    and writes DATA_DIR/signals.json atomically (the service reloads it; also run at the end of
+    `update`). Prints a one-line JSON summary. Exit codes: 0 written, 2 failed (no snapshot or
+    no event log: nothing written).
+    """
+    from recommender.signals.job import run_signals
+
+    emit(run_signals(make_settings(data_dir)))
 
 
 @snapshots_app.command("list")
@@ -355,6 +582,7 @@ def snapshots_verify(
 
     settings = make_settings(data_dir)
     store = SnapshotStore(settings.snapshots_dir)
+    pointed = version is None
     if version is None:
         try:
             version = store.read_pointer()
@@ -365,7 +593,9 @@ def snapshots_verify(
             fail(InvalidInput(f"no CURRENT under {store.root}; name a VERSION"))
             return
     if version not in {info.version for info in store.snapshots()}:
-        fail(InvalidInput(f"no sealed snapshot {version!r} under {store.root}"))
+        unsealed = f"not a sealed snapshot (no {MANIFEST}) under {store.root}"
+        named = f"CURRENT names {version!r}" if pointed else f"{version!r} is"
+        fail(InvalidInput(f"{named}, {unsealed}"))
     folder = store.path(version)
     checked = verify_snapshot(folder)
     Catalog.load(folder, in_memory_max_bytes=0)  # invariants (mapped: nothing is copied)
@@ -471,6 +701,54 @@ def events_rotate_key(data_dir: DataDir = None) -> None:
         settings.data_dir / KEYS_FILE, settings.events.event_token_max_age_seconds
     )
     emit({"job": "rotate-key", "key_id": key})
+
+
+@experiments_app.command("report")
+def experiments_report(
+    data_dir: DataDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON even on a terminal.")] = False,
+) -> None:
+    """Per experiment and pair of arms: page views won, tied and lost on clicks, and the
+    two-sided sign-test p-value of wins against losses (from the event log's raw events).
+
+    A page view is a win for the arm whose interleaved items got more clicks, a tie when both
+    got as many; page views without clicks are left out. JSON on stdout (a table on a terminal).
+    """
+    from recommender.events.store import SQLiteEventStore
+    from recommender.experiments.config import load_experiments
+    from recommender.experiments.report import experiments_report as report_of
+
+    settings = make_settings(data_dir)
+    configured = load_experiments(settings.ranking)
+    path = settings.resolved_event_log_path
+    if not path.exists():
+        raise InvalidInput(f"no event log at {path}")
+    store = SQLiteEventStore(path, audit_retention_days=settings.events.audit_retention_days)
+    try:
+        result = report_of(store.arm_clicks(), configured)
+    finally:
+        store.close()
+    if as_json or not sys.stdout.isatty():
+        emit(result)
+        return
+    console = Console()
+    for experiment in result["experiments"]:
+        table = Table("a", "b", "wins", "ties", "losses", "p-value (sign test)")
+        table.title = (
+            f"{experiment['experiment']}: {experiment['page_views']} page views,"
+            f" {experiment['clicked_page_views']} with clicks"
+        )
+        for pair in experiment["pairs"]:
+            p = pair["p_value"]
+            table.add_row(
+                pair["a"],
+                pair["b"],
+                str(pair["wins"]),
+                str(pair["ties"]),
+                str(pair["losses"]),
+                "-" if p is None else f"{p:.4g}",
+            )
+        console.print(table)
 
 
 def _age(now: float, created: str) -> str:

@@ -14,9 +14,9 @@ from typing import Any
 from index.snapshots import InvalidPointer, SnapshotStore
 from recommender.errors import InvalidInput, RecommenderError, SnapshotMissing
 from recommender.events.store import SQLiteEventStore
-from recommender.ingest.importer import ImportReport, RowError, import_paths
+from recommender.ingest.importer import ImportReport, RowError, import_record
 from recommender.ingest.inbox import InboxBatch, pending, read_ids
-from recommender.ingest.sources import read_sources
+from recommender.ingest.sources import ReadOptions, read_sources
 from recommender.lock import JobLock
 from recommender.pipeline.build import build_snapshot
 from recommender.pipeline.embed import Embedder, EmbeddingCache, Encoder
@@ -51,6 +51,7 @@ class JobSummary:
     unchanged: int = 0
     published: bool = True
     events_pruned: int = 0
+    signals: str | None = None  # the signals file written after the update, or why none was
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +70,7 @@ class JobSummary:
             "snapshot": self.snapshot,
             "published": self.published,
             "events_pruned": self.events_pruned,
+            "signals": self.signals,
         }
 
     def take_report(self, report: ImportReport) -> None:
@@ -83,20 +85,22 @@ def embedding_cache(settings: Settings) -> EmbeddingCache:
 
 
 def run_build(
-    paths: Sequence[Path],
+    paths: Sequence[str | Path],
     settings: Settings,
     *,
     embedder: Encoder | None = None,
     progress: bool | None = None,
     wait: float | None = None,
+    base_url: str | None = None,
 ) -> tuple[JobSummary, ImportReport]:
-    """Full rebuild from the given sources; publishes a new snapshot atomically."""
+    """Full rebuild from the given sources (every format `update` reads); publishes a new
+    snapshot atomically."""
     started = time.perf_counter()
     summary = JobSummary("build")
     with JobLock(settings.data_dir, "build", wait=wait):
         store = SnapshotStore(settings.snapshots_dir)
         store.clean_temporary()
-        report = import_paths(paths)
+        report = read_sources(paths, options=ReadOptions.from_settings(settings, base_url=base_url))
         summary.take_report(report)
         if not report.items:
             raise InvalidInput("nothing could be imported", details=error_details(report.errors))
@@ -138,6 +142,7 @@ def run_update(
     progress: bool | None = None,
     wait: float | None = None,
     note: Callable[[str], None] = lambda _: None,
+    base_url: str | None = None,
 ) -> tuple[JobSummary, ImportReport]:
     """Incremental update of the current snapshot from sources, delete lists and the inbox.
 
@@ -153,7 +158,8 @@ def run_update(
         check_settings(previous, settings)
         batch = pending(settings.data_dir)
         note(f"reading {len(sources)} source(s) and {len(batch.files)} inbox file(s)")
-        report = read_sources(sources, timeout=settings.jobs.fetch_timeout_seconds)
+        options = ReadOptions.from_settings(settings, base_url=base_url)
+        report = read_sources(sources, options=options)
         deletes: set[str] = set()
         for path in delete_lists:
             deletes |= read_ids(path, report)
@@ -185,6 +191,7 @@ def run_update(
             cache.close()
         batch.done()
         summary.events_pruned = prune_quietly(settings, note)
+        summary.signals = signals_quietly(settings, note)
     summary.snapshot = result.version
     summary.published = result.published
     summary.items = result.items
@@ -205,6 +212,20 @@ def prune_quietly(settings: Settings, note: Callable[[str], None]) -> int:
         note(f"event log not pruned: {exc}")
         log.warning("event log not pruned: %s", exc)
         return 0
+
+
+def signals_quietly(settings: Settings, note: Callable[[str], None]) -> str:
+    """`run_signals` at the end of an update (the snapshot is published by then): a missing
+    event log or any failure is reported in the summary, never a failed update."""
+    from recommender.signals.job import run_signals
+
+    try:
+        return f"written {run_signals(settings)['signals']}"
+    except (RecommenderError, sqlite3.Error, OSError, ValueError) as exc:
+        message = exc.message if isinstance(exc, RecommenderError) else str(exc)
+        note(f"signals not written: {message}")
+        log.warning("signals not written: %s", message)
+        return f"not written: {message}"
 
 
 def prune_events(settings: Settings, now: datetime | None = None) -> dict[str, Any]:
@@ -240,12 +261,20 @@ def apply_inbox(
             for item_id in ids:
                 report.items.pop(item_id, None)
         else:
-            fresh = read_sources([path], timeout=settings.jobs.fetch_timeout_seconds)
+            fresh = read_sources([path], options=ReadOptions.from_settings(settings))
             report.rows += fresh.rows
             report.errors.extend(fresh.errors)
             for item in fresh.items.values():
                 report.add(item)
                 deletes.discard(item.id)
+
+
+def export_records(settings: Settings) -> list[dict[str, Any]]:
+    """The current snapshot's items in the import format (what `build --input` reads back)."""
+    from recommender.articles import Article
+
+    previous = load_previous(SnapshotStore(settings.snapshots_dir))
+    return [import_record(Article.model_validate(record)) for record in previous.records]
 
 
 def error_details(errors: Sequence[RowError], limit: int = 50) -> list[dict[str, Any]]:

@@ -113,12 +113,33 @@ class JobSettings(BaseSettings):
     fetch_timeout_seconds: float = Field(
         20.0, gt=0, le=600, description="Timeout of each feed or page fetched by `update`."
     )
+    assume_timezone: str | None = Field(
+        None,
+        description="IANA zone (e.g. Asia/Jakarta) for page times written without a UTC offset,"
+        " and for pages that give only a date (read as midnight there); unset: such pages are"
+        " rejected with the value found.",
+    )
     snapshot_in_memory_max_bytes: int = Field(
         64 * 1024 * 1024,
         ge=0,
         description="Snapshot arrays up to this size are read into memory when loaded (copy-on-"
         "load: truncating the file later cannot crash the service); larger ones are memory-mapped.",
     )
+
+    @field_validator("assume_timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as Asia/Jakarta)"
+            ) from None
+        return value.strip()
 
 
 class RankingSettings(BaseSettings):
@@ -148,6 +169,52 @@ class RankingSettings(BaseSettings):
     rules_file: Path | None = Field(
         None, description="Editorial rules (TOML), loaded with each snapshot; unset: no rules."
     )
+    # Signals learned from the event log (recommender.signals, docs/ranking.md), issue #13.
+    popularity_weight: float = Field(
+        0.0, ge=0, le=10, description="Weight of popularity (0..1) added to editorial relevance."
+    )
+    ctr_weight: float = Field(
+        0.0,
+        ge=0,
+        le=10,
+        description="Weight of the position-debiased CTR (-0.5..0.5, 0 = section average) added"
+        " to editorial relevance; above 0 it also orders the sponsored section.",
+    )
+    coread_weight: float = Field(
+        0.0,
+        ge=0,
+        le=10,
+        description="Weight of co-reading with the article (0..1) added to editorial relevance.",
+    )
+    popularity_half_life_hours: float = Field(
+        6.0, gt=0, le=24 * 365, description="Age at which a click or impression counts half."
+    )
+    popular_window_hours: float = Field(
+        24.0, gt=0, le=720, description="Hours of events the popularity and 'Terpopuler' look at."
+    )
+    signals_window_hours: float = Field(
+        168.0,
+        gt=0,
+        le=24 * 400,
+        description="Hours of events the CTR, propensities and co-reading are learned from"
+        " (co-reading reads raw events: at most EVENTS_RETENTION_DAYS).",
+    )
+    ctr_prior_strength: float = Field(
+        50.0,
+        gt=0,
+        le=1_000_000,
+        description="Weight, in examined impressions, of a section's CTR prior on each item's CTR.",
+    )
+    signals_max_age_hours: float = Field(
+        6.0,
+        gt=0,
+        description="A signals file older than this is stale and ignored (text-only ranking).",
+    )
+    experiments_file: Path | None = Field(
+        None,
+        description="Interleaving experiments (TOML): named arms of ranking overrides, checked at"
+        " start-up; unset: no experiment.",
+    )
 
 
 class WidgetSettings(BaseSettings):
@@ -165,6 +232,9 @@ class WidgetSettings(BaseSettings):
     title_articles: str = Field("Rekomendasi Artikel", description="Title of the articles section.")
     title_videos: str = Field("Video Pilihan", description="Title of the videos section.")
     title_sponsored: str = Field("Konten Sponsor", description="Title of the sponsored section.")
+    popular_title: str = Field(
+        "Terpopuler", min_length=1, description="Title of the most-popular section (popular=N)."
+    )
     sponsored_label: str = Field(
         "Konten Bersponsor", description="Label shown above sponsored headlines."
     )

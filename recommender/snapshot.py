@@ -371,6 +371,30 @@ def check_content(content: SnapshotContent) -> None:
     check_lists(pools, codes, lists)
 
 
+def check_stored(folder: Path, records: Sequence[Mapping[str, Any]]) -> None:
+    """The invariants of a stored snapshot whose `records` were read (what `check_content` checked
+    before it was written), its arrays memory-mapped: an update never extends a snapshot whose
+    lists were forged with matching checksums. Raises `SnapshotCorrupt` naming the file."""
+    from recommender.articles import POOLS, pool_of
+
+    pools = np.array([POOLS.index(pool_of(r)) for r in records], dtype=np.int8)
+    vectors = load_vectors(folder, in_memory_max_bytes=0)
+    if vectors.ndim != 2 or len(vectors) != len(pools):
+        raise SnapshotCorrupt(
+            f"snapshot {folder.name}: {VECTORS_FILE} has shape {vectors.shape} for"
+            f" {len(pools)} items",
+            reason="invariant",
+            file=VECTORS_FILE,
+        )
+    lists = {
+        name: (pool, mapped(folder / name, 0), name)
+        for pool in EDITORIAL_POOLS
+        for name in (neighbours_file(pool), related_file(pool, "rows"), lexical_file(pool, "rows"))
+        if (folder / name).exists()
+    }
+    check_lists(pools, {pool: POOLS.index(pool) for pool in POOLS}, lists)
+
+
 # --- loaders ------------------------------------------------------------------------------
 
 
@@ -380,16 +404,32 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     schema = manifest.get("schema_version", 1)
     if not isinstance(schema, int) or schema > SCHEMA_VERSION:
         raise SnapshotIncompatible(
-            f"snapshot {folder.name} has format {schema!r}; this version reads up to"
+            f"snapshot {folder.name}: {MANIFEST} has format {schema!r}; this version reads up to"
             f" {SCHEMA_VERSION}: upgrade, or run `recommender build`"
         )
     return manifest
 
 
+def _record(folder: Path, line: bytes, number: int) -> dict[str, Any]:
+    """One line of items.jsonl; one that is not a JSON object raises `SnapshotCorrupt` naming
+    the file and line (a forged or damaged snapshot whose checksums were rewritten)."""
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        record = exc
+    if not isinstance(record, dict):
+        raise SnapshotCorrupt(
+            f"snapshot {folder.name}: {ITEMS_FILE}:{number}: not a JSON object",
+            reason="unreadable",
+            file=ITEMS_FILE,
+        )
+    return record
+
+
 def read_records(folder: Path) -> list[dict[str, Any]]:
     """Every stored record, with every field (an update carries them over)."""
     with (folder / ITEMS_FILE).open("rb") as handle:
-        return [orjson.loads(line) for line in handle if line.strip()]
+        return [_record(folder, line, n) for n, line in enumerate(handle, 1) if line.strip()]
 
 
 def read_serving_records(folder: Path) -> tuple[list[dict[str, Any]], npt.NDArray[np.int64]]:
@@ -402,9 +442,9 @@ def read_serving_records(folder: Path) -> tuple[list[dict[str, Any]], npt.NDArra
     offsets: list[int] = []
     position = 0
     with (folder / ITEMS_FILE).open("rb") as handle:
-        for line in handle:
+        for number, line in enumerate(handle, 1):
             if line.strip():
-                record = orjson.loads(line)
+                record = _record(folder, line, number)
                 for name in DISK_ONLY_FIELDS:
                     record.pop(name, None)
                 for name in INTERNED_FIELDS:

@@ -17,7 +17,7 @@ from starlette.middleware import Middleware
 from recommender import __version__
 from recommender.errors import RecommenderError
 from recommender.events.store import SQLiteEventStore
-from recommender.events.tokens import KEYS_FILE, KeySource, issue_time
+from recommender.events.tokens import KEYS_FILE, KeySource, Teams, issue_time
 from recommender.serving.engine import Signer
 from recommender.settings import Settings
 from service.admin import admin_router, token_check
@@ -50,9 +50,15 @@ DOCS_PATHS = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})  # FastAPI'
 def answer_signer(keys: KeySource, max_age: int) -> Signer:
     """Signs each answer's event token (recommender.events.tokens)."""
 
-    def sign(snapshot: str, article_id: str, sections: Sequence[tuple[str, Sequence[str]]]) -> str:
+    def sign(
+        snapshot: str,
+        article_id: str,
+        sections: Sequence[tuple[str, Sequence[str]]],
+        teams: Teams | None = None,
+        history: Sequence[str] = (),
+    ) -> str:
         issued = issue_time(time.time(), max_age)
-        return keys.keys().sign(snapshot, article_id, sections, issued)
+        return keys.keys().sign(snapshot, article_id, sections, issued, teams, history)
 
     return sign
 

@@ -1,9 +1,10 @@
 """HTTP caching of widget answers: ETags, Cache-Control, and a per-process LRU of rendered bodies.
 
 An answer depends on the snapshot, the request and the time (freshness decays, campaigns and
-`expires_at` end). So a rendered answer is kept under (snapshot version, query string) for at most
-`response_cache_ttl_seconds`: a new snapshot changes the key (old entries are never read again and
-age out of the LRU), and time-dependent changes show up within one TTL. The ETag is derived from
+`expires_at` end). So a rendered answer is kept under (snapshot version + signals version,
+query string) for at most `response_cache_ttl_seconds` (`Recommender.cache_version`): a new
+snapshot or a new signals file changes the key (old entries are never read again and age out of
+the LRU), and time-dependent changes show up within one TTL. The ETag is derived from
 the snapshot version and a hash of the request and the rendered body, so a client's copy stays
 valid exactly as long as the answer it would get is byte-identical.
 
@@ -26,7 +27,10 @@ from service.query import RecommendationQuery
 
 # Query parameters that make an answer personal: never kept in the shared LRU.
 PERSONAL_PARAMS = frozenset({"history", "exclude"})
-KNOWN_PARAMS = frozenset(RecommendationQuery.model_fields)
+# `page_view` changes an answer only while an experiment interleaves (then it is personal, see
+# `ResponseCacheMiddleware`); otherwise it is left out of the key like an unknown parameter.
+PAGE_VIEW_PARAM = "page_view"
+KNOWN_PARAMS = frozenset(RecommendationQuery.model_fields) - {PAGE_VIEW_PARAM}
 ENTRY_OVERHEAD = 200  # bytes an entry costs beyond its body and headers (objects, key)
 
 
@@ -64,10 +68,11 @@ def decoded_params(query: bytes) -> dict[str, str]:
     return dict(parse_qsl(query.decode("latin-1"), keep_blank_values=True))
 
 
-def request_key(query: bytes) -> bytes | None:
-    """The canonical form of a widget query (see the module doc); None for a personal request."""
+def request_key(query: bytes, personal: frozenset[str] = PERSONAL_PARAMS) -> bytes | None:
+    """The canonical form of a widget query (see the module doc); None for a personal request
+    (one with any of the `personal` parameters)."""
     params = decoded_params(query)
-    if not PERSONAL_PARAMS.isdisjoint(params):
+    if not personal.isdisjoint(params):
         return None
     known = sorted((k, v) for k, v in params.items() if k in KNOWN_PARAMS)
     return urlencode(known).encode("latin-1", "replace")

@@ -35,7 +35,7 @@ from starlette.types import Message
 
 from recommender.articles import ID_PATTERN
 from recommender.errors import InvalidInput, SnapshotMissing
-from recommender.events.accept import Reported, accept, is_bot
+from recommender.events.accept import Reported, accept, is_bot, served_lists
 from recommender.events.store import EventStore, iso
 from recommender.events.tokens import EventRejected, KeySource
 from recommender.serving.engine import SPONSORED_KEY
@@ -44,6 +44,7 @@ from service.deps import RuntimeDep
 from service.errors import OriginNotAllowed, RateLimited
 from service.metrics import Metrics
 from service.paths import EVENTS
+from service.query import PAGE_VIEW_PATTERN
 from service.ratelimit import TokenBuckets, client_address, parse_networks
 from service.schemas import ErrorOut
 
@@ -68,7 +69,7 @@ class EventBatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    page_view: str = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
+    page_view: str = Field(pattern=PAGE_VIEW_PATTERN)
     article_id: str = Field(pattern=ID_PATTERN, max_length=128)
     event_token: str = Field(
         min_length=16, max_length=8192, pattern=r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"
@@ -142,6 +143,7 @@ class EventDesk:
                 f"a page view may report at most {self.settings.max_events_per_page_view} events",
             )
         reported = [Reported(e.kind, e.section, e.item_id, e.position) for e in batch.events]
+        at = iso(datetime.now(UTC))
         events = accept(
             served,
             batch.article_id,
@@ -150,10 +152,12 @@ class EventDesk:
             current.catalog,
             SPONSORED_KEY,
             self.default_label,
-            iso(datetime.now(UTC)),
+            at,
         )
-        appended = self.store.append(events)
+        shown = served_lists(served, batch.page_view, batch.article_id, events, at)
+        appended = self.store.append(events, shown)
         self.metrics.record_events(accepted=appended.stored)
+        self.metrics.record_slots(appended.slots)
         self.metrics.record_outcome("duplicate", appended.duplicates)
 
 

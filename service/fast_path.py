@@ -36,7 +36,12 @@ def recommendations_json(
     """
     q = validate_query_string(query_string, RecommendationQuery)
     limit = recommender.settings.widget.max_items_per_section
-    counts = {"articles": q.articles, "videos": q.videos, "sponsored": q.sponsored}
+    counts = {
+        "articles": q.articles,
+        "videos": q.videos,
+        "sponsored": q.sponsored,
+        "popular": q.popular,
+    }
     for name, value in counts.items():
         if value is not None and value > limit:
             raise InvalidInput(
@@ -52,6 +57,9 @@ def recommendations_json(
         exclude=parse_id_list("exclude", q.exclude, MAX_EXCLUDE),
         filters=Filters(q.section, q.language, q.max_age_days),
         explain=q.explain,
+        popular=q.popular or 0,
+        popular_scope=q.popular_scope,
+        page_view=q.page_view,
     )
     return recommender.recommend_json(req, sign=sign)
 

@@ -8,7 +8,7 @@ children are cached so recording a request costs two dict look-ups and two incre
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from fastapi import APIRouter, Request
@@ -50,6 +50,15 @@ LATENCY_BUCKETS = (
     10.0,
 )
 UNMATCHED = "unmatched"  # requests no route matched share one label (paths are unbounded)
+# Labels of the per-slot event counters stay bounded: the answer's section keys, else "other";
+# positions 0..9, then "10+" (a widget shows a handful; positions are < 50 anyway).
+SLOT_SECTIONS = frozenset({"rekomendasi_artikel", "video_pilihan", "terpopuler", "konten_sponsor"})
+SLOT_POSITIONS = 10
+
+
+def slot_labels(section: str, position: int) -> tuple[str, str]:
+    key = section if section in SLOT_SECTIONS else "other"
+    return key, str(position) if position < SLOT_POSITIONS else f"{SLOT_POSITIONS}+"
 
 
 class Metrics:
@@ -89,6 +98,13 @@ class Metrics:
             ("reason",),
             registry=self.registry,
         )
+        self.slot_events = Counter(
+            "recommender_widget_events",
+            "Accepted widget impressions and clicks by answer section and position (CTR per"
+            " slot: rate of kind=click over rate of kind=impression).",
+            ("kind", "section", "position"),
+            registry=self.registry,
+        )
         self.registry.register(_StateCollector(runtime, cache))
         self._children: dict[tuple[str, str, int], tuple[Callable[[], None], Histogram]] = {}
 
@@ -110,6 +126,11 @@ class Metrics:
     def record_reject(self, reason: str, events: int) -> None:
         if events:
             self.event_rejects.labels(reason).inc(events)
+
+    def record_slots(self, slots: Iterable[tuple[str, str, int]]) -> None:
+        """Accepted events by (kind, section, position), for CTR per section and position."""
+        for kind, section, position in slots:
+            self.slot_events.labels(kind, *slot_labels(section, position)).inc()
 
     def record_events(self, accepted: int = 0, rejected: int = 0) -> None:
         """For the events endpoint: count accepted and rejected events."""
@@ -191,6 +212,55 @@ class _StateCollector(Collector):
         )
         entries.add_metric([], len(self.cache))
         yield entries
+        yield from _signals_metrics(self.runtime)
+
+
+def _signals_metrics(runtime: Runtime) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+    """The signals file the runtime read: whether it is blended in, its age and size."""
+    current = runtime.current
+    blend = current.blend if current is not None else None
+    used = GaugeMetricFamily(
+        "recommender_signals_used",
+        "1 while the event log's signals are blended in; 0 without (missing, stale, corrupt).",
+    )
+    used.add_metric([], 1 if blend is not None else 0)
+    yield used
+    age = GaugeMetricFamily(
+        "recommender_signals_age_seconds", "Seconds since the signals file read was computed."
+    )
+    items = GaugeMetricFamily("recommender_signals_items", "Items the signals file read knows.")
+    clicks = GaugeMetricFamily(
+        "recommender_signals_window_clicks", "Clicks in the event window the signals learned from."
+    )
+    signals = runtime.signals
+    if signals is not None:
+        age.add_metric([], max(0.0, time.time() - signals.created()))
+        items.add_metric([], len(signals.items))
+        clicks.add_metric([], signals.totals.get("clicks", 0))
+    yield age
+    yield items
+    yield clicks
+    propensity = GaugeMetricFamily(
+        "recommender_signals_propensity",
+        "Examination propensity per answer section and position, relative to position 0,"
+        " as the signals job estimated it.",
+        labels=["section", "position"],
+    )
+    if signals is not None:
+        for section, curve in sorted(signals.propensity.items()):
+            if section not in SLOT_SECTIONS:
+                continue
+            for position, value in enumerate(curve[:SLOT_POSITIONS]):
+                propensity.add_metric(list(slot_labels(section, position)), value)
+    yield propensity
+    failures = CounterMetricFamily(
+        "recommender_signals_unusable",
+        "Signals files not blended in, by reason (stale, corrupt, incompatible, unreadable).",
+        labels=["reason"],
+    )
+    for reason, count in sorted(runtime.signals_failures.items()):
+        failures.add_metric([reason], count)
+    yield failures
 
 
 def _epoch(value: object) -> float | None:

@@ -24,7 +24,15 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.admin import UNAUTHORIZED, TokenCheck
-from service.caching import Rendered, ResponseCache, etag_matches, make_etag, request_key
+from service.caching import (
+    PAGE_VIEW_PARAM,
+    PERSONAL_PARAMS,
+    Rendered,
+    ResponseCache,
+    etag_matches,
+    make_etag,
+    request_key,
+)
 from service.errors import error_body
 from service.fast_path import ROUTE_KEY
 from service.metrics import UNMATCHED, Metrics
@@ -197,6 +205,10 @@ class ResponseCacheMiddleware:
         self.path = path
         self.public = f"public, max-age={max_age}".encode() if max_age else b"no-cache"
         self.private = f"private, max-age={max_age}".encode() if max_age else b"no-cache"
+        # While an experiment interleaves, an answer for a page view is that page view's alone.
+        self.personal = PERSONAL_PARAMS
+        if runtime.experiments:
+            self.personal = PERSONAL_PARAMS | {PAGE_VIEW_PARAM}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != self.path or scope["method"] != "GET":
@@ -205,11 +217,11 @@ class ResponseCacheMiddleware:
         current = self.runtime.current
         # The canonical query (decoded names, known parameters only): the cache key and the
         # ETag's input; None for a personal request (service.caching.request_key).
-        key = request_key(scope["query_string"])
+        key = request_key(scope["query_string"], self.personal)
         query = key if key is not None else scope["query_string"]
         shared = self.cache.enabled and current is not None and key is not None
         if shared and current is not None:
-            entry = self.cache.get(current.catalog.version, query, time.monotonic())
+            entry = self.cache.get(current.cache_version, query, time.monotonic())
             if entry is not None:
                 scope[ROUTE_KEY] = self.path
                 await self._answer(scope, send, entry)
@@ -241,7 +253,7 @@ class ResponseCacheMiddleware:
         )
         entry = Rendered(body, etag, headers, time.monotonic())
         if shared and current is not None:
-            self.cache.put(current.catalog.version, query, entry)
+            self.cache.put(current.cache_version, query, entry)
         await self._answer(scope, send, entry)
 
     async def _answer(self, scope: Scope, send: Send, entry: Rendered) -> None:

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from recommender.settings import Settings
 from service.paths import RECOMMENDATIONS
 
-COUNT_PARAMS = ("articles", "videos", "sponsored")
+COUNT_PARAMS = ("articles", "videos", "sponsored", "popular")
 
 
 def document_limits(app: FastAPI, settings: Settings) -> None:

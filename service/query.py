@@ -10,7 +10,7 @@ schemathesis) see exactly what FastAPI would have declared.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import parse_qsl
 
 from fastapi import Request
@@ -29,6 +29,7 @@ def id_list_pattern(limit: int) -> str:
 
 
 Count = Annotated[int | None, Field(ge=0, le=50)]
+PAGE_VIEW_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"  # as the events' `page_view` (service.events)
 
 
 class RecommendationQuery(BaseModel):
@@ -58,6 +59,18 @@ class RecommendationQuery(BaseModel):
     language: str | None = Field(None, max_length=16)
     max_age_days: float | None = Field(None, gt=0, le=36500)
     explain: bool = False
+    popular: Count = Field(
+        None, description="Items of the 'terpopuler' section (most read, from the event log)."
+    )
+    popular_scope: Literal["site", "section"] = Field(
+        "site", description="'section': only the most read of the article's own section."
+    )
+    page_view: str | None = Field(
+        None,
+        pattern=PAGE_VIEW_PATTERN,
+        description="The page view's id (as its events carry it): decides the interleaving of"
+        " a configured experiment; without experiments it changes nothing.",
+    )
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -5,6 +5,11 @@ A snapshot is verified (`recommender.snapshot.verify_snapshot`) and its invarian
 keeps the recommender it has, logs an error once, counts the failure by reason and remembers the
 rejection (`rejected`, shown by /readyz and /metrics); the next reload tries again (re-hashing
 only when a file of the rejected snapshot changed).
+
+Each reload also follows the signals file (recommender.signals.file): a new one is loaded and
+aligned to the catalogue (`Blend`), and the recommender is swapped for one carrying it. A missing,
+corrupt, newer-format or stale (older than SIGNALS_MAX_AGE_HOURS) file means no signals: the
+text-only ranking and an empty "terpopuler", logged once, counted by reason; never an error.
 """
 
 from __future__ import annotations
@@ -19,9 +24,12 @@ from typing import Any
 
 from index.snapshots import MANIFEST, InvalidPointer, SnapshotStore
 from recommender.errors import SnapshotCorrupt, SnapshotIncompatible, SnapshotMissing
+from recommender.experiments.config import load_experiments
+from recommender.serving.blend import Blend
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import Recommender
 from recommender.settings import Settings
+from recommender.signals.file import Signals, SignalsUnusable, load_signals, signals_path
 from recommender.snapshot import verify_snapshot
 
 log = logging.getLogger("recommender.service.reload")
@@ -57,6 +65,8 @@ class Runtime:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        # Checked here, at start-up: a bad experiments file stops the service with its reason.
+        self.experiments = load_experiments(settings.ranking)
         self.store = SnapshotStore(settings.snapshots_dir)
         self._recommender: Recommender | None = None
         self._lock = threading.Lock()
@@ -64,6 +74,10 @@ class Runtime:
         self._rejected_key: object = None
         self.load_failures: dict[str, int] = {}  # by reason
         self.reload_errors = 0  # unexpected exceptions of the reload loop (service.reloader)
+        self.signals: Signals | None = None  # the last signals file read (stale or not)
+        self.signals_problem: str | None = None  # why no signals are blended in, if none are
+        self.signals_failures: dict[str, int] = {}  # unusable signals files, by reason
+        self._signals_stamp: object = None
 
     @property
     def recommender(self) -> Recommender:
@@ -86,9 +100,18 @@ class Runtime:
         return current.catalog.version if current else None
 
     def reload(self) -> bool:
+        """Load the snapshot CURRENT points to (True if it did; see `reload_snapshot`), then
+        the signals file if it changed (`refresh_signals`)."""
+        try:
+            return self.reload_snapshot()
+        finally:
+            self.refresh_signals()
+
+    def reload_snapshot(self) -> bool:
         """Load the snapshot CURRENT points to, if it differs from the loaded one; True if it did.
 
-        A CURRENT that is not a version name is "no change" (remembered as a rejection). A
+        A CURRENT that is not a version name, or names no sealed snapshot, is "no change"
+        (remembered as a rejection). A
         snapshot that fails verification or its invariants raises `SnapshotCorrupt` (or
         `SnapshotIncompatible`) and is not loaded.
         """
@@ -98,7 +121,11 @@ class Runtime:
             except InvalidPointer as exc:
                 self._reject(None, "pointer", str(exc), None, key=("pointer", str(exc)))
                 return False
-            if version is None or not (self.store.path(version) / MANIFEST).is_file():
+            if version is None:
+                return False
+            if not (self.store.path(version) / MANIFEST).is_file():
+                message = f"CURRENT names {version}, not a sealed snapshot (no {MANIFEST})"
+                self._reject(version, "missing", message, MANIFEST, key=("missing", version))
                 return False
             if version == self.loaded_version:
                 self._check_loaded(version)
@@ -118,13 +145,14 @@ class Runtime:
                 self._reject(version, exc.reason, exc.message, exc.file, key=key)
                 raise
             except SnapshotIncompatible as exc:
-                self._reject(version, "incompatible", exc.message, None, key=key)
+                self._reject(version, "incompatible", exc.message, MANIFEST, key=key)
                 raise
             except Exception as exc:  # garbage a parser trips on: KeyError, orjson, ...
                 message = f"snapshot {version} cannot be loaded: {type(exc).__name__}: {exc}"
                 self._reject(version, "unreadable", message, None, key=key)
                 raise SnapshotCorrupt(message, reason="unreadable") from exc
-            self._recommender = Recommender(catalog, self.settings)
+            recommender = Recommender(catalog, self.settings, self.experiments)
+            self._recommender = recommender.with_blend(self._blend_for(recommender, time.time()))
             self.rejected = None
             self._rejected_key = None
             # A snapshot is millions of long-lived objects; left to the cyclic GC, each full
@@ -132,6 +160,60 @@ class Runtime:
             # Frozen, the GC skips them; refcounting still frees them after the next swap.
             gc.freeze()
             return True
+
+    def refresh_signals(self, now: float | None = None) -> None:
+        """Read the signals file when it changed, and blend it in while it is fresh (see the
+        module doc); never raises."""
+        moment = time.time() if now is None else now
+        with self._lock:
+            path = signals_path(self.settings.data_dir)
+            try:
+                st = path.stat()
+                stamp: object = (st.st_mtime_ns, st.st_size, st.st_ino)
+            except OSError:
+                stamp = None
+            if stamp != self._signals_stamp:
+                self._signals_stamp = stamp
+                try:
+                    self.signals = load_signals(path)
+                except SignalsUnusable as exc:
+                    self.signals = None
+                    self._signals_unusable(exc.reason, exc.message)
+            current = self._recommender
+            if current is None:
+                return
+            blend = self._blend_for(current, moment)
+            if (blend.version if blend else None) != (
+                current.blend.version if current.blend else None
+            ):
+                self._recommender = current.with_blend(blend)
+
+    def _blend_for(self, recommender: Recommender, now: float) -> Blend | None:
+        """The blend of the signals read for this recommender's catalogue (kept when it has
+        them already); None without fresh signals (`signals_problem` says why)."""
+        signals = self.signals
+        if signals is None:
+            return None
+        max_age = self.settings.ranking.signals_max_age_hours * 3600
+        age = now - signals.created()
+        if age > max_age:
+            self._signals_unusable(
+                "stale", f"signals {signals.version} are {age / 3600:.1f} h old (stale)"
+            )
+            return None
+        self.signals_problem = None
+        current = recommender.blend
+        if current is not None and current.version == signals.version:
+            return current
+        return Blend.of(signals, recommender.catalog)
+
+    def _signals_unusable(self, reason: str, message: str) -> None:
+        if self.signals_problem == message:
+            return  # counted and logged once
+        if reason != "missing" or self.signals_problem is not None:
+            self.signals_failures[reason] = self.signals_failures.get(reason, 0) + 1
+            log.warning("signals not used (%s): %s; ranking by text only", reason, message)
+        self.signals_problem = message
 
     def _check_loaded(self, version: str) -> None:
         """CURRENT names the loaded snapshot: forget an older rejection, but check (a stat per

@@ -22,6 +22,19 @@ class ExplainOut(BaseModel):
     freshness: float
     rule: float
     pinned: bool
+    # While signals are blended in (a weight above 0): their weighted parts (docs/ranking.md).
+    popularity: float | None = None
+    ctr: float | None = None
+    coread: float | None = None
+
+
+class PopularExplainOut(BaseModel):
+    """A "terpopuler" item's signals, unweighted: its `score` is `popularity`."""
+
+    popularity: float = Field(description="0..1, log of decayed clicks over the most read's")
+    ctr: float = Field(description="Position-debiased CTR score, -0.5..0.5 (0: section average)")
+    coread: float = Field(description="Co-reading with the article, 0..1")
+    clicks: float = Field(description="Clicks over POPULAR_WINDOW_HOURS, time-decayed")
 
 
 class ItemOut(BaseModel):
@@ -36,7 +49,7 @@ class ItemOut(BaseModel):
     published_at: str
     score: float
     sponsor: SponsorOut | None = None
-    explain: ExplainOut | None = None
+    explain: ExplainOut | PopularExplainOut | None = None
 
 
 class SectionOut(BaseModel):

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from recommender.events.store import Event
+from recommender.events.store import Event, ServedList
 from recommender.events.tokens import EventRejected, Served
 from recommender.serving.catalog import Catalog
 
@@ -75,6 +75,19 @@ def accept(
                 sponsored=bool(sponsor),
                 label=(sponsor.get("label") or default_label) if sponsor else None,
                 sponsor=str(sponsor["name"]) if sponsor else None,
+                # A click keeps the history its answer was personalised with (co-reading).
+                history=",".join(served.history) if e.kind == "click" and served.history else None,
+                experiment=served.experiment,
+                arm=served.arm_at(e.section, e.position),
             )
         )
     return out
+
+
+def served_lists(
+    served: Served, page_view: str, article_id: str, events: Sequence[Event], at: str
+) -> list[ServedList]:
+    """What the token says each editorial section with one of `events` showed (the replay's
+    impressions: recommender.replay.eventlog)."""
+    sections = sorted({e.section for e in events if not e.sponsored})
+    return [ServedList(page_view, s, at, article_id, served.sections.get(s, ())) for s in sections]

@@ -9,6 +9,8 @@ interface (`EventStore`) with SQLite (WAL) as the embedded implementation.
   rows younger than `AUDIT_RETENTION_DAYS`. Pruning past retention is the only deletion possible,
   and each is recorded in `audit_prunes` (itself append-only).
 - `rejects`: refused events per day and reason (flushed by the service).
+- `served`: per page view and editorial section with events, the items its signed token says
+  were served, in order (the replay's impressions, recommender.replay). Pruned with raw events.
 
 Writers serialise on SQLite's own lock (several worker processes share the file); pruning runs
 in short transactions, so it is safe while the service writes.
@@ -17,11 +19,12 @@ in short transactions, so it is safe while the service writes.
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -40,9 +43,21 @@ CREATE TABLE IF NOT EXISTS events (
     sponsored   INTEGER NOT NULL CHECK (sponsored IN (0, 1)),
     label       TEXT,
     sponsor     TEXT,
-    flag        TEXT     -- 'no_impression': a click without an impression of its page view
+    flag        TEXT,    -- 'no_impression': a click without an impression of its page view
+    experiment  TEXT,    -- the interleaving experiment of the page view (signed in the token)
+    arm         TEXT,    -- the experiment's arm whose list the item came from (None: pinned)
+    history     TEXT     -- clicks: the reader history of the answer, comma-separated (#13)
 );
 CREATE INDEX IF NOT EXISTS events_at ON events (at);
+CREATE TABLE IF NOT EXISTS served (  -- #13: what the token says a page view's section showed
+    page_view   TEXT    NOT NULL,
+    section     TEXT    NOT NULL,
+    at          TEXT    NOT NULL,  -- when its first event was stored
+    article_id  TEXT    NOT NULL,
+    items       TEXT    NOT NULL,  -- JSON list of the item ids in served order
+    PRIMARY KEY (page_view, section)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS served_at ON served (at);
 CREATE TABLE IF NOT EXISTS event_hours (
     hour        TEXT    NOT NULL,  -- UTC hour, 'YYYY-MM-DDTHH'
     item_id     TEXT    NOT NULL,
@@ -101,10 +116,15 @@ BEGIN SELECT RAISE(ABORT, 'sponsored_audit rows are kept for {days} days'); END;
 OLD_TRIGGERS = ("sponsored_audit_no_delete", "sponsored_audit_retention")
 
 INSERT_EVENT = (
-    "INSERT INTO events (at, kind, page_view, article_id, snapshot, section, item_id,"
-    " position, sponsored, label, sponsor, flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO events (at, kind, page_view, article_id, snapshot, section, item_id, position,"
+    " sponsored, label, sponsor, flag, experiment, arm, history)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     # Only a repeat of (page view, item, kind) is dropped; any other violation still raises.
     " ON CONFLICT (page_view, item_id, kind) DO NOTHING"
+)
+INSERT_SERVED = (
+    "INSERT INTO served (page_view, section, at, article_id, items) VALUES (?, ?, ?, ?, ?)"
+    " ON CONFLICT (page_view, section) DO NOTHING"
 )
 INSERT_AUDIT = (
     "INSERT INTO sponsored_audit (at, kind, page_view, article_id, snapshot, item_id, position,"
@@ -134,6 +154,30 @@ class Event:
     sponsored: bool
     label: str | None
     sponsor: str | None
+    experiment: str | None = None  # interleaved answers only (recommender.experiments)
+    arm: str | None = None
+    history: str | None = None  # clicks: the answer's reader history, comma-separated
+
+
+@dataclass(frozen=True)
+class ServedList:
+    """The items a page view's section showed, in order, as its verified token lists them."""
+
+    page_view: str
+    section: str
+    at: str
+    article_id: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ArmClicks:
+    """Clicks of one page view of an experiment on the items of one arm (None: pinned)."""
+
+    experiment: str
+    page_view: str
+    arm: str | None
+    clicks: int
 
 
 @dataclass(frozen=True)
@@ -141,6 +185,8 @@ class Appended:
     stored: int
     duplicates: int
     flagged: int
+    # (kind, section, position) of each stored event, for the CTR metrics (service.metrics)
+    slots: tuple[tuple[str, str, int], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -148,6 +194,17 @@ class Pruned:
     rolled_up: int
     events: int
     audit: int
+
+
+@dataclass(frozen=True)
+class Click:
+    """A stored click, for co-reading: the page view, the article it was on, the item clicked,
+    and the reader history of the answer it came from."""
+
+    page_view: str
+    article_id: str
+    item_id: str
+    history: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -165,7 +222,7 @@ class EventStore(Protocol):
 
     def count_for_page_view(self, page_view: str) -> int: ...
 
-    def append(self, events: Sequence[Event]) -> Appended: ...
+    def append(self, events: Sequence[Event], served: Sequence[ServedList] = ()) -> Appended: ...
 
     def record_rejects(self, reasons: Mapping[str, int], day: str) -> None: ...
 
@@ -175,7 +232,15 @@ class EventStore(Protocol):
 
     def hours(self, since: str, until: str | None = None) -> list[HourCount]: ...
 
+    def pending_hours(self, since: str) -> list[HourCount]: ...
+
+    def clicks(self, since: str) -> list[Click]: ...
+
     def export(self, since: str) -> Iterator[dict[str, Any]]: ...
+
+    def arm_clicks(self) -> list[ArmClicks]: ...
+
+    def served_lists(self) -> dict[tuple[str, str], tuple[str, ...]]: ...
 
     def stats(self) -> dict[str, Any]: ...
 
@@ -218,13 +283,18 @@ class SQLiteEventStore:
             )
         return int(row[0])
 
-    def append(self, events: Sequence[Event]) -> Appended:
+    def append(self, events: Sequence[Event], served: Sequence[ServedList] = ()) -> Appended:
         """Store a batch in one transaction. Repeats of an (page view, item, kind) are dropped;
-        a click whose page view has no impression of the item is flagged."""
+        a click whose page view has no impression of the item is flagged. `served`: what the
+        batch's token says its sections showed (the first batch of a page view records it)."""
         stored = flagged = 0
+        slots: list[tuple[str, str, int]] = []
         with self._lock:
             conn = self._connection()
             with _transaction(conn):
+                for s in served:
+                    items = json.dumps(list(s.items), separators=(",", ":"))
+                    conn.execute(INSERT_SERVED, (s.page_view, s.section, s.at, s.article_id, items))
                 for e in sorted(events, key=lambda e: e.kind != "impression"):
                     flag = None
                     if e.kind == "click" and not _has_impression(conn, e.page_view, e.item_id):
@@ -244,12 +314,16 @@ class SQLiteEventStore:
                             e.label,
                             e.sponsor,
                             flag,
+                            e.experiment,
+                            e.arm,
+                            e.history,
                         ),
                     )
                     if cursor.rowcount != 1:
                         continue  # a duplicate
                     stored += 1
                     flagged += flag is not None
+                    slots.append((e.kind, e.section, e.position))
                     if e.sponsored:
                         conn.execute(
                             INSERT_AUDIT,
@@ -265,7 +339,7 @@ class SQLiteEventStore:
                                 e.label,
                             ),
                         )
-        return Appended(stored, len(events) - stored, flagged)
+        return Appended(stored, len(events) - stored, flagged, tuple(slots))
 
     def record_rejects(self, reasons: Mapping[str, int], day: str) -> None:
         if not reasons:
@@ -320,6 +394,7 @@ class SQLiteEventStore:
                 events = conn.execute(
                     "DELETE FROM events WHERE at < ? AND id <= ?", (cutoff, done)
                 ).rowcount
+                conn.execute("DELETE FROM served WHERE at < ?", (cutoff,))
                 _set_audit_retention(conn, audit_retention_days)
                 audit = conn.execute(
                     "DELETE FROM sponsored_audit WHERE at < ?", (audit_cutoff,)
@@ -346,6 +421,35 @@ class SQLiteEventStore:
             )
         return [HourCount(*row) for row in rows]
 
+    def pending_hours(self, since: str) -> list[HourCount]:
+        """Hourly counts, from `since` (an hour), of the raw events not rolled up yet (the
+        current hour's): with `hours` they count every event once."""
+        with self._lock:
+            conn = self._connection()
+            done = _state(conn, ROLLED_UP)
+            rows = conn.execute(
+                "SELECT substr(at, 1, 13), item_id, section, position, SUM(kind = 'impression'),"
+                " SUM(kind = 'click') FROM events WHERE id > ? AND substr(at, 1, 13) >= ?"
+                " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+                (done, since),
+            ).fetchall()
+        return [HourCount(*row) for row in rows]
+
+    def clicks(self, since: str) -> list[Click]:
+        """Raw clicks at or after `since` (ISO 8601) that followed an impression, oldest first
+        (only as far back as EVENTS_RETENTION_DAYS keeps them)."""
+        with self._lock:
+            rows = (
+                self._connection()
+                .execute(
+                    "SELECT page_view, article_id, item_id, history FROM events WHERE at >= ?"
+                    " AND kind = 'click' AND flag IS NULL ORDER BY id",
+                    (since,),
+                )
+                .fetchall()
+            )
+        return [Click(pv, a, i, tuple(h.split(",")) if h else ()) for pv, a, i, h in rows]
+
     def export(self, since: str) -> Iterator[dict[str, Any]]:
         """Raw events at or after `since` (ISO 8601), oldest first."""
         with self._lock:
@@ -360,6 +464,31 @@ class SQLiteEventStore:
             record = dict(zip(names, row, strict=True))
             record["sponsored"] = bool(record["sponsored"])
             yield record
+
+    def arm_clicks(self) -> list[ArmClicks]:
+        """Per experiment, page view and arm: the clicks on that arm's items (0 for a page view
+        of the experiment that nobody clicked: it is in the result with arm None)."""
+        with self._lock:
+            rows = (
+                self._connection()
+                .execute(
+                    "SELECT experiment, page_view, arm, SUM(kind = 'click') FROM events"
+                    " WHERE experiment IS NOT NULL GROUP BY experiment, page_view, arm"
+                    " ORDER BY experiment, page_view, arm"
+                )
+                .fetchall()
+            )
+        return [ArmClicks(str(e), str(pv), arm, int(n)) for e, pv, arm, n in rows]
+
+    def served_lists(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        """Every stored served list by (page view, section)."""
+        with self._lock:
+            rows = (
+                self._connection()
+                .execute("SELECT page_view, section, items FROM served")
+                .fetchall()
+            )
+        return {(pv, section): tuple(json.loads(items)) for pv, section, items in rows}
 
     def stats(self) -> dict[str, Any]:
         with self._lock:
@@ -444,11 +573,16 @@ def _set_state(conn: sqlite3.Connection, name: str, value: int) -> None:
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
-    """Bring a file written before #10 up to date: the `flag` column, and one row per (page
-    view, item, kind) (later repeats were never meaningful: they are dropped) under a unique index."""
+    """Bring a file written before #10 or #13 up to date: the `flag` column, the `experiment`
+    and `arm` columns (interleaving), the `history` column (co-reading; NULL in older rows,
+    whose clicks then pair article and item only), and one row per (page view, item, kind)
+    (later repeats were never meaningful: they are dropped) under a unique index."""
     columns = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
     if "flag" not in columns:
         conn.execute("ALTER TABLE events ADD COLUMN flag TEXT")
+    for added in ("experiment", "arm", "history"):  # #13: interleaving, co-reading
+        if added not in columns:
+            conn.execute(f"ALTER TABLE events ADD COLUMN {added} TEXT")
     indexes = {row[1] for row in conn.execute("PRAGMA index_list(events)")}
     if "events_once" not in indexes:
         conn.execute(

@@ -5,6 +5,14 @@ A token is `<payload>.<signature>`, both base64url without padding. The payload 
     {"v": 1, "k": key id, "t": issued (epoch seconds), "s": snapshot, "a": article id,
      "i": [[section key, [item ids in served order]], ...]}
 
+and, only in an answer interleaved by an experiment (recommender.experiments), the team of each
+shown item, `"x": [experiment, [[section key, [arm name or null (pinned), ...]], ...]]`: signed
+with the rest, so a click's attribution to an arm cannot be forged by the client; and only in an
+answer personalised with `history=` (issue #13), `"h": [history ids]`, the known history ids it
+used (at most `HISTORY_IN_TOKEN`, most recent first): clicks keep them (the event log's `history`
+column), so co-reading learns "a reader of H clicked B" too. Such answers are personal and never
+shared by the caches. Tokens without `x` or `h` verify as before.
+
 and the signature is HMAC-SHA256 over the payload's base64 text with the key named by `k`
 (truncated to 128 bits). The token describes the answer, not the reader, so it survives the
 response cache, ETags and CDNs. An event `{kind, section, item_id, position}` is accepted only if
@@ -28,7 +36,7 @@ import os
 import secrets
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +46,7 @@ TOKEN_VERSION = 1
 SIGNATURE_BYTES = 16
 KEYS_FILE = "event-keys.json"
 CLOCK_SKEW_SECONDS = 60  # a token "issued" this far in the future is still accepted
+HISTORY_IN_TOKEN = 10  # history ids a token carries at most (the most recent)
 
 
 class EventRejected(RecommenderError):
@@ -50,6 +59,10 @@ class EventRejected(RecommenderError):
         self.reason = reason
 
 
+# An interleaved answer's experiment and, per section key, the arm of each shown item.
+Teams = tuple[str, dict[str, Sequence[str | None]]]
+
+
 @dataclass(frozen=True)
 class Served:
     """What a verified token says was served."""
@@ -58,10 +71,18 @@ class Served:
     article_id: str
     issued: int
     sections: dict[str, tuple[str, ...]]
+    history: tuple[str, ...] = ()  # the reader history the answer was personalised with
+    experiment: str | None = None
+    teams: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
 
     def item_at(self, section: str, position: int) -> str | None:
         items = self.sections.get(section, ())
         return items[position] if 0 <= position < len(items) else None
+
+    def arm_at(self, section: str, position: int) -> str | None:
+        """The arm whose list the item at `position` of `section` came from (None: none)."""
+        arms = self.teams.get(section, ())
+        return arms[position] if 0 <= position < len(arms) else None
 
 
 def key_id(secret: bytes) -> str:
@@ -90,8 +111,10 @@ class EventKeys:
         article_id: str,
         sections: Sequence[tuple[str, Sequence[str]]],
         issued: int,
+        teams: Teams | None = None,
+        history: Sequence[str] = (),
     ) -> str:
-        payload = {
+        payload: dict[str, Any] = {
             "v": TOKEN_VERSION,
             "k": self.current_id,
             "t": issued,
@@ -99,6 +122,10 @@ class EventKeys:
             "a": article_id,
             "i": [[key, list(ids)] for key, ids in sections],
         }
+        if history:
+            payload["h"] = list(history[:HISTORY_IN_TOKEN])
+        if teams is not None:
+            payload["x"] = [teams[0], [[key, list(arms)] for key, arms in teams[1].items()]]
         body = _b64(json.dumps(payload, separators=(",", ":")).encode())
         return f"{body}.{self._signature(self.current, body)}"
 
@@ -120,6 +147,8 @@ class EventKeys:
                 article_id=str(payload["a"]),
                 issued=int(payload["t"]),
                 sections={str(k): tuple(str(i) for i in ids) for k, ids in payload["i"]},
+                history=tuple(str(i) for i in payload.get("h", ())[:HISTORY_IN_TOKEN]),
+                **_teams(payload.get("x")),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise EventRejected("token_malformed", "the event token is malformed") from exc
@@ -135,6 +164,19 @@ class EventKeys:
     def _signature(key: bytes, body: str) -> str:
         digest = hmac.new(key, body.encode("ascii"), hashlib.sha256).digest()
         return _b64(digest[:SIGNATURE_BYTES])
+
+
+def _teams(raw: Any) -> dict[str, Any]:
+    """`Served`'s experiment fields from a verified payload's "x" (nothing when absent)."""
+    if raw is None:
+        return {}
+    name, sections = raw
+    return {
+        "experiment": str(name),
+        "teams": {
+            str(k): tuple(None if a is None else str(a) for a in arms) for k, arms in sections
+        },
+    }
 
 
 # --- the generated key file -----------------------------------------------------------------

@@ -62,6 +62,11 @@ class ImportReport:
         self.items[article.id] = article
 
 
+def import_record(article: Article) -> dict[str, Any]:
+    """An item as one record of the import format (JSONL): its fields, unset ones left out."""
+    return article.model_dump(mode="json", exclude_none=True)
+
+
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
     """Files named directly, plus supported files inside named folders (sorted)."""
     out: list[Path] = []

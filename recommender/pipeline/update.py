@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from index.snapshots import InvalidPointer, SnapshotStore
+from index.snapshots import MANIFEST, POINTER, InvalidPointer, SnapshotStore
 from recommender.articles import EDITORIAL_POOLS, Article, pool_of
 from recommender.errors import SnapshotIncompatible, SnapshotMissing
 from recommender.pipeline.embed import (
@@ -41,6 +41,7 @@ from recommender.pipeline.relate import relate
 from recommender.settings import Settings
 from recommender.snapshot import (
     MEAN_FILE,
+    check_stored,
     item_record,
     load_mean,
     load_vectors,
@@ -105,18 +106,23 @@ def load_previous(store: SnapshotStore, *, verify: bool = True) -> Previous:
     """The current snapshot, verified against its manifest's checksums first (`verify`): an
     update never extends a corrupt snapshot (`SnapshotCorrupt` names the file)."""
     try:
-        store.read_pointer()
+        named = store.read_pointer()
     except InvalidPointer as exc:
         raise SnapshotMissing(str(exc)) from None
     version = store.current_version()
     if version is None:
+        why = f"{POINTER} names {named}, not a sealed snapshot (no {MANIFEST})" if named else ""
         raise SnapshotMissing(
-            f"no snapshot under {store.root} to update; run `recommender build` first"
+            f"no snapshot under {store.root} to update{': ' + why if why else ''};"
+            " run `recommender build` first"
         )
     path = store.path(version)
     if verify:
         verify_snapshot(path)
-    return Previous(version, path, read_manifest(path), read_records(path))
+    records = read_records(path)
+    if verify:
+        check_stored(path, records)
+    return Previous(version, path, read_manifest(path), records)
 
 
 def check_settings(previous: Previous, settings: Settings) -> None:

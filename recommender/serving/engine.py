@@ -2,27 +2,53 @@
 
 from __future__ import annotations
 
+import copy
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from recommender.articles import SPONSORED_POOL
+from recommender.articles import EDITORIAL_POOLS, SPONSORED_POOL
 from recommender.errors import ArticleNotFound
+from recommender.events.tokens import HISTORY_IN_TOKEN, Teams
+from recommender.experiments.config import Experiment, Experiments
+from recommender.experiments.interleave import page_view_random, team_draft
+from recommender.serving.blend import Blend
 from recommender.serving.catalog import Catalog
-from recommender.serving.rendering import Section, SectionHead, answer_dict, answer_json
-from recommender.serving.selection import MAX_HISTORY, Filters, Selector
+from recommender.serving.rendering import (
+    ExplainParts,
+    Section,
+    SectionHead,
+    answer_dict,
+    answer_json,
+)
+from recommender.serving.selection import MAX_HISTORY, Filters, Ranked, Selector
 from recommender.serving.sponsored import SponsoredPool
 from recommender.serving.topk import top_n
-from recommender.settings import Settings
+from recommender.settings import RankingSettings, Settings
 
-# Signs what an answer served: (snapshot, article id, [(section key, item ids)]) -> token.
-Signer = Callable[[str, str, Sequence[tuple[str, Sequence[str]]]], str]
+
+class Signer(Protocol):
+    """Signs what an answer served: (snapshot, article id, [(section key, item ids)]) and, for
+    an interleaved answer, its experiment and each item's arm (`Teams`), for a personalised
+    one the history it used -> token."""
+
+    def __call__(
+        self,
+        snapshot: str,
+        article_id: str,
+        sections: Sequence[tuple[str, Sequence[str]]],
+        teams: Teams | None = None,
+        history: Sequence[str] = (),
+    ) -> str: ...
+
+
 SECTION_KEYS = {"article": "rekomendasi_artikel", "video": "video_pilihan"}
 SPONSORED_KEY = "konten_sponsor"
+POPULAR_KEY = "terpopuler"
 
 
 @dataclass(frozen=True)
@@ -37,15 +63,31 @@ class WidgetRequest:
     history: tuple[str, ...] = field(default_factory=tuple)  # most recently read first
     filters: Filters = field(default_factory=Filters)
     explain: bool = False
+    popular: int = 0  # items of the "Terpopuler" section (0: no such section)
+    popular_scope: str = "site"  # "section": only items of the article's section
+    # Ranking settings for this request instead of the configured ones (an experiment's arm,
+    # a benchmark's configuration); None: the configured ranking.
+    ranking: RankingSettings | None = None
+    # The widget's page view id: with experiments configured, it decides the interleaving.
+    page_view: str | None = None
 
 
 class Recommender:
     """Ranks candidates of one catalog; stateless between requests."""
 
-    def __init__(self, catalog: Catalog, settings: Settings) -> None:
+    def __init__(
+        self, catalog: Catalog, settings: Settings, experiments: Experiments | None = None
+    ) -> None:
         self.catalog = catalog
         self.settings = settings
         self.selector = Selector(catalog, settings.ranking, settings.build.dense_weight)
+        self.experiments = experiments or Experiments()
+        # One selector per distinct ranking configuration (the configured one, each arm's,
+        # and any a request brings), built once: a selector precomputes per-snapshot state.
+        self._selectors = {settings.ranking.model_dump_json(): self.selector}
+        for experiment in self.experiments.experiments:
+            for arm in experiment.arms:
+                self.selector_for(arm.ranking)
         s = settings.widget
         self.heads = {
             pool: SectionHead.of({"key": SECTION_KEYS[pool], "title": title, "sponsored": False})
@@ -60,7 +102,26 @@ class Recommender:
                 "disclosure": s.disclosure_text,
             }
         )
+        self.heads[POPULAR_KEY] = SectionHead.of(
+            {"key": POPULAR_KEY, "title": s.popular_title, "sponsored": False}
+        )
         self.sponsored = SponsoredPool(catalog)
+        self.editorial = np.isin(catalog.pools, [catalog.pool_code(p) for p in EDITORIAL_POOLS])
+        self.blend: Blend | None = None  # the event log's signals (service.runtime sets them)
+
+    def with_blend(self, blend: Blend | None) -> Recommender:
+        """This recommender with other signals (the same catalog and per-snapshot state)."""
+        other = copy.copy(self)
+        other.blend = blend
+        return other
+
+    @property
+    def cache_version(self) -> str:
+        """What an answer depends on besides the request and the clock: the snapshot and the
+        signals (the response cache is keyed by it)."""
+        if self.blend is None:
+            return self.catalog.version
+        return f"{self.catalog.version}+{self.blend.version}"
 
     def request(
         self,
@@ -73,6 +134,10 @@ class Recommender:
         exclude: Sequence[str] = (),
         filters: Filters | None = None,
         explain: bool = False,
+        popular: int = 0,
+        popular_scope: str = "site",
+        ranking: RankingSettings | None = None,
+        page_view: str | None = None,
     ) -> WidgetRequest:
         """A request for `article_id`; counts not given are the widget's defaults."""
         s = self.settings.widget
@@ -85,7 +150,28 @@ class Recommender:
             history=tuple(history),
             filters=filters or Filters(),
             explain=explain,
+            popular=popular,
+            popular_scope=popular_scope,
+            ranking=ranking,
+            page_view=page_view,
         )
+
+    def selector_for(self, ranking: RankingSettings | None) -> Selector:
+        """The selector ranking with `ranking` (None: the configured ranking)."""
+        if ranking is None:
+            return self.selector
+        key = ranking.model_dump_json()
+        selector = self._selectors.get(key)
+        if selector is None:
+            selector = Selector(self.catalog, ranking, self.settings.build.dense_weight)
+            self._selectors[key] = selector
+        return selector
+
+    def experiment_of(self, req: WidgetRequest) -> Experiment | None:
+        """The experiment interleaving this request's answer (None: no interleaving)."""
+        if not self.experiments or req.page_view is None or req.ranking is not None:
+            return None
+        return self.experiments.for_page_view(req.page_view)
 
     def recommend(self, req: WidgetRequest, now: float | None = None) -> dict[str, Any]:
         """The API response body for `req` at time `now` (epoch seconds)."""
@@ -106,7 +192,17 @@ class Recommender:
             served = [
                 (s.head.fields["key"], [cat.records[r]["id"] for r in s.rows]) for s in sections
             ]
-            token = sign(cat.version, req.article_id, served)
+            used = [i for i in dict.fromkeys(req.history[:MAX_HISTORY]) if i in cat.row_of]
+            used = [i for i in used if i != req.article_id][:HISTORY_IN_TOKEN]
+            experiment = self.experiment_of(req)
+            teams: Teams | None = None
+            if experiment is not None:
+                arms = {s.head.fields["key"]: s.teams for s in sections if s.teams is not None}
+                teams = (experiment.name, arms)
+            if teams is None and not used:
+                token = sign(cat.version, req.article_id, served)
+            else:
+                token = sign(cat.version, req.article_id, served, teams, used)
         return answer_json(req.article_id, cat.version, sections, cat.fragments, token)
 
     def sections(self, req: WidgetRequest, now: float | None = None) -> list[Section]:
@@ -121,11 +217,15 @@ class Recommender:
         history = [r for r in dict.fromkeys(history) if r != row]
         excluded = [cat.row_of[i] for i in req.exclude if i in cat.row_of]
         banned = np.array([row, *history, *excluded], dtype=np.int64)
-        return [
+        sections = [
             self._editorial("article", row, history, banned, req, moment),
             self._editorial("video", row, history, banned, req, moment),
-            self._sponsored(row, req.sponsored, moment, req.explain),
         ]
+        if req.popular > 0:
+            sections.append(self._popular(row, banned, req, moment))
+        ranking = req.ranking or self.settings.ranking
+        sections.append(self._sponsored(row, req.sponsored, moment, req.explain, ranking))
+        return sections
 
     def _editorial(
         self,
@@ -138,25 +238,140 @@ class Recommender:
     ) -> Section:
         n = req.articles if pool == "article" else req.videos
         history_rows = np.array(history, dtype=np.int64)
-        ranked = self.selector.select(pool, row, history_rows, banned, n, req.filters, now)
+        experiment = self.experiment_of(req)
+        if experiment is not None:
+            arms = [
+                self.selector_for(arm.ranking).select(
+                    pool, row, history_rows, banned, n, req.filters, now, self.blend, req.explain
+                )
+                for arm in experiment.arms
+            ]
+            return self._interleaved(pool, experiment, arms, n, req)
+        selector = self.selector_for(req.ranking)
+        ranked = selector.select(
+            pool, row, history_rows, banned, n, req.filters, now, self.blend, req.explain
+        )
         explains = [ranked.explain(i) for i in range(len(ranked.rows))] if req.explain else None
         return Section(self.heads[pool], ranked.rows.tolist(), ranked.scores.tolist(), explains)
 
-    def _sponsored(self, row: int, n: int, now: float, explain: bool = False) -> Section:
+    def _interleaved(
+        self, pool: str, experiment: Experiment, arms: list[Ranked], n: int, req: WidgetRequest
+    ) -> Section:
+        """The arms' lists team-draft interleaved (recommender.experiments.interleave). Pinned
+        items keep their places and belong to no team: the rules win in every arm alike."""
+        first = arms[0]
+        pins = [(i, int(r)) for i, r in enumerate(first.rows.tolist()) if first.pinned[i]]
+        pinned = {r for _, r in pins}
+        lists = [[r for r in a.rows.tolist() if r not in pinned] for a in arms]
+        assert req.page_view is not None  # experiment_of: interleaving needs a page view
+        rng = page_view_random(experiment.name, req.page_view, self.heads[pool].fields["key"])
+        rows, teams = team_draft(lists, n - len(pins), rng)
+        chosen: list[tuple[int, int | None]] = list(zip(rows, teams, strict=True))
+        for place, r in pins:  # ascending places: each lands where the rules put it
+            chosen.insert(min(place, len(chosen)), (r, None))
+        scores: list[float] = []
+        explains: list[ExplainParts] = []
+        for r, team in chosen:
+            ranked = arms[0 if team is None else team]
+            at = ranked.rows.tolist().index(r)
+            scores.append(float(ranked.scores[at]))
+            explains.append(ranked.explain(at))
+        names = [None if team is None else experiment.arms[team].name for _, team in chosen]
+        return Section(
+            self.heads[pool],
+            [r for r, _ in chosen],
+            scores,
+            explains if req.explain else None,
+            names,
+        )
+
+    def _popular(
+        self, row: int, banned: npt.NDArray[np.int64], req: WidgetRequest, now: float
+    ) -> Section:
+        """The most clicked editorial items of the popular window (signals), less the article,
+        the reader's history and `exclude`; only the article's section with scope "section".
+        Without signals (none, stale or unreadable) the section is empty."""
+        head = self.heads[POPULAR_KEY]
+        blend = self.blend
+        if blend is None or not len(blend.popular_rows):
+            return Section(head, [], [], [] if req.explain else None)
+        sel = self.selector
+        rows = blend.popular_rows
+        keep = self.editorial[rows] & sel.servable(rows, now) & ~np.isin(rows, banned)
+        if req.filters.active:
+            keep &= sel.filter_mask(rows, req.filters, now)
+        if req.popular_scope == "section":
+            keep &= sel.section_codes[rows] == sel.section_codes[row]
+        chosen = rows[keep][: req.popular]
+        scores = blend.popularity[chosen].tolist()
+        explains = None
+        if req.explain:
+            anchor = np.array([row], dtype=np.int64)
+            coread = blend.coread_with(anchor, np.ones(1), chosen)
+            explains = [
+                popular_explain(p, c, k, 0.0 if coread is None else float(coread[i]))
+                for i, (p, c, k) in enumerate(
+                    zip(
+                        scores,
+                        blend.ctr[chosen].tolist(),
+                        blend.clicks[chosen].tolist(),
+                        strict=True,
+                    )
+                )
+            ]
+        return Section(head, chosen.tolist(), scores, explains)
+
+    def _sponsored(
+        self,
+        row: int,
+        n: int,
+        now: float,
+        explain: bool = False,
+        ranking: RankingSettings | None = None,
+    ) -> Section:
         cat = self.catalog
         # Live items (in their campaign window, not expired); relevance is the cosine.
         live = self.sponsored.live(now)
         relevance = np.asarray(live.vectors @ cat.vectors[row], dtype=np.float64)
+        ctr = None
+        weight = (ranking or self.settings.ranking).ctr_weight
+        if self.blend is not None and weight > 0:
+            # Ordered by their own debiased CTR too, among themselves only: sponsored items are
+            # never scored against editorial ones.
+            ctr = weight * self.blend.ctr[cat.sponsored_rows[live.positions]]
+            relevance = relevance + ctr
         order = top_n(relevance, n)
         rows = cat.sponsored_rows[live.positions[order]].tolist()
         scores = relevance[order].tolist()
-        # Cosine to the article only: no editorial scoring touches sponsored items.
-        explains = [sponsored_explain(round(x, 4)) for x in scores] if explain else None
+        explains = None
+        if explain:
+            gains = [None] * len(order) if ctr is None else ctr[order].tolist()
+            explains = [
+                sponsored_explain(round(x - (g or 0.0), 4), g)
+                for x, g in zip(scores, gains, strict=True)
+            ]
         return Section(self.heads[SPONSORED_POOL], rows, scores, explains)
 
 
-def sponsored_explain(score: float) -> dict[str, float | bool]:
+def sponsored_explain(score: float, ctr: float | None = None) -> dict[str, float | bool]:
     parts: dict[str, float | bool] = dict.fromkeys(
         ("lexical", "neighbourhood", "freshness", "rule"), 0.0
     )
-    return {"dense": score, **parts, "pinned": False}
+    out: dict[str, float | bool] = {"dense": score, **parts, "pinned": False}
+    if ctr is not None:
+        out["ctr"] = round(ctr, 4)
+    return out
+
+
+def popular_explain(
+    popularity: float, ctr: float, clicks: float, coread: float
+) -> dict[str, float | bool]:
+    """A "Terpopuler" item's score is its popularity (0..1); the rest are its other signals,
+    unweighted (whatever the weights): CTR score (-0.5..0.5), decayed clicks, co-reading with
+    the article (0..1)."""
+    return {
+        "popularity": round(popularity, 4),
+        "ctr": round(ctr, 4),
+        "coread": round(coread, 4),
+        "clicks": round(clicks, 4),
+    }

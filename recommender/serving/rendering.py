@@ -44,6 +44,8 @@ class Section:
     rows: Sequence[int]
     scores: Sequence[float]
     explains: Sequence[ExplainParts] | None = None
+    # Interleaved sections only: the experiment's arm each row came from (None: pinned).
+    teams: Sequence[str | None] | None = None
 
 
 def rounded(scores: Sequence[float]) -> list[float]:

@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from recommender.articles import EDITORIAL_POOLS
+from recommender.serving.blend import SIGNAL_PARTS, Blend
 from recommender.serving.catalog import Catalog
 from recommender.serving.diversity import collapse_top, duplicate_groups, isin, mmr
 from recommender.serving.freshness import Freshness
@@ -54,6 +55,8 @@ class Ranked:
     freshness: Floats
     rule: Floats
     pinned: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    # (len, len(SIGNAL_PARTS)) weighted signal parts; None when no signals are blended in
+    signals: Floats | None = None
 
     def explain(self, i: int) -> dict[str, float | bool]:
         out: dict[str, float | bool] = {
@@ -61,6 +64,9 @@ class Ranked:
         }
         out["freshness"] = round(float(self.freshness[i]), 4)
         out["rule"] = round(float(self.rule[i]), 4)
+        if self.signals is not None:
+            for j, name in enumerate(SIGNAL_PARTS):
+                out[name] = round(float(self.signals[i, j]), 4)
         out["pinned"] = bool(self.pinned[i])
         return out
 
@@ -130,6 +136,11 @@ class Selector:
         self.any_expiring = bool(np.isfinite(catalog.expires).any())
         self.any_boost = bool(self.rules.boost.any())
         self._weights: dict[int, Floats] = {}
+        # Signal weights (popularity, CTR, co-reading); all 0: the text-only ranking, untouched.
+        self.signal_weights = np.array(
+            [settings.popularity_weight, settings.ctr_weight, settings.coread_weight]
+        )
+        self.blending = bool(self.signal_weights.any())
 
     def filter_mask(self, rows: Ints, filters: Filters, now: float) -> npt.NDArray[np.bool_]:
         keep = np.ones(len(rows), dtype=bool)
@@ -209,9 +220,13 @@ class Selector:
         n: int,
         filters: Filters,
         now: float,
+        blend: Blend | None = None,
+        explain: bool = False,
     ) -> Ranked:
         """The `n` items of `pool` for an anchor row, the reader's history rows (most recent
-        first) and rows that must not appear (`banned`: anchor, history, exclude)."""
+        first) and rows that must not appear (`banned`: anchor, history, exclude). With `blend`
+        (and a signal weight above 0) the weighted signals are added to each score, and with
+        `explain` their parts kept for `Ranked.explain`."""
         s = self.settings
         if n <= 0:
             empty = np.zeros(0)
@@ -241,6 +256,9 @@ class Selector:
         scores += fresh  # +0.0 at least: no score is -0.0 from here on
         if self.any_boost:
             scores += self.rules.boost[rows]
+        blended = blend is not None and self.blending
+        if blend is not None and blended:
+            scores += blend.gain(rows, anchors, weights, self.signal_weights)
         everything = bool(keep.all())  # often so for a single list
         if not everything:
             scores[~keep] = -np.inf
@@ -260,6 +278,8 @@ class Selector:
             order = order[mmr(at, scores[order], vectors, n, s.mmr_lambda)]
         chosen = order[:n]
         ranked = self.ranked(rows[chosen], scores[chosen], parts[:, chosen], fresh[chosen])
+        if blend is not None and blended and explain:
+            ranked.signals = blend.parts(rows[chosen], anchors, weights, self.signal_weights)
         return self.pin(ranked, pool, anchor, banned, n, filters, now)
 
     def anchor_weights(self, history: int) -> Floats:
@@ -332,6 +352,8 @@ class Selector:
             list(ranked.freshness),
             list(ranked.rule),
         ]
+        if ranked.signals is not None:
+            fields.append(list(ranked.signals))
         pinned = list(ranked.pinned)
         for p in sorted(pins, key=lambda p: p.position):
             if p.row in rows:
@@ -341,11 +363,18 @@ class Selector:
                 pinned.pop(at)
             else:
                 values = self.pinned_values(p.row, anchor, now)
+                if ranked.signals is not None:  # a pin is placed, not scored: no signals
+                    values.append(np.zeros(len(SIGNAL_PARTS)))
             place = min(p.position - 1, len(rows))
             rows.insert(place, p.row)
             pinned.insert(place, True)
             for f, v in zip(fields, values, strict=True):
                 f.insert(place, v)
+        signal_parts = None
+        if ranked.signals is not None:
+            signal_parts = np.asarray(fields[4][:n], dtype=np.float64).reshape(
+                -1, len(SIGNAL_PARTS)
+            )
         return Ranked(
             np.asarray(rows[:n], dtype=np.int64),
             np.asarray(fields[0][:n], dtype=np.float64),
@@ -353,6 +382,7 @@ class Selector:
             np.asarray(fields[2][:n], dtype=np.float64),
             np.asarray(fields[3][:n], dtype=np.float64),
             np.asarray(pinned[:n], dtype=bool),
+            signal_parts,
         )
 
     def pinned_values(self, row: int, anchor: int, now: float) -> list[object]:

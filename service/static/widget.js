@@ -9,7 +9,7 @@
   const HISTORY_MAX = 20;
   const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
   const GUESS = { articles: 6, videos: 4, sponsored: 3 }; // skeleton size when no count is given
-  const KEYS = { articles: "rekomendasi_artikel", videos: "video_pilihan", sponsored: "konten_sponsor" };
+  const KEYS = { articles: "rekomendasi_artikel", videos: "video_pilihan", sponsored: "konten_sponsor", popular: "terpopuler" };
   const STYLE_VARS = {
     accent: "--reco-accent", textColor: "--reco-text", mutedColor: "--reco-muted",
     sponsoredBackground: "--reco-sponsored-bg", sponsoredBorder: "--reco-sponsored-border",
@@ -124,11 +124,18 @@ a:focus-visible{outline:3px solid var(--a);outline-offset:3px}
     return {
       articleId: (d.articleId || "").trim(),
       api: safeUrl(d.api || SRC, location.href),
-      counts: { articles: count(d.articles), videos: count(d.videos), sponsored: count(d.sponsored) },
-      titles: { [KEYS.articles]: d.titleArticles, [KEYS.videos]: d.titleVideos, [KEYS.sponsored]: d.titleSponsored },
+      counts: { articles: count(d.articles), videos: count(d.videos), sponsored: count(d.sponsored), popular: count(d.popular) },
+      popularScope: d.popularScope === "section" ? "section" : "",
+      titles: {
+        [KEYS.articles]: d.titleArticles, [KEYS.videos]: d.titleVideos, [KEYS.sponsored]: d.titleSponsored,
+        [KEYS.popular]: d.titlePopular,
+      },
       label: (d.sponsoredLabel || "").trim(),
       linkTemplate: d.linkTemplate || "",
       history: !/^(off|false|0|no)$/i.test(d.history || ""),
+      // Interleaving experiments (docs/experiments.md) need the page view id with the request;
+      // opt-in, as it makes every page view's URL unique (no CDN or proxy cache hits).
+      experiments: /^(on|true|1|yes)$/i.test(d.experiments || ""),
       timeout: Math.max(100, Number.parseInt(d.timeout, 10) || 4000),
       dwell: Math.max(0, Number.parseInt(d.impressionMs ?? "1000", 10) || 0),
     };
@@ -207,6 +214,7 @@ a:focus-visible{outline:3px solid var(--a);outline-offset:3px}
     const add = (kind, name) => n(name) && wrap.append(block(kind, cfg.titles[KEYS[name]] || "\u00a0", Array(n(name)).fill(null), {}));
     add("r", "articles");
     add("v", "videos");
+    if (cfg.counts.popular) add("r", "popular"); // asked for only: no guess
     add("s", "sponsored");
     return wrap;
   };
@@ -352,6 +360,8 @@ a:focus-visible{outline:3px solid var(--a);outline-offset:3px}
       for (const [name, value] of Object.entries(cfg.counts)) if (value !== null) url.searchParams.set(name, value);
       const history = seen.filter((id) => id !== cfg.articleId);
       if (history.length) url.searchParams.set("history", history.join(","));
+      if (cfg.counts.popular && cfg.popularScope) url.searchParams.set("popular_scope", cfg.popularScope);
+      if (cfg.experiments) url.searchParams.set("page_view", PAGE_VIEW);
       const response = await fetch(url.href, { signal: controller.signal, credentials: "omit" });
       if (!response.ok) throw new Error(String(response.status));
       const data = await response.json();

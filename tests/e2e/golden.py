@@ -22,10 +22,12 @@ from pathlib import Path
 from index.snapshots import SnapshotStore
 from recommender.cli import DEMO_CORPUS
 from recommender.pipeline.embed import Encoder
+from recommender.serving.blend import Blend
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import Recommender, WidgetRequest
 from recommender.serving.selection import Filters
 from recommender.settings import Settings
+from recommender.signals.file import Signals
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "demo_answers.json"
 NOW = datetime.fromisoformat("2026-01-15T08:00:00+07:00").timestamp()
@@ -47,8 +49,9 @@ def requests(catalog: Catalog, i: int, ids: list[str]) -> dict[str, WidgetReques
     }
 
 
-def answer_hashes(data_dir: Path) -> dict[str, str]:
-    """`{"ITEM_ID|VARIANT": sha256 of the answer}` for every item of the current snapshot."""
+def answer_hashes(data_dir: Path, signals: Signals | None = None) -> dict[str, str]:
+    """`{"ITEM_ID|VARIANT": sha256 of the answer}` for every item of the current snapshot (with
+    `signals` blended in at the default weights, when given)."""
     settings = Settings(data_dir=data_dir)  # type: ignore[call-arg]  # default ranking settings
     store = SnapshotStore(settings.snapshots_dir)
     version = store.current_version()
@@ -56,6 +59,8 @@ def answer_hashes(data_dir: Path) -> dict[str, str]:
         raise FileNotFoundError(f"no snapshot under {store.root}")
     catalog = Catalog.load(store.path(version))
     engine = Recommender(catalog, settings)
+    if signals is not None:
+        engine = engine.with_blend(Blend.of(signals, catalog))
     ids = [str(r["id"]) for r in catalog.records]
     out: dict[str, str] = {}
     for i, aid in enumerate(ids):

@@ -99,3 +99,28 @@ def test_demo_answers_are_byte_identical(demo_dir: Path) -> None:
         f"{len(changed)} of {len(expected)} answers (ITEM|REQUEST, see tests/e2e/golden.py)"
         " are not the golden ones:\n" + "\n".join(changed[:50])
     )
+
+
+def test_signals_at_weight_0_change_no_answer(demo_dir: Path) -> None:
+    """Signals for every item (popularity, CTR, co-reading), blended in at the default weights
+    (0): every answer is still the golden one, byte for byte (issue #13)."""
+    from index.snapshots import SnapshotStore
+    from recommender.serving.catalog import Catalog
+    from recommender.signals.file import ItemSignals, Signals
+
+    store = SnapshotStore(demo_dir / "snapshots")
+    version = store.current_version()
+    assert version is not None
+    ids = [str(r["id"]) for r in Catalog.load(store.path(version)).records]
+    rng = np.random.default_rng(13)
+    items = {
+        i: ItemSignals("", 10.0, 100.0, float(rng.random()), 1.0, 0.1, float(rng.random() - 0.5))
+        for i in ids
+    }
+    coread = {i: [(j, 0.9) for j in rng.choice(ids, 5, replace=False) if j != i] for i in ids}
+    signals = Signals(
+        "golden-signals", "2026-12-01T00:00:00+00:00", version, {}, 6.0, {}, {}, {}, items,
+        coread, ids,
+    )  # fmt: skip
+    changed = golden.differences(golden.read(), golden.answer_hashes(demo_dir, signals))
+    assert not changed, "\n".join(changed[:50])

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
@@ -677,3 +678,85 @@ def test_space_is_reserved_while_loading(context: Any, site: Site, publisher: Pu
     assert reserved > 600
     # The skeleton has the final layout: what follows the widget moves by less than a tenth.
     assert abs(footer_after - footer_before) < 0.1 * final, (reserved, final)
+
+
+def test_data_experiments_sends_the_page_view_with_the_request(
+    context: Any, site: Site, publisher: Publisher
+) -> None:
+    """Opt-in (docs/experiments.md): the request carries the page view id its events carry."""
+    page, watch = open_page(context, site)
+    api_calls: list[str] = []
+    page.on(
+        "request", lambda r: api_calls.append(r.url) if "/v1/recommendations" in r.url else None
+    )
+    beacons = watch_beacons(page)
+    page.goto(publisher.serve(publisher_html(f"{site.base}/widget.js", 'data-history="off"')))
+    read_widget(page)
+    assert "page_view" not in api_calls[-1]  # off unless asked for: URLs stay cacheable
+    attrs = 'data-experiments="on" data-history="off" data-impression-ms="0"'
+    page.goto(publisher.serve(publisher_html(f"{site.base}/widget.js", attrs)))
+    read_widget(page)
+    sent = dict(parse_qsl(urlsplit(api_calls[-1]).query))["page_view"]
+    page.locator("section").first.scroll_into_view_if_needed()
+    for _ in range(150):  # 15 s at most
+        if beacons.bodies:
+            break
+        page.wait_for_timeout(100)
+    assert beacons.bodies and {b["page_view"] for b in beacons.bodies} == {sent}
+    assert not watch.exceptions
+
+
+def test_terpopuler_is_shown_with_the_same_look_when_asked_for(
+    context: Any, site: Site, publisher: Publisher
+) -> None:
+    """Signed clicks for one item, `recommender signals`, then a page asking for `data-popular`:
+    the "terpopuler" section is drawn as an editorial one, titled as the page says, and a click
+    in it is logged under its own section key (issue #13)."""
+    from recommender.signals.job import run_signals
+    from tests.beacons import batch, beacon, event, events_of
+
+    data_dir = site.event_log.parent
+    with httpx.Client(base_url=site.base) as http:
+        shown = site.api()
+        articles = by_key(shown)["rekomendasi_artikel"]["items"]
+        favourite = articles[-1]["id"]
+        for n in range(5):
+            page_view = f"popular-{n:03d}-0123456789abcdef"
+            body = batch(shown, events_of(shown, "impression", "rekomendasi_artikel"), page_view)
+            assert beacon(http, body).status_code == 204
+            click = event("click", "rekomendasi_artikel", favourite, len(articles) - 1)
+            assert beacon(http, batch(shown, [click], page_view)).status_code == 204
+    run_signals(real_settings(data_dir))
+    article = "data-1" if favourite != "data-1" else "data-2"
+    deadline = time.monotonic() + 15  # the service follows the signals file at each reload
+    while not by_key(site.api(article_id=article, popular=3)).get("terpopuler", {}).get("items"):
+        assert time.monotonic() < deadline, "the service never loaded the signals"
+        time.sleep(0.2)
+
+    attrs = 'data-popular="3" data-title-popular="Paling Dibaca" data-impression-ms="0"'
+    url = publisher.serve(publisher_html(f"{site.base}/widget.js", attrs, article=article))
+    page, watch = open_page(context, site)
+    page.goto(url)
+    sections = read_widget(page)
+    titles = [s["title"] for s in sections]
+    assert "Paling Dibaca" in titles and titles[-1] == "Konten Sponsor"  # sponsored stays last
+    popular = sections[titles.index("Paling Dibaca")]
+    articles_box = sections[titles.index("Rekomendasi Artikel")]
+    assert popular["items"][0]["title"] == next(
+        i["title"] for i in articles if i["id"] == favourite
+    )
+    assert (popular["tag"], popular["cls"]) == (
+        articles_box["tag"],
+        articles_box["cls"],
+    )  # same look
+    assert popular["border"] == articles_box["border"]
+
+    page.locator("section").nth(titles.index("Paling Dibaca")).scroll_into_view_if_needed()
+    with page.expect_navigation():
+        page.locator("section").nth(titles.index("Paling Dibaca")).locator("a").first.click()
+    clicks = site.wait_rows(
+        page,
+        "SELECT item_id, position FROM events WHERE kind = 'click' AND section = 'terpopuler'",
+    )
+    assert clicks == [(favourite, 0)]
+    assert not watch.exceptions and not watch.console_calls

@@ -396,7 +396,8 @@ def test_an_old_events_file_is_migrated_on_open(path: Path) -> None:
     stats = store.stats()
     assert stats["events"] == {"impression": 3, "click": 1}  # one of each (page view, item, kind)
     columns = [row[1] for row in raw(path, "PRAGMA table_info(events)")]
-    assert columns[-1] == "flag"
+    assert columns[-4:] == ["flag", "experiment", "arm", "history"]  # added by #10 and #13
+    assert {c.history for c in store.clicks("0")} == {()}  # NULL in the old rows
     assert raw(path, "SELECT id, kind, item_id FROM events ORDER BY id") == [
         (1, "impression", "banjir-2"),
         (3, "click", "banjir-2"),  # the first of the repeats is kept

@@ -290,7 +290,9 @@ def test_a_signed_answer_is_the_dict_with_its_token(catalog: Catalog) -> None:
     rec = Recommender(catalog, make_settings(Path("unused")))
     calls: list[tuple[str, str, list[tuple[str, list[str]]]]] = []
 
-    def sign(snapshot: str, article_id: str, sections: Any) -> str:
+    def sign(
+        snapshot: str, article_id: str, sections: Any, teams: Any = None, history: Any = ()
+    ) -> str:
         calls.append((snapshot, article_id, [(k, list(ids)) for k, ids in sections]))
         return f"token-{len(calls)}"
 
@@ -319,8 +321,9 @@ def test_live_sponsored_set_between_instants(catalog: Catalog) -> None:
 
 
 @pytest.fixture
-def client(built_dir: Path) -> Iterator[TestClient]:
-    settings = make_settings(built_dir, freshness_half_life_hours=0, response_cache_size=0)
+def client(data_dir: Path) -> Iterator[TestClient]:
+    # A private copy: the app writes event-keys.json into its data dir.
+    settings = make_settings(data_dir, freshness_half_life_hours=0, response_cache_size=0)
     with TestClient(create_app(settings)) as c:
         yield c
 

@@ -1,0 +1,237 @@
+"""Extraction accuracy per field over the developer corpus of real saved pages and feeds.
+
+Usage: .venv/bin/python benchmarks/extraction.py [--corpus ../shared/data/pages] [--details]
+       [--assume-timezone ZONE] [--base-url URL] [--code OTHER_CHECKOUT]
+
+Every page and feed is read as `recommender update --input FILE` reads it (`read_sources`), and the
+result is compared with what is known about the page:
+
+- `mediaindonesia/*.expected.json` (hand-checked, the importer's schema): title, published_at with
+  its offset, canonical URL, language, body start (within the first 200 characters), body
+  contents, absence of clutter;
+- `*/*.expected-metadata.json` (Readability's own output, not ground truth, so compared with
+  tolerance): title (case, quotes and dashes folded), published time as an instant (wall clock
+  when Readability gives no offset), language (primary subtag); the two index pages
+  (`nytimes-5`, `yahoo-2`) must be rejected;
+- `feeds/*.expected.json`: entry count, and title, link and published_at of the first entries.
+
+Prints one JSON line: per field `correct`, `total` and `accuracy`, plus the machine. With
+`--details`, one more line per page with the fields it got wrong. Runs on the importer of
+`--code` (default: this checkout), so the same script measures a branch before and after a change:
+`--code ../main` gives the figures of main's importer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import unicodedata
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from benchmarks.common import emit, machine  # noqa: E402
+
+INDEX_PAGES = frozenset({"nytimes-5", "yahoo-2"})
+BODY_START_WINDOW = 200
+FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\xa0": " "})
+
+
+def fold(text: str) -> str:
+    """Whitespace-normalised text for case-sensitive matching."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def loose(text: str) -> str:
+    """Tolerant form for Readability's titles: quotes, dashes and case folded."""
+    return fold(text.translate(FOLD)).casefold()
+
+
+def same_title(got: str, expected: str) -> bool:
+    """Equal once folded, or equal but for a site or author name one of them appends."""
+    a, b = loose(got), loose(expected)
+    if not a:
+        return False
+    short, long = sorted((a, b), key=len)
+    return a == b or (long.startswith(short) and long[len(short) :].lstrip()[:1] in ("|", "-", ":"))
+
+
+def same_instant(got: datetime, expected: str) -> bool:
+    try:
+        want = datetime.fromisoformat(expected.strip().replace(" ", "T"))
+    except ValueError:
+        return False
+    if want.tzinfo is None:
+        return got.replace(tzinfo=None, microsecond=0) == want.replace(microsecond=0)
+    return got.replace(microsecond=0) == want.replace(microsecond=0)
+
+
+class Tally:
+    """Correct/total counts per field, and what each page got wrong."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        self.misses: dict[str, list[str]] = defaultdict(list)
+
+    def check(self, page: str, field: str, ok: bool, note: str = "") -> None:
+        self.counts[field][1] += 1
+        if ok:
+            self.counts[field][0] += 1
+        else:
+            self.misses[page].append(f"{field}{': ' + note if note else ''}")
+
+    def table(self) -> dict[str, dict[str, float]]:
+        return {
+            field: {"correct": c, "total": t, "accuracy": round(c / t, 3) if t else 0.0}
+            for field, (c, t) in sorted(self.counts.items())
+        }
+
+
+OPTIONS: dict[str, Any] = {}
+
+
+def read_one(path: Path) -> tuple[list[Any], list[str]]:
+    from recommender.ingest.sources import read_sources
+
+    report = read_sources([path], **OPTIONS)
+    return list(report.items.values()), [str(e) for e in report.errors]
+
+
+def set_options(assume_timezone: str | None, base_url: str | None) -> None:
+    """--assume-timezone / --base-url as `recommender extract` takes them (code after #12)."""
+    if not (assume_timezone or base_url):
+        return
+    from zoneinfo import ZoneInfo
+
+    from recommender.ingest.html.page import PageOptions
+    from recommender.ingest.sources import ReadOptions
+
+    zone = ZoneInfo(assume_timezone) if assume_timezone else None
+    OPTIONS["options"] = ReadOptions(page=PageOptions(assume_timezone=zone, base_url=base_url))
+
+
+def check_hand_checked(path: Path, expected: dict[str, Any], tally: Tally) -> None:
+    page = path.stem
+    items, errors = read_one(path)
+    tally.check(page, "page.imported", bool(items), "; ".join(errors)[:300])
+    if not items:
+        for field in ("title", "published_at", "canonical_url", "language", "body_start"):
+            tally.check(page, f"page.{field}", False, "not imported")
+        tally.check(page, "page.body_contains", False, "not imported")
+        tally.check(page, "page.no_clutter", False, "not imported")
+        return
+    item = items[0]
+    extra = expected.get("extra", {})
+    titles = [expected["title"], *extra.get("title_alternatives", [])]
+    tally.check(page, "page.title", fold(item.title) in map(fold, titles), item.title)
+    times = [expected["published_at"], *extra.get("published_at_alternatives", [])]
+    got_time = item.published_at.isoformat()
+    tally.check(page, "page.published_at", got_time in times, got_time)
+    tally.check(page, "page.canonical_url", item.url == expected["canonical_url"], item.url)
+    tally.check(page, "page.language", item.language == expected["language"], item.language)
+    body = fold(item.body)
+    start = fold(expected["body_starts_with"])
+    tally.check(page, "page.body_start", start in body[:BODY_START_WINDOW], body[:120])
+    missing = [s for s in expected.get("body_contains", []) if fold(s) not in body]
+    tally.check(page, "page.body_contains", not missing, "; ".join(missing))
+    text = fold(f"{item.lead}\n{item.body}")
+    clutter = [s for s in expected.get("must_not_contain", []) if fold(s) in text]
+    tally.check(page, "page.no_clutter", not clutter, "; ".join(clutter))
+
+
+def check_readability(path: Path, expected: dict[str, Any], tally: Tally) -> None:
+    page = path.stem
+    items, errors = read_one(path)
+    if page in INDEX_PAGES:
+        tally.check(page, "page.index_rejected", not items and bool(errors))
+        return
+    tally.check(page, "page.imported", bool(items), "; ".join(errors)[:300])
+    item = items[0] if items else None
+    got_title = item.title if item else ""
+    tally.check(page, "page.title", same_title(got_title, expected["title"]), got_title)
+    if expected.get("publishedTime"):
+        ok = item is not None and same_instant(item.published_at, expected["publishedTime"])
+        got = item.published_at.isoformat() if item else "not imported"
+        tally.check(page, "page.published_at", ok, got)
+    if expected.get("lang"):
+        want = expected["lang"].split("-")[0].lower()
+        got_lang = item.language if item else "not imported"
+        tally.check(page, "page.language", got_lang == want, got_lang)
+
+
+def check_feed(path: Path, expected: dict[str, Any], tally: Tally) -> None:
+    name = path.stem
+    items, _errors = read_one(path)
+    tally.check(name, "feed.entries", len(items) == expected["entry_count"], str(len(items)))
+    by_link = {item.url: item for item in items}
+    for entry in expected["first_entries"]:
+        item = by_link.get(entry["link"])
+        tally.check(name, "feed.link", item is not None, entry["link"])
+        tally.check(
+            name, "feed.title", item is not None and fold(item.title) == fold(entry["title"])
+        )
+        got = item.published_at.isoformat() if item else ""
+        tally.check(name, "feed.published_at", got == entry["published_at"], got)
+        tally.check(
+            name, "feed.language", item is not None and item.language == expected["language"]
+        )
+
+
+def run(corpus: Path) -> Tally:
+    tally = Tally()
+    for expected_path in sorted(corpus.glob("*/*.expected.json")):
+        expected = json.loads(expected_path.read_text(encoding="utf-8"))
+        stem = expected_path.name.removesuffix(".expected.json")
+        if expected.get("kind") == "feed":
+            check_feed(expected_path.with_name(stem + ".xml"), expected, tally)
+        else:
+            check_hand_checked(expected_path.with_name(stem + ".html"), expected, tally)
+    for expected_path in sorted(corpus.glob("*/*.expected-metadata.json")):
+        expected = json.loads(expected_path.read_text(encoding="utf-8"))
+        stem = expected_path.name.removesuffix(".expected-metadata.json")
+        check_readability(expected_path.with_name(stem + ".html"), expected, tally)
+    return tally
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "data" / "pages")
+    parser.add_argument("--details", action="store_true", help="one line per page with misses")
+    parser.add_argument("--assume-timezone", help="as `recommender extract --assume-timezone`")
+    parser.add_argument("--base-url", help="as `recommender extract --base-url`")
+    parser.add_argument(
+        "--code", type=Path, help="measure the importer of another checkout (e.g. main's)"
+    )
+    args = parser.parse_args()
+    if args.code:
+        sys.path.insert(0, str(args.code.resolve()))
+    set_options(args.assume_timezone, args.base_url)
+    if not args.corpus.is_dir():
+        sys.exit(f"no corpus at {args.corpus} (see ../shared/data/pages/README.md)")
+    tally = run(args.corpus)
+    import recommender
+
+    code = str(Path(recommender.__file__).resolve().parents[1])
+    options = {"assume_timezone": args.assume_timezone, "base_url": args.base_url, "code": code}
+    emit(
+        {
+            "benchmark": "extraction",
+            "options": options,
+            "fields": tally.table(),
+            "machine": machine(),
+        }
+    )
+    if args.details:
+        for page, misses in sorted(tally.misses.items()):
+            emit({"page": page, "misses": misses})
+
+
+if __name__ == "__main__":
+    main()

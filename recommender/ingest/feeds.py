@@ -1,0 +1,188 @@
+"""RSS/Atom feeds: each entry becomes an import record (feedparser, plus the raw XML for what it
+misreads).
+
+feedparser files a `media:description` (usually a photo caption) as the entry's summary or
+content, and drops per-item images written in non-standard tags (`<image>`, `<thumbnail>`), so
+each item's raw XML is read too: captions are never the lead or the body, and those images count.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from recommender.ingest.html import language
+from recommender.ingest.html.body import clean_lines, plain_text
+from recommender.ingest.html.body import fragment_text as html_text
+from recommender.ingest.links import ID_UNSAFE, strip_tracking, url_item_id
+
+WHITESPACE = re.compile(r"\s+")
+# An entry is short (a title and a summary): enough to tell a template's wrong `en-us` apart.
+FEED_MIN_CHARS = 60
+CAPTION_TAGS = frozenset({"description", "caption", "credit", "title", "text"})
+MEDIA_NS = ("http://search.yahoo.com/mrss", "http://search.yahoo.com/mrss/")
+IMAGE_TAGS = frozenset({"image", "thumbnail", "thumb", "imageurl", "image_url", "picture", "foto"})
+IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
+
+
+def local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def namespace(tag: Any) -> str:
+    return tag[1:].split("}", 1)[0] if isinstance(tag, str) and tag.startswith("{") else ""
+
+
+def raw_items(data: bytes) -> list[Any]:
+    """The `<item>`/`<entry>` elements of the feed, in order (recovering from broken XML)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(data.lstrip(), parser=parser)
+    except etree.XMLSyntaxError:
+        return []
+    if root is None:
+        return []
+    return [el for el in root.iter() if local(el.tag) in ("item", "entry")]
+
+
+def captions(item: Any) -> set[str]:
+    """Texts of the item's media captions (`media:description`, `media:title`, credits)."""
+    if item is None:
+        return set()
+    return {
+        fold(el.text)
+        for el in item.iter()
+        if namespace(el.tag) in MEDIA_NS and local(el.tag) in CAPTION_TAGS and el.text
+    }
+
+
+def raw_image(item: Any) -> str | None:
+    """An image in a non-standard tag: `<image>URL</image>`, `<image><url>URL</url></image>`."""
+    if item is None:
+        return None
+    for el in item:
+        if local(el.tag) in IMAGE_TAGS and namespace(el.tag) not in MEDIA_NS:
+            text = (el.text or "").strip() or next(
+                ((c.text or "").strip() for c in el if local(c.tag) in ("url", "src")), ""
+            )
+            text = text or (el.get("url") or el.get("href") or el.get("src") or "").strip()
+            if text.lower().startswith(("http://", "https://")):
+                return text
+    return None
+
+
+def fold(text: str) -> str:
+    return WHITESPACE.sub(" ", text).strip().casefold()
+
+
+def feed_records(data: bytes) -> tuple[list[dict[str, Any]], str | None]:
+    """Records of every entry, or ([], why the feed is unreadable)."""
+    import feedparser
+
+    feed = feedparser.parse(data)
+    if not feed.entries:
+        why = f"not a readable feed: {feed.get('bozo_exception')}" if feed.bozo else "no entries"
+        return [], why
+    # The channel's declaration is checked against all its entries' text at once (templates copy
+    # `en-us` onto Indonesian feeds), then each entry against that.
+    declared = str(feed.feed.get("language") or "") or None
+    sample = "\n".join(f"{e.get('title', '')} {e.get('summary', '')}" for e in feed.entries[:50])
+    declared = language.language(declared, html_text(sample))
+    items = raw_items(data)
+    if len(items) != len(feed.entries):
+        items = []
+    records = [
+        feed_record(entry, declared, items[n] if items else None)
+        for n, entry in enumerate(feed.entries)
+    ]
+    return records, None
+
+
+def feed_record(entry: Any, declared: str | None, item: Any = None) -> dict[str, Any]:
+    """The import-format record of one feed entry (validated by the caller)."""
+    skip = captions(item)
+    link = strip_tracking(entry.get("link") or "") if entry.get("link") else ""
+    summary = html_text(entry.get("summary") or "")
+    summary = "" if fold(summary) in skip else summary
+    contents = [html_text(c.get("value", "")) for c in entry.get("content") or []]
+    content = next((c for c in contents if c and fold(c) not in skip), "")
+    title = plain_text(entry.get("title") or "")
+    tags = [
+        str(t["term"]).strip()
+        for t in entry.get("tags") or []
+        if t.get("term") and not str(t["term"]).strip().isdigit()
+    ]
+    authors = [a["name"] for a in entry.get("authors") or [] if a.get("name")]
+    entry_language = (entry.get("title_detail") or {}).get("language") or declared
+    if language.primary(entry_language) != language.primary(declared) and declared:
+        entry_language = declared  # feedparser copies the channel's raw declaration onto entries
+    text = f"{title}\n{summary}\n{content}"
+    record: dict[str, Any] = {
+        "title": title,
+        "lead": summary,
+        "body": clean_lines(content, title=title)
+        if content and fold(content) != fold(summary)
+        else "",
+        "url": link,
+        "type": "video" if _media(entry, "video") else "article",
+        "image_url": _media(entry, "image") or raw_image(item) or _img_in(entry),
+        "section": tags[0] if tags else None,
+        "tags": tags,
+        "authors": authors or ([entry["author"]] if entry.get("author") else []),
+        "published_at": _feed_date(_raw(entry, "published") or _raw(entry, "updated")),
+        "updated_at": _feed_date(_raw(entry, "updated")) if _raw(entry, "published") else None,
+        "language": language.language(entry_language, text, min_chars=FEED_MIN_CHARS),
+    }
+    if link or entry.get("id"):
+        record["id"] = url_item_id(link) if link else ID_UNSAFE.sub("-", entry["id"])[:128]
+    return {k: v for k, v in record.items() if v is not None}
+
+
+def _raw(entry: Any, key: str) -> Any:
+    """A field as the feed gave it (feedparser's own `get` maps `updated` to `published`)."""
+    return dict.get(entry, key)
+
+
+def _feed_date(raw: str | None) -> datetime | str | None:
+    """ISO 8601 (Atom) or RFC 822 (RSS), keeping the feed's own offset; unreadable stays raw."""
+    if not raw:
+        return None
+    try:
+        return datetime.fromisoformat(raw.strip())
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(raw)  # naive when the feed gave no zone: rejected later
+    except (TypeError, ValueError):
+        return raw
+
+
+def _media(entry: Any, kind: str) -> str | None:
+    """The first enclosure or media:content/thumbnail URL of a kind (image or video)."""
+    candidates = [
+        *(entry.get("media_content") or []),
+        *(entry.get("enclosures") or []),
+        *((entry.get("media_thumbnail") or []) if kind == "image" else []),
+    ]
+    for media in candidates:
+        url = media.get("url") or media.get("href")
+        medium = media.get("medium") or str(media.get("type", "")).split("/")[0] or "image"
+        if url and medium == kind:
+            return str(url)
+    return None
+
+
+def _img_in(entry: Any) -> str | None:
+    """The first `<img src>` of the entry's HTML summary or content."""
+    for value in [
+        entry.get("summary") or "",
+        *(c.get("value", "") for c in entry.get("content") or []),
+    ]:
+        match = IMG_SRC.search(value)
+        if match and match.group(1).lower().startswith(("http://", "https://")):
+            return match.group(1)
+    return None

@@ -1,0 +1,114 @@
+"""The article's text: furniture pruned, the main text extracted (trafilatura), lines cleaned."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from lxml.html import HtmlElement
+
+from recommender.ingest.html import clutter
+from recommender.ingest.text import CLUTTER_LINE as EMBED_CLUTTER_LINE
+
+WHITESPACE = re.compile(r"[ \t\r\f\v\xa0\u200b]+")
+# Furniture lines known before this package (login prompts, related/share headings).
+PROMPT_LINE = re.compile(
+    r"^\s*(?:"
+    r"(?=.{0,120}$)(?:silakan |silahkan |please )?"
+    r"(?:masuk|login|log in|daftar|sign in|sign up|subscribe|berlangganan)\b.*"
+    r"\b(?:baca|membaca|artikel|lanjut|melanjutkan|akses|komentar|berkomentar|read|continue|access)\b.*"
+    r"|(?:berita|artikel|baca) (?:terkait|lainnya|terpopuler|pilihan)\s*:?"
+    r"|related (?:articles?|stories|news|posts)\s*:?"
+    r"|(?:bagikan|share)(?: (?:artikel|berita|this|this article))?\s*:?"
+    r")\s*$",
+    re.IGNORECASE,
+)
+
+
+BLOCK_TAGS = frozenset(
+    {"p", "div", "li", "br", "blockquote", "tr", "section", "article", "ul", "ol", "figure"}
+    | {"figcaption", "h1", "h2", "h3", "h4", "h5", "h6"}
+)
+
+
+def fragment_text(fragment: str) -> str:
+    """Plain text of an HTML fragment (a feed's summary), one line per block, clutter dropped."""
+    if "<" not in fragment:
+        return clean_lines(fragment)
+    import lxml.html
+
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except Exception:  # lxml raises several types on broken markup
+        return clean_lines(re.sub(r"<[^>]+>", " ", fragment))
+    for bad in root.xpath("//script|//style"):
+        bad.drop_tree()
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.lower() in BLOCK_TAGS:
+            element.tail = "\n" + (element.tail or "")
+    return clean_lines(root.text_content())
+
+
+def plain_text(fragment: str) -> str:
+    """A one-line text (a title) with markup removed and whitespace folded; nothing dropped."""
+    if "<" in fragment:
+        import lxml.html
+
+        try:
+            fragment = lxml.html.fragment_fromstring(fragment, create_parent="div").text_content()
+        except Exception:  # lxml raises several types on broken markup
+            fragment = re.sub(r"<[^>]+>", " ", fragment)
+    return re.sub(r"\s+", " ", fragment).strip()
+
+
+def is_furniture(line: str) -> bool:
+    return bool(
+        EMBED_CLUTTER_LINE.match(line) or PROMPT_LINE.match(line) or clutter.is_clutter_line(line)
+    )
+
+
+def clean_lines(text: str, *, title: str = "") -> str:
+    """Fold whitespace per line; drop furniture lines, what precedes the first sentence, and the
+    dateline before it ("JAKARTA, KOMPAS.com - ")."""
+    lines = [WHITESPACE.sub(" ", line).strip() for line in text.splitlines()]
+    lines = clutter.drop_story_lists([line for line in lines if line])
+    kept = [line for line in lines if not is_furniture(line)]
+    kept = clutter.drop_trailing_furniture(clutter.drop_leading_furniture(kept, title))
+    if kept:
+        kept[0] = clutter.strip_dateline(kept[0])
+    return "\n".join(line for line in kept if line)
+
+
+def main_text(tree: HtmlElement, url: str | None, title: str = "") -> str:
+    """The article's text as lines (one per paragraph), before line cleaning."""
+    from lxml import etree
+
+    pruned = copy.deepcopy(tree)
+    # A comment before a paragraph's text (`<p><!--StartFragment-->Text`) leaves the text as the
+    # comment's tail, which the extractor skips: strip comments, keeping their tails.
+    etree.strip_tags(pruned, etree.Comment)
+    for bad in pruned.xpath("//script|//style|//noscript|//template"):
+        bad.drop_tree()
+    clutter.drop_before_headline(pruned, title)
+    clutter.prune(pruned)
+    text = _extract(copy.deepcopy(pruned), url, precision=True)
+    # Precision first; on pages it finds nothing in (unusual markup), recall.
+    return text or _extract(pruned, url, precision=False)
+
+
+def _extract(tree: HtmlElement, url: str | None, *, precision: bool) -> str:
+    import trafilatura
+
+    extracted = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=False,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=precision,
+        favor_recall=not precision,
+    )
+    if extracted is None:
+        return ""
+    doc = extracted if isinstance(extracted, dict) else extracted.as_dict()
+    return str(doc.get("text") or "")

@@ -1,0 +1,109 @@
+"""Bytes to text the way a browser decodes a page (the HTML spec's encoding sniffing, in order).
+
+1. a byte order mark; 2. the charset the server sent (`Content-Type`); 3. a `<meta charset>` or
+`<meta http-equiv=content-type>` in the head (the spec's prescan reads 1024 bytes, then lets the
+parser "change the encoding" when it meets a later one, so the whole head is scanned: pages that
+put `<meta charset>` after a long `<title>` decode as the browser shows them); 4. with no
+declaration, strict UTF-8 if the bytes are valid UTF-8, else charset-normalizer's guess, else
+windows-1252 (the spec's default for most locales). One departure for saved pages: a legacy
+encoding declared in a meta tag yields to UTF-8 when the bytes are valid, non-ASCII UTF-8 (browsers
+save pages as UTF-8 and keep the original meta tag).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+HEAD_END = re.compile(rb"<body[\s>]|</head\s*>", re.IGNORECASE)
+META = re.compile(rb"<meta\s[^>]*>", re.IGNORECASE)
+META_CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.IGNORECASE)
+SCAN_LIMIT = 64 * 1024
+# The spec's rule: a page that claims UTF-16 in a meta tag is really ASCII-compatible (UTF-8);
+# x-user-defined is windows-1252.
+META_OVERRIDES = {"utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8"}
+LABEL_ALIASES = {
+    "x-user-defined": "windows-1252",
+    "iso-8859-1": "windows-1252",
+    "latin1": "windows-1252",
+    "us-ascii": "windows-1252",
+    "ascii": "windows-1252",
+}
+
+
+def known(label: str | None) -> str | None:
+    """A codec name for an encoding label, or None when Python knows no such encoding."""
+    if not label:
+        return None
+    name = label.strip().strip("\"'").lower()
+    name = LABEL_ALIASES.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def declared_in_meta(data: bytes) -> str | None:
+    """The first encoding declared by a meta tag before the body starts."""
+    head = data[:SCAN_LIMIT]
+    end = HEAD_END.search(head)
+    head = head[: end.start()] if end else head
+    for tag in META.finditer(head):
+        match = META_CHARSET.search(tag.group(0))
+        if match:
+            label = match.group(1).decode("ascii", "replace").lower()
+            codec = known(META_OVERRIDES.get(label, label))
+            if codec:
+                return codec
+    return None
+
+
+def _is_utf8(data: bytes) -> bool:
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def sniff(data: bytes, transport: str | None = None) -> str:
+    """The encoding a browser would use for these bytes (a Python codec name)."""
+    for bom, name in BOMS:
+        if data.startswith(bom):
+            return name
+    if known(transport):
+        return str(known(transport))
+    declared = declared_in_meta(data)
+    if declared and declared != "utf-8" and _is_utf8(data):
+        # A browser's "Save page as" writes UTF-8 but keeps the original <meta charset>: bytes
+        # that are valid UTF-8 with non-ASCII in them are almost never text in a legacy encoding.
+        return "utf-8"
+    if declared:
+        return declared
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:SCAN_LIMIT]).best()
+    return known(best.encoding if best else None) or "cp1252"
+
+
+def decode_html(data: bytes, transport: str | None = None) -> str:
+    """The page's text (undecodable bytes become U+FFFD, as in a browser)."""
+    encoding = sniff(data, transport)
+    for bom, _ in BOMS:
+        if data.startswith(bom):
+            data = data[len(bom) :]
+            break
+    return data.decode(encoding, errors="replace")

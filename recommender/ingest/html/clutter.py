@@ -1,0 +1,239 @@
+"""Page furniture: elements pruned before extraction, and whole lines dropped after it.
+
+Pruning by class or id ("share", "related", "paywall"...) is only safe on small elements: themes
+put those words on `<body>` and `<main>` too (`<main class="js-social-anchor-start">`,
+`<body class="paywall">`), and deleting such an element deletes the article. So structural
+elements are never pruned, nor any element holding the headline or a large share of the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+CLUTTER_TOKENS = frozenset(
+    {
+        "related",
+        "terkait",
+        "login",
+        "paywall",
+        "subscribe",
+        "newsletter",
+        "iklan",
+        "ads",
+        "advert",
+        "advertisement",
+        "share",
+        "sharing",
+        "social",
+        "comments",
+        "komentar",
+        "breadcrumb",
+        "breadcrumbs",
+        "popular",
+        "terpopuler",
+        "recommended",
+        "rekomendasi",
+        "pagination",
+        "copyright",
+    }
+)
+CLUTTER_PAIRS = (("baca", "juga"), ("read", "more"), ("load", "more"), ("most", "read"))
+NEVER_PRUNED = frozenset({"html", "body", "main", "article", "head"})
+MAX_SHARE_OF_TEXT = 0.3
+MAX_BEFORE_HEADLINE = 0.6
+TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+
+DAY = r"(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+MONTH = r"(?:[a-z]{3,9}\.?)"
+DATE_ONLY_LINE = (
+    rf"[-–•·|]?\s*(?:{DAY},?\s*)?(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}}|\d{{1,2}}\s+{MONTH}\s+\d{{4}}"
+    rf"|{MONTH}\s+\d{{1,2}},?\s+\d{{4}})[,\s|\-–]*(?:(?:pukul\s+)?\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?\s*(?:wib|wita|wit|[ap]m|utc|gmt)?)?"
+)
+# Whole lines that are never article text.
+CLUTTER_LINE = re.compile(
+    r"^\s*(?:"
+    rf"{DATE_ONLY_LINE}"  # dates of related stories, the byline's date on its own
+    r"|(?:dibaca|dilihat|views?)\s*:?\s*[\d.,]+\s*(?:kali|x|times)?"  # view counters
+    r"|[\d.,]+[kmrb]?\s*(?:kali dibaca|views?|dilihat|x dibaca|reads?|shares?|komentar|comments?)"
+    r"|(?:load|show|view) more\b.*|muat (?:lebih banyak|lainnya)\b.*|lihat (?:semua|lainnya)\b.*"
+    r"|(?:halaman|hal\.?|page)\s*:?\s*\d+(?:\s*(?:dari|of|/)\s*\d+)?"  # page numbers
+    r"|(?:[«‹<]\s*)?(?:\d+\s*){1,12}(?:[»›>]|selanjutnya|next|berikutnya)?"
+    r"|(?:selanjutnya|sebelumnya|next|previous|prev)\s*[»›>]?"
+    r"|(?:informasi )?pemasangan iklan\b.*|pasang iklan\b.*|(?:informasi|info) iklan\b.*"
+    r"|(?:editor|redaktur|penyunting|pewarta|penulis|reporter|wartawan|kontributor|sumber|foto|"
+    r"fotografer|video|ilustrasi|uploader|writer|edited by)\s*[:：].{0,80}"
+    r"|(?:copyright|hak cipta)\b.{0,120}|(?:©|\(c\)).{0,120}|.{0,80}\ball rights reserved\b.*"
+    r"|(?:home|beranda|index|indeks)\s*(?:[>»›/]|&gt;).{0,150}"  # breadcrumbs
+    r"|(?:tags?|topik|kata kunci|keywords?)\s*:.{0,200}"
+    r"|laporan (?:wartawan|reporter|koresponden)\b.{0,80}"
+    r"|simak (?:breaking news|berita|info|update|video)\b.{0,150}"
+    r"|(?:download|unduh) (?:aplikasi|app)\b.{0,150}|klik (?:di ?sini|link)\b.{0,150}"
+    r"|(?:gabung|bergabung|join)\b.{0,40}\b(?:whatsapp|telegram|channel|saluran)\b.{0,100}"
+    r"|(?:cek berita dan artikel|ikuti (?:kami|berita)|follow us|dapatkan (?:update|berita)).{0,150}"
+    r"|advertisement|iklan|advertorial|sponsored"
+    r"|\[.{0,200}\]"  # bracketed promotions: "[Get New York Today in your inbox.]"
+    r"|continue reading(?: the main story)?\W*|reuse content|loading comments\W*"
+    r"|(?:recent|more) (?:slide ?shows|videos|stories|news)\b.{0,40}"
+    r")\s*$",
+    re.IGNORECASE,
+)
+# "JAKARTA, KOMPAS.com - ", "Jakarta (ANTARA) - ", "Liputan6.com, Jakarta - ", "LONDON — ".
+DATELINE = re.compile(
+    r"^(?:[A-Z][\w.'’]*(?:[ ,]+[A-Z0-9][\w.'’]*){0,3})(?:\s*\([^)]{2,30}\))?\s*(?:-{1,2}|–|—)\s+"
+    r"(?=[\"“'‘A-Z0-9])"
+)
+DATELINE_MAX = 45
+SENTENCE_END = re.compile(r"[.!?\"”’)…:]\s*$")
+# A first paragraph ends like a sentence; a caption "(Foto: Antara)" or a label "Oleh:" does not.
+FIRST_SENTENCE_END = re.compile(r"[.!?\"”’…]\s*$")
+LEADING_SHORT = 70
+# A photo caption's credit: "(ANTARA FOTO/Hafidz Mubarak A)", "(Foto: Istimewa)", "(Getty Images)".
+CAPTION_CREDIT = re.compile(
+    r"\((?:[^()]*\b(?:foto|photo|dok|dokumentasi|istimewa|ilustrasi|getty|reuters|afp|ap photo|"
+    r"shutterstock|antara)\b[^()]*|[^()]*/[^()]*)\)\s*$",
+    re.IGNORECASE,
+)
+LEADING_MAX_DROPPED = 8
+TRAILING_SHORT = 40
+
+
+def tokens(element: HtmlElement) -> set[str]:
+    raw = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    return {t for t in TOKEN_SPLIT.split(raw) if t}
+
+
+def is_clutter(element: HtmlElement) -> bool:
+    found = tokens(element)
+    if found & CLUTTER_TOKENS:
+        return True
+    return any(a in found and b in found for a, b in CLUTTER_PAIRS)
+
+
+def prune(tree: HtmlElement) -> None:
+    """Remove furniture elements in place, never the article itself (see the module doc)."""
+    total = len(tree.text_content() or "") or 1
+    doomed: list[HtmlElement] = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag.lower() in NEVER_PRUNED:
+            continue
+        if not is_clutter(element):
+            continue
+        if any(h is not None for h in element.iter("h1")):
+            continue
+        if len(element.text_content() or "") > MAX_SHARE_OF_TEXT * total:
+            continue
+        doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def drop_before_headline(tree: HtmlElement, title: str) -> None:
+    """Remove what precedes the headline's `<h1>` in document order (site header, teasers of
+    other stories), unless that is most of the page's text (then the layout is unusual)."""
+    wanted = re.sub(r"\W+", "", title).casefold()
+    h1 = next(
+        (
+            h
+            for h in tree.iter("h1")
+            if re.sub(r"\W+", "", h.text_content() or "").casefold() == wanted
+        ),
+        None,
+    )
+    if h1 is None or not wanted:
+        return
+    doomed: list[HtmlElement] = []
+    node = h1
+    while node.getparent() is not None:
+        doomed.extend(
+            s
+            for s in node.itersiblings(preceding=True)
+            if isinstance(s.tag, str) and s.tag != "head"
+        )
+        node = node.getparent()
+    total = len(tree.text_content() or "") or 1
+    if sum(len(e.text_content() or "") for e in doomed) > MAX_BEFORE_HEADLINE * total:
+        return
+    for element in doomed:
+        element.drop_tree()
+
+
+def strip_dateline(line: str) -> str:
+    match = DATELINE.match(line)
+    if match and len(match.group(0)) <= DATELINE_MAX:
+        return line[match.end() :]
+    return line
+
+
+def is_clutter_line(line: str) -> bool:
+    return bool(CLUTTER_LINE.match(line))
+
+
+# A heading that introduces a list of other stories; the headlines after it go with it.
+LIST_HEADING = re.compile(
+    r"^\s*(?:baca (?:juga|pula)|lihat (?:juga|pula)|simak (?:juga|pula)"
+    r"|(?:berita|artikel|video|foto) (?:terkait|lainnya|terpopuler|pilihan|terbaru|populer)"
+    r"|terpopuler|populer|pilihan redaksi|rekomendasi(?: untuk anda)?|related(?: \w+)?"
+    r"|(?:most|more) (?:read|popular|from \w+)|read (?:more|next|also)|recommended(?: for you)?"
+    r"|you (?:may|might) also like)\s*:?\s*$",
+    re.IGNORECASE,
+)
+HEADLINE_MAX = 150
+
+
+def drop_story_lists(lines: list[str]) -> list[str]:
+    """Drop "Baca juga:" / "Berita Terkait" headings and the headlines listed under them (short
+    lines that do not end like a sentence), up to the next paragraph of text."""
+    kept: list[str] = []
+    in_list = False
+    for line in lines:
+        if LIST_HEADING.match(line):
+            in_list = True
+            continue
+        if in_list and len(line) < HEADLINE_MAX and not FIRST_SENTENCE_END.search(line):
+            continue
+        in_list = False
+        kept.append(line)
+    return kept
+
+
+def drop_trailing_furniture(lines: list[str]) -> list[str]:
+    """Drop short lines after the last sentence: list headings ("More games news:"), tag lists,
+    section links. A line ending like a sentence (or with an author's initials) stops it."""
+    end = len(lines)
+    while end > 1 and len(lines) - end < LEADING_MAX_DROPPED:
+        line = lines[end - 1]
+        if (len(line) < TRAILING_SHORT and not SENTENCE_END.search(line)) or (
+            len(line) < LEADING_SHORT and line.endswith(":")
+        ):
+            end -= 1
+            continue
+        break
+    return lines[:end]
+
+
+def drop_leading_furniture(lines: list[str], title: str) -> list[str]:
+    """Drop what comes before the first sentence: the headline again, bylines, captions, labels.
+
+    A leading line is furniture when it is short and does not end like a sentence; an article's
+    first paragraph does (the limit keeps a body that is only short lines intact).
+    """
+    folded_title = re.sub(r"\W+", "", title).casefold()
+    start = 0
+    while start < min(len(lines), LEADING_MAX_DROPPED):
+        line = lines[start]
+        if re.sub(r"\W+", "", line).casefold() == folded_title:
+            start += 1
+            continue
+        if len(line) < LEADING_SHORT and not FIRST_SENTENCE_END.search(line):
+            start += 1
+            continue
+        if CAPTION_CREDIT.search(line) and len(line) < HEADLINE_MAX * 2:
+            start += 1
+            continue
+        break
+    if start >= len(lines):
+        return lines
+    return lines[start:]

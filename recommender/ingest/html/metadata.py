@@ -1,0 +1,158 @@
+"""What a page says about itself: JSON-LD, `<meta>` and `<link>` tags, `<time datetime>`.
+
+Tags are looked up anywhere in the document, not only in `<head>`: HTML parsers move `<meta>` and
+`<link>` into the body when something body-like (a tracking pixel, a stray text node) comes first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml.html import HtmlElement
+
+# schema.org types that are one article (NewsArticle, ReportageNewsArticle, BlogPosting, ...).
+ARTICLE_TYPE_SUFFIXES = ("article", "posting", "report")
+# CMSs wrap JSON-LD in CDATA sections or HTML comments, which JSON does not allow.
+WRAPPERS = re.compile(r"^\s*(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*$")
+LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "website"})
+
+
+@dataclass
+class PageMeta:
+    """Metadata found in one page; every list is in order of appearance."""
+
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    canonical: str | None = None
+    base_href: str | None = None
+    html_lang: str | None = None
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    webpages: list[dict[str, Any]] = field(default_factory=list)
+    ld_types: set[str] = field(default_factory=set)
+    times: list[str] = field(default_factory=list)
+
+    def first(self, *names: str) -> str | None:
+        """The first non-empty value of the first of `names` present (meta name or property)."""
+        for name in names:
+            for value in self.meta.get(name, []):
+                if value.strip():
+                    return value.strip()
+        return None
+
+    def all(self, name: str) -> list[str]:
+        return [v.strip() for v in self.meta.get(name, []) if v.strip()]
+
+    def article(self, key: str) -> Any:
+        """A field of the first JSON-LD article object that has it (else of a WebPage object:
+        some CMSs describe the article only as the page)."""
+        for obj in [*self.articles, *self.webpages]:
+            if obj.get(key):
+                return obj[key]
+        return None
+
+    def prefer(self, url: str) -> None:
+        """Put the JSON-LD article about `url` first (pages also describe related stories)."""
+
+        def about(obj: dict[str, Any]) -> bool:
+            main = obj.get("mainEntityOfPage")
+            ids = [
+                obj.get("url"),
+                obj.get("@id"),
+                main.get("@id") if isinstance(main, dict) else main,
+            ]
+            return any(isinstance(i, str) and i.rstrip("/") == url.rstrip("/") for i in ids)
+
+        self.articles.sort(key=lambda obj: not about(obj))
+
+    @property
+    def is_article(self) -> bool:
+        """JSON-LD describes an article, or og:type says so and JSON-LD does not say "listing"
+        (front pages reuse their template's `og:type=article`)."""
+        if self.articles:
+            return True
+        og_article = (self.first("og:type") or "").lower() == "article"
+        return og_article and not self.ld_types & LISTING_TYPES
+
+
+def read_meta(tree: HtmlElement) -> PageMeta:
+    found = PageMeta(html_lang=tree.get("lang") or tree.get("xml:lang"))
+    for tag in tree.iter("meta"):
+        key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").strip().lower()
+        equiv = (tag.get("http-equiv") or "").strip().lower()
+        content = tag.get("content")
+        if content is None:
+            continue
+        if key:
+            found.meta.setdefault(key, []).append(content)
+        if equiv:
+            found.meta.setdefault(f"http-equiv:{equiv}", []).append(content)
+    for link in tree.iter("link"):
+        rels = (link.get("rel") or "").lower().split()
+        if "canonical" in rels and link.get("href") and found.canonical is None:
+            found.canonical = link.get("href", "").strip()
+    for base in tree.iter("base"):
+        if base.get("href"):
+            found.base_href = base.get("href", "").strip()
+            break
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() == "application/ld+json":
+            for obj in _json_ld_objects(script.text or ""):
+                types = _types(obj)
+                found.ld_types.update(types)
+                if any(t.endswith(ARTICLE_TYPE_SUFFIXES) for t in types):
+                    found.articles.append(obj)
+                elif "webpage" in types:
+                    found.webpages.append(obj)
+    for time in tree.iter("time"):
+        value = time.get("datetime") or ""
+        if value.strip():
+            priority = time.get("itemprop") == "datePublished" or time.get("pubdate") is not None
+            found.times.insert(0, value.strip()) if priority else found.times.append(value.strip())
+    return found
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    raw = obj.get("@type")
+    values = raw if isinstance(raw, list) else [raw]
+    return {str(v).rsplit("/", 1)[-1].lower() for v in values if v}
+
+
+def _json_ld_objects(text: str) -> Iterator[dict[str, Any]]:
+    """Every object of a JSON-LD block, `@graph` members and list items included."""
+    cleaned = WRAPPERS.sub("", text).strip().removesuffix(";")
+    try:
+        data = json.loads(cleaned, strict=False)
+    except ValueError:
+        return
+    stack: list[Any] = [data]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            yield node
+            if isinstance(node.get("@graph"), list):
+                stack.extend(node["@graph"])
+            main = node.get("mainEntity")
+            if isinstance(main, dict):
+                stack.append(main)
+
+
+def ld_names(value: Any) -> list[str]:
+    """Names from a JSON-LD person/organisation value (a string, an object, or a list)."""
+    values = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in values:
+        if isinstance(item, str):
+            names.append(item)
+        elif isinstance(item, dict) and isinstance(item.get("name"), str):
+            names.append(item["name"])
+    return names
+
+
+def ld_is_organisation(value: Any) -> bool:
+    values = value if isinstance(value, list) else [value]
+    return any(isinstance(v, dict) and "organization" in _types(v) for v in values)

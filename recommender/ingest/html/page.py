@@ -1,0 +1,159 @@
+"""One article page to one import record, or an ExtractionError saying why not.
+
+Stages, each its own module: decode (`charset`), read what the page says about itself
+(`metadata`), decide whether it is an article (`pagekind`), then headline (`titles`), time
+(`dates`), text (`body`, `clutter`), bylines (`authors`) and language (`language`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Any
+
+from lxml.html import HtmlElement
+
+from recommender.ingest.html import authors, body, dates, language, pagekind, titles
+from recommender.ingest.html.charset import decode_html
+from recommender.ingest.html.errors import ExtractionError
+from recommender.ingest.html.metadata import PageMeta, read_meta
+from recommender.ingest.links import absolute, strip_tracking, url_item_id
+
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+TEXT_AFTER_HEADLINE = 4000
+TEXT_BEFORE_HEADLINE = 300
+
+
+@dataclass(frozen=True)
+class PageOptions:
+    """How pages are read: the zone for local times, and where pages without a URL live."""
+
+    assume_timezone: tzinfo | None = None
+    base_url: str | None = None
+
+
+def parse(data: bytes, charset: str | None = None) -> HtmlElement:
+    import lxml.html
+
+    text = XML_DECLARATION.sub("", decode_html(data, charset), count=1)
+    if not text.strip():
+        raise ExtractionError("body", "no article text found in the page (the file is empty)")
+    try:
+        tree = lxml.html.document_fromstring(text)
+    except Exception as exc:  # lxml raises several types on documents it cannot read
+        raise ExtractionError("page", f"not readable as HTML ({exc})") from None
+    body = tree.find(".//body")
+    if body is None or not (body.text_content() or "").strip():
+        raise ExtractionError("body", "no article text found in the page (its body is empty)")
+    return tree
+
+
+def page_url(
+    meta: PageMeta, fetched: str | None, relative: str | None, options: PageOptions
+) -> str:
+    """The canonical URL: `<link rel=canonical>`, og:url, then the URL it was fetched from, then
+    --base-url joined with the file's path; tracking parameters removed."""
+    base = meta.base_href or fetched or options.base_url
+    for candidate in (meta.canonical, meta.first("og:url", "twitter:url"), fetched):
+        url = absolute(candidate, base)
+        if url:
+            return strip_tracking(url)
+    if options.base_url and relative:
+        url = absolute(relative, options.base_url.rstrip("/") + "/")
+        if url:
+            return url
+    raise ExtractionError(
+        "url",
+        "the page names no canonical URL (<link rel=canonical> or og:url); give --base-url to"
+        " derive one from the file's path",
+    )
+
+
+def text_near_headline(tree: HtmlElement, title: str) -> str:
+    root = tree.find(".//body")
+    # Text nodes joined with spaces: adjacent elements' text must not run together
+    # ("...Dayeuhkolot" + "Nov 10, 2026" is no date).
+    pieces = (root if root is not None else tree).xpath(
+        ".//text()[not(ancestor::script) and not(ancestor::style)]"
+    )
+    text = re.sub(r"\s+", " ", " ".join(str(p) for p in pieces))
+    at = text.find(title) if title else -1
+    if at < 0:
+        return text[: TEXT_AFTER_HEADLINE * 2]
+    # What follows the headline first; then what just precedes it, where some templates print
+    # the time (later candidates count only when earlier ones give none).
+    after = text[at : at + TEXT_AFTER_HEADLINE]
+    return f"{after} \n {text[max(0, at - TEXT_BEFORE_HEADLINE) : at]}"
+
+
+def published_at(tree: HtmlElement, meta: PageMeta, title: str, options: PageOptions) -> Any:
+    stamps = dates.candidates(meta, text_near_headline(tree, title))
+    if not any(s.has_time for s in stamps):
+        stamps = stamps + dates.guessed(tree)
+    return dates.choose(stamps, options.assume_timezone)
+
+
+def first_string(value: Any) -> str | None:
+    """A JSON-LD value that may be a string, an object with `url`/`name`, or a list of them."""
+    if isinstance(value, list):
+        return next((s for v in value if (s := first_string(v))), None)
+    if isinstance(value, dict):
+        return first_string(value.get("url") or value.get("name"))
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def section(meta: PageMeta) -> str | None:
+    value = meta.first("article:section") or first_string(meta.article("articleSection"))
+    return value if value and not value.isdigit() else None
+
+
+def tags(meta: PageMeta) -> list[str]:
+    raw = meta.all("article:tag") or meta.all("news_keywords") or meta.all("keywords")
+    seen: dict[str, str] = {}
+    for value in raw:
+        for tag in value.split(","):
+            if tag.strip() and tag.strip().casefold() not in seen:
+                seen[tag.strip().casefold()] = tag.strip()
+    return list(seen.values())[:30]
+
+
+def page_record(
+    data: bytes,
+    *,
+    url: str | None = None,
+    relative: str | None = None,
+    charset: str | None = None,
+    options: PageOptions | None = None,
+) -> dict[str, Any]:
+    """The import record of an article page (raises ExtractionError for anything else)."""
+    opts = options or PageOptions()
+    tree = parse(data, charset)
+    meta = read_meta(tree)
+    canonical = page_url(meta, url, relative, opts)
+    meta.prefer(canonical)
+    title = titles.headline(tree, meta, canonical)
+    if not title:
+        raise ExtractionError("title", "the page has no title (og:title, <title> or <h1>)")
+    pagekind.check_article(tree, meta, canonical, title)
+    text = body.clean_lines(body.main_text(tree, canonical, title), title=title)
+    if not text:
+        raise ExtractionError("body", "no article text found in the page")
+    description = meta.first("og:description", "description", "twitter:description")
+    lead = body.clean_lines(description or first_string(meta.article("description")) or "")
+    declared = meta.html_lang or meta.first("http-equiv:content-language", "og:locale", "language")
+    image = first_string(meta.article("image")) or meta.first("og:image", "twitter:image")
+    record: dict[str, Any] = {
+        "id": url_item_id(canonical),
+        "title": title,
+        "lead": lead,
+        "body": text,
+        "url": canonical,
+        "image_url": absolute(image, canonical),
+        "section": section(meta),
+        "tags": tags(meta),
+        "authors": authors.authors(meta, titles.site_words(meta, canonical)),
+        "published_at": published_at(tree, meta, title, opts),
+        "language": language.language(declared, f"{title}\n{text}"),
+    }
+    return {k: v for k, v in record.items() if v is not None}

@@ -1,0 +1,129 @@
+"""Article pages versus index, front, tag and search pages (which list articles, and are none)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from recommender.ingest.html.errors import ExtractionError
+from recommender.ingest.html.metadata import LISTING_TYPES, PageMeta
+
+LISTING_SEGMENTS = frozenset(
+    {
+        "tag",
+        "tags",
+        "topic",
+        "topics",
+        "topik",
+        "category",
+        "categories",
+        "kategori",
+        "indeks",
+        "index",
+        "search",
+        "cari",
+        "archive",
+        "archives",
+        "arsip",
+        "author",
+        "authors",
+        "penulis",
+        "terkini",
+        "terpopuler",
+        "latest",
+        "label",
+        "kanal",
+        "rubrik",
+        "channel",
+        "section",
+        "sections",
+        "profil",
+        "profile",
+        "reporter",
+    }
+)
+LISTING_TITLE = re.compile(
+    r"^\s*(?:indeks|index|arsip|archive|tag|topik|topic|kategori|category|hasil pencarian"
+    r"|search results?|berita terkini|berita terbaru|latest news|home ?page|beranda)\b",
+    re.IGNORECASE,
+)
+# `/news/`, `/es/`, `/nasional`: one word, no slug or number, is a section's front page.
+SECTION_SEGMENT = re.compile(r"^[a-z]{2,20}$")
+PARAGRAPH_CHARS = 150
+MIN_ARTICLE_PARAGRAPHS = 2
+MIN_INDEX_HEADLINES = 10
+# Share of a page's text inside links above which it is a list of links, not an article.
+MAX_LINK_DENSITY = 0.55
+
+
+def listing_path(segments: list[str]) -> bool:
+    """`/tag/banjir`, `/indeks`, `/topic/123/banjir`: a listing word in a short path whose last
+    part is no article slug (an article may live under `/arsip/2019/.../slug.html`)."""
+    if not segments or len(segments) > 3 or not LISTING_SEGMENTS.intersection(segments[:2]):
+        return False
+    last = segments[-1]
+    return not (last.endswith((".html", ".htm")) or len(re.split(r"[-_]+", last)) >= 4)
+
+
+def long_paragraphs(tree: HtmlElement) -> int:
+    """Paragraphs of running text: long, and mostly not link text."""
+    count = 0
+    for p in tree.iter("p"):
+        text = (p.text_content() or "").strip()
+        linked = sum(len(a.text_content() or "") for a in p.iter("a"))
+        if len(text) >= PARAGRAPH_CHARS and linked < 0.3 * len(text):
+            count += 1
+    return count
+
+
+def headline_links(tree: HtmlElement) -> int:
+    """Links whose text reads like a headline (five words or more)."""
+    return sum(1 for a in tree.iter("a") if len((a.text_content() or "").split()) >= 5)
+
+
+def link_density(tree: HtmlElement) -> float:
+    body = tree.find(".//body")
+    root = body if body is not None else tree
+    total = len(re.sub(r"\s+", "", root.text_content() or ""))
+    linked = sum(len(re.sub(r"\s+", "", a.text_content() or "")) for a in root.iter("a"))
+    return linked / total if total else 1.0
+
+
+def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str) -> None:
+    """Raise ExtractionError(`page`) when the page lists articles instead of being one."""
+    parts = urlsplit(url) if url else None
+    path = parts.path if parts else None
+    segments = [s.lower() for s in (path or "").split("/") if s]
+    if path in ("", "/"):
+        raise ExtractionError("page", f"a front page ({url}), not an article")
+    # A JSON-LD article is the strongest sign; templates put og:type=article on every page, so
+    # that alone does not outweigh a listing URL.
+    if meta.articles:
+        return
+    if listing_path(segments):
+        raise ExtractionError(
+            "page", f"an index page (URL path /{'/'.join(segments)}), not an article"
+        )
+    if len(segments) == 1 and SECTION_SEGMENT.match(segments[0]) and not (parts and parts.query):
+        raise ExtractionError("page", f"a section front page ({url}), not an article")
+    if meta.is_article:
+        return
+    if LISTING_TITLE.match(title):
+        raise ExtractionError("page", f"an index page (title {title!r}), not an article")
+    if meta.ld_types & LISTING_TYPES and not meta.is_article and "webpage" not in meta.ld_types:
+        kinds = ", ".join(sorted(meta.ld_types & LISTING_TYPES))
+        raise ExtractionError("page", f"a listing page (JSON-LD {kinds}), not an article")
+    paragraphs, headlines = long_paragraphs(tree), headline_links(tree)
+    if paragraphs < MIN_ARTICLE_PARAGRAPHS and headlines >= MIN_INDEX_HEADLINES:
+        raise ExtractionError(
+            "page",
+            f"an index page ({headlines} headline links, {paragraphs} paragraphs of text), not an"
+            " article",
+        )
+    density = link_density(tree)
+    if density > MAX_LINK_DENSITY:
+        raise ExtractionError(
+            "page", f"a page of links ({density:.0%} of its text is links: an index or front page)"
+        )

@@ -1,0 +1,103 @@
+"""The headline: the page's own title tags without the site's name, as the visible `<h1>` has it."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from recommender.ingest.html.metadata import PageMeta
+
+# " - Kompas.com", " | Republika Online", "KapanLagi.com: ", " :: ", " « Site".
+SEPARATOR = re.compile(r"\s+[|\-–—:»«·•/]{1,2}\s+|\s*::\s*|(?<=\.com):\s+|(?<=\.id):\s+")
+HOST_LIKE = re.compile(r"\b[\w-]+\.(?:com|co\.id|id|net|org|co\.uk|co|news|tv)\b", re.IGNORECASE)
+MIN_TITLE_WORDS = 3
+# "Judul Halaman all", "Judul - Halaman 2", "Title - Page 2": which page of a paginated article.
+PAGE_SUFFIX = re.compile(r"(?:\s+[-|]\s+|\s+)(?:halaman|hal\.|page)\s+(?:all|semua|\d+)\s*$", re.I)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\W+", "", text).casefold()
+
+
+def site_words(meta: PageMeta, url: str | None) -> list[str]:
+    """The site's names, squashed: og:site_name, the publisher, the host's labels."""
+    names = [meta.first("og:site_name", "application-name", "twitter:site") or ""]
+    publisher = meta.article("publisher")
+    if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+        names.append(publisher["name"])
+    host = (urlsplit(url).hostname or "") if url else ""
+    labels = [p for p in host.lower().split(".") if p not in {"www", "m", "com", "co", "id", "net"}]
+    names.extend(labels)
+    return [_squash(n.lstrip("@")) for n in names if len(_squash(n)) >= 3]
+
+
+def is_site_name(part: str, sites: list[str]) -> bool:
+    squashed = _squash(part)
+    if not squashed:
+        return True
+    if HOST_LIKE.search(part) and len(part.split()) <= 4:
+        return True
+    return (
+        any(squashed.startswith(s) or s.startswith(squashed) or s in squashed for s in sites)
+        and len(part.split()) <= 4
+    )
+
+
+def strip_site_name(title: str, sites: list[str]) -> str:
+    """Drop a leading or trailing segment that names the site ("Berita X - Kompas.com"), and a
+    page-number suffix ("Halaman all")."""
+    stripped = _strip_site_segment(title, sites)
+    return PAGE_SUFFIX.sub("", stripped).strip() or stripped
+
+
+def _strip_site_segment(title: str, sites: list[str]) -> str:
+    parts = SEPARATOR.split(title)
+    if len(parts) < 2:
+        return title.strip()
+    seps = SEPARATOR.findall(title)
+    if is_site_name(parts[-1], sites) and len(" ".join(parts[:-1]).split()) >= MIN_TITLE_WORDS:
+        return title[: title.rfind(seps[-1])].strip()
+    if is_site_name(parts[0], sites) and len(" ".join(parts[1:]).split()) >= MIN_TITLE_WORDS:
+        return title[title.find(seps[0]) + len(seps[0]) :].strip()
+    return title.strip()
+
+
+def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
+    """og:title, JSON-LD headline or <title>, site name removed; the <h1>'s wording if it is the
+    same headline (titles tags often drop the colon or question mark the visible headline has)."""
+    sites = site_words(meta, url)
+    ld = meta.article("headline")
+    # og:title is often a social-media rewrite of the headline, so it comes last.
+    candidates = [
+        strip_site_name(c, sites)
+        for c in (
+            ld if isinstance(ld, str) else None,
+            _text(tree.find(".//title")),
+            meta.first("og:title", "twitter:title", "dc.title"),
+        )
+        if c and c.strip()
+    ]
+    h1s = [t for h in tree.iter("h1") if (t := _text(h))]
+    for candidate in candidates:
+        for text in h1s:
+            if _squash(text) == _squash(candidate):
+                return text
+    # A title tag that starts with the visible headline and goes on with section or author names.
+    for candidate in candidates:
+        for text in h1s:
+            if len(text.split()) >= MIN_TITLE_WORDS and _squash(candidate).startswith(
+                _squash(text)
+            ):
+                return text
+    base = candidates[0] if candidates else ""
+    if not base:
+        return h1s[0] if h1s else ""
+    return base
+
+
+def _text(element: HtmlElement | None) -> str:
+    if element is None:
+        return ""
+    return re.sub(r"\s+", " ", element.text_content() or "").strip()

@@ -1,0 +1,95 @@
+"""URLs of items: what counts as one, tracking parameters removed, and the id made from one."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]+")
+# Query parameters that say how a reader arrived, not which page it is (feeds add them to every
+# link: `?partner=rss&emc=rss`, `utm_source=...`).
+TRACKING = frozenset(
+    {
+        "partner",
+        "emc",
+        "smid",
+        "smtyp",
+        "cmpid",
+        "ncid",
+        "ref",
+        "ref_src",
+        "rss",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "ito",
+        "at_medium",
+        "at_campaign",
+        "src",
+    }
+)
+TRACKING_PREFIXES = ("utm_",)
+# Which page of an article, not which article.
+PAGE_PARAMETERS = frozenset({"page", "hal", "halaman", "amp", "single", "view"})
+
+
+def is_url(source: str | Path) -> bool:
+    return isinstance(source, str) and source.lower().startswith(("http://", "https://"))
+
+
+def strip_tracking(url: str) -> str:
+    """The URL without tracking parameters (and without a fragment); other parameters kept."""
+    parts = urlsplit(url.strip())
+    if not parts.scheme:
+        return url.strip()
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in TRACKING and not k.lower().startswith(TRACKING_PREFIXES)
+    ]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def absolute(url: str | None, base: str | None) -> str | None:
+    """`url` made absolute against `base`; None unless the result is an http(s) URL."""
+    if not url or not url.strip():
+        return None
+    url = url.strip()
+    if url.startswith("//") and not base:
+        url = "https:" + url  # protocol-relative, and nothing to take the scheme from
+    joined = urljoin(base or "", url)
+    return joined if is_url(joined) else None
+
+
+def url_item_id(url: str) -> str:
+    """A readable, stable id for an item known by its URL: host and path joined by ':'.
+
+    `https://www.kabar.example/nasional/banjir-1?utm=x` -> `kabar.example:nasional:banjir-1`.
+    The query is left out, except where it is what names the article: a path without digits and
+    query values with digits (`/read.php?id=123` -> `...:read.php:123`). Ids longer than 128
+    characters keep their start and end in a hash.
+    """
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    segments = [ID_UNSAFE.sub("-", s).strip("-") for s in parts.path.split("/")]
+    if not any(c.isdigit() for c in parts.path):
+        segments += [
+            ID_UNSAFE.sub("-", value).strip("-")
+            for key, value in parse_qsl(parts.query)
+            if any(c.isdigit() for c in value)
+            and key.lower() not in PAGE_PARAMETERS | TRACKING
+            and not key.lower().startswith(TRACKING_PREFIXES)
+        ]
+    ident = ":".join([host, *(s for s in segments if s)])
+    if len(ident) > 128:
+        digest = hashlib.sha256(url.encode()).hexdigest()[:20]
+        ident = f"{ident[:107]}-{digest}"
+    return ident

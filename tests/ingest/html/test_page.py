@@ -1,0 +1,344 @@
+"""Article pages, cause by cause (#12), on small pages written here: dates, zones, clutter
+rules that must not delete the article, canonical URLs, encodings, furniture lines, metadata and
+index pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from recommender.ingest.html.errors import ExtractionError
+from recommender.ingest.html.page import PageOptions, page_record
+from recommender.ingest.sources import ReadOptions, read_sources
+
+PARAGRAPHS = [
+    "Hujan deras sejak Senin malam membuat Sungai Citarum meluap dan merendam ribuan rumah warga di"
+    " Kecamatan Dayeuhkolot, Kabupaten Bandung, hingga ketinggian satu meter.",
+    "Badan Penanggulangan Bencana Daerah mencatat sedikitnya empat ribu jiwa mengungsi ke masjid,"
+    " sekolah dan balai desa yang berada di dataran lebih tinggi.",
+    "Petugas gabungan mengerahkan perahu karet untuk mengevakuasi warga lanjut usia, anak-anak dan"
+    " ibu hamil yang masih bertahan di lantai dua rumah mereka.",
+]
+TITLE = "Banjir Rendam Ribuan Rumah di Dayeuhkolot"
+URL = "https://kabar.example/read/2026/11/10/123/banjir-rendam-ribuan-rumah"
+
+
+def article(
+    *,
+    head: str = "",
+    before: str = "",
+    after: str = "",
+    body_attrs: str = "",
+    main_attrs: str = "",
+    canonical: bool = True,
+    lang: str = "id",
+    charset: str = '<meta charset="utf-8">',
+    paragraphs: list[str] = PARAGRAPHS,
+    title_tag: str = f"{TITLE} - Kabar.com",
+) -> str:
+    link = f'<link rel="canonical" href="{URL}">' if canonical else ""
+    text = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"""<!doctype html><html lang="{lang}"><head>{charset}<title>{title_tag}</title>
+{link}<meta property="og:site_name" content="Kabar.com">{head}</head>
+<body {body_attrs}><main {main_attrs}><article><h1>{TITLE}</h1>{before}
+{text}{after}</article></main></body></html>"""
+
+
+def record(html: str | bytes, **options: object) -> dict[str, object]:
+    data = html.encode("utf-8") if isinstance(html, str) else html
+    return page_record(data, options=PageOptions(**options))  # type: ignore[arg-type]
+
+
+PUBLISHED = '<meta property="article:published_time" content="2026-11-10T09:15:00+07:00">'
+
+
+# 1. Explicit metadata wins over a date in the URL, and the error names the value found.
+def test_metadata_time_wins_over_the_date_in_the_url() -> None:
+    got = record(
+        article(head='<meta property="article:published_time" content="2026-11-10T02:15:02.000Z">')
+    )
+    assert got["published_at"].isoformat() == "2026-11-10T02:15:02+00:00"  # type: ignore[union-attr]
+    ld = '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2026-11-10T09:15:00+07:00"}</script>'
+    assert record(article(head=ld))["published_at"].isoformat() == "2026-11-10T09:15:00+07:00"  # type: ignore[union-attr]
+
+
+def test_a_time_without_offset_is_refused_with_the_value_then_read_in_the_assumed_zone() -> None:
+    html = article(head='<meta property="article:published_time" content="2026-11-10T09:15:00">')
+    with pytest.raises(ExtractionError) as caught:
+        record(html)
+    assert caught.value.field == "published_at"
+    assert (
+        "2026-11-10T09:15:00" in caught.value.reason and "--assume-timezone" in caught.value.reason
+    )
+    got = record(html, assume_timezone=ZoneInfo("Asia/Jakarta"))
+    assert got["published_at"].isoformat() == "2026-11-10T09:15:00+07:00"  # type: ignore[union-attr]
+
+
+def test_a_date_only_page_says_so_and_the_assumed_zone_makes_it_midnight() -> None:
+    html = article(head='<meta property="article:published_time" content="2026-11-10">')
+    with pytest.raises(ExtractionError, match=r"only a date was found \(2026-11-10"):
+        record(html)
+    got = record(html, assume_timezone=ZoneInfo("Asia/Makassar"))
+    assert got["published_at"].isoformat() == "2026-11-10T00:00:00+08:00"  # type: ignore[union-attr]
+
+
+# 2. Times written "21:04 WIB" (WITA, WIT) in the text.
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Selasa, 10/11/2026 21:04 WIB", "2026-11-10T21:04:00+07:00"),
+        ("Selasa 10 Nov 2026 | 21:04 WITA", "2026-11-10T21:04:00+08:00"),
+        ("10 November 2026, pukul 21.04 WIT", "2026-11-10T21:04:00+09:00"),
+    ],
+)
+def test_times_written_with_an_indonesian_zone_are_read(written: str, expected: str) -> None:
+    got = record(article(before=f'<div class="byline">Rina Wulandari · {written}</div>'))
+    assert got["published_at"].isoformat() == expected  # type: ignore[union-attr]
+
+
+def test_a_naive_meta_time_takes_the_zone_written_in_the_text() -> None:
+    head = '<meta name="content_PublishedDate" content="2026/11/10 21:04:37">'
+    got = record(article(head=head, before="<div>10/11/2026, 21:04 WIB</div>"))
+    assert got["published_at"].isoformat() == "2026-11-10T21:04:37+07:00"  # type: ignore[union-attr]
+
+
+# 3. Clutter words on the elements that hold the article never delete it.
+@pytest.mark.parametrize(
+    ("body_attrs", "main_attrs"),
+    [
+        ('class="page paywall"', ""),
+        ("", 'class="container js-social-anchor-start"'),
+        ('id="share-root"', 'class="author-and-share"'),
+    ],
+)
+def test_clutter_words_on_the_article_containers_keep_the_article(
+    body_attrs: str, main_attrs: str
+) -> None:
+    got = record(article(head=PUBLISHED, body_attrs=body_attrs, main_attrs=main_attrs))
+    assert str(got["body"]).startswith(PARAGRAPHS[0])
+    assert PARAGRAPHS[2] in str(got["body"])
+
+
+# 4. No canonical URL: a clear error, --base-url, tags wherever the parser put them.
+def test_a_page_without_a_canonical_url_is_refused_clearly_or_placed_by_base_url(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "saved"
+    (folder / "nasional").mkdir(parents=True)
+    (folder / "nasional" / "banjir.html").write_text(article(head=PUBLISHED, canonical=False))
+    report = read_sources([folder])
+    [error] = report.errors
+    assert (error.field, error.line) == ("url", 1) and "--base-url" in error.reason
+    options = ReadOptions(page=PageOptions(base_url="https://kabar.example/arsip/"))
+    [item] = read_sources([folder], options=options).items.values()
+    assert item.url == "https://kabar.example/arsip/nasional/banjir.html"
+    assert item.id == "kabar.example:arsip:nasional:banjir.html"
+
+
+def test_canonical_and_og_tags_are_found_in_the_body() -> None:
+    # A text node before <meta> makes parsers start the body there, moving the tags into it.
+    html = f"""<html><head><title>{TITLE}</title></head><body>x
+<link rel="canonical" href="{URL}"><meta property="og:image" content="/img/a.jpg">{PUBLISHED}
+<article><h1>{TITLE}</h1>{"".join(f"<p>{p}</p>" for p in PARAGRAPHS)}</article></body></html>"""
+    got = record(html)
+    assert got["url"] == URL and got["image_url"] == "https://kabar.example/img/a.jpg"
+
+
+# 5. Encodings: meta charset after <title>, none at all, and a wrong default.
+def test_a_meta_charset_after_the_title_is_honoured() -> None:
+    long_title = f"{TITLE} " + "x" * 1100  # the declaration lies beyond the spec's first 1024 bytes
+    text = [p.replace("warga", "warga café – dan") for p in PARAGRAPHS]
+    html = article(head=PUBLISHED, charset="", paragraphs=text, title_tag=long_title)
+    html = html.replace("</title>", '</title><meta charset="windows-1252">')
+    got = record(html.encode("cp1252"))
+    assert "warga café – dan" in str(got["body"])
+
+
+def test_undeclared_utf8_is_not_mojibake() -> None:
+    text = [p.replace("warga", "warga Māori — dan") for p in PARAGRAPHS]
+    got = record(article(head=PUBLISHED, charset="", paragraphs=text))
+    assert "warga Māori — dan" in str(got["body"])
+
+
+# 6. Furniture lines inside the article.
+FURNITURE = [
+    "Dibaca 12.345 kali",
+    "Load More...",
+    "- Kamis, 05/11/2015 09:25 WIB",
+    "Halaman 2 dari 3",
+    "Informasi pemasangan iklan",
+    "Editor: Rina Wulandari",
+    "COPYRIGHT © ANTARA 2026",
+    "Home > Nasional > Bencana",
+    "Baca juga: Harga Cabai Melonjak",
+]
+
+
+def test_furniture_lines_and_the_dateline_are_dropped() -> None:
+    before = '<div class="crumbs">Home &gt; Nasional</div>'
+    paragraphs = [f"JAKARTA, KABAR.com - {PARAGRAPHS[0]}", *PARAGRAPHS[1:]]
+    after = "".join(f"<p>{line}</p>" for line in FURNITURE)
+    got = record(article(head=PUBLISHED, before=before, after=after, paragraphs=paragraphs))
+    body = str(got["body"])
+    assert body.startswith("Hujan deras sejak Senin malam")
+    for line in FURNITURE:
+        assert line not in body
+    assert PARAGRAPHS[2] in body
+
+
+# 7. Metadata: people as authors, site names out of titles, language from the text, index pages.
+def test_authors_are_people_once_without_labels() -> None:
+    head = PUBLISHED + "".join(
+        f'<meta name="author" content="{a}">'
+        for a in (
+            "Pewarta: Rina Wulandari",
+            "PT VIVA MEDIA BARU",
+            "Kompas Cyber Media",
+            "Web Design",
+            "Username",
+            "rina wulandari",
+            "Budi Santoso",
+        )
+    )
+    assert record(article(head=head))["authors"] == ["Rina Wulandari", "Budi Santoso"]
+
+
+@pytest.mark.parametrize(
+    "title_tag",
+    [f"{TITLE} - Kompas.com", f"{TITLE} | Republika Online", f"KapanLagi.com: {TITLE}", TITLE],
+)
+def test_site_names_leave_the_title(title_tag: str) -> None:
+    html = article(head=PUBLISHED, title_tag=title_tag).replace(f"<h1>{TITLE}</h1>", "")
+    html = html.replace('content="Kabar.com"', 'content="Kompas.com"')
+    got = record(
+        html.replace("kabar.example", "republika.co.id").replace('Kompas.com">', 'Kompas.com">')
+    )
+    assert got["title"] == TITLE
+
+
+def test_a_wrong_language_declaration_is_overruled_by_the_text() -> None:
+    assert record(article(head=PUBLISHED, lang="en"))["language"] == "id"
+    english = [
+        "Heavy rain since Monday night made the Citarum river overflow and flood thousands of homes"
+        " in Dayeuhkolot, Bandung regency, up to one metre deep.",
+        "The disaster agency recorded at least four thousand people sheltering in mosques, schools and"
+        " village halls on higher ground while rescuers used rubber boats.",
+    ]
+    assert record(article(head=PUBLISHED, lang="id", paragraphs=english))["language"] == "en"
+    assert record(article(head=PUBLISHED, lang="id"))["language"] == "id"
+
+
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [
+        ("https://kabar.example/", "Kabar.com - Berita Terkini Hari Ini"),
+        ("https://kabar.example/indeks", "Indeks Berita - Kabar.com"),
+        ("https://kabar.example/tag/banjir", "Banjir - Kabar.com"),
+    ],
+)
+def test_index_front_and_tag_pages_are_rejected_with_a_reason(url: str, title: str) -> None:
+    links = "".join(
+        f'<li><a href="/read/{n}">Berita nomor {n} tentang banjir dan cuaca</a></li>'
+        for n in range(40)
+    )
+    html = f"""<html><head><title>{title}</title><link rel="canonical" href="{url}"></head>
+<body><h1>{title}</h1><ul>{links}</ul></body></html>"""
+    with pytest.raises(ExtractionError) as caught:
+        record(html)
+    assert caught.value.field == "page"
+    assert "not an article" in caught.value.reason or "page of links" in caught.value.reason
+
+
+def test_a_page_of_links_without_a_listing_url_or_title_is_rejected() -> None:
+    links = "".join(
+        f'<p><a href="/read/{n}">Berita nomor {n} tentang banjir</a></p>' for n in range(40)
+    )
+    html = f"""<html><head><title>Kabar Pilihan</title>
+<link rel="canonical" href="https://kabar.example/pilihan/minggu-ini"></head>
+<body><h1>Kabar Pilihan</h1>{links}</body></html>"""
+    with pytest.raises(ExtractionError, match=r"headline links|page of links"):
+        record(html)
+
+
+# A whole portal page written here in the shape Indonesian portals use (furniture, teasers, a
+# dateline, a naive meta time plus "21:04 WIB", a company author, lang="en"), and its index page.
+PORTAL = Path(__file__).parents[2] / "fixtures" / "pages"
+
+
+def test_a_portal_article_page_end_to_end() -> None:
+    got = page_record((PORTAL / "portal-article.html").read_bytes())
+    assert got["title"] == "Banjir Rendam Ribuan Rumah di Dayeuhkolot"
+    assert got["url"] == (
+        "https://regional.kabar.example/read/2026/11/10/21043781/banjir-rendam-ribuan-rumah"
+    )
+    assert got["published_at"].isoformat() == "2026-11-10T21:04:37+07:00"  # type: ignore[union-attr]
+    assert got["language"] == "id" and got["authors"] == []
+    body = str(got["body"])
+    assert body.startswith("Hujan deras sejak Senin malam")
+    assert body.endswith("lantai dua rumah mereka.")
+    for clutter in (
+        "Harga Emas",
+        "Baca juga",
+        "Simak",
+        "Tag:",
+        "Bagikan",
+        "Banjir Bandang",
+        "Home",
+    ):
+        assert clutter not in body
+
+
+def test_a_portal_index_page_is_rejected() -> None:
+    with pytest.raises(ExtractionError, match=r"an index page \(URL path /indeks\)"):
+        page_record((PORTAL / "portal-index.html").read_bytes())
+    moved = (PORTAL / "portal-index.html").read_text().replace("/indeks", "/pilihan/hari-ini")
+    with pytest.raises(ExtractionError, match="an index page"):
+        page_record(moved.encode())
+
+
+def test_headlines_listed_under_a_related_heading_leave_with_it() -> None:
+    related = (
+        "<p><strong>Baca Juga:</strong></p><ul><li>Gempa Magnitudo 5 Guncang Garut</li>"
+        "<li>Harga Cabai Melonjak Jelang Natal</li></ul>"
+    )
+    paragraphs = [PARAGRAPHS[0], related, *PARAGRAPHS[1:]]
+    body = str(record(article(head=PUBLISHED, paragraphs=paragraphs))["body"])
+    assert "Gempa Magnitudo" not in body and "Harga Cabai" not in body and "Baca" not in body
+    assert PARAGRAPHS[1] in body and PARAGRAPHS[2] in body
+
+
+def test_a_page_number_suffix_leaves_the_title() -> None:
+    html = article(head=PUBLISHED, title_tag=f"{TITLE} Halaman all - Kabar.com")
+    got = record(html.replace(f"<h1>{TITLE}</h1>", ""))
+    assert got["title"] == TITLE
+
+
+def test_month_first_written_times_and_webpage_json_ld() -> None:
+    got = record(article(before="<div>Nov 10, 2026 21:04 WIB</div>"))
+    assert got["published_at"].isoformat() == "2026-11-10T21:04:00+07:00"  # type: ignore[union-attr]
+    ld = '<script type="application/ld+json">{"@type":"WebPage","datePublished":"2026-11-10T09:15:00+08:00"}</script>'
+    got = record(article(head=ld))
+    assert got["published_at"].isoformat() == "2026-11-10T09:15:00+08:00"  # type: ignore[union-attr]
+
+
+def test_the_sites_own_name_is_no_author() -> None:
+    head = PUBLISHED + '<meta name="author" content="KABAR"><meta name="author" content="Rina W">'
+    assert record(article(head=head))["authors"] == ["Rina W"]
+
+
+def test_a_leading_photo_caption_is_no_first_sentence() -> None:
+    caption = (
+        "<p>Warga menyeberangi genangan air di Kecamatan Dayeuhkolot, Kabupaten Bandung, Selasa"
+        " (10/11/2026). (ANTARA FOTO/Raisan Al Farisi)</p>"
+    )
+    body = str(record(article(head=PUBLISHED, before=caption))["body"])
+    assert body.startswith(PARAGRAPHS[0])
+
+
+def test_a_time_printed_above_the_headline_and_an_old_locale_code() -> None:
+    html = article(lang="in-ID").replace("<h1>", "<div>Selasa, 10/11/2026 21:04 WIB</div><h1>")
+    got = record(html)
+    assert got["published_at"].isoformat() == "2026-11-10T21:04:00+07:00"  # type: ignore[union-attr]
+    assert got["language"] == "id"

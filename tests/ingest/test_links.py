@@ -1,0 +1,35 @@
+"""Item URLs and the ids made from them (#12)."""
+
+from __future__ import annotations
+
+import pytest
+
+from recommender.articles import ID_RE
+from recommender.ingest.links import absolute, strip_tracking, url_item_id
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://www.kabar.example/nasional/banjir-1?utm_source=x",
+            "kabar.example:nasional:banjir-1",
+        ),
+        ("https://kabar.example/nasional/banjir?page=2", "kabar.example:nasional:banjir"),
+        ("https://kabar.example/read.php?id=123&utm_source=x", "kabar.example:read.php:123"),
+        ("https://kabar.example/2026/11/banjir?id=5", "kabar.example:2026:11:banjir"),
+    ],
+)
+def test_ids_from_urls(url: str, expected: str) -> None:
+    assert url_item_id(url) == expected and ID_RE.match(expected)
+
+
+def test_tracking_parameters_go_and_others_stay() -> None:
+    url = "https://kabar.example/a?partner=rss&emc=rss&utm_medium=feed&fbclid=x&id=7#top"
+    assert strip_tracking(url) == "https://kabar.example/a?id=7"
+
+
+def test_relative_and_protocol_relative_urls() -> None:
+    assert absolute("/img/a.jpg", "https://kabar.example/x/y") == "https://kabar.example/img/a.jpg"
+    assert absolute("//us.example/news/", None) == "https://us.example/news/"
+    assert absolute("javascript:void(0)", "https://kabar.example/") is None

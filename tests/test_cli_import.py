@@ -1,0 +1,116 @@
+"""`recommender extract` and `export`, and `build` reading every format `update` reads (#12)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from index.snapshots import SnapshotStore
+from recommender.articles import Article
+from recommender.cli import app
+from tests.conftest import CORPUS, tiny_env
+from tests.ingest.html.test_page import PUBLISHED, article
+from tests.ingest.test_feeds import RSS
+
+runner = CliRunner()
+ROW_ERROR = re.compile(r"^\S+:\d+: [\w.]+: \S.*$")
+
+
+def onboarding_folder(tmp_path: Path) -> Path:
+    """What a new publisher hands over: a feed, a good page, a page without any time, an index."""
+    folder = tmp_path / "publisher"
+    folder.mkdir()
+    (folder / "feed.xml").write_text(RSS, encoding="utf-8")
+    (folder / "good.html").write_text(article(head=PUBLISHED), encoding="utf-8")
+    (folder / "no-time.html").write_text(
+        article().replace("/123/banjir-rendam", "/124/lain"), encoding="utf-8"
+    )
+    return folder
+
+
+def test_extract_prints_import_records_and_row_errors_and_touches_no_snapshot(
+    tmp_path: Path,
+) -> None:
+    data_dir = tmp_path / "data"
+    result = runner.invoke(
+        app, ["extract", str(onboarding_folder(tmp_path))], env=tiny_env(data_dir)
+    )
+    assert result.exit_code == 1, result.output  # records printed, a row rejected
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 4  # three feed entries and the good page
+    for record in records:
+        Article.model_validate(record)  # exactly the import format
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 1 and ROW_ERROR.match(errors[0]), errors
+    assert errors[0].startswith(str(tmp_path / "publisher" / "no-time.html") + ":1: published_at:")
+    assert not data_dir.exists()
+
+
+def test_extract_exit_codes(tmp_path: Path) -> None:
+    good = tmp_path / "good.html"
+    good.write_text(article(head=PUBLISHED), encoding="utf-8")
+    assert runner.invoke(app, ["extract", str(good)]).exit_code == 0
+    empty = tmp_path / "empty.html"
+    empty.write_text("<html><body></body></html>", encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(empty)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert ROW_ERROR.match(result.stderr.strip())
+
+
+def test_extract_base_url_and_assumed_zone(tmp_path: Path) -> None:
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    naive = '<meta property="article:published_time" content="2026-11-10T09:15:00">'
+    (folder / "banjir.html").write_text(article(head=naive, canonical=False), encoding="utf-8")
+    args = ["extract", str(folder), "--base-url", "https://kabar.example/berita/"]
+    assert runner.invoke(app, args).exit_code == 2
+    result = runner.invoke(app, [*args, "--assume-timezone", "Asia/Jakarta"])
+    assert result.exit_code == 0, result.output
+    [record] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["url"] == "https://kabar.example/berita/banjir.html"
+    assert record["id"] == "kabar.example:berita:banjir.html"
+    assert record["published_at"] == "2026-11-10T09:15:00+07:00"
+
+
+def test_build_reads_feeds_and_pages_and_prints_row_errors_not_dicts(tmp_path: Path) -> None:
+    env = tiny_env(tmp_path / "data")
+    result = runner.invoke(app, ["build", "-i", str(onboarding_folder(tmp_path))], env=env)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout.splitlines()[-1])["imported"] == 4
+    assert "no-time.html:1: published_at:" in result.stderr
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "index.html").write_text("<html><body><p>x</p></body></html>", encoding="utf-8")
+    failed = runner.invoke(app, ["build", "-i", str(bad)], env=env)
+    assert failed.exit_code == 2
+    assert "nothing could be imported" in failed.stderr
+    assert "index.html:1: url:" in failed.stderr and "{" not in failed.stderr
+
+
+def test_export_then_build_gives_the_same_items(data_dir: Path, tmp_path: Path) -> None:
+    exported = tmp_path / "export.jsonl"
+    result = runner.invoke(app, ["export", "-o", str(exported)], env=tiny_env(data_dir))
+    assert result.exit_code == 0, result.output
+    other = tmp_path / "other"
+    built = runner.invoke(app, ["build", "-i", str(exported)], env=tiny_env(other))
+    assert built.exit_code == 0, built.output
+    again = runner.invoke(app, ["export"], env=tiny_env(other))
+    assert again.exit_code == 0
+    assert again.stdout == exported.read_text(encoding="utf-8")
+    source = {a["id"] for a in map(json.loads, CORPUS.read_text().splitlines()) if a}
+    assert {json.loads(line)["id"] for line in again.stdout.splitlines()} <= source
+    assert SnapshotStore(other / "snapshots").current_version() is not None
+
+
+def test_export_without_a_snapshot_fails_clearly(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["export"], env=tiny_env(tmp_path / "none"))
+    assert result.exit_code == 2 and "recommender build" in result.stderr
+
+
+def test_an_unknown_time_zone_is_a_clear_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["extract", str(tmp_path), "--assume-timezone", "Mars/Base"])
+    assert result.exit_code == 2
+    assert "assume_timezone: unknown time zone 'Mars/Base'" in " ".join(result.stderr.split())
