@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -268,6 +269,77 @@ def same_story_p_at_5(http: httpx.Client, world: World) -> float:
     return total / len(world.ids)
 
 
+def true_propensity(world: World) -> list[float]:
+    return [float(t / world.theta[0]) for t in world.theta]
+
+
+def estimated_propensity(data_dir: Path) -> list[float]:
+    signals = json.loads((data_dir / "signals.json").read_text())
+    return [float(x) for x in signals["propensity"].get(SECTION, [])]
+
+
+def weights_env(weights: dict[str, float]) -> dict[str, str]:
+    return {f"RECOMMENDER_{name.upper()}": str(value) for name, value in weights.items()}
+
+
+def experiments_file(path: Path, weights: dict[str, float]) -> Path:
+    lines = ["[learned]", "[learned.text]", "[learned.blend]"]
+    lines += [f"{name} = {value}" for name, value in weights.items()]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def interleave(
+    data_dir: Path,
+    world: World,
+    readers: Readers,
+    k: int,
+    weights: dict[str, float],
+    check_every: int,
+) -> dict[str, Any]:
+    """Team-draft interleaving of text against blend until the sign test says p < 0.05."""
+    path = experiments_file(data_dir / "experiments.toml", weights)
+    env = base_env(RECOMMENDER_EXPERIMENTS_FILE=str(path))
+    report: dict[str, Any] = {}
+    served = 0
+    with server(data_dir, env) as http:
+        for n, article in enumerate(readers.articles):
+            page_view = f"c{n:031x}"
+            body = answer(http, article, k, page_view=page_view)
+            shown = shown_items(body)[:k]
+            if shown:
+                post_beacon(http, body, page_view, shown, clicks_of(world, readers, n, shown))
+            served = n + 1
+            if served % check_every == 0:
+                report = experiment_pair(data_dir, env)
+                if report.get("p_value") is not None and report["p_value"] < 0.05:
+                    break
+    return {"page_views": served, **report}
+
+
+def experiment_pair(data_dir: Path, env: dict[str, str]) -> dict[str, Any]:
+    out = json.loads(cli(data_dir, "experiments", "report", "--json", env=env))
+    experiment = next(e for e in out["experiments"] if e["experiment"] == "learned")
+    pair = experiment["pairs"][0]
+    blend_wins = pair["losses"] if pair["a"] == "text" else pair["wins"]
+    text_wins = pair["wins"] if pair["a"] == "text" else pair["losses"]
+    return {
+        "blend_wins": blend_wins,
+        "text_wins": text_wins,
+        "ties": pair["ties"],
+        "p_value": pair["p_value"],
+        "clicks": experiment["clicks"],
+    }
+
+
+def fresh_copy(built: Path, target: Path) -> Path:
+    """The built snapshot without any event log or signals (each run starts from no readers)."""
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(built, target, ignore=shutil.ignore_patterns("events*", "signals*"))
+    return target
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DETIK)
@@ -275,8 +347,14 @@ def main() -> None:
     parser.add_argument("--positions", type=int, default=6, help="items in the widget's list")
     parser.add_argument("--eta", type=float, default=1.0, help="theta(p) = 1/(1+p)^eta")
     parser.add_argument("--irrelevant-click", type=float, default=0.1)
+    parser.add_argument("--popularity-weight", type=float, default=0.05)
+    parser.add_argument("--ctr-weight", type=float, default=0.1)
+    parser.add_argument("--coread-weight", type=float, default=0.0)
+    parser.add_argument("--interleave-max", type=int, default=6000, help="page views at most")
+    parser.add_argument("--check-every", type=int, default=250)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--work", type=Path, help="keep the data dir here (default: a temp dir)")
+    parser.add_argument("--work", type=Path, help="work folder (default: a temp dir); a build"
+                        " already there is reused")  # fmt: skip
     args = parser.parse_args()
     if not (args.data / "articles.jsonl").exists():
         note(f"click_sim: skipped, {args.data} is absent (the shared evaluation data)")
@@ -284,12 +362,55 @@ def main() -> None:
 
     k = args.positions
     world = make_world(args.data, k, args.eta, args.irrelevant_click, args.seed)
-    data_dir = args.work or Path(tempfile.mkdtemp(prefix="bench-clicks-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-clicks-"))
+    built = work / "built"
     started = time.perf_counter()
-    cli(data_dir, "build", "--input", str(args.data / "articles.jsonl"), env=base_env())
-    note(f"click_sim: built detik-dev in {time.perf_counter() - started:.0f} s")
-    emit({"bench": "click_sim", "case": "setup", "machine": machine(), **vars_of(args)})
-    raise SystemExit("TODO: claims")
+    if not (built / "snapshots" / "CURRENT").exists():
+        cli(built, "build", "--input", str(args.data / "articles.jsonl"), env=base_env())
+    emit({"bench": "click_sim", "case": "setup", "build_s": round(time.perf_counter() - started, 1),
+          "machine": machine(), **vars_of(args)})  # fmt: skip
+    weights = {
+        "popularity_weight": args.popularity_weight,
+        "ctr_weight": args.ctr_weight,
+        "coread_weight": args.coread_weight,
+    }
+
+    # Day 1: text only, every page view logged; then the signals job learns from it.
+    data_dir = fresh_copy(built, work / "day")
+    day1 = Readers.draw(world, args.page_views, k, args.seed + 1)
+    with server(data_dir, base_env()) as http:
+        logged = run_day(http, world, day1, k, tag="a", post=True)
+    cli(data_dir, "signals", env=base_env())
+    truth, estimate = true_propensity(world), estimated_propensity(data_dir)
+    errors = [abs(e - t) / t for e, t in zip(estimate, truth, strict=False)]
+    emit({"bench": "click_sim", "claim": "propensity", "true": [round(t, 3) for t in truth],
+          "estimated": [round(e, 3) for e in estimate], "max_relative_error": round(max(errors), 3),
+          "clicks_logged": logged.clicks, "ok": len(estimate) >= k and max(errors) <= 0.10})  # fmt: skip
+
+    # Day 2: the same readers meet text only and the blend (nothing logged: a paired comparison).
+    day2 = Readers.draw(world, args.page_views, k, args.seed + 2)
+    with server(data_dir, base_env()) as http:
+        text = run_day(http, world, day2, k, tag="b", post=False)
+        text_p5 = same_story_p_at_5(http, world)
+    with server(data_dir, base_env(**weights_env(weights))) as http:
+        blend = run_day(http, world, day2, k, tag="b", post=False)
+        blend_p5 = same_story_p_at_5(http, world)
+    gain = blend.relevant_clicks / max(text.relevant_clicks, 1)
+    emit({"bench": "click_sim", "claim": "relevant_clicks", "weights": weights,
+          "text": text.relevant_clicks, "blend": blend.relevant_clicks,
+          "text_all_clicks": text.clicks, "blend_all_clicks": blend.clicks,
+          "page_views": args.page_views, "ratio": round(gain, 3), "ok": gain >= 1.10})  # fmt: skip
+    emit({"bench": "click_sim", "claim": "same_story_p_at_5", "text": round(text_p5, 4),
+          "blend": round(blend_p5, 4), "difference": round(blend_p5 - text_p5, 4),
+          "ok": blend_p5 >= text_p5 - 0.01})  # fmt: skip
+
+    # Interleaving: both as arms, until the sign test decides.
+    day3 = Readers.draw(world, args.interleave_max, k, args.seed + 3)
+    result = interleave(data_dir, world, day3, k, weights, args.check_every)
+    ok = result.get("p_value") is not None and result["p_value"] < 0.05
+    ok = ok and result["blend_wins"] > result["text_wins"]
+    emit({"bench": "click_sim", "claim": "interleaving", **result, "ok": ok})
+    note(f"click_sim: done in {time.perf_counter() - started:.0f} s")
 
 
 def vars_of(args: argparse.Namespace) -> dict[str, Any]:
