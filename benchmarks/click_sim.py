@@ -107,18 +107,32 @@ class Readers:
     """The page views of one simulated day, drawn once so configurations meet the same readers."""
 
     articles: list[str]
+    histories: list[tuple[str, ...]]  # what the reader read before (the widget's `history`)
     examine: np.ndarray  # uniform draws, page view x position
     click: np.ndarray
 
     @classmethod
-    def draw(cls, world: World, page_views: int, positions: int, seed: int) -> Readers:
+    def draw(
+        cls, world: World, page_views: int, positions: int, seed: int, history_share: float
+    ) -> Readers:
         rng = np.random.default_rng(seed)
         picks = rng.choice(len(world.ids), size=page_views, p=world.landing)
+        histories: list[tuple[str, ...]] = []
+        for n in range(page_views):
+            if rng.random() >= history_share:
+                histories.append(())
+                continue
+            read = rng.choice(len(world.ids), size=int(rng.integers(1, 3)), p=world.landing)
+            histories.append(tuple(world.ids[i] for i in read if i != picks[n]))
         return cls(
             articles=[world.ids[i] for i in picks],
+            histories=histories,
             examine=rng.random((page_views, positions)),
             click=rng.random((page_views, positions)),
         )
+
+    def params(self, n: int) -> dict[str, str]:
+        return {"history": ",".join(self.histories[n])} if self.histories[n] else {}
 
 
 def clicks_of(world: World, readers: Readers, n: int, shown: Sequence[str]) -> list[int]:
@@ -248,7 +262,7 @@ def run_day(
     result = DayResult(per_position=[0] * k)
     for n, article in enumerate(readers.articles):
         page_view = f"{tag}{n:x}".rjust(32, "0")[-32:]
-        body = answer(http, article, k, page_view=page_view)
+        body = answer(http, article, k, page_view=page_view, **readers.params(n))
         shown = shown_items(body)[:k]
         clicked = clicks_of(world, readers, n, shown)
         result.page_views += 1
@@ -305,7 +319,7 @@ def interleave(
     with server(data_dir, env) as http:
         for n, article in enumerate(readers.articles):
             page_view = f"c{n:031x}"
-            body = answer(http, article, k, page_view=page_view)
+            body = answer(http, article, k, page_view=page_view, **readers.params(n))
             shown = shown_items(body)[:k]
             if shown:
                 post_beacon(http, body, page_view, shown, clicks_of(world, readers, n, shown))
@@ -343,10 +357,15 @@ def fresh_copy(built: Path, target: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DETIK)
-    parser.add_argument("--page-views", type=int, default=6000, help="page views per day")
+    parser.add_argument("--page-views", type=int, default=30000,
+                        help="page views of the logged day the signals learn from")  # fmt: skip
+    parser.add_argument("--compare-page-views", type=int, default=6000,
+                        help="page views of the next day, met by both configurations")  # fmt: skip
     parser.add_argument("--positions", type=int, default=6, help="items in the widget's list")
     parser.add_argument("--eta", type=float, default=1.0, help="theta(p) = 1/(1+p)^eta")
     parser.add_argument("--irrelevant-click", type=float, default=0.1)
+    parser.add_argument("--history-share", type=float, default=0.8,
+                        help="share of page views whose reader has a history")  # fmt: skip
     parser.add_argument("--popularity-weight", type=float, default=0.05)
     parser.add_argument("--ctr-weight", type=float, default=0.1)
     parser.add_argument("--coread-weight", type=float, default=0.0)
@@ -377,7 +396,7 @@ def main() -> None:
 
     # Day 1: text only, every page view logged; then the signals job learns from it.
     data_dir = fresh_copy(built, work / "day")
-    day1 = Readers.draw(world, args.page_views, k, args.seed + 1)
+    day1 = Readers.draw(world, args.page_views, k, args.seed + 1, args.history_share)
     with server(data_dir, base_env()) as http:
         logged = run_day(http, world, day1, k, tag="a", post=True)
     cli(data_dir, "signals", env=base_env())
@@ -388,7 +407,7 @@ def main() -> None:
           "clicks_logged": logged.clicks, "ok": len(estimate) >= k and max(errors) <= 0.10})  # fmt: skip
 
     # Day 2: the same readers meet text only and the blend (nothing logged: a paired comparison).
-    day2 = Readers.draw(world, args.page_views, k, args.seed + 2)
+    day2 = Readers.draw(world, args.compare_page_views, k, args.seed + 2, args.history_share)
     with server(data_dir, base_env()) as http:
         text = run_day(http, world, day2, k, tag="b", post=False)
         text_p5 = same_story_p_at_5(http, world)
@@ -399,13 +418,13 @@ def main() -> None:
     emit({"bench": "click_sim", "claim": "relevant_clicks", "weights": weights,
           "text": text.relevant_clicks, "blend": blend.relevant_clicks,
           "text_all_clicks": text.clicks, "blend_all_clicks": blend.clicks,
-          "page_views": args.page_views, "ratio": round(gain, 3), "ok": gain >= 1.10})  # fmt: skip
+          "page_views": args.compare_page_views, "ratio": round(gain, 3), "ok": gain >= 1.10})  # fmt: skip
     emit({"bench": "click_sim", "claim": "same_story_p_at_5", "text": round(text_p5, 4),
           "blend": round(blend_p5, 4), "difference": round(blend_p5 - text_p5, 4),
           "ok": blend_p5 >= text_p5 - 0.01})  # fmt: skip
 
     # Interleaving: both as arms, until the sign test decides.
-    day3 = Readers.draw(world, args.interleave_max, k, args.seed + 3)
+    day3 = Readers.draw(world, args.interleave_max, k, args.seed + 3, args.history_share)
     result = interleave(data_dir, world, day3, k, weights, args.check_every)
     ok = result.get("p_value") is not None and result["p_value"] < 0.05
     ok = ok and result["blend_wins"] > result["text_wins"]
