@@ -227,9 +227,7 @@ def post_beacon(
     events = [
         {"kind": "impression", "section": SECTION, "item_id": item, "position": p}
         for p, item in enumerate(shown)
-    ] + [
-        {"kind": "click", "section": SECTION, "item_id": shown[p], "position": p} for p in clicked
-    ]
+    ] + [{"kind": "click", "section": SECTION, "item_id": shown[p], "position": p} for p in clicked]
     beacon = {
         "page_view": page_view,
         "article_id": body["article_id"],
