@@ -430,3 +430,19 @@ def test_an_article_written_with_br_between_paragraphs_is_no_index_page() -> Non
 def test_a_full_width_separator_before_the_site_name_leaves_the_title() -> None:
     html = article(head=PUBLISHED, title_tag=f"{TITLE}\u3000：Kabar.com")
     assert record(html.replace(f"<h1>{TITLE}</h1>", ""))["title"] == TITLE
+
+
+def test_an_index_page_saved_without_its_url_is_rejected_as_no_article() -> None:
+    links = "".join(
+        f'<li><a href="/read/{n}">Berita nomor {n} tentang banjir dan cuaca</a></li>'
+        for n in range(40)
+    )
+    html = (
+        f"<html><head><title>Kabar</title></head><body><h1>Kabar</h1><ul>{links}</ul></body></html>"
+    )
+    with pytest.raises(ExtractionError) as caught:
+        record(html)
+    assert caught.value.field == "page" and "not an article" in caught.value.reason
+    with pytest.raises(ExtractionError) as caught:
+        record(article(head=PUBLISHED, canonical=False))
+    assert caught.value.field == "url"
