@@ -223,7 +223,7 @@ def expected_file_check(path: Path, tally: Tally) -> None:
             check_listed_feed(file, entry, tally, options)
         elif kind == "index":
             items, errors = read_one(file, options)
-            clear = bool(errors) and all("not an article" in e for e in errors)
+            clear = bool(errors) and all(": page: " in e for e in errors)
             tally.check(name, "page.index_rejected", not items and clear, "; ".join(errors)[:200])
         elif entry.get("expect_error"):
             items, errors = read_one(file, options)

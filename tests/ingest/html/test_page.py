@@ -446,3 +446,14 @@ def test_an_index_page_saved_without_its_url_is_rejected_as_no_article() -> None
     with pytest.raises(ExtractionError) as caught:
         record(article(head=PUBLISHED, canonical=False))
     assert caught.value.field == "url"
+
+
+def test_the_articles_marked_time_wins_over_its_comments_marked_times() -> None:
+    byline = '<time datetime="2026-11-10T09:15:00+07:00" pubdate>10 Nov 2026</time>'
+    comments = "".join(
+        f'<div class="komentar">Setuju. <time datetime="2026-11-1{n}T2{n}:00:00+07:00" pubdate>'
+        f"1{n} Nov</time></div>"
+        for n in range(1, 4)
+    )
+    got = record(article(before=byline, after=comments))
+    assert got["published_at"].isoformat() == "2026-11-10T09:15:00+07:00"  # type: ignore[union-attr]
