@@ -282,11 +282,23 @@ def candidates(meta: PageMeta, text: str) -> list[Stamp]:
     return stamps
 
 
+def afternoon(first: Stamp, others: list[Stamp]) -> Stamp:
+    """`first`, or the time twelve hours later that another source gives for the same moment:
+    a CMS that writes a 12-hour clock without AM/PM into JSON-LD (`02:39:54` for 14:39:54, which
+    its meta tags and `<time>` state) is wrong by exactly that."""
+    later = first.value + timedelta(hours=12)
+    for other in others:
+        same_day = other.aware and other.value.date() == first.value.date() == later.date()
+        if same_day and abs((other.value - later).total_seconds()) <= SAME_MOMENT_SECONDS:
+            return Stamp(later, True, f"{first.source} (12-hour clock, as {other.source})")
+    return first
+
+
 def choose(stamps: list[Stamp], assume: tzinfo | None) -> datetime:
     """The publication time with its offset, or an ExtractionError that names what was found."""
     timed = [s for s in stamps if s.has_time]
     if timed and timed[0].aware:
-        return timed[0].value
+        return afternoon(timed[0], timed[1:]).value
     if timed:
         naive = timed[0]
         for other in timed[1:]:

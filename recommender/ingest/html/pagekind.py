@@ -46,7 +46,9 @@ LISTING_SEGMENTS = frozenset(
 )
 LISTING_TITLE = re.compile(
     r"^\s*(?:indeks|index|arsip|archive|tag|topik|topic|kategori|category|hasil pencarian"
-    r"|search results?|berita terkini|berita terbaru|latest news|home ?page|beranda)\b",
+    r"|search results?|berita terkini|berita terbaru|latest news|home ?page|beranda"
+    # "home page" in other languages publishers write titles in
+    r"|halaman utama|startseite|accueil|inicio|p[aá]gina inicial|pagina iniziale)\b",
     re.IGNORECASE,
 )
 # `/news/`, `/es/`, `/nasional`: one word, no slug or number, is a section's front page.

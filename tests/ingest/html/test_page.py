@@ -457,3 +457,22 @@ def test_the_articles_marked_time_wins_over_its_comments_marked_times() -> None:
     )
     got = record(article(before=byline, after=comments))
     assert got["published_at"].isoformat() == "2026-11-10T09:15:00+07:00"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("title", ["Startseite: Stadt Kabar", "Accueil - Kabar", "Halaman Utama"])
+def test_a_home_page_titled_so_in_another_language_is_no_article(title: str) -> None:
+    teasers = "".join(
+        f"<p>{p}</p><a href='/read/{n}'>Selengkapnya</a>" for n, p in enumerate(PARAGRAPHS)
+    )
+    html = f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{teasers}</body></html>"
+    with pytest.raises(ExtractionError) as caught:
+        record(html)
+    assert caught.value.field == "page" and "not an article" in caught.value.reason
+
+
+def test_a_json_ld_time_twelve_hours_early_yields_to_the_pages_afternoon_time() -> None:
+    ld = '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2026-11-10T02:39:54+02:00"}</script>'
+    head = ld + '<meta property="article:published_time" content="2026-11-10T14:39:54+02:00">'
+    assert record(article(head=head))["published_at"].isoformat() == "2026-11-10T14:39:54+02:00"  # type: ignore[union-attr]
+    # A morning time that no other source contradicts stays as written.
+    assert record(article(head=ld))["published_at"].isoformat() == "2026-11-10T02:39:54+02:00"  # type: ignore[union-attr]
