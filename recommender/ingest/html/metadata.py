@@ -18,6 +18,9 @@ from lxml.html import HtmlElement
 ARTICLE_TYPE_SUFFIXES = ("article", "posting", "report")
 # CMSs wrap JSON-LD in CDATA sections or HTML comments, which JSON does not allow.
 WRAPPERS = re.compile(r"^\s*(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*$")
+HATOM_PUBLISHED = (
+    "//*[@title and contains(concat(' ', normalize-space(@class), ' '), ' published ')]"
+)
 LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "website"})
 
 
@@ -108,13 +111,23 @@ def read_meta(tree: HtmlElement) -> PageMeta:
                     found.webpages.append(obj)
     # Marked publication times first, each group in document order: comment templates mark
     # their own times `pubdate` too, after the article's.
+    # A time inside a link is a linked story's (a teaser list), whatever it is marked: last.
     marked: list[str] = []
+    linked: list[str] = []
     for time in tree.iter("time"):
         value = time.get("datetime") or ""
-        if value.strip():
-            priority = time.get("itemprop") == "datePublished" or time.get("pubdate") is not None
+        if not value.strip():
+            continue
+        priority = time.get("itemprop") == "datePublished" or time.get("pubdate") is not None
+        if any(a.tag == "a" for a in time.iterancestors()):
+            linked.append(value.strip())
+        else:
             (marked if priority else found.times).append(value.strip())
+    # hAtom (Blogger, older WordPress themes): <abbr class="published" title="2016-12-23T05:11:00-05:00">.
+    for element in tree.xpath(HATOM_PUBLISHED):
+        marked.append(element.get("title", "").strip())
     found.times[:0] = marked
+    found.times.extend(linked)
     return found
 
 

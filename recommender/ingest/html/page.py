@@ -8,7 +8,7 @@ Stages, each its own module: decode (`charset`), read what the page says about i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import tzinfo
 from typing import Any
 
@@ -87,7 +87,60 @@ def text_near_headline(tree: HtmlElement, title: str) -> str:
     return f"{after} \n {text[max(0, at - TEXT_BEFORE_HEADLINE) : at]}"
 
 
+def headline_h1(tree: HtmlElement, title: str) -> HtmlElement | None:
+    wanted = re.sub(r"\W+", "", title).casefold()
+    for h1 in tree.iter("h1"):
+        if wanted and re.sub(r"\W+", "", h1.text_content() or "").casefold().startswith(wanted):
+            return h1
+    return None
+
+
+def _is_marked(time: HtmlElement) -> bool:
+    return time.get("itemprop") == "datePublished" or time.get("pubdate") is not None
+
+
+def _own(time: HtmlElement) -> bool:
+    """Not a linked or aside story's time."""
+    return bool((time.get("datetime") or "").strip()) and not any(
+        a.tag in ("a", "aside") for a in time.iterancestors()
+    )
+
+
+def headline_times(tree: HtmlElement, title: str) -> list[str]:
+    """The `<time datetime>` values that belong to the headline: inside the `<article>` that holds
+    its `<h1>` (marked ones first), or else after the `<h1>` where the page marks none."""
+    h1 = headline_h1(tree, title)
+    if h1 is None:
+        return []
+    container = next(h1.iterancestors("article"), None)
+    if container is not None:
+        own = [t for t in container.iter("time") if _own(t)]
+        ordered = [t for t in own if _is_marked(t)] + [t for t in own if not _is_marked(t)]
+        return [t.get("datetime", "").strip() for t in ordered]
+    times = list(tree.iter("time"))
+    if any(_is_marked(t) for t in times):
+        return []
+    after = False
+    found: list[str] = []
+    for element in tree.iter("h1", "time"):
+        after = after or element is h1
+        if after and element.tag == "time" and _own(element):
+            found.append(element.get("datetime", "").strip())
+    return found
+
+
+def headline_times_first(tree: HtmlElement, meta: PageMeta, title: str) -> PageMeta:
+    """The headline's own `<time>` elements first: lists of other stories with their times (a
+    sidebar, a "latest" strip, marked `pubdate` as often as not) may come first in the document."""
+    own = headline_times(tree, title)
+    if not own:
+        return meta
+    rest = [t for t in meta.times if t not in set(own)]
+    return replace(meta, times=own + rest)
+
+
 def published_at(tree: HtmlElement, meta: PageMeta, title: str, options: PageOptions) -> Any:
+    meta = headline_times_first(tree, meta, title)
     stamps = dates.candidates(meta, text_near_headline(tree, title))
     if not any(s.has_time for s in stamps):
         stamps = stamps + dates.guessed(tree)

@@ -58,6 +58,15 @@ MIN_ARTICLE_PARAGRAPHS = 2
 MIN_INDEX_HEADLINES = 10
 # Share of a page's text inside links above which it is a list of links, not an article.
 MAX_LINK_DENSITY = 0.55
+# ...unless, navigation left out, few links remain around MIN_ARTICLE_PARAGRAPHS paragraphs of
+# running text: a ministry's press release under a large site menu (78 % links, 3 paragraphs), a
+# blog post beside its sidebar (64 %, 2); a product page has 1.
+NAVIGATION = (
+    ".//nav|.//header|.//footer|.//aside"
+    "|.//*[contains(@class, 'menu') or contains(@id, 'menu')"
+    " or contains(@class, 'nav') or contains(@id, 'nav')"
+    " or contains(@class, 'sidebar') or contains(@id, 'sidebar')]"
+)
 
 
 def listing_path(segments: list[str]) -> bool:
@@ -110,12 +119,29 @@ def link_density(tree: HtmlElement) -> float:
     return linked / total if total else 1.0
 
 
+def article_amid_menus(tree: HtmlElement, paragraphs: int) -> bool:
+    """Paragraphs of running text, and few links and headline links once navigation (`<nav>`,
+    `<header>`, `<footer>`, `<aside>`, menus, sidebars) is left out: an article inside a large
+    site menu."""
+    import copy
+
+    if paragraphs < MIN_ARTICLE_PARAGRAPHS:
+        return False
+    pruned = copy.deepcopy(tree)
+    for element in pruned.xpath(NAVIGATION):
+        if element.getparent() is not None:
+            element.drop_tree()
+    # A portal's front page keeps its teaser headlines outside the menus (16 on a state portal's).
+    return link_density(pruned) <= MAX_LINK_DENSITY and headline_links(pruned) < MIN_INDEX_HEADLINES
+
+
 def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str) -> None:
     """Raise ExtractionError(`page`) when the page lists articles instead of being one."""
     parts = urlsplit(url) if url else None
     path = parts.path if parts else None
     segments = [s.lower() for s in (path or "").split("/") if s]
-    if path in ("", "/"):
+    # `/?p=959` is a WordPress post's plain permalink, not the front page.
+    if path in ("", "/") and not (parts and parts.query):
         raise ExtractionError("page", f"a front page ({url}), not an article")
     # A JSON-LD article is the strongest sign; templates put og:type=article on every page, so
     # that alone does not outweigh a listing URL.
@@ -142,7 +168,7 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
             " article",
         )
     density = link_density(tree)
-    if density > MAX_LINK_DENSITY:
+    if density > MAX_LINK_DENSITY and not article_amid_menus(tree, paragraphs):
         raise ExtractionError(
             "page", f"a page of links ({density:.0%} of its text is links: an index or front page)"
         )

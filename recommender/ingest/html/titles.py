@@ -9,10 +9,10 @@ from lxml.html import HtmlElement
 
 from recommender.ingest.html.metadata import PageMeta
 
-# " - Kompas.com", " | Republika Online", "KapanLagi.com: ", " :: ", " « Site".
+# " - Kompas.com", " | Republika Online", "KapanLagi.com: ", " :: ", " « Site", " ‹ Site".
 # Full-width separators ("：日本経済新聞", "｜") need no spaces around them.
 SEPARATOR = re.compile(
-    r"\s+[|\-–—:»«·•/]{1,2}\s+|\s*::\s*|(?<=\.com):\s+|(?<=\.id):\s+|\s*[：｜]\s*"
+    r"\s+[|\-–—:»«·•/‹›]{1,2}\s+|\s*::\s*|(?<=\.com):\s+|(?<=\.id):\s+|\s*[：｜]\s*"
 )
 HOST_LIKE = re.compile(r"\b[\w-]+\.(?:com|co\.id|id|net|org|co\.uk|co|news|tv)\b", re.IGNORECASE)
 MIN_TITLE_WORDS = 3
@@ -33,6 +33,9 @@ def site_words(meta: PageMeta, url: str | None) -> list[str]:
     host = (urlsplit(url).hostname or "") if url else ""
     labels = [p for p in host.lower().split(".") if p not in {"www", "m", "com", "co", "id", "net"}]
     names.extend(labels)
+    # "wara-enforcement.org" is titled "... ‹ Wara Conservation Project": a hyphenated host's
+    # first word names the site too.
+    names.extend(label.split("-")[0] for label in labels if "-" in label)
     return [_squash(n.lstrip("@")) for n in names if len(_squash(n)) >= 3]
 
 
@@ -94,10 +97,45 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
                 _squash(text)
             ):
                 return text
+    # "Headline | Section" (the site already gone) over an <h1> that adds a label after the
+    # headline ("Headline Abonnés"): the title's first segment is the headline.
+    for candidate in candidates:
+        first = SEPARATOR.split(candidate)[0].strip()
+        if len(first.split()) >= MIN_TITLE_WORDS and any(
+            _squash(text).startswith(_squash(first)) for text in h1s
+        ):
+            return first
     base = candidates[0] if candidates else ""
+    # "Python Insider: Python 3.6.0 is now available!" beside og:title "Python 3.6.0 is now
+    # available!": the blog's name is the segment the other title tag leaves out.
+    for other in candidates[1:]:
+        if other != base and _is_side(other, base):
+            return other
     if not base:
         return h1s[0] if h1s else ""
-    return base
+    return base if len(base.split()) >= MIN_TITLE_WORDS else _headline_h1(h1s) or base
+
+
+SIDE_MARKS = ":|-–—‹›»«·•/：｜"
+
+
+def _is_side(part: str, title: str) -> bool:
+    """`part` is what `title` says on one side of a separator ("Blog: Part", "Part | Blog")."""
+    if len(part.split()) < MIN_TITLE_WORDS:
+        return False
+    if title.endswith(part):
+        rest = title[: -len(part)].rstrip()
+        return bool(rest) and rest[-1] in SIDE_MARKS
+    if title.startswith(part):
+        rest = title[len(part) :].lstrip()
+        return bool(rest) and rest[0] in SIDE_MARKS
+    return False
+
+
+def _headline_h1(h1s: list[str]) -> str | None:
+    """The first <h1> long enough to be a headline, where the title tags name only the site or
+    its owner (<title>MEDEF</title>, <title>Sebastian Kurz</title>)."""
+    return next((text for text in h1s if len(text.split()) >= MIN_TITLE_WORDS), None)
 
 
 def _text(element: HtmlElement | None) -> str:

@@ -476,3 +476,69 @@ def test_a_json_ld_time_twelve_hours_early_yields_to_the_pages_afternoon_time() 
     assert record(article(head=head))["published_at"].isoformat() == "2026-11-10T14:39:54+02:00"  # type: ignore[union-attr]
     # A morning time that no other source contradicts stays as written.
     assert record(article(head=ld))["published_at"].isoformat() == "2026-11-10T02:39:54+02:00"  # type: ignore[union-attr]
+
+
+# Third held-out batch (#12): titles, front pages, menus and times on pages of unseen publishers.
+def test_a_title_segment_that_starts_the_h1_is_the_headline() -> None:
+    html = article(head=PUBLISHED, title_tag=f"{TITLE} | Nasional | Kabar.com")
+    html = html.replace(f"<h1>{TITLE}</h1>", f"<h1>{TITLE} <span>Premium</span></h1>")
+    assert record(html)["title"] == TITLE
+
+
+def test_a_title_tag_naming_only_the_site_yields_to_the_h1() -> None:
+    assert record(article(head=PUBLISHED, title_tag="KABAR"))["title"] == TITLE
+
+
+def test_a_blog_name_before_the_og_title_leaves_the_title() -> None:
+    head = PUBLISHED + f'<meta property="og:title" content="{TITLE}">'
+    html = article(head=head, title_tag=f"Catatan Warga: {TITLE}")
+    assert record(html.replace(f"<h1>{TITLE}</h1>", ""))["title"] == TITLE
+
+
+def test_a_hyphenated_hosts_first_word_names_the_site() -> None:
+    html = article(head=PUBLISHED, title_tag=f"{TITLE} ‹ Kabar Berita Daerah")
+    html = html.replace("kabar.example", "kabar-daerah.example").replace("Kabar.com", "Warta")
+    assert record(html.replace(f"<h1>{TITLE}</h1>", ""))["title"] == TITLE
+
+
+def test_a_plain_wordpress_permalink_is_no_front_page() -> None:
+    html = article(head=PUBLISHED).replace(URL, "https://kabar.example/?p=959")
+    assert record(html)["url"] == "https://kabar.example/?p=959"
+    with pytest.raises(ExtractionError, match="front page"):
+        record(article(head=PUBLISHED).replace(URL, "https://kabar.example/"))
+
+
+MENU = "<nav><ul>{}</ul></nav>".format(
+    "".join(f'<li><a href="/m/{n}">Kanal {n} daerah</a></li>' for n in range(400))
+)
+
+
+def test_an_article_under_a_large_site_menu_is_no_page_of_links() -> None:
+    html = article(head=PUBLISHED).replace("<main ", f"{MENU}<main ")
+    assert record(html)["body"].startswith(PARAGRAPHS[0])  # type: ignore[union-attr]
+    # One paragraph under the same menu (a product or contact page) is still a page of links.
+    with pytest.raises(ExtractionError, match="page of links"):
+        record(
+            article(head=PUBLISHED, paragraphs=PARAGRAPHS[:1]).replace("<main ", f"{MENU}<main ")
+        )
+
+
+def test_times_of_linked_stories_do_not_beat_the_headlines_own_time() -> None:
+    teasers = "".join(
+        f'<a href="/read/{n}"><p>Berita lain {n} <time pubdate datetime="2026-12-0{n}T08:00:00Z">'
+        f"{n} Des</time></p></a>"
+        for n in range(1, 5)
+    )
+    byline = '<p>Oleh Rina <time datetime="2026-11-10T02:15:00Z">10 Nov</time></p>'
+    got = record(
+        article(before=byline, after=f"<aside>{teasers}</aside>").replace(
+            "<main ", f"<div>{teasers}</div><main "
+        )
+    )
+    assert got["published_at"].isoformat() == "2026-11-10T02:15:00+00:00"  # type: ignore[union-attr]
+
+
+def test_an_hatom_published_abbr_gives_the_time() -> None:
+    abbr = '<abbr class="published" title="2026-11-10T05:11:00-05:00">5:11 AM</abbr>'
+    got = record(article(before=abbr))
+    assert got["published_at"].isoformat() == "2026-11-10T05:11:00-05:00"  # type: ignore[union-attr]
