@@ -131,7 +131,7 @@ def article_amid_menus(tree: HtmlElement, paragraphs: int) -> bool:
     for element in pruned.xpath(NAVIGATION):
         if element.getparent() is not None:
             element.drop_tree()
-    # A portal's front page keeps its teaser headlines outside the menus (16 on a state portal's).
+    # A portal's front page keeps its teaser headlines outside the menus (16 on one held-out page).
     return link_density(pruned) <= MAX_LINK_DENSITY and headline_links(pruned) < MIN_INDEX_HEADLINES
 
 

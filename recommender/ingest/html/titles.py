@@ -33,8 +33,8 @@ def site_words(meta: PageMeta, url: str | None) -> list[str]:
     host = (urlsplit(url).hostname or "") if url else ""
     labels = [p for p in host.lower().split(".") if p not in {"www", "m", "com", "co", "id", "net"}]
     names.extend(labels)
-    # "wara-enforcement.org" is titled "... ‹ Wara Conservation Project": a hyphenated host's
-    # first word names the site too.
+    # "kabar-daerah.example" titled "... ‹ Kabar Berita Daerah": a hyphenated host's first word
+    # names the site too.
     names.extend(label.split("-")[0] for label in labels if "-" in label)
     return [_squash(n.lstrip("@")) for n in names if len(_squash(n)) >= 3]
 
@@ -98,7 +98,7 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
             ):
                 return text
     # "Headline | Section" (the site already gone) over an <h1> that adds a label after the
-    # headline ("Headline Abonnés"): the title's first segment is the headline.
+    # headline ("Headline Premium"): the title's first segment is the headline.
     for candidate in candidates:
         first = SEPARATOR.split(candidate)[0].strip()
         if len(first.split()) >= MIN_TITLE_WORDS and any(
@@ -106,8 +106,8 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
         ):
             return first
     base = candidates[0] if candidates else ""
-    # "Python Insider: Python 3.6.0 is now available!" beside og:title "Python 3.6.0 is now
-    # available!": the blog's name is the segment the other title tag leaves out.
+    # "Catatan Warga: Banjir Rendam Dayeuhkolot" beside og:title "Banjir Rendam Dayeuhkolot": the
+    # blog's name is the segment the other title tag leaves out.
     for other in candidates[1:]:
         if other != base and _is_side(other, base):
             return other
@@ -134,7 +134,7 @@ def _is_side(part: str, title: str) -> bool:
 
 def _headline_h1(h1s: list[str]) -> str | None:
     """The first <h1> long enough to be a headline, where the title tags name only the site or
-    its owner (<title>MEDEF</title>, <title>Sebastian Kurz</title>)."""
+    its owner (<title>KABAR</title>, <title>Budi Santoso</title>)."""
     return next((text for text in h1s if len(text.split()) >= MIN_TITLE_WORDS), None)
 
 
