@@ -86,6 +86,8 @@ DATELINE = re.compile(
     r"(?=[\"“'‘A-Z0-9])"
 )
 DATELINE_MAX = 45
+# A date in brackets before the first sentence: "(10.11.2026) Hujan deras ...".
+LEADING_DATE = re.compile(r"^\(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\)\s+")
 # Full stops of Chinese and Japanese (。！？」) end sentences too.
 SENTENCE_END = re.compile(r"[.!?\"”’)…:。！？」』）]\s*$")
 # A first paragraph ends like a sentence; a caption "(Foto: Antara)" or a label "Oleh:" does not.
@@ -163,6 +165,7 @@ def drop_before_headline(tree: HtmlElement, title: str) -> None:
 
 
 def strip_dateline(line: str) -> str:
+    line = LEADING_DATE.sub("", line, count=1)
     match = DATELINE.match(line)
     if match and len(match.group(0)) <= DATELINE_MAX:
         return line[match.end() :]

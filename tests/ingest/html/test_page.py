@@ -542,3 +542,9 @@ def test_an_hatom_published_abbr_gives_the_time() -> None:
     abbr = '<abbr class="published" title="2026-11-10T05:11:00-05:00">5:11 AM</abbr>'
     got = record(article(before=abbr))
     assert got["published_at"].isoformat() == "2026-11-10T05:11:00-05:00"  # type: ignore[union-attr]
+
+
+def test_a_bracketed_date_before_the_first_sentence_leaves_the_body() -> None:
+    first = f"(10.11.2026) {PARAGRAPHS[0]}"
+    got = record(article(head=PUBLISHED, paragraphs=[first, *PARAGRAPHS[1:]]))
+    assert got["body"].startswith(PARAGRAPHS[0])  # type: ignore[union-attr]
