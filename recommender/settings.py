@@ -413,6 +413,24 @@ class EventSettings(BaseSettings):
     audit_retention_days: int = Field(
         400, ge=1, description="Days the sponsored audit keeps its rows; only older rows can go."
     )
+    # #15: a server event store that several replicas share (recommender.events.postgres).
+    events_url: SecretStr | None = Field(
+        None,
+        description="PostgreSQL URL (postgresql://user:password@host:port/database) of a server"
+        " event store every replica shares; unset: the embedded SQLite file EVENT_LOG_PATH.",
+    )
+    events_pool_size: int = Field(
+        4, ge=1, le=100, description="Connections each process keeps to EVENTS_URL at most."
+    )
+
+    @field_validator("events_url")
+    @classmethod
+    def _events_url_is_postgres(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not value.get_secret_value().startswith(("postgresql://", "postgres://")):
+            raise ValueError("EVENTS_URL must be a postgresql:// URL")
+        return value
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
