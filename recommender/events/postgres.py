@@ -55,7 +55,7 @@ MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 MIGRATIONS_LOCK = 0x7265636F  # pg_advisory_xact_lock key while migrating ("reco")
 TABLES = ("events", "served", "event_hours", "rollup_state", "rejects", "sponsored_audit",
           "audit_prunes")  # fmt: skip
-CONNECT_TIMEOUT_S = 10  # a replica whose database is unreachable fails its event posts this soon
+CONNECT_TIMEOUT_S = 10.0  # a replica whose database is unreachable fails event posts this soon
 
 
 @functools.lru_cache(maxsize=256)
@@ -113,9 +113,17 @@ def migrate(conn: psycopg.Connection[Any]) -> list[int]:
 class PostgresEventStore:
     """`EventStore` in a PostgreSQL database. The pool opens (and migrates) on first use."""
 
-    def __init__(self, url: str, *, pool_size: int = 4, audit_retention_days: int = 400) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 4,
+        audit_retention_days: int = 400,
+        timeout_s: float = CONNECT_TIMEOUT_S,
+    ) -> None:
         self.url = url
         self.pool_size = pool_size
+        self.timeout_s = timeout_s
         self.audit_retention_days = audit_retention_days
         self._pool: ConnectionPool[psycopg.Connection[Any]] | None = None
         self._lock = threading.Lock()
@@ -127,11 +135,12 @@ class PostgresEventStore:
                     self.url,
                     min_size=1,
                     max_size=self.pool_size,
-                    kwargs={"connect_timeout": CONNECT_TIMEOUT_S},
+                    kwargs={"connect_timeout": max(1, round(self.timeout_s))},
+                    timeout=self.timeout_s,  # waiting for a free connection, too
                     open=False,
                 )
-                pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
                 try:
+                    pool.open(wait=True, timeout=self.timeout_s)
                     with pool.connection() as conn:
                         migrate(conn)
                         _set_audit_retention(PostgresConnection(conn), self.audit_retention_days)
