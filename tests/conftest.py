@@ -23,6 +23,7 @@ from recommender.jobs import run_build
 from recommender.pipeline.embed import Embedder
 from recommender.settings import DEFAULT_MODEL, Settings
 from tests.embedder import HashingEncoder, register_encoder
+from tests.event_stores import Backend
 from tests.postgres import Server, running_postgres
 from tests.postgres import missing as postgres_missing
 
@@ -156,3 +157,10 @@ def postgres_url(postgres_server: Server) -> str:
 
 
 DATABASES = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    """Each event store in turn: the embedded SQLite file, then a PostgreSQL database (#15)."""
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    return Backend(request.param, tmp_path / "events.sqlite3", url)

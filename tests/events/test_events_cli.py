@@ -18,7 +18,7 @@ from recommender.events.backend import open_event_store
 from recommender.events.store import Event, iso
 from recommender.events.tokens import KEYS_FILE, key_id
 from tests.conftest import CORPUS, make_settings, tiny_env
-from tests.events.conftest import Backend
+from tests.event_stores import Backend
 
 runner = CliRunner()
 NOW = datetime.now(UTC)
@@ -67,8 +67,7 @@ def logged(data_dir: Path, backend: Backend) -> list[Event]:
         ev("click", "timnas-1", NOW - timedelta(days=1), "f" * 16),  # never shown: flagged
         ev("impression", "sp-bank-1", NOW - timedelta(hours=3), "f" * 16),
     ]
-    chosen = {"events_url": backend.url} if backend.url else {}
-    store = open_event_store(make_settings(data_dir, **chosen))
+    store = open_event_store(make_settings(data_dir, **backend.overrides()))
     for e in events:
         store.append([e])
     store.record_rejects({"token_signature": 4}, NOW.date().isoformat())

@@ -15,7 +15,7 @@ from recommender.errors import EventStoreUnavailable
 from recommender.events.backend import event_log_name, open_event_store, redacted
 from recommender.events.store import Appended, SQLiteEventStore
 from recommender.settings import Settings
-from tests.events.conftest import Backend
+from tests.event_stores import Backend
 from tests.events.test_store import NOW, ago, ev
 from tests.postgres import free_port
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from recommender.events.store import ServedList, iso
-from tests.events.conftest import Backend
+from tests.event_stores import Backend
 from tests.events.test_events_cli import ev
 
 NOW = datetime.now(UTC)

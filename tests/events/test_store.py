@@ -22,7 +22,7 @@ from recommender.events.store import (
     SQLiteEventStore,
     iso,
 )
-from tests.events.conftest import Backend
+from tests.event_stores import Backend
 
 NOW = datetime.now(UTC).replace(minute=30, second=0, microsecond=0)
 PV = "0123456789abcdef"
