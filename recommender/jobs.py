@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from index.snapshots import InvalidPointer, SnapshotStore
-from recommender.errors import InvalidInput, RecommenderError, SnapshotMissing
+from recommender.errors import (
+    EventStoreUnavailable,
+    InvalidInput,
+    RecommenderError,
+    SnapshotMissing,
+)
 from recommender.events.backend import event_log_exists, open_event_store
 from recommender.ingest.importer import ImportReport, RowError, import_record
 from recommender.ingest.inbox import InboxBatch, pending, read_ids
@@ -208,7 +213,7 @@ def prune_quietly(settings: Settings, note: Callable[[str], None]) -> int:
     here is reported, not turned into a failed update."""
     try:
         return int(prune_events(settings)["events"])
-    except (sqlite3.Error, OSError) as exc:
+    except (sqlite3.Error, OSError, EventStoreUnavailable) as exc:  # (#15: a server store)
         note(f"event log not pruned: {exc}")
         log.warning("event log not pruned: %s", exc)
         return 0
