@@ -422,6 +422,13 @@ class EventSettings(BaseSettings):
     events_pool_size: int = Field(
         4, ge=1, le=100, description="Connections each process keeps to EVENTS_URL at most."
     )
+    events_timeout_seconds: float = Field(
+        5.0,
+        gt=0,
+        le=60,
+        description="How long a use of EVENTS_URL waits to connect or for a pooled connection"
+        " before it fails (an event post: 503).",
+    )
 
     @field_validator("events_url")
     @classmethod

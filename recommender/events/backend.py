@@ -24,6 +24,7 @@ def open_event_store(settings: Settings) -> EventStore:
         return PostgresEventStore(
             events.events_url.get_secret_value(),
             pool_size=events.events_pool_size,
+            timeout_s=events.events_timeout_seconds,
             audit_retention_days=events.audit_retention_days,
         )
     return SQLiteEventStore(

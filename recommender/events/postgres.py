@@ -55,7 +55,7 @@ MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 MIGRATIONS_LOCK = 0x7265636F  # pg_advisory_xact_lock key while migrating ("reco")
 TABLES = ("events", "served", "event_hours", "rollup_state", "rejects", "sponsored_audit",
           "audit_prunes")  # fmt: skip
-CONNECT_TIMEOUT_S = 10.0  # a replica whose database is unreachable fails event posts this soon
+CONNECT_TIMEOUT_S = 5.0  # EVENTS_TIMEOUT_SECONDS' default: how soon an unreachable database fails
 
 
 @functools.lru_cache(maxsize=256)
