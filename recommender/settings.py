@@ -380,7 +380,8 @@ class EventSettings(BaseSettings):
 
     event_log_path: Path | None = Field(
         None,
-        description="SQLite file the widget's events are appended to (default: DATA_DIR/events.sqlite3).",
+        description="SQLite file the widget's events are appended to (default: DATA_DIR/events.sqlite3)"
+        " unless EVENTS_URL is set.",
     )
     event_secret: SecretStr | None = Field(
         None,
