@@ -29,6 +29,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from recommender.faults import crash_point
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
     id          INTEGER PRIMARY KEY,
@@ -401,6 +403,7 @@ def append_batch(conn: Executor, events: Sequence[Event], served: Sequence[Serve
         if cursor.rowcount != 1:
             continue  # a duplicate
         stored += 1
+        crash_point("event-append")  # tests: killed mid-batch, nothing of it may stay
         flagged += flag is not None
         slots.append((e.kind, e.section, e.position))
         if e.sponsored:
@@ -443,6 +446,7 @@ def roll_up_rows(conn: Executor, now: datetime) -> int:
     counted = conn.execute(
         "SELECT COUNT(*) FROM events WHERE id > ? AND id <= ?", (done, last)
     ).fetchone()[0]
+    crash_point("roll-up")  # tests: killed here, the counts must not be added twice
     _set_state(conn, ROLLED_UP, int(last))
     return int(counted)
 
