@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python benchmarks/extraction.py [--corpus ../shared/data/pages] [--details]
        [--assume-timezone ZONE] [--base-url URL] [--code OTHER_CHECKOUT]
+       .venv/bin/python benchmarks/extraction.py --expected MY_PAGES/expected.json [--details]
 
 Every page and feed is read as `recommender update --input FILE` reads it (`read_sources`), and the
 result is compared with what is known about the page:
@@ -14,6 +15,10 @@ result is compared with what is known about the page:
   when Readability gives no offset), language (primary subtag); the two index pages
   (`nytimes-5`, `yahoo-2`) must be rejected;
 - `feeds/*.expected.json`: entry count, and title, link and published_at of the first entries.
+
+With `--expected FILE`, it measures a publisher's own pages instead: one JSON file listing pages and
+feeds (paths relative to the file) with the facts read from each page by hand; see
+`expected_file_check` for the schema and docs/importing.md ("Checking your own pages").
 
 Prints one JSON line: per field `correct`, `total` and `accuracy`, plus the machine. With
 `--details`, one more line per page with the fields it got wrong. Runs on the importer of
@@ -97,29 +102,41 @@ class Tally:
 OPTIONS: dict[str, Any] = {}
 
 
-def read_one(path: Path) -> tuple[list[Any], list[str]]:
+def read_one(path: Path, options: Any = None) -> tuple[list[Any], list[str]]:
     from recommender.ingest.sources import read_sources
 
-    report = read_sources([path], **OPTIONS)
+    kwargs = {"options": options} if options is not None else OPTIONS
+    report = read_sources([path], **kwargs)
     return list(report.items.values()), [str(e) for e in report.errors]
 
 
-def set_options(assume_timezone: str | None, base_url: str | None) -> None:
-    """--assume-timezone / --base-url as `recommender extract` takes them (code after #12)."""
-    if not (assume_timezone or base_url):
-        return
+def page_options(assume_timezone: str | None, base_url: str | None) -> Any:
+    """ReadOptions as `recommender extract --assume-timezone ZONE --base-url URL` builds them."""
     from zoneinfo import ZoneInfo
 
     from recommender.ingest.html.page import PageOptions
     from recommender.ingest.sources import ReadOptions
 
     zone = ZoneInfo(assume_timezone) if assume_timezone else None
-    OPTIONS["options"] = ReadOptions(page=PageOptions(assume_timezone=zone, base_url=base_url))
+    return ReadOptions(page=PageOptions(assume_timezone=zone, base_url=base_url))
 
 
-def check_hand_checked(path: Path, expected: dict[str, Any], tally: Tally) -> None:
+def set_options(assume_timezone: str | None, base_url: str | None) -> None:
+    """--assume-timezone / --base-url as `recommender extract` takes them (code after #12)."""
+    if assume_timezone or base_url:
+        OPTIONS["options"] = page_options(assume_timezone, base_url)
+
+
+def check_hand_checked(
+    path: Path,
+    expected: dict[str, Any],
+    tally: Tally,
+    *,
+    options: Any = None,
+    urls: list[str] | None = None,
+) -> None:
     page = path.stem
-    items, errors = read_one(path)
+    items, errors = read_one(path, options)
     tally.check(page, "page.imported", bool(items), "; ".join(errors)[:300])
     if not items:
         for field in ("title", "published_at", "canonical_url", "language", "body_start"):
@@ -134,7 +151,8 @@ def check_hand_checked(path: Path, expected: dict[str, Any], tally: Tally) -> No
     times = [expected["published_at"], *extra.get("published_at_alternatives", [])]
     got_time = item.published_at.isoformat()
     tally.check(page, "page.published_at", got_time in times, got_time)
-    tally.check(page, "page.canonical_url", item.url == expected["canonical_url"], item.url)
+    wanted_urls = urls or [expected["canonical_url"]]
+    tally.check(page, "page.canonical_url", item.url in wanted_urls, item.url)
     tally.check(page, "page.language", item.language == expected["language"], item.language)
     body = fold(item.body)
     start = fold(expected["body_starts_with"])
@@ -184,6 +202,78 @@ def check_feed(path: Path, expected: dict[str, Any], tally: Tally) -> None:
         )
 
 
+def expected_file_check(path: Path, tally: Tally) -> None:
+    """Pages and feeds listed in one expected file (paths relative to it):
+
+    `{"pages": [{"file": ..., "kind": "article" | "index" | "feed", ...}]}`. An article has the
+    fields of a hand-checked page (`title`, `published_at` with offset, `canonical_url`,
+    `language`, `body_starts_with`, `must_not_contain`, `*_alternatives`) and optionally the
+    `assume_timezone`/`base_url` the publisher would give; or `expect_error: FIELD` where the page
+    lacks the fact (then a rejection on that field is right). An index page must be rejected as no
+    article. A feed has `entry_count`, `language` and `first_entries` (`link`, `title`,
+    `published_at`, `lead`, optionally `not_in_text` (a caption) and `image_url`).
+    """
+    listed = json.loads(path.read_text(encoding="utf-8"))
+    for entry in listed["pages"]:
+        file = path.parent / entry["file"]
+        name = Path(entry["file"]).stem
+        options = page_options(entry.get("assume_timezone"), entry.get("base_url"))
+        kind = entry.get("kind", "article")
+        if kind == "feed":
+            check_listed_feed(file, entry, tally, options)
+        elif kind == "index":
+            items, errors = read_one(file, options)
+            clear = bool(errors) and all(": page: " in e for e in errors)
+            tally.check(name, "page.index_rejected", not items and clear, "; ".join(errors)[:200])
+        elif entry.get("expect_error"):
+            items, errors = read_one(file, options)
+            field = f": {entry['expect_error']}:"
+            ok = not items and any(field in e for e in errors)
+            tally.check(name, "page.clear_rejection", ok, "; ".join(errors)[:200])
+        else:
+            check_listed_article(file, entry, tally, options)
+
+
+def check_listed_article(path: Path, expected: dict[str, Any], tally: Tally, options: Any) -> None:
+    """A hand-checked page, plus `page.all_correct`: every field right (the issue's target)."""
+    extra = {
+        "title_alternatives": expected.get("title_alternatives", []),
+        "published_at_alternatives": expected.get("published_at_alternatives", []),
+    }
+    before = {page: list(misses) for page, misses in tally.misses.items()}
+    urls = [expected["canonical_url"], *expected.get("canonical_url_alternatives", [])]
+    check_hand_checked(path, {**expected, "extra": extra}, tally, options=options, urls=urls)
+    page = path.stem
+    tally.check(page, "page.all_correct", tally.misses.get(page, []) == before.get(page, []))
+
+
+def check_listed_feed(path: Path, expected: dict[str, Any], tally: Tally, options: Any) -> None:
+    name = path.stem
+    items, _errors = read_one(path, options)
+    tally.check(name, "feed.entries", len(items) == expected["entry_count"], str(len(items)))
+    tracked = [i.url for i in items if TRACKING.search(i.url)]
+    tally.check(name, "feed.links_untracked", not tracked, "; ".join(tracked[:2]))
+    by_link = {item.url: item for item in items}
+    for entry in expected["first_entries"]:
+        item = by_link.get(entry["link"])
+        tally.check(name, "feed.link", item is not None, entry["link"])
+        if item is None:
+            continue
+        tally.check(name, "feed.title", fold(item.title) == fold(entry["title"]), item.title)
+        got = item.published_at.isoformat()
+        tally.check(name, "feed.published_at", got == entry["published_at"], got)
+        tally.check(name, "feed.language", item.language == expected["language"], item.language)
+        tally.check(name, "feed.lead", fold(item.lead) == fold(entry["lead"]), item.lead[:80])
+        if entry.get("not_in_text"):
+            text = fold(f"{item.lead} {item.body}")
+            tally.check(name, "feed.no_caption", fold(entry["not_in_text"]) not in text)
+        if entry.get("image_url"):
+            tally.check(name, "feed.image", item.image_url == entry["image_url"], item.image_url)
+
+
+TRACKING = re.compile(r"[?&](?:utm_[a-z]+|partner|emc|fbclid|gclid)=", re.IGNORECASE)
+
+
 def run(corpus: Path) -> Tally:
     tally = Tally()
     for expected_path in sorted(corpus.glob("*/*.expected.json")):
@@ -204,6 +294,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "data" / "pages")
     parser.add_argument("--details", action="store_true", help="one line per page with misses")
+    parser.add_argument(
+        "--expected",
+        type=Path,
+        help="measure your own pages: a JSON file listing them with their facts (see the doc)",
+    )
     parser.add_argument("--assume-timezone", help="as `recommender extract --assume-timezone`")
     parser.add_argument("--base-url", help="as `recommender extract --base-url`")
     parser.add_argument(
@@ -213,13 +308,24 @@ def main() -> None:
     if args.code:
         sys.path.insert(0, str(args.code.resolve()))
     set_options(args.assume_timezone, args.base_url)
-    if not args.corpus.is_dir():
+    if args.expected:
+        if not args.expected.is_file():
+            sys.exit(f"no expected file at {args.expected}")
+        tally = Tally()
+        expected_file_check(args.expected, tally)
+    elif not args.corpus.is_dir():
         sys.exit(f"no corpus at {args.corpus} (see ../shared/data/pages/README.md)")
-    tally = run(args.corpus)
+    else:
+        tally = run(args.corpus)
     import recommender
 
     code = str(Path(recommender.__file__).resolve().parents[1])
-    options = {"assume_timezone": args.assume_timezone, "base_url": args.base_url, "code": code}
+    options = {
+        "assume_timezone": args.assume_timezone,
+        "base_url": args.base_url,
+        "code": code,
+        "expected": str(args.expected) if args.expected else None,
+    }
     emit(
         {
             "benchmark": "extraction",

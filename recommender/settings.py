@@ -171,10 +171,10 @@ class RankingSettings(BaseSettings):
     )
     # Signals learned from the event log (recommender.signals, docs/ranking.md), issue #13.
     popularity_weight: float = Field(
-        0.0, ge=0, le=10, description="Weight of popularity (0..1) added to editorial relevance."
+        0.05, ge=0, le=10, description="Weight of popularity (0..1) added to editorial relevance."
     )
     ctr_weight: float = Field(
-        0.0,
+        0.1,
         ge=0,
         le=10,
         description="Weight of the position-debiased CTR (-0.5..0.5, 0 = section average) added"

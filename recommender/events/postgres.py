@@ -34,6 +34,7 @@ from recommender.events.store import (
     Click,
     Event,
     HourCount,
+    Placement,
     Pruned,
     ServedList,
     add_rejects,
@@ -45,6 +46,7 @@ from recommender.events.store import (
     hour_counts,
     page_view_count,
     pending_hour_counts,
+    placement_rows,
     prune_rows,
     roll_up_rows,
     served_rows,
@@ -198,6 +200,10 @@ class PostgresEventStore:
     def clicks(self, since: str) -> list[Click]:
         with self._transaction() as conn:
             return click_rows(conn, since)
+
+    def placements(self, since: str) -> list[Placement]:
+        with self._transaction() as conn:
+            return placement_rows(conn, since)
 
     def export(self, since: str) -> Iterator[dict[str, Any]]:
         with self._transaction() as conn:

@@ -219,6 +219,18 @@ class HourCount:
     clicks: int
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Impressions and clicks of one item at one position of one article's widget section."""
+
+    article_id: str
+    section: str
+    item_id: str
+    position: int
+    impressions: int
+    clicks: int
+
+
 class EventStore(Protocol):
     """What the service and the jobs need of an event log."""
 
@@ -237,6 +249,8 @@ class EventStore(Protocol):
     def pending_hours(self, since: str) -> list[HourCount]: ...
 
     def clicks(self, since: str) -> list[Click]: ...
+
+    def placements(self, since: str) -> list[Placement]: ...
 
     def export(self, since: str) -> Iterator[dict[str, Any]]: ...
 
@@ -330,6 +344,13 @@ class SQLiteEventStore:
         (only as far back as EVENTS_RETENTION_DAYS keeps them)."""
         with self._lock:
             return click_rows(self._connection(), since)
+
+    def placements(self, since: str) -> list[Placement]:
+        """Raw impressions and clicks at or after `since` (ISO 8601) per (article, section, item,
+        position), editorial only: the same item moving between positions of the same article's
+        list is what identifies position bias (recommender.signals.compute.debias)."""
+        with self._lock:
+            return placement_rows(self._connection(), since)
 
     def export(self, since: str) -> Iterator[dict[str, Any]]:
         """Raw events at or after `since` (ISO 8601), oldest first."""
@@ -497,6 +518,16 @@ def click_rows(conn: Executor, since: str) -> list[Click]:
         (since,),
     ).fetchall()
     return [Click(pv, a, i, tuple(h.split(",")) if h else ()) for pv, a, i, h in rows]
+
+
+def placement_rows(conn: Executor, since: str) -> list[Placement]:
+    rows = conn.execute(
+        f"SELECT article_id, section, item_id, position, {IMPRESSIONS},"
+        " SUM(CASE WHEN kind = 'click' AND flag IS NULL THEN 1 ELSE 0 END) FROM events"
+        " WHERE at >= ? AND sponsored = 0 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+        (since,),
+    ).fetchall()
+    return [Placement(*row) for row in rows]
 
 
 EXPORTED = (

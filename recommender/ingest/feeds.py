@@ -60,6 +60,17 @@ def captions(item: Any) -> set[str]:
     }
 
 
+def raw_summary(item: Any) -> str | None:
+    """The item's own `<description>` (RSS) or `<summary>` (Atom), not a media caption."""
+    if item is None:
+        return None
+    for el in item:
+        own = local(el.tag) in ("description", "summary") and namespace(el.tag) not in MEDIA_NS
+        if own and el.text and el.text.strip():
+            return str(el.text)
+    return None
+
+
 def raw_image(item: Any) -> str | None:
     """An image in a non-standard tag: `<image>URL</image>`, `<image><url>URL</url></image>`."""
     if item is None:
@@ -107,7 +118,11 @@ def feed_record(entry: Any, declared: str | None, item: Any = None) -> dict[str,
     skip = captions(item)
     link = strip_tracking(entry.get("link") or "") if entry.get("link") else ""
     summary = html_text(entry.get("summary") or "")
-    summary = "" if fold(summary) in skip else summary
+    if not summary or fold(summary) in skip:
+        # feedparser files an item-level `media:description` (even an empty one) as the summary,
+        # and the item's own `<description>` as content: the item's own is the lead.
+        summary = html_text(raw_summary(item) or "")
+        summary = "" if fold(summary) in skip else summary
     contents = [html_text(c.get("value", "")) for c in entry.get("content") or []]
     content = next((c for c in contents if c and fold(c) not in skip), "")
     title = plain_text(entry.get("title") or "")

@@ -17,13 +17,14 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
-from recommender.events.store import Click, HourCount
+from recommender.events.store import Click, HourCount, Placement
 from recommender.signals.file import ItemSignals, Signals
 from recommender.signals.propensity import fit_position_model
 
 Floats = npt.NDArray[np.float64]
 COREAD_SHRINKAGE = 5.0  # page views: a pair seen n times keeps n / (n + 5) of its score
 COREAD_NEIGHBOURS = 20  # co-read items kept per item
+MIN_MOVED_IMPRESSIONS = 500  # impressions of moved (article, item) pairs to fit propensities on
 MAX_ENGAGED = 20  # items of one page view paired at most (a runaway clicker adds no pairs beyond)
 HOUR_FORMAT = "%Y-%m-%dT%H"
 
@@ -91,9 +92,17 @@ class Debiased:
     propensity: dict[str, list[float]]  # widget section -> relative to its first position
 
 
-def debias(counts: Sequence[HourCount]) -> Debiased:
-    """Propensity per (widget section, position) by regression-EM over the (item, slot) counts,
-    then each item's impressions weighted by the propensity of the slot they were in."""
+def debias(counts: Sequence[HourCount], placements: Sequence[Placement] = ()) -> Debiased:
+    """Propensity per (widget section, position), then each item's impressions weighted by the
+    propensity of the slot they were in.
+
+    The propensities are harvested from the (article, item) pairs that readers saw at two or more
+    positions of the same article's list (history personalisation, experiments and ranking
+    changes move them): the pair holds relevance fixed and only the position changes, which is
+    what identifies position bias (`harvested_propensity`). With too few such impressions
+    (`MIN_MOVED_IMPRESSIONS`), or for slots no moved pair reached, they come from the per-item
+    regression-EM over the hourly counts, which mixes an item's relevance to different articles
+    into its positions and so overstates the fall-off."""
     items = sorted({c.item_id for c in counts})
     slots = sorted({(c.section, c.position) for c in counts})
     item_at = {i: n for n, i in enumerate(items)}
@@ -106,24 +115,91 @@ def debias(counts: Sequence[HourCount]) -> Debiased:
         k[at] += c.clicks
     k = np.minimum(k, n)  # clicks without a counted impression (flagged) carry no position data
     theta, _ = fit_position_model(n, k)
-    if len(theta):
-        theta = theta / max(float(theta.max()), 1e-12)  # 1.0 at the most-examined slot
-    examined = n @ theta if len(slots) else np.zeros(len(items))
+    per_item = relative_to_first(slots, theta)
+    per_pair = pair_propensity(placements)
+    top = max(float(theta.max()), 1e-12) if len(theta) else 1.0
+    relative = {
+        slot: per_pair.get(slot, per_item.get(slot, float(theta[n_]) / top))
+        for n_, slot in enumerate(slots)
+    }
+    weights = np.array([relative[slot] for slot in slots])
+    examined = n @ weights if len(slots) else np.zeros(len(items))
     clicked = k.sum(axis=1)
     propensity: dict[str, list[float]] = {}
-    for section, group in itertools.groupby(enumerate(slots), key=lambda s: s[1][0]):
-        columns = list(group)
-        first = theta[columns[0][0]] if columns[0][1][1] == 0 else 0.0
-        width = columns[-1][1][1] + 1
-        curve = [0.0] * width
-        for column, (_, position) in columns:
-            curve[position] = round(float(theta[column] / first), 4) if first > 0 else 0.0
+    for section, group in itertools.groupby(slots, key=lambda slot: slot[0]):
+        positions = [position for _, position in group]
+        curve = [0.0] * (positions[-1] + 1)
+        for position in positions:
+            curve[position] = round(relative[(section, position)], 4)
         propensity[section] = curve
     return Debiased(
         {i: float(examined[n_]) for i, n_ in item_at.items()},
         {i: float(clicked[n_]) for i, n_ in item_at.items()},
         propensity,
     )
+
+
+def relative_to_first(
+    slots: Sequence[tuple[str, int]], theta: Floats
+) -> dict[tuple[str, int], float]:
+    """Each slot's examination relative to position 0 of its section (sections without a
+    position 0 get none)."""
+    first = {s: float(theta[n]) for n, s in enumerate(slots) if s[1] == 0}
+    out: dict[tuple[str, int], float] = {}
+    for n, (section, position) in enumerate(slots):
+        top = first.get((section, 0), 0.0)
+        if top > 0:
+            out[(section, position)] = float(theta[n]) / top
+    return out
+
+
+def pair_propensity(placements: Sequence[Placement]) -> dict[tuple[str, int], float]:
+    """Relative examination per (section, position) fitted on the (article, item) pairs shown at
+    two or more positions; empty below `MIN_MOVED_IMPRESSIONS` such impressions."""
+    pairs: dict[tuple[str, str, str], dict[int, tuple[int, int]]] = defaultdict(dict)
+    for p in placements:
+        pairs[(p.article_id, p.section, p.item_id)][p.position] = (
+            p.impressions,
+            min(p.clicks, p.impressions),
+        )
+    moved = [(key, shown) for key, shown in pairs.items() if len(shown) >= 2]
+    if sum(i for _, shown in moved for i, _ in shown.values()) < MIN_MOVED_IMPRESSIONS:
+        return {}
+    slots = sorted({(key[1], position) for key, shown in moved for position in shown})
+    slot_at = {s: n for n, s in enumerate(slots)}
+    n = np.zeros((len(moved), len(slots)))
+    k = np.zeros((len(moved), len(slots)))
+    for row, (key, shown) in enumerate(moved):
+        for position, (impressions, clicks) in shown.items():
+            n[row, slot_at[(key[1], position)]] = impressions
+            k[row, slot_at[(key[1], position)]] = clicks
+    return relative_to_first(slots, harvested_propensity(n, k))
+
+
+def harvested_propensity(
+    impressions: Floats, clicks: Floats, iterations: int = 2000, tolerance: float = 1e-10
+) -> Floats:
+    """Examination per slot (columns) from pairs (rows) shown in several slots, by the
+    conditional likelihood of intervention harvesting (Agarwal et al., WSDM 2019): given a pair's
+    total clicks, they fall into its slots in proportion to impressions x examination, whatever
+    the pair's relevance. Relevance is never estimated, so thousands of pairs with a handful of
+    impressions each do not bias the curve (the per-pair EM's incidental-parameter problem).
+    Exact for rare clicks; with frequent ones it flattens the curve slightly. Solved by the
+    minorise-maximise update theta_k = clicks_k / sum_pairs(clicks_pair n_pk / sum_j n_pj theta_j)."""
+    total = clicks.sum(axis=1)
+    used = total > 0
+    n, c, t = impressions[used], clicks[used], total[used]
+    theta = np.ones(impressions.shape[1])
+    clicked = c.sum(axis=0)
+    for _ in range(iterations):
+        expected = n * (t / np.maximum(n @ theta, 1e-12))[:, None]
+        weight = expected.sum(axis=0)
+        new = np.where(weight > 0, clicked / np.maximum(weight, 1e-12), theta)
+        new = new / max(float(new.max()), 1e-12)
+        if np.abs(new - theta).max() < tolerance:
+            return new
+        theta = new
+    return theta
 
 
 def ctr_with_prior(
@@ -203,6 +279,7 @@ def compute_signals(
     *,
     snapshot: str | None,
     version: str,
+    placements: Sequence[Placement] = (),
 ) -> Signals:
     """Signals at `now` from hourly counts (at least `params.window_hours` back), raw clicks for
     co-reading, and each item's section (items of no known section share the section '')."""
@@ -212,7 +289,7 @@ def compute_signals(
     recent = [c for c in window if c.hour >= popular_since]
     totals = decayed(recent, now, params.half_life_hours)
     site, section = popularity_scores({i: float(t[0]) for i, t in totals.items()}, sections)
-    debiased = debias(window)
+    debiased = debias(window, placements)
     ctr, prior = ctr_with_prior(debiased, sections, params.prior_strength)
     items = {}
     for i in sorted(set(totals) | set(ctr)):

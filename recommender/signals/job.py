@@ -60,9 +60,17 @@ def signals_from_store(
     since = hour_of(now - timedelta(hours=params.window_hours))
     counts = store.hours(since) + store.pending_hours(since)
     clicks = store.clicks(iso(now - timedelta(hours=params.window_hours)))
+    placements = store.placements(iso(now - timedelta(hours=params.window_hours)))
     version = now.astimezone(UTC).strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 10**6:06d}"
     return compute_signals(
-        counts, clicks, sections, now, params, snapshot=snapshot, version=version
+        counts,
+        clicks,
+        sections,
+        now,
+        params,
+        snapshot=snapshot,
+        version=version,
+        placements=placements,
     )
 
 

@@ -18,6 +18,7 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from index.snapshots import SnapshotStore
 from recommender.cli import DEMO_CORPUS
@@ -49,10 +50,12 @@ def requests(catalog: Catalog, i: int, ids: list[str]) -> dict[str, WidgetReques
     }
 
 
-def answer_hashes(data_dir: Path, signals: Signals | None = None) -> dict[str, str]:
+def answer_hashes(
+    data_dir: Path, signals: Signals | None = None, **overrides: Any
+) -> dict[str, str]:
     """`{"ITEM_ID|VARIANT": sha256 of the answer}` for every item of the current snapshot (with
-    `signals` blended in at the default weights, when given)."""
-    settings = Settings(data_dir=data_dir)  # type: ignore[call-arg]  # default ranking settings
+    `signals` blended in, when given), default settings but for `overrides`."""
+    settings = Settings(data_dir=data_dir, **overrides)  # type: ignore[call-arg]
     store = SnapshotStore(settings.snapshots_dir)
     version = store.current_version()
     if version is None:

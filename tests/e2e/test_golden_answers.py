@@ -101,9 +101,12 @@ def test_demo_answers_are_byte_identical(demo_dir: Path) -> None:
     )
 
 
+WEIGHTS_0 = {"popularity_weight": 0.0, "ctr_weight": 0.0, "coread_weight": 0.0}
+
+
 def test_signals_at_weight_0_change_no_answer(demo_dir: Path) -> None:
-    """Signals for every item (popularity, CTR, co-reading), blended in at the default weights
-    (0): every answer is still the golden one, byte for byte (issue #13)."""
+    """Signals for every item (popularity, CTR, co-reading), blended in at weight 0: every answer
+    is still the golden one, byte for byte (issue #13: 0 restores today's ranking exactly)."""
     from index.snapshots import SnapshotStore
     from recommender.serving.catalog import Catalog
     from recommender.signals.file import ItemSignals, Signals
@@ -122,5 +125,7 @@ def test_signals_at_weight_0_change_no_answer(demo_dir: Path) -> None:
         "golden-signals", "2026-12-01T00:00:00+00:00", version, {}, 6.0, {}, {}, {}, items,
         coread, ids,
     )  # fmt: skip
-    changed = golden.differences(golden.read(), golden.answer_hashes(demo_dir, signals))
+    changed = golden.differences(
+        golden.read(), golden.answer_hashes(demo_dir, signals, **WEIGHTS_0)
+    )
     assert not changed, "\n".join(changed[:50])

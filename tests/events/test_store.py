@@ -18,6 +18,7 @@ from recommender.events.store import (
     Event,
     EventStore,
     HourCount,
+    Placement,
     Pruned,
     SQLiteEventStore,
     iso,
@@ -429,3 +430,16 @@ def test_an_old_events_file_is_migrated_on_open(path: Path) -> None:
         raw(path, "DELETE FROM sponsored_audit")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         raw(path, "UPDATE sponsored_audit SET label = NULL")
+
+
+def test_placements_count_editorial_events_per_article_and_position(store: EventStore) -> None:
+    """(#13's debiasing input, #15: the same in either store.)"""
+    store.append([ev(), ev("click"), ev(item="banjir-3", position=1),
+                  ev(item="sp-bank-1", sponsor="Bank Maju Bersama")])  # fmt: skip
+    store.append([ev(page_view="f" * 16), ev("click", "banjir-4", page_view="f" * 16)])  # flagged
+    store.append([ev(page_view="e" * 16, at=ago(days=3))])  # before `since`
+    assert store.placements(iso(ago(days=1))) == [
+        Placement("banjir-1", "rekomendasi_artikel", "banjir-2", 0, impressions=2, clicks=1),
+        Placement("banjir-1", "rekomendasi_artikel", "banjir-3", 1, impressions=1, clicks=0),
+        Placement("banjir-1", "rekomendasi_artikel", "banjir-4", 0, impressions=0, clicks=0),
+    ]

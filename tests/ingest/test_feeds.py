@@ -76,3 +76,30 @@ def test_language_is_per_entry_not_the_channels_copied() -> None:
     banjir, _, rates = records()
     assert banjir["language"] == "id"  # the channel says en-us; the text is Indonesian
     assert rates["language"] == "en"
+
+
+# Held-out check: a caption written beside the item's description, not inside media:content (the
+# New York Times' layout), and an empty one.
+CAPTION_BESIDE = f"""<?xml version="1.0"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Kabar</title>
+<item><title>Banjir Rendam Ribuan Rumah</title><link>https://kabar.example/a?partner=rss</link>
+  <media:content url="https://kabar.example/a.jpg" medium="image"/>
+  <media:description>Warga menyeberangi banjir dengan perahu karet di Dayeuhkolot.</media:description>
+  <media:credit>Antara</media:credit>
+  <description>{ID_SUMMARY}</description>
+  <pubDate>Tue, 10 Nov 2026 09:15:00 +0700</pubDate></item>
+<item><title>Rupiah Melemah</title><link>https://kabar.example/b</link>
+  <media:description/><media:credit/>
+  <description>{EN_SUMMARY}</description>
+  <pubDate>Tue, 10 Nov 2026 10:00:00 +0700</pubDate></item>
+</channel></rss>
+"""
+
+
+def test_a_caption_beside_the_description_is_never_the_lead() -> None:
+    found, why = feed_records(CAPTION_BESIDE.encode())
+    assert why is None
+    banjir, rupiah = found
+    assert banjir["lead"] == ID_SUMMARY and banjir["url"] == "https://kabar.example/a"
+    assert "perahu karet" not in f"{banjir['lead']} {banjir['body']}"
+    assert rupiah["lead"] == EN_SUMMARY and rupiah["body"] == ""

@@ -90,7 +90,7 @@ def test_replay_scores_clicked_page_views_without_leaking(settings: Settings) ->
     views = 6
     answers = serve_and_click(settings, views, clicked_position=4)
     assert len({tuple(i["id"] for i in a["sections"][0]["items"]) for a in answers}) == 1
-    result = replay_event_log(settings, current_catalog(settings))
+    result = replay_event_log(settings, current_catalog(settings), popularity_weight=0.0)
     assert result["impressions"] == views and result["skipped_impressions"] == 0
     content, popularity = (result["configurations"][c] for c in ("content", "popularity"))
     assert content["auc"] == 0.0 and content["mrr"] == pytest.approx(1 / 5)
@@ -98,7 +98,9 @@ def test_replay_scores_clicked_page_views_without_leaking(settings: Settings) ->
     # argsort order); the others rank the click first.
     assert popularity["auc"] == pytest.approx((0.5 + views - 1) / views, abs=1e-4)
     assert popularity["auc"] > content["auc"]
-    assert result["configurations"]["blend"] == content  # POPULARITY_WEIGHT is 0 by default
+    assert result["configurations"]["blend"] == content  # at weight 0 the blend is content
+    blended = replay_event_log(settings, current_catalog(settings))  # POPULARITY_WEIGHT's default
+    assert blended["configurations"]["blend"]["auc"] > content["auc"]
     heavy = replay_event_log(settings, current_catalog(settings), popularity_weight=10.0)
     assert heavy["configurations"]["blend"]["auc"] == pytest.approx((views - 1) / views, abs=1e-4)
     # Page views without a click are not replayed.

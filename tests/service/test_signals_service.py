@@ -223,12 +223,17 @@ def test_a_click_keeps_the_history_of_its_answer_for_coreading(
     assert item in dict(coread["timnas-1"]) and item in dict(coread[ANCHOR])
 
 
-def test_at_the_default_weights_only_terpopuler_changes(data_dir: Path) -> None:
-    """Default settings (every weight 0): after clicks and `recommender signals`, "terpopuler"
-    leads with the clicked item and explains its signals; the editorial sections are unchanged."""
+@pytest.mark.parametrize("weights", ["zero", "default"])
+def test_clicks_make_terpopuler_and_weight_0_keeps_the_text_ranking(
+    data_dir: Path, weights: str
+) -> None:
+    """After clicks and `recommender signals`, "terpopuler" leads with the clicked item and
+    explains its signals; at weight 0 the editorial sections are unchanged, at the default
+    weights their explain shows the signal parts."""
     from fastapi.testclient import TestClient
 
-    settings = make_settings(data_dir, response_cache_size=0)
+    zero = {"popularity_weight": 0.0, "ctr_weight": 0.0, "coread_weight": 0.0}
+    settings = make_settings(data_dir, response_cache_size=0, **(zero if weights == "zero" else {}))
     with TestClient(create_app(settings)) as client:
         before = client.get(URL, params={"article_id": ANCHOR, "explain": "true"}).json()
         articles = section(before, "rekomendasi_artikel")
@@ -249,7 +254,11 @@ def test_at_the_default_weights_only_terpopuler_changes(data_dir: Path) -> None:
         parts = popular[0]["explain"]
         assert parts["popularity"] == 1.0 and parts["clicks"] > 7 and parts["ctr"] > 0
         assert 0 <= parts["coread"] <= 1
-        assert section(body, "rekomendasi_artikel") == articles  # weight 0: the text ranking
+        if weights == "zero":
+            assert section(body, "rekomendasi_artikel") == articles  # the text ranking
+        else:
+            clicked = next(i for i in section(body, "rekomendasi_artikel") if i["id"] == favourite)
+            assert clicked["explain"]["popularity"] > 0 and clicked["explain"]["ctr"] > 0
 
 
 def test_answers_with_signals_match_the_response_model(

@@ -73,6 +73,7 @@ def engine(catalog: Catalog, signals: Signals | None, **settings: Any) -> Recomm
     return rec.with_blend(Blend.of(signals, catalog) if signals else None)
 
 
+WEIGHTS_0 = {"popularity_weight": 0.0, "ctr_weight": 0.0, "coread_weight": 0.0}
 REQUESTS: list[dict[str, Any]] = [
     {},
     {"explain": True},
@@ -87,7 +88,7 @@ REQUESTS: list[dict[str, Any]] = [
 def test_weight_zero_is_the_text_only_ranking_exactly(catalog: Catalog, seed: int) -> None:
     signals = random_signals(catalog, seed)
     plain = engine(catalog, None)
-    zero = engine(catalog, signals)  # signals loaded, every weight 0
+    zero = engine(catalog, signals, **WEIGHTS_0)  # signals loaded, every weight 0
     for article in [r["id"] for r in catalog.records if r.get("type") != "video"][:25]:
         for options in REQUESTS:
             a = plain.recommend_json(plain.request(article, **options), now=NOW)

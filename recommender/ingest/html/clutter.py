@@ -76,6 +76,7 @@ CLUTTER_LINE = re.compile(
     r"|\[.{0,200}\]"  # bracketed promotions: "[Get New York Today in your inbox.]"
     r"|continue reading(?: the main story)?\W*|reuse content|loading comments\W*"
     r"|(?:recent|more) (?:slide ?shows|videos|stories|news)\b.{0,40}"
+    r"|\(\s*[a-z]{2,6}(?:\s*/\s*[a-z]{2,6}){1,3}\s*\)"  # desk initials closing a story: "(suc/up)"
     r")\s*$",
     re.IGNORECASE,
 )
@@ -85,9 +86,10 @@ DATELINE = re.compile(
     r"(?=[\"“'‘A-Z0-9])"
 )
 DATELINE_MAX = 45
-SENTENCE_END = re.compile(r"[.!?\"”’)…:]\s*$")
+# Full stops of Chinese and Japanese (。！？」) end sentences too.
+SENTENCE_END = re.compile(r"[.!?\"”’)…:。！？」』）]\s*$")
 # A first paragraph ends like a sentence; a caption "(Foto: Antara)" or a label "Oleh:" does not.
-FIRST_SENTENCE_END = re.compile(r"[.!?\"”’…]\s*$")
+FIRST_SENTENCE_END = re.compile(r"[.!?\"”’…。！？」』]\s*$")
 LEADING_SHORT = 70
 # A photo caption's credit: "(ANTARA FOTO/Hafidz Mubarak A)", "(Foto: Istimewa)", "(Getty Images)".
 CAPTION_CREDIT = re.compile(
@@ -199,9 +201,44 @@ def drop_story_lists(lines: list[str]) -> list[str]:
     return kept
 
 
+# A list of other stories closing the text: a heading such as "More Must-Reads From TIME" (short,
+# no colon or full stop: an article's own list is introduced by a sentence or "...:") and at least
+# three items of headline length.
+LIST_ITEM = re.compile(r"^[-•*]\s+\S")
+MIN_LIST_ITEMS = 3
+HEADLINE_WORDS = (3, 20)
+
+
+def drop_closing_story_list(lines: list[str]) -> list[str]:
+    """Drop a trailing list of headlines and the short heading above it."""
+    start = len(lines)
+    while start > 0 and LIST_ITEM.match(lines[start - 1]) and len(lines[start - 1]) < HEADLINE_MAX:
+        words = len(lines[start - 1].split()) - 1
+        if not HEADLINE_WORDS[0] <= words <= HEADLINE_WORDS[1]:
+            break
+        start -= 1
+    if len(lines) - start < MIN_LIST_ITEMS or start < 2:
+        return lines
+    heading = lines[start - 1]
+    if len(heading) < LEADING_SHORT and not re.search(r"[.:;!?。：]\s*$", heading):
+        return lines[: start - 1]
+    return lines
+
+
+def introduced_list_at_end(lines: list[str]) -> bool:
+    """The text ends with a list its own sentence introduces ("Posko pengungsian:" then items)."""
+    start = len(lines)
+    while start > 0 and LIST_ITEM.match(lines[start - 1]):
+        start -= 1
+    return start < len(lines) and start > 0 and lines[start - 1].rstrip().endswith((":", "："))
+
+
 def drop_trailing_furniture(lines: list[str]) -> list[str]:
     """Drop short lines after the last sentence: list headings ("More games news:"), tag lists,
     section links. A line ending like a sentence (or with an author's initials) stops it."""
+    lines = drop_closing_story_list(lines)
+    if introduced_list_at_end(lines):
+        return lines
     end = len(lines)
     while end > 1 and len(lines) - end < LEADING_MAX_DROPPED:
         line = lines[end - 1]

@@ -4,7 +4,9 @@ Order of trust: JSON-LD `datePublished`, `article:published_time` and the other 
 tags, `<time datetime>`, then a time written in the text with its zone ("21:04 WIB"), and only
 last a date guessed by htmldate (which reads dates in URLs, so it never overrides the page). A
 value without a UTC offset borrows one from a candidate with the same wall-clock time; otherwise it
-is refused with the value in the message, unless an `assume_timezone` was configured.
+is refused with the value in the message, unless an `assume_timezone` was configured. A date and
+clock written without a zone ("2023-11-17 15:13", "December 27, 2014 at 12:06 PM") is such a value:
+read in the assumed zone, and never silently replaced by midnight.
 """
 
 from __future__ import annotations
@@ -39,13 +41,41 @@ PUBLISHED_META = (
     "date",
 )
 # Indonesian zones (WIB +07, WITA +08, WIT +09) and a few other abbreviations seen on news pages.
-ZONES = {
+ZONES: dict[str, float] = {
     "wib": 7,
     "wita": 8,
     "wit": 9,
     "utc": 0,
     "gmt": 0,
     "z": 0,
+}
+# Abbreviations that name one offset wherever they are written (CST, IST and the like name several,
+# so they are left out): "2021-01-03T17:40:00EET" (LSM), "12:06 PM EST".
+ABBREVIATED_ZONES: dict[str, float] = {
+    **ZONES,
+    "wet": 0,
+    "west": 1,
+    "bst": 1,
+    "cet": 1,
+    "cest": 2,
+    "eet": 2,
+    "eest": 3,
+    "msk": 3,
+    "sgt": 8,
+    "hkt": 8,
+    "jst": 9,
+    "kst": 9,
+    "aest": 10,
+    "aedt": 11,
+    "nzst": 12,
+    "nzdt": 13,
+    "est": -5,
+    "edt": -4,
+    "cdt": -5,
+    "mst": -7,
+    "mdt": -6,
+    "pst": -8,
+    "pdt": -7,
 }
 MONTHS = {
     name: number
@@ -68,14 +98,25 @@ MONTHS = {
     )
     for name in names
 }
-ZONE_WORD = r"(?P<zone>WIB|WITA|WIT|UTC|GMT)\b"
+ZONE_NAMES = "|".join(sorted((z for z in ABBREVIATED_ZONES if len(z) > 1), key=len, reverse=True))
+ZONE_WORD = rf"(?P<zone>{ZONE_NAMES})\b"
 CLOCK = r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?"
 NUMERIC_DATE = r"(?P<day>\d{1,2})[/\-.](?P<month>\d{1,2})[/\-.](?P<year>\d{4})"
-ISO_DATE = r"(?P<iyear>\d{4})-(?P<imonth>\d{2})-(?P<iday>\d{2})"
+ISO_DATE = r"(?P<iyear>\d{4})[-/](?P<imonth>\d{2})[-/](?P<iday>\d{2})"
 WORD_DATE = r"(?P<wday>\d{1,2})\s+(?P<wmonth>[A-Za-z]{3,9})\.?\s+(?P<wyear>\d{4})"
 MONTH_FIRST = r"(?P<fmonth>[A-Za-z]{3,9})\.?\s+(?P<fday>\d{1,2}),?\s+(?P<fyear>\d{4})"
+# "2018年6月18日" (Japanese and Chinese pages).
+CJK_DATE = r"(?P<cyear>\d{4})年\s*(?P<cmonth>\d{1,2})月\s*(?P<cday>\d{1,2})日"
+ANY_DATE = f"(?:{NUMERIC_DATE}|{ISO_DATE}|{WORD_DATE}|{MONTH_FIRST}|{CJK_DATE})"
+BEFORE_CLOCK = r"[\s,|\-–·]*(?:(?:pukul|jam|at|um|à)\s+)?"
 TEXT_TIME = re.compile(
-    rf"(?<![\w/.-])(?:{NUMERIC_DATE}|{ISO_DATE}|{WORD_DATE}|{MONTH_FIRST})[\s,|\-–·]*(?:pukul\s+|jam\s+)?{CLOCK}\s*{ZONE_WORD}",
+    rf"(?<![\w/.-]){ANY_DATE}{BEFORE_CLOCK}{CLOCK}\s*{ZONE_WORD}",
+    re.IGNORECASE,
+)
+# The same without a zone: a local time, read only in an assumed zone (or named in the error).
+MERIDIEM = r"(?:\s*(?P<meridiem>[ap])\.?\s?m\b\.?)?"
+NAIVE_TEXT_TIME = re.compile(
+    rf"(?<![\w/.-]){ANY_DATE}{BEFORE_CLOCK}{CLOCK}(?![\d:]){MERIDIEM}(?!\s*(?:{ZONE_NAMES})\b)",
     re.IGNORECASE,
 )
 # A clock time with its zone and no date ("Update 21:04 WIB"), paired with a date found elsewhere.
@@ -84,8 +125,8 @@ CLOCK_ONLY = re.compile(rf"(?<![\d/.:-]){CLOCK}\s*{ZONE_WORD}", re.IGNORECASE)
 # (pages round to the minute in text and keep seconds in metadata).
 SAME_MOMENT_SECONDS = 120
 ISO_VALUE = re.compile(
-    r"^(\d{4})[-/](\d{2})[-/](\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?"
-    r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$",
+    r"^(\d{4})[-/]?(\d{2})[-/]?(\d{2})(?:[T ](\d{2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?"
+    r"\s*(Z|[+-]\d{2}(?::?\d{2})?|[A-Z]{3,4})?)?$",
     re.IGNORECASE,
 )
 
@@ -115,7 +156,10 @@ def parse_value(raw: str, source: str) -> Stamp | None:
     except ValueError:
         return None
     if zone and hour is not None:
-        value = value.replace(tzinfo=_offset(zone))
+        offset = _offset(zone)
+        if offset is None:  # an abbreviation that names no single offset: a local time
+            return Stamp(value, True, source)
+        value = value.replace(tzinfo=offset)
     return Stamp(value, hour is not None, source)
 
 
@@ -130,9 +174,12 @@ def _parse_loose(raw: str, source: str) -> Stamp | None:
     return Stamp(value, True, source)
 
 
-def _offset(zone: str) -> tzinfo:
+def _offset(zone: str) -> tzinfo | None:
     if zone.upper() == "Z":
         return UTC
+    if zone[0] not in "+-":
+        hours = ABBREVIATED_ZONES.get(zone.lower())
+        return None if hours is None else timezone(timedelta(hours=hours))
     sign = -1 if zone[0] == "-" else 1
     digits = zone[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
@@ -143,38 +190,63 @@ def text_times(text: str) -> list[Stamp]:
     """Times written with a zone word in running text ("Kamis, 05/11/2015 09:25 WIB")."""
     found: list[Stamp] = []
     for match in TEXT_TIME.finditer(text):
-        parts = match.groupdict()
-        try:
-            if parts["day"]:
-                year, month, day = int(parts["year"]), int(parts["month"]), int(parts["day"])
-            elif parts["iyear"]:
-                year, month, day = int(parts["iyear"]), int(parts["imonth"]), int(parts["iday"])
-            elif parts["wmonth"]:
-                month_number = MONTHS.get(parts["wmonth"].lower())
-                if month_number is None:
-                    continue
-                year, month, day = int(parts["wyear"]), month_number, int(parts["wday"])
-            else:
-                month_number = MONTHS.get(parts["fmonth"].lower())
-                if month_number is None:
-                    continue
-                year, month, day = int(parts["fyear"]), month_number, int(parts["fday"])
-            zone = timezone(timedelta(hours=ZONES[parts["zone"].lower()]))
-            value = datetime(year, month, day, int(parts["hour"]), int(parts["minute"]))
-            value = value.replace(second=int(parts["second"] or 0), tzinfo=zone)
-        except ValueError:
-            continue
-        found.append(Stamp(value, True, f"text {match.group(0).strip()!r}"))
+        value = _written(match.groupdict())
+        if value is not None:
+            zone = timezone(timedelta(hours=ABBREVIATED_ZONES[match.group("zone").lower()]))
+            found.append(
+                Stamp(value.replace(tzinfo=zone), True, f"text {match.group(0).strip()!r}")
+            )
     return found
 
 
-def clock_times(text: str) -> list[tuple[int, int, int]]:
+def local_text_times(text: str) -> list[Stamp]:
+    """Dates with a clock time written without a zone ("2023-11-17 15:13", "December 27, 2014
+    at 12:06 PM"): local times, so naive stamps."""
+    found: list[Stamp] = []
+    for match in NAIVE_TEXT_TIME.finditer(text):
+        value = _written(match.groupdict())
+        if value is not None:
+            found.append(Stamp(value, True, f"text {match.group(0).strip()!r}"))
+    return found
+
+
+def _date_of(parts: dict[str, str | None]) -> tuple[int, int, int] | None:
+    """(year, month, day) of whichever date form matched."""
+    forms = (("year", "month", "day"), ("iyear", "imonth", "iday"), ("cyear", "cmonth", "cday"))
+    for year, month, day in forms:
+        if parts.get(year):
+            return int(parts[year] or 0), int(parts[month] or 0), int(parts[day] or 0)
+    for year, month, day in (("wyear", "wmonth", "wday"), ("fyear", "fmonth", "fday")):
+        if parts.get(year):
+            number = MONTHS.get((parts[month] or "").lower())
+            return None if number is None else (int(parts[year] or 0), number, int(parts[day] or 0))
+    return None
+
+
+def _written(parts: dict[str, str | None]) -> datetime | None:
+    """The naive date and time of a written-time match; None when it is no real date."""
+    date = _date_of(parts)
+    if date is None:
+        return None
+    hour = int(parts["hour"] or 0)
+    meridiem = (parts.get("meridiem") or "").lower()
+    if meridiem and not 1 <= hour <= 12:
+        return None
+    if meridiem:
+        hour = hour % 12 + (12 if meridiem == "p" else 0)
+    try:
+        return datetime(*date, hour, int(parts["minute"] or 0), int(parts["second"] or 0))
+    except ValueError:
+        return None
+
+
+def clock_times(text: str) -> list[tuple[int, int, float]]:
     """(hour, minute, UTC offset in hours) of each zone-marked clock time in the text."""
     found = []
     for match in CLOCK_ONLY.finditer(text):
         hour, minute = int(match.group("hour")), int(match.group("minute"))
         if hour < 24 and minute < 60:
-            found.append((hour, minute, ZONES[match.group("zone").lower()]))
+            found.append((hour, minute, ABBREVIATED_ZONES[match.group("zone").lower()]))
     return found
 
 
@@ -198,14 +270,35 @@ def candidates(meta: PageMeta, text: str) -> list[Stamp]:
             zone = timezone(timedelta(hours=offset))
             value = dated.value.replace(hour=hour, minute=minute, tzinfo=zone)
             stamps.append(Stamp(value, True, f"{dated.source} + text {hour:02d}:{minute:02d}"))
+    if not any(s.has_time for s in stamps):
+        # A local time written on the page, on the metadata's date where the metadata gives one
+        # (times further down may be other stories').
+        local = [
+            s
+            for s in local_text_times(text)
+            if dated is None or s.value.date() == dated.value.date()
+        ]
+        stamps += local[:1]
     return stamps
+
+
+def afternoon(first: Stamp, others: list[Stamp]) -> Stamp:
+    """`first`, or the time twelve hours later that another source gives for the same moment:
+    a CMS that writes a 12-hour clock without AM/PM into JSON-LD (`02:39:54` for 14:39:54, which
+    its meta tags and `<time>` state) is wrong by exactly that."""
+    later = first.value + timedelta(hours=12)
+    for other in others:
+        same_day = other.aware and other.value.date() == first.value.date() == later.date()
+        if same_day and abs((other.value - later).total_seconds()) <= SAME_MOMENT_SECONDS:
+            return Stamp(later, True, f"{first.source} (12-hour clock, as {other.source})")
+    return first
 
 
 def choose(stamps: list[Stamp], assume: tzinfo | None) -> datetime:
     """The publication time with its offset, or an ExtractionError that names what was found."""
     timed = [s for s in stamps if s.has_time]
     if timed and timed[0].aware:
-        return timed[0].value
+        return afternoon(timed[0], timed[1:]).value
     if timed:
         naive = timed[0]
         for other in timed[1:]:

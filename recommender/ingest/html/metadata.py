@@ -106,11 +106,15 @@ def read_meta(tree: HtmlElement) -> PageMeta:
                     found.articles.append(obj)
                 elif "webpage" in types:
                     found.webpages.append(obj)
+    # Marked publication times first, each group in document order: comment templates mark
+    # their own times `pubdate` too, after the article's.
+    marked: list[str] = []
     for time in tree.iter("time"):
         value = time.get("datetime") or ""
         if value.strip():
             priority = time.get("itemprop") == "datePublished" or time.get("pubdate") is not None
-            found.times.insert(0, value.strip()) if priority else found.times.append(value.strip())
+            (marked if priority else found.times).append(value.strip())
+    found.times[:0] = marked
     return found
 
 

@@ -130,7 +130,12 @@ def page_record(
     opts = options or PageOptions()
     tree = parse(data, charset)
     meta = read_meta(tree)
-    canonical = page_url(meta, url, relative, opts)
+    try:
+        canonical = page_url(meta, url, relative, opts)
+    except ExtractionError:
+        # A front or index page saved without its URL is first of all no article: say that.
+        pagekind.check_article(tree, meta, None, titles.headline(tree, meta, None))
+        raise
     meta.prefer(canonical)
     title = titles.headline(tree, meta, canonical)
     if not title:

@@ -46,7 +46,9 @@ LISTING_SEGMENTS = frozenset(
 )
 LISTING_TITLE = re.compile(
     r"^\s*(?:indeks|index|arsip|archive|tag|topik|topic|kategori|category|hasil pencarian"
-    r"|search results?|berita terkini|berita terbaru|latest news|home ?page|beranda)\b",
+    r"|search results?|berita terkini|berita terbaru|latest news|home ?page|beranda"
+    # "home page" in other languages publishers write titles in
+    r"|halaman utama|startseite|accueil|inicio|p[aá]gina inicial|pagina iniziale)\b",
     re.IGNORECASE,
 )
 # `/news/`, `/es/`, `/nasional`: one word, no slug or number, is a section's front page.
@@ -67,15 +69,32 @@ def listing_path(segments: list[str]) -> bool:
     return not (last.endswith((".html", ".htm")) or len(re.split(r"[-_]+", last)) >= 4)
 
 
+BLOCKS = frozenset(
+    {"p", "div", "br", "li", "td", "th", "section", "article", "blockquote", "dd", "figcaption"}
+    | {"h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "main", "aside", "nav", "ul", "ol"}
+)
+
+
+BOUNDARY = "\u2029"
+
+
 def long_paragraphs(tree: HtmlElement) -> int:
-    """Paragraphs of running text: long, and mostly not link text."""
-    count = 0
-    for p in tree.iter("p"):
-        text = (p.text_content() or "").strip()
-        linked = sum(len(a.text_content() or "") for a in p.iter("a"))
-        if len(text) >= PARAGRAPH_CHARS and linked < 0.3 * len(text):
-            count += 1
-    return count
+    """Paragraphs of running text: long runs of text outside links, whether each is a `<p>` or
+    they are separated by `<br>` in one element (as older CMSs write articles)."""
+    import copy
+
+    root = tree.find(".//body")
+    pruned = copy.deepcopy(root if root is not None else tree)
+    for element in pruned.xpath(".//script|.//style|.//noscript|.//a"):
+        element.drop_tree()
+    # Block boundaries are marked with a character no page uses for layout (pages wrap the text of
+    # one paragraph over several source lines, so newlines are no boundaries).
+    for element in pruned.iter():
+        if isinstance(element.tag, str) and element.tag.lower() in BLOCKS:
+            element.tail = BOUNDARY + (element.tail or "")
+            element.text = BOUNDARY + (element.text or "")
+    runs = (pruned.text_content() or "").split(BOUNDARY)
+    return sum(1 for run in runs if len(" ".join(run.split())) >= PARAGRAPH_CHARS)
 
 
 def headline_links(tree: HtmlElement) -> int:

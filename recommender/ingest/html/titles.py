@@ -10,7 +10,10 @@ from lxml.html import HtmlElement
 from recommender.ingest.html.metadata import PageMeta
 
 # " - Kompas.com", " | Republika Online", "KapanLagi.com: ", " :: ", " « Site".
-SEPARATOR = re.compile(r"\s+[|\-–—:»«·•/]{1,2}\s+|\s*::\s*|(?<=\.com):\s+|(?<=\.id):\s+")
+# Full-width separators ("：日本経済新聞", "｜") need no spaces around them.
+SEPARATOR = re.compile(
+    r"\s+[|\-–—:»«·•/]{1,2}\s+|\s*::\s*|(?<=\.com):\s+|(?<=\.id):\s+|\s*[：｜]\s*"
+)
 HOST_LIKE = re.compile(r"\b[\w-]+\.(?:com|co\.id|id|net|org|co\.uk|co|news|tv)\b", re.IGNORECASE)
 MIN_TITLE_WORDS = 3
 # "Judul Halaman all", "Judul - Halaman 2", "Title - Page 2": which page of a paginated article.

@@ -342,3 +342,137 @@ def test_a_time_printed_above_the_headline_and_an_old_locale_code() -> None:
     got = record(html)
     assert got["published_at"].isoformat() == "2026-11-10T21:04:00+07:00"  # type: ignore[union-attr]
     assert got["language"] == "id"
+
+
+# Held-out check (#12): causes found on real pages of publishers the corpus never saw.
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("20261110T091500+0700", "2026-11-10T09:15:00+07:00"),  # ISO 8601 basic format
+        ("2026-01-03T17:40:00EET", "2026-01-03T17:40:00+02:00"),  # a zone abbreviation
+        ("2026-11-10 21:04:37 WIB", "2026-11-10T21:04:37+07:00"),
+    ],
+)
+def test_iso_basic_format_and_zone_abbreviations_in_metadata(value: str, expected: str) -> None:
+    ld = f'<script type="application/ld+json">{{"@type":"NewsArticle","datePublished":"{value}"}}</script>'
+    assert record(article(head=ld))["published_at"].isoformat() == expected  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["Selasa, 10/11/2026 21:04", "November 10, 2026 at 9:04 PM", "2026年11月10日 21:04"],
+)
+def test_a_local_time_written_without_a_zone_is_named_then_read_in_the_assumed_zone(
+    written: str,
+) -> None:
+    head = '<meta property="article:published_time" content="2026-11-10">'
+    html = article(head=head, before=f"<div>Rina Wulandari · {written}</div>")
+    with pytest.raises(ExtractionError) as caught:
+        record(html)
+    assert caught.value.field == "published_at"
+    assert (
+        "2026-11-10T21:04:00" in caught.value.reason and "--assume-timezone" in caught.value.reason
+    )
+    got = record(html, assume_timezone=ZoneInfo("Asia/Jakarta"))
+    assert got["published_at"].isoformat() == "2026-11-10T21:04:00+07:00"  # type: ignore[union-attr]
+
+
+def test_a_local_time_on_another_day_than_the_metadata_is_no_publication_time() -> None:
+    head = '<meta property="article:published_time" content="2026-11-10">'
+    html = article(head=head, after="<div>Berita lain · 09/11/2026 08:00</div>")
+    got = record(html, assume_timezone=ZoneInfo("Asia/Jakarta"))
+    assert got["published_at"].isoformat() == "2026-11-10T00:00:00+07:00"  # type: ignore[union-attr]
+
+
+def test_desk_initials_and_a_closing_list_of_other_stories_leave_the_body() -> None:
+    more = (
+        "<h3>Lainnya dari Kabar</h3><ul>"
+        "<li>Gempa Magnitudo 5 Guncang Garut Pagi Ini</li>"
+        "<li>Harga Cabai Melonjak Jelang Natal di Pasar Induk</li>"
+        "<li>Apakah Tidur Siang Baik untuk Kesehatan?</li></ul>"
+    )
+    html = article(head=PUBLISHED, after=f"<p>(rin/ega)</p>{more}")
+    body = str(record(html)["body"])
+    assert body.endswith(PARAGRAPHS[-1])
+    for clutter in ("(rin/ega)", "Lainnya dari Kabar", "Gempa Magnitudo", "Tidur Siang"):
+        assert clutter not in body
+
+
+def test_an_articles_own_closing_list_stays() -> None:
+    own = (
+        "<p>Posko pengungsian yang disiapkan pemerintah daerah:</p><ul>"
+        "<li>Masjid Agung Dayeuhkolot di jalan utama</li>"
+        "<li>SD Negeri 3 Dayeuhkolot dekat alun-alun</li>"
+        "<li>Balai Desa Citeureup di sebelah pasar</li></ul>"
+    )
+    body = str(record(article(head=PUBLISHED, after=own))["body"])
+    assert "Balai Desa Citeureup" in body and "Masjid Agung" in body
+
+
+def test_a_short_first_paragraph_ending_with_a_cjk_full_stop_is_kept() -> None:
+    first = "在美国旧金山举行的中美元首会晤吸引了全世界的目光。"
+    body = str(record(article(head=PUBLISHED, paragraphs=[first, *PARAGRAPHS]))["body"])
+    assert body.startswith(first)
+
+
+def test_an_article_written_with_br_between_paragraphs_is_no_index_page() -> None:
+    nav = "".join(
+        f'<li><a href="/read/{n}">Berita nomor {n} tentang banjir dan cuaca</a></li>'
+        for n in range(12)
+    )
+    text = "<br><br>".join(PARAGRAPHS)
+    html = f"""<html lang="id"><head><title>{TITLE}</title>
+<link rel="canonical" href="{URL}">{PUBLISHED}</head>
+<body><h1>{TITLE}</h1><div class="isi">{text}</div><ul>{nav}</ul></body></html>"""
+    assert str(record(html)["body"]).startswith(PARAGRAPHS[0][:60])
+
+
+def test_a_full_width_separator_before_the_site_name_leaves_the_title() -> None:
+    html = article(head=PUBLISHED, title_tag=f"{TITLE}\u3000：Kabar.com")
+    assert record(html.replace(f"<h1>{TITLE}</h1>", ""))["title"] == TITLE
+
+
+def test_an_index_page_saved_without_its_url_is_rejected_as_no_article() -> None:
+    links = "".join(
+        f'<li><a href="/read/{n}">Berita nomor {n} tentang banjir dan cuaca</a></li>'
+        for n in range(40)
+    )
+    html = (
+        f"<html><head><title>Kabar</title></head><body><h1>Kabar</h1><ul>{links}</ul></body></html>"
+    )
+    with pytest.raises(ExtractionError) as caught:
+        record(html)
+    assert caught.value.field == "page" and "not an article" in caught.value.reason
+    with pytest.raises(ExtractionError) as caught:
+        record(article(head=PUBLISHED, canonical=False))
+    assert caught.value.field == "url"
+
+
+def test_the_articles_marked_time_wins_over_its_comments_marked_times() -> None:
+    byline = '<time datetime="2026-11-10T09:15:00+07:00" pubdate>10 Nov 2026</time>'
+    comments = "".join(
+        f'<div class="komentar">Setuju. <time datetime="2026-11-1{n}T2{n}:00:00+07:00" pubdate>'
+        f"1{n} Nov</time></div>"
+        for n in range(1, 4)
+    )
+    got = record(article(before=byline, after=comments))
+    assert got["published_at"].isoformat() == "2026-11-10T09:15:00+07:00"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("title", ["Startseite: Stadt Kabar", "Accueil - Kabar", "Halaman Utama"])
+def test_a_home_page_titled_so_in_another_language_is_no_article(title: str) -> None:
+    teasers = "".join(
+        f"<p>{p}</p><a href='/read/{n}'>Selengkapnya</a>" for n, p in enumerate(PARAGRAPHS)
+    )
+    html = f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{teasers}</body></html>"
+    with pytest.raises(ExtractionError) as caught:
+        record(html)
+    assert caught.value.field == "page" and "not an article" in caught.value.reason
+
+
+def test_a_json_ld_time_twelve_hours_early_yields_to_the_pages_afternoon_time() -> None:
+    ld = '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2026-11-10T02:39:54+02:00"}</script>'
+    head = ld + '<meta property="article:published_time" content="2026-11-10T14:39:54+02:00">'
+    assert record(article(head=head))["published_at"].isoformat() == "2026-11-10T14:39:54+02:00"  # type: ignore[union-attr]
+    # A morning time that no other source contradicts stays as written.
+    assert record(article(head=ld))["published_at"].isoformat() == "2026-11-10T02:39:54+02:00"  # type: ignore[union-attr]
