@@ -79,6 +79,16 @@ def _as_server_user(command: list[str]) -> list[str]:
     return ["runuser", "-u", SERVER_USER, "--", *command] if os.geteuid() == 0 else command
 
 
+def _checked(what: str, command: list[str], log: Path | None = None) -> None:
+    """Run a PostgreSQL tool; on failure, raise with what it (and the server's log) said."""
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        said = done.stdout + done.stderr
+        if log is not None and log.exists():
+            said += log.read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"{what} failed: {said}")
+
+
 @contextmanager
 def running_postgres(*settings: str) -> Iterator[Server]:
     """Start a throw-away server (`settings`: extra `-c name=value` of postgres) and stop it."""
@@ -88,31 +98,29 @@ def running_postgres(*settings: str) -> Iterator[Server]:
     bin_dir = binaries()
     assert bin_dir is not None
     folder = Path(tempfile.mkdtemp(prefix="recommender-pg-"))
-    data = folder / "data"
-    if os.geteuid() == 0:
-        user = pwd.getpwnam(SERVER_USER)
-        os.chown(folder, user.pw_uid, user.pw_gid)
-    port = free_port()
+    data, log = folder / "data", folder / "server.log"
     run = _as_server_user
-    subprocess.run(
-        run([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-             "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]),
-        check=True, capture_output=True,
-    )  # fmt: skip
-    options = " ".join(
-        [f"-p {port}", f"-k {folder}", "-c listen_addresses=127.0.0.1",
-         *(f"-c {s}" for s in settings)]
-    )  # fmt: skip
-    subprocess.run(
-        run([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l",
-             str(folder / "server.log"), "-w", "-t", str(START_TIMEOUT_S), "start"]),
-        check=True, capture_output=True,
-    )  # fmt: skip
     try:
-        yield Server(port, folder)
-    finally:
-        subprocess.run(
-            run([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
-            check=False, capture_output=True,
+        if os.geteuid() == 0:
+            user = pwd.getpwnam(SERVER_USER)
+            os.chown(folder, user.pw_uid, user.pw_gid)
+        port = free_port()
+        _checked("initdb", run([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres",
+                                "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8",
+                                "--no-sync"]))  # fmt: skip
+        options = " ".join(
+            [f"-p {port}", f"-k {folder}", "-c listen_addresses=127.0.0.1",
+             *(f"-c {s}" for s in settings)]
         )  # fmt: skip
+        _checked("pg_ctl start", run([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options,
+                                      "-l", str(log), "-w", "-t", str(START_TIMEOUT_S),
+                                      "start"]), log)  # fmt: skip
+        try:
+            yield Server(port, folder)
+        finally:
+            subprocess.run(
+                run([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
+                check=False, capture_output=True,
+            )  # fmt: skip
+    finally:
         shutil.rmtree(folder, ignore_errors=True)
