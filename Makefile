@@ -9,7 +9,7 @@ PORT   ?= 8000
 DEMO_ARTICLE ?= kn-1003
 
 .DEFAULT_GOAL := help
-.PHONY: help setup browser nginx demo build serve test test-all lint typecheck bench screenshot clean
+.PHONY: help setup browser nginx postgres demo build serve test test-all lint typecheck bench screenshot clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -33,6 +33,11 @@ nginx: ## Install Debian's nginx for the reverse-proxy test (needs root; skipped
 	  echo "installing nginx (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
 
+postgres: ## Install Debian's PostgreSQL for the server event store tests (needs root; skipped if present)
+	@{ command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || { \
+	  echo "installing postgresql (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
 build: setup ## Build the demo index into $(DATA)
 	$(BIN)/recommender build --data-dir $(DATA)
 
@@ -48,10 +53,10 @@ demo: build ## Set up, build the demo index and serve it on http://127.0.0.1:800
 	@echo ""
 	$(BIN)/recommender serve --data-dir $(DATA) --host $(HOST) --port $(PORT)
 
-test: setup browser nginx lint ## Set up, run the lint gates, then the test suite (what CI runs)
+test: setup browser nginx postgres lint ## Set up, run the lint gates, then the test suite (what CI runs)
 	$(BIN)/python -m pytest
 
-test-all: setup browser nginx ## The test suite including slow tests (real corpora, crash loops)
+test-all: setup browser nginx postgres ## The test suite including slow tests (real corpora, crash loops)
 	$(BIN)/python -m pytest -m ''
 
 lint: setup ## ruff check, ruff format --check, mypy strict (the gates of CI and pre-commit)

@@ -625,15 +625,16 @@ def snapshots_rollback(
 def events_stats(data_dir: DataDir = None) -> None:
     """Counts (impressions, clicks, flagged clicks), refusals by reason, roll-ups, audit rows and
     the log's size on disk, as one JSON line."""
-    from recommender.events.store import SQLiteEventStore
+    from recommender.events.backend import event_log_exists, event_log_name, open_event_store
 
     settings = make_settings(data_dir)
-    path = settings.resolved_event_log_path
-    if not path.exists():
-        fail(InvalidInput(f"no event log at {path}"))
-    store = SQLiteEventStore(path, audit_retention_days=settings.events.audit_retention_days)
+    where = event_log_name(settings)
+    if not event_log_exists(settings):
+        fail(InvalidInput(f"no event log at {where}"))
+    store = open_event_store(settings)
     try:
-        emit({"path": str(path), **store.stats()})
+        key = "path" if settings.events.events_url is None else "url"
+        emit({key: where, **store.stats()})
     finally:
         store.close()
 
@@ -714,16 +715,15 @@ def experiments_report(
     A page view is a win for the arm whose interleaved items got more clicks, a tie when both
     got as many; page views without clicks are left out. JSON on stdout (a table on a terminal).
     """
-    from recommender.events.store import SQLiteEventStore
+    from recommender.events.backend import event_log_exists, event_log_name, open_event_store
     from recommender.experiments.config import load_experiments
     from recommender.experiments.report import experiments_report as report_of
 
     settings = make_settings(data_dir)
     configured = load_experiments(settings.ranking)
-    path = settings.resolved_event_log_path
-    if not path.exists():
-        raise InvalidInput(f"no event log at {path}")
-    store = SQLiteEventStore(path, audit_retention_days=settings.events.audit_retention_days)
+    if not event_log_exists(settings):
+        raise InvalidInput(f"no event log at {event_log_name(settings)}")
+    store = open_event_store(settings)
     try:
         result = report_of(store.arm_clicks(), configured)
     finally:

@@ -8,7 +8,8 @@ RecommenderError
 ├── SnapshotIncompatible  a snapshot this code or these settings cannot extend or read
 ├── SnapshotCorrupt       a snapshot failed verification (checksum, size, invariant): never loaded
 ├── JobLocked             another job holds the data dir's lock
-└── ModelUnavailable      the embedding model cannot be loaded
+├── ModelUnavailable      the embedding model cannot be loaded
+└── EventStoreUnavailable the server event store (EVENTS_URL) cannot be reached
 """
 
 from __future__ import annotations
@@ -65,3 +66,9 @@ class JobLocked(RecommenderError):
 
 class ModelUnavailable(RecommenderError):
     code = "model_unavailable"
+
+
+class EventStoreUnavailable(RecommenderError):
+    """The PostgreSQL event store (EVENTS_URL) refused or lost the connection (#15)."""
+
+    code = "event_store_unavailable"

@@ -12,8 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from index.snapshots import InvalidPointer, SnapshotStore
-from recommender.errors import InvalidInput, RecommenderError, SnapshotMissing
-from recommender.events.store import SQLiteEventStore
+from recommender.errors import (
+    EventStoreUnavailable,
+    InvalidInput,
+    RecommenderError,
+    SnapshotMissing,
+)
+from recommender.events.backend import event_log_exists, open_event_store
 from recommender.ingest.importer import ImportReport, RowError, import_record
 from recommender.ingest.inbox import InboxBatch, pending, read_ids
 from recommender.ingest.sources import ReadOptions, read_sources
@@ -208,7 +213,7 @@ def prune_quietly(settings: Settings, note: Callable[[str], None]) -> int:
     here is reported, not turned into a failed update."""
     try:
         return int(prune_events(settings)["events"])
-    except (sqlite3.Error, OSError) as exc:
+    except (sqlite3.Error, OSError, EventStoreUnavailable) as exc:  # (#15: a server store)
         note(f"event log not pruned: {exc}")
         log.warning("event log not pruned: %s", exc)
         return 0
@@ -231,11 +236,10 @@ def signals_quietly(settings: Settings, note: Callable[[str], None]) -> str:
 def prune_events(settings: Settings, now: datetime | None = None) -> dict[str, Any]:
     """Roll raw events up into hourly counts, then drop those past EVENTS_RETENTION_DAYS and audit
     rows past AUDIT_RETENTION_DAYS. Safe while the service writes; nothing to do without a log."""
-    path = settings.resolved_event_log_path
-    if not path.exists():
+    if not event_log_exists(settings):
         return {"job": "events-prune", "rolled_up": 0, "events": 0, "audit": 0}
     events = settings.events
-    store = SQLiteEventStore(path, audit_retention_days=events.audit_retention_days)
+    store = open_event_store(settings)
     try:
         pruned = store.prune(
             now or datetime.now(UTC), events.events_retention_days, events.audit_retention_days

@@ -380,7 +380,8 @@ class EventSettings(BaseSettings):
 
     event_log_path: Path | None = Field(
         None,
-        description="SQLite file the widget's events are appended to (default: DATA_DIR/events.sqlite3).",
+        description="SQLite file the widget's events are appended to (default: DATA_DIR/events.sqlite3)"
+        " unless EVENTS_URL is set.",
     )
     event_secret: SecretStr | None = Field(
         None,
@@ -413,6 +414,31 @@ class EventSettings(BaseSettings):
     audit_retention_days: int = Field(
         400, ge=1, description="Days the sponsored audit keeps its rows; only older rows can go."
     )
+    # #15: a server event store that several replicas share (recommender.events.postgres).
+    events_url: SecretStr | None = Field(
+        None,
+        description="PostgreSQL URL (postgresql://user:password@host:port/database) of a server"
+        " event store every replica shares; unset: the embedded SQLite file EVENT_LOG_PATH.",
+    )
+    events_pool_size: int = Field(
+        4, ge=1, le=100, description="Connections each process keeps to EVENTS_URL at most."
+    )
+    events_timeout_seconds: float = Field(
+        5.0,
+        gt=0,
+        le=60,
+        description="How long a use of EVENTS_URL waits to connect or for a pooled connection"
+        " before it fails (an event post: 503).",
+    )
+
+    @field_validator("events_url")
+    @classmethod
+    def _events_url_is_postgres(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not value.get_secret_value().startswith(("postgresql://", "postgres://")):
+            raise ValueError("EVENTS_URL must be a postgresql:// URL")
+        return value
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

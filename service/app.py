@@ -16,7 +16,7 @@ from starlette.middleware import Middleware
 
 from recommender import __version__
 from recommender.errors import RecommenderError
-from recommender.events.store import SQLiteEventStore
+from recommender.events.backend import open_event_store
 from recommender.events.tokens import KEYS_FILE, KeySource, Teams, issue_time
 from recommender.serving.engine import Signer
 from recommender.settings import Settings
@@ -127,10 +127,7 @@ def create_app(settings: Settings) -> FastAPI:
     keys = key_source(settings)
     keys.keys()  # a missing key file is created now, not by the first request
     sign = answer_signer(keys, settings.events.event_token_max_age_seconds)
-    store = SQLiteEventStore(
-        settings.resolved_event_log_path,
-        audit_retention_days=settings.events.audit_retention_days,
-    )
+    store = open_event_store(settings)
     desk = EventDesk(settings, store, keys, metrics)
 
     @asynccontextmanager

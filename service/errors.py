@@ -17,6 +17,7 @@ from starlette.routing import Match
 
 from recommender.errors import (
     ArticleNotFound,
+    EventStoreUnavailable,
     InvalidInput,
     JobLocked,
     ModelUnavailable,
@@ -56,6 +57,7 @@ STATUS: dict[type[RecommenderError], int] = {
     SnapshotCorrupt: 409,
     JobLocked: 409,
     ModelUnavailable: 500,
+    EventStoreUnavailable: 503,
 }
 
 

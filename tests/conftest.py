@@ -10,6 +10,8 @@ snapshot made with it.
 
 from __future__ import annotations
 
+import importlib.util
+import itertools
 import os
 import shutil
 from collections.abc import Iterator
@@ -21,6 +23,9 @@ from recommender.jobs import run_build
 from recommender.pipeline.embed import Embedder
 from recommender.settings import DEFAULT_MODEL, Settings
 from tests.embedder import HashingEncoder, register_encoder
+from tests.event_stores import Backend
+from tests.postgres import Server, running_postgres
+from tests.postgres import missing as postgres_missing
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -127,3 +132,35 @@ def shared_data(name: str) -> Path:
     if not folder.is_dir():
         pytest.skip(f"{folder} is absent: the shared evaluation data is not on this machine")
     return folder
+
+
+# --- #15: a real PostgreSQL server (tests/postgres.py), for the server event store -------------
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Server]:
+    """One throw-away server for the session; skipped (saying why) where none can be started.
+    Durability settings off: these tests never crash the server, and they run faster."""
+    reason = postgres_missing()
+    if reason is None and importlib.util.find_spec("psycopg") is None:
+        reason = "psycopg is not installed: pip install -e '.[dev]'"
+    if reason:
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    with running_postgres("fsync=off", "synchronous_commit=off", "full_page_writes=off") as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server: Server) -> str:
+    """The URL of a new, empty database on the session's server (one per test)."""
+    return postgres_server.create_database(f"t{next(DATABASES)}")
+
+
+DATABASES = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    """Each event store in turn: the embedded SQLite file, then a PostgreSQL database (#15)."""
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    return Backend(request.param, tmp_path / "events.sqlite3", url)

@@ -13,7 +13,8 @@ from pathlib import Path
 import orjson
 
 from recommender.errors import InvalidInput
-from recommender.events.store import SQLiteEventStore, iso
+from recommender.events.backend import event_log_exists, event_log_name, open_event_store
+from recommender.events.store import iso
 from recommender.settings import Settings
 
 FORMATS = ("jsonl", "parquet")
@@ -25,10 +26,9 @@ def export_events(settings: Settings, since: datetime, fmt: str, output: Path | 
         raise InvalidInput(f"--format must be one of {', '.join(FORMATS)}")
     if fmt == "parquet" and output is None:
         raise InvalidInput("--format parquet needs --output FILE")
-    path = settings.resolved_event_log_path
-    if not path.exists():
-        raise InvalidInput(f"no event log at {path}")
-    store = SQLiteEventStore(path, audit_retention_days=settings.events.audit_retention_days)
+    if not event_log_exists(settings):
+        raise InvalidInput(f"no event log at {event_log_name(settings)}")
+    store = open_event_store(settings)
     try:
         rows = list(store.export(iso(since)))
     finally:

@@ -29,6 +29,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from recommender.faults import crash_point
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
     id          INTEGER PRIMARY KEY,
@@ -290,269 +292,292 @@ class SQLiteEventStore:
 
     def count_for_page_view(self, page_view: str) -> int:
         with self._lock:
-            row = (
-                self._connection()
-                .execute("SELECT COUNT(*) FROM events WHERE page_view = ?", (page_view,))
-                .fetchone()
-            )
-        return int(row[0])
+            return page_view_count(self._connection(), page_view)
 
     def append(self, events: Sequence[Event], served: Sequence[ServedList] = ()) -> Appended:
-        """Store a batch in one transaction. Repeats of an (page view, item, kind) are dropped;
-        a click whose page view has no impression of the item is flagged. `served`: what the
-        batch's token says its sections showed (the first batch of a page view records it)."""
-        stored = flagged = 0
-        slots: list[tuple[str, str, int]] = []
+        """Store a batch in one transaction (`append_batch`)."""
         with self._lock:
             conn = self._connection()
             with _transaction(conn):
-                for s in served:
-                    items = json.dumps(list(s.items), separators=(",", ":"))
-                    conn.execute(INSERT_SERVED, (s.page_view, s.section, s.at, s.article_id, items))
-                for e in sorted(events, key=lambda e: e.kind != "impression"):
-                    flag = None
-                    if e.kind == "click" and not _has_impression(conn, e.page_view, e.item_id):
-                        flag = "no_impression"
-                    cursor = conn.execute(
-                        INSERT_EVENT,
-                        (
-                            e.at,
-                            e.kind,
-                            e.page_view,
-                            e.article_id,
-                            e.snapshot,
-                            e.section,
-                            e.item_id,
-                            e.position,
-                            int(e.sponsored),
-                            e.label,
-                            e.sponsor,
-                            flag,
-                            e.experiment,
-                            e.arm,
-                            e.history,
-                        ),
-                    )
-                    if cursor.rowcount != 1:
-                        continue  # a duplicate
-                    stored += 1
-                    flagged += flag is not None
-                    slots.append((e.kind, e.section, e.position))
-                    if e.sponsored:
-                        conn.execute(
-                            INSERT_AUDIT,
-                            (
-                                e.at,
-                                e.kind,
-                                e.page_view,
-                                e.article_id,
-                                e.snapshot,
-                                e.item_id,
-                                e.position,
-                                e.sponsor,
-                                e.label,
-                            ),
-                        )
-        return Appended(stored, len(events) - stored, flagged, tuple(slots))
+                return append_batch(conn, events, served)
 
     def record_rejects(self, reasons: Mapping[str, int], day: str) -> None:
         if not reasons:
             return
         with self._lock:
             conn = self._connection()
-            conn.executemany(
-                "INSERT INTO rejects (day, reason, count) VALUES (?, ?, ?)"
-                " ON CONFLICT (day, reason) DO UPDATE SET count = count + excluded.count",
-                [(day, reason, n) for reason, n in reasons.items()],
-            )
+            with _transaction(conn):
+                add_rejects(conn, reasons, day)
 
     def roll_up(self, now: datetime) -> int:
         """Count raw events of finished hours into `event_hours` (each event once); returns how
-        many were counted."""
-        hour_start = iso(now.astimezone(UTC).replace(minute=0, second=0, microsecond=0))
+        many were counted. BEGIN IMMEDIATE holds off every writer meanwhile."""
         with self._lock:
             conn = self._connection()
             with _transaction(conn):
-                done = _state(conn, ROLLED_UP)
-                last = conn.execute(
-                    "SELECT MAX(id) FROM events WHERE id > ? AND at < ?", (done, hour_start)
-                ).fetchone()[0]
-                if last is None:
-                    return 0
-                conn.execute(
-                    "INSERT INTO event_hours (hour, item_id, section, position, impressions,"
-                    " clicks) SELECT substr(at, 1, 13), item_id, section, position,"
-                    " SUM(kind = 'impression'), SUM(kind = 'click') FROM events"
-                    " WHERE id > ? AND id <= ? GROUP BY 1, 2, 3, 4"
-                    " ON CONFLICT (hour, item_id, section, position) DO UPDATE SET"
-                    " impressions = impressions + excluded.impressions,"
-                    " clicks = clicks + excluded.clicks",
-                    (done, last),
-                )
-                counted = conn.execute(
-                    "SELECT COUNT(*) FROM events WHERE id > ? AND id <= ?", (done, last)
-                ).fetchone()[0]
-                _set_state(conn, ROLLED_UP, int(last))
-        return int(counted)
+                return roll_up_rows(conn, now)
 
     def prune(self, now: datetime, retention_days: int, audit_retention_days: int) -> Pruned:
         """Roll up, then delete raw events older than `retention_days` (only counted ones) and
         audit rows older than `audit_retention_days` (recorded in `audit_prunes`)."""
         rolled = self.roll_up(now)
-        cutoff = iso(now - timedelta(days=retention_days))
-        audit_cutoff = iso(now - timedelta(days=audit_retention_days))
         with self._lock:
             conn = self._connection()
             with _transaction(conn):
-                done = _state(conn, ROLLED_UP)
-                events = conn.execute(
-                    "DELETE FROM events WHERE at < ? AND id <= ?", (cutoff, done)
-                ).rowcount
-                conn.execute("DELETE FROM served WHERE at < ?", (cutoff,))
                 _set_audit_retention(conn, audit_retention_days)
-                audit = conn.execute(
-                    "DELETE FROM sponsored_audit WHERE at < ?", (audit_cutoff,)
-                ).rowcount
-                if audit:
-                    conn.execute(
-                        "INSERT INTO audit_prunes (at, cutoff, deleted, retention_days)"
-                        " VALUES (?, ?, ?, ?)",
-                        (iso(now), audit_cutoff, audit, audit_retention_days),
-                    )
-        return Pruned(rolled, int(events), int(audit))
+                events, audit = prune_rows(conn, now, retention_days, audit_retention_days)
+        return Pruned(rolled, events, audit)
 
     def hours(self, since: str, until: str | None = None) -> list[HourCount]:
         """Hourly counts from `since` (an hour, 'YYYY-MM-DDTHH') up to `until` (excluded)."""
         with self._lock:
-            rows = (
-                self._connection()
-                .execute(
-                    "SELECT hour, item_id, section, position, impressions, clicks FROM"
-                    " event_hours WHERE hour >= ? AND hour < ? ORDER BY 1, 2, 3, 4",
-                    (since, until or "9999"),
-                )
-                .fetchall()
-            )
-        return [HourCount(*row) for row in rows]
+            return hour_counts(self._connection(), since, until)
 
     def pending_hours(self, since: str) -> list[HourCount]:
         """Hourly counts, from `since` (an hour), of the raw events not rolled up yet (the
         current hour's): with `hours` they count every event once."""
         with self._lock:
-            conn = self._connection()
-            done = _state(conn, ROLLED_UP)
-            rows = conn.execute(
-                "SELECT substr(at, 1, 13), item_id, section, position, SUM(kind = 'impression'),"
-                " SUM(kind = 'click') FROM events WHERE id > ? AND substr(at, 1, 13) >= ?"
-                " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
-                (done, since),
-            ).fetchall()
-        return [HourCount(*row) for row in rows]
+            return pending_hour_counts(self._connection(), since)
 
     def clicks(self, since: str) -> list[Click]:
         """Raw clicks at or after `since` (ISO 8601) that followed an impression, oldest first
         (only as far back as EVENTS_RETENTION_DAYS keeps them)."""
         with self._lock:
-            rows = (
-                self._connection()
-                .execute(
-                    "SELECT page_view, article_id, item_id, history FROM events WHERE at >= ?"
-                    " AND kind = 'click' AND flag IS NULL ORDER BY id",
-                    (since,),
-                )
-                .fetchall()
-            )
-        return [Click(pv, a, i, tuple(h.split(",")) if h else ()) for pv, a, i, h in rows]
+            return click_rows(self._connection(), since)
 
     def placements(self, since: str) -> list[Placement]:
         """Raw impressions and clicks at or after `since` (ISO 8601) per (article, section, item,
         position), editorial only: the same item moving between positions of the same article's
         list is what identifies position bias (recommender.signals.compute.debias)."""
         with self._lock:
-            rows = (
-                self._connection()
-                .execute(
-                    "SELECT article_id, section, item_id, position, SUM(kind = 'impression'),"
-                    " SUM(kind = 'click' AND flag IS NULL) FROM events WHERE at >= ?"
-                    " AND sponsored = 0 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
-                    (since,),
-                )
-                .fetchall()
-            )
-        return [Placement(*row) for row in rows]
+            return placement_rows(self._connection(), since)
 
     def export(self, since: str) -> Iterator[dict[str, Any]]:
         """Raw events at or after `since` (ISO 8601), oldest first."""
         with self._lock:
-            cursor = self._connection().execute(
-                "SELECT at, kind, page_view, article_id, snapshot, section, item_id, position,"
-                " sponsored, label, sponsor, flag FROM events WHERE at >= ? ORDER BY id",
-                (since,),
-            )
-            names = [d[0] for d in cursor.description]
-            rows = cursor.fetchall()
-        for row in rows:
-            record = dict(zip(names, row, strict=True))
-            record["sponsored"] = bool(record["sponsored"])
-            yield record
+            rows = export_rows(self._connection(), since)
+        yield from rows
 
     def arm_clicks(self) -> list[ArmClicks]:
         """Per experiment, page view and arm: the clicks on that arm's items (0 for a page view
         of the experiment that nobody clicked: it is in the result with arm None)."""
         with self._lock:
-            rows = (
-                self._connection()
-                .execute(
-                    "SELECT experiment, page_view, arm, SUM(kind = 'click') FROM events"
-                    " WHERE experiment IS NOT NULL GROUP BY experiment, page_view, arm"
-                    " ORDER BY experiment, page_view, arm"
-                )
-                .fetchall()
-            )
-        return [ArmClicks(str(e), str(pv), arm, int(n)) for e, pv, arm, n in rows]
+            return arm_click_rows(self._connection())
 
     def served_lists(self) -> dict[tuple[str, str], tuple[str, ...]]:
         """Every stored served list by (page view, section)."""
         with self._lock:
-            rows = (
-                self._connection()
-                .execute("SELECT page_view, section, items FROM served")
-                .fetchall()
-            )
-        return {(pv, section): tuple(json.loads(items)) for pv, section, items in rows}
+            return served_rows(self._connection())
 
     def stats(self) -> dict[str, Any]:
         with self._lock:
-            conn = self._connection()
-            by_kind = dict(conn.execute("SELECT kind, COUNT(*) FROM events GROUP BY kind"))
-            flagged = conn.execute("SELECT COUNT(*) FROM events WHERE flag IS NOT NULL")
-            audit = conn.execute("SELECT COUNT(*) FROM sponsored_audit").fetchone()[0]
-            hours = conn.execute("SELECT COUNT(*) FROM event_hours").fetchone()[0]
-            rejects = dict(conn.execute("SELECT reason, SUM(count) FROM rejects GROUP BY reason"))
-            prunes = conn.execute("SELECT COUNT(*) FROM audit_prunes").fetchone()[0]
-            oldest = conn.execute("SELECT MIN(at) FROM events").fetchone()[0]
-            flagged_count = flagged.fetchone()[0]
+            counted = counts(self._connection())
         files = [self.path, *(self.path.with_name(self.path.name + s) for s in ("-wal", "-shm"))]
-        size = sum(f.stat().st_size for f in files if f.exists())
-        return {
-            "events": {
-                "impression": by_kind.get("impression", 0),
-                "click": by_kind.get("click", 0),
-            },
-            "flagged_clicks": flagged_count,
-            "oldest_event": oldest,
-            "hourly_rows": hours,
-            "sponsored_audit_rows": audit,
-            "audit_prunes": prunes,
-            "rejected": rejects,
-            "bytes": size,
-        }
+        return {**counted, "bytes": sum(f.stat().st_size for f in files if f.exists())}
 
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+
+# --- The SQL both stores run, once: portable text (`?` placeholders, which the PostgreSQL store
+# rewrites; CASE instead of SQLite's boolean sums; upserts naming their table), each function
+# run inside the caller's transaction on a connection of either store.
+
+
+class Executor(Protocol):
+    """A connection in a transaction: sqlite3's own, or the PostgreSQL store's adapter."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Any: ...
+
+
+IMPRESSIONS = "SUM(CASE WHEN kind = 'impression' THEN 1 ELSE 0 END)"
+CLICKS = "SUM(CASE WHEN kind = 'click' THEN 1 ELSE 0 END)"
+
+
+def page_view_count(conn: Executor, page_view: str) -> int:
+    row = conn.execute("SELECT COUNT(*) FROM events WHERE page_view = ?", (page_view,)).fetchone()
+    return int(row[0])
+
+
+def append_batch(conn: Executor, events: Sequence[Event], served: Sequence[ServedList]) -> Appended:
+    """Store a batch. Repeats of an (page view, item, kind) are dropped; a click whose page view
+    has no impression of the item is flagged. `served`: what the batch's token says its sections
+    showed (the first batch of a page view records it)."""
+    stored = flagged = 0
+    slots: list[tuple[str, str, int]] = []
+    for s in served:
+        items = json.dumps(list(s.items), separators=(",", ":"))
+        conn.execute(INSERT_SERVED, (s.page_view, s.section, s.at, s.article_id, items))
+    for e in sorted(events, key=lambda e: e.kind != "impression"):
+        flag = None
+        if e.kind == "click" and not _has_impression(conn, e.page_view, e.item_id):
+            flag = "no_impression"
+        cursor = conn.execute(
+            INSERT_EVENT,
+            (e.at, e.kind, e.page_view, e.article_id, e.snapshot, e.section, e.item_id,
+             e.position, int(e.sponsored), e.label, e.sponsor, flag, e.experiment, e.arm,
+             e.history),
+        )  # fmt: skip
+        if cursor.rowcount != 1:
+            continue  # a duplicate
+        stored += 1
+        crash_point("event-append")  # tests: killed mid-batch, nothing of it may stay
+        flagged += flag is not None
+        slots.append((e.kind, e.section, e.position))
+        if e.sponsored:
+            conn.execute(
+                INSERT_AUDIT,
+                (e.at, e.kind, e.page_view, e.article_id, e.snapshot, e.item_id, e.position,
+                 e.sponsor, e.label),
+            )  # fmt: skip
+    return Appended(stored, len(events) - stored, flagged, tuple(slots))
+
+
+def add_rejects(conn: Executor, reasons: Mapping[str, int], day: str) -> None:
+    for reason, n in reasons.items():
+        conn.execute(
+            "INSERT INTO rejects (day, reason, count) VALUES (?, ?, ?) ON CONFLICT (day, reason)"
+            " DO UPDATE SET count = rejects.count + excluded.count",
+            (day, reason, n),
+        )
+
+
+def roll_up_rows(conn: Executor, now: datetime) -> int:
+    """Count the raw events of finished hours not counted yet into `event_hours`. The caller
+    holds off writers meanwhile: every id up to the largest read must be committed."""
+    hour_start = iso(now.astimezone(UTC).replace(minute=0, second=0, microsecond=0))
+    done = _state(conn, ROLLED_UP)
+    last = conn.execute(
+        "SELECT MAX(id) FROM events WHERE id > ? AND at < ?", (done, hour_start)
+    ).fetchone()[0]
+    if last is None:
+        return 0
+    conn.execute(
+        "INSERT INTO event_hours (hour, item_id, section, position, impressions, clicks)"
+        f" SELECT substr(at, 1, 13), item_id, section, position, {IMPRESSIONS}, {CLICKS}"
+        " FROM events WHERE id > ? AND id <= ? GROUP BY 1, 2, 3, 4"
+        " ON CONFLICT (hour, item_id, section, position) DO UPDATE SET"
+        " impressions = event_hours.impressions + excluded.impressions,"
+        " clicks = event_hours.clicks + excluded.clicks",
+        (done, last),
+    )
+    counted = conn.execute(
+        "SELECT COUNT(*) FROM events WHERE id > ? AND id <= ?", (done, last)
+    ).fetchone()[0]
+    crash_point("roll-up")  # tests: killed here, the counts must not be added twice
+    _set_state(conn, ROLLED_UP, int(last))
+    return int(counted)
+
+
+def prune_rows(
+    conn: Executor, now: datetime, retention_days: int, audit_retention_days: int
+) -> tuple[int, int]:
+    """Delete rolled-up raw events (and served lists) older than `retention_days`, and audit
+    rows older than `audit_retention_days`, recording that pruning; (events, audit) deleted."""
+    cutoff = iso(now - timedelta(days=retention_days))
+    audit_cutoff = iso(now - timedelta(days=audit_retention_days))
+    done = _state(conn, ROLLED_UP)
+    events = conn.execute("DELETE FROM events WHERE at < ? AND id <= ?", (cutoff, done)).rowcount
+    conn.execute("DELETE FROM served WHERE at < ?", (cutoff,))
+    audit = conn.execute("DELETE FROM sponsored_audit WHERE at < ?", (audit_cutoff,)).rowcount
+    if audit:
+        conn.execute(
+            "INSERT INTO audit_prunes (at, cutoff, deleted, retention_days) VALUES (?, ?, ?, ?)",
+            (iso(now), audit_cutoff, audit, audit_retention_days),
+        )
+    return int(events), int(audit)
+
+
+def hour_counts(conn: Executor, since: str, until: str | None) -> list[HourCount]:
+    rows = conn.execute(
+        "SELECT hour, item_id, section, position, impressions, clicks FROM event_hours"
+        " WHERE hour >= ? AND hour < ? ORDER BY 1, 2, 3, 4",
+        (since, until or "9999"),
+    ).fetchall()
+    return [HourCount(*row) for row in rows]
+
+
+def pending_hour_counts(conn: Executor, since: str) -> list[HourCount]:
+    done = _state(conn, ROLLED_UP)
+    rows = conn.execute(
+        f"SELECT substr(at, 1, 13), item_id, section, position, {IMPRESSIONS}, {CLICKS}"
+        " FROM events WHERE id > ? AND substr(at, 1, 13) >= ?"
+        " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+        (done, since),
+    ).fetchall()
+    return [HourCount(*row) for row in rows]
+
+
+def click_rows(conn: Executor, since: str) -> list[Click]:
+    rows = conn.execute(
+        "SELECT page_view, article_id, item_id, history FROM events WHERE at >= ?"
+        " AND kind = 'click' AND flag IS NULL ORDER BY id",
+        (since,),
+    ).fetchall()
+    return [Click(pv, a, i, tuple(h.split(",")) if h else ()) for pv, a, i, h in rows]
+
+
+def placement_rows(conn: Executor, since: str) -> list[Placement]:
+    rows = conn.execute(
+        f"SELECT article_id, section, item_id, position, {IMPRESSIONS},"
+        " SUM(CASE WHEN kind = 'click' AND flag IS NULL THEN 1 ELSE 0 END) FROM events"
+        " WHERE at >= ? AND sponsored = 0 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+        (since,),
+    ).fetchall()
+    return [Placement(*row) for row in rows]
+
+
+EXPORTED = (
+    "at", "kind", "page_view", "article_id", "snapshot", "section", "item_id", "position",
+    "sponsored", "label", "sponsor", "flag",
+)  # fmt: skip
+
+
+def export_rows(conn: Executor, since: str) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        f"SELECT {', '.join(EXPORTED)} FROM events WHERE at >= ? ORDER BY id", (since,)
+    ).fetchall()
+    out = []
+    for row in rows:
+        record = dict(zip(EXPORTED, row, strict=True))
+        record["sponsored"] = bool(record["sponsored"])
+        out.append(record)
+    return out
+
+
+def arm_click_rows(conn: Executor) -> list[ArmClicks]:
+    rows = conn.execute(
+        f"SELECT experiment, page_view, arm, {CLICKS} FROM events WHERE experiment IS NOT NULL"
+        " GROUP BY experiment, page_view, arm ORDER BY experiment, page_view, arm"
+    ).fetchall()
+    return [ArmClicks(str(e), str(pv), arm, int(n)) for e, pv, arm, n in rows]
+
+
+def served_rows(conn: Executor) -> dict[tuple[str, str], tuple[str, ...]]:
+    rows = conn.execute("SELECT page_view, section, items FROM served").fetchall()
+    return {(pv, section): tuple(json.loads(items)) for pv, section, items in rows}
+
+
+def counts(conn: Executor) -> dict[str, Any]:
+    """`stats` but the bytes (which each store measures its own way)."""
+
+    def one(sql: str) -> Any:
+        return conn.execute(sql).fetchone()[0]
+
+    by_kind = dict(conn.execute("SELECT kind, COUNT(*) FROM events GROUP BY kind").fetchall())
+    rejects = conn.execute("SELECT reason, SUM(count) FROM rejects GROUP BY reason").fetchall()
+    return {
+        "events": {"impression": by_kind.get("impression", 0), "click": by_kind.get("click", 0)},
+        "flagged_clicks": one("SELECT COUNT(*) FROM events WHERE flag IS NOT NULL"),
+        "oldest_event": one("SELECT MIN(at) FROM events"),
+        "hourly_rows": one("SELECT COUNT(*) FROM event_hours"),
+        "sponsored_audit_rows": one("SELECT COUNT(*) FROM sponsored_audit"),
+        "audit_prunes": one("SELECT COUNT(*) FROM audit_prunes"),
+        "rejected": {reason: int(n) for reason, n in rejects},
+    }
 
 
 def _wal(conn: sqlite3.Connection) -> None:
@@ -582,7 +607,7 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("COMMIT")
 
 
-def _has_impression(conn: sqlite3.Connection, page_view: str, item_id: str) -> bool:
+def _has_impression(conn: Executor, page_view: str, item_id: str) -> bool:
     row = conn.execute(
         "SELECT 1 FROM events WHERE page_view = ? AND item_id = ? AND kind = 'impression'",
         (page_view, item_id),
@@ -590,12 +615,12 @@ def _has_impression(conn: sqlite3.Connection, page_view: str, item_id: str) -> b
     return row is not None
 
 
-def _state(conn: sqlite3.Connection, name: str) -> int:
+def _state(conn: Executor, name: str) -> int:
     row = conn.execute("SELECT value FROM rollup_state WHERE name = ?", (name,)).fetchone()
     return int(row[0]) if row else 0
 
 
-def _set_state(conn: sqlite3.Connection, name: str, value: int) -> None:
+def _set_state(conn: Executor, name: str, value: int) -> None:
     conn.execute(
         "INSERT INTO rollup_state (name, value) VALUES (?, ?)"
         " ON CONFLICT (name) DO UPDATE SET value = excluded.value",

@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from recommender.articles import POOLS
 from recommender.errors import InvalidInput
-from recommender.events.store import SQLiteEventStore
+from recommender.events.backend import event_log_exists, event_log_name, open_event_store
 from recommender.replay.replay import Click, Impression, replay
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import SPONSORED_KEY
@@ -126,10 +126,9 @@ def replay_event_log(
     settings: Settings, catalog: Catalog, *, popularity_weight: float | None = None
 ) -> dict[str, Any]:
     """Replay the event log of `settings` against `catalog` (the current snapshot)."""
-    path = settings.resolved_event_log_path
-    if not path.exists():
-        raise InvalidInput(f"no event log at {path}")
-    store = SQLiteEventStore(path, audit_retention_days=settings.events.audit_retention_days)
+    if not event_log_exists(settings):
+        raise InvalidInput(f"no event log at {event_log_name(settings)}")
+    store = open_event_store(settings)
     try:
         shown, clicks = collect(store.export(EPOCH))
         served = store.served_lists()
@@ -148,7 +147,7 @@ def replay_event_log(
     )
     return {
         "source": "events",
-        "event_log": str(path),
+        "event_log": event_log_name(settings),
         "snapshot": catalog.version,
         **result.as_dict(),
         "left_out": {

@@ -16,7 +16,8 @@ from typing import Any
 
 from index.snapshots import SnapshotStore
 from recommender.errors import RecommenderError, SnapshotMissing
-from recommender.events.store import EventStore, SQLiteEventStore, iso
+from recommender.events.backend import event_log_exists, event_log_name, open_event_store
+from recommender.events.store import EventStore, iso
 from recommender.settings import Settings
 from recommender.signals.compute import SignalParams, compute_signals, hour_of
 from recommender.signals.file import Signals, signals_path, write_signals
@@ -77,11 +78,12 @@ def run_signals(settings: Settings, now: datetime | None = None) -> dict[str, An
     """Compute the signals and flip them into place; a one-line summary of what was read."""
     started = time.perf_counter()
     moment = now or datetime.now(UTC)
-    path = settings.resolved_event_log_path
-    if not path.exists():
-        raise EventLogMissing(f"no event log at {path}: nothing to learn from yet")
+    if not event_log_exists(settings):
+        raise EventLogMissing(
+            f"no event log at {event_log_name(settings)}: nothing to learn from yet"
+        )
     snapshot, sections = item_sections(settings)
-    store = SQLiteEventStore(path, audit_retention_days=settings.events.audit_retention_days)
+    store = open_event_store(settings)
     try:
         signals = signals_from_store(store, sections, moment, signal_params(settings), snapshot)
     finally:

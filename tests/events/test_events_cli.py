@@ -1,5 +1,5 @@
 """`recommender events stats|export|prune|rotate-key`, and `update` pruning the log, through typer's
-CliRunner (as tests/test_cli.py)."""
+CliRunner (as tests/test_cli.py); those that read a log, against both stores (`backend`, #15)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from recommender.cli import app
-from recommender.events.store import Event, SQLiteEventStore, iso
+from recommender.events.backend import open_event_store
+from recommender.events.store import Event, iso
 from recommender.events.tokens import KEYS_FILE, key_id
-from tests.conftest import CORPUS, tiny_env
+from tests.conftest import CORPUS, make_settings, tiny_env
+from tests.event_stores import Backend
 
 runner = CliRunner()
 NOW = datetime.now(UTC)
@@ -45,8 +47,18 @@ def env(data_dir: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def logged(data_dir: Path) -> list[Event]:
-    """An event log in the data dir: 3 old events (40 days), 3 recent ones, one refusal."""
+def store_env(data_dir: Path, backend: Backend) -> dict[str, str]:
+    """`env`, with the event store of `backend` (SQLite: the default file in the data dir)."""
+    return {
+        **tiny_env(data_dir),
+        **({"RECOMMENDER_EVENTS_URL": backend.url} if backend.url else {}),
+    }
+
+
+@pytest.fixture
+def logged(data_dir: Path, backend: Backend) -> list[Event]:
+    """An event log in the data dir (or PostgreSQL): 3 old events (40 days), 3 recent ones, one
+    refusal."""
     events = [
         ev("impression", "banjir-2", NOW - timedelta(days=40)),
         ev("click", "banjir-2", NOW - timedelta(days=40)),
@@ -55,7 +67,7 @@ def logged(data_dir: Path) -> list[Event]:
         ev("click", "timnas-1", NOW - timedelta(days=1), "f" * 16),  # never shown: flagged
         ev("impression", "sp-bank-1", NOW - timedelta(hours=3), "f" * 16),
     ]
-    store = SQLiteEventStore(data_dir / "events.sqlite3")
+    store = open_event_store(make_settings(data_dir, **backend.overrides()))
     for e in events:
         store.append([e])
     store.record_rejects({"token_signature": 4}, NOW.date().isoformat())
@@ -68,12 +80,17 @@ def output(result: Result) -> dict[str, Any]:
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
-def test_stats(env: dict[str, str], data_dir: Path, logged: list[Event]) -> None:
-    result = runner.invoke(app, ["events", "stats"], env=env)
+def test_stats(
+    store_env: dict[str, str], data_dir: Path, logged: list[Event], backend: Backend
+) -> None:
+    result = runner.invoke(app, ["events", "stats"], env=store_env)
     assert result.exit_code == 0, result.output
     assert len(result.stdout.strip().splitlines()) == 1  # one JSON line
     stats = output(result)
-    assert stats["path"] == str(data_dir / "events.sqlite3")
+    if backend.url is None:
+        assert stats["path"] == str(data_dir / "events.sqlite3")
+    else:
+        assert stats["url"] == backend.url  # (no password to hide in the tests' URL)
     assert stats["events"] == {"impression": 4, "click": 2}
     assert stats["flagged_clicks"] == 1 and stats["sponsored_audit_rows"] == 2
     assert stats["oldest_event"] == logged[0].at
@@ -88,7 +105,8 @@ def test_stats_without_a_log(env: dict[str, str], data_dir: Path) -> None:
     assert not (data_dir / "events.sqlite3").exists()  # not created by looking
 
 
-def test_export_jsonl(env: dict[str, str], tmp_path: Path, logged: list[Event]) -> None:
+def test_export_jsonl(store_env: dict[str, str], tmp_path: Path, logged: list[Event]) -> None:
+    env = store_env
     since = (NOW - timedelta(days=3)).date().isoformat()  # a date: midnight UTC
     result = runner.invoke(
         app, ["events", "export", "--since", since, "--format", "jsonl"], env=env
@@ -111,7 +129,8 @@ def test_export_jsonl(env: dict[str, str], tmp_path: Path, logged: list[Event]) 
     assert len(out.read_text().splitlines()) == 6 and result.stdout == ""
 
 
-def test_export_parquet(env: dict[str, str], tmp_path: Path, logged: list[Event]) -> None:
+def test_export_parquet(store_env: dict[str, str], tmp_path: Path, logged: list[Event]) -> None:
+    env = store_env
     out = tmp_path / "f.parquet"
     since = (NOW - timedelta(days=50)).date().isoformat()
     args = ["events", "export", "--since", since, "--format", "parquet", "--output", str(out)]
@@ -137,13 +156,14 @@ def test_export_parquet(env: dict[str, str], tmp_path: Path, logged: list[Event]
     ],
 )
 def test_export_refuses_bad_arguments(
-    env: dict[str, str], logged: list[Event], args: list[str], message: str
+    store_env: dict[str, str], logged: list[Event], args: list[str], message: str
 ) -> None:
-    result = runner.invoke(app, ["events", "export", *args], env=env)
+    result = runner.invoke(app, ["events", "export", *args], env=store_env)
     assert result.exit_code == 2 and message in result.stderr, result.output
 
 
-def test_prune(env: dict[str, str], data_dir: Path, logged: list[Event]) -> None:
+def test_prune(store_env: dict[str, str], logged: list[Event]) -> None:
+    env = store_env
     result = runner.invoke(app, ["events", "prune"], env=env)
     assert result.exit_code == 0, result.output
     assert output(result) == {"job": "events-prune", "rolled_up": 6, "events": 3, "audit": 0}
@@ -178,8 +198,9 @@ def test_rotate_key(env: dict[str, str], data_dir: Path) -> None:
 
 
 def test_update_prunes_the_event_log(
-    env: dict[str, str], data_dir: Path, tmp_path: Path, logged: list[Event]
+    store_env: dict[str, str], tmp_path: Path, logged: list[Event]
 ) -> None:
+    env = store_env
     record = json.loads(CORPUS.read_text(encoding="utf-8").splitlines()[0])
     source = tmp_path / "rows.jsonl"
     source.write_text(json.dumps({**record, "section": "Jawa Barat"}) + "\n", encoding="utf-8")

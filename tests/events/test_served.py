@@ -4,18 +4,18 @@ events (the replay's impressions, recommender.replay.eventlog)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from recommender.events.store import ServedList, SQLiteEventStore, iso
+from recommender.events.store import ServedList, iso
+from tests.event_stores import Backend
 from tests.events.test_events_cli import ev
 
 NOW = datetime.now(UTC)
 
 
 def test_the_first_list_of_a_page_view_section_is_kept_and_pruned_with_raw_events(
-    tmp_path: Path,
+    backend: Backend,
 ) -> None:
-    store = SQLiteEventStore(tmp_path / "events.sqlite3")
+    store = backend.open()
     old, new = NOW - timedelta(days=40), NOW - timedelta(hours=1)
     first = ServedList("0123456789abcdef", "rekomendasi_artikel", iso(old), "banjir-1", ("a", "b"))
     again = ServedList("0123456789abcdef", "rekomendasi_artikel", iso(new), "banjir-1", ("x",))

@@ -1,11 +1,11 @@
-"""The event log (recommender.events.store.SQLiteEventStore): stored once, roll-ups, retention, the
-append-only sponsored audit, and files written before #10."""
+"""The event log (recommender.events.store): stored once, roll-ups, retention, the append-only
+sponsored audit, against both stores (`backend`: SQLite and PostgreSQL, #15); and SQLite files
+written before #10."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,7 +13,17 @@ from typing import Any
 
 import pytest
 
-from recommender.events.store import Appended, Event, HourCount, Pruned, SQLiteEventStore, iso
+from recommender.events.store import (
+    Appended,
+    Event,
+    EventStore,
+    HourCount,
+    Placement,
+    Pruned,
+    SQLiteEventStore,
+    iso,
+)
+from tests.event_stores import Backend
 
 NOW = datetime.now(UTC).replace(minute=30, second=0, microsecond=0)
 PV = "0123456789abcdef"
@@ -51,34 +61,27 @@ def path(tmp_path: Path) -> Path:
     return tmp_path / "events.sqlite3"
 
 
-@pytest.fixture
-def store(path: Path) -> Iterator[SQLiteEventStore]:
-    s = SQLiteEventStore(path)
-    yield s
-    s.close()
-
-
 def raw(path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
     """SQL on a connection of its own (what anyone with the file could run)."""
     with closing(sqlite3.connect(path, isolation_level=None)) as db:
         return db.execute(sql, args).fetchall()
 
 
-def test_each_event_is_stored_once(store: SQLiteEventStore, path: Path) -> None:
+def test_each_event_is_stored_once(store: EventStore, backend: Backend) -> None:
     first = [ev(), ev("click"), ev(item="banjir-3", position=1), ev(page_view="f" * 16)]
     assert store.append(first) == Appended(stored=4, duplicates=0, flagged=0)
     repeat = [ev(), ev("click"), ev("click", "banjir-3", position=1), ev("click", "banjir-3")]
     assert store.append(repeat) == Appended(stored=1, duplicates=3, flagged=0)
-    assert raw(path, "SELECT COUNT(*) FROM events") == [(5,)]
+    assert backend.raw("SELECT COUNT(*) FROM events") == [(5,)]
     assert store.count_for_page_view(PV) == 4 and store.count_for_page_view("f" * 16) == 1
     assert store.count_for_page_view("nobody") == 0
 
 
-def test_a_click_without_impression_is_flagged(store: SQLiteEventStore, path: Path) -> None:
+def test_a_click_without_impression_is_flagged(store: EventStore, backend: Backend) -> None:
     assert store.append([ev("click")]) == Appended(stored=1, duplicates=0, flagged=1)
     assert store.append([ev("click", "banjir-3"), ev(item="banjir-3")]).flagged == 0
     assert store.append([ev()]).flagged == 0
-    assert raw(path, "SELECT item_id, kind, flag FROM events ORDER BY id") == [
+    assert backend.raw("SELECT item_id, kind, flag FROM events ORDER BY id") == [
         ("banjir-2", "click", "no_impression"),
         ("banjir-3", "impression", None),
         ("banjir-3", "click", None),
@@ -89,38 +92,38 @@ def test_a_click_without_impression_is_flagged(store: SQLiteEventStore, path: Pa
     assert store.stats()["flagged_clicks"] == 2
 
 
-def test_sponsored_events_go_to_the_audit(store: SQLiteEventStore, path: Path) -> None:
+def test_sponsored_events_go_to_the_audit(store: EventStore, backend: Backend) -> None:
     bank = ev(item="sp-bank-1", sponsor="Bank Maju Bersama")
     store.append([bank, ev(), bank])
-    assert raw(path, "SELECT kind, item_id, sponsor, label, position FROM sponsored_audit") == [
+    assert backend.raw("SELECT kind, item_id, sponsor, label, position FROM sponsored_audit") == [
         ("impression", "sp-bank-1", "Bank Maju Bersama", "Konten Bersponsor", 0)
     ]
 
 
 def test_a_failed_batch_stores_nothing(
-    store: SQLiteEventStore, path: Path, monkeypatch: pytest.MonkeyPatch
+    store: EventStore, backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from recommender.events import store as module
 
     calls = []
 
-    def failing(conn: sqlite3.Connection, page_view: str, item_id: str) -> bool:
+    def failing(conn: module.Executor, page_view: str, item_id: str) -> bool:
         calls.append(item_id)
         if len(calls) == 2:
-            raise sqlite3.OperationalError("disk I/O error")
+            raise OSError("disk I/O error")
         return True
 
     monkeypatch.setattr(module, "_has_impression", failing)
     batch = [ev(item="sp-bank-1", sponsor="Bank"), ev("click"), ev("click", "banjir-3")]
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(OSError, match="disk I/O"):
         store.append(batch)
-    assert raw(path, "SELECT COUNT(*) FROM events") == [(0,)]
-    assert raw(path, "SELECT COUNT(*) FROM sponsored_audit") == [(0,)]
+    assert backend.raw("SELECT COUNT(*) FROM events") == [(0,)]
+    assert backend.raw("SELECT COUNT(*) FROM sponsored_audit") == [(0,)]
     monkeypatch.undo()
     assert store.append(batch).stored == 3  # the store is still usable
 
 
-def test_roll_up_counts_each_event_once(store: SQLiteEventStore) -> None:
+def test_roll_up_counts_each_event_once(store: EventStore) -> None:
     for e in (ev(at=ago(hours=2)), ev("click", at=ago(hours=2)),
               ev(item="banjir-3", position=1, at=ago(hours=2)),
               ev(page_view="f" * 16, at=ago(hours=1)), ev(page_view="e" * 16, at=NOW)):  # fmt: skip
@@ -146,7 +149,7 @@ def test_roll_up_counts_each_event_once(store: SQLiteEventStore) -> None:
     assert store.stats()["hourly_rows"] == 4
 
 
-def test_roll_up_counts_once_whatever_the_order_of_ids(store: SQLiteEventStore) -> None:
+def test_roll_up_counts_once_whatever_the_order_of_ids(store: EventStore) -> None:
     """Ids need not follow time (a batch stores its impressions first; workers' clocks differ):
     whatever a roll-up counts early, no event is counted twice or left out."""
     store.append([ev("click", at=ago(hours=3)), ev(page_view="e" * 16, at=NOW),
@@ -161,13 +164,13 @@ def test_roll_up_counts_once_whatever_the_order_of_ids(store: SQLiteEventStore) 
     assert sum(h.impressions for h in counted if h.hour == now_hour) == 2
 
 
-def test_prune_drops_old_raw_events_once_rolled_up(store: SQLiteEventStore, path: Path) -> None:
+def test_prune_drops_old_raw_events_once_rolled_up(store: EventStore, backend: Backend) -> None:
     store.append([ev(at=ago(days=40)), ev("click", at=ago(days=40)),
                   ev(page_view="f" * 16, at=ago(days=31)), ev(page_view="e" * 16, at=ago(days=2))])  # fmt: skip
     assert store.prune(NOW, retention_days=30, audit_retention_days=400) == Pruned(
         rolled_up=4, events=3, audit=0
     )
-    assert raw(path, "SELECT page_view FROM events") == [("e" * 16,)]
+    assert backend.raw("SELECT page_view FROM events") == [("e" * 16,)]
     counted = store.hours("0000")
     assert sum(h.impressions for h in counted) == 3 and sum(h.clicks for h in counted) == 1
     assert store.prune(NOW, 30, 400) == Pruned(0, 0, 0)
@@ -175,7 +178,7 @@ def test_prune_drops_old_raw_events_once_rolled_up(store: SQLiteEventStore, path
 
 
 def test_prune_keeps_events_not_rolled_up(
-    store: SQLiteEventStore, path: Path, monkeypatch: pytest.MonkeyPatch
+    store: EventStore, backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An event written between the roll-up and the deletion (another worker, a clock a little
     behind) is not deleted uncounted: only events the roll-up has seen go."""
@@ -185,12 +188,12 @@ def test_prune_keeps_events_not_rolled_up(
     with monkeypatch.context() as m:
         m.setattr(store, "roll_up", lambda now: 0)  # the race: nothing more rolled up meanwhile
         assert store.prune(NOW, 30, 400).events == 1
-    assert raw(path, "SELECT page_view FROM events") == [("f" * 16,)]
+    assert backend.raw("SELECT page_view FROM events") == [("f" * 16,)]
     assert store.prune(NOW, 30, 400) == Pruned(rolled_up=1, events=1, audit=0)
     assert sum(h.impressions for h in store.hours("0000")) == 2
 
 
-def test_young_audit_rows_cannot_be_deleted(store: SQLiteEventStore, path: Path) -> None:
+def test_young_audit_rows_cannot_be_deleted(store: EventStore, backend: Backend) -> None:
     store.append([ev(item="sp-bank-1", sponsor="Bank Maju Bersama", at=ago(days=399)),
                   ev(item="sp-bank-1", sponsor="Bank Maju Bersama", page_view="f" * 16)])  # fmt: skip
     store.close()  # the triggers hold without the store: raw SQL on a connection of its own
@@ -199,58 +202,58 @@ def test_young_audit_rows_cannot_be_deleted(store: SQLiteEventStore, path: Path)
         "DELETE FROM sponsored_audit WHERE page_view = 'f' || 'fffffffffffffff'",
         "DELETE FROM sponsored_audit WHERE id = (SELECT MIN(id) FROM sponsored_audit)",
     ):
-        with pytest.raises(sqlite3.DatabaseError, match="kept for 400 days"):
-            raw(path, sql)
+        with pytest.raises(backend.error, match="kept for 400 days"):
+            backend.raw(sql)
     for sql in ("UPDATE sponsored_audit SET sponsor = NULL", "UPDATE sponsored_audit SET at = ''"):
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            raw(path, sql)
-    assert raw(path, "SELECT COUNT(*) FROM sponsored_audit WHERE sponsor IS NOT NULL") == [(2,)]
+        with pytest.raises(backend.error, match="append-only"):
+            backend.raw(sql)
+    assert backend.raw("SELECT COUNT(*) FROM sponsored_audit WHERE sponsor IS NOT NULL") == [(2,)]
     # Nor does pruning the raw events touch them.
-    reopened = SQLiteEventStore(path)
+    reopened = backend.open()
     assert reopened.prune(NOW, retention_days=1, audit_retention_days=400).audit == 0
     reopened.close()
-    assert raw(path, "SELECT COUNT(*) FROM sponsored_audit") == [(2,)]
+    assert backend.raw("SELECT COUNT(*) FROM sponsored_audit") == [(2,)]
 
 
 def test_old_audit_rows_are_pruned_and_the_pruning_recorded(
-    store: SQLiteEventStore, path: Path
+    store: EventStore, backend: Backend
 ) -> None:
     sponsored = [ev(item="sp-bank-1", sponsor="Bank Maju Bersama", page_view=f"{n:016x}", at=at)
                  for n, at in enumerate((ago(days=500), ago(days=401), ago(days=10)))]  # fmt: skip
     store.append(sponsored)
     # Older than the retention: the trigger lets it go (nothing younger).
     assert store.prune(NOW, 30, 400) == Pruned(rolled_up=3, events=2, audit=2)
-    assert raw(path, "SELECT at FROM sponsored_audit") == [(sponsored[2].at,)]
-    prunes = raw(path, "SELECT at, cutoff, deleted, retention_days FROM audit_prunes")
+    assert backend.raw("SELECT at FROM sponsored_audit") == [(sponsored[2].at,)]
+    prunes = backend.raw("SELECT at, cutoff, deleted, retention_days FROM audit_prunes")
     assert prunes == [(iso(NOW), iso(NOW - timedelta(days=400)), 2, 400)]
     assert store.prune(NOW, 30, 400).audit == 0
-    assert len(raw(path, "SELECT id FROM audit_prunes")) == 1  # only prunings that deleted
+    assert len(backend.raw("SELECT id FROM audit_prunes")) == 1  # only prunings that deleted
     assert store.stats()["audit_prunes"] == 1
     store.close()
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        raw(path, "UPDATE audit_prunes SET deleted = 0")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        raw(path, "DELETE FROM audit_prunes")
-    assert raw(path, "SELECT deleted FROM audit_prunes") == [(2,)]
+    with pytest.raises(backend.error, match="append-only"):
+        backend.raw("UPDATE audit_prunes SET deleted = 0")
+    with pytest.raises(backend.error, match="append-only"):
+        backend.raw("DELETE FROM audit_prunes")
+    assert backend.raw("SELECT deleted FROM audit_prunes") == [(2,)]
 
 
-def test_the_audit_retention_follows_the_setting(path: Path) -> None:
-    store = SQLiteEventStore(path, audit_retention_days=400)
+def test_the_audit_retention_follows_the_setting(backend: Backend) -> None:
+    store = backend.open(audit_retention_days=400)
     store.append([ev(item="sp-bank-1", sponsor="Bank", page_view="a" * 16, at=ago(days=20)),
                   ev(item="sp-bank-1", sponsor="Bank", page_view="b" * 16)])  # fmt: skip
     store.close()
-    with pytest.raises(sqlite3.DatabaseError, match="kept for 400 days"):
-        raw(path, "DELETE FROM sponsored_audit WHERE page_view = ?", "a" * 16)
-    shorter = SQLiteEventStore(path, audit_retention_days=10)
+    with pytest.raises(backend.error, match="kept for 400 days"):
+        backend.raw("DELETE FROM sponsored_audit WHERE page_view = ?", "a" * 16)
+    shorter = backend.open(audit_retention_days=10)
     shorter.stats()  # opened: the trigger now says 10 days
-    with pytest.raises(sqlite3.DatabaseError, match="kept for 10 days"):
-        raw(path, "DELETE FROM sponsored_audit WHERE page_view = ?", "b" * 16)
+    with pytest.raises(backend.error, match="kept for 10 days"):
+        backend.raw("DELETE FROM sponsored_audit WHERE page_view = ?", "b" * 16)
     assert shorter.prune(NOW, 30, 10).audit == 1
     shorter.close()
-    assert raw(path, "SELECT page_view FROM sponsored_audit") == [("b" * 16,)]
+    assert backend.raw("SELECT page_view FROM sponsored_audit") == [("b" * 16,)]
 
 
-def test_rejects_are_counted_per_day_and_reason(store: SQLiteEventStore) -> None:
+def test_rejects_are_counted_per_day_and_reason(store: EventStore) -> None:
     store.record_rejects({"token_signature": 3, "not_served": 1}, "2026-12-01")
     store.record_rejects({"token_signature": 2}, "2026-12-01")
     store.record_rejects({"token_signature": 1}, "2026-12-02")
@@ -258,7 +261,7 @@ def test_rejects_are_counted_per_day_and_reason(store: SQLiteEventStore) -> None
     assert store.stats()["rejected"] == {"token_signature": 6, "not_served": 1}
 
 
-def test_stats_and_export(store: SQLiteEventStore, path: Path) -> None:
+def test_stats_and_export(store: EventStore, backend: Backend) -> None:
     empty = store.stats()
     assert empty["events"] == {"impression": 0, "click": 0} and empty["oldest_event"] is None
     for e in (ev(at=ago(days=3)), ev("click", at=ago(days=3)),
@@ -268,7 +271,9 @@ def test_stats_and_export(store: SQLiteEventStore, path: Path) -> None:
     assert stats["events"] == {"impression": 2, "click": 1}
     assert stats["flagged_clicks"] == 0 and stats["sponsored_audit_rows"] == 1
     assert stats["oldest_event"] == iso(ago(days=3))
-    assert stats["bytes"] >= path.stat().st_size > 0
+    assert stats["bytes"] > 0
+    if backend.url is None:
+        assert stats["bytes"] >= backend.path.stat().st_size
     exported = list(store.export(iso(ago(days=2))))
     assert exported == [
         {"at": iso(ago(days=1)), "kind": "impression", "page_view": PV, "article_id": "banjir-1",
@@ -280,9 +285,9 @@ def test_stats_and_export(store: SQLiteEventStore, path: Path) -> None:
     assert list(store.export(iso(NOW + timedelta(seconds=1)))) == []
 
 
-def test_workers_writing_together_store_each_event_once(path: Path) -> None:
-    """Several processes share the file: two stores (two connections), four threads each."""
-    stores = [SQLiteEventStore(path), SQLiteEventStore(path)]
+def test_workers_writing_together_store_each_event_once(backend: Backend) -> None:
+    """Several processes share the log: two stores (two connections), four threads each."""
+    stores = [backend.open(), backend.open()]
     shared = [ev(item=f"item-{i}", position=i) for i in range(20)]
     start = threading.Barrier(8)
     results: list[Appended] = []
@@ -306,7 +311,7 @@ def test_workers_writing_together_store_each_event_once(path: Path) -> None:
         s.close()
     assert errors == [] and len(results) == 40
     assert sum(r.stored for r in results) == 20 + 8 * 10
-    assert raw(path, "SELECT COUNT(*) FROM events") == [(100,)]
+    assert backend.raw("SELECT COUNT(*) FROM events") == [(100,)]
 
 
 def test_workers_opening_a_new_file_together(tmp_path: Path) -> None:
@@ -425,3 +430,16 @@ def test_an_old_events_file_is_migrated_on_open(path: Path) -> None:
         raw(path, "DELETE FROM sponsored_audit")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         raw(path, "UPDATE sponsored_audit SET label = NULL")
+
+
+def test_placements_count_editorial_events_per_article_and_position(store: EventStore) -> None:
+    """(#13's debiasing input, #15: the same in either store.)"""
+    store.append([ev(), ev("click"), ev(item="banjir-3", position=1),
+                  ev(item="sp-bank-1", sponsor="Bank Maju Bersama")])  # fmt: skip
+    store.append([ev(page_view="f" * 16), ev("click", "banjir-4", page_view="f" * 16)])  # flagged
+    store.append([ev(page_view="e" * 16, at=ago(days=3))])  # before `since`
+    assert store.placements(iso(ago(days=1))) == [
+        Placement("banjir-1", "rekomendasi_artikel", "banjir-2", 0, impressions=2, clicks=1),
+        Placement("banjir-1", "rekomendasi_artikel", "banjir-3", 1, impressions=1, clicks=0),
+        Placement("banjir-1", "rekomendasi_artikel", "banjir-4", 0, impressions=0, clicks=0),
+    ]

@@ -21,6 +21,7 @@ from recommender.settings import Settings
 from service.app import create_app
 from tests.beacons import batch, beacon, event, events_of
 from tests.conftest import make_settings, tiny_env
+from tests.event_stores import Backend
 
 runner = CliRunner()
 SECTION = "rekomendasi_artikel"
@@ -28,9 +29,10 @@ ARTICLE = "banjir-1"
 
 
 @pytest.fixture
-def settings(data_dir: Path) -> Settings:
+def settings(data_dir: Path, backend: Backend) -> Settings:
+    """Each event store in turn (#15): the events go through the service into it."""
     # Freshness off: the answer's order is then the text relevance alone.
-    return make_settings(data_dir, freshness_weight=0.0)
+    return make_settings(data_dir, freshness_weight=0.0, **backend.overrides())
 
 
 def page_view(number: int) -> str:
@@ -108,6 +110,8 @@ def test_replay_scores_clicked_page_views_without_leaking(settings: Settings) ->
 def test_eval_events_command(settings: Settings) -> None:
     serve_and_click(settings, 3, clicked_position=0)
     env = {**tiny_env(settings.data_dir), "RECOMMENDER_POPULARITY_WEIGHT": "0.5"}
+    if settings.events.events_url is not None:
+        env["RECOMMENDER_EVENTS_URL"] = settings.events.events_url.get_secret_value()
     result = runner.invoke(app, ["eval", "--events", "--json"], env=env)
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)

@@ -24,6 +24,7 @@ from recommender.settings import Settings
 from service.app import create_app
 from tests.beacons import batch, beacon, event, events_of, token_payload
 from tests.conftest import make_settings, tiny_env
+from tests.event_stores import Backend
 from tests.server import running_server
 
 SECTION = "rekomendasi_artikel"
@@ -38,10 +39,11 @@ PARAMS = {"article_id": ARTICLE, "articles": 5, "videos": 0, "sponsored": 0}
 
 
 @pytest.fixture
-def settings(data_dir: Path) -> Settings:
+def settings(data_dir: Path, backend: Backend) -> Settings:
+    """Each event store in turn (#15): clicks go through the service into it, the report reads it."""
     path = data_dir / "experiments.toml"
     path.write_text(EXPERIMENTS, encoding="utf-8")
-    return make_settings(data_dir, experiments_file=path)
+    return make_settings(data_dir, experiments_file=path, **backend.overrides())
 
 
 def page_view(n: int) -> str:
@@ -126,6 +128,8 @@ def report(settings: Settings) -> dict[str, Any]:
         **tiny_env(settings.data_dir),
         "RECOMMENDER_EXPERIMENTS_FILE": str(settings.ranking.experiments_file),
     }
+    if settings.events.events_url is not None:
+        env["RECOMMENDER_EVENTS_URL"] = settings.events.events_url.get_secret_value()
     result = CliRunner().invoke(app, ["experiments", "report", "--json"], env=env)
     assert result.exit_code == 0, result.output
     body: dict[str, Any] = json.loads(result.stdout)

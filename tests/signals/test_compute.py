@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from recommender.events.store import Click, Event, HourCount, Placement, SQLiteEventStore, iso
+from recommender.events.backend import open_event_store
+from recommender.events.store import Click, Event, HourCount, Placement, iso
 from recommender.signals.compute import (
     SignalParams,
     compute_signals,
@@ -23,6 +24,7 @@ from recommender.signals.compute import (
 from recommender.signals.file import load_signals, signals_path
 from recommender.signals.job import EventLogMissing, run_signals
 from tests.conftest import make_settings
+from tests.event_stores import Backend
 
 NOW = datetime(2026, 11, 20, 12, 30, tzinfo=UTC)  # the middle of hour 12
 VIEWS_PER_ARTICLE = 6000
@@ -159,11 +161,12 @@ def test_coread_pairs_beat_a_blockbuster() -> None:
     assert 0 < found["E"][0][1] < found["A"][0][1] <= 1  # fewer page views: shrunk more
 
 
-def test_the_job_reads_rollups_and_the_current_hour(data_dir: Path) -> None:
-    settings = make_settings(data_dir)
-    with pytest.raises(EventLogMissing):
-        run_signals(settings)
-    store = SQLiteEventStore(settings.resolved_event_log_path)
+def test_the_job_reads_rollups_and_the_current_hour(data_dir: Path, backend: Backend) -> None:
+    settings = make_settings(data_dir, **backend.overrides())
+    if backend.url is None:  # (a server store is always there)
+        with pytest.raises(EventLogMissing):
+            run_signals(settings)
+    store = open_event_store(settings)
     now = datetime.now(UTC)
     old = now - timedelta(hours=3)
     events = []
