@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from index.snapshots import fsync_dir
 from recommender.errors import RecommenderError
 from recommender.faults import crash_point
 
@@ -105,15 +106,7 @@ def write_signals(path: Path, signals: Signals) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_dir(path.parent)
 
 
 def load_signals(path: Path) -> Signals:
