@@ -125,6 +125,21 @@ class JobSettings(BaseSettings):
         description="Snapshot arrays up to this size are read into memory when loaded (copy-on-"
         "load: truncating the file later cannot crash the service); larger ones are memory-mapped.",
     )
+    ranking_refresh_drift: float = Field(
+        0.05,
+        ge=0.0,
+        le=1.0,
+        description="An update recomputes the lexical/hybrid ranking layer in full once the items"
+        " added, changed or removed since its last full computation pass this share of the"
+        " collection (0: every update); below it the layer is updated in place.",
+    )
+    ranking_refresh_updates: int = Field(
+        20,
+        ge=0,
+        le=100_000,
+        description="An update recomputes the ranking layer in full after this many in-place"
+        " updates since its last full computation (0: every update).",
+    )
 
     @field_validator("assume_timezone")
     @classmethod

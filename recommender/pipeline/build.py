@@ -23,7 +23,7 @@ from recommender.pipeline.embed import (
 )
 from recommender.pipeline.index import index_pool
 from recommender.pipeline.publish import build_manifest, publish, snapshot_content
-from recommender.pipeline.relate import relate
+from recommender.pipeline.relate import relate_layer
 from recommender.settings import Settings
 from recommender.snapshot import item_record
 
@@ -65,9 +65,9 @@ def build_snapshot(
     }
     # relate
     dense_rows = {pool: pool_lists.neighbours.rows for pool, pool_lists in lists.items()}
-    related = relate(records, vectors, dense_rows, pools, settings.build)
+    lexical, layers = relate_layer(records, vectors, dense_rows, pools, settings.build)
     # publish
-    content = snapshot_content(records, vectors, mean, lists, related)
+    content = snapshot_content(records, vectors, mean, lists, layers, lexical)
     manifest = build_manifest(embedder, settings, pools, content)
     version = publish(settings, content, manifest)
     seconds = time.perf_counter() - started

@@ -126,10 +126,10 @@ def bm25_field(token_lists: Sequence[list[str]]) -> tuple[sp.csr_matrix, FieldSt
     s = model.scores
     terms = len(s["indptr"]) - 1  # bm25s may add an empty token to its vocabulary
     matrix = sp.csc_matrix((s["data"], s["indices"], s["indptr"]), shape=(n, terms))
-    names = list(vocab) + [""] * (terms - len(vocab))
-    df = np.zeros(terms, dtype=np.int64)
-    for doc in ids:
-        df[list(set(doc))] += 1
+    # Columns are term ids; bm25s may keep one column more (its empty token) or one fewer.
+    names = (list(vocab) + [""] * terms)[:terms]
+    distinct = [i for doc in ids for i in set(doc)]
+    df = np.bincount(np.asarray(distinct, dtype=np.int64), minlength=terms)[:terms]
     avgdl = float(np.mean([len(doc) for doc in ids]))
     return sp.csr_matrix(matrix, dtype=np.float32), FieldStats(names, df, n, avgdl)
 

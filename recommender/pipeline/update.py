@@ -6,7 +6,9 @@ It composes the full build's stages (recommender.pipeline.build) over a plan of 
   corpus mean, so old and new vectors live in one space; unchanged items keep their vectors;
 - index: each pool's lists are carried over and kept exact by `index.update_pool`
   (recommender.pipeline.incremental), searching only new, changed and depleted rows;
-- relate: the related lists are recomputed from the updated lists (no model needed);
+- relate: the lexical and hybrid lists are updated in place by recommender.pipeline.rerank (only
+  new, changed and depleted anchors are related from scratch), or recomputed in full when the
+  stored state is missing or has drifted past `RANKING_REFRESH_DRIFT` / `RANKING_REFRESH_UPDATES`;
 - publish: the same writer, refusing to drop a part of the previous snapshot it cannot maintain.
 
 A snapshot made with another model, or other settings that shape the build, is never extended:
@@ -15,6 +17,7 @@ the update refuses and asks for a full build.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,14 +39,27 @@ from recommender.pipeline.embed import (
 )
 from recommender.pipeline.incremental import RowChange
 from recommender.pipeline.index import update_pool
+from recommender.pipeline.lexical import LexicalIndex
 from recommender.pipeline.publish import publish, snapshot_content, update_manifest
-from recommender.pipeline.relate import relate
+from recommender.pipeline.relate import PoolLayer, relate_layer
+from recommender.pipeline.rerank import (
+    STATE_KEY,
+    fresh_state,
+    lexical_index,
+    next_state,
+    refresh_reason,
+    rerank,
+)
 from recommender.settings import Settings
 from recommender.snapshot import (
     MEAN_FILE,
     check_stored,
     item_record,
+    load_lexical_lists,
     load_mean,
+    load_neighbours,
+    load_ranking_state,
+    load_related,
     load_vectors,
     read_manifest,
     read_records,
@@ -245,6 +261,47 @@ def new_vectors(
     return out, embedded
 
 
+@dataclass
+class RankingLayer:
+    """The update's ranking layer, and what the manifest records of its staleness."""
+
+    lexical: LexicalIndex
+    layers: dict[str, PoolLayer]
+    state: dict[str, Any]
+    refreshed: str | None  # why it was recomputed in full; None when updated in place
+
+
+def ranking_layer(
+    previous: Previous,
+    plan: Plan,
+    vectors: Vectors,
+    dense_rows: Mapping[str, npt.NDArray[np.int32]],
+    pools: Sequence[str],
+    settings: Settings,
+) -> RankingLayer:
+    """The lexical and hybrid lists after the change: updated in place from the previous
+    snapshot's (recommender.pipeline.rerank), or recomputed when a refresh is due."""
+    changed = plan.added + plan.updated + plan.removed
+    stored = load_ranking_state(previous.path)
+    state = previous.manifest.get(STATE_KEY)
+    reason = refresh_reason(state, stored is not None, changed, settings.jobs)
+    if reason is not None or stored is None or state is None:
+        lexical, layers = relate_layer(plan.records, vectors, dense_rows, pools, settings.build)
+        return RankingLayer(lexical, layers, fresh_state(len(plan.records)), reason)
+    bm25, marks = stored
+    related = load_related(previous.path, in_memory_max_bytes=sys.maxsize)
+    lexical_lists = load_lexical_lists(previous.path)
+    old = {p: PoolLayer(related[p], lexical_lists[p], marks[p]) for p in EDITORIAL_POOLS}
+    old_dense = {
+        p: lists.rows for p, lists in load_neighbours(previous.path, in_memory=True).items()
+    }
+    lexical, layers = rerank(
+        lexical_index(bm25), old, old_dense, plan.change, plan.records, vectors, dense_rows,
+        pools, settings.build,
+    )  # fmt: skip
+    return RankingLayer(lexical, layers, next_state(state, changed), None)
+
+
 def update_snapshot(
     previous: Previous,
     incoming: Mapping[str, Article],
@@ -288,10 +345,13 @@ def update_snapshot(
     note("ranking signals (lexical, hybrid related lists)")
     dense_rows = {pool: pool_lists.neighbours.rows for pool, pool_lists in lists.items()}
     pools = new_pools.tolist()
-    related = relate(plan.records, vectors, dense_rows, pools, settings.build)
+    ranking = ranking_layer(previous, plan, vectors, dense_rows, pools, settings)
+    if ranking.refreshed:
+        note(f"ranking layer recomputed in full: {ranking.refreshed}")
     lap("ranking_layer")
     note("writing the snapshot")
-    content = snapshot_content(plan.records, vectors, load_mean(previous.path), lists, related)
+    mean = load_mean(previous.path)
+    content = snapshot_content(plan.records, vectors, mean, lists, ranking.layers, ranking.lexical)
     refilled = sum(p.refilled for p in lists.values())
     changes = {
         "base": previous.version,
@@ -299,9 +359,11 @@ def update_snapshot(
         "updated": plan.updated,
         "removed": plan.removed,
         "refilled_lists": refilled,
+        "ranking_layer": "refreshed" if ranking.refreshed else "incremental",
         "seconds": dict(stages),
     }
     manifest = update_manifest(previous.manifest, pools, content, changes)
+    manifest[STATE_KEY] = ranking.state
     version = publish(settings, content, manifest, replaces=previous.path)
     seconds = time.perf_counter() - started
     return UpdateResult(
