@@ -140,6 +140,13 @@ class JobSettings(BaseSettings):
         description="An update recomputes the ranking layer in full after this many in-place"
         " updates since its last full computation (0: every update).",
     )
+    progress_interval_seconds: float = Field(
+        60.0,
+        gt=0,
+        le=86_400,
+        description="When stderr is not a terminal (cron), a long job step writes one JSON"
+        " progress line to stderr at most this often.",
+    )
 
     @field_validator("assume_timezone")
     @classmethod

@@ -8,6 +8,7 @@ writes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from recommender.settings import Settings
 from recommender.snapshot import Neighbours, load_index, load_neighbours
 
 Vectors = npt.NDArray[np.float32]
+SEARCH_BLOCK = 8192  # rows searched per FAISS call in a build (a progress step each)
 Rows = npt.NDArray[np.int64]
 
 
@@ -60,11 +62,23 @@ def search_neighbours(
     return rows, scores
 
 
-def index_pool(vectors: Vectors, member_rows: Rows, settings: Settings) -> PoolLists:
-    """Index one pool and find, for every item row, its top-K pool members (self excluded)."""
+def index_pool(
+    vectors: Vectors,
+    member_rows: Rows,
+    settings: Settings,
+    advance: Callable[[int], None] = lambda _: None,
+) -> PoolLists:
+    """Index one pool and find, for every item row, its top-K pool members (self excluded);
+    `advance(rows)` after each block of rows searched (each query is searched alone: blocks
+    change no answer)."""
     index = pool_index(vectors, member_rows, settings)
-    all_rows = np.arange(len(vectors), dtype=np.int64)
-    rows, scores = search_neighbours(index, vectors, all_rows, settings.build.neighbours_k)
+    k, n = settings.build.neighbours_k, len(vectors)
+    rows = np.full((n, k), -1, dtype=np.int32)
+    scores = np.zeros((n, k), dtype=np.float32)
+    for start in range(0, n, SEARCH_BLOCK):
+        block = np.arange(start, min(start + SEARCH_BLOCK, n), dtype=np.int64)
+        rows[block], scores[block] = search_neighbours(index, vectors, block, k)
+        advance(len(block))
     return PoolLists(index, Neighbours(rows, scores))
 
 

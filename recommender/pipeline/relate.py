@@ -16,7 +16,7 @@ For an anchor `a` and a candidate `c` of one pool:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -167,6 +167,7 @@ def gather_candidates(
     members: npt.NDArray[np.int64],
     settings: BuildSettings,
     anchors: npt.NDArray[np.int64] | None = None,
+    advance: Callable[[int], None] = lambda _: None,
 ) -> Candidates:
     """Union of dense and lexical top-K per anchor, scored by the blended relevance. `anchors`:
     the item rows to gather for (default: every row); `dense_rows` has one line per anchor."""
@@ -219,6 +220,7 @@ def gather_candidates(
         found = (lex_top >= 0) & (lex_exact > 0)
         out.lexical_rows[start:stop] = np.where(found, members[np.maximum(lex_top, 0)], -1)
         out.lexical_scores[start:stop] = np.where(found, lex_exact / (lex_total or 1.0), 0.0)
+        advance(stop - start)
     return out
 
 
@@ -300,11 +302,12 @@ def pool_layer(
     lexical: LexicalIndex,
     members: npt.NDArray[np.int64],
     settings: BuildSettings,
+    advance: Callable[[int], None] = lambda _: None,
 ) -> PoolLayer:
-    """The ranking layer of one pool for every item row."""
+    """The ranking layer of one pool for every item row; `advance(rows)` as anchors are done."""
     n = len(vectors)
     anchors = np.arange(n, dtype=np.int64)
-    cands = gather_candidates(vectors, dense_rows, lexical, members, settings)
+    cands = gather_candidates(vectors, dense_rows, lexical, members, settings, advance=advance)
     snn = np.zeros_like(cands.blended)
     size = settings.neighbourhood_k if uses_neighbourhood(settings) else 0
     marks, marks_h = neighbourhood_marks(cands, size)
@@ -339,15 +342,16 @@ def relate_layer(
     dense_rows: Mapping[str, Rows],
     pools: Sequence[str],
     settings: BuildSettings,
+    advance: Callable[[int], None] = lambda _: None,
 ) -> tuple[LexicalIndex, dict[str, PoolLayer]]:
     """The whole ranking layer, computed from scratch (a full build, or an update's refresh):
-    the lexical index and each editorial pool's layer."""
+    the lexical index and each editorial pool's layer (`advance(rows)` as anchors are done)."""
     lexical = LexicalIndex.build(records, make_analyser(settings.lexical_stemming))
     names = np.asarray(pools)
     out: dict[str, PoolLayer] = {}
     for pool, rows in dense_rows.items():
         members = np.flatnonzero(names == pool).astype(np.int64)
-        out[pool] = pool_layer(vectors, rows, lexical, members, settings)
+        out[pool] = pool_layer(vectors, rows, lexical, members, settings, advance)
     return lexical, out
 
 

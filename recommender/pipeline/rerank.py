@@ -25,7 +25,7 @@ previous snapshot has no stored state (`refresh_reason`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -334,8 +334,10 @@ def rerank(
     dense_rows: Mapping[str, Lists],
     pools: Sequence[str],
     settings: BuildSettings,
+    advance: Callable[[int], None] = lambda _: None,
 ) -> tuple[LexicalIndex, dict[str, PoolLayer]]:
-    """The ranking layer after an update, from the previous snapshot's (see the module doc)."""
+    """The ranking layer after an update, from the previous snapshot's (see the module doc);
+    `advance(1)` after each pool."""
     kept = np.full(change.size, -1, dtype=np.int64)
     alive = (change.old_to_new >= 0) & ~change.stale_old
     kept[change.old_to_new[alive]] = np.flatnonzero(alive)
@@ -355,4 +357,5 @@ def rerank(
             members,
             settings,
         )
+        advance(1)
     return lexical, out

@@ -50,6 +50,7 @@ from recommender.pipeline.rerank import (
     refresh_reason,
     rerank,
 )
+from recommender.progress import NO_PROGRESS, Progress
 from recommender.settings import Settings
 from recommender.snapshot import (
     MEAN_FILE,
@@ -238,6 +239,7 @@ def new_vectors(
     get_embedder: Callable[[], Encoder],
     cache: EmbeddingCache | None,
     progress: bool | None,
+    reporter: Progress = NO_PROGRESS,
 ) -> tuple[Vectors, int]:
     """Vectors of the new rows: copied where the text is unchanged, embedded (or cached) else."""
     old = load_vectors(previous.path)
@@ -249,7 +251,7 @@ def new_vectors(
     embedder = get_embedder()
     check_model(previous, embedder)
     raw, embedded = embed_articles(
-        [a for _, a in plan.to_embed], embedder, cache, progress=progress
+        [a for _, a in plan.to_embed], embedder, cache, progress=progress, reporter=reporter
     )
     mean = load_mean(previous.path) if previous.centered else None
     if previous.centered and mean is None:
@@ -278,6 +280,7 @@ def ranking_layer(
     dense_rows: Mapping[str, npt.NDArray[np.int32]],
     pools: Sequence[str],
     settings: Settings,
+    reporter: Progress = NO_PROGRESS,
 ) -> RankingLayer:
     """The lexical and hybrid lists after the change: updated in place from the previous
     snapshot's (recommender.pipeline.rerank), or recomputed when a refresh is due."""
@@ -286,7 +289,11 @@ def ranking_layer(
     state = previous.manifest.get(STATE_KEY)
     reason = refresh_reason(state, stored is not None, changed, settings.jobs)
     if reason is not None or stored is None or state is None:
-        lexical, layers = relate_layer(plan.records, vectors, dense_rows, pools, settings.build)
+        total = len(plan.records) * len(dense_rows)
+        with reporter.step("ranking layer", total) as step:
+            lexical, layers = relate_layer(
+                plan.records, vectors, dense_rows, pools, settings.build, step.advance
+            )
         return RankingLayer(lexical, layers, fresh_state(len(plan.records)), reason)
     bm25, marks = stored
     related = load_related(previous.path, in_memory_max_bytes=sys.maxsize)
@@ -295,10 +302,11 @@ def ranking_layer(
     old_dense = {
         p: lists.rows for p, lists in load_neighbours(previous.path, in_memory=True).items()
     }
-    lexical, layers = rerank(
-        lexical_index(bm25), old, old_dense, plan.change, plan.records, vectors, dense_rows,
-        pools, settings.build,
-    )  # fmt: skip
+    with reporter.step("ranking layer", len(dense_rows), unit="pools") as step:
+        lexical, layers = rerank(
+            lexical_index(bm25), old, old_dense, plan.change, plan.records, vectors, dense_rows,
+            pools, settings.build, step.advance,
+        )  # fmt: skip
     return RankingLayer(lexical, layers, next_state(state, changed), None)
 
 
@@ -312,6 +320,7 @@ def update_snapshot(
     cache: EmbeddingCache | None = None,
     progress: bool | None = None,
     note: Callable[[str], None] = lambda _: None,
+    reporter: Progress = NO_PROGRESS,
 ) -> UpdateResult:
     """Publish `previous` plus the changes as a new snapshot (or nothing, if nothing changed)."""
     started = time.perf_counter()
@@ -332,20 +341,23 @@ def update_snapshot(
         clock = now
 
     note(f"embedding {len(plan.to_embed)} new or changed item(s)")
-    vectors, embedded = new_vectors(plan, previous, get_embedder, cache, progress)
+    vectors, embedded = new_vectors(plan, previous, get_embedder, cache, progress, reporter)
     lap("embedding")
     note("updating neighbour lists")
     old_pools = np.array([pool_of(r) for r in previous.records])
     new_pools = np.array([pool_of(r) for r in plan.records])
-    lists = {
-        pool: update_pool(previous.path, pool, plan.change, vectors, old_pools, new_pools, settings)
-        for pool in EDITORIAL_POOLS
-    }
+    with reporter.step("indexing", len(EDITORIAL_POOLS), unit="pools") as step:
+        lists = {}
+        for pool in EDITORIAL_POOLS:
+            lists[pool] = update_pool(
+                previous.path, pool, plan.change, vectors, old_pools, new_pools, settings
+            )
+            step.advance()
     lap("neighbour_lists")
     note("ranking signals (lexical, hybrid related lists)")
     dense_rows = {pool: pool_lists.neighbours.rows for pool, pool_lists in lists.items()}
     pools = new_pools.tolist()
-    ranking = ranking_layer(previous, plan, vectors, dense_rows, pools, settings)
+    ranking = ranking_layer(previous, plan, vectors, dense_rows, pools, settings, reporter)
     if ranking.refreshed:
         note(f"ranking layer recomputed in full: {ranking.refreshed}")
     lap("ranking_layer")
@@ -364,7 +376,9 @@ def update_snapshot(
     }
     manifest = update_manifest(previous.manifest, pools, content, changes)
     manifest[STATE_KEY] = ranking.state
-    version = publish(settings, content, manifest, replaces=previous.path)
+    with reporter.step("publish", len(plan.records)) as step:
+        version = publish(settings, content, manifest, replaces=previous.path)
+        step.advance(len(plan.records))
     seconds = time.perf_counter() - started
     return UpdateResult(
         version, True, len(plan.records), plan.added, plan.updated, plan.removed,
