@@ -12,8 +12,9 @@ the same work only where the change is:
    are related from scratch (their candidates gathered and scored as a full build does);
 4. every other anchor is related to each newcomer that entered its dense or lexical list: the
    pair is scored exactly (cosine, BM25, shared neighbours) and inserted into the anchor's
-   neighbourhood and related list when it beats their last entry (one sparse product of all
-   anchors against the few newcomers finds the lexical ones).
+   neighbourhood and related list when it beats their last entry. The anchors a newcomer may
+   enter lexically are found with a build's bounded query asked the other way round (the
+   newcomer's best terms in each term's best anchors), then scored exactly.
 
 What is *not* recomputed, and so may drift from a rebuild until the next full refresh: the BM25
 weights of unchanged items (the statistics they were computed with) and the shared-neighbour
@@ -30,9 +31,17 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 from recommender.pipeline.incremental import REFILL_FRACTION, RowChange, capacity
-from recommender.pipeline.lexical import FieldStats, LexicalIndex, make_analyser
+from recommender.pipeline.lexical import (
+    POSTINGS,
+    QUERY_TERMS,
+    FieldStats,
+    LexicalIndex,
+    make_analyser,
+    top_terms,
+)
 from recommender.pipeline.relate import (
     PoolLayer,
     gather_candidates,
@@ -197,16 +206,48 @@ def depleted(before: Lists, after: Lists, bound: Rows) -> npt.NDArray[np.bool_]:
 # --- the update ---------------------------------------------------------------------------
 
 
-def lexical_pair_scores(lexical: LexicalIndex, newcomers: Rows, settings: BuildSettings) -> Floats:
-    """The weighted BM25 part of the blend of every anchor (row) with every newcomer (column):
+def exact_lexical(
+    lexical: LexicalIndex, anchors: Rows, items: Rows, settings: BuildSettings
+) -> Floats:
+    """The weighted BM25 part of the blend of each (anchor, item) pair, as a build scores it:
     `LEXICAL_WEIGHT * bm25(a, c) / self(a) + TITLE_WEIGHT * bm25_title(a, c) / self_title(a)`."""
-    body = (lexical.body @ lexical.body[newcomers].T).toarray()
-    title = (lexical.title @ lexical.title[newcomers].T).toarray()
+    body = np.asarray(lexical.body[anchors].multiply(lexical.body[items]).sum(axis=1)).ravel()
+    title = np.asarray(lexical.title[anchors].multiply(lexical.title[items]).sum(axis=1)).ravel()
+    body_w = settings.lexical_weight / lexical.body_self[anchors]
+    title_w = settings.title_weight / lexical.title_self[anchors]
+    return np.maximum(np.asarray(body_w * body + title_w * title, np.float32), np.float32(0.0))
+
+
+def reverse_postings(lexical: LexicalIndex) -> sp.csr_matrix:
+    """Each term's POSTINGS best item rows of all (text terms, then title terms): where the
+    anchors whose lists a newcomer may enter are looked up (a champion list, as a build's)."""
+    return sp.csr_matrix(
+        sp.vstack(
+            [
+                top_terms(lexical.body.T.tocsr(), POSTINGS),
+                top_terms(lexical.title.T.tocsr(), POSTINGS),
+            ]
+        ),
+        dtype=np.float32,
+    )
+
+
+def reverse_found(
+    lexical: LexicalIndex, postings: sp.csr_matrix, newcomers: Rows, settings: BuildSettings
+) -> sp.coo_matrix:
+    """Newcomers x anchor rows: a lower bound of each anchor's lexical score for the newcomer,
+    from the newcomer's QUERY_TERMS best terms looked up in `postings` (the bounded query of a
+    build, asked the other way round: which anchors would find this item)."""
+    m = len(newcomers)
+    body_q = top_terms(lexical.body[newcomers], QUERY_TERMS)
+    title_q = top_terms(lexical.title[newcomers], QUERY_TERMS)
+    no_body = sp.csr_matrix((m, lexical.body.shape[1]), dtype=np.float32)
+    no_title = sp.csr_matrix((m, lexical.title.shape[1]), dtype=np.float32)
+    body = sp.csr_matrix(sp.hstack([body_q, no_title])) @ postings
+    title = sp.csr_matrix(sp.hstack([no_body, title_q])) @ postings
     body_w = settings.lexical_weight / lexical.body_self
     title_w = settings.title_weight / lexical.title_self
-    scores: Floats = np.asarray(body_w[:, None] * body + title_w[:, None] * title, np.float32)
-    scores[newcomers, np.arange(len(newcomers))] = 0.0  # never one's own neighbour
-    return np.maximum(scores, np.float32(0.0))
+    return sp.coo_matrix(body @ sp.diags(body_w) + title @ sp.diags(title_w))
 
 
 def newcomer_pairs(lists: Sequence[Lists], column: Rows, skip: npt.NDArray[np.bool_]) -> Rows:
@@ -231,8 +272,10 @@ def update_pool_layer(
     lexical: LexicalIndex,
     members: Rows,
     settings: BuildSettings,
+    postings: sp.csr_matrix,
 ) -> PoolLayer:
-    """One pool's ranking layer after an update (see the module docstring)."""
+    """One pool's ranking layer after an update (see the module docstring); `postings` are
+    `reverse_postings(lexical)`."""
     n, k = change.size, settings.neighbours_k
     size = settings.neighbourhood_k if uses_neighbourhood(settings) else 0
     lex_total = settings.lexical_weight + settings.title_weight or 1.0
@@ -266,15 +309,19 @@ def update_pool_layer(
             np.asarray(before)[old_of[carried_rows]], after[carried_rows], bound[carried_rows]
         )
         again |= lost
-    # 3. lexical newcomers into the other anchors' lexical lists
-    pair_lex = np.zeros((n, 0), dtype=np.float32)
+    # 3. lexical newcomers into the other anchors' lexical lists: found by the bounded query
+    # asked the other way round, then scored exactly
     if len(newcomers):
-        pair_lex = lexical_pair_scores(lexical, newcomers, settings)
-        normed = pair_lex / lex_total
+        found = reverse_found(lexical, postings, newcomers, settings)
+        anchors, cols = found.col.astype(np.int64), found.row.astype(np.int64)
         threshold = np.maximum(last_score(lex_rows, lex_scores, k), 0.0)
-        accept = (normed > threshold[:, None]) & ~again[:, None]
-        anchors, cols = np.nonzero(accept)
-        merge(lex_rows, lex_scores, None, anchors, newcomers[cols], normed[anchors, cols], None)
+        bound = np.asarray(found.data, dtype=np.float32) / lex_total
+        maybe = (bound > threshold[anchors]) & ~again[anchors] & (anchors != newcomers[cols])
+        anchors, cols = anchors[maybe], cols[maybe]
+        exact = exact_lexical(lexical, anchors, newcomers[cols], settings) / lex_total
+        take = exact > threshold[anchors]
+        anchors, cols, exact = anchors[take], cols[take], exact[take]
+        merge(lex_rows, lex_scores, None, anchors, newcomers[cols], exact.astype(np.float32), None)
     # 4. the anchors related from scratch
     redo = np.flatnonzero(again).astype(np.int64)
     cands = gather_candidates(vectors, dense_rows[redo], lexical, members, settings, redo)
@@ -289,7 +336,7 @@ def update_pool_layer(
     pair_item = newcomers[pair_col] if len(keys) else pair_col
     cos = np.einsum("ij,ij->i", vectors[pair_anchor], vectors[pair_item])
     dense_part = (settings.dense_weight * cos).astype(np.float32)
-    lex_part = pair_lex[pair_anchor, pair_col] if len(keys) else dense_part * 0
+    lex_part = exact_lexical(lexical, pair_anchor, pair_item, settings)
     h = (dense_part + lex_part).astype(np.float32)
     if size:
         better = h > last_score(mark_rows, mark_scores, size)[pair_anchor]
@@ -344,6 +391,7 @@ def rerank(
     analyser = make_analyser(settings.lexical_stemming)
     lexical = previous_lexical.extend(kept, change.fresh, records, analyser)
     names = np.asarray(pools)
+    postings = reverse_postings(lexical)
     out: dict[str, PoolLayer] = {}
     for pool, rows in dense_rows.items():
         members = np.flatnonzero(names == pool).astype(np.int64)
@@ -356,6 +404,7 @@ def rerank(
             lexical,
             members,
             settings,
+            postings,
         )
         advance(1)
     return lexical, out
