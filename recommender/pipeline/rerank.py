@@ -124,24 +124,27 @@ def refresh_reason(
 def carry(rows: Lists, values: Sequence[npt.NDArray[Any]], change: RowChange) -> list[Any]:
     """Lists renumbered into the new rows, entries naming stale rows dropped (survivors keep
     their order); `values` are arrays aligned with `rows` (extra trailing axes allowed).
-    Returns the new rows followed by the carried values (0 where dropped)."""
+    Returns the new rows followed by the carried values (0 where dropped). Only the few lists
+    that lost an entry are reordered."""
     lookup = np.where(change.stale_old, -1, change.old_to_new).astype(np.int64)
-    mapped = np.where(rows >= 0, lookup[np.maximum(rows, 0)], -1)
-    order = np.argsort(mapped < 0, axis=1, kind="stable")
-    mapped = np.take_along_axis(mapped, order, axis=1)
     alive = change.old_to_new >= 0
+    source = np.flatnonzero(alive)
     target = change.old_to_new[alive]
+    old = np.asarray(rows)[source]
+    mapped = np.where(old >= 0, lookup[np.maximum(old, 0)], -1)
+    lost = np.flatnonzero(((old >= 0) & (mapped < 0)).any(axis=1))
+    order = np.argsort(mapped[lost] < 0, axis=1, kind="stable")
+    mapped[lost] = np.take_along_axis(mapped[lost], order, axis=1)
     out_rows = np.full((change.size, rows.shape[1]), -1, dtype=np.int32)
-    out_rows[target] = mapped[alive]
+    out_rows[target] = mapped
     out: list[Any] = [out_rows]
     for value in values:
-        value = np.asarray(value)
-        index = order.reshape(order.shape + (1,) * (value.ndim - 2))
-        moved = np.take_along_axis(value, index, axis=1)
-        keep = (mapped >= 0).reshape(mapped.shape + (1,) * (value.ndim - 2))
-        moved = np.where(keep, moved, 0).astype(value.dtype)
-        carried = np.zeros((change.size, *value.shape[1:]), dtype=value.dtype)
-        carried[target] = moved[alive]
+        moved = np.asarray(value)[source]
+        index = order.reshape(order.shape + (1,) * (moved.ndim - 2))
+        moved[lost] = np.take_along_axis(moved[lost], index, axis=1)
+        keep = (mapped >= 0).reshape(mapped.shape + (1,) * (moved.ndim - 2))
+        carried = np.zeros((change.size, *moved.shape[1:]), dtype=moved.dtype)
+        carried[target] = np.where(keep, moved, 0)
         out.append(carried)
     return out
 
