@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from index.vector_index import VectorIndex, use_hnsw
+from index.vector_index import TOMBSTONE_MAX_SHARE, VectorIndex, use_hnsw
 from recommender.pipeline.incremental import RowChange, capacity, update_lists
 from recommender.settings import Settings
 from recommender.snapshot import Neighbours, load_index, load_neighbours
@@ -91,15 +91,17 @@ def updated_index(
     settings: Settings,
 ) -> VectorIndex:
     """The pool's index after an update: an exact index is rebuilt (a copy of vectors, no
-    search); an HNSW graph is extended in place when rows were only appended, else rebuilt."""
-    n_old = len(change.old_to_new)
-    appended_only = bool((change.old_to_new >= 0).all() and not change.stale_old.any())
-    if use_hnsw(len(members), settings.build.flat_index_max_items) and appended_only:
+    search); an HNSW graph is kept, its ids renumbered, removed and changed items left as
+    tombstones and new and changed ones added, until tombstones pass TOMBSTONE_MAX_SHARE of
+    it (then it is rebuilt)."""
+    if use_hnsw(len(members), settings.build.flat_index_max_items):
         index = load_index(previous, pool)
         if index is not None and index.kind == "hnsw":
-            added = members[members >= n_old]
-            index.add(vectors[added], added)
-            return index
+            index.relabel(np.where(change.stale_old, -1, change.old_to_new))
+            added = np.intersect1d(change.fresh, members)
+            if index.tombstones <= TOMBSTONE_MAX_SHARE * (index.size + len(added)):
+                index.add(vectors[added], added)
+                return index
     return pool_index(vectors, members, settings)
 
 
