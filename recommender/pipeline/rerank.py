@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from recommender.pipeline.incremental import REFILL_FRACTION, RowChange, capacity
+from recommender.pipeline.incremental import REFILL_FRACTION, RowChange, capacity, carry_lists
 from recommender.pipeline.lexical import (
     POSTINGS,
     QUERY_TERMS,
@@ -121,34 +121,6 @@ def refresh_reason(
 # --- list surgery -------------------------------------------------------------------------
 
 
-def carry(rows: Lists, values: Sequence[npt.NDArray[Any]], change: RowChange) -> list[Any]:
-    """Lists renumbered into the new rows, entries naming stale rows dropped (survivors keep
-    their order); `values` are arrays aligned with `rows` (extra trailing axes allowed).
-    Returns the new rows followed by the carried values (0 where dropped). Only the few lists
-    that lost an entry are reordered."""
-    lookup = np.where(change.stale_old, -1, change.old_to_new).astype(np.int64)
-    alive = change.old_to_new >= 0
-    source = np.flatnonzero(alive)
-    target = change.old_to_new[alive]
-    old = np.asarray(rows)[source]
-    mapped = np.where(old >= 0, lookup[np.maximum(old, 0)], -1)
-    lost = np.flatnonzero(((old >= 0) & (mapped < 0)).any(axis=1))
-    order = np.argsort(mapped[lost] < 0, axis=1, kind="stable")
-    mapped[lost] = np.take_along_axis(mapped[lost], order, axis=1)
-    out_rows = np.full((change.size, rows.shape[1]), -1, dtype=np.int32)
-    out_rows[target] = mapped
-    out: list[Any] = [out_rows]
-    for value in values:
-        moved = np.asarray(value)[source]
-        index = order.reshape(order.shape + (1,) * (moved.ndim - 2))
-        moved[lost] = np.take_along_axis(moved[lost], index, axis=1)
-        keep = (mapped >= 0).reshape(mapped.shape + (1,) * (moved.ndim - 2))
-        carried = np.zeros((change.size, *moved.shape[1:]), dtype=moved.dtype)
-        carried[target] = np.where(keep, moved, 0)
-        out.append(carried)
-    return out
-
-
 def merge(
     rows: Lists,
     scores: Floats,
@@ -221,6 +193,28 @@ def exact_lexical(
     return np.maximum(np.asarray(body_w * body + title_w * title, np.float32), np.float32(0.0))
 
 
+def reuse_or_score(
+    known: tuple[Rows, Floats],
+    keys: Rows,
+    lexical: LexicalIndex,
+    anchors: Rows,
+    items: Rows,
+    settings: BuildSettings,
+) -> Floats:
+    """`exact_lexical` of the pairs `keys` (anchors[i], items[i]): read from `known` (keys and
+    scores already computed) where there, computed for the rest."""
+    known_keys, known_scores = known
+    order = np.argsort(known_keys)
+    at = np.searchsorted(known_keys[order], keys)
+    at_ok = np.minimum(at, max(len(order) - 1, 0))
+    hit = (at < len(order)) & (known_keys[order][at_ok] == keys) if len(order) else at < 0
+    out = np.zeros(len(keys), dtype=np.float32)
+    out[hit] = known_scores[order][at_ok[hit]]
+    miss = ~hit
+    out[miss] = exact_lexical(lexical, anchors[miss], items[miss], settings)
+    return out
+
+
 def reverse_postings(lexical: LexicalIndex) -> sp.csr_matrix:
     """Each term's POSTINGS best item rows of all (text terms, then title terms): where the
     anchors whose lists a newcomer may enter are looked up (a champion list, as a build's)."""
@@ -288,12 +282,12 @@ def update_pool_layer(
     column = np.full(n, -1, dtype=np.int64)
     column[newcomers] = np.arange(len(newcomers))
     # 1. carry every list over, stale entries dropped
-    lex_rows, lex_scores = carry(old.lexical.rows, [old.lexical.scores], change)
-    rel_rows, rel_scores, rel_parts = carry(
+    lex_rows, lex_scores = carry_lists(old.lexical.rows, [old.lexical.scores], change)
+    rel_rows, rel_scores, rel_parts = carry_lists(
         old.related.rows, [old.related.scores, old.related.parts], change
     )
-    mark_rows, mark_scores = carry(old.marks.rows, [old.marks.scores], change)
-    dense_carried = carry(old_dense, [], change)[0]
+    mark_rows, mark_scores = carry_lists(old.marks.rows, [old.marks.scores], change)
+    dense_carried = carry_lists(old_dense, [], change)[0]
     # 2. anchors related from scratch: new and changed items, and depleted lists
     bound = np.minimum(capacity(k, len(members), in_pool), int(np.ceil(k * REFILL_FRACTION)))
     again = np.zeros(n, dtype=np.bool_)
@@ -314,6 +308,7 @@ def update_pool_layer(
         again |= lost
     # 3. lexical newcomers into the other anchors' lexical lists: found by the bounded query
     # asked the other way round, then scored exactly
+    known: tuple[Rows, Floats] = (np.zeros(0, np.int64), np.zeros(0, np.float32))
     if len(newcomers):
         found = reverse_found(lexical, postings, newcomers, settings)
         anchors, cols = found.col.astype(np.int64), found.row.astype(np.int64)
@@ -321,7 +316,9 @@ def update_pool_layer(
         bound = np.asarray(found.data, dtype=np.float32) / lex_total
         maybe = (bound > threshold[anchors]) & ~again[anchors] & (anchors != newcomers[cols])
         anchors, cols = anchors[maybe], cols[maybe]
-        exact = exact_lexical(lexical, anchors, newcomers[cols], settings) / lex_total
+        raw = exact_lexical(lexical, anchors, newcomers[cols], settings)
+        known = (anchors * max(len(newcomers), 1) + cols, raw)  # reused for the pairs of step 5
+        exact = raw / lex_total
         take = exact > threshold[anchors]
         anchors, cols, exact = anchors[take], cols[take], exact[take]
         merge(lex_rows, lex_scores, None, anchors, newcomers[cols], exact.astype(np.float32), None)
@@ -339,7 +336,7 @@ def update_pool_layer(
     pair_item = newcomers[pair_col] if len(keys) else pair_col
     cos = np.einsum("ij,ij->i", vectors[pair_anchor], vectors[pair_item])
     dense_part = (settings.dense_weight * cos).astype(np.float32)
-    lex_part = exact_lexical(lexical, pair_anchor, pair_item, settings)
+    lex_part = reuse_or_score(known, keys, lexical, pair_anchor, pair_item, settings)
     h = (dense_part + lex_part).astype(np.float32)
     if size:
         better = h > last_score(mark_rows, mark_scores, size)[pair_anchor]
