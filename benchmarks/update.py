@@ -1,7 +1,13 @@
 """Incremental update vs full build: 1 % of huffpost-10k changed (new, edited, unpublished).
 
 Usage: .venv/bin/python benchmarks/update.py [--data ../shared/data/huffpost-10k] [--changed 0.01]
-       [--limit N] [--model NAME]
+       [--limit N] [--model NAME] [--scale N] [--encoder model|hashing] [--cache DIR]
+
+`--scale N` derives N items from the corpus (each copy's lead loses a few words, its id and date
+move), for archives larger than the data; `--encoder hashing` embeds with the test suite's feature
+hashing encoder instead of the model (what the update saves is the ranking layer, not embedding:
+both jobs embed the same changed items); `--cache DIR` keeps the embedding cache of the first
+build in DIR and seeds it from there on the next run (the first build is then not cold).
 
 Three timed jobs, run as `recommender build` / `update` run them (lock, import, embed, index,
 publish), with the model loaded once beforehand and outside every timing:
@@ -25,6 +31,7 @@ import random
 import shutil
 import sys
 import tempfile
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +44,7 @@ if str(REPO) not in sys.path:
 from benchmarks.common import emit, machine, note  # noqa: E402
 from index.snapshots import SnapshotStore  # noqa: E402
 from recommender.jobs import JobSummary, run_build, run_update  # noqa: E402
-from recommender.pipeline.embed import Embedder  # noqa: E402
+from recommender.pipeline.embed import Embedder, Encoder  # noqa: E402
 from recommender.serving.catalog import Catalog  # noqa: E402
 from recommender.settings import Settings  # noqa: E402
 
@@ -64,6 +71,27 @@ def split(records: list[dict[str, Any]], changed: float, seed: int = 0) -> dict[
     for r in unpublished:
         del after[r["id"]]
     return {"base": base, "changes": changes, "after": list(after.values()), "n_changed": n}
+
+
+def scaled(records: list[dict[str, Any]], size: int, seed: int = 0) -> list[dict[str, Any]]:
+    """`size` items derived from `records`: copy c of an item drops a few words of its lead
+    (so no two share a text), gets an id of its own and a date c minutes later."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(size):
+        base = records[i % len(records)]
+        copy = i // len(records)
+        if copy == 0:
+            out.append(base)
+            continue
+        words = str(base.get("lead") or base.get("title") or "").split()
+        kept = [w for w in words if rng.random() > 0.15] or words
+        moved = datetime.fromisoformat(str(base["published_at"])) + timedelta(minutes=copy)
+        out.append(
+            {**base, "id": f"{base['id']}-c{copy}", "lead": " ".join(kept),
+             "published_at": moved.isoformat()}
+        )  # fmt: skip
+    return out
 
 
 def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
@@ -97,6 +125,9 @@ def main() -> None:
     parser.add_argument("--changed", type=float, default=0.01, help="share of items changed")
     parser.add_argument("--limit", type=int, default=None, help="use only the first N articles")
     parser.add_argument("--model", default=os.environ.get("RECOMMENDER_MODEL"))
+    parser.add_argument("--scale", type=int, default=None, help="derive this many items")
+    parser.add_argument("--encoder", choices=("model", "hashing"), default="model")
+    parser.add_argument("--cache", type=Path, default=None, help="keep the embedding cache here")
     args = parser.parse_args()
     source = args.data / "articles.jsonl"
     if not source.is_file():
@@ -104,6 +135,8 @@ def main() -> None:
         return
     lines = source.read_text(encoding="utf-8").splitlines()[: args.limit]
     records = [json.loads(line) for line in lines if line.strip()]
+    if args.scale:
+        records = scaled(records, args.scale)
     parts = split(records, args.changed)
     cache_dir = Path(os.environ.get("RECOMMENDER_MODEL_CACHE_DIR", REPO / ".cache" / "models"))
     with tempfile.TemporaryDirectory(prefix="bench-update-") as tmp:
@@ -114,11 +147,25 @@ def main() -> None:
         overrides: dict[str, Any] = {"model_cache_dir": cache_dir}
         if args.model:
             overrides["model"] = args.model
+        embedder: Encoder
+        if args.encoder == "hashing":
+            from tests.embedder import HashingEncoder
+
+            embedder = HashingEncoder()
+            overrides["model"] = embedder.name
         incremental = Settings(data_dir=root / "incremental", **overrides)
         rebuilt = Settings(data_dir=root / "rebuilt", **overrides)
-        embedder = Embedder.from_settings(incremental)
-        note(f"full build of {len(parts['base'])} items (cold cache)...")
+        if args.encoder == "model":
+            embedder = Embedder.from_settings(incremental)
+        seeded = args.cache is not None and args.cache.is_dir()
+        if seeded:
+            shutil.copytree(args.cache, incremental.data_dir / "cache")
+        note(
+            f"full build of {len(parts['base'])} items ({'seeded' if seeded else 'cold'} cache)..."
+        )
         cold, _ = run_build([base], incremental, embedder=embedder, progress=False)
+        if args.cache is not None and not seeded:
+            shutil.copytree(incremental.data_dir / "cache", args.cache)
         shutil.copytree(incremental.data_dir / "cache", rebuilt.data_dir / "cache")
         note(f"update with {parts['n_changed']} changed items...")
         update, _ = run_update([str(changes)], incremental, embedder=embedder, progress=False)
@@ -129,7 +176,7 @@ def main() -> None:
         catalog_a = Catalog.load(store_a.path(update.snapshot or ""))
         catalog_b = Catalog.load(store_b.path(warm.snapshot or ""))
         assert set(catalog_a.row_of) == set(catalog_b.row_of), "update and rebuild disagree"
-        report("full_build_cold", cold, {})
+        report("full_build_cold", cold, {"seeded_cache": seeded})
         stages = catalog_a.manifest["update"]["seconds"]
         report("update", update, {"changed": parts["n_changed"], "stages": stages})
         report("full_build_warm", warm, {})
@@ -145,6 +192,8 @@ def main() -> None:
                 "full_build_warm_seconds": round(warm.seconds, 3),
                 "ratio_update_vs_full_cold": round(update.seconds / cold.seconds, 4),
                 "ratio_update_vs_full_warm": round(update.seconds / warm.seconds, 4),
+                "ranking_layer": catalog_a.manifest["update"].get("ranking_layer"),
+                "first_build_seeded_cache": seeded,
                 "top10_overlap_with_rebuild": round(overlap_at_10(catalog_a, catalog_b), 4),
                 "model": embedder.name,
                 "machine": machine(),

@@ -162,8 +162,10 @@ def build(
     """Full build: import items, embed them, publish a new snapshot atomically.
 
     Bad rows are reported (file:line: field: reason) and skipped; good rows land. Prints a
-    one-line JSON summary on stdout. Exit codes: 0 published, 1 published but rows were
-    rejected and --strict was given, 2 failed (nothing published).
+    one-line JSON summary on stdout; progress of long steps goes to stderr (a bar on a terminal,
+    else a JSON line every RECOMMENDER_PROGRESS_INTERVAL_SECONDS).
+    Exit codes: 0 published, 1 published but rows were rejected and --strict was given, 2 failed
+    (nothing published).
     """
     from recommender.jobs import EXIT_OK, EXIT_REJECTED, run_build
 
@@ -206,9 +208,13 @@ def update(
 
     New and changed items (by content hash) are embedded, unchanged ones reused; items with
     status "unpublished" or listed in --delete are removed; pending files in DATA_DIR/inbox/ are
-    applied too. Then the event log is pruned and the signals rewritten (`recommender signals`;
-    the summary's "signals" says whether, and a failure there never fails the update). Prints a
-    one-line JSON summary on stdout. Exit codes: 0 done (published, or
+    applied too. The ranking layer is updated in place, recomputed in full once the changes
+    since its last full computation pass RECOMMENDER_RANKING_REFRESH_DRIFT (or after
+    RECOMMENDER_RANKING_REFRESH_UPDATES updates). Then the event log is pruned and the signals
+    rewritten (`recommender signals`; the summary's "signals" says whether, and a failure there
+    never fails the update). Prints a one-line JSON summary on stdout; progress goes to stderr,
+    as for build.
+    Exit codes: 0 done (published, or
     nothing to change), 1 done but rows were rejected and --strict was given, 2 failed (nothing
     published: no, incompatible or corrupt snapshot, nothing readable, lock held, model
     unavailable).

@@ -26,6 +26,7 @@ from recommender.lock import JobLock
 from recommender.pipeline.build import build_snapshot
 from recommender.pipeline.embed import Embedder, EmbeddingCache, Encoder
 from recommender.pipeline.update import check_settings, compare, load_previous, update_snapshot
+from recommender.progress import Progress
 from recommender.settings import Settings
 from recommender.snapshot import verify_snapshot
 
@@ -85,6 +86,19 @@ class JobSummary:
         self.errors = report.errors
 
 
+def import_sources(
+    sources: Sequence[str | Path], options: ReadOptions, reporter: Progress
+) -> ImportReport:
+    """Read every source into one report, a progress step counting sources (files, folders,
+    URLs) done."""
+    report = ImportReport()
+    with reporter.step("import", len(sources), unit="sources") as step:
+        for source in sources:
+            read_sources([source], report=report, options=options)
+            step.advance()
+    return report
+
+
 def embedding_cache(settings: Settings) -> EmbeddingCache:
     return EmbeddingCache(settings.data_dir / "cache" / "embeddings.sqlite")
 
@@ -105,7 +119,9 @@ def run_build(
     with JobLock(settings.data_dir, "build", wait=wait):
         store = SnapshotStore(settings.snapshots_dir)
         store.clean_temporary()
-        report = read_sources(paths, options=ReadOptions.from_settings(settings, base_url=base_url))
+        reporter = Progress.for_job(progress, settings.jobs.progress_interval_seconds)
+        options = ReadOptions.from_settings(settings, base_url=base_url)
+        report = import_sources(paths, options, reporter)
         summary.take_report(report)
         if not report.items:
             raise InvalidInput("nothing could be imported", details=error_details(report.errors))
@@ -114,7 +130,12 @@ def run_build(
         cache = embedding_cache(settings)
         try:
             result = build_snapshot(
-                list(report.items.values()), settings, model, cache=cache, progress=progress
+                list(report.items.values()),
+                settings,
+                model,
+                cache=cache,
+                progress=progress,
+                reporter=reporter,
             )
         finally:
             cache.close()
@@ -164,7 +185,8 @@ def run_update(
         batch = pending(settings.data_dir)
         note(f"reading {len(sources)} source(s) and {len(batch.files)} inbox file(s)")
         options = ReadOptions.from_settings(settings, base_url=base_url)
-        report = read_sources(sources, options=options)
+        reporter = Progress.for_job(progress, settings.jobs.progress_interval_seconds)
+        report = import_sources(sources, options, reporter)
         deletes: set[str] = set()
         for path in delete_lists:
             deletes |= read_ids(path, report)
@@ -191,6 +213,7 @@ def run_update(
                 cache=cache,
                 progress=progress,
                 note=note,
+                reporter=reporter,
             )
         finally:
             cache.close()

@@ -125,6 +125,28 @@ class JobSettings(BaseSettings):
         description="Snapshot arrays up to this size are read into memory when loaded (copy-on-"
         "load: truncating the file later cannot crash the service); larger ones are memory-mapped.",
     )
+    ranking_refresh_drift: float = Field(
+        0.05,
+        ge=0.0,
+        le=1.0,
+        description="An update recomputes the lexical/hybrid ranking layer in full once the items"
+        " added, changed or removed since its last full computation pass this share of the"
+        " collection (0: every update); below it the layer is updated in place.",
+    )
+    ranking_refresh_updates: int = Field(
+        20,
+        ge=0,
+        le=100_000,
+        description="An update recomputes the ranking layer in full after this many in-place"
+        " updates since its last full computation (0: every update).",
+    )
+    progress_interval_seconds: float = Field(
+        60.0,
+        gt=0,
+        le=86_400,
+        description="When stderr is not a terminal (cron), a long job step writes one JSON"
+        " progress line to stderr at most this often.",
+    )
 
     @field_validator("assume_timezone")
     @classmethod

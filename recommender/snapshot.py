@@ -13,6 +13,13 @@ A snapshot is a folder under `DATA_DIR/snapshots/` (versioned and flipped by `in
 | `neighbour-scores-{pool}.npy`       | float32 (rows, K): their cosines                            |
 | `related-{rows,scores,parts}-{pool}.npy` | the hybrid related lists (see pipeline.relate)        |
 | `lexical-{rows,scores}-{pool}.npy`  | the pool's BM25 top-K per row                               |
+| `marks-{rows,scores}-{pool}.npy`    | each row's neighbourhood in the pool (for shared neighbours) |
+| `bm25-{body,title}.npz`             | BM25 weights (items x terms, CSR) of each text field         |
+| `bm25-stats.json`                   | their collection statistics: terms, document frequencies    |
+
+The last three are the ranking layer's state, read only by an update to keep that layer
+incremental (recommender.pipeline.rerank); a snapshot without them (written before they
+existed) is read as before, and its first update recomputes the layer in full.
 
 `manifest.json` lists every other file of the folder under `files` with its size and SHA-256
 (schema version 2). `verify_snapshot` checks them: a snapshot is verified before it is published
@@ -40,6 +47,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 import numpy.typing as npt
 import orjson
+import scipy.sparse as sp
 
 from index.snapshots import MANIFEST, SnapshotStore
 from recommender.articles import EDITORIAL_POOLS, Article
@@ -94,6 +102,20 @@ def related_file(pool: str, part: str) -> str:
 def lexical_file(pool: str, part: str) -> str:
     """A pool's lexical (BM25) neighbour lists; part is rows or scores."""
     return f"lexical-{part}-{pool}.npy"
+
+
+def marks_file(pool: str, part: str) -> str:
+    """A pool's neighbourhoods (the best candidates of each row); part is rows or scores."""
+    return f"marks-{part}-{pool}.npy"
+
+
+def bm25_file(field_name: str) -> str:
+    """The BM25 weights of one text field (body or title), a scipy CSR matrix."""
+    return f"bm25-{field_name}.npz"
+
+
+BM25_STATS_FILE = "bm25-stats.json"
+BM25_FIELDS = ("body", "title")
 
 
 def item_record(article: Article) -> dict[str, Any]:
@@ -155,6 +177,16 @@ class PoolContent:
     neighbours: Neighbours
     related: Related
     lexical: Neighbours  # BM25 top-K rows and scores
+    marks: Neighbours | None = None  # each row's neighbourhood rows and blended scores
+
+
+@dataclass
+class LexicalState:
+    """The BM25 weights of each text field (items x terms) and their collection statistics
+    (JSON: per field `terms`, `df`, `docs`, `avgdl`)."""
+
+    weights: dict[str, sp.csr_matrix]
+    stats: dict[str, Any]
 
 
 @dataclass
@@ -165,6 +197,7 @@ class SnapshotContent:
     vectors: Floats
     mean: Floats | None
     pools: dict[str, PoolContent] = field(default_factory=dict)
+    lexical: LexicalState | None = None
 
 
 def write_snapshot(
@@ -201,6 +234,15 @@ def write_snapshot(
             np.save(staging / related_file(pool, "parts"), parts.related.parts)
             np.save(staging / lexical_file(pool, "rows"), parts.lexical.rows)
             np.save(staging / lexical_file(pool, "scores"), parts.lexical.scores)
+            if parts.marks is not None:
+                np.save(staging / marks_file(pool, "rows"), parts.marks.rows)
+                np.save(staging / marks_file(pool, "scores"), parts.marks.scores)
+        if content.lexical is not None:
+            for name, matrix in content.lexical.weights.items():
+                sp.save_npz(staging / bm25_file(name), matrix, compressed=False)
+            (staging / BM25_STATS_FILE).write_bytes(
+                orjson.dumps(content.lexical.stats, option=orjson.OPT_SERIALIZE_NUMPY)
+            )
         if replaces is not None:
             _refuse_unknown_parts(replaces, staging)
         check_content(content)
@@ -364,6 +406,8 @@ def check_content(content: SnapshotContent) -> None:
         lists[neighbours_file(pool)] = (pool, parts.neighbours.rows, neighbours_file(pool))
         lists[related_file(pool, "rows")] = (pool, parts.related.rows, related_file(pool, "rows"))
         lists[lexical_file(pool, "rows")] = (pool, parts.lexical.rows, lexical_file(pool, "rows"))
+        if parts.marks is not None:
+            lists[marks_file(pool, "rows")] = (pool, parts.marks.rows, marks_file(pool, "rows"))
     if len(content.vectors) != len(pools):
         raise SnapshotCorrupt(
             f"{len(content.vectors)} vectors for {len(pools)} items", reason="invariant"
@@ -389,7 +433,12 @@ def check_stored(folder: Path, records: Sequence[Mapping[str, Any]]) -> None:
     lists = {
         name: (pool, mapped(folder / name, 0), name)
         for pool in EDITORIAL_POOLS
-        for name in (neighbours_file(pool), related_file(pool, "rows"), lexical_file(pool, "rows"))
+        for name in (
+            neighbours_file(pool),
+            related_file(pool, "rows"),
+            lexical_file(pool, "rows"),
+            marks_file(pool, "rows"),
+        )
         if (folder / name).exists()
     }
     check_lists(pools, {pool: POOLS.index(pool) for pool in POOLS}, lists)
@@ -537,3 +586,41 @@ def load_index(folder: Path, pool: str) -> VectorIndex | None:
     from index.vector_index import VectorIndex
 
     return VectorIndex.load(path)
+
+
+def load_lexical_lists(folder: Path) -> dict[str, Neighbours]:
+    """Each editorial pool's lexical (BM25) top-K lists, read into memory (an update's input)."""
+    return {
+        pool: Neighbours(
+            mapped(folder / lexical_file(pool, "rows"), sys.maxsize),
+            mapped(folder / lexical_file(pool, "scores"), sys.maxsize),
+        )
+        for pool in EDITORIAL_POOLS
+        if (folder / lexical_file(pool, "rows")).exists()
+    }
+
+
+def load_ranking_state(folder: Path) -> tuple[LexicalState, dict[str, Neighbours]] | None:
+    """The ranking layer's state (BM25 weights and statistics, each pool's neighbourhoods), or
+    None when the snapshot was written without it (an update then recomputes the layer)."""
+    names = [bm25_file(f) for f in BM25_FIELDS] + [BM25_STATS_FILE]
+    names += [marks_file(pool, part) for pool in EDITORIAL_POOLS for part in ("rows", "scores")]
+    if not all((folder / name).exists() for name in names):
+        return None
+    try:
+        weights = {f: sp.csr_matrix(sp.load_npz(folder / bm25_file(f))) for f in BM25_FIELDS}
+        stats: dict[str, Any] = orjson.loads((folder / BM25_STATS_FILE).read_bytes())
+    except (OSError, ValueError) as exc:
+        raise SnapshotCorrupt(
+            f"snapshot {folder.name}: the BM25 state cannot be read ({exc})",
+            reason="unreadable",
+            file=BM25_STATS_FILE,
+        ) from None
+    marks = {
+        pool: Neighbours(
+            mapped(folder / marks_file(pool, "rows"), sys.maxsize),
+            mapped(folder / marks_file(pool, "scores"), sys.maxsize),
+        )
+        for pool in EDITORIAL_POOLS
+    }
+    return LexicalState(weights, stats), marks

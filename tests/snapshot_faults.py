@@ -17,12 +17,16 @@ import pytest
 
 from index.snapshots import MANIFEST, SnapshotStore, new_version
 from recommender.snapshot import (
+    BM25_FIELDS,
+    BM25_STATS_FILE,
     ITEMS_FILE,
     MEAN_FILE,
     VECTORS_FILE,
+    bm25_file,
     file_digests,
     index_file,
     lexical_file,
+    marks_file,
     neighbours_file,
     related_file,
     scores_file,
@@ -90,6 +94,9 @@ PARTS = (
     *(scores_file(pool) for pool in POOLS),
     *(related_file(pool, part) for pool in POOLS for part in ("rows", "scores", "parts")),
     *(lexical_file(pool, part) for pool in POOLS for part in ("rows", "scores")),
+    *(marks_file(pool, part) for pool in POOLS for part in ("rows", "scores")),
+    *(bm25_file(name) for name in BM25_FIELDS),
+    BM25_STATS_FILE,
 )
 
 

@@ -17,15 +17,19 @@ from recommender.jobs import run_update
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import Recommender
 from recommender.snapshot import (
+    BM25_FIELDS,
+    BM25_STATS_FILE,
     ITEMS_FILE,
     MEAN_FILE,
     SCHEMA_VERSION,
     VECTORS_FILE,
+    bm25_file,
     check_content,
     index_file,
     lexical_file,
     load_index,
     load_neighbours,
+    marks_file,
     neighbours_file,
     read_manifest,
     related_file,
@@ -51,6 +55,8 @@ def test_a_build_writes_every_part(data_dir: Path) -> None:
         expected |= {index_file(pool), neighbours_file(pool), scores_file(pool)}
         expected |= {related_file(pool, part) for part in ("rows", "scores", "parts")}
         expected |= {lexical_file(pool, part) for part in ("rows", "scores")}
+        expected |= {marks_file(pool, part) for part in ("rows", "scores")}
+    expected |= {bm25_file(name) for name in BM25_FIELDS} | {BM25_STATS_FILE}
     assert {p.name for p in folder.iterdir()} == expected
     assert read_manifest(folder)["schema_version"] == SCHEMA_VERSION
 

@@ -23,7 +23,8 @@ from recommender.pipeline.embed import (
 )
 from recommender.pipeline.index import index_pool
 from recommender.pipeline.publish import build_manifest, publish, snapshot_content
-from recommender.pipeline.relate import relate
+from recommender.pipeline.relate import relate_layer
+from recommender.progress import NO_PROGRESS, Progress
 from recommender.settings import Settings
 from recommender.snapshot import item_record
 
@@ -45,8 +46,10 @@ def build_snapshot(
     *,
     cache: EmbeddingCache | None = None,
     progress: bool | None = None,
+    reporter: Progress = NO_PROGRESS,
 ) -> BuildResult:
-    """Write a complete snapshot for the published items, then flip CURRENT to it."""
+    """Write a complete snapshot for the published items, then flip CURRENT to it; each stage
+    is a step of `reporter`."""
     started = time.perf_counter()
     live = sorted((a for a in articles if a.published), key=lambda a: a.id)
     if not live:
@@ -54,21 +57,30 @@ def build_snapshot(
     records = [item_record(a) for a in live]
     pools = [pool_of(r) for r in records]
     # embed
-    raw, embedded = embed_articles(live, embedder, cache, progress=progress)
+    raw, embedded = embed_articles(live, embedder, cache, progress=progress, reporter=reporter)
     mean = corpus_mean(raw, pools) if settings.build.center_vectors else None
     vectors = center_and_normalise(raw, mean)
     # index
     names = np.asarray(pools)
-    lists = {
-        pool: index_pool(vectors, np.flatnonzero(names == pool).astype(np.int64), settings)
-        for pool in EDITORIAL_POOLS
-    }
+    steps = len(records) * len(EDITORIAL_POOLS)  # every row searched (related) in each pool
+    with reporter.step("indexing", steps) as step:
+        lists = {
+            pool: index_pool(
+                vectors, np.flatnonzero(names == pool).astype(np.int64), settings, step.advance
+            )
+            for pool in EDITORIAL_POOLS
+        }
     # relate
     dense_rows = {pool: pool_lists.neighbours.rows for pool, pool_lists in lists.items()}
-    related = relate(records, vectors, dense_rows, pools, settings.build)
+    with reporter.step("ranking layer", steps) as step:
+        lexical, layers = relate_layer(
+            records, vectors, dense_rows, pools, settings.build, step.advance
+        )
     # publish
-    content = snapshot_content(records, vectors, mean, lists, related)
-    manifest = build_manifest(embedder, settings, pools, content)
-    version = publish(settings, content, manifest)
+    with reporter.step("publish", len(records)) as step:
+        content = snapshot_content(records, vectors, mean, lists, layers, lexical)
+        manifest = build_manifest(embedder, settings, pools, content)
+        version = publish(settings, content, manifest)
+        step.advance(len(records))
     seconds = time.perf_counter() - started
     return BuildResult(version, len(live), embedded, len(live) - embedded, seconds, manifest)

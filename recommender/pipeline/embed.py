@@ -18,9 +18,13 @@ from recommender.articles import EDITORIAL_POOLS, Article
 from recommender.errors import ModelUnavailable
 from recommender.faults import crash_point
 from recommender.ingest.text import item_text
+from recommender.progress import Progress
 from recommender.settings import DEFAULT_MODEL, Settings
 
 Vectors = npt.NDArray[np.float32]
+# Texts per encode call when progress is shown: 32 batches of the default 32 texts, a few seconds
+# on two cores, so the rate and time left move often enough to watch.
+PROGRESS_CHUNK = 1024
 MINILM_MODEL_NAME = "gt/all-minilm-l6-v2"
 
 
@@ -149,12 +153,18 @@ def embed_articles(
     cache: EmbeddingCache | None,
     *,
     progress: bool | None = None,
+    reporter: Progress | None = None,
 ) -> tuple[Vectors, int]:
-    """Vectors for `articles` in order, and how many had to be embedded (cache misses)."""
+    """Vectors for `articles` in order, and how many had to be embedded (cache misses); with a
+    `reporter`, the embedding is a progress step (the model's own bar stays off)."""
     hashes = [a.content_hash() for a in articles]
     cached = cache.get_many(embedder.key, hashes) if cache else {}
     missing = [i for i, h in enumerate(hashes) if h not in cached]
-    fresh = embedder.encode([item_text(articles[i]) for i in missing], progress=progress)
+    texts = [item_text(articles[i]) for i in missing]
+    if reporter is None or not reporter.enabled:
+        fresh = embedder.encode(texts, progress=progress)
+    else:
+        fresh = encode_in_chunks(embedder, texts, reporter)
     if missing:
         crash_point("embedding")
     out = np.empty((len(articles), embedder.dimension), dtype=np.float32)
@@ -168,6 +178,18 @@ def embed_articles(
             embedder.key, [(hashes[i], fresh[r].tobytes()) for r, i in enumerate(missing)]
         )
     return out, len(missing)
+
+
+def encode_in_chunks(embedder: Encoder, texts: Sequence[str], reporter: Progress) -> Vectors:
+    """`encode` in chunks of PROGRESS_CHUNK texts, each reported done. Fewer texts are one call,
+    as without progress (batches are padded per call: vectors may differ in the last bits)."""
+    parts = [np.zeros((0, embedder.dimension), dtype=np.float32)]
+    with reporter.step("embedding", len(texts)) as step:
+        for start in range(0, len(texts), PROGRESS_CHUNK):
+            chunk = texts[start : start + PROGRESS_CHUNK]
+            parts.append(embedder.encode(chunk, progress=False))
+            step.advance(len(chunk))
+    return np.ascontiguousarray(np.concatenate(parts), dtype=np.float32)
 
 
 def center_and_normalise(vectors: Vectors, mean: Vectors | None) -> Vectors:

@@ -16,8 +16,9 @@ bounds how short they get. The cost grows with the number of changed items, not 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -64,19 +65,37 @@ def thresholds(rows: Lists, scores: Scores, cap: Rows) -> npt.NDArray[np.float32
 
 def carry(rows: Lists, scores: Scores, change: RowChange) -> tuple[Lists, Scores]:
     """Old lists renumbered into the new rows, stale entries dropped (survivors keep their order)."""
-    k = rows.shape[1]
-    lookup = np.where(change.stale_old, -1, change.old_to_new).astype(np.int64)
-    mapped = np.where(rows >= 0, lookup[np.maximum(rows, 0)], -1)
-    order = np.argsort(mapped < 0, axis=1, kind="stable")  # survivors first, in order
-    mapped = np.take_along_axis(mapped, order, axis=1)
-    kept = np.where(mapped >= 0, np.take_along_axis(scores, order, axis=1), 0.0)
-    out_rows = np.full((change.size, k), -1, dtype=np.int32)
-    out_scores = np.zeros((change.size, k), dtype=np.float32)
-    alive = change.old_to_new >= 0
-    target = change.old_to_new[alive]
-    out_rows[target] = mapped[alive]
-    out_scores[target] = kept[alive]
+    out_rows, out_scores = carry_lists(rows, [scores], change)
     return out_rows, out_scores
+
+
+def carry_lists(rows: Lists, values: Sequence[npt.NDArray[Any]], change: RowChange) -> list[Any]:
+    """Lists renumbered into the new rows, entries naming stale rows dropped (survivors keep
+    their order); `values` are arrays aligned with `rows` (extra trailing axes allowed).
+    Returns the new rows followed by the carried values (0 where dropped). Only the few lists
+    that lost an entry are reordered; the rest are copied as they are."""
+    lookup = np.where(change.stale_old, -1, change.old_to_new).astype(np.int32)
+    alive = change.old_to_new >= 0
+    source = np.flatnonzero(alive)
+    target = change.old_to_new[alive]
+    old = np.asarray(rows)[source]
+    mapped = np.where(old >= 0, lookup[np.maximum(old, 0)], -1)
+    lost = np.flatnonzero(((old >= 0) & (mapped < 0)).any(axis=1))
+    order = np.argsort(mapped[lost] < 0, axis=1, kind="stable")
+    mapped[lost] = np.take_along_axis(mapped[lost], order, axis=1)
+    out_rows = np.full((change.size, rows.shape[1]), -1, dtype=np.int32)
+    out_rows[target] = mapped
+    out: list[Any] = [out_rows]
+    for value in values:
+        moved = np.asarray(value)[source]  # pads hold 0 already: only lost entries are zeroed
+        index = order.reshape(order.shape + (1,) * (moved.ndim - 2))
+        fixed = np.take_along_axis(moved[lost], index, axis=1)
+        keep = (mapped[lost] >= 0).reshape(mapped[lost].shape + (1,) * (moved.ndim - 2))
+        moved[lost] = np.where(keep, fixed, 0)
+        carried = np.zeros((change.size, *moved.shape[1:]), dtype=moved.dtype)
+        carried[target] = moved
+        out.append(carried)
+    return out
 
 
 def insert(

@@ -8,18 +8,20 @@ writes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from index.vector_index import VectorIndex, use_hnsw
+from index.vector_index import TOMBSTONE_MAX_SHARE, VectorIndex, use_hnsw
 from recommender.pipeline.incremental import RowChange, capacity, update_lists
 from recommender.settings import Settings
 from recommender.snapshot import Neighbours, load_index, load_neighbours
 
 Vectors = npt.NDArray[np.float32]
+SEARCH_BLOCK = 8192  # rows searched per FAISS call in a build (a progress step each)
 Rows = npt.NDArray[np.int64]
 
 
@@ -60,11 +62,23 @@ def search_neighbours(
     return rows, scores
 
 
-def index_pool(vectors: Vectors, member_rows: Rows, settings: Settings) -> PoolLists:
-    """Index one pool and find, for every item row, its top-K pool members (self excluded)."""
+def index_pool(
+    vectors: Vectors,
+    member_rows: Rows,
+    settings: Settings,
+    advance: Callable[[int], None] = lambda _: None,
+) -> PoolLists:
+    """Index one pool and find, for every item row, its top-K pool members (self excluded);
+    `advance(rows)` after each block of rows searched (each query is searched alone: blocks
+    change no answer)."""
     index = pool_index(vectors, member_rows, settings)
-    all_rows = np.arange(len(vectors), dtype=np.int64)
-    rows, scores = search_neighbours(index, vectors, all_rows, settings.build.neighbours_k)
+    k, n = settings.build.neighbours_k, len(vectors)
+    rows = np.full((n, k), -1, dtype=np.int32)
+    scores = np.zeros((n, k), dtype=np.float32)
+    for start in range(0, n, SEARCH_BLOCK):
+        block = np.arange(start, min(start + SEARCH_BLOCK, n), dtype=np.int64)
+        rows[block], scores[block] = search_neighbours(index, vectors, block, k)
+        advance(len(block))
     return PoolLists(index, Neighbours(rows, scores))
 
 
@@ -77,15 +91,17 @@ def updated_index(
     settings: Settings,
 ) -> VectorIndex:
     """The pool's index after an update: an exact index is rebuilt (a copy of vectors, no
-    search); an HNSW graph is extended in place when rows were only appended, else rebuilt."""
-    n_old = len(change.old_to_new)
-    appended_only = bool((change.old_to_new >= 0).all() and not change.stale_old.any())
-    if use_hnsw(len(members), settings.build.flat_index_max_items) and appended_only:
+    search); an HNSW graph is kept, its ids renumbered, removed and changed items left as
+    tombstones and new and changed ones added, until tombstones pass TOMBSTONE_MAX_SHARE of
+    it (then it is rebuilt)."""
+    if use_hnsw(len(members), settings.build.flat_index_max_items):
         index = load_index(previous, pool)
         if index is not None and index.kind == "hnsw":
-            added = members[members >= n_old]
-            index.add(vectors[added], added)
-            return index
+            index.relabel(np.where(change.stale_old, -1, change.old_to_new))
+            added = np.intersect1d(change.fresh, members)
+            if index.tombstones <= TOMBSTONE_MAX_SHARE * (index.size + len(added)):
+                index.add(vectors[added], added)
+                return index
     return pool_index(vectors, members, settings)
 
 

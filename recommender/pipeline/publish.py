@@ -16,8 +16,11 @@ from recommender import __version__
 from recommender.articles import POOLS
 from recommender.pipeline.embed import Encoder, Vectors
 from recommender.pipeline.index import PoolLists
+from recommender.pipeline.lexical import LexicalIndex
+from recommender.pipeline.relate import PoolLayer
+from recommender.pipeline.rerank import STATE_KEY, fresh_state, lexical_state
 from recommender.settings import Settings
-from recommender.snapshot import Neighbours, PoolContent, Related, SnapshotContent, write_snapshot
+from recommender.snapshot import PoolContent, SnapshotContent, write_snapshot
 
 
 def snapshot_content(
@@ -25,14 +28,21 @@ def snapshot_content(
     vectors: Vectors,
     mean: Vectors | None,
     lists: Mapping[str, PoolLists],
-    related: Mapping[str, tuple[Related, Neighbours]],
+    layers: Mapping[str, PoolLayer],
+    lexical: LexicalIndex,
 ) -> SnapshotContent:
-    """What the stages made, gathered for the writer."""
+    """What the stages made, gathered for the writer (with the ranking layer's state)."""
     pools = {
-        pool: PoolContent(pool_lists.index, pool_lists.neighbours, *related[pool])
+        pool: PoolContent(
+            pool_lists.index,
+            pool_lists.neighbours,
+            layers[pool].related,
+            layers[pool].lexical,
+            layers[pool].marks,
+        )
         for pool, pool_lists in lists.items()
     }
-    return SnapshotContent(records, vectors, mean, pools)
+    return SnapshotContent(records, vectors, mean, pools, lexical_state(lexical))
 
 
 def pool_counts(pools: Sequence[str]) -> dict[str, int]:
@@ -58,6 +68,7 @@ def build_manifest(
         "neighbours_k": settings.build.neighbours_k,
         "centered": content.mean is not None,
         "settings_hash": settings.build_hash(),
+        STATE_KEY: fresh_state(len(pools)),
     }
 
 

@@ -16,7 +16,7 @@ For an anchor `a` and a candidate `c` of one pool:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,10 +79,7 @@ class LexicalScores:
         self.body_w = settings.lexical_weight / lexical.body_self
         self.title_w = settings.title_weight / lexical.title_self
         self.body, self.title = lexical.body, lexical.title
-        body_q = sp.diags(self.body_w) @ top_terms(lexical.body, query_terms)
-        title_q = sp.diags(self.title_w) @ top_terms(lexical.title, query_terms)
-        # Text and title terms side by side: one product adds the two fields' scores.
-        self.query = sp.csr_matrix(sp.hstack([body_q, title_q]), dtype=np.float32)
+        self.query_terms = query_terms
         self.postings = sp.csr_matrix(
             sp.vstack(
                 [
@@ -93,10 +90,14 @@ class LexicalScores:
             dtype=np.float32,
         )
 
-    def found(self, start: int, stop: int) -> sp.csr_matrix:
-        """Anchors [start, stop) x pool positions: the bounded query's scores, a lower bound of
-        the exact ones, stored only for the items it reaches."""
-        return sp.csr_matrix(self.query[start:stop] @ self.postings)
+    def found(self, anchors: npt.NDArray[np.int64]) -> sp.csr_matrix:
+        """Anchors x pool positions: the bounded query's scores, a lower bound of the exact
+        ones, stored only for the items it reaches."""
+        body_q = sp.diags(self.body_w[anchors]) @ top_terms(self.body[anchors], self.query_terms)
+        title_q = sp.diags(self.title_w[anchors]) @ top_terms(self.title[anchors], self.query_terms)
+        # Text and title terms side by side: one product adds the two fields' scores.
+        query = sp.csr_matrix(sp.hstack([body_q, title_q]), dtype=np.float32)
+        return sp.csr_matrix(query @ self.postings)
 
     def pairs(self, anchors: npt.NDArray[np.int64], items: npt.NDArray[np.int64]) -> Floats:
         """The exact score of each (anchor row, item row) pair; its cost does not grow with N."""
@@ -165,9 +166,13 @@ def gather_candidates(
     lexical: LexicalIndex,
     members: npt.NDArray[np.int64],
     settings: BuildSettings,
+    anchors: npt.NDArray[np.int64] | None = None,
+    advance: Callable[[int], None] = lambda _: None,
 ) -> Candidates:
-    """Union of dense and lexical top-K per anchor, scored by the blended relevance."""
-    n, k = len(vectors), settings.neighbours_k
+    """Union of dense and lexical top-K per anchor, scored by the blended relevance. `anchors`:
+    the item rows to gather for (default: every row); `dense_rows` has one line per anchor."""
+    anchors = np.arange(len(vectors), dtype=np.int64) if anchors is None else anchors
+    n, k = len(anchors), settings.neighbours_k
     width = 2 * k
     out = Candidates(
         np.full((n, width), -1, dtype=np.int32),
@@ -179,24 +184,25 @@ def gather_candidates(
     )
     if len(members) == 0:
         return out
-    position = np.full(n, -1, dtype=np.int32)
+    position = np.full(len(vectors), -1, dtype=np.int32)
     position[members] = np.arange(len(members))
     scores = LexicalScores(lexical, members, settings)
     lex_total = settings.lexical_weight + settings.title_weight
     for start in range(0, n, BLOCK):
         stop = min(start + BLOCK, n)
-        own = position[start:stop]  # the anchor's own column: never its own neighbour
-        lex_top, _ = sparse_top_k(scores.found(start, stop), k, own)
+        block = anchors[start:stop]
+        own = position[block]  # the anchor's own column: never its own neighbour
+        lex_top, _ = sparse_top_k(scores.found(block), k, own)
         dense = dense_rows[start:stop]
         dense_pos = np.where(dense >= 0, position[np.maximum(dense, 0)], -1)
         pad = np.full((stop - start, max(0, width - dense_pos.shape[1] - k)), -1, np.int32)
         cand = union_rows(np.concatenate([dense_pos, lex_top, pad], axis=1), own)[:, :width]
         valid = cand >= 0
         rows = np.where(valid, members[np.maximum(cand, 0)], -1).astype(np.int32)
-        cos = np.einsum("ijd,id->ij", vectors[np.maximum(rows, 0)], vectors[start:stop])
+        cos = np.einsum("ijd,id->ij", vectors[np.maximum(rows, 0)], vectors[block])
         dense_part = np.where(valid, settings.dense_weight * cos, 0.0)
-        anchors = np.broadcast_to(np.arange(start, stop)[:, None], cand.shape)[valid]
-        exact = np.maximum(scores.pairs(anchors, rows[valid].astype(np.int64)), 0.0)
+        pair_anchors = np.broadcast_to(block[:, None], cand.shape)[valid]
+        exact = np.maximum(scores.pairs(pair_anchors, rows[valid].astype(np.int64)), 0.0)
         lex_part = np.zeros(cand.shape, dtype=np.float32)
         lex_part[valid] = exact
         out.rows[start:stop] = rows
@@ -214,44 +220,64 @@ def gather_candidates(
         found = (lex_top >= 0) & (lex_exact > 0)
         out.lexical_rows[start:stop] = np.where(found, members[np.maximum(lex_top, 0)], -1)
         out.lexical_scores[start:stop] = np.where(found, lex_exact / (lex_total or 1.0), 0.0)
+        advance(stop - start)
     return out
 
 
-def shared_neighbours(cands: Candidates, size: int, n_items: int) -> sp.csr_matrix:
-    """Binary items x items matrix: each row marks the item itself and its `size` best candidates."""
-    n = cands.rows.shape[0]
+def neighbourhood_marks(cands: Candidates, size: int) -> tuple[Rows, Floats]:
+    """Each anchor's `size` best candidates by blended score (-1 pads) and those scores: its
+    neighbourhood N(a), less the anchor itself."""
     best = top_k_rows(cands.blended, size)
     picked = np.take_along_axis(cands.rows, best, axis=1)
+    blended = np.take_along_axis(cands.blended, best, axis=1)
     valid = picked >= 0
+    return np.where(valid, picked, -1).astype(np.int32), np.where(valid, blended, 0.0).astype(
+        np.float32
+    )
+
+
+def marks_matrix(marks: Rows, anchors: npt.NDArray[np.int64], n_items: int) -> sp.csr_matrix:
+    """Binary anchors x items matrix: each row marks the anchor itself and its neighbourhood."""
+    n = len(anchors)
+    valid = marks >= 0
     src = np.concatenate([np.repeat(np.arange(n), valid.sum(axis=1)), np.arange(n)])
-    dst = np.concatenate([picked[valid].astype(np.int64), np.arange(n)])
+    dst = np.concatenate([marks[valid].astype(np.int64), anchors])
     data = np.ones(len(src), dtype=np.float32)
     return sp.csr_matrix((data, (src, dst)), shape=(n, n_items))
 
 
-def related_lists(
-    vectors: Floats,
-    dense_rows: Rows,
-    lexical: LexicalIndex,
-    members: npt.NDArray[np.int64],
-    settings: BuildSettings,
-) -> tuple[Related, Rows, Floats]:
-    """The stored related lists of one pool, plus its lexical top-K (rows, scores)."""
-    n, k = len(vectors), settings.neighbours_k
-    cands = gather_candidates(vectors, dense_rows, lexical, members, settings)
-    snn = np.zeros_like(cands.blended)
-    if settings.neighbourhood_k > 0 and settings.neighbourhood_weight > 0 and len(members):
-        marks = shared_neighbours(cands, settings.neighbourhood_k, n)
-        sizes = np.asarray(marks.sum(axis=1), dtype=np.float32).ravel()
-        marks_t = marks.T.tocsr()
-        for start in range(0, n, BLOCK):
-            stop = min(start + BLOCK, n)
-            rows = cands.rows[start:stop]
-            common = sample(marks[start:stop] @ marks_t, rows)  # sparse: shared marks only
-            safe = np.where(rows >= 0, rows, 0)
-            norm = np.sqrt(sizes[start:stop, None] * sizes[safe])
-            snn[start:stop] = np.where(rows >= 0, common / np.maximum(norm, 1.0), 0.0)
-    neighbourhood = settings.neighbourhood_weight * snn
+def shared_neighbours(cands: Candidates, size: int, n_items: int) -> sp.csr_matrix:
+    """Binary items x items matrix: each row marks the item itself and its `size` best candidates."""
+    marks, _ = neighbourhood_marks(cands, size)
+    return marks_matrix(marks, np.arange(cands.rows.shape[0], dtype=np.int64), n_items)
+
+
+def overlap(
+    marks: sp.csr_matrix, marks_t: sp.csr_matrix, sizes: Floats, anchors: npt.NDArray[np.int64],
+    rows: Rows,
+) -> Floats:  # fmt: skip
+    """snn(a, c) = |N(a) & N(c)| / sqrt(|N(a)| |N(c)|) for each anchor's rows (0 at -1 pads);
+    `marks` has a line per anchor, `marks_t` is the items' marks transposed, `sizes` per item."""
+    common = sample(marks @ marks_t, rows)  # sparse: shared marks only
+    safe = np.where(rows >= 0, rows, 0)
+    norm = np.sqrt(sizes[anchors][:, None] * sizes[safe])
+    return np.where(rows >= 0, common / np.maximum(norm, 1.0), 0.0).astype(np.float32)
+
+
+@dataclass
+class PoolLayer:
+    """One pool's ranking layer: related lists, lexical top-K, and each anchor's neighbourhood
+    (its best candidates by blended score, kept so that an update can compute shared neighbours
+    without gathering every anchor's candidates again)."""
+
+    related: Related
+    lexical: Neighbours
+    marks: Neighbours
+
+
+def top_related(cands: Candidates, neighbourhood: Floats, k: int) -> Related:
+    """Each anchor's top-k candidates by `blended + neighbourhood`, with their parts."""
+    n = cands.rows.shape[0]
     final = np.where(cands.rows >= 0, cands.blended + neighbourhood, -np.inf).astype(np.float32)
     best = top_k_rows(final, k)
     out = Related.empty(n, k)
@@ -263,7 +289,70 @@ def related_lists(
     for i, part in enumerate((cands.dense, cands.lexical, neighbourhood)):
         values = np.take_along_axis(part, best, axis=1)
         out.parts[:, :take, i] = np.where(valid, values, 0.0)
-    return out, cands.lexical_rows, cands.lexical_scores
+    return out
+
+
+def uses_neighbourhood(settings: BuildSettings) -> bool:
+    return settings.neighbourhood_k > 0 and settings.neighbourhood_weight > 0
+
+
+def pool_layer(
+    vectors: Floats,
+    dense_rows: Rows,
+    lexical: LexicalIndex,
+    members: npt.NDArray[np.int64],
+    settings: BuildSettings,
+    advance: Callable[[int], None] = lambda _: None,
+) -> PoolLayer:
+    """The ranking layer of one pool for every item row; `advance(rows)` as anchors are done."""
+    n = len(vectors)
+    anchors = np.arange(n, dtype=np.int64)
+    cands = gather_candidates(vectors, dense_rows, lexical, members, settings, advance=advance)
+    snn = np.zeros_like(cands.blended)
+    size = settings.neighbourhood_k if uses_neighbourhood(settings) else 0
+    marks, marks_h = neighbourhood_marks(cands, size)
+    if size and len(members):
+        matrix = marks_matrix(marks, anchors, n)
+        sizes = np.asarray(matrix.sum(axis=1), dtype=np.float32).ravel()
+        matrix_t = matrix.T.tocsr()
+        for start in range(0, n, BLOCK):
+            stop = min(start + BLOCK, n)
+            block = anchors[start:stop]
+            snn[start:stop] = overlap(matrix[start:stop], matrix_t, sizes, block, cands.rows[block])
+    related = top_related(cands, settings.neighbourhood_weight * snn, settings.neighbours_k)
+    lexical_lists = Neighbours(cands.lexical_rows, cands.lexical_scores)
+    return PoolLayer(related, lexical_lists, Neighbours(marks, marks_h))
+
+
+def related_lists(
+    vectors: Floats,
+    dense_rows: Rows,
+    lexical: LexicalIndex,
+    members: npt.NDArray[np.int64],
+    settings: BuildSettings,
+) -> tuple[Related, Rows, Floats]:
+    """The stored related lists of one pool, plus its lexical top-K (rows, scores)."""
+    layer = pool_layer(vectors, dense_rows, lexical, members, settings)
+    return layer.related, layer.lexical.rows, layer.lexical.scores
+
+
+def relate_layer(
+    records: Sequence[Mapping[str, Any]],
+    vectors: Floats,
+    dense_rows: Mapping[str, Rows],
+    pools: Sequence[str],
+    settings: BuildSettings,
+    advance: Callable[[int], None] = lambda _: None,
+) -> tuple[LexicalIndex, dict[str, PoolLayer]]:
+    """The whole ranking layer, computed from scratch (a full build, or an update's refresh):
+    the lexical index and each editorial pool's layer (`advance(rows)` as anchors are done)."""
+    lexical = LexicalIndex.build(records, make_analyser(settings.lexical_stemming))
+    names = np.asarray(pools)
+    out: dict[str, PoolLayer] = {}
+    for pool, rows in dense_rows.items():
+        members = np.flatnonzero(names == pool).astype(np.int64)
+        out[pool] = pool_layer(vectors, rows, lexical, members, settings, advance)
+    return lexical, out
 
 
 def relate(
@@ -276,11 +365,5 @@ def relate(
     """For each editorial pool in `dense_rows`: its related lists and its lexical neighbours.
     `records` are the items in row order (dicts with title, lead, body, language), `pools`
     their pool names, `dense_rows` each pool's dense top-K (the index stage's lists)."""
-    lexical = LexicalIndex.build(records, make_analyser(settings.lexical_stemming))
-    names = np.asarray(pools)
-    out: dict[str, tuple[Related, Neighbours]] = {}
-    for pool, rows in dense_rows.items():
-        members = np.flatnonzero(names == pool).astype(np.int64)
-        related, lex_rows, lex_scores = related_lists(vectors, rows, lexical, members, settings)
-        out[pool] = (related, Neighbours(lex_rows, lex_scores))
-    return out
+    _, layers = relate_layer(records, vectors, dense_rows, pools, settings)
+    return {pool: (layer.related, layer.lexical) for pool, layer in layers.items()}

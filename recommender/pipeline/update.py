@@ -6,7 +6,9 @@ It composes the full build's stages (recommender.pipeline.build) over a plan of 
   corpus mean, so old and new vectors live in one space; unchanged items keep their vectors;
 - index: each pool's lists are carried over and kept exact by `index.update_pool`
   (recommender.pipeline.incremental), searching only new, changed and depleted rows;
-- relate: the related lists are recomputed from the updated lists (no model needed);
+- relate: the lexical and hybrid lists are updated in place by recommender.pipeline.rerank (only
+  new, changed and depleted anchors are related from scratch), or recomputed in full when the
+  stored state is missing or has drifted past `RANKING_REFRESH_DRIFT` / `RANKING_REFRESH_UPDATES`;
 - publish: the same writer, refusing to drop a part of the previous snapshot it cannot maintain.
 
 A snapshot made with another model, or other settings that shape the build, is never extended:
@@ -15,6 +17,7 @@ the update refuses and asks for a full build.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,14 +39,28 @@ from recommender.pipeline.embed import (
 )
 from recommender.pipeline.incremental import RowChange
 from recommender.pipeline.index import update_pool
+from recommender.pipeline.lexical import LexicalIndex
 from recommender.pipeline.publish import publish, snapshot_content, update_manifest
-from recommender.pipeline.relate import relate
+from recommender.pipeline.relate import PoolLayer, relate_layer
+from recommender.pipeline.rerank import (
+    STATE_KEY,
+    fresh_state,
+    lexical_index,
+    next_state,
+    refresh_reason,
+    rerank,
+)
+from recommender.progress import NO_PROGRESS, Progress
 from recommender.settings import Settings
 from recommender.snapshot import (
     MEAN_FILE,
     check_stored,
     item_record,
+    load_lexical_lists,
     load_mean,
+    load_neighbours,
+    load_ranking_state,
+    load_related,
     load_vectors,
     read_manifest,
     read_records,
@@ -222,6 +239,7 @@ def new_vectors(
     get_embedder: Callable[[], Encoder],
     cache: EmbeddingCache | None,
     progress: bool | None,
+    reporter: Progress = NO_PROGRESS,
 ) -> tuple[Vectors, int]:
     """Vectors of the new rows: copied where the text is unchanged, embedded (or cached) else."""
     old = load_vectors(previous.path)
@@ -233,7 +251,7 @@ def new_vectors(
     embedder = get_embedder()
     check_model(previous, embedder)
     raw, embedded = embed_articles(
-        [a for _, a in plan.to_embed], embedder, cache, progress=progress
+        [a for _, a in plan.to_embed], embedder, cache, progress=progress, reporter=reporter
     )
     mean = load_mean(previous.path) if previous.centered else None
     if previous.centered and mean is None:
@@ -243,6 +261,53 @@ def new_vectors(
     rows = np.array([row for row, _ in plan.to_embed], dtype=np.int64)
     out[rows] = center_and_normalise(raw, mean)
     return out, embedded
+
+
+@dataclass
+class RankingLayer:
+    """The update's ranking layer, and what the manifest records of its staleness."""
+
+    lexical: LexicalIndex
+    layers: dict[str, PoolLayer]
+    state: dict[str, Any]
+    refreshed: str | None  # why it was recomputed in full; None when updated in place
+
+
+def ranking_layer(
+    previous: Previous,
+    plan: Plan,
+    vectors: Vectors,
+    dense_rows: Mapping[str, npt.NDArray[np.int32]],
+    pools: Sequence[str],
+    settings: Settings,
+    reporter: Progress = NO_PROGRESS,
+) -> RankingLayer:
+    """The lexical and hybrid lists after the change: updated in place from the previous
+    snapshot's (recommender.pipeline.rerank), or recomputed when a refresh is due."""
+    changed = plan.added + plan.updated + plan.removed
+    stored = load_ranking_state(previous.path)
+    state = previous.manifest.get(STATE_KEY)
+    reason = refresh_reason(state, stored is not None, changed, settings.jobs)
+    if reason is not None or stored is None or state is None:
+        total = len(plan.records) * len(dense_rows)
+        with reporter.step("ranking layer", total) as step:
+            lexical, layers = relate_layer(
+                plan.records, vectors, dense_rows, pools, settings.build, step.advance
+            )
+        return RankingLayer(lexical, layers, fresh_state(len(plan.records)), reason)
+    bm25, marks = stored
+    related = load_related(previous.path, in_memory_max_bytes=sys.maxsize)
+    lexical_lists = load_lexical_lists(previous.path)
+    old = {p: PoolLayer(related[p], lexical_lists[p], marks[p]) for p in EDITORIAL_POOLS}
+    old_dense = {
+        p: lists.rows for p, lists in load_neighbours(previous.path, in_memory=True).items()
+    }
+    with reporter.step("ranking layer", len(dense_rows), unit="pools") as step:
+        lexical, layers = rerank(
+            lexical_index(bm25), old, old_dense, plan.change, plan.records, vectors, dense_rows,
+            pools, settings.build, step.advance,
+        )  # fmt: skip
+    return RankingLayer(lexical, layers, next_state(state, changed), None)
 
 
 def update_snapshot(
@@ -255,6 +320,7 @@ def update_snapshot(
     cache: EmbeddingCache | None = None,
     progress: bool | None = None,
     note: Callable[[str], None] = lambda _: None,
+    reporter: Progress = NO_PROGRESS,
 ) -> UpdateResult:
     """Publish `previous` plus the changes as a new snapshot (or nothing, if nothing changed)."""
     started = time.perf_counter()
@@ -275,23 +341,29 @@ def update_snapshot(
         clock = now
 
     note(f"embedding {len(plan.to_embed)} new or changed item(s)")
-    vectors, embedded = new_vectors(plan, previous, get_embedder, cache, progress)
+    vectors, embedded = new_vectors(plan, previous, get_embedder, cache, progress, reporter)
     lap("embedding")
     note("updating neighbour lists")
     old_pools = np.array([pool_of(r) for r in previous.records])
     new_pools = np.array([pool_of(r) for r in plan.records])
-    lists = {
-        pool: update_pool(previous.path, pool, plan.change, vectors, old_pools, new_pools, settings)
-        for pool in EDITORIAL_POOLS
-    }
+    with reporter.step("indexing", len(EDITORIAL_POOLS), unit="pools") as step:
+        lists = {}
+        for pool in EDITORIAL_POOLS:
+            lists[pool] = update_pool(
+                previous.path, pool, plan.change, vectors, old_pools, new_pools, settings
+            )
+            step.advance()
     lap("neighbour_lists")
     note("ranking signals (lexical, hybrid related lists)")
     dense_rows = {pool: pool_lists.neighbours.rows for pool, pool_lists in lists.items()}
     pools = new_pools.tolist()
-    related = relate(plan.records, vectors, dense_rows, pools, settings.build)
+    ranking = ranking_layer(previous, plan, vectors, dense_rows, pools, settings, reporter)
+    if ranking.refreshed:
+        note(f"ranking layer recomputed in full: {ranking.refreshed}")
     lap("ranking_layer")
     note("writing the snapshot")
-    content = snapshot_content(plan.records, vectors, load_mean(previous.path), lists, related)
+    mean = load_mean(previous.path)
+    content = snapshot_content(plan.records, vectors, mean, lists, ranking.layers, ranking.lexical)
     refilled = sum(p.refilled for p in lists.values())
     changes = {
         "base": previous.version,
@@ -299,10 +371,14 @@ def update_snapshot(
         "updated": plan.updated,
         "removed": plan.removed,
         "refilled_lists": refilled,
+        "ranking_layer": "refreshed" if ranking.refreshed else "incremental",
         "seconds": dict(stages),
     }
     manifest = update_manifest(previous.manifest, pools, content, changes)
-    version = publish(settings, content, manifest, replaces=previous.path)
+    manifest[STATE_KEY] = ranking.state
+    with reporter.step("publish", len(plan.records)) as step:
+        version = publish(settings, content, manifest, replaces=previous.path)
+        step.advance(len(plan.records))
     seconds = time.perf_counter() - started
     return UpdateResult(
         version, True, len(plan.records), plan.added, plan.updated, plan.removed,

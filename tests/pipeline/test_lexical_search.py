@@ -61,9 +61,9 @@ def test_found_scores_are_exact_without_limits_and_a_lower_bound_with_them() -> 
     members = np.arange(len(records), dtype=np.int64)
     exact = brute_force(index, settings.lexical_weight, settings.title_weight)
     unbounded = LexicalScores(index, members, settings, query_terms=10**6, postings=10**6)
-    assert np.allclose(unbounded.found(0, len(records)).toarray(), exact, atol=1e-5)
+    assert np.allclose(unbounded.found(np.arange(len(records))).toarray(), exact, atol=1e-5)
     bounded = LexicalScores(index, members, settings, query_terms=3, postings=2)
-    found = bounded.found(0, len(records))
+    found = bounded.found(np.arange(len(records)))
     assert (found.toarray() <= exact + 1e-5).all()
     # Two fields, each query at most 3 terms, each term at most 2 items.
     assert np.diff(found.indptr).max() <= 2 * 3 * 2

@@ -327,7 +327,7 @@ def test_expired_items_and_ended_campaigns_leave_without_a_job(
     assert ids("2026-12-01T00:00:00+07:00") == ({"pasar-3"}, set())
 
 
-def test_hnsw_pools_are_extended_when_rows_are_only_appended(
+def test_hnsw_pools_are_extended_and_removed_rows_left_as_tombstones(
     tmp_path: Path, encoder: HashingEncoder
 ) -> None:
     settings = make_settings(tmp_path / "data", neighbours_k=K, flat_index_max_items=8)
@@ -342,10 +342,20 @@ def test_hnsw_pools_are_extended_when_rows_are_only_appended(
     scores, ids = index.search(np.asarray(catalog.vectors[[catalog.row_of["banjir-9"]]]), 1)
     assert ids[0, 0] == catalog.row_of["banjir-9"] and scores[0, 0] > 0.99
     deletes = tmp_path / "d.txt"
-    deletes.write_text("banjir-9\nbanjir-1\n", encoding="utf-8")
+    deletes.write_text("banjir-9\nbanjir-1\n", encoding="utf-8")  # 2 of 22: kept as tombstones
     run_update([], settings, delete_lists=[deletes], embedder=encoder)
     index = VectorIndex.load(store.path(store.current_version() or "") / "index-article.faiss")
-    assert index.kind == "hnsw" and index.size == 20  # rebuilt without the removed rows
+    assert index.kind == "hnsw" and index.size == 22 and index.tombstones == 2
+    catalog = load_current(settings)
+    _, found = index.search(np.asarray(catalog.vectors), 20)
+    assert set(found[found >= 0].tolist()) == set(
+        np.flatnonzero(catalog.pools == catalog.pool_code("article")).tolist()
+    )
+    assert_lists_exact(catalog)
+    deletes.write_text("banjir-2\n", encoding="utf-8")  # a third: past TOMBSTONE_MAX_SHARE
+    run_update([], settings, delete_lists=[deletes], embedder=encoder)
+    index = VectorIndex.load(store.path(store.current_version() or "") / "index-article.faiss")
+    assert index.kind == "hnsw" and index.size == 19 and index.tombstones == 0  # rebuilt
 
 
 # --- the list maintenance itself, on random vectors against a numpy oracle ---------------------

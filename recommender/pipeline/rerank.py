@@ -1,0 +1,410 @@
+"""The ranking layer of an update: keep the lexical and hybrid lists right without recomputing them.
+
+A full build computes, per pool, every anchor's candidates (dense top-K ∪ lexical top-K), their
+blended score `h`, each anchor's neighbourhood N(a) (its `NEIGHBOURHOOD_K` best candidates) and
+the related lists `h + NEIGHBOURHOOD_WEIGHT * snn` (recommender.pipeline.relate). An update does
+the same work only where the change is:
+
+1. BM25 weights of unchanged items are carried over; new and changed items are weighted with the
+   stored collection statistics (document frequencies, mean length), not refreshed;
+2. every list (lexical, related, neighbourhood) drops the entries naming removed or changed items;
+3. new and changed items, and anchors whose lists fell below `REFILL_FRACTION` of what they held,
+   are related from scratch (their candidates gathered and scored as a full build does);
+4. every other anchor is related to each newcomer that entered its dense or lexical list: the
+   pair is scored exactly (cosine, BM25, shared neighbours) and inserted into the anchor's
+   neighbourhood and related list when it beats their last entry. The anchors a newcomer may
+   enter lexically are found with a build's bounded query asked the other way round (the
+   newcomer's best terms in each term's best anchors), then scored exactly.
+
+What is *not* recomputed, and so may drift from a rebuild until the next full refresh: the BM25
+weights of unchanged items (the statistics they were computed with) and the shared-neighbour
+part of pairs whose two items both stayed (their neighbourhoods may have gained or lost a
+newcomer). A refresh recomputes the whole layer once the items changed since the last one pass
+`RANKING_REFRESH_DRIFT` of the collection, after `RANKING_REFRESH_UPDATES` updates, or when the
+previous snapshot has no stored state (`refresh_reason`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from recommender.pipeline.incremental import REFILL_FRACTION, RowChange, capacity, carry_lists
+from recommender.pipeline.lexical import (
+    POSTINGS,
+    QUERY_TERMS,
+    FieldStats,
+    LexicalIndex,
+    make_analyser,
+    top_terms,
+)
+from recommender.pipeline.relate import (
+    PoolLayer,
+    gather_candidates,
+    marks_matrix,
+    neighbourhood_marks,
+    overlap,
+    top_related,
+    uses_neighbourhood,
+)
+from recommender.settings import BuildSettings, JobSettings
+from recommender.snapshot import BM25_FIELDS, LexicalState, Neighbours, Related
+
+Rows = npt.NDArray[np.int64]
+Lists = npt.NDArray[np.int32]
+Floats = npt.NDArray[np.float32]
+STATE_KEY = "ranking_layer"  # the manifest's record of the layer's staleness
+
+
+# --- state --------------------------------------------------------------------------------
+
+
+def lexical_state(index: LexicalIndex) -> LexicalState:
+    """What the snapshot stores of a lexical index."""
+    stats: dict[str, Any] = {}
+    for name, field_stats in (("body", index.body_stats), ("title", index.title_stats)):
+        assert field_stats is not None
+        stats[name] = {
+            "terms": field_stats.terms,
+            "df": field_stats.df,
+            "docs": field_stats.docs,
+            "avgdl": field_stats.avgdl,
+        }
+    return LexicalState({"body": index.body, "title": index.title}, stats)
+
+
+def lexical_index(state: LexicalState) -> LexicalIndex:
+    """The lexical index a snapshot stored."""
+    fields = []
+    for name in BM25_FIELDS:
+        raw = state.stats[name]
+        df = np.asarray(raw["df"], dtype=np.int64)
+        fields.append(FieldStats(list(raw["terms"]), df, int(raw["docs"]), float(raw["avgdl"])))
+    return LexicalIndex.from_weights(
+        state.weights["body"], state.weights["title"], (fields[0], fields[1])
+    )
+
+
+def fresh_state(items: int) -> dict[str, Any]:
+    """The manifest's record after the layer was computed in full."""
+    return {"items_at_refresh": items, "changed_since_refresh": 0, "updates_since_refresh": 0}
+
+
+def next_state(previous: Mapping[str, Any], changed: int) -> dict[str, Any]:
+    """The manifest's record after an incremental update that changed `changed` items."""
+    return {
+        "items_at_refresh": int(previous["items_at_refresh"]),
+        "changed_since_refresh": int(previous["changed_since_refresh"]) + changed,
+        "updates_since_refresh": int(previous["updates_since_refresh"]) + 1,
+    }
+
+
+def refresh_reason(
+    state: Mapping[str, Any] | None, has_stored_layer: bool, changed: int, jobs: JobSettings
+) -> str | None:
+    """Why this update recomputes the ranking layer in full, or None to update it in place."""
+    if not has_stored_layer or state is None:
+        return "the snapshot has no stored ranking state (written before it was kept)"
+    after = next_state(state, changed)
+    drift = after["changed_since_refresh"] / max(1, after["items_at_refresh"])
+    if drift > jobs.ranking_refresh_drift:
+        return f"{drift:.1%} of the items changed since the last refresh"
+    if after["updates_since_refresh"] > jobs.ranking_refresh_updates:
+        return f"{jobs.ranking_refresh_updates} updates since the last refresh"
+    return None
+
+
+# --- list surgery -------------------------------------------------------------------------
+
+
+def merge(
+    rows: Lists,
+    scores: Floats,
+    extra: Floats | None,
+    anchors: Rows,
+    items: Rows,
+    new_scores: Floats,
+    new_extra: Floats | None,
+) -> None:
+    """Insert the pairs (anchors[i], items[i]) with `new_scores` into the anchors' lists, in
+    place: each list keeps its best `width` entries by score (ties: the entry already there).
+    `extra` (rows, width, parts) follows the entries when given."""
+    if len(anchors) == 0:
+        return
+    width = rows.shape[1]
+    order = np.lexsort((-new_scores, anchors))
+    anchors, items, new_scores = anchors[order], items[order], new_scores[order]
+    targets, starts, counts = np.unique(anchors, return_index=True, return_counts=True)
+    slot = np.arange(len(anchors)) - np.repeat(starts, counts)
+    keep = slot < width  # more newcomers than a list holds: only the best can stay
+    extra_width = min(width, int(counts.max()))
+    cand_rows = np.full((len(targets), extra_width), -1, dtype=np.int64)
+    cand_scores = np.full((len(targets), extra_width), -np.inf, dtype=np.float32)
+    where = np.repeat(np.arange(len(targets)), counts)[keep]
+    cand_rows[where, slot[keep]] = items[keep]
+    cand_scores[where, slot[keep]] = new_scores[keep]
+    cur_scores = np.where(rows[targets] >= 0, scores[targets], -np.inf)
+    all_rows = np.concatenate([rows[targets].astype(np.int64), cand_rows], axis=1)
+    all_scores = np.concatenate([cur_scores, cand_scores], axis=1)
+    best = np.argsort(-all_scores, axis=1, kind="stable")[:, :width]
+    top_scores = np.take_along_axis(all_scores, best, axis=1)
+    filled = np.isfinite(top_scores)
+    rows[targets] = np.where(filled, np.take_along_axis(all_rows, best, axis=1), -1)
+    scores[targets] = np.where(filled, top_scores, 0.0)
+    if extra is not None and new_extra is not None:
+        cand_extra = np.zeros((len(targets), extra_width, extra.shape[2]), dtype=np.float32)
+        cand_extra[where, slot[keep]] = new_extra[order][keep]
+        all_extra = np.concatenate([extra[targets], cand_extra], axis=1)
+        picked = np.take_along_axis(all_extra, best[:, :, None], axis=1)
+        extra[targets] = np.where(filled[:, :, None], picked, 0.0)
+
+
+def last_score(rows: Lists, scores: Floats, full: int) -> Floats:
+    """Per list, the score a newcomer must beat: the last one when the list holds `full`
+    entries, -inf when it has room."""
+    length = (rows >= 0).sum(axis=1)
+    last = scores[np.arange(len(rows)), np.maximum(length - 1, 0)]
+    return np.where(length >= full, last, -np.inf).astype(np.float32)
+
+
+def depleted(before: Lists, after: Lists, bound: Rows) -> npt.NDArray[np.bool_]:
+    """Lists that lost entries and fell below `bound` (and below what they held)."""
+    had, has = (before >= 0).sum(axis=1), (after >= 0).sum(axis=1)
+    out: npt.NDArray[np.bool_] = (has < had) & (has < np.minimum(had, bound))
+    return out
+
+
+# --- the update ---------------------------------------------------------------------------
+
+
+def exact_lexical(
+    lexical: LexicalIndex, anchors: Rows, items: Rows, settings: BuildSettings
+) -> Floats:
+    """The weighted BM25 part of the blend of each (anchor, item) pair, as a build scores it:
+    `LEXICAL_WEIGHT * bm25(a, c) / self(a) + TITLE_WEIGHT * bm25_title(a, c) / self_title(a)`."""
+    body = np.asarray(lexical.body[anchors].multiply(lexical.body[items]).sum(axis=1)).ravel()
+    title = np.asarray(lexical.title[anchors].multiply(lexical.title[items]).sum(axis=1)).ravel()
+    body_w = settings.lexical_weight / lexical.body_self[anchors]
+    title_w = settings.title_weight / lexical.title_self[anchors]
+    return np.maximum(np.asarray(body_w * body + title_w * title, np.float32), np.float32(0.0))
+
+
+def reuse_or_score(
+    known: tuple[Rows, Floats],
+    keys: Rows,
+    lexical: LexicalIndex,
+    anchors: Rows,
+    items: Rows,
+    settings: BuildSettings,
+) -> Floats:
+    """`exact_lexical` of the pairs `keys` (anchors[i], items[i]): read from `known` (keys and
+    scores already computed) where there, computed for the rest."""
+    known_keys, known_scores = known
+    order = np.argsort(known_keys)
+    at = np.searchsorted(known_keys[order], keys)
+    at_ok = np.minimum(at, max(len(order) - 1, 0))
+    hit = (at < len(order)) & (known_keys[order][at_ok] == keys) if len(order) else at < 0
+    out = np.zeros(len(keys), dtype=np.float32)
+    out[hit] = known_scores[order][at_ok[hit]]
+    miss = ~hit
+    out[miss] = exact_lexical(lexical, anchors[miss], items[miss], settings)
+    return out
+
+
+def reverse_postings(lexical: LexicalIndex) -> sp.csr_matrix:
+    """Each term's POSTINGS best item rows of all (text terms, then title terms): where the
+    anchors whose lists a newcomer may enter are looked up (a champion list, as a build's)."""
+    return sp.csr_matrix(
+        sp.vstack(
+            [
+                top_terms(lexical.body.T.tocsr(), POSTINGS),
+                top_terms(lexical.title.T.tocsr(), POSTINGS),
+            ]
+        ),
+        dtype=np.float32,
+    )
+
+
+def reverse_found(
+    lexical: LexicalIndex, postings: sp.csr_matrix, newcomers: Rows, settings: BuildSettings
+) -> sp.coo_matrix:
+    """Newcomers x anchor rows: a lower bound of each anchor's lexical score for the newcomer,
+    from the newcomer's QUERY_TERMS best terms looked up in `postings` (the bounded query of a
+    build, asked the other way round: which anchors would find this item)."""
+    m = len(newcomers)
+    body_q = top_terms(lexical.body[newcomers], QUERY_TERMS)
+    title_q = top_terms(lexical.title[newcomers], QUERY_TERMS)
+    no_body = sp.csr_matrix((m, lexical.body.shape[1]), dtype=np.float32)
+    no_title = sp.csr_matrix((m, lexical.title.shape[1]), dtype=np.float32)
+    body = sp.csr_matrix(sp.hstack([body_q, no_title])) @ postings
+    title = sp.csr_matrix(sp.hstack([no_body, title_q])) @ postings
+    body_w = settings.lexical_weight / lexical.body_self
+    title_w = settings.title_weight / lexical.title_self
+    return sp.coo_matrix(body @ sp.diags(body_w) + title @ sp.diags(title_w))
+
+
+def newcomer_pairs(lists: Sequence[Lists], column: Rows, skip: npt.NDArray[np.bool_]) -> Rows:
+    """Distinct (anchor, newcomer column) pairs, as anchor * m + column, of newcomers found in
+    any of `lists` (column[row] >= 0 for a newcomer row), anchors in `skip` left out."""
+    found = []
+    m = int(column.max()) + 1 if len(column) else 0
+    for lists_ in lists:
+        cols = np.where(lists_ >= 0, column[np.maximum(lists_, 0)], -1)
+        anchors, slots = np.nonzero(cols >= 0)
+        found.append(anchors.astype(np.int64) * m + cols[anchors, slots])
+    keys = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    return keys[~skip[keys // max(m, 1)]] if len(keys) else keys
+
+
+def update_pool_layer(
+    old: PoolLayer,
+    old_dense: Lists,
+    change: RowChange,
+    vectors: Floats,
+    dense_rows: Lists,
+    lexical: LexicalIndex,
+    members: Rows,
+    settings: BuildSettings,
+    postings: sp.csr_matrix,
+) -> PoolLayer:
+    """One pool's ranking layer after an update (see the module docstring); `postings` are
+    `reverse_postings(lexical)`."""
+    n, k = change.size, settings.neighbours_k
+    size = settings.neighbourhood_k if uses_neighbourhood(settings) else 0
+    lex_total = settings.lexical_weight + settings.title_weight or 1.0
+    in_pool = np.zeros(n, dtype=np.bool_)
+    in_pool[members] = True
+    newcomers = change.fresh[in_pool[change.fresh]]
+    column = np.full(n, -1, dtype=np.int64)
+    column[newcomers] = np.arange(len(newcomers))
+    # 1. carry every list over, stale entries dropped
+    lex_rows, lex_scores = carry_lists(old.lexical.rows, [old.lexical.scores], change)
+    rel_rows, rel_scores, rel_parts = carry_lists(
+        old.related.rows, [old.related.scores, old.related.parts], change
+    )
+    mark_rows, mark_scores = carry_lists(old.marks.rows, [old.marks.scores], change)
+    dense_carried = carry_lists(old_dense, [], change)[0]
+    # 2. anchors related from scratch: new and changed items, and depleted lists
+    bound = np.minimum(capacity(k, len(members), in_pool), int(np.ceil(k * REFILL_FRACTION)))
+    again = np.zeros(n, dtype=np.bool_)
+    again[change.fresh] = True
+    kept_old = (change.old_to_new >= 0) & ~change.stale_old
+    old_of = np.full(n, -1, dtype=np.int64)
+    old_of[change.old_to_new[kept_old]] = np.flatnonzero(kept_old)
+    carried_rows = old_of >= 0
+    for before, after in (
+        (old.related.rows, rel_rows),
+        (old.lexical.rows, lex_rows),
+        (old_dense, dense_carried),
+    ):
+        lost = np.zeros(n, dtype=np.bool_)
+        lost[carried_rows] = depleted(
+            np.asarray(before)[old_of[carried_rows]], after[carried_rows], bound[carried_rows]
+        )
+        again |= lost
+    # 3. lexical newcomers into the other anchors' lexical lists: found by the bounded query
+    # asked the other way round, then scored exactly
+    known: tuple[Rows, Floats] = (np.zeros(0, np.int64), np.zeros(0, np.float32))
+    if len(newcomers):
+        found = reverse_found(lexical, postings, newcomers, settings)
+        anchors, cols = found.col.astype(np.int64), found.row.astype(np.int64)
+        threshold = np.maximum(last_score(lex_rows, lex_scores, k), 0.0)
+        bound = np.asarray(found.data, dtype=np.float32) / lex_total
+        maybe = (bound > threshold[anchors]) & ~again[anchors] & (anchors != newcomers[cols])
+        anchors, cols = anchors[maybe], cols[maybe]
+        raw = exact_lexical(lexical, anchors, newcomers[cols], settings)
+        known = (anchors * max(len(newcomers), 1) + cols, raw)  # reused for the pairs of step 5
+        exact = raw / lex_total
+        take = exact > threshold[anchors]
+        anchors, cols, exact = anchors[take], cols[take], exact[take]
+        merge(lex_rows, lex_scores, None, anchors, newcomers[cols], exact.astype(np.float32), None)
+    # 4. the anchors related from scratch
+    redo = np.flatnonzero(again).astype(np.int64)
+    cands = gather_candidates(vectors, dense_rows[redo], lexical, members, settings, redo)
+    lex_rows[redo] = cands.lexical_rows
+    lex_scores[redo] = cands.lexical_scores
+    if size:
+        mark_rows[redo], mark_scores[redo] = neighbourhood_marks(cands, size)
+    # 5. pairs of the other anchors with the newcomers that entered their dense or lexical lists
+    keys = newcomer_pairs([dense_rows, lex_rows], column, again)
+    m = max(len(newcomers), 1)
+    pair_anchor, pair_col = keys // m, keys % m
+    pair_item = newcomers[pair_col] if len(keys) else pair_col
+    cos = np.einsum("ij,ij->i", vectors[pair_anchor], vectors[pair_item])
+    dense_part = (settings.dense_weight * cos).astype(np.float32)
+    lex_part = reuse_or_score(known, keys, lexical, pair_anchor, pair_item, settings)
+    h = (dense_part + lex_part).astype(np.float32)
+    if size:
+        better = h > last_score(mark_rows, mark_scores, size)[pair_anchor]
+        merge(mark_rows, mark_scores, None, pair_anchor[better], pair_item[better], h[better], None)
+    # 6. shared neighbours and the related lists
+    snn_redo = np.zeros_like(cands.blended)
+    snn_pairs = np.zeros(len(keys), dtype=np.float32)
+    if size and len(members):
+        matrix = marks_matrix(mark_rows, np.arange(n, dtype=np.int64), n)
+        sizes = np.asarray(matrix.sum(axis=1), dtype=np.float32).ravel()
+        if len(redo):
+            snn_redo = overlap(matrix[redo], matrix.T.tocsr(), sizes, redo, cands.rows)
+        if len(keys):
+            common = np.asarray(matrix[pair_anchor].multiply(matrix[pair_item]).sum(axis=1))
+            norm = np.sqrt(sizes[pair_anchor] * sizes[pair_item])
+            snn_pairs = (common.ravel() / np.maximum(norm, 1.0)).astype(np.float32)
+    fresh_related = top_related(cands, settings.neighbourhood_weight * snn_redo, k)
+    rel_rows[redo], rel_scores[redo] = fresh_related.rows, fresh_related.scores
+    rel_parts[redo] = fresh_related.parts
+    hood = (settings.neighbourhood_weight * snn_pairs).astype(np.float32)
+    final = h + hood
+    better = final > last_score(rel_rows, rel_scores, k)[pair_anchor]
+    parts = np.stack([dense_part, lex_part, hood], axis=1).astype(np.float32)
+    merge(
+        rel_rows, rel_scores, rel_parts,
+        pair_anchor[better], pair_item[better], final[better], parts[better],
+    )  # fmt: skip
+    return PoolLayer(
+        Related(rel_rows, rel_scores, rel_parts),
+        Neighbours(lex_rows, lex_scores),
+        Neighbours(mark_rows, mark_scores),
+    )
+
+
+def rerank(
+    previous_lexical: LexicalIndex,
+    previous_layers: Mapping[str, PoolLayer],
+    previous_dense: Mapping[str, Lists],
+    change: RowChange,
+    records: Sequence[Mapping[str, Any]],
+    vectors: Floats,
+    dense_rows: Mapping[str, Lists],
+    pools: Sequence[str],
+    settings: BuildSettings,
+    advance: Callable[[int], None] = lambda _: None,
+) -> tuple[LexicalIndex, dict[str, PoolLayer]]:
+    """The ranking layer after an update, from the previous snapshot's (see the module doc);
+    `advance(1)` after each pool."""
+    kept = np.full(change.size, -1, dtype=np.int64)
+    alive = (change.old_to_new >= 0) & ~change.stale_old
+    kept[change.old_to_new[alive]] = np.flatnonzero(alive)
+    analyser = make_analyser(settings.lexical_stemming)
+    lexical = previous_lexical.extend(kept, change.fresh, records, analyser)
+    names = np.asarray(pools)
+    postings = reverse_postings(lexical)
+    out: dict[str, PoolLayer] = {}
+    for pool, rows in dense_rows.items():
+        members = np.flatnonzero(names == pool).astype(np.int64)
+        out[pool] = update_pool_layer(
+            previous_layers[pool],
+            np.asarray(previous_dense[pool]),
+            change,
+            vectors,
+            rows,
+            lexical,
+            members,
+            settings,
+            postings,
+        )
+        advance(1)
+    return lexical, out
