@@ -146,6 +146,29 @@ def test_canonical_and_og_tags_are_found_in_the_body() -> None:
     assert got["url"] == URL and got["image_url"] == "https://kabar.example/img/a.jpg"
 
 
+def test_the_articles_microdata_url_names_a_page_without_canonical_or_og_url() -> None:
+    # A related story marked up inside the article carries its own url: never taken.
+    related = (
+        '<div itemprop="relatedLink" itemscope itemtype="http://schema.org/WebPage">'
+        '<a itemprop="url" href="https://kabar.example/read/2026/11/09/7/lain">Berita lain</a></div>'
+    )
+    microdata = article(
+        head=PUBLISHED,
+        canonical=False,
+        before=f'<div itemscope itemtype="http://schema.org/NewsArticle">{related}'
+        f'<a itemprop="url" href="{URL}"></a></div>',
+    )
+    assert record(microdata)["url"] == URL
+    only_related = article(
+        head=PUBLISHED,
+        canonical=False,
+        before=f'<div itemscope itemtype="https://schema.org/NewsArticle">{related}</div>',
+    )
+    with pytest.raises(ExtractionError) as refused:
+        record(only_related)
+    assert refused.value.field == "url"
+
+
 # 5. Encodings: meta charset after <title>, none at all, and a wrong default.
 def test_a_meta_charset_after_the_title_is_honoured() -> None:
     long_title = f"{TITLE} " + "x" * 1100  # the declaration lies beyond the spec's first 1024 bytes
