@@ -571,3 +571,14 @@ def test_a_bracketed_date_before_the_first_sentence_leaves_the_body() -> None:
     first = f"(10.11.2026) {PARAGRAPHS[0]}"
     got = record(article(head=PUBLISHED, paragraphs=[first, *PARAGRAPHS[1:]]))
     assert got["body"].startswith(PARAGRAPHS[0])  # type: ignore[union-attr]
+
+
+def test_a_first_paragraph_written_loose_before_the_paragraph_tags_is_kept() -> None:
+    # The first paragraph straight in the container, the later ones in <p> (an Indonesian
+    # portal's layout): the extractor dropped the loose run, so the body began at the second.
+    first = PARAGRAPHS[0].replace("Sungai Citarum", "<b>Sungai Citarum</b>")
+    rest = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:])
+    container = f'<div class="isi"><b>Kabar.com</b> - <a href="/tag/banjir">Hujan</a>{first[5:]}{rest}</div>'
+    body = str(record(article(head=PUBLISHED, before=container, paragraphs=[]))["body"])
+    assert body.startswith(PARAGRAPHS[0])
+    assert body.splitlines()[1:] == PARAGRAPHS[1:]

@@ -1,0 +1,86 @@
+"""Loose text beside paragraphs becomes a paragraph of its own, before extraction.
+
+Some CMSs write the article's first paragraph straight into the container and only the later ones
+in `<p>` (`<div class="news"><b>Site</b> - First sentence... <p>Second...</p></div>`). The
+extractor keeps the `<p>`s and drops the loose run, so the body started at the second paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+# Elements that end a run of inline content (a `<br>` stays inside the run it breaks).
+BLOCKS = frozenset(
+    {"p", "div", "li", "ul", "ol", "dl", "dd", "dt", "blockquote", "pre", "table", "tr", "td"}
+    | {"section", "article", "main", "header", "footer", "nav", "aside", "form", "center"}
+    | {"figure", "figcaption", "hr", "h1", "h2", "h3", "h4", "h5", "h6"}
+)
+# A run is wrapped only when it reads like prose: short runs ("Baca juga:", a byline, "Foto:")
+# stay as they were, so what the extractor dropped before it still drops.
+MIN_PROSE_CHARS = 80
+WORDS = re.compile(r"\w+")
+Run = tuple[str | None, list[HtmlElement], HtmlElement | None]
+
+
+def wrap_loose_text(tree: HtmlElement) -> None:
+    """In every element that has `<p>` children, put each prose-long run of text and inline
+    elements between its blocks into a new `<p>`."""
+    for parent in tree.xpath("//*[p]"):
+        _wrap_runs(parent)
+
+
+def _is_block(element: HtmlElement) -> bool:
+    return not isinstance(element.tag, str) or element.tag.lower() in BLOCKS
+
+
+def _runs(parent: HtmlElement) -> list[Run]:
+    """(leading text, inline elements, the block that ends the run) in order; the last run has no
+    block. A block's tail is the next run's leading text."""
+    runs: list[Run] = []
+    text: str | None = parent.text
+    inline: list[HtmlElement] = []
+    for child in parent:
+        if _is_block(child):
+            runs.append((text, inline, child))
+            text, inline = child.tail, []
+        else:
+            inline.append(child)
+    runs.append((text, inline, None))
+    return runs
+
+
+def _is_prose(text: str | None, inline: list[HtmlElement]) -> bool:
+    content = (text or "") + "".join(e.text_content() + (e.tail or "") for e in inline)
+    words = WORDS.findall(content)
+    return len(" ".join(words)) >= MIN_PROSE_CHARS and len(words) >= 8
+
+
+def _wrap_runs(parent: HtmlElement) -> None:
+    runs = _runs(parent)
+    if not any(_is_prose(text, inline) for text, inline, _ in runs):
+        return
+    del parent[:]
+    parent.text = None
+    last: HtmlElement | None = None
+    for text, inline, block in runs:
+        if _is_prose(text, inline):
+            paragraph = parent.makeelement("p", {})
+            paragraph.text = text
+            for element in inline:
+                paragraph.append(element)
+            parent.append(paragraph)
+            last = paragraph
+        else:
+            if last is None:
+                parent.text = text
+            else:
+                last.tail = text
+            for element in inline:
+                parent.append(element)
+                last = element
+        if block is not None:
+            block.tail = None
+            parent.append(block)
+            last = block
