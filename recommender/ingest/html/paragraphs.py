@@ -1,8 +1,9 @@
 """Loose text beside paragraphs becomes a paragraph of its own, before extraction.
 
 Some CMSs write the article's first paragraph straight into the container and only the later ones
-in `<p>` (`<div class="news"><b>Site</b> - First sentence... <p>Second...</p></div>`). The
-extractor keeps the `<p>`s and drops the loose run, so the body started at the second paragraph.
+in `<p>` or `<div>` (`<div class="news"><b>Site</b> - First sentence... <p>Second...</p></div>`).
+The extractor keeps the blocks and drops the loose run, so the body started at the second
+paragraph.
 """
 
 from __future__ import annotations
@@ -17,17 +18,18 @@ BLOCKS = frozenset(
     | {"section", "article", "main", "header", "footer", "nav", "aside", "form", "center"}
     | {"figure", "figcaption", "hr", "h1", "h2", "h3", "h4", "h5", "h6"}
 )
-# A run is wrapped only when it reads like prose: short runs ("Baca juga:", a byline, "Foto:")
-# stay as they were, so what the extractor dropped before it still drops.
+# A run is wrapped only when its own text reads like prose: short runs ("Baca juga:", "Foto:")
+# and text held in one inline element (a standfirst `<span>`) stay as they were, so what the
+# extractor dropped before still drops.
 MIN_PROSE_CHARS = 80
 WORDS = re.compile(r"\w+")
 Run = tuple[str | None, list[HtmlElement], HtmlElement | None]
 
 
 def wrap_loose_text(tree: HtmlElement) -> None:
-    """In every element that has `<p>` children, put each prose-long run of text and inline
-    elements between its blocks into a new `<p>`."""
-    for parent in tree.xpath("//*[p]"):
+    """In every element that has `<p>` or `<div>` children, put each prose-long run of text and
+    inline elements between its blocks into a new `<p>`."""
+    for parent in tree.xpath("//*[p or div]"):
         _wrap_runs(parent)
 
 
@@ -51,10 +53,20 @@ def _runs(parent: HtmlElement) -> list[Run]:
     return runs
 
 
-def _is_prose(text: str | None, inline: list[HtmlElement]) -> bool:
-    content = (text or "") + "".join(e.text_content() + (e.tail or "") for e in inline)
-    words = WORDS.findall(content)
+def _reads_as_prose(text: str) -> bool:
+    words = WORDS.findall(text)
     return len(" ".join(words)) >= MIN_PROSE_CHARS and len(words) >= 8
+
+
+def _is_prose(text: str | None, inline: list[HtmlElement]) -> bool:
+    """The run's own text reads like prose, or the run holds an inline element used as a
+    container (`<span itemprop="articleBody">` around `<div>`s). Prose held in one inline element
+    (a standfirst `<span>`, a byline `<b>`) is no loose paragraph."""
+    own = (text or "") + "".join(e.tail or "" for e in inline)
+    if _reads_as_prose(own):
+        return True
+    containers = [e for e in inline if any(_is_block(child) for child in e)]
+    return any(_reads_as_prose(e.text_content()) for e in containers)
 
 
 def _wrap_runs(parent: HtmlElement) -> None:

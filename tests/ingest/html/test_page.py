@@ -573,12 +573,21 @@ def test_a_bracketed_date_before_the_first_sentence_leaves_the_body() -> None:
     assert got["body"].startswith(PARAGRAPHS[0])  # type: ignore[union-attr]
 
 
-def test_a_first_paragraph_written_loose_before_the_paragraph_tags_is_kept() -> None:
-    # The first paragraph straight in the container, the later ones in <p> (an Indonesian
-    # portal's layout): the extractor dropped the loose run, so the body began at the second.
+@pytest.mark.parametrize(
+    ("block", "body_tag"), [("p", "div"), ("div", "div"), ("div", "span itemprop='articleBody'")]
+)
+def test_a_first_paragraph_written_loose_before_the_paragraph_tags_is_kept(
+    block: str, body_tag: str
+) -> None:
+    # The first paragraph straight in the container, the later ones in <p> or <div>, the
+    # container sometimes a <span> (Indonesian portals' layouts): the extractor dropped the loose
+    # run, so the body began at the second paragraph.
     first = PARAGRAPHS[0].replace("Sungai Citarum", "<b>Sungai Citarum</b>")
-    rest = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:])
-    container = f'<div class="isi"><b>Kabar.com</b> - <a href="/tag/banjir">Hujan</a>{first[5:]}{rest}</div>'
-    body = str(record(article(head=PUBLISHED, before=container, paragraphs=[]))["body"])
+    rest = "".join(f"<{block}>{p}</{block}>" for p in PARAGRAPHS[1:])
+    tag = body_tag.split()[0]
+    loose = f'<b>Kabar.com</b> - <a href="/tag/banjir">Hujan</a>{first[5:]}'
+    container = f"<div class='isi'><{body_tag}>{loose}{rest}</{tag}></div>"
+    html = article(head=PUBLISHED, before=container, paragraphs=[])
+    body = str(record(html)["body"])
     assert body.startswith(PARAGRAPHS[0])
     assert body.splitlines()[1:] == PARAGRAPHS[1:]
