@@ -7,7 +7,7 @@ import re
 
 from lxml.html import HtmlElement
 
-from recommender.ingest.html import clutter
+from recommender.ingest.html import clutter, paragraphs
 from recommender.ingest.text import CLUTTER_LINE as EMBED_CLUTTER_LINE
 
 WHITESPACE = re.compile(r"[ \t\r\f\v\xa0\u200b]+")
@@ -91,6 +91,7 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "") -> str:
         bad.drop_tree()
     clutter.drop_before_headline(pruned, title)
     clutter.prune(pruned)
+    paragraphs.wrap_loose_text(pruned)
     text = _extract(copy.deepcopy(pruned), url, precision=True)
     # Precision first; on pages it finds nothing in (unusual markup), recall.
     return text or _extract(pruned, url, precision=False)

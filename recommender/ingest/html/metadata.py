@@ -30,6 +30,7 @@ class PageMeta:
 
     meta: dict[str, list[str]] = field(default_factory=dict)
     canonical: str | None = None
+    item_url: str | None = None
     base_href: str | None = None
     html_lang: str | None = None
     articles: list[dict[str, Any]] = field(default_factory=list)
@@ -96,6 +97,7 @@ def read_meta(tree: HtmlElement) -> PageMeta:
         rels = (link.get("rel") or "").lower().split()
         if "canonical" in rels and link.get("href") and found.canonical is None:
             found.canonical = link.get("href", "").strip()
+    found.item_url = _article_item_url(tree)
     for base in tree.iter("base"):
         if base.get("href"):
             found.base_href = base.get("href", "").strip()
@@ -129,6 +131,26 @@ def read_meta(tree: HtmlElement) -> PageMeta:
     found.times[:0] = marked
     found.times.extend(linked)
     return found
+
+
+def _article_item_url(tree: HtmlElement) -> str | None:
+    """The `url` property of the first schema.org article marked up as microdata
+    (`<div itemscope itemtype="http://schema.org/NewsArticle"><a itemprop="url" href=...>`):
+    some portals name their address only there, with no canonical link or og:url."""
+    for scope in tree.xpath("//*[@itemscope and @itemtype]"):
+        kinds = {t.rstrip("/").rsplit("/", 1)[-1].lower() for t in scope.get("itemtype").split()}
+        if not any(k.endswith(ARTICLE_TYPE_SUFFIXES) for k in kinds):
+            continue
+        for prop in scope.xpath(".//*[@itemprop]"):
+            # A nested item (a related story) has its own url.
+            nested = prop.xpath("ancestor::*[@itemscope][1]")
+            if nested and nested[0] is not scope:
+                continue
+            if "url" in (prop.get("itemprop") or "").split():
+                value = prop.get("href") or prop.get("content") or ""
+                if value.strip():
+                    return value.strip()
+    return None
 
 
 def _types(obj: dict[str, Any]) -> set[str]:

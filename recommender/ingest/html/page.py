@@ -53,9 +53,11 @@ def page_url(
     meta: PageMeta, fetched: str | None, relative: str | None, options: PageOptions
 ) -> str:
     """The canonical URL: `<link rel=canonical>`, og:url, then the URL it was fetched from, then
-    --base-url joined with the file's path; tracking parameters removed."""
+    the article's own microdata `url`, then --base-url joined with the file's path; tracking
+    parameters removed."""
     base = meta.base_href or fetched or options.base_url
-    for candidate in (meta.canonical, meta.first("og:url", "twitter:url"), fetched):
+    declared = (meta.canonical, meta.first("og:url", "twitter:url"))
+    for candidate in (*declared, fetched, meta.item_url):
         url = absolute(candidate, base)
         if url:
             return strip_tracking(url)

@@ -146,6 +146,29 @@ def test_canonical_and_og_tags_are_found_in_the_body() -> None:
     assert got["url"] == URL and got["image_url"] == "https://kabar.example/img/a.jpg"
 
 
+def test_the_articles_microdata_url_names_a_page_without_canonical_or_og_url() -> None:
+    # A related story marked up inside the article carries its own url: never taken.
+    related = (
+        '<div itemprop="relatedLink" itemscope itemtype="http://schema.org/WebPage">'
+        '<a itemprop="url" href="https://kabar.example/read/2026/11/09/7/lain">Berita lain</a></div>'
+    )
+    microdata = article(
+        head=PUBLISHED,
+        canonical=False,
+        before=f'<div itemscope itemtype="http://schema.org/NewsArticle">{related}'
+        f'<a itemprop="url" href="{URL}"></a></div>',
+    )
+    assert record(microdata)["url"] == URL
+    only_related = article(
+        head=PUBLISHED,
+        canonical=False,
+        before=f'<div itemscope itemtype="https://schema.org/NewsArticle">{related}</div>',
+    )
+    with pytest.raises(ExtractionError) as refused:
+        record(only_related)
+    assert refused.value.field == "url"
+
+
 # 5. Encodings: meta charset after <title>, none at all, and a wrong default.
 def test_a_meta_charset_after_the_title_is_honoured() -> None:
     long_title = f"{TITLE} " + "x" * 1100  # the declaration lies beyond the spec's first 1024 bytes
@@ -548,3 +571,23 @@ def test_a_bracketed_date_before_the_first_sentence_leaves_the_body() -> None:
     first = f"(10.11.2026) {PARAGRAPHS[0]}"
     got = record(article(head=PUBLISHED, paragraphs=[first, *PARAGRAPHS[1:]]))
     assert got["body"].startswith(PARAGRAPHS[0])  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("block", "body_tag"), [("p", "div"), ("div", "div"), ("div", "span itemprop='articleBody'")]
+)
+def test_a_first_paragraph_written_loose_before_the_paragraph_tags_is_kept(
+    block: str, body_tag: str
+) -> None:
+    # The first paragraph straight in the container, the later ones in <p> or <div>, the
+    # container sometimes a <span> (Indonesian portals' layouts): the extractor dropped the loose
+    # run, so the body began at the second paragraph.
+    first = PARAGRAPHS[0].replace("Sungai Citarum", "<b>Sungai Citarum</b>")
+    rest = "".join(f"<{block}>{p}</{block}>" for p in PARAGRAPHS[1:])
+    tag = body_tag.split()[0]
+    loose = f'<b>Kabar.com</b> - <a href="/tag/banjir">Hujan</a>{first[5:]}'
+    container = f"<div class='isi'><{body_tag}>{loose}{rest}</{tag}></div>"
+    html = article(head=PUBLISHED, before=container, paragraphs=[])
+    body = str(record(html)["body"])
+    assert body.startswith(PARAGRAPHS[0])
+    assert body.splitlines()[1:] == PARAGRAPHS[1:]

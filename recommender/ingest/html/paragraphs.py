@@ -1,0 +1,98 @@
+"""Loose text beside paragraphs becomes a paragraph of its own, before extraction.
+
+Some CMSs write the article's first paragraph straight into the container and only the later ones
+in `<p>` or `<div>` (`<div class="news"><b>Site</b> - First sentence... <p>Second...</p></div>`).
+The extractor keeps the blocks and drops the loose run, so the body started at the second
+paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+# Elements that end a run of inline content (a `<br>` stays inside the run it breaks).
+BLOCKS = frozenset(
+    {"p", "div", "li", "ul", "ol", "dl", "dd", "dt", "blockquote", "pre", "table", "tr", "td"}
+    | {"section", "article", "main", "header", "footer", "nav", "aside", "form", "center"}
+    | {"figure", "figcaption", "hr", "h1", "h2", "h3", "h4", "h5", "h6"}
+)
+# A run is wrapped only when its own text reads like prose: short runs ("Baca juga:", "Foto:")
+# and text held in one inline element (a standfirst `<span>`) stay as they were, so what the
+# extractor dropped before still drops.
+MIN_PROSE_CHARS = 80
+WORDS = re.compile(r"\w+")
+Run = tuple[str | None, list[HtmlElement], HtmlElement | None]
+
+
+def wrap_loose_text(tree: HtmlElement) -> None:
+    """In every element that has `<p>` or `<div>` children, put each prose-long run of text and
+    inline elements between its blocks into a new `<p>`."""
+    for parent in tree.xpath("//*[p or div]"):
+        _wrap_runs(parent)
+
+
+def _is_block(element: HtmlElement) -> bool:
+    return not isinstance(element.tag, str) or element.tag.lower() in BLOCKS
+
+
+def _runs(parent: HtmlElement) -> list[Run]:
+    """(leading text, inline elements, the block that ends the run) in order; the last run has no
+    block. A block's tail is the next run's leading text."""
+    runs: list[Run] = []
+    text: str | None = parent.text
+    inline: list[HtmlElement] = []
+    for child in parent:
+        if _is_block(child):
+            runs.append((text, inline, child))
+            text, inline = child.tail, []
+        else:
+            inline.append(child)
+    runs.append((text, inline, None))
+    return runs
+
+
+def _reads_as_prose(text: str) -> bool:
+    words = WORDS.findall(text)
+    return len(" ".join(words)) >= MIN_PROSE_CHARS and len(words) >= 8
+
+
+def _is_prose(text: str | None, inline: list[HtmlElement]) -> bool:
+    """The run's own text reads like prose, or the run holds an inline element used as a
+    container (`<span itemprop="articleBody">` around `<div>`s). Prose held in one inline element
+    (a standfirst `<span>`, a byline `<b>`) is no loose paragraph."""
+    own = (text or "") + "".join(e.tail or "" for e in inline)
+    if _reads_as_prose(own):
+        return True
+    containers = [e for e in inline if any(_is_block(child) for child in e)]
+    return any(_reads_as_prose(e.text_content()) for e in containers)
+
+
+def _wrap_runs(parent: HtmlElement) -> None:
+    runs = _runs(parent)
+    if not any(_is_prose(text, inline) for text, inline, _ in runs):
+        return
+    del parent[:]
+    parent.text = None
+    last: HtmlElement | None = None
+    for text, inline, block in runs:
+        if _is_prose(text, inline):
+            paragraph = parent.makeelement("p", {})
+            paragraph.text = text
+            for element in inline:
+                paragraph.append(element)
+            parent.append(paragraph)
+            last = paragraph
+        else:
+            if last is None:
+                parent.text = text
+            else:
+                last.tail = text
+            for element in inline:
+                parent.append(element)
+                last = element
+        if block is not None:
+            block.tail = None
+            parent.append(block)
+            last = block
