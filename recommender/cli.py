@@ -408,6 +408,14 @@ def evaluate(
             help="Weight of popularity in the replayed blend (default: POPULARITY_WEIGHT).",
         ),
     ] = None,
+    ctr_weight: Annotated[
+        float | None,
+        typer.Option(
+            "--ctr-weight",
+            min=0,
+            help="Weight of the CTR score in the replayed blend (default: CTR_WEIGHT).",
+        ),
+    ] = None,
     data_dir: DataDir = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON even on a terminal.")] = False,
 ) -> None:
@@ -419,7 +427,8 @@ def evaluate(
 
     With --events, or --behaviors and --news (MIND format): replay of logged impressions that
     received a click, scored by content only, popularity only (time-decayed clicks strictly
-    before each impression, half-life POPULARITY_HALF_LIFE_HOURS) and their blend, with MIND's
+    before each impression, half-life POPULARITY_HALF_LIFE_HOURS) and their blend with the CTR
+    score (from impressions and clicks strictly before each impression), with MIND's
     AUC, MRR, nDCG@5 and nDCG@10 per impression, averaged. Bad rows are reported
     (file:line: field: reason) and skipped.
 
@@ -430,7 +439,7 @@ def evaluate(
         if (events or behaviors or news) and (articles or labels):
             raise InvalidInput("a replay (--events, --behaviors) takes no --articles or --labels")
         if events or behaviors or news:
-            result = _replay(settings, events, behaviors, news, popularity_weight)
+            result = _replay(settings, events, behaviors, news, popularity_weight, ctr_weight)
         elif articles and labels:
             from recommender.evaluation import evaluate_files
 
@@ -459,9 +468,12 @@ def _replay(
     behaviors: Path | None,
     news: Path | None,
     popularity_weight: float | None,
+    ctr_weight: float | None,
 ) -> dict[str, Any]:
     """`eval --events` or `eval --behaviors --news`: the replay's report."""
-    weight = settings.ranking.popularity_weight if popularity_weight is None else popularity_weight
+    ranking = settings.ranking
+    weight = ranking.popularity_weight if popularity_weight is None else popularity_weight
+    ctr = ranking.ctr_weight if ctr_weight is None else ctr_weight
     if events:
         if behaviors or news:
             raise InvalidInput("--events replays the event log: leave out --behaviors and --news")
@@ -474,19 +486,15 @@ def _replay(
         if version is None:
             raise SnapshotMissing(f"no snapshot under {store.root}; run `recommender build`")
         catalog = Catalog.load(store.path(version))
-        return replay_event_log(settings, catalog, popularity_weight=weight)
+        return replay_event_log(settings, catalog, popularity_weight=weight, ctr_weight=ctr)
     if not (behaviors and news):
         raise InvalidInput("a MIND replay needs both --behaviors and --news")
     from recommender.pipeline.embed import Embedder
     from recommender.replay.mind import replay_mind
+    from recommender.replay.replay import Weights
 
-    return replay_mind(
-        behaviors,
-        news,
-        Embedder.from_settings(settings),
-        popularity_weight=weight,
-        half_life_hours=settings.ranking.popularity_half_life_hours,
-    )
+    weights = Weights(weight, ranking.popularity_half_life_hours, ctr, ranking.ctr_prior_strength)
+    return replay_mind(behaviors, news, Embedder.from_settings(settings), weights)
 
 
 def _replay_table(result: dict[str, Any]) -> Table:
@@ -495,7 +503,7 @@ def _replay_table(result: dict[str, Any]) -> Table:
     title = (
         f"{result['impressions']} impressions replayed"
         f" ({result['skipped_impressions']} without both a click and a non-click),"
-        f" popularity weight {result['popularity_weight']}"
+        f" popularity weight {result['popularity_weight']}, CTR weight {result['ctr_weight']}"
     )
     table = Table("configuration", *(m.upper() if m != "mrr" else "MRR" for m in METRICS))
     table.title = title

@@ -8,7 +8,8 @@ log's `served` table), so a click-only client is still replayed.
 Content relevance is the engine's text relevance of each shown item to the page's article: its
 score in the article's precomputed related list (the hybrid dense + lexical + neighbourhood
 relevance, recommender.pipeline.relate), or the build's dense weight times the cosine for an
-item outside that list (as `Selector.fill_up` scores it). Sponsored items are never scored
+item outside that list (as `Selector.fill_up` scores it). Every shown item of every (page view,
+section), clicked or not, counts as one impression for the CTR score, at the section's time. Sponsored items are never scored
 against editorial ones, so their section is not replayed. Items no longer in the snapshot are
 left out of their impression; impressions of articles no longer in it are left out whole.
 """
@@ -26,7 +27,7 @@ import numpy.typing as npt
 from recommender.articles import POOLS
 from recommender.errors import InvalidInput
 from recommender.events.backend import event_log_exists, event_log_name, open_event_store
-from recommender.replay.replay import Click, Impression, replay
+from recommender.replay.replay import Click, Exposure, Impression, Weights, replay
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import SPONSORED_KEY
 from recommender.settings import Settings
@@ -122,8 +123,17 @@ def impressions_of(
     return out, left
 
 
+def exposures_of(shown: dict[tuple[str, str], Shown]) -> list[Exposure]:
+    """Every item each (page view, section) showed, clicked or not (the CTR's impressions)."""
+    return [Exposure(entry.at, item) for entry in shown.values() for item in entry.items]
+
+
 def replay_event_log(
-    settings: Settings, catalog: Catalog, *, popularity_weight: float | None = None
+    settings: Settings,
+    catalog: Catalog,
+    *,
+    popularity_weight: float | None = None,
+    ctr_weight: float | None = None,
 ) -> dict[str, Any]:
     """Replay the event log of `settings` against `catalog` (the current snapshot)."""
     if not event_log_exists(settings):
@@ -138,13 +148,14 @@ def replay_event_log(
         entry.use_served(served.get(key, ()))
     impressions, left = impressions_of(shown, catalog, settings.build.dense_weight)
     ranking = settings.ranking
-    weight = ranking.popularity_weight if popularity_weight is None else popularity_weight
-    result = replay(
-        impressions,
-        clicks,
-        popularity_weight=weight,
+    weights = Weights(
+        popularity=ranking.popularity_weight if popularity_weight is None else popularity_weight,
         half_life_hours=ranking.popularity_half_life_hours,
+        ctr=ranking.ctr_weight if ctr_weight is None else ctr_weight,
+        ctr_prior_strength=ranking.ctr_prior_strength,
     )
+    sections = {str(r["id"]): str(r.get("section") or "").casefold() for r in catalog.records}
+    result = replay(impressions, clicks, weights, exposures=exposures_of(shown), sections=sections)
     return {
         "source": "events",
         "event_log": event_log_name(settings),

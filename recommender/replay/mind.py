@@ -9,7 +9,8 @@
 Content relevance is the cosine between a candidate and the reader's history (the mean of the
 history's vectors), each news embedded by the configured model from its title and abstract; with
 no history, every candidate scores 0. Popularity counts the clicks of earlier impressions of the
-same file (recommender.replay.popularity).
+same file (recommender.replay.popularity); the CTR score counts every candidate of earlier
+impressions as shown, its prior per news category (recommender.replay.ctr).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import numpy.typing as npt
 from recommender.errors import InvalidInput
 from recommender.ingest.importer import RowError
 from recommender.pipeline.embed import Encoder
-from recommender.replay.replay import Click, Impression, replay
+from recommender.replay.replay import Click, Exposure, Impression, Weights, replay
 
 Floats = npt.NDArray[np.float64]
 TIME_FORMAT = "%m/%d/%Y %I:%M:%S %p"
@@ -55,9 +56,10 @@ def lines(path: Path) -> Iterator[tuple[int, str]]:
         raise InvalidInput(f"cannot read {path}: {exc}") from exc
 
 
-def read_news(path: Path) -> tuple[dict[str, str], list[RowError]]:
-    """Each news id's text (title, then abstract), and the rejected rows."""
+def read_news(path: Path) -> tuple[dict[str, str], dict[str, str], list[RowError]]:
+    """Each news id's text (title, then abstract) and category, and the rejected rows."""
     texts: dict[str, str] = {}
+    categories: dict[str, str] = {}
     errors: list[RowError] = []
     for number, line in lines(path):
         columns = line.split("\t")
@@ -74,7 +76,8 @@ def read_news(path: Path) -> tuple[dict[str, str], list[RowError]]:
             errors.append(RowError(str(path), number, "title", "no title and no abstract"))
             continue
         texts[news_id] = f"{title}\n{abstract}".strip()
-    return texts, errors
+        categories[news_id] = columns[1].strip().casefold()
+    return texts, categories, errors
 
 
 def parse_behaviour(
@@ -145,12 +148,10 @@ def replay_mind(
     behaviors_path: Path,
     news_path: Path,
     encoder: Encoder,
-    *,
-    popularity_weight: float,
-    half_life_hours: float,
+    weights: Weights,
 ) -> dict[str, Any]:
     """Replay a MIND-format click log (see the module doc)."""
-    news, news_errors = read_news(news_path)
+    news, categories, news_errors = read_news(news_path)
     behaviours, behaviour_errors = read_behaviours(behaviors_path, news)
     if not behaviours:
         raise InvalidInput(
@@ -160,15 +161,15 @@ def replay_mind(
     vectors = embed_news(behaviours, news, encoder)
     impressions: list[Impression] = []
     clicks: list[Click] = []
+    exposures: list[Exposure] = []
     for b in behaviours:
         labels = np.array(b.labels, dtype=np.float64)
         impressions.append(Impression(b.at, b.candidates, labels, history_relevance(b, vectors)))
         clicks.extend(
             Click(b.at, i) for i, label in zip(b.candidates, b.labels, strict=True) if label
         )
-    result = replay(
-        impressions, clicks, popularity_weight=popularity_weight, half_life_hours=half_life_hours
-    )
+        exposures.extend(Exposure(b.at, i) for i in b.candidates)
+    result = replay(impressions, clicks, weights, exposures=exposures, sections=categories)
     return {
         "source": "mind",
         "behaviors": str(behaviors_path),

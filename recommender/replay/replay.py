@@ -1,15 +1,17 @@
 """The replay itself: impressions in time order, each scored by every configuration, popularity
-fed only with clicks strictly before the impression; the MIND metrics per configuration."""
+and CTR fed only with impressions and clicks strictly before it; the MIND metrics per
+configuration."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from recommender.replay.ctr import RunningCtr
 from recommender.replay.metrics import Averages, scorable
 from recommender.replay.popularity import DecayedClicks
 
@@ -34,12 +36,29 @@ class Click:
     item_id: str
 
 
+@dataclass(frozen=True)
+class Exposure:
+    """One item shown once (clicked or not): what the CTR counts as examined."""
+
+    at: float
+    item_id: str
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The blend's weights and the shape of its signals (from the ranking settings)."""
+
+    popularity: float
+    half_life_hours: float
+    ctr: float = 0.0
+    ctr_prior_strength: float = 50.0
+
+
 @dataclass
 class Replay:
     """What a replay reports: metrics per configuration and what was left out, and why."""
 
-    popularity_weight: float
-    half_life_hours: float
+    weights: Weights
     averages: dict[str, Averages] = field(
         default_factory=lambda: {name: Averages() for name in CONFIGURATIONS}
     )
@@ -49,41 +68,57 @@ class Replay:
         return {
             "impressions": self.averages["content"].impressions,
             "skipped_impressions": self.skipped,
-            "popularity_weight": self.popularity_weight,
-            "popularity_half_life_hours": self.half_life_hours,
+            "popularity_weight": self.weights.popularity,
+            "popularity_half_life_hours": self.weights.half_life_hours,
+            "ctr_weight": self.weights.ctr,
+            "ctr_prior_strength": self.weights.ctr_prior_strength,
             "configurations": {name: a.means() for name, a in self.averages.items()},
         }
 
 
-def scores_of(impression: Impression, popularity: Floats, weight: float) -> dict[str, Floats]:
+def scores_of(
+    impression: Impression, popularity: Floats, ctr: Floats, weights: Weights
+) -> dict[str, Floats]:
     """The scores of an impression's items under each configuration."""
     return {
         "content": impression.content,
         "popularity": popularity,
-        "blend": impression.content + weight * popularity,
+        "blend": impression.content + weights.popularity * popularity + weights.ctr * ctr,
     }
 
 
 def replay(
     impressions: Sequence[Impression],
     clicks: Sequence[Click],
+    weights: Weights,
     *,
-    popularity_weight: float,
-    half_life_hours: float,
+    exposures: Sequence[Exposure] = (),
+    sections: Mapping[str, str] | None = None,
 ) -> Replay:
-    """Score every impression under each configuration (see the module doc)."""
-    result = Replay(popularity_weight, half_life_hours)
-    counts = DecayedClicks(half_life_hours)
+    """Score every impression under each configuration (see the module doc). `exposures` are
+    every shown item (of impressions with or without a click), `sections` each item's section
+    (for the CTR's prior); without exposures every CTR score is 0."""
+    result = Replay(weights)
+    counts = DecayedClicks(weights.half_life_hours)
+    ctr = RunningCtr(weights.ctr_prior_strength, sections or {})
     ordered_clicks = sorted(clicks, key=lambda c: c.at)
-    fed = 0
+    ordered_shown = sorted(exposures, key=lambda e: e.at)
+    fed = shown = 0
     for impression in sorted(impressions, key=lambda i: i.at):
         while fed < len(ordered_clicks) and ordered_clicks[fed].at < impression.at:
             counts.add(ordered_clicks[fed].item_id, ordered_clicks[fed].at)
+            ctr.click(ordered_clicks[fed].item_id)
             fed += 1
+        while shown < len(ordered_shown) and ordered_shown[shown].at < impression.at:
+            ctr.show(ordered_shown[shown].item_id)
+            shown += 1
         if not scorable(impression.labels):
             result.skipped += 1
             continue
         popularity = counts.relative(impression.items)
-        for name, scores in scores_of(impression, popularity, popularity_weight).items():
+        ctr_scores = (
+            ctr.scores(impression.items) if weights.ctr else np.zeros(len(impression.items))
+        )
+        for name, scores in scores_of(impression, popularity, ctr_scores, weights).items():
             result.averages[name].add(impression.labels, np.asarray(scores, dtype=np.float64))
     return result

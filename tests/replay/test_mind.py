@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from recommender.cli import app
 from recommender.replay.mind import replay_mind
+from recommender.replay.replay import Weights
 from tests.conftest import FIXTURES, tiny_env
 from tests.embedder import HashingEncoder
 from tests.replay.test_popularity import plain
@@ -80,8 +81,7 @@ def test_the_replay_is_mind_metrics_on_leakage_free_scores(weight: float) -> Non
         MIND / "behaviors.tsv",
         MIND / "news.tsv",
         HashingEncoder(),
-        popularity_weight=weight,
-        half_life_hours=6.0,
+        Weights(popularity=weight, half_life_hours=6.0),  # CTR weight 0: the oracle has none
     )
     assert result["impressions"] == 6 and result["skipped_impressions"] == 0
     assert result["rejected_rows"] == []
@@ -108,7 +108,7 @@ def test_bad_rows_are_reported_by_line_and_the_good_ones_kept(tmp_path: Path) ->
     news.write_text(
         (MIND / "news.tsv").read_text(encoding="utf-8") + "N200\tolahraga\n", encoding="utf-8"
     )
-    result = replay_mind(path, news, HashingEncoder(), popularity_weight=0, half_life_hours=6)
+    result = replay_mind(path, news, HashingEncoder(), Weights(0, 6))
     assert result["impressions"] == 6  # every good row kept
     assert result["rejected_rows"] == [
         f"{news}:8: row: 2 columns, expected at least 5",

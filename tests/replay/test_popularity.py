@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from recommender.replay.popularity import DecayedClicks
-from recommender.replay.replay import Click, Impression, replay
+from recommender.replay.replay import Click, Impression, Weights, replay
 
 
 def plain(clicks: list[tuple[float, str]], items: list[str], at: float, half: float) -> np.ndarray:
@@ -46,12 +46,12 @@ def test_an_impression_never_sees_its_own_clicks_or_later_ones() -> None:
     content = np.array([1.0, 0.0])  # content prefers the unclicked item
     impressions = [Impression(float(t), ("a", "b"), labels, content) for t in (10, 20, 30)]
     clicks = [Click(10.0, "b"), Click(20.0, "b"), Click(30.0, "b")]
-    result = replay(impressions, clicks, popularity_weight=0.0, half_life_hours=6).as_dict()
+    result = replay(impressions, clicks, Weights(0.0, 6)).as_dict()
     by_config = result["configurations"]
     # The first impression knows no click (its own is at the same moment): AUC 0.5; the two
     # later ones know earlier clicks on "b": AUC 1.
     assert by_config["popularity"]["auc"] == pytest.approx((0.5 + 1 + 1) / 3, abs=1e-4)
     assert by_config["content"]["auc"] == 0.0
     assert by_config["blend"] == by_config["content"]  # weight 0: the blend is content
-    heavy = replay(impressions, clicks, popularity_weight=5.0, half_life_hours=6).as_dict()
+    heavy = replay(impressions, clicks, Weights(5.0, 6)).as_dict()
     assert heavy["configurations"]["blend"]["auc"] == pytest.approx((0 + 1 + 1) / 3, abs=1e-4)
