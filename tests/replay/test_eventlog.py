@@ -112,11 +112,12 @@ def test_eval_events_command(settings: Settings) -> None:
     env = {**tiny_env(settings.data_dir), "RECOMMENDER_POPULARITY_WEIGHT": "0.5"}
     if settings.events.events_url is not None:
         env["RECOMMENDER_EVENTS_URL"] = settings.events.events_url.get_secret_value()
-    result = runner.invoke(app, ["eval", "--events", "--json"], env=env)
+    result = runner.invoke(app, ["eval", "--events", "--json", "--ctr-weight", "0.2"], env=env)
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["source"] == "events" and report["impressions"] == 3
-    assert report["popularity_weight"] == 0.5
+    assert report["popularity_weight"] == 0.5 and report["ctr_weight"] == 0.2
+    assert report["ctr_prior_strength"] == settings.ranking.ctr_prior_strength
     for name in ("content", "popularity", "blend"):
         means = report["configurations"][name]
         assert set(means) == {"auc", "mrr", "ndcg@5", "ndcg@10"}
@@ -151,3 +152,34 @@ def test_a_client_reporting_clicks_only_is_replayed_with_the_served_list(
     assert result["impressions"] == views  # each of five served items, the fifth clicked
     content = result["configurations"]["content"]
     assert content["auc"] == 0.0 and content["mrr"] == pytest.approx(1 / 5)
+
+
+def test_a_click_only_client_teaches_the_ctr_with_the_served_list(
+    data_dir: Path, backend: Backend
+) -> None:
+    # Readers click the fifth (least relevant) of five and the client reports no impression: the
+    # served lists count as shown, so the four others gather impressions without clicks (a CTR
+    # score below 0) and the fifth one clicks (above 0). The first page view knows nothing yet:
+    # there the blend is content (AUC 0); a heavy CTR weight ranks the click first after it.
+    settings = make_settings(
+        data_dir, freshness_weight=0.0, ctr_prior_strength=1.0, **backend.overrides()
+    )
+    views = 4
+    with TestClient(create_app(settings)) as client:
+        for n in range(views):
+            answer = client.get(
+                "/v1/recommendations",
+                params={"article_id": ARTICLE, "articles": 5, "videos": 0, "sponsored": 0},
+            ).json()
+            item = answer["sections"][0]["items"][4]["id"]
+            r = beacon(client, batch(answer, [event("click", SECTION, item, 4)], page_view(n)))
+            assert r.status_code == 204, r.text
+            time.sleep(0.005)
+    catalog = current_catalog(settings)
+    result = replay_event_log(settings, catalog, popularity_weight=0.0, ctr_weight=10.0)
+    assert result["ctr_weight"] == 10.0 and result["popularity_weight"] == 0.0
+    content, blend = (result["configurations"][c] for c in ("content", "blend"))
+    assert content["auc"] == 0.0
+    assert blend["auc"] == pytest.approx((views - 1) / views, abs=1e-4)
+    off = replay_event_log(settings, catalog, popularity_weight=0.0, ctr_weight=0.0)
+    assert off["configurations"]["blend"] == content
