@@ -31,40 +31,50 @@ class RunningCtr:
             raise ValueError("the CTR prior strength must be positive")
         self.strength = prior_strength
         self.sections = sections  # item id -> section; items of no known section share ''
-        self.item: dict[str, list[float]] = {}  # item id -> [clicks, shown]
-        self.counted: dict[str, float] = {}  # item id -> min(clicks, shown)
-        self.section: dict[str, list[float]] = {}  # section -> [counted clicks, shown]
-        self.site = [0.0, 0.0]
+        self.shown: dict[str, int] = {}  # per item
+        self.clicked: dict[str, int] = {}  # per item, raw
+        self.section_shown: dict[str, int] = {}
+        self.section_clicks: dict[str, int] = {}  # counted: min(clicks, shown) per item, summed
+        self.site_shown = 0
+        self.site_clicks = 0  # counted
 
-    def _add(self, item_id: str, part: int) -> None:
-        counts = self.item.setdefault(item_id, [0.0, 0.0])  # [clicks, shown], raw
-        before = min(counts)
-        counts[part] += 1.0
-        gained = min(counts) - before  # 1 when this event adds a counted click
-        section = self.section.setdefault(self.sections.get(item_id, ""), [0.0, 0.0])
-        for acc in (section, self.site):
-            acc[0] += gained
-            acc[1] += part  # shown
-        self.counted[item_id] = before + gained
+    def _counted_click(self, item_id: str) -> None:
+        section = self.sections.get(item_id, "")
+        self.section_clicks[section] = self.section_clicks.get(section, 0) + 1
+        self.site_clicks += 1
 
     def show(self, item_id: str) -> None:
         """One impression of `item_id` (one examination)."""
-        self._add(item_id, 1)
+        shown = self.shown[item_id] = self.shown.get(item_id, 0) + 1
+        section = self.sections.get(item_id, "")
+        self.section_shown[section] = self.section_shown.get(section, 0) + 1
+        self.site_shown += 1
+        if self.clicked.get(item_id, 0) >= shown:  # an earlier click now has its impression
+            self._counted_click(item_id)
 
     def click(self, item_id: str) -> None:
         """One click on `item_id`."""
-        self._add(item_id, 0)
+        clicked = self.clicked[item_id] = self.clicked.get(item_id, 0) + 1
+        if clicked <= self.shown.get(item_id, 0):
+            self._counted_click(item_id)
 
     def score(self, item_id: str) -> float:
         """The item's CTR score now (see the module doc)."""
-        clicks, shown = self.site
-        mu = clicks / shown if shown > 0 else 0.0
-        m = self.strength
-        section_clicks, section_shown = self.section.get(self.sections.get(item_id, ""), (0, 0))
-        mu_s = (section_clicks + m * mu) / (section_shown + m)
-        item_shown = self.item[item_id][1] if item_id in self.item else 0.0
-        ctr = (self.counted.get(item_id, 0.0) + m * mu_s) / (item_shown + m)
-        return ctr / (ctr + mu_s) - 0.5 if ctr + mu_s > 0 else 0.0
+        return float(self.scores([item_id])[0])
 
     def scores(self, item_ids: Sequence[str]) -> Floats:
-        return np.array([self.score(i) for i in item_ids], dtype=np.float64)
+        """The CTR score of each item now (see the module doc)."""
+        m = self.strength
+        mu = self.site_clicks / self.site_shown if self.site_shown else 0.0
+        out = np.zeros(len(item_ids), dtype=np.float64)
+        for n, item_id in enumerate(item_ids):
+            section = self.sections.get(item_id, "")
+            mu_s = (self.section_clicks.get(section, 0) + m * mu) / (
+                self.section_shown.get(section, 0) + m
+            )
+            shown = self.shown.get(item_id, 0)
+            clicks = min(self.clicked.get(item_id, 0), shown)
+            ctr = (clicks + m * mu_s) / (shown + m)
+            if ctr + mu_s > 0:
+                out[n] = ctr / (ctr + mu_s) - 0.5
+        return out
