@@ -10,7 +10,8 @@ second of `recommender.replay.replay.replay` (three configurations, four metrics
 with popularity and CTR) on `--impressions` impressions, the same replay with popularity and CTR
 recomputed from every earlier click and impression per impression (the plain definition, the
 baseline) and the ratio between the two in this run, whether both gave the same metrics, and the
-time of the incremental replay on `--large` impressions (MIND-small).
+time of the incremental replay on `--large` impressions (MIND-small), with and without the CTR
+term (its cost as a ratio in this run).
 """
 
 from __future__ import annotations
@@ -146,6 +147,11 @@ def main() -> None:
     large_impressions, large_clicks = click_log(args.large)
     note(f"replay: {len(large_impressions)} impressions (large)")
     _, large_seconds = timed(fast, large_impressions, large_clicks)
+
+    def without_ctr(i: Sequence[Impression], c: Sequence[Click]) -> Any:
+        return replay(i, c, Weights(WEIGHTS.popularity, WEIGHTS.half_life_hours))
+
+    _, plain_large_seconds = timed(without_ctr, large_impressions, large_clicks)
     emit(
         {
             "bench": "replay",
@@ -159,6 +165,8 @@ def main() -> None:
             "large_impressions": len(large_impressions),
             "large_seconds": round(large_seconds, 2),
             "large_impressions_per_second": round(len(large_impressions) / large_seconds),
+            "large_seconds_without_ctr": round(plain_large_seconds, 2),
+            "ctr_cost_ratio": round(large_seconds / plain_large_seconds, 2),
             "machine": machine(),
         }
     )
