@@ -39,16 +39,21 @@ def test_nothing_shown_yet_scores_zero_and_a_bad_prior_is_refused() -> None:
         RunningCtr(0, {})
 
 
-def plain(events: list[tuple[str, str]], item: str, strength: float) -> float:
+def plain(
+    events: list[tuple[str, str]],
+    item: str,
+    strength: float,
+    sections: dict[str, str] = SECTIONS,
+) -> float:
     """The score from the whole list of (kind, item) events, counted afresh (the oracle)."""
     shown = [i for kind, i in events if kind == "show"]
     raw = [i for kind, i in events if kind == "click"]
     # An item's clicks count up to its impressions.
     clicked = [i for i in set(raw) for _ in range(min(raw.count(i), shown.count(i)))]
     mu = len(clicked) / len(shown) if shown else 0.0
-    section = SECTIONS.get(item, "")
-    in_section = [i for i in shown if SECTIONS.get(i, "") == section]
-    clicked_in_section = [i for i in clicked if SECTIONS.get(i, "") == section]
+    section = sections.get(item, "")
+    in_section = [i for i in shown if sections.get(i, "") == section]
+    clicked_in_section = [i for i in clicked if sections.get(i, "") == section]
     mu_s = (len(clicked_in_section) + strength * mu) / (len(in_section) + strength)
     rate = (clicked.count(item) + strength * mu_s) / (shown.count(item) + strength)
     return rate / (rate + mu_s) - 0.5 if rate + mu_s > 0 else 0.0

@@ -17,6 +17,7 @@ from recommender.replay.mind import replay_mind
 from recommender.replay.replay import Weights
 from tests.conftest import FIXTURES, tiny_env
 from tests.embedder import HashingEncoder
+from tests.replay.test_ctr import plain as plain_ctr
 from tests.replay.test_popularity import plain
 
 MIND = FIXTURES / "mind"
@@ -40,13 +41,16 @@ def reference_metrics(labels: np.ndarray, scores: np.ndarray) -> list[float]:
     return [float(roc_auc_score(labels, scores)), mrr, *ndcg]
 
 
-def oracle(weight: float, half_life: float) -> dict[str, list[float]]:
-    """Every configuration's mean metrics, computed the plain way from the fixture files."""
+def oracle(weight: float, half_life: float, ctr_weight: float = 0.0) -> dict[str, list[float]]:
+    """Every configuration's mean metrics, computed the plain way from the fixture files (the
+    CTR score with the default prior strength, 50, sections being news categories)."""
     encoder = HashingEncoder()
     news = {}
+    categories = {}
     for line in (MIND / "news.tsv").read_text(encoding="utf-8").splitlines():
         cols = line.split("\t")
         news[cols[0]] = encoder.encode([f"{cols[3]}\n{cols[4]}"])[0].astype(np.float64)
+        categories[cols[0]] = cols[1]
     rows = []
     for line in (MIND / "behaviors.tsv").read_text(encoding="utf-8").splitlines():
         _, _, moment, history, shown = line.split("\t")
@@ -65,27 +69,35 @@ def oracle(weight: float, half_life: float) -> dict[str, list[float]]:
         else:
             content = np.zeros(len(cands))
         popularity = plain(clicks, cands, at, half_life)
+        before = [("show", c) for t, _, shown, _ in rows if t < at for c in shown]
+        before += [("click", c) for t, c in clicks if t < at]
+        ctr = np.array([plain_ctr(before, c, 50.0, categories) for c in cands])
         y = np.array(labels, dtype=np.float64)
         for name, scores in (
             ("content", content),
             ("popularity", popularity),
-            ("blend", content + weight * popularity),
+            ("blend", content + weight * popularity + ctr_weight * ctr),
         ):
             sums[name].append(np.array(reference_metrics(y, scores)))
     return {name: np.mean(values, axis=0).tolist() for name, values in sums.items()}
 
 
-@pytest.mark.parametrize("weight", [0.0, 0.4, 3.0])
-def test_the_replay_is_mind_metrics_on_leakage_free_scores(weight: float) -> None:
+@pytest.mark.parametrize(
+    ("weight", "ctr_weight"), [(0.0, 0.0), (0.4, 0.0), (3.0, 0.0), (0.4, 5.0), (0.0, 50.0)]
+)
+def test_the_replay_is_mind_metrics_on_leakage_free_scores(
+    weight: float, ctr_weight: float
+) -> None:
     result = replay_mind(
         MIND / "behaviors.tsv",
         MIND / "news.tsv",
         HashingEncoder(),
-        Weights(popularity=weight, half_life_hours=6.0),  # CTR weight 0: the oracle has none
+        Weights(popularity=weight, half_life_hours=6.0, ctr=ctr_weight, ctr_prior_strength=50.0),
     )
     assert result["impressions"] == 6 and result["skipped_impressions"] == 0
     assert result["rejected_rows"] == []
-    expected = oracle(weight, 6.0)
+    assert result["ctr_weight"] == ctr_weight and result["popularity_weight"] == weight
+    expected = oracle(weight, 6.0, ctr_weight)
     for name, means in result["configurations"].items():
         got = [means["auc"], means["mrr"], means["ndcg@5"], means["ndcg@10"]]
         assert got == pytest.approx(expected[name], abs=1e-4), name
