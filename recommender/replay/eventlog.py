@@ -8,10 +8,12 @@ log's `served` table), so a click-only client is still replayed.
 Content relevance is the engine's text relevance of each shown item to the page's article: its
 score in the article's precomputed related list (the hybrid dense + lexical + neighbourhood
 relevance, recommender.pipeline.relate), or the build's dense weight times the cosine for an
-item outside that list (as `Selector.fill_up` scores it). Every shown item of every (page view,
-section), clicked or not, counts as one impression for the CTR score, at the section's time. Sponsored items are never scored
+item outside that list (as `Selector.fill_up` scores it). Sponsored items are never scored
 against editorial ones, so their section is not replayed. Items no longer in the snapshot are
 left out of their impression; impressions of articles no longer in it are left out whole.
+
+Every shown item of every (page view, section), clicked or not, counts as one impression for the
+CTR score (recommender.replay.ctr), at the section's first event.
 """
 
 from __future__ import annotations
