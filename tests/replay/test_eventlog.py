@@ -39,8 +39,11 @@ def page_view(number: int) -> str:
     return f"replaypageview{number:04d}"
 
 
-def serve_and_click(settings: Settings, views: int, clicked_position: int) -> list[dict[str, Any]]:
-    """`views` page views of ARTICLE, each showing 5 articles and clicking one position."""
+def serve_and_click(
+    settings: Settings, views: int, clicked_position: int, *, impressions: bool = True
+) -> list[dict[str, Any]]:
+    """`views` page views of ARTICLE, each showing 5 articles and clicking one position (with
+    the impressions reported, or, as some clients do, the click alone)."""
     answers = []
     with TestClient(create_app(settings)) as client:
         for n in range(views):
@@ -50,7 +53,7 @@ def serve_and_click(settings: Settings, views: int, clicked_position: int) -> li
             )
             assert r.status_code == 200, r.text
             answer = r.json()
-            shown = events_of(answer, "impression", SECTION)
+            shown = events_of(answer, "impression", SECTION) if impressions else []
             item = answer["sections"][0]["items"][clicked_position]["id"]
             click = event("click", SECTION, item, clicked_position)
             posted = beacon(client, batch(answer, [*shown, click], page_view=page_view(n)))
@@ -137,17 +140,7 @@ def test_a_client_reporting_clicks_only_is_replayed_with_the_served_list(
     settings: Settings,
 ) -> None:
     views = 4
-    with TestClient(create_app(settings)) as client:
-        for n in range(views):
-            answer = client.get(
-                "/v1/recommendations",
-                params={"article_id": ARTICLE, "articles": 5, "videos": 0, "sponsored": 0},
-            ).json()
-            item = answer["sections"][0]["items"][4]["id"]
-            click = event("click", SECTION, item, 4)  # no impression sent at all
-            r = beacon(client, batch(answer, [click], page_view=page_view(n)))
-            assert r.status_code == 204, r.text
-            time.sleep(0.005)
+    serve_and_click(settings, views, clicked_position=4, impressions=False)
     result = replay_event_log(settings, current_catalog(settings))
     assert result["impressions"] == views  # each of five served items, the fifth clicked
     content = result["configurations"]["content"]
@@ -165,16 +158,7 @@ def test_a_click_only_client_teaches_the_ctr_with_the_served_list(
         data_dir, freshness_weight=0.0, ctr_prior_strength=1.0, **backend.overrides()
     )
     views = 4
-    with TestClient(create_app(settings)) as client:
-        for n in range(views):
-            answer = client.get(
-                "/v1/recommendations",
-                params={"article_id": ARTICLE, "articles": 5, "videos": 0, "sponsored": 0},
-            ).json()
-            item = answer["sections"][0]["items"][4]["id"]
-            r = beacon(client, batch(answer, [event("click", SECTION, item, 4)], page_view(n)))
-            assert r.status_code == 204, r.text
-            time.sleep(0.005)
+    serve_and_click(settings, views, clicked_position=4, impressions=False)
     catalog = current_catalog(settings)
     result = replay_event_log(settings, catalog, popularity_weight=0.0, ctr_weight=10.0)
     assert result["ctr_weight"] == 10.0 and result["popularity_weight"] == 0.0
