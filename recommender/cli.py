@@ -125,10 +125,15 @@ def make_settings(data_dir: Path | None, **overrides: Any) -> Settings:
 
 
 def detail_line(detail: Any) -> str:
-    """A row error as `file:line: field: reason`; any other detail as it is."""
-    if isinstance(detail, dict) and {"file", "line", "field", "reason"} <= detail.keys():
-        return f"{detail['file']}:{detail['line']}: {detail['field']}: {detail['reason']}"
-    return str(detail)
+    """An error detail as `file:line: field: reason`, without the parts it lacks (a setting's
+    `field: reason`, a replay's ready-made row line); never a Python dict."""
+    if not isinstance(detail, dict):
+        return str(detail)
+    if "reason" not in detail:
+        return "; ".join(str(value) for value in detail.values())
+    where = ":".join(str(detail[k]) for k in ("file", "line") if detail.get(k) is not None)
+    parts = [where, str(detail.get("field") or ""), str(detail["reason"])]
+    return ": ".join(part for part in parts if part)
 
 
 def emit(payload: Any) -> None:

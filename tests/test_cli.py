@@ -148,3 +148,13 @@ def test_an_unexpected_error_exits_2_not_1(
     result = runner.invoke(app, ["update"], env=env)
     assert result.exit_code == 2
     assert "unexpected RuntimeError: disk on fire" in result.stderr
+
+
+def test_error_details_print_as_lines_never_as_dicts() -> None:
+    from recommender.cli import detail_line
+
+    row = {"file": "a.jsonl", "line": 3, "field": "url", "reason": "must be an http(s) URL"}
+    assert detail_line(row) == "a.jsonl:3: url: must be an http(s) URL"
+    assert detail_line({"field": "exp.b.x", "reason": "unknown"}) == "exp.b.x: unknown"
+    assert detail_line({"row": "b.tsv:2: row: 1 columns"}) == "b.tsv:2: row: 1 columns"
+    assert detail_line("plain") == "plain"
