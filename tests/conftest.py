@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from index.snapshots import SnapshotStore
 from recommender.jobs import run_build
 from recommender.pipeline.embed import Embedder
+from recommender.serving.catalog import Catalog
 from recommender.settings import DEFAULT_MODEL, Settings
 from tests.embedder import HashingEncoder, register_encoder
 from tests.event_stores import Backend
@@ -48,6 +50,14 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {"data_dir": data_dir, "model": TINY_MODEL}
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def current_catalog(settings: Settings) -> Catalog:
+    """The catalog of the snapshot `CURRENT` names under the settings' data dir."""
+    store = SnapshotStore(settings.snapshots_dir)
+    version = store.current_version()
+    assert version is not None
+    return Catalog.load(store.path(version))
 
 
 def real_settings(data_dir: Path, **overrides: object) -> Settings:

@@ -27,7 +27,7 @@ from recommender.pipeline.relate import relate_layer
 from recommender.serving.catalog import Catalog
 from recommender.settings import Settings
 from recommender.snapshot import Related, load_ranking_state, read_records
-from tests.conftest import make_settings
+from tests.conftest import current_catalog, make_settings
 from tests.embedder import HashingEncoder
 
 REPO = Path(__file__).resolve().parents[2]
@@ -49,13 +49,6 @@ def write(path: Path, records: list[dict[str, Any]]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return path
-
-
-def current(settings: Settings) -> Catalog:
-    store = SnapshotStore(settings.snapshots_dir)
-    version = store.current_version()
-    assert version is not None
-    return Catalog.load(store.path(version))
 
 
 def ids(catalog: Catalog, pool: str, row: int, top: int = K) -> list[str]:
@@ -117,7 +110,7 @@ def update_and_rebuild(
     rebuilt = make_settings(tmp / "rebuilt", neighbours_k=K, **overrides)
     after = write(tmp / "after.jsonl", list(final.values()))
     run_build([after], rebuilt, embedder=encoder, progress=False)
-    return current(settings), current(rebuilt)
+    return current_catalog(settings), current_catalog(rebuilt)
 
 
 def recomputed(catalog: Catalog, settings: Settings) -> dict[str, Related]:
@@ -217,12 +210,12 @@ def test_the_drift_threshold_triggers_a_refresh(tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "d", neighbours_k=K, ranking_refresh_drift=0.05)
     run_build([write(tmp_path / "base.jsonl", records)], settings, embedder=encoder, progress=False)
     run_update([str(write(tmp_path / "c1.jsonl", changes))], settings, embedder=encoder)
-    first = current(settings)
+    first = current_catalog(settings)
     assert first.manifest["update"]["ranking_layer"] == "incremental"
     assert first.manifest["ranking_layer"]["changed_since_refresh"] == 1
     more, _ = change(records, random.Random(4), 1, 0, 0)  # 2 of 32 since the build: 6 %
     run_update([str(write(tmp_path / "c2.jsonl", more))], settings, embedder=encoder)
-    second = current(settings)
+    second = current_catalog(settings)
     assert second.manifest["update"]["ranking_layer"] == "refreshed"
     assert second.manifest["ranking_layer"]["changed_since_refresh"] == 0
 
@@ -247,7 +240,7 @@ def test_a_snapshot_without_ranking_state_is_refreshed_on_its_first_update(
     assert load_ranking_state(folder) is None
     changes, _ = change(records, random.Random(5), 1, 1, 0)
     run_update([str(write(tmp_path / "c.jsonl", changes))], settings, embedder=encoder)
-    after = current(settings)
+    after = current_catalog(settings)
     assert after.manifest["update"]["ranking_layer"] == "refreshed"
     assert after.folder is not None and load_ranking_state(after.folder) is not None
 

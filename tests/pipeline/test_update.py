@@ -25,7 +25,7 @@ from recommender.serving.catalog import Catalog
 from recommender.serving.engine import Recommender
 from recommender.settings import Settings
 from recommender.snapshot import MEAN_FILE, file_digest
-from tests.conftest import CORPUS, make_settings
+from tests.conftest import CORPUS, current_catalog, make_settings
 from tests.embedder import HashingEncoder
 
 K = 10  # the smallest K the settings allow: the fixture pools (21 articles) overflow it
@@ -39,13 +39,6 @@ def corpus_records() -> list[dict[str, Any]]:
 def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return path
-
-
-def load_current(settings: Settings) -> Catalog:
-    store = SnapshotStore(settings.snapshots_dir)
-    version = store.current_version()
-    assert version is not None
-    return Catalog.load(store.path(version))
 
 
 def assert_lists_exact(catalog: Catalog) -> None:
@@ -79,7 +72,7 @@ def test_update_adds_changes_removes_and_keeps_lists_exact(
     small_k: Settings, encoder: HashingEncoder, tmp_path: Path
 ) -> None:
     settings = small_k
-    before = load_current(settings)
+    before = current_catalog(settings)
     records = {r["id"]: r for r in corpus_records()}
     new = {
         **records["banjir-1"],
@@ -103,7 +96,7 @@ def test_update_adds_changes_removes_and_keeps_lists_exact(
     assert summary.embedded == 2  # the new item and the edited one; nothing else
     assert summary.items == before.size + 1 - 2
     assert summary.unchanged == summary.items - 1 - 2
-    after = load_current(settings)
+    after = current_catalog(settings)
     assert after.version == summary.snapshot != before.version
     assert {"banjir-3", "vid-timnas-2"}.isdisjoint(after.row_of)
     assert after.records[after.row_of["timnas-1"]]["section"] == "Olahraga Nasional"
@@ -131,7 +124,7 @@ def test_unchanged_vectors_are_copied_and_new_ones_use_the_stored_mean(
     small_k: Settings, encoder: HashingEncoder, tmp_path: Path
 ) -> None:
     settings = small_k
-    before = load_current(settings)
+    before = current_catalog(settings)
     mean = np.load(SnapshotStore(settings.snapshots_dir).path(before.version) / MEAN_FILE)
     extra = {
         **corpus_records()[0],
@@ -145,7 +138,7 @@ def test_unchanged_vectors_are_copied_and_new_ones_use_the_stored_mean(
         embedder=encoder,
         progress=False,
     )
-    after = load_current(settings)
+    after = current_catalog(settings)
     after_mean = np.load(SnapshotStore(settings.snapshots_dir).path(after.version) / MEAN_FILE)
     np.testing.assert_array_equal(after_mean, mean)  # never recomputed by an update
     for item_id, row in before.row_of.items():
@@ -169,8 +162,8 @@ def test_successive_updates_stay_exact(
         deletes.write_text("\n".join(victims) + "\n", encoding="utf-8")
         summary, _ = run_update([], settings, delete_lists=[deletes], embedder=encoder)
         assert summary.removed == 4 and summary.embedded == 0
-        assert_lists_exact(load_current(settings))
-    manifest = load_current(settings).manifest
+        assert_lists_exact(current_catalog(settings))
+    manifest = current_catalog(settings).manifest
     assert manifest["counts"]["article"] == 21 - 12
 
 
@@ -230,7 +223,7 @@ def test_inbox_files_are_applied_then_moved_to_done(
     assert len(batch.files) == 2
     summary, _ = run_update([], settings, embedder=encoder)
     assert (summary.updated, summary.removed, summary.embedded) == (1, 1, 0)
-    catalog = load_current(settings)
+    catalog = current_catalog(settings)
     assert "timnas-2" not in catalog.row_of
     assert catalog.records[catalog.row_of[article.id]]["section"] == "Nasional (diperbarui)"
     done = data_dir / "inbox" / "done"
@@ -247,7 +240,7 @@ def test_inbox_replays_in_arrival_order(data_dir: Path, encoder: HashingEncoder)
     write_deletes(data_dir, ["data-3"])
     write_upserts(data_dir, [items["data-3"].model_copy(update={"section": "Keamanan Siber"})])
     summary, _ = run_update([], settings, embedder=encoder)
-    catalog = load_current(settings)
+    catalog = current_catalog(settings)
     assert "beras-2" not in catalog.row_of
     assert catalog.records[catalog.row_of["data-3"]]["section"] == "Keamanan Siber"
     assert (summary.removed, summary.updated) == (1, 1)
@@ -281,7 +274,7 @@ def test_rollback_and_retention(small_k: Settings, encoder: HashingEncoder, tmp_
     result = run_rollback(settings)
     assert result["from"] == versions[-1] and result["snapshot"] == versions[-2]
     assert store.current_version() == versions[-2]
-    assert "banjir-3" in load_current(settings).row_of
+    assert "banjir-3" in current_catalog(settings).row_of
     with pytest.raises(InvalidInput):
         run_rollback(settings, versions[0])  # pruned
     run_rollback(settings, versions[-1])
@@ -313,7 +306,7 @@ def test_expired_items_and_ended_campaigns_leave_without_a_job(
         row["url"] = f"https://kabar.example/{row['id']}"
     settings = make_settings(tmp_path / "data")
     run_build([write_jsonl(tmp_path / "items.jsonl", rows)], settings, embedder=encoder)
-    engine = Recommender(load_current(settings), settings)
+    engine = Recommender(current_catalog(settings), settings)
     req = engine.request("pasar-1", articles=5, videos=0, sponsored=3)
 
     def ids(now: str) -> tuple[set[str], set[str]]:
@@ -333,12 +326,12 @@ def test_hnsw_pools_are_extended_and_removed_rows_left_as_tombstones(
     settings = make_settings(tmp_path / "data", neighbours_k=K, flat_index_max_items=8)
     run_build([CORPUS], settings, embedder=encoder, progress=False)
     store = SnapshotStore(settings.snapshots_dir)
-    assert load_current(settings).manifest["index"]["article"] == "hnsw"
+    assert current_catalog(settings).manifest["index"]["article"] == "hnsw"
     extra = {**corpus_records()[0], "id": "banjir-9", "title": "Banjir Bandang Terjang Garut"}
     run_update([str(write_jsonl(tmp_path / "a.jsonl", [extra]))], settings, embedder=encoder)
     index = VectorIndex.load(store.path(store.current_version() or "") / "index-article.faiss")
     assert index.kind == "hnsw" and index.size == 22
-    catalog = load_current(settings)
+    catalog = current_catalog(settings)
     scores, ids = index.search(np.asarray(catalog.vectors[[catalog.row_of["banjir-9"]]]), 1)
     assert ids[0, 0] == catalog.row_of["banjir-9"] and scores[0, 0] > 0.99
     deletes = tmp_path / "d.txt"
@@ -346,7 +339,7 @@ def test_hnsw_pools_are_extended_and_removed_rows_left_as_tombstones(
     run_update([], settings, delete_lists=[deletes], embedder=encoder)
     index = VectorIndex.load(store.path(store.current_version() or "") / "index-article.faiss")
     assert index.kind == "hnsw" and index.size == 22 and index.tombstones == 2
-    catalog = load_current(settings)
+    catalog = current_catalog(settings)
     _, found = index.search(np.asarray(catalog.vectors), 20)
     assert set(found[found >= 0].tolist()) == set(
         np.flatnonzero(catalog.pools == catalog.pool_code("article")).tolist()

@@ -13,14 +13,12 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from index.snapshots import SnapshotStore
 from recommender.cli import app
 from recommender.replay.eventlog import content_relevance, replay_event_log
-from recommender.serving.catalog import Catalog
 from recommender.settings import Settings
 from service.app import create_app
 from tests.beacons import batch, beacon, event, events_of
-from tests.conftest import make_settings, tiny_env
+from tests.conftest import current_catalog, make_settings, tiny_env
 from tests.event_stores import Backend
 
 runner = CliRunner()
@@ -61,13 +59,6 @@ def serve_and_click(
             answers.append(answer)
             time.sleep(0.005)  # the next page view comes strictly after this one's click
     return answers
-
-
-def current_catalog(settings: Settings) -> Catalog:
-    store = SnapshotStore(settings.snapshots_dir)
-    version = store.current_version()
-    assert version is not None
-    return Catalog.load(store.path(version))
 
 
 def test_content_relevance_is_the_engines_text_relevance(settings: Settings) -> None:
