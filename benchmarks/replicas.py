@@ -71,7 +71,9 @@ def main() -> None:
         data_dir = work / "data"
         with register_encoder():
             run_build([CORPUS], make_settings(data_dir), embedder=HashingEncoder(), progress=False)
-        note(f"replicas: {plan.replicas} replicas x {plan.workers} worker(s), {plan.updates} publishes")
+        note(
+            f"replicas: {plan.replicas} replicas x {plan.workers} worker(s), {plan.updates} publishes"
+        )
         result = run(plan, data_dir, CORPUS, work)
     line = {"bench": "replicas", "passed": passed(result), **result, "machine": machine()}
     emit(line)

@@ -82,6 +82,7 @@ class Plan:
     beacon_share: float = 0.5  # answers followed by a beacon
     resend_share: float = 0.1  # beacons posted a second time
     reload_interval_seconds: float = 0.5
+    pause_seconds: float = 0.0  # a reader's pause between page views (0: as fast as answered)
     seed: int = 7
 
 
@@ -149,6 +150,8 @@ def client(base: str, ids: list[str], plan: Plan, n: int, stop: threading.Event)
                 tally.cache_hits += 1
             if rng.random() < plan.beacon_share:
                 send_beacon(http, answer, rng, plan, tally)
+            if plan.pause_seconds:
+                stop.wait(plan.pause_seconds)
     return tally
 
 

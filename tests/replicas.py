@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,32 +65,22 @@ def replica_env(data_dir: Path, **settings: object) -> dict[str, str]:
     return env
 
 
-@contextmanager
-def running_replica(
-    name: str, env: Mapping[str, str], logs: Path, workers: int = 1
-) -> Iterator[Replica]:
-    """`recommender serve` on a free loopback port, until /readyz answers 200; stopped after."""
+def start_replica(
+    name: str, env: Mapping[str, str], logs: Path, workers: int
+) -> tuple[Replica, subprocess.Popen[bytes]]:
+    """`recommender serve` on a free loopback port (not waited for)."""
     port = free_port()
     logs.mkdir(parents=True, exist_ok=True)
     log = logs / f"{name}.log"
     command = [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", str(workers)]
-    with log.open("wb") as out:
+    with log.open("wb") as out:  # the child keeps its own descriptor
         process = subprocess.Popen(command, stdout=out, stderr=out, env=dict(env), cwd=REPO)
-        try:
-            replica = Replica(name, port, log)
-            wait_ready(replica, process)
-            yield replica
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    return Replica(name, port, log), process
 
 
 def wait_ready(replica: Replica, process: subprocess.Popen[bytes]) -> None:
+    """Until the replica's /readyz answers 200; raises with its log if it exits or takes long."""
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -105,17 +95,31 @@ def wait_ready(replica: Replica, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"replica {replica.name} did not start (exit {process.poll()}):\n{said}")
 
 
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextmanager
 def running_replicas(
     count: int, env: Mapping[str, str], logs: Path, workers: int = 1
 ) -> Iterator[list[Replica]]:
-    """`count` replicas on the same environment (the same DATA_DIR), started one after the
-    other."""
-    with ExitStack() as stack:
-        yield [
-            stack.enter_context(running_replica(f"replica-{n + 1}", env, logs, workers))
-            for n in range(count)
-        ]
+    """`count` replicas on the same environment (the same DATA_DIR), started together (as
+    replicas on several machines would be), each ready before this yields; stopped after."""
+    started: list[tuple[Replica, subprocess.Popen[bytes]]] = []
+    try:
+        for n in range(count):
+            started.append(start_replica(f"replica-{n + 1}", env, logs, workers))
+        for replica, process in started:
+            wait_ready(replica, process)
+        yield [replica for replica, _ in started]
+    finally:
+        for _, process in started:
+            stop(process)
 
 
 def current_version(data_dir: Path) -> str:
