@@ -140,7 +140,8 @@ class Metrics:
         if multiprocess.enabled():
             self.mirror = StateMirror(state)
             self.exposition = CollectorRegistry()
-            MultiProcessCollector(self.exposition, path=str(multiprocess.current_folder()))
+            folder = str(multiprocess.current_folder())
+            MultiProcessCollector(self.exposition, path=folder)  # type: ignore[no-untyped-call]
         else:
             self.registry.register(state)
             self.exposition = self.registry

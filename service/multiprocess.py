@@ -79,7 +79,7 @@ def forget_dead_workers(folder: Path) -> None:
     }
     for pid in pids:
         if not alive(pid):
-            mark_process_dead(pid, str(folder))
+            mark_process_dead(pid, str(folder))  # type: ignore[no-untyped-call]
 
 
 def alive(pid: int) -> bool:

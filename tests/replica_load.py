@@ -99,6 +99,7 @@ class Tally:
     sent: set[tuple[str, str, str]] = field(default_factory=set)
     items: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     seen: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    served_by: Counter[str] = field(default_factory=Counter)
     timeline: list[float] = field(default_factory=list)  # when each request completed
 
     def error(self, what: str) -> None:
@@ -118,6 +119,7 @@ class Tally:
             self.items[version] |= items
         for upstream, versions in other.seen.items():
             self.seen[upstream] |= versions
+        self.served_by.update(other.served_by)
         self.timeline += other.timeline
 
 
@@ -146,6 +148,7 @@ def client(base: str, ids: list[str], plan: Plan, n: int, stop: threading.Event)
             upstream = r.headers.get("x-upstream")  # absent: nginx answered from its cache
             if upstream:
                 tally.seen[upstream].add(answer["snapshot"])
+                tally.served_by[upstream] += 1
             else:
                 tally.cache_hits += 1
             if rng.random() < plan.beacon_share:
@@ -313,6 +316,10 @@ def result_of(
         "snapshots_seen_per_replica": {
             names.get(upstream, upstream): sorted(versions)
             for upstream, versions in sorted(tally.seen.items())
+        },
+        "answers_per_replica": {
+            names.get(upstream, upstream): count
+            for upstream, count in sorted(tally.served_by.items())
         },
         "snapshots_served": sorted(tally.items),
         "unpublished_snapshots_served": sorted(set(tally.items) - set(published)),
