@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime
@@ -287,13 +288,17 @@ class StateMirror:
         self.counters: dict[str, Counter] = {}
         self.counted: dict[tuple[str, tuple[str, ...]], float] = {}
         self.shown: dict[str, set[tuple[str, ...]]] = {}
+        # The timer task and a scrape (a thread of the pool) may copy at once: a counter's growth
+        # must be added once.
+        self._lock = threading.Lock()
 
     def sync(self) -> None:
-        for family in self.source.collect():
-            if family.type == "counter":
-                self._count(family)
-            else:
-                self._show(family)
+        with self._lock:
+            for family in self.source.collect():
+                if family.type == "counter":
+                    self._count(family)
+                else:
+                    self._show(family)
 
     async def follow(self, interval: float) -> None:
         while True:

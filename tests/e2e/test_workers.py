@@ -19,8 +19,9 @@ import httpx
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from index.snapshots import SnapshotStore
+from recommender.snapshot import ITEMS_FILE
 from tests.replicas import Replica, current_version, replica_env, running_replicas
-from tests.snapshot_faults import clone
+from tests.snapshot_faults import clone, flip_byte
 
 REQUESTS = 60
 ROUTE = 'recommender_http_requests_total{method="GET",route="/v1/recommendations",status="200"}'
@@ -98,12 +99,23 @@ def test_metrics_are_summed_over_the_workers(tmp_path: Path, built_dir: Path) ->
         store = SnapshotStore(data_dir / "snapshots")
         second = clone(store, first).name
         store.point_to(second)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while loaded(text := server.metrics()) != {str(pid): second for pid in per_worker}:
             assert time.monotonic() < deadline, text
             time.sleep(0.2)
-        assert (
-            f'recommender_snapshot_info{{pid="{next(iter(per_worker))}",version="{first}"}} 0.0'
-            in text
-        )
+        pid = next(iter(per_worker))
+        assert f'recommender_snapshot_info{{pid="{pid}",version="{first}"}} 0.0' in text
+
+        # A corrupted one: each worker rejects it once; the scrape counts both rejections (a
+        # counter is the sum) and shows the rejection once (a gauge, 1 when any worker rejects).
+        third = clone(store, second)
+        flip_byte(third, ITEMS_FILE)
+        store.point_to(third.name)
+        failures = 'recommender_snapshot_load_failures_total{reason="checksum"} 2.0'
+        while failures not in (text := server.metrics()):
+            assert time.monotonic() < deadline, text
+            time.sleep(0.2)
+        rejected = f'recommender_snapshot_rejected{{reason="checksum",version="{third.name}"}} 1.0'
+        assert rejected in text
+        assert loaded(text) == {str(pid): second for pid in per_worker}
     assert not list(folder.glob("*.db"))  # the folder is emptied when the server stops
