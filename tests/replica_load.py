@@ -9,7 +9,9 @@ beacons for a share of them (impressions of every item, a click now and then; so
 twice, as a retrying widget would); meanwhile `recommender update` publishes `updates` new
 snapshots, each adding articles. Afterwards:
 
-- every answer was 200 and every beacon 204 (`errors`: anything else, connection errors included);
+- every answer was 200 and every beacon 204 (`errors`: anything else, connection errors included,
+  and requests nginx had to retry on another replica: `nginx_retries`, from `$upstream_addr`);
+  nginx's error log names no failed replica (`nginx_upstream_errors`);
 - every answer's `snapshot` is a version that was published, passes `verify_snapshot`, and holds
   every item the answer showed (`unpublished_snapshots_served`, `answers_with_unknown_items`: a
   half-loaded or unverified snapshot would show up here);
@@ -63,6 +65,10 @@ UNLIMITED_SITE = (
 UNLIMITED_LOCATIONS = (
     ("limit_conn recommender_conn 50;", "limit_conn recommender_conn 10000;"),
     (
+        "location = /v1/events {",
+        "location = /v1/events {\n    add_header X-Upstream $upstream_addr always;",
+    ),
+    (
         "add_header X-Cache-Status $upstream_cache_status always;",
         "add_header X-Cache-Status $upstream_cache_status always;\n"
         "    add_header X-Upstream $upstream_addr always;",
@@ -94,6 +100,7 @@ class Tally:
     beacons: int = 0
     resent: int = 0
     cache_hits: int = 0
+    retried: int = 0
     errors: int = 0
     error_samples: list[str] = field(default_factory=list)
     sent: set[tuple[str, str, str]] = field(default_factory=set)
@@ -101,6 +108,13 @@ class Tally:
     seen: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     served_by: Counter[str] = field(default_factory=Counter)
     timeline: list[float] = field(default_factory=list)  # when each request completed
+
+    def upstream(self, addresses: str) -> None:
+        """nginx's $upstream_addr: several addresses when it retried another replica after one
+        failed (an error the client never saw)."""
+        if "," in addresses:
+            self.retried += 1
+            self.error(f"nginx retried the request on another replica: {addresses}")
 
     def error(self, what: str) -> None:
         self.errors += 1
@@ -112,6 +126,7 @@ class Tally:
         self.beacons += other.beacons
         self.resent += other.resent
         self.cache_hits += other.cache_hits
+        self.retried += other.retried
         self.errors += other.errors
         self.error_samples = (self.error_samples + other.error_samples)[:5]
         self.sent |= other.sent
@@ -129,33 +144,45 @@ def client(base: str, ids: list[str], plan: Plan, n: int, stop: threading.Event)
     tally = Tally()
     with httpx.Client(base_url=base, timeout=15) as http:
         while not stop.is_set():
-            query: dict[str, Any] = {"article_id": rng.choice(ids)}
-            if rng.random() < 0.5:
-                query["history"] = ",".join(rng.sample(ids, 2))
             try:
-                r = http.get(RECOMMENDATIONS, params=query)
-            except httpx.HTTPError as exc:
-                tally.error(f"GET {query}: {exc!r}")
-                continue
-            tally.timeline.append(time.monotonic())
-            if r.status_code != 200:
-                tally.error(f"GET {query}: {r.status_code} {r.text}")
-                continue
-            answer = r.json()
-            tally.answers += 1
-            shown = {item["id"] for s in answer["sections"] for item in s["items"]}
-            tally.items[answer["snapshot"]] |= shown
-            upstream = r.headers.get("x-upstream")  # absent: nginx answered from its cache
-            if upstream:
-                tally.seen[upstream].add(answer["snapshot"])
-                tally.served_by[upstream] += 1
-            else:
-                tally.cache_hits += 1
-            if rng.random() < plan.beacon_share:
-                send_beacon(http, answer, rng, plan, tally)
+                page_view(http, ids, plan, rng, tally)
+            except Exception as exc:  # an answer we cannot read is an error, not a lost thread
+                tally.error(f"{exc!r}")
             if plan.pause_seconds:
                 stop.wait(plan.pause_seconds)
     return tally
+
+
+def page_view(
+    http: httpx.Client, ids: list[str], plan: Plan, rng: random.Random, tally: Tally
+) -> None:
+    """A widget answer for a random article (as a returning reader half the time), and the
+    widget's beacon for a share of them."""
+    query: dict[str, Any] = {"article_id": rng.choice(ids)}
+    if rng.random() < 0.5:
+        query["history"] = ",".join(rng.sample(ids, 2))
+    try:
+        r = http.get(RECOMMENDATIONS, params=query)
+    except httpx.HTTPError as exc:
+        tally.error(f"GET {query}: {exc!r}")
+        return
+    tally.timeline.append(time.monotonic())
+    if r.status_code != 200:
+        tally.error(f"GET {query}: {r.status_code} {r.text}")
+        return
+    answer = r.json()
+    tally.answers += 1
+    shown = {item["id"] for s in answer["sections"] for item in s["items"]}
+    tally.items[answer["snapshot"]] |= shown
+    upstream = r.headers.get("x-upstream")  # absent: nginx answered from its cache
+    if upstream:
+        tally.upstream(upstream)
+        tally.seen[upstream].add(answer["snapshot"])
+        tally.served_by[upstream] += 1
+    else:
+        tally.cache_hits += 1
+    if rng.random() < plan.beacon_share:
+        send_beacon(http, answer, rng, plan, tally)
 
 
 def send_beacon(
@@ -184,6 +211,7 @@ def send_beacon(
         if r.status_code != 204:
             tally.error(f"POST events: {r.status_code} {r.text}")
             return
+        tally.upstream(r.headers.get("x-upstream", ""))
         tally.beacons += 1
     tally.resent += times - 1
     tally.sent |= {(page_view, e["item_id"], e["kind"]) for e in events}
@@ -208,6 +236,13 @@ def stored_events(url: str) -> list[tuple[str, str, str]]:
     with psycopg.connect(url) as conn:
         rows = conn.execute("SELECT page_view, item_id, kind FROM events").fetchall()
     return [(str(a), str(b), str(c)) for a, b, c in rows]
+
+
+def nginx_upstream_errors(logs: Path) -> int:
+    """Lines of nginx's error log about a replica failing it (refused, reset, timed out)."""
+    log = logs / "error.log"
+    text = log.read_text(errors="replace") if log.exists() else ""
+    return sum(1 for line in text.splitlines() if "upstream" in line and "[error]" in line)
 
 
 def rate(timeline: list[float], start: float, end: float) -> float:
@@ -271,7 +306,7 @@ def run(plan: Plan, data_dir: Path, corpus: Path, work: Path) -> dict[str, Any]:
     for result in results:
         tally.merge(result)
     clock = (begin, first_publish, last_served, end)
-    return result_of(plan, data_dir, replicas, published, tally, stored, lags, clock)
+    return result_of(plan, data_dir, replicas, published, tally, stored, lags, clock, proxy.logs)
 
 
 def result_of(
@@ -283,8 +318,10 @@ def result_of(
     stored: list[tuple[str, str, str]],
     lags: list[list[float]],
     clock: tuple[float, float, float, float],
+    logs: Path,
 ) -> dict[str, Any]:
     begin, first_publish, last_served, end = clock
+    upstream_errors = nginx_upstream_errors(logs)
     snapshots = data_dir / "snapshots"
     verified = [v for v in published if verify_snapshot(snapshots / v)]
     unknown = 0
@@ -305,6 +342,8 @@ def result_of(
         "beacons": tally.beacons,
         "errors": tally.errors,
         "error_samples": tally.error_samples,
+        "nginx_retries": tally.retried,
+        "nginx_upstream_errors": upstream_errors,
         "throughput_rps": round(requests / (end - begin), 1),
         "quiet_rps": quiet,
         "publishing_rps": updating,
@@ -349,4 +388,5 @@ def passed(result: dict[str, Any]) -> bool:
         and result["events_stored"] == result["events_sent"]
         and result["events_stored_twice"] == result["events_missing"] == 0
         and result["events_extra"] == 0
+        and result["nginx_upstream_errors"] == 0
     )

@@ -117,6 +117,7 @@ def test_two_replicas_behind_nginx_through_three_publishes(tmp_path: Path, built
     plan = Plan(clients=4, quiet_seconds=1.5, gap_seconds=1.0, tail_seconds=1.0, pause_seconds=0.02)
     result = run(plan, data_dir, CORPUS, tmp_path)
     assert result["errors"] == 0, result["error_samples"]
+    assert result["nginx_retries"] == result["nginx_upstream_errors"] == 0
     assert len(result["snapshots_published"]) == 4
     assert result["snapshots_verified"] == 4
     assert result["unpublished_snapshots_served"] == []
