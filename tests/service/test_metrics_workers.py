@@ -5,12 +5,17 @@
 shows for the same requests and snapshot events: the same counters, the same gauges (less the
 `pid` label per worker), a series that went away reading 0 instead of being absent. The mode is
 switched on as prometheus-client does at import (its value class), for this test's app only; the
-end-to-end test with two real worker processes is tests/e2e/test_workers.py.
+end-to-end test with two real worker processes is tests/e2e/test_workers.py. Then the folder of
+the files: emptied at start and stop, or made and removed; exited workers' gauges dropped.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +28,7 @@ from index.snapshots import SnapshotStore
 from recommender.errors import RecommenderError
 from recommender.snapshot import ITEMS_FILE
 from service.app import create_app
-from service.multiprocess import ENV, enabled
+from service.multiprocess import ENV, enabled, forget_dead_workers, metrics_folder
 from tests.conftest import make_settings
 from tests.snapshot_faults import clone, flip_byte
 
@@ -88,8 +93,6 @@ def run(data_dir: Path) -> list[Samples]:
 def test_one_workers_files_show_what_the_process_shows(
     tmp_path: Path, built_dir: Path, multiprocess_mode: Path
 ) -> None:
-    import shutil
-
     plain_dir, shared_dir = tmp_path / "plain", tmp_path / "shared"
     shutil.copytree(built_dir, plain_dir)
     shutil.copytree(built_dir, shared_dir)
@@ -114,3 +117,40 @@ def without_versions(samples: Samples) -> Samples:
         kept = frozenset((k, v) for k, v in labels if k != "version")
         out[(name, kept)] = out.get((name, kept), 0) + value
     return out
+
+
+def test_a_configured_folder_is_emptied_of_metric_files_at_start_and_stop(tmp_path: Path) -> None:
+    folder = tmp_path / "metrics"
+    folder.mkdir()
+    (folder / "counter_4242.db").write_bytes(b"old counts")
+    (folder / "README").write_text("not ours")
+    before = os.environ.get(ENV)
+    with metrics_folder(folder) as used:
+        assert used == folder and os.environ[ENV] == str(folder)
+        assert sorted(p.name for p in folder.iterdir()) == ["README"]
+        (folder / "counter_4343.db").write_bytes(b"this server's")
+    assert sorted(p.name for p in folder.iterdir()) == ["README"]
+    assert os.environ.get(ENV) == before
+
+
+def test_without_a_configured_folder_a_new_one_is_made_and_removed() -> None:
+    with metrics_folder(None) as used:
+        assert used.is_dir() and not list(used.iterdir())
+        assert os.environ[ENV] == str(used)
+    assert not used.exists()
+
+
+def test_gauges_of_exited_workers_are_dropped_and_their_counts_kept(tmp_path: Path) -> None:
+    exited = subprocess.Popen([sys.executable, "-c", "pass"])
+    exited.wait()
+    names = [
+        f"gauge_liveall_{exited.pid}.db",
+        f"gauge_livemax_{exited.pid}.db",
+        f"counter_{exited.pid}.db",
+        f"gauge_liveall_{os.getpid()}.db",
+    ]
+    for name in names:
+        (tmp_path / name).write_bytes(b"")
+    forget_dead_workers(tmp_path)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted([f"counter_{exited.pid}.db", f"gauge_liveall_{os.getpid()}.db"])
