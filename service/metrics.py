@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
@@ -40,6 +41,8 @@ from service import multiprocess
 from service.caching import ResponseCache
 from service.paths import METRICS
 from service.runtime import Runtime
+
+log = logging.getLogger("recommender.service.metrics")
 
 # Widget answers take well under a millisecond; the fine low buckets make p50/p99 estimable.
 LATENCY_BUCKETS = (
@@ -301,8 +304,12 @@ class StateMirror:
                     self._show(family)
 
     async def follow(self, interval: float) -> None:
+        """Copy every `interval` seconds until cancelled; a failed copy is logged, not fatal."""
         while True:
-            self.sync()
+            try:
+                self.sync()
+            except Exception:
+                log.exception("copying the scrape-time metrics to the workers' files failed")
             await asyncio.sleep(interval)
 
     def _show(self, family: Metric) -> None:
