@@ -253,7 +253,6 @@ def rate(timeline: list[float], start: float, end: float) -> float:
 def run(plan: Plan, data_dir: Path, corpus: Path, work: Path) -> dict[str, Any]:
     """The run described in the module doc, on a built `data_dir`; its result."""
     ids = sorted(Catalog.load(data_dir / "snapshots" / current_version(data_dir)).row_of)
-    published = [current_version(data_dir)]
     with running_postgres("synchronous_commit=off") as postgres:
         events_url = postgres.create_database("replicas")
         env = replica_env(
@@ -268,45 +267,60 @@ def run(plan: Plan, data_dir: Path, corpus: Path, work: Path) -> dict[str, Any]:
         with (
             running_replicas(plan.replicas, env, work / "logs", plan.workers) as replicas,
             running_nginx(
-                work / "nginx",
-                [r.port for r in replicas],
-                UNLIMITED_LOCATIONS,
-                UNLIMITED_SITE,
+                work / "nginx", [r.port for r in replicas], UNLIMITED_LOCATIONS, UNLIMITED_SITE
             ) as proxy,
         ):
-            stop = threading.Event()
-            results: list[Tally] = []
-            threads = [
-                threading.Thread(
-                    target=lambda n=n: results.append(client(proxy.public, ids, plan, n, stop))
-                )
-                for n in range(plan.clients)
-            ]
-            begin = time.monotonic()
-            for thread in threads:
-                thread.start()
-            time.sleep(plan.quiet_seconds)
-            first_publish = time.monotonic()
-            lags: list[list[float]] = []
-            try:
-                for n in range(plan.updates):
-                    records = new_articles(corpus, f"replika-{n + 1}", count=2)
-                    published.append(publish(env, records, work / "updates"))
-                    lags.append(wait_served(replicas, published[-1]))
-                    time.sleep(plan.gap_seconds if n + 1 < plan.updates else 0)
-                last_served = time.monotonic()
-                time.sleep(plan.tail_seconds)
-            finally:
-                stop.set()
-                for thread in threads:
-                    thread.join(timeout=60)
-            end = time.monotonic()
+            tally, published, lags, clock = drive(
+                plan, proxy.public, replicas, env, ids, corpus, work
+            )
         stored = stored_events(events_url)
+    return result_of(plan, data_dir, replicas, published, tally, stored, lags, clock, proxy.logs)
+
+
+def drive(
+    plan: Plan,
+    base: str,
+    replicas: list[Replica],
+    env: dict[str, str],
+    ids: list[str],
+    corpus: Path,
+    work: Path,
+) -> tuple[Tally, list[str], list[list[float]], tuple[float, float, float, float]]:
+    """Readers on `base` while `plan.updates` snapshots are published: what they saw, the
+    versions published (the first: the one served at the start), each replica's reload lag per
+    publish, and the clock (start, first publish, last publish served everywhere, end)."""
+    published = [current_version(Path(env["RECOMMENDER_DATA_DIR"]))]
+    stop = threading.Event()
+    results: list[Tally] = []
+    threads = [
+        threading.Thread(target=lambda n=n: results.append(client(base, ids, plan, n, stop)))
+        for n in range(plan.clients)
+    ]
+    begin = time.monotonic()
+    for thread in threads:
+        thread.start()
+    time.sleep(plan.quiet_seconds)
+    first_publish = time.monotonic()
+    lags: list[list[float]] = []
+    try:
+        for n in range(plan.updates):
+            records = new_articles(corpus, f"replika-{n + 1}", count=2)
+            published.append(publish(env, records, work / "updates"))
+            lags.append(wait_served(replicas, published[-1]))
+            time.sleep(plan.gap_seconds if n + 1 < plan.updates else 0)
+        last_served = time.monotonic()
+        time.sleep(plan.tail_seconds)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+    end = time.monotonic()
+    if len(results) != plan.clients:
+        raise RuntimeError(f"{plan.clients - len(results)} client threads did not finish")
     tally = Tally()
     for result in results:
         tally.merge(result)
-    clock = (begin, first_publish, last_served, end)
-    return result_of(plan, data_dir, replicas, published, tally, stored, lags, clock, proxy.logs)
+    return tally, published, lags, (begin, first_publish, last_served, end)
 
 
 def result_of(
