@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from index.snapshots import SnapshotStore
 from recommender.snapshot import ITEMS_FILE
+from tests.beacons import batch, beacon, count, events_of
 from tests.conftest import CORPUS
 from tests.nginx import MISSING, NGINX
 from tests.postgres import missing as postgres_missing
@@ -36,11 +38,15 @@ TOKEN = "replicas-test-admin-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
-def answer(replica: Replica, article_id: str = "banjir-1") -> dict[str, object]:
+def answer(replica: Replica, article_id: str = "banjir-1") -> dict[str, Any]:
     r = httpx.get(replica.base + "/v1/recommendations", params={"article_id": article_id})
     assert r.status_code == 200, r.text
-    body: dict[str, object] = r.json()
+    body: dict[str, Any] = r.json()
     return body
+
+
+def ids(body: dict[str, Any]) -> set[str]:
+    return {item["id"] for section in body["sections"] for item in section["items"]}
 
 
 def reload(replica: Replica) -> httpx.Response:
@@ -64,7 +70,19 @@ def test_replicas_reload_on_their_own_and_each_rejects_a_corrupted_snapshot(
         assert answer(one, "replika-a-1")["snapshot"] == second
         missing = httpx.get(two.base + "/v1/recommendations", params={"article_id": "replika-a-1"})
         assert missing.status_code == 404  # not in the snapshot replica two serves
-        assert reload(two).json() == {"reloaded": True, "snapshot": second}
+
+        # The beacon of an answer of replica one reaches replica two (a proxy spreads them):
+        # replica two catches up with the snapshot the answer names, instead of refusing the
+        # events of the item new in it.
+        shown = answer(one, "banjir-1")
+        assert "replika-a-1" in ids(shown)
+        events = events_of(shown)
+        with httpx.Client(base_url=two.base, timeout=30) as http:
+            posted = beacon(http, batch(shown, events))
+        assert posted.status_code == 204, posted.text
+        assert count(data_dir / "events.sqlite3") == len(events)
+        assert answer(two)["snapshot"] == second
+        assert reload(two).json() == {"reloaded": False, "snapshot": second}
 
         # A snapshot damaged after it was published (a byte of its items flipped on the shared
         # folder): every replica verifies it, rejects it and keeps serving the one it has.
