@@ -122,7 +122,7 @@ needs_servers = pytest.mark.skipif(
 )
 
 
-@pytest.mark.slow  # about 25 s on an idle 2-core machine, 50 s on a busy one
+@pytest.mark.slow  # 51-54 s on the shared 2-core box (load average 10-16)
 @needs_servers
 def test_two_replicas_behind_nginx_through_three_publishes(tmp_path: Path, built_dir: Path) -> None:
     """benchmarks/replicas.py's run, shorter: zero errors, only published and verified snapshots
