@@ -19,6 +19,7 @@ from recommender.errors import (
     SnapshotMissing,
 )
 from recommender.events.backend import event_log_exists, open_event_store
+from recommender.ingest.html.page import UrlFrom
 from recommender.ingest.importer import ImportReport, RowError, import_record
 from recommender.ingest.inbox import InboxBatch, pending, read_ids
 from recommender.ingest.sources import ReadOptions, read_sources
@@ -111,6 +112,7 @@ def run_build(
     progress: bool | None = None,
     wait: float | None = None,
     base_url: str | None = None,
+    url_from: UrlFrom = "path",
 ) -> tuple[JobSummary, ImportReport]:
     """Full rebuild from the given sources (every format `update` reads); publishes a new
     snapshot atomically."""
@@ -120,7 +122,7 @@ def run_build(
         store = SnapshotStore(settings.snapshots_dir)
         store.clean_temporary()
         reporter = Progress.for_job(progress, settings.jobs.progress_interval_seconds)
-        options = ReadOptions.from_settings(settings, base_url=base_url)
+        options = ReadOptions.from_settings(settings, base_url=base_url, url_from=url_from)
         report = import_sources(paths, options, reporter)
         summary.take_report(report)
         if not report.items:
@@ -169,6 +171,7 @@ def run_update(
     wait: float | None = None,
     note: Callable[[str], None] = lambda _: None,
     base_url: str | None = None,
+    url_from: UrlFrom = "path",
 ) -> tuple[JobSummary, ImportReport]:
     """Incremental update of the current snapshot from sources, delete lists and the inbox.
 
@@ -184,7 +187,7 @@ def run_update(
         check_settings(previous, settings)
         batch = pending(settings.data_dir)
         note(f"reading {len(sources)} source(s) and {len(batch.files)} inbox file(s)")
-        options = ReadOptions.from_settings(settings, base_url=base_url)
+        options = ReadOptions.from_settings(settings, base_url=base_url, url_from=url_from)
         reporter = Progress.for_job(progress, settings.jobs.progress_interval_seconds)
         report = import_sources(sources, options, reporter)
         deletes: set[str] = set()

@@ -11,6 +11,11 @@ Every source lands in one `ImportReport` with the same row-level errors as the f
 - `*.txt`, `*.urls`: a URL list, one URL a line (`#` starts a comment);
 - a folder: every file of the kinds above inside it (URL lists excepted), recursively.
 
+A saved page that names no canonical URL gets one from `--url-from`: `path` (the default) joins its
+path under the folder named on the command line to `--base-url`; `sidecar` reads the URL from the
+file `NAME.url` beside `NAME.html` (one line, the URL; a Windows `[InternetShortcut]` file's
+`URL=` line works too).
+
 Items from feeds and pages get an id made from their URL (`url_item_id`), so the same article
 found in a feed and as a page is one item.
 """
@@ -28,7 +33,7 @@ from recommender import __version__
 from recommender.ingest.feeds import feed_records
 from recommender.ingest.html.body import fragment_text as html_text
 from recommender.ingest.html.errors import ExtractionError
-from recommender.ingest.html.page import PageOptions, page_record
+from recommender.ingest.html.page import PageOptions, UrlFrom, page_record, sidecar_name
 from recommender.ingest.importer import (
     SUPPORTED_SUFFIXES as TABLE_SUFFIXES,
 )
@@ -60,12 +65,16 @@ class ReadOptions:
     page: PageOptions = field(default_factory=PageOptions)
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, base_url: str | None = None) -> ReadOptions:
-        """The jobs' fetch timeout and assumed zone, plus a command's --base-url."""
+    def from_settings(
+        cls, settings: Settings, *, base_url: str | None = None, url_from: UrlFrom = "path"
+    ) -> ReadOptions:
+        """The jobs' fetch timeout and assumed zone, plus a command's --base-url/--url-from."""
         from zoneinfo import ZoneInfo
 
         zone = settings.jobs.assume_timezone
-        page = PageOptions(assume_timezone=ZoneInfo(zone) if zone else None, base_url=base_url)
+        page = PageOptions(
+            assume_timezone=ZoneInfo(zone) if zone else None, base_url=base_url, url_from=url_from
+        )
         return cls(timeout=settings.jobs.fetch_timeout_seconds, page=page)
 
 
@@ -109,7 +118,13 @@ def read_file(path: Path, report: ImportReport, options: ReadOptions, *, relativ
     elif suffix in FEED_SUFFIXES:
         read_feed(path.read_bytes(), str(path), report)
     elif suffix in PAGE_SUFFIXES:
-        read_page(path.read_bytes(), str(path), report, options.page, relative=relative)
+        try:
+            url = sidecar_url(path, options.page) if options.page.url_from == "sidecar" else None
+        except ExtractionError as exc:
+            report.rows += 1
+            report.errors.append(RowError(str(path), 1, exc.field, exc.reason))
+            return
+        read_page(path.read_bytes(), str(path), report, options.page, url=url, relative=relative)
     elif suffix in URL_LIST_SUFFIXES:
         for line, url in _url_lines(path, report):
             read_url(url, report, options, listed_at=(str(path), line))
@@ -118,6 +133,28 @@ def read_file(path: Path, report: ImportReport, options: ReadOptions, *, relativ
         report.errors.append(
             RowError(str(path), 0, "file", f"unsupported file type {suffix!r} (use {kinds})")
         )
+
+
+def sidecar_url(page: Path, options: PageOptions) -> str | None:
+    """The URL in `NAME.url` beside `NAME.html` (`--url-from sidecar`): the first line that is
+    not blank or a comment, or a Windows Internet Shortcut's `URL=` line; a relative one is joined
+    to --base-url. None when there is no such file."""
+    from recommender.ingest.links import absolute
+
+    sidecar = page.with_name(sidecar_name(page.name))
+    if not sidecar.is_file():
+        return None
+    for text in sidecar.read_text(encoding="utf-8-sig", errors="replace").splitlines():
+        line = text.strip()
+        if line.lower().startswith("url="):
+            line = line[4:].strip()
+        elif not line or line.startswith(("#", "[")) or "=" in line.split("/", 1)[0]:
+            continue  # a comment, an [InternetShortcut] section or one of its other keys
+        url = absolute(line, options.base_url) if options.base_url else line
+        if url and is_url(url):
+            return url
+        raise ExtractionError("url", f"sidecar {sidecar.name}: {line!r} is not an http(s) URL")
+    raise ExtractionError("url", f"sidecar {sidecar.name} holds no URL")
 
 
 def _url_lines(path: Path, report: ImportReport) -> Iterator[tuple[int, str]]:
