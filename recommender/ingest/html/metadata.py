@@ -22,6 +22,16 @@ HATOM_PUBLISHED = (
     "//*[@title and contains(concat(' ', normalize-space(@class), ' '), ' published ')]"
 )
 LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "website"})
+# Microdata publication times on any element (`<time itemprop="datePublished" content=...>`,
+# `<span itemprop="datePublished" content=...>`); `<meta itemprop>` is read with the meta tags.
+MICRODATA_PUBLISHED = (
+    "//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' datePublished ')]"
+)
+# A full date and time with a UTC offset, as attributes write them for machines.
+ZONED_VALUE = re.compile(
+    r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})\s*$"
+)
+ZONED_ATTRIBUTES = ("content", "datetime", "title", "value")
 
 
 @dataclass
@@ -37,6 +47,7 @@ class PageMeta:
     webpages: list[dict[str, Any]] = field(default_factory=list)
     ld_types: set[str] = field(default_factory=set)
     times: list[str] = field(default_factory=list)
+    zoned: list[str] = field(default_factory=list)
 
     def first(self, *names: str) -> str | None:
         """The first non-empty value of the first of `names` present (meta name or property)."""
@@ -128,8 +139,26 @@ def read_meta(tree: HtmlElement) -> PageMeta:
     # hAtom (Blogger, older WordPress themes): <abbr class="published" title="2016-12-23T05:11:00-05:00">.
     for element in tree.xpath(HATOM_PUBLISHED):
         marked.append(element.get("title", "").strip())
+    for element in tree.xpath(MICRODATA_PUBLISHED):
+        value = element.get("content") or element.get("datetime") or ""
+        if element.tag != "meta" and value.strip() and value.strip() not in marked:
+            marked.append(value.strip())
     found.times[:0] = marked
     found.times.extend(linked)
+    found.zoned = zoned_values(tree)
+    return found
+
+
+def zoned_values(tree: HtmlElement) -> list[str]:
+    """Every date-time with a UTC offset written in an attribute for machines (`content`,
+    `datetime`, `title`, `value`), in document order: where the publication time is stated
+    without an offset, the same wall-clock time stated with one names its zone."""
+    found: list[str] = []
+    for element in tree.iter():
+        for name in ZONED_ATTRIBUTES:
+            value = element.get(name)
+            if value and len(value) < 40 and ZONED_VALUE.match(value):
+                found.append(value.strip())
     return found
 
 

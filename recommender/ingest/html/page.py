@@ -169,7 +169,7 @@ def published_at(tree: HtmlElement, meta: PageMeta, title: str, options: PageOpt
     stamps = dates.candidates(meta, text_near_headline(tree, title))
     if not any(s.has_time for s in stamps):
         stamps = stamps + dates.guessed(tree)
-    return dates.choose(stamps, options.assume_timezone)
+    return dates.choose(stamps, options.assume_timezone, meta.zoned)
 
 
 def first_string(value: Any) -> str | None:
