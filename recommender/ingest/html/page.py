@@ -219,11 +219,12 @@ def page_record(
     if not title:
         raise ExtractionError("title", "the page has no title (og:title, <title> or <h1>)")
     pagekind.check_article(tree, meta, canonical, title)
-    text = body.clean_lines(body.main_text(tree, canonical, title), title=title)
+    description = meta.first("og:description", "description", "twitter:description")
+    description = description or first_string(meta.article("description")) or ""
+    text = body.clean_lines(body.main_text(tree, canonical, title, description), title=title)
     if not text:
         raise ExtractionError("body", "no article text found in the page")
-    description = meta.first("og:description", "description", "twitter:description")
-    lead = body.clean_lines(description or first_string(meta.article("description")) or "")
+    lead = body.clean_lines(description)
     declared = meta.html_lang or meta.first("http-equiv:content-language", "og:locale", "language")
     image = first_string(meta.article("image")) or meta.first("og:image", "twitter:image")
     record: dict[str, Any] = {
