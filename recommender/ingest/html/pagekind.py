@@ -44,13 +44,20 @@ LISTING_SEGMENTS = frozenset(
         "reporter",
     }
 )
-LISTING_TITLE = re.compile(
-    r"^\s*(?:indeks|index|arsip|archive|tag|topik|topic|kategori|category|hasil pencarian"
-    r"|search results?|berita terkini|berita terbaru|latest news|home ?page|beranda"
-    # "home page" in other languages publishers write titles in
-    r"|halaman utama|startseite|accueil|inicio|p[aá]gina inicial|pagina iniziale)\b",
-    re.IGNORECASE,
+# Words that start a listing's title but also headlines ("Indeks Harga Saham Gabungan Menguat",
+# "Category 5 Hurricane Nears Coast", "Tag Heuer ..."): a listing only when the word (with "berita",
+# "news"...) stands alone before the site name or a colon: "Indeks Berita - Kabar", "Tag: banjir".
+LISTING_WORD_TITLE = (
+    r"(?:indeks|index|arsip|archives?|tags?|topik|topics?|kategori|category|categories)"
+    r"(?:\s+(?:berita|news|artikel|articles?|terbaru|terkini))?\s*(?:$|[-|:–—»·•]|\s[-|:–—»·•])"
 )
+# Phrases no headline starts with: search results, "latest news", "home page" in the languages
+# publishers write titles in.
+LISTING_PHRASE_TITLE = (
+    r"(?:hasil pencarian|search results?|berita terkini|berita terbaru|latest news|home ?page"
+    r"|beranda|halaman utama|startseite|accueil|inicio|p[aá]gina inicial|pagina iniziale)\b"
+)
+LISTING_TITLE = re.compile(rf"^\s*(?:{LISTING_WORD_TITLE}|{LISTING_PHRASE_TITLE})", re.IGNORECASE)
 # `/news/`, `/es/`, `/nasional`: one word, no slug or number, is a section's front page.
 SECTION_SEGMENT = re.compile(r"^[a-z]{2,20}$")
 PARAGRAPH_CHARS = 150
