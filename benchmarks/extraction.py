@@ -365,7 +365,18 @@ def spread(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "publisher_share_median": round(shares[len(shares) // 2], 3) if shares else None,
         "publisher_share_max": round(shares[-1], 3) if shares else None,
         "worst": [r["publisher"] for r in with_articles if r["all_correct"] < r["articles"]],
+        # Refused with an error that names the option a publisher gives for pages that state no
+        # UTC offset or no URL: right by design without that option, so counted apart.
+        "refused_needing_option": sum(
+            1
+            for r in with_articles
+            for misses in r["misses"].values()
+            if any(m.startswith("page.imported") and OPTION_HINT.search(m) for m in misses)
+        ),
     }
+
+
+OPTION_HINT = re.compile(r"--assume-timezone|--base-url|--url-from")
 
 
 def main() -> None:
