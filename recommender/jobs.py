@@ -22,7 +22,12 @@ from recommender.events.backend import event_log_exists, open_event_store
 from recommender.ingest.html.page import UrlFrom
 from recommender.ingest.importer import ImportReport, RowError, import_record
 from recommender.ingest.inbox import InboxBatch, pending, read_ids
-from recommender.ingest.sources import ReadOptions, read_sources
+from recommender.ingest.sources import (
+    ReadOptions,
+    drop_page_boilerplate,
+    read_each,
+    read_sources,
+)
 from recommender.lock import JobLock
 from recommender.pipeline.build import build_snapshot
 from recommender.pipeline.embed import Embedder, EmbeddingCache, Encoder
@@ -95,8 +100,9 @@ def import_sources(
     report = ImportReport()
     with reporter.step("import", len(sources), unit="sources") as step:
         for source in sources:
-            read_sources([source], report=report, options=options)
+            read_each([source], report=report, options=options)
             step.advance()
+    drop_page_boilerplate(report)  # over the pages of every source together, as `extract` does
     return report
 
 
