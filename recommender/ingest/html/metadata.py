@@ -48,6 +48,7 @@ class PageMeta:
     ld_types: set[str] = field(default_factory=set)
     times: list[str] = field(default_factory=list)
     zoned: list[str] = field(default_factory=list)
+    bylines: list[str] = field(default_factory=list)
 
     def first(self, *names: str) -> str | None:
         """The first non-empty value of the first of `names` present (meta name or property)."""
@@ -146,7 +147,63 @@ def read_meta(tree: HtmlElement) -> PageMeta:
     found.times[:0] = marked
     found.times.extend(linked)
     found.zoned = zoned_values(tree)
+    found.bylines = marked_bylines(tree)
     return found
+
+
+# Bylines marked in the page's own markup: microdata `itemprop="author"` (its `name`, else its
+# text) and `<a rel="author">`; never in navigation or an aside (other stories' bylines), nor in
+# a nested item that is no article (a related story, a comment).
+BYLINE_MARKUP = "//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' author ')]|//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"
+NOT_THE_ARTICLES = frozenset({"nav", "aside", "footer"})
+MAX_BYLINES = 4
+
+
+def marked_bylines(tree: HtmlElement) -> list[str]:
+    """Names from the article's byline markup, in document order: the first byline, and those
+    in the same `<article>` as it (else under the same grandparent: one byline's co-authors);
+    bylines of other stories further down are left out."""
+    names: list[str] = []
+    region: HtmlElement | None = None
+    for element in tree.xpath(BYLINE_MARKUP):
+        if any(a.tag in NOT_THE_ARTICLES for a in element.iterancestors()):
+            continue
+        scope = element.xpath("ancestor::*[@itemscope][1]")
+        if scope and not _is_article_scope(scope[0]):
+            continue
+        if region is None:
+            region = _byline_region(element)
+        elif not any(a is region for a in element.iterancestors()):
+            continue
+        name = _byline_name(element)
+        if name and name not in names:
+            names.append(name)
+        if len(names) >= MAX_BYLINES:
+            break
+    return names
+
+
+def _byline_region(element: HtmlElement) -> HtmlElement | None:
+    article = next(element.iterancestors("article"), None)
+    if article is not None:
+        return article
+    parent = element.getparent()
+    return parent.getparent() if parent is not None else None
+
+
+def _is_article_scope(scope: HtmlElement) -> bool:
+    kinds = {
+        t.rstrip("/").rsplit("/", 1)[-1].lower() for t in (scope.get("itemtype") or "").split()
+    }
+    return not kinds or any(k.endswith(ARTICLE_TYPE_SUFFIXES) for k in kinds)
+
+
+def _byline_name(element: HtmlElement) -> str | None:
+    named = element.xpath(".//*[@itemprop='name']")
+    raw = (named[0].get("content") or named[0].text_content()) if named else None
+    raw = raw or element.get("content") or element.text_content() or ""
+    text = " ".join(raw.split())
+    return text if 0 < len(text) <= 80 and not text.startswith("http") else None
 
 
 def zoned_values(tree: HtmlElement) -> list[str]:
