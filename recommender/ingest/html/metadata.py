@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -71,17 +72,11 @@ class PageMeta:
 
     def prefer(self, url: str) -> None:
         """Put the JSON-LD article about `url` first (pages also describe related stories)."""
+        self.articles.sort(key=lambda obj: not describes(obj, url))
 
-        def about(obj: dict[str, Any]) -> bool:
-            main = obj.get("mainEntityOfPage")
-            ids = [
-                obj.get("url"),
-                obj.get("@id"),
-                main.get("@id") if isinstance(main, dict) else main,
-            ]
-            return any(isinstance(i, str) and i.rstrip("/") == url.rstrip("/") for i in ids)
-
-        self.articles.sort(key=lambda obj: not about(obj))
+    def articles_about(self, url: str) -> int:
+        """How many JSON-LD articles say they are the one at `url`."""
+        return sum(1 for obj in self.articles if describes(obj, url))
 
     @property
     def is_article(self) -> bool:
@@ -91,6 +86,25 @@ class PageMeta:
             return True
         og_article = (self.first("og:type") or "").lower() == "article"
         return og_article and not self.ld_types & LISTING_TYPES
+
+
+def describes(obj: dict[str, Any], url: str) -> bool:
+    """A JSON-LD object whose `url`, `@id` or `mainEntityOfPage` is `url` (scheme, `www.`, query,
+    fragment and a trailing slash aside: pages write their own address either way)."""
+    main = obj.get("mainEntityOfPage")
+    ids = [obj.get("url"), obj.get("@id"), main.get("@id") if isinstance(main, dict) else main]
+    return any(isinstance(i, str) and same_page(i, url) for i in ids)
+
+
+def same_page(a: str, b: str) -> bool:
+    def key(url: str) -> tuple[str, str]:
+        try:
+            parts = urlsplit(url.strip())
+            return (parts.hostname or "").removeprefix("www."), parts.path.rstrip("/")
+        except ValueError:  # "http://[" and other addresses urlsplit refuses
+            return "", url
+
+    return bool(key(a)[0]) and key(a) == key(b)
 
 
 def read_meta(tree: HtmlElement) -> PageMeta:

@@ -60,6 +60,7 @@ LISTING_PHRASE_TITLE = (
 LISTING_TITLE = re.compile(rf"^\s*(?:{LISTING_WORD_TITLE}|{LISTING_PHRASE_TITLE})", re.IGNORECASE)
 # `/news/`, `/es/`, `/nasional`: one word, no slug or number, is a section's front page.
 SECTION_SEGMENT = re.compile(r"^[a-z]{2,20}$")
+MIN_LISTED_ARTICLES = 3
 PARAGRAPH_CHARS = 150
 MIN_ARTICLE_PARAGRAPHS = 2
 MIN_INDEX_HEADLINES = 10
@@ -150,6 +151,14 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
     # `/?p=959` is a WordPress post's plain permalink, not the front page.
     if path in ("", "/") and not (parts and parts.query):
         raise ExtractionError("page", f"a front page ({url}), not an article")
+    # Index pages may describe each story they list as a JSON-LD article; a page that is one
+    # article says which (its URL), or describes one or two (itself, a related story).
+    if url and len(meta.articles) >= MIN_LISTED_ARTICLES and not meta.articles_about(url):
+        raise ExtractionError(
+            "page",
+            f"a listing page ({len(meta.articles)} JSON-LD articles, none of them this page's"
+            " URL), not an article",
+        )
     # A JSON-LD article is the strongest sign; templates put og:type=article on every page, so
     # that alone does not outweigh a listing URL.
     if meta.articles:

@@ -59,3 +59,30 @@ def test_json_ld_collection_page_without_an_article_is_a_listing() -> None:
     # ...unless the page also describes itself as one article (the article wins).
     news = '<script type="application/ld+json">{"@type":"NewsArticle","headline":"x"}</script>'
     assert record(article(head=PUBLISHED + ld + news))["url"] == URL
+
+
+def news_article(url: str, n: int) -> str:
+    return (
+        f'{{"@type":"NewsArticle","headline":"Berita {n}","url":"{url}",'
+        f'"datePublished":"2026-11-10T0{n}:00:00+07:00"}}'
+    )
+
+
+def test_a_page_describing_several_articles_none_of_them_itself_is_a_listing() -> None:
+    listed = ",".join(news_article(f"https://kabar.example/read/{n}/berita", n) for n in range(4))
+    ld = f'<script type="application/ld+json">[{listed}]</script>'
+    html = article(head=PUBLISHED + ld).replace(URL, "https://kabar.example/pilihan/sepekan")
+    with pytest.raises(ExtractionError, match=r"4 JSON-LD articles, none of them this page's URL"):
+        record(html)
+
+
+def test_an_article_describing_itself_among_related_stories_is_an_article() -> None:
+    # Its own object written with http:// and www. still names this page.
+    own = news_article(URL.replace("https://", "http://www."), 1)
+    related = ",".join(news_article(f"https://kabar.example/read/{n}/lain", n) for n in range(2, 5))
+    ld = f'<script type="application/ld+json">[{related},{own}]</script>'
+    got = record(article(head=PUBLISHED + ld))
+    assert got["url"] == URL and got["published_at"].isoformat() == "2026-11-10T01:00:00+07:00"  # type: ignore[union-attr]
+    # Two related stories and no own object: too few to call it a listing.
+    two = ",".join(news_article(f"https://kabar.example/read/{n}/lain", n) for n in range(2, 4))
+    assert record(article(head=PUBLISHED + f'<script type="application/ld+json">[{two}]</script>'))
