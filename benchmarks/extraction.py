@@ -32,7 +32,9 @@ spread shows: one summary line (`articles`, `all_correct`, their share, and over
 lowest, median and highest share of articles right in every field, and how many publishers had
 all right), then one line per publisher with its fields and misses. The rules are general, so
 each publisher is in effect measured as one the code was not written for; a publisher far below
-the others is where a rule overfits or is missing. Runs on the importer of
+the others is where a rule overfits or is missing. With `--expected FILE --holdout`, the listed pages
+are grouped the same way: by an entry's `publisher`, else the folder its file is in, else its
+canonical URL's host. Runs on the importer of
 `--code` (default: this checkout), so the same script measures a branch before and after a change:
 `--code ../main` gives the figures of main's importer.
 """
@@ -45,9 +47,11 @@ import re
 import sys
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -259,23 +263,57 @@ def expected_file_check(path: Path, tally: Tally) -> None:
     """
     listed = json.loads(path.read_text(encoding="utf-8"))
     for entry in listed["pages"]:
-        file = path.parent / entry["file"]
-        name = Path(entry["file"]).stem
-        options = page_options(entry.get("assume_timezone"), entry.get("base_url"))
-        kind = entry.get("kind", "article")
-        if kind == "feed":
-            check_listed_feed(file, entry, tally, options)
-        elif kind == "index":
-            items, errors = read_one(file, options)
-            clear = bool(errors) and all(": page: " in e for e in errors)
-            tally.check(name, "page.index_rejected", not items and clear, "; ".join(errors)[:200])
-        elif entry.get("expect_error"):
-            items, errors = read_one(file, options)
-            field = f": {entry['expect_error']}:"
-            ok = not items and any(field in e for e in errors)
-            tally.check(name, "page.clear_rejection", ok, "; ".join(errors)[:200])
-        else:
-            check_listed_article(file, entry, tally, options)
+        check_entry(path.parent, entry, tally)
+
+
+def check_entry(folder: Path, entry: dict[str, Any], tally: Tally) -> None:
+    """One page or feed of an expected file (its path relative to `folder`)."""
+    file = folder / entry["file"]
+    name = Path(entry["file"]).stem
+    options = page_options(entry.get("assume_timezone"), entry.get("base_url"))
+    kind = entry.get("kind", "article")
+    if kind == "feed":
+        check_listed_feed(file, entry, tally, options)
+    elif kind == "index":
+        items, errors = read_one(file, options)
+        clear = bool(errors) and all(": page: " in e for e in errors)
+        tally.check(name, "page.index_rejected", not items and clear, "; ".join(errors)[:200])
+    elif entry.get("expect_error"):
+        items, errors = read_one(file, options)
+        field = f": {entry['expect_error']}:"
+        ok = not items and any(field in e for e in errors)
+        tally.check(name, "page.clear_rejection", ok, "; ".join(errors)[:200])
+    else:
+        check_listed_article(file, entry, tally, options)
+
+
+def entry_publisher(entry: dict[str, Any]) -> str:
+    """Whose page an expected file's entry is: its `publisher`, else the folder its file is in,
+    else its canonical URL's host."""
+    if entry.get("publisher"):
+        return str(entry["publisher"])
+    parts = Path(entry["file"]).parts
+    if len(parts) > 1:
+        return parts[-2]
+    host = urlsplit(entry.get("canonical_url") or "").hostname or ""
+    return host.removeprefix("www.") or Path(entry["file"]).stem
+
+
+def expected_holdout(path: Path) -> tuple[Tally, list[dict[str, Any]]]:
+    """An expected file's pages publisher by publisher (`entry_publisher`)."""
+    listed = json.loads(path.read_text(encoding="utf-8"))
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for entry in listed["pages"]:
+        groups[entry_publisher(entry)].append(entry)
+
+    def checker(entries: list[dict[str, Any]]) -> Callable[[Tally], None]:
+        def check(tally: Tally) -> None:
+            for entry in entries:
+                check_entry(path.parent, entry, tally)
+
+        return check
+
+    return by_publisher((name, checker(groups[name])) for name in sorted(groups))
 
 
 def check_listed_article(path: Path, expected: dict[str, Any], tally: Tally, options: Any) -> None:
@@ -339,11 +377,23 @@ def run_publisher(folder: Path, tally: Tally) -> None:
 
 def holdout(corpus: Path) -> tuple[Tally, list[dict[str, Any]]]:
     """The corpus publisher by publisher: the overall tally and one row per publisher."""
+    folders = sorted(p for p in corpus.iterdir() if p.is_dir())
+
+    def checker(folder: Path) -> Callable[[Tally], None]:
+        return lambda tally: run_publisher(folder, tally)
+
+    return by_publisher((folder.name, checker(folder)) for folder in folders)
+
+
+def by_publisher(
+    groups: Iterable[tuple[str, Callable[[Tally], None]]],
+) -> tuple[Tally, list[dict[str, Any]]]:
+    """Each publisher's checks in a tally of its own: the overall tally and one row each."""
     overall = Tally()
     rows: list[dict[str, Any]] = []
-    for folder in sorted(p for p in corpus.iterdir() if p.is_dir()):
+    for name, check in groups:
         tally = Tally()
-        run_publisher(folder, tally)
+        check(tally)
         for field, (correct, total) in tally.counts.items():
             overall.counts[field][0] += correct
             overall.counts[field][1] += total
@@ -351,7 +401,7 @@ def holdout(corpus: Path) -> tuple[Tally, list[dict[str, Any]]]:
         right, articles = tally.counts.get("page.all_correct", [0, 0])
         rows.append(
             {
-                "publisher": folder.name,
+                "publisher": name,
                 "articles": articles,
                 "all_correct": right,
                 "fields": {f: f"{c}/{t}" for f, (c, t) in sorted(tally.counts.items())},
@@ -418,8 +468,11 @@ def main() -> None:
     if args.expected:
         if not args.expected.is_file():
             sys.exit(f"no expected file at {args.expected}")
-        tally = Tally()
-        expected_file_check(args.expected, tally)
+        if args.holdout:
+            tally, rows = expected_holdout(args.expected)
+        else:
+            tally = Tally()
+            expected_file_check(args.expected, tally)
     elif not args.corpus.is_dir():
         sys.exit(f"no corpus at {args.corpus} (see ../shared/data/pages/README.md)")
     elif args.holdout:

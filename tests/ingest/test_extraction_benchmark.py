@@ -66,3 +66,52 @@ def test_holdout_reports_each_publisher_and_the_spread(tmp_path: Path) -> None:
     assert by_name["warta"]["fields"]["page.all_correct"] == "1/2"
     assert by_name["warta"]["misses"]["banjir"][0].startswith("page.no_clutter: Kanal Warta")
     assert "--assume-timezone" in by_name["berita"]["misses"]["naif"][0]
+
+
+def test_an_expected_file_is_grouped_by_publisher_with_holdout(tmp_path: Path) -> None:
+    """A publisher's (or the held-out check's) expected file: entries grouped by `publisher`,
+    else their file's folder, else their canonical URL's host."""
+    naive = '<meta property="article:published_time" content="2026-11-10T09:15:00">'
+    for folder, head in (("kabar", PUBLISHED), ("warta", naive)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "banjir.html").write_text(article(head=head), encoding="utf-8")
+    (tmp_path / "lepas.html").write_text(article(head=PUBLISHED), encoding="utf-8")
+    facts = {
+        "title": TITLE,
+        "published_at": "2026-11-10T09:15:00+07:00",
+        "canonical_url": URL,
+        "language": "id",
+        "body_starts_with": PARAGRAPHS[0][:60],
+    }
+    listed = {
+        "pages": [
+            {"file": "kabar/banjir.html", **facts},
+            {"file": "warta/banjir.html", **facts},  # no offset on the page, none assumed: a miss
+            {
+                "file": "warta/banjir.html",
+                "publisher": "warta-wib",
+                "assume_timezone": "Asia/Jakarta",
+                **facts,
+            },
+            {"file": "lepas.html", **facts},  # no folder: grouped by its URL's host
+        ]
+    }
+    expected = tmp_path / "expected.json"
+    expected.write_text(json.dumps(listed), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "benchmarks/extraction.py", "--expected", str(expected), "--holdout"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    head, *rows = [json.loads(line) for line in done.stdout.splitlines()]
+    by_name = {row["publisher"]: (row["all_correct"], row["articles"]) for row in rows}
+    assert by_name == {
+        "kabar": (1, 1),
+        "kabar.example": (1, 1),
+        "warta": (0, 1),
+        "warta-wib": (1, 1),
+    }
+    assert head["summary"]["all_correct"] == 3 and head["summary"]["worst"] == ["warta"]
