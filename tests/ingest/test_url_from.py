@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from recommender.cli import app
 from recommender.ingest.html.page import PageOptions, UrlFrom
 from recommender.ingest.sources import ReadOptions, read_sources
+from tests.conftest import tiny_env
 from tests.ingest.html.test_page import PUBLISHED, article
 
 runner = CliRunner()
@@ -99,3 +100,19 @@ def test_the_cli_error_names_both_options_and_url_from_sidecar_fixes_it(tmp_path
     assert record["id"] == "kabar.example:read:2026:11:10:777:banjir-dayeuhkolot"
     bad = runner.invoke(app, ["extract", folder, "--url-from", "guess"])
     assert bad.exit_code == 2 and "--url-from" in bad.output
+
+
+def test_build_and_update_take_url_from_too(tmp_path: Path) -> None:
+    page = saved(tmp_path)
+    page.with_suffix(".url").write_text(SIDECAR_URL, encoding="utf-8")
+    env = tiny_env(tmp_path / "data")
+    folder = str(tmp_path / "saved")
+    assert runner.invoke(app, ["build", "-i", folder], env=env).exit_code == 2  # no URL: nothing
+    built = runner.invoke(app, ["build", "-i", folder, "--url-from", "sidecar"], env=env)
+    assert built.exit_code == 0, built.output
+    page.with_suffix(".url").write_text(SIDECAR_URL + "-2", encoding="utf-8")
+    updated = runner.invoke(app, ["update", "-i", folder, "--url-from", "sidecar"], env=env)
+    assert updated.exit_code == 0, updated.output
+    exported = runner.invoke(app, ["export"], env=env)
+    urls = sorted(json.loads(line)["url"] for line in exported.stdout.splitlines())
+    assert urls == [SIDECAR_URL, SIDECAR_URL + "-2"]
