@@ -331,14 +331,23 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
     workers: Annotated[
-        int | None, typer.Option(help="Worker processes (default 1; one per core).")
+        int | None,
+        typer.Option(
+            help="Worker processes (default 1; one per core). With several, /metrics answers"
+            " with the sum over the workers (RECOMMENDER_METRICS_DIR)."
+        ),
     ] = None,
 ) -> None:
-    """Serve the current snapshot over HTTP (uvicorn)."""
+    """Serve the current snapshot over HTTP (uvicorn).
+
+    Every worker follows CURRENT and loads a new snapshot only once it is verified; replicas on
+    other machines may share the data folder (docs/deploy.md, several workers and replicas).
+    """
     import os
 
     from recommender.experiments.config import load_experiments
     from service.app import create_app
+    from service.multiprocess import metrics_folder
     from service.server import run
 
     settings = make_settings(data_dir, host=host, port=port, workers=workers)
@@ -358,13 +367,16 @@ def serve(
         return
     # Each worker process builds its own app (and Settings) at startup from the environment.
     os.environ["RECOMMENDER_DATA_DIR"] = str(settings.data_dir)
-    run(
-        "service.app:app_from_env",
-        settings.service,
-        factory=True,
-        workers=settings.service.workers,
-        **options,
-    )
+    # The workers' metrics go to files of one folder, summed by whichever worker is scraped
+    # (service/multiprocess.py); exported before the workers start and import prometheus-client.
+    with metrics_folder(settings.service.metrics_dir):
+        run(
+            "service.app:app_from_env",
+            settings.service,
+            factory=True,
+            workers=settings.service.workers,
+            **options,
+        )
 
 
 @app.command()

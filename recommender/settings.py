@@ -354,6 +354,13 @@ class ServiceSettings(BaseSettings):
         description="Largest incomplete request head (line and headers, bytes) buffered while"
         " waiting for its end; above it the connection gets 400 and is closed.",
     )
+    metrics_dir: Path | None = Field(
+        None,
+        description="Folder where the workers of `serve --workers N` (N > 1) keep their metric"
+        " files (prometheus-client's multiprocess mode), emptied when the server starts; unset: a"
+        " new temporary folder per server, removed when it stops. One server's alone, on a local"
+        " disk.",
+    )
     response_cache_max_bytes: int = Field(
         32 * 1_048_576,
         ge=0,

@@ -140,7 +140,10 @@ def create_app(settings: Settings) -> FastAPI:
             log.info("loaded snapshot %s", runtime.loaded_version)
         else:
             log.warning("no snapshot loaded from %s; /readyz answers 503", runtime.store.root)
-        async with following(runtime, settings.service.reload_interval_seconds):
+        async with (
+            following(runtime, settings.service.reload_interval_seconds),
+            metrics.mirroring(),
+        ):
             yield
         desk.flush_rejects(force=True)
         store.close()

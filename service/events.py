@@ -133,6 +133,7 @@ class EventDesk:
         served = self.keys.keys().verify(
             batch.event_token, now, self.settings.event_token_max_age_seconds
         )
+        runtime.catch_up(served.snapshot)  # answered from a newer snapshot than the one loaded
         current = runtime.current
         if current is None:
             raise SnapshotMissing("no snapshot loaded: events cannot be checked yet")

@@ -3,13 +3,25 @@
 Each app owns its registry (tests build many apps in one process). `GET /metrics` renders it.
 Request metrics are recorded by `service.middleware.ObservabilityMiddleware`; the labelled
 children are cached so recording a request costs two dict look-ups and two increments.
+
+With several workers (`serve --workers N`, service/multiprocess.py) the instruments write to
+files shared by the workers, and `/metrics` answers with a `MultiProcessCollector` over them: the
+sum over the workers whichever worker answers. The values read when scraped (`_StateCollector`:
+the snapshot, the cache, the signals) exist in one process only, so each worker copies them into
+instruments of the same names every `MIRROR_SECONDS` and before it answers a scrape
+(`StateMirror`); gauges are combined by `GAUGE_MODES`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime
+from typing import Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
@@ -17,15 +29,20 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
 )
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
+from service import multiprocess
 from service.caching import ResponseCache
 from service.paths import METRICS
 from service.runtime import Runtime
+
+log = logging.getLogger("recommender.service.metrics")
 
 # Widget answers take well under a millisecond; the fine low buckets make p50/p99 estimable.
 LATENCY_BUCKETS = (
@@ -55,6 +72,21 @@ UNMATCHED = "unmatched"  # requests no route matched share one label (paths are 
 SLOT_SECTIONS = frozenset({"rekomendasi_artikel", "video_pilihan", "terpopuler", "konten_sponsor"})
 SLOT_POSITIONS = 10
 
+# Several workers: how often each copies its scrape-time values into the shared files (a scrape
+# answered by another worker sees them at most this old).
+MIRROR_SECONDS = 1.0
+GaugeMode = Literal["liveall", "livesum", "livemax", "livemin"]
+# How the workers' values of a gauge combine (prometheus-client's multiprocess modes; "live":
+# exited workers' values are dropped). Unlisted gauges: "liveall", one series per worker with a
+# `pid` label (the loaded snapshot: which worker serves which version).
+GAUGE_MODES: dict[str, GaugeMode] = {
+    "recommender_snapshot_age_seconds": "livemax",  # the oldest snapshot any worker serves
+    "recommender_snapshot_rejected": "livemax",  # 1 when any worker rejects it
+    "recommender_response_cache_entries": "livesum",
+    "recommender_signals_used": "livemin",  # 0 when any worker ranks without signals
+    "recommender_signals_age_seconds": "livemax",
+}
+
 
 def slot_labels(section: str, position: int) -> tuple[str, str]:
     key = section if section in SLOT_SECTIONS else "other"
@@ -65,6 +97,8 @@ class Metrics:
     """The registry and the instruments of one app."""
 
     def __init__(self, runtime: Runtime, cache: ResponseCache) -> None:
+        # The instruments' registry; what /metrics renders is `exposition` (the same registry in
+        # one process, the files of every worker with several).
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter(
             "recommender_http_requests",
@@ -105,8 +139,39 @@ class Metrics:
             ("kind", "section", "position"),
             registry=self.registry,
         )
-        self.registry.register(_StateCollector(runtime, cache))
+        state = _StateCollector(runtime, cache)
+        self.mirror: StateMirror | None = None
+        if multiprocess.enabled():
+            self.mirror = StateMirror(state)
+            self.exposition = CollectorRegistry()
+            folder = str(multiprocess.current_folder())
+            MultiProcessCollector(self.exposition, path=folder)  # type: ignore[no-untyped-call]
+        else:
+            self.registry.register(state)
+            self.exposition = self.registry
         self._children: dict[tuple[str, str, int], tuple[Callable[[], None], Histogram]] = {}
+
+    def render(self) -> bytes:
+        """The Prometheus text of this process, or with several workers of all of them."""
+        if self.mirror is not None:
+            self.mirror.sync()  # this worker's scrape-time values as of now
+            multiprocess.forget_dead_workers(multiprocess.current_folder())
+        return generate_latest(self.exposition)
+
+    @contextlib.asynccontextmanager
+    async def mirroring(self) -> AsyncIterator[None]:
+        """With several workers: copy the scrape-time values every MIRROR_SECONDS while the app
+        runs (nothing to do in one process)."""
+        if self.mirror is None:
+            yield
+            return
+        task = asyncio.create_task(self.mirror.follow(MIRROR_SECONDS), name="metrics-mirror")
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
         key = (route, method, status)
@@ -215,6 +280,77 @@ class _StateCollector(Collector):
         yield from _signals_metrics(self.runtime)
 
 
+class StateMirror:
+    """Copies a collector's values into multiprocess instruments of the same names: gauges set
+    (a series that went away reads 0: multiprocess files cannot drop a series), counters
+    increased by what they grew since the last copy."""
+
+    def __init__(self, source: Collector) -> None:
+        self.source = source
+        self.gauges: dict[str, Gauge] = {}
+        self.counters: dict[str, Counter] = {}
+        self.counted: dict[tuple[str, tuple[str, ...]], float] = {}
+        self.shown: dict[str, set[tuple[str, ...]]] = {}
+        # The timer task and a scrape (a thread of the pool) may copy at once: a counter's growth
+        # must be added once.
+        self._lock = threading.Lock()
+
+    def sync(self) -> None:
+        with self._lock:
+            for family in self.source.collect():
+                if family.type == "counter":
+                    self._count(family)
+                else:
+                    self._show(family)
+
+    async def follow(self, interval: float) -> None:
+        """Copy every `interval` seconds until cancelled; a failed copy is logged, not fatal."""
+        while True:
+            try:
+                self.sync()
+            except Exception:
+                log.exception("copying the scrape-time metrics to the workers' files failed")
+            await asyncio.sleep(interval)
+
+    def _show(self, family: Metric) -> None:
+        gauge = self.gauges.get(family.name)
+        labels = _label_names(family)
+        if gauge is None:
+            mode = GAUGE_MODES.get(family.name, "liveall")
+            gauge = Gauge(
+                family.name, family.documentation, labels, registry=None, multiprocess_mode=mode
+            )
+            self.gauges[family.name] = gauge
+        now = {
+            tuple(sample.labels[name] for name in labels): sample.value for sample in family.samples
+        }
+        for key in self.shown.get(family.name, set()) - now.keys():
+            (gauge.labels(*key) if labels else gauge).set(0)
+        for key, value in now.items():
+            (gauge.labels(*key) if labels else gauge).set(value)
+        self.shown[family.name] = set(now)
+
+    def _count(self, family: Metric) -> None:
+        counter = self.counters.get(family.name)
+        labels = _label_names(family)
+        if counter is None:
+            counter = Counter(family.name, family.documentation, labels, registry=None)
+            self.counters[family.name] = counter
+        for sample in family.samples:
+            if not sample.name.endswith("_total"):
+                continue
+            key = tuple(sample.labels[name] for name in labels)
+            grown = sample.value - self.counted.get((family.name, key), 0.0)
+            if grown > 0:
+                (counter.labels(*key) if labels else counter).inc(grown)
+                self.counted[(family.name, key)] = sample.value
+
+
+def _label_names(family: Metric) -> tuple[str, ...]:
+    """A family's label names as declared (`labels=`), even while it has no sample."""
+    return tuple(getattr(family, "_labelnames", ()))
+
+
 def _signals_metrics(runtime: Runtime) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
     """The signals file the runtime read: whether it is blended in, its age and size."""
     current = runtime.current
@@ -279,8 +415,8 @@ metrics_router = APIRouter()
     METRICS,
     response_class=PlainTextResponse,
     responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
-    summary="Prometheus metrics of this process",
+    summary="Prometheus metrics of this process (summed over the workers with several)",
 )
 def metrics(request: Request) -> Response:
-    registry = request.app.state.metrics.registry
-    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+    metrics: Metrics = request.app.state.metrics
+    return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)

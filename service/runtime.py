@@ -14,6 +14,7 @@ text-only ranking and an empty "terpopuler", logged once, counted by reason; nev
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import threading
@@ -23,7 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from index.snapshots import MANIFEST, InvalidPointer, SnapshotStore
-from recommender.errors import SnapshotCorrupt, SnapshotIncompatible, SnapshotMissing
+from recommender.errors import (
+    RecommenderError,
+    SnapshotCorrupt,
+    SnapshotIncompatible,
+    SnapshotMissing,
+)
 from recommender.experiments.config import load_experiments
 from recommender.serving.blend import Blend
 from recommender.serving.catalog import Catalog
@@ -98,6 +104,19 @@ class Runtime:
     def loaded_version(self) -> str | None:
         current = self._recommender
         return current.catalog.version if current else None
+
+    def catch_up(self, version: str) -> None:
+        """A request names snapshot `version` (an event token's), newer than the loaded one:
+        another replica or worker loaded it first. Follow CURRENT now rather than at the next
+        reload tick, so that events of items new in it are not refused in between (#15: with
+        replicas behind one proxy, a beacon often reaches another replica than its answer).
+        Version names sort by time; a rejected snapshot stays rejected (nothing raised)."""
+        loaded = self.loaded_version
+        if loaded is not None and version <= loaded:
+            return
+        # Rejected: logged and counted by reload_snapshot; the loaded one keeps serving.
+        with contextlib.suppress(RecommenderError):
+            self.reload()
 
     def reload(self) -> bool:
         """Load the snapshot CURRENT points to (True if it did; see `reload_snapshot`), then

@@ -1,120 +1,48 @@
 """The shipped nginx configuration (deploy/nginx), run by the real nginx in front of a real server.
 
 deploy/nginx/recommender.conf and its locations snippet are copied into a private prefix with only
-what a loopback test needs changed (ports, the cache folder, the include path, shorter client
-timeouts and a smaller events burst, so that the test is quick); every change is asserted to
-apply, so the test follows the file as it is. The service is the app on the tiny encoder's
+what a loopback test needs changed (tests/nginx.py: ports, the cache folder, the include path;
+here also shorter client timeouts and a smaller events burst, so that the test is quick); every
+change is asserted to apply, so the test follows the file as it is. The service is the app on the tiny encoder's
 snapshot behind a real uvicorn server. Skips when Debian's nginx is absent (`make nginx`).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
 from service.app import create_app
-from tests.conftest import REPO, make_settings
+from tests.conftest import make_settings
+from tests.nginx import (
+    MISSING,
+    NGINX,
+    Edits,
+    Proxy,
+    free_port,
+    render,
+    replace,
+    running_nginx,
+)
 from tests.server import running_server
 
-NGINX = Path("/usr/sbin/nginx")
-DEPLOY = REPO / "deploy" / "nginx"
 TOKEN = "nginx-test-admin-token-0123456789"
 RECOMMENDATIONS = "/v1/recommendations"
-
-pytestmark = pytest.mark.skipif(
-    not NGINX.exists(), reason=f"{NGINX} is absent: install Debian's nginx with `make nginx`"
+# Shorter client timeouts and a smaller events burst than shipped, so that the test is quick.
+QUICK: Edits = (
+    ("client_header_timeout 10s;", "client_header_timeout 1s;"),
+    ("client_body_timeout 10s;", "client_body_timeout 1s;"),
+    ("zone=recommender_events burst=20", "zone=recommender_events burst=5"),
 )
 
-
-@dataclass(frozen=True)
-class Proxy:
-    public: str  # the public server block
-    internal: str  # the loopback-only operators' server block
-    public_port: int
-    logs: Path  # error.log and access.log
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def replace(text: str, old: str, new: str) -> str:
-    """`text` with `old` replaced; the configuration must still contain what the test changes."""
-    assert old in text, f"the nginx configuration no longer contains {old!r}"
-    return text.replace(old, new)
-
-
-def render(prefix: Path, public: int, internal: int, upstream: int) -> Path:
-    """The shipped configuration under `prefix`, on loopback ports; returns the main config."""
-    for name in ("cache", "temp", "logs"):
-        (prefix / name).mkdir(parents=True)
-    locations = (DEPLOY / "recommender-locations.conf").read_text(encoding="utf-8")
-    locations = replace(locations, "client_header_timeout 10s;", "client_header_timeout 1s;")
-    locations = replace(locations, "client_body_timeout 10s;", "client_body_timeout 1s;")
-    locations = replace(
-        locations, "zone=recommender_events burst=20", "zone=recommender_events burst=5"
-    )
-    (prefix / "recommender-locations.conf").write_text(locations, encoding="utf-8")
-    site = (DEPLOY / "recommender.conf").read_text(encoding="utf-8")
-    site = replace(site, "server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream};")
-    site = replace(site, "listen 80;", f"listen 127.0.0.1:{public};")
-    site = replace(site, "listen [::]:80;", "")  # the test machine may have no IPv6
-    site = replace(site, "listen 127.0.0.1:8081;", f"listen 127.0.0.1:{internal};")
-    site = replace(site, "/var/cache/nginx/recommender", str(prefix / "cache"))
-    site = replace(
-        site,
-        "include /etc/nginx/snippets/recommender-locations.conf;",
-        f"include {prefix / 'recommender-locations.conf'};",
-    )
-    (prefix / "recommender.conf").write_text(site, encoding="utf-8")
-    temp = prefix / "temp"
-    # As root, nginx's workers would switch to `nobody`, who cannot enter pytest's private tmp.
-    user = "user root;" if os.geteuid() == 0 else ""
-    main = f"""
-{user}
-worker_processes 1;
-pid {prefix / "nginx.pid"};
-error_log {prefix / "logs" / "error.log"} info;
-events {{ worker_connections 256; }}
-http {{
-    access_log {prefix / "logs" / "access.log"};
-    default_type application/octet-stream;
-    client_body_temp_path {temp / "body"};
-    proxy_temp_path {temp / "proxy"};
-    fastcgi_temp_path {temp / "fastcgi"};
-    uwsgi_temp_path {temp / "uwsgi"};
-    scgi_temp_path {temp / "scgi"};
-    include {prefix / "recommender.conf"};
-}}
-"""
-    conf = prefix / "nginx.conf"
-    conf.write_text(main, encoding="utf-8")
-    return conf
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    error = log.read_text(encoding="utf-8") if log.exists() else "(no error log)"
-    raise AssertionError(f"nginx did not start (exit {process.poll()}):\n{error}")
+pytestmark = pytest.mark.skipif(not NGINX.exists(), reason=MISSING)
 
 
 @pytest.fixture(scope="module")
@@ -130,31 +58,8 @@ def proxy(tmp_path_factory: pytest.TempPathFactory, built_dir: Path) -> Iterator
     )
     with running_server(create_app(settings)) as upstream:
         prefix = tmp_path_factory.mktemp("nginx")
-        public, internal = free_port(), free_port()
-        conf = render(prefix, public, internal, int(upstream.rsplit(":", 1)[1]))
-        test = subprocess.run(
-            [str(NGINX), "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True, text=True
-        )
-        assert test.returncode == 0, test.stderr
-        process = subprocess.Popen(
-            [str(NGINX), "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        log = prefix / "logs" / "error.log"
-        try:
-            wait_for_port(public, process, log)
-            wait_for_port(internal, process, log)
-            yield Proxy(
-                f"http://127.0.0.1:{public}", f"http://127.0.0.1:{internal}", public, log.parent
-            )
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        with running_nginx(prefix, [int(upstream.rsplit(":", 1)[1])], QUICK) as proxy:
+            yield proxy
 
 
 def test_anonymous_answers_are_cached_by_the_full_query_string(proxy: Proxy) -> None:
@@ -292,7 +197,7 @@ def test_the_tls_server_block_is_valid(tmp_path: Path) -> None:
         capture_output=True,
         timeout=60,
     )
-    conf = render(tmp_path / "prefix", free_port(), free_port(), free_port())
+    conf = render(tmp_path / "prefix", free_port(), free_port(), [free_port()], QUICK)
     site_file = tmp_path / "prefix" / "recommender.conf"
     site = uncomment_tls(site_file.read_text(encoding="utf-8"))
     live = "/etc/letsencrypt/live/recommendations.example.com"
