@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import click
 import orjson
@@ -96,6 +96,15 @@ BaseUrl = Annotated[
         " relative to (https://site.example/ + news/a.html); the item id is made from that URL.",
     ),
 ]
+UrlFrom = Annotated[
+    Literal["path", "sidecar"],
+    typer.Option(
+        "--url-from",
+        help="Where a saved page without a canonical URL gets one: 'path' (its path under the"
+        " input folder, joined to --base-url) or 'sidecar' (the URL written in NAME.url beside"
+        " NAME.html).",
+    ),
+]
 AssumeTimezone = Annotated[
     str | None,
     typer.Option(
@@ -162,6 +171,7 @@ def build(
     strict: Strict = False,
     wait: Wait = None,
     base_url: BaseUrl = None,
+    url_from: UrlFrom = "path",
     assume_timezone: AssumeTimezone = None,
 ) -> None:
     """Full build: import items, embed them, publish a new snapshot atomically.
@@ -177,7 +187,9 @@ def build(
     settings = make_settings(data_dir, assume_timezone=assume_timezone)
     paths: list[str | Path] = [*inputs] if inputs else [DEMO_CORPUS]
     try:
-        summary, report = run_build(paths, settings, wait=wait, base_url=base_url)
+        summary, report = run_build(
+            paths, settings, wait=wait, base_url=base_url, url_from=url_from
+        )
     except RecommenderError as exc:
         fail(exc)
         return
@@ -207,6 +219,7 @@ def update(
     strict: Strict = False,
     wait: Wait = None,
     base_url: BaseUrl = None,
+    url_from: UrlFrom = "path",
     assume_timezone: AssumeTimezone = None,
 ) -> None:
     """Incremental update of the current snapshot; publishes a new one atomically.
@@ -235,6 +248,7 @@ def update(
             wait=wait,
             note=progress_note,
             base_url=base_url,
+            url_from=url_from,
         )
     except RecommenderError as exc:
         fail(exc)
@@ -251,6 +265,7 @@ def extract(
         list[str], typer.Argument(help=f"{SOURCE_KINDS}.", metavar="SOURCE...", show_default=False)
     ],
     base_url: BaseUrl = None,
+    url_from: UrlFrom = "path",
     assume_timezone: AssumeTimezone = None,
 ) -> None:
     """Print the import records that build/update would read from INPUT, one JSON line each.
@@ -264,7 +279,8 @@ def extract(
     from recommender.jobs import EXIT_FAILED, EXIT_OK, EXIT_REJECTED
 
     settings = make_settings(None, assume_timezone=assume_timezone)
-    report = read_sources(inputs, options=ReadOptions.from_settings(settings, base_url=base_url))
+    options = ReadOptions.from_settings(settings, base_url=base_url, url_from=url_from)
+    report = read_sources(inputs, options=options)
     for article in report.items.values():
         sys.stdout.write(orjson.dumps(import_record(article)).decode() + "\n")
     sys.stdout.flush()

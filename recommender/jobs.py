@@ -19,9 +19,15 @@ from recommender.errors import (
     SnapshotMissing,
 )
 from recommender.events.backend import event_log_exists, open_event_store
+from recommender.ingest.html.page import UrlFrom
 from recommender.ingest.importer import ImportReport, RowError, import_record
 from recommender.ingest.inbox import InboxBatch, pending, read_ids
-from recommender.ingest.sources import ReadOptions, read_sources
+from recommender.ingest.sources import (
+    ReadOptions,
+    drop_page_boilerplate,
+    read_each,
+    read_sources,
+)
 from recommender.lock import JobLock
 from recommender.pipeline.build import build_snapshot
 from recommender.pipeline.embed import Embedder, EmbeddingCache, Encoder
@@ -94,8 +100,9 @@ def import_sources(
     report = ImportReport()
     with reporter.step("import", len(sources), unit="sources") as step:
         for source in sources:
-            read_sources([source], report=report, options=options)
+            read_each([source], report=report, options=options)
             step.advance()
+    drop_page_boilerplate(report)  # over the pages of every source together, as `extract` does
     return report
 
 
@@ -111,6 +118,7 @@ def run_build(
     progress: bool | None = None,
     wait: float | None = None,
     base_url: str | None = None,
+    url_from: UrlFrom = "path",
 ) -> tuple[JobSummary, ImportReport]:
     """Full rebuild from the given sources (every format `update` reads); publishes a new
     snapshot atomically."""
@@ -120,7 +128,7 @@ def run_build(
         store = SnapshotStore(settings.snapshots_dir)
         store.clean_temporary()
         reporter = Progress.for_job(progress, settings.jobs.progress_interval_seconds)
-        options = ReadOptions.from_settings(settings, base_url=base_url)
+        options = ReadOptions.from_settings(settings, base_url=base_url, url_from=url_from)
         report = import_sources(paths, options, reporter)
         summary.take_report(report)
         if not report.items:
@@ -169,6 +177,7 @@ def run_update(
     wait: float | None = None,
     note: Callable[[str], None] = lambda _: None,
     base_url: str | None = None,
+    url_from: UrlFrom = "path",
 ) -> tuple[JobSummary, ImportReport]:
     """Incremental update of the current snapshot from sources, delete lists and the inbox.
 
@@ -184,7 +193,7 @@ def run_update(
         check_settings(previous, settings)
         batch = pending(settings.data_dir)
         note(f"reading {len(sources)} source(s) and {len(batch.files)} inbox file(s)")
-        options = ReadOptions.from_settings(settings, base_url=base_url)
+        options = ReadOptions.from_settings(settings, base_url=base_url, url_from=url_from)
         reporter = Progress.for_job(progress, settings.jobs.progress_interval_seconds)
         report = import_sources(sources, options, reporter)
         deletes: set[str] = set()

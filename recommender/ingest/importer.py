@@ -38,6 +38,8 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     duplicates: dict[str, int] = field(default_factory=dict)
     rows: int = 0
+    # Ids of the items read from HTML pages (their bodies get the site-boilerplate pass).
+    pages: set[str] = field(default_factory=set)
 
     @property
     def imported(self) -> int:

@@ -11,6 +11,14 @@ Every source lands in one `ImportReport` with the same row-level errors as the f
 - `*.txt`, `*.urls`: a URL list, one URL a line (`#` starts a comment);
 - a folder: every file of the kinds above inside it (URL lists excepted), recursively.
 
+Lines that a site repeats on many of the pages read together (its template's text) leave their
+bodies afterwards (`recommender.ingest.boilerplate`).
+
+A saved page that names no canonical URL gets one from `--url-from`: `path` (the default) joins its
+path under the folder named on the command line to `--base-url`; `sidecar` reads the URL from the
+file `NAME.url` beside `NAME.html` (one line, the URL; a Windows `[InternetShortcut]` file's
+`URL=` line works too).
+
 Items from feeds and pages get an id made from their URL (`url_item_id`), so the same article
 found in a feed and as a page is one item.
 """
@@ -25,10 +33,11 @@ from pathlib import Path
 from typing import Any
 
 from recommender import __version__
+from recommender.ingest.boilerplate import drop_site_boilerplate
 from recommender.ingest.feeds import feed_records
 from recommender.ingest.html.body import fragment_text as html_text
 from recommender.ingest.html.errors import ExtractionError
-from recommender.ingest.html.page import PageOptions, page_record
+from recommender.ingest.html.page import PageOptions, UrlFrom, page_record, sidecar_name
 from recommender.ingest.importer import (
     SUPPORTED_SUFFIXES as TABLE_SUFFIXES,
 )
@@ -41,7 +50,15 @@ from recommender.ingest.importer import (
 from recommender.ingest.links import is_url, url_item_id
 from recommender.settings import Settings
 
-__all__ = ["ReadOptions", "html_text", "is_url", "read_sources", "url_item_id"]
+__all__ = [
+    "ReadOptions",
+    "drop_page_boilerplate",
+    "html_text",
+    "is_url",
+    "read_each",
+    "read_sources",
+    "url_item_id",
+]
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
 PAGE_SUFFIXES = (".html", ".htm")
@@ -60,12 +77,16 @@ class ReadOptions:
     page: PageOptions = field(default_factory=PageOptions)
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, base_url: str | None = None) -> ReadOptions:
-        """The jobs' fetch timeout and assumed zone, plus a command's --base-url."""
+    def from_settings(
+        cls, settings: Settings, *, base_url: str | None = None, url_from: UrlFrom = "path"
+    ) -> ReadOptions:
+        """The jobs' fetch timeout and assumed zone, plus a command's --base-url/--url-from."""
         from zoneinfo import ZoneInfo
 
         zone = settings.jobs.assume_timezone
-        page = PageOptions(assume_timezone=ZoneInfo(zone) if zone else None, base_url=base_url)
+        page = PageOptions(
+            assume_timezone=ZoneInfo(zone) if zone else None, base_url=base_url, url_from=url_from
+        )
         return cls(timeout=settings.jobs.fetch_timeout_seconds, page=page)
 
 
@@ -76,17 +97,33 @@ def read_sources(
     report: ImportReport | None = None,
     options: ReadOptions | None = None,
 ) -> ImportReport:
-    """Read every source into one report (the last occurrence of an id wins)."""
-    opts = options or ReadOptions(timeout=timeout)
+    """Read every source into one report (the last occurrence of an id wins), then drop the lines
+    a site repeats on many of the pages read (`drop_page_boilerplate`)."""
     out = report if report is not None else ImportReport()
+    read_each(sources, report=out, options=options or ReadOptions(timeout=timeout))
+    drop_page_boilerplate(out)
+    return out
+
+
+def read_each(
+    sources: Iterable[str | Path], *, report: ImportReport, options: ReadOptions
+) -> ImportReport:
+    """Read every source into `report`, each on its own (no pass over the pages together)."""
     for source in sources:
         if is_url(source):
-            read_url(str(source), out, opts)
+            read_url(str(source), report, options)
             continue
         root = Path(source)
         for path in expand(root):
-            read_file(path, out, opts, relative=_relative(path, root))
-    return out
+            read_file(path, report, options, relative=_relative(path, root))
+    return report
+
+
+def drop_page_boilerplate(report: ImportReport) -> None:
+    """Lines a site repeats on many of the pages read together are its template's: out of every
+    page item's body (`recommender.ingest.boilerplate`)."""
+    read = [report.items[i] for i in sorted(report.pages) if i in report.items]
+    report.items.update(drop_site_boilerplate(read))
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -101,7 +138,13 @@ def expand(path: Path) -> list[Path]:
     return [path]
 
 
-def read_file(path: Path, report: ImportReport, options: ReadOptions, *, relative: str) -> None:
+def read_file(
+    path: Path,
+    report: ImportReport,
+    options: ReadOptions,
+    *,
+    relative: str,
+) -> None:
     suffix = path.suffix.lower()
     if not path.exists() or suffix in TABLE_SUFFIXES:
         for line, raw in read_rows(path, report):  # reports a missing file itself
@@ -109,7 +152,13 @@ def read_file(path: Path, report: ImportReport, options: ReadOptions, *, relativ
     elif suffix in FEED_SUFFIXES:
         read_feed(path.read_bytes(), str(path), report)
     elif suffix in PAGE_SUFFIXES:
-        read_page(path.read_bytes(), str(path), report, options.page, relative=relative)
+        try:
+            url = sidecar_url(path, options.page) if options.page.url_from == "sidecar" else None
+        except ExtractionError as exc:
+            report.rows += 1
+            report.errors.append(RowError(str(path), 1, exc.field, exc.reason))
+            return
+        read_page(path.read_bytes(), str(path), report, options.page, url=url, relative=relative)
     elif suffix in URL_LIST_SUFFIXES:
         for line, url in _url_lines(path, report):
             read_url(url, report, options, listed_at=(str(path), line))
@@ -118,6 +167,28 @@ def read_file(path: Path, report: ImportReport, options: ReadOptions, *, relativ
         report.errors.append(
             RowError(str(path), 0, "file", f"unsupported file type {suffix!r} (use {kinds})")
         )
+
+
+def sidecar_url(page: Path, options: PageOptions) -> str | None:
+    """The URL in `NAME.url` beside `NAME.html` (`--url-from sidecar`): the first line that is
+    not blank or a comment, or a Windows Internet Shortcut's `URL=` line; a relative one is joined
+    to --base-url. None when there is no such file."""
+    from recommender.ingest.links import absolute
+
+    sidecar = page.with_name(sidecar_name(page.name))
+    if not sidecar.is_file():
+        return None
+    for text in sidecar.read_text(encoding="utf-8-sig", errors="replace").splitlines():
+        line = text.strip()
+        if line.lower().startswith("url="):
+            line = line[4:].strip()
+        elif not line or line.startswith(("#", "[")) or "=" in line.split("/", 1)[0]:
+            continue  # a comment, an [InternetShortcut] section or one of its other keys
+        url = absolute(line, options.base_url) if options.base_url else line
+        if url and is_url(url):
+            return url
+        raise ExtractionError("url", f"sidecar {sidecar.name}: {line!r} is not an http(s) URL")
+    raise ExtractionError("url", f"sidecar {sidecar.name} holds no URL")
 
 
 def _url_lines(path: Path, report: ImportReport) -> Iterator[tuple[int, str]]:
@@ -207,19 +278,26 @@ def read_page(
     url: str | None = None,
     relative: str | None = None,
     charset: str | None = None,
-) -> None:
-    """One article page: main text and metadata extracted, furniture removed."""
+) -> str | None:
+    """One article page: main text and metadata extracted, furniture removed. Returns the id of
+    the item added (None when the page was rejected)."""
     try:
         record = page_record(data, url=url, relative=relative, charset=charset, options=options)
     except ExtractionError as exc:
         report.rows += 1
         report.errors.append(RowError(source, 1, exc.field, exc.reason))
-        return
-    _add(record, source, 1, report)
+        return None
+    added = _add(record, source, 1, report)
+    if added is not None:
+        report.pages.add(added)
+    return added
 
 
-def _add(raw: dict[str, Any], source: str, line: int, report: ImportReport) -> None:
+def _add(raw: dict[str, Any], source: str, line: int, report: ImportReport) -> str | None:
     report.rows += 1
     article = validate_row(raw, source, line, report)
-    if article is not None:
-        report.add(article)
+    if article is None:
+        return None
+    report.add(article)
+    report.pages.discard(article.id)  # the last occurrence wins, and it may be no page
+    return article.id

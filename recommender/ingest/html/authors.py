@@ -11,7 +11,10 @@ LABEL = re.compile(
     r"^\s*(?:oleh|by|pewarta|penulis|reporter|wartawan|kontributor|editor|author|redaktur)\s*[:：]?\s+",
     re.IGNORECASE,
 )
-SPLIT = re.compile(r"\s*(?:;|\||&|\band\b|\bdan\b|,(?=\s*\S+\s+\S+))\s*", re.IGNORECASE)
+# "and"/"dan" join two names only between them: "Dan Goodin" is one person.
+SPLIT = re.compile(
+    r"\s*(?:;|\||&|(?<=\S)\s+(?:and|dan)\s+(?=\S)|,(?=\s*\S+\s+\S+))\s*", re.IGNORECASE
+)
 # Companies, desks and CMS placeholders that pages put where a person's name belongs.
 NOT_A_PERSON = re.compile(
     r"\b(?:pt|tbk|inc|ltd|llc|corp|media|cyber|network|group|redaksi|newsroom|desk|team|admin"
@@ -37,7 +40,8 @@ def is_site(name: str, sites: Sequence[str]) -> bool:
 
 
 def authors(meta: PageMeta, sites: Sequence[str] = ()) -> list[str]:
-    """People named by JSON-LD (organisations skipped) and the author meta tags, deduplicated
+    """People named by JSON-LD (organisations skipped) and the author meta tags (else the byline
+    marked up in the page, `itemprop="author"` or `rel="author"`), deduplicated
     without regard to case (the first spelling wins); the site's own name ("ANTARA", "Okezone"
     for antaranews.com, okezone.com) is no person."""
     raw: list[str] = []
@@ -53,6 +57,10 @@ def authors(meta: PageMeta, sites: Sequence[str] = ()) -> list[str]:
         "sailthru.author",
     ):
         raw.extend(meta.all(name))
+    if not raw:
+        # No metadata names anyone: the byline marked in the page's markup (microdata author,
+        # `rel="author"`).
+        raw.extend(meta.bylines)
     out: list[str] = []
     seen: set[str] = set()
     for value in raw:

@@ -79,8 +79,9 @@ def clean_lines(text: str, *, title: str = "") -> str:
     return "\n".join(line for line in kept if line)
 
 
-def main_text(tree: HtmlElement, url: str | None, title: str = "") -> str:
-    """The article's text as lines (one per paragraph), before line cleaning."""
+def main_text(tree: HtmlElement, url: str | None, title: str = "", description: str = "") -> str:
+    """The article's text as lines (one per paragraph), before line cleaning; a standfirst that
+    repeats the page's `description` is left to the lead."""
     from lxml import etree
 
     pruned = copy.deepcopy(tree)
@@ -90,6 +91,7 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "") -> str:
     for bad in pruned.xpath("//script|//style|//noscript|//template"):
         bad.drop_tree()
     clutter.drop_before_headline(pruned, title)
+    clutter.drop_standfirst(pruned, description)
     clutter.prune(pruned)
     paragraphs.wrap_loose_text(pruned)
     text = _extract(copy.deepcopy(pruned), url, precision=True)

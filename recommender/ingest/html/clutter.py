@@ -66,17 +66,19 @@ CLUTTER_LINE = re.compile(
     r"fotografer|video|ilustrasi|uploader|writer|edited by)\s*[:：].{0,80}"
     r"|(?:copyright|hak cipta)\b.{0,120}|(?:©|\(c\)).{0,120}|.{0,80}\ball rights reserved\b.*"
     r"|(?:home|beranda|index|indeks)\s*(?:[>»›/]|&gt;).{0,150}"  # breadcrumbs
-    r"|(?:tags?|topik|kata kunci|keywords?)\s*:.{0,200}"
+    r"|(?:tags?|topik|topics?|kata kunci|keywords?)\s*:.{0,200}"
     r"|laporan (?:wartawan|reporter|koresponden)\b.{0,80}"
     r"|simak (?:breaking news|berita|info|update|video)\b.{0,150}"
     r"|(?:download|unduh) (?:aplikasi|app)\b.{0,150}|klik (?:di ?sini|link)\b.{0,150}"
     r"|(?:gabung|bergabung|join)\b.{0,40}\b(?:whatsapp|telegram|channel|saluran)\b.{0,100}"
     r"|(?:cek berita dan artikel|ikuti (?:kami|berita)|follow us|dapatkan (?:update|berita)).{0,150}"
     r"|advertisement|iklan|advertorial|sponsored"
-    r"|\[.{0,200}\]"  # bracketed promotions: "[Get New York Today in your inbox.]"
+    r"|\[.{0,200}\]|【.{0,200}】"  # bracketed promotions: "[Get New York Today in your inbox.]"
     r"|continue reading(?: the main story)?\W*|reuse content|loading comments\W*"
     r"|(?:recent|more) (?:slide ?shows|videos|stories|news)\b.{0,40}"
-    r"|\(\s*[a-z]{2,6}(?:\s*/\s*[a-z]{2,6}){1,3}\s*\)"  # desk initials closing a story: "(suc/up)"
+    r"|\(\s*[a-z]{2,6}(?:\s*/\s*[a-z]{2,6}){0,3}\s*\)"  # desk initials closing a story: "(suc/up)", "(bsc)"
+    r"|(?:follow|find) (?:him|her|them|me|us) on (?:twitter|facebook|instagram|x)\b.{0,150}"
+    r"|.{0,60}\bis on (?:twitter|x|instagram) at\b.{0,60}"  # an author's handle under the story
     r")\s*$",
     re.IGNORECASE,
 )
@@ -162,6 +164,41 @@ def drop_before_headline(tree: HtmlElement, title: str) -> None:
         return
     for element in doomed:
         element.drop_tree()
+
+
+# A standfirst (dek) printed under the headline as a heading, or marked as the description.
+STANDFIRST = ".//h2|.//h3|.//h4|.//h5|.//h6|.//*[@itemprop='description']"
+STANDFIRST_MIN_CHARS = 40
+# A heading followed by this many paragraphs of its own container is the article's first
+# paragraph styled as a heading (a bold lede among the `<p>`s), not a standfirst above them.
+PARAGRAPHS_AFTER_LEDE = 2
+PARAGRAPH_MIN_CHARS = 80
+
+
+def drop_standfirst(tree: HtmlElement, description: str) -> None:
+    """Remove a heading (or an element marked `itemprop=description`) whose text is the page's
+    description and that stands apart from the article's paragraphs: a standfirst ("dek") under
+    the headline, which the record keeps as its lead, so the body starts with the article's first
+    sentence. A paragraph that repeats the description stays (many sites make their description
+    from the first paragraph), and so does a heading among the paragraphs."""
+    wanted = _folded(description).rstrip(".… ")
+    if len(wanted) < STANDFIRST_MIN_CHARS:
+        return
+    for element in tree.xpath(STANDFIRST):
+        if _folded(element.text_content() or "").rstrip(".… ") != wanted:
+            continue
+        following = sum(
+            1
+            for sibling in element.itersiblings("p")
+            if len((sibling.text_content() or "").strip()) >= PARAGRAPH_MIN_CHARS
+        )
+        if following < PARAGRAPHS_AFTER_LEDE and element.getparent() is not None:
+            element.drop_tree()
+        return
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def strip_dateline(line: str) -> str:

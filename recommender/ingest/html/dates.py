@@ -3,8 +3,10 @@
 Order of trust: JSON-LD `datePublished`, `article:published_time` and the other publication meta
 tags, `<time datetime>`, then a time written in the text with its zone ("21:04 WIB"), and only
 last a date guessed by htmldate (which reads dates in URLs, so it never overrides the page). A
-value without a UTC offset borrows one from a candidate with the same wall-clock time; otherwise it
-is refused with the value in the message, unless an `assume_timezone` was configured. A date and
+value without a UTC offset borrows one from a candidate with the same wall-clock time, or from a
+date-time with an offset that the page writes for machines in an attribute (`content`, `title`...)
+for the same wall-clock time; otherwise it is refused with the value in the message, unless an
+`assume_timezone` was configured. A date and
 clock written without a zone ("2023-11-17 15:13", "December 27, 2014 at 12:06 PM") is such a value:
 read in the assumed zone, and never silently replaced by midnight.
 """
@@ -12,6 +14,7 @@ read in the assumed zone, and never silently replaced by midnight.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
@@ -109,14 +112,17 @@ MONTH_FIRST = r"(?P<fmonth>[A-Za-z]{3,9})\.?\s+(?P<fday>\d{1,2}),?\s+(?P<fyear>\
 CJK_DATE = r"(?P<cyear>\d{4})年\s*(?P<cmonth>\d{1,2})月\s*(?P<cday>\d{1,2})日"
 ANY_DATE = f"(?:{NUMERIC_DATE}|{ISO_DATE}|{WORD_DATE}|{MONTH_FIRST}|{CJK_DATE})"
 BEFORE_CLOCK = r"[\s,|\-–·]*(?:(?:pukul|jam|at|um|à)\s+)?"
+MERIDIEM = r"(?:\s*(?P<meridiem>[ap])\.?\s?m\b\.?)?"
+# "November 10, 2026 9:04 PM EST" as well as "10/11/2026 21:04 WIB": the 12-hour clock's AM/PM
+# comes before the zone.
 TEXT_TIME = re.compile(
-    rf"(?<![\w/.-]){ANY_DATE}{BEFORE_CLOCK}{CLOCK}\s*{ZONE_WORD}",
+    rf"(?<![\w/.-]){ANY_DATE}{BEFORE_CLOCK}{CLOCK}(?![\d:]){MERIDIEM}\s*{ZONE_WORD}",
     re.IGNORECASE,
 )
 # The same without a zone: a local time, read only in an assumed zone (or named in the error).
-MERIDIEM = r"(?:\s*(?P<meridiem>[ap])\.?\s?m\b\.?)?"
 NAIVE_TEXT_TIME = re.compile(
-    rf"(?<![\w/.-]){ANY_DATE}{BEFORE_CLOCK}{CLOCK}(?![\d:]){MERIDIEM}(?!\s*(?:{ZONE_NAMES})\b)",
+    rf"(?<![\w/.-]){ANY_DATE}{BEFORE_CLOCK}{CLOCK}(?![\d:]){MERIDIEM}"
+    rf"(?!\s*(?:[ap]\.?\s?m\b\.?\s*)?(?:{ZONE_NAMES})\b)",
     re.IGNORECASE,
 )
 # A clock time with its zone and no date ("Update 21:04 WIB"), paired with a date found elsewhere.
@@ -294,13 +300,30 @@ def afternoon(first: Stamp, others: list[Stamp]) -> Stamp:
     return first
 
 
-def choose(stamps: list[Stamp], assume: tzinfo | None) -> datetime:
-    """The publication time with its offset, or an ExtractionError that names what was found."""
+def same_wall_clock(naive: Stamp, zoned: Sequence[str]) -> tzinfo | None:
+    """The offset of a date-time written for machines elsewhere on the page (an attribute) with
+    the same wall-clock time as `naive`: the page states the zone of that moment, just not where
+    it states the publication time (`<meta name="published_at" content="...T03:01:00-04:00">`
+    beside a JSON-LD `03:01:00`; `title="2015-03-13T21:00:00+11:00"` on "March 13, 2015 9:00PM")."""
+    for raw in zoned:
+        stamp = parse_value(raw, "an attribute")
+        if stamp is None or not stamp.aware:
+            continue
+        gap = abs((stamp.value.replace(tzinfo=None) - naive.value).total_seconds())
+        if gap <= SAME_MOMENT_SECONDS:
+            return stamp.value.tzinfo
+    return None
+
+
+def choose(stamps: list[Stamp], assume: tzinfo | None, zoned: Sequence[str] = ()) -> datetime:
+    """The publication time with its offset, or an ExtractionError that names what was found.
+    `zoned` are the page's other date-times with offsets, which can name a naive time's zone."""
     timed = [s for s in stamps if s.has_time]
     if timed and timed[0].aware:
         return afternoon(timed[0], timed[1:]).value
     if timed:
         naive = timed[0]
+        borrowed = same_wall_clock(naive, zoned)
         for other in timed[1:]:
             if not other.aware:
                 continue
@@ -314,6 +337,8 @@ def choose(stamps: list[Stamp], assume: tzinfo | None) -> datetime:
                 <= SAME_MOMENT_SECONDS
             ):
                 return naive.value.replace(tzinfo=UTC)  # metadata in UTC, text in local time
+        if borrowed is not None:
+            return naive.value.replace(tzinfo=borrowed)
         # Another source states the zone for the same day: a written "09:25 WIB" beats a bare time.
         for other in timed[1:]:
             if other.aware and other.value.date() == naive.value.date():

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -22,6 +23,16 @@ HATOM_PUBLISHED = (
     "//*[@title and contains(concat(' ', normalize-space(@class), ' '), ' published ')]"
 )
 LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "website"})
+# Microdata publication times on any element (`<time itemprop="datePublished" content=...>`,
+# `<span itemprop="datePublished" content=...>`); `<meta itemprop>` is read with the meta tags.
+MICRODATA_PUBLISHED = (
+    "//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' datePublished ')]"
+)
+# A full date and time with a UTC offset, as attributes write them for machines.
+ZONED_VALUE = re.compile(
+    r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})\s*$"
+)
+ZONED_ATTRIBUTES = ("content", "datetime", "title", "value")
 
 
 @dataclass
@@ -37,6 +48,8 @@ class PageMeta:
     webpages: list[dict[str, Any]] = field(default_factory=list)
     ld_types: set[str] = field(default_factory=set)
     times: list[str] = field(default_factory=list)
+    zoned: list[str] = field(default_factory=list)
+    bylines: list[str] = field(default_factory=list)
 
     def first(self, *names: str) -> str | None:
         """The first non-empty value of the first of `names` present (meta name or property)."""
@@ -59,17 +72,11 @@ class PageMeta:
 
     def prefer(self, url: str) -> None:
         """Put the JSON-LD article about `url` first (pages also describe related stories)."""
+        self.articles.sort(key=lambda obj: not describes(obj, url))
 
-        def about(obj: dict[str, Any]) -> bool:
-            main = obj.get("mainEntityOfPage")
-            ids = [
-                obj.get("url"),
-                obj.get("@id"),
-                main.get("@id") if isinstance(main, dict) else main,
-            ]
-            return any(isinstance(i, str) and i.rstrip("/") == url.rstrip("/") for i in ids)
-
-        self.articles.sort(key=lambda obj: not about(obj))
+    def articles_about(self, url: str) -> int:
+        """How many JSON-LD articles say they are the one at `url`."""
+        return sum(1 for obj in self.articles if describes(obj, url))
 
     @property
     def is_article(self) -> bool:
@@ -79,6 +86,25 @@ class PageMeta:
             return True
         og_article = (self.first("og:type") or "").lower() == "article"
         return og_article and not self.ld_types & LISTING_TYPES
+
+
+def describes(obj: dict[str, Any], url: str) -> bool:
+    """A JSON-LD object whose `url`, `@id` or `mainEntityOfPage` is `url` (scheme, `www.`, query,
+    fragment and a trailing slash aside: pages write their own address either way)."""
+    main = obj.get("mainEntityOfPage")
+    ids = [obj.get("url"), obj.get("@id"), main.get("@id") if isinstance(main, dict) else main]
+    return any(isinstance(i, str) and same_page(i, url) for i in ids)
+
+
+def same_page(a: str, b: str) -> bool:
+    def key(url: str) -> tuple[str, str]:
+        try:
+            parts = urlsplit(url.strip())
+            return (parts.hostname or "").removeprefix("www."), parts.path.rstrip("/")
+        except ValueError:  # "http://[" and other addresses urlsplit refuses
+            return "", url
+
+    return bool(key(a)[0]) and key(a) == key(b)
 
 
 def read_meta(tree: HtmlElement) -> PageMeta:
@@ -128,8 +154,82 @@ def read_meta(tree: HtmlElement) -> PageMeta:
     # hAtom (Blogger, older WordPress themes): <abbr class="published" title="2016-12-23T05:11:00-05:00">.
     for element in tree.xpath(HATOM_PUBLISHED):
         marked.append(element.get("title", "").strip())
+    for element in tree.xpath(MICRODATA_PUBLISHED):
+        value = element.get("content") or element.get("datetime") or ""
+        if element.tag != "meta" and value.strip() and value.strip() not in marked:
+            marked.append(value.strip())
     found.times[:0] = marked
     found.times.extend(linked)
+    found.zoned = zoned_values(tree)
+    found.bylines = marked_bylines(tree)
+    return found
+
+
+# Bylines marked in the page's own markup: microdata `itemprop="author"` (its `name`, else its
+# text) and `<a rel="author">`; never in navigation or an aside (other stories' bylines), nor in
+# a nested item that is no article (a related story, a comment).
+BYLINE_MARKUP = "//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' author ')]|//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"
+NOT_THE_ARTICLES = frozenset({"nav", "aside", "footer"})
+MAX_BYLINES = 4
+
+
+def marked_bylines(tree: HtmlElement) -> list[str]:
+    """Names from the article's byline markup, in document order: the first byline, and those
+    in the same `<article>` as it (else under the same grandparent: one byline's co-authors);
+    bylines of other stories further down are left out."""
+    names: list[str] = []
+    region: HtmlElement | None = None
+    for element in tree.xpath(BYLINE_MARKUP):
+        if any(a.tag in NOT_THE_ARTICLES for a in element.iterancestors()):
+            continue
+        scope = element.xpath("ancestor::*[@itemscope][1]")
+        if scope and not _is_article_scope(scope[0]):
+            continue
+        if region is None:
+            region = _byline_region(element)
+        elif not any(a is region for a in element.iterancestors()):
+            continue
+        name = _byline_name(element)
+        if name and name not in names:
+            names.append(name)
+        if len(names) >= MAX_BYLINES:
+            break
+    return names
+
+
+def _byline_region(element: HtmlElement) -> HtmlElement | None:
+    article = next(element.iterancestors("article"), None)
+    if article is not None:
+        return article
+    parent = element.getparent()
+    return parent.getparent() if parent is not None else None
+
+
+def _is_article_scope(scope: HtmlElement) -> bool:
+    kinds = {
+        t.rstrip("/").rsplit("/", 1)[-1].lower() for t in (scope.get("itemtype") or "").split()
+    }
+    return not kinds or any(k.endswith(ARTICLE_TYPE_SUFFIXES) for k in kinds)
+
+
+def _byline_name(element: HtmlElement) -> str | None:
+    named = element.xpath(".//*[@itemprop='name']")
+    raw = (named[0].get("content") or named[0].text_content()) if named else None
+    raw = raw or element.get("content") or element.text_content() or ""
+    text = " ".join(raw.split())
+    return text if 0 < len(text) <= 80 and not text.startswith("http") else None
+
+
+def zoned_values(tree: HtmlElement) -> list[str]:
+    """Every date-time with a UTC offset written in an attribute for machines (`content`,
+    `datetime`, `title`, `value`), in document order: where the publication time is stated
+    without an offset, the same wall-clock time stated with one names its zone."""
+    found: list[str] = []
+    for element in tree.iter():
+        for name in ZONED_ATTRIBUTES:
+            value = element.get(name)
+            if value and len(value) < 40 and ZONED_VALUE.match(value):
+                found.append(value.strip())
     return found
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import tzinfo
-from typing import Any
+from typing import Any, Literal
 
 from lxml.html import HtmlElement
 
@@ -23,6 +23,10 @@ from recommender.ingest.links import absolute, strip_tracking, url_item_id
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 TEXT_AFTER_HEADLINE = 4000
 TEXT_BEFORE_HEADLINE = 300
+# Where a saved page that names no canonical URL gets one (`--url-from`): its path under the
+# folder named on the command line joined to `--base-url`, or a sidecar file `NAME.url` beside it.
+UrlFrom = Literal["path", "sidecar"]
+SIDECAR_SUFFIX = ".url"
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class PageOptions:
 
     assume_timezone: tzinfo | None = None
     base_url: str | None = None
+    url_from: UrlFrom = "path"
 
 
 def parse(data: bytes, charset: str | None = None) -> HtmlElement:
@@ -61,15 +66,33 @@ def page_url(
         url = absolute(candidate, base)
         if url:
             return strip_tracking(url)
-    if options.base_url and relative:
+    if options.base_url and relative and options.url_from == "path":
         url = absolute(relative, options.base_url.rstrip("/") + "/")
         if url:
             return url
-    raise ExtractionError(
-        "url",
-        "the page names no canonical URL (<link rel=canonical> or og:url); give --base-url to"
-        " derive one from the file's path",
+    raise ExtractionError("url", missing_url_reason(relative, options))
+
+
+def missing_url_reason(relative: str | None, options: PageOptions) -> str:
+    """Why a page has no URL, and exactly which option gives it one."""
+    found = "the page names no canonical URL (<link rel=canonical>, og:url or microdata url)"
+    sidecar = sidecar_name(relative or "PAGE.html")
+    if options.url_from == "sidecar":
+        return (
+            f"{found} and no sidecar file {sidecar} beside it holds its URL (--url-from sidecar);"
+            " write the URL there, or give --url-from path --base-url SITE"
+        )
+    return (
+        f"{found}; give --base-url SITE to make it SITE/{relative or 'PATH'} (--url-from path),"
+        f" or --url-from sidecar with its URL in {sidecar} beside it"
     )
+
+
+def sidecar_name(relative: str) -> str:
+    """`banjir.html` -> `banjir.url`: the file that holds a saved page's URL (`--url-from sidecar`)."""
+    name = relative.rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return stem + SIDECAR_SUFFIX
 
 
 def text_near_headline(tree: HtmlElement, title: str) -> str:
@@ -146,7 +169,7 @@ def published_at(tree: HtmlElement, meta: PageMeta, title: str, options: PageOpt
     stamps = dates.candidates(meta, text_near_headline(tree, title))
     if not any(s.has_time for s in stamps):
         stamps = stamps + dates.guessed(tree)
-    return dates.choose(stamps, options.assume_timezone)
+    return dates.choose(stamps, options.assume_timezone, meta.zoned)
 
 
 def first_string(value: Any) -> str | None:
@@ -196,11 +219,12 @@ def page_record(
     if not title:
         raise ExtractionError("title", "the page has no title (og:title, <title> or <h1>)")
     pagekind.check_article(tree, meta, canonical, title)
-    text = body.clean_lines(body.main_text(tree, canonical, title), title=title)
+    description = meta.first("og:description", "description", "twitter:description")
+    description = description or first_string(meta.article("description")) or ""
+    text = body.clean_lines(body.main_text(tree, canonical, title, description), title=title)
     if not text:
         raise ExtractionError("body", "no article text found in the page")
-    description = meta.first("og:description", "description", "twitter:description")
-    lead = body.clean_lines(description or first_string(meta.article("description")) or "")
+    lead = body.clean_lines(description)
     declared = meta.html_lang or meta.first("http-equiv:content-language", "og:locale", "language")
     image = first_string(meta.article("image")) or meta.first("og:image", "twitter:image")
     record: dict[str, Any] = {

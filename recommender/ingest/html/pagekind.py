@@ -44,15 +44,23 @@ LISTING_SEGMENTS = frozenset(
         "reporter",
     }
 )
-LISTING_TITLE = re.compile(
-    r"^\s*(?:indeks|index|arsip|archive|tag|topik|topic|kategori|category|hasil pencarian"
-    r"|search results?|berita terkini|berita terbaru|latest news|home ?page|beranda"
-    # "home page" in other languages publishers write titles in
-    r"|halaman utama|startseite|accueil|inicio|p[aá]gina inicial|pagina iniziale)\b",
-    re.IGNORECASE,
+# Words that start a listing's title but also headlines ("Indeks Harga Saham Gabungan Menguat",
+# "Category 5 Hurricane Nears Coast", "Tag Heuer ..."): a listing only when the word (with "berita",
+# "news"...) stands alone before the site name or a colon: "Indeks Berita - Kabar", "Tag: banjir".
+LISTING_WORD_TITLE = (
+    r"(?:indeks|index|arsip|archives?|tags?|topik|topics?|kategori|category|categories)"
+    r"(?:\s+(?:berita|news|artikel|articles?|terbaru|terkini))?\s*(?:$|[-|:–—»·•]|\s[-|:–—»·•])"
 )
+# Phrases no headline starts with: search results, "latest news", "home page" in the languages
+# publishers write titles in.
+LISTING_PHRASE_TITLE = (
+    r"(?:hasil pencarian|search results?|berita terkini|berita terbaru|latest news|home ?page"
+    r"|beranda|halaman utama|startseite|accueil|inicio|p[aá]gina inicial|pagina iniziale)\b"
+)
+LISTING_TITLE = re.compile(rf"^\s*(?:{LISTING_WORD_TITLE}|{LISTING_PHRASE_TITLE})", re.IGNORECASE)
 # `/news/`, `/es/`, `/nasional`: one word, no slug or number, is a section's front page.
 SECTION_SEGMENT = re.compile(r"^[a-z]{2,20}$")
+MIN_LISTED_ARTICLES = 3
 PARAGRAPH_CHARS = 150
 MIN_ARTICLE_PARAGRAPHS = 2
 MIN_INDEX_HEADLINES = 10
@@ -143,6 +151,14 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
     # `/?p=959` is a WordPress post's plain permalink, not the front page.
     if path in ("", "/") and not (parts and parts.query):
         raise ExtractionError("page", f"a front page ({url}), not an article")
+    # Index pages may describe each story they list as a JSON-LD article; a page that is one
+    # article says which (its URL), or describes one or two (itself, a related story).
+    if url and len(meta.articles) >= MIN_LISTED_ARTICLES and not meta.articles_about(url):
+        raise ExtractionError(
+            "page",
+            f"a listing page ({len(meta.articles)} JSON-LD articles, none of them this page's"
+            " URL), not an article",
+        )
     # A JSON-LD article is the strongest sign; templates put og:type=article on every page, so
     # that alone does not outweigh a listing URL.
     if meta.articles:

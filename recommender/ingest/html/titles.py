@@ -11,9 +11,12 @@ from recommender.ingest.html.metadata import PageMeta
 
 # " - Kompas.com", " | Republika Online", "KapanLagi.com: ", " :: ", " « Site", " ‹ Site".
 # Full-width separators ("：日本経済新聞", "｜") need no spaces around them.
-SEPARATOR = re.compile(
-    r"\s+[|\-–—:»«·•/‹›]{1,2}\s+|\s*::\s*|(?<=\.com):\s+|(?<=\.id):\s+|\s*[：｜]\s*"
+# A colon right after a host name ("KapanLagi.com: ", "Tempo.co: ") separates too; lookbehinds
+# are fixed-width, hence one per top-level domain seen on news sites.
+HOST_COLON = "|".join(
+    f"(?<=\\.{tld}):\\s+" for tld in ("com", "co", "id", "net", "org", "tv", "news")
 )
+SEPARATOR = re.compile(rf"\s+[|\-–—:»«·•/‹›]{{1,2}}\s+|\s*::\s*|{HOST_COLON}|\s*[：｜]\s*")
 HOST_LIKE = re.compile(r"\b[\w-]+\.(?:com|co\.id|id|net|org|co\.uk|co|news|tv)\b", re.IGNORECASE)
 MIN_TITLE_WORDS = 3
 # "Judul Halaman all", "Judul - Halaman 2", "Title - Page 2": which page of a paginated article.

@@ -230,7 +230,13 @@ def test_authors_are_people_once_without_labels() -> None:
 
 @pytest.mark.parametrize(
     "title_tag",
-    [f"{TITLE} - Kompas.com", f"{TITLE} | Republika Online", f"KapanLagi.com: {TITLE}", TITLE],
+    [
+        f"{TITLE} - Kompas.com",
+        f"{TITLE} | Republika Online",
+        f"KapanLagi.com: {TITLE}",
+        f"Tempo.co: {TITLE}",
+        TITLE,
+    ],
 )
 def test_site_names_leave_the_title(title_tag: str) -> None:
     html = article(head=PUBLISHED, title_tag=title_tag).replace(f"<h1>{TITLE}</h1>", "")

@@ -1,0 +1,88 @@
+"""Articles versus listings (#12, task 4): each signal general, none taken alone where articles
+carry it too."""
+
+from __future__ import annotations
+
+import pytest
+
+from recommender.ingest.html.errors import ExtractionError
+from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article, record
+
+LINKS = "".join(
+    f'<li><a href="/read/{n}">Berita nomor {n} tentang banjir dan cuaca ekstrem</a></li>'
+    for n in range(30)
+)
+
+
+def titled(title: str, **kwargs: object) -> str:
+    """An article page whose headline (title tag and h1) is `title`, no JSON-LD, no og:type."""
+    html = article(head=PUBLISHED, title_tag=title, **kwargs)  # type: ignore[arg-type]
+    return html.replace(f"<h1>{TITLE}</h1>", f"<h1>{title}</h1>")
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Indeks Harga Saham Gabungan Ditutup Menguat Tipis",
+        "Category 5 Hurricane Nears the Coast of Florida",
+        "Tag Heuer Opens Its First Shop in Bandung",
+        "Archive Footage Shows the Flood of 1984 in Dayeuhkolot",
+    ],
+)
+def test_a_headline_starting_with_a_listing_word_is_an_article(headline: str) -> None:
+    assert record(titled(headline))["title"] == headline
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Indeks Berita", "Tag: banjir", "Arsip Berita | Kabar", "Topik: Banjir Bandung", "Archives"],
+)
+def test_a_listing_title_is_no_article(title: str) -> None:
+    # One paragraph of text over a list of links: what an index page with an intro looks like.
+    html = titled(title, paragraphs=PARAGRAPHS[:1], after=f"<ul>{LINKS}</ul>")
+    with pytest.raises(ExtractionError) as caught:
+        record(html)
+    assert caught.value.field == "page" and "not an article" in caught.value.reason
+
+
+def test_og_type_website_alone_does_not_make_an_article_a_listing() -> None:
+    # Seen on every Media Indonesia article of the developer corpus and on heise.
+    html = article(head=PUBLISHED + '<meta property="og:type" content="website">')
+    assert str(record(html)["body"]).startswith(PARAGRAPHS[0])
+
+
+def test_json_ld_collection_page_without_an_article_is_a_listing() -> None:
+    ld = '<script type="application/ld+json">{"@type":"CollectionPage","name":"Banjir"}</script>'
+    html = article(head=PUBLISHED + ld).replace(URL, "https://kabar.example/pilihan/banjir-2026")
+    with pytest.raises(ExtractionError, match=r"a listing page \(JSON-LD collectionpage\)"):
+        record(html)
+    # ...unless the page also describes itself as one article (the article wins).
+    news = '<script type="application/ld+json">{"@type":"NewsArticle","headline":"x"}</script>'
+    assert record(article(head=PUBLISHED + ld + news))["url"] == URL
+
+
+def news_article(url: str, n: int) -> str:
+    return (
+        f'{{"@type":"NewsArticle","headline":"Berita {n}","url":"{url}",'
+        f'"datePublished":"2026-11-10T0{n}:00:00+07:00"}}'
+    )
+
+
+def test_a_page_describing_several_articles_none_of_them_itself_is_a_listing() -> None:
+    listed = ",".join(news_article(f"https://kabar.example/read/{n}/berita", n) for n in range(4))
+    ld = f'<script type="application/ld+json">[{listed}]</script>'
+    html = article(head=PUBLISHED + ld).replace(URL, "https://kabar.example/pilihan/sepekan")
+    with pytest.raises(ExtractionError, match=r"4 JSON-LD articles, none of them this page's URL"):
+        record(html)
+
+
+def test_an_article_describing_itself_among_related_stories_is_an_article() -> None:
+    # Its own object written with http:// and www. still names this page.
+    own = news_article(URL.replace("https://", "http://www."), 1)
+    related = ",".join(news_article(f"https://kabar.example/read/{n}/lain", n) for n in range(2, 5))
+    ld = f'<script type="application/ld+json">[{related},{own}]</script>'
+    got = record(article(head=PUBLISHED + ld))
+    assert got["url"] == URL and got["published_at"].isoformat() == "2026-11-10T01:00:00+07:00"  # type: ignore[union-attr]
+    # Two related stories and no own object: too few to call it a listing.
+    two = ",".join(news_article(f"https://kabar.example/read/{n}/lain", n) for n in range(2, 4))
+    assert record(article(head=PUBLISHED + f'<script type="application/ld+json">[{two}]</script>'))

@@ -1,0 +1,117 @@
+"""`benchmarks/extraction.py --holdout` (#12): figures per publisher folder and the spread of
+articles right in every field, on a tiny corpus written here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def write_page(folder: Path, name: str, html: str, expected: dict[str, object]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.html").write_text(html, encoding="utf-8")
+    (folder / f"{name}.expected.json").write_text(json.dumps(expected), encoding="utf-8")
+
+
+def test_holdout_reports_each_publisher_and_the_spread(tmp_path: Path) -> None:
+    facts = {
+        "title": TITLE,
+        "published_at": "2026-11-10T09:15:00+07:00",
+        "canonical_url": URL,
+        "language": "id",
+        "body_starts_with": PARAGRAPHS[0][:60],
+        "body_contains": [PARAGRAPHS[2]],
+        "must_not_contain": ["Baca juga", "Kanal Warta"],
+    }
+    write_page(tmp_path / "kabar", "banjir", article(head=PUBLISHED), facts)
+    # A second publisher whose page keeps a furniture line the rules do not know: one miss.
+    clutter = "<p>Kanal Warta hadir di aplikasi pesan Anda dengan kabar terbaru setiap pagi.</p>"
+    write_page(tmp_path / "warta", "banjir", article(head=PUBLISHED, after=clutter), facts)
+    write_page(tmp_path / "warta", "lagi", article(head=PUBLISHED), facts)
+    # A page that gives no UTC offset is refused with an error naming --assume-timezone.
+    naive = '<meta property="article:published_time" content="2026-11-10T09:15:00">'
+    write_page(tmp_path / "berita", "naif", article(head=naive), facts)
+    done = subprocess.run(
+        [sys.executable, "benchmarks/extraction.py", "--holdout", "--corpus", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    head, *rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert head["mode"] == "holdout"
+    assert head["summary"] == {
+        "articles": 4,
+        "all_correct": 2,
+        "all_correct_share": 0.5,
+        "publishers": 3,
+        "publishers_all_right": 1,
+        "publisher_share_min": 0.0,
+        "publisher_share_median": 0.5,
+        "publisher_share_max": 1.0,
+        "worst": ["berita", "warta"],
+        "refused_needing_option": 1,
+    }
+    # The refused page counts as a miss in every field, clutter included.
+    assert head["fields"]["page.no_clutter"] == {"correct": 2, "total": 4, "accuracy": 0.5}
+    by_name = {row["publisher"]: row for row in rows}
+    assert set(by_name) == {"berita", "kabar", "warta"}
+    assert by_name["warta"]["fields"]["page.all_correct"] == "1/2"
+    assert by_name["warta"]["misses"]["banjir"][0].startswith("page.no_clutter: Kanal Warta")
+    assert "--assume-timezone" in by_name["berita"]["misses"]["naif"][0]
+
+
+def test_an_expected_file_is_grouped_by_publisher_with_holdout(tmp_path: Path) -> None:
+    """A publisher's (or the held-out check's) expected file: entries grouped by `publisher`,
+    else their file's folder, else their canonical URL's host."""
+    naive = '<meta property="article:published_time" content="2026-11-10T09:15:00">'
+    for folder, head in (("kabar", PUBLISHED), ("warta", naive)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "banjir.html").write_text(article(head=head), encoding="utf-8")
+    (tmp_path / "lepas.html").write_text(article(head=PUBLISHED), encoding="utf-8")
+    facts = {
+        "title": TITLE,
+        "published_at": "2026-11-10T09:15:00+07:00",
+        "canonical_url": URL,
+        "language": "id",
+        "body_starts_with": PARAGRAPHS[0][:60],
+    }
+    listed = {
+        "pages": [
+            {"file": "kabar/banjir.html", **facts},
+            {"file": "warta/banjir.html", **facts},  # no offset on the page, none assumed: a miss
+            {
+                "file": "warta/banjir.html",
+                "publisher": "warta-wib",
+                "assume_timezone": "Asia/Jakarta",
+                **facts,
+            },
+            {"file": "lepas.html", **facts},  # no folder: grouped by its URL's host
+        ]
+    }
+    expected = tmp_path / "expected.json"
+    expected.write_text(json.dumps(listed), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "benchmarks/extraction.py", "--expected", str(expected), "--holdout"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    head, *rows = [json.loads(line) for line in done.stdout.splitlines()]
+    by_name = {row["publisher"]: (row["all_correct"], row["articles"]) for row in rows}
+    assert by_name == {
+        "kabar": (1, 1),
+        "kabar.example": (1, 1),
+        "warta": (0, 1),
+        "warta-wib": (1, 1),
+    }
+    assert head["summary"]["all_correct"] == 3 and head["summary"]["worst"] == ["warta"]
