@@ -44,10 +44,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_node(args: list[str], log: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start_node(
+    args: list[str], cpus: int, log: Path, env: dict[str, str]
+) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         return subprocess.Popen(
-            [str(RAY), "start", "--block", "--num-cpus=2", "--node-ip-address=127.0.0.1", *args],
+            [
+                str(RAY),
+                "start",
+                "--block",
+                f"--num-cpus={cpus}",
+                "--node-ip-address=127.0.0.1",
+                *args,
+            ],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,
@@ -112,12 +121,13 @@ def running_cluster(repo: Path) -> Iterator[Cluster]:
                 f"--temp-dir={temp}",
                 "--disable-usage-stats",
             ],
+            cpus,
             logs / "head.log",
             env,
         )
     ]
     try:
-        nodes.append(start_node([f"--address={address}"], logs / "node.log", env))
+        nodes.append(start_node([f"--address={address}"], cpus, logs / "node.log", env))
         deadline = time.monotonic() + START_TIMEOUT
         while alive_nodes(address, env) < 2:
             if time.monotonic() > deadline or any(n.poll() is not None for n in nodes):
