@@ -100,8 +100,10 @@ def logs_tail(folder: Path) -> str:
 
 
 @contextlib.contextmanager
-def running_cluster(repo: Path) -> Iterator[Cluster]:
-    """A head and a second node on 127.0.0.1, two CPUs each; stopped on exit, even on failure."""
+def running_cluster(repo: Path, cpus: int = 2) -> Iterator[Cluster]:
+    """A head and a second node on 127.0.0.1, `cpus` (logical) CPUs each; stopped on exit, even
+    on failure. The tests' two each leave room for the module's encoder and one more job's
+    actors; the benchmark gives each one, so the cluster has the machine's two cores."""
     # A short folder: Ray's socket paths under it must stay within the 107 bytes of AF_UNIX.
     temp = Path(tempfile.mkdtemp(prefix="ray-", dir="/tmp"))
     logs = temp / "logs"
