@@ -120,6 +120,13 @@ class RayEncoder:
         except BaseException:
             self.close()
             raise
+        keys = {str(d["key"]) for d in described}
+        if len(keys) > 1:  # e.g. another model under the same name on one node: mixed vectors
+            self.close()
+            raise ExecutorUnavailable(
+                f"the Ray actors loaded different models (keys {sorted(keys)}): install the same"
+                " recommender and model on every node"
+            )
         first = described[0]
         self.name: str = first["name"]
         self.prefix: str = first["prefix"]
