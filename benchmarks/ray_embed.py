@@ -14,7 +14,8 @@ embedded by the shipped default model:
 
 Prints one JSON line: items/s of each round, the best of each executor, `ratio` = best Ray /
 best local (what the executor gives on one machine; goal >= 0.85), the local model on one torch
-thread and `ray_per_actor_vs_1_thread` (an actor's rate against it: Ray's own overhead, apart
+thread, `ratio_vs_best_local` (Ray against the faster of the two local runs) and
+`ray_per_actor_vs_1_thread` (an actor's rate against it: Ray's own overhead, apart
 from how torch's threads fare on a busy machine), the actors' start-up time (placing them and
 loading the model, paid once per job), items/s per CPU (the sizing unit of docs/ray.md), and the
 smallest per-vector cosine between local and Ray vectors.
@@ -138,6 +139,7 @@ def main() -> int:
             "goal_ratio": 0.85,
             "local_1_thread_items_per_s": [round(r, 2) for r in single_rates],
             "ray_per_actor_vs_1_thread": round(best_ray / actors / best_single, 3),
+            "ratio_vs_best_local": round(best_ray / max(best_local, best_single), 3),
             "ray_nodes": nodes,
             "ray_actors": actors,
             "ray_batch": args.batch,

@@ -235,3 +235,30 @@ def test_cli_build_on_ray_with_the_real_model_is_the_local_build(
     assert sum(summary["embedding_batches"].values()) == math.ceil(summary["embedded"] / BATCH)
     local = current_catalog(real_settings(real_built_dir))
     assert_same_snapshot(local, current_catalog(real_settings(tmp_path)))
+
+
+@needs_ray
+@pytest.mark.slow
+def test_without_an_address_the_job_starts_and_stops_a_local_ray(
+    tmp_path: Path, real_built_dir: Path
+) -> None:
+    """`--executor ray` alone: a Ray started inside the job's process (a `recommender` process
+    of its own, HOME here so Ray's token file is this test's), one node, then shut down."""
+    env = {
+        **real_env(tmp_path / "data"),
+        "PYTHONPATH": str(REPO),
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "RAY_USAGE_STATS_ENABLED": "0",
+        "RECOMMENDER_RAY_BATCH_SIZE": str(BATCH),
+    }
+    args = ["-m", "recommender.cli", "build", "-i", str(CORPUS), "--executor", "ray"]
+    done = subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, env=env, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["executor"] == "ray"
+    assert len(summary["embedding_batches"]) == 1  # the one local node
+    local = current_catalog(real_settings(real_built_dir))
+    assert_same_snapshot(local, current_catalog(real_settings(tmp_path / "data")))
