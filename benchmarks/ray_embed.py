@@ -108,8 +108,7 @@ def main() -> int:
         local_rates = [first]
         single_rates = [single_thread_rate(local, texts, cpus)]
         with running_cluster(REPO, cpus=1) as cluster:
-            for name, value in cluster.auth.items():
-                os.environ[name] = value
+            os.environ.update(cluster.auth)
             ray_settings = settings.replace(
                 embedding_executor="ray", ray_address=cluster.address, ray_batch_size=args.batch
             )
@@ -118,8 +117,8 @@ def main() -> int:
                 startup = time.perf_counter() - started
                 ray_rates = []
                 for _ in range(args.rounds):
-                    value, ray_vectors = rate(remote.encode, texts)
-                    ray_rates.append(value)
+                    items_per_s, ray_vectors = rate(remote.encode, texts)
+                    ray_rates.append(items_per_s)
                 nodes = len(set(remote.actor_nodes))
                 actors = remote.plan.actors
         note("ray_embed: cluster stopped, local again")

@@ -26,7 +26,7 @@ from recommender.cli import app
 from recommender.jobs import EXIT_FAILED, run_build, run_update
 from recommender.pipeline.ray_embed import RAY_MISSING, ActorPlan, RayEncoder, actor_plan
 from recommender.serving.catalog import Catalog
-from recommender.settings import Settings
+from recommender.settings import JobSettings, Settings
 from tests.conftest import CORPUS, REPO, current_catalog, make_settings, real_env, real_settings
 from tests.embedder import HashingEncoder, load_hashing_encoder
 from tests.pipeline.ray_cluster import Cluster, running_cluster
@@ -43,7 +43,7 @@ needs_ray = pytest.mark.skipif(
 # --- sizing: how many actors a cluster gets --------------------------------------------------
 
 
-def jobs(**values: Any) -> Any:
+def jobs(**values: Any) -> JobSettings:
     return Settings(**values).jobs
 
 
