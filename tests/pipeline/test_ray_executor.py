@@ -11,8 +11,10 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -244,18 +246,23 @@ def test_without_an_address_the_job_starts_and_stops_a_local_ray(
 ) -> None:
     """`--executor ray` alone: a Ray started inside the job's process (a `recommender` process
     of its own, HOME here so Ray's token file is this test's), one node, then shut down."""
+    ray_tmp = Path(tempfile.mkdtemp(prefix="ray-", dir="/tmp"))  # short: AF_UNIX socket paths
     env = {
         **real_env(tmp_path / "data"),
         "PYTHONPATH": str(REPO),
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
         "HOME": str(tmp_path),
+        "RAY_TMPDIR": str(ray_tmp),  # its session files, not /tmp/ray
         "RAY_USAGE_STATS_ENABLED": "0",
         "RECOMMENDER_RAY_BATCH_SIZE": str(BATCH),
     }
     args = ["-m", "recommender.cli", "build", "-i", str(CORPUS), "--executor", "ray"]
-    done = subprocess.run(
-        [sys.executable, *args], capture_output=True, text=True, env=env, timeout=600
-    )
+    try:
+        done = subprocess.run(
+            [sys.executable, *args], capture_output=True, text=True, env=env, timeout=600
+        )
+    finally:
+        shutil.rmtree(ray_tmp, ignore_errors=True)
     assert done.returncode == 0, done.stderr[-2000:]
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     assert summary["executor"] == "ray"
