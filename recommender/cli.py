@@ -6,6 +6,7 @@ import functools
 import sys
 import time
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -116,6 +117,51 @@ AssumeTimezone = Annotated[
 ]
 
 
+class ExecutorName(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+Executor = Annotated[
+    ExecutorName | None,
+    typer.Option(
+        "--executor",
+        help="Where new texts are embedded: local (this process) or ray (actors on a Ray"
+        " cluster; needs pip install 'recommender\\[ray]'). Default:"
+        " $RECOMMENDER_EMBEDDING_EXECUTOR or local.",
+        show_default=False,
+    ),
+]
+RayAddress = Annotated[
+    str | None,
+    typer.Option(
+        "--ray-address",
+        help="With --executor ray: the cluster's head (host:port, or ray://host:10001). Default:"
+        " $RECOMMENDER_RAY_ADDRESS; unset, a local Ray is started for the job.",
+        show_default=False,
+    ),
+]
+
+
+def executor_settings(
+    data_dir: Path | None,
+    executor: ExecutorName | None,
+    ray_address: str | None,
+    **overrides: Any,
+) -> Settings:
+    """Settings of a job that embeds (build, update): `--executor` and `--ray-address` on top of
+    the environment; an address for the local executor is refused, not silently ignored."""
+    settings = make_settings(
+        data_dir,
+        embedding_executor=executor.value if executor else None,
+        ray_address=ray_address,
+        **overrides,
+    )
+    if ray_address is not None and settings.jobs.embedding_executor != "ray":
+        raise InvalidInput("--ray-address needs --executor ray")
+    return settings
+
+
 def make_settings(data_dir: Path | None, **overrides: Any) -> Settings:
     """Build the one Settings object from the environment plus command-line overrides."""
     from pydantic import ValidationError
@@ -173,18 +219,22 @@ def build(
     base_url: BaseUrl = None,
     url_from: UrlFrom = "path",
     assume_timezone: AssumeTimezone = None,
+    executor: Executor = None,
+    ray_address: RayAddress = None,
 ) -> None:
     """Full build: import items, embed them, publish a new snapshot atomically.
 
     Bad rows are reported (file:line: field: reason) and skipped; good rows land. Prints a
     one-line JSON summary on stdout; progress of long steps goes to stderr (a bar on a terminal,
-    else a JSON line every RECOMMENDER_PROGRESS_INTERVAL_SECONDS).
+    else a JSON line every RECOMMENDER_PROGRESS_INTERVAL_SECONDS). With --executor ray the texts
+    not in the embedding cache are embedded by actors on a Ray cluster (docs/ray.md); the rest of
+    the build runs here.
     Exit codes: 0 published, 1 published but rows were rejected and --strict was given, 2 failed
     (nothing published).
     """
     from recommender.jobs import EXIT_OK, EXIT_REJECTED, run_build
 
-    settings = make_settings(data_dir, assume_timezone=assume_timezone)
+    settings = executor_settings(data_dir, executor, ray_address, assume_timezone=assume_timezone)
     paths: list[str | Path] = [*inputs] if inputs else [DEMO_CORPUS]
     try:
         summary, report = run_build(
@@ -221,6 +271,8 @@ def update(
     base_url: BaseUrl = None,
     url_from: UrlFrom = "path",
     assume_timezone: AssumeTimezone = None,
+    executor: Executor = None,
+    ray_address: RayAddress = None,
 ) -> None:
     """Incremental update of the current snapshot; publishes a new one atomically.
 
@@ -231,7 +283,7 @@ def update(
     RECOMMENDER_RANKING_REFRESH_UPDATES updates). Then the event log is pruned and the signals
     rewritten (`recommender signals`; the summary's "signals" says whether, and a failure there
     never fails the update). Prints a one-line JSON summary on stdout; progress goes to stderr,
-    as for build.
+    as for build; --executor ray embeds on a Ray cluster, as for build.
     Exit codes: 0 done (published, or
     nothing to change), 1 done but rows were rejected and --strict was given, 2 failed (nothing
     published: no, incompatible or corrupt snapshot, nothing readable, lock held, model
@@ -239,7 +291,7 @@ def update(
     """
     from recommender.jobs import EXIT_OK, EXIT_REJECTED, run_update
 
-    settings = make_settings(data_dir, assume_timezone=assume_timezone)
+    settings = executor_settings(data_dir, executor, ray_address, assume_timezone=assume_timezone)
     try:
         summary, report = run_update(
             inputs or [],

@@ -9,6 +9,7 @@ RecommenderError
 ├── SnapshotCorrupt       a snapshot failed verification (checksum, size, invariant): never loaded
 ├── JobLocked             another job holds the data dir's lock
 ├── ModelUnavailable      the embedding model cannot be loaded
+├── ExecutorUnavailable   the Ray executor cannot be used (Ray missing, cluster unreachable)
 └── EventStoreUnavailable the server event store (EVENTS_URL) cannot be reached
 """
 
@@ -66,6 +67,13 @@ class JobLocked(RecommenderError):
 
 class ModelUnavailable(RecommenderError):
     code = "model_unavailable"
+
+
+class ExecutorUnavailable(RecommenderError):
+    """`--executor ray`: Ray is not installed, the cluster cannot be reached, or its actors cannot
+    start or load the model (#14)."""
+
+    code = "executor_unavailable"
 
 
 class EventStoreUnavailable(RecommenderError):

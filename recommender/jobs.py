@@ -6,6 +6,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,6 +65,8 @@ class JobSummary:
     published: bool = True
     events_pruned: int = 0
     signals: str | None = None  # the signals file written after the update, or why none was
+    executor: str = "local"  # where new texts were embedded (EMBEDDING_EXECUTOR, #14)
+    embedding_batches: dict[str, int] = field(default_factory=dict)  # per Ray node id
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +86,8 @@ class JobSummary:
             "published": self.published,
             "events_pruned": self.events_pruned,
             "signals": self.signals,
+            "executor": self.executor,
+            "embedding_batches": self.embedding_batches,
         }
 
     def take_report(self, report: ImportReport) -> None:
@@ -110,6 +115,33 @@ def embedding_cache(settings: Settings) -> EmbeddingCache:
     return EmbeddingCache(settings.data_dir / "cache" / "embeddings.sqlite")
 
 
+def check_executor(settings: Settings) -> None:
+    """Fail before any work when the configured executor cannot run here (Ray not installed)."""
+    if settings.jobs.embedding_executor == "ray":
+        from recommender.pipeline.ray_embed import import_ray
+
+        import_ray()
+
+
+def load_encoder(settings: Settings, stack: ExitStack) -> Encoder:
+    """The configured model, loaded in this process, or on a Ray cluster's actors
+    (EMBEDDING_EXECUTOR=ray), which `stack` stops when the job ends."""
+    if settings.jobs.embedding_executor == "ray":
+        from recommender.pipeline.ray_embed import RayEncoder
+
+        return stack.enter_context(RayEncoder(settings))
+    return Embedder.from_settings(settings)
+
+
+def note_executor(summary: JobSummary, encoder: Encoder | None) -> None:
+    """Record in the summary where the texts were embedded (and per Ray node, how many batches)."""
+    from recommender.pipeline.ray_embed import RayEncoder
+
+    if isinstance(encoder, RayEncoder):
+        summary.executor = "ray"
+        summary.embedding_batches = encoder.batches_per_node()
+
+
 def run_build(
     paths: Sequence[str | Path],
     settings: Settings,
@@ -124,7 +156,8 @@ def run_build(
     snapshot atomically."""
     started = time.perf_counter()
     summary = JobSummary("build")
-    with JobLock(settings.data_dir, "build", wait=wait):
+    check_executor(settings)
+    with JobLock(settings.data_dir, "build", wait=wait), ExitStack() as stack:
         store = SnapshotStore(settings.snapshots_dir)
         store.clean_temporary()
         reporter = Progress.for_job(progress, settings.jobs.progress_interval_seconds)
@@ -134,7 +167,7 @@ def run_build(
         if not report.items:
             raise InvalidInput("nothing could be imported", details=error_details(report.errors))
         previous = previous_records(store)
-        model = embedder or Embedder.from_settings(settings)
+        model = embedder or load_encoder(settings, stack)
         cache = embedding_cache(settings)
         try:
             result = build_snapshot(
@@ -147,6 +180,7 @@ def run_build(
             )
         finally:
             cache.close()
+        note_executor(summary, model)
     summary.items = result.items
     summary.embedded = result.embedded
     summary.reused = result.reused
@@ -186,7 +220,8 @@ def run_update(
     """
     started = time.perf_counter()
     summary = JobSummary("update")
-    with JobLock(settings.data_dir, "update", wait=wait):
+    check_executor(settings)
+    with JobLock(settings.data_dir, "update", wait=wait), ExitStack() as stack:
         store = SnapshotStore(settings.snapshots_dir)
         store.clean_temporary()
         previous = load_previous(store)
@@ -208,7 +243,7 @@ def run_update(
         def get_embedder() -> Encoder:
             if not model:
                 note("loading the embedding model")
-                model.append(Embedder.from_settings(settings))
+                model.append(load_encoder(settings, stack))
             return model[0]
 
         cache = embedding_cache(settings)
@@ -226,6 +261,7 @@ def run_update(
             )
         finally:
             cache.close()
+        note_executor(summary, model[0] if model else None)
         batch.done()
         summary.events_pruned = prune_quietly(settings, note)
         summary.signals = signals_quietly(settings, note)

@@ -108,6 +108,45 @@ class JobSettings(BaseSettings):
         None, description="Where converted/bundled models are cached (default: DATA_DIR/models)."
     )
     embedding_batch_size: int = Field(32, ge=1, le=1024, description="Texts per encode batch.")
+    # #14: embedding batches on a Ray cluster (recommender.pipeline.ray_embed); the rest of a
+    # build stays in the job's process.
+    embedding_executor: Literal["local", "ray"] = Field(
+        "local",
+        description="Where build and update embed their new texts: 'local' (this process) or"
+        " 'ray' (actors on a Ray cluster, one model load each; needs the ray extra).",
+    )
+    ray_address: str | None = Field(
+        None,
+        description="Ray cluster the 'ray' executor connects to (host:port of the head, or"
+        " ray://host:10001); unset: a local Ray is started inside the job and stopped after it.",
+    )
+    ray_batch_size: int = Field(
+        256, ge=1, le=100_000, description="Texts per batch sent to a Ray actor."
+    )
+    ray_actors: int = Field(
+        0,
+        ge=0,
+        le=10_000,
+        description="Embedding actors on the Ray cluster; 0: as many as its CPUs (or GPUs, with"
+        " RAY_GPUS_PER_ACTOR) allow.",
+    )
+    ray_cpus_per_actor: int = Field(
+        1, ge=1, le=1024, description="CPUs each Ray actor reserves (and its torch threads)."
+    )
+    ray_gpus_per_actor: float = Field(
+        0.0,
+        ge=0.0,
+        le=8.0,
+        description="GPUs each Ray actor reserves; above 0 the actors run on GPU nodes and"
+        " encode on their GPU.",
+    )
+    ray_start_timeout_seconds: float = Field(
+        300.0,
+        gt=0,
+        le=86_400,
+        description="How long the 'ray' executor waits for its actors to be placed and to load"
+        " the model before the job fails.",
+    )
     hnsw_ef_search: int = Field(128, ge=16, le=4096, description="HNSW search breadth.")
     keep_snapshots: int = Field(5, ge=1, le=1000, description="Snapshots kept after a publish.")
     fetch_timeout_seconds: float = Field(

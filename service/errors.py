@@ -18,6 +18,7 @@ from starlette.routing import Match
 from recommender.errors import (
     ArticleNotFound,
     EventStoreUnavailable,
+    ExecutorUnavailable,
     InvalidInput,
     JobLocked,
     ModelUnavailable,
@@ -57,6 +58,7 @@ STATUS: dict[type[RecommenderError], int] = {
     SnapshotCorrupt: 409,
     JobLocked: 409,
     ModelUnavailable: 500,
+    ExecutorUnavailable: 503,
     EventStoreUnavailable: 503,
 }
 

@@ -90,3 +90,9 @@ def register_encoder() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Embedder, "from_settings", staticmethod(from_settings))
         yield
+
+
+def load_hashing_encoder(settings: Settings) -> HashingEncoder:
+    """`HashingEncoder` as a Ray actor's loader (recommender.pipeline.ray_embed.Loader): the
+    actor's process has no `register_encoder`, so the tests hand it this instead."""
+    return HashingEncoder()

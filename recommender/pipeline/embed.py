@@ -70,14 +70,18 @@ class Embedder:
         self.max_seq_length = int(model.max_seq_length)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Embedder:
+    def from_settings(
+        cls, settings: Settings, *, threads: int | None = None, device: str = "cpu"
+    ) -> Embedder:
+        """The configured model on `device`, torch using `threads` threads (default: every
+        CPU; a Ray actor passes the CPUs it reserved)."""
         import torch
         from sentence_transformers import SentenceTransformer
 
-        torch.set_num_threads(max(1, os.cpu_count() or 1))
+        torch.set_num_threads(threads or max(1, os.cpu_count() or 1))
         path = resolve_model_path(settings.build.model, settings.resolved_model_cache_dir)
         try:
-            model = SentenceTransformer(path, device="cpu")
+            model = SentenceTransformer(path, device=device)
         except Exception as exc:
             raise ModelUnavailable(
                 f"cannot load embedding model {settings.build.model!r}: {exc}"
