@@ -50,9 +50,10 @@ class BuildSettings(BaseSettings):
         256, ge=16, le=512, description="Token limit per item text (longer text is truncated)."
     )
     embedding_backend: Literal["torch", "onnx", "openvino"] = Field(
-        "torch",
-        description="Runtime that embeds: torch (sentence-transformers), onnx (ONNX Runtime) or"
-        " openvino; the last two use an export of the model made once into the model cache.",
+        "openvino",
+        description="Runtime that embeds: openvino, onnx (ONNX Runtime) or torch"
+        " (sentence-transformers); the first two run an export of the model made once into the"
+        " model cache.",
     )
     embedding_quantize: Literal["none", "int8"] = Field(
         "none",

