@@ -121,12 +121,14 @@ def precision_at_5(vectors: np.ndarray, labels: list[set[str]]) -> float:
     return float(np.mean([[bool(labels[i] & labels[j]) for j in row] for i, row in enumerate(top)]))
 
 
-def bench_backends(corpus: str, limit: int | None, backends: list[str], work: Path) -> None:
+def bench_backends(
+    data: Path, corpus: str, limit: int | None, backends: list[str], work: Path
+) -> None:
     from recommender.ingest.importer import import_paths
     from recommender.jobs import embedding_cache, run_build
     from recommender.pipeline.embed import Embedder, embed_articles
 
-    folder = SHARED / corpus
+    folder = data / corpus
     if not (folder / "articles.jsonl").is_file():
         note(f"backends: {corpus} skipped, {folder} is absent (shared evaluation data)")
         return
@@ -230,14 +232,15 @@ def main() -> None:
         help="compare embedding backends in whole builds, torch first (e.g. torch,openvino,onnx-int8)",
     )
     parser.add_argument("--backend-items", type=int, default=1000, help="HuffPost items for it")
+    parser.add_argument("--data", type=Path, default=SHARED, help="the shared evaluation data")
     parser.add_argument("--only-backends", action="store_true", help="skip the other cases")
     args = parser.parse_args()
     if args.backends:
         names = ["torch", *(b for b in args.backends.split(",") if b and b != "torch")]
         emit({"bench": "build", "machine": machine(), "note": "2 cores shared with other work"})
         with tempfile.TemporaryDirectory(prefix="bench-backends-") as tmp:
-            bench_backends("detik-dev", None, names, Path(tmp))
-            bench_backends("huffpost-10k", args.backend_items, names, Path(tmp))
+            bench_backends(args.data, "detik-dev", None, names, Path(tmp))
+            bench_backends(args.data, "huffpost-10k", args.backend_items, names, Path(tmp))
         if args.only_backends:
             return
     emit({"bench": "build", "machine": machine(), "note": "2 cores shared with other work"})
