@@ -13,11 +13,19 @@ Usage: ``python benchmarks/build.py [--embed-items 500] [--sizes 10000,100000]``
   build, the batched top-K neighbour search of every item (self excluded) as the builder runs it,
   and the recall@K of those lists against exact brute force on 200 sampled items. Pools larger
   than `flat_index_max_items` (50,000) use HNSW, smaller ones the exact flat index.
+- `backends` (`--backends torch,openvino,onnx-int8`): a whole `run_build` of the same corpus per
+  embedding backend (`RECOMMENDER_EMBEDDING_BACKEND` / `_QUANTIZE`), each with an empty cache, in
+  one run: items/s and its ratio to torch fp32 (goal >= 2), dense-only P@5 (mean-centred, self
+  excluded; same story on `detik-dev`, same category on the first `--backend-items` HuffPost
+  items) and its difference to torch (goal within 0.005), and the cosine of every vector to
+  torch's (min, p1, p5, median; goal min >= 0.99). Exports are made (once) before any timing.
+  Skips a corpus whose data is absent.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -35,7 +43,8 @@ from index.vector_index import VectorIndex  # noqa: E402
 from recommender.pipeline.index import search_neighbours  # noqa: E402
 from recommender.settings import Settings  # noqa: E402
 
-HUFFPOST = REPO.parent / "shared" / "data" / "huffpost-10k" / "articles.jsonl"
+SHARED = REPO.parent / "shared" / "data"
+HUFFPOST = SHARED / "huffpost-10k" / "articles.jsonl"
 RECALL_SAMPLE = 200
 
 
@@ -91,6 +100,88 @@ def bench_embedding(n: int, work: Path) -> None:
     )
 
 
+def backend_settings(name: str, data_dir: Path) -> Settings:
+    """Settings for a backend named `torch`, `openvino`, `onnx` or `onnx-int8`."""
+    backend, _, quantize = name.partition("-")
+    return Settings(
+        data_dir=data_dir,
+        model_cache_dir=REPO / ".cache" / "models",
+        embedding_backend=backend,
+        embedding_quantize=quantize or "none",
+    )
+
+
+def precision_at_5(vectors: np.ndarray, labels: list[set[str]]) -> float:
+    """Mean share of each item's 5 nearest (mean-centred cosine, self excluded) sharing a label."""
+    centred = vectors - vectors.mean(axis=0)
+    centred /= np.linalg.norm(centred, axis=1, keepdims=True)
+    sims = centred @ centred.T
+    np.fill_diagonal(sims, -np.inf)
+    top = np.argsort(-sims, axis=1)[:, :5]
+    return float(np.mean([[bool(labels[i] & labels[j]) for j in row] for i, row in enumerate(top)]))
+
+
+def bench_backends(
+    data: Path, corpus: str, limit: int | None, backends: list[str], work: Path
+) -> None:
+    from recommender.ingest.importer import import_paths
+    from recommender.jobs import embedding_cache, run_build
+    from recommender.pipeline.embed import Embedder, embed_articles
+
+    folder = data / corpus
+    if not (folder / "articles.jsonl").is_file():
+        note(f"backends: {corpus} skipped, {folder} is absent (shared evaluation data)")
+        return
+    lines = (folder / "articles.jsonl").read_bytes().splitlines()[:limit]
+    source = work / f"{corpus}.jsonl"
+    source.write_bytes(b"\n".join(lines) + b"\n")
+    articles = sorted(import_paths([source]).items.values(), key=lambda a: a.id)
+    raw = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+    labels = [set(raw[a.id].get("keywords") or [raw[a.id].get("category")]) for a in articles]
+    embedders = {}
+    for name in backends:  # load (and export, the first time) before anything is timed
+        embedders[name] = Embedder.from_settings(backend_settings(name, work))
+        embedders[name].encode(["passage: pemanasan"] * 16, progress=False)
+    reference: np.ndarray | None = None
+    torch_rate = torch_p5 = None
+    for name in backends:
+        settings = backend_settings(name, work / f"{corpus}-{name}")
+        started = time.perf_counter()
+        summary, _ = run_build([source], settings, embedder=embedders[name], progress=False)
+        seconds = time.perf_counter() - started
+        assert summary.embedded == len(articles), summary.as_dict()
+        cache = embedding_cache(settings)
+        vectors, misses = embed_articles(articles, embedders[name], cache, progress=False)
+        cache.close()
+        assert misses == 0
+        rate, p5 = len(articles) / seconds, precision_at_5(vectors, labels)
+        if reference is None:
+            reference, torch_rate, torch_p5 = vectors, rate, p5
+        cosine = np.sum(vectors * reference, axis=1)
+        emit(
+            {
+                "bench": "build",
+                "case": "backends",
+                "corpus": corpus,
+                "items": len(articles),
+                "backend": name,
+                "runtime": embedders[name].runtime,
+                "build_s": round(seconds, 1),
+                "items_per_s": round(rate, 2),
+                "ratio_to_torch": round(rate / torch_rate, 2) if torch_rate else None,
+                "p_at_5": round(p5, 4),
+                "p_at_5_minus_torch": round(p5 - torch_p5, 4) if torch_p5 is not None else None,
+                "cosine_to_torch": {
+                    "min": round(float(cosine.min()), 5),
+                    "p1": round(float(np.percentile(cosine, 1)), 5),
+                    "p5": round(float(np.percentile(cosine, 5)), 5),
+                    "median": round(float(np.median(cosine)), 5),
+                },
+                "goals": {"ratio_to_torch": 2.0, "p_at_5_within": 0.005, "cosine_min": 0.99},
+            }
+        )
+
+
 def bench_faiss(n: int, k: int) -> None:
     settings = Settings()
     rng = np.random.default_rng(5)
@@ -135,7 +226,23 @@ def main() -> None:
     parser.add_argument("--embed-items", type=int, default=500, help="HuffPost items to embed")
     parser.add_argument("--sizes", default="10000,100000", help="vector counts for FAISS")
     parser.add_argument("--skip-embedding", action="store_true")
+    parser.add_argument(
+        "--backends",
+        default="",
+        help="compare embedding backends in whole builds, torch first (e.g. torch,openvino,onnx-int8)",
+    )
+    parser.add_argument("--backend-items", type=int, default=1000, help="HuffPost items for it")
+    parser.add_argument("--data", type=Path, default=SHARED, help="the shared evaluation data")
+    parser.add_argument("--only-backends", action="store_true", help="skip the other cases")
     args = parser.parse_args()
+    if args.backends:
+        names = ["torch", *(b for b in args.backends.split(",") if b and b != "torch")]
+        emit({"bench": "build", "machine": machine(), "note": "2 cores shared with other work"})
+        with tempfile.TemporaryDirectory(prefix="bench-backends-") as tmp:
+            bench_backends(args.data, "detik-dev", None, names, Path(tmp))
+            bench_backends(args.data, "huffpost-10k", args.backend_items, names, Path(tmp))
+        if args.only_backends:
+            return
     emit({"bench": "build", "machine": machine(), "note": "2 cores shared with other work"})
     k = Settings().build.neighbours_k
     for n in (int(s) for s in args.sizes.split(",") if s):

@@ -49,6 +49,16 @@ class BuildSettings(BaseSettings):
     max_seq_length: int = Field(
         256, ge=16, le=512, description="Token limit per item text (longer text is truncated)."
     )
+    embedding_backend: Literal["torch", "onnx", "openvino"] = Field(
+        "openvino",
+        description="Runtime that embeds: openvino, onnx (ONNX Runtime) or torch"
+        " (sentence-transformers); the first two run an export of the model made once into the"
+        " model cache.",
+    )
+    embedding_quantize: Literal["none", "int8"] = Field(
+        "none",
+        description="Quantise the exported model's weights: int8 (dynamic, onnx backend only).",
+    )
     center_vectors: bool = Field(
         True,
         description="Subtract the corpus mean vector before normalising (spreads squeezed cosines).",
@@ -78,6 +88,15 @@ class BuildSettings(BaseSettings):
     neighbourhood_weight: float = Field(
         0.5, ge=0, le=2, description="Weight of the shared-neighbours similarity in relevance."
     )
+
+    @model_validator(mode="after")
+    def _quantize_needs_onnx(self) -> BuildSettings:
+        if self.embedding_quantize == "int8" and self.embedding_backend != "onnx":
+            raise ValueError(
+                "embedding_quantize=int8 needs embedding_backend=onnx"
+                f" (got {self.embedding_backend})"
+            )
+        return self
 
     @model_validator(mode="after")
     def _some_relevance_signal(self) -> BuildSettings:

@@ -43,6 +43,35 @@ def resolve_model_path(name: str, cache_dir: Path) -> str:
     return name
 
 
+def load_torch_model(path: str, device: str = "cpu") -> Any:
+    """The model through sentence-transformers on torch, on `device`."""
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(path, device=device)
+
+
+def load_exported_model(
+    path: str, settings: Settings, threads: int | None = None
+) -> tuple[Any, str]:
+    """The model exported for the configured backend (exported once into the model cache), and
+    its runtime tag for the embedder key."""
+    from recommender.pipeline.export import ensure_exported_model
+    from recommender.pipeline.runtime import ExportedModel
+
+    build = settings.build
+    if not Path(path).is_dir():
+        raise ModelUnavailable(
+            f"embedding_backend={build.embedding_backend} needs a local model folder,"
+            f" not {build.model!r} (export it, or use embedding_backend=torch)"
+        )
+    cache_dir = settings.resolved_model_cache_dir / "exported"
+    folder = ensure_exported_model(
+        path, build.embedding_backend, build.embedding_quantize, cache_dir
+    )
+    model = ExportedModel.load(folder, threads)
+    return model, f"{model.backend}-{model.quantize}-{model.precision}"
+
+
 class Encoder(Protocol):
     """What the pipeline needs of an embedding model: `Embedder` in production; the tests' tiny
     deterministic encoder implements the same interface."""
@@ -59,13 +88,19 @@ class Encoder(Protocol):
 
 
 class Embedder:
-    """A loaded sentence-transformers model plus the text conventions used with it."""
+    """A loaded sentence-transformers model (or an export of it for ONNX Runtime / OpenVINO) plus
+    the text conventions used with it."""
 
-    def __init__(self, model: Any, name: str, prefix: str, batch_size: int) -> None:
+    def __init__(
+        self, model: Any, name: str, prefix: str, batch_size: int, runtime: str = "torch"
+    ) -> None:
         self.model = model
         self.name = name
         self.prefix = prefix
         self.batch_size = batch_size
+        # "torch", or backend-quantisation-precision of an export ("openvino-none-bf16"): vectors
+        # of different runtimes differ in the last digits and are never mixed in one cache.
+        self.runtime = runtime
         self.dimension = int(model.get_embedding_dimension())
         self.max_seq_length = int(model.max_seq_length)
 
@@ -76,28 +111,39 @@ class Embedder:
         """The configured model on `device`, torch using `threads` threads (default: every
         CPU; a Ray actor passes the CPUs it reserved)."""
         import torch
-        from sentence_transformers import SentenceTransformer
 
         torch.set_num_threads(threads or max(1, os.cpu_count() or 1))
-        path = resolve_model_path(settings.build.model, settings.resolved_model_cache_dir)
-        try:
-            model = SentenceTransformer(path, device=device)
-        except Exception as exc:
+        build = settings.build
+        path = resolve_model_path(build.model, settings.resolved_model_cache_dir)
+        if device != "cpu" and build.embedding_backend != "torch":
             raise ModelUnavailable(
-                f"cannot load embedding model {settings.build.model!r}: {exc}"
-            ) from exc
-        model.max_seq_length = min(settings.build.max_seq_length, model.max_seq_length or 512)
+                f"embedding_backend={build.embedding_backend} runs on the CPU only;"
+                f" set embedding_backend=torch to embed on {device}"
+            )
+        try:
+            if build.embedding_backend == "torch":
+                model, runtime = load_torch_model(path, device), "torch"
+            else:
+                model, runtime = load_exported_model(path, settings, threads)
+        except ModelUnavailable:
+            raise
+        except Exception as exc:
+            raise ModelUnavailable(f"cannot load embedding model {build.model!r}: {exc}") from exc
+        model.max_seq_length = min(build.max_seq_length, model.max_seq_length or 512)
         return cls(
             model,
-            settings.build.model,
-            settings.build.resolved_embedding_prefix,
+            build.model,
+            build.resolved_embedding_prefix,
             settings.jobs.embedding_batch_size,
+            runtime,
         )
 
     @property
     def key(self) -> str:
         """Identity of the vectors this embedder makes (cache and snapshot compatibility)."""
         raw = f"{self.name}|{self.prefix}|{self.max_seq_length}|{self.dimension}"
+        if self.runtime != "torch":  # torch keys stay as they were: existing caches stay valid
+            raw += f"|{self.runtime}"
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
     def encode(self, texts: Sequence[str], *, progress: bool | None = None) -> Vectors:

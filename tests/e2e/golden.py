@@ -8,7 +8,7 @@ them with tests/fixtures/demo_answers.json. When answers change on purpose, rewr
     python -m tests.e2e.golden DATA_DIR tests/fixtures/demo_answers.json
 
 DATA_DIR is built from recommender/demo_corpus first when it holds no snapshot (with the model the
-settings name: the default one unless RECOMMENDER_MODEL says otherwise).
+settings name: the default one unless RECOMMENDER_MODEL says otherwise; on torch, see `BACKEND`).
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ from recommender.signals.file import Signals
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "demo_answers.json"
 NOW = datetime.fromisoformat("2026-01-15T08:00:00+07:00").timestamp()
 VARIANTS = ("default", "explain", "history", "filtered")
+# The embedding backend of the golden answers: torch computes in float32 on every CPU.
+BACKEND = "torch"
 
 
 def requests(catalog: Catalog, i: int, ids: list[str]) -> dict[str, WidgetRequest]:
@@ -106,7 +108,7 @@ def main(argv: list[str]) -> int:
         print("usage: python -m tests.e2e.golden DATA_DIR OUT", file=sys.stderr)
         return 2
     data_dir, out = Path(argv[0]), Path(argv[1])
-    settings = Settings(data_dir=data_dir)  # type: ignore[call-arg]
+    settings = Settings(data_dir=data_dir, embedding_backend=BACKEND)  # type: ignore[call-arg]
     if SnapshotStore(settings.snapshots_dir).current_version() is None:
         build_demo(settings)
     hashes = answer_hashes(data_dir)

@@ -69,11 +69,23 @@ def check_kept_vectors(cache_path: Path, embedder: Embedder, articles: list[Arti
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Path:
-    """The demo corpus built with the real model (its vectors kept between runs, see above)."""
+def torch_embedder(tmp_path_factory: pytest.TempPathFactory) -> Embedder:
+    """The golden answers are torch's: OpenVINO, the default backend, computes in bfloat16 or
+    float32 depending on the CPU, so its answers would be byte-stable only per machine."""
+    data_dir = tmp_path_factory.mktemp("golden-model")
+    return Embedder.from_settings(real_settings(data_dir, embedding_backend="torch"))
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory, torch_embedder: Embedder) -> Path:
+    """The demo corpus built with the real model on torch (its vectors kept between runs, see
+    above)."""
     if model_name() != DEFAULT_MODEL:
         pytest.skip(f"the golden answers are those of {DEFAULT_MODEL}, not {model_name()}")
-    settings = real_settings(tmp_path_factory.mktemp("golden") / "data")
+    embedder = torch_embedder
+    settings = real_settings(
+        tmp_path_factory.mktemp("golden") / "data", embedding_backend=golden.BACKEND
+    )
     articles = [a for a in import_paths([DEMO_CORPUS]).items.values() if a.published]
     kept = GOLDEN_CACHE / fingerprint(embedder, [item_text(a) for a in articles])
     cache = embedding_cache(settings)  # where the build looks for vectors

