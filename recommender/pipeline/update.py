@@ -51,9 +51,11 @@ from recommender.pipeline.rerank import (
     rerank,
 )
 from recommender.progress import NO_PROGRESS, Progress
-from recommender.settings import Settings
+from recommender.settings import BuildSettings, Settings
 from recommender.snapshot import (
     MEAN_FILE,
+    Neighbours,
+    Related,
     check_stored,
     item_record,
     load_lexical_lists,
@@ -62,6 +64,7 @@ from recommender.snapshot import (
     load_ranking_state,
     load_related,
     load_vectors,
+    pool_names,
     read_manifest,
     read_records,
     verify_snapshot,
@@ -78,6 +81,7 @@ class Previous:
     path: Path
     manifest: dict[str, Any]
     records: list[dict[str, Any]]
+    pools: npt.NDArray[np.str_]  # each record's pool (computed once: a Python call per item)
 
     @property
     def centered(self) -> bool:
@@ -89,6 +93,7 @@ class Plan:
     """What changes, row by row. New rows: surviving old rows in order, then new items by id."""
 
     records: list[dict[str, Any]]
+    pools: npt.NDArray[np.str_]  # per new row: its pool
     change: RowChange
     copy_from: Rows  # per new row: the old row whose vector it keeps, or -1
     to_embed: list[tuple[int, Article]] = field(default_factory=list)
@@ -137,9 +142,10 @@ def load_previous(store: SnapshotStore, *, verify: bool = True) -> Previous:
     if verify:
         verify_snapshot(path)
     records = read_records(path)
+    pools = pool_names(records)
     if verify:
-        check_stored(path, records)
-    return Previous(version, path, read_manifest(path), records)
+        check_stored(path, pools)
+    return Previous(version, path, read_manifest(path), records, pools)
 
 
 def check_settings(previous: Previous, settings: Settings) -> None:
@@ -174,9 +180,16 @@ def check_model(previous: Previous, embedder: Encoder) -> None:
 
 
 def plan_changes(
-    previous: Sequence[Mapping[str, Any]], incoming: Mapping[str, Article], deletes: set[str]
+    previous: Sequence[Mapping[str, Any]],
+    incoming: Mapping[str, Article],
+    deletes: set[str],
+    previous_pools: npt.NDArray[np.str_] | None = None,
 ) -> Plan:
-    """Sort incoming items into added / updated / unchanged / removed against `previous`."""
+    """Sort incoming items into added / updated / unchanged / removed against `previous`
+    (whose pools are `previous_pools`, computed when not given). Unchanged records are shared
+    with `previous`, not copied."""
+    if previous_pools is None:
+        previous_pools = pool_names(previous)
     row_of = {str(r["id"]): i for i, r in enumerate(previous)}
     removed: set[int] = {row_of[i] for i in deletes if i in row_of}
     replaced: dict[int, tuple[Article, dict[str, Any], bool]] = {}
@@ -199,6 +212,7 @@ def plan_changes(
     old_to_new = np.full(n_old, -1, dtype=np.int64)
     stale = np.zeros(n_old, dtype=np.bool_)
     records: list[dict[str, Any]] = []
+    pools: list[str] = []
     copy_from: list[int] = []
     to_embed: list[tuple[int, Article]] = []
     fresh: list[int] = []
@@ -211,6 +225,7 @@ def plan_changes(
         if old in replaced:
             article, record, relisted = replaced[old]
             records.append(record)
+            pools.append(pool_of(record))
             stale[old] = relisted
             if relisted:
                 fresh.append(row)
@@ -219,16 +234,19 @@ def plan_changes(
                 copy_from.append(-1)
                 continue
         else:
-            records.append(dict(previous[old]))
+            records.append(previous[old])  # type: ignore[arg-type]  # never modified
+            pools.append(str(previous_pools[old]))
         copy_from.append(old)
     for article, record in sorted(new, key=lambda pair: pair[0].id):
         row = len(records)
         records.append(record)
+        pools.append(pool_of(record))
         to_embed.append((row, article))
         copy_from.append(-1)
         fresh.append(row)
     change = RowChange(old_to_new, stale, np.array(fresh, dtype=np.int64), len(records))
-    plan = Plan(records, change, np.array(copy_from, dtype=np.int64), to_embed)
+    names = np.array(pools, dtype="<U16")
+    plan = Plan(records, names, change, np.array(copy_from, dtype=np.int64), to_embed)
     plan.added, plan.updated, plan.removed = len(new), len(replaced), len(removed)
     return plan
 
@@ -296,18 +314,38 @@ def ranking_layer(
             )
         return RankingLayer(lexical, layers, fresh_state(len(plan.records)), reason)
     bm25, marks = stored
-    related = load_related(previous.path, in_memory_max_bytes=sys.maxsize)
-    lexical_lists = load_lexical_lists(previous.path)
-    old = {p: PoolLayer(related[p], lexical_lists[p], marks[p]) for p in EDITORIAL_POOLS}
-    old_dense = {
-        p: lists.rows for p, lists in load_neighbours(previous.path, in_memory=True).items()
-    }
+    # A pool without items before and after (a publisher without videos) keeps empty lists:
+    # nothing of it is read or carried.
+    idle = [
+        p for p in dense_rows if not (previous.pools == p).any() and not (plan.pools == p).any()
+    ]
+    active = [p for p in dense_rows if p not in idle]
+    related = load_related(previous.path, in_memory_max_bytes=sys.maxsize, pools=active)
+    lexical_lists = load_lexical_lists(previous.path, pools=active)
+    old = {p: PoolLayer(related[p], lexical_lists[p], marks[p]) for p in active}
+    loaded = load_neighbours(previous.path, in_memory=True, pools=active)
+    old_dense = {p: lists.rows for p, lists in loaded.items()}
     with reporter.step("ranking layer", len(dense_rows), unit="pools") as step:
         lexical, layers = rerank(
-            lexical_index(bm25), old, old_dense, plan.change, plan.records, vectors, dense_rows,
-            pools, settings.build, step.advance,
+            lexical_index(bm25), old, old_dense, plan.change, plan.records, vectors,
+            {p: dense_rows[p] for p in active}, pools, settings.build, step.advance,
         )  # fmt: skip
+        for pool in idle:
+            layers[pool] = empty_layer(len(plan.records), marks[pool], settings.build)
+            step.advance(1)
     return RankingLayer(lexical, layers, next_state(state, changed), None)
+
+
+def empty_layer(n: int, marks: Neighbours, settings: BuildSettings) -> PoolLayer:
+    """The ranking layer of a pool without items: every list empty (-1 rows, zero scores), the
+    neighbourhoods as wide as the previous snapshot's."""
+    k = settings.neighbours_k
+    width = marks.rows.shape[1]
+    no_marks = np.full((n, width), -1, dtype=np.int32)
+    lexical = Neighbours(np.full((n, k), -1, dtype=np.int32), np.zeros((n, k), np.float32))
+    return PoolLayer(
+        Related.empty(n, k), lexical, Neighbours(no_marks, np.zeros((n, width), np.float32))
+    )
 
 
 def update_snapshot(
@@ -325,7 +363,7 @@ def update_snapshot(
     """Publish `previous` plus the changes as a new snapshot (or nothing, if nothing changed)."""
     started = time.perf_counter()
     check_settings(previous, settings)
-    plan = plan_changes(previous.records, incoming, deletes)
+    plan = plan_changes(previous.records, incoming, deletes, previous.pools)
     if plan.empty:
         return UpdateResult(
             previous.version, False, len(plan.records), 0, 0, 0, plan.unchanged, 0, 0,
@@ -344,8 +382,7 @@ def update_snapshot(
     vectors, embedded = new_vectors(plan, previous, get_embedder, cache, progress, reporter)
     lap("embedding")
     note("updating neighbour lists")
-    old_pools = np.array([pool_of(r) for r in previous.records])
-    new_pools = np.array([pool_of(r) for r in plan.records])
+    old_pools, new_pools = previous.pools, plan.pools
     with reporter.step("indexing", len(EDITORIAL_POOLS), unit="pools") as step:
         lists = {}
         for pool in EDITORIAL_POOLS:
@@ -364,6 +401,7 @@ def update_snapshot(
     note("writing the snapshot")
     mean = load_mean(previous.path)
     content = snapshot_content(plan.records, vectors, mean, lists, ranking.layers, ranking.lexical)
+    content.pools_of_rows = plan.pools
     refilled = sum(p.refilled for p in lists.values())
     changes = {
         "base": previous.version,
