@@ -324,8 +324,10 @@ class _Files:
             np.save(cast(BinaryIO, out), np.asarray(array), allow_pickle=False)
 
     def raw(self, name: str, data: bytes | memoryview | npt.NDArray[np.uint8]) -> None:
+        contiguous: Any = data if isinstance(data, bytes) else np.ascontiguousarray(data)
+        view = contiguous if isinstance(data, bytes) else memoryview(contiguous).cast("B")
         with self.open(name) as out:
-            out.write(memoryview(data).cast("B") if not isinstance(data, bytes) else data)
+            out.write(view)
 
 
 # --- verification -------------------------------------------------------------------------

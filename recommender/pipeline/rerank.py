@@ -171,11 +171,25 @@ def last_score(rows: Lists, scores: Floats, full: int) -> Floats:
     return np.where(length >= full, last, -np.inf).astype(np.float32)
 
 
-def depleted(before: Lists, after: Lists, bound: Rows) -> npt.NDArray[np.bool_]:
-    """Lists that lost entries and fell below `bound` (and below what they held)."""
-    had, has = (before >= 0).sum(axis=1), (after >= 0).sum(axis=1)
+def depleted(had: Rows, has: Rows, bound: Rows) -> npt.NDArray[np.bool_]:
+    """Lists that lost entries (held `had`, hold `has`) and fell below `bound` (and below
+    what they held)."""
     out: npt.NDArray[np.bool_] = (has < had) & (has < np.minimum(had, bound))
     return out
+
+
+def lengths(rows: Lists) -> Rows:
+    """Entries of each list (-1 pads not counted)."""
+    counted: Rows = (np.asarray(rows) >= 0).sum(axis=1)
+    return counted
+
+
+def lengths_carried(rows: Lists, change: RowChange) -> Rows:
+    """Entries each old list keeps once its stale entries are dropped (`carry_lists` without
+    carrying: only counted)."""
+    dropped = np.append(change.stale_old | (change.old_to_new < 0), False)  # -1 pads: False
+    kept: Rows = lengths(rows) - dropped[np.asarray(rows)].sum(axis=1)
+    return kept
 
 
 # --- the update ---------------------------------------------------------------------------
@@ -287,7 +301,6 @@ def update_pool_layer(
         old.related.rows, [old.related.scores, old.related.parts], change
     )
     mark_rows, mark_scores = carry_lists(old.marks.rows, [old.marks.scores], change)
-    dense_carried = carry_lists(old_dense, [], change)[0]
     # 2. anchors related from scratch: new and changed items, and depleted lists
     bound = np.minimum(capacity(k, len(members), in_pool), int(np.ceil(k * REFILL_FRACTION)))
     again = np.zeros(n, dtype=np.bool_)
@@ -296,16 +309,13 @@ def update_pool_layer(
     old_of = np.full(n, -1, dtype=np.int64)
     old_of[change.old_to_new[kept_old]] = np.flatnonzero(kept_old)
     carried_rows = old_of >= 0
-    for before, after in (
-        (old.related.rows, rel_rows),
-        (old.lexical.rows, lex_rows),
-        (old_dense, dense_carried),
+    for before, has in (
+        (old.related.rows, lengths(rel_rows)[carried_rows]),
+        (old.lexical.rows, lengths(lex_rows)[carried_rows]),
+        (old_dense, lengths_carried(old_dense, change)[old_of[carried_rows]]),
     ):
-        lost = np.zeros(n, dtype=np.bool_)
-        lost[carried_rows] = depleted(
-            np.asarray(before)[old_of[carried_rows]], after[carried_rows], bound[carried_rows]
-        )
-        again |= lost
+        had = lengths(before)[old_of[carried_rows]]
+        again[carried_rows] |= depleted(had, has, bound[carried_rows])
     # 3. lexical newcomers into the other anchors' lexical lists: found by the bounded query
     # asked the other way round, then scored exactly
     known: tuple[Rows, Floats] = (np.zeros(0, np.int64), np.zeros(0, np.float32))
