@@ -22,9 +22,10 @@ incremental (recommender.pipeline.rerank); a snapshot without them (written befo
 existed) is read as before, and its first update recomputes the layer in full.
 
 `manifest.json` lists every other file of the folder under `files` with its size and SHA-256
-(schema version 2). `verify_snapshot` checks them: a snapshot is verified before it is published
-(after the rename, before CURRENT flips), before the service switches to it, before an update
-extends it, and by `recommender snapshots verify`. Version 1 snapshots have no `files` and are
+(schema version 2), taken by the writer from the bytes as they are written. `verify_snapshot`
+checks them: sizes and the file list before a snapshot is published (after the rename, before
+CURRENT flips), sizes and checksums before the service switches to it, before an update extends
+it, and in `recommender snapshots verify`. Version 1 snapshots have no `files` and are
 read as before: there is nothing to verify (`verify_snapshot` reports them as unverified).
 
 Pools are the editorial ones (`article`, `video`); sponsored items have vectors but no lists.
@@ -69,6 +70,7 @@ FILES_KEY = "files"
 # docs/operations.md, "Verified snapshots").
 IN_MEMORY_MAX_BYTES = 64 * 1024 * 1024
 _CHUNK = 1 << 20
+_RECORDS_PER_WRITE = 1024  # items.jsonl lines joined per write (and per hash update)
 
 ITEMS_FILE = "items.jsonl"
 VECTORS_FILE = "vectors.npy"
@@ -222,8 +224,9 @@ def write_snapshot(
     try:
         files = _Files(staging)
         with files.open(ITEMS_FILE) as out:
-            for record in content.records:
-                out.write(orjson.dumps(record) + b"\n")
+            for start in range(0, len(content.records), _RECORDS_PER_WRITE):
+                chunk = content.records[start : start + _RECORDS_PER_WRITE]
+                out.write(b"".join([orjson.dumps(record) + b"\n" for record in chunk]))
         files.array(VECTORS_FILE, content.vectors)
         if content.mean is not None:
             files.array(MEAN_FILE, content.mean)
@@ -555,8 +558,14 @@ def _record(folder: Path, line: bytes, number: int) -> dict[str, Any]:
 
 def read_records(folder: Path) -> list[dict[str, Any]]:
     """Every stored record, with every field (an update carries them over)."""
-    with (folder / ITEMS_FILE).open("rb") as handle:
-        return [_record(folder, line, n) for n, line in enumerate(handle, 1) if line.strip()]
+    lines = (folder / ITEMS_FILE).read_bytes().split(b"\n")
+    try:  # the usual case in one pass; a bad line is looked for again, slowly, to name it
+        records: list[dict[str, Any]] = [orjson.loads(line) for line in lines if line.strip()]
+        if all(type(record) is dict for record in records):
+            return records
+    except orjson.JSONDecodeError:
+        pass
+    return [_record(folder, line, n) for n, line in enumerate(lines, 1) if line.strip()]
 
 
 def read_serving_records(folder: Path) -> tuple[list[dict[str, Any]], npt.NDArray[np.int64]]:

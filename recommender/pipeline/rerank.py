@@ -266,8 +266,9 @@ def newcomer_pairs(lists: Sequence[Lists], column: Rows, skip: npt.NDArray[np.bo
     any of `lists` (column[row] >= 0 for a newcomer row), anchors in `skip` left out."""
     found = []
     m = int(column.max()) + 1 if len(column) else 0
+    padded = np.append(column, -1)  # a -1 pad indexes the last slot: no newcomer
     for lists_ in lists:
-        cols = np.where(lists_ >= 0, column[np.maximum(lists_, 0)], -1)
+        cols = padded[lists_]
         anchors, slots = np.nonzero(cols >= 0)
         found.append(anchors.astype(np.int64) * m + cols[anchors, slots])
     keys = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
