@@ -95,7 +95,7 @@ def carry_lists(rows: Lists, values: Sequence[npt.NDArray[Any]], change: RowChan
         value = np.asarray(value)
         carried = np.zeros((change.size, *value.shape[1:]), dtype=value.dtype)
         if in_order:  # survivors keep their order: one gather straight into place
-            np.take(value, source, axis=0, out=carried[: len(source)])
+            np.take(value, source, axis=0, out=carried[: len(source)], mode="clip")  # unbuffered
         else:
             carried[target] = value[source]
         # pads hold 0 already: only the reordered lists of `lost` are fixed, lost entries zeroed

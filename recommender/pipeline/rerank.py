@@ -138,17 +138,46 @@ def merge(
     width = rows.shape[1]
     order = np.lexsort((-new_scores, anchors))
     anchors, items, new_scores = anchors[order], items[order], new_scores[order]
+    moved = new_extra[order] if new_extra is not None else None
     targets, starts, counts = np.unique(anchors, return_index=True, return_counts=True)
     slot = np.arange(len(anchors)) - np.repeat(starts, counts)
-    keep = slot < width  # more newcomers than a list holds: only the best can stay
-    extra_width = min(width, int(counts.max()))
+    owner = np.repeat(np.arange(len(targets)), counts)  # each pair's position in `targets`
+    # Lists are merged in groups of like candidate counts (1, 2, 3-4, 5-8, ...): the one anchor
+    # that many newcomers enter does not widen every other anchor's merge to its count.
+    group = np.ceil(np.log2(np.minimum(counts, width))).astype(np.int64)
+    local = np.zeros(len(targets), dtype=np.int64)
+    for g in np.unique(group):
+        members = np.flatnonzero(group == g)
+        local[members] = np.arange(len(members))
+        pairs = np.flatnonzero((group[owner] == g) & (slot < width))  # only the best can stay
+        _merge_block(
+            rows, scores, extra, targets[members], min(width, int(counts[members].max())),
+            (local[owner[pairs]], slot[pairs]), items[pairs], new_scores[pairs],
+            moved[pairs] if moved is not None else None,
+        )  # fmt: skip
+
+
+def _merge_block(
+    rows: Lists,
+    scores: Floats,
+    extra: Floats | None,
+    targets: Rows,
+    extra_width: int,
+    at: tuple[Rows, Rows],
+    items: Rows,
+    new_scores: Floats,
+    new_extra: Floats | None,
+) -> None:
+    """`merge` for lists `targets` receiving at most `extra_width` candidates each, candidate i
+    at (target position, slot) `at[0][i], at[1][i]`, slots in descending score order."""
+    width = rows.shape[1]
     cand_rows = np.full((len(targets), extra_width), -1, dtype=np.int64)
     cand_scores = np.full((len(targets), extra_width), -np.inf, dtype=np.float32)
-    where = np.repeat(np.arange(len(targets)), counts)[keep]
-    cand_rows[where, slot[keep]] = items[keep]
-    cand_scores[where, slot[keep]] = new_scores[keep]
-    cur_scores = np.where(rows[targets] >= 0, scores[targets], -np.inf)
-    all_rows = np.concatenate([rows[targets].astype(np.int64), cand_rows], axis=1)
+    cand_rows[at] = items
+    cand_scores[at] = new_scores
+    current = rows[targets]
+    cur_scores = np.where(current >= 0, scores[targets], -np.inf)
+    all_rows = np.concatenate([current.astype(np.int64), cand_rows], axis=1)
     all_scores = np.concatenate([cur_scores, cand_scores], axis=1)
     best = np.argsort(-all_scores, axis=1, kind="stable")[:, :width]
     top_scores = np.take_along_axis(all_scores, best, axis=1)
@@ -157,7 +186,7 @@ def merge(
     scores[targets] = np.where(filled, top_scores, 0.0)
     if extra is not None and new_extra is not None:
         cand_extra = np.zeros((len(targets), extra_width, extra.shape[2]), dtype=np.float32)
-        cand_extra[where, slot[keep]] = new_extra[order][keep]
+        cand_extra[at] = new_extra
         all_extra = np.concatenate([extra[targets], cand_extra], axis=1)
         picked = np.take_along_axis(all_extra, best[:, :, None], axis=1)
         extra[targets] = np.where(filled[:, :, None], picked, 0.0)
