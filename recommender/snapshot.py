@@ -322,9 +322,13 @@ class _Files:
         self.digests[name] = out.digest()
 
     def array(self, name: str, array: npt.NDArray[Any]) -> None:
-        """`np.save`'s format (numpy writes through `write`, so the bytes are hashed once)."""
+        """The bytes `np.save` writes (its version 1.0 header, then the data), the data handed
+        over as it lies in memory: hashed and written without a copy."""
+        contiguous: Any = np.ascontiguousarray(array)
         with self.open(name) as out:
-            np.save(cast(BinaryIO, out), np.asarray(array), allow_pickle=False)
+            header = np.lib.format.header_data_from_array_1_0(contiguous)
+            np.lib.format.write_array_header_1_0(cast(BinaryIO, out), header)
+            out.write(memoryview(contiguous.reshape(-1)).cast("B"))  # 1-D: empty arrays too
 
     def raw(self, name: str, data: bytes | memoryview | npt.NDArray[np.uint8]) -> None:
         contiguous: Any = data if isinstance(data, bytes) else np.ascontiguousarray(data)
