@@ -20,6 +20,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,13 +140,26 @@ def load_previous(store: SnapshotStore, *, verify: bool = True) -> Previous:
             " run `recommender build` first"
         )
     path = store.path(version)
-    if verify:
-        verify_snapshot(path)
-    records = read_records(path)
+    records = read_verified(path) if verify else read_records(path)
     pools = pool_names(records)
     if verify:
         check_stored(path, pools)
     return Previous(version, path, read_manifest(path), records, pools)
+
+
+def read_verified(path: Path) -> list[dict[str, Any]]:
+    """The snapshot's records, parsed while another thread checks every file's checksum (hashlib
+    hashes without the GIL: on two cores the two overlap). A checksum failure is raised first,
+    as if the check had run before the parse."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        verified = pool.submit(verify_snapshot, path)
+        try:
+            records = read_records(path)
+        except BaseException:
+            verified.result()  # a corrupt file is named by its checksum first
+            raise
+        verified.result()
+    return records
 
 
 def check_settings(previous: Previous, settings: Settings) -> None:
@@ -208,45 +222,41 @@ def plan_changes(
             moved = pool_of(record) != pool_of(dict(before))
             rehash = record["content_hash"] != before.get("content_hash")
             replaced[old] = (article, record, rehash or moved)
+    # Surviving old rows keep their order (rows, vectors and lists shared as they are), then
+    # new items by id. Only the changed rows are visited one by one.
     n_old = len(previous)
-    old_to_new = np.full(n_old, -1, dtype=np.int64)
     stale = np.zeros(n_old, dtype=np.bool_)
-    records: list[dict[str, Any]] = []
-    pools: list[str] = []
-    copy_from: list[int] = []
+    stale[sorted(removed)] = True
+    survivors = np.flatnonzero(~stale)
+    old_to_new = np.full(n_old, -1, dtype=np.int64)
+    old_to_new[survivors] = np.arange(len(survivors))
+    records: list[dict[str, Any]] = [previous[i] for i in survivors.tolist()]  # type: ignore[misc]
+    pools = previous_pools[survivors].astype("<U16")
+    copy_from = survivors.astype(np.int64)
     to_embed: list[tuple[int, Article]] = []
     fresh: list[int] = []
-    for old in range(n_old):
-        if old in removed:
-            stale[old] = True
-            continue
-        row = len(records)
-        old_to_new[old] = row
-        if old in replaced:
-            article, record, relisted = replaced[old]
-            records.append(record)
-            pools.append(pool_of(record))
-            stale[old] = relisted
-            if relisted:
-                fresh.append(row)
-            if record["content_hash"] != previous[old].get("content_hash"):
-                to_embed.append((row, article))
-                copy_from.append(-1)
-                continue
-        else:
-            records.append(previous[old])  # type: ignore[arg-type]  # never modified
-            pools.append(str(previous_pools[old]))
-        copy_from.append(old)
+    for old in sorted(set(replaced) - removed):
+        row = int(old_to_new[old])
+        article, record, relisted = replaced[old]
+        records[row] = record
+        pools[row] = pool_of(record)
+        stale[old] = relisted
+        if relisted:
+            fresh.append(row)
+        if record["content_hash"] != previous[old].get("content_hash"):
+            to_embed.append((row, article))
+            copy_from[row] = -1
+    added_pools: list[str] = []
     for article, record in sorted(new, key=lambda pair: pair[0].id):
         row = len(records)
         records.append(record)
-        pools.append(pool_of(record))
+        added_pools.append(pool_of(record))
         to_embed.append((row, article))
-        copy_from.append(-1)
         fresh.append(row)
+    copy_from = np.concatenate([copy_from, np.full(len(added_pools), -1, dtype=np.int64)])
     change = RowChange(old_to_new, stale, np.array(fresh, dtype=np.int64), len(records))
-    names = np.array(pools, dtype="<U16")
-    plan = Plan(records, names, change, np.array(copy_from, dtype=np.int64), to_embed)
+    names = np.concatenate([pools, np.array(added_pools, dtype="<U16")])
+    plan = Plan(records, names, change, copy_from, to_embed)
     plan.added, plan.updated, plan.removed = len(new), len(replaced), len(removed)
     return plan
 
