@@ -133,6 +133,11 @@ class VectorIndex:
     def save(self, path: Path) -> None:
         faiss.write_index(self._index, str(path))
 
+    def to_bytes(self) -> npt.NDArray[np.uint8]:
+        """The bytes `save` writes (faiss's own format), for a writer that hashes as it writes."""
+        data: npt.NDArray[np.uint8] = faiss.serialize_index(self._index)
+        return data
+
     @classmethod
     def load(cls, path: Path) -> VectorIndex:
         index = faiss.read_index(str(path))

@@ -22,9 +22,10 @@ incremental (recommender.pipeline.rerank); a snapshot without them (written befo
 existed) is read as before, and its first update recomputes the layer in full.
 
 `manifest.json` lists every other file of the folder under `files` with its size and SHA-256
-(schema version 2). `verify_snapshot` checks them: a snapshot is verified before it is published
-(after the rename, before CURRENT flips), before the service switches to it, before an update
-extends it, and by `recommender snapshots verify`. Version 1 snapshots have no `files` and are
+(schema version 2), taken by the writer from the bytes as they are written. `verify_snapshot`
+checks them: sizes and the file list before a snapshot is published (after the rename, before
+CURRENT flips), sizes and checksums before the service switches to it, before an update extends
+it, and in `recommender snapshots verify`. Version 1 snapshots have no `files` and are
 read as before: there is nothing to verify (`verify_snapshot` reports them as unverified).
 
 Pools are the editorial ones (`article`, `video`); sponsored items have vectors but no lists.
@@ -36,13 +37,15 @@ searches it): `load_index` imports it when an update asks.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import shutil
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -67,6 +70,7 @@ FILES_KEY = "files"
 # docs/operations.md, "Verified snapshots").
 IN_MEMORY_MAX_BYTES = 64 * 1024 * 1024
 _CHUNK = 1 << 20
+_RECORDS_PER_WRITE = 1024  # items.jsonl lines joined per write (and per hash update)
 
 ITEMS_FILE = "items.jsonl"
 VECTORS_FILE = "vectors.npy"
@@ -131,7 +135,7 @@ class SavedIndex(Protocol):
     @property
     def kind(self) -> str: ...
 
-    def save(self, path: Path) -> None: ...
+    def to_bytes(self) -> npt.NDArray[np.uint8]: ...
 
 
 @dataclass
@@ -198,6 +202,7 @@ class SnapshotContent:
     mean: Floats | None
     pools: dict[str, PoolContent] = field(default_factory=dict)
     lexical: LexicalState | None = None
+    pools_of_rows: npt.NDArray[np.str_] | None = None  # each record's pool, when known already
 
 
 def write_snapshot(
@@ -217,39 +222,48 @@ def write_snapshot(
     """
     staging = store.begin()
     try:
-        with (staging / ITEMS_FILE).open("wb") as handle:
-            for record in content.records:
-                handle.write(orjson.dumps(record) + b"\n")
-        np.save(staging / VECTORS_FILE, content.vectors)
+        files = _Files(staging)
+        with files.open(ITEMS_FILE) as out:
+            for start in range(0, len(content.records), _RECORDS_PER_WRITE):
+                chunk = content.records[start : start + _RECORDS_PER_WRITE]
+                out.write(b"".join([orjson.dumps(record) + b"\n" for record in chunk]))
+        files.array(VECTORS_FILE, content.vectors)
         if content.mean is not None:
-            np.save(staging / MEAN_FILE, content.mean)
+            files.array(MEAN_FILE, content.mean)
         crash_point("index")
         for pool, parts in content.pools.items():
-            parts.index.save(staging / index_file(pool))
-            np.save(staging / neighbours_file(pool), parts.neighbours.rows)
-            np.save(staging / scores_file(pool), parts.neighbours.scores)
+            files.raw(index_file(pool), parts.index.to_bytes())
+            files.array(neighbours_file(pool), parts.neighbours.rows)
+            files.array(scores_file(pool), parts.neighbours.scores)
         for pool, parts in content.pools.items():
-            np.save(staging / related_file(pool, "rows"), parts.related.rows)
-            np.save(staging / related_file(pool, "scores"), parts.related.scores)
-            np.save(staging / related_file(pool, "parts"), parts.related.parts)
-            np.save(staging / lexical_file(pool, "rows"), parts.lexical.rows)
-            np.save(staging / lexical_file(pool, "scores"), parts.lexical.scores)
+            files.array(related_file(pool, "rows"), parts.related.rows)
+            files.array(related_file(pool, "scores"), parts.related.scores)
+            files.array(related_file(pool, "parts"), parts.related.parts)
+            files.array(lexical_file(pool, "rows"), parts.lexical.rows)
+            files.array(lexical_file(pool, "scores"), parts.lexical.scores)
             if parts.marks is not None:
-                np.save(staging / marks_file(pool, "rows"), parts.marks.rows)
-                np.save(staging / marks_file(pool, "scores"), parts.marks.scores)
+                files.array(marks_file(pool, "rows"), parts.marks.rows)
+                files.array(marks_file(pool, "scores"), parts.marks.scores)
         if content.lexical is not None:
             for name, matrix in content.lexical.weights.items():
-                sp.save_npz(staging / bm25_file(name), matrix, compressed=False)
-            (staging / BM25_STATS_FILE).write_bytes(
-                orjson.dumps(content.lexical.stats, option=orjson.OPT_SERIALIZE_NUMPY)
+                packed = io.BytesIO()
+                sp.save_npz(packed, matrix, compressed=False)
+                files.raw(bm25_file(name), packed.getbuffer())
+            files.raw(
+                BM25_STATS_FILE,
+                orjson.dumps(content.lexical.stats, option=orjson.OPT_SERIALIZE_NUMPY),
             )
         if replaces is not None:
             _refuse_unknown_parts(replaces, staging)
         check_content(content)
-        sealed = {**manifest, "schema_version": SCHEMA_VERSION, FILES_KEY: file_digests(staging)}
+        sealed = {**manifest, "schema_version": SCHEMA_VERSION, FILES_KEY: files.digests}
 
         def before_flip(final: Path) -> None:
-            verify_snapshot(final)  # what is published is what was written
+            # The digests were taken from the very bytes written (no file is hashed twice); a
+            # read-back would only re-read the page cache. What is checked here is that the
+            # sealed folder holds exactly those files at those sizes (a short write, a file
+            # left over or missing).
+            verify_snapshot(final, checksums=False)
             crash_point("flip")
 
         version = store.publish(staging, sealed, before_flip=before_flip)
@@ -269,6 +283,58 @@ def _refuse_unknown_parts(previous: Path, staging: Path) -> None:
             f"snapshot {previous.name} has parts an update cannot maintain ({unknown});"
             " run `recommender build`"
         )
+
+
+class _Digesting:
+    """A file being written whose size and SHA-256 are taken from the bytes as they go out."""
+
+    def __init__(self, path: Path) -> None:
+        self._handle = path.open("wb")
+        self._sha = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes | memoryview) -> int:
+        self._sha.update(data)
+        self.size += memoryview(data).nbytes
+        return self._handle.write(data)
+
+    def __enter__(self) -> _Digesting:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._handle.close()
+
+    def digest(self) -> dict[str, Any]:
+        return {"size": self.size, "sha256": self._sha.hexdigest()}
+
+
+class _Files:
+    """The files of a staging folder as they are written, and their manifest `files` entries."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.digests: dict[str, dict[str, Any]] = {}
+
+    @contextmanager
+    def open(self, name: str) -> Iterator[_Digesting]:
+        with _Digesting(self.folder / name) as out:
+            yield out
+        self.digests[name] = out.digest()
+
+    def array(self, name: str, array: npt.NDArray[Any]) -> None:
+        """The bytes `np.save` writes (its version 1.0 header, then the data), the data handed
+        over as it lies in memory: hashed and written without a copy."""
+        contiguous: Any = np.ascontiguousarray(array)
+        with self.open(name) as out:
+            header = np.lib.format.header_data_from_array_1_0(contiguous)
+            np.lib.format.write_array_header_1_0(cast(BinaryIO, out), header)
+            out.write(memoryview(contiguous.reshape(-1)).cast("B"))  # 1-D: empty arrays too
+
+    def raw(self, name: str, data: bytes | memoryview | npt.NDArray[np.uint8]) -> None:
+        contiguous: Any = data if isinstance(data, bytes) else np.ascontiguousarray(data)
+        view = contiguous if isinstance(data, bytes) else memoryview(contiguous).cast("B")
+        with self.open(name) as out:
+            out.write(view)
 
 
 # --- verification -------------------------------------------------------------------------
@@ -395,11 +461,29 @@ def check_lists(
             )
 
 
+def pool_names(records: Sequence[Mapping[str, Any]]) -> npt.NDArray[np.str_]:
+    """Each record's pool (`articles.pool_of`), one Python call per record: an update computes
+    them once and hands them on (`SnapshotContent.pools`, `check_stored(pools=...)`)."""
+    from recommender.articles import pool_of
+
+    return np.array([pool_of(r) for r in records], dtype="<U16")
+
+
+def _pool_codes(names: npt.NDArray[np.str_]) -> npt.NDArray[np.int8]:
+    from recommender.articles import POOLS
+
+    codes = np.full(len(names), -1, dtype=np.int8)
+    for code, pool in enumerate(POOLS):
+        codes[names == pool] = code
+    return codes
+
+
 def check_content(content: SnapshotContent) -> None:
     """The writer's side of the load-time invariants: never publish lists a loader would refuse."""
-    from recommender.articles import POOLS, pool_of
+    from recommender.articles import POOLS
 
-    pools = np.array([POOLS.index(pool_of(dict(r))) for r in content.records], dtype=np.int8)
+    names = content.pools_of_rows
+    pools = _pool_codes(pool_names(content.records) if names is None else names)
     codes = {pool: POOLS.index(pool) for pool in POOLS}
     lists: dict[str, Any] = {}
     for pool, parts in content.pools.items():
@@ -415,13 +499,14 @@ def check_content(content: SnapshotContent) -> None:
     check_lists(pools, codes, lists)
 
 
-def check_stored(folder: Path, records: Sequence[Mapping[str, Any]]) -> None:
-    """The invariants of a stored snapshot whose `records` were read (what `check_content` checked
-    before it was written), its arrays memory-mapped: an update never extends a snapshot whose
-    lists were forged with matching checksums. Raises `SnapshotCorrupt` naming the file."""
-    from recommender.articles import POOLS, pool_of
+def check_stored(folder: Path, names: npt.NDArray[np.str_]) -> None:
+    """The invariants of a stored snapshot whose records' pools are `names` (`pool_names`; what
+    `check_content` checked before it was written), its arrays memory-mapped: an update never
+    extends a snapshot whose lists were forged with matching checksums. Raises
+    `SnapshotCorrupt` naming the file."""
+    from recommender.articles import POOLS
 
-    pools = np.array([POOLS.index(pool_of(r)) for r in records], dtype=np.int8)
+    pools = _pool_codes(names)
     vectors = load_vectors(folder, in_memory_max_bytes=0)
     if vectors.ndim != 2 or len(vectors) != len(pools):
         raise SnapshotCorrupt(
@@ -477,8 +562,14 @@ def _record(folder: Path, line: bytes, number: int) -> dict[str, Any]:
 
 def read_records(folder: Path) -> list[dict[str, Any]]:
     """Every stored record, with every field (an update carries them over)."""
-    with (folder / ITEMS_FILE).open("rb") as handle:
-        return [_record(folder, line, n) for n, line in enumerate(handle, 1) if line.strip()]
+    lines = (folder / ITEMS_FILE).read_bytes().split(b"\n")
+    try:  # the usual case in one pass; a bad line is looked for again, slowly, to name it
+        records: list[dict[str, Any]] = [orjson.loads(line) for line in lines if line.strip()]
+        if all(type(record) is dict for record in records):
+            return records
+    except orjson.JSONDecodeError:
+        pass
+    return [_record(folder, line, n) for n, line in enumerate(lines, 1) if line.strip()]
 
 
 def read_serving_records(folder: Path) -> tuple[list[dict[str, Any]], npt.NDArray[np.int64]]:
@@ -550,25 +641,31 @@ def load_mean(folder: Path) -> Floats | None:
 
 
 def load_neighbours(
-    folder: Path, *, in_memory: bool = False, in_memory_max_bytes: int = IN_MEMORY_MAX_BYTES
+    folder: Path,
+    *,
+    in_memory: bool = False,
+    in_memory_max_bytes: int = IN_MEMORY_MAX_BYTES,
+    pools: Sequence[str] = EDITORIAL_POOLS,
 ) -> dict[str, Neighbours]:
-    """Each editorial pool's dense top-K lists (memory-mapped, or read when `in_memory` or small)."""
+    """The dense top-K lists of `pools` (memory-mapped, or read when `in_memory` or small)."""
     limit = sys.maxsize if in_memory else in_memory_max_bytes
     return {
         pool: Neighbours(
             mapped(folder / neighbours_file(pool), limit), mapped(folder / scores_file(pool), limit)
         )
-        for pool in EDITORIAL_POOLS
+        for pool in pools
     }
 
 
 def load_related(
-    folder: Path, in_memory_max_bytes: int = IN_MEMORY_MAX_BYTES
+    folder: Path,
+    in_memory_max_bytes: int = IN_MEMORY_MAX_BYTES,
+    pools: Sequence[str] = EDITORIAL_POOLS,
 ) -> dict[str, Related]:
-    """The related lists of a snapshot folder (memory-mapped unless small); pools without them
-    are left out."""
+    """The related lists of `pools` (memory-mapped unless small); pools without them are left
+    out."""
     found: dict[str, Related] = {}
-    for pool in EDITORIAL_POOLS:
+    for pool in pools:
         if (folder / related_file(pool, "rows")).exists():
             found[pool] = Related(
                 mapped(folder / related_file(pool, "rows"), in_memory_max_bytes),
@@ -588,14 +685,16 @@ def load_index(folder: Path, pool: str) -> VectorIndex | None:
     return VectorIndex.load(path)
 
 
-def load_lexical_lists(folder: Path) -> dict[str, Neighbours]:
-    """Each editorial pool's lexical (BM25) top-K lists, read into memory (an update's input)."""
+def load_lexical_lists(
+    folder: Path, pools: Sequence[str] = EDITORIAL_POOLS
+) -> dict[str, Neighbours]:
+    """The lexical (BM25) top-K lists of `pools`, read into memory (an update's input)."""
     return {
         pool: Neighbours(
             mapped(folder / lexical_file(pool, "rows"), sys.maxsize),
             mapped(folder / lexical_file(pool, "scores"), sys.maxsize),
         )
-        for pool in EDITORIAL_POOLS
+        for pool in pools
         if (folder / lexical_file(pool, "rows")).exists()
     }
 

@@ -117,9 +117,13 @@ def update_pool(
     """One pool's lists after an update, from the previous snapshot's (see incremental)."""
     k = settings.build.neighbours_k
     members = np.flatnonzero(new_pools == pool).astype(np.int64)
-    index = updated_index(previous, pool, vectors, members, change, settings)
-    old = load_neighbours(previous, in_memory=True)[pool]
     in_old, in_new = old_pools == pool, new_pools == pool
+    if not in_old.any() and not in_new.any():  # a pool without items stays empty: no list to keep
+        rows = np.full((change.size, k), -1, dtype=np.int32)
+        empty = Neighbours(rows, np.zeros((change.size, k), dtype=np.float32))
+        return PoolLists(pool_index(vectors, members, settings), empty)
+    index = updated_index(previous, pool, vectors, members, change, settings)
+    old = load_neighbours(previous, in_memory=True, pools=(pool,))[pool]
     newcomers = change.fresh[in_new[change.fresh]]
 
     def search(queries: Rows) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:

@@ -138,17 +138,46 @@ def merge(
     width = rows.shape[1]
     order = np.lexsort((-new_scores, anchors))
     anchors, items, new_scores = anchors[order], items[order], new_scores[order]
+    moved = new_extra[order] if new_extra is not None else None
     targets, starts, counts = np.unique(anchors, return_index=True, return_counts=True)
     slot = np.arange(len(anchors)) - np.repeat(starts, counts)
-    keep = slot < width  # more newcomers than a list holds: only the best can stay
-    extra_width = min(width, int(counts.max()))
+    owner = np.repeat(np.arange(len(targets)), counts)  # each pair's position in `targets`
+    # Lists are merged in groups of like candidate counts (1, 2, 3-4, 5-8, ...): the one anchor
+    # that many newcomers enter does not widen every other anchor's merge to its count.
+    group = np.ceil(np.log2(np.minimum(counts, width))).astype(np.int64)
+    local = np.zeros(len(targets), dtype=np.int64)
+    for g in np.unique(group):
+        members = np.flatnonzero(group == g)
+        local[members] = np.arange(len(members))
+        pairs = np.flatnonzero((group[owner] == g) & (slot < width))  # only the best can stay
+        _merge_block(
+            rows, scores, extra, targets[members], min(width, int(counts[members].max())),
+            (local[owner[pairs]], slot[pairs]), items[pairs], new_scores[pairs],
+            moved[pairs] if moved is not None else None,
+        )  # fmt: skip
+
+
+def _merge_block(
+    rows: Lists,
+    scores: Floats,
+    extra: Floats | None,
+    targets: Rows,
+    extra_width: int,
+    at: tuple[Rows, Rows],
+    items: Rows,
+    new_scores: Floats,
+    new_extra: Floats | None,
+) -> None:
+    """`merge` for lists `targets` receiving at most `extra_width` candidates each, candidate i
+    at (target position, slot) `at[0][i], at[1][i]`, slots in descending score order."""
+    width = rows.shape[1]
     cand_rows = np.full((len(targets), extra_width), -1, dtype=np.int64)
     cand_scores = np.full((len(targets), extra_width), -np.inf, dtype=np.float32)
-    where = np.repeat(np.arange(len(targets)), counts)[keep]
-    cand_rows[where, slot[keep]] = items[keep]
-    cand_scores[where, slot[keep]] = new_scores[keep]
-    cur_scores = np.where(rows[targets] >= 0, scores[targets], -np.inf)
-    all_rows = np.concatenate([rows[targets].astype(np.int64), cand_rows], axis=1)
+    cand_rows[at] = items
+    cand_scores[at] = new_scores
+    current = rows[targets]
+    cur_scores = np.where(current >= 0, scores[targets], -np.inf)
+    all_rows = np.concatenate([current.astype(np.int64), cand_rows], axis=1)
     all_scores = np.concatenate([cur_scores, cand_scores], axis=1)
     best = np.argsort(-all_scores, axis=1, kind="stable")[:, :width]
     top_scores = np.take_along_axis(all_scores, best, axis=1)
@@ -157,7 +186,7 @@ def merge(
     scores[targets] = np.where(filled, top_scores, 0.0)
     if extra is not None and new_extra is not None:
         cand_extra = np.zeros((len(targets), extra_width, extra.shape[2]), dtype=np.float32)
-        cand_extra[where, slot[keep]] = new_extra[order][keep]
+        cand_extra[at] = new_extra
         all_extra = np.concatenate([extra[targets], cand_extra], axis=1)
         picked = np.take_along_axis(all_extra, best[:, :, None], axis=1)
         extra[targets] = np.where(filled[:, :, None], picked, 0.0)
@@ -171,11 +200,25 @@ def last_score(rows: Lists, scores: Floats, full: int) -> Floats:
     return np.where(length >= full, last, -np.inf).astype(np.float32)
 
 
-def depleted(before: Lists, after: Lists, bound: Rows) -> npt.NDArray[np.bool_]:
-    """Lists that lost entries and fell below `bound` (and below what they held)."""
-    had, has = (before >= 0).sum(axis=1), (after >= 0).sum(axis=1)
+def depleted(had: Rows, has: Rows, bound: Rows) -> npt.NDArray[np.bool_]:
+    """Lists that lost entries (held `had`, hold `has`) and fell below `bound` (and below
+    what they held)."""
     out: npt.NDArray[np.bool_] = (has < had) & (has < np.minimum(had, bound))
     return out
+
+
+def lengths(rows: Lists) -> Rows:
+    """Entries of each list (-1 pads not counted)."""
+    counted: Rows = (np.asarray(rows) >= 0).sum(axis=1)
+    return counted
+
+
+def lengths_carried(rows: Lists, change: RowChange) -> Rows:
+    """Entries each old list keeps once its stale entries are dropped (`carry_lists` without
+    carrying: only counted)."""
+    dropped = np.append(change.stale_old | (change.old_to_new < 0), False)  # -1 pads: False
+    kept: Rows = lengths(rows) - dropped[np.asarray(rows)].sum(axis=1)
+    return kept
 
 
 # --- the update ---------------------------------------------------------------------------
@@ -252,8 +295,9 @@ def newcomer_pairs(lists: Sequence[Lists], column: Rows, skip: npt.NDArray[np.bo
     any of `lists` (column[row] >= 0 for a newcomer row), anchors in `skip` left out."""
     found = []
     m = int(column.max()) + 1 if len(column) else 0
+    padded = np.append(column, -1)  # a -1 pad indexes the last slot: no newcomer
     for lists_ in lists:
-        cols = np.where(lists_ >= 0, column[np.maximum(lists_, 0)], -1)
+        cols = padded[lists_]
         anchors, slots = np.nonzero(cols >= 0)
         found.append(anchors.astype(np.int64) * m + cols[anchors, slots])
     keys = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
@@ -287,7 +331,6 @@ def update_pool_layer(
         old.related.rows, [old.related.scores, old.related.parts], change
     )
     mark_rows, mark_scores = carry_lists(old.marks.rows, [old.marks.scores], change)
-    dense_carried = carry_lists(old_dense, [], change)[0]
     # 2. anchors related from scratch: new and changed items, and depleted lists
     bound = np.minimum(capacity(k, len(members), in_pool), int(np.ceil(k * REFILL_FRACTION)))
     again = np.zeros(n, dtype=np.bool_)
@@ -296,16 +339,13 @@ def update_pool_layer(
     old_of = np.full(n, -1, dtype=np.int64)
     old_of[change.old_to_new[kept_old]] = np.flatnonzero(kept_old)
     carried_rows = old_of >= 0
-    for before, after in (
-        (old.related.rows, rel_rows),
-        (old.lexical.rows, lex_rows),
-        (old_dense, dense_carried),
+    for before, has in (
+        (old.related.rows, lengths(rel_rows)[carried_rows]),
+        (old.lexical.rows, lengths(lex_rows)[carried_rows]),
+        (old_dense, lengths_carried(old_dense, change)[old_of[carried_rows]]),
     ):
-        lost = np.zeros(n, dtype=np.bool_)
-        lost[carried_rows] = depleted(
-            np.asarray(before)[old_of[carried_rows]], after[carried_rows], bound[carried_rows]
-        )
-        again |= lost
+        had = lengths(before)[old_of[carried_rows]]
+        again[carried_rows] |= depleted(had, has, bound[carried_rows])
     # 3. lexical newcomers into the other anchors' lexical lists: found by the bounded query
     # asked the other way round, then scored exactly
     known: tuple[Rows, Floats] = (np.zeros(0, np.int64), np.zeros(0, np.float32))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,9 +52,11 @@ from recommender.pipeline.rerank import (
     rerank,
 )
 from recommender.progress import NO_PROGRESS, Progress
-from recommender.settings import Settings
+from recommender.settings import BuildSettings, Settings
 from recommender.snapshot import (
     MEAN_FILE,
+    Neighbours,
+    Related,
     check_stored,
     item_record,
     load_lexical_lists,
@@ -62,6 +65,7 @@ from recommender.snapshot import (
     load_ranking_state,
     load_related,
     load_vectors,
+    pool_names,
     read_manifest,
     read_records,
     verify_snapshot,
@@ -78,6 +82,7 @@ class Previous:
     path: Path
     manifest: dict[str, Any]
     records: list[dict[str, Any]]
+    pools: npt.NDArray[np.str_]  # each record's pool (computed once: a Python call per item)
 
     @property
     def centered(self) -> bool:
@@ -89,6 +94,7 @@ class Plan:
     """What changes, row by row. New rows: surviving old rows in order, then new items by id."""
 
     records: list[dict[str, Any]]
+    pools: npt.NDArray[np.str_]  # per new row: its pool
     change: RowChange
     copy_from: Rows  # per new row: the old row whose vector it keeps, or -1
     to_embed: list[tuple[int, Article]] = field(default_factory=list)
@@ -134,12 +140,26 @@ def load_previous(store: SnapshotStore, *, verify: bool = True) -> Previous:
             " run `recommender build` first"
         )
     path = store.path(version)
+    records = read_verified(path) if verify else read_records(path)
+    pools = pool_names(records)
     if verify:
-        verify_snapshot(path)
-    records = read_records(path)
-    if verify:
-        check_stored(path, records)
-    return Previous(version, path, read_manifest(path), records)
+        check_stored(path, pools)
+    return Previous(version, path, read_manifest(path), records, pools)
+
+
+def read_verified(path: Path) -> list[dict[str, Any]]:
+    """The snapshot's records, parsed while another thread checks every file's checksum (hashlib
+    hashes without the GIL: on two cores the two overlap). A checksum failure is raised first,
+    as if the check had run before the parse."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        verified = pool.submit(verify_snapshot, path)
+        try:
+            records = read_records(path)
+        except BaseException:
+            verified.result()  # a corrupt file is named by its checksum first
+            raise
+        verified.result()
+    return records
 
 
 def check_settings(previous: Previous, settings: Settings) -> None:
@@ -174,9 +194,16 @@ def check_model(previous: Previous, embedder: Encoder) -> None:
 
 
 def plan_changes(
-    previous: Sequence[Mapping[str, Any]], incoming: Mapping[str, Article], deletes: set[str]
+    previous: Sequence[Mapping[str, Any]],
+    incoming: Mapping[str, Article],
+    deletes: set[str],
+    previous_pools: npt.NDArray[np.str_] | None = None,
 ) -> Plan:
-    """Sort incoming items into added / updated / unchanged / removed against `previous`."""
+    """Sort incoming items into added / updated / unchanged / removed against `previous`
+    (whose pools are `previous_pools`, computed when not given). Unchanged records are shared
+    with `previous`, not copied."""
+    if previous_pools is None:
+        previous_pools = pool_names(previous)
     row_of = {str(r["id"]): i for i, r in enumerate(previous)}
     removed: set[int] = {row_of[i] for i in deletes if i in row_of}
     replaced: dict[int, tuple[Article, dict[str, Any], bool]] = {}
@@ -195,40 +222,41 @@ def plan_changes(
             moved = pool_of(record) != pool_of(dict(before))
             rehash = record["content_hash"] != before.get("content_hash")
             replaced[old] = (article, record, rehash or moved)
+    # Surviving old rows keep their order (rows, vectors and lists shared as they are), then
+    # new items by id. Only the changed rows are visited one by one.
     n_old = len(previous)
-    old_to_new = np.full(n_old, -1, dtype=np.int64)
     stale = np.zeros(n_old, dtype=np.bool_)
-    records: list[dict[str, Any]] = []
-    copy_from: list[int] = []
+    stale[sorted(removed)] = True
+    survivors = np.flatnonzero(~stale)
+    old_to_new = np.full(n_old, -1, dtype=np.int64)
+    old_to_new[survivors] = np.arange(len(survivors))
+    records: list[dict[str, Any]] = [previous[i] for i in survivors.tolist()]  # type: ignore[misc]
+    pools = previous_pools[survivors].astype("<U16")
+    copy_from = survivors.astype(np.int64)
     to_embed: list[tuple[int, Article]] = []
     fresh: list[int] = []
-    for old in range(n_old):
-        if old in removed:
-            stale[old] = True
-            continue
-        row = len(records)
-        old_to_new[old] = row
-        if old in replaced:
-            article, record, relisted = replaced[old]
-            records.append(record)
-            stale[old] = relisted
-            if relisted:
-                fresh.append(row)
-            if record["content_hash"] != previous[old].get("content_hash"):
-                to_embed.append((row, article))
-                copy_from.append(-1)
-                continue
-        else:
-            records.append(dict(previous[old]))
-        copy_from.append(old)
+    for old in sorted(set(replaced) - removed):
+        row = int(old_to_new[old])
+        article, record, relisted = replaced[old]
+        records[row] = record
+        pools[row] = pool_of(record)
+        stale[old] = relisted
+        if relisted:
+            fresh.append(row)
+        if record["content_hash"] != previous[old].get("content_hash"):
+            to_embed.append((row, article))
+            copy_from[row] = -1
+    added_pools: list[str] = []
     for article, record in sorted(new, key=lambda pair: pair[0].id):
         row = len(records)
         records.append(record)
+        added_pools.append(pool_of(record))
         to_embed.append((row, article))
-        copy_from.append(-1)
         fresh.append(row)
+    copy_from = np.concatenate([copy_from, np.full(len(added_pools), -1, dtype=np.int64)])
     change = RowChange(old_to_new, stale, np.array(fresh, dtype=np.int64), len(records))
-    plan = Plan(records, change, np.array(copy_from, dtype=np.int64), to_embed)
+    names = np.concatenate([pools, np.array(added_pools, dtype="<U16")])
+    plan = Plan(records, names, change, copy_from, to_embed)
     plan.added, plan.updated, plan.removed = len(new), len(replaced), len(removed)
     return plan
 
@@ -296,18 +324,38 @@ def ranking_layer(
             )
         return RankingLayer(lexical, layers, fresh_state(len(plan.records)), reason)
     bm25, marks = stored
-    related = load_related(previous.path, in_memory_max_bytes=sys.maxsize)
-    lexical_lists = load_lexical_lists(previous.path)
-    old = {p: PoolLayer(related[p], lexical_lists[p], marks[p]) for p in EDITORIAL_POOLS}
-    old_dense = {
-        p: lists.rows for p, lists in load_neighbours(previous.path, in_memory=True).items()
-    }
+    # A pool without items before and after (a publisher without videos) keeps empty lists:
+    # nothing of it is read or carried.
+    idle = [
+        p for p in dense_rows if not (previous.pools == p).any() and not (plan.pools == p).any()
+    ]
+    active = [p for p in dense_rows if p not in idle]
+    related = load_related(previous.path, in_memory_max_bytes=sys.maxsize, pools=active)
+    lexical_lists = load_lexical_lists(previous.path, pools=active)
+    old = {p: PoolLayer(related[p], lexical_lists[p], marks[p]) for p in active}
+    loaded = load_neighbours(previous.path, in_memory=True, pools=active)
+    old_dense = {p: lists.rows for p, lists in loaded.items()}
     with reporter.step("ranking layer", len(dense_rows), unit="pools") as step:
         lexical, layers = rerank(
-            lexical_index(bm25), old, old_dense, plan.change, plan.records, vectors, dense_rows,
-            pools, settings.build, step.advance,
+            lexical_index(bm25), old, old_dense, plan.change, plan.records, vectors,
+            {p: dense_rows[p] for p in active}, pools, settings.build, step.advance,
         )  # fmt: skip
+        for pool in idle:
+            layers[pool] = empty_layer(len(plan.records), marks[pool], settings.build)
+            step.advance(1)
     return RankingLayer(lexical, layers, next_state(state, changed), None)
+
+
+def empty_layer(n: int, marks: Neighbours, settings: BuildSettings) -> PoolLayer:
+    """The ranking layer of a pool without items: every list empty (-1 rows, zero scores), the
+    neighbourhoods as wide as the previous snapshot's."""
+    k = settings.neighbours_k
+    width = marks.rows.shape[1]
+    no_marks = np.full((n, width), -1, dtype=np.int32)
+    lexical = Neighbours(np.full((n, k), -1, dtype=np.int32), np.zeros((n, k), np.float32))
+    return PoolLayer(
+        Related.empty(n, k), lexical, Neighbours(no_marks, np.zeros((n, width), np.float32))
+    )
 
 
 def update_snapshot(
@@ -325,7 +373,7 @@ def update_snapshot(
     """Publish `previous` plus the changes as a new snapshot (or nothing, if nothing changed)."""
     started = time.perf_counter()
     check_settings(previous, settings)
-    plan = plan_changes(previous.records, incoming, deletes)
+    plan = plan_changes(previous.records, incoming, deletes, previous.pools)
     if plan.empty:
         return UpdateResult(
             previous.version, False, len(plan.records), 0, 0, 0, plan.unchanged, 0, 0,
@@ -344,8 +392,7 @@ def update_snapshot(
     vectors, embedded = new_vectors(plan, previous, get_embedder, cache, progress, reporter)
     lap("embedding")
     note("updating neighbour lists")
-    old_pools = np.array([pool_of(r) for r in previous.records])
-    new_pools = np.array([pool_of(r) for r in plan.records])
+    old_pools, new_pools = previous.pools, plan.pools
     with reporter.step("indexing", len(EDITORIAL_POOLS), unit="pools") as step:
         lists = {}
         for pool in EDITORIAL_POOLS:
@@ -364,6 +411,7 @@ def update_snapshot(
     note("writing the snapshot")
     mean = load_mean(previous.path)
     content = snapshot_content(plan.records, vectors, mean, lists, ranking.layers, ranking.lexical)
+    content.pools_of_rows = plan.pools
     refilled = sum(p.refilled for p in lists.values())
     changes = {
         "base": previous.version,

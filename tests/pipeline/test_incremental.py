@@ -1,0 +1,124 @@
+"""The list surgery of an update (recommender.pipeline.incremental, rerank.merge) against plain
+per-list code."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from recommender.pipeline.incremental import RowChange, carry_lists
+from recommender.pipeline.rerank import merge
+
+
+def plain_carry(
+    rows: np.ndarray, values: np.ndarray, change: RowChange
+) -> tuple[np.ndarray, np.ndarray]:
+    """What `carry_lists` must give, one list at a time: survivors renumbered in their order,
+    stale entries dropped, pads (-1 rows, zero values) after them."""
+    out_rows = np.full((change.size, rows.shape[1]), -1, dtype=np.int32)
+    out_values = np.zeros((change.size, *values.shape[1:]), dtype=values.dtype)
+    for old, new in enumerate(change.old_to_new):
+        if new < 0:
+            continue
+        kept = [
+            (int(change.old_to_new[r]), values[old, slot])
+            for slot, r in enumerate(rows[old])
+            if r >= 0 and not change.stale_old[r]
+        ]
+        for slot, (row, value) in enumerate(kept):
+            out_rows[new, slot] = row
+            out_values[new, slot] = value
+    return out_rows, out_values
+
+
+@st.composite
+def changes(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, RowChange]:
+    n_old = draw(st.integers(1, 30))
+    k = draw(st.integers(1, 6))
+    removed = np.array(draw(st.lists(st.booleans(), min_size=n_old, max_size=n_old)))
+    changed = np.array(draw(st.lists(st.booleans(), min_size=n_old, max_size=n_old)))
+    added = draw(st.integers(0, 5))
+    old_to_new = np.full(n_old, -1, dtype=np.int64)
+    old_to_new[~removed] = np.arange(int((~removed).sum()))
+    if draw(st.booleans()) and (~removed).sum() > 1:  # survivors out of order (not plan's shape)
+        old_to_new[~removed] = old_to_new[~removed][::-1]
+    size = int((~removed).sum()) + added
+    fresh = np.concatenate([old_to_new[changed & ~removed], np.arange(size - added, size)])
+    change = RowChange(old_to_new, removed | changed, fresh.astype(np.int64), size)
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    rows = np.full((n_old, k), -1, dtype=np.int32)
+    for row in range(n_old):
+        length = int(rng.integers(0, k + 1))
+        others = np.delete(np.arange(n_old), row)
+        picked = rng.permutation(others)[: min(length, len(others))]
+        rows[row, : len(picked)] = picked
+    values = rng.random((n_old, k, 2)).astype(np.float32) * (rows >= 0)[:, :, None]
+    return rows, values, change
+
+
+@settings(max_examples=200, deadline=None)
+@given(changes())
+def test_carry_lists_equals_a_plain_loop(case: tuple[np.ndarray, np.ndarray, RowChange]) -> None:
+    rows, values, change = case
+    got_rows, got_values, got_first = carry_lists(rows, [values, values[:, :, 0]], change)
+    want_rows, want_values = plain_carry(rows, values, change)
+    np.testing.assert_array_equal(got_rows, want_rows)
+    np.testing.assert_array_equal(got_values, want_values)
+    np.testing.assert_array_equal(got_first, want_values[:, :, 0])
+
+
+def plain_merge(
+    rows: np.ndarray, scores: np.ndarray, extra: np.ndarray, pairs: list[tuple[int, int, float]]
+) -> None:
+    """What `merge` must do, one list at a time: candidates in score order (ties: the entry
+    already there, then the earlier pair), the best `width` kept."""
+    width = rows.shape[1]
+    for anchor in sorted({a for a, _, _ in pairs}):
+        entries = [
+            (float(scores[anchor, j]), int(rows[anchor, j]), tuple(extra[anchor, j]))
+            for j in range(width)
+            if rows[anchor, j] >= 0
+        ]
+        mine = [(score, item) for a, item, score in pairs if a == anchor]
+        entries += [(score, item, (score, 0.0)) for score, item in mine]
+        entries.sort(key=lambda entry: -entry[0])  # stable
+        rows[anchor], scores[anchor], extra[anchor] = -1, 0.0, 0.0
+        for j, (score, item, parts) in enumerate(entries[:width]):
+            rows[anchor, j], scores[anchor, j], extra[anchor, j] = item, score, parts
+
+
+@st.composite
+def lists_and_pairs(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int, float]]]:
+    n = draw(st.integers(1, 12))
+    width = draw(st.integers(1, 6))
+    levels = st.sampled_from([0.1, 0.2, 0.3, 0.5, 0.8])  # few values: ties are common
+    rows = np.full((n, width), -1, dtype=np.int32)
+    scores = np.zeros((n, width), dtype=np.float32)
+    for row in range(n):
+        values = sorted(draw(st.lists(levels, max_size=width)), reverse=True)
+        rows[row, : len(values)] = np.arange(len(values)) + 100
+        scores[row, : len(values)] = values
+    pairs = draw(
+        st.lists(st.tuples(st.integers(0, n - 1), st.integers(200, 230), levels), max_size=40)
+    )
+    return rows, scores, pairs
+
+
+@settings(max_examples=300, deadline=None)
+@given(lists_and_pairs())
+def test_merge_equals_a_plain_insertion(
+    case: tuple[np.ndarray, np.ndarray, list[tuple[int, int, float]]],
+) -> None:
+    rows, scores, pairs = case
+    extra = np.stack([scores, np.where(rows >= 0, 1.0, 0.0)], axis=2).astype(np.float32)
+    want = rows.copy(), scores.copy(), extra.copy()
+    plain_merge(*want, pairs)
+    anchors = np.array([a for a, _, _ in pairs], dtype=np.int64)
+    items = np.array([i for _, i, _ in pairs], dtype=np.int64)
+    new_scores = np.array([sc for _, _, sc in pairs], dtype=np.float32)
+    new_extra = np.stack([new_scores, np.zeros_like(new_scores)], axis=1)
+    merge(rows, scores, extra, anchors, items, new_scores, new_extra)
+    np.testing.assert_array_equal(rows, want[0])
+    np.testing.assert_array_equal(scores, want[1])
+    np.testing.assert_array_equal(extra, want[2])
