@@ -217,10 +217,21 @@ class Recommender:
         history = [r for r in dict.fromkeys(history) if r != row]
         excluded = [cat.row_of[i] for i in req.exclude if i in cat.row_of]
         banned = np.array([row, *history, *excluded], dtype=np.int64)
-        sections = [
-            self._editorial("article", row, history, banned, req, moment),
-            self._editorial("video", row, history, banned, req, moment),
-        ]
+        selector = self.selector_for(req.ranking)
+        if self.experiment_of(req) is None and selector.plain(req.filters, self.blend, req.explain):
+            # Both editorial sections in one pass (Selector.select_pools: the same answer).
+            wants = [("article", req.articles), ("video", req.videos)]
+            history_rows = np.array(history, dtype=np.int64)
+            chosen = selector.select_pools(wants, row, history_rows, banned, moment)
+            sections = [
+                Section(self.heads[pool], rows, scores)
+                for (pool, _), (rows, scores) in zip(wants, chosen, strict=True)
+            ]
+        else:
+            sections = [
+                self._editorial("article", row, history, banned, req, moment),
+                self._editorial("video", row, history, banned, req, moment),
+            ]
         if req.popular > 0:
             sections.append(self._popular(row, banned, req, moment))
         ranking = req.ranking or self.settings.ranking
