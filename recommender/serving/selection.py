@@ -181,6 +181,39 @@ class Selector:
         padded = int(bins > 0 and distinct[0] < 0)
         return distinct[padded:], columns[:, padded:]
 
+    def merged_candidates(
+        self, pools: list[str], anchors: Ints, weights: Floats
+    ) -> tuple[Ints, Floats, list[int]]:
+        """`candidates(pool, anchors, weights)` of several anchors for every pool of `pools`,
+        concatenated (rows, parts by row, each pool's count), from one np.unique and one
+        bincount per part instead of one per pool. Pool i's row r is numbered i*(N+1)+1+r and
+        its pads i*(N+1): each pool's rows come out contiguous and ascending, and each row's
+        weighted parts are added in the same (anchor) order as in `candidates`."""
+        span = self.catalog.size + 1
+        lists = [
+            np.asarray(self.catalog.related[pool].rows[anchors], dtype=np.int64) + (i * span + 1)
+            for i, pool in enumerate(pools)
+        ]
+        flat = np.concatenate(lists, axis=1).reshape(-1)
+        distinct, inverse = np.unique(flat, return_inverse=True)
+        stacked = np.concatenate([self.catalog.related[p].parts[anchors] for p in pools], axis=1)
+        by_part = np.ascontiguousarray(stacked.transpose(2, 0, 1), np.float64)
+        by_part *= weights[:, None]  # (parts, anchors, widths), each anchor's lists weighted
+        n_parts, bins = by_part.shape[0], len(distinct)
+        columns = np.empty((n_parts, bins))
+        for j in range(n_parts):
+            columns[j] = np.bincount(inverse, by_part[j].reshape(-1), bins)
+        columns /= weights.sum()
+        rows = distinct % span - 1  # pads: -1
+        bounds = np.searchsorted(distinct, np.arange(len(pools) + 1) * span).tolist()
+        pads = [a for a, b in zip(bounds, bounds[1:], strict=False) if a < b and rows[a] < 0]
+        sizes = [b - a - (a in pads) for a, b in zip(bounds, bounds[1:], strict=False)]
+        if pads:  # each pool's pads bin (its first) dropped, as `candidates` drops it
+            real = np.ones(bins, dtype=bool)
+            real[pads] = False
+            rows, columns = rows[real], columns[:, real]
+        return rows, columns, sizes
+
     def fill_up(
         self, pool: str, anchor: int, have: Ints, banned: Ints, filters: Filters, now: float
     ) -> tuple[Ints, Floats]:
@@ -317,12 +350,17 @@ class Selector:
         else:
             anchors = np.array([anchor], dtype=np.int64)
         weights = self.anchor_weights(len(history))
-        found = [self.candidates(pool, anchors, weights) for _, pool, _ in asked]
-        if len(found) == 1:
-            rows, parts = found[0]
+        pools = [pool for _, pool, _ in asked]
+        if len(anchors) > 1 and len(pools) > 1:
+            rows, parts, sizes = self.merged_candidates(pools, anchors, weights)
         else:
-            rows = np.concatenate([r for r, _ in found])
-            parts = np.concatenate([p for _, p in found], axis=1)
+            found = [self.candidates(pool, anchors, weights) for pool in pools]
+            sizes = [len(r) for r, _ in found]
+            if len(found) == 1:
+                rows, parts = found[0]
+            else:
+                rows = np.concatenate([r for r, _ in found])
+                parts = np.concatenate([p for _, p in found], axis=1)
         # `select`'s steps, for every pool's candidates at once (keep_mask's `ascending` search
         # is per list; `isin` gives the same mask for the concatenation).
         keep = self.keep_mask(rows, banned, False, NO_FILTERS, now)
@@ -338,8 +376,8 @@ class Selector:
             scores[~keep] = -np.inf
         orders: list[Ints] = []
         start = 0
-        for (_, _, n), (some, _) in zip(asked, found, strict=True):
-            stop = start + len(some)
+        for (_, _, n), size in zip(asked, sizes, strict=True):
+            stop = start + size
             order = np.asarray(best_first(scores[start:stop], n), dtype=np.int64) + start
             if not everything:
                 order = order[keep[order]]

@@ -122,6 +122,14 @@ def test_select_pools_matches_select_for_each_pool(
         banned = np.array([anchor, *history, *excluded], dtype=np.int64)
         hist = np.array(history, dtype=np.int64)
         wants = [("article", int(rng.integers(0, 8))), ("video", int(rng.integers(0, 5)))]
+        if len(hist):
+            anchors = np.array([anchor, *history], dtype=np.int64)
+            weights = sel.anchor_weights(len(history))
+            rows, parts, sizes = sel.merged_candidates(["article", "video"], anchors, weights)
+            alone = [sel.candidates(p, anchors, weights) for p in ("article", "video")]
+            assert sizes == [len(r) for r, _ in alone]
+            assert rows.tolist() == [r for rs, _ in alone for r in rs.tolist()]
+            assert parts.tobytes() == np.concatenate([c for _, c in alone], axis=1).tobytes()
         got = sel.select_pools(wants, anchor, hist, banned, NOW)
         for (pool, n), (rows, scores) in zip(wants, got, strict=True):
             want = sel.select(pool, anchor, hist, banned, n, Filters(), NOW)
