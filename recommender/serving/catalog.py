@@ -62,6 +62,7 @@ class Catalog:
     folder: Path | None = None  # the snapshot folder, for `full_record`
     offsets: npt.NDArray[np.int64] | None = None  # byte offset of each row's line in items.jsonl
     row_of: dict[str, int] = field(init=False)
+    ids: list[str] = field(init=False)  # each row's item id (an answer's token lists them)
     pools: npt.NDArray[np.int8] = field(init=False)
     published: npt.NDArray[np.float64] = field(init=False)
     expires: npt.NDArray[np.float64] = field(init=False)
@@ -71,7 +72,8 @@ class Catalog:
     campaign_end: npt.NDArray[np.float64] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.row_of = {r["id"]: i for i, r in enumerate(self.records)}
+        self.ids = [r["id"] for r in self.records]
+        self.row_of = {item: i for i, item in enumerate(self.ids)}
         for pool, lists in self.neighbours.items():
             if pool not in self.related:  # a snapshot without hybrid lists: dense relevance only
                 self.related[pool] = Related.from_dense(lists.rows, lists.scores)

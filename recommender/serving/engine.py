@@ -189,9 +189,8 @@ class Recommender:
         cat = self.catalog
         token = None
         if sign is not None:
-            served = [
-                (s.head.fields["key"], [cat.records[r]["id"] for r in s.rows]) for s in sections
-            ]
+            ids = cat.ids
+            served = [(s.head.fields["key"], [ids[r] for r in s.rows]) for s in sections]
             used = [i for i in dict.fromkeys(req.history[:MAX_HISTORY]) if i in cat.row_of]
             used = [i for i in used if i != req.article_id][:HISTORY_IN_TOKEN]
             experiment = self.experiment_of(req)

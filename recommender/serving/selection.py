@@ -7,6 +7,7 @@ filter that leaves too few candidates makes it score (by cosine) the pool member
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -206,8 +207,8 @@ class Selector:
         columns /= weights.sum()
         rows = distinct % span - 1  # pads: -1
         bounds = np.searchsorted(distinct, np.arange(len(pools) + 1) * span).tolist()
-        pads = [a for a, b in zip(bounds, bounds[1:], strict=False) if a < b and rows[a] < 0]
-        sizes = [b - a - (a in pads) for a, b in zip(bounds, bounds[1:], strict=False)]
+        pads = [a for a, b in itertools.pairwise(bounds) if a < b and rows[a] < 0]
+        sizes = [b - a - (a in pads) for a, b in itertools.pairwise(bounds)]
         if pads:  # each pool's pads bin (its first) dropped, as `candidates` drops it
             real = np.ones(bins, dtype=bool)
             real[pads] = False

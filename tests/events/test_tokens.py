@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import stat
 import threading
 from pathlib import Path
-
-import hashlib
-import hmac
 
 import pytest
 from hypothesis import given, settings
@@ -286,7 +285,7 @@ def test_a_broken_key_file_is_an_error(tmp_path: Path, content: str) -> None:
 
 
 texts = st.text(st.characters(codec="utf-8"), max_size=12) | st.sampled_from(
-    ["banjir-1", "a\x7fb", "q\"\\/", "\x00\x1f\n\t", "berita’", "😀"]
+    ["banjir-1", "a\x7fb", 'q"\\/', "\x00\x1f\n\t", "berita’", "😀"]
 )
 
 
