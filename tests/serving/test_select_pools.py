@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import Recommender
+from recommender.serving.freshness import Freshness
 from recommender.serving.selection import Filters, Selector
 from recommender.snapshot import PARTS, Neighbours, Related
 from tests.conftest import make_settings
@@ -171,3 +172,19 @@ def _without_explain(body: bytes) -> bytes:
         for item in section["items"]:
             item.pop("explain", None)
     return orjson.dumps(answer)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.floats(1.6e9, 1.9e9) | st.sampled_from([0.0, NOW, NOW + 1.0]), max_size=300),
+    st.sampled_from([1.0, 24.0, 72.0, 1e-3]),
+    st.sampled_from([0.15, 1.0, 0.0]),
+)
+def test_freshness_in_one_buffer_is_the_formula(
+    published: list[float], half_life: float, weight: float
+) -> None:
+    """`Freshness.boost` (in place, issue #15) bit for bit against its formula written out."""
+    times = np.array(published, dtype=np.float64)
+    want = weight * np.exp2(-(np.maximum(NOW - times, 0.0) / 3600.0) / half_life)
+    got = Freshness(half_life, weight).boost(times, NOW)
+    assert got.tobytes() == want.tobytes()
