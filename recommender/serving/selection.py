@@ -352,21 +352,18 @@ class Selector:
             anchors = np.array([anchor], dtype=np.int64)
         weights = self.anchor_weights(len(history))
         pools = [pool for _, pool, _ in asked]
-        if len(anchors) > 1 and len(pools) > 1:
+        related = self.catalog.related
+        if len(anchors) > 1:
             rows, parts, sizes = self.merged_candidates(pools, anchors, weights)
-        else:
-            found = [self.candidates(pool, anchors, weights) for pool in pools]
-            sizes = [len(r) for r, _ in found]
-            if len(found) == 1:
-                rows, parts = found[0]
-            else:
-                rows = np.concatenate([r for r, _ in found])
-                parts = np.concatenate([p for _, p in found], axis=1)
+        else:  # each list as stored (`candidates` of one anchor), parts by part as stored
+            rows = np.concatenate([related[pool].rows[anchor] for pool in pools])
+            parts = np.concatenate([related[pool].parts[anchor] for pool in pools]).T
+            sizes = [related[pool].rows.shape[1] for pool in pools]
         # `select`'s steps, for every pool's candidates at once (keep_mask's `ascending` search
         # is per list; `isin` gives the same mask for the concatenation).
         keep = self.keep_mask(rows, banned, False, NO_FILTERS, now)
         published = self.catalog.published[rows]
-        scores = parts[0] + parts[1]
+        scores = np.add(parts[0], parts[1], dtype=np.float64)  # as `select`'s float64 parts
         for part in parts[2:]:
             scores += part
         scores += self.freshness.boost(published, now)
