@@ -19,6 +19,7 @@ from recommender.snapshot import (
     Neighbours,
     Related,
     check_lists,
+    fault_in,
     load_neighbours,
     load_related,
     load_vectors,
@@ -102,10 +103,18 @@ class Catalog:
         return POOLS.index(pool)
 
     @classmethod
-    def load(cls, folder: Path, *, in_memory_max_bytes: int = IN_MEMORY_MAX_BYTES) -> Catalog:
+    def load(
+        cls,
+        folder: Path,
+        *,
+        in_memory_max_bytes: int = IN_MEMORY_MAX_BYTES,
+        prefault: bool = False,
+    ) -> Catalog:
         """A snapshot folder, read through recommender.snapshot (arrays memory-mapped, or read
         into memory up to `in_memory_max_bytes` each). Does not verify checksums (the runtime
-        does, `recommender.snapshot.verify_snapshot`); checks the invariants (`check`)."""
+        does, `recommender.snapshot.verify_snapshot`); checks the invariants (`check`). With
+        `prefault`, every page of the arrays a request reads (vectors, related lists and their
+        parts) is mapped now (`recommender.snapshot.fault_in`), not by the first requests."""
         records, offsets = read_serving_records(folder)
         catalog = cls(
             folder.name,
@@ -117,6 +126,11 @@ class Catalog:
         )
         catalog.folder, catalog.offsets = folder, offsets
         catalog.check()
+        if prefault:
+            fault_in(catalog.vectors)
+            for related in catalog.related.values():
+                fault_in(related.rows)
+                fault_in(related.parts)
         return catalog
 
     def check(self) -> None:
