@@ -183,6 +183,11 @@ class JobSettings(BaseSettings):
         description="Snapshot arrays up to this size are read into memory when loaded (copy-on-"
         "load: truncating the file later cannot crash the service); larger ones are memory-mapped.",
     )
+    snapshot_prefault: bool = Field(
+        True,
+        description="When the service loads a snapshot, map every page of the memory-mapped"
+        " arrays a request reads (one read per page) instead of leaving it to the first requests.",
+    )
     ranking_refresh_drift: float = Field(
         0.05,
         ge=0.0,

@@ -21,9 +21,9 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
-from service.query import RecommendationQuery
+from service.query import RecommendationQuery, decode_query
 
 # Query parameters that make an answer personal: never kept in the shared LRU.
 PERSONAL_PARAMS = frozenset({"history", "exclude"})
@@ -65,13 +65,17 @@ def etag_matches(if_none_match: bytes, etag: bytes) -> bool:
 
 def decoded_params(query: bytes) -> dict[str, str]:
     """The query's parameters exactly as `service.query.validate_query_string` reads them."""
-    return dict(parse_qsl(query.decode("latin-1"), keep_blank_values=True))
+    return decode_query(query)
 
 
 def request_key(query: bytes, personal: frozenset[str] = PERSONAL_PARAMS) -> bytes | None:
     """The canonical form of a widget query (see the module doc); None for a personal request
     (one with any of the `personal` parameters)."""
-    params = decoded_params(query)
+    return params_key(decoded_params(query), personal)
+
+
+def params_key(params: dict[str, str], personal: frozenset[str] = PERSONAL_PARAMS) -> bytes | None:
+    """`request_key` of a query already decoded (`decoded_params`)."""
     if not personal.isdisjoint(params):
         return None
     known = sorted((k, v) for k, v in params.items() if k in KNOWN_PARAMS)

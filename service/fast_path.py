@@ -17,24 +17,38 @@ from recommender.errors import InvalidInput
 from recommender.serving.engine import Recommender, Signer
 from recommender.serving.selection import MAX_EXCLUDE, MAX_HISTORY, Filters
 from service.paths import RECOMMENDATIONS
-from service.query import RecommendationQuery, parse_id_list, validate_query_string
+from service.query import (
+    RecommendationQuery,
+    parse_id_list,
+    validate_params,
+    validate_query_string,
+)
 from service.runtime import Runtime
 
 ROUTE_KEY = "recommender.route"  # scope key naming the route of answers the router never saw
+# Scope key of the query's decoded parameters, when the response cache decoded them already.
+PARAMS_KEY = "recommender.params"
 JSON_TYPE = b"application/json"
 
 
 def recommendations_json(
-    recommender: Recommender, query_string: bytes, sign: Signer | None = None
+    recommender: Recommender,
+    query_string: bytes,
+    sign: Signer | None = None,
+    params: dict[str, str] | None = None,
 ) -> bytes:
     """The body of a 200 answer to `GET /v1/recommendations?<query_string>`; raises the
-    validation or domain error the route turns into a 4xx.
+    validation or domain error the route turns into a 4xx. `params`: the query string's
+    `decode_query`, when the caller has it (not decoded twice).
 
     KEEP IN STEP: the fast path answers before the route runs, so every query parameter is
     parsed here, through `RecommendationQuery` (a parameter declared only on the FastAPI route
     would be ignored by the fast path). The route calls this same function.
     """
-    q = validate_query_string(query_string, RecommendationQuery)
+    if params is None:
+        q = validate_query_string(query_string, RecommendationQuery)
+    else:
+        q = validate_params(params, RecommendationQuery)
     limit = recommender.settings.widget.max_items_per_section
     counts = {
         "articles": q.articles,
@@ -83,7 +97,8 @@ class RecommendationsFastPath:
             await self.app(scope, receive, send)
             return
         try:
-            body = recommendations_json(recommender, scope["query_string"], self.sign)
+            query = scope["query_string"]
+            body = recommendations_json(recommender, query, self.sign, scope.get(PARAMS_KEY))
         except Exception:  # every error is the route's to render (it raises the same again)
             await self.app(scope, receive, send)
             return

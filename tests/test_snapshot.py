@@ -203,3 +203,28 @@ def test_small_arrays_are_copied_on_load_large_ones_mapped(data_dir: Path) -> No
     assert not isinstance(copied.vectors.base, np.memmap)
     truncate_vectors(folder)  # a copied array is unaffected: no SIGBUS, same answers
     assert float(np.abs(copied.vectors).sum()) > 0
+
+
+def _minor_faults_reading(array: np.ndarray) -> int:
+    import mmap
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    array.reshape(-1).view(np.uint8)[:: mmap.PAGESIZE].max()
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+
+def test_fault_in_maps_a_mapped_arrays_pages_at_load(tmp_path: Path) -> None:
+    """#15: `fault_in` maps every page of a memory-mapped array, so that reading it later
+    takes no page fault; a fresh mapping read the same way does take them."""
+    from recommender.snapshot import fault_in, mapped
+
+    path = tmp_path / "big.npy"
+    np.save(path, np.arange(4 * 1024 * 1024, dtype=np.float32))  # 16 MiB: 4,096 pages
+    cold = mapped(path, in_memory_max_bytes=0)
+    cold_faults = _minor_faults_reading(cold)  # the kernel maps many pages around each fault
+    warm = mapped(path, in_memory_max_bytes=0)
+    fault_in(warm)
+    warm_faults = _minor_faults_reading(warm)
+    assert cold_faults >= 4 and warm_faults <= 1, (cold_faults, warm_faults)
+    assert np.array_equal(warm, np.arange(4 * 1024 * 1024, dtype=np.float32))

@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from recommender.errors import RecommenderError
 
 TOKEN_VERSION = 1
@@ -89,6 +91,17 @@ def key_id(secret: bytes) -> str:
     return hashlib.sha256(secret).hexdigest()[:8]
 
 
+def compact_json(payload: dict[str, Any]) -> bytes:
+    """`json.dumps(payload, separators=(",", ":")).encode()`, byte for byte (tokens signed
+    before keep their form): orjson writes the same bytes for ASCII text at a fifth of the cost
+    (a token is signed per answer, issue #15); text beyond printable ASCII, which json escapes
+    as \\uXXXX and orjson writes as it is, goes through json."""
+    raw = orjson.dumps(payload)
+    if raw.isascii() and b"\x7f" not in raw:  # json escapes DEL too, orjson does not
+        return raw
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
 def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
@@ -126,7 +139,7 @@ class EventKeys:
             payload["h"] = list(history[:HISTORY_IN_TOKEN])
         if teams is not None:
             payload["x"] = [teams[0], [[key, list(arms)] for key, arms in teams[1].items()]]
-        body = _b64(json.dumps(payload, separators=(",", ":")).encode())
+        body = _b64(compact_json(payload))
         return f"{body}.{self._signature(self.current, body)}"
 
     def verify(self, token: str, now: float, max_age: float) -> Served:
@@ -162,7 +175,7 @@ class EventKeys:
 
     @staticmethod
     def _signature(key: bytes, body: str) -> str:
-        digest = hmac.new(key, body.encode("ascii"), hashlib.sha256).digest()
+        digest = hmac.digest(key, body.encode("ascii"), "sha256")  # one call, no HMAC object
         return _b64(digest[:SIGNATURE_BYTES])
 
 

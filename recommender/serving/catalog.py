@@ -19,6 +19,7 @@ from recommender.snapshot import (
     Neighbours,
     Related,
     check_lists,
+    fault_in,
     load_neighbours,
     load_related,
     load_vectors,
@@ -62,6 +63,7 @@ class Catalog:
     folder: Path | None = None  # the snapshot folder, for `full_record`
     offsets: npt.NDArray[np.int64] | None = None  # byte offset of each row's line in items.jsonl
     row_of: dict[str, int] = field(init=False)
+    ids: list[str] = field(init=False)  # each row's item id (an answer's token lists them)
     pools: npt.NDArray[np.int8] = field(init=False)
     published: npt.NDArray[np.float64] = field(init=False)
     expires: npt.NDArray[np.float64] = field(init=False)
@@ -71,7 +73,8 @@ class Catalog:
     campaign_end: npt.NDArray[np.float64] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.row_of = {r["id"]: i for i, r in enumerate(self.records)}
+        self.ids = [r["id"] for r in self.records]
+        self.row_of = {item: i for i, item in enumerate(self.ids)}
         for pool, lists in self.neighbours.items():
             if pool not in self.related:  # a snapshot without hybrid lists: dense relevance only
                 self.related[pool] = Related.from_dense(lists.rows, lists.scores)
@@ -100,10 +103,18 @@ class Catalog:
         return POOLS.index(pool)
 
     @classmethod
-    def load(cls, folder: Path, *, in_memory_max_bytes: int = IN_MEMORY_MAX_BYTES) -> Catalog:
+    def load(
+        cls,
+        folder: Path,
+        *,
+        in_memory_max_bytes: int = IN_MEMORY_MAX_BYTES,
+        prefault: bool = False,
+    ) -> Catalog:
         """A snapshot folder, read through recommender.snapshot (arrays memory-mapped, or read
         into memory up to `in_memory_max_bytes` each). Does not verify checksums (the runtime
-        does, `recommender.snapshot.verify_snapshot`); checks the invariants (`check`)."""
+        does, `recommender.snapshot.verify_snapshot`); checks the invariants (`check`). With
+        `prefault`, every page of the arrays a request reads (vectors, related lists and their
+        parts) is mapped now (`recommender.snapshot.fault_in`), not by the first requests."""
         records, offsets = read_serving_records(folder)
         catalog = cls(
             folder.name,
@@ -115,6 +126,11 @@ class Catalog:
         )
         catalog.folder, catalog.offsets = folder, offsets
         catalog.check()
+        if prefault:
+            fault_in(catalog.vectors)
+            for related in catalog.related.values():
+                fault_in(related.rows)
+                fault_in(related.parts)
         return catalog
 
     def check(self) -> None:

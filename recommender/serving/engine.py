@@ -189,9 +189,8 @@ class Recommender:
         cat = self.catalog
         token = None
         if sign is not None:
-            served = [
-                (s.head.fields["key"], [cat.records[r]["id"] for r in s.rows]) for s in sections
-            ]
+            ids = cat.ids
+            served = [(s.head.fields["key"], [ids[r] for r in s.rows]) for s in sections]
             used = [i for i in dict.fromkeys(req.history[:MAX_HISTORY]) if i in cat.row_of]
             used = [i for i in used if i != req.article_id][:HISTORY_IN_TOKEN]
             experiment = self.experiment_of(req)
@@ -217,10 +216,21 @@ class Recommender:
         history = [r for r in dict.fromkeys(history) if r != row]
         excluded = [cat.row_of[i] for i in req.exclude if i in cat.row_of]
         banned = np.array([row, *history, *excluded], dtype=np.int64)
-        sections = [
-            self._editorial("article", row, history, banned, req, moment),
-            self._editorial("video", row, history, banned, req, moment),
-        ]
+        selector = self.selector_for(req.ranking)
+        if self.experiment_of(req) is None and selector.plain(req.filters, self.blend, req.explain):
+            # Both editorial sections in one pass (Selector.select_pools: the same answer).
+            wants = [("article", req.articles), ("video", req.videos)]
+            history_rows = np.array(history, dtype=np.int64)
+            chosen = selector.select_pools(wants, row, history_rows, banned, moment)
+            sections = [
+                Section(self.heads[pool], rows, scores)
+                for (pool, _), (rows, scores) in zip(wants, chosen, strict=True)
+            ]
+        else:
+            sections = [
+                self._editorial("article", row, history, banned, req, moment),
+                self._editorial("video", row, history, banned, req, moment),
+            ]
         if req.popular > 0:
             sections.append(self._popular(row, banned, req, moment))
         ranking = req.ranking or self.settings.ranking

@@ -25,5 +25,13 @@ class Freshness:
     def boost(self, published: Floats, now: float) -> Floats:
         if not self.enabled:
             return np.zeros_like(published)
-        age_hours = np.maximum(now - published, 0.0) / SECONDS_PER_HOUR
-        return self.weight * np.exp2(-age_hours / self.half_life_hours)
+        # weight * exp2(-(max(now - published, 0) / 3600) / half_life), step by step in one
+        # buffer: the same operations in the same order as the formula, no temporaries.
+        boost = np.subtract(now, published, dtype=np.float64)
+        np.maximum(boost, 0.0, out=boost)
+        boost /= SECONDS_PER_HOUR
+        np.negative(boost, out=boost)
+        boost /= self.half_life_hours
+        np.exp2(boost, out=boost)
+        boost *= self.weight
+        return boost
