@@ -60,29 +60,56 @@ class ExportedModel:
         convert_to_numpy: bool = True,
         normalize_embeddings: bool = True,
     ) -> Vectors:
-        """Unit vectors, one row per text; batches of similar length, as sentence-transformers
-        forms them (less padding). The graph already normalises; `normalize_embeddings` and
-        `convert_to_numpy` are accepted for the same call shape."""
+        """Unit vectors, one row per text. The graph already normalises; `normalize_embeddings`
+        and `convert_to_numpy` are accepted for the same call shape.
+
+        Each text is padded to a length that depends only on itself (its token count rounded up
+        to `PAD_MULTIPLE`) and batched with texts of the same length. A reduced-precision
+        runtime (OpenVINO in bf16) rounds differently for other padded lengths, so padding to the
+        longest text of a batch, as sentence-transformers does, would make a text's vector depend
+        on the texts embedded with it: a build in other batches (chunks for progress, a Ray
+        cluster's batches) would not give the same vectors. At one padded length the rows are
+        independent of each other (tests/pipeline/test_backends.py)."""
         out = np.empty((len(texts), self._dimension), dtype=np.float32)
-        order = np.argsort([-len(t) for t in texts], kind="stable")
-        starts = range(0, len(texts), batch_size)
+        encoded = self.tokenizer(list(texts), truncation=True, max_length=self.max_seq_length)
+        ids: list[list[int]] = encoded["input_ids"]
+        lengths = [padded_length(len(row), self.max_seq_length) for row in ids]
+        batches = length_batches(lengths, batch_size)
         if show_progress_bar:
             from tqdm.auto import tqdm
 
-            starts = tqdm(starts, desc="Batches")
-        for start in starts:
-            rows = order[start : start + batch_size]
-            tokens = self.tokenizer(
-                [texts[i] for i in rows],
-                padding=True,
-                truncation=True,
-                max_length=self.max_seq_length,
-                return_tensors="np",
-            )
-            ids = np.asarray(tokens["input_ids"], dtype=np.int64)
-            mask = np.asarray(tokens["attention_mask"], dtype=np.int64)
-            out[rows] = self._run(ids, mask)
+            batches = tqdm(batches, desc="Batches")
+        pad = int(self.tokenizer.pad_token_id or 0)
+        for rows in batches:
+            width = lengths[rows[0]]
+            tokens = np.full((len(rows), width), pad, dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for r, i in enumerate(rows):
+                tokens[r, : len(ids[i])] = ids[i]
+                mask[r, : len(ids[i])] = 1
+            out[rows] = self._run(tokens, mask)
         return out
+
+
+# Padded lengths are multiples of this: at most 15 tokens of padding per text.
+PAD_MULTIPLE = 16
+
+
+def padded_length(tokens: int, limit: int) -> int:
+    """The length a text of `tokens` tokens is padded to: a function of that text alone."""
+    return min(limit, -(-max(tokens, 1) // PAD_MULTIPLE) * PAD_MULTIPLE)
+
+
+def length_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+    """Row indices in batches of one padded length each (longest first), at most `batch_size`."""
+    order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
+    batches: list[list[int]] = []
+    for i in order:
+        if batches and len(batches[-1]) < batch_size and lengths[batches[-1][0]] == lengths[i]:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+    return batches
 
 
 def _onnxruntime(path: Path, threads: int) -> tuple[Run, str]:

@@ -87,6 +87,27 @@ def test_exported_model_gives_torchs_vectors(
     assert np.all(np.argmax(vectors @ reference.T, axis=1) == np.arange(len(TEXTS)))
 
 
+def test_a_texts_vector_does_not_depend_on_the_texts_embedded_with_it(
+    exported: dict[tuple[str, str], Embedder], tmp_path: Path
+) -> None:
+    """The same bits for a text whether it is embedded alone, with others, in another order or
+    in batches of another size: what lets a Ray cluster's batches and a local build's chunks give
+    identical snapshots with a reduced-precision runtime (OpenVINO in bf16)."""
+    from recommender.cli import DEMO_CORPUS
+    from recommender.ingest.importer import import_paths
+    from recommender.ingest.text import item_text
+
+    model = exported_embedder(exported, tmp_path, "openvino", "none")
+    texts = [item_text(a) for a in import_paths([DEMO_CORPUS]).items.values()][:40] + TEXTS
+    encode = model.model.encode  # the runtime itself (Embedder.encode adds the prefix)
+    together = encode(texts)
+    shuffled = np.random.default_rng(3).permutation(len(texts))
+    again = encode([texts[i] for i in shuffled], batch_size=7)
+    np.testing.assert_array_equal(again, together[shuffled])
+    for i in (0, 13, len(texts) - 2):
+        np.testing.assert_array_equal(encode([texts[i]])[0], together[i])
+
+
 def test_the_export_is_made_once_and_named_by_backend_and_quantisation(
     exported: dict[tuple[str, str], Embedder], tmp_path: Path
 ) -> None:
