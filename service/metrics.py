@@ -38,6 +38,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from service import multiprocess
+from service.background import running
 from service.caching import ResponseCache
 from service.paths import METRICS
 from service.runtime import Runtime
@@ -162,16 +163,9 @@ class Metrics:
     async def mirroring(self) -> AsyncIterator[None]:
         """With several workers: copy the scrape-time values every MIRROR_SECONDS while the app
         runs (nothing to do in one process)."""
-        if self.mirror is None:
+        work = None if self.mirror is None else self.mirror.follow(MIRROR_SECONDS)
+        async with running(work, "metrics-mirror"):
             yield
-            return
-        task = asyncio.create_task(self.mirror.follow(MIRROR_SECONDS), name="metrics-mirror")
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
 
     def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
         key = (route, method, status)

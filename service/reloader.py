@@ -13,6 +13,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from recommender.errors import RecommenderError
+from service.background import running
 from service.runtime import Runtime
 
 log = logging.getLogger("recommender.service.reload")
@@ -62,13 +63,5 @@ def backoff_cap(interval: float) -> float:
 @contextlib.asynccontextmanager
 async def following(runtime: Runtime, interval: float) -> AsyncIterator[None]:
     """Run `follow` for the lifetime of the app (nothing when `interval` is 0)."""
-    if interval <= 0:
+    async with running(follow(runtime, interval) if interval > 0 else None, "snapshot-follower"):
         yield
-        return
-    task = asyncio.create_task(follow(runtime, interval), name="snapshot-follower")
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
