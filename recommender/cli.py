@@ -173,7 +173,11 @@ def make_settings(data_dir: Path | None, **overrides: Any) -> Settings:
         return Settings(**values)
     except ValidationError as exc:
         reasons = "; ".join(
-            f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+            ": ".join(
+                part
+                for part in (".".join(map(str, e["loc"])), e["msg"].removeprefix("Value error, "))
+                if part
+            )
             for e in exc.errors()
         )
         raise InvalidInput(f"invalid setting: {reasons}") from None

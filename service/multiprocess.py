@@ -27,6 +27,8 @@ from pathlib import Path
 from prometheus_client import values
 from prometheus_client.multiprocess import mark_process_dead
 
+from recommender.errors import InvalidInput
+
 ENV = "PROMETHEUS_MULTIPROC_DIR"  # prometheus-client's own variable
 FILES = "*.db"  # prometheus-client names every file it maps <kind>_<pid>.db
 LIVE_GAUGE_FILE = re.compile(r"^gauge_live\w+?_(\d+)\.db$")
@@ -46,8 +48,11 @@ def metrics_folder(configured: Path | None) -> Iterator[Path]:
         folder = Path(tempfile.mkdtemp(prefix="recommender-metrics-"))
     else:
         folder = configured
-        folder.mkdir(parents=True, exist_ok=True)
-        clear(folder)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            clear(folder)
+        except OSError as exc:
+            raise InvalidInput(f"metrics_dir {folder}: cannot use it: {exc.strerror}") from None
     previous = os.environ.get(ENV)
     os.environ[ENV] = str(folder)
     try:

@@ -180,6 +180,18 @@ def test_the_cli_refuses_an_unknown_backend_in_one_line(tmp_path: Path) -> None:
     assert "'torch', 'onnx' or 'openvino'" in message and "Traceback" not in message
 
 
+def test_a_setting_error_across_fields_names_no_empty_field(tmp_path: Path) -> None:
+    """A rule between two settings has no single field: its message stands alone."""
+    env = {**tiny_env(tmp_path), "RECOMMENDER_EMBEDDING_QUANTIZE": "int8"}
+    result = CliRunner().invoke(app, ["snapshots", "list"], env=env)
+    assert result.exit_code == 2
+    message = " ".join(result.stderr.split())
+    assert message == (
+        "error: invalid setting: embedding_quantize=int8 needs embedding_backend=onnx"
+        " (got openvino)"
+    )
+
+
 @pytest.mark.slow
 def test_an_unfinished_export_is_redone_and_leftovers_go(tmp_path: Path) -> None:
     """A folder without the completion marker (a crash mid-export) is never loaded: the next use

@@ -154,3 +154,19 @@ def test_gauges_of_exited_workers_are_dropped_and_their_counts_kept(tmp_path: Pa
     forget_dead_workers(tmp_path)
     left = sorted(p.name for p in tmp_path.iterdir())
     assert left == sorted([f"counter_{exited.pid}.db", f"gauge_liveall_{os.getpid()}.db"])
+
+
+def test_an_unusable_metrics_dir_is_a_clear_error(tmp_path: Path) -> None:
+    """`RECOMMENDER_METRICS_DIR` under a file: refused before any worker starts, naming it."""
+    import re
+
+    from recommender.errors import InvalidInput
+    from service.multiprocess import ENV, metrics_folder
+
+    (tmp_path / "taken").write_text("a file", encoding="utf-8")
+    folder = tmp_path / "taken" / "metrics"
+    before = os.environ.get(ENV)
+    expected = re.escape(f"metrics_dir {folder}: cannot use it: Not a directory")
+    with pytest.raises(InvalidInput, match=expected), metrics_folder(folder):
+        pass
+    assert os.environ.get(ENV) == before
