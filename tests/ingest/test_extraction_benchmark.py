@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article
 
@@ -17,6 +18,19 @@ def write_page(folder: Path, name: str, html: str, expected: dict[str, object]) 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{name}.html").write_text(html, encoding="utf-8")
     (folder / f"{name}.expected.json").write_text(json.dumps(expected), encoding="utf-8")
+
+
+def run_extraction(*args: str) -> list[dict[str, Any]]:
+    """`benchmarks/extraction.py ARGS` in a real process: its JSON lines."""
+    done = subprocess.run(
+        [sys.executable, "benchmarks/extraction.py", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return [json.loads(line) for line in done.stdout.splitlines()]
 
 
 def test_holdout_reports_each_publisher_and_the_spread(tmp_path: Path) -> None:
@@ -37,15 +51,7 @@ def test_holdout_reports_each_publisher_and_the_spread(tmp_path: Path) -> None:
     # A page that gives no UTC offset is refused with an error naming --assume-timezone.
     naive = '<meta property="article:published_time" content="2026-11-10T09:15:00">'
     write_page(tmp_path / "berita", "naif", article(head=naive), facts)
-    done = subprocess.run(
-        [sys.executable, "benchmarks/extraction.py", "--holdout", "--corpus", str(tmp_path)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    head, *rows = [json.loads(line) for line in done.stdout.splitlines()]
+    head, *rows = run_extraction("--holdout", "--corpus", str(tmp_path))
     assert head["mode"] == "holdout"
     assert head["summary"] == {
         "articles": 4,
@@ -98,15 +104,7 @@ def test_an_expected_file_is_grouped_by_publisher_with_holdout(tmp_path: Path) -
     }
     expected = tmp_path / "expected.json"
     expected.write_text(json.dumps(listed), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "benchmarks/extraction.py", "--expected", str(expected), "--holdout"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    head, *rows = [json.loads(line) for line in done.stdout.splitlines()]
+    head, *rows = run_extraction("--expected", str(expected), "--holdout")
     by_name = {row["publisher"]: (row["all_correct"], row["articles"]) for row in rows}
     assert by_name == {
         "kabar": (1, 1),
