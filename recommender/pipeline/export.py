@@ -50,6 +50,9 @@ def ensure_exported_model(
     stale (the source's files changed)."""
     if backend == "torch":
         raise ValueError("the torch backend loads the model itself; there is nothing to export")
+    # One export per model folder however it is named: `data/models/x` from a build and
+    # `/srv/site/data/models/x` from the service would otherwise export it twice.
+    source = str(Path(source).resolve())
     stamp = _stamp(source, backend, quantize)
     name = exported_dir_name(source, backend, quantize)
     return make_once(

@@ -119,6 +119,10 @@ def test_the_export_is_made_once_and_named_by_backend_and_quantisation(
     before = (folder / "openvino_model.bin").stat().st_mtime_ns
     assert ensure_exported_model(source, "openvino", "none", folder.parent) == folder
     assert (folder / "openvino_model.bin").stat().st_mtime_ns == before  # reused, not redone
+    # the same folder named relative to the working directory is the same export
+    relative = os.path.relpath(source)
+    assert ensure_exported_model(relative, "openvino", "none", folder.parent) == folder
+    assert (folder / "openvino_model.bin").stat().st_mtime_ns == before
     names = {exported_dir_name(source, b, q) for b, q in [("onnx", "none"), ("onnx", "int8")]}
     assert len(names | {folder.name}) == 3
 
