@@ -43,9 +43,13 @@ def resolve_model_path(name: str, cache_dir: Path) -> str:
     return name
 
 
-def load_torch_model(path: str, device: str = "cpu") -> Any:
-    """The model through sentence-transformers on torch, on `device`."""
+def load_torch_model(path: str, device: str = "cpu", threads: int | None = None) -> Any:
+    """The model through sentence-transformers on torch, on `device`, torch using `threads`
+    threads (default: every CPU). Only this backend imports torch."""
+    import torch
     from sentence_transformers import SentenceTransformer
+
+    torch.set_num_threads(threads or max(1, os.cpu_count() or 1))
 
     return SentenceTransformer(path, device=device)
 
@@ -108,11 +112,8 @@ class Embedder:
     def from_settings(
         cls, settings: Settings, *, threads: int | None = None, device: str = "cpu"
     ) -> Embedder:
-        """The configured model on `device`, torch using `threads` threads (default: every
+        """The configured model on `device`, its runtime using `threads` threads (default: every
         CPU; a Ray actor passes the CPUs it reserved)."""
-        import torch
-
-        torch.set_num_threads(threads or max(1, os.cpu_count() or 1))
         build = settings.build
         path = resolve_model_path(build.model, settings.resolved_model_cache_dir)
         if device != "cpu" and build.embedding_backend != "torch":
@@ -122,7 +123,7 @@ class Embedder:
             )
         try:
             if build.embedding_backend == "torch":
-                model, runtime = load_torch_model(path, device), "torch"
+                model, runtime = load_torch_model(path, device, threads), "torch"
             else:
                 model, runtime = load_exported_model(path, settings, threads)
         except ModelUnavailable:
