@@ -224,7 +224,9 @@ def run_update(
     with JobLock(settings.data_dir, "update", wait=wait), ExitStack() as stack:
         store = SnapshotStore(settings.snapshots_dir)
         store.clean_temporary()
-        previous = load_previous(store)
+        previous = load_previous(store, background=True)  # checked while the update works
+        # Any error on the way out waits for those checks first: a corrupt base is named as such.
+        stack.callback(previous.wait_checked)
         check_settings(previous, settings)
         batch = pending(settings.data_dir)
         note(f"reading {len(sources)} source(s) and {len(batch.files)} inbox file(s)")

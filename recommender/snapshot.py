@@ -43,6 +43,7 @@ import os
 import shutil
 import sys
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -223,40 +224,12 @@ def write_snapshot(
     """
     staging = store.begin()
     try:
-        files = _Files(staging)
-        with files.open(ITEMS_FILE) as out:
-            for start in range(0, len(content.records), _RECORDS_PER_WRITE):
-                chunk = content.records[start : start + _RECORDS_PER_WRITE]
-                out.write(b"".join([orjson.dumps(record) + b"\n" for record in chunk]))
-        files.array(VECTORS_FILE, content.vectors)
-        if content.mean is not None:
-            files.array(MEAN_FILE, content.mean)
-        crash_point("index")
-        for pool, parts in content.pools.items():
-            files.raw(index_file(pool), parts.index.to_bytes())
-            files.array(neighbours_file(pool), parts.neighbours.rows)
-            files.array(scores_file(pool), parts.neighbours.scores)
-        for pool, parts in content.pools.items():
-            files.array(related_file(pool, "rows"), parts.related.rows)
-            files.array(related_file(pool, "scores"), parts.related.scores)
-            files.array(related_file(pool, "parts"), parts.related.parts)
-            files.array(lexical_file(pool, "rows"), parts.lexical.rows)
-            files.array(lexical_file(pool, "scores"), parts.lexical.scores)
-            if parts.marks is not None:
-                files.array(marks_file(pool, "rows"), parts.marks.rows)
-                files.array(marks_file(pool, "scores"), parts.marks.scores)
-        if content.lexical is not None:
-            for name, matrix in content.lexical.weights.items():
-                packed = io.BytesIO()
-                sp.save_npz(packed, matrix, compressed=False)
-                files.raw(bm25_file(name), packed.getbuffer())
-            files.raw(
-                BM25_STATS_FILE,
-                orjson.dumps(content.lexical.stats, option=orjson.OPT_SERIALIZE_NUMPY),
-            )
-        if replaces is not None:
-            _refuse_unknown_parts(replaces, staging)
-        check_content(content)
+        with _Files(staging) as files:
+            _write_parts(files, content)
+            if replaces is not None:
+                _refuse_unknown_parts(replaces, staging)
+            check_content(content)  # while the last files are flushed
+            files.finish()
         sealed = {**manifest, "schema_version": SCHEMA_VERSION, FILES_KEY: files.digests}
 
         def before_flip(final: Path) -> None:
@@ -275,6 +248,40 @@ def write_snapshot(
     return version
 
 
+def _write_parts(files: _Files, content: SnapshotContent) -> None:
+    """Every part of `content`, written through `files` (each hashed as it goes out)."""
+    with files.open(ITEMS_FILE) as out:
+        for start in range(0, len(content.records), _RECORDS_PER_WRITE):
+            chunk = content.records[start : start + _RECORDS_PER_WRITE]
+            out.write(b"".join([orjson.dumps(record) + b"\n" for record in chunk]))
+    files.array(VECTORS_FILE, content.vectors)
+    if content.mean is not None:
+        files.array(MEAN_FILE, content.mean)
+    crash_point("index")
+    for pool, parts in content.pools.items():
+        files.raw(index_file(pool), parts.index.to_bytes())
+        files.array(neighbours_file(pool), parts.neighbours.rows)
+        files.array(scores_file(pool), parts.neighbours.scores)
+    for pool, parts in content.pools.items():
+        files.array(related_file(pool, "rows"), parts.related.rows)
+        files.array(related_file(pool, "scores"), parts.related.scores)
+        files.array(related_file(pool, "parts"), parts.related.parts)
+        files.array(lexical_file(pool, "rows"), parts.lexical.rows)
+        files.array(lexical_file(pool, "scores"), parts.lexical.scores)
+        if parts.marks is not None:
+            files.array(marks_file(pool, "rows"), parts.marks.rows)
+            files.array(marks_file(pool, "scores"), parts.marks.scores)
+    if content.lexical is not None:
+        for name, matrix in content.lexical.weights.items():
+            packed = io.BytesIO()
+            sp.save_npz(packed, matrix, compressed=False)
+            files.raw(bm25_file(name), packed.getbuffer())
+        files.raw(
+            BM25_STATS_FILE,
+            orjson.dumps(content.lexical.stats, option=orjson.OPT_SERIALIZE_NUMPY),
+        )
+
+
 def _refuse_unknown_parts(previous: Path, staging: Path) -> None:
     unknown = sorted(
         p.name for p in previous.iterdir() if p.name != MANIFEST and not (staging / p.name).exists()
@@ -286,18 +293,37 @@ def _refuse_unknown_parts(previous: Path, staging: Path) -> None:
         )
 
 
-class _Digesting:
-    """A file being written whose size and SHA-256 are taken from the bytes as they go out."""
+_HASH_ASIDE_BYTES = 1 << 20  # chunks from this size up are hashed while being written
 
-    def __init__(self, path: Path) -> None:
+
+def _fsync_file(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+class _Digesting:
+    """A file being written whose size and SHA-256 are taken from the bytes as they go out. A
+    large chunk is hashed on `hasher`'s thread while this one writes it (both without the GIL)."""
+
+    def __init__(self, path: Path, hasher: ThreadPoolExecutor) -> None:
         self._handle = path.open("wb")
         self._sha = hashlib.sha256()
+        self._hasher = hasher
         self.size = 0
 
     def write(self, data: bytes | memoryview) -> int:
-        self._sha.update(data)
-        self.size += memoryview(data).nbytes
-        return self._handle.write(data)
+        size = memoryview(data).nbytes
+        if size < _HASH_ASIDE_BYTES:
+            self._sha.update(data)
+            written = self._handle.write(data)
+        else:
+            hashed = self._hasher.submit(self._sha.update, data)
+            try:
+                written = self._handle.write(data)
+            finally:
+                hashed.result()
+        self.size += size
+        return written
 
     def __enter__(self) -> _Digesting:
         return self
@@ -310,17 +336,35 @@ class _Digesting:
 
 
 class _Files:
-    """The files of a staging folder as they are written, and their manifest `files` entries."""
+    """The files of a staging folder as they are written, and their manifest `files` entries.
+    Each file is flushed to disk (fsync) on a helper thread once closed, while the next one is
+    written; `finish` waits for those flushes. A context manager: its threads end with it."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.digests: dict[str, dict[str, Any]] = {}
+        self._hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-hash")
+        self._syncer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-fsync")
+        self._synced: list[Future[None]] = []
+
+    def __enter__(self) -> _Files:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._hasher.shutdown(wait=True)
+        self._syncer.shutdown(wait=True, cancel_futures=True)
+
+    def finish(self) -> None:
+        """Every file written so far is on disk (raises the first fsync's error)."""
+        for synced in self._synced:
+            synced.result()
 
     @contextmanager
     def open(self, name: str) -> Iterator[_Digesting]:
-        with _Digesting(self.folder / name) as out:
+        with _Digesting(self.folder / name, self._hasher) as out:
             yield out
         self.digests[name] = out.digest()
+        self._synced.append(self._syncer.submit(_fsync_file, self.folder / name))
 
     def array(self, name: str, array: npt.NDArray[Any]) -> None:
         """The bytes `np.save` writes (its version 1.0 header, then the data), the data handed
@@ -446,20 +490,24 @@ def check_lists(
                 reason="invariant",
                 file=name,
             )
-        flat = rows.ravel()
-        real = flat[flat != -1]
-        if real.size and (real.min() < 0 or real.max() >= n):
+        # Reductions and one gather over the array as it lies (no compacted copy): at archive
+        # scale these lists are gigabytes.
+        if rows.size and (rows.min() < -1 or rows.max() >= n):
+            real = rows[rows != -1]
             bad = int(real[(real < 0) | (real >= n)][0])
             raise SnapshotCorrupt(
                 f"{name} holds row {bad}, outside 0..{n - 1}", reason="invariant", file=name
             )
-        foreign = real[pool_of_row[real] != pool_codes[pool]]
-        if foreign.size:
-            raise SnapshotCorrupt(
-                f"{name} holds row {int(foreign[0])}, an item outside the {pool} pool",
-                reason="invariant",
-                file=name,
-            )
+        code = pool_codes[pool]
+        if rows.size and n and not bool((pool_of_row == code).all()):
+            # a -1 pad reads the last row's pool here, and is then masked out
+            foreign = rows[(rows >= 0) & (pool_of_row[rows] != code)]
+            if foreign.size:
+                raise SnapshotCorrupt(
+                    f"{name} holds row {int(foreign[0])}, an item outside the {pool} pool",
+                    reason="invariant",
+                    file=name,
+                )
 
 
 def pool_names(records: Sequence[Mapping[str, Any]]) -> npt.NDArray[np.str_]:

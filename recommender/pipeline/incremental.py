@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from recommender.pipeline import kernels
+
 Rows = npt.NDArray[np.int64]
 Lists = npt.NDArray[np.int32]
 Scores = npt.NDArray[np.float32]
@@ -71,39 +73,19 @@ def carry(rows: Lists, scores: Scores, change: RowChange) -> tuple[Lists, Scores
 
 def carry_lists(rows: Lists, values: Sequence[npt.NDArray[Any]], change: RowChange) -> list[Any]:
     """Lists renumbered into the new rows, entries naming stale rows dropped (survivors keep
-    their order); `values` are arrays aligned with `rows` (extra trailing axes allowed).
-    Returns the new rows followed by the carried values (0 where dropped). Only the few lists
-    that lost an entry are reordered; the rest are copied as they are, once."""
+    their order, -1 pads after them); `values` are arrays aligned with `rows` (extra trailing
+    axes allowed). Returns the new rows followed by the carried values (0 where dropped)."""
     rows = np.asarray(rows)
-    # One slot more than the old rows: a -1 pad indexes it (numpy's last element) and stays -1.
-    lookup = np.append(np.where(change.stale_old, -1, change.old_to_new), -1).astype(np.int32)
-    dropped = np.append(change.stale_old | (change.old_to_new < 0), False)
-    alive = change.old_to_new >= 0
-    source = np.flatnonzero(alive)
-    target = change.old_to_new[alive]
-    in_order = bool(np.array_equal(target, np.arange(len(target))))  # what plan_changes makes
-    out_rows = np.full((change.size, rows.shape[1]), -1, dtype=np.int32)
-    old = rows[source] if not in_order or len(source) < len(rows) else rows
-    mapped = lookup[old]
-    lost = np.flatnonzero(dropped[old].any(axis=1))
-    order = np.argsort(mapped[lost] < 0, axis=1, kind="stable")
-    mapped[lost] = np.take_along_axis(mapped[lost], order, axis=1)
-    out_rows[target] = mapped
-    out: list[Any] = [out_rows]
-    keep = mapped[lost] >= 0
+    if not values:
+        values = [np.zeros((*rows.shape, 0), dtype=np.float32)]
+        return [kernels.carry(rows, values[0], change.old_to_new, change.stale_old, change.size)[0]]
+    out: list[Any] = []
     for value in values:
-        value = np.asarray(value)
-        carried = np.zeros((change.size, *value.shape[1:]), dtype=value.dtype)
-        if in_order:  # survivors keep their order: one gather straight into place
-            np.take(value, source, axis=0, out=carried[: len(source)], mode="clip")  # unbuffered
-        else:
-            carried[target] = value[source]
-        # pads hold 0 already: only the reordered lists of `lost` are fixed, lost entries zeroed
-        at = target[lost]
-        index = order.reshape(order.shape + (1,) * (value.ndim - 2))
-        fixed = np.take_along_axis(carried[at], index, axis=1)
-        shape = keep.shape + (1,) * (value.ndim - 2)
-        carried[at] = np.where(keep.reshape(shape), fixed, 0)
+        carried_rows, carried = kernels.carry(
+            rows, np.asarray(value), change.old_to_new, change.stale_old, change.size
+        )
+        if not out:
+            out.append(carried_rows)
         out.append(carried)
     return out
 

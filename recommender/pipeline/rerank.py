@@ -34,6 +34,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from recommender.pipeline.incremental import REFILL_FRACTION, RowChange, capacity, carry_lists
+from recommender.pipeline.kernels import merge, pair_dots
 from recommender.pipeline.lexical import (
     POSTINGS,
     QUERY_TERMS,
@@ -121,77 +122,6 @@ def refresh_reason(
 # --- list surgery -------------------------------------------------------------------------
 
 
-def merge(
-    rows: Lists,
-    scores: Floats,
-    extra: Floats | None,
-    anchors: Rows,
-    items: Rows,
-    new_scores: Floats,
-    new_extra: Floats | None,
-) -> None:
-    """Insert the pairs (anchors[i], items[i]) with `new_scores` into the anchors' lists, in
-    place: each list keeps its best `width` entries by score (ties: the entry already there).
-    `extra` (rows, width, parts) follows the entries when given."""
-    if len(anchors) == 0:
-        return
-    width = rows.shape[1]
-    order = np.lexsort((-new_scores, anchors))
-    anchors, items, new_scores = anchors[order], items[order], new_scores[order]
-    moved = new_extra[order] if new_extra is not None else None
-    targets, starts, counts = np.unique(anchors, return_index=True, return_counts=True)
-    slot = np.arange(len(anchors)) - np.repeat(starts, counts)
-    owner = np.repeat(np.arange(len(targets)), counts)  # each pair's position in `targets`
-    # Lists are merged in groups of like candidate counts (1, 2, 3-4, 5-8, ...): the one anchor
-    # that many newcomers enter does not widen every other anchor's merge to its count.
-    group = np.ceil(np.log2(np.minimum(counts, width))).astype(np.int64)
-    local = np.zeros(len(targets), dtype=np.int64)
-    for g in np.unique(group):
-        members = np.flatnonzero(group == g)
-        local[members] = np.arange(len(members))
-        pairs = np.flatnonzero((group[owner] == g) & (slot < width))  # only the best can stay
-        _merge_block(
-            rows, scores, extra, targets[members], min(width, int(counts[members].max())),
-            (local[owner[pairs]], slot[pairs]), items[pairs], new_scores[pairs],
-            moved[pairs] if moved is not None else None,
-        )  # fmt: skip
-
-
-def _merge_block(
-    rows: Lists,
-    scores: Floats,
-    extra: Floats | None,
-    targets: Rows,
-    extra_width: int,
-    at: tuple[Rows, Rows],
-    items: Rows,
-    new_scores: Floats,
-    new_extra: Floats | None,
-) -> None:
-    """`merge` for lists `targets` receiving at most `extra_width` candidates each, candidate i
-    at (target position, slot) `at[0][i], at[1][i]`, slots in descending score order."""
-    width = rows.shape[1]
-    cand_rows = np.full((len(targets), extra_width), -1, dtype=np.int64)
-    cand_scores = np.full((len(targets), extra_width), -np.inf, dtype=np.float32)
-    cand_rows[at] = items
-    cand_scores[at] = new_scores
-    current = rows[targets]
-    cur_scores = np.where(current >= 0, scores[targets], -np.inf)
-    all_rows = np.concatenate([current.astype(np.int64), cand_rows], axis=1)
-    all_scores = np.concatenate([cur_scores, cand_scores], axis=1)
-    best = np.argsort(-all_scores, axis=1, kind="stable")[:, :width]
-    top_scores = np.take_along_axis(all_scores, best, axis=1)
-    filled = np.isfinite(top_scores)
-    rows[targets] = np.where(filled, np.take_along_axis(all_rows, best, axis=1), -1)
-    scores[targets] = np.where(filled, top_scores, 0.0)
-    if extra is not None and new_extra is not None:
-        cand_extra = np.zeros((len(targets), extra_width, extra.shape[2]), dtype=np.float32)
-        cand_extra[at] = new_extra
-        all_extra = np.concatenate([extra[targets], cand_extra], axis=1)
-        picked = np.take_along_axis(all_extra, best[:, :, None], axis=1)
-        extra[targets] = np.where(filled[:, :, None], picked, 0.0)
-
-
 def last_score(rows: Lists, scores: Floats, full: int) -> Floats:
     """Per list, the score a newcomer must beat: the last one when the list holds `full`
     entries, -inf when it has room."""
@@ -229,8 +159,8 @@ def exact_lexical(
 ) -> Floats:
     """The weighted BM25 part of the blend of each (anchor, item) pair, as a build scores it:
     `LEXICAL_WEIGHT * bm25(a, c) / self(a) + TITLE_WEIGHT * bm25_title(a, c) / self_title(a)`."""
-    body = np.asarray(lexical.body[anchors].multiply(lexical.body[items]).sum(axis=1)).ravel()
-    title = np.asarray(lexical.title[anchors].multiply(lexical.title[items]).sum(axis=1)).ravel()
+    body = pair_dots(lexical.body, anchors, items)
+    title = pair_dots(lexical.title, anchors, items)
     body_w = settings.lexical_weight / lexical.body_self[anchors]
     title_w = settings.title_weight / lexical.title_self[anchors]
     return np.maximum(np.asarray(body_w * body + title_w * title, np.float32), np.float32(0.0))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,10 +83,17 @@ class Previous:
     manifest: dict[str, Any]
     records: list[dict[str, Any]]
     pools: npt.NDArray[np.str_]  # each record's pool (computed once: a Python call per item)
+    checks: tuple[Future[Any], ...] = ()  # its files' checks, when still running (`load_previous`)
 
     @property
     def centered(self) -> bool:
         return bool(self.manifest.get("centered"))
+
+    def wait_checked(self) -> None:
+        """Wait for the checks of the snapshot's files; raise `SnapshotCorrupt` naming the first
+        bad one (checksums are checked before the lists' invariants)."""
+        for check in self.checks:
+            check.result()
 
 
 @dataclass
@@ -125,9 +132,17 @@ class UpdateResult:
     seconds: float
 
 
-def load_previous(store: SnapshotStore, *, verify: bool = True) -> Previous:
-    """The current snapshot, verified against its manifest's checksums first (`verify`): an
-    update never extends a corrupt snapshot (`SnapshotCorrupt` names the file)."""
+def load_previous(
+    store: SnapshotStore, *, verify: bool = True, background: bool = False
+) -> Previous:
+    """The current snapshot, checked against its manifest's checksums and its lists'
+    invariants (`verify`): an update never extends a corrupt snapshot (`SnapshotCorrupt` names
+    the file).
+
+    The checks run on another thread (hashlib and numpy work without the GIL: on two cores they
+    overlap the parse, and the update's own work). They are waited for here, or with
+    `background=True` by the caller, through `Previous.wait_checked`, before anything is
+    published and before any other error is raised (`update_snapshot` does both)."""
     try:
         named = store.read_pointer()
     except InvalidPointer as exc:
@@ -140,26 +155,24 @@ def load_previous(store: SnapshotStore, *, verify: bool = True) -> Previous:
             " run `recommender build` first"
         )
     path = store.path(version)
-    records = read_verified(path) if verify else read_records(path)
-    pools = pool_names(records)
-    if verify:
-        check_stored(path, pools)
-    return Previous(version, path, read_manifest(path), records, pools)
-
-
-def read_verified(path: Path) -> list[dict[str, Any]]:
-    """The snapshot's records, parsed while another thread checks every file's checksum (hashlib
-    hashes without the GIL: on two cores the two overlap). A checksum failure is raised first,
-    as if the check had run before the parse."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        verified = pool.submit(verify_snapshot, path)
-        try:
-            records = read_records(path)
-        except BaseException:
-            verified.result()  # a corrupt file is named by its checksum first
-            raise
-        verified.result()
-    return records
+    if not verify:
+        records = read_records(path)
+        return Previous(version, path, read_manifest(path), records, pool_names(records))
+    checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-check")
+    checks: list[Future[Any]] = [checker.submit(verify_snapshot, path)]
+    try:
+        records = read_records(path)
+        pools = pool_names(records)
+        checks.append(checker.submit(check_stored, path, pools))
+        previous = Previous(version, path, read_manifest(path), records, pools, tuple(checks))
+    except BaseException:
+        checks[0].result()  # a corrupt file is named by its checksum first
+        raise
+    finally:
+        checker.shutdown(wait=False)  # what was submitted still runs
+    if not background:
+        previous.wait_checked()
+    return previous
 
 
 def check_settings(previous: Previous, settings: Settings) -> None:
@@ -370,11 +383,34 @@ def update_snapshot(
     note: Callable[[str], None] = lambda _: None,
     reporter: Progress = NO_PROGRESS,
 ) -> UpdateResult:
-    """Publish `previous` plus the changes as a new snapshot (or nothing, if nothing changed)."""
+    """Publish `previous` plus the changes as a new snapshot (or nothing, if nothing changed).
+    The checks of `previous` (`load_previous`) are waited for before the publish, and before
+    any other error is raised: a corrupt base is reported as such, and never extended."""
+    try:
+        return _update_snapshot(
+            previous, incoming, deletes, settings, get_embedder, cache, progress, note, reporter
+        )
+    except BaseException:
+        previous.wait_checked()
+        raise
+
+
+def _update_snapshot(
+    previous: Previous,
+    incoming: Mapping[str, Article],
+    deletes: set[str],
+    settings: Settings,
+    get_embedder: Callable[[], Encoder],
+    cache: EmbeddingCache | None,
+    progress: bool | None,
+    note: Callable[[str], None],
+    reporter: Progress,
+) -> UpdateResult:
     started = time.perf_counter()
     check_settings(previous, settings)
     plan = plan_changes(previous.records, incoming, deletes, previous.pools)
     if plan.empty:
+        previous.wait_checked()
         return UpdateResult(
             previous.version, False, len(plan.records), 0, 0, 0, plan.unchanged, 0, 0,
             time.perf_counter() - started,
@@ -425,6 +461,7 @@ def update_snapshot(
     manifest = update_manifest(previous.manifest, pools, content, changes)
     manifest[STATE_KEY] = ranking.state
     with reporter.step("publish", len(plan.records)) as step:
+        previous.wait_checked()
         version = publish(settings, content, manifest, replaces=previous.path)
         step.advance(len(plan.records))
     seconds = time.perf_counter() - started
