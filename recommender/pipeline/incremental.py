@@ -75,19 +75,7 @@ def carry_lists(rows: Lists, values: Sequence[npt.NDArray[Any]], change: RowChan
     """Lists renumbered into the new rows, entries naming stale rows dropped (survivors keep
     their order, -1 pads after them); `values` are arrays aligned with `rows` (extra trailing
     axes allowed). Returns the new rows followed by the carried values (0 where dropped)."""
-    rows = np.asarray(rows)
-    if not values:
-        values = [np.zeros((*rows.shape, 0), dtype=np.float32)]
-        return [kernels.carry(rows, values[0], change.old_to_new, change.stale_old, change.size)[0]]
-    out: list[Any] = []
-    for value in values:
-        carried_rows, carried = kernels.carry(
-            rows, np.asarray(value), change.old_to_new, change.stale_old, change.size
-        )
-        if not out:
-            out.append(carried_rows)
-        out.append(carried)
-    return out
+    return kernels.carry_lists(rows, values, change.old_to_new, change.stale_old, change.size)
 
 
 def insert(

@@ -1,14 +1,18 @@
-"""The list surgery of an update (recommender.pipeline.incremental, rerank.merge) against plain
-per-list code."""
+"""The list surgery of an update (recommender.pipeline.kernels: carrying lists over, merging
+pairs in, pair scores) against plain per-list code, on both paths: numpy and compiled."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recommender.pipeline.incremental import RowChange, carry_lists
-from recommender.pipeline.rerank import merge
+from recommender.pipeline.incremental import RowChange
+from recommender.pipeline.kernels import carry_lists, merge, pair_dots
+
+PATHS = pytest.mark.parametrize("compiled", [False, True], ids=["numpy", "compiled"])
 
 
 def plain_carry(
@@ -57,11 +61,17 @@ def changes(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, RowChange]:
     return rows, values, change
 
 
+@PATHS
 @settings(max_examples=200, deadline=None)
 @given(changes())
-def test_carry_lists_equals_a_plain_loop(case: tuple[np.ndarray, np.ndarray, RowChange]) -> None:
+def test_carry_lists_equals_a_plain_loop(
+    compiled: bool, case: tuple[np.ndarray, np.ndarray, RowChange]
+) -> None:
     rows, values, change = case
-    got_rows, got_values, got_first = carry_lists(rows, [values, values[:, :, 0]], change)
+    got_rows, got_values, got_first = carry_lists(
+        rows, [values, values[:, :, 0]], change.old_to_new, change.stale_old, change.size,
+        compiled=compiled,
+    )  # fmt: skip
     want_rows, want_values = plain_carry(rows, values, change)
     np.testing.assert_array_equal(got_rows, want_rows)
     np.testing.assert_array_equal(got_values, want_values)
@@ -105,10 +115,11 @@ def lists_and_pairs(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, list[tuple
     return rows, scores, pairs
 
 
+@PATHS
 @settings(max_examples=300, deadline=None)
 @given(lists_and_pairs())
 def test_merge_equals_a_plain_insertion(
-    case: tuple[np.ndarray, np.ndarray, list[tuple[int, int, float]]],
+    compiled: bool, case: tuple[np.ndarray, np.ndarray, list[tuple[int, int, float]]]
 ) -> None:
     rows, scores, pairs = case
     extra = np.stack([scores, np.where(rows >= 0, 1.0, 0.0)], axis=2).astype(np.float32)
@@ -118,7 +129,34 @@ def test_merge_equals_a_plain_insertion(
     items = np.array([i for _, i, _ in pairs], dtype=np.int64)
     new_scores = np.array([sc for _, _, sc in pairs], dtype=np.float32)
     new_extra = np.stack([new_scores, np.zeros_like(new_scores)], axis=1)
-    merge(rows, scores, extra, anchors, items, new_scores, new_extra)
+    merge(rows, scores, extra, anchors, items, new_scores, new_extra, compiled=compiled)
     np.testing.assert_array_equal(rows, want[0])
     np.testing.assert_array_equal(scores, want[1])
     np.testing.assert_array_equal(extra, want[2])
+
+
+@PATHS
+def test_merge_without_extra_keeps_the_best_entries(compiled: bool) -> None:
+    rows = np.array([[5, 6, -1], [7, -1, -1]], dtype=np.int32)
+    scores = np.array([[0.9, 0.4, 0.0], [0.5, 0.0, 0.0]], dtype=np.float32)
+    anchors = np.array([0, 0, 1], dtype=np.int64)
+    merge(
+        rows, scores, None, anchors, np.array([8, 9, 10]), np.array([0.5, 0.95, 0.5], np.float32),
+        None, compiled=compiled,
+    )  # fmt: skip
+    np.testing.assert_array_equal(rows, [[9, 5, 8], [7, 10, -1]])
+    np.testing.assert_array_equal(scores, np.array([[0.95, 0.9, 0.5], [0.5, 0.5, 0]], np.float32))
+
+
+@PATHS
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_pair_dots_are_the_dot_products_of_rows(compiled: bool, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    dense = rng.random((12, 9)).astype(np.float32) * (rng.random((12, 9)) < 0.4)
+    matrix = sp.csr_matrix(dense)
+    left, right = rng.integers(0, 12, 40), np.sort(rng.integers(0, 12, 40))
+    got = pair_dots(matrix, left, right, compiled=compiled)
+    want = np.einsum("ij,ij->i", dense[left].astype(np.float64), dense[right].astype(np.float64))
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, want, rtol=1e-6)
