@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -142,6 +143,20 @@ def note_executor(summary: JobSummary, encoder: Encoder | None) -> None:
         summary.embedding_batches = encoder.batches_per_node()
 
 
+@contextmanager
+def long_lived() -> Iterator[None]:
+    """The objects alive now (a job's articles and records: millions of them at archive scale)
+    are left out of the cyclic garbage collector's full collections until the block ends. Each
+    full collection would otherwise walk them all (about 0.15 s per 100k records), several
+    times in a job that creates its own objects meanwhile; they are freed by reference counting
+    as before."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def run_build(
     paths: Sequence[str | Path],
     settings: Settings,
@@ -167,6 +182,7 @@ def run_build(
         if not report.items:
             raise InvalidInput("nothing could be imported", details=error_details(report.errors))
         previous = previous_records(store)
+        stack.enter_context(long_lived())  # the imported articles and the previous records
         model = embedder or load_encoder(settings, stack)
         cache = embedding_cache(settings)
         try:
@@ -227,6 +243,7 @@ def run_update(
         previous = load_previous(store, background=True)  # checked while the update works
         # Any error on the way out waits for those checks first: a corrupt base is named as such.
         stack.callback(previous.wait_checked)
+        stack.enter_context(long_lived())  # the previous snapshot's records
         check_settings(previous, settings)
         batch = pending(settings.data_dir)
         note(f"reading {len(sources)} source(s) and {len(batch.files)} inbox file(s)")

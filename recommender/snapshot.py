@@ -36,6 +36,7 @@ searches it): `load_index` imports it when an update asks.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import mmap
@@ -609,11 +610,26 @@ def _record(folder: Path, line: bytes, number: int) -> dict[str, Any]:
     return record
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused: parsed JSON makes no reference cycles, and without
+    this the collector walks every record parsed so far, again and again, while a large
+    snapshot's records are parsed (3 full collections, 0.4 s, for 100k records)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_records(folder: Path) -> list[dict[str, Any]]:
     """Every stored record, with every field (an update carries them over)."""
     lines = (folder / ITEMS_FILE).read_bytes().split(b"\n")
     try:  # the usual case in one pass; a bad line is looked for again, slowly, to name it
-        records: list[dict[str, Any]] = [orjson.loads(line) for line in lines if line.strip()]
+        with gc_paused():
+            records: list[dict[str, Any]] = [orjson.loads(line) for line in lines if line.strip()]
         if all(type(record) is dict for record in records):
             return records
     except orjson.JSONDecodeError:
@@ -630,7 +646,7 @@ def read_serving_records(folder: Path) -> tuple[list[dict[str, Any]], npt.NDArra
     records: list[dict[str, Any]] = []
     offsets: list[int] = []
     position = 0
-    with (folder / ITEMS_FILE).open("rb") as handle:
+    with (folder / ITEMS_FILE).open("rb") as handle, gc_paused():
         for number, line in enumerate(handle, 1):
             if line.strip():
                 record = _record(folder, line, number)

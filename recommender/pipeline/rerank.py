@@ -341,27 +341,38 @@ def update_pool_layer(
     )
 
 
-def rerank(
+def extend_lexical(
     previous_lexical: LexicalIndex,
-    previous_layers: Mapping[str, PoolLayer],
-    previous_dense: Mapping[str, Lists],
     change: RowChange,
     records: Sequence[Mapping[str, Any]],
-    vectors: Floats,
-    dense_rows: Mapping[str, Lists],
-    pools: Sequence[str],
     settings: BuildSettings,
-    advance: Callable[[int], None] = lambda _: None,
-) -> tuple[LexicalIndex, dict[str, PoolLayer]]:
-    """The ranking layer after an update, from the previous snapshot's (see the module doc);
-    `advance(1)` after each pool."""
+) -> tuple[LexicalIndex, sp.csr_matrix]:
+    """The lexical index after an update (unchanged rows keep their weights, fresh rows are
+    weighted with the stored statistics) and its `reverse_postings`: what `rerank` reads, and
+    needs nothing of the dense lists (an update prepares it while those are updated)."""
     kept = np.full(change.size, -1, dtype=np.int64)
     alive = (change.old_to_new >= 0) & ~change.stale_old
     kept[change.old_to_new[alive]] = np.flatnonzero(alive)
     analyser = make_analyser(settings.lexical_stemming)
     lexical = previous_lexical.extend(kept, change.fresh, records, analyser)
+    return lexical, reverse_postings(lexical)
+
+
+def rerank(
+    lexical: LexicalIndex,
+    postings: sp.csr_matrix,
+    previous_layers: Mapping[str, PoolLayer],
+    previous_dense: Mapping[str, Lists],
+    change: RowChange,
+    vectors: Floats,
+    dense_rows: Mapping[str, Lists],
+    pools: Sequence[str],
+    settings: BuildSettings,
+    advance: Callable[[int], None] = lambda _: None,
+) -> dict[str, PoolLayer]:
+    """The ranking layer after an update, from the previous snapshot's (see the module doc),
+    with the lexical index and postings `extend_lexical` made; `advance(1)` after each pool."""
     names = np.asarray(pools)
-    postings = reverse_postings(lexical)
     out: dict[str, PoolLayer] = {}
     for pool, rows in dense_rows.items():
         members = np.flatnonzero(names == pool).astype(np.int64)
@@ -377,4 +388,4 @@ def rerank(
             postings,
         )
         advance(1)
-    return lexical, out
+    return out

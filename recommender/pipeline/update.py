@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 from index.snapshots import MANIFEST, POINTER, InvalidPointer, SnapshotStore
 from recommender.articles import EDITORIAL_POOLS, Article, pool_of
@@ -45,6 +46,7 @@ from recommender.pipeline.publish import publish, snapshot_content, update_manif
 from recommender.pipeline.relate import PoolLayer, relate_layer
 from recommender.pipeline.rerank import (
     STATE_KEY,
+    extend_lexical,
     fresh_state,
     lexical_index,
     next_state,
@@ -314,8 +316,54 @@ class RankingLayer:
     refreshed: str | None  # why it was recomputed in full; None when updated in place
 
 
+@dataclass
+class RankingInputs:
+    """What an in-place update of the ranking layer reads of the previous snapshot, and the
+    extended lexical index: nothing of it depends on the dense lists, so an update prepares it
+    (`prepare_ranking`) on a helper thread while those are updated. With `refresh` set (why the
+    layer is recomputed in full instead) nothing else is read."""
+
+    refresh: str | None
+    state: dict[str, Any] = field(default_factory=dict)
+    marks: dict[str, Neighbours] = field(default_factory=dict)
+    old: dict[str, PoolLayer] = field(default_factory=dict)  # the active pools' lists
+    old_dense: dict[str, npt.NDArray[np.int32]] = field(default_factory=dict)
+    idle: list[str] = field(default_factory=list)  # pools without items before and after
+    lexical: LexicalIndex | None = None
+    postings: sp.csr_matrix | None = None
+
+
+def prepare_ranking(previous: Previous, plan: Plan, settings: Settings) -> RankingInputs:
+    """Decide between an in-place update and a refresh of the ranking layer, and for the
+    former read the previous lists and extend the lexical index."""
+    changed = plan.added + plan.updated + plan.removed
+    stored = load_ranking_state(previous.path)
+    state = previous.manifest.get(STATE_KEY)
+    reason = refresh_reason(state, stored is not None, changed, settings.jobs)
+    if reason is not None or stored is None or state is None:
+        return RankingInputs(reason or "the snapshot has no stored ranking state")
+    bm25, marks = stored
+    # A pool without items before and after (a publisher without videos) keeps empty lists:
+    # nothing of it is read or carried.
+    idle = [
+        p
+        for p in EDITORIAL_POOLS
+        if not (previous.pools == p).any() and not (plan.pools == p).any()
+    ]
+    active = [p for p in EDITORIAL_POOLS if p not in idle]
+    related = load_related(previous.path, in_memory_max_bytes=sys.maxsize, pools=active)
+    lexical_lists = load_lexical_lists(previous.path, pools=active)
+    old = {p: PoolLayer(related[p], lexical_lists[p], marks[p]) for p in active}
+    loaded = load_neighbours(previous.path, in_memory=True, pools=active)
+    old_dense = {p: lists.rows for p, lists in loaded.items()}
+    lexical, postings = extend_lexical(
+        lexical_index(bm25), plan.change, plan.records, settings.build
+    )
+    return RankingInputs(None, state, marks, old, old_dense, idle, lexical, postings)
+
+
 def ranking_layer(
-    previous: Previous,
+    inputs: RankingInputs,
     plan: Plan,
     vectors: Vectors,
     dense_rows: Mapping[str, npt.NDArray[np.int32]],
@@ -325,38 +373,23 @@ def ranking_layer(
 ) -> RankingLayer:
     """The lexical and hybrid lists after the change: updated in place from the previous
     snapshot's (recommender.pipeline.rerank), or recomputed when a refresh is due."""
-    changed = plan.added + plan.updated + plan.removed
-    stored = load_ranking_state(previous.path)
-    state = previous.manifest.get(STATE_KEY)
-    reason = refresh_reason(state, stored is not None, changed, settings.jobs)
-    if reason is not None or stored is None or state is None:
+    if inputs.refresh is not None or inputs.lexical is None or inputs.postings is None:
         total = len(plan.records) * len(dense_rows)
         with reporter.step("ranking layer", total) as step:
             lexical, layers = relate_layer(
                 plan.records, vectors, dense_rows, pools, settings.build, step.advance
             )
-        return RankingLayer(lexical, layers, fresh_state(len(plan.records)), reason)
-    bm25, marks = stored
-    # A pool without items before and after (a publisher without videos) keeps empty lists:
-    # nothing of it is read or carried.
-    idle = [
-        p for p in dense_rows if not (previous.pools == p).any() and not (plan.pools == p).any()
-    ]
-    active = [p for p in dense_rows if p not in idle]
-    related = load_related(previous.path, in_memory_max_bytes=sys.maxsize, pools=active)
-    lexical_lists = load_lexical_lists(previous.path, pools=active)
-    old = {p: PoolLayer(related[p], lexical_lists[p], marks[p]) for p in active}
-    loaded = load_neighbours(previous.path, in_memory=True, pools=active)
-    old_dense = {p: lists.rows for p, lists in loaded.items()}
+        return RankingLayer(lexical, layers, fresh_state(len(plan.records)), inputs.refresh)
+    changed = plan.added + plan.updated + plan.removed
     with reporter.step("ranking layer", len(dense_rows), unit="pools") as step:
-        lexical, layers = rerank(
-            lexical_index(bm25), old, old_dense, plan.change, plan.records, vectors,
-            {p: dense_rows[p] for p in active}, pools, settings.build, step.advance,
+        layers = rerank(
+            inputs.lexical, inputs.postings, inputs.old, inputs.old_dense, plan.change, vectors,
+            {p: dense_rows[p] for p in inputs.old}, pools, settings.build, step.advance,
         )  # fmt: skip
-        for pool in idle:
-            layers[pool] = empty_layer(len(plan.records), marks[pool], settings.build)
+        for pool in inputs.idle:
+            layers[pool] = empty_layer(len(plan.records), inputs.marks[pool], settings.build)
             step.advance(1)
-    return RankingLayer(lexical, layers, next_state(state, changed), None)
+    return RankingLayer(inputs.lexical, layers, next_state(inputs.state, changed), None)
 
 
 def empty_layer(n: int, marks: Neighbours, settings: BuildSettings) -> PoolLayer:
@@ -424,23 +457,28 @@ def _update_snapshot(
         stages[stage] = round(now - clock, 3)
         clock = now
 
-    note(f"embedding {len(plan.to_embed)} new or changed item(s)")
-    vectors, embedded = new_vectors(plan, previous, get_embedder, cache, progress, reporter)
-    lap("embedding")
-    note("updating neighbour lists")
-    old_pools, new_pools = previous.pools, plan.pools
-    with reporter.step("indexing", len(EDITORIAL_POOLS), unit="pools") as step:
-        lists = {}
-        for pool in EDITORIAL_POOLS:
-            lists[pool] = update_pool(
-                previous.path, pool, plan.change, vectors, old_pools, new_pools, settings
-            )
-            step.advance()
-    lap("neighbour_lists")
+    # The ranking layer's inputs are read and prepared on a helper thread meanwhile (numpy,
+    # scipy and the compiled loops leave the GIL: on two cores the two overlap).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ranking-inputs") as aside:
+        prepared = aside.submit(prepare_ranking, previous, plan, settings)
+        note(f"embedding {len(plan.to_embed)} new or changed item(s)")
+        vectors, embedded = new_vectors(plan, previous, get_embedder, cache, progress, reporter)
+        lap("embedding")
+        note("updating neighbour lists")
+        old_pools, new_pools = previous.pools, plan.pools
+        with reporter.step("indexing", len(EDITORIAL_POOLS), unit="pools") as step:
+            lists = {}
+            for pool in EDITORIAL_POOLS:
+                lists[pool] = update_pool(
+                    previous.path, pool, plan.change, vectors, old_pools, new_pools, settings
+                )
+                step.advance()
+        lap("neighbour_lists")
+        inputs = prepared.result()
     note("ranking signals (lexical, hybrid related lists)")
     dense_rows = {pool: pool_lists.neighbours.rows for pool, pool_lists in lists.items()}
     pools = new_pools.tolist()
-    ranking = ranking_layer(previous, plan, vectors, dense_rows, pools, settings, reporter)
+    ranking = ranking_layer(inputs, plan, vectors, dense_rows, pools, settings, reporter)
     if ranking.refreshed:
         note(f"ranking layer recomputed in full: {ranking.refreshed}")
     lap("ranking_layer")
