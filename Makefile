@@ -21,6 +21,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q torch==2.13.0
 	$(BIN)/python -m pip install -q -e '.[dev,ray]'
+	# compile an update's list kernels once (numba's on-disk cache), not in the first job
+	$(BIN)/python -c "from recommender.pipeline.kernels import warm_up; warm_up()"
 	touch $(STAMP)
 
 browser: ## Install Debian's Chromium for the browser tests (needs root; skipped if present)

@@ -42,6 +42,34 @@ def _compiled() -> SimpleNamespace:
     return SimpleNamespace(pair_dots=jit(_pair_dots), carry=jit(_carry), merge=jit(_merge))
 
 
+def _c(array: Any, dtype: type[np.generic]) -> Any:
+    """`array` as a C-contiguous array of `dtype`: the one layout each kernel is compiled for
+    (another layout would compile, and cache, another version)."""
+    return np.ascontiguousarray(array, dtype=dtype)
+
+
+def warm_up() -> None:
+    """Compile (or load from numba's cache) every kernel for the types an update passes: `make
+    setup` runs this, so that no job pays the first compile (about 10 s on two loaded cores)."""
+    rows = np.array([[1, -1], [0, -1]], dtype=np.int32)
+    scores = np.array([[0.5, 0.0], [0.5, 0.0]], dtype=np.float32)
+    old_to_new, stale = np.array([0, 1], dtype=np.int64), np.zeros(2, dtype=np.bool_)
+    carry_lists(rows, [scores], old_to_new, stale, 2, compiled=True)
+    pairs = np.array([0], dtype=np.int64), np.array([1], dtype=np.int64)
+    merge(rows, scores, None, *pairs, np.ones(1, np.float32), None, compiled=True)
+    extra = np.zeros((2, 2, 3), dtype=np.float32)
+    merge(
+        rows,
+        scores,
+        extra,
+        *pairs,
+        np.ones(1, np.float32),
+        np.ones((1, 3), np.float32),
+        compiled=True,
+    )
+    pair_dots(sp.csr_matrix(np.eye(2, dtype=np.float32)), *pairs, compiled=True)
+
+
 def _use_compiled(elements: int, compiled: bool | None) -> bool:
     if compiled is not None:
         return compiled
@@ -62,12 +90,12 @@ def pair_dots(
         product = matrix[left].multiply(matrix[right]).sum(axis=1)
         return np.asarray(product, dtype=np.float32).ravel()
     result: Floats = _compiled().pair_dots(
-        np.asarray(matrix.indptr, dtype=np.int64),
-        np.asarray(matrix.indices, dtype=np.int32),
-        np.asarray(matrix.data, dtype=np.float32),
-        matrix.shape[1],
-        np.asarray(left, dtype=np.int64),
-        np.asarray(right, dtype=np.int64),
+        _c(matrix.indptr, np.int64),
+        _c(matrix.indices, np.int32),
+        _c(matrix.data, np.float32),
+        int(matrix.shape[1]),
+        _c(left, np.int64),
+        _c(right, np.int64),
     )
     return result
 
@@ -122,13 +150,13 @@ def carry_lists(
     if not _use_compiled(rows.size * max(1, len(values)), compiled):
         return _carry_numpy(rows, values, old_to_new, stale, size)
     rows = np.ascontiguousarray(rows, dtype=np.int32)
-    lookup = np.where(stale, -1, old_to_new).astype(np.int64)
-    owners = np.asarray(old_to_new, dtype=np.int64)  # a stale row that stays keeps its list
+    lookup = _c(np.where(stale, -1, old_to_new), np.int64)
+    owners = _c(old_to_new, np.int64)  # a stale row that stays keeps its list
     out: list[Any] = []
     for value in values if len(values) else [np.zeros((*rows.shape, 0), np.float32)]:
         value = np.asarray(value)
         flat = np.ascontiguousarray(value, dtype=np.float32).reshape(*rows.shape, -1)
-        carried_rows, carried = _compiled().carry(rows, owners, lookup, flat, size)
+        carried_rows, carried = _compiled().carry(rows, owners, lookup, flat, int(size))
         if not out:
             out.append(carried_rows)
         if len(values):
@@ -229,16 +257,16 @@ def merge(
     if not _use_compiled(len(anchors), compiled):
         _merge_numpy(rows, scores, extra, anchors, items, new_scores, new_extra)
         return
-    for array in (rows, scores, extra):
-        if array is not None and not array.flags.c_contiguous:
-            raise ValueError("merge works in place on C-contiguous lists")
+    for array, dtype in ((rows, np.int32), (scores, np.float32), (extra, np.float32)):
+        if array is not None and not (array.flags.c_contiguous and array.dtype == dtype):
+            raise ValueError("merge works in place on C-contiguous int32 rows, float32 scores")
     n, width = rows.shape
     if extra is None or new_extra is None:
         extra = np.zeros((n, width, 0), np.float32)
         new_extra = np.zeros((len(anchors), 0), np.float32)
     _compiled().merge(
-        rows, scores, extra, np.asarray(anchors, dtype=np.int64), np.asarray(items, dtype=np.int64),
-        np.asarray(new_scores, dtype=np.float32), np.asarray(new_extra, dtype=np.float32),
+        rows, scores, extra, _c(anchors, np.int64), _c(items, np.int64),
+        _c(new_scores, np.float32), _c(new_extra, np.float32),
     )  # fmt: skip
 
 
