@@ -223,12 +223,68 @@ def write_snapshot(
 
     Crash points (tests): `index` after items and vectors, `flip` once sealed, before CURRENT.
     """
-    staging = store.begin()
+    staged = StagedSnapshot(store)
     try:
-        with _Files(staging) as files:
-            _write_parts(files, content)
+        return staged.finish(content, manifest, keep=keep, replaces=replaces)
+    except BaseException:
+        staged.abort()
+        raise
+
+
+class StagedSnapshot:
+    """A snapshot being written into its staging folder. `write_snapshot` writes one at once;
+    an update writes the first parts (`write_head`: records, vectors, each pool's index and
+    dense lists) on a helper thread while it computes the ranking layer, then `finish`es it.
+    `abort` removes the folder (every failure must call it)."""
+
+    def __init__(self, store: SnapshotStore) -> None:
+        self.store = store
+        self.staging = store.begin()
+        self._files = _Files(self.staging)
+        self._head = False
+
+    def write_head(
+        self,
+        records: Sequence[Mapping[str, Any]],
+        vectors: Floats,
+        mean: Floats | None,
+        dense: Mapping[str, tuple[SavedIndex, Neighbours]],
+    ) -> None:
+        """The parts that come first: item records, vectors, the mean, each pool's index and
+        dense neighbour lists (crash point `index` after the vectors)."""
+        files = self._files
+        with files.open(ITEMS_FILE) as out:
+            for start in range(0, len(records), _RECORDS_PER_WRITE):
+                chunk = records[start : start + _RECORDS_PER_WRITE]
+                out.write(b"".join([orjson.dumps(record) + b"\n" for record in chunk]))
+        files.array(VECTORS_FILE, vectors)
+        if mean is not None:
+            files.array(MEAN_FILE, mean)
+        crash_point("index")
+        for pool, (index, neighbours) in dense.items():
+            files.raw(index_file(pool), index.to_bytes())
+            files.array(neighbours_file(pool), neighbours.rows)
+            files.array(scores_file(pool), neighbours.scores)
+        self._head = True
+
+    def finish(
+        self,
+        content: SnapshotContent,
+        manifest: dict[str, Any],
+        *,
+        keep: int,
+        replaces: Path | None = None,
+    ) -> str:
+        """Write the rest of `content` (all of it when `write_head` was not called; its head
+        must be what was written), check it, seal it and flip CURRENT to it (see
+        `write_snapshot`); return the version."""
+        with self._files as files:
+            if not self._head:
+                dense = {p: (parts.index, parts.neighbours) for p, parts in content.pools.items()}
+                self.write_head(content.records, content.vectors, content.mean, dense)
+            _write_ranking_parts(files, content)
             if replaces is not None:
-                _refuse_unknown_parts(replaces, staging)
+                _refuse_unknown_parts(replaces, self.staging)
             check_content(content)  # while the last files are flushed
             files.finish()
         sealed = {**manifest, "schema_version": SCHEMA_VERSION, FILES_KEY: files.digests}
@@ -241,28 +297,19 @@ def write_snapshot(
             verify_snapshot(final, checksums=False)
             crash_point("flip")
 
-        version = store.publish(staging, sealed, before_flip=before_flip)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    store.prune(keep)
-    return version
+        version = self.store.publish(self.staging, sealed, before_flip=before_flip)
+        self.store.prune(keep)
+        return version
+
+    def abort(self) -> None:
+        """Stop writing and remove the staging folder."""
+        self._files.__exit__(None, None, None)
+        shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def _write_parts(files: _Files, content: SnapshotContent) -> None:
-    """Every part of `content`, written through `files` (each hashed as it goes out)."""
-    with files.open(ITEMS_FILE) as out:
-        for start in range(0, len(content.records), _RECORDS_PER_WRITE):
-            chunk = content.records[start : start + _RECORDS_PER_WRITE]
-            out.write(b"".join([orjson.dumps(record) + b"\n" for record in chunk]))
-    files.array(VECTORS_FILE, content.vectors)
-    if content.mean is not None:
-        files.array(MEAN_FILE, content.mean)
-    crash_point("index")
-    for pool, parts in content.pools.items():
-        files.raw(index_file(pool), parts.index.to_bytes())
-        files.array(neighbours_file(pool), parts.neighbours.rows)
-        files.array(scores_file(pool), parts.neighbours.scores)
+def _write_ranking_parts(files: _Files, content: SnapshotContent) -> None:
+    """The parts after the head: each pool's related, lexical and neighbourhood lists, and the
+    BM25 weights with their statistics."""
     for pool, parts in content.pools.items():
         files.array(related_file(pool, "rows"), parts.related.rows)
         files.array(related_file(pool, "scores"), parts.related.scores)

@@ -371,11 +371,26 @@ def _merge(
         # already there, then the earlier candidate (a stable sort of [list, candidates])
         total = width + len(group)
         keys = np.empty(total, dtype=np.float32)
+        in_order = True
         for j in range(width):
             keys[j] = -scores[a, j] if rows[a, j] >= 0 else np.inf
+            if j and keys[j] < keys[j - 1]:
+                in_order = False
         for c in range(len(group)):
             keys[width + c] = -new_scores[group[c]]
-        best = np.argsort(keys, kind="mergesort")[:width]
+        if in_order:  # the usual case: merge the sorted list with the sorted candidates
+            ranked = np.argsort(keys[width:], kind="mergesort") + width
+            best = np.empty(width, dtype=np.int64)
+            i, j = 0, 0
+            for o in range(width):
+                if j >= len(ranked) or (i < width and keys[i] <= keys[ranked[j]]):
+                    best[o] = i
+                    i += 1
+                else:
+                    best[o] = ranked[j]
+                    j += 1
+        else:
+            best = np.argsort(keys, kind="mergesort")[:width]
         for o in range(width):
             s = best[o]
             if keys[s] == np.inf:  # a pad: nothing left to keep

@@ -20,7 +20,7 @@ from recommender.pipeline.lexical import LexicalIndex
 from recommender.pipeline.relate import PoolLayer
 from recommender.pipeline.rerank import STATE_KEY, fresh_state, lexical_state
 from recommender.settings import Settings
-from recommender.snapshot import PoolContent, SnapshotContent, write_snapshot
+from recommender.snapshot import PoolContent, SnapshotContent, StagedSnapshot, write_snapshot
 
 
 def snapshot_content(
@@ -102,3 +102,20 @@ def publish(
     return write_snapshot(
         store, content, manifest, keep=settings.jobs.keep_snapshots, replaces=replaces
     )
+
+
+def begin_snapshot(settings: Settings) -> StagedSnapshot:
+    """A new snapshot's staging folder, for a job that writes its parts as they are ready
+    (`StagedSnapshot.write_head`) and then `finish_snapshot`s it; `abort` it on any failure."""
+    return StagedSnapshot(SnapshotStore(settings.snapshots_dir))
+
+
+def finish_snapshot(
+    settings: Settings,
+    staged: StagedSnapshot,
+    content: SnapshotContent,
+    manifest: dict[str, Any],
+    replaces: Path | None,
+) -> str:
+    """`publish` for a snapshot begun with `begin_snapshot`."""
+    return staged.finish(content, manifest, keep=settings.jobs.keep_snapshots, replaces=replaces)

@@ -42,7 +42,12 @@ from recommender.pipeline.embed import (
 from recommender.pipeline.incremental import RowChange
 from recommender.pipeline.index import update_pool
 from recommender.pipeline.lexical import LexicalIndex
-from recommender.pipeline.publish import publish, snapshot_content, update_manifest
+from recommender.pipeline.publish import (
+    begin_snapshot,
+    finish_snapshot,
+    snapshot_content,
+    update_manifest,
+)
 from recommender.pipeline.relate import PoolLayer, relate_layer
 from recommender.pipeline.rerank import (
     STATE_KEY,
@@ -285,10 +290,11 @@ def new_vectors(
     reporter: Progress = NO_PROGRESS,
 ) -> tuple[Vectors, int]:
     """Vectors of the new rows: copied where the text is unchanged, embedded (or cached) else."""
-    old = load_vectors(previous.path)
+    old = load_vectors(previous.path, in_memory_max_bytes=0)  # mapped: read once, by the gather
     out = np.empty((len(plan.records), old.shape[1]), dtype=np.float32)
-    keep = np.flatnonzero(plan.copy_from >= 0)
-    out[keep] = old[plan.copy_from[keep]]
+    # One gather of every row (a row to embed takes row 0 for now, and is overwritten below).
+    if len(old):  # (a snapshot left empty by an update has no row to copy)
+        np.take(old, np.maximum(plan.copy_from, 0), axis=0, out=out)
     if not plan.to_embed:
         return out, 0
     embedder = get_embedder()
@@ -478,30 +484,43 @@ def _update_snapshot(
     note("ranking signals (lexical, hybrid related lists)")
     dense_rows = {pool: pool_lists.neighbours.rows for pool, pool_lists in lists.items()}
     pools = new_pools.tolist()
-    ranking = ranking_layer(inputs, plan, vectors, dense_rows, pools, settings, reporter)
-    if ranking.refreshed:
-        note(f"ranking layer recomputed in full: {ranking.refreshed}")
-    lap("ranking_layer")
-    note("writing the snapshot")
     mean = load_mean(previous.path)
-    content = snapshot_content(plan.records, vectors, mean, lists, ranking.layers, ranking.lexical)
-    content.pools_of_rows = plan.pools
-    refilled = sum(p.refilled for p in lists.values())
-    changes = {
-        "base": previous.version,
-        "added": plan.added,
-        "updated": plan.updated,
-        "removed": plan.removed,
-        "refilled_lists": refilled,
-        "ranking_layer": "refreshed" if ranking.refreshed else "incremental",
-        "seconds": dict(stages),
-    }
-    manifest = update_manifest(previous.manifest, pools, content, changes)
-    manifest[STATE_KEY] = ranking.state
-    with reporter.step("publish", len(plan.records)) as step:
-        previous.wait_checked()
-        version = publish(settings, content, manifest, replaces=previous.path)
-        step.advance(len(plan.records))
+    staged = begin_snapshot(settings)
+    try:
+        # The snapshot's first parts (records, vectors, indexes, dense lists) are final now:
+        # written on a helper thread while the ranking layer is computed.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-head") as writer:
+            dense = {pool: (part.index, part.neighbours) for pool, part in lists.items()}
+            head = writer.submit(staged.write_head, plan.records, vectors, mean, dense)
+            ranking = ranking_layer(inputs, plan, vectors, dense_rows, pools, settings, reporter)
+            head.result()
+        if ranking.refreshed:
+            note(f"ranking layer recomputed in full: {ranking.refreshed}")
+        lap("ranking_layer")
+        note("writing the snapshot")
+        content = snapshot_content(
+            plan.records, vectors, mean, lists, ranking.layers, ranking.lexical
+        )
+        content.pools_of_rows = plan.pools
+        refilled = sum(p.refilled for p in lists.values())
+        changes = {
+            "base": previous.version,
+            "added": plan.added,
+            "updated": plan.updated,
+            "removed": plan.removed,
+            "refilled_lists": refilled,
+            "ranking_layer": "refreshed" if ranking.refreshed else "incremental",
+            "seconds": dict(stages),
+        }
+        manifest = update_manifest(previous.manifest, pools, content, changes)
+        manifest[STATE_KEY] = ranking.state
+        with reporter.step("publish", len(plan.records)) as step:
+            previous.wait_checked()
+            version = finish_snapshot(settings, staged, content, manifest, previous.path)
+            step.advance(len(plan.records))
+    except BaseException:
+        staged.abort()
+        raise
     seconds = time.perf_counter() - started
     return UpdateResult(
         version, True, len(plan.records), plan.added, plan.updated, plan.removed,

@@ -105,8 +105,10 @@ def lists_and_pairs(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, list[tuple
     levels = st.sampled_from([0.1, 0.2, 0.3, 0.5, 0.8])  # few values: ties are common
     rows = np.full((n, width), -1, dtype=np.int32)
     scores = np.zeros((n, width), dtype=np.float32)
+    unsorted = draw(st.booleans())  # lists as stored are best first; the merge must not rely on it
     for row in range(n):
-        values = sorted(draw(st.lists(levels, max_size=width)), reverse=True)
+        values = draw(st.lists(levels, max_size=width))
+        values = values if unsorted else sorted(values, reverse=True)
         rows[row, : len(values)] = np.arange(len(values)) + 100
         scores[row, : len(values)] = values
     pairs = draw(
