@@ -6,8 +6,8 @@ rows, a merge pads every touched list to a common width and sorts it. The compil
 (numba) do each in one pass, in place: at 100k items they take the ranking layer of an update
 from about 8 s to 4. Loading them costs about 0.8 s per process (numba's start-up, the
 compiled code itself comes from numba's on-disk cache), which a small update does not repay, so
-each function below takes the numpy path until its input passes `COMPILED_FROM` elements, and
-the compiled one from then on (or once loaded: the start-up is paid). Both paths are tested
+each function below takes the numpy path below `COMPILED_FROM` elements and the compiled one
+from there on. Both paths are tested
 against plain per-list code; they give the same lists. Pair scores are float32 sums of the shared
 terms' products, which may differ from scipy's `multiply(...).sum()` in the last bit.
 
@@ -70,10 +70,11 @@ def warm_up() -> None:
     pair_dots(sp.csr_matrix(np.eye(2, dtype=np.float32)), *pairs, compiled=True)
 
 
-def _use_compiled(elements: int, compiled: bool | None) -> bool:
+def use_compiled(elements: int, compiled: bool | None = None) -> bool:
+    """Whether work on lists of `elements` entries takes the compiled path (`compiled`: forced)."""
     if compiled is not None:
         return compiled
-    return elements >= COMPILED_FROM or _compiled.cache_info().currsize > 0
+    return elements >= COMPILED_FROM
 
 
 # --- pair scores --------------------------------------------------------------------------
@@ -86,7 +87,7 @@ def pair_dots(
     `matrix[left].multiply(matrix[right]).sum(axis=1)` gives. Compiled: no row is copied, and
     it is fastest with the pairs grouped by `right` (each run of one right row spreads it once).
     `compiled`: force a path (tests); by default chosen by size."""
-    if not _use_compiled(len(left), compiled):
+    if not use_compiled(len(left), compiled):
         product = matrix[left].multiply(matrix[right]).sum(axis=1)
         return np.asarray(product, dtype=np.float32).ravel()
     result: Floats = _compiled().pair_dots(
@@ -147,7 +148,7 @@ def carry_lists(
     them); `values` are arrays aligned with `rows` (extra trailing axes allowed). Returns the new
     rows followed by the carried values (0 where dropped). `compiled`: force a path (tests)."""
     rows = np.asarray(rows)
-    if not _use_compiled(rows.size * max(1, len(values)), compiled):
+    if not use_compiled(rows.size * max(1, len(values)), compiled):
         return _carry_numpy(rows, values, old_to_new, stale, size)
     rows = np.ascontiguousarray(rows, dtype=np.int32)
     lookup = _c(np.where(stale, -1, old_to_new), np.int64)
@@ -254,7 +255,7 @@ def merge(
     `compiled`: force a path (tests)."""
     if len(anchors) == 0:
         return
-    if not _use_compiled(len(anchors), compiled):
+    if not use_compiled(rows.size, compiled):  # by the lists' size, as `carry_lists`
         _merge_numpy(rows, scores, extra, anchors, items, new_scores, new_extra)
         return
     for array, dtype in ((rows, np.int32), (scores, np.float32), (extra, np.float32)):

@@ -34,7 +34,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from recommender.pipeline.incremental import REFILL_FRACTION, RowChange, capacity, carry_lists
-from recommender.pipeline.kernels import merge, pair_dots
+from recommender.pipeline.kernels import merge, pair_dots, use_compiled
 from recommender.pipeline.lexical import (
     POSTINGS,
     QUERY_TERMS,
@@ -155,12 +155,16 @@ def lengths_carried(rows: Lists, change: RowChange) -> Rows:
 
 
 def exact_lexical(
-    lexical: LexicalIndex, anchors: Rows, items: Rows, settings: BuildSettings
+    lexical: LexicalIndex,
+    anchors: Rows,
+    items: Rows,
+    settings: BuildSettings,
+    compiled: bool | None = None,
 ) -> Floats:
     """The weighted BM25 part of the blend of each (anchor, item) pair, as a build scores it:
     `LEXICAL_WEIGHT * bm25(a, c) / self(a) + TITLE_WEIGHT * bm25_title(a, c) / self_title(a)`."""
-    body = pair_dots(lexical.body, anchors, items)
-    title = pair_dots(lexical.title, anchors, items)
+    body = pair_dots(lexical.body, anchors, items, compiled=compiled)
+    title = pair_dots(lexical.title, anchors, items, compiled=compiled)
     body_w = settings.lexical_weight / lexical.body_self[anchors]
     title_w = settings.title_weight / lexical.title_self[anchors]
     return np.maximum(np.asarray(body_w * body + title_w * title, np.float32), np.float32(0.0))
@@ -173,6 +177,7 @@ def reuse_or_score(
     anchors: Rows,
     items: Rows,
     settings: BuildSettings,
+    compiled: bool | None = None,
 ) -> Floats:
     """`exact_lexical` of the pairs `keys` (anchors[i], items[i]): read from `known` (keys and
     scores already computed) where there, computed for the rest."""
@@ -184,7 +189,7 @@ def reuse_or_score(
     out = np.zeros(len(keys), dtype=np.float32)
     out[hit] = known_scores[order][at_ok[hit]]
     miss = ~hit
-    out[miss] = exact_lexical(lexical, anchors[miss], items[miss], settings)
+    out[miss] = exact_lexical(lexical, anchors[miss], items[miss], settings, compiled)
     return out
 
 
@@ -248,6 +253,7 @@ def update_pool_layer(
     """One pool's ranking layer after an update (see the module docstring); `postings` are
     `reverse_postings(lexical)`."""
     n, k = change.size, settings.neighbours_k
+    compiled = use_compiled(n * k)  # the lists' size decides, for every step alike
     size = settings.neighbourhood_k if uses_neighbourhood(settings) else 0
     lex_total = settings.lexical_weight + settings.title_weight or 1.0
     in_pool = np.zeros(n, dtype=np.bool_)
@@ -286,7 +292,7 @@ def update_pool_layer(
         bound = np.asarray(found.data, dtype=np.float32) / lex_total
         maybe = (bound > threshold[anchors]) & ~again[anchors] & (anchors != newcomers[cols])
         anchors, cols = anchors[maybe], cols[maybe]
-        raw = exact_lexical(lexical, anchors, newcomers[cols], settings)
+        raw = exact_lexical(lexical, anchors, newcomers[cols], settings, compiled)
         known = (anchors * max(len(newcomers), 1) + cols, raw)  # reused for the pairs of step 5
         exact = raw / lex_total
         take = exact > threshold[anchors]
@@ -306,7 +312,7 @@ def update_pool_layer(
     pair_item = newcomers[pair_col] if len(keys) else pair_col
     cos = np.einsum("ij,ij->i", vectors[pair_anchor], vectors[pair_item])
     dense_part = (settings.dense_weight * cos).astype(np.float32)
-    lex_part = reuse_or_score(known, keys, lexical, pair_anchor, pair_item, settings)
+    lex_part = reuse_or_score(known, keys, lexical, pair_anchor, pair_item, settings, compiled)
     h = (dense_part + lex_part).astype(np.float32)
     if size:
         better = h > last_score(mark_rows, mark_scores, size)[pair_anchor]

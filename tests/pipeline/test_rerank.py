@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 from index.snapshots import SnapshotStore
 from recommender.articles import EDITORIAL_POOLS, pool_of
 from recommender.jobs import run_build, run_update
+from recommender.pipeline import kernels
 from recommender.pipeline.relate import relate_layer
 from recommender.serving.catalog import Catalog
 from recommender.settings import Settings
@@ -275,3 +277,31 @@ def test_random_change_sequences(tmp_path: Path, seed: int, sizes: list[tuple[in
     updated, _ = update_and_rebuild(case / "b", records, rounds, ranking_refresh_drift=1.0)
     assert_consistent(updated)
     assert agreement(updated, recomputed(updated, plain)) >= 0.9
+
+
+def test_the_compiled_list_surgery_makes_the_same_update(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same in-place update with numpy (the demo corpus is far below `COMPILED_FROM`) and
+    with the compiled kernels (threshold lowered to 0): the same lists, the same scores (pair
+    scores may differ in the last bit: float32 sums in another order)."""
+    records = read(DEMO)
+    rounds = [change(records, random.Random(7), 3, 2, 1)[0]]
+    monkeypatch.setattr(kernels, "COMPILED_FROM", 10**18)
+    numpy_path, _ = update_and_rebuild(
+        tmp_path / "numpy", records, rounds, ranking_refresh_drift=1.0
+    )
+    monkeypatch.setattr(kernels, "COMPILED_FROM", 0)
+    compiled, _ = update_and_rebuild(
+        tmp_path / "compiled", records, rounds, ranking_refresh_drift=1.0
+    )
+    assert compiled.manifest["update"]["ranking_layer"] == "incremental"
+    assert list(compiled.row_of) == list(numpy_path.row_of)
+    for pool in EDITORIAL_POOLS:
+        a, b = numpy_path.related[pool], compiled.related[pool]
+        np.testing.assert_array_equal(a.rows, b.rows)
+        np.testing.assert_allclose(a.scores, b.scores, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(a.parts, b.parts, rtol=1e-6, atol=1e-7)
+        np.testing.assert_array_equal(
+            numpy_path.neighbours[pool].rows, compiled.neighbours[pool].rows
+        )
