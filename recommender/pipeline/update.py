@@ -423,28 +423,9 @@ def update_snapshot(
     reporter: Progress = NO_PROGRESS,
 ) -> UpdateResult:
     """Publish `previous` plus the changes as a new snapshot (or nothing, if nothing changed).
-    The checks of `previous` (`load_previous`) are waited for before the publish, and before
-    any other error is raised: a corrupt base is reported as such, and never extended."""
-    try:
-        return _update_snapshot(
-            previous, incoming, deletes, settings, get_embedder, cache, progress, note, reporter
-        )
-    except BaseException:
-        previous.wait_checked()
-        raise
-
-
-def _update_snapshot(
-    previous: Previous,
-    incoming: Mapping[str, Article],
-    deletes: set[str],
-    settings: Settings,
-    get_embedder: Callable[[], Encoder],
-    cache: EmbeddingCache | None,
-    progress: bool | None,
-    note: Callable[[str], None],
-    reporter: Progress,
-) -> UpdateResult:
+    The checks of `previous` (`load_previous`) are waited for before the publish; a caller
+    waits for them too when this raises (`run_update` does), so that a corrupt base is reported
+    as such rather than as whatever its damage made fail first."""
     started = time.perf_counter()
     check_settings(previous, settings)
     plan = plan_changes(previous.records, incoming, deletes, previous.pools)
