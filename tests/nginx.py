@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.processes import free_port, stop
+
 NGINX = Path("/usr/sbin/nginx")
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy" / "nginx"
 MISSING = f"{NGINX} is absent: install Debian's nginx with `make nginx`"
@@ -30,12 +32,6 @@ class Proxy:
     internal: str  # the loopback-only operators' server block
     public_port: int
     logs: Path  # error.log and access.log
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def replace(text: str, old: str, new: str) -> str:
@@ -149,9 +145,4 @@ def running_nginx(
             f"http://127.0.0.1:{public}", f"http://127.0.0.1:{internal}", public, log.parent
         )
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=10)

@@ -12,13 +12,14 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.processes import free_port
 
 SERVER_USER = "postgres"  # made by Debian's postgresql-common
 START_TIMEOUT_S = 60
@@ -50,12 +51,6 @@ def missing() -> str | None:
         if shutil.which("runuser") is None:
             return "running as root and runuser (util-linux) is missing"
     return None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass(frozen=True)

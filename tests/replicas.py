@@ -24,7 +24,7 @@ import httpx
 
 from index.snapshots import SnapshotStore
 from tests.embedder import HashingEncoder
-from tests.nginx import free_port
+from tests.processes import free_port, stop
 
 REPO = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-m", "tests.e2e.tiny_cli"]
@@ -93,15 +93,6 @@ def wait_ready(replica: Replica, process: subprocess.Popen[bytes]) -> None:
         time.sleep(0.1)
     said = replica.log.read_text(errors="replace")[-3000:]
     raise RuntimeError(f"replica {replica.name} did not start (exit {process.poll()}):\n{said}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @contextmanager

@@ -26,11 +26,11 @@ from tests.nginx import (
     NGINX,
     Edits,
     Proxy,
-    free_port,
     render,
     replace,
     running_nginx,
 )
+from tests.processes import free_port
 from tests.server import running_server
 
 TOKEN = "nginx-test-admin-token-0123456789"

@@ -17,7 +17,7 @@ from recommender.events.store import Appended, SQLiteEventStore
 from recommender.settings import Settings
 from tests.event_stores import Backend
 from tests.events.test_store import NOW, ago, ev
-from tests.postgres import free_port
+from tests.processes import free_port
 
 pytest.importorskip("psycopg", reason="the PostgreSQL store needs psycopg (the postgres extra)")
 

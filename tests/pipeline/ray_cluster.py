@@ -18,7 +18,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.processes import free_port
 
 RAY = Path(sys.executable).parent / "ray"
 START_TIMEOUT = 240.0  # seconds; starting two nodes takes ~10 s on an idle 2-core machine
@@ -36,12 +37,6 @@ class Cluster:
     address: str  # host:port of the head's GCS, what `--ray-address` takes
     logs: Path
     auth: dict[str, str]  # what a driver's environment needs to be let in (Ray's token auth)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_node(

@@ -12,7 +12,7 @@ from service.app import create_app
 from tests.beacons import batch, beacon, events_of
 from tests.conftest import make_settings
 from tests.event_stores import Backend
-from tests.postgres import free_port
+from tests.processes import free_port
 
 
 def test_a_beacon_goes_to_postgres_once(data_dir: Path, postgres_url: str) -> None:
