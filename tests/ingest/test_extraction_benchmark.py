@@ -12,6 +12,16 @@ from typing import Any
 from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article
 
 REPO = Path(__file__).resolve().parents[2]
+# A page's publication time without a UTC offset.
+NAIVE = '<meta property="article:published_time" content="2026-11-10T09:15:00">'
+# What every page written here states (the test_page article, with its offset).
+FACTS = {
+    "title": TITLE,
+    "published_at": "2026-11-10T09:15:00+07:00",
+    "canonical_url": URL,
+    "language": "id",
+    "body_starts_with": PARAGRAPHS[0][:60],
+}
 
 
 def write_page(folder: Path, name: str, html: str, expected: dict[str, object]) -> None:
@@ -35,11 +45,7 @@ def run_extraction(*args: str) -> list[dict[str, Any]]:
 
 def test_holdout_reports_each_publisher_and_the_spread(tmp_path: Path) -> None:
     facts = {
-        "title": TITLE,
-        "published_at": "2026-11-10T09:15:00+07:00",
-        "canonical_url": URL,
-        "language": "id",
-        "body_starts_with": PARAGRAPHS[0][:60],
+        **FACTS,
         "body_contains": [PARAGRAPHS[2]],
         "must_not_contain": ["Baca juga", "Kanal Warta"],
     }
@@ -49,8 +55,7 @@ def test_holdout_reports_each_publisher_and_the_spread(tmp_path: Path) -> None:
     write_page(tmp_path / "warta", "banjir", article(head=PUBLISHED, after=clutter), facts)
     write_page(tmp_path / "warta", "lagi", article(head=PUBLISHED), facts)
     # A page that gives no UTC offset is refused with an error naming --assume-timezone.
-    naive = '<meta property="article:published_time" content="2026-11-10T09:15:00">'
-    write_page(tmp_path / "berita", "naif", article(head=naive), facts)
+    write_page(tmp_path / "berita", "naif", article(head=NAIVE), facts)
     head, *rows = run_extraction("--holdout", "--corpus", str(tmp_path))
     assert head["mode"] == "holdout"
     assert head["summary"] == {
@@ -77,18 +82,11 @@ def test_holdout_reports_each_publisher_and_the_spread(tmp_path: Path) -> None:
 def test_an_expected_file_is_grouped_by_publisher_with_holdout(tmp_path: Path) -> None:
     """A publisher's (or the held-out check's) expected file: entries grouped by `publisher`,
     else their file's folder, else their canonical URL's host."""
-    naive = '<meta property="article:published_time" content="2026-11-10T09:15:00">'
-    for folder, head in (("kabar", PUBLISHED), ("warta", naive)):
+    for folder, head in (("kabar", PUBLISHED), ("warta", NAIVE)):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "banjir.html").write_text(article(head=head), encoding="utf-8")
     (tmp_path / "lepas.html").write_text(article(head=PUBLISHED), encoding="utf-8")
-    facts = {
-        "title": TITLE,
-        "published_at": "2026-11-10T09:15:00+07:00",
-        "canonical_url": URL,
-        "language": "id",
-        "body_starts_with": PARAGRAPHS[0][:60],
-    }
+    facts = FACTS
     listed = {
         "pages": [
             {"file": "kabar/banjir.html", **facts},
