@@ -130,11 +130,9 @@ class VectorIndex:
             params.sel = self._live  # kept alive with the index: faiss holds a raw pointer
         return params
 
-    def save(self, path: Path) -> None:
-        faiss.write_index(self._index, str(path))
-
     def to_bytes(self) -> npt.NDArray[np.uint8]:
-        """The bytes `save` writes (faiss's own format), for a writer that hashes as it writes."""
+        """The index in faiss's own format (what `load` reads back from a file), for the
+        snapshot writer, which hashes the bytes as it writes them."""
         data: npt.NDArray[np.uint8] = faiss.serialize_index(self._index)
         return data
 

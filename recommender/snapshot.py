@@ -303,7 +303,7 @@ class StagedSnapshot:
 
     def abort(self) -> None:
         """Stop writing and remove the staging folder."""
-        self._files.__exit__(None, None, None)
+        self._files.close()
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
@@ -399,6 +399,10 @@ class _Files:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End the helper threads (a flush not started yet is dropped)."""
         self._hasher.shutdown(wait=True)
         self._syncer.shutdown(wait=True, cancel_futures=True)
 
@@ -560,7 +564,7 @@ def check_lists(
 
 def pool_names(records: Sequence[Mapping[str, Any]]) -> npt.NDArray[np.str_]:
     """Each record's pool (`articles.pool_of`), one Python call per record: an update computes
-    them once and hands them on (`SnapshotContent.pools`, `check_stored(pools=...)`)."""
+    them once and hands them on (`SnapshotContent.pools_of_rows`, `check_stored`)."""
     from recommender.articles import pool_of
 
     return np.array([pool_of(r) for r in records], dtype="<U16")

@@ -71,11 +71,19 @@ def carry(rows: Lists, scores: Scores, change: RowChange) -> tuple[Lists, Scores
     return out_rows, out_scores
 
 
-def carry_lists(rows: Lists, values: Sequence[npt.NDArray[Any]], change: RowChange) -> list[Any]:
+def carry_lists(
+    rows: Lists,
+    values: Sequence[npt.NDArray[Any]],
+    change: RowChange,
+    compiled: bool | None = None,
+) -> list[Any]:
     """Lists renumbered into the new rows, entries naming stale rows dropped (survivors keep
     their order, -1 pads after them); `values` are arrays aligned with `rows` (extra trailing
-    axes allowed). Returns the new rows followed by the carried values (0 where dropped)."""
-    return kernels.carry_lists(rows, values, change.old_to_new, change.stale_old, change.size)
+    axes allowed). Returns the new rows followed by the carried values (0 where dropped).
+    `compiled`: the path (`kernels.use_compiled`), by the lists' size when None."""
+    return kernels.carry_lists(
+        rows, values, change.old_to_new, change.stale_old, change.size, compiled=compiled
+    )
 
 
 def insert(

@@ -6,10 +6,11 @@ rows, a merge pads every touched list to a common width and sorts it. The compil
 (numba) do each in one pass, in place: at 100k items they take the ranking layer of an update
 from about 8 s to 4. Loading them costs about 0.8 s per process (numba's start-up, the
 compiled code itself comes from numba's on-disk cache), which a small update does not repay, so
-each function below takes the numpy path below `COMPILED_FROM` elements and the compiled one
-from there on. Both paths are tested
-against plain per-list code; they give the same lists. Pair scores are float32 sums of the shared
-terms' products, which may differ from scipy's `multiply(...).sum()` in the last bit.
+each function below takes the numpy path for lists of fewer than `COMPILED_FROM` entries and
+the compiled one from there on (an update decides once, by the size of its lists). Both paths
+are tested against plain per-list code; they give the same lists. Pair scores are float32 sums
+of the shared terms' products, which may differ from scipy's `multiply(...).sum()` in the last
+bit.
 
 Compiled on first use and cached on disk (numba's `cache=True`: beside this file, or in numba's
 user cache folder when the package folder is read-only), so a cron job compiles once.
@@ -30,7 +31,7 @@ Rows = npt.NDArray[np.int64]
 Lists = npt.NDArray[np.int32]
 Floats = npt.NDArray[np.float32]
 
-COMPILED_FROM = 2_000_000  # elements (list entries or pairs) from which the compiled loop pays
+COMPILED_FROM = 2_000_000  # list entries (items x K) from which the compiled loops pay
 
 
 @functools.cache
@@ -112,7 +113,7 @@ def _pair_dots(
     # `right[p]`'s row is spread into a dense line once per run of equal `right` values (pairs
     # come grouped by their newcomer), and each left row is summed against it: no branch per
     # term. Terms the two rows do not share add an exact 0, so the sum is the shared terms'
-    # products in index order, as walking both rows side by side would give.
+    # products, in the order the left row stores its terms.
     out = np.zeros(len(left), dtype=np.float32)
     dense = np.zeros(width, dtype=np.float32)
     current = -1
@@ -148,7 +149,7 @@ def carry_lists(
     them); `values` are arrays aligned with `rows` (extra trailing axes allowed). Returns the new
     rows followed by the carried values (0 where dropped). `compiled`: force a path (tests)."""
     rows = np.asarray(rows)
-    if not use_compiled(rows.size * max(1, len(values)), compiled):
+    if not use_compiled(rows.size, compiled):  # by the lists' size, as `merge`
         return _carry_numpy(rows, values, old_to_new, stale, size)
     rows = np.ascontiguousarray(rows, dtype=np.int32)
     lookup = _c(np.where(stale, -1, old_to_new), np.int64)

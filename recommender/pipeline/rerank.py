@@ -262,11 +262,11 @@ def update_pool_layer(
     column = np.full(n, -1, dtype=np.int64)
     column[newcomers] = np.arange(len(newcomers))
     # 1. carry every list over, stale entries dropped
-    lex_rows, lex_scores = carry_lists(old.lexical.rows, [old.lexical.scores], change)
+    lex_rows, lex_scores = carry_lists(old.lexical.rows, [old.lexical.scores], change, compiled)
     rel_rows, rel_scores, rel_parts = carry_lists(
-        old.related.rows, [old.related.scores, old.related.parts], change
+        old.related.rows, [old.related.scores, old.related.parts], change, compiled
     )
-    mark_rows, mark_scores = carry_lists(old.marks.rows, [old.marks.scores], change)
+    mark_rows, mark_scores = carry_lists(old.marks.rows, [old.marks.scores], change, compiled)
     # 2. anchors related from scratch: new and changed items, and depleted lists
     bound = np.minimum(capacity(k, len(members), in_pool), int(np.ceil(k * REFILL_FRACTION)))
     again = np.zeros(n, dtype=np.bool_)
@@ -297,7 +297,10 @@ def update_pool_layer(
         exact = raw / lex_total
         take = exact > threshold[anchors]
         anchors, cols, exact = anchors[take], cols[take], exact[take]
-        merge(lex_rows, lex_scores, None, anchors, newcomers[cols], exact.astype(np.float32), None)
+        merge(
+            lex_rows, lex_scores, None, anchors, newcomers[cols], exact.astype(np.float32), None,
+            compiled=compiled,
+        )  # fmt: skip
     # 4. the anchors related from scratch
     redo = np.flatnonzero(again).astype(np.int64)
     cands = gather_candidates(vectors, dense_rows[redo], lexical, members, settings, redo)
@@ -316,7 +319,10 @@ def update_pool_layer(
     h = (dense_part + lex_part).astype(np.float32)
     if size:
         better = h > last_score(mark_rows, mark_scores, size)[pair_anchor]
-        merge(mark_rows, mark_scores, None, pair_anchor[better], pair_item[better], h[better], None)
+        merge(
+            mark_rows, mark_scores, None, pair_anchor[better], pair_item[better], h[better], None,
+            compiled=compiled,
+        )  # fmt: skip
     # 6. shared neighbours and the related lists
     snn_redo = np.zeros_like(cands.blended)
     snn_pairs = np.zeros(len(keys), dtype=np.float32)
@@ -338,7 +344,7 @@ def update_pool_layer(
     parts = np.stack([dense_part, lex_part, hood], axis=1).astype(np.float32)
     merge(
         rel_rows, rel_scores, rel_parts,
-        pair_anchor[better], pair_item[better], final[better], parts[better],
+        pair_anchor[better], pair_item[better], final[better], parts[better], compiled=compiled,
     )  # fmt: skip
     return PoolLayer(
         Related(rel_rows, rel_scores, rel_parts),

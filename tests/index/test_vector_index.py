@@ -45,12 +45,12 @@ def test_hnsw_above_threshold_has_high_recall(tmp_path: Path) -> None:
     truth = oracle(vectors, ids, queries, 10)
     recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth, strict=True)])
     assert recall > 0.95
-    index.save(tmp_path / "i.faiss")
+    (tmp_path / "i.faiss").write_bytes(index.to_bytes().tobytes())
     loaded = VectorIndex.load(tmp_path / "i.faiss")
     np.testing.assert_array_equal(loaded.search(queries, 10)[1], found)
 
 
-def test_add_and_save_load(tmp_path: Path) -> None:
+def test_add_and_write_load(tmp_path: Path) -> None:
     rng = np.random.default_rng(2)
     vectors = unit(rng, 50, 16)
     ids = np.arange(100, 150, dtype=np.int64)
@@ -59,7 +59,7 @@ def test_add_and_save_load(tmp_path: Path) -> None:
     assert index.size == 50
     _, found = index.search(vectors[45:47], 1)
     assert found[:, 0].tolist() == [145, 146]  # added rows are found by their own ids
-    index.save(tmp_path / "x.faiss")
+    (tmp_path / "x.faiss").write_bytes(index.to_bytes().tobytes())
     assert VectorIndex.load(tmp_path / "x.faiss").size == 50
 
 
