@@ -121,8 +121,12 @@ class Plan:
         return len(self.records) - self.added - self.updated
 
     @property
+    def changed(self) -> int:
+        return self.added + self.updated + self.removed
+
+    @property
     def empty(self) -> bool:
-        return not (self.added or self.updated or self.removed)
+        return not self.changed
 
 
 @dataclass(frozen=True)
@@ -342,10 +346,9 @@ class RankingInputs:
 def prepare_ranking(previous: Previous, plan: Plan, settings: Settings) -> RankingInputs:
     """Decide between an in-place update and a refresh of the ranking layer, and for the
     former read the previous lists and extend the lexical index."""
-    changed = plan.added + plan.updated + plan.removed
     stored = load_ranking_state(previous.path)
     state = previous.manifest.get(STATE_KEY)
-    reason = refresh_reason(state, stored is not None, changed, settings.jobs)
+    reason = refresh_reason(state, stored is not None, plan.changed, settings.jobs)
     if reason is not None or stored is None or state is None:
         return RankingInputs(reason or "the snapshot has no stored ranking state")
     bm25, marks = stored
@@ -360,7 +363,9 @@ def prepare_ranking(previous: Previous, plan: Plan, settings: Settings) -> Ranki
     related = load_related(previous.path, in_memory_max_bytes=sys.maxsize, pools=active)
     lexical_lists = load_lexical_lists(previous.path, pools=active)
     old = {p: PoolLayer(related[p], lexical_lists[p], marks[p]) for p in active}
-    loaded = load_neighbours(previous.path, in_memory=True, pools=active)
+    # Only counted (read-only): mapped, so the pages the dense-list update reads are not copied
+    # a second time.
+    loaded = load_neighbours(previous.path, in_memory_max_bytes=0, pools=active)
     old_dense = {p: lists.rows for p, lists in loaded.items()}
     lexical, postings = extend_lexical(
         lexical_index(bm25), plan.change, plan.records, settings.build
@@ -386,7 +391,6 @@ def ranking_layer(
                 plan.records, vectors, dense_rows, pools, settings.build, step.advance
             )
         return RankingLayer(lexical, layers, fresh_state(len(plan.records)), inputs.refresh)
-    changed = plan.added + plan.updated + plan.removed
     with reporter.step("ranking layer", len(dense_rows), unit="pools") as step:
         layers = rerank(
             inputs.lexical, inputs.postings, inputs.old, inputs.old_dense, plan.change, vectors,
@@ -395,7 +399,7 @@ def ranking_layer(
         for pool in inputs.idle:
             layers[pool] = empty_layer(len(plan.records), inputs.marks[pool], settings.build)
             step.advance(1)
-    return RankingLayer(inputs.lexical, layers, next_state(inputs.state, changed), None)
+    return RankingLayer(inputs.lexical, layers, next_state(inputs.state, plan.changed), None)
 
 
 def empty_layer(n: int, marks: Neighbours, settings: BuildSettings) -> PoolLayer:
