@@ -17,6 +17,12 @@ A snapshot is a folder under `DATA_DIR/snapshots/` (versioned and flipped by `in
 | `bm25-{body,title}.npz`             | BM25 weights (items x terms, CSR) of each text field         |
 | `bm25-stats.json`                   | their collection statistics: terms, document frequencies    |
 
+A pool without members (a publisher without videos) has no lists to keep: every one of its
+lists is empty. Its list files (`neighbours`, `neighbour-scores`, `related-*`, `lexical-*`,
+`marks-*`) are not written (at 1M items they would be 3.8 GB of pads); the manifest's
+`empty_pools` gives their widths, and the loaders give them as pads (-1 rows, zero scores:
+read-only arrays that take no memory). Schema version 3.
+
 The last three are the ranking layer's state, read only by an update to keep that layer
 incremental (recommender.pipeline.rerank); a snapshot without them (written before they
 existed) is read as before, and its first update recomputes the layer in full.
@@ -43,7 +49,7 @@ import mmap
 import os
 import shutil
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -66,8 +72,12 @@ if TYPE_CHECKING:
 # Version 1: the layout above. Version 2: the manifest's `files` (size and SHA-256 of each file).
 # A loader refuses a newer schema instead of misreading it; snapshots written before the field
 # existed are version 1 (still read; they carry no checksums to verify).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FILES_KEY = "files"
+# Version 3: pools without members have no list files; the manifest's `empty_pools` maps each
+# to the widths of its lists (`width`: K, `marks_width`: its neighbourhoods') and the loaders
+# give them as pads. Versions 1 and 2 always wrote every pool's files (still read as they are).
+EMPTY_POOLS_KEY = "empty_pools"
 # Arrays up to this size are read into memory at load instead of memory-mapped: a file truncated
 # under a running service can then never fault it (SIGBUS). Larger ones stay mapped (see
 # docs/operations.md, "Verified snapshots").
@@ -125,6 +135,29 @@ BM25_STATS_FILE = "bm25-stats.json"
 BM25_FIELDS = ("body", "title")
 
 
+def list_files(pool: str) -> list[str]:
+    """Every list file of a pool (what a pool without members does not write)."""
+    return [
+        neighbours_file(pool),
+        scores_file(pool),
+        *(related_file(pool, part) for part in ("rows", "scores", "parts")),
+        *(lexical_file(pool, part) for part in ("rows", "scores")),
+        *(marks_file(pool, part) for part in ("rows", "scores")),
+    ]
+
+
+def pads(shape: tuple[int, ...], dtype: type[np.generic]) -> npt.NDArray[Any]:
+    """A read-only array of `shape` holding only pads (-1 for rows, 0 for scores) that takes
+    no memory (every element is the same one): the lists of a pool without members."""
+    fill = -1 if np.issubdtype(dtype, np.integer) else 0
+    return np.broadcast_to(np.array(fill, dtype=dtype), shape)
+
+
+def empty_neighbours(n: int, width: int) -> Neighbours:
+    """Lists of `n` rows that hold nothing (`pads`)."""
+    return Neighbours(pads((n, width), np.int32), pads((n, width), np.float32))
+
+
 def item_record(article: Article) -> dict[str, Any]:
     """An item as stored in items.jsonl: its JSON fields plus its content hash."""
     record = article.model_dump(mode="json", exclude_none=False)
@@ -169,10 +202,18 @@ class Related:
 
     @classmethod
     def empty(cls, n: int, k: int) -> Related:
+        """Lists to fill in (writable)."""
         return cls(
             np.full((n, k), -1, dtype=np.int32),
             np.zeros((n, k), dtype=np.float32),
             np.zeros((n, k, len(PARTS)), dtype=np.float32),
+        )
+
+    @classmethod
+    def padded(cls, n: int, k: int) -> Related:
+        """Lists that hold nothing, read-only and taking no memory (`pads`)."""
+        return cls(
+            pads((n, k), np.int32), pads((n, k), np.float32), pads((n, k, len(PARTS)), np.float32)
         )
 
 
@@ -206,6 +247,23 @@ class SnapshotContent:
     pools: dict[str, PoolContent] = field(default_factory=dict)
     lexical: LexicalState | None = None
     pools_of_rows: npt.NDArray[np.str_] | None = None  # each record's pool, when known already
+
+    def row_pools(self) -> npt.NDArray[np.str_]:
+        """Each record's pool (`pools_of_rows`, computed when not given)."""
+        if self.pools_of_rows is None:
+            self.pools_of_rows = pool_names(self.records)
+        return self.pools_of_rows
+
+    def empty_pools(self) -> dict[str, dict[str, int]]:
+        """The pools without members, each with the widths of its lists: what the manifest's
+        `empty_pools` says, and whose list files are not written."""
+        names = self.row_pools()
+        out: dict[str, dict[str, int]] = {}
+        for pool, parts in self.pools.items():
+            if not (names == pool).any():
+                marks = parts.marks.rows.shape[1] if parts.marks is not None else 0
+                out[pool] = {"width": int(parts.neighbours.rows.shape[1]), "marks_width": marks}
+        return out
 
 
 def write_snapshot(
@@ -242,6 +300,7 @@ class StagedSnapshot:
         self.staging = store.begin()
         self._files = _Files(self.staging)
         self._head = False
+        self._empty: set[str] = set()
 
     def write_head(
         self,
@@ -249,9 +308,11 @@ class StagedSnapshot:
         vectors: Floats,
         mean: Floats | None,
         dense: Mapping[str, tuple[SavedIndex, Neighbours]],
+        empty: Collection[str] = (),
     ) -> None:
         """The parts that come first: item records, vectors, the mean, each pool's index and
-        dense neighbour lists (crash point `index` after the vectors)."""
+        dense neighbour lists, but those of the `empty` pools (without members; see the module
+        doc) (crash point `index` after the vectors)."""
         files = self._files
         with files.open(ITEMS_FILE) as out:
             for start in range(0, len(records), _RECORDS_PER_WRITE):
@@ -263,9 +324,11 @@ class StagedSnapshot:
         crash_point("index")
         for pool, (index, neighbours) in dense.items():
             files.raw(index_file(pool), index.to_bytes())
-            files.array(neighbours_file(pool), neighbours.rows)
-            files.array(scores_file(pool), neighbours.scores)
+            if pool not in empty:
+                files.array(neighbours_file(pool), neighbours.rows)
+                files.array(scores_file(pool), neighbours.scores)
         self._head = True
+        self._empty = set(empty)
 
     def finish(
         self,
@@ -278,16 +341,27 @@ class StagedSnapshot:
         """Write the rest of `content` (all of it when `write_head` was not called; its head
         must be what was written), check it, seal it and flip CURRENT to it (see
         `write_snapshot`); return the version."""
+        empty = content.empty_pools()
         with self._files as files:
             if not self._head:
                 dense = {p: (parts.index, parts.neighbours) for p, parts in content.pools.items()}
-                self.write_head(content.records, content.vectors, content.mean, dense)
-            _write_ranking_parts(files, content)
+                self.write_head(content.records, content.vectors, content.mean, dense, empty)
+            elif self._empty != set(empty):
+                raise ValueError(
+                    f"the head was written without the lists of {sorted(self._empty)}, but the"
+                    f" pools without members are {sorted(empty)}"
+                )
+            _write_ranking_parts(files, content, empty)
             if replaces is not None:
-                _refuse_unknown_parts(replaces, self.staging)
+                _refuse_unknown_parts(replaces, self.staging, empty)
             check_content(content)  # while the last files are flushed
             files.finish()
-        sealed = {**manifest, "schema_version": SCHEMA_VERSION, FILES_KEY: files.digests}
+        sealed = {
+            **manifest,
+            "schema_version": SCHEMA_VERSION,
+            EMPTY_POOLS_KEY: empty,
+            FILES_KEY: files.digests,
+        }
 
         def before_flip(final: Path) -> None:
             # The digests were taken from the very bytes written (no file is hashed twice); a
@@ -307,10 +381,12 @@ class StagedSnapshot:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def _write_ranking_parts(files: _Files, content: SnapshotContent) -> None:
-    """The parts after the head: each pool's related, lexical and neighbourhood lists, and the
-    BM25 weights with their statistics."""
+def _write_ranking_parts(files: _Files, content: SnapshotContent, empty: Collection[str]) -> None:
+    """The parts after the head: each pool's related, lexical and neighbourhood lists (but the
+    `empty` pools'), and the BM25 weights with their statistics."""
     for pool, parts in content.pools.items():
+        if pool in empty:
+            continue
         files.array(related_file(pool, "rows"), parts.related.rows)
         files.array(related_file(pool, "scores"), parts.related.scores)
         files.array(related_file(pool, "parts"), parts.related.parts)
@@ -330,9 +406,14 @@ def _write_ranking_parts(files: _Files, content: SnapshotContent) -> None:
         )
 
 
-def _refuse_unknown_parts(previous: Path, staging: Path) -> None:
+def _refuse_unknown_parts(previous: Path, staging: Path, empty: Collection[str]) -> None:
+    """Refuse an update whose previous snapshot has a file it did not write (the list files of
+    pools that have no member now are not written: those may go)."""
+    gone = {name for pool in empty for name in list_files(pool)}
     unknown = sorted(
-        p.name for p in previous.iterdir() if p.name != MANIFEST and not (staging / p.name).exists()
+        p.name
+        for p in previous.iterdir()
+        if p.name != MANIFEST and p.name not in gone and not (staging / p.name).exists()
     )
     if unknown:
         raise SnapshotIncompatible(
@@ -583,11 +664,13 @@ def check_content(content: SnapshotContent) -> None:
     """The writer's side of the load-time invariants: never publish lists a loader would refuse."""
     from recommender.articles import POOLS
 
-    names = content.pools_of_rows
-    pools = _pool_codes(pool_names(content.records) if names is None else names)
+    pools = _pool_codes(content.row_pools())
     codes = {pool: POOLS.index(pool) for pool in POOLS}
+    empty = content.empty_pools()  # not written: nothing a loader reads
     lists: dict[str, Any] = {}
     for pool, parts in content.pools.items():
+        if pool in empty:
+            continue
         lists[neighbours_file(pool)] = (pool, parts.neighbours.rows, neighbours_file(pool))
         lists[related_file(pool, "rows")] = (pool, parts.related.rows, related_file(pool, "rows"))
         lists[lexical_file(pool, "rows")] = (pool, parts.lexical.rows, lexical_file(pool, "rows"))
@@ -766,6 +849,30 @@ def load_mean(folder: Path) -> Floats | None:
     return np.load(path) if path.exists() else None
 
 
+def empty_pools(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """The pools of a snapshot stored without lists (see the module doc), each with the shape
+    of its lists: (rows, K, neighbourhood width)."""
+    try:
+        manifest = read_manifest(folder)
+    except FileNotFoundError:  # not a sealed snapshot: its list files are all there, or missing
+        return {}
+    empty = manifest.get(EMPTY_POOLS_KEY) or {}
+    if not empty:
+        return {}
+    try:
+        n = int(manifest["counts"]["items"])
+        return {
+            pool: (n, int(widths["width"]), int(widths["marks_width"]))
+            for pool, widths in empty.items()
+        }
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SnapshotCorrupt(
+            f"snapshot {folder.name}: {MANIFEST} has an invalid `{EMPTY_POOLS_KEY}` ({exc!r})",
+            reason="manifest",
+            file=MANIFEST,
+        ) from None
+
+
 def load_neighbours(
     folder: Path,
     *,
@@ -773,10 +880,14 @@ def load_neighbours(
     in_memory_max_bytes: int = IN_MEMORY_MAX_BYTES,
     pools: Sequence[str] = EDITORIAL_POOLS,
 ) -> dict[str, Neighbours]:
-    """The dense top-K lists of `pools` (memory-mapped, or read when `in_memory` or small)."""
+    """The dense top-K lists of `pools` (memory-mapped, or read when `in_memory` or small;
+    pads for a pool without members)."""
     limit = sys.maxsize if in_memory else in_memory_max_bytes
+    empty = empty_pools(folder)
     return {
-        pool: Neighbours(
+        pool: empty_neighbours(*empty[pool][:2])
+        if pool in empty
+        else Neighbours(
             mapped(folder / neighbours_file(pool), limit), mapped(folder / scores_file(pool), limit)
         )
         for pool in pools
@@ -788,11 +899,14 @@ def load_related(
     in_memory_max_bytes: int = IN_MEMORY_MAX_BYTES,
     pools: Sequence[str] = EDITORIAL_POOLS,
 ) -> dict[str, Related]:
-    """The related lists of `pools` (memory-mapped unless small); pools without them are left
-    out."""
+    """The related lists of `pools` (memory-mapped unless small; pads for a pool without
+    members); pools without them (a snapshot from before they existed) are left out."""
+    empty = empty_pools(folder)
     found: dict[str, Related] = {}
     for pool in pools:
-        if (folder / related_file(pool, "rows")).exists():
+        if pool in empty:
+            found[pool] = Related.padded(*empty[pool][:2])
+        elif (folder / related_file(pool, "rows")).exists():
             found[pool] = Related(
                 mapped(folder / related_file(pool, "rows"), in_memory_max_bytes),
                 mapped(folder / related_file(pool, "scores"), in_memory_max_bytes),
@@ -814,22 +928,32 @@ def load_index(folder: Path, pool: str) -> VectorIndex | None:
 def load_lexical_lists(
     folder: Path, pools: Sequence[str] = EDITORIAL_POOLS
 ) -> dict[str, Neighbours]:
-    """The lexical (BM25) top-K lists of `pools`, read into memory (an update's input)."""
+    """The lexical (BM25) top-K lists of `pools`, read into memory (an update's input; pads
+    for a pool without members)."""
+    empty = empty_pools(folder)
     return {
-        pool: Neighbours(
+        pool: empty_neighbours(*empty[pool][:2])
+        if pool in empty
+        else Neighbours(
             mapped(folder / lexical_file(pool, "rows"), sys.maxsize),
             mapped(folder / lexical_file(pool, "scores"), sys.maxsize),
         )
         for pool in pools
-        if (folder / lexical_file(pool, "rows")).exists()
+        if pool in empty or (folder / lexical_file(pool, "rows")).exists()
     }
 
 
 def load_ranking_state(folder: Path) -> tuple[LexicalState, dict[str, Neighbours]] | None:
     """The ranking layer's state (BM25 weights and statistics, each pool's neighbourhoods), or
     None when the snapshot was written without it (an update then recomputes the layer)."""
+    empty = empty_pools(folder)
     names = [bm25_file(f) for f in BM25_FIELDS] + [BM25_STATS_FILE]
-    names += [marks_file(pool, part) for pool in EDITORIAL_POOLS for part in ("rows", "scores")]
+    names += [
+        marks_file(pool, part)
+        for pool in EDITORIAL_POOLS
+        if pool not in empty
+        for part in ("rows", "scores")
+    ]
     if not all((folder / name).exists() for name in names):
         return None
     try:
@@ -842,7 +966,9 @@ def load_ranking_state(folder: Path) -> tuple[LexicalState, dict[str, Neighbours
             file=BM25_STATS_FILE,
         ) from None
     marks = {
-        pool: Neighbours(
+        pool: empty_neighbours(empty[pool][0], empty[pool][2])
+        if pool in empty
+        else Neighbours(
             mapped(folder / marks_file(pool, "rows"), sys.maxsize),
             mapped(folder / marks_file(pool, "scores"), sys.maxsize),
         )

@@ -106,7 +106,7 @@ def test_the_index_is_loaded_only_when_present(data_dir: Path) -> None:
 def test_the_manifest_records_size_and_sha256_of_every_file(data_dir: Path) -> None:
     folder = current(data_dir)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["schema_version"] == SCHEMA_VERSION == 2
+    assert manifest["schema_version"] == SCHEMA_VERSION == 3
     on_disk = {p.name for p in folder.iterdir() if p.name != "manifest.json"}
     assert set(manifest["files"]) == on_disk
     # The writer hashes the bytes as it writes them (arrays through np.save, the FAISS index

@@ -79,6 +79,7 @@ def build_snapshot(
     # publish
     with reporter.step("publish", len(records)) as step:
         content = snapshot_content(records, vectors, mean, lists, layers, lexical)
+        content.pools_of_rows = names
         manifest = build_manifest(embedder, settings, pools, content)
         version = publish(settings, content, manifest)
         step.advance(len(records))

@@ -18,7 +18,7 @@ import numpy.typing as npt
 from index.vector_index import TOMBSTONE_MAX_SHARE, VectorIndex, use_hnsw
 from recommender.pipeline.incremental import RowChange, capacity, update_lists
 from recommender.settings import Settings
-from recommender.snapshot import Neighbours, load_index, load_neighbours
+from recommender.snapshot import Neighbours, empty_neighbours, load_index, load_neighbours
 
 Vectors = npt.NDArray[np.float32]
 SEARCH_BLOCK = 8192  # rows searched per FAISS call in a build (a progress step each)
@@ -119,9 +119,7 @@ def update_pool(
     members = np.flatnonzero(new_pools == pool).astype(np.int64)
     in_old, in_new = old_pools == pool, new_pools == pool
     if not in_old.any() and not in_new.any():  # a pool without items stays empty: no list to keep
-        rows = np.full((change.size, k), -1, dtype=np.int32)
-        empty = Neighbours(rows, np.zeros((change.size, k), dtype=np.float32))
-        return PoolLists(pool_index(vectors, members, settings), empty)
+        return PoolLists(pool_index(vectors, members, settings), empty_neighbours(change.size, k))
     index = updated_index(previous, pool, vectors, members, change, settings)
     old = load_neighbours(previous, in_memory=True, pools=(pool,))[pool]
     newcomers = change.fresh[in_new[change.fresh]]

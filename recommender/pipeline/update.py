@@ -65,6 +65,7 @@ from recommender.snapshot import (
     Neighbours,
     Related,
     check_stored,
+    empty_neighbours,
     item_record,
     load_lexical_lists,
     load_mean,
@@ -403,14 +404,11 @@ def ranking_layer(
 
 
 def empty_layer(n: int, marks: Neighbours, settings: BuildSettings) -> PoolLayer:
-    """The ranking layer of a pool without items: every list empty (-1 rows, zero scores), the
-    neighbourhoods as wide as the previous snapshot's."""
+    """The ranking layer of a pool without items: every list empty (pads, which the writer does
+    not store), the neighbourhoods as wide as the previous snapshot's."""
     k = settings.neighbours_k
-    width = marks.rows.shape[1]
-    no_marks = np.full((n, width), -1, dtype=np.int32)
-    lexical = Neighbours(np.full((n, k), -1, dtype=np.int32), np.zeros((n, k), np.float32))
     return PoolLayer(
-        Related.empty(n, k), lexical, Neighbours(no_marks, np.zeros((n, width), np.float32))
+        Related.padded(n, k), empty_neighbours(n, k), empty_neighbours(n, marks.rows.shape[1])
     )
 
 
@@ -476,7 +474,8 @@ def update_snapshot(
         # written on a helper thread while the ranking layer is computed.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-head") as writer:
             dense = {pool: (part.index, part.neighbours) for pool, part in lists.items()}
-            head = writer.submit(staged.write_head, plan.records, vectors, mean, dense)
+            empty = [p for p in EDITORIAL_POOLS if not (plan.pools == p).any()]
+            head = writer.submit(staged.write_head, plan.records, vectors, mean, dense, empty)
             ranking = ranking_layer(inputs, plan, vectors, dense_rows, pools, settings, reporter)
             head.result()
         if ranking.refreshed:

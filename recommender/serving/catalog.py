@@ -15,6 +15,7 @@ from recommender.articles import POOLS, SPONSORED_POOL, pool_of
 from recommender.errors import SnapshotCorrupt
 from recommender.serving.rendering import item_fragment
 from recommender.snapshot import (
+    EMPTY_POOLS_KEY,
     IN_MEMORY_MAX_BYTES,
     Neighbours,
     Related,
@@ -144,10 +145,14 @@ class Catalog:
                 file="vectors.npy",
             )
         codes = {pool: POOLS.index(pool) for pool in POOLS}
+        empty = self.manifest.get(EMPTY_POOLS_KEY) or {}  # pads, not read from any file
         lists: dict[str, tuple[str, npt.NDArray[Any], str]] = {}
         for pool, neighbours in self.neighbours.items():
-            lists[f"n-{pool}"] = (pool, neighbours.rows, neighbours_file(pool))
+            if pool not in empty:
+                lists[f"n-{pool}"] = (pool, neighbours.rows, neighbours_file(pool))
         for pool, related in self.related.items():
+            if pool in empty:
+                continue
             lists[f"r-{pool}"] = (pool, related.rows, related_file(pool, "rows"))
             if related.scores.shape != related.rows.shape:
                 raise SnapshotCorrupt(

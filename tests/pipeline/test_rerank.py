@@ -27,8 +27,9 @@ from recommender.jobs import run_build, run_update
 from recommender.pipeline import kernels
 from recommender.pipeline.relate import relate_layer
 from recommender.serving.catalog import Catalog
+from recommender.serving.engine import SECTION_KEYS, Recommender
 from recommender.settings import Settings
-from recommender.snapshot import Related, load_ranking_state, read_records
+from recommender.snapshot import Related, load_ranking_state, read_records, verify_snapshot
 from tests.conftest import current_catalog, make_settings
 from tests.embedder import HashingEncoder
 
@@ -305,3 +306,65 @@ def test_the_compiled_list_surgery_makes_the_same_update(
         np.testing.assert_array_equal(
             numpy_path.neighbours[pool].rows, compiled.neighbours[pool].rows
         )
+
+
+def test_a_pool_without_members_stores_no_lists_and_updates_fill_and_empty_it(
+    tmp_path: Path,
+) -> None:
+    """A publisher without videos: the video pool's lists are all pads, so the snapshot stores
+    none of them (the manifest gives their widths) and the loaders give read-only pads. The
+    first videos of an update fill the pool's lists as a rebuild has them; unpublishing them
+    all empties it again."""
+    records = read([FIXTURE])
+    articles = [r for r in records if pool_of(r) == "article"]
+    videos = [r for r in records if pool_of(r) == "video"]
+    assert len(videos) >= 3
+    encoder = HashingEncoder()
+    settings = make_settings(tmp_path / "d", neighbours_k=K, ranking_refresh_drift=1.0)
+    run_build([write(tmp_path / "a.jsonl", articles)], settings, embedder=encoder, progress=False)
+
+    def stored_video_lists(catalog: Catalog) -> list[str]:
+        assert catalog.folder is not None
+        return sorted(p.name for p in catalog.folder.glob("*-video.npy"))
+
+    built = current_catalog(settings)
+    assert built.folder is not None and verify_snapshot(built.folder)
+    state = load_ranking_state(built.folder)
+    assert state is not None
+    marks_width = state[1]["article"].rows.shape[1]
+    assert built.manifest["empty_pools"] == {"video": {"width": K, "marks_width": marks_width}}
+    assert stored_video_lists(built) == []
+    assert "index-video.faiss" in built.manifest["files"]
+    padded = [built.neighbours["video"].rows, built.related["video"].rows, state[1]["video"].rows]
+    for rows, width in zip(padded, (K, K, marks_width), strict=True):
+        assert rows.shape == (built.size, width) and (rows == -1).all()
+        assert not rows.flags.writeable
+    assert not built.related["video"].parts.any() and built.related["video"].parts.shape[2] == 3
+    engine = Recommender(built, settings)
+    answer = engine.recommend(engine.request(articles[0]["id"]))
+    sections = {s["key"]: s["items"] for s in answer["sections"]}
+    assert sections[SECTION_KEYS["article"]] and not sections.get(SECTION_KEYS["video"])
+
+    # the first videos arrive: the pool's lists are stored again, as a rebuild has them
+    run_update([str(write(tmp_path / "v.jsonl", videos))], settings, embedder=encoder)
+    filled = current_catalog(settings)
+    assert filled.manifest["empty_pools"] == {}
+    assert filled.manifest["update"]["ranking_layer"] == "incremental"
+    assert len(stored_video_lists(filled)) == 9
+    assert_consistent(filled)
+    rebuilt = make_settings(tmp_path / "r", neighbours_k=K)
+    run_build([write(tmp_path / "all.jsonl", articles + videos)], rebuilt, embedder=encoder)
+    assert overlap(filled, current_catalog(rebuilt)) >= 0.9
+    video_rows = [filled.row_of[v["id"]] for v in videos]
+    for row in range(filled.size):  # every item lists the videos (the pool is smaller than K)
+        listed = {int(r) for r in filled.related["video"].rows[row] if r >= 0}
+        assert listed == set(video_rows) - {row}
+
+    # every video unpublished: the pool is empty again and its files go
+    gone = [{**v, "status": "unpublished"} for v in videos]
+    run_update([str(write(tmp_path / "g.jsonl", gone))], settings, embedder=encoder)
+    emptied = current_catalog(settings)
+    assert emptied.manifest["empty_pools"] == {"video": {"width": K, "marks_width": marks_width}}
+    assert stored_video_lists(emptied) == []
+    assert emptied.folder is not None and verify_snapshot(emptied.folder)
+    assert (emptied.related["video"].rows == -1).all()
