@@ -49,7 +49,7 @@ import mmap
 import os
 import shutil
 import sys
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -660,6 +660,21 @@ def _pool_codes(names: npt.NDArray[np.str_]) -> npt.NDArray[np.int8]:
     return codes
 
 
+def check_empty_pools(folder: Path, members: Callable[[str], int], items: int) -> None:
+    """The pools the manifest says are stored without lists (`empty_pool_shapes`) have no
+    member (`members(pool)` counts them) and pads for each of the `items` rows: else the
+    manifest was forged or damaged."""
+    for pool, shape in empty_pool_shapes(folder).items():
+        count = members(pool) if pool in EDITORIAL_POOLS else -1
+        if count != 0 or shape[0] != items:
+            raise SnapshotCorrupt(
+                f"snapshot {folder.name}: {MANIFEST} says the {pool} pool has no member and"
+                f" {shape[0]} items; it has {count} of {items}",
+                reason="invariant",
+                file=MANIFEST,
+            )
+
+
 def check_content(content: SnapshotContent) -> None:
     """The writer's side of the load-time invariants: never publish lists a loader would refuse."""
     from recommender.articles import POOLS
@@ -691,6 +706,7 @@ def check_stored(folder: Path, names: npt.NDArray[np.str_]) -> None:
     from recommender.articles import POOLS
 
     pools = _pool_codes(names)
+    check_empty_pools(folder, lambda pool: int((names == pool).sum()), len(names))
     vectors = load_vectors(folder, in_memory_max_bytes=0)
     if vectors.ndim != 2 or len(vectors) != len(pools):
         raise SnapshotCorrupt(
@@ -849,7 +865,7 @@ def load_mean(folder: Path) -> Floats | None:
     return np.load(path) if path.exists() else None
 
 
-def empty_pools(folder: Path) -> dict[str, tuple[int, int, int]]:
+def empty_pool_shapes(folder: Path) -> dict[str, tuple[int, int, int]]:
     """The pools of a snapshot stored without lists (see the module doc), each with the shape
     of its lists: (rows, K, neighbourhood width)."""
     try:
@@ -883,7 +899,7 @@ def load_neighbours(
     """The dense top-K lists of `pools` (memory-mapped, or read when `in_memory` or small;
     pads for a pool without members)."""
     limit = sys.maxsize if in_memory else in_memory_max_bytes
-    empty = empty_pools(folder)
+    empty = empty_pool_shapes(folder)
     return {
         pool: empty_neighbours(*empty[pool][:2])
         if pool in empty
@@ -901,7 +917,7 @@ def load_related(
 ) -> dict[str, Related]:
     """The related lists of `pools` (memory-mapped unless small; pads for a pool without
     members); pools without them (a snapshot from before they existed) are left out."""
-    empty = empty_pools(folder)
+    empty = empty_pool_shapes(folder)
     found: dict[str, Related] = {}
     for pool in pools:
         if pool in empty:
@@ -930,7 +946,7 @@ def load_lexical_lists(
 ) -> dict[str, Neighbours]:
     """The lexical (BM25) top-K lists of `pools`, read into memory (an update's input; pads
     for a pool without members)."""
-    empty = empty_pools(folder)
+    empty = empty_pool_shapes(folder)
     return {
         pool: empty_neighbours(*empty[pool][:2])
         if pool in empty
@@ -946,7 +962,7 @@ def load_lexical_lists(
 def load_ranking_state(folder: Path) -> tuple[LexicalState, dict[str, Neighbours]] | None:
     """The ranking layer's state (BM25 weights and statistics, each pool's neighbourhoods), or
     None when the snapshot was written without it (an update then recomputes the layer)."""
-    empty = empty_pools(folder)
+    empty = empty_pool_shapes(folder)
     names = [bm25_file(f) for f in BM25_FIELDS] + [BM25_STATS_FILE]
     names += [
         marks_file(pool, part)

@@ -26,6 +26,7 @@ from recommender.snapshot import (
     file_digests,
     index_file,
     lexical_file,
+    list_files,
     marks_file,
     neighbours_file,
     related_file,
@@ -175,6 +176,16 @@ def forge_vectors(folder: Path) -> None:
     reseal(folder)
 
 
+def forge_empty_pool(folder: Path) -> None:
+    """The article pool declared empty in the manifest (`empty_pools`), its list files deleted
+    and the checksums resealed: every file verifies, but the pool has members."""
+    for name in list_files("article"):
+        (folder / name).unlink()
+    widths = {"article": {"width": 10, "marks_width": 10}}
+    edit_manifest(folder, lambda m: m.update(empty_pools=widths))
+    reseal(folder)
+
+
 def _file_cases() -> list[Corruption]:
     cases = []
     for name in PARTS:
@@ -252,6 +263,7 @@ def _manifest_cases() -> list[Corruption]:
         ),
         Corruption("forged-items-not-json", forge_items, ITEMS_FILE, "unreadable"),
         Corruption("forged-vectors-short", forge_vectors, VECTORS_FILE, "invariant"),
+        Corruption("forged-empty-pool", forge_empty_pool, MANIFEST, "invariant"),
     ]
 
 
@@ -265,6 +277,7 @@ FAST = {
     "manifest-missing",
     "forged-sponsored-in-editorial",
     "forged-items-not-json",
+    "forged-empty-pool",
 }
 
 

@@ -19,6 +19,7 @@ from recommender.snapshot import (
     IN_MEMORY_MAX_BYTES,
     Neighbours,
     Related,
+    check_empty_pools,
     check_lists,
     fault_in,
     load_neighbours,
@@ -146,6 +147,10 @@ class Catalog:
             )
         codes = {pool: POOLS.index(pool) for pool in POOLS}
         empty = self.manifest.get(EMPTY_POOLS_KEY) or {}  # pads, not read from any file
+        if self.folder is not None:
+            check_empty_pools(
+                self.folder, lambda pool: int((self.pools == POOLS.index(pool)).sum()), self.size
+            )
         lists: dict[str, tuple[str, npt.NDArray[Any], str]] = {}
         for pool, neighbours in self.neighbours.items():
             if pool not in empty:
