@@ -240,7 +240,8 @@ def run_update(
     with JobLock(settings.data_dir, "update", wait=wait), ExitStack() as stack:
         store = SnapshotStore(settings.snapshots_dir)
         store.clean_temporary()
-        previous = load_previous(store, background=True)  # checked while the update works
+        # checked while the update works (from when the changed items are embedded)
+        previous = load_previous(store, background=True, hold=True)
         # Any error on the way out waits for those checks first: a corrupt base is named as such.
         stack.callback(previous.wait_checked)
         stack.enter_context(long_lived())  # the previous snapshot's records

@@ -94,32 +94,30 @@ def insert(
     newcomers: Rows,
     skip: npt.NDArray[np.bool_],
 ) -> None:
-    """Insert `newcomers` (new pool members) into every list they belong in, in place."""
+    """Insert `newcomers` (new pool members) into every list they belong in, in place: the
+    (list, newcomer) pairs that beat the list's threshold, found a block of rows at a time,
+    then merged into the lists at once (`kernels.merge`: on a tie the entry already there
+    stays first, then the newcomers in their order)."""
     if len(newcomers) == 0:
         return
-    k = rows.shape[1]
     block_vectors = np.ascontiguousarray(vectors[newcomers], dtype=np.float32)
+    anchors: list[Rows] = []
+    items: list[Rows] = []
+    sims: list[Scores] = []
     for start in range(0, len(rows), CHUNK):
         stop = min(start + CHUNK, len(rows))
-        sims = np.asarray(vectors[start:stop] @ block_vectors.T, dtype=np.float32)
+        block = np.asarray(vectors[start:stop] @ block_vectors.T, dtype=np.float32)
         own = np.flatnonzero((newcomers >= start) & (newcomers < stop))
-        sims[newcomers[own] - start, own] = -np.inf  # never one's own neighbour
-        accept = (sims > threshold[start:stop, None]) & ~skip[start:stop, None]
-        hit = np.flatnonzero(accept.any(axis=1))
-        if len(hit) == 0:
-            continue
-        at = hit + start
-        cand_rows = np.where(accept[hit], newcomers[None, :], -1)
-        cand_scores = np.where(accept[hit], sims[hit], -np.inf)
-        cur_scores = np.where(rows[at] >= 0, scores[at], -np.inf)
-        all_rows = np.concatenate([rows[at].astype(np.int64), cand_rows], axis=1)
-        all_scores = np.concatenate([cur_scores, cand_scores], axis=1)
-        best = np.argsort(-all_scores, axis=1, kind="stable")[:, :k]
-        top_scores = np.take_along_axis(all_scores, best, axis=1)
-        top_rows = np.take_along_axis(all_rows, best, axis=1)
-        filled = np.isfinite(top_scores)
-        rows[at] = np.where(filled, top_rows, -1)
-        scores[at] = np.where(filled, top_scores, 0.0)
+        block[newcomers[own] - start, own] = -np.inf  # never one's own neighbour
+        accept = (block > threshold[start:stop, None]) & ~skip[start:stop, None]
+        at, column = np.nonzero(accept)
+        anchors.append(at.astype(np.int64) + start)
+        items.append(newcomers[column])
+        sims.append(block[at, column])
+    kernels.merge(
+        rows, scores, None, np.concatenate(anchors), np.concatenate(items),
+        np.concatenate(sims), None,
+    )  # fmt: skip
 
 
 def update_lists(

@@ -59,6 +59,7 @@ Rows = npt.NDArray[np.int64]
 Lists = npt.NDArray[np.int32]
 Floats = npt.NDArray[np.float32]
 STATE_KEY = "ranking_layer"  # the manifest's record of the layer's staleness
+PAIR_BLOCK = 8192  # pairs per block of `pair_cosines` (12 MB of gathered 384-d vectors)
 
 
 # --- state --------------------------------------------------------------------------------
@@ -213,16 +214,29 @@ def reverse_found(
     """Newcomers x anchor rows: a lower bound of each anchor's lexical score for the newcomer,
     from the newcomer's QUERY_TERMS best terms looked up in `postings` (the bounded query of a
     build, asked the other way round: which anchors would find this item)."""
-    m = len(newcomers)
-    body_q = top_terms(lexical.body[newcomers], QUERY_TERMS)
-    title_q = top_terms(lexical.title[newcomers], QUERY_TERMS)
-    no_body = sp.csr_matrix((m, lexical.body.shape[1]), dtype=np.float32)
-    no_title = sp.csr_matrix((m, lexical.title.shape[1]), dtype=np.float32)
-    body = sp.csr_matrix(sp.hstack([body_q, no_title])) @ postings
-    title = sp.csr_matrix(sp.hstack([no_body, title_q])) @ postings
-    body_w = settings.lexical_weight / lexical.body_self
-    title_w = settings.title_weight / lexical.title_self
-    return sp.coo_matrix(body @ sp.diags(body_w) + title @ sp.diags(title_w))
+    body_terms = lexical.body.shape[1]  # `postings` holds the text terms' rows, then the titles'
+    body = sp.csr_matrix(top_terms(lexical.body[newcomers], QUERY_TERMS)) @ postings[:body_terms]
+    title = sp.csr_matrix(top_terms(lexical.title[newcomers], QUERY_TERMS)) @ postings[body_terms:]
+    # each anchor's column weighted as the blend does (what a product with a diagonal gives)
+    for part, weights in (
+        (body, settings.lexical_weight / lexical.body_self),
+        (title, settings.title_weight / lexical.title_self),
+    ):
+        part.data = part.data * weights[part.indices]
+    return sp.coo_matrix(body + title)
+
+
+def pair_cosines(vectors: Floats, left: Rows, right: Rows) -> Floats:
+    """`vectors[left[i]] . vectors[right[i]]` for every i, PAIR_BLOCK pairs at a time: the
+    vectors of millions of pairs are never gathered at once (at 100k items that was 0.5 GB of
+    fresh memory for one product)."""
+    out = np.empty(len(left), dtype=np.float32)
+    for start in range(0, len(left), PAIR_BLOCK):
+        stop = start + PAIR_BLOCK
+        out[start:stop] = np.einsum(
+            "ij,ij->i", vectors[left[start:stop]], vectors[right[start:stop]]
+        )
+    return out
 
 
 def newcomer_pairs(lists: Sequence[Lists], column: Rows, skip: npt.NDArray[np.bool_]) -> Rows:
@@ -230,11 +244,10 @@ def newcomer_pairs(lists: Sequence[Lists], column: Rows, skip: npt.NDArray[np.bo
     any of `lists` (column[row] >= 0 for a newcomer row), anchors in `skip` left out."""
     found = []
     m = int(column.max()) + 1 if len(column) else 0
-    padded = np.append(column, -1)  # a -1 pad indexes the last slot: no newcomer
+    new = np.append(column >= 0, False)  # a -1 pad indexes the last slot: no newcomer
     for lists_ in lists:
-        cols = padded[lists_]
-        anchors, slots = np.nonzero(cols >= 0)
-        found.append(anchors.astype(np.int64) * m + cols[anchors, slots])
+        anchors, slots = np.nonzero(new[lists_])  # a byte per entry, not the columns themselves
+        found.append(anchors.astype(np.int64) * m + column[lists_[anchors, slots]])
     keys = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
     return keys[~skip[keys // max(m, 1)]] if len(keys) else keys
 
@@ -313,9 +326,12 @@ def update_pool_layer(
     m = max(len(newcomers), 1)
     pair_anchor, pair_col = keys // m, keys % m
     pair_item = newcomers[pair_col] if len(keys) else pair_col
-    cos = np.einsum("ij,ij->i", vectors[pair_anchor], vectors[pair_item])
+    cos = pair_cosines(vectors, pair_anchor, pair_item)
     dense_part = (settings.dense_weight * cos).astype(np.float32)
-    lex_part = reuse_or_score(known, keys, lexical, pair_anchor, pair_item, settings, compiled)
+    if compiled:  # scoring the pairs again costs less than looking the known ones up
+        lex_part = exact_lexical(lexical, pair_anchor, pair_item, settings, compiled)
+    else:
+        lex_part = reuse_or_score(known, keys, lexical, pair_anchor, pair_item, settings, compiled)
     h = (dense_part + lex_part).astype(np.float32)
     if size:
         better = h > last_score(mark_rows, mark_scores, size)[pair_anchor]

@@ -18,6 +18,7 @@ the update refuses and asks for a full build.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -92,16 +93,36 @@ class Previous:
     records: list[dict[str, Any]]
     pools: npt.NDArray[np.str_]  # each record's pool (computed once: a Python call per item)
     checks: tuple[Future[Any], ...] = ()  # its files' checks, when still running (`load_previous`)
+    held: threading.Event | None = None  # set: the checks may start (`load_previous`'s `hold`)
 
     @property
     def centered(self) -> bool:
         return bool(self.manifest.get("centered"))
 
+    def release(self) -> None:
+        """Let checks held back by `load_previous(hold=True)` start (again: nothing)."""
+        if self.held is not None:
+            self.held.set()
+
     def wait_checked(self) -> None:
-        """Wait for the checks of the snapshot's files; raise `SnapshotCorrupt` naming the first
-        bad one (checksums are checked before the lists' invariants)."""
+        """Wait for the checks of the snapshot's files (released first, if held); raise
+        `SnapshotCorrupt` naming the first bad one (checksums are checked before the lists'
+        invariants)."""
+        self.release()
         for check in self.checks:
             check.result()
+
+
+def after(event: threading.Event | None, work: Callable[..., Any]) -> Callable[..., Any]:
+    """`work` that first waits for `event` (when there is one): helper work held back."""
+    if event is None:
+        return work
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        event.wait()
+        return work(*args, **kwargs)
+
+    return held
 
 
 @dataclass
@@ -145,16 +166,19 @@ class UpdateResult:
 
 
 def load_previous(
-    store: SnapshotStore, *, verify: bool = True, background: bool = False
+    store: SnapshotStore, *, verify: bool = True, background: bool = False, hold: bool = False
 ) -> Previous:
     """The current snapshot, checked against its manifest's checksums and its lists'
     invariants (`verify`): an update never extends a corrupt snapshot (`SnapshotCorrupt` names
     the file).
 
     The checks run on another thread (hashlib and numpy work without the GIL: on two cores they
-    overlap the parse, and the update's own work). They are waited for here, or with
-    `background=True` by the caller, through `Previous.wait_checked`, before anything is
-    published and before any other error is raised (`update_snapshot` does both)."""
+    overlap the update's own work). They are waited for here, or with `background=True` by the
+    caller, through `Previous.wait_checked`, before anything is published and before any other
+    error is raised (`update_snapshot` does both). With `hold` (and `background`) they start
+    only at `Previous.release` (or when waited for): `update_snapshot` releases them once the
+    model has embedded the changed items, as the embedding runtime's threads lose more to a
+    helper beside them than the helper's own time."""
     try:
         named = store.read_pointer()
     except InvalidPointer as exc:
@@ -170,14 +194,18 @@ def load_previous(
     if not verify:
         records = read_records(path)
         return Previous(version, path, read_manifest(path), records, pool_names(records))
+    held = threading.Event() if hold and background else None
     checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-check")
-    checks: list[Future[Any]] = [checker.submit(verify_snapshot, path)]
+    checks: list[Future[Any]] = [checker.submit(after(held, verify_snapshot), path)]
     try:
         records = read_records(path)
         pools = pool_names(records)
-        checks.append(checker.submit(check_stored, path, pools))
-        previous = Previous(version, path, read_manifest(path), records, pools, tuple(checks))
+        checks.append(checker.submit(after(held, check_stored), path, pools))
+        manifest = read_manifest(path)
+        previous = Previous(version, path, manifest, records, pools, tuple(checks), held)
     except BaseException:
+        if held is not None:
+            held.set()
         checks[0].result()  # a corrupt file is named by its checksum first
         raise
     finally:
@@ -293,27 +321,34 @@ def new_vectors(
     cache: EmbeddingCache | None,
     progress: bool | None,
     reporter: Progress = NO_PROGRESS,
+    embedded_hook: Callable[[], None] = lambda: None,
 ) -> tuple[Vectors, int]:
-    """Vectors of the new rows: copied where the text is unchanged, embedded (or cached) else."""
+    """Vectors of the new rows: copied where the text is unchanged, embedded (or cached) else.
+    The changed items are embedded first, then `embedded_hook()` is called, then the others
+    are copied."""
+    fresh = np.zeros((0, 0), dtype=np.float32)
+    embedded = 0
+    if plan.to_embed:
+        embedder = get_embedder()
+        check_model(previous, embedder)
+        raw, embedded = embed_articles(
+            [a for _, a in plan.to_embed], embedder, cache, progress=progress, reporter=reporter
+        )
+        mean = load_mean(previous.path) if previous.centered else None
+        if previous.centered and mean is None:
+            raise SnapshotIncompatible(
+                f"snapshot {previous.version} is centred but lacks {MEAN_FILE}; run"
+                " `recommender build`"
+            )
+        fresh = center_and_normalise(raw, mean)
+    embedded_hook()
     old = load_vectors(previous.path, in_memory_max_bytes=0)  # mapped: read once, by the gather
     out = np.empty((len(plan.records), old.shape[1]), dtype=np.float32)
     # One gather of every row (a row to embed takes row 0 for now, and is overwritten below).
     if len(old):  # (a snapshot left empty by an update has no row to copy)
         np.take(old, np.maximum(plan.copy_from, 0), axis=0, out=out)
-    if not plan.to_embed:
-        return out, 0
-    embedder = get_embedder()
-    check_model(previous, embedder)
-    raw, embedded = embed_articles(
-        [a for _, a in plan.to_embed], embedder, cache, progress=progress, reporter=reporter
-    )
-    mean = load_mean(previous.path) if previous.centered else None
-    if previous.centered and mean is None:
-        raise SnapshotIncompatible(
-            f"snapshot {previous.version} is centred but lacks {MEAN_FILE}; run `recommender build`"
-        )
-    rows = np.array([row for row, _ in plan.to_embed], dtype=np.int64)
-    out[rows] = center_and_normalise(raw, mean)
+    if plan.to_embed:
+        out[np.array([row for row, _ in plan.to_embed], dtype=np.int64)] = fresh
     return out, embedded
 
 
@@ -446,12 +481,24 @@ def update_snapshot(
         stages[stage] = round(now - clock, 3)
         clock = now
 
-    # The ranking layer's inputs are read and prepared on a helper thread meanwhile (numpy,
-    # scipy and the compiled loops leave the GIL: on two cores the two overlap).
+    # Once the changed items are embedded, the previous snapshot's checks (if held) and the
+    # ranking layer's inputs run on helper threads (numpy, scipy, hashlib and the compiled
+    # loops leave the GIL: on two cores they overlap the dense lists' update).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ranking-inputs") as aside:
-        prepared = aside.submit(prepare_ranking, previous, plan, settings)
+        held = threading.Event()
+        prepared = aside.submit(after(held, prepare_ranking), previous, plan, settings)
+
+        def embedded_hook() -> None:
+            previous.release()
+            held.set()
+
         note(f"embedding {len(plan.to_embed)} new or changed item(s)")
-        vectors, embedded = new_vectors(plan, previous, get_embedder, cache, progress, reporter)
+        try:
+            vectors, embedded = new_vectors(
+                plan, previous, get_embedder, cache, progress, reporter, embedded_hook
+            )
+        finally:
+            embedded_hook()
         lap("embedding")
         note("updating neighbour lists")
         old_pools, new_pools = previous.pools, plan.pools
