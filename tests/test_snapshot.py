@@ -32,6 +32,7 @@ from recommender.snapshot import (
     marks_file,
     neighbours_file,
     read_manifest,
+    read_vector_rows,
     related_file,
     scores_file,
     verify_snapshot,
@@ -228,3 +229,42 @@ def test_fault_in_maps_a_mapped_arrays_pages_at_load(tmp_path: Path) -> None:
     warm_faults = _minor_faults_reading(warm)
     assert cold_faults >= 4 and warm_faults <= 1, (cold_faults, warm_faults)
     assert np.array_equal(warm, np.arange(4 * 1024 * 1024, dtype=np.float32))
+
+
+@pytest.mark.parametrize(
+    "sources",
+    [
+        [0, 1, 2, 3, 4, 5, 6, 7],  # every row in order: one read
+        [0, 1, 3, 4, 5, -1, -1, 7],  # rows removed, new rows (-1) in between
+        [7, 6, 5, -1, 0, 0, 2, 3],  # out of order, repeated
+        [-1, -1],  # nothing kept
+        [],
+    ],
+)
+def test_vector_rows_are_read_in_runs_as_a_gather_gives_them(
+    tmp_path: Path, sources: list[int]
+) -> None:
+    vectors = np.arange(8 * 5, dtype=np.float32).reshape(8, 5) + 0.5
+    np.save(tmp_path / VECTORS_FILE, vectors)
+    wanted = np.array(sources, dtype=np.int64)
+    got = read_vector_rows(tmp_path, wanted)
+    expected = np.where(wanted[:, None] >= 0, vectors[np.maximum(wanted, 0)], 0.0)
+    np.testing.assert_array_equal(got, expected.reshape(len(wanted), 5))
+    assert got.dtype == np.float32
+
+
+def test_reading_vector_rows_of_a_damaged_file_names_it(tmp_path: Path) -> None:
+    np.save(tmp_path / VECTORS_FILE, np.ones((8, 5), dtype=np.float32))
+    truncate_vectors(tmp_path, (tmp_path / VECTORS_FILE).stat().st_size - 10)
+    with pytest.raises(SnapshotCorrupt) as short:
+        read_vector_rows(tmp_path, np.arange(8, dtype=np.int64))
+    assert (short.value.reason, short.value.file) == ("size", VECTORS_FILE)
+    np.save(tmp_path / VECTORS_FILE, np.ones((8, 5), dtype=np.float64))
+    with pytest.raises(SnapshotCorrupt, match="not float32"):
+        read_vector_rows(tmp_path, np.arange(8, dtype=np.int64))
+    with pytest.raises(SnapshotCorrupt, match="row 9 was asked"):
+        np.save(tmp_path / VECTORS_FILE, np.ones((8, 5), dtype=np.float32))
+        read_vector_rows(tmp_path, np.array([0, 9], dtype=np.int64))
+    (tmp_path / VECTORS_FILE).unlink()
+    with pytest.raises(SnapshotCorrupt, match="missing"):
+        read_vector_rows(tmp_path, np.arange(2, dtype=np.int64))

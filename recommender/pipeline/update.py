@@ -73,10 +73,10 @@ from recommender.snapshot import (
     load_neighbours,
     load_ranking_state,
     load_related,
-    load_vectors,
     pool_names,
     read_manifest,
     read_records,
+    read_vector_rows,
     verify_snapshot,
 )
 
@@ -342,11 +342,7 @@ def new_vectors(
             )
         fresh = center_and_normalise(raw, mean)
     embedded_hook()
-    old = load_vectors(previous.path, in_memory_max_bytes=0)  # mapped: read once, by the gather
-    out = np.empty((len(plan.records), old.shape[1]), dtype=np.float32)
-    # One gather of every row (a row to embed takes row 0 for now, and is overwritten below).
-    if len(old):  # (a snapshot left empty by an update has no row to copy)
-        np.take(old, np.maximum(plan.copy_from, 0), axis=0, out=out)
+    out = read_vector_rows(previous.path, plan.copy_from)  # the rows kept, in runs
     if plan.to_embed:
         out[np.array([row for row, _ in plan.to_embed], dtype=np.int64)] = fresh
     return out, embedded
