@@ -32,7 +32,7 @@ from recommender.pipeline.lexical import (
     top_terms,
 )
 from recommender.settings import BuildSettings
-from recommender.snapshot import Neighbours, Related
+from recommender.snapshot import Neighbours, Related, empty_neighbours
 
 BLOCK = 256  # anchors per batch: bounds the (BLOCK, 2K, dimension) candidate vectors gathered
 Floats = npt.NDArray[np.float32]
@@ -306,10 +306,16 @@ def pool_layer(
 ) -> PoolLayer:
     """The ranking layer of one pool for every item row; `advance(rows)` as anchors are done."""
     n = len(vectors)
+    size = settings.neighbourhood_k if uses_neighbourhood(settings) else 0
+    if len(members) == 0:  # nothing to relate: pads (as wide as `neighbourhood_marks` makes them)
+        k = settings.neighbours_k
+        advance(n)
+        return PoolLayer(
+            Related.padded(n, k), empty_neighbours(n, k), empty_neighbours(n, min(size, 2 * k))
+        )
     anchors = np.arange(n, dtype=np.int64)
     cands = gather_candidates(vectors, dense_rows, lexical, members, settings, advance=advance)
     snn = np.zeros_like(cands.blended)
-    size = settings.neighbourhood_k if uses_neighbourhood(settings) else 0
     marks, marks_h = neighbourhood_marks(cands, size)
     if size and len(members):
         matrix = marks_matrix(marks, anchors, n)
