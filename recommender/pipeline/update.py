@@ -321,11 +321,8 @@ def new_vectors(
     cache: EmbeddingCache | None,
     progress: bool | None,
     reporter: Progress = NO_PROGRESS,
-    embedded_hook: Callable[[], None] = lambda: None,
 ) -> tuple[Vectors, int]:
-    """Vectors of the new rows: copied where the text is unchanged, embedded (or cached) else.
-    The changed items are embedded first, then `embedded_hook()` is called, then the others
-    are copied."""
+    """Vectors of the new rows: copied where the text is unchanged, embedded (or cached) else."""
     fresh = np.zeros((0, 0), dtype=np.float32)
     embedded = 0
     if plan.to_embed:
@@ -341,7 +338,6 @@ def new_vectors(
                 " `recommender build`"
             )
         fresh = center_and_normalise(raw, mean)
-    embedded_hook()
     out = read_vector_rows(previous.path, plan.copy_from)  # the rows kept, in runs
     if plan.to_embed:
         out[np.array([row for row, _ in plan.to_embed], dtype=np.int64)] = fresh
@@ -481,20 +477,10 @@ def update_snapshot(
     # ranking layer's inputs run on helper threads (numpy, scipy, hashlib and the compiled
     # loops leave the GIL: on two cores they overlap the dense lists' update).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ranking-inputs") as aside:
-        held = threading.Event()
-        prepared = aside.submit(after(held, prepare_ranking), previous, plan, settings)
-
-        def embedded_hook() -> None:
-            previous.release()
-            held.set()
-
         note(f"embedding {len(plan.to_embed)} new or changed item(s)")
-        try:
-            vectors, embedded = new_vectors(
-                plan, previous, get_embedder, cache, progress, reporter, embedded_hook
-            )
-        finally:
-            embedded_hook()
+        vectors, embedded = new_vectors(plan, previous, get_embedder, cache, progress, reporter)
+        previous.release()
+        prepared = aside.submit(prepare_ranking, previous, plan, settings)
         lap("embedding")
         note("updating neighbour lists")
         old_pools, new_pools = previous.pools, plan.pools
