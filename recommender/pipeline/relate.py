@@ -306,18 +306,15 @@ def pool_layer(
 ) -> PoolLayer:
     """The ranking layer of one pool for every item row; `advance(rows)` as anchors are done."""
     n = len(vectors)
-    size = settings.neighbourhood_k if uses_neighbourhood(settings) else 0
-    if len(members) == 0:  # nothing to relate: pads (as wide as `neighbourhood_marks` makes them)
-        k = settings.neighbours_k
+    if len(members) == 0:  # nothing to relate
         advance(n)
-        return PoolLayer(
-            Related.padded(n, k), empty_neighbours(n, k), empty_neighbours(n, min(size, 2 * k))
-        )
+        return empty_layer(n, settings)
+    size = settings.neighbourhood_k if uses_neighbourhood(settings) else 0
     anchors = np.arange(n, dtype=np.int64)
     cands = gather_candidates(vectors, dense_rows, lexical, members, settings, advance=advance)
     snn = np.zeros_like(cands.blended)
     marks, marks_h = neighbourhood_marks(cands, size)
-    if size and len(members):
+    if size:
         matrix = marks_matrix(marks, anchors, n)
         sizes = np.asarray(matrix.sum(axis=1), dtype=np.float32).ravel()
         matrix_t = matrix.T.tocsr()
@@ -328,6 +325,17 @@ def pool_layer(
     related = top_related(cands, settings.neighbourhood_weight * snn, settings.neighbours_k)
     lexical_lists = Neighbours(cands.lexical_rows, cands.lexical_scores)
     return PoolLayer(related, lexical_lists, Neighbours(marks, marks_h))
+
+
+def empty_layer(n: int, settings: BuildSettings) -> PoolLayer:
+    """The ranking layer of a pool without members: every list pads (which the writer does not
+    store), the neighbourhoods as wide as `neighbourhood_marks` makes them (at most the 2K
+    candidates `gather_candidates` gives an anchor)."""
+    k = settings.neighbours_k
+    size = settings.neighbourhood_k if uses_neighbourhood(settings) else 0
+    return PoolLayer(
+        Related.padded(n, k), empty_neighbours(n, k), empty_neighbours(n, min(size, 2 * k))
+    )
 
 
 def related_lists(

@@ -49,7 +49,7 @@ from recommender.pipeline.publish import (
     snapshot_content,
     update_manifest,
 )
-from recommender.pipeline.relate import PoolLayer, relate_layer
+from recommender.pipeline.relate import PoolLayer, empty_layer, relate_layer
 from recommender.pipeline.rerank import (
     STATE_KEY,
     extend_lexical,
@@ -60,13 +60,10 @@ from recommender.pipeline.rerank import (
     rerank,
 )
 from recommender.progress import NO_PROGRESS, Progress
-from recommender.settings import BuildSettings, Settings
+from recommender.settings import Settings
 from recommender.snapshot import (
     MEAN_FILE,
-    Neighbours,
-    Related,
     check_stored,
-    empty_neighbours,
     item_record,
     load_lexical_lists,
     load_mean,
@@ -363,7 +360,6 @@ class RankingInputs:
 
     refresh: str | None
     state: dict[str, Any] = field(default_factory=dict)
-    marks: dict[str, Neighbours] = field(default_factory=dict)
     old: dict[str, PoolLayer] = field(default_factory=dict)  # the active pools' lists
     old_dense: dict[str, npt.NDArray[np.int32]] = field(default_factory=dict)
     idle: list[str] = field(default_factory=list)  # pools without items before and after
@@ -398,7 +394,7 @@ def prepare_ranking(previous: Previous, plan: Plan, settings: Settings) -> Ranki
     lexical, postings = extend_lexical(
         lexical_index(bm25), plan.change, plan.records, settings.build
     )
-    return RankingInputs(None, state, marks, old, old_dense, idle, lexical, postings)
+    return RankingInputs(None, state, old, old_dense, idle, lexical, postings)
 
 
 def ranking_layer(
@@ -425,18 +421,9 @@ def ranking_layer(
             {p: dense_rows[p] for p in inputs.old}, pools, settings.build, step.advance,
         )  # fmt: skip
         for pool in inputs.idle:
-            layers[pool] = empty_layer(len(plan.records), inputs.marks[pool], settings.build)
+            layers[pool] = empty_layer(len(plan.records), settings.build)
             step.advance(1)
     return RankingLayer(inputs.lexical, layers, next_state(inputs.state, plan.changed), None)
-
-
-def empty_layer(n: int, marks: Neighbours, settings: BuildSettings) -> PoolLayer:
-    """The ranking layer of a pool without items: every list empty (pads, which the writer does
-    not store), the neighbourhoods as wide as the previous snapshot's."""
-    k = settings.neighbours_k
-    return PoolLayer(
-        Related.padded(n, k), empty_neighbours(n, k), empty_neighbours(n, marks.rows.shape[1])
-    )
 
 
 def update_snapshot(
