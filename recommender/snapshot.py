@@ -50,7 +50,7 @@ import mmap
 import os
 import shutil
 import sys
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -145,6 +145,12 @@ def list_files(pool: str) -> list[str]:
         *(lexical_file(pool, part) for part in ("rows", "scores")),
         *(marks_file(pool, part) for part in ("rows", "scores")),
     ]
+
+
+def pools_without_members(names: npt.NDArray[np.str_], pools: Iterable[str]) -> list[str]:
+    """Those of `pools` that no row belongs to (`names`: each row's pool): their lists are not
+    stored."""
+    return [pool for pool in pools if not (names == pool).any()]
 
 
 def pads(shape: tuple[int, ...], dtype: type[np.generic]) -> npt.NDArray[Any]:
@@ -258,12 +264,11 @@ class SnapshotContent:
     def empty_pools(self) -> dict[str, dict[str, int]]:
         """The pools without members, each with the widths of its lists: what the manifest's
         `empty_pools` says, and whose list files are not written."""
-        names = self.row_pools()
         out: dict[str, dict[str, int]] = {}
-        for pool, parts in self.pools.items():
-            if not (names == pool).any():
-                marks = parts.marks.rows.shape[1] if parts.marks is not None else 0
-                out[pool] = {"width": int(parts.neighbours.rows.shape[1]), "marks_width": marks}
+        for pool in pools_without_members(self.row_pools(), self.pools):
+            parts = self.pools[pool]
+            marks = parts.marks.rows.shape[1] if parts.marks is not None else 0
+            out[pool] = {"width": int(parts.neighbours.rows.shape[1]), "marks_width": marks}
         return out
 
 
@@ -661,12 +666,14 @@ def _pool_codes(names: npt.NDArray[np.str_]) -> npt.NDArray[np.int8]:
     return codes
 
 
-def check_empty_pools(folder: Path, members: Callable[[str], int], items: int) -> None:
-    """The pools the manifest says are stored without lists (`empty_pool_shapes`) have no
-    member (`members(pool)` counts them) and pads for each of the `items` rows: else the
-    manifest was forged or damaged."""
-    for pool, shape in empty_pool_shapes(folder).items():
-        count = members(pool) if pool in EDITORIAL_POOLS else -1
+def check_empty_pools(
+    folder: Path, manifest: Mapping[str, Any], members: Mapping[str, int], items: int
+) -> None:
+    """The pools the manifest says are stored without lists (`manifest_empty_pools`) have no
+    member (`members`: each editorial pool's count of rows) and pads for each of the `items`
+    rows: else the manifest was forged or damaged."""
+    for pool, shape in manifest_empty_pools(folder, manifest).items():
+        count = members.get(pool, -1)
         if count != 0 or shape[0] != items:
             raise SnapshotCorrupt(
                 f"snapshot {folder.name}: {MANIFEST} says the {pool} pool has no member and"
@@ -707,7 +714,8 @@ def check_stored(folder: Path, names: npt.NDArray[np.str_]) -> None:
     from recommender.articles import POOLS
 
     pools = _pool_codes(names)
-    check_empty_pools(folder, lambda pool: int((names == pool).sum()), len(names))
+    members = {pool: int((names == pool).sum()) for pool in EDITORIAL_POOLS}
+    check_empty_pools(folder, read_manifest(folder), members, len(names))
     vectors = load_vectors(folder, in_memory_max_bytes=0)
     if vectors.ndim != 2 or len(vectors) != len(pools):
         raise SnapshotCorrupt(
@@ -920,6 +928,13 @@ def empty_pool_shapes(folder: Path) -> dict[str, tuple[int, int, int]]:
         manifest = read_manifest(folder)
     except FileNotFoundError:  # not a sealed snapshot: its list files are all there, or missing
         return {}
+    return manifest_empty_pools(folder, manifest)
+
+
+def manifest_empty_pools(
+    folder: Path, manifest: Mapping[str, Any]
+) -> dict[str, tuple[int, int, int]]:
+    """`empty_pool_shapes` from the folder's manifest, already read."""
     empty = manifest.get(EMPTY_POOLS_KEY) or {}
     if not empty:
         return {}

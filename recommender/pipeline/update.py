@@ -71,6 +71,7 @@ from recommender.snapshot import (
     load_ranking_state,
     load_related,
     pool_names,
+    pools_without_members,
     read_manifest,
     read_records,
     read_vector_rows,
@@ -378,11 +379,8 @@ def prepare_ranking(previous: Previous, plan: Plan, settings: Settings) -> Ranki
     bm25, marks = stored
     # A pool without items before and after (a publisher without videos) keeps empty lists:
     # nothing of it is read or carried.
-    idle = [
-        p
-        for p in EDITORIAL_POOLS
-        if not (previous.pools == p).any() and not (plan.pools == p).any()
-    ]
+    before = pools_without_members(previous.pools, EDITORIAL_POOLS)
+    idle = [p for p in pools_without_members(plan.pools, EDITORIAL_POOLS) if p in before]
     active = [p for p in EDITORIAL_POOLS if p not in idle]
     related = load_related(previous.path, in_memory_max_bytes=sys.maxsize, pools=active)
     lexical_lists = load_lexical_lists(previous.path, pools=active)
@@ -490,7 +488,7 @@ def update_snapshot(
         # written on a helper thread while the ranking layer is computed.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-head") as writer:
             dense = {pool: (part.index, part.neighbours) for pool, part in lists.items()}
-            empty = [p for p in EDITORIAL_POOLS if not (plan.pools == p).any()]
+            empty = pools_without_members(plan.pools, EDITORIAL_POOLS)
             head = writer.submit(staged.write_head, plan.records, vectors, mean, dense, empty)
             ranking = ranking_layer(inputs, plan, vectors, dense_rows, pools, settings, reporter)
             head.result()

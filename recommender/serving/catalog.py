@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from recommender.articles import POOLS, SPONSORED_POOL, pool_of
+from recommender.articles import EDITORIAL_POOLS, POOLS, SPONSORED_POOL, pool_of
 from recommender.errors import SnapshotCorrupt
 from recommender.serving.rendering import item_fragment
 from recommender.snapshot import (
@@ -148,9 +148,8 @@ class Catalog:
         codes = {pool: POOLS.index(pool) for pool in POOLS}
         empty = self.manifest.get(EMPTY_POOLS_KEY) or {}  # pads, not read from any file
         if self.folder is not None:
-            check_empty_pools(
-                self.folder, lambda pool: int((self.pools == POOLS.index(pool)).sum()), self.size
-            )
+            members = {p: int((self.pools == POOLS.index(p)).sum()) for p in EDITORIAL_POOLS}
+            check_empty_pools(self.folder, self.manifest, members, self.size)
         lists: dict[str, tuple[str, npt.NDArray[Any], str]] = {}
         for pool, neighbours in self.neighbours.items():
             if pool not in empty:
