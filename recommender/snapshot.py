@@ -673,14 +673,20 @@ def check_empty_pools(
     member (`members`: each editorial pool's count of rows) and pads for each of the `items`
     rows: else the manifest was forged or damaged."""
     for pool, shape in manifest_empty_pools(folder, manifest).items():
-        count = members.get(pool, -1)
-        if count != 0 or shape[0] != items:
-            raise SnapshotCorrupt(
-                f"snapshot {folder.name}: {MANIFEST} says the {pool} pool has no member and"
-                f" {shape[0]} items; it has {count} of {items}",
-                reason="invariant",
-                file=MANIFEST,
+        if pool not in members:
+            why = f"names {pool!r} among the pools without members: it is no editorial pool"
+        elif members[pool]:
+            why = (
+                f"says the {pool} pool has no member (its lists are not stored), but"
+                f" {members[pool]} of the {items} items are in it"
             )
+        elif shape[0] != items:
+            why = f"gives the {pool} pool's empty lists {shape[0]} rows for {items} items"
+        else:
+            continue
+        raise SnapshotCorrupt(
+            f"snapshot {folder.name}: {MANIFEST} {why}", reason="invariant", file=MANIFEST
+        )
 
 
 def check_content(content: SnapshotContent) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -25,6 +27,7 @@ from recommender.snapshot import (
     VECTORS_FILE,
     bm25_file,
     check_content,
+    check_empty_pools,
     index_file,
     lexical_file,
     load_index,
@@ -268,3 +271,27 @@ def test_reading_vector_rows_of_a_damaged_file_names_it(tmp_path: Path) -> None:
     (tmp_path / VECTORS_FILE).unlink()
     with pytest.raises(SnapshotCorrupt, match="missing"):
         read_vector_rows(tmp_path, np.arange(2, dtype=np.int64))
+
+
+@pytest.mark.parametrize(
+    ("empty", "says"),
+    [
+        ({"article": {"width": 10, "marks_width": 10}}, "2 of the 5 items are in it"),
+        ({"sponsored": {"width": 10, "marks_width": 10}}, "it is no editorial pool"),
+        ({"video": {"width": 10, "marks_width": 10}}, None),  # right: no video, 5 rows
+        ({"video": {"width": "wide"}}, "invalid `empty_pools`"),
+    ],
+)
+def test_a_manifest_naming_pools_without_members_is_checked(
+    tmp_path: Path, empty: dict[str, Any], says: str | None
+) -> None:
+    manifest = {"counts": {"items": 5}, "empty_pools": empty}
+    members = {"article": 2, "video": 0}
+    if says is None:
+        check_empty_pools(tmp_path, manifest, members, 5)
+        with pytest.raises(SnapshotCorrupt, match="3 rows for 4 items"):
+            check_empty_pools(tmp_path, {**manifest, "counts": {"items": 3}}, members, 4)
+        return
+    with pytest.raises(SnapshotCorrupt, match=re.escape(says)) as caught:
+        check_empty_pools(tmp_path, manifest, members, 5)
+    assert caught.value.file == "manifest.json"
