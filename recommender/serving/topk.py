@@ -15,9 +15,12 @@ def top_n(scores: Floats, n: int) -> npt.NDArray[np.intp]:
     return best_first(scores, n)
 
 
-# Up to this many scores a full sort is cheaper than selecting first (measured: ~2 us for a
-# related list of 100, the partition path ~4 us; they cross near 400).
-PARTIAL_MIN = 400
+# Up to this many scores a full (stable) sort is cheaper than selecting first. Measured on
+# scores that change from call to call, as a request's do: a stable sort's branches are not
+# learnt from the last call, so 300 scores (a 2-id history's merged list) take it ~17 us and the
+# partition path ~8-10 us; at 100 (one stored list) the sort stays cheaper (~5.5 us against
+# ~6.5). Repeating one array (timeit's way) hides this: the sort then takes ~5 us at 300.
+PARTIAL_MIN = 128
 
 
 def best_first(scores: Floats, k: int) -> npt.NDArray[np.intp]:

@@ -127,7 +127,8 @@ def test_small_isin_matches_numpy(values: list[int], members: list[int]) -> None
 
 
 scores_st = st.lists(
-    st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.7, 1.0, -0.0, -0.3, float("nan")]), max_size=900
+    st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.7, 1.0, -0.0, -0.3, float("nan"), -np.inf]),
+    max_size=900,
 )
 
 
