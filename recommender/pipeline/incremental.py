@@ -109,11 +109,16 @@ def insert(
         block = np.asarray(vectors[start:stop] @ block_vectors.T, dtype=np.float32)
         own = np.flatnonzero((newcomers >= start) & (newcomers < stop))
         block[newcomers[own] - start, own] = -np.inf  # never one's own neighbour
-        accept = (block > threshold[start:stop, None]) & ~skip[start:stop, None]
-        at, column = np.nonzero(accept)
-        anchors.append(at.astype(np.int64) + start)
+        limit = np.where(skip[start:stop], np.float32(np.inf), threshold[start:stop])
+        # Most lists take no newcomer: only the rows whose best beats their threshold are
+        # searched for pairs (a row's maximum is one reduction; a full mask and its nonzero
+        # cost as much as the product itself). Pairs stay in row-major order.
+        hit = np.flatnonzero(block.max(axis=1) > limit)
+        sub = block[hit]
+        at, column = np.nonzero(sub > limit[hit, None])
+        anchors.append(hit[at].astype(np.int64) + start)
         items.append(newcomers[column])
-        sims.append(block[at, column])
+        sims.append(sub[at, column])
     kernels.merge(
         rows, scores, None, np.concatenate(anchors), np.concatenate(items),
         np.concatenate(sims), None,
