@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,10 @@ __all__ = ["ExportedModel"]
 
 Vectors = npt.NDArray[np.float32]
 Ids = npt.NDArray[np.int64]
-Run = Callable[[Ids, Ids], Vectors]
+# One padded batch: the output rows it fills, its token ids and its attention mask.
+Batch = tuple[list[int], Ids, Ids]
+# Runs every batch and writes each batch's vectors into the output rows it names.
+Run = Callable[[Iterable[Batch], Vectors], None]
 
 
 class ExportedModel:
@@ -80,14 +84,18 @@ class ExportedModel:
 
             batches = tqdm(batches, desc="Batches")
         pad = int(self.tokenizer.pad_token_id or 0)
-        for rows in batches:
-            width = lengths[rows[0]]
-            tokens = np.full((len(rows), width), pad, dtype=np.int64)
-            mask = np.zeros((len(rows), width), dtype=np.int64)
-            for r, i in enumerate(rows):
-                tokens[r, : len(ids[i])] = ids[i]
-                mask[r, : len(ids[i])] = 1
-            out[rows] = self._run(tokens, mask)
+
+        def padded() -> Iterable[Batch]:
+            for rows in batches:
+                width = lengths[rows[0]]
+                tokens = np.full((len(rows), width), pad, dtype=np.int64)
+                mask = np.zeros((len(rows), width), dtype=np.int64)
+                for r, i in enumerate(rows):
+                    tokens[r, : len(ids[i])] = ids[i]
+                    mask[r, : len(ids[i])] = 1
+                yield rows, tokens, mask
+
+        self._run(padded(), out)
         return out
 
 
@@ -120,25 +128,43 @@ def _onnxruntime(path: Path, threads: int) -> tuple[Run, str]:
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
-    def run(ids: Ids, mask: Ids) -> Vectors:
-        result = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-        return np.asarray(result, dtype=np.float32)
+    def run(batches: Iterable[Batch], out: Vectors) -> None:
+        for rows, ids, mask in batches:
+            result = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            out[rows] = np.asarray(result, dtype=np.float32)
 
     return run, "fp32"
 
 
 def _openvino(path: Path, threads: int) -> tuple[Run, str]:
+    """OpenVINO in throughput mode: the CPUs split into streams (2 on 2 cores, one thread each)
+    and batches queued to all of them at once, instead of one batch at a time on every thread.
+    Small batches of a small model keep one stream's thread busy better than two threads share
+    one batch: 7-20 % more texts/s here, with the same vectors bit for bit (a row's arithmetic
+    does not depend on the threads that run it; tests/pipeline/test_backends.py)."""
     import openvino as ov
 
     core = ov.Core()
     compiled = core.compile_model(
-        core.read_model(str(path)), "CPU", {"INFERENCE_NUM_THREADS": threads}
+        core.read_model(str(path)),
+        "CPU",
+        {"PERFORMANCE_HINT": "THROUGHPUT", "INFERENCE_NUM_THREADS": threads},
     )
-    request = compiled.create_infer_request()
+    jobs = max(1, int(compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")))
+    queue = ov.AsyncInferQueue(compiled, jobs)
+    one_at_a_time = threading.Lock()  # one queue: callers from several threads take turns
 
-    def run(ids: Ids, mask: Ids) -> Vectors:
-        result: Any = request.infer({"input_ids": ids, "attention_mask": mask})[0]
-        return np.array(result, dtype=np.float32)  # a copy: the request reuses its buffer
+    def run(batches: Iterable[Batch], out: Vectors) -> None:
+        def done(request: Any, rows: list[int]) -> None:
+            out[rows] = request.get_output_tensor(0).data  # copied out: the request is reused
+
+        with one_at_a_time:
+            queue.set_callback(done)
+            try:
+                for rows, ids, mask in batches:
+                    queue.start_async({"input_ids": ids, "attention_mask": mask}, rows)
+            finally:
+                queue.wait_all()
 
     hint: Any = compiled.get_property("INFERENCE_PRECISION_HINT")  # an ov.Type: "bf16", "f32"
     return run, str(hint.get_type_name()) if hasattr(hint, "get_type_name") else str(hint)
