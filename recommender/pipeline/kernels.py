@@ -40,7 +40,9 @@ def _compiled() -> SimpleNamespace:
     from numba import njit
 
     jit = njit(cache=True, nogil=True)
-    return SimpleNamespace(pair_dots=jit(_pair_dots), carry=jit(_carry), merge=jit(_merge))
+    return SimpleNamespace(
+        pair_dots=jit(_pair_dots), carry=jit(_carry), merge=jit(_merge), reverse=jit(_reverse)
+    )
 
 
 def _c(array: Any, dtype: type[np.generic]) -> Any:
@@ -68,7 +70,11 @@ def warm_up() -> None:
         np.ones((1, 3), np.float32),
         compiled=True,
     )
-    pair_dots(sp.csr_matrix(np.eye(2, dtype=np.float32)), *pairs, compiled=True)
+    eye = sp.csr_matrix(np.eye(2, dtype=np.float32))
+    pair_dots(eye, *pairs, compiled=True)
+    weights = np.ones(2, np.float32)
+    reverse_candidates(eye, eye, sp.vstack([eye, eye], format="csr"), weights, weights, 1.0,
+                       np.zeros(2, np.float32), stale, pairs[0])  # fmt: skip
 
 
 def use_compiled(elements: int, compiled: bool | None = None) -> bool:
@@ -414,3 +420,104 @@ def _merge(
         rows[a] = merged_rows
         scores[a] = merged_scores
         extra[a] = merged_extra
+
+
+# --- the anchors a newcomer may enter -------------------------------------------------------
+
+
+def reverse_candidates(
+    body_query: sp.csr_matrix,
+    title_query: sp.csr_matrix,
+    postings: sp.csr_matrix,
+    body_weights: Floats,
+    title_weights: Floats,
+    total: float,
+    threshold: Floats,
+    blocked: npt.NDArray[np.bool_],
+    newcomers: Rows,
+) -> tuple[Rows, Rows]:
+    """Compiled: the (anchor, newcomer position) pairs whose weighted lower bound
+    `(body_query @ postings[:terms] * body_weights + title_query @ postings[terms:] *
+    title_weights) / total` beats the anchor's `threshold`, the anchor not `blocked` and not the
+    newcomer itself; the float32 arithmetic of scipy's products, the pairs of each newcomer
+    together, newcomers in order (`rerank.reverse_candidates` with numpy gives the same pairs).
+    Each newcomer's sums go into one dense line: no product matrix of millions of entries is
+    built, weighted, added and filtered afterwards."""
+    anchors, columns = _compiled().reverse(
+        _c(body_query.indptr, np.int64), _c(body_query.indices, np.int32),
+        _c(body_query.data, np.float32), _c(title_query.indptr, np.int64),
+        _c(title_query.indices, np.int32), _c(title_query.data, np.float32),
+        _c(postings.indptr, np.int64), _c(postings.indices, np.int32),
+        _c(postings.data, np.float32), int(body_query.shape[1]),
+        _c(body_weights, np.float32), _c(title_weights, np.float32), np.float32(total),
+        _c(threshold, np.float32), _c(blocked, np.bool_), _c(newcomers, np.int64),
+    )  # fmt: skip
+    return anchors, columns
+
+
+def _reverse(
+    body_indptr: Rows,
+    body_indices: npt.NDArray[np.int32],
+    body_data: Floats,
+    title_indptr: Rows,
+    title_indices: npt.NDArray[np.int32],
+    title_data: Floats,
+    post_indptr: Rows,
+    post_indices: npt.NDArray[np.int32],
+    post_data: Floats,
+    body_terms: int,
+    body_weights: Floats,
+    title_weights: Floats,
+    total: np.float32,
+    threshold: Floats,
+    blocked: npt.NDArray[np.bool_],
+    newcomers: Rows,
+) -> tuple[Rows, Rows]:  # pragma: no cover - compiled
+    n = len(threshold)
+    body = np.zeros(n, dtype=np.float32)
+    title = np.zeros(n, dtype=np.float32)
+    seen = np.zeros(n, dtype=np.bool_)
+    touched = np.empty(n, dtype=np.int64)
+    capacity = 1024
+    out_anchors = np.empty(capacity, dtype=np.int64)
+    out_columns = np.empty(capacity, dtype=np.int64)
+    found = 0
+    for c in range(len(newcomers)):
+        m = 0
+        # as scipy's product: the query's terms in stored order, each term's postings in order
+        for part in range(2):
+            indptr = body_indptr if part == 0 else title_indptr
+            indices = body_indices if part == 0 else title_indices
+            data = body_data if part == 0 else title_data
+            sums = body if part == 0 else title
+            offset = 0 if part == 0 else body_terms
+            for q in range(indptr[c], indptr[c + 1]):
+                term = indices[q] + offset
+                weight = data[q]
+                for p in range(post_indptr[term], post_indptr[term + 1]):
+                    a = post_indices[p]
+                    if not seen[a]:
+                        seen[a] = True
+                        touched[m] = a
+                        m += 1
+                    sums[a] += weight * post_data[p]
+        me = newcomers[c]
+        for t in range(m):
+            a = touched[t]
+            bound = (body[a] * body_weights[a] + title[a] * title_weights[a]) / total
+            if bound > threshold[a] and not blocked[a] and a != me:
+                if found == capacity:
+                    capacity *= 2
+                    grown = np.empty(capacity, dtype=np.int64)
+                    grown[:found] = out_anchors[:found]
+                    out_anchors = grown
+                    grown = np.empty(capacity, dtype=np.int64)
+                    grown[:found] = out_columns[:found]
+                    out_columns = grown
+                out_anchors[found] = a
+                out_columns[found] = c
+                found += 1
+            body[a] = 0.0
+            title[a] = 0.0
+            seen[a] = False
+    return out_anchors[:found], out_columns[:found]

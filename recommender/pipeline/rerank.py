@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from recommender.pipeline import kernels
 from recommender.pipeline.incremental import REFILL_FRACTION, RowChange, capacity, carry_lists
 from recommender.pipeline.kernels import merge, pair_dots, use_compiled
 from recommender.pipeline.lexical import (
@@ -208,22 +209,43 @@ def reverse_postings(lexical: LexicalIndex) -> sp.csr_matrix:
     )
 
 
-def reverse_found(
-    lexical: LexicalIndex, postings: sp.csr_matrix, newcomers: Rows, settings: BuildSettings
-) -> sp.coo_matrix:
-    """Newcomers x anchor rows: a lower bound of each anchor's lexical score for the newcomer,
-    from the newcomer's QUERY_TERMS best terms looked up in `postings` (the bounded query of a
-    build, asked the other way round: which anchors would find this item)."""
+def reverse_candidates(
+    lexical: LexicalIndex,
+    postings: sp.csr_matrix,
+    newcomers: Rows,
+    settings: BuildSettings,
+    threshold: Floats,
+    blocked: npt.NDArray[np.bool_],
+    compiled: bool | None = None,
+) -> tuple[Rows, Rows]:
+    """The (anchor, newcomer position) pairs worth scoring exactly: a lower bound of the
+    anchor's blended lexical score for the newcomer beats the anchor's `threshold`, from the
+    newcomer's QUERY_TERMS best terms looked up in `postings` (the bounded query of a build,
+    asked the other way round: which anchors would find this item); `blocked` anchors and the
+    newcomer itself left out. Each newcomer's pairs come together, newcomers in order (what
+    `merge` needs of pairs of one anchor); the compiled path sums each newcomer into a dense
+    line instead of building the product matrix (at 100k items, 9M entries for 3M pairs)."""
     body_terms = lexical.body.shape[1]  # `postings` holds the text terms' rows, then the titles'
-    body = sp.csr_matrix(top_terms(lexical.body[newcomers], QUERY_TERMS)) @ postings[:body_terms]
-    title = sp.csr_matrix(top_terms(lexical.title[newcomers], QUERY_TERMS)) @ postings[body_terms:]
+    body_query = sp.csr_matrix(top_terms(lexical.body[newcomers], QUERY_TERMS))
+    title_query = sp.csr_matrix(top_terms(lexical.title[newcomers], QUERY_TERMS))
+    body_weights = settings.lexical_weight / lexical.body_self
+    title_weights = settings.title_weight / lexical.title_self
+    total = settings.lexical_weight + settings.title_weight or 1.0
+    if use_compiled(lexical.body.shape[0] * settings.neighbours_k, compiled):
+        return kernels.reverse_candidates(
+            body_query, title_query, postings, body_weights, title_weights, total, threshold,
+            blocked, newcomers,
+        )  # fmt: skip
+    body = body_query @ postings[:body_terms]
+    title = title_query @ postings[body_terms:]
     # each anchor's column weighted as the blend does (what a product with a diagonal gives)
-    for part, weights in (
-        (body, settings.lexical_weight / lexical.body_self),
-        (title, settings.title_weight / lexical.title_self),
-    ):
+    for part, weights in ((body, body_weights), (title, title_weights)):
         part.data = part.data * weights[part.indices]
-    return sp.coo_matrix(body + title)
+    found = sp.coo_matrix(body + title)
+    anchors, cols = found.col.astype(np.int64), found.row.astype(np.int64)
+    bound = np.asarray(found.data, dtype=np.float32) / total
+    maybe = (bound > threshold[anchors]) & ~blocked[anchors] & (anchors != newcomers[cols])
+    return anchors[maybe], cols[maybe]
 
 
 def pair_cosines(vectors: Floats, left: Rows, right: Rows) -> Floats:
@@ -299,12 +321,10 @@ def update_pool_layer(
     # asked the other way round, then scored exactly
     known: tuple[Rows, Floats] = (np.zeros(0, np.int64), np.zeros(0, np.float32))
     if len(newcomers):
-        found = reverse_found(lexical, postings, newcomers, settings)
-        anchors, cols = found.col.astype(np.int64), found.row.astype(np.int64)
         threshold = np.maximum(last_score(lex_rows, lex_scores, k), 0.0)
-        bound = np.asarray(found.data, dtype=np.float32) / lex_total
-        maybe = (bound > threshold[anchors]) & ~again[anchors] & (anchors != newcomers[cols])
-        anchors, cols = anchors[maybe], cols[maybe]
+        anchors, cols = reverse_candidates(
+            lexical, postings, newcomers, settings, threshold, again, compiled
+        )
         raw = exact_lexical(lexical, anchors, newcomers[cols], settings, compiled)
         known = (anchors * max(len(newcomers), 1) + cols, raw)  # reused for the pairs of step 5
         exact = raw / lex_total

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -25,7 +26,9 @@ from index.snapshots import SnapshotStore
 from recommender.articles import EDITORIAL_POOLS, pool_of
 from recommender.jobs import run_build, run_update
 from recommender.pipeline import kernels
+from recommender.pipeline.lexical import LexicalIndex, self_scores
 from recommender.pipeline.relate import relate_layer
+from recommender.pipeline.rerank import reverse_candidates, reverse_postings
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import SECTION_KEYS, Recommender
 from recommender.settings import Settings
@@ -306,6 +309,37 @@ def test_the_compiled_list_surgery_makes_the_same_update(
         np.testing.assert_array_equal(
             numpy_path.neighbours[pool].rows, compiled.neighbours[pool].rows
         )
+
+
+@hsettings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 60), st.integers(1, 12))
+def test_both_paths_find_the_same_reverse_candidates(seed: int, n: int, newcomers: int) -> None:
+    """The compiled reverse lookup (a dense line per newcomer) gives the pairs of the numpy one
+    (a sparse product, weighted and filtered): the same set, and for each anchor the newcomers
+    in the same order (all `merge` reads of the order of pairs)."""
+    rng = np.random.default_rng(seed)
+    body = sp.random(n, 30, density=0.3, format="csr", dtype=np.float32, random_state=rng)
+    title = sp.random(n, 12, density=0.3, format="csr", dtype=np.float32, random_state=rng)
+    lexical = LexicalIndex(body, title, self_scores(body), self_scores(title))
+    fresh = rng.choice(n, size=min(newcomers, n), replace=False).astype(np.int64)
+    settings = make_settings(Path("unused")).build
+    # thresholds around the bounds' scale, some 0 (an empty list takes any positive bound)
+    threshold = rng.choice([0.0, 0.05, 0.2, 0.5], n).astype(np.float32)
+    blocked = rng.random(n) < 0.2
+    postings = reverse_postings(lexical)
+    found = {
+        path: reverse_candidates(
+            lexical, postings, fresh, settings, threshold, blocked, compiled=path
+        )
+        for path in (False, True)
+    }
+    (a0, c0), (a1, c1) = found[False], found[True]
+    assert sorted(zip(a0.tolist(), c0.tolist(), strict=True)) == sorted(
+        zip(a1.tolist(), c1.tolist(), strict=True)
+    )
+    for anchor in set(a0.tolist()):
+        assert c0[a0 == anchor].tolist() == c1[a1 == anchor].tolist()
+    assert not blocked[a1].any() and not (a1 == fresh[c1]).any()
 
 
 def test_a_pool_without_members_stores_no_lists_and_updates_fill_and_empty_it(
