@@ -98,7 +98,9 @@ def updated_index(
         index = load_index(previous, pool)
         if index is not None and index.kind == "hnsw":
             index.relabel(np.where(change.stale_old, -1, change.old_to_new))
-            added = np.intersect1d(change.fresh, members)
+            in_pool = np.zeros(change.size, dtype=np.bool_)
+            in_pool[members] = True
+            added = np.unique(change.fresh[in_pool[change.fresh]])  # no sort of every member
             if index.tombstones <= TOMBSTONE_MAX_SHARE * (index.size + len(added)):
                 index.add(vectors[added], added)
                 return index
