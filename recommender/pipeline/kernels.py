@@ -53,7 +53,8 @@ def _c(array: Any, dtype: type[np.generic]) -> Any:
 
 def warm_up() -> None:
     """Compile (or load from numba's cache) every kernel for the types an update passes: `make
-    setup` runs this, so that no job pays the first compile (about 10 s on two loaded cores)."""
+    setup` runs this, so that no job pays the first compile (about 10 s on two loaded cores),
+    and a large update runs it beside its embedding, so that loading them is off its path."""
     rows = np.array([[1, -1], [0, -1]], dtype=np.int32)
     scores = np.array([[0.5, 0.0], [0.5, 0.0]], dtype=np.float32)
     old_to_new, stale = np.array([0, 1], dtype=np.int64), np.zeros(2, dtype=np.bool_)
