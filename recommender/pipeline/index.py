@@ -87,22 +87,21 @@ def updated_index(
     pool: str,
     vectors: Vectors,
     members: Rows,
+    newcomers: Rows,
     change: RowChange,
     settings: Settings,
 ) -> VectorIndex:
     """The pool's index after an update: an exact index is rebuilt (a copy of vectors, no
     search); an HNSW graph is kept, its ids renumbered, removed and changed items left as
-    tombstones and new and changed ones added, until tombstones pass TOMBSTONE_MAX_SHARE of
-    it (then it is rebuilt)."""
+    tombstones and new and changed ones (`newcomers`: the pool's rows of `change.fresh`, in its
+    order, ascending as `plan_changes` makes it) added, until tombstones pass
+    TOMBSTONE_MAX_SHARE of it (then it is rebuilt)."""
     if use_hnsw(len(members), settings.build.flat_index_max_items):
         index = load_index(previous, pool)
         if index is not None and index.kind == "hnsw":
             index.relabel(np.where(change.stale_old, -1, change.old_to_new))
-            in_pool = np.zeros(change.size, dtype=np.bool_)
-            in_pool[members] = True
-            added = np.unique(change.fresh[in_pool[change.fresh]])  # no sort of every member
-            if index.tombstones <= TOMBSTONE_MAX_SHARE * (index.size + len(added)):
-                index.add(vectors[added], added)
+            if index.tombstones <= TOMBSTONE_MAX_SHARE * (index.size + len(newcomers)):
+                index.add(vectors[newcomers], newcomers)
                 return index
     return pool_index(vectors, members, settings)
 
@@ -122,9 +121,9 @@ def update_pool(
     in_old, in_new = old_pools == pool, new_pools == pool
     if not in_old.any() and not in_new.any():  # a pool without items stays empty: no list to keep
         return PoolLists(pool_index(vectors, members, settings), empty_neighbours(change.size, k))
-    index = updated_index(previous, pool, vectors, members, change, settings)
-    old = load_neighbours(previous, in_memory=True, pools=(pool,))[pool]
     newcomers = change.fresh[in_new[change.fresh]]
+    index = updated_index(previous, pool, vectors, members, newcomers, change, settings)
+    old = load_neighbours(previous, in_memory=True, pools=(pool,))[pool]
 
     def search(queries: Rows) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
         return search_neighbours(index, vectors, queries, k)
