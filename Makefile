@@ -7,6 +7,9 @@ DATA   ?= data
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DEMO_ARTICLE ?= kn-1003
+# pip through a retry loop: a registry download cut short (seen in CI: the same wheel stalling
+# at the same byte six times) gets three whole attempts, spaced out, before setup fails
+PIP    = scripts/retry 3 $(BIN)/python -m pip install -q --resume-retries 10
 
 .DEFAULT_GOAL := help
 .PHONY: help setup browser nginx postgres demo build serve test test-all lint typecheck bench screenshot clean
@@ -18,9 +21,9 @@ setup: $(STAMP) ## Create .venv and install torch (CPU) first, then the project 
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q torch==2.13.0
-	$(BIN)/python -m pip install -q -e '.[dev,ray]'
+	$(PIP) --upgrade pip
+	$(PIP) torch==2.13.0
+	$(PIP) -e '.[dev,ray]'
 	# compile an update's list kernels once (numba's on-disk cache), not in the first job
 	$(BIN)/python -c "from recommender.pipeline.kernels import warm_up; warm_up()"
 	touch $(STAMP)
