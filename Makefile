@@ -19,13 +19,13 @@ help: ## Show this help
 
 setup: $(STAMP) ## Create .venv and install torch (CPU) first, then the project (idempotent)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml recommender/pipeline/kernels.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) --upgrade pip
 	$(PIP) torch==2.13.0
 	$(PIP) -e '.[dev,ray]'
-	# compile an update's list kernels once (numba's on-disk cache), not in the first job
-	$(BIN)/python -c "from recommender.pipeline.kernels import warm_up; warm_up()"
+	# an update's list kernels built once, ahead of time (recommender/pipeline/ahead.py)
+	$(BIN)/python -m recommender.pipeline.ahead
 	touch $(STAMP)
 
 browser: ## Install Debian's Chromium for the browser tests (needs root; skipped if present)

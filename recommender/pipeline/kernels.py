@@ -4,16 +4,19 @@ An update carries every list of an archive over, and scores and inserts millions
 item) pairs. With numpy each step copies whole arrays: `csr[rows]` copies each pair's sparse
 rows, a merge pads every touched list to a common width and sorts it. The compiled loops
 (numba) do each in one pass, in place: at 100k items they take the ranking layer of an update
-from about 8 s to 4. Loading them costs about 0.8 s per process (numba's start-up, the
-compiled code itself comes from numba's on-disk cache), which a small update does not repay, so
-each function below takes the numpy path for lists of fewer than `COMPILED_FROM` entries and
-the compiled one from there on (an update decides once, by the size of its lists). Both paths
-are tested against plain per-list code; they give the same lists. Pair scores are float32 sums
-of the shared terms' products, which may differ from scipy's `multiply(...).sum()` in the last
-bit.
+from about 8 s to 4. Both paths are tested against plain per-list code; they give the same
+lists. Pair scores are float32 sums of the shared terms' products, which may differ from scipy's
+`multiply(...).sum()` in the last bit.
 
-Compiled on first use and cached on disk (numba's `cache=True`: beside this file, or in numba's
-user cache folder when the package folder is read-only), so a cron job compiles once.
+`make setup` builds the loops ahead of time into an extension module beside this file
+(`recommender.pipeline.ahead`: numba's own ahead-of-time compiler, the same code and types),
+which a job loads in a millisecond without importing numba; then every update takes the compiled
+path. Without that module (no C compiler, or the source changed since the build) the loops are
+compiled just in time and cached on disk (numba's `cache=True`: beside this file, or in numba's
+user cache folder when the package folder is read-only); loading them then costs about 0.7 s a
+process (numba's import, then LLVM loading each kernel), which a small update does not repay, so
+each function below takes the numpy path for lists of fewer than `COMPILED_FROM` entries and the
+compiled one from there on (an update decides once, by the size of its lists).
 """
 
 from __future__ import annotations
@@ -27,16 +30,24 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from recommender.pipeline import ahead
+
 Rows = npt.NDArray[np.int64]
 Lists = npt.NDArray[np.int32]
 Floats = npt.NDArray[np.float32]
 
-COMPILED_FROM = 2_000_000  # list entries (items x K) from which the compiled loops pay
+COMPILED_FROM = 2_000_000  # list entries (items x K) from which the just-in-time loops pay
+AHEAD_FROM = 0  # the same, built ahead of time: loading them costs nothing
 
 
 @functools.cache
-def _compiled() -> SimpleNamespace:
-    """The compiled kernels (numba imported, and each loaded from its cache, on first call)."""
+def _compiled() -> Any:
+    """The compiled kernels: the module `make setup` built ahead of time when it matches this
+    source (`recommender.pipeline.ahead`), else numba's just-in-time ones (numba imported, and
+    each loaded from its cache or compiled, on first call)."""
+    built = _ahead()
+    if built is not None:
+        return built
     from numba import njit
 
     jit = njit(cache=True, nogil=True)
@@ -78,11 +89,19 @@ def warm_up() -> None:
                        np.zeros(2, np.float32), stale, pairs[0])  # fmt: skip
 
 
+@functools.cache
+def _ahead() -> Any:
+    """The kernels built ahead of time by `make setup`, or None (`recommender.pipeline.ahead`)."""
+    return ahead.load()
+
+
 def use_compiled(elements: int, compiled: bool | None = None) -> bool:
-    """Whether work on lists of `elements` entries takes the compiled path (`compiled`: forced)."""
+    """Whether work on lists of `elements` entries takes the compiled path (`compiled`: forced).
+    Built ahead of time the kernels cost nothing to load: from `AHEAD_FROM` (always); just in
+    time, from `COMPILED_FROM` entries."""
     if compiled is not None:
         return compiled
-    return elements >= COMPILED_FROM
+    return elements >= (AHEAD_FROM if _ahead() is not None else COMPILED_FROM)
 
 
 # --- pair scores --------------------------------------------------------------------------

@@ -464,10 +464,11 @@ def update_snapshot(
     # loops leave the GIL: on two cores they overlap the dense lists' update).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ranking-inputs") as aside:
         if kernels.use_compiled(plan.change.size * settings.build.neighbours_k):
-            # numba's import and the compiled kernels' load from its cache (~0.8 s at first use,
-            # on the critical path) happen beside the embedding instead: it holds the GIL little
-            # and OpenVINO's streams lose only their share of one core (at 100k: update -0.5 to
-            # -1.5 s, embedding +0.1 s). A failure here is left to the kernels' first real call.
+            # The kernels' load happens beside the embedding: a millisecond when `make setup`
+            # built them ahead of time; just in time, numba's import and each kernel's load from
+            # its cache (~0.7 s, on the critical path otherwise), while the embedding holds the
+            # GIL little and OpenVINO's streams lose only their share of one core (at 100k:
+            # update -0.5 to -1.5 s, embedding +0.1 s). A failure is left to the first real call.
             aside.submit(kernels.warm_up)
         note(f"embedding {len(plan.to_embed)} new or changed item(s)")
         vectors, embedded = new_vectors(plan, previous, get_embedder, cache, progress, reporter)

@@ -286,16 +286,18 @@ def test_random_change_sequences(tmp_path: Path, seed: int, sizes: list[tuple[in
 def test_the_compiled_list_surgery_makes_the_same_update(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The same in-place update with numpy (the demo corpus is far below `COMPILED_FROM`) and
-    with the compiled kernels (threshold lowered to 0): the same lists, the same scores (pair
+    """The same in-place update with numpy (thresholds raised) and with the compiled kernels
+    (thresholds lowered to 0; built ahead of time by `make setup`, else just in time): the same lists, the same scores (pair
     scores may differ in the last bit: float32 sums in another order)."""
     records = read(DEMO)
     rounds = [change(records, random.Random(7), 3, 2, 1)[0]]
     monkeypatch.setattr(kernels, "COMPILED_FROM", 10**18)
+    monkeypatch.setattr(kernels, "AHEAD_FROM", 10**18)
     numpy_path, _ = update_and_rebuild(
         tmp_path / "numpy", records, rounds, ranking_refresh_drift=1.0
     )
     monkeypatch.setattr(kernels, "COMPILED_FROM", 0)
+    monkeypatch.setattr(kernels, "AHEAD_FROM", 0)
     compiled, _ = update_and_rebuild(
         tmp_path / "compiled", records, rounds, ranking_refresh_drift=1.0
     )
