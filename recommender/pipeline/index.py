@@ -20,6 +20,10 @@ from recommender.pipeline.incremental import RowChange, capacity, update_lists
 from recommender.settings import Settings
 from recommender.snapshot import Neighbours, empty_neighbours, load_index, load_neighbours
 
+# faiss's threads in an update's exact searches: the other core prepares the ranking layer's
+# inputs meanwhile (see `update_pool`).
+UPDATE_THREADS = 1
+
 Vectors = npt.NDArray[np.float32]
 SEARCH_BLOCK = 8192  # rows searched per FAISS call in a build (a progress step each)
 Rows = npt.NDArray[np.int64]
@@ -46,14 +50,15 @@ def pool_index(vectors: Vectors, member_rows: Rows, settings: Settings) -> Vecto
 
 
 def search_neighbours(
-    index: VectorIndex, vectors: Vectors, query_rows: Rows, k: int
+    index: VectorIndex, vectors: Vectors, query_rows: Rows, k: int, threads: int | None = None
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
-    """Top-k index members for each of `query_rows` (self excluded; -1 pads short lists)."""
+    """Top-k index members for each of `query_rows` (self excluded; -1 pads short lists);
+    `threads`: faiss's threads (`VectorIndex.search`)."""
     rows = np.full((len(query_rows), k), -1, dtype=np.int32)
     scores = np.zeros((len(query_rows), k), dtype=np.float32)
     if index.size == 0 or len(query_rows) == 0:
         return rows, scores
-    found_scores, found_ids = index.search(vectors[query_rows], k + 1)
+    found_scores, found_ids = index.search(vectors[query_rows], k + 1, threads=threads)
     for i, r in enumerate(query_rows):
         keep = (found_ids[i] != r) & (found_ids[i] >= 0)
         ids, sc = found_ids[i][keep][:k], found_scores[i][keep][:k]
@@ -125,8 +130,14 @@ def update_pool(
     index = updated_index(previous, pool, vectors, members, newcomers, change, settings)
     old = load_neighbours(previous, in_memory=True, pools=(pool,))[pool]
 
+    # One faiss thread for an exact search: the ranking layer's inputs are prepared on the
+    # other core meanwhile (recommender.pipeline.update), and OpenMP's two threads would keep
+    # waiting for each other at every block (`omp_threads`). HNSW searches each query on its
+    # own thread, without such waits: there two threads were as fast (100k, alternated twice).
+    threads = UPDATE_THREADS if index.kind == "flat" else None
+
     def search(queries: Rows) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
-        return search_neighbours(index, vectors, queries, k)
+        return search_neighbours(index, vectors, queries, k, threads=threads)
 
     rows, scores, refilled = update_lists(
         old.rows,
