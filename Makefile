@@ -9,7 +9,8 @@ PORT   ?= 8000
 DEMO_ARTICLE ?= kn-1003
 # pip through a retry loop: a registry download cut short (seen in CI: the same wheel stalling
 # at the same byte six times) gets three whole attempts, spaced out, before setup fails
-PIP    = scripts/retry 3 $(BIN)/python -m pip install -q --resume-retries 10
+# (--resume-retries needs pip 25.1: not the first step's, which installs that pip)
+PIP    = scripts/retry 3 $(BIN)/python -m pip install -q
 
 .DEFAULT_GOAL := help
 .PHONY: help setup browser nginx postgres demo build serve test test-all lint typecheck bench screenshot clean
@@ -22,8 +23,8 @@ setup: $(STAMP) ## Create .venv and install torch (CPU) first, then the project 
 $(STAMP): pyproject.toml recommender/pipeline/kernels.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) --upgrade pip
-	$(PIP) torch==2.13.0
-	$(PIP) -e '.[dev,ray]'
+	$(PIP) --resume-retries 10 torch==2.13.0
+	$(PIP) --resume-retries 10 -e '.[dev,ray]'
 	# an update's list kernels built once, ahead of time (recommender/pipeline/ahead.py)
 	$(BIN)/python -m recommender.pipeline.ahead
 	touch $(STAMP)
