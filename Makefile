@@ -8,9 +8,9 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DEMO_ARTICLE ?= kn-1003
 # pip through a retry loop: a registry download cut short (seen in CI: the same wheel stalling
-# at the same byte six times) gets three whole attempts, spaced out, before setup fails
+# at the same byte six times) gets five whole attempts, 15 s to 60 s apart, before setup fails
 # (--resume-retries needs pip 25.1: not the first step's, which installs that pip)
-PIP    = scripts/retry 3 $(BIN)/python -m pip install -q
+PIP    = scripts/retry 5 $(BIN)/python -m pip install -q
 
 .DEFAULT_GOAL := help
 .PHONY: help setup browser nginx postgres demo build serve test test-all lint typecheck bench screenshot clean
