@@ -51,9 +51,14 @@ def test_setup_built_the_kernels_and_a_job_loads_them_without_numba() -> None:
 def test_no_module_or_one_from_other_source_is_ignored(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Without a stamp nothing is loaded; with a stamp naming other source (the kernels edited
-    since the build) the module is ignored, with a warning that says how to rebuild it."""
+    """Without a stamp, or with a stamp but no module, nothing is loaded; with a stamp naming
+    other source (the kernels edited since the build) or another numba the module is ignored,
+    with a warning that says how to rebuild it."""
     assert ahead.load(tmp_path) is None
+    (tmp_path / f"{ahead.MODULE}.json").write_text(json.dumps(ahead.source_stamp()))
+    with caplog.at_level(logging.WARNING, logger=ahead.__name__):
+        assert ahead.load(tmp_path) is None  # a stamp without its module: not loadable
+    assert "could not be loaded" in caplog.text
     for path in built_files(ahead.FOLDER):  # the real module, if setup built one
         shutil.copy(path, tmp_path / path.name)
     stamp = {**ahead.source_stamp(), "source_sha256": "0" * 64}
