@@ -10,7 +10,9 @@ DEMO_ARTICLE ?= kn-1003
 # pip through a retry loop: a registry download cut short (seen in CI: the same wheel stalling
 # at the same byte six times) gets five whole attempts, 15 s to 60 s apart, before setup fails
 # (--resume-retries needs pip 25.1: not the first step's, which installs that pip)
-PIP    = scripts/retry 5 $(BIN)/python -m pip install -q
+RETRY  = scripts/retry 5
+PIP    = $(RETRY) $(BIN)/python -m pip install -q
+DOWNLOADS := $(VENV)/downloads
 
 .DEFAULT_GOAL := help
 .PHONY: help setup browser nginx postgres demo build serve test test-all lint typecheck bench screenshot clean
@@ -24,7 +26,13 @@ $(STAMP): pyproject.toml recommender/pipeline/kernels.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) --upgrade pip
 	$(PIP) --resume-retries 10 torch==2.13.0
-	$(PIP) --resume-retries 10 -e '.[dev,ray]'
+	# The project's wheels downloaded first, into a folder kept between attempts (pip keeps no
+	# cache on these machines): a retry fetches only what the last attempt missed. Then they are
+	# installed from there alone (torch pinned again: a dependency's bare `torch` would fetch
+	# another build; setuptools is the editable install's build backend).
+	$(RETRY) $(BIN)/python -m pip download -q --resume-retries 10 -d $(DOWNLOADS) \
+	  '.[dev,ray]' torch==2.13.0 'setuptools>=77'
+	$(BIN)/python -m pip install -q --no-index --find-links $(DOWNLOADS) -e '.[dev,ray]'
 	# an update's list kernels built once, ahead of time (recommender/pipeline/ahead.py)
 	$(BIN)/python -m recommender.pipeline.ahead
 	touch $(STAMP)
