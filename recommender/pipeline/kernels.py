@@ -43,11 +43,14 @@ AHEAD_FROM = 0  # the same, built ahead of time: loading them costs nothing
 @functools.cache
 def _compiled() -> Any:
     """The compiled kernels: the module `make setup` built ahead of time when it matches this
-    source (`recommender.pipeline.ahead`), else numba's just-in-time ones (numba imported, and
-    each loaded from its cache or compiled, on first call)."""
+    source (`recommender.pipeline.ahead`), else numba's just-in-time ones."""
     built = _ahead()
-    if built is not None:
-        return built
+    return built if built is not None else just_in_time()
+
+
+def just_in_time() -> SimpleNamespace:
+    """numba's just-in-time kernels (numba imported now; each loaded from its cache, or
+    compiled, on its first call)."""
     from numba import njit
 
     jit = njit(cache=True, nogil=True)

@@ -71,13 +71,6 @@ def test_no_module_or_one_from_other_source_is_ignored(
     assert ahead.load(tmp_path) is None
 
 
-def just_in_time() -> Any:
-    from numba import njit
-
-    jit = njit(cache=True, nogil=True)
-    return {name: jit(getattr(kernels, f"_{name}")) for name in ahead.SIGNATURES}
-
-
 def kernel_inputs(rng: np.random.Generator) -> dict[str, tuple[Any, ...]]:
     """One call's arguments for each kernel, with the types `kernels` passes."""
     n, width, parts = 40, 6, 3
@@ -137,7 +130,8 @@ def test_a_fresh_build_computes_what_the_just_in_time_kernels_compute(tmp_path: 
     assert built.exists() and (tmp_path / f"{ahead.MODULE}.json").exists()
     module = ahead.load(tmp_path)
     assert module is not None
-    jit = just_in_time()
+    jit = kernels.just_in_time()
     for seed in range(20):
         for name, args in kernel_inputs(np.random.default_rng(seed)).items():
-            assert outputs(getattr(module, name), args) == outputs(jit[name], args), (name, seed)
+            expected = outputs(getattr(jit, name), args)
+            assert outputs(getattr(module, name), args) == expected, (name, seed)
