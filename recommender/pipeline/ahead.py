@@ -32,6 +32,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 MODULE = "_kernels_ahead"
+STAMP = f"{MODULE}.json"  # beside the module: what it was built from (`source_stamp`)
 FOLDER = Path(__file__).resolve().parent  # where `make setup` builds it, beside the kernels
 SOURCE = FOLDER / "kernels.py"
 
@@ -73,7 +74,7 @@ def build(folder: Path = FOLDER) -> Path:
     cc.target_cpu = get_host_cpu_name()  # the machine that runs `make setup` runs the jobs
     for name, signature in SIGNATURES.items():
         cc.export(name, signature)(getattr(kernels, f"_{name}"))
-    stamp = folder / f"{MODULE}.json"
+    stamp = folder / STAMP
     stamp.unlink(missing_ok=True)  # no stamp while the module is being replaced
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -86,7 +87,7 @@ def load(folder: Path = FOLDER) -> ModuleType | None:
     """The module built in `folder` when it was built from the kernels' current source, else
     None (not built, built from other source, or unloadable: the kernels run just in time)."""
     try:
-        stamp = json.loads((folder / f"{MODULE}.json").read_text())
+        stamp = json.loads((folder / STAMP).read_text())
     except (OSError, ValueError):
         return None
     if stamp != source_stamp():

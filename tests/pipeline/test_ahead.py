@@ -55,19 +55,19 @@ def test_no_module_or_one_from_other_source_is_ignored(
     other source (the kernels edited since the build) or another numba the module is ignored,
     with a warning that says how to rebuild it."""
     assert ahead.load(tmp_path) is None
-    (tmp_path / f"{ahead.MODULE}.json").write_text(json.dumps(ahead.source_stamp()))
+    (tmp_path / ahead.STAMP).write_text(json.dumps(ahead.source_stamp()))
     with caplog.at_level(logging.WARNING, logger=ahead.__name__):
         assert ahead.load(tmp_path) is None  # a stamp without its module: not loadable
     assert "could not be loaded" in caplog.text
     for path in built_files(ahead.FOLDER):  # the real module, if setup built one
         shutil.copy(path, tmp_path / path.name)
     stamp = {**ahead.source_stamp(), "source_sha256": "0" * 64}
-    (tmp_path / f"{ahead.MODULE}.json").write_text(json.dumps(stamp))
+    (tmp_path / ahead.STAMP).write_text(json.dumps(stamp))
     with caplog.at_level(logging.WARNING, logger=ahead.__name__):
         assert ahead.load(tmp_path) is None
     assert "make setup" in caplog.text
     stamp = {**ahead.source_stamp(), "numba": "0.0.0"}
-    (tmp_path / f"{ahead.MODULE}.json").write_text(json.dumps(stamp))
+    (tmp_path / ahead.STAMP).write_text(json.dumps(stamp))
     assert ahead.load(tmp_path) is None
 
 
@@ -127,7 +127,7 @@ def test_a_fresh_build_computes_what_the_just_in_time_kernels_compute(tmp_path: 
     """Built into another folder from the current source, loaded from there: every kernel
     gives the bytes numba's just-in-time version gives, on random inputs."""
     built = ahead.build(tmp_path)
-    assert built.exists() and (tmp_path / f"{ahead.MODULE}.json").exists()
+    assert built.exists() and (tmp_path / ahead.STAMP).exists()
     module = ahead.load(tmp_path)
     assert module is not None
     jit = kernels.just_in_time()
