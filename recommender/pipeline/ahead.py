@@ -88,7 +88,15 @@ def load(folder: Path = FOLDER) -> ModuleType | None:
     None (not built, built from other source, or unloadable: the kernels run just in time)."""
     try:
         stamp = json.loads((folder / STAMP).read_text())
-    except (OSError, ValueError):
+    except OSError:  # not built: nothing to say
+        return None
+    except ValueError as error:
+        log.warning(
+            "the stamp of the update's kernels in %s is unreadable (%s; run `make setup` to "
+            "rebuild them); they are compiled just in time instead",
+            folder,
+            error,
+        )
         return None
     if stamp != source_stamp():
         log.warning(

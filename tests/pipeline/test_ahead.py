@@ -52,8 +52,8 @@ def test_no_module_or_one_from_other_source_is_ignored(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Without a stamp, or with a stamp but no module, nothing is loaded; with a stamp naming
-    other source (the kernels edited since the build) or another numba the module is ignored,
-    with a warning that says how to rebuild it."""
+    other source (the kernels edited since the build) or another numba, or one cut short, the
+    module is ignored, with a warning that says how to rebuild it."""
     assert ahead.load(tmp_path) is None
     (tmp_path / ahead.STAMP).write_text(json.dumps(ahead.source_stamp()))
     with caplog.at_level(logging.WARNING, logger=ahead.__name__):
@@ -66,6 +66,11 @@ def test_no_module_or_one_from_other_source_is_ignored(
     with caplog.at_level(logging.WARNING, logger=ahead.__name__):
         assert ahead.load(tmp_path) is None
     assert "make setup" in caplog.text
+    (tmp_path / ahead.STAMP).write_text('{"source_sha256": ')  # cut short
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger=ahead.__name__):
+        assert ahead.load(tmp_path) is None
+    assert "unreadable" in caplog.text and "make setup" in caplog.text
     stamp = {**ahead.source_stamp(), "numba": "0.0.0"}
     (tmp_path / ahead.STAMP).write_text(json.dumps(stamp))
     assert ahead.load(tmp_path) is None
