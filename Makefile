@@ -22,7 +22,7 @@ help: ## Show this help
 
 setup: $(STAMP) ## Create .venv and install torch (CPU) first, then the project (idempotent)
 
-$(STAMP): pyproject.toml recommender/pipeline/kernels.py
+$(STAMP): pyproject.toml recommender/pipeline/kernels.py recommender/pipeline/ahead.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) --upgrade pip
 	$(PIP) --resume-retries 10 torch==2.13.0
