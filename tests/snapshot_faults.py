@@ -237,8 +237,8 @@ def _manifest_cases() -> list[Corruption]:
             "size",
         ),
         Corruption(
-            "manifest-wrong-sha256",
-            partial(edit_manifest, change=lambda m: m["files"][rows].update(sha256="0" * 64)),
+            "manifest-wrong-checksum",
+            partial(edit_manifest, change=lambda m: m["files"][rows].update(xxh3_128="0" * 32)),
             rows,
             "checksum",
         ),

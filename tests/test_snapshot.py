@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import xxhash
 
 from index.snapshots import SnapshotStore
 from recommender.articles import EDITORIAL_POOLS
@@ -107,18 +108,39 @@ def test_the_index_is_loaded_only_when_present(data_dir: Path) -> None:
 # --- verification and load-time invariants (#11) ----------------------------------------------
 
 
-def test_the_manifest_records_size_and_sha256_of_every_file(data_dir: Path) -> None:
+def test_the_manifest_records_size_and_checksum_of_every_file(data_dir: Path) -> None:
     folder = current(data_dir)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["schema_version"] == SCHEMA_VERSION == 3
+    assert manifest["schema_version"] == SCHEMA_VERSION == 4
     on_disk = {p.name for p in folder.iterdir() if p.name != "manifest.json"}
     assert set(manifest["files"]) == on_disk
     # The writer hashes the bytes as it writes them (arrays through np.save, the FAISS index
     # serialised, BM25 archives packed in memory): each digest must be the file's own.
     for name, expected in manifest["files"].items():
         data = (folder / name).read_bytes()
-        assert expected == {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}, name
+        assert expected == {"size": len(data), "xxh3_128": xxhash.xxh3_128(data).hexdigest()}, name
     assert verify_snapshot(folder) is True
+
+
+def test_a_snapshot_with_sha256_checksums_is_still_verified_by_them(data_dir: Path) -> None:
+    """Versions 2 and 3 recorded SHA-256: such a snapshot verifies, and a byte changed in one of
+    its files is caught by its SHA-256 (the error names the file and the checksum)."""
+    folder = current(data_dir)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["schema_version"] = 3
+    for name in manifest["files"]:
+        data = (folder / name).read_bytes()
+        manifest["files"][name] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert verify_snapshot(folder) is True
+    assert Catalog.load(folder).size == manifest["counts"]["items"]
+    path = folder / VECTORS_FILE
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(SnapshotCorrupt, match="SHA-256") as caught:
+        verify_snapshot(folder)
+    assert caught.value.file == VECTORS_FILE and caught.value.reason == "checksum"
 
 
 def test_a_version_1_snapshot_has_nothing_to_verify_and_still_loads(data_dir: Path) -> None:
