@@ -17,6 +17,7 @@ from recommender.pipeline.cachedir import make_once
 
 __all__ = [
     "EXPORT_INFO",
+    "TOKENIZER_FILE",
     "Backend",
     "Quantize",
     "ensure_exported_model",
@@ -26,11 +27,27 @@ __all__ = [
 Backend = Literal["torch", "onnx", "openvino"]
 Quantize = Literal["none", "int8"]
 
-# Bump whenever the produced folder changes, so stale exports are rebuilt.
-_EXPORTER_VERSION = 2
+# Bump whenever the produced folder changes, so stale exports are rebuilt (3: `export.json`
+# says whether the `tokenizers` library alone tokenizes as transformers does, `tokenizer`).
+_EXPORTER_VERSION = 3
 _COMPLETE_MARKER = ".export-complete.json"
 EXPORT_INFO = "export.json"
 ONNX_FILE = "model.onnx"
+TOKENIZER_FILE = "tokenizer.json"  # a fast tokenizer's whole definition, as `tokenizers` reads it
+# Texts an export tokenizes both ways (transformers, and `tokenizers` alone) before it records
+# that a job may load the tokenizer without transformers: scripts, accents, emoji, zero-width
+# and odd whitespace, an empty text, and one past any truncation length.
+TOKENIZER_PROBES = [
+    "passage: Banjir rendam ribuan rumah di Kabupaten Bandung, warga mengungsi.",
+    "query: Timnas Indonesia menang 2-0 atas Vietnam",
+    "Rice prices rose again this week as the dry season cut the harvest.",
+    "Sélamat pagi — “kutipan” ‘x’ naïve café ÅNGSTRÖM ǅ ﬁ",
+    "日本語のテキスト、中文文本, 한국어 텍스트, русский текст, العربية, हिन्दी",
+    "emoji 😀👍🏽 zero\u200bwidth non\u00a0breaking\ttab\nnew line",
+    "",
+    " ",
+    "passage: " + "Harga cabai di pasar induk naik tajam menjelang Lebaran. " * 120,
+]
 OPENVINO_FILE = "openvino_model.xml"
 # 17 has every operator BERT needs (LayerNormalization included) and ONNX Runtime runs it.
 _OPSET = 17
@@ -104,14 +121,42 @@ def _export(source: str, backend: Backend, quantize: Quantize, out_dir: Path) ->
         _quantize_int8(out_dir / "fp32.onnx", out_dir / ONNX_FILE)
     else:
         _export_onnx(graph, inputs, out_dir / ONNX_FILE)
+    max_seq_length = int(model.max_seq_length or 512)
     info = {
         "source": str(source),
         "backend": backend,
         "quantize": quantize,
         "dimension": int(model.get_embedding_dimension() or 0),
-        "max_seq_length": int(model.max_seq_length or 512),
+        "max_seq_length": max_seq_length,
+        **_tokenizer_info(out_dir, max_seq_length),
     }
     (out_dir / EXPORT_INFO).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+
+
+def _tokenizer_info(folder: Path, max_seq_length: int) -> dict[str, Any]:
+    """How a job loads the saved tokenizer: with the `tokenizers` library alone (`"tokenizers"`)
+    when it gives transformers' token ids on every probe text at every length a job may ask
+    (transformers takes ~3 s to import and ~3 s more to load this model's 250k-token vocabulary
+    through its own Python; `tokenizers` reads the same file in ~0.3 s), else through
+    transformers (`"transformers"`). Also the padding id, which a job needs either way."""
+    from transformers import AutoTokenizer
+
+    reference = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+    info: dict[str, Any] = {
+        "tokenizer": "transformers",
+        "pad_token_id": int(reference.pad_token_id or 0),
+    }
+    if not (folder / TOKENIZER_FILE).is_file():
+        return info
+    from tokenizers import Tokenizer
+
+    fast = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
+    for length in sorted({16, 128, min(256, max_seq_length), max_seq_length}):
+        expected = reference(TOKENIZER_PROBES, truncation=True, max_length=length)["input_ids"]
+        fast.enable_truncation(length)
+        if [e.ids for e in fast.encode_batch(TOKENIZER_PROBES)] != expected:
+            return info
+    return {**info, "tokenizer": "tokenizers"}
 
 
 def _sentence_graph(model: Any) -> Any:

