@@ -118,12 +118,10 @@ class VectorIndex:
         inner = faiss.downcast_index(faiss.downcast_index(self._index).index)  # type: ignore[attr-defined]
         return "hnsw" if isinstance(inner, faiss.IndexHNSW) else "flat"
 
-    def add(self, vectors: Vectors, ids: Ids, *, threads: int | None = None) -> None:
-        """Add `vectors` under `ids`; `threads`: faiss's threads for this call (see `search`)."""
+    def add(self, vectors: Vectors, ids: Ids) -> None:
         if len(vectors) == 0:
             return
-        with omp_threads(threads):
-            self._index.add_with_ids(_f32(vectors), np.ascontiguousarray(ids, dtype=np.int64))
+        self._index.add_with_ids(_f32(vectors), np.ascontiguousarray(ids, dtype=np.int64))
 
     def search(
         self, queries: Vectors, k: int, *, threads: int | None = None

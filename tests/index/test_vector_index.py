@@ -95,7 +95,7 @@ def test_a_search_on_one_thread_finds_the_same_and_restores_the_threads(flat_max
     np.testing.assert_array_equal(one_found, found)
     np.testing.assert_allclose(one_scores, scores, rtol=1e-6)
     assert faiss.omp_get_max_threads() == before
-    index.add(unit(rng, 3, 16), np.arange(600, 603, dtype=np.int64), threads=1)
+    index.add(unit(rng, 3, 16), np.arange(600, 603, dtype=np.int64))
     assert index.size == 603 and faiss.omp_get_max_threads() == before
     with pytest.raises(Exception):  # noqa: B017 - faiss raises its own error for a bad width
         index.search(unit(rng, 2, 8), 5, threads=1)
