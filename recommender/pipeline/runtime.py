@@ -35,7 +35,7 @@ class ExportedModel:
 
     def __init__(self, folder: Path, run: Run, precision: str) -> None:
         info = json.loads((folder / EXPORT_INFO).read_text(encoding="utf-8"))
-        self._token_ids = _token_ids(folder, info)
+        self._token_ids, self._pad = _tokenizer(folder, info)
         self.backend: str = info["backend"]
         self.quantize: str = info["quantize"]
         # What the runtime computes in (OpenVINO picks bf16 on CPUs with AMX / AVX-512 BF16):
@@ -43,7 +43,6 @@ class ExportedModel:
         self.precision = precision
         self.max_seq_length: int = int(info["max_seq_length"])
         self._dimension = int(info["dimension"])
-        self._pad = int(info.get("pad_token_id") or 0)
         self._run = run
 
     @classmethod
@@ -106,9 +105,10 @@ class ExportedModel:
 TokenIds = Callable[[list[str], int], list[list[int]]]
 
 
-def _token_ids(folder: Path, info: dict[str, Any]) -> TokenIds:
-    """The export's tokenizer: `tokenizers` alone where the export found it equivalent to
-    transformers' (see `export._tokenizer_info`), else transformers'."""
+def _tokenizer(folder: Path, info: dict[str, Any]) -> tuple[TokenIds, int]:
+    """The export's tokenizer and its padding id: `tokenizers` alone where the export found it
+    equivalent to transformers' (see `export._tokenizer_info`, which records the padding id
+    too), else transformers'."""
     if info.get("tokenizer") == "tokenizers":
         from tokenizers import Tokenizer
 
@@ -120,17 +120,16 @@ def _token_ids(folder: Path, info: dict[str, Any]) -> TokenIds:
                 fast.enable_truncation(max_length)
                 return [encoding.ids for encoding in fast.encode_batch(texts)]
 
-        return fast_ids
+        return fast_ids, int(info.get("pad_token_id") or 0)
     from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
-    info.setdefault("pad_token_id", tokenizer.pad_token_id)
 
     def transformers_ids(texts: list[str], max_length: int) -> list[list[int]]:
         ids: list[list[int]] = tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
         return ids
 
-    return transformers_ids
+    return transformers_ids, int(tokenizer.pad_token_id or 0)
 
 
 # Padded lengths are multiples of this: at most 15 tokens of padding per text.
