@@ -28,8 +28,8 @@ incremental (recommender.pipeline.rerank); a snapshot without them (written befo
 existed) is read as before, and its first update recomputes the layer in full.
 
 `manifest.json` lists every other file of the folder under `files` with its size and checksum
-(XXH3-128 since schema version 4; SHA-256 in versions 2 and 3), taken by the writer from the bytes as they are written. `verify_snapshot`
-checks them: sizes and the file list before a snapshot is published (after the rename, before
+(XXH3-128 since schema version 4; SHA-256 in versions 2 and 3), taken by the writer from the
+bytes as they are written. `verify_snapshot` checks them: sizes and the file list before a snapshot is published (after the rename, before
 CURRENT flips), sizes and checksums before the service switches to it, before an update extends
 it, and in `recommender snapshots verify`. Version 1 snapshots have no `files` and are
 read as before: there is nothing to verify (`verify_snapshot` reports them as unverified).
@@ -50,7 +50,7 @@ import mmap
 import os
 import shutil
 import sys
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -76,18 +76,31 @@ if TYPE_CHECKING:
 # existed are version 1 (still read; they carry no checksums to verify).
 SCHEMA_VERSION = 4
 FILES_KEY = "files"
+# Version 3: pools without members have no list files; the manifest's `empty_pools` maps each
+# to the widths of its lists (`width`: K, `marks_width`: its neighbourhoods') and the loaders
+# give them as pads. Versions 1 and 2 always wrote every pool's files (still read as they are).
+EMPTY_POOLS_KEY = "empty_pools"
+
+
+@dataclass(frozen=True)
+class Checksum:
+    """A kind of file checksum a manifest may hold: its name in messages and its hash."""
+
+    name: str
+    new: Callable[[], Any]  # a hash object: `update(bytes)`, `hexdigest()`
+
+
 # Version 4: each file's checksum is XXH3-128 (`xxh3_128`, the xxhash package) instead of
 # SHA-256 (`sha256`, versions 2 and 3: still verified with it). The checksums guard against
 # damage (a short copy, a flipped bit, a file from another snapshot), not against someone who
 # can also rewrite the manifest, so a fast non-cryptographic hash does: 7 GB/s here against
 # SHA-256's 1.3 GB/s, on every byte a job writes and an update or a replica verifies.
 CHECKSUM = "xxh3_128"
-CHECKSUMS = ("xxh3_128", "sha256")  # what a manifest may name, newest first
-CHECKSUM_NAMES = {"xxh3_128": "XXH3-128", "sha256": "SHA-256"}
-# Version 3: pools without members have no list files; the manifest's `empty_pools` maps each
-# to the widths of its lists (`width`: K, `marks_width`: its neighbourhoods') and the loaders
-# give them as pads. Versions 1 and 2 always wrote every pool's files (still read as they are).
-EMPTY_POOLS_KEY = "empty_pools"
+# What a manifest may name, newest first.
+CHECKSUMS = {
+    "xxh3_128": Checksum("XXH3-128", xxhash.xxh3_128),
+    "sha256": Checksum("SHA-256", hashlib.sha256),
+}
 # Arrays up to this size are read into memory at load instead of memory-mapped: a file truncated
 # under a running service can then never fault it (SIGBUS). Larger ones stay mapped (see
 # docs/operations.md, "Verified snapshots").
@@ -445,11 +458,6 @@ def _fsync_file(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def _new_hash(kind: str) -> Any:
-    """A hash object of one of `CHECKSUMS`."""
-    return xxhash.xxh3_128() if kind == "xxh3_128" else hashlib.sha256()
-
-
 class _Digesting:
     """A file being written whose size and checksum (`CHECKSUM`) are taken from the bytes as
     they go out. A large chunk is hashed on `hasher`'s thread while this one writes it (both
@@ -457,17 +465,17 @@ class _Digesting:
 
     def __init__(self, path: Path, hasher: ThreadPoolExecutor) -> None:
         self._handle = path.open("wb")
-        self._sha = _new_hash(CHECKSUM)
+        self._hash = CHECKSUMS[CHECKSUM].new()
         self._hasher = hasher
         self.size = 0
 
     def write(self, data: bytes | memoryview) -> int:
         size = memoryview(data).nbytes
         if size < _HASH_ASIDE_BYTES:
-            self._sha.update(data)
+            self._hash.update(data)
             written = self._handle.write(data)
         else:
-            hashed = self._hasher.submit(self._sha.update, data)
+            hashed = self._hasher.submit(self._hash.update, data)
             try:
                 written = self._handle.write(data)
             finally:
@@ -482,7 +490,7 @@ class _Digesting:
         self._handle.close()
 
     def digest(self) -> dict[str, Any]:
-        return {"size": self.size, CHECKSUM: self._sha.hexdigest()}
+        return {"size": self.size, CHECKSUM: self._hash.hexdigest()}
 
 
 class _Files:
@@ -541,7 +549,7 @@ class _Files:
 
 def file_digest(path: Path, kind: str = CHECKSUM) -> dict[str, Any]:
     """Size and checksum of one file (`kind`: one of `CHECKSUMS`)."""
-    digest = _new_hash(kind)
+    digest = CHECKSUMS[kind].new()
     size = 0
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK):
@@ -621,7 +629,7 @@ def verify_snapshot(folder: Path, *, checksums: bool = True) -> bool:
         kind = checksum_kind(expected)
         if checksums and file_digest(path, kind)[kind] != expected.get(kind):
             raise SnapshotCorrupt(
-                f"{where} does not match its checksum ({CHECKSUM_NAMES[kind]}) in the manifest",
+                f"{where} does not match its checksum ({CHECKSUMS[kind].name}) in the manifest",
                 reason="checksum",
                 file=name,
             )

@@ -34,6 +34,7 @@ _COMPLETE_MARKER = ".export-complete.json"
 EXPORT_INFO = "export.json"
 ONNX_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"  # a fast tokenizer's whole definition, as `tokenizers` reads it
+OPENVINO_FILE = "openvino_model.xml"
 # Texts an export tokenizes both ways (transformers, and `tokenizers` alone) before it records
 # that a job may load the tokenizer without transformers: scripts, accents, emoji, zero-width
 # and odd whitespace, an empty text, and one past any truncation length.
@@ -48,7 +49,6 @@ TOKENIZER_PROBES = [
     " ",
     "passage: " + "Harga cabai di pasar induk naik tajam menjelang Lebaran. " * 120,
 ]
-OPENVINO_FILE = "openvino_model.xml"
 # 17 has every operator BERT needs (LayerNormalization included) and ONNX Runtime runs it.
 _OPSET = 17
 
