@@ -16,13 +16,11 @@ kernels changed since `make setup`) is ignored: `kernels` checks the stamp.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
 import sys
 import warnings
-from collections.abc import Iterator
 from importlib import import_module
 from importlib.machinery import EXTENSION_SUFFIXES
 from importlib.metadata import version
@@ -51,9 +49,11 @@ SIGNATURES = {
 }
 
 
-# How the module is built, in its stamp: a module built another way (one that held the GIL,
-# before 2) is rebuilt by `make setup` and ignored until then.
-BUILD = 2
+# How the module is built, in its stamp: a module built another way is rebuilt by `make setup`
+# and ignored until then. Build 2 released the GIL around each call (numba's `release_gil` flag
+# forced onto pycc's exports) and crashed (SIGSEGV in `carry`, while other threads of the update
+# ran: tests/faults/test_lifecycle.py); build 3 holds the GIL again, as pycc's exports do.
+BUILD = 3
 
 
 def source_stamp() -> dict[str, str | int]:
@@ -64,25 +64,6 @@ def source_stamp() -> dict[str, str | int]:
         "numba": version("numba"),
         "build": BUILD,
     }
-
-
-@contextlib.contextmanager
-def _releasing_the_gil(pycc_compiler: Any) -> Iterator[None]:
-    """While it is active, `numba.pycc` compiles its exports with numba's `release_gil` flag:
-    their Python wrappers release the GIL around the compiled code, as `njit(nogil=True)`'s do.
-    (pycc makes its flags with `Flags()` from its own module's namespace.)"""
-    original = pycc_compiler.Flags
-
-    class Releasing(original):  # type: ignore[misc, valid-type]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.release_gil = True
-
-    pycc_compiler.Flags = Releasing
-    try:
-        yield
-    finally:
-        pycc_compiler.Flags = original
 
 
 def build(folder: Path = FOLDER) -> Path:
@@ -97,7 +78,6 @@ def build(folder: Path = FOLDER) -> Path:
     with warnings.catch_warnings():  # numba.pycc is marked "pending deprecation"
         warnings.simplefilter("ignore")
         pycc: Any = import_module("numba.pycc")
-        pycc_compiler: Any = import_module("numba.pycc.compiler")
         cc = pycc.CC(MODULE)
     cc.output_dir = str(folder)
     cc.target_cpu = get_host_cpu_name()  # the machine that runs `make setup` runs the jobs
@@ -105,7 +85,7 @@ def build(folder: Path = FOLDER) -> Path:
         cc.export(name, signature)(getattr(kernels, f"_{name}"))
     stamp = folder / STAMP
     stamp.unlink(missing_ok=True)  # no stamp while the module is being replaced
-    with warnings.catch_warnings(), _releasing_the_gil(pycc_compiler):
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         cc.compile()  # in a temporary build folder of its own, removed afterwards
     stamp.write_text(json.dumps(source_stamp()) + "\n")

@@ -9,8 +9,6 @@ import logging
 import shutil
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -48,47 +46,6 @@ def test_setup_built_the_kernels_and_a_job_loads_them_without_numba() -> None:
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False", result.stderr
-
-
-@needs_compiler
-def test_the_built_kernels_release_the_gil_while_they_run() -> None:
-    """An update calls the kernels while helper threads write and check the snapshot: like
-    numba's `nogil=True` kernels, the built ones let another Python thread run meanwhile. A
-    thread counting in Python notes the time every 1,000 counts; while a kernel that holds the
-    GIL runs, it can note nothing (checked against a module built the old way: no note)."""
-    module = ahead.load()
-    assert module is not None, "run `make setup`: recommender/pipeline/ahead.py"
-    rng = np.random.default_rng(0)
-    matrix = sp.random(20_000, 50_000, density=0.002, format="csr", dtype=np.float32,
-                       random_state=rng)  # fmt: skip
-    left = rng.integers(0, 20_000, 1_500_000)
-    right = np.sort(rng.integers(0, 20_000, 1_500_000))
-    args = (matrix.indptr.astype(np.int64), matrix.indices.astype(np.int32), matrix.data,
-            50_000, left, right)  # fmt: skip
-    notes: list[float] = []
-    done = threading.Event()
-
-    def count() -> None:
-        n = 0
-        while not done.is_set():
-            n += 1
-            if n % 1000 == 0:
-                notes.append(time.perf_counter())
-
-    counter = threading.Thread(target=count)
-    counter.start()
-    try:
-        time.sleep(0.05)
-        start = time.perf_counter()
-        module.pair_dots(*args)
-        stop = time.perf_counter()
-    finally:
-        done.set()
-        counter.join()
-    assert stop - start > 0.1, "the call was too short to tell"
-    # Away from the call's edges (a thread switch may fall just after `start`).
-    inside = [t for t in notes if start + 0.03 < t < stop - 0.03]
-    assert inside, f"no other thread ran during {stop - start:.2f} s in the kernel"
 
 
 def test_no_module_or_one_from_other_source_is_ignored(
