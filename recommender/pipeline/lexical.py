@@ -17,18 +17,42 @@ items, whatever the corpus size; a common term reaches only the items it weighs 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import bm25s
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from bm25s.stopwords import STOPWORDS_EN
 
 from recommender.ingest.text import clean_body
+
+
+@contextmanager
+def _numba_hidden() -> Iterator[None]:
+    """While bm25s is first imported: it imports numba whenever numba is installed, for a
+    retrieval backend this module never uses (its BM25 indexes with numpy; `BM25`'s default
+    backend is numpy too). numba is installed for the update's kernels, which `make setup` builds
+    ahead of time so that a job need not import numba: through bm25s it cost every `build` and
+    `update` ~0.3 s at its start. Only at this module's import, before any job starts a thread;
+    an earlier import of numba is left as it is."""
+    if "numba" in sys.modules:
+        yield
+        return
+    sys.modules["numba"] = None  # type: ignore[assignment]  # import fails: bm25s goes without
+    try:
+        yield
+    finally:
+        if sys.modules.get("numba", 0) is None:
+            del sys.modules["numba"]
+
+
+with _numba_hidden():
+    import bm25s
+    from bm25s.stopwords import STOPWORDS_EN
 
 QUERY_TERMS = 32  # an anchor's terms used to find its lexical neighbours (MoreLikeThis)
 POSTINGS = 1000  # items per term searched when finding neighbours (a champion list)

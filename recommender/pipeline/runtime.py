@@ -7,6 +7,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +34,10 @@ class ExportedModel:
     version 3 of a model with a fast tokenizer): a job then never imports transformers, which
     with loading this model's vocabulary through it cost ~6 s at every start of `update`."""
 
-    def __init__(self, folder: Path, run: Run, precision: str) -> None:
-        info = json.loads((folder / EXPORT_INFO).read_text(encoding="utf-8"))
-        self._token_ids, self._pad = _tokenizer(folder, info)
+    def __init__(
+        self, info: dict[str, Any], tokenizer: tuple[TokenIds, int], run: Run, precision: str
+    ) -> None:
+        self._token_ids, self._pad = tokenizer
         self.backend: str = info["backend"]
         self.quantize: str = info["quantize"]
         # What the runtime computes in (OpenVINO picks bf16 on CPUs with AMX / AVX-512 BF16):
@@ -47,14 +49,31 @@ class ExportedModel:
 
     @classmethod
     def load(cls, folder: Path, threads: int | None = None) -> ExportedModel:
-        """Load an exported folder with the runtime it was exported for."""
+        """Load an exported folder with the runtime it was exported for.
+
+        The runtime compiles the graph on a helper thread while this one reads the tokenizer:
+        OpenVINO releases the GIL while it compiles (~0.5 s here, most of it reading 470 MB of
+        weights) and `tokenizers` holds it while it reads its 250k-piece vocabulary (~0.9 s), so
+        a job's model load costs the longer of the two instead of their sum. The tokenizer waits
+        until the helper is about to compile: taken first, the GIL would hold the helper back."""
         info = json.loads((folder / EXPORT_INFO).read_text(encoding="utf-8"))
         threads = threads or max(1, os.cpu_count() or 1)
-        if info["backend"] == "openvino":
-            run, precision = _openvino(folder / OPENVINO_FILE, threads)
-        else:
-            run, precision = _onnxruntime(folder / ONNX_FILE, threads)
-        return cls(folder, run, precision)
+        compiling = threading.Event()
+
+        def runtime() -> tuple[Run, str]:
+            try:
+                if info["backend"] == "openvino":
+                    return _openvino(folder / OPENVINO_FILE, threads, compiling)
+                return _onnxruntime(folder / ONNX_FILE, threads, compiling)
+            finally:
+                compiling.set()  # also when it failed: its error is raised by `result()`
+
+        with ThreadPoolExecutor(1, thread_name_prefix="model-compile") as pool:
+            compiled = pool.submit(runtime)
+            compiling.wait()
+            tokenizer = _tokenizer(folder, info)
+            run, precision = compiled.result()
+        return cls(info, tokenizer, run, precision)
 
     def get_embedding_dimension(self) -> int:
         return self._dimension
@@ -153,12 +172,13 @@ def length_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
     return batches
 
 
-def _onnxruntime(path: Path, threads: int) -> tuple[Run, str]:
+def _onnxruntime(path: Path, threads: int, compiling: threading.Event) -> tuple[Run, str]:
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    compiling.set()
     session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
     def run(batches: Iterable[Batch], out: Vectors) -> None:
@@ -169,7 +189,7 @@ def _onnxruntime(path: Path, threads: int) -> tuple[Run, str]:
     return run, "fp32"
 
 
-def _openvino(path: Path, threads: int) -> tuple[Run, str]:
+def _openvino(path: Path, threads: int, compiling: threading.Event) -> tuple[Run, str]:
     """OpenVINO in throughput mode: the CPUs split into streams (2 on 2 cores, one thread each)
     and batches queued to all of them at once, instead of one batch at a time on every thread.
     Small batches of a small model keep one stream's thread busy better than two threads share
@@ -178,8 +198,10 @@ def _openvino(path: Path, threads: int) -> tuple[Run, str]:
     import openvino as ov
 
     core = ov.Core()
+    graph = core.read_model(str(path))
+    compiling.set()
     compiled = core.compile_model(
-        core.read_model(str(path)),
+        graph,
         "CPU",
         {"PERFORMANCE_HINT": "THROUGHPUT", "INFERENCE_NUM_THREADS": threads},
     )

