@@ -63,7 +63,7 @@ CLUTTER_LINE = re.compile(
     r"|(?:selanjutnya|sebelumnya|next|previous|prev)\s*[»›>]?"
     r"|(?:informasi )?pemasangan iklan\b.*|pasang iklan\b.*|(?:informasi|info) iklan\b.*"
     r"|(?:editor|redaktur|penyunting|pewarta|penulis|reporter|wartawan|kontributor|sumber|foto|"
-    r"fotografer|video|ilustrasi|uploader|writer|edited by)\s*[:：].{0,80}"
+    r"fotografer|video|ilustrasi|uploader|writer|edited by|source|duration)\s*[:：].{0,80}"
     r"|(?:copyright|hak cipta)\b.{0,120}|(?:©|\(c\)).{0,120}|.{0,80}\ball rights reserved\b.*"
     r"|(?:home|beranda|index|indeks)\s*(?:[>»›/]|&gt;).{0,150}"  # breadcrumbs
     r"|(?:tags?|topik|topics?|kata kunci|keywords?)\s*:.{0,200}"
@@ -102,6 +102,9 @@ CAPTION_CREDIT = re.compile(
     re.IGNORECASE,
 )
 LEADING_MAX_DROPPED = 8
+# A leading line ending with a colon is a label ("Oleh:", "Editor: Budi") unless it has this many
+# words: then it is the article's first sentence, introducing a quote or a list.
+INTRO_WORDS = 6
 TRAILING_SHORT = 40
 
 
@@ -305,6 +308,8 @@ def drop_leading_furniture(lines: list[str], title: str) -> list[str]:
             start += 1
             continue
         if len(line) < LEADING_SHORT and not FIRST_SENTENCE_END.search(line):
+            if line.endswith((":", "：")) and len(line.split()) >= INTRO_WORDS:
+                break  # a sentence introducing what follows: "From Goldman on the decision:"
             start += 1
             continue
         if CAPTION_CREDIT.search(line) and len(line) < HEADLINE_MAX * 2:

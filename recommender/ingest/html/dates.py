@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
 
 from lxml.html import HtmlElement
 
@@ -101,17 +102,28 @@ MONTHS = {
     )
     for name in names
 }
+# North American zones written without their season ("4:35 PM ET"): the offset is the region's
+# on that date. Upper case only, and only after a clock: "10:30 et 11:00" is French.
+REGIONAL_ZONES: dict[str, str] = {
+    "ET": "America/New_York",
+    "CT": "America/Chicago",
+    "MT": "America/Denver",
+    "PT": "America/Los_Angeles",
+}
 ZONE_NAMES = "|".join(sorted((z for z in ABBREVIATED_ZONES if len(z) > 1), key=len, reverse=True))
-ZONE_WORD = rf"(?P<zone>{ZONE_NAMES})\b"
+ZONE_WORD = rf"(?P<zone>{ZONE_NAMES}|(?-i:{'|'.join(REGIONAL_ZONES)}))\b"
 CLOCK = r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?"
-NUMERIC_DATE = r"(?P<day>\d{1,2})[/\-.](?P<month>\d{1,2})[/\-.](?P<year>\d{4})"
+# Day first ("05/11/2015", as Indonesian and European pages write it), or month first where the
+# day-first reading is no date ("11/18/2011"); a two-digit year only before a clock ("8/17/13
+# 11:04am"), which every pattern below requires.
+NUMERIC_DATE = r"(?P<day>\d{1,2})[/\-.](?P<month>\d{1,2})[/\-.](?P<year>\d{4}|\d{2}(?!\d))"
 ISO_DATE = r"(?P<iyear>\d{4})[-/](?P<imonth>\d{2})[-/](?P<iday>\d{2})"
 WORD_DATE = r"(?P<wday>\d{1,2})\s+(?P<wmonth>[A-Za-z]{3,9})\.?\s+(?P<wyear>\d{4})"
 MONTH_FIRST = r"(?P<fmonth>[A-Za-z]{3,9})\.?\s+(?P<fday>\d{1,2}),?\s+(?P<fyear>\d{4})"
 # "2018年6月18日" (Japanese and Chinese pages).
 CJK_DATE = r"(?P<cyear>\d{4})年\s*(?P<cmonth>\d{1,2})月\s*(?P<cday>\d{1,2})日"
 ANY_DATE = f"(?:{NUMERIC_DATE}|{ISO_DATE}|{WORD_DATE}|{MONTH_FIRST}|{CJK_DATE})"
-BEFORE_CLOCK = r"[\s,|\-–·]*(?:(?:pukul|jam|at|um|à)\s+)?"
+BEFORE_CLOCK = r"[\s,|\-–·@]*(?:(?:pukul|jam|at|um|à)\s+)?"
 MERIDIEM = r"(?:\s*(?P<meridiem>[ap])\.?\s?m\b\.?)?"
 # "November 10, 2026 9:04 PM EST" as well as "10/11/2026 21:04 WIB": the 12-hour clock's AM/PM
 # comes before the zone.
@@ -198,11 +210,20 @@ def text_times(text: str) -> list[Stamp]:
     for match in TEXT_TIME.finditer(text):
         value = _written(match.groupdict())
         if value is not None:
-            zone = timezone(timedelta(hours=ABBREVIATED_ZONES[match.group("zone").lower()]))
+            zone = zone_of(match.group("zone"), value)
             found.append(
                 Stamp(value.replace(tzinfo=zone), True, f"text {match.group(0).strip()!r}")
             )
     return found
+
+
+def zone_of(word: str, local: datetime) -> tzinfo:
+    """The UTC offset a zone word names at the local time `local` ("ET" is -04:00 in summer)."""
+    region = REGIONAL_ZONES.get(word)
+    if region is not None:
+        offset = ZoneInfo(region).utcoffset(local)
+        return timezone(offset if offset is not None else timedelta(0))
+    return timezone(timedelta(hours=ABBREVIATED_ZONES[word.lower()]))
 
 
 def local_text_times(text: str) -> list[Stamp]:
@@ -218,8 +239,12 @@ def local_text_times(text: str) -> list[Stamp]:
 
 def _date_of(parts: dict[str, str | None]) -> tuple[int, int, int] | None:
     """(year, month, day) of whichever date form matched."""
-    forms = (("year", "month", "day"), ("iyear", "imonth", "iday"), ("cyear", "cmonth", "cday"))
-    for year, month, day in forms:
+    if parts.get("year"):
+        y, m, d = int(parts["year"] or 0), int(parts["month"] or 0), int(parts["day"] or 0)
+        if m > 12 >= d:  # no day-first date: month first, as US pages write it
+            m, d = d, m
+        return (y + 2000 if y < 100 else y), m, d
+    for year, month, day in (("iyear", "imonth", "iday"), ("cyear", "cmonth", "cday")):
         if parts.get(year):
             return int(parts[year] or 0), int(parts[month] or 0), int(parts[day] or 0)
     for year, month, day in (("wyear", "wmonth", "wday"), ("fyear", "fmonth", "fday")):
@@ -246,13 +271,13 @@ def _written(parts: dict[str, str | None]) -> datetime | None:
         return None
 
 
-def clock_times(text: str) -> list[tuple[int, int, float]]:
-    """(hour, minute, UTC offset in hours) of each zone-marked clock time in the text."""
+def clock_times(text: str) -> list[tuple[int, int, str]]:
+    """(hour, minute, zone word) of each zone-marked clock time in the text."""
     found = []
     for match in CLOCK_ONLY.finditer(text):
         hour, minute = int(match.group("hour")), int(match.group("minute"))
         if hour < 24 and minute < 60:
-            found.append((hour, minute, ABBREVIATED_ZONES[match.group("zone").lower()]))
+            found.append((hour, minute, match.group("zone")))
     return found
 
 
@@ -272,9 +297,9 @@ def candidates(meta: PageMeta, text: str) -> list[Stamp]:
     stamps += text_times(text)
     dated = next((s for s in stamps if not s.has_time), None)
     if dated is not None and not any(s.has_time for s in stamps):
-        for hour, minute, offset in clock_times(text)[:1]:
-            zone = timezone(timedelta(hours=offset))
-            value = dated.value.replace(hour=hour, minute=minute, tzinfo=zone)
+        for hour, minute, word in clock_times(text)[:1]:
+            local = dated.value.replace(hour=hour, minute=minute)
+            value = local.replace(tzinfo=zone_of(word, local))
             stamps.append(Stamp(value, True, f"{dated.source} + text {hour:02d}:{minute:02d}"))
     if not any(s.has_time for s in stamps):
         # A local time written on the page, on the metadata's date where the metadata gives one

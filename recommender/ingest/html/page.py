@@ -63,7 +63,7 @@ def page_url(
     base = meta.base_href or fetched or options.base_url
     declared = (meta.canonical, meta.first("og:url", "twitter:url"))
     for candidate in (*declared, fetched, meta.item_url):
-        url = absolute(candidate, base)
+        url = absolute(host_first(candidate), base)
         if url:
             return strip_tracking(url)
     if options.base_url and relative and options.url_from == "path":
@@ -71,6 +71,14 @@ def page_url(
         if url:
             return url
     raise ExtractionError("url", missing_url_reason(relative, options))
+
+
+def host_first(url: str | None) -> str | None:
+    """A declared URL written without its scheme ("www.elmundo.es/...", in og:url) as a
+    protocol-relative one: joined to a base it would read as a path below the base."""
+    if url and url.strip().lower().startswith("www."):
+        return "//" + url.strip()
+    return url
 
 
 def missing_url_reason(relative: str | None, options: PageOptions) -> str:
@@ -95,12 +103,22 @@ def sidecar_name(relative: str) -> str:
     return stem + SIDECAR_SUFFIX
 
 
+# Readers' comments (`class="comment-date"`, `id="comments"`): their times are never the
+# article's. A class or id that starts with "comment" ("commentary" is an opinion piece), on an
+# element that does not hold a headline (a wrapper of the article).
+COMMENT_ELEMENT = (
+    "(starts-with(@id, 'comment') or starts-with(@class, 'comment'))"
+    " and not(starts-with(@class, 'commentary')) and not(.//h1)"
+)
+
+
 def text_near_headline(tree: HtmlElement, title: str) -> str:
     root = tree.find(".//body")
     # Text nodes joined with spaces: adjacent elements' text must not run together
     # ("...Dayeuhkolot" + "Nov 10, 2026" is no date).
     pieces = (root if root is not None else tree).xpath(
-        ".//text()[not(ancestor::script) and not(ancestor::style)]"
+        ".//text()[not(ancestor::script) and not(ancestor::style)"
+        f" and not(ancestor::*[{COMMENT_ELEMENT}])]"
     )
     text = re.sub(r"\s+", " ", " ".join(str(p) for p in pieces))
     at = text.find(title) if title else -1
@@ -172,6 +190,20 @@ def published_at(tree: HtmlElement, meta: PageMeta, title: str, options: PageOpt
     return dates.choose(stamps, options.assume_timezone, meta.zoned)
 
 
+# An entity left in an attribute's value once the parser decoded it: escaped twice by the CMS
+# (`content="...Keach.&amp;nbsp; Some..."` reads "Keach.&nbsp; Some").
+LEFT_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-f]{2,5}|[a-z]{2,8});", re.IGNORECASE)
+
+
+def unescaped(text: str) -> str:
+    """`text` with entities an extra escaping left in it decoded (`&nbsp;`, `&rsquo;`)."""
+    if not LEFT_ENTITY.search(text):
+        return text
+    import html
+
+    return html.unescape(text)
+
+
 def first_string(value: Any) -> str | None:
     """A JSON-LD value that may be a string, an object with `url`/`name`, or a list of them."""
     if isinstance(value, list):
@@ -220,7 +252,7 @@ def page_record(
         raise ExtractionError("title", "the page has no title (og:title, <title> or <h1>)")
     pagekind.check_article(tree, meta, canonical, title)
     description = meta.first("og:description", "description", "twitter:description")
-    description = description or first_string(meta.article("description")) or ""
+    description = unescaped(description or first_string(meta.article("description")) or "")
     text = body.clean_lines(body.main_text(tree, canonical, title, description), title=title)
     if not text:
         raise ExtractionError("body", "no article text found in the page")

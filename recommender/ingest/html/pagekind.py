@@ -77,6 +77,13 @@ NAVIGATION = (
 )
 
 
+# Open Graph types of pages about a thing rather than a story: a person's or company's profile, a
+# product, a book, a song or album, a code repository ("object", GitHub's). Video types are not
+# among them: a video page is a video item.
+THING_TYPES = frozenset({"profile", "product", "book", "object", "place", "business.business"})
+THING_NAMESPACES = frozenset({"music", "books", "product", "fitness", "restaurant", "game"})
+
+
 def listing_path(segments: list[str]) -> bool:
     """`/tag/banjir`, `/indeks`, `/topic/123/banjir`: a listing word in a short path whose last
     part is no article slug (an article may live under `/arsip/2019/.../slug.html`)."""
@@ -163,6 +170,9 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
     # that alone does not outweigh a listing URL.
     if meta.articles:
         return
+    kind = (meta.first("og:type") or "").strip().lower()
+    if kind in THING_TYPES or kind.split(".")[0] in THING_NAMESPACES:
+        raise ExtractionError("page", f"a page about a {kind} (og:type), not an article")
     if listing_path(segments):
         raise ExtractionError(
             "page", f"an index page (URL path /{'/'.join(segments)}), not an article"

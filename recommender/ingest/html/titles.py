@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
@@ -88,7 +88,12 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
         )
         if c and c.strip()
     ]
-    h1s = [t for h in tree.iter("h1") if (t := _text(h))]
+    h1s = [t for h in tree.iter("h1") if not _links_home(h, url) and (t := _text(h))]
+    # A heading that links to the page itself is its headline ("Permanent Link to ..."), where the
+    # title tags say more around it ("Blog » Blog Archive » Headline").
+    for text in _self_linked_headings(tree, url):
+        if any(text in SEPARATOR.split(candidate) for candidate in candidates):
+            return text
     for candidate in candidates:
         for text in h1s:
             if _squash(text) == _squash(candidate):
@@ -117,6 +122,37 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
     if not base:
         return h1s[0] if h1s else ""
     return base if len(base.split()) >= MIN_TITLE_WORDS else _headline_h1(h1s) or base
+
+
+def _link_key(href: str, base: str) -> tuple[str, str]:
+    """(host, path) of a link for comparison: scheme, `www.`, query and trailing slash ignored."""
+    parts = urlsplit(urljoin(base, href.strip()))
+    return (parts.hostname or "").removeprefix("www."), parts.path.rstrip("/")
+
+
+def _links_home(heading: HtmlElement, url: str | None) -> bool:
+    """A heading that is only a link to the site's front page or to a folder above this page (a
+    blog's `<h1><a href="/filmgang/">The Film Gang</a></h1>`): the site's name, no headline."""
+    links = list(heading.iter("a"))
+    if not url or len(links) != 1 or _text(links[0]) != _text(heading):
+        return False
+    host, path = _link_key(links[0].get("href") or "", url)
+    page_host, page_path = _link_key(url, url)
+    return host == page_host and path != page_path and (page_path + "/").startswith(path + "/")
+
+
+def _self_linked_headings(tree: HtmlElement, url: str | None) -> list[str]:
+    """Texts of the `<h1>`-`<h3>` whose link points to the page's own URL."""
+    if not url:
+        return []
+    own = _link_key(url, url)
+    found = []
+    for heading in tree.xpath(".//h1|.//h2|.//h3"):
+        links = list(heading.iter("a"))
+        own_link = len(links) == 1 and _link_key(links[0].get("href") or "", url) == own
+        if own_link and (text := _text(heading)):
+            found.append(text)
+    return found
 
 
 SIDE_MARKS = ":|-–—‹›»«·•/：｜"

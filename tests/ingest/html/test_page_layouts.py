@@ -1,0 +1,158 @@
+"""Layouts of pages from publishers outside the developer corpus (#12, fifth held-out batch), on
+small pages written here: US zone words and dates, readers' comments, blog headlines, empty
+inline elements, captions, embedded players, teaser links, introducing lines, scheme-less
+`og:url`, pages about things and twice-escaped descriptions."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from recommender.ingest.html import dates
+from recommender.ingest.html.errors import ExtractionError
+from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, article, record
+
+
+def published(html: str, **options: object) -> str:
+    return record(html, **options)["published_at"].isoformat()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Wednesday, 21 Sep 2011 | 4:35 PM ET", "2011-09-21T16:35:00-04:00"),  # summer: EDT
+        ("Updated: January 13, 2010, 5:02 PM ET", "2010-01-13T17:02:00-05:00"),  # winter: EST
+        ("March 3, 2016 9:10 AM PT", "2016-03-03T09:10:00-08:00"),
+        ("Friday June 7, 2013 @ 6:43pm EDT", "2013-06-07T18:43:00-04:00"),
+    ],
+)
+def test_us_zone_words_and_an_at_sign_are_read(written: str, expected: str) -> None:
+    assert published(article(before=f"<div>{written}</div>")) == expected
+
+
+def test_a_french_et_after_a_clock_is_no_zone() -> None:
+    assert dates.text_times("le 28/10/2012 10:30 et 11:00") == []
+    # Lower case "et" is French "and"; the zone words are written in capitals.
+    assert [s.value.isoformat() for s in dates.text_times("28/10/2012 10:30 ET")] == [
+        "2012-10-28T10:30:00-04:00"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Published: 11/18/2011  2:27 AM", "2011-11-18T02:27:00-06:00"),  # no day-first date
+        ("8/17/13 11:04am", "2013-08-17T11:04:00-05:00"),  # a two-digit year before a clock
+        ("Kamis, 05/11/2015 09:25", "2015-11-05T09:25:00-06:00"),  # day first where both fit
+    ],
+)
+def test_month_first_numeric_dates_where_day_first_is_no_date(written: str, expected: str) -> None:
+    chicago = ZoneInfo("America/Chicago")
+    assert published(article(before=f"<div>{written}</div>"), assume_timezone=chicago) == expected
+
+
+def test_a_readers_comment_time_is_not_the_articles() -> None:
+    comment = (
+        '<div class="comment" id="comment443778"><p>Great interview.</p>'
+        '<span class="comment-date">Nov. 12 2026 02:47 PM</span></div>'
+    )
+    page = article(before="<div>Monday, November 10, 2026</div>", after=comment)
+    jakarta = ZoneInfo("Asia/Jakarta")
+    assert published(page, assume_timezone=jakarta) == "2026-11-10T00:00:00+07:00"
+
+
+def test_a_blogs_name_in_the_h1_yields_to_the_heading_linking_to_the_post() -> None:
+    html = f"""<!doctype html><html lang="id"><head><meta charset="utf-8">
+<title>Catatan Film &raquo; Blog Archive &raquo; Banjir di Layar Lebar</title>
+<link rel="canonical" href="https://blog.example/catatan/2026/11/10/banjir/">{PUBLISHED}</head>
+<body><h1><a href="https://blog.example/catatan/">Catatan Film</a></h1>
+<div class="post"><h2><a href="https://blog.example/catatan/2026/11/10/banjir/" rel="bookmark">
+Banjir di Layar Lebar</a></h2>{"".join(f"<p>{p}</p>" for p in PARAGRAPHS)}</div></body></html>"""
+    assert record(html)["title"] == "Banjir di Layar Lebar"
+
+
+def test_an_empty_inline_element_keeps_the_words_after_it() -> None:
+    first = PARAGRAPHS[0]
+    paragraphs = [f'<span id="byLine"></span>{first}', *PARAGRAPHS[1:]]
+    body = str(record(article(head=PUBLISHED, paragraphs=paragraphs))["body"])
+    assert body.startswith(first)
+    spaced = ["INDEKS<b>&nbsp;</b>Harga Saham Gabungan ditutup menguat. " + PARAGRAPHS[1]]
+    body = str(record(article(head=PUBLISHED, paragraphs=spaced + PARAGRAPHS[2:]))["body"])
+    assert body.startswith("INDEKS Harga Saham Gabungan ditutup menguat.")
+
+
+def test_a_caption_repeating_the_images_alt_text_is_no_first_sentence() -> None:
+    photo = '<div class="foto"><img src="/a.jpg" alt="Kepala BPBD." title="Kepala BPBD."><p>Kepala BPBD.</p></div>'
+    body = str(record(article(head=PUBLISHED, before=photo))["body"])
+    assert body.startswith(PARAGRAPHS[0][:40]) and "Kepala BPBD." not in body
+
+
+def test_an_embedded_players_description_is_no_article_text() -> None:
+    player = (
+        '<div itemscope itemtype="http://schema.org/VideoObject"><p itemprop="description">'
+        "Warga mengungsi ke balai desa setelah banjir merendam permukiman mereka sejak pagi"
+        " tadi, menurut petugas.</p></div>"
+    )
+    body = str(record(article(head=PUBLISHED, before=player))["body"])
+    assert body.startswith(PARAGRAPHS[0][:40]) and "Warga mengungsi" not in body
+
+
+@pytest.mark.parametrize(
+    "teaser",
+    [
+        '<p><a href="/read/2026/11/09/jembatan">Jembatan Putus di Hulu Citarum</a></p>',
+        '<p><b>DI BANDUNG: </b><a href="/read/2026/11/09/jembatan">Jembatan Putus di Hulu Citarum</a></p>',
+    ],
+)
+def test_a_paragraph_that_is_only_a_teaser_link_leaves_the_body(teaser: str) -> None:
+    paragraphs = [PARAGRAPHS[0], teaser.removeprefix("<p>").removesuffix("</p>"), *PARAGRAPHS[1:]]
+    body = str(record(article(head=PUBLISHED, paragraphs=paragraphs))["body"])
+    assert "Jembatan Putus" not in body and PARAGRAPHS[1][:40] in body
+
+
+def test_a_link_inside_a_sentence_stays() -> None:
+    linked = 'Menurut <a href="/bpbd">Badan Penanggulangan Bencana Daerah</a>, air mulai surut.'
+    body = str(record(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, linked]))["body"])
+    assert "Badan Penanggulangan Bencana Daerah, air mulai surut." in body
+
+
+def test_a_first_line_introducing_a_list_with_a_colon_is_kept() -> None:
+    intro = "Dari laporan BPBD Kabupaten Bandung tentang banjir semalam:"
+    body = str(record(article(head=PUBLISHED, paragraphs=[intro, *PARAGRAPHS]))["body"])
+    assert body.startswith(intro)
+    # A label is still no sentence.
+    body = str(record(article(head=PUBLISHED, paragraphs=["Editor:", *PARAGRAPHS]))["body"])
+    assert body.startswith(PARAGRAPHS[0][:40])
+
+
+def test_source_and_duration_lines_leave_the_body() -> None:
+    closing = "<p>Source: PM | Duration: 3min 13sec</p>"
+    body = str(record(article(head=PUBLISHED, after=closing))["body"])
+    assert "Duration" not in body and "Source:" not in body
+
+
+def test_an_og_url_without_its_scheme_names_the_page() -> None:
+    og = '<meta property="og:url" content="www.kabar.example/read/2026/11/10/banjir">'
+    found = record(article(head=PUBLISHED + og, canonical=False))
+    assert found["url"] == "https://www.kabar.example/read/2026/11/10/banjir"
+
+
+@pytest.mark.parametrize("kind", ["profile", "object", "product", "music.song", "books.book"])
+def test_a_page_about_a_thing_is_no_article(kind: str) -> None:
+    og = f'<meta property="og:type" content="{kind}">'
+    with pytest.raises(ExtractionError) as caught:
+        record(article(head=PUBLISHED + og))
+    assert caught.value.field == "page" and kind in caught.value.reason
+
+
+@pytest.mark.parametrize("kind", ["article", "website", "video.other"])
+def test_articles_and_videos_pass_their_og_type(kind: str) -> None:
+    og = f'<meta property="og:type" content="{kind}">'
+    assert record(article(head=PUBLISHED + og))["title"] == TITLE
+
+
+def test_a_description_escaped_twice_is_read_once_more() -> None:
+    description = '<meta name="description" content="Air naik satu meter.&amp;nbsp; Warga&amp;rsquo; rumah terendam.">'
+    lead = record(article(head=PUBLISHED + description))["lead"]
+    assert lead == "Air naik satu meter. Warga’ rumah terendam."
