@@ -298,8 +298,8 @@ def candidates(meta: PageMeta, text: str) -> list[Stamp]:
     dated = next((s for s in stamps if not s.has_time), None)
     if dated is not None and not any(s.has_time for s in stamps):
         for hour, minute, word in clock_times(text)[:1]:
-            local = dated.value.replace(hour=hour, minute=minute)
-            value = local.replace(tzinfo=zone_of(word, local))
+            wall = dated.value.replace(hour=hour, minute=minute)
+            value = wall.replace(tzinfo=zone_of(word, wall))
             stamps.append(Stamp(value, True, f"{dated.source} + text {hour:02d}:{minute:02d}"))
     if not any(s.has_time for s in stamps):
         # A local time written on the page, on the metadata's date where the metadata gives one
