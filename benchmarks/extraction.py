@@ -80,7 +80,10 @@ def same_title(got: str, expected: str) -> bool:
     if not a:
         return False
     short, long = sorted((a, b), key=len)
-    return a == b or (long.startswith(short) and long[len(short) :].lstrip()[:1] in ("|", "-", ":"))
+    # "_" as Chinese sites write it: "标题 _栏目 _网站" (gmw, qq).
+    return a == b or (
+        long.startswith(short) and long[len(short) :].lstrip()[:1] in ("|", "-", ":", "_")
+    )
 
 
 def same_instant(got: datetime, expected: str) -> bool:

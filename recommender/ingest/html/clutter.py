@@ -72,6 +72,10 @@ CLUTTER_LINE = re.compile(
     r"|(?:download|unduh) (?:aplikasi|app)\b.{0,150}|klik (?:di ?sini|link)\b.{0,150}"
     r"|(?:gabung|bergabung|join)\b.{0,40}\b(?:whatsapp|telegram|channel|saluran)\b.{0,100}"
     r"|(?:cek berita dan artikel|ikuti (?:kami|berita)|follow us|dapatkan (?:update|berita)).{0,150}"
+    # Sign-up prompts: "Sign up now for the Us Weekly newsletter", "Daftar buletin harian kami".
+    r"|(?:[^.?!]{0,60}[?!.]\s+)?(?:sign up|subscribe|daftar|berlangganan)\b.{0,100}"
+    r"\b(?:newsletters?|brief|alerts|e-?mails?"
+    r"|inbox|buletin)\b.{0,60}"
     r"|advertisement|iklan|advertorial|sponsored"
     r"|\[.{0,200}\]|【.{0,200}】"  # bracketed promotions: "[Get New York Today in your inbox.]"
     r"|continue reading(?: the main story)?\W*|reuse content|loading comments\W*"
@@ -120,6 +124,23 @@ def is_clutter(element: HtmlElement) -> bool:
     return any(a in found and b in found for a, b in CLUTTER_PAIRS)
 
 
+# An element with this many paragraphs of running text holds the article, whatever its class says
+# (`<div class="entry-content entry-content-read-more">` on a page whose sign-up forms outweigh
+# the article): teaser boxes and share bars hold headlines and labels, not paragraphs.
+RUNNING_PARAGRAPHS = 3
+RUNNING_PARAGRAPH_CHARS = 100
+
+
+def holds_running_text(element: HtmlElement) -> bool:
+    long = 0
+    for paragraph in element.iter("p"):
+        if len(" ".join((paragraph.text_content() or "").split())) >= RUNNING_PARAGRAPH_CHARS:
+            long += 1
+            if long >= RUNNING_PARAGRAPHS:
+                return True
+    return False
+
+
 def prune(tree: HtmlElement) -> None:
     """Remove furniture elements in place, never the article itself (see the module doc)."""
     total = len(tree.text_content() or "") or 1
@@ -132,6 +153,8 @@ def prune(tree: HtmlElement) -> None:
         if any(h is not None for h in element.iter("h1")):
             continue
         if len(element.text_content() or "") > MAX_SHARE_OF_TEXT * total:
+            continue
+        if holds_running_text(element):
             continue
         doomed.append(element)
     for element in doomed:

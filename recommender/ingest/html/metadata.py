@@ -32,7 +32,6 @@ MICRODATA_PUBLISHED = (
 ZONED_VALUE = re.compile(
     r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})\s*$"
 )
-ZONED_ATTRIBUTES = ("content", "datetime", "title", "value")
 
 
 @dataclass
@@ -139,7 +138,8 @@ def read_meta(tree: HtmlElement) -> PageMeta:
                     found.webpages.append(obj)
     # Marked publication times first, each group in document order: comment templates mark
     # their own times `pubdate` too, after the article's.
-    # A time inside a link is a linked story's (a teaser list), whatever it is marked: last.
+    # A time inside a link is a linked story's (a teaser list), whatever it is marked: last. One
+    # inside a quotation is an embedded post's (a tweet, an Instagram post): none.
     marked: list[str] = []
     linked: list[str] = []
     for time in tree.iter("time"):
@@ -147,6 +147,8 @@ def read_meta(tree: HtmlElement) -> PageMeta:
         if not value.strip():
             continue
         priority = time.get("itemprop") == "datePublished" or time.get("pubdate") is not None
+        if any(a.tag == "blockquote" for a in time.iterancestors()):
+            continue
         if any(a.tag == "a" for a in time.iterancestors()):
             linked.append(value.strip())
         else:
@@ -222,12 +224,13 @@ def _byline_name(element: HtmlElement) -> str | None:
 
 def zoned_values(tree: HtmlElement) -> list[str]:
     """Every date-time with a UTC offset written in an attribute for machines (`content`,
-    `datetime`, `title`, `value`), in document order: where the publication time is stated
+    `datetime`, `title`, `data-origindate`...), in document order: where the publication time is stated
     without an offset, the same wall-clock time stated with one names its zone."""
     found: list[str] = []
     for element in tree.iter():
-        for name in ZONED_ATTRIBUTES:
-            value = element.get(name)
+        if not isinstance(element.tag, str):
+            continue
+        for value in element.attrib.values():
             if value and len(value) < 40 and ZONED_VALUE.match(value):
                 found.append(value.strip())
     return found

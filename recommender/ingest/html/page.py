@@ -103,8 +103,8 @@ def sidecar_name(relative: str) -> str:
     return stem + SIDECAR_SUFFIX
 
 
-# Readers' comments (`class="comment-date"`, `id="comments"`): their times are never the
-# article's. A class or id that starts with "comment" ("commentary" is an opinion piece), on an
+# Readers' comments (`class="comment-date"`, `id="comments"`) and quotations (an embedded tweet
+# or Instagram post): their times are never the article's. A class or id that starts with "comment" ("commentary" is an opinion piece), on an
 # element that does not hold a headline (a wrapper of the article).
 COMMENT_ELEMENT = (
     "(starts-with(@id, 'comment') or starts-with(@class, 'comment'))"
@@ -118,7 +118,7 @@ def text_near_headline(tree: HtmlElement, title: str) -> str:
     # ("...Dayeuhkolot" + "Nov 10, 2026" is no date).
     pieces = (root if root is not None else tree).xpath(
         ".//text()[not(ancestor::script) and not(ancestor::style)"
-        f" and not(ancestor::*[{COMMENT_ELEMENT}])]"
+        f" and not(ancestor::blockquote) and not(ancestor::*[{COMMENT_ELEMENT}])]"
     )
     text = re.sub(r"\s+", " ", " ".join(str(p) for p in pieces))
     at = text.find(title) if title else -1
@@ -143,9 +143,9 @@ def _is_marked(time: HtmlElement) -> bool:
 
 
 def _own(time: HtmlElement) -> bool:
-    """Not a linked or aside story's time."""
+    """Not a linked or aside story's time, nor an embedded post's (in a quotation)."""
     return bool((time.get("datetime") or "").strip()) and not any(
-        a.tag in ("a", "aside") for a in time.iterancestors()
+        a.tag in ("a", "aside", "blockquote") for a in time.iterancestors()
     )
 
 

@@ -16,9 +16,22 @@ from recommender.ingest.html.metadata import PageMeta
 HOST_COLON = "|".join(
     f"(?<=\\.{tld}):\\s+" for tld in ("com", "co", "id", "net", "org", "tv", "news")
 )
-SEPARATOR = re.compile(rf"\s+[|\-–—:»«·•/‹›]{{1,2}}\s+|\s*::\s*|{HOST_COLON}|\s*[：｜]\s*")
+# Chinese sites join headline, section and site with "_" ("标题_智能_好奇心日报").
+SEPARATOR = re.compile(
+    rf"\s+[|\-–—:»«·•/‹›]{{1,2}}\s+|\s*::\s*|{HOST_COLON}|\s*[：｜]\s*|(?<=[\u3000-\u9fff])_(?=[\u3000-\u9fff])"
+)
 HOST_LIKE = re.compile(r"\b[\w-]+\.(?:com|co\.id|id|net|org|co\.uk|co|news|tv)\b", re.IGNORECASE)
 MIN_TITLE_WORDS = 3
+# Chinese, Japanese and Korean write no spaces: each of their characters counts as a word.
+CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+WORD = re.compile(rf"[{CJK}]|[^\W{CJK}]+")
+
+
+def words(text: str) -> int:
+    """Words in `text`, a CJK character counting as one."""
+    return len(WORD.findall(text))
+
+
 # "Judul Halaman all", "Judul - Halaman 2", "Title - Page 2": which page of a paginated article.
 PAGE_SUFFIX = re.compile(r"(?:\s+[-|]\s+|\s+)(?:halaman|hal\.|page)\s+(?:all|semua|\d+)\s*$", re.I)
 
@@ -66,9 +79,9 @@ def _strip_site_segment(title: str, sites: list[str]) -> str:
     if len(parts) < 2:
         return title.strip()
     seps = SEPARATOR.findall(title)
-    if is_site_name(parts[-1], sites) and len(" ".join(parts[:-1]).split()) >= MIN_TITLE_WORDS:
+    if is_site_name(parts[-1], sites) and words(" ".join(parts[:-1])) >= MIN_TITLE_WORDS:
         return title[: title.rfind(seps[-1])].strip()
-    if is_site_name(parts[0], sites) and len(" ".join(parts[1:]).split()) >= MIN_TITLE_WORDS:
+    if is_site_name(parts[0], sites) and words(" ".join(parts[1:])) >= MIN_TITLE_WORDS:
         return title[title.find(seps[0]) + len(seps[0]) :].strip()
     return title.strip()
 
@@ -88,7 +101,10 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
         )
         if c and c.strip()
     ]
-    h1s = [t for h in tree.iter("h1") if not _links_home(h, url) and (t := _text(h))]
+    h1s = [t for h in tree.iter("h1") if not _is_banner(h, url) and (t := _text(h))]
+    if not h1s and any(_is_banner(h, url) for h in tree.iter("h1")):
+        # The only <h1> is the site's banner or logo: the story's headline is a lower heading.
+        h1s = [t for h in tree.iter("h2") if (t := _text(h))]
     # A heading that links to the page itself is its headline ("Permanent Link to ..."), where the
     # title tags say more around it ("Blog » Blog Archive » Headline").
     for text in _self_linked_headings(tree, url):
@@ -101,15 +117,13 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
     # A title tag that starts with the visible headline and goes on with section or author names.
     for candidate in candidates:
         for text in h1s:
-            if len(text.split()) >= MIN_TITLE_WORDS and _squash(candidate).startswith(
-                _squash(text)
-            ):
+            if words(text) >= MIN_TITLE_WORDS and _squash(candidate).startswith(_squash(text)):
                 return text
     # "Headline | Section" (the site already gone) over an <h1> that adds a label after the
     # headline ("Headline Premium"): the title's first segment is the headline.
     for candidate in candidates:
         first = SEPARATOR.split(candidate)[0].strip()
-        if len(first.split()) >= MIN_TITLE_WORDS and any(
+        if words(first) >= MIN_TITLE_WORDS and any(
             _squash(text).startswith(_squash(first)) for text in h1s
         ):
             return first
@@ -121,7 +135,7 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
             return other
     if not base:
         return h1s[0] if h1s else ""
-    return base if len(base.split()) >= MIN_TITLE_WORDS else _headline_h1(h1s) or base
+    return base if words(base) >= MIN_TITLE_WORDS else _headline_h1(h1s) or base
 
 
 def _link_key(href: str, base: str) -> tuple[str, str]:
@@ -130,13 +144,29 @@ def _link_key(href: str, base: str) -> tuple[str, str]:
     return (parts.hostname or "").removeprefix("www."), parts.path.rstrip("/")
 
 
+HIDDEN_CLASSES = frozenset({"hidden", "hide", "sr-only", "visually-hidden", "screen-reader-text"})
+
+
+def _is_banner(heading: HtmlElement, url: str | None) -> bool:
+    """A heading that names the site: a link home, or hidden from readers (a logo's text kept
+    for search engines, `<h1 class="hidden">Site</h1>`)."""
+    hidden = HIDDEN_CLASSES.intersection((heading.get("class") or "").lower().split())
+    display = (heading.get("style") or "").replace(" ", "").lower()
+    return bool(hidden) or "display:none" in display or _links_home(heading, url)
+
+
 def _links_home(heading: HtmlElement, url: str | None) -> bool:
     """A heading that is only a link to the site's front page or to a folder above this page (a
-    blog's `<h1><a href="/filmgang/">The Film Gang</a></h1>`): the site's name, no headline."""
-    links = list(heading.iter("a"))
-    if not url or len(links) != 1 or _text(links[0]) != _text(heading):
+    blog's `<h1><a href="/filmgang/">The Film Gang</a></h1>`, or the link around the heading):
+    the site's name, no headline."""
+    inner = list(heading.iter("a"))
+    if len(inner) == 1 and _text(inner[0]) == _text(heading):
+        link: HtmlElement | None = inner[0]
+    else:
+        link = None if inner else next(heading.iterancestors("a"), None)
+    if not url or link is None:
         return False
-    host, path = _link_key(links[0].get("href") or "", url)
+    host, path = _link_key(link.get("href") or "", url)
     page_host, page_path = _link_key(url, url)
     return host == page_host and path != page_path and (page_path + "/").startswith(path + "/")
 
@@ -160,7 +190,7 @@ SIDE_MARKS = ":|-–—‹›»«·•/：｜"
 
 def _is_side(part: str, title: str) -> bool:
     """`part` is what `title` says on one side of a separator ("Blog: Part", "Part | Blog")."""
-    if len(part.split()) < MIN_TITLE_WORDS:
+    if words(part) < MIN_TITLE_WORDS:
         return False
     if title.endswith(part):
         rest = title[: -len(part)].rstrip()
@@ -174,7 +204,7 @@ def _is_side(part: str, title: str) -> bool:
 def _headline_h1(h1s: list[str]) -> str | None:
     """The first <h1> long enough to be a headline, where the title tags name only the site or
     its owner (<title>KABAR</title>, <title>Budi Santoso</title>)."""
-    return next((text for text in h1s if len(text.split()) >= MIN_TITLE_WORDS), None)
+    return next((text for text in h1s if words(text) >= MIN_TITLE_WORDS), None)
 
 
 def _text(element: HtmlElement | None) -> str:

@@ -156,3 +156,75 @@ def test_a_description_escaped_twice_is_read_once_more() -> None:
     description = '<meta name="description" content="Air naik satu meter.&amp;nbsp; Warga&amp;rsquo; rumah terendam.">'
     lead = record(article(head=PUBLISHED + description))["lead"]
     assert lead == "Air naik satu meter. Warga’ rumah terendam."
+
+
+# Sixth held-out batch (mercury-parser's saved pages, 2016-2019).
+
+
+def heading_page(banner: str, title_tag: str) -> str:
+    return f"""<!doctype html><html lang="id"><head><meta charset="utf-8"><title>{title_tag}</title>
+<link rel="canonical" href="https://kabar.example/catatan/2026/11/10/banjir/">{PUBLISHED}</head>
+<body>{banner}<div class="post"><h2>{TITLE}</h2>{"".join(f"<p>{p}</p>" for p in PARAGRAPHS)}
+</div></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "banner",
+    [
+        '<a href="https://kabar.example/catatan/"><h1><span>Catatan:</span> Kabar Sehari-hari</h1></a>',
+        '<h1 class="hidden">Kabar</h1>',
+    ],
+)
+def test_a_banner_or_hidden_h1_yields_to_the_stories_heading(banner: str) -> None:
+    html = heading_page(banner, f"{TITLE} - Catatan - Kabar")
+    assert record(html)["title"] == TITLE
+
+
+def test_chinese_titles_lose_section_and_site_joined_by_underscores() -> None:
+    headline = "这个约会软件想用你和对方的相似好恶来帮你找对象"
+    html = heading_page(
+        '<h1 class="hidden">好奇心日报</h1>', f"{headline}_智能_好奇心日报"
+    ).replace(f"<h2>{TITLE}</h2>", f"<h2>{headline}</h2>")
+    assert record(html)["title"] == headline
+
+
+def test_an_embedded_posts_time_is_not_the_articles() -> None:
+    post = (
+        '<blockquote class="instagram-media"><p>A photo posted on <time'
+        ' datetime="2026-11-08T17:10:10+00:00">Nov 8, 2026 at 9:10am PST</time></p></blockquote>'
+    )
+    page = article(before="<div>November 10, 2026 @ 3:53 PM</div>", after=post)
+    new_york = ZoneInfo("America/New_York")
+    assert published(page, assume_timezone=new_york) == "2026-11-10T15:53:00-05:00"
+
+
+def test_a_data_attribute_with_an_offset_names_the_zone_of_the_written_time() -> None:
+    written = (
+        '<span class="date" data-origindate="2026-11-10 14:27:02 +0800">2026-11-10 14:27:02</span>'
+    )
+    assert published(article(before=written)) == "2026-11-10T14:27:02+08:00"
+
+
+def test_paragraphs_in_a_container_with_a_clutter_class_are_the_article() -> None:
+    forms = "".join(
+        f"<div class='modal'><h1>Sign Up</h1><p>{'Form text. ' * 40}</p></div>" for _ in range(6)
+    )
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = f"""<!doctype html><html lang="id"><head><meta charset="utf-8"><title>{TITLE}</title>
+<link rel="canonical" href="{"https://kabar.example/read/2026/11/10/banjir"}">{PUBLISHED}</head>
+<body><article><h1>{TITLE}</h1><div class="entry-content entry-content-read-more">{body}</div>
+</article>{forms}</body></html>"""
+    assert str(record(html)["body"]).startswith(PARAGRAPHS[0][:40])
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Can't get enough of Kabar? Sign up now for the Kabar newsletter packed with the latest news!",
+        "Sign up for our weekly Threat Brief.",
+        "Daftar buletin harian Kabar untuk berita pilihan setiap pagi.",
+    ],
+)
+def test_sign_up_prompts_leave_the_body(prompt: str) -> None:
+    body = str(record(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, prompt]))["body"])
+    assert prompt[:20] not in body and PARAGRAPHS[-1][:40] in body
