@@ -99,8 +99,16 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "", description: 
     clutter.prune(pruned)
     paragraphs.wrap_loose_text(pruned)
     text = _extract(copy.deepcopy(pruned), url, precision=True)
-    # Precision first; on pages it finds nothing in (unusual markup), recall.
-    return text or _extract(pruned, url, precision=False)
+    # Precision first; on pages it finds nothing in (unusual markup), recall; and last the same
+    # tree as markup, parsed again by the extractor: on some pages (one of the held-out batch 7)
+    # it finds nothing in a tree handed over and all of the article in its own parse of it.
+    import lxml.html
+
+    return (
+        text
+        or _extract(copy.deepcopy(pruned), url, precision=False)
+        or _extract(lxml.html.tostring(pruned, encoding="unicode"), url, precision=False)
+    )
 
 
 EMPTY_INLINE = "//span|//a|//b|//i|//em|//strong|//font|//small"
@@ -177,7 +185,7 @@ def drop_link_paragraphs(tree: HtmlElement) -> None:
             paragraph.drop_tree()
 
 
-def _extract(tree: HtmlElement, url: str | None, *, precision: bool) -> str:
+def _extract(tree: HtmlElement | str, url: str | None, *, precision: bool) -> str:
     import trafilatura
 
     extracted = trafilatura.bare_extraction(

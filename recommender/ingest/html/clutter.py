@@ -73,12 +73,14 @@ CLUTTER_LINE = re.compile(
     r"|(?:gabung|bergabung|join)\b.{0,40}\b(?:whatsapp|telegram|channel|saluran)\b.{0,100}"
     r"|(?:cek berita dan artikel|ikuti (?:kami|berita)|follow us|dapatkan (?:update|berita)).{0,150}"
     # Sign-up prompts: "Sign up now for the Us Weekly newsletter", "Daftar buletin harian kami".
-    r"|(?:[^.?!]{0,60}[?!.]\s+)?(?:sign up|subscribe|daftar|berlangganan)\b.{0,100}"
+    r"|(?:[^.?!]{0,60}[?!.]\s+)?(?:sign up|subscribe|get|daftar|berlangganan)\b.{0,100}"
     r"\b(?:newsletters?|brief|alerts|e-?mails?"
     r"|inbox|buletin)\b.{0,60}"
     r"|advertisement|iklan|advertorial|sponsored"
     r"|\[.{0,200}\]|【.{0,200}】"  # bracketed promotions: "[Get New York Today in your inbox.]"
     r"|continue reading(?: the main story)?\W*|reuse content|loading comments\W*"
+    r"|this (?:story|article) (?:appears|appeared) in the\b.{0,300}"  # a magazine's issue line
+    r"|\([^()/]{2,60}/[^()/]{2,40}\)"  # a photo credit on its own line: "(Scott Heins/Gothamist)"
     r"|(?:recent|more) (?:slide ?shows|videos|stories|news)\b.{0,40}"
     r"|\(\s*[a-z]{2,6}(?:\s*/\s*[a-z]{2,6}){0,3}\s*\)"  # desk initials closing a story: "(suc/up)", "(bsc)"
     r"|(?:follow|find) (?:him|her|them|me|us) on (?:twitter|facebook|instagram|x)\b.{0,150}"

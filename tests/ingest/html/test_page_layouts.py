@@ -223,8 +223,11 @@ def test_paragraphs_in_a_container_with_a_clutter_class_are_the_article() -> Non
         "Can't get enough of Kabar? Sign up now for the Kabar newsletter packed with the latest news!",
         "Sign up for our weekly Threat Brief.",
         "Daftar buletin harian Kabar untuk berita pilihan setiap pagi.",
+        "Get Data Sheet, Kabar's technology newsletter.",
+        "This story appears in the January 2027 issue of Kabar magazine. Read the print version.",
+        "(Budi Santoso/Kabar)",
     ],
 )
-def test_sign_up_prompts_leave_the_body(prompt: str) -> None:
+def test_sign_up_prompts_issue_lines_and_credits_leave_the_body(prompt: str) -> None:
     body = str(record(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, prompt]))["body"])
     assert prompt[:20] not in body and PARAGRAPHS[-1][:40] in body
