@@ -63,7 +63,8 @@ CLUTTER_LINE = re.compile(
     r"|(?:selanjutnya|sebelumnya|next|previous|prev)\s*[»›>]?"
     r"|(?:informasi )?pemasangan iklan\b.*|pasang iklan\b.*|(?:informasi|info) iklan\b.*"
     r"|(?:editor|redaktur|penyunting|pewarta|penulis|reporter|wartawan|kontributor|sumber|foto|"
-    r"fotografer|video|ilustrasi|uploader|writer|edited by|source|duration)\s*[:：].{0,80}"
+    r"fotografer|video|ilustrasi|uploader|writer|edited by|source|duration|images?|photos?)\s*[:：].{0,80}"
+    r"|(?:related|terkait|baca juga)\s*:.{0,150}"  # "RELATED: Pat Benatar is moving on"
     r"|(?:copyright|hak cipta)\b.{0,120}|(?:©|\(c\)).{0,120}|.{0,80}\ball rights reserved\b.*"
     r"|(?:home|beranda|index|indeks)\s*(?:[>»›/]|&gt;).{0,150}"  # breadcrumbs
     r"|(?:tags?|topik|topics?|kata kunci|keywords?)\s*:.{0,200}"

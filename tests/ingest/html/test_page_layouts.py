@@ -226,6 +226,8 @@ def test_paragraphs_in_a_container_with_a_clutter_class_are_the_article() -> Non
         "Get Data Sheet, Kabar's technology newsletter.",
         "This story appears in the January 2027 issue of Kabar magazine. Read the print version.",
         "(Budi Santoso/Kabar)",
+        "RELATED: Jembatan putus di hulu Citarum",
+        "Images: Budi Santoso; Kabar",
     ],
 )
 def test_sign_up_prompts_issue_lines_and_credits_leave_the_body(prompt: str) -> None:
