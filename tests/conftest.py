@@ -14,6 +14,8 @@ import importlib.util
 import itertools
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,6 +36,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = FIXTURES / "corpus.jsonl"
 SHARED_DATA = REPO.parent / "shared" / "data"
 TINY_MODEL = HashingEncoder.name
+
+
+def fresh_python(code: str) -> str:
+    """What `code` prints when run by a new interpreter in the repository (imports as a job's)."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
 
 
 def model_cache_dir() -> Path:

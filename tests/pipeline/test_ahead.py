@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +15,8 @@ import pytest
 import scipy.sparse as sp
 
 from recommender.pipeline import ahead, kernels
+from tests.conftest import fresh_python
 
-REPO = Path(__file__).resolve().parents[2]
 needs_compiler = pytest.mark.skipif(
     shutil.which("cc") is None, reason="no C compiler: the kernels stay just in time"
 )
@@ -42,10 +40,7 @@ def test_setup_built_the_kernels_and_a_job_loads_them_without_numba() -> None:
         "assert kernels.use_compiled(1) and kernels._ahead() is not None\n"
         "print('numba' in sys.modules)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "False", result.stderr
+    assert fresh_python(code).strip() == "False"
 
 
 def test_no_module_or_one_from_other_source_is_ignored(

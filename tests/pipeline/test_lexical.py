@@ -4,14 +4,12 @@ model needed)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 
 from recommender.pipeline.lexical import Analyser, LexicalIndex, default_stopwords
 from recommender.pipeline.relate import relate
-from tests.conftest import FIXTURES, REPO, make_settings
+from tests.conftest import FIXTURES, fresh_python, make_settings
 
 
 def test_analyser_lowercases_and_drops_stop_words_and_numbers() -> None:
@@ -69,27 +67,25 @@ def test_labels_fixture_matches_the_corpus() -> None:
     assert "cibeureum-1" in labels and labels["wire-1"] == labels["wire-2"]
 
 
+NUMBA_CHECKS = {
+    False: "assert 'numba' not in sys.modules and not bm25s.NUMBA_AVAILABLE\n",
+    True: "assert sys.modules['numba'] is numba and bm25s.NUMBA_AVAILABLE\n",
+}
+
+
 def test_a_job_does_not_import_numba() -> None:
     """bm25s imports numba when it is installed; the lexical module imports bm25s without it
     (0.3 s of every job's start), and bm25s' BM25 weights are the same either way. A process
     that imported numba before keeps it."""
-    code = (
-        "import sys\n"
-        "import recommender.jobs, recommender.cli, bm25s\n"
-        "assert 'numba' not in sys.modules, 'numba imported'\n"
-        "assert not bm25s.NUMBA_AVAILABLE\n"
-        "from recommender.pipeline.lexical import bm25_matrix\n"
-        "m = bm25_matrix([['banjir', 'jakarta'], ['banjir', 'bogor', 'bogor'], ['gempa']])\n"
-        "print(m.toarray().round(6).tolist())\n"
-    )
-    plain = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, cwd=REPO, check=True, text=True
-    )
-    before = code.replace("import sys\n", "import sys\nimport numba\n").replace(
-        "assert 'numba' not in sys.modules, 'numba imported'\nassert not bm25s.NUMBA_AVAILABLE\n",
-        "assert sys.modules['numba'] is numba and bm25s.NUMBA_AVAILABLE\n",
-    )
-    with_numba = subprocess.run(
-        [sys.executable, "-c", before], capture_output=True, cwd=REPO, check=True, text=True
-    )
-    assert plain.stdout == with_numba.stdout and plain.stdout.startswith("[[")
+    weights = []
+    for first in (False, True):
+        code = (
+            f"import sys{', numba' if first else ''}\n"
+            "import recommender.jobs, recommender.cli, bm25s\n"
+            f"{NUMBA_CHECKS[first]}"
+            "from recommender.pipeline.lexical import bm25_matrix\n"
+            "m = bm25_matrix([['banjir', 'jakarta'], ['banjir', 'bogor', 'bogor'], ['gempa']])\n"
+            "print(m.toarray().round(6).tolist())\n"
+        )
+        weights.append(fresh_python(code))
+    assert weights[0] == weights[1] and weights[0].startswith("[[")

@@ -52,14 +52,31 @@ def test_month_first_numeric_dates_where_day_first_is_no_date(written: str, expe
     assert published(article(before=f"<div>{written}</div>"), assume_timezone=chicago) == expected
 
 
-def test_a_readers_comment_time_is_not_the_articles() -> None:
-    comment = (
-        '<div class="comment" id="comment443778"><p>Great interview.</p>'
-        '<span class="comment-date">Nov. 12 2026 02:47 PM</span></div>'
-    )
-    page = article(before="<div>Monday, November 10, 2026</div>", after=comment)
-    jakarta = ZoneInfo("Asia/Jakarta")
-    assert published(page, assume_timezone=jakarta) == "2026-11-10T00:00:00+07:00"
+@pytest.mark.parametrize(
+    ("written", "others", "zone", "expected"),
+    [
+        (  # a reader's comment
+            "Monday, November 10, 2026",
+            '<div class="comment" id="comment443778"><p>Great interview.</p>'
+            '<span class="comment-date">Nov. 12 2026 02:47 PM</span></div>',
+            "Asia/Jakarta",
+            "2026-11-10T00:00:00+07:00",
+        ),
+        (  # an embedded post
+            "November 10, 2026 @ 3:53 PM",
+            '<blockquote class="instagram-media"><p>A photo posted on <time'
+            ' datetime="2026-11-08T17:10:10+00:00">Nov 8, 2026 at 9:10am PST</time></p>'
+            "</blockquote>",
+            "America/New_York",
+            "2026-11-10T15:53:00-05:00",
+        ),
+    ],
+)
+def test_times_of_comments_and_embedded_posts_are_not_the_articles(
+    written: str, others: str, zone: str, expected: str
+) -> None:
+    page = article(before=f"<div>{written}</div>", after=others)
+    assert published(page, assume_timezone=ZoneInfo(zone)) == expected
 
 
 def test_a_blogs_name_in_the_h1_yields_to_the_heading_linking_to_the_post() -> None:
@@ -186,16 +203,6 @@ def test_chinese_titles_lose_section_and_site_joined_by_underscores() -> None:
         '<h1 class="hidden">好奇心日报</h1>', f"{headline}_智能_好奇心日报"
     ).replace(f"<h2>{TITLE}</h2>", f"<h2>{headline}</h2>")
     assert record(html)["title"] == headline
-
-
-def test_an_embedded_posts_time_is_not_the_articles() -> None:
-    post = (
-        '<blockquote class="instagram-media"><p>A photo posted on <time'
-        ' datetime="2026-11-08T17:10:10+00:00">Nov 8, 2026 at 9:10am PST</time></p></blockquote>'
-    )
-    page = article(before="<div>November 10, 2026 @ 3:53 PM</div>", after=post)
-    new_york = ZoneInfo("America/New_York")
-    assert published(page, assume_timezone=new_york) == "2026-11-10T15:53:00-05:00"
 
 
 def test_a_data_attribute_with_an_offset_names_the_zone_of_the_written_time() -> None:
