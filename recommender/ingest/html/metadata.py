@@ -28,6 +28,11 @@ LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "w
 MICRODATA_PUBLISHED = (
     "//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' datePublished ')]"
 )
+# Attributes that name the publication time: data-published, data-published-date,
+# data-publish-date, data-pubdate, data-date-published.
+PUBLISHED_ATTRIBUTE = re.compile(
+    r"^data-(?:date-?)?pub(?:lish(?:ed)?)?(?:-?(?:date|time|at|on))?(?:-?date)?$", re.IGNORECASE
+)
 # A full date and time with a UTC offset, as attributes write them for machines.
 ZONED_VALUE = re.compile(
     r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})\s*$"
@@ -160,6 +165,20 @@ def read_meta(tree: HtmlElement) -> PageMeta:
         value = element.get("content") or element.get("datetime") or ""
         if element.tag != "meta" and value.strip() and value.strip() not in marked:
             marked.append(value.strip())
+    # Attributes named for the publication time (`<time data-published="...">`, `<div
+    # data-published-date="...">`) and Parse.ly's page description (`pub_date`).
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name, value in element.attrib.items():
+            if not PUBLISHED_ATTRIBUTE.match(name) or not value.strip() or value.strip() in marked:
+                continue
+            if not any(a.tag in ("a", "aside", "blockquote") for a in element.iterancestors()):
+                marked.append(value.strip())  # not a linked, aside or embedded story's
+    for raw in found.meta.get("parsely-page", []):
+        stamp = _parsely_pub_date(raw)
+        if stamp and stamp not in marked:
+            marked.append(stamp)
     found.times[:0] = marked
     found.times.extend(linked)
     found.zoned = zoned_values(tree)
@@ -220,6 +239,16 @@ def _byline_name(element: HtmlElement) -> str | None:
     raw = raw or element.get("content") or element.text_content() or ""
     text = " ".join(raw.split())
     return text if 0 < len(text) <= 80 and not text.startswith("http") else None
+
+
+def _parsely_pub_date(raw: str) -> str | None:
+    """`pub_date` of a `<meta name="parsely-page" content="{...}">` description, if any."""
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    date = value.get("pub_date") if isinstance(value, dict) else None
+    return date.strip() if isinstance(date, str) and date.strip() else None
 
 
 def zoned_values(tree: HtmlElement) -> list[str]:

@@ -240,3 +240,36 @@ def test_paragraphs_in_a_container_with_a_clutter_class_are_the_article() -> Non
 def test_sign_up_prompts_issue_lines_and_credits_leave_the_body(prompt: str) -> None:
     body = str(record(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, prompt]))["body"])
     assert prompt[:20] not in body and PARAGRAPHS[-1][:40] in body
+
+
+@pytest.mark.parametrize(
+    ("marked", "expected"),
+    [
+        (
+            '<li><a href="/penulis/budi">Budi</a> - <time data-published="2026-11-10 02:13:00Z">'
+            "4 jam lalu</time></li>",
+            "2026-11-10T02:13:00+00:00",
+        ),
+        (
+            '<li class="byline" data-published-date="2026-11-10 09:13:00 +0700">10 Nov 2026</li>',
+            "2026-11-10T09:13:00+07:00",
+        ),
+    ],
+)
+def test_an_attribute_named_for_the_publication_time_gives_it(marked: str, expected: str) -> None:
+    assert published(article(before=f"<ul>{marked}</ul>")) == expected
+
+
+def test_parselys_page_description_gives_the_time() -> None:
+    parsely = (
+        '<meta name="parsely-page" content="{&quot;title&quot;:&quot;Banjir&quot;,'
+        '&quot;pub_date&quot;:&quot;2026-11-10T02:13:00Z&quot;}">'
+    )
+    assert published(article(head=parsely)) == "2026-11-10T02:13:00+00:00"
+
+
+def test_a_linked_storys_publication_attribute_is_not_the_articles() -> None:
+    teaser = '<a href="/read/2026/11/01/lain"><span data-published="2026-11-01 08:00:00Z">Lain</span></a>'
+    with pytest.raises(ExtractionError) as caught:
+        record(article(after=teaser))
+    assert caught.value.field == "published_at"
