@@ -172,6 +172,8 @@ TEASER_LABEL_WORDS = 4
 
 
 def drop_link_paragraphs(tree: HtmlElement) -> None:
+    """Remove teaser paragraphs (see above); a link inside a sentence, or one that ends like a
+    sentence, stays."""
     for paragraph in tree.xpath("//p[count(.//a) = 1]"):
         link = next(paragraph.iter("a"))
         text = " ".join((paragraph.text_content() or "").split())
