@@ -91,9 +91,9 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "", description: 
     for bad in pruned.xpath("//script|//style|//noscript|//template"):
         bad.drop_tree()
     drop_empty_inline(pruned)
-    drop_alt_captions(pruned)
-    drop_embedded_media(pruned)
-    drop_link_paragraphs(pruned)
+    clutter.drop_alt_captions(pruned)
+    clutter.drop_embedded_media(pruned)
+    clutter.drop_link_paragraphs(pruned)
     clutter.drop_before_headline(pruned, title)
     clutter.drop_standfirst(pruned, description)
     clutter.prune(pruned)
@@ -125,66 +125,6 @@ def drop_empty_inline(tree: HtmlElement) -> None:
         if element.text:
             element.tail = " " + (element.tail or "")
         element.drop_tree()
-
-
-def drop_alt_captions(tree: HtmlElement) -> None:
-    """Remove an element beside an image that says only what the image's `alt` or `title` says:
-    that image's caption (`<img alt="Izaskun Lesaka."><p>Izaskun Lesaka.</p>`), which would
-    otherwise open the body as its first line."""
-    for image in list(tree.iter("img")):
-        label = " ".join((image.get("alt") or image.get("title") or "").split()).casefold()
-        if not label:
-            continue
-        parent = image.getparent()
-        near = list(image.itersiblings()) + (
-            list(parent.itersiblings()) if parent is not None else []
-        )
-        for element in near:
-            if not isinstance(element.tag, str) or element.tag == "img":
-                continue
-            if " ".join((element.text_content() or "").split()).casefold() == label:
-                element.drop_tree()
-                break
-
-
-# schema.org media objects. Inside an article they are an embedded player or picture, whose
-# description, transcript and credits are no article text; a page that is a video is left alone.
-EMBEDDED_MEDIA = (
-    "//*[@itemscope][ancestor::article or ancestor::*[@itemscope and"
-    " contains(@itemtype, 'Article')]][contains(@itemtype, 'VideoObject') or"
-    " contains(@itemtype, 'AudioObject') or contains(@itemtype, 'ImageObject')]"
-)
-
-
-def drop_embedded_media(tree: HtmlElement) -> None:
-    """Remove media objects embedded in the article (a video player's description, which opened
-    one body as its first line), never one that holds the headline."""
-    for element in tree.xpath(EMBEDDED_MEDIA):
-        if element.getparent() is not None and element.find(".//h1") is None:
-            element.drop_tree()
-
-
-# A paragraph that is only a link whose text reads as a headline, perhaps after a short label: a
-# teaser of another story set among the paragraphs ("<p><b>IN TEXAS: </b><a href=...>Family of
-# Ebola patient quarantined</a></p>").
-TEASER_WORDS = (3, 20)
-TEASER_LABEL_WORDS = 4
-
-
-def drop_link_paragraphs(tree: HtmlElement) -> None:
-    """Remove teaser paragraphs (see above); a link inside a sentence, or one that ends like a
-    sentence, stays."""
-    for paragraph in tree.xpath("//p[count(.//a) = 1]"):
-        link = next(paragraph.iter("a"))
-        text = " ".join((paragraph.text_content() or "").split())
-        linked = " ".join((link.text_content() or "").split())
-        words = len(linked.split())
-        if not linked or not text.endswith(linked) or linked.endswith((".", "!", "?")):
-            continue
-        label = text[: -len(linked)].strip()
-        labelled = not label or (label.endswith(":") and len(label.split()) <= TEASER_LABEL_WORDS)
-        if labelled and TEASER_WORDS[0] <= words <= TEASER_WORDS[1]:
-            paragraph.drop_tree()
 
 
 def _extract(tree: HtmlElement | str, url: str | None, *, precision: bool) -> str:

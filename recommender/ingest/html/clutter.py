@@ -230,6 +230,66 @@ def _folded(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def drop_alt_captions(tree: HtmlElement) -> None:
+    """Remove an element beside an image that says only what the image's `alt` or `title` says:
+    that image's caption (`<img alt="Izaskun Lesaka."><p>Izaskun Lesaka.</p>`), which would
+    otherwise open the body as its first line."""
+    for image in list(tree.iter("img")):
+        label = _folded(image.get("alt") or image.get("title") or "")
+        if not label:
+            continue
+        parent = image.getparent()
+        near = list(image.itersiblings()) + (
+            list(parent.itersiblings()) if parent is not None else []
+        )
+        for element in near:
+            if not isinstance(element.tag, str) or element.tag == "img":
+                continue
+            if _folded(element.text_content() or "") == label:
+                element.drop_tree()
+                break
+
+
+# schema.org media objects. Inside an article they are an embedded player or picture, whose
+# description, transcript and credits are no article text; a page that is a video is left alone.
+EMBEDDED_MEDIA = (
+    "//*[@itemscope][ancestor::article or ancestor::*[@itemscope and"
+    " contains(@itemtype, 'Article')]][contains(@itemtype, 'VideoObject') or"
+    " contains(@itemtype, 'AudioObject') or contains(@itemtype, 'ImageObject')]"
+)
+
+
+def drop_embedded_media(tree: HtmlElement) -> None:
+    """Remove media objects embedded in the article (a video player's description, which opened
+    one body as its first line), never one that holds the headline."""
+    for element in tree.xpath(EMBEDDED_MEDIA):
+        if element.getparent() is not None and element.find(".//h1") is None:
+            element.drop_tree()
+
+
+# A paragraph that is only a link whose text reads as a headline, perhaps after a short label: a
+# teaser of another story set among the paragraphs ("<p><b>IN TEXAS: </b><a href=...>Family of
+# Ebola patient quarantined</a></p>").
+TEASER_WORDS = (3, 20)
+TEASER_LABEL_WORDS = 4
+
+
+def drop_link_paragraphs(tree: HtmlElement) -> None:
+    """Remove teaser paragraphs (see above); a link inside a sentence, or one that ends like a
+    sentence, stays."""
+    for paragraph in tree.xpath("//p[count(.//a) = 1]"):
+        link = next(paragraph.iter("a"))
+        text = " ".join((paragraph.text_content() or "").split())
+        linked = " ".join((link.text_content() or "").split())
+        words = len(linked.split())
+        if not linked or not text.endswith(linked) or linked.endswith((".", "!", "?")):
+            continue
+        label = text[: -len(linked)].strip()
+        labelled = not label or (label.endswith(":") and len(label.split()) <= TEASER_LABEL_WORDS)
+        if labelled and TEASER_WORDS[0] <= words <= TEASER_WORDS[1]:
+            paragraph.drop_tree()
+
+
 def strip_dateline(line: str) -> str:
     line = LEADING_DATE.sub("", line, count=1)
     match = DATELINE.match(line)

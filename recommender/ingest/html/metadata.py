@@ -173,8 +173,8 @@ def read_meta(tree: HtmlElement) -> PageMeta:
         for name, value in element.attrib.items():
             if not PUBLISHED_ATTRIBUTE.match(name) or not value.strip() or value.strip() in marked:
                 continue
-            if not any(a.tag in ("a", "aside", "blockquote") for a in element.iterancestors()):
-                marked.append(value.strip())  # not a linked, aside or embedded story's
+            if not in_other_story(element):
+                marked.append(value.strip())
     for raw in found.meta.get("parsely-page", []):
         stamp = _parsely_pub_date(raw)
         if stamp and stamp not in marked:
@@ -241,6 +241,11 @@ def _byline_name(element: HtmlElement) -> str | None:
     return text if 0 < len(text) <= 80 and not text.startswith("http") else None
 
 
+def in_other_story(element: HtmlElement) -> bool:
+    """Inside a link (a teaser), an aside or a quotation (an embedded post): another story's."""
+    return any(a.tag in ("a", "aside", "blockquote") for a in element.iterancestors())
+
+
 def _parsely_pub_date(raw: str) -> str | None:
     """`pub_date` of a `<meta name="parsely-page" content="{...}">` description, if any."""
     try:
@@ -253,8 +258,8 @@ def _parsely_pub_date(raw: str) -> str | None:
 
 def zoned_values(tree: HtmlElement) -> list[str]:
     """Every date-time with a UTC offset written in an attribute for machines (`content`,
-    `datetime`, `title`, `data-origindate`...), in document order: where the publication time is stated
-    without an offset, the same wall-clock time stated with one names its zone."""
+    `datetime`, `title`, `data-origindate`...), in document order: where the publication time
+    is stated without an offset, the same wall-clock time stated with one names its zone."""
     found: list[str] = []
     for element in tree.iter():
         if not isinstance(element.tag, str):

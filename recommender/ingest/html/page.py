@@ -17,7 +17,7 @@ from lxml.html import HtmlElement
 from recommender.ingest.html import authors, body, dates, language, pagekind, titles
 from recommender.ingest.html.charset import decode_html
 from recommender.ingest.html.errors import ExtractionError
-from recommender.ingest.html.metadata import PageMeta, read_meta
+from recommender.ingest.html.metadata import PageMeta, in_other_story, read_meta
 from recommender.ingest.links import absolute, strip_tracking, url_item_id
 
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
@@ -104,8 +104,9 @@ def sidecar_name(relative: str) -> str:
 
 
 # Readers' comments (`class="comment-date"`, `id="comments"`) and quotations (an embedded tweet
-# or Instagram post): their times are never the article's. A class or id that starts with "comment" ("commentary" is an opinion piece), on an
-# element that does not hold a headline (a wrapper of the article).
+# or Instagram post): their times are never the article's. A comment is an element whose class
+# or id starts with "comment" ("commentary" is an opinion piece) and that holds no headline (a
+# wrapper of the article may).
 COMMENT_ELEMENT = (
     "(starts-with(@id, 'comment') or starts-with(@class, 'comment'))"
     " and not(starts-with(@class, 'commentary')) and not(.//h1)"
@@ -144,9 +145,7 @@ def _is_marked(time: HtmlElement) -> bool:
 
 def _own(time: HtmlElement) -> bool:
     """Not a linked or aside story's time, nor an embedded post's (in a quotation)."""
-    return bool((time.get("datetime") or "").strip()) and not any(
-        a.tag in ("a", "aside", "blockquote") for a in time.iterancestors()
-    )
+    return bool((time.get("datetime") or "").strip()) and not in_other_story(time)
 
 
 def headline_times(tree: HtmlElement, title: str) -> list[str]:

@@ -172,7 +172,7 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
         return
     kind = (meta.first("og:type") or "").strip().lower()
     if kind in THING_TYPES or kind.split(".")[0] in THING_NAMESPACES:
-        raise ExtractionError("page", f"a page about a {kind} (og:type), not an article")
+        raise ExtractionError("page", f"og:type {kind!r} is a page about a thing, not an article")
     if listing_path(segments):
         raise ExtractionError(
             "page", f"an index page (URL path /{'/'.join(segments)}), not an article"

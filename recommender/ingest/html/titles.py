@@ -101,8 +101,9 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
         )
         if c and c.strip()
     ]
-    h1s = [t for h in tree.iter("h1") if not _is_banner(h, url) and (t := _text(h))]
-    if not h1s and any(_is_banner(h, url) for h in tree.iter("h1")):
+    banners = [h for h in tree.iter("h1") if _is_banner(h, url)]
+    h1s = [t for h in tree.iter("h1") if h not in banners and (t := _text(h))]
+    if not h1s and banners:
         # The only <h1> is the site's banner or logo: the story's headline is a lower heading.
         h1s = [t for h in tree.iter("h2") if (t := _text(h))]
     # A heading that links to the page itself is its headline ("Permanent Link to ..."), where the
