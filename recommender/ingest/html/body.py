@@ -90,6 +90,7 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "", description: 
     etree.strip_tags(pruned, etree.Comment)
     for bad in pruned.xpath("//script|//style|//noscript|//template"):
         bad.drop_tree()
+    fold_source_newlines(pruned)
     drop_empty_inline(pruned)
     clutter.drop_alt_captions(pruned)
     clutter.drop_embedded_media(pruned)
@@ -112,6 +113,36 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "", description: 
 
 
 EMPTY_INLINE = "//span|//a|//b|//i|//em|//strong|//font|//small"
+# A line break in the page's source, with the spaces around it: a space when rendered.
+SOURCE_NEWLINE = re.compile(r"[ \t\f]*[\r\n][ \t\r\n\f]*")
+PREFORMATTED = frozenset({"pre", "textarea", "listing", "plaintext", "xmp"})
+
+
+def fold_source_newlines(tree: HtmlElement) -> None:
+    """Line breaks in the source's text are spaces, as a browser renders them: the extractor
+    keeps them as line breaks, and a paragraph written over several source lines
+    (`Photos\n which were released online…`) became lines that the line cleaning took for
+    furniture before the first sentence. Paragraphs still end at their blocks and `<br>`s;
+    preformatted text keeps its lines."""
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if _broken(element.text) and not _preformatted(element):
+            element.text = SOURCE_NEWLINE.sub(" ", element.text or "")
+        parent = element.getparent()
+        if _broken(element.tail) and (parent is None or not _preformatted(parent)):
+            element.tail = SOURCE_NEWLINE.sub(" ", element.tail or "")
+
+
+def _broken(text: str | None) -> bool:
+    return text is not None and ("\n" in text or "\r" in text)
+
+
+def _preformatted(element: HtmlElement) -> bool:
+    return any(
+        isinstance(e.tag, str) and e.tag.lower() in PREFORMATTED
+        for e in (element, *element.iterancestors())
+    )
 
 
 def drop_empty_inline(tree: HtmlElement) -> None:

@@ -273,3 +273,15 @@ def test_a_linked_storys_publication_attribute_is_not_the_articles() -> None:
     with pytest.raises(ExtractionError) as caught:
         record(article(after=teaser))
     assert caught.value.field == "published_at"
+
+
+def test_a_paragraph_written_over_several_source_lines_is_one_line() -> None:
+    # A blog's post: each paragraph in <span>s inside a <div>, its text broken wherever the
+    # editor wrapped it, the first line a single word.
+    first = PARAGRAPHS[0].replace("Hujan ", "Hujan\n ", 1).replace(" meluap ", "\n meluap \n")
+    post = "".join(
+        f'<div style="text-align: justify;"><span><span>{p}<br></span></span></div>'
+        for p in [first, *PARAGRAPHS[1:]]
+    )
+    body = str(record(article(head=PUBLISHED, before=post, paragraphs=[]))["body"])
+    assert body.startswith(PARAGRAPHS[0])
