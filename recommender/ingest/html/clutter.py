@@ -288,6 +288,37 @@ def drop_link_paragraphs(tree: HtmlElement) -> None:
         labelled = not label or (label.endswith(":") and len(label.split()) <= TEASER_LABEL_WORDS)
         if labelled and TEASER_WORDS[0] <= words <= TEASER_WORDS[1]:
             paragraph.drop_tree()
+    for paragraph in tree.xpath("//p[count(.//a) > 1]"):
+        if is_link_list(paragraph):
+            paragraph.drop_tree()
+
+
+# Between the links of a list: nothing but separators.
+LINK_SEPARATORS = re.compile(r"[\s|•·,;/–—-]*")
+LINK_HEADLINE_CHARS = 15  # a linked headline, in any script ("Tags: <a>Pemilu</a>" is shorter)
+
+
+def is_link_list(paragraph: HtmlElement) -> bool:
+    """A paragraph of links to other stories, one after another, perhaps after a short label
+    ("<p><strong>Related stories</strong><br><a>…</a><br><a>…</a></p>"): nothing but separators
+    between and after the links, and at least one link that reads as a headline."""
+    links = list(paragraph.iter("a"))
+    pieces: list[str] = []  # the text outside the links, in order: label, gaps, end
+    texts = [" ".join((link.text_content() or "").split()) for link in links]
+    rest = " ".join((paragraph.text_content() or "").split())
+    for linked in texts:
+        at = rest.find(linked) if linked else -1
+        if at < 0:
+            return False
+        pieces.append(rest[:at])
+        rest = rest[at + len(linked) :]
+    pieces.append(rest)
+    label = pieces[0].strip()
+    if label and (len(label.split()) > TEASER_LABEL_WORDS or len(label) > 40):
+        return False
+    if not all(LINK_SEPARATORS.fullmatch(gap) for gap in pieces[1:]):
+        return False
+    return max(len(t) for t in texts) >= LINK_HEADLINE_CHARS
 
 
 def strip_dateline(line: str) -> str:

@@ -285,3 +285,24 @@ def test_a_paragraph_written_over_several_source_lines_is_one_line() -> None:
     )
     body = str(record(article(head=PUBLISHED, before=post, paragraphs=[]))["body"])
     assert body.startswith(PARAGRAPHS[0])
+
+
+@pytest.mark.parametrize(
+    "links",
+    [
+        '<strong>เรื่องที่เกี่ยวข้อง</strong><br><a href="/journal/1">ลืออุ้ม อ.สุรชัย ผู้ลี้ภัยหายจากที่พัก 12 วันแล้ว</a>'
+        '<br><a href="/journal/2">ญาติผู้ลี้ภัยเร่งหาข้อมูลผู้หายตัว</a>',
+        '<a href="/read/1">Jembatan Putus di Hulu Citarum</a> | <a href="/read/2">Warga Kembali ke Rumah</a>',
+    ],
+)
+def test_a_paragraph_of_links_to_other_stories_leaves_the_body(links: str) -> None:
+    body = str(record(article(head=PUBLISHED, after=f"<p>{links}</p>"))["body"])
+    for listed in ("เรื่องที่เกี่ยวข้อง", "ลืออุ้ม", "Jembatan Putus", "Warga Kembali"):
+        assert listed not in body
+    assert body.endswith(PARAGRAPHS[-1])
+
+
+def test_links_joined_by_words_stay() -> None:
+    named = '<a href="/bpbd">Badan Penanggulangan Bencana</a> dan <a href="/bnpb">BNPB</a> bekerja sama.'
+    body = str(record(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, named]))["body"])
+    assert body.endswith("Badan Penanggulangan Bencana dan BNPB bekerja sama.")
