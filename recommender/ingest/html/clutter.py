@@ -17,6 +17,10 @@ CLUTTER_TOKENS = frozenset(
         "related",
         "terkait",
         "login",
+        "regist",  # a sign-up box: "m-articleRegist" (Nikkei)
+        "register",
+        "registration",
+        "signup",
         "paywall",
         "subscribe",
         "newsletter",
@@ -44,6 +48,7 @@ NEVER_PRUNED = frozenset({"html", "body", "main", "article", "head"})
 MAX_SHARE_OF_TEXT = 0.3
 MAX_BEFORE_HEADLINE = 0.6
 TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 DAY = r"(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 MONTH = r"(?:[a-z]{3,9}\.?)"
@@ -116,7 +121,10 @@ TRAILING_SHORT = 40
 
 
 def tokens(element: HtmlElement) -> set[str]:
-    raw = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    """The words of an element's class and id, camelCase split too ("m-articleRegist_text":
+    m, article, regist, text)."""
+    raw = f"{element.get('class') or ''} {element.get('id') or ''}"
+    raw = CAMEL_HUMP.sub(" ", raw).lower()
     return {t for t in TOKEN_SPLIT.split(raw) if t}
 
 

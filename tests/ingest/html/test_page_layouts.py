@@ -306,3 +306,13 @@ def test_links_joined_by_words_stay() -> None:
     named = '<a href="/bpbd">Badan Penanggulangan Bencana</a> dan <a href="/bnpb">BNPB</a> bekerja sama.'
     body = str(record(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, named]))["body"])
     assert body.endswith("Badan Penanggulangan Bencana dan BNPB bekerja sama.")
+
+
+@pytest.mark.parametrize("box", ["m-articleRegist r1", "boxRegister", "signupPrompt"])
+def test_a_sign_up_box_in_the_article_leaves_the_body(box: str) -> None:
+    prompt = (
+        f'<div class="{box}"><p>Artikel ini khusus anggota. Daftar sekarang untuk membaca'
+        " kelanjutannya dan ribuan artikel lain setiap bulan.</p></div>"
+    )
+    body = str(record(article(head=PUBLISHED, after=prompt))["body"])
+    assert "khusus anggota" not in body and body.endswith(PARAGRAPHS[-1])
