@@ -137,6 +137,14 @@ NAIVE_TEXT_TIME = re.compile(
     rf"(?!\s*(?:[ap]\.?\s?m\b\.?\s*)?(?:{ZONE_NAMES})\b)",
     re.IGNORECASE,
 )
+# A month and day without the year, then a clock with its zone ("Jun 13, 4:03 PM EDT"): read only
+# on a day another source dates in full (`yearless_times`).
+YEARLESS_TIME = re.compile(
+    r"(?<![\w/.-])(?:(?P<ymonth>[A-Za-z]{3,9})\.?\s+(?P<yday>\d{1,2})"
+    r"|(?P<yday2>\d{1,2})\s+(?P<ymonth2>[A-Za-z]{3,9})\.?)(?!\d)(?!,?\s+\d{4})"
+    rf"{BEFORE_CLOCK}{CLOCK}(?![\d:]){MERIDIEM}\s*{ZONE_WORD}",
+    re.IGNORECASE,
+)
 # A clock time with its zone and no date ("Update 21:04 WIB"), paired with a date found elsewhere.
 CLOCK_ONLY = re.compile(rf"(?<![\d/.:-]){CLOCK}\s*{ZONE_WORD}", re.IGNORECASE)
 # How far a naive meta time may be from a written time with a zone and still be the same moment
@@ -269,6 +277,26 @@ def _written(parts: dict[str, str | None]) -> datetime | None:
         return datetime(*date, hour, int(parts["minute"] or 0), int(parts["second"] or 0))
     except ValueError:
         return None
+
+
+def yearless_times(text: str, dated: Stamp) -> list[Stamp]:
+    """Times written with a month and day but no year, and a zone ("Jun 13, 4:03 PM EDT"), on the
+    day `dated` (a date without a time from another source) names: that day's year."""
+    found: list[Stamp] = []
+    day = dated.value
+    for match in YEARLESS_TIME.finditer(text):
+        parts = match.groupdict()
+        month = MONTHS.get((parts["ymonth"] or parts["ymonth2"] or "").lower())
+        if month != day.month or int(parts["yday"] or parts["yday2"] or 0) != day.day:
+            continue
+        value = _written(
+            {**parts, "iyear": str(day.year), "imonth": str(month), "iday": str(day.day)}
+        )
+        if value is not None:
+            zone = zone_of(match.group("zone"), value)
+            source = f"{dated.source} + text {match.group(0).strip()!r}"
+            found.append(Stamp(value.replace(tzinfo=zone), True, source))
+    return found
 
 
 def clock_times(text: str) -> list[tuple[int, int, str]]:

@@ -183,9 +183,12 @@ def headline_times_first(tree: HtmlElement, meta: PageMeta, title: str) -> PageM
 
 def published_at(tree: HtmlElement, meta: PageMeta, title: str, options: PageOptions) -> Any:
     meta = headline_times_first(tree, meta, title)
-    stamps = dates.candidates(meta, text_near_headline(tree, title))
+    near = text_near_headline(tree, title)
+    stamps = dates.candidates(meta, near)
     if not any(s.has_time for s in stamps):
         stamps = stamps + dates.guessed(tree)
+        # A time written without its year on the day found ("Jun 13, 4:03 PM EDT").
+        stamps += [t for s in stamps[:1] for t in dates.yearless_times(near, s)][:1]
     return dates.choose(stamps, options.assume_timezone, meta.zoned)
 
 

@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from recommender.ingest.html.metadata import PageMeta
+from recommender.ingest.html.metadata import PageMeta, in_other_story
 
 # " - Kompas.com", " | Republika Online", "KapanLagi.com: ", " :: ", " « Site", " ‹ Site".
 # Full-width separators ("：日本経済新聞", "｜") need no spaces around them.
@@ -96,6 +96,7 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
         strip_site_name(c, sites)
         for c in (
             ld if isinstance(ld, str) else None,
+            _entry_title(tree),
             _text(tree.find(".//title")),
             meta.first("og:title", "twitter:title", "dc.title"),
         )
@@ -200,6 +201,17 @@ def _is_side(part: str, title: str) -> bool:
         rest = title[len(part) :].lstrip()
         return bool(rest) and rest[0] in SIDE_MARKS
     return False
+
+
+# The hAtom microformat's entry title (`<span class="headline entry-title">`, Blogger and
+# WordPress themes' `<h3 class="post-title entry-title">`), as its `published` marks the time.
+ENTRY_TITLE = "//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-title ')]"
+
+
+def _entry_title(tree: HtmlElement) -> str | None:
+    """The page's one hAtom entry title (a page listing several entries has no one headline)."""
+    found = [e for e in tree.xpath(ENTRY_TITLE) if not in_other_story(e)]
+    return _text(found[0]) if len(found) == 1 else None
 
 
 def _headline_h1(h1s: list[str]) -> str | None:

@@ -316,3 +316,32 @@ def test_a_sign_up_box_in_the_article_leaves_the_body(box: str) -> None:
     )
     body = str(record(article(head=PUBLISHED, after=prompt))["body"])
     assert "khusus anggota" not in body and body.endswith(PARAGRAPHS[-1])
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Nov 10, 9:04 PM EST", "2026-11-10T21:04:00-05:00"),
+        ("10 Nov 21:04 WIB", "2026-11-10T21:04:00+07:00"),
+    ],
+)
+def test_a_time_written_without_its_year_is_read_on_the_day_found(written: str, expected: str) -> None:
+    day = '<meta name="date" content="2026-11-10">'
+    page = article(head=day, before=f'<div class="timestamp">{written}</div>')
+    assert published(page) == expected
+
+
+def test_a_time_without_its_year_on_another_day_is_not_read() -> None:
+    day = '<meta name="date" content="2026-11-10">'
+    page = article(head=day, before='<div class="timestamp">Nov 9, 9:04 PM EST</div>')
+    with pytest.raises(ExtractionError, match="only a date was found"):
+        record(page)
+
+
+def test_the_one_hatom_entry_title_is_the_headline_under_a_generic_title() -> None:
+    page = article(
+        before=f'<p class="body"><span class="headline entry-title">{TITLE}</span></p>',
+        head=PUBLISHED,
+        title_tag="News from Kabar",
+    ).replace(f"<h1>{TITLE}</h1>", "")
+    assert record(page)["title"] == TITLE
