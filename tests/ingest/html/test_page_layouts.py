@@ -325,7 +325,9 @@ def test_a_sign_up_box_in_the_article_leaves_the_body(box: str) -> None:
         ("10 Nov 21:04 WIB", "2026-11-10T21:04:00+07:00"),
     ],
 )
-def test_a_time_written_without_its_year_is_read_on_the_day_found(written: str, expected: str) -> None:
+def test_a_time_written_without_its_year_is_read_on_the_day_found(
+    written: str, expected: str
+) -> None:
     day = '<meta name="date" content="2026-11-10">'
     page = article(head=day, before=f'<div class="timestamp">{written}</div>')
     assert published(page) == expected
