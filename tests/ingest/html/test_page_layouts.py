@@ -347,3 +347,23 @@ def test_the_one_hatom_entry_title_is_the_headline_under_a_generic_title() -> No
         title_tag="News from Kabar",
     ).replace(f"<h1>{TITLE}</h1>", "")
     assert record(page)["title"] == TITLE
+
+
+def test_folding_source_line_breaks_keeps_every_texts_length() -> None:
+    # The extractor weighs elements by their text's length: folding the indentation too cut two
+    # developer-corpus articles short.
+    import lxml.html
+
+    from recommender.ingest.html.body import fold_source_newlines
+
+    tree = lxml.html.fromstring(
+        "<div><p>First line\n        of a paragraph,\n    <a>link</a>\n   tail</p>"
+        "<pre>keep\n  these\nlines</pre></div>"
+    )
+    before = [(e.text, e.tail) for e in tree.iter()]
+    fold_source_newlines(tree)
+    for (text, tail), element in zip(before, tree.iter(), strict=True):
+        assert len(element.text or "") == len(text or "")
+        assert len(element.tail or "") == len(tail or "")
+    assert "\n" not in (tree.find("p").text or "") + (tree.find("p/a").tail or "")
+    assert tree.find("pre").text == "keep\n  these\nlines"
