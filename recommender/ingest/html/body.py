@@ -93,6 +93,8 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "", description: 
     fold_source_newlines(pruned)
     drop_empty_inline(pruned)
     clutter.drop_alt_captions(pruned)
+    clutter.drop_figure_captions(pruned)
+    clutter.drop_intro_standfirst(pruned)
     clutter.drop_embedded_media(pruned)
     clutter.drop_link_paragraphs(pruned)
     clutter.drop_before_headline(pruned, title)

@@ -41,9 +41,24 @@ CLUTTER_TOKENS = frozenset(
         "rekomendasi",
         "pagination",
         "copyright",
+        # the standfirst above the story (the lead keeps it) and captions; not "intro", which
+        # marks a story's own first paragraph too (Herald Sun's `story-intro`)
+        "teaser",
+        "standfirst",
+        "vorspann",
+        "chapo",
+        "chapeau",
+        "dek",
+        "caption",
     }
 )
-CLUTTER_PAIRS = (("baca", "juga"), ("read", "more"), ("load", "more"), ("most", "read"))
+CLUTTER_PAIRS = (
+    ("baca", "juga"),
+    ("read", "more"),
+    ("load", "more"),
+    ("most", "read"),
+    ("image", "description"),  # a photo's caption: "atc-ImageDescriptionText" (FAZ)
+)
 NEVER_PRUNED = frozenset({"html", "body", "main", "article", "head"})
 MAX_SHARE_OF_TEXT = 0.3
 MAX_BEFORE_HEADLINE = 0.6
@@ -70,6 +85,10 @@ CLUTTER_LINE = re.compile(
     r"|(?:editor|redaktur|penyunting|pewarta|penulis|reporter|wartawan|kontributor|sumber|foto|"
     r"fotografer|video|ilustrasi|uploader|writer|edited by|source|duration|images?|photos?)\s*[:：].{0,80}"
     r"|(?:related|terkait|baca juga)\s*:.{0,150}"  # "RELATED: Pat Benatar is moving on"
+    # "Read also" in other languages, the story it names after it: "Lire aussi Martine Bulard,
+    # « En Corée… », Le Monde diplomatique", "Lesen Sie auch: …", "Mehr zum Thema".
+    r"|(?:à )?lire aussi\b.{0,200}|lesen sie (?:auch|mehr)\b.{0,200}|mehr zum thema\b.{0,200}"
+    r"|leer (?:también|más)\b.{0,200}|leia (?:também|mais)\b.{0,200}"
     r"|(?:copyright|hak cipta)\b.{0,120}|(?:©|\(c\)).{0,120}|.{0,80}\ball rights reserved\b.*"
     r"|(?:home|beranda|index|indeks)\s*(?:[>»›/]|&gt;).{0,150}"  # breadcrumbs
     r"|(?:tags?|topik|topics?|kata kunci|keywords?)\s*:.{0,200}"
@@ -265,6 +284,45 @@ EMBEDDED_MEDIA = (
     " contains(@itemtype, 'Article')]][contains(@itemtype, 'VideoObject') or"
     " contains(@itemtype, 'AudioObject') or contains(@itemtype, 'ImageObject')]"
 )
+
+
+def drop_intro_standfirst(tree: HtmlElement) -> None:
+    """Remove an element marked `intro` that stands apart from the story's paragraphs: a
+    standfirst (`<p class="intro">` under DW's headline, FAZ's `atc-Intro`), which the record
+    keeps as its lead. One followed by a paragraph of running text is the story's own first
+    paragraph set apart (Herald Sun's `story-intro`), and stays."""
+    doomed: list[HtmlElement] = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag.lower() in NEVER_PRUNED:
+            continue
+        if "intro" not in tokens(element):
+            continue
+        if any("intro" in tokens(a) for a in element.iterancestors()):
+            continue  # the outermost intro decides
+        after = element.getnext()
+        while after is not None and not isinstance(after.tag, str):
+            after = after.getnext()
+        if after is not None and after.tag == "p" and _running(after):
+            continue
+        if element.find(".//h1") is None and not holds_running_text(element):
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def _running(paragraph: HtmlElement) -> bool:
+    return len(" ".join((paragraph.text_content() or "").split())) >= PARAGRAPH_MIN_CHARS
+
+
+def drop_figure_captions(tree: HtmlElement) -> None:
+    """Remove `<figcaption>`s: a caption (or an affiliate notice set under a product photo)
+    is no article text, and opened two bodies as their first line."""
+    for caption in list(tree.iter("figcaption")):
+        if caption.getparent() is None or caption.find(".//h1") is not None:
+            continue
+        if not holds_running_text(caption):
+            caption.drop_tree()
 
 
 def drop_embedded_media(tree: HtmlElement) -> None:

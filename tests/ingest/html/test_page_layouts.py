@@ -367,3 +367,53 @@ def test_folding_source_line_breaks_keeps_every_texts_length() -> None:
         assert len(element.tail or "") == len(tail or "")
     assert "\n" not in (tree.find("p").text or "") + (tree.find("p/a").tail or "")
     assert tree.find("pre").text == "keep\n  these\nlines"
+
+
+@pytest.mark.parametrize("mark", ["dig-vorspann", "article__standfirst", "chapo", "teaser", "dek"])
+def test_a_standfirst_marked_by_its_class_leaves_the_body(mark: str) -> None:
+    standfirst = f'<div class="{mark}"><p>Ribuan warga mengungsi setelah Citarum meluap.</p></div>'
+    body = str(record(article(head=PUBLISHED, before=standfirst))["body"])
+    assert body.startswith(PARAGRAPHS[0]) and "Ribuan warga" not in body
+
+
+def test_an_intro_apart_from_the_paragraphs_is_a_standfirst() -> None:
+    intro = (
+        '<p class="intro">Ribuan warga mengungsi setelah Sungai Citarum meluap dan merendam'
+        ' permukiman di Dayeuhkolot.</p><div class="sharing-bar"><a href="/share">Bagikan</a></div>'
+    )
+    body = str(record(article(head=PUBLISHED, before=intro))["body"])
+    assert body.startswith(PARAGRAPHS[0]) and "Ribuan warga" not in body
+
+
+def test_an_intro_followed_by_the_paragraphs_is_the_first_paragraph() -> None:
+    # A story's first paragraph set apart in bold (Herald Sun's `story-intro`).
+    first, *rest = PARAGRAPHS
+    page = article(
+        head=PUBLISHED,
+        before=f'<div class="story-intro"><p><strong>{first}</strong></p></div>',
+        paragraphs=rest,
+    )
+    assert str(record(page)["body"]).startswith(first)
+
+
+def test_figure_captions_are_no_article_text() -> None:
+    figure = (
+        '<figure><img src="/a.jpg"><figcaption>Untuk tautan di halaman ini kami dapat menerima'
+        " komisi dari pedagang.</figcaption></figure>"
+        '<p class="js-atc-ImageDescription">Warga menunggu evakuasi di atap rumah.</p>'
+    )
+    body = str(record(article(head=PUBLISHED, before=figure))["body"])
+    assert body.startswith(PARAGRAPHS[0]) and "komisi" not in body and "atap" not in body
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Lire aussi Martine Bulard, « En Corée, la politique du rayon de soleil », juin 2018.",
+        "Lesen Sie auch: Hochwasser an der Oder",
+        "Mehr zum Thema Hochwasser",
+    ],
+)
+def test_read_also_lines_in_other_languages_leave_the_body(line: str) -> None:
+    body = str(record(article(head=PUBLISHED, paragraphs=[line, *PARAGRAPHS]))["body"])
+    assert body.startswith(PARAGRAPHS[0])
