@@ -291,6 +291,7 @@ def drop_intro_standfirst(tree: HtmlElement) -> None:
     standfirst (`<p class="intro">` under DW's headline, FAZ's `atc-Intro`), which the record
     keeps as its lead. One followed by a paragraph of running text is the story's own first
     paragraph set apart (Herald Sun's `story-intro`), and stays."""
+    total = len(tree.text_content() or "") or 1
     doomed: list[HtmlElement] = []
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag.lower() in NEVER_PRUNED:
@@ -304,7 +305,8 @@ def drop_intro_standfirst(tree: HtmlElement) -> None:
             after = after.getnext()
         if after is not None and after.tag == "p" and _running(after):
             continue
-        if element.find(".//h1") is None and not holds_running_text(element):
+        small = len(element.text_content() or "") <= MAX_SHARE_OF_TEXT * total
+        if small and element.find(".//h1") is None and not holds_running_text(element):
             doomed.append(element)
     for element in doomed:
         if element.getparent() is not None:
