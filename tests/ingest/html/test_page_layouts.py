@@ -105,14 +105,29 @@ def test_a_caption_repeating_the_images_alt_text_is_no_first_sentence() -> None:
     assert body.startswith(PARAGRAPHS[0][:40]) and "Kepala BPBD." not in body
 
 
-def test_an_embedded_players_description_is_no_article_text() -> None:
-    player = (
-        '<div itemscope itemtype="http://schema.org/VideoObject"><p itemprop="description">'
-        "Warga mengungsi ke balai desa setelah banjir merendam permukiman mereka sejak pagi"
-        " tadi, menurut petugas.</p></div>"
-    )
-    body = str(record(article(head=PUBLISHED, before=player))["body"])
-    assert body.startswith(PARAGRAPHS[0][:40]) and "Warga mengungsi" not in body
+@pytest.mark.parametrize(
+    ("markup", "absent"),
+    [
+        (  # a video player's description embedded in the article
+            '<div itemscope itemtype="http://schema.org/VideoObject"><p itemprop="description">'
+            "Warga mengungsi ke balai desa setelah banjir merendam permukiman mereka sejak pagi"
+            " tadi, menurut petugas.</p></div>",
+            "Warga mengungsi",
+        ),
+        (  # an affiliate notice under a product photo
+            '<figure><img src="/a.jpg"><figcaption>Untuk tautan di halaman ini kami dapat'
+            " menerima komisi dari pedagang.</figcaption></figure>",
+            "komisi",
+        ),
+        (  # a photo's caption by its class (FAZ's "atc-ImageDescriptionText")
+            '<p class="js-atc-ImageDescription">Warga menunggu evakuasi di atap rumah.</p>',
+            "atap",
+        ),
+    ],
+)
+def test_media_descriptions_and_captions_are_no_article_text(markup: str, absent: str) -> None:
+    body = str(record(article(head=PUBLISHED, before=markup))["body"])
+    assert body.startswith(PARAGRAPHS[0][:40]) and absent not in body
 
 
 @pytest.mark.parametrize(
@@ -394,16 +409,6 @@ def test_an_intro_followed_by_the_paragraphs_is_the_first_paragraph() -> None:
         paragraphs=rest,
     )
     assert str(record(page)["body"]).startswith(first)
-
-
-def test_figure_captions_are_no_article_text() -> None:
-    figure = (
-        '<figure><img src="/a.jpg"><figcaption>Untuk tautan di halaman ini kami dapat menerima'
-        " komisi dari pedagang.</figcaption></figure>"
-        '<p class="js-atc-ImageDescription">Warga menunggu evakuasi di atap rumah.</p>'
-    )
-    body = str(record(article(head=PUBLISHED, before=figure))["body"])
-    assert body.startswith(PARAGRAPHS[0]) and "komisi" not in body and "atap" not in body
 
 
 @pytest.mark.parametrize(
