@@ -501,6 +501,14 @@ def drop_leading_furniture(lines: list[str], title: str) -> list[str]:
             start += 1
             continue
         break
+    # Bullet points before the first paragraph: the story's summary, kept as its lead
+    # ("- Bahn-Konkurrenten wie Flixbus fürchten …" above Süddeutsche's text), when a paragraph
+    # of running text follows them.
+    bullets = start
+    while bullets < len(lines) and LIST_ITEM.match(lines[bullets]):
+        bullets += 1
+    if start < bullets < len(lines) and len(lines[bullets]) >= LEADING_SHORT:
+        start = bullets
     if start >= len(lines):
         return lines
     return lines[start:]

@@ -422,3 +422,15 @@ def test_an_intro_followed_by_the_paragraphs_is_the_first_paragraph() -> None:
 def test_read_also_lines_in_other_languages_leave_the_body(line: str) -> None:
     body = str(record(article(head=PUBLISHED, paragraphs=[line, *PARAGRAPHS]))["body"])
     assert body.startswith(PARAGRAPHS[0])
+
+
+def test_bullet_points_above_the_first_paragraph_are_its_summary() -> None:
+    summary = (
+        "<ul><li>Warga Dayeuhkolot mengungsi ke masjid dan sekolah.</li>"
+        "<li>BPBD menyiapkan perahu karet untuk evakuasi.</li></ul>"
+    )
+    body = str(record(article(head=PUBLISHED, before=summary))["body"])
+    assert body.startswith(PARAGRAPHS[0]) and "BPBD menyiapkan" not in body
+    # A list that is all the text there is stays.
+    only = article(head=PUBLISHED, before=summary, paragraphs=[])
+    assert "BPBD menyiapkan" in str(record(only)["body"])
