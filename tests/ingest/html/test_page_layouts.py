@@ -384,20 +384,32 @@ def test_folding_source_line_breaks_keeps_every_texts_length() -> None:
     assert tree.find("pre").text == "keep\n  these\nlines"
 
 
-@pytest.mark.parametrize("mark", ["dig-vorspann", "article__standfirst", "chapo", "teaser", "dek"])
-def test_a_standfirst_marked_by_its_class_leaves_the_body(mark: str) -> None:
-    standfirst = f'<div class="{mark}"><p>Ribuan warga mengungsi setelah Citarum meluap.</p></div>'
-    body = str(record(article(head=PUBLISHED, before=standfirst))["body"])
+STANDFIRST = "Ribuan warga mengungsi setelah Sungai Citarum meluap dan merendam permukiman."
+SUMMARY = (
+    f"<ul><li>Warga Dayeuhkolot mengungsi ke masjid dan sekolah.</li><li>{STANDFIRST}</li></ul>"
+)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        *(
+            f'<div class="{mark}"><p>{STANDFIRST}</p></div>'
+            for mark in ("dig-vorspann", "article__standfirst", "chapo", "teaser", "dek")
+        ),
+        # an intro apart from the paragraphs (DW's `p.intro`, then its sharing bar)
+        f'<p class="intro">{STANDFIRST}</p><div class="sharing-bar"><a href="/s">Bagikan</a></div>',
+        SUMMARY,  # bullet points above the first paragraph: the story's summary
+    ],
+)
+def test_a_standfirst_or_summary_above_the_story_leaves_the_body(markup: str) -> None:
+    body = str(record(article(head=PUBLISHED, before=markup))["body"])
     assert body.startswith(PARAGRAPHS[0]) and "Ribuan warga" not in body
 
 
-def test_an_intro_apart_from_the_paragraphs_is_a_standfirst() -> None:
-    intro = (
-        '<p class="intro">Ribuan warga mengungsi setelah Sungai Citarum meluap dan merendam'
-        ' permukiman di Dayeuhkolot.</p><div class="sharing-bar"><a href="/share">Bagikan</a></div>'
-    )
-    body = str(record(article(head=PUBLISHED, before=intro))["body"])
-    assert body.startswith(PARAGRAPHS[0]) and "Ribuan warga" not in body
+def test_a_list_that_is_all_the_text_stays() -> None:
+    only = article(head=PUBLISHED, before=SUMMARY, paragraphs=[])
+    assert "Ribuan warga" in str(record(only)["body"])
 
 
 def test_an_intro_followed_by_the_paragraphs_is_the_first_paragraph() -> None:
@@ -422,15 +434,3 @@ def test_an_intro_followed_by_the_paragraphs_is_the_first_paragraph() -> None:
 def test_read_also_lines_in_other_languages_leave_the_body(line: str) -> None:
     body = str(record(article(head=PUBLISHED, paragraphs=[line, *PARAGRAPHS]))["body"])
     assert body.startswith(PARAGRAPHS[0])
-
-
-def test_bullet_points_above_the_first_paragraph_are_its_summary() -> None:
-    summary = (
-        "<ul><li>Warga Dayeuhkolot mengungsi ke masjid dan sekolah.</li>"
-        "<li>BPBD menyiapkan perahu karet untuk evakuasi.</li></ul>"
-    )
-    body = str(record(article(head=PUBLISHED, before=summary))["body"])
-    assert body.startswith(PARAGRAPHS[0]) and "BPBD menyiapkan" not in body
-    # A list that is all the text there is stays.
-    only = article(head=PUBLISHED, before=summary, paragraphs=[])
-    assert "BPBD menyiapkan" in str(record(only)["body"])
