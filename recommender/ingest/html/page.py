@@ -241,6 +241,7 @@ def page_record(
     """The import record of an article page (raises ExtractionError for anything else)."""
     opts = options or PageOptions()
     tree = parse(data, charset)
+    pagekind.check_rendered(tree)  # a script template says so before it lacks a URL or title
     meta = read_meta(tree)
     try:
         canonical = page_url(meta, url, relative, opts)

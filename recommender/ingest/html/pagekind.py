@@ -150,6 +150,30 @@ def article_amid_menus(tree: HtmlElement, paragraphs: int) -> bool:
     return link_density(pruned) <= MAX_LINK_DENSITY and headline_links(pruned) < MIN_INDEX_HEADLINES
 
 
+# A script template's placeholder left unrendered in the page's text: "{{content.title}}".
+PLACEHOLDER = re.compile(r"\{\{[^{}]{1,300}\}\}")
+MIN_PLACEHOLDERS = 3
+MIN_PLACEHOLDER_SHARE = 0.3
+VISIBLE_TEXT = (
+    "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)"
+    " and not(ancestor::template) and not(ancestor::pre) and not(ancestor::code)]"
+)
+
+
+def check_rendered(tree: HtmlElement) -> None:
+    """Raise ExtractionError(`page`) for a page saved before its scripts rendered it: its text is
+    a template's placeholders (`{{content.title}}`), the article is not in it."""
+    text = " ".join(" ".join(str(t) for t in tree.xpath(VISIBLE_TEXT)).split())
+    placeholders = PLACEHOLDER.findall(text)
+    share = sum(len(p) for p in placeholders) / max(len(text), 1)
+    if len(placeholders) >= MIN_PLACEHOLDERS and share >= MIN_PLACEHOLDER_SHARE:
+        raise ExtractionError(
+            "page",
+            f"a script template, not a rendered article ({len(placeholders)} placeholders such"
+            f" as {placeholders[0][:60]!r} in its text): save the page as the browser shows it",
+        )
+
+
 def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str) -> None:
     """Raise ExtractionError(`page`) when the page lists articles instead of being one."""
     parts = urlsplit(url) if url else None

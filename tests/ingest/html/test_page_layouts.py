@@ -11,7 +11,7 @@ import pytest
 
 from recommender.ingest.html import dates
 from recommender.ingest.html.errors import ExtractionError
-from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, article, record
+from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article, record
 
 
 def published(html: str, **options: object) -> str:
@@ -434,3 +434,16 @@ def test_an_intro_followed_by_the_paragraphs_is_the_first_paragraph() -> None:
 def test_read_also_lines_in_other_languages_leave_the_body(line: str) -> None:
     body = str(record(article(head=PUBLISHED, paragraphs=[line, *PARAGRAPHS]))["body"])
     assert body.startswith(PARAGRAPHS[0])
+
+
+def test_a_page_saved_before_its_scripts_rendered_it_is_no_article() -> None:
+    shell = (
+        "<div>{{ctrl.content.title}}</div><div>{{ctrl.content.author.fullName}} -"
+        " {{ctrl.content.updated | date : 'dd/MM/yyyy'}}</div><p>{{ctrl.content.body}}</p>"
+    )
+    page = f'<!doctype html><html><head><link rel="canonical" href="{URL}"></head><body>{shell}</body></html>'
+    with pytest.raises(ExtractionError, match=r"page: a script template.*save the page"):
+        record(page)
+    # Placeholders in a code sample are an article's text.
+    code = "<pre>{{user.name}} {{user.email}} {{user.id}}</pre>"
+    assert record(article(head=PUBLISHED, after=code))["title"] == TITLE
