@@ -31,8 +31,9 @@ existed) is read as before, and its first update recomputes the layer in full.
 (XXH3-128 since schema version 4; SHA-256 in versions 2 and 3), taken by the writer from the
 bytes as they are written. `verify_snapshot` checks them: sizes and the file list before a
 snapshot is published (after the rename, before CURRENT flips), sizes and checksums before the
-service switches to it, before an update extends it, and in `recommender snapshots verify`. Version 1 snapshots have no `files` and are
-read as before: there is nothing to verify (`verify_snapshot` reports them as unverified).
+service switches to it, before an update extends it, and in `recommender snapshots verify`.
+Version 1 snapshots have no `files` and are read as before: there is nothing to verify
+(`verify_snapshot` reports them as unverified).
 
 Pools are the editorial ones (`article`, `video`); sponsored items have vectors but no lists.
 Nobody else spells a file name: the build, the update, the service and the benchmarks all go

@@ -9,6 +9,7 @@ elements are never pruned, nor any element holding the headline or a large share
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lxml.html import HtmlElement
 
@@ -164,7 +165,7 @@ RUNNING_PARAGRAPH_CHARS = 100
 def holds_running_text(element: HtmlElement) -> bool:
     long = 0
     for paragraph in element.iter("p"):
-        if len(" ".join((paragraph.text_content() or "").split())) >= RUNNING_PARAGRAPH_CHARS:
+        if len(flat_text(paragraph)) >= RUNNING_PARAGRAPH_CHARS:
             long += 1
             if long >= RUNNING_PARAGRAPHS:
                 return True
@@ -173,12 +174,19 @@ def holds_running_text(element: HtmlElement) -> bool:
 
 def prune(tree: HtmlElement) -> None:
     """Remove furniture elements in place, never the article itself (see the module doc)."""
+    drop_marked(tree, is_clutter)
+
+
+def drop_marked(tree: HtmlElement, marked: Callable[[HtmlElement], bool]) -> None:
+    """Remove, in place, the elements `marked` takes for furniture, never the article itself:
+    no structural element, none holding the headline, a large share of the page's text or
+    paragraphs of running text (see the module doc)."""
     total = len(tree.text_content() or "") or 1
     doomed: list[HtmlElement] = []
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag.lower() in NEVER_PRUNED:
             continue
-        if not is_clutter(element):
+        if not marked(element):
             continue
         if any(h is not None for h in element.iter("h1")):
             continue
@@ -291,30 +299,27 @@ def drop_intro_standfirst(tree: HtmlElement) -> None:
     standfirst (`<p class="intro">` under DW's headline, FAZ's `atc-Intro`), which the record
     keeps as its lead. One followed by a paragraph of running text is the story's own first
     paragraph set apart (Herald Sun's `story-intro`), and stays."""
-    total = len(tree.text_content() or "") or 1
-    doomed: list[HtmlElement] = []
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag.lower() in NEVER_PRUNED:
-            continue
-        if "intro" not in tokens(element):
-            continue
-        if any("intro" in tokens(a) for a in element.iterancestors()):
-            continue  # the outermost intro decides
-        after = element.getnext()
-        while after is not None and not isinstance(after.tag, str):
-            after = after.getnext()
-        if after is not None and after.tag == "p" and _running(after):
-            continue
-        small = len(element.text_content() or "") <= MAX_SHARE_OF_TEXT * total
-        if small and element.find(".//h1") is None and not holds_running_text(element):
-            doomed.append(element)
-    for element in doomed:
-        if element.getparent() is not None:
-            element.drop_tree()
+    drop_marked(tree, is_standfirst_intro)
+
+
+def is_standfirst_intro(element: HtmlElement) -> bool:
+    if "intro" not in tokens(element):
+        return False
+    if any("intro" in tokens(a) for a in element.iterancestors()):
+        return False  # the outermost intro decides
+    after = element.getnext()
+    while after is not None and not isinstance(after.tag, str):
+        after = after.getnext()
+    return not (after is not None and after.tag == "p" and _running(after))
 
 
 def _running(paragraph: HtmlElement) -> bool:
-    return len(" ".join((paragraph.text_content() or "").split())) >= PARAGRAPH_MIN_CHARS
+    return len(flat_text(paragraph)) >= PARAGRAPH_MIN_CHARS
+
+
+def flat_text(element: HtmlElement) -> str:
+    """An element's text with its whitespace folded to single spaces."""
+    return " ".join((element.text_content() or "").split())
 
 
 def drop_figure_captions(tree: HtmlElement) -> None:
@@ -347,8 +352,8 @@ def drop_link_paragraphs(tree: HtmlElement) -> None:
     sentence, stays."""
     for paragraph in tree.xpath("//p[count(.//a) = 1]"):
         link = next(paragraph.iter("a"))
-        text = " ".join((paragraph.text_content() or "").split())
-        linked = " ".join((link.text_content() or "").split())
+        text = flat_text(paragraph)
+        linked = flat_text(link)
         words = len(linked.split())
         if not linked or not text.endswith(linked) or linked.endswith((".", "!", "?")):
             continue
@@ -372,8 +377,8 @@ def is_link_list(paragraph: HtmlElement) -> bool:
     between and after the links, and at least one link that reads as a headline."""
     links = list(paragraph.iter("a"))
     pieces: list[str] = []  # the text outside the links, in order: label, gaps, end
-    texts = [" ".join((link.text_content() or "").split()) for link in links]
-    rest = " ".join((paragraph.text_content() or "").split())
+    texts = [flat_text(link) for link in links]
+    rest = flat_text(paragraph)
     for linked in texts:
         at = rest.find(linked) if linked else -1
         if at < 0:
