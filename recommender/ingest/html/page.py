@@ -21,6 +21,10 @@ from recommender.ingest.html.metadata import PageMeta, in_other_story, read_meta
 from recommender.ingest.links import absolute, strip_tracking, url_item_id
 
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# Control characters a page's text may hold (a parse error in HTML, shown as nothing) but an lxml
+# tree cannot be given back: one written by a CMS (`\x10`) made setting any text of that element
+# fail. Form feed is HTML whitespace; the rest are dropped, as nothing a reader sees.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
 TEXT_AFTER_HEADLINE = 4000
 TEXT_BEFORE_HEADLINE = 300
 # Where a saved page that names no canonical URL gets one (`--url-from`): its path under the
@@ -42,6 +46,7 @@ def parse(data: bytes, charset: str | None = None) -> HtmlElement:
     import lxml.html
 
     text = XML_DECLARATION.sub("", decode_html(data, charset), count=1)
+    text = CONTROL.sub("", text.replace("\x0c", " "))
     if not text.strip():
         raise ExtractionError("body", "no article text found in the page (the file is empty)")
     try:

@@ -185,6 +185,17 @@ def test_undeclared_utf8_is_not_mojibake() -> None:
     assert "warga Māori — dan" in str(got["body"])
 
 
+def test_control_characters_in_the_text_are_dropped_not_fatal() -> None:
+    # A CMS left a \x10 in a paragraph (a saved Gothamist page): the whole import stopped with
+    # lxml's "All strings must be XML compatible" instead of reading the page.
+    text = [PARAGRAPHS[0].replace("meluap", "me\x10luap\x0bdan\x00"), *PARAGRAPHS[1:]]
+    text[1] = text[1].replace("mengungsi", "mengungsi\x0cke")
+    got = record(article(head=PUBLISHED, paragraphs=text))
+    body = str(got["body"])
+    assert "meluapdan" in body and "mengungsi ke" in body
+    assert not any(c in body for c in "\x00\x0b\x0c\x10")
+
+
 # 6. Furniture lines inside the article.
 FURNITURE = [
     "Dibaca 12.345 kali",
