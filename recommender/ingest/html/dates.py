@@ -81,22 +81,31 @@ ABBREVIATED_ZONES: dict[str, float] = {
     "pst": -8,
     "pdt": -7,
 }
+# Month names and abbreviations in Indonesian, English, German, Dutch, French, Spanish, Portuguese
+# and Italian (no name means two months across these languages).
 MONTHS = {
     name: number
     for number, names in enumerate(
         (
-            ("jan", "januari", "january"),
-            ("feb", "februari", "february", "pebruari"),
-            ("mar", "maret", "march"),
-            ("apr", "april"),
-            ("mei", "may"),
-            ("jun", "juni", "june"),
-            ("jul", "juli", "july"),
-            ("agu", "agt", "agus", "agustus", "aug", "august"),
-            ("sep", "sept", "september"),
-            ("okt", "oktober", "oct", "october"),
-            ("nov", "nopember", "november"),
-            ("des", "desember", "dec", "december"),
+            ("jan", "januari", "january", "januar", "jänner", "janvier", "janv", "enero", "ene",
+             "janeiro", "gennaio", "gen"),
+            ("feb", "februari", "february", "pebruari", "februar", "février", "fevrier", "févr",
+             "fév", "febrero", "fevereiro", "fev", "febbraio"),
+            ("mar", "maret", "march", "märz", "maerz", "mrz", "maart", "mars", "marzo", "março",
+             "marco"),
+            ("apr", "april", "avril", "avr", "abril", "abr", "aprile"),
+            ("mei", "may", "mai", "mayo", "maio", "maggio", "mag"),
+            ("jun", "juni", "june", "juin", "junio", "junho", "giugno", "giu"),
+            ("jul", "juli", "july", "juillet", "juil", "julio", "julho", "luglio", "lug"),
+            ("agu", "agt", "agus", "agustus", "aug", "august", "augustus", "août", "aout",
+             "agosto", "ago"),
+            ("sep", "sept", "september", "septembre", "septiembre", "setiembre", "setembro",
+             "set", "settembre"),
+            ("okt", "oktober", "oct", "october", "octobre", "octubre", "outubro", "out",
+             "ottobre", "ott"),
+            ("nov", "nopember", "november", "novembre", "noviembre", "novembro"),
+            ("des", "desember", "dec", "december", "dezember", "dez", "décembre", "decembre",
+             "déc", "diciembre", "dic", "dezembro", "dicembre"),
         ),
         start=1,
     )
@@ -112,14 +121,20 @@ REGIONAL_ZONES: dict[str, str] = {
 }
 ZONE_NAMES = "|".join(sorted((z for z in ABBREVIATED_ZONES if len(z) > 1), key=len, reverse=True))
 ZONE_WORD = rf"(?P<zone>{ZONE_NAMES}|(?-i:{'|'.join(REGIONAL_ZONES)}))\b"
-CLOCK = r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+# "21:04", "21.04", and French "21h04".
+CLOCK = r"(?P<hour>\d{1,2})(?:[:.]|h(?=\d{2}))(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
 # Day first ("05/11/2015", as Indonesian and European pages write it), or month first where the
 # day-first reading is no date ("11/18/2011"); a two-digit year only before a clock ("8/17/13
 # 11:04am"), which every pattern below requires.
 NUMERIC_DATE = r"(?P<day>\d{1,2})[/\-.](?P<month>\d{1,2})[/\-.](?P<year>\d{4}|\d{2}(?!\d))"
 ISO_DATE = r"(?P<iyear>\d{4})[-/](?P<imonth>\d{2})[-/](?P<iday>\d{2})"
-WORD_DATE = r"(?P<wday>\d{1,2})\s+(?P<wmonth>[A-Za-z]{3,9})\.?\s+(?P<wyear>\d{4})"
-MONTH_FIRST = r"(?P<fmonth>[A-Za-z]{3,9})\.?\s+(?P<fday>\d{1,2}),?\s+(?P<fyear>\d{4})"
+# "10 November 2026", "14. Dezember 2015", "1er juin 2019", "3 de marzo de 2019"; "November 10, 2026".
+MONTH_NAME = r"[^\W\d_]{3,10}"
+WORD_DATE = (
+    rf"(?P<wday>\d{{1,2}})(?:\.|er|º)?\s+(?:de\s+)?(?P<wmonth>{MONTH_NAME})\.?,?\s+(?:de\s+)?"
+    r"(?P<wyear>\d{4})"
+)
+MONTH_FIRST = rf"(?P<fmonth>{MONTH_NAME})\.?\s+(?P<fday>\d{{1,2}}),?\s+(?P<fyear>\d{{4}})"
 # "2018年6月18日" (Japanese and Chinese pages).
 CJK_DATE = r"(?P<cyear>\d{4})年\s*(?P<cmonth>\d{1,2})月\s*(?P<cday>\d{1,2})日"
 ANY_DATE = f"(?:{NUMERIC_DATE}|{ISO_DATE}|{WORD_DATE}|{MONTH_FIRST}|{CJK_DATE})"
@@ -128,12 +143,12 @@ MERIDIEM = r"(?:\s*(?P<meridiem>[ap])\.?\s?m\b\.?)?"
 # "November 10, 2026 9:04 PM EST" as well as "10/11/2026 21:04 WIB": the 12-hour clock's AM/PM
 # comes before the zone.
 TEXT_TIME = re.compile(
-    rf"(?<![\w/.-]){ANY_DATE}{BEFORE_CLOCK}{CLOCK}(?![\d:]){MERIDIEM}\s*{ZONE_WORD}",
+    rf"(?<![\w/.-]){ANY_DATE}{BEFORE_CLOCK}{CLOCK}(?![\d:]|\.\d){MERIDIEM}\s*{ZONE_WORD}",
     re.IGNORECASE,
 )
 # The same without a zone: a local time, read only in an assumed zone (or named in the error).
 NAIVE_TEXT_TIME = re.compile(
-    rf"(?<![\w/.-]){ANY_DATE}{BEFORE_CLOCK}{CLOCK}(?![\d:]){MERIDIEM}"
+    rf"(?<![\w/.-]){ANY_DATE}{BEFORE_CLOCK}{CLOCK}(?![\d:]|\.\d){MERIDIEM}"
     rf"(?!\s*(?:[ap]\.?\s?m\b\.?\s*)?(?:{ZONE_NAMES})\b)",
     re.IGNORECASE,
 )
@@ -142,7 +157,7 @@ NAIVE_TEXT_TIME = re.compile(
 YEARLESS_TIME = re.compile(
     r"(?<![\w/.-])(?:(?P<ymonth>[A-Za-z]{3,9})\.?\s+(?P<yday>\d{1,2})"
     r"|(?P<yday2>\d{1,2})\s+(?P<ymonth2>[A-Za-z]{3,9})\.?)(?!\d)(?!,?\s+\d{4})"
-    rf"{BEFORE_CLOCK}{CLOCK}(?![\d:]){MERIDIEM}\s*{ZONE_WORD}",
+    rf"{BEFORE_CLOCK}{CLOCK}(?![\d:]|\.\d){MERIDIEM}\s*{ZONE_WORD}",
     re.IGNORECASE,
 )
 # A clock time with its zone and no date ("Update 21:04 WIB"), paired with a date found elsewhere.
@@ -245,6 +260,26 @@ def local_text_times(text: str) -> list[Stamp]:
     return found
 
 
+# A date written without a clock ("27 juin 2019", "03.12.2011"), four-digit years only.
+WRITTEN_DATE = re.compile(rf"(?<![\w/.-]){ANY_DATE}(?![\w/-])", re.IGNORECASE)
+
+
+def written_dates(text: str) -> list[Stamp]:
+    """Dates written in running text without a time: date-only stamps."""
+    found: list[Stamp] = []
+    for match in WRITTEN_DATE.finditer(text):
+        parts = match.groupdict()
+        date = _date_of(parts)
+        if date is None or len(parts.get("year") or "0000") != 4:
+            continue
+        try:
+            value = datetime(*date)
+        except ValueError:
+            continue
+        found.append(Stamp(value, False, f"text {match.group(0).strip()!r}"))
+    return found
+
+
 def _date_of(parts: dict[str, str | None]) -> tuple[int, int, int] | None:
     """(year, month, day) of whichever date form matched."""
     if parts.get("year"):
@@ -309,6 +344,9 @@ def clock_times(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+TIME_ELEMENT = "<time datetime>"
+
+
 def candidates(meta: PageMeta, text: str) -> list[Stamp]:
     """Every publication-time candidate, most trusted first."""
     raw: list[tuple[str, str]] = []
@@ -320,7 +358,7 @@ def candidates(meta: PageMeta, text: str) -> list[Stamp]:
     created = meta.article("dateCreated")
     if isinstance(created, str):
         raw.append((created, "JSON-LD dateCreated"))
-    raw.extend((value, "<time datetime>") for value in meta.times)
+    raw.extend((value, TIME_ELEMENT) for value in meta.times)
     stamps = [s for value, source in raw if (s := parse_value(value, source)) is not None]
     stamps += text_times(text)
     dated = next((s for s in stamps if not s.has_time), None)

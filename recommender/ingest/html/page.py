@@ -191,10 +191,60 @@ def published_at(tree: HtmlElement, meta: PageMeta, title: str, options: PageOpt
     near = text_near_headline(tree, title)
     stamps = dates.candidates(meta, near)
     if not any(s.has_time for s in stamps):
-        stamps = stamps + dates.guessed(tree)
+        stamps = _under_headline_first(stamps, tree, title) + dates.guessed(tree)
         # A time written without its year on the day found ("Jun 13, 4:03 PM EDT").
         stamps += [t for s in stamps[:1] for t in dates.yearless_times(near, s)][:1]
     return dates.choose(stamps, options.assume_timezone, meta.zoned)
+
+
+# How far below the headline (characters of text) a date printed on its own is the article's, and
+# how long the text around it may be: a date element or a byline, not a sentence of the story
+# ("On August 14, 1935, ..."), a caption or a list of other stories.
+DATE_UNDER_HEADLINE = 250
+DATE_LINE_CHARS = 60
+
+
+def date_under_headline(tree: HtmlElement, title: str) -> list[dates.Stamp]:
+    """A date printed without a time right under the headline, in an element of its own ("<li>27
+    juin 2019</li>", "Feb. 23, 2015"): at most one date-only stamp."""
+    heading = _heading_of(tree, title)
+    if heading is None:
+        return []
+    seen = 0
+    for piece in heading.xpath(
+        "following::text()[not(ancestor::script) and not(ancestor::style)]"
+    ):
+        text = " ".join(str(piece).split())
+        if len(text) <= DATE_LINE_CHARS and (found := dates.written_dates(text)):
+            return found[:1]
+        seen += len(text)
+        if seen > DATE_UNDER_HEADLINE:
+            break
+    return []
+
+
+def _heading_of(tree: HtmlElement, title: str) -> HtmlElement | None:
+    """The heading (`<h1>`-`<h3>`) whose text is the headline."""
+    wanted = re.sub(r"\W+", "", title).casefold()
+    if not wanted:
+        return None
+    for heading in tree.xpath(".//h1|.//h2|.//h3"):
+        if re.sub(r"\W+", "", heading.text_content() or "").casefold() == wanted:
+            return heading
+    return None
+
+
+def _under_headline_first(
+    stamps: list[dates.Stamp], tree: HtmlElement, title: str
+) -> list[dates.Stamp]:
+    """Date-only candidates with a date printed right under the headline before `<time>`
+    elements, which may be other stories' (a list of the blog's posts after the article); the
+    page's metadata still comes first."""
+    under = date_under_headline(tree, title)
+    if not under:
+        return stamps
+    meta = [s for s in stamps if s.source != dates.TIME_ELEMENT]
+    return meta + under + [s for s in stamps if s.source == dates.TIME_ELEMENT]
 
 
 # An entity left in an attribute's value once the parser decoded it: escaped twice by the CMS

@@ -4,10 +4,12 @@ zone, and the zone of a naive time named by the same wall-clock time written wit
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from recommender.ingest.html.errors import ExtractionError
-from tests.ingest.html.test_page import article, record
+from tests.ingest.html.test_page import PARAGRAPHS, article, record
 
 
 def published(html: str) -> str:
@@ -59,3 +61,57 @@ def test_an_offset_written_for_another_moment_names_no_zone() -> None:
     assert (
         "2026-11-10T03:01:00 (from JSON-LD datePublished) has no UTC offset" in caught.value.reason
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        # month names of European pages, a day written "14.", a French "14h03" (held-out batch 11)
+        (
+            "Dieser Artikel wurde am 14. Dezember 2015 um 14:48 geschrieben",
+            "2015-12-14T14:48:00+01:00",
+        ),
+        ("Publié le 29 octobre 2012 à 14h03", "2012-10-29T14:03:00+01:00"),
+        ("Actualizado el 09 enero 2014 - 10:21", "2014-01-09T10:21:00+01:00"),
+        ("Publicado em 3 de março de 2019, 08:15", "2019-03-03T08:15:00+01:00"),
+        ("1er juin 2019 à 07:30", "2019-06-01T07:30:00+02:00"),
+    ],
+)
+def test_dates_written_in_european_languages_are_read_with_their_clock(
+    written: str, expected: str
+) -> None:
+    got = record(article(before=f"<div>{written}</div>"), assume_timezone=ZoneInfo("Europe/Paris"))
+    assert got["published_at"].isoformat() == expected  # type: ignore[union-attr]
+
+
+def test_a_date_written_day_first_after_a_month_first_one_is_no_clock() -> None:
+    # "Mai 06 2018 06.05.2018": the second date's "06.05" was read as 06:05.
+    got = record(
+        article(before="<div>Mai 06 2018 06.05.2018</div>"),
+        assume_timezone=ZoneInfo("Europe/Vienna"),
+    )
+    assert got["published_at"].isoformat() == "2018-05-06T00:00:00+02:00"  # type: ignore[union-attr]
+
+
+def test_a_date_printed_under_the_headline_beats_the_times_of_a_later_list_of_posts() -> None:
+    # A blog post dated "27 juin 2019" under its headline, then a list of the blog's other posts
+    # with <time> elements (held-out batch 11, Mediapart's Club): the first of those was taken.
+    posts = "".join(
+        f'<li><a href="/p{d}">Autre billet {d}</a> <time datetime="2019-07-{d}">{d} juil. 2019</time></li>'
+        for d in (30, 12)
+    )
+    html = article(
+        before="<ul><li>27 juin 2019</li><li>Par Elba</li></ul>", after=f"<ul>{posts}</ul>"
+    )
+    got = record(html, assume_timezone=ZoneInfo("Europe/Paris"))
+    assert got["published_at"].isoformat() == "2019-06-27T00:00:00+02:00"  # type: ignore[union-attr]
+
+
+def test_a_date_in_the_storys_first_sentence_is_not_its_publication_date() -> None:
+    first = "On August 14, 1935, the Social Security Act was signed into law by the president."
+    html = article(
+        before='<ul><li>Par Elba</li></ul><time datetime="2026-11-10">10 Nov</time>',
+        paragraphs=[first, *PARAGRAPHS[1:]],
+    )
+    got = record(html, assume_timezone=ZoneInfo("UTC"))
+    assert got["published_at"].isoformat() == "2026-11-10T00:00:00+00:00"  # type: ignore[union-attr]
