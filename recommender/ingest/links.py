@@ -66,7 +66,17 @@ def absolute(url: str | None, base: str | None) -> str | None:
     if url.startswith("//") and not base:
         url = "https:" + url  # protocol-relative, and nothing to take the scheme from
     joined = urljoin(base or "", url)
-    return joined if is_url(joined) else None
+    return joined if is_url(joined) and has_host(joined) else None
+
+
+def has_host(url: str) -> bool:
+    """The URL names a host: no empty label (a CMS's canonical `https://.tramino.de`, its site's
+    name left blank, names no page)."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # an unbalanced bracket in the host
+        return False
+    return bool(host) and all(host.split("."))
 
 
 def url_item_id(url: str) -> str:

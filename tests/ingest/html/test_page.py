@@ -137,6 +137,17 @@ def test_a_page_without_a_canonical_url_is_refused_clearly_or_placed_by_base_url
     assert item.id == "kabar.example:arsip:nasional:banjir.html"
 
 
+def test_a_canonical_url_without_a_host_names_no_page() -> None:
+    # `https://.tramino.de` (a CMS left the site's name blank, held-out batch 11): it was taken as
+    # the page's URL, and the page then refused as that site's front page.
+    broken = '<link rel="canonical" href="https://.tramino.de">'
+    with pytest.raises(ExtractionError) as refused:
+        record(article(head=PUBLISHED + broken, canonical=False))
+    assert refused.value.field == "url" and "--base-url" in refused.value.reason
+    og = f'<meta property="og:url" content="{URL}">'
+    assert record(article(head=PUBLISHED + broken + og, canonical=False))["url"] == URL
+
+
 def test_canonical_and_og_tags_are_found_in_the_body() -> None:
     # A text node before <meta> makes parsers start the body there, moving the tags into it.
     html = f"""<html><head><title>{TITLE}</title></head><body>x
