@@ -22,6 +22,7 @@ SEPARATOR = re.compile(
 )
 HOST_LIKE = re.compile(r"\b[\w-]+\.(?:com|co\.id|id|net|org|co\.uk|co|news|tv)\b", re.IGNORECASE)
 MIN_TITLE_WORDS = 3
+SHORT_TITLE_WORDS = 2  # a headline this short only beside the site's name
 # Chinese, Japanese and Korean write no spaces: each of their characters counts as a word.
 CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
 WORD = re.compile(rf"[{CJK}]|[^\W{CJK}]+")
@@ -107,18 +108,21 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
     if not h1s and banners:
         # The only <h1> is the site's banner or logo: the story's headline is a lower heading.
         h1s = [t for h in tree.iter("h2") if (t := _text(h))]
+    # A page without any <h1> (older templates head the story with an <h2>): its <h2>s are the
+    # visible headings the title tags are compared with, not headlines of their own.
+    visible = h1s or ([] if banners else [t for h in tree.iter("h2") if (t := _text(h))])
     # A heading that links to the page itself is its headline ("Permanent Link to ..."), where the
     # title tags say more around it ("Blog » Blog Archive » Headline").
     for text in _self_linked_headings(tree, url):
         if any(text in SEPARATOR.split(candidate) for candidate in candidates):
             return text
     for candidate in candidates:
-        for text in h1s:
+        for text in visible:
             if _squash(text) == _squash(candidate):
                 return text
     # A title tag that starts with the visible headline and goes on with section or author names.
     for candidate in candidates:
-        for text in h1s:
+        for text in visible:
             if words(text) >= MIN_TITLE_WORDS and _squash(candidate).startswith(_squash(text)):
                 return text
     # "Headline | Section" (the site already gone) over an <h1> that adds a label after the
@@ -133,7 +137,7 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
     # "Catatan Warga: Banjir Rendam Dayeuhkolot" beside og:title "Banjir Rendam Dayeuhkolot": the
     # blog's name is the segment the other title tag leaves out.
     for other in candidates[1:]:
-        if other != base and _is_side(other, base):
+        if other != base and _is_side(other, base, sites):
             return other
     if not base:
         return h1s[0] if h1s else ""
@@ -190,17 +194,22 @@ def _self_linked_headings(tree: HtmlElement, url: str | None) -> list[str]:
 SIDE_MARKS = ":|-–—‹›»«·•/：｜"
 
 
-def _is_side(part: str, title: str) -> bool:
-    """`part` is what `title` says on one side of a separator ("Blog: Part", "Part | Blog")."""
-    if words(part) < MIN_TITLE_WORDS:
+def _is_side(part: str, title: str, sites: list[str]) -> bool:
+    """`part` is what `title` says on one side of a separator ("Blog: Part", "Part | Blog"). A
+    headline shorter than usual counts where the other side is the site's name ("Come Together"
+    beside "Come Together - Wiener Badminton Verband", the site's og:site_name)."""
+    if words(part) < SHORT_TITLE_WORDS:
         return False
     if title.endswith(part):
         rest = title[: -len(part)].rstrip()
-        return bool(rest) and rest[-1] in SIDE_MARKS
-    if title.startswith(part):
+        other = rest.rstrip(SIDE_MARKS + " ")
+    elif title.startswith(part):
         rest = title[len(part) :].lstrip()
-        return bool(rest) and rest[0] in SIDE_MARKS
-    return False
+        other = rest.lstrip(SIDE_MARKS + " ")
+    else:
+        return False
+    marked = bool(rest) and (rest[-1] if title.endswith(part) else rest[0]) in SIDE_MARKS
+    return marked and (words(part) >= MIN_TITLE_WORDS or is_site_name(other, sites))
 
 
 # The hAtom microformat's entry title (`<span class="headline entry-title">`, Blogger and

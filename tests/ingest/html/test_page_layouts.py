@@ -447,3 +447,28 @@ def test_a_page_saved_before_its_scripts_rendered_it_is_no_article() -> None:
     # Placeholders in a code sample are an article's text.
     code = "<pre>{{user.name}} {{user.email}} {{user.id}}</pre>"
     assert record(article(head=PUBLISHED, after=code))["title"] == TITLE
+
+
+def _titled(title_tag: str, heading: str, head: str = "") -> str:
+    """A page whose headline is the given heading (no `<h1>` where it is an `<h2>`)."""
+    html = article(head=PUBLISHED + head, title_tag=title_tag)
+    return html.replace(f"<h1>{TITLE}</h1>", heading)
+
+
+def test_a_page_without_an_h1_is_headed_by_its_h2() -> None:
+    # Held-out batch 11 (an Austrian ministry's press release): "<title>Headline – Ministry,
+    # Country</title>", the headline in an <h2>, no <h1> at all. The site's name stayed.
+    got = record(_titled(f"{TITLE} – BMEIA, Außenministerium Österreich", f"<h2>{TITLE}</h2>"))
+    assert got["title"] == TITLE
+
+
+def test_a_short_headline_beside_the_sites_name_is_the_headline() -> None:
+    # "Come Together - Wiener Badminton Verband" beside og:title "Come Together" and og:site_name
+    # "Wiener Badminton Verband": two words were too short to part from the site's name.
+    title_tag = "Come Together - Wiener Badminton Verband"
+    og = '<meta property="og:title" content="Come Together">'
+    page = _titled(title_tag, "<h1>News</h1><h3>Come Together</h3>", og)
+    site = page.replace('content="Kabar.com"', 'content="Wiener Badminton Verband"')
+    assert record(site)["title"] == "Come Together"
+    # Not beside the site's name, two words stay with the rest of the title.
+    assert record(page)["title"] == title_tag
