@@ -192,6 +192,8 @@ def check_hand_checked_fields(
     tally.check(page, "page.body_contains", not missing, "; ".join(missing))
     text = fold(f"{item.lead}\n{item.body}")
     clutter = [s for s in expected.get("must_not_contain", []) if fold(s) in text]
+    # A standfirst the record may keep as its lead (the page's description), but not in the body.
+    clutter += [s for s in expected.get("body_must_not_contain", []) if fold(s) in body]
     tally.check(page, "page.no_clutter", not clutter, "; ".join(clutter))
 
 
@@ -258,7 +260,8 @@ def expected_file_check(path: Path, tally: Tally) -> None:
 
     `{"pages": [{"file": ..., "kind": "article" | "index" | "feed", ...}]}`. An article has the
     fields of a hand-checked page (`title`, `published_at` with offset, `canonical_url`,
-    `language`, `body_starts_with`, `must_not_contain`, `*_alternatives`) and optionally the
+    `language`, `body_starts_with`, `must_not_contain` (not in the lead or body),
+    `body_must_not_contain` (a standfirst the lead keeps), `*_alternatives`) and optionally the
     `assume_timezone`/`base_url` the publisher would give; or `expect_error: FIELD` where the page
     lacks the fact (then a rejection on that field is right). An index page must be rejected as no
     article. A feed has `entry_count`, `language` and `first_entries` (`link`, `title`,

@@ -51,14 +51,18 @@ CLUTTER_TOKENS = frozenset(
         "chapeau",
         "dek",
         "caption",
+        "abstract",  # channelpartner's `div.abstract` above the story
     }
 )
+# Words that begin class words of furniture: "infoboxinline", "infobox_author".
+CLUTTER_PREFIXES = ("infobox",)
 CLUTTER_PAIRS = (
     ("baca", "juga"),
     ("read", "more"),
     ("load", "more"),
     ("most", "read"),
     ("image", "description"),  # a photo's caption: "atc-ImageDescriptionText" (FAZ)
+    ("info", "box"),  # a box beside the story: an author's profile in "InfoBox"
 )
 NEVER_PRUNED = frozenset({"html", "body", "main", "article", "head"})
 MAX_SHARE_OF_TEXT = 0.3
@@ -150,7 +154,7 @@ def tokens(element: HtmlElement) -> set[str]:
 
 def is_clutter(element: HtmlElement) -> bool:
     found = tokens(element)
-    if found & CLUTTER_TOKENS:
+    if found & CLUTTER_TOKENS or any(t.startswith(CLUTTER_PREFIXES) for t in found):
         return True
     return any(a in found and b in found for a, b in CLUTTER_PAIRS)
 
@@ -259,6 +263,24 @@ def drop_standfirst(tree: HtmlElement, description: str) -> None:
         if following < PARAGRAPHS_AFTER_LEDE and element.getparent() is not None:
             element.drop_tree()
         return
+    total = len(tree.text_content() or "") or 1
+    for paragraph in tree.iter("p"):
+        repeats = _folded(paragraph.text_content() or "").rstrip(".… ") == wanted
+        if repeats and _in_header(paragraph, total):
+            paragraph.drop_tree()
+            return
+
+
+def _in_header(element: HtmlElement, total: int) -> bool:
+    """Inside the article's header: a `<header>` or an element whose class says so
+    (`div.header-articulo`), where a paragraph repeating the description is its standfirst. A
+    header holds a small share of the page's text (not `div.after-header` around the page)."""
+    return any(
+        (a.tag == "header" or "header" in tokens(a))
+        and len(a.text_content() or "") <= MAX_SHARE_OF_TEXT * total
+        for a in element.iterancestors()
+        if isinstance(a.tag, str) and a.tag not in NEVER_PRUNED
+    )
 
 
 def _folded(text: str) -> str:
@@ -302,10 +324,15 @@ def drop_intro_standfirst(tree: HtmlElement) -> None:
     drop_marked(tree, is_standfirst_intro)
 
 
+# Class words of an element that introduces the story: `intro`, `lead` (Weltwoche's
+# `article-detail-lead`, Bootstrap's `.lead`).
+INTRO_TOKENS = frozenset({"intro", "lead"})
+
+
 def is_standfirst_intro(element: HtmlElement) -> bool:
-    if "intro" not in tokens(element):
+    if not INTRO_TOKENS & tokens(element):
         return False
-    if any("intro" in tokens(a) for a in element.iterancestors()):
+    if any(INTRO_TOKENS & tokens(a) for a in element.iterancestors()):
         return False  # the outermost intro decides
     after = element.getnext()
     while after is not None and not isinstance(after.tag, str):

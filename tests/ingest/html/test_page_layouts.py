@@ -395,10 +395,22 @@ SUMMARY = (
     [
         *(
             f'<div class="{mark}"><p>{STANDFIRST}</p></div>'
-            for mark in ("dig-vorspann", "article__standfirst", "chapo", "teaser", "dek")
+            for mark in (
+                "dig-vorspann",
+                "article__standfirst",
+                "chapo",
+                "teaser",
+                "dek",
+                "abstract",
+            )
         ),
         # an intro apart from the paragraphs (DW's `p.intro`, then its sharing bar)
         f'<p class="intro">{STANDFIRST}</p><div class="sharing-bar"><a href="/s">Bagikan</a></div>',
+        # a lead set apart the same way (Weltwoche's `p.article-detail-lead`, held-out batch 11)
+        f'<p class="article-detail-lead">{STANDFIRST}</p><div class="byline">Oleh Budi</div>',
+        # an author's profile or a photo's caption in an info box (held-out batch 11)
+        f'<div class="InfoBox"><p>{STANDFIRST}</p></div>',
+        f'<div class="infoboxinline clearfix"><p>{STANDFIRST}</p><small>Foto: Budi</small></div>',
         SUMMARY,  # bullet points above the first paragraph: the story's summary
     ],
 )
@@ -472,3 +484,24 @@ def test_a_short_headline_beside_the_sites_name_is_the_headline() -> None:
     assert record(site)["title"] == "Come Together"
     # Not beside the site's name, two words stay with the rest of the title.
     assert record(page)["title"] == title_tag
+
+
+def test_a_paragraph_in_the_articles_header_repeating_the_description_leaves_the_body() -> None:
+    # Held-out batch 11 (Révolution Permanente's `div.header-articulo`; a Vancouver Sun
+    # `header.entry-header` in trafilatura's pages): the standfirst is the record's lead.
+    description = f'<meta name="description" content="{STANDFIRST}">'
+    for header in (
+        '<div class="header-articulo">{}</div>',
+        '<header class="entry-header">{}</header>',
+    ):
+        page = article(head=PUBLISHED + description, before=header.format(f"<p>{STANDFIRST}</p>"))
+        got = record(page)
+        assert str(got["body"]).startswith(PARAGRAPHS[0]) and got["lead"] == STANDFIRST
+    # The same paragraph outside a header is the story's first paragraph, as many sites make
+    # their description from it; and so within a wrapper named after the header around the page.
+    page = article(head=PUBLISHED + description, paragraphs=[STANDFIRST, *PARAGRAPHS])
+    assert str(record(page)["body"]).startswith(STANDFIRST)
+    wrapped = page.replace("<main >", '<main ><div class="after-header">').replace(
+        "</main>", "</div></main>"
+    )
+    assert str(record(wrapped)["body"]).startswith(STANDFIRST)
