@@ -87,29 +87,24 @@ MONTHS = {
     name: number
     for number, names in enumerate(
         (
-            ("jan", "januari", "january", "januar", "jänner", "janvier", "janv", "enero", "ene",
-             "janeiro", "gennaio", "gen"),
-            ("feb", "februari", "february", "pebruari", "februar", "février", "fevrier", "févr",
-             "fév", "febrero", "fevereiro", "fev", "febbraio"),
-            ("mar", "maret", "march", "märz", "maerz", "mrz", "maart", "mars", "marzo", "março",
-             "marco"),
-            ("apr", "april", "avril", "avr", "abril", "abr", "aprile"),
-            ("mei", "may", "mai", "mayo", "maio", "maggio", "mag"),
-            ("jun", "juni", "june", "juin", "junio", "junho", "giugno", "giu"),
-            ("jul", "juli", "july", "juillet", "juil", "julio", "julho", "luglio", "lug"),
-            ("agu", "agt", "agus", "agustus", "aug", "august", "augustus", "août", "aout",
-             "agosto", "ago"),
-            ("sep", "sept", "september", "septembre", "septiembre", "setiembre", "setembro",
-             "set", "settembre"),
-            ("okt", "oktober", "oct", "october", "octobre", "octubre", "outubro", "out",
-             "ottobre", "ott"),
-            ("nov", "nopember", "november", "novembre", "noviembre", "novembro"),
-            ("des", "desember", "dec", "december", "dezember", "dez", "décembre", "decembre",
-             "déc", "diciembre", "dic", "dezembro", "dicembre"),
+            "jan januari january januar jänner janvier janv enero ene janeiro gennaio gen",
+            "feb februari february pebruari februar février fevrier févr fév febrero fevereiro fev"
+            " febbraio",
+            "mar maret march märz maerz mrz maart mars marzo março marco",
+            "apr april avril avr abril abr aprile",
+            "mei may mai mayo maio maggio mag",
+            "jun juni june juin junio junho giugno giu",
+            "jul juli july juillet juil julio julho luglio lug",
+            "agu agt agus agustus aug august augustus août aout agosto ago",
+            "sep sept september septembre septiembre setiembre setembro set settembre",
+            "okt oktober oct october octobre octubre outubro out ottobre ott",
+            "nov nopember november novembre noviembre novembro",
+            "des desember dec december dezember dez décembre decembre déc diciembre dic dezembro"
+            " dicembre",
         ),
         start=1,
     )
-    for name in names
+    for name in names.split()
 }
 # North American zones written without their season ("4:35 PM ET"): the offset is the region's
 # on that date. Upper case only, and only after a clock: "10:30 et 11:00" is French.

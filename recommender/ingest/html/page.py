@@ -211,9 +211,7 @@ def date_under_headline(tree: HtmlElement, title: str) -> list[dates.Stamp]:
     if heading is None:
         return []
     seen = 0
-    for piece in heading.xpath(
-        "following::text()[not(ancestor::script) and not(ancestor::style)]"
-    ):
+    for piece in heading.xpath("following::text()[not(ancestor::script) and not(ancestor::style)]"):
         text = " ".join(str(piece).split())
         if len(text) <= DATE_LINE_CHARS and (found := dates.written_dates(text)):
             return found[:1]
