@@ -87,8 +87,16 @@ CLUTTER_LINE = re.compile(
     r"|(?:[«‹<]\s*)?(?:\d+\s*){1,12}(?:[»›>]|selanjutnya|next|berikutnya)?"
     r"|(?:selanjutnya|sebelumnya|next|previous|prev)\s*[»›>]?"
     r"|(?:informasi )?pemasangan iklan\b.*|pasang iklan\b.*|(?:informasi|info) iklan\b.*"
-    r"|(?:editor|redaktur|penyunting|pewarta|penulis|reporter|wartawan|kontributor|sumber|foto|"
-    r"fotografer|video|ilustrasi|uploader|writer|edited by|source|duration|images?|photos?)\s*[:：].{0,80}"
+    r"|(?:[-–•]\s*)?(?:editor|redaktur|penyunting|pewarta|penulis|reporter|wartawan|kontributor|"
+    r"sumber|foto|fotografer|video|ilustrasi|uploader|writer|edited by|source|duration|images?|"
+    r"photos?|blog)\s*[:：].{0,80}"  # "- Blog : Petits papiers, grandes histoires.." (Mediapart)
+    # A cookie notice: "Durch die weitere Nutzung der Webseite stimmen Sie … Cookies zu."
+    r"|(?=.{0,300}\bcookies?\b)(?=.{0,300}\b(?:weitere nutzung|stimmen sie|zustimm|akzeptier|"
+    r"einverstanden|accept|agree|consent|continu(?:e|ing) to use|en poursuivant|acceptez|"
+    r"utilisation|menyetujui|setuju|dengan melanjutkan)).{0,400}"
+    # Legal notes under financial commentary: "Alle Angaben ohne Gewähr.", "Disclaimer: …"
+    r"|(?:disclaimer|haftungsausschluss|risikohinweis|offenlegung gemäß)\b.{0,500}"
+    r"|alle angaben ohne gewähr\W*"
     r"|(?:related|terkait|baca juga)\s*:.{0,150}"  # "RELATED: Pat Benatar is moving on"
     # "Read also" in other languages, the story it names after it: "Lire aussi Martine Bulard,
     # « En Corée… », Le Monde diplomatique", "Lesen Sie auch: …", "Mehr zum Thema".
@@ -126,10 +134,11 @@ DATELINE = re.compile(
 DATELINE_MAX = 45
 # A date in brackets before the first sentence: "(10.11.2026) Hujan deras ...".
 LEADING_DATE = re.compile(r"^\(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\)\s+")
-# Full stops of Chinese and Japanese (。！？」) end sentences too.
-SENTENCE_END = re.compile(r"[.!?\"”’)…:。！？」』）]\s*$")
+# Full stops of Chinese and Japanese (。！？」) end sentences too, and closing quotes: French » and
+# German « and “ ("« Faites votre boulot ! »", "»Wir bleiben.«").
+SENTENCE_END = re.compile(r"[.!?\"”’)…:。！？」』）»«“]\s*$")
 # A first paragraph ends like a sentence; a caption "(Foto: Antara)" or a label "Oleh:" does not.
-FIRST_SENTENCE_END = re.compile(r"[.!?\"”’…。！？」』]\s*$")
+FIRST_SENTENCE_END = re.compile(r"[.!?\"”’…。！？」』»«“]\s*$")
 LEADING_SHORT = 70
 # A photo caption's credit: "(ANTARA FOTO/Hafidz Mubarak A)", "(Foto: Istimewa)", "(Getty Images)".
 CAPTION_CREDIT = re.compile(
@@ -493,10 +502,40 @@ def introduced_list_at_end(lines: list[str]) -> bool:
     return start < len(lines) and start > 0 and lines[start - 1].rstrip().endswith((":", "："))
 
 
+# What closes a text after its last sentence, and everything after it: a press office's contact
+# box ("Rückfragehinweis" and its address), an appeal for support ("You read this long post all
+# the way down. … please support us").
+CLOSING_HEADING = re.compile(
+    r"^\s*(?:rückfragehinweis|rückfragen(?: an)?|pressekontakt|medienkontakt|kontakt für medien|"
+    r"press contacts?|media contacts?|media enquiries|contact presse|contacts? presse|"
+    r"contacto de prensa|kontak media)\s*:?\s*$",
+    re.IGNORECASE,
+)
+APPEAL = re.compile(
+    r"\b(?:please support us|support (?:us|our (?:work|journalism))|donate (?:now|today)|"
+    r"become a (?:member|supporter)|unterstützen sie (?:uns|unsere arbeit)|jetzt spenden|"
+    r"soutenez[- ](?:nous|notre)|faites un don|dukung (?:kami|jurnalisme))\b",
+    re.IGNORECASE,
+)
+CLOSING_LINES = 3
+
+
+def drop_closing_boxes(lines: list[str]) -> list[str]:
+    """Drop a contact box (its heading, then only short lines: an address, numbers) or an appeal
+    for support among the last lines, and what follows it."""
+    for at in range(max(1, len(lines) - LEADING_MAX_DROPPED), len(lines)):
+        line = lines[at]
+        box = CLOSING_HEADING.match(line) and all(len(x) < HEADLINE_MAX for x in lines[at:])
+        appeal = at >= len(lines) - CLOSING_LINES and len(line) < HEADLINE_MAX * 3
+        if box or (appeal and APPEAL.search(line)):
+            return lines[:at]
+    return lines
+
+
 def drop_trailing_furniture(lines: list[str]) -> list[str]:
     """Drop short lines after the last sentence: list headings ("More games news:"), tag lists,
     section links. A line ending like a sentence (or with an author's initials) stops it."""
-    lines = drop_closing_story_list(lines)
+    lines = drop_closing_story_list(drop_closing_boxes(lines))
     if introduced_list_at_end(lines):
         return lines
     end = len(lines)

@@ -505,3 +505,46 @@ def test_a_paragraph_in_the_articles_header_repeating_the_description_leaves_the
         "</main>", "</div></main>"
     )
     assert str(record(wrapped)["body"]).startswith(STANDFIRST)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # held-out batch 11: a cookie notice, a blog's name as a label, legal notes
+        "Durch die weitere Nutzung der Webseite stimmen Sie unserer Datenschutzerklärung und der"
+        " Verwendung von Cookies zu.",
+        "We use cookies. By continuing to use this site you agree to our cookie policy.",
+        "- Blog : Petits papiers, grandes histoires..",
+        "Alle Angaben ohne Gewähr.",
+        "Offenlegung gemäß §34b WpHG wegen möglicher Interessenkonflikte: Der Autor ist nicht"
+        " investiert.",
+    ],
+)
+def test_cookie_notices_blog_labels_and_legal_notes_leave_the_body(line: str) -> None:
+    paragraphs = [line, *PARAGRAPHS, line]
+    body = str(record(article(head=PUBLISHED, paragraphs=paragraphs))["body"])
+    assert body.startswith(PARAGRAPHS[0]) and body.endswith(PARAGRAPHS[-1])
+
+
+def test_a_contact_box_or_an_appeal_closing_the_text_leaves_the_body() -> None:
+    contact = ["Rückfragehinweis", "Bundesministerium für Europa, Integration und Äußeres"]
+    contact += ["Presseabteilung", "Telefon: +43 (0) 50 11 50 - 3320"]
+    body = str(record(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, *contact]))["body"])
+    assert body.endswith(PARAGRAPHS[-1])
+    appeal = (
+        "You read this long post all the way down. Do you enjoy reading us? If you do, please"
+        " support us so that we can keep up our work and stay independent."
+    )
+    body = str(record(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, appeal]))["body"])
+    assert body.endswith(PARAGRAPHS[-1])
+    # Far from the end, or a contact heading followed by text, is the story's own.
+    story = [PARAGRAPHS[0], "Pressekontakt", *PARAGRAPHS[1:]]
+    assert "Pressekontakt" in str(record(article(head=PUBLISHED, paragraphs=story))["body"])
+
+
+def test_a_first_line_in_french_or_german_quotes_is_a_sentence() -> None:
+    # "« Faites votre boulot. Faites votre boulot, merde ! »" opened a blog post and was dropped
+    # as a short line not ending like a sentence (held-out batch 11, Mediapart's Club).
+    for quote in ("« Faites votre boulot, merde ! »", "»Wir bleiben hier.«"):
+        body = str(record(article(head=PUBLISHED, paragraphs=[quote, *PARAGRAPHS]))["body"])
+        assert body.startswith(quote)
