@@ -550,6 +550,12 @@ def drop_trailing_furniture(lines: list[str]) -> list[str]:
     return lines[:end]
 
 
+# A salutation on its own line: two to six words ending with a comma, no byline ("By …,").
+SALUTATION = re.compile(
+    r"^(?!(?:by|von|par|por|oleh|di)\s)(?:[^\W\d]+[\s'’-]+){1,5}[^\W\d]+,$", re.I
+)
+
+
 def drop_leading_furniture(lines: list[str], title: str) -> list[str]:
     """Drop what comes before the first sentence: the headline again, bylines, captions, labels.
 
@@ -566,6 +572,8 @@ def drop_leading_furniture(lines: list[str], title: str) -> list[str]:
         if len(line) < LEADING_SHORT and not FIRST_SENTENCE_END.search(line):
             if line.endswith((":", "：")) and len(line.split()) >= INTRO_WORDS:
                 break  # a sentence introducing what follows: "From Goldman on the decision:"
+            if SALUTATION.match(line):
+                break  # a letter's or a column's salutation opens the text: "Ami abonné,"
             start += 1
             continue
         if CAPTION_CREDIT.search(line) and len(line) < HEADLINE_MAX * 2:

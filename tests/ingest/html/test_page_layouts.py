@@ -548,3 +548,16 @@ def test_a_first_line_in_french_or_german_quotes_is_a_sentence() -> None:
     for quote in ("« Faites votre boulot, merde ! »", "»Wir bleiben hier.«"):
         body = str(record(article(head=PUBLISHED, paragraphs=[quote, *PARAGRAPHS]))["body"])
         assert body.startswith(quote)
+
+
+@pytest.mark.parametrize("salutation", ["Ami abonné,", "Liebe Leserinnen und Leser,"])
+def test_a_salutation_opening_the_text_is_kept(salutation: str) -> None:
+    # A column written as a letter ("Ami abonné," then "J'en ai une bien bonne pour toi !", held-out
+    # batch 11) lost its salutation as a short line before the first sentence.
+    body = str(record(article(head=PUBLISHED, paragraphs=[salutation, *PARAGRAPHS]))["body"])
+    assert body.startswith(salutation)
+    # A byline ending with a comma is still no text.
+    body = str(
+        record(article(head=PUBLISHED, paragraphs=["By Budi Santoso,", *PARAGRAPHS]))["body"]
+    )
+    assert body.startswith(PARAGRAPHS[0])
