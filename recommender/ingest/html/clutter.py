@@ -118,6 +118,12 @@ CLUTTER_LINE = re.compile(
     r"|\[.{0,200}\]|【.{0,200}】"  # bracketed promotions: "[Get New York Today in your inbox.]"
     r"|continue reading(?: the main story)?\W*|reuse content|loading comments\W*"
     r"|this (?:story|article) (?:appears|appeared) in the\b.{0,300}"  # a magazine's issue line
+    # a syndicated story's note: "This article originally appeared on VICE US."
+    r"|this (?:story|article|post|piece) (?:was )?(?:originally|first) (?:appeared|published|"
+    r"ran)\b.{0,150}"
+    # an update stamp on its own: "Updated on September 19 at 3:15 p.m."
+    r"|(?:last )?(?:updated|aktualisiert|mis à jour|actualizado|diperbarui)\b(?: (?:on|at|am|le|el))?"
+    r".{0,40}?(?:\d{1,2}[:.h]\d{2}\s*(?:[ap]\.?\s?m\.?)?|\d{4})(?:\s+(?:uhr|[a-z]{2,4}))?\W*"
     r"|\([^()/]{2,60}/[^()/]{2,40}\)"  # a photo credit on its own line: "(Scott Heins/Gothamist)"
     r"|(?:recent|more) (?:slide ?shows|videos|stories|news)\b.{0,40}"
     r"|\(\s*[a-z]{2,6}(?:\s*/\s*[a-z]{2,6}){0,3}\s*\)"  # desk initials closing a story: "(suc/up)", "(bsc)"
@@ -127,8 +133,11 @@ CLUTTER_LINE = re.compile(
     re.IGNORECASE,
 )
 # "JAKARTA, KOMPAS.com - ", "Jakarta (ANTARA) - ", "Liputan6.com, Jakarta - ", "LONDON — ".
+# "Frankfurt/Main (dpa) - ", "NEW YORK--Verizon"; an agency alone: "(CNN)Winning the presidency".
 DATELINE = re.compile(
-    r"^(?:[A-Z][\w.'’]*(?:[ ,]+[A-Z0-9][\w.'’]*){0,3})(?:\s*\([^)]{2,30}\))?\s*(?:-{1,2}|–|—)\s+"
+    r"^(?:(?:[A-Z][\w.'’/]*(?:[ ,]+[A-Z0-9][\w.'’/]*){0,3})(?:\s*\([^)]{2,30}\))?"
+    r"(?:\s*(?:-{1,2}|–|—)\s+|--(?=[A-Z]))"
+    r"|\((?:CNN|AP|AFP|Reuters|dpa|Bloomberg|ANTARA)\)\s*(?:(?:-{1,2}|–|—)\s*)?)"
     r"(?=[\"“'‘A-Z0-9])"
 )
 DATELINE_MAX = 45

@@ -561,3 +561,26 @@ def test_a_salutation_opening_the_text_is_kept(salutation: str) -> None:
         record(article(head=PUBLISHED, paragraphs=["By Budi Santoso,", *PARAGRAPHS]))["body"]
     )
     assert body.startswith(PARAGRAPHS[0])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This article originally appeared on VICE US.",
+        "This article was originally published on The Huffington Post and can be read here.",
+        "Updated on September 19 at 3:15 p.m.",
+        "Aktualisiert am 12.03.2019, 14:20 Uhr",
+    ],
+)
+def test_syndication_notes_and_update_stamps_leave_the_body(line: str) -> None:
+    body = str(record(article(head=PUBLISHED, paragraphs=[line, *PARAGRAPHS]))["body"])
+    assert body.startswith(PARAGRAPHS[0])
+
+
+@pytest.mark.parametrize("dateline", ["Frankfurt/Main (dpa) - ", "NEW YORK--", "(CNN)", "(AP) — "])
+def test_datelines_with_a_slash_a_double_dash_or_an_agency_alone_leave_the_first_sentence(
+    dateline: str,
+) -> None:
+    first, *rest = PARAGRAPHS
+    body = str(record(article(head=PUBLISHED, paragraphs=[dateline + first, *rest]))["body"])
+    assert body.startswith(first)
