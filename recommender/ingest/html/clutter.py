@@ -88,8 +88,13 @@ CLUTTER_LINE = re.compile(
     r"|(?:selanjutnya|sebelumnya|next|previous|prev)\s*[»›>]?"
     r"|(?:informasi )?pemasangan iklan\b.*|pasang iklan\b.*|(?:informasi|info) iklan\b.*"
     r"|(?:[-–•]\s*)?(?:editor|redaktur|penyunting|pewarta|penulis|reporter|wartawan|kontributor|"
-    r"sumber|foto|fotografer|video|ilustrasi|uploader|writer|edited by|source|duration|images?|"
-    r"photos?|blog)\s*[:：].{0,80}"  # "- Blog : Petits papiers, grandes histoires.." (Mediapart)
+    r"sumber|fotos?|fotografer|video|ilustrasi|uploader|writer|edited by|sources?|duration|images?|"
+    r"photos?|blog|quellen?|bild(?:er)?|(?:photo )?credits?|crédits?)\s*[:：].{0,120}"
+    # (a label: "- Blog : Petits papiers, grandes histoires..", "Quelle: dpa", "Photo Credit: …")
+    # a credit, names only: "Photography by Dan Seifert."
+    r"|(?:photography|photos?|illustrations?|graphics|images|video) by (?-i:[A-Z][\w.'’-]*"
+    r"(?:(?:\s+|,\s*|\s+(?:and|und|et|&)\s+)[A-Z][\w.'’-]*){0,7})\.?"
+    r"|(?:go )?back to top\b.{0,80}|skip to\b.{0,80}"  # "Go Back to Top. Skip To: Start of Article."
     # A cookie notice: "Durch die weitere Nutzung der Webseite stimmen Sie … Cookies zu."
     r"|(?=.{0,300}\bcookies?\b)(?=.{0,300}\b(?:weitere nutzung|stimmen sie|zustimm|akzeptier|"
     r"einverstanden|accept|agree|consent|continu(?:e|ing) to use|en poursuivant|acceptez|"

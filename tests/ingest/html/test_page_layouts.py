@@ -584,3 +584,24 @@ def test_datelines_with_a_slash_a_double_dash_or_an_agency_alone_leave_the_first
     first, *rest = PARAGRAPHS
     body = str(record(article(head=PUBLISHED, paragraphs=[dateline + first, *rest]))["body"])
     assert body.startswith(first)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Go Back to Top. Skip To: Start of Article.",
+        "Sources: Great Again, Washington Examiner / Photo Credit: Carl Icahn/Facebook",
+        "Photography by Dan Seifert.",
+        "Quelle: dpa",
+        "Fotos: Sophia Mahnert",
+    ],
+)
+def test_credits_sources_and_page_links_closing_the_text_leave_the_body(line: str) -> None:
+    body = str(record(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, line]))["body"])
+    assert body.endswith(PARAGRAPHS[-1])
+
+
+def test_a_sentence_that_begins_like_a_credit_stays() -> None:
+    line = "Video by the author shows the flood reaching the second floor of the school building."
+    body = str(record(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, line]))["body"])
+    assert body.endswith(line)
