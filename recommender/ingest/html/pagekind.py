@@ -84,6 +84,17 @@ THING_TYPES = frozenset({"profile", "product", "book", "object", "place", "busin
 THING_NAMESPACES = frozenset({"music", "books", "product", "fitness", "restaurant", "game"})
 
 
+def date_archive(segments: list[str], path: str) -> bool:
+    """`/2011/`, `/2011/03`, `/2011/03/30/`: a blog's or a site's archive of those days' posts
+    (a post's own URL goes on with its slug). A year alone only as a folder: `/1927` is a post's
+    number on some sites."""
+    if not 1 <= len(segments) <= 3 or not re.fullmatch(r"(?:199\d|20\d\d)", segments[0]):
+        return False
+    if len(segments) == 1 and not path.endswith("/"):
+        return False
+    return all(re.fullmatch(r"\d{1,2}", s) for s in segments[1:])
+
+
 def listing_path(segments: list[str]) -> bool:
     """`/tag/banjir`, `/indeks`, `/topic/123/banjir`: a listing word in a short path whose last
     part is no article slug (an article may live under `/arsip/2019/.../slug.html`)."""
@@ -182,6 +193,10 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
     # `/?p=959` is a WordPress post's plain permalink, not the front page.
     if path in ("", "/") and not (parts and parts.query):
         raise ExtractionError("page", f"a front page ({url}), not an article")
+    if date_archive(segments, path or "") and not (parts and parts.query):
+        raise ExtractionError(
+            "page", f"a date archive (URL path /{'/'.join(segments)}/), not an article"
+        )
     # Index pages may describe each story they list as a JSON-LD article; a page that is one
     # article says which (its URL), or describes one or two (itself, a related story).
     if url and len(meta.articles) >= MIN_LISTED_ARTICLES and not meta.articles_about(url):

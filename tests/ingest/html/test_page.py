@@ -302,6 +302,18 @@ def test_index_front_and_tag_pages_are_rejected_with_a_reason(url: str, title: s
     assert "not an article" in caught.value.reason or "page of links" in caught.value.reason
 
 
+@pytest.mark.parametrize("path", ["2011/", "2011/03/", "2011/03/30"])
+def test_a_date_archive_holding_one_post_is_no_article(path: str) -> None:
+    # A blog's archive of a year that holds a single post (held-out batch 11, a Blogger page
+    # whose canonical URL is /2011/) reads like that post.
+    page = article(head=PUBLISHED).replace(URL, f"https://kabar.example/{path}")
+    with pytest.raises(ExtractionError, match="a date archive"):
+        record(page)
+    for own in ("2011/03/banjir-rendam.html", "2011", "1927/"):  # a post, a post's number
+        post = article(head=PUBLISHED).replace(URL, f"https://kabar.example/{own}")
+        assert record(post)["url"] == f"https://kabar.example/{own}"
+
+
 def test_a_page_of_links_without_a_listing_url_or_title_is_rejected() -> None:
     links = "".join(
         f'<p><a href="/read/{n}">Berita nomor {n} tentang banjir</a></p>' for n in range(40)
