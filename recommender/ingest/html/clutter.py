@@ -87,10 +87,10 @@ CLUTTER_LINE = re.compile(
     r"|(?:[«‹<]\s*)?(?:\d+\s*){1,12}(?:[»›>]|selanjutnya|next|berikutnya)?"
     r"|(?:selanjutnya|sebelumnya|next|previous|prev)\s*[»›>]?"
     r"|(?:informasi )?pemasangan iklan\b.*|pasang iklan\b.*|(?:informasi|info) iklan\b.*"
+    # labels: "Editor: …", "- Blog : Petits papiers, grandes histoires..", "Quelle: dpa"
     r"|(?:[-–•]\s*)?(?:editor|redaktur|penyunting|pewarta|penulis|reporter|wartawan|kontributor|"
     r"sumber|fotos?|fotografer|video|ilustrasi|uploader|writer|edited by|sources?|duration|images?|"
     r"photos?|blog|quellen?|bild(?:er)?|(?:photo )?credits?|crédits?)\s*[:：].{0,120}"
-    # (a label: "- Blog : Petits papiers, grandes histoires..", "Quelle: dpa", "Photo Credit: …")
     # a credit, names only: "Photography by Dan Seifert."
     r"|(?:photography|photos?|illustrations?|graphics|images|video) by (?-i:[A-Z][\w.'’-]*"
     r"(?:(?:\s+|,\s*|\s+(?:and|und|et|&)\s+)[A-Z][\w.'’-]*){0,7})\.?"

@@ -202,16 +202,17 @@ def published_at(tree: HtmlElement, meta: PageMeta, title: str, options: PageOpt
 # ("On August 14, 1935, ..."), a caption or a list of other stories.
 DATE_UNDER_HEADLINE = 250
 DATE_LINE_CHARS = 60
+TEXT_AFTER = "following::text()[not(ancestor::script) and not(ancestor::style)][position() <= 80]"
 
 
 def date_under_headline(tree: HtmlElement, title: str) -> list[dates.Stamp]:
     """A date printed without a time right under the headline, in an element of its own ("<li>27
-    juin 2019</li>", "Feb. 23, 2015"): at most one date-only stamp."""
+    juin 2019</li>"): at most one date-only stamp."""
     heading = _heading_of(tree, title)
     if heading is None:
         return []
     seen = 0
-    for piece in heading.xpath("following::text()[not(ancestor::script) and not(ancestor::style)]"):
+    for piece in heading.xpath(TEXT_AFTER):
         text = " ".join(str(piece).split())
         if len(text) <= DATE_LINE_CHARS and (found := dates.written_dates(text)):
             return found[:1]

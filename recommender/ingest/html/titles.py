@@ -202,14 +202,15 @@ def _is_side(part: str, title: str, sites: list[str]) -> bool:
         return False
     if title.endswith(part):
         rest = title[: -len(part)].rstrip()
-        other = rest.rstrip(SIDE_MARKS + " ")
+        mark, other = rest[-1:], rest.rstrip(SIDE_MARKS + " ")
     elif title.startswith(part):
         rest = title[len(part) :].lstrip()
-        other = rest.lstrip(SIDE_MARKS + " ")
+        mark, other = rest[:1], rest.lstrip(SIDE_MARKS + " ")
     else:
         return False
-    marked = bool(rest) and (rest[-1] if title.endswith(part) else rest[0]) in SIDE_MARKS
-    return marked and (words(part) >= MIN_TITLE_WORDS or is_site_name(other, sites))
+    if not mark or mark not in SIDE_MARKS:
+        return False
+    return words(part) >= MIN_TITLE_WORDS or is_site_name(other, sites)
 
 
 # The hAtom microformat's entry title (`<span class="headline entry-title">`, Blogger and
