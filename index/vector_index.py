@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ Ids = npt.NDArray[np.int64]
 # higher in 1.15); below it a batched flat search runs ~9x slower on 384-dim vectors.
 BLAS_THRESHOLD = 16
 BATCH = 2048
+WRITE_CHUNK = 1 << 22  # bytes faiss hands the snapshot writer at a time
 
 
 # An HNSW graph whose removed nodes pass this share is rebuilt; below it they stay as tombstones
@@ -153,11 +154,14 @@ class VectorIndex:
             params.sel = self._live  # kept alive with the index: faiss holds a raw pointer
         return params
 
-    def to_bytes(self) -> npt.NDArray[np.uint8]:
-        """The index in faiss's own format (what `load` reads back from a file), for the
-        snapshot writer, which hashes the bytes as it writes them."""
-        data: npt.NDArray[np.uint8] = faiss.serialize_index(self._index)
-        return data
+    def write(self, out: Callable[[bytes], object], chunk: int = WRITE_CHUNK) -> None:
+        """The index in faiss's own format (what `load` reads back from a file), handed to `out`
+        chunk by chunk as faiss writes it: for the snapshot writer, which hashes the bytes as it
+        writes them. (`faiss.serialize_index` grows a buffer of the whole index, then copies
+        it: at 100k items 180 MB, three times over in fresh memory, 0.4-1.2 s against 0.1.)"""
+        writer = faiss.PyCallbackIOWriter(out, chunk)  # type: ignore[attr-defined]
+        faiss.write_index(self._index, writer)
+        del writer  # flushes its last chunk
 
     @classmethod
     def load(cls, path: Path) -> VectorIndex:

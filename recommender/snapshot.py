@@ -201,7 +201,7 @@ class SavedIndex(Protocol):
     @property
     def kind(self) -> str: ...
 
-    def to_bytes(self) -> npt.NDArray[np.uint8]: ...
+    def write(self, out: Callable[[bytes], object]) -> None: ...
 
 
 @dataclass
@@ -352,7 +352,8 @@ class StagedSnapshot:
             files.array(MEAN_FILE, mean)
         crash_point("index")
         for pool, (index, neighbours) in dense.items():
-            files.raw(index_file(pool), index.to_bytes())
+            with files.open(index_file(pool)) as out:
+                index.write(out.write)
             if pool not in empty:
                 files.array(neighbours_file(pool), neighbours.rows)
                 files.array(scores_file(pool), neighbours.scores)

@@ -45,7 +45,8 @@ def test_hnsw_above_threshold_has_high_recall(tmp_path: Path) -> None:
     truth = oracle(vectors, ids, queries, 10)
     recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth, strict=True)])
     assert recall > 0.95
-    (tmp_path / "i.faiss").write_bytes(index.to_bytes().tobytes())
+    with (tmp_path / "i.faiss").open("wb") as out:
+        index.write(out.write)
     loaded = VectorIndex.load(tmp_path / "i.faiss")
     np.testing.assert_array_equal(loaded.search(queries, 10)[1], found)
 
@@ -59,7 +60,8 @@ def test_add_and_write_load(tmp_path: Path) -> None:
     assert index.size == 50
     _, found = index.search(vectors[45:47], 1)
     assert found[:, 0].tolist() == [145, 146]  # added rows are found by their own ids
-    (tmp_path / "x.faiss").write_bytes(index.to_bytes().tobytes())
+    with (tmp_path / "x.faiss").open("wb") as out:
+        index.write(out.write)
     assert VectorIndex.load(tmp_path / "x.faiss").size == 50
 
 
@@ -100,3 +102,19 @@ def test_a_search_on_one_thread_finds_the_same_and_restores_the_threads(flat_max
     with pytest.raises(Exception):  # noqa: B017 - faiss raises its own error for a bad width
         index.search(unit(rng, 2, 8), 5, threads=1)
     assert faiss.omp_get_max_threads() == before
+
+
+def test_the_index_is_written_in_chunks_as_faiss_serialises_it(tmp_path: Path) -> None:
+    """The snapshot writer gets the index chunk by chunk (no whole-index buffer), and the bytes
+    are faiss's own format, the same `serialize_index` gives."""
+    import faiss
+
+    rng = np.random.default_rng(4)
+    vectors = unit(rng, 3000, 64)
+    index = VectorIndex.build(vectors, np.arange(3000, dtype=np.int64), flat_max=1000)
+    chunks: list[bytes] = []
+    index.write(chunks.append, chunk=1 << 16)
+    assert len(chunks) > 1 and max(map(len, chunks)) <= 1 << 16
+    assert b"".join(chunks) == faiss.serialize_index(index._index).tobytes()
+    (tmp_path / "c.faiss").write_bytes(b"".join(chunks))
+    assert VectorIndex.load(tmp_path / "c.faiss").size == 3000
