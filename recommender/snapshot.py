@@ -330,6 +330,7 @@ class StagedSnapshot:
         self._files = _Files(self.staging)
         self._head = False
         self._empty: set[str] = set()
+        self._lexical: LexicalState | None = None
 
     def write_head(
         self,
@@ -360,6 +361,12 @@ class StagedSnapshot:
         self._head = True
         self._empty = set(empty)
 
+    def write_lexical(self, lexical: LexicalState) -> None:
+        """The BM25 weights with their statistics, written before the lists: an update knows
+        them once its changed items are analysed, and writes them beside its ranking layer."""
+        _write_lexical(self._files, lexical)
+        self._lexical = lexical
+
     def finish(
         self,
         content: SnapshotContent,
@@ -381,7 +388,9 @@ class StagedSnapshot:
                     f"the head was written without the lists of {sorted(self._empty)}, but the"
                     f" pools without members are {sorted(empty)}"
                 )
-            _write_ranking_parts(files, content, empty)
+            if self._lexical is not None and not _same_lexical(self._lexical, content.lexical):
+                raise ValueError("the BM25 weights written are not those of the content")
+            _write_ranking_parts(files, content, empty, lexical=self._lexical is None)
             if replaces is not None:
                 _refuse_unknown_parts(replaces, self.staging, empty)
             check_content(content)  # while the last files are flushed
@@ -411,9 +420,12 @@ class StagedSnapshot:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def _write_ranking_parts(files: _Files, content: SnapshotContent, empty: Collection[str]) -> None:
+def _write_ranking_parts(
+    files: _Files, content: SnapshotContent, empty: Collection[str], *, lexical: bool = True
+) -> None:
     """The parts after the head: each pool's related, lexical and neighbourhood lists (but the
-    `empty` pools'), and the BM25 weights with their statistics."""
+    `empty` pools'), and (`lexical`: unless written already) the BM25 weights with their
+    statistics."""
     for pool, parts in content.pools.items():
         if pool in empty:
             continue
@@ -425,15 +437,26 @@ def _write_ranking_parts(files: _Files, content: SnapshotContent, empty: Collect
         if parts.marks is not None:
             files.array(marks_file(pool, "rows"), parts.marks.rows)
             files.array(marks_file(pool, "scores"), parts.marks.scores)
-    if content.lexical is not None:
-        for name, matrix in content.lexical.weights.items():
-            packed = io.BytesIO()
-            sp.save_npz(packed, matrix, compressed=False)
-            files.raw(bm25_file(name), packed.getbuffer())
-        files.raw(
-            BM25_STATS_FILE,
-            orjson.dumps(content.lexical.stats, option=orjson.OPT_SERIALIZE_NUMPY),
-        )
+    if lexical and content.lexical is not None:
+        _write_lexical(files, content.lexical)
+
+
+def _write_lexical(files: _Files, lexical: LexicalState) -> None:
+    for name, matrix in lexical.weights.items():
+        packed = io.BytesIO()
+        sp.save_npz(packed, matrix, compressed=False)
+        files.raw(bm25_file(name), packed.getbuffer())
+    files.raw(BM25_STATS_FILE, orjson.dumps(lexical.stats, option=orjson.OPT_SERIALIZE_NUMPY))
+
+
+def _same_lexical(written: LexicalState, content: LexicalState | None) -> bool:
+    """The content's BM25 weights are the very matrices written (an update's lexical index is
+    final before its lists)."""
+    return (
+        content is not None
+        and content.weights.keys() == written.weights.keys()
+        and all(content.weights[name] is matrix for name, matrix in written.weights.items())
+    )
 
 
 def _refuse_unknown_parts(previous: Path, staging: Path, empty: Collection[str]) -> None:

@@ -317,3 +317,29 @@ def test_a_manifest_naming_pools_without_members_is_checked(
     with pytest.raises(SnapshotCorrupt, match=re.escape(says)) as caught:
         check_empty_pools(tmp_path, manifest, members, 5)
     assert caught.value.file == "manifest.json"
+
+
+def test_bm25_parts_written_ahead_are_the_writers_bytes_and_must_be_the_contents(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """An update writes the BM25 weights beside its ranking layer (`write_lexical`): the same
+    files the writer writes at the end, and only for the content it then finishes."""
+    import dataclasses
+
+    from recommender.snapshot import LexicalState, StagedSnapshot, _same_lexical, load_ranking_state
+
+    folder = current(data_dir)
+    stored = load_ranking_state(folder)
+    assert stored is not None
+    bm25 = stored[0]
+    staged = StagedSnapshot(SnapshotStore(tmp_path / "snapshots"))
+    try:
+        staged.write_lexical(bm25)
+        for name in [bm25_file(f) for f in BM25_FIELDS] + [BM25_STATS_FILE]:
+            assert (staged.staging / name).read_bytes() == (folder / name).read_bytes()
+    finally:
+        staged.abort()
+    assert _same_lexical(bm25, LexicalState(dict(bm25.weights), bm25.stats))
+    other = {**bm25.weights, "title": bm25.weights["title"].copy()}
+    assert not _same_lexical(bm25, dataclasses.replace(bm25, weights=other))
+    assert not _same_lexical(bm25, None)

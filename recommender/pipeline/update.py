@@ -56,6 +56,7 @@ from recommender.pipeline.rerank import (
     extend_lexical,
     fresh_state,
     lexical_index,
+    lexical_state,
     next_state,
     refresh_reason,
     rerank,
@@ -497,9 +498,13 @@ def update_snapshot(
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-head") as writer:
             dense = {pool: (part.index, part.neighbours) for pool, part in lists.items()}
             empty = pools_without_members(plan.pools, EDITORIAL_POOLS)
-            head = writer.submit(staged.write_head, plan.records, vectors, mean, dense, empty)
+            parts = [writer.submit(staged.write_head, plan.records, vectors, mean, dense, empty)]
+            # So are the BM25 weights, unless the ranking layer is recomputed in full.
+            if inputs.refresh is None and inputs.lexical is not None:
+                parts.append(writer.submit(staged.write_lexical, lexical_state(inputs.lexical)))
             ranking = ranking_layer(inputs, plan, vectors, dense_rows, pools, settings, reporter)
-            head.result()
+            for part in parts:
+                part.result()
         if ranking.refreshed:
             note(f"ranking layer recomputed in full: {ranking.refreshed}")
         lap("ranking_layer")
