@@ -95,10 +95,14 @@ CLUTTER_LINE = re.compile(
     r"|(?:photography|photos?|illustrations?|graphics|images|video) by (?-i:[A-Z][\w.'’-]*"
     r"(?:(?:\s+|,\s*|\s+(?:and|und|et|&)\s+)[A-Z][\w.'’-]*){0,7})\.?"
     r"|(?:go )?back to top\b.{0,80}|skip to\b.{0,80}"  # "Go Back to Top. Skip To: Start of Article."
-    # A cookie notice: "Durch die weitere Nutzung der Webseite stimmen Sie … Cookies zu."
-    r"|(?=.{0,300}\bcookies?\b)(?=.{0,300}\b(?:weitere nutzung|stimmen sie|zustimm|akzeptier|"
+    # A cookie notice, which addresses the reader about this site: "Durch die weitere Nutzung
+    # der Webseite stimmen Sie … Cookies zu.", "We use cookies. By continuing to use this site …"
+    # (not a story's sentence about cookie banners).
+    r"|(?=.{0,250}\bcookies?\b)(?=.{0,250}\b(?:weitere nutzung|stimmen sie|zustimm|akzeptier|"
     r"einverstanden|accept|agree|consent|continu(?:e|ing) to use|en poursuivant|acceptez|"
-    r"utilisation|menyetujui|setuju|dengan melanjutkan)).{0,400}"
+    r"utilisation|menyetujui|setuju|dengan melanjutkan))(?=.{0,250}\b(?:you|your|sie|ihre?|"
+    r"vous|votre|anda|kamu|we|wir|nous|kami|this (?:site|website)|(?:diese|der) (?:web)?seite|"
+    r"ce site|situs ini)\b).{0,300}"
     # Legal notes under financial commentary: "Alle Angaben ohne Gewähr.", "Disclaimer: …"
     r"|(?:disclaimer|haftungsausschluss|risikohinweis|offenlegung gemäß)\b.{0,500}"
     r"|alle angaben ohne gewähr\W*"
@@ -531,6 +535,8 @@ APPEAL = re.compile(
     r"soutenez[- ](?:nous|notre)|faites un don|dukung (?:kami|jurnalisme))\b",
     re.IGNORECASE,
 )
+# An appeal addresses the reader (a story's last quote asking for support does not).
+READER = re.compile(r"\b(?:you|your|sie|ihre?|vous|votre|anda|kamu)\b", re.IGNORECASE)
 CLOSING_LINES = 3
 
 
@@ -541,7 +547,7 @@ def drop_closing_boxes(lines: list[str]) -> list[str]:
         line = lines[at]
         box = CLOSING_HEADING.match(line) and all(len(x) < HEADLINE_MAX for x in lines[at:])
         appeal = at >= len(lines) - CLOSING_LINES and len(line) < HEADLINE_MAX * 3
-        if box or (appeal and APPEAL.search(line)):
+        if box or (appeal and APPEAL.search(line) and READER.search(line)):
             return lines[:at]
     return lines
 

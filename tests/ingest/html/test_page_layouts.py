@@ -605,3 +605,10 @@ def test_a_sentence_that_begins_like_a_credit_stays() -> None:
     line = "Video by the author shows the flood reaching the second floor of the school building."
     body = str(record(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, line]))["body"])
     assert body.endswith(line)
+
+
+def test_a_storys_sentences_about_cookies_or_support_stay() -> None:
+    about = "The EU now requires websites to ask visitors to accept cookies before tracking them."
+    quote = '"Please support us," the mayor said at the end of the meeting on Monday evening.'
+    body = str(record(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, about, quote]))["body"])
+    assert about in body and body.endswith(quote)
