@@ -58,6 +58,19 @@ LISTING_PHRASE_TITLE = (
     r"|beranda|halaman utama|startseite|accueil|inicio|p[aá]gina inicial|pagina iniziale)\b"
 )
 LISTING_TITLE = re.compile(rf"^\s*(?:{LISTING_WORD_TITLE}|{LISTING_PHRASE_TITLE})", re.IGNORECASE)
+# A site's own pages in a crawl of it: legal texts, about, contact and masthead pages, titled
+# just so (perhaps after the company's name: "Intel Terms of Use"); not a headline about them
+# ("Twitter changes its terms of service").
+SITE_PAGE_TITLE = re.compile(
+    r"^\s*(?:(?:[\w&.'’-]+\s+)?(?:terms of (?:service|use)|terms and conditions|privacy (?:policy|notice)"
+    r"|cookie policy|legal notice|allgemeine geschäftsbedingungen|politique de confidentialité"
+    r"|conditions générales(?: d'utilisation)?|mentions légales|syarat (?:dan|&) ketentuan"
+    r"|kebijakan privasi|pedoman media siber)"
+    r"|imprint|impressum|datenschutz(?:erklärung)?|nutzungsbedingungen|agb|cgu|disclaimer"
+    r"|about us|über uns|tentang kami|contact(?: us)?|kontakt|kontak(?: kami)?|hubungi kami"
+    r"|redaksi|susunan redaksi|karir|careers|info iklan|advertise(?: with us)?|site ?map)\s*$",
+    re.IGNORECASE,
+)
 # `/news/`, `/es/`, `/nasional`: one word, no slug or number, is a section's front page.
 SECTION_SEGMENT = re.compile(r"^[a-z]{2,20}$")
 MIN_LISTED_ARTICLES = 3
@@ -209,6 +222,8 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
     # that alone does not outweigh a listing URL.
     if meta.articles:
         return
+    if SITE_PAGE_TITLE.match(title):
+        raise ExtractionError("page", f"a page about the site ({title!r}), not an article")
     kind = (meta.first("og:type") or "").strip().lower()
     if kind in THING_TYPES or kind.split(".")[0] in THING_NAMESPACES:
         raise ExtractionError("page", f"og:type {kind!r} is a page about a thing, not an article")

@@ -314,6 +314,26 @@ def test_a_date_archive_holding_one_post_is_no_article(path: str) -> None:
         assert record(post)["url"] == f"https://kabar.example/{own}"
 
 
+@pytest.mark.parametrize(
+    "title",
+    ["Terms of Service", "Intel Terms of Use", "Pedoman Media Siber", "Redaksi", "Impressum"],
+)
+def test_a_page_about_the_site_is_no_article(title: str) -> None:
+    # A site's legal, masthead and contact pages in a crawl of it (held-out batch 11: Pixabay's
+    # and Intel's terms), however much running text they hold.
+    page = article(head=PUBLISHED, title_tag=title).replace(TITLE, title)
+    with pytest.raises(ExtractionError, match="a page about the site"):
+        record(page)
+
+
+@pytest.mark.parametrize(
+    "title", ["Twitter Changes Its Terms of Service", "Kontak Tembak di Perbatasan Papua"]
+)
+def test_a_headline_about_terms_or_contact_is_an_article(title: str) -> None:
+    page = article(head=PUBLISHED, title_tag=title).replace(TITLE, title)
+    assert record(page)["title"] == title
+
+
 def test_a_page_of_links_without_a_listing_url_or_title_is_rejected() -> None:
     links = "".join(
         f'<p><a href="/read/{n}">Berita nomor {n} tentang banjir</a></p>' for n in range(40)
