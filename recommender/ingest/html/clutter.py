@@ -275,12 +275,13 @@ def drop_standfirst(tree: HtmlElement, description: str) -> None:
     description and that stands apart from the article's paragraphs: a standfirst ("dek") under
     the headline, which the record keeps as its lead, so the body starts with the article's first
     sentence. A paragraph that repeats the description stays (many sites make their description
-    from the first paragraph), and so does a heading among the paragraphs."""
+    from the first paragraph), but in the article's header, and so does a heading among the
+    paragraphs."""
     wanted = _folded(description).rstrip(".… ")
     if len(wanted) < STANDFIRST_MIN_CHARS:
         return
     for element in tree.xpath(STANDFIRST):
-        if _folded(element.text_content() or "").rstrip(".… ") != wanted:
+        if not _says(element, wanted):
             continue
         following = sum(
             1
@@ -292,10 +293,14 @@ def drop_standfirst(tree: HtmlElement, description: str) -> None:
         return
     total = len(tree.text_content() or "") or 1
     for paragraph in tree.iter("p"):
-        repeats = _folded(paragraph.text_content() or "").rstrip(".… ") == wanted
-        if repeats and _in_header(paragraph, total):
+        if _says(paragraph, wanted) and _in_header(paragraph, total):
             paragraph.drop_tree()
             return
+
+
+def _says(element: HtmlElement, wanted: str) -> bool:
+    """The element's text is `wanted` (folded, a closing full stop or ellipsis aside)."""
+    return _folded(element.text_content() or "").rstrip(".… ") == wanted
 
 
 def _in_header(element: HtmlElement, total: int) -> bool:

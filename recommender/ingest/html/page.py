@@ -137,9 +137,9 @@ def text_near_headline(tree: HtmlElement, title: str) -> str:
 
 
 def headline_h1(tree: HtmlElement, title: str) -> HtmlElement | None:
-    wanted = re.sub(r"\W+", "", title).casefold()
+    wanted = titles.squash(title)
     for h1 in tree.iter("h1"):
-        if wanted and re.sub(r"\W+", "", h1.text_content() or "").casefold().startswith(wanted):
+        if wanted and titles.squash(h1.text_content() or "").startswith(wanted):
             return h1
     return None
 
@@ -224,11 +224,11 @@ def date_under_headline(tree: HtmlElement, title: str) -> list[dates.Stamp]:
 
 def _heading_of(tree: HtmlElement, title: str) -> HtmlElement | None:
     """The heading (`<h1>`-`<h3>`) whose text is the headline."""
-    wanted = re.sub(r"\W+", "", title).casefold()
+    wanted = titles.squash(title)
     if not wanted:
         return None
     for heading in tree.xpath(".//h1|.//h2|.//h3"):
-        if re.sub(r"\W+", "", heading.text_content() or "").casefold() == wanted:
+        if titles.squash(heading.text_content() or "") == wanted:
             return heading
     return None
 

@@ -37,7 +37,8 @@ def words(text: str) -> int:
 PAGE_SUFFIX = re.compile(r"(?:\s+[-|]\s+|\s+)(?:halaman|hal\.|page)\s+(?:all|semua|\d+)\s*$", re.I)
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
+    """`text` without punctuation, spaces or case: how headlines and headings are compared."""
     return re.sub(r"\W+", "", text).casefold()
 
 
@@ -53,11 +54,11 @@ def site_words(meta: PageMeta, url: str | None) -> list[str]:
     # "kabar-daerah.example" titled "... ‹ Kabar Berita Daerah": a hyphenated host's first word
     # names the site too.
     names.extend(label.split("-")[0] for label in labels if "-" in label)
-    return [_squash(n.lstrip("@")) for n in names if len(_squash(n)) >= 3]
+    return [squash(n.lstrip("@")) for n in names if len(squash(n)) >= 3]
 
 
 def is_site_name(part: str, sites: list[str]) -> bool:
-    squashed = _squash(part)
+    squashed = squash(part)
     if not squashed:
         return True
     if HOST_LIKE.search(part) and len(part.split()) <= 4:
@@ -105,12 +106,13 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
     ]
     banners = [h for h in tree.iter("h1") if _is_banner(h, url)]
     h1s = [t for h in tree.iter("h1") if h not in banners and (t := _text(h))]
-    if not h1s and banners:
+    h2s = [] if h1s else [t for h in tree.iter("h2") if (t := _text(h))]
+    if banners:
         # The only <h1> is the site's banner or logo: the story's headline is a lower heading.
-        h1s = [t for h in tree.iter("h2") if (t := _text(h))]
+        h1s = h1s or h2s
     # A page without any <h1> (older templates head the story with an <h2>): its <h2>s are the
     # visible headings the title tags are compared with, not headlines of their own.
-    visible = h1s or ([] if banners else [t for h in tree.iter("h2") if (t := _text(h))])
+    visible = h1s or h2s
     # A heading that links to the page itself is its headline ("Permanent Link to ..."), where the
     # title tags say more around it ("Blog » Blog Archive » Headline").
     for text in _self_linked_headings(tree, url):
@@ -118,19 +120,19 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
             return text
     for candidate in candidates:
         for text in visible:
-            if _squash(text) == _squash(candidate):
+            if squash(text) == squash(candidate):
                 return text
     # A title tag that starts with the visible headline and goes on with section or author names.
     for candidate in candidates:
         for text in visible:
-            if words(text) >= MIN_TITLE_WORDS and _squash(candidate).startswith(_squash(text)):
+            if words(text) >= MIN_TITLE_WORDS and squash(candidate).startswith(squash(text)):
                 return text
     # "Headline | Section" (the site already gone) over an <h1> that adds a label after the
     # headline ("Headline Premium"): the title's first segment is the headline.
     for candidate in candidates:
         first = SEPARATOR.split(candidate)[0].strip()
         if words(first) >= MIN_TITLE_WORDS and any(
-            _squash(text).startswith(_squash(first)) for text in h1s
+            squash(text).startswith(squash(first)) for text in h1s
         ):
             return first
     base = candidates[0] if candidates else ""
