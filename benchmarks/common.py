@@ -15,14 +15,22 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 
+# CPU features that change the embedding's speed several-fold: OpenVINO computes in bfloat16
+# where the CPU has AMX or AVX-512 BF16, in float32 elsewhere (docs/embedding.md).
+SIMD_FLAGS = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "avx_vnni", "amx_bf16", "amx_int8")
+
+
 def machine() -> dict[str, Any]:
-    """Where the figures were measured (they mean little without it)."""
+    """Where the figures were measured (they mean little without it): CPU model and count,
+    memory, and which of SIMD_FLAGS the CPU has."""
     model = ""
+    flags: set[str] = set()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
+            if line.startswith("model name") and not model:
                 model = line.split(":", 1)[1].strip()
-                break
+            elif line.startswith("flags") and not flags:
+                flags = set(line.split(":", 1)[1].split())
     except OSError:
         pass
     mem_gb = None
@@ -35,6 +43,7 @@ def machine() -> dict[str, Any]:
     return {
         "cpus": os.cpu_count(),
         "cpu": model,
+        "simd": [flag for flag in SIMD_FLAGS if flag in flags],
         "memory_gb": mem_gb,
         "python": platform.python_version(),
         "system": platform.system(),
