@@ -393,6 +393,13 @@ class ServiceSettings(BaseSettings):
         ge=0,
         description="How often the service checks CURRENT for a new snapshot; 0 switches it off.",
     )
+    precompute_window_hours: float = Field(
+        24.0,
+        ge=0,
+        le=168,
+        description="Hours ahead for which the service precomputes the few candidates that can win"
+        " each article's plain answer (renewed at half of it, with the snapshot checks); 0 is off.",
+    )
     header_timeout_seconds: float = Field(
         10.0,
         ge=0,

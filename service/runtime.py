@@ -34,6 +34,7 @@ from recommender.experiments.config import load_experiments
 from recommender.serving.blend import Blend
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import Recommender
+from recommender.serving.selection import Selector
 from recommender.settings import Settings
 from recommender.signals.file import Signals, SignalsUnusable, load_signals, signals_path
 from recommender.snapshot import verify_snapshot
@@ -84,6 +85,7 @@ class Runtime:
         self.signals_problem: str | None = None  # why no signals are blended in, if none are
         self.signals_failures: dict[str, int] = {}  # unusable signals files, by reason
         self._signals_stamp: object = None
+        self._precompute_failed: Selector | None = None  # not tried again for this selector
 
     @property
     def recommender(self) -> Recommender:
@@ -125,6 +127,7 @@ class Runtime:
             return self.reload_snapshot()
         finally:
             self.refresh_signals()
+            self.renew_precomputed()
 
     def reload_snapshot(self) -> bool:
         """Load the snapshot CURRENT points to, if it differs from the loaded one; True if it did.
@@ -174,6 +177,7 @@ class Runtime:
                 self._reject(version, "unreadable", message, None, key=key)
                 raise SnapshotCorrupt(message, reason="unreadable") from exc
             recommender = Recommender(catalog, self.settings, self.experiments)
+            self._precompute(recommender)
             self._recommender = recommender.with_blend(self._blend_for(recommender, time.time()))
             self.rejected = None
             self._rejected_key = None
@@ -182,6 +186,37 @@ class Runtime:
             # Frozen, the GC skips them; refcounting still frees them after the next swap.
             gc.freeze()
             return True
+
+    def renew_precomputed(self) -> None:
+        """Precompute the plain answers' candidates again once half their window has passed
+        (recommender.serving.precomputed); never raises."""
+        if self.settings.service.precompute_window_hours <= 0:
+            return
+        with self._lock:
+            current = self._recommender
+            if current is None:
+                return
+            if current.selector is self._precompute_failed:
+                return  # logged once; the next snapshot tries again
+            plain = current.selector.precomputed
+            if plain is None or time.time() >= (plain.start + plain.end) / 2:
+                self._precompute(current)
+
+    def _precompute(self, recommender: Recommender) -> None:
+        """Set the recommender's precomputed candidates for the configured window (off: none).
+        A failure (memory, say) is logged and leaves every answer to the whole lists."""
+        hours = self.settings.service.precompute_window_hours
+        if hours <= 0:
+            return
+        widget = self.settings.widget
+        covers = {"article": widget.articles_default, "video": widget.videos_default}
+        try:
+            recommender.selector.precomputed = recommender.selector.precompute(covers, hours)
+        except Exception:
+            self._precompute_failed = recommender.selector
+            log.exception(
+                "precomputing the plain answers' candidates failed; answers read the lists"
+            )
 
     def refresh_signals(self, now: float | None = None) -> None:
         """Read the signals file when it changed, and blend it in while it is fresh (see the

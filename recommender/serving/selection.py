@@ -19,6 +19,7 @@ from recommender.serving.blend import SIGNAL_PARTS, Blend
 from recommender.serving.catalog import Catalog
 from recommender.serving.diversity import collapse_top, duplicate_groups, isin, mmr
 from recommender.serving.freshness import Freshness
+from recommender.serving.precomputed import PlainCandidates, pick, timed_compute
 from recommender.serving.rules import Rules, load_rules
 from recommender.serving.topk import best_first
 from recommender.settings import RankingSettings
@@ -145,6 +146,9 @@ class Selector:
             [settings.popularity_weight, settings.ctr_weight, settings.coread_weight]
         )
         self.blending = bool(self.signal_weights.any())
+        # The candidates of plain answers for a window of time, when the service computed them
+        # (`precompute`); None: every answer reads the whole lists.
+        self.precomputed: PlainCandidates | None = None
 
     def filter_mask(self, rows: Ints, filters: Filters, now: float) -> npt.NDArray[np.bool_]:
         keep = np.ones(len(rows), dtype=bool)
@@ -339,13 +343,76 @@ class Selector:
         The candidates of every pool are scored in one pass: the same element-wise arithmetic in
         the same order as `select` (so the same floats), with one numpy call per step for all
         pools instead of one per pool. An uncached answer was two editorial selections of ~40
-        small numpy calls each, most of its time at 1M items (issue #15). A pool whose best few
-        hold near-duplicates (`nothing_to_collapse` is false) goes through `select` itself.
+        small numpy calls each, most of its time at 1M items (issue #15). A request of one
+        article (no history) is answered from the `precomputed` candidates where they can
+        answer it: the same floats from a handful of candidates instead of whole lists. A pool
+        whose best few hold near-duplicates (`nothing_to_collapse` is false) goes through
+        `select` itself.
         """
         out: list[tuple[list[int], list[float]]] = [([], []) for _ in wants]
         asked = [(i, pool, n) for i, (pool, n) in enumerate(wants) if n > 0]
         if not asked:
             return out
+        picked = None
+        if not len(history):
+            picked = self.precomputed_pick([(pool, n) for _, pool, n in asked], anchor, banned, now)
+        if picked is None:
+            picked = self.scored_pools(asked, anchor, history, banned, now)
+        dedupe = self.settings.dedupe
+        every = [r for rows, _ in picked for r in rows]
+        alone = self.alone[every].tolist() if dedupe and every else []
+        start = 0
+        for (i, pool, n), (rows, scores) in zip(asked, picked, strict=True):
+            stop = start + len(rows)
+            if (not dedupe or all(alone[start:stop])) and len(set(rows)) == len(rows):
+                out[i] = (rows, scores)
+            else:  # near-duplicates (or a repeated row) among the best: the general path
+                ranked = self.select(pool, anchor, history, banned, n, NO_FILTERS, now)
+                out[i] = (ranked.rows.tolist(), ranked.scores.tolist())
+            start = stop
+        return out
+
+    def precomputed_pick(
+        self, wants: list[tuple[str, int]], anchor: int, banned: Ints, now: float
+    ) -> list[tuple[list[int], list[float]]] | None:
+        """The best of each wanted pool from the precomputed candidates (None: they cannot
+        answer this request; recommender.serving.precomputed)."""
+        plain = self.precomputed
+        if plain is None or not plain.answers(wants, now, len(banned) - 1):
+            return None
+        return pick(
+            plain,
+            wants,
+            anchor,
+            banned,
+            now,
+            self.freshness,
+            self.rules.boost if self.any_boost else None,
+            self.catalog.expires if self.any_expiring else None,
+        )
+
+    def precompute(self, covers: dict[str, int], hours: float) -> PlainCandidates:
+        """The candidates of every article's plain answer for the next `hours` (to be set as
+        `precomputed`; recommender.serving.precomputed)."""
+        return timed_compute(
+            self.catalog,
+            self.freshness,
+            self.allowed if self.any_blocked else None,
+            self.rules.boost if self.any_boost else None,
+            covers,
+            hours,
+        )
+
+    def scored_pools(
+        self,
+        asked: list[tuple[int, str, int]],
+        anchor: int,
+        history: Ints,
+        banned: Ints,
+        now: float,
+    ) -> list[tuple[list[int], list[float]]]:
+        """`select_pools`' best of each asked `(place, pool, n)`, from the whole related lists,
+        before its near-duplicate check."""
         if len(history):
             anchors = np.concatenate([[anchor], history]).astype(np.int64)
         else:
@@ -382,21 +449,14 @@ class Selector:
             orders.append(order)
             start = stop
         chosen = np.concatenate(orders) if len(orders) > 1 else orders[0]
-        chosen_rows = rows[chosen]
-        row_list, score_list = chosen_rows.tolist(), scores[chosen].tolist()
-        dedupe = self.settings.dedupe
-        alone = self.alone[chosen_rows].tolist() if dedupe else []
+        row_list, score_list = rows[chosen].tolist(), scores[chosen].tolist()
+        picked: list[tuple[list[int], list[float]]] = []
         start = 0
-        for (i, pool, n), order in zip(asked, orders, strict=True):
+        for order in orders:
             stop = start + len(order)
-            picked = row_list[start:stop]
-            if (not dedupe or all(alone[start:stop])) and len(set(picked)) == len(picked):
-                out[i] = (picked, score_list[start:stop])
-            else:  # near-duplicates (or a repeated row) among the best: the general path
-                ranked = self.select(pool, anchor, history, banned, n, NO_FILTERS, now)
-                out[i] = (ranked.rows.tolist(), ranked.scores.tolist())
+            picked.append((row_list[start:stop], score_list[start:stop]))
             start = stop
-        return out
+        return picked
 
     def anchor_weights(self, history: int) -> Floats:
         """Weights of the anchor (1) and of `history` history items (kept per length)."""

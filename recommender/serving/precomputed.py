@@ -1,0 +1,250 @@
+"""Precomputed candidates of the plain answer for an article, valid over a window of time.
+
+The widget's commonest request names one article: no history, no filter, no explanation. Its
+uncached answer (`Selector.select_pools`) reads each editorial pool's related list of the article
+(100 rows and their relevance parts) and gathers every candidate's publication time to score
+them. At 1M items those reads miss the CPU's caches and TLB: the memory-mapped lists spread over
+gigabytes, and they cost about as much as all the rest of the answer (issue #15).
+
+Only a few candidates can ever win. A score is the relevance (fixed per snapshot) plus the
+freshness bonus, and the bonus never grows with time. Over a window [start, end] every
+candidate's score therefore lies between its score at `end` (its lower bound) and at `start`
+(its upper bound). Let L be the c-th highest lower bound of a list, c being the pool's default
+count plus `MARGIN`. A candidate whose upper bound is below L is beaten, at every moment of the
+window, by c candidates; it cannot be among the best `n` for any n up to the default count while
+at most `MARGIN` of those c are taken away (the reader's `exclude`). What is left, a handful per
+list, is stored per article in anonymous memory, side by side: rows, relevance (the parts summed
+in the order `select_pools` sums them) and publication times.
+
+A request in the window scores those few exactly as `select_pools` scores the whole list (the
+same operations on the same values, so the same floats) and picks the best as `best_first`
+does, in list order for ties. Anything else (a time outside the window, more than `MARGIN`
+excluded rows, a count above the default, a list with too many contenders) returns None and takes
+the full path. `tests/serving/test_precomputed.py` checks the two answers bit for bit.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from recommender.articles import EDITORIAL_POOLS
+from recommender.serving.catalog import Catalog
+from recommender.serving.freshness import Freshness
+from recommender.serving.topk import best_first
+
+log = logging.getLogger(__name__)
+
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+
+MARGIN = 2  # excluded rows a request may name and still be answered from the precomputed few
+WIDTH = 12  # candidates kept per article and pool at most; a list with more contenders: not kept
+CHUNK = 16384  # articles computed at once (bounds the temporaries: ~100 MB at lists of 100)
+# Freshness is computed in floating point: the bounds get this slack, so that a rounding step
+# that is not monotone in the clock could never drop a candidate that may win.
+SLACK = 1e-9
+
+
+@dataclass(frozen=True)
+class PlainCandidates:
+    """The candidates of each article's plain answer that can win between `start` and `end`."""
+
+    start: float
+    end: float
+    pools: tuple[str, ...]
+    covers: tuple[int, ...]  # per pool: the largest count answered from here (its default)
+    counts: npt.NDArray[np.int16]  # (articles, pools): candidates kept, -1: none (full path)
+    rows: npt.NDArray[np.int32]  # (articles, pools * WIDTH), list order within each pool
+    relevance: Floats  # (articles, pools * WIDTH): the parts summed as select_pools sums them
+    published: Floats  # (articles, pools * WIDTH)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in (self.counts, self.rows, self.relevance, self.published))
+
+    def kept(self) -> float:
+        """The share of (article, pool) lists answered from here."""
+        return float(np.mean(self.counts >= 0)) if self.counts.size else 0.0
+
+    def answers(self, wants: list[tuple[str, int]], now: float, excluded: int) -> bool:
+        """Whether a plain request for these (pool, count)s at `now` with `excluded` rows
+        besides the article may be answered from here (the lists' own counts aside)."""
+        if not self.start <= now <= self.end or excluded > MARGIN:
+            return False
+        for pool, n in wants:
+            if pool not in self.pools or n > self.covers[self.pools.index(pool)]:
+                return False
+        return True
+
+
+def compute(
+    catalog: Catalog,
+    freshness: Freshness,
+    allowed: npt.NDArray[np.bool_] | None,
+    boost: Floats | None,
+    covers: dict[str, int],
+    start: float,
+    hours: float,
+) -> PlainCandidates:
+    """The candidates that can win each article's plain answer between `start` and `start` plus
+    `hours`. `allowed`: rows not blocked (None: none is); `boost`: the rules' boost per row
+    (None: none); `covers`: per editorial pool, the largest count to answer."""
+    end = start + hours * 3600.0
+    pools = tuple(p for p in EDITORIAL_POOLS if p in catalog.related and p in covers)
+    size = catalog.size
+    counts = np.full((size, len(pools)), -1, dtype=np.int16)
+    rows = np.zeros((size, len(pools) * WIDTH), dtype=np.int32)
+    relevance = np.zeros((size, len(pools) * WIDTH), dtype=np.float64)
+    published = np.zeros((size, len(pools) * WIDTH), dtype=np.float64)
+    expiring = bool(np.isfinite(catalog.expires).any())
+    for p, pool in enumerate(pools):
+        related = catalog.related[pool]
+        contenders = covers[pool] + MARGIN
+        columns = slice(p * WIDTH, (p + 1) * WIDTH)
+        for first in range(0, size, CHUNK):
+            last = min(size, first + CHUNK)
+            got = _chunk(
+                np.asarray(related.rows[first:last], dtype=np.int64),
+                np.asarray(related.parts[first:last]),
+                np.arange(first, last, dtype=np.int64),
+                catalog,
+                freshness,
+                allowed,
+                boost,
+                expiring,
+                contenders,
+                start,
+                end,
+            )
+            counts[first:last, p], rows[first:last, columns] = got[0], got[1]
+            relevance[first:last, columns], published[first:last, columns] = got[2], got[3]
+    return PlainCandidates(
+        start,
+        end,
+        pools,
+        tuple(covers[p] for p in pools),
+        counts,
+        rows,
+        relevance,
+        published,
+    )
+
+
+def _chunk(
+    rows: Ints,
+    parts: npt.NDArray[np.float32],
+    anchors: Ints,
+    catalog: Catalog,
+    freshness: Freshness,
+    allowed: npt.NDArray[np.bool_] | None,
+    boost: Floats | None,
+    expiring: bool,
+    contenders: int,
+    start: float,
+    end: float,
+) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int32], Floats, Floats]:
+    """`compute` for the lists of `anchors` (rows and parts as stored)."""
+    # The relevance exactly as select_pools sums it: float64 from the first two parts, then
+    # each further part added in place.
+    relevance = np.add(parts[..., 0], parts[..., 1], dtype=np.float64)
+    for j in range(2, parts.shape[2]):
+        relevance += parts[..., j]
+    published = catalog.published[rows]
+    valid = (rows >= 0) & (rows != anchors[:, None])  # the article itself is always banned
+    if allowed is not None:
+        valid &= allowed[rows]
+    sure = valid.copy()  # may be shown at every moment of the window: they bound the others
+    if expiring:
+        expires = catalog.expires[rows]
+        valid &= expires > start
+        sure &= expires > end
+    upper = relevance + freshness.boost(published, start)
+    lower = relevance + freshness.boost(published, end)
+    if boost is not None:
+        upper += boost[rows]
+        lower += boost[rows]
+    upper[~valid] = -np.inf
+    lower[~sure] = -np.inf
+    width = rows.shape[1]
+    if contenders <= width:
+        bound = np.partition(lower, width - contenders, axis=1)[:, width - contenders]
+        keep = valid & (upper >= (bound - SLACK)[:, None])
+    else:
+        keep = valid
+    counts = keep.sum(axis=1)
+    order = np.argsort(~keep, axis=1, kind="stable")[:, :WIDTH]  # kept first, in list order
+    if order.shape[1] < WIDTH:
+        order = np.pad(order, ((0, 0), (0, WIDTH - order.shape[1])))
+    stored = np.where(counts <= WIDTH, counts, -1).astype(np.int16)
+    return (
+        stored,
+        np.take_along_axis(rows, order, axis=1).astype(np.int32),
+        np.take_along_axis(relevance, order, axis=1),
+        np.take_along_axis(published, order, axis=1),
+    )
+
+
+def pick(
+    plain: PlainCandidates,
+    wants: list[tuple[str, int]],
+    anchor: int,
+    banned: Ints,
+    now: float,
+    freshness: Freshness,
+    boost: Floats | None,
+    expires: Floats | None,
+) -> list[tuple[list[int], list[float]]] | None:
+    """`select_pools`' choice for a plain request of one article from the precomputed
+    candidates, before its near-duplicate check; None where they cannot answer it."""
+    counts = plain.counts[anchor].tolist()
+    places = [plain.pools.index(pool) for pool, _ in wants]
+    if any(counts[p] < 0 for p in places):
+        return None
+    rows = plain.rows[anchor]
+    scores = plain.relevance[anchor] + freshness.boost(plain.published[anchor], now)
+    if boost is not None:
+        scores += boost[rows]
+    keep = None
+    if len(banned) > 1 or expires is not None:
+        keep = np.ones(len(rows), dtype=bool)
+        if len(banned) > 1:
+            keep &= ~np.isin(rows, banned[1:])
+        if expires is not None:
+            keep &= expires[rows] > now
+        scores[~keep] = -np.inf
+    out: list[tuple[list[int], list[float]]] = []
+    for p, (_, n) in zip(places, wants, strict=True):
+        first = p * WIDTH
+        order = best_first(scores[first : first + counts[p]], n) + first
+        if keep is not None:
+            order = order[keep[order]]
+        out.append((rows[order].tolist(), scores[order].tolist()))
+    return out
+
+
+def timed_compute(
+    catalog: Catalog,
+    freshness: Freshness,
+    allowed: npt.NDArray[np.bool_] | None,
+    boost: Floats | None,
+    covers: dict[str, int],
+    hours: float,
+) -> PlainCandidates:
+    """`compute` from now, logged with its time and size."""
+    started = time.perf_counter()
+    plain = compute(catalog, freshness, allowed, boost, covers, time.time(), hours)
+    log.info(
+        "precomputed the plain answers' candidates of %d articles in %.1f s (%.0f MB, %.1f%% of"
+        " lists kept, valid %.0f h)",
+        catalog.size,
+        time.perf_counter() - started,
+        plain.nbytes / 1e6,
+        100 * plain.kept(),
+        hours,
+    )
+    return plain
