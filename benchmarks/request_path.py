@@ -6,7 +6,9 @@ Usage: ``python benchmarks/request_path.py [--sizes 100000] [--requests 3000] [-
 so the cost of the app itself is read with little noise and in seconds: `GET /healthz` (the
 framework's floor, in the same run), a known article with the response cache off (every request
 computes its answer), with `history=` of 2 ids (`history2`) and of 10 ids, with `section=`; and
-the engine alone (`Recommender.recommend_json`) for the article and history cases. One JSON line
+the engine alone (`Recommender.recommend_json`) for the article and history cases, and for the
+article without the precomputed candidates of plain answers (`engine_article_lists`: the whole
+related lists, as with `RECOMMENDER_PRECOMPUTE_WINDOW_HOURS=0`). One JSON line
 per case: µs per request, wall clock and the process's CPU time (the best of `--rounds` rounds
 each; on a shared machine CPU time is the steadier), and the ratio to the floor's.
 """
@@ -68,15 +70,25 @@ def asgi_case(app: Any, path: str, queries: list[bytes]) -> Callable[[], Timing]
     return lambda: asyncio.run(run())
 
 
-def engine_case(rec: Recommender, history: list[list[str]], ids: list[str]) -> Callable[[], Timing]:
+def engine_case(
+    rec: Recommender, history: list[list[str]], ids: list[str], lists: bool = False
+) -> Callable[[], Timing]:
+    """The engine alone; `lists`: without the precomputed candidates of plain answers (every
+    answer reads the whole related lists, as with RECOMMENDER_PRECOMPUTE_WINDOW_HOURS=0)."""
     requests = [rec.request(a, history=h) for a, h in zip(ids, history, strict=True)]
 
     def run() -> Timing:
-        started, cpu = time.perf_counter(), time.process_time()
-        for req in requests:
-            rec.recommend_json(req)
-        count = len(requests)
-        return (time.perf_counter() - started) / count, (time.process_time() - cpu) / count
+        kept = rec.selector.precomputed
+        if lists:
+            rec.selector.precomputed = None
+        try:
+            started, cpu = time.perf_counter(), time.process_time()
+            for req in requests:
+                rec.recommend_json(req)
+            count = len(requests)
+            return (time.perf_counter() - started) / count, (time.process_time() - cpu) / count
+        finally:
+            rec.selector.precomputed = kept
 
     return run
 
@@ -123,6 +135,7 @@ def measure(data_dir: Path, args: argparse.Namespace) -> None:
             ],
         ),
         "engine_article": engine_case(rec, [[] for _ in articles], articles),
+        "engine_article_lists": engine_case(rec, [[] for _ in articles], articles, lists=True),
         "engine_history": engine_case(rec, history, articles),
     }
     timings = {name: [case() for _ in range(args.rounds)] for name, case in cases.items()}

@@ -213,7 +213,12 @@ def pick(
     if len(banned) > 1 or expires is not None:
         keep = np.ones(len(rows), dtype=bool)
         if len(banned) > 1:
-            keep &= ~np.isin(rows, banned[1:])
+            excluded = np.isin(rows, banned[1:])
+            for p in places:  # a list may hold a row twice: count the entries taken away
+                first = p * WIDTH
+                if np.count_nonzero(excluded[first : first + counts[p]]) > MARGIN:
+                    return None
+            keep &= ~excluded
         if expires is not None:
             keep &= expires[rows] > now
         scores[~keep] = -np.inf
