@@ -210,13 +210,25 @@ class Runtime:
             return
         widget = self.settings.widget
         covers = {"article": widget.articles_default, "video": widget.videos_default}
+        started = time.perf_counter()
         try:
-            recommender.selector.precomputed = recommender.selector.precompute(covers, hours)
+            plain = recommender.selector.precompute(covers, time.time(), hours)
+            recommender.selector.precomputed = plain
         except Exception:
             self._precompute_failed = recommender.selector
             log.exception(
                 "precomputing the plain answers' candidates failed; answers read the lists"
             )
+            return
+        log.info(
+            "precomputed the plain answers' candidates of %d items in %.1f s (%.0f MB, %.1f%% of"
+            " lists kept, for %g h)",
+            recommender.catalog.size,
+            time.perf_counter() - started,
+            plain.nbytes / 1e6,
+            100 * plain.kept(),
+            hours,
+        )
 
     def refresh_signals(self, now: float | None = None) -> None:
         """Read the signals file when it changed, and blend it in while it is fresh (see the

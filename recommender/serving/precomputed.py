@@ -25,8 +25,6 @@ the full path. `tests/serving/test_precomputed.py` checks the two answers bit fo
 
 from __future__ import annotations
 
-import logging
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,8 +34,6 @@ from recommender.articles import EDITORIAL_POOLS
 from recommender.serving.catalog import Catalog
 from recommender.serving.freshness import Freshness
 from recommender.serving.topk import best_first
-
-log = logging.getLogger(__name__)
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -230,26 +226,3 @@ def pick(
             order = order[keep[order]]
         out.append((rows[order].tolist(), scores[order].tolist()))
     return out
-
-
-def timed_compute(
-    catalog: Catalog,
-    freshness: Freshness,
-    allowed: npt.NDArray[np.bool_] | None,
-    boost: Floats | None,
-    covers: dict[str, int],
-    hours: float,
-) -> PlainCandidates:
-    """`compute` from now, logged with its time and size."""
-    started = time.perf_counter()
-    plain = compute(catalog, freshness, allowed, boost, covers, time.time(), hours)
-    log.info(
-        "precomputed the plain answers' candidates of %d articles in %.1f s (%.0f MB, %.1f%% of"
-        " lists kept, valid %.0f h)",
-        catalog.size,
-        time.perf_counter() - started,
-        plain.nbytes / 1e6,
-        100 * plain.kept(),
-        hours,
-    )
-    return plain

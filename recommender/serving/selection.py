@@ -19,7 +19,7 @@ from recommender.serving.blend import SIGNAL_PARTS, Blend
 from recommender.serving.catalog import Catalog
 from recommender.serving.diversity import collapse_top, duplicate_groups, isin, mmr
 from recommender.serving.freshness import Freshness
-from recommender.serving.precomputed import PlainCandidates, pick, timed_compute
+from recommender.serving.precomputed import PlainCandidates, compute, pick
 from recommender.serving.rules import Rules, load_rules
 from recommender.serving.topk import best_first
 from recommender.settings import RankingSettings
@@ -391,15 +391,16 @@ class Selector:
             self.catalog.expires if self.any_expiring else None,
         )
 
-    def precompute(self, covers: dict[str, int], hours: float) -> PlainCandidates:
-        """The candidates of every article's plain answer for the next `hours` (to be set as
+    def precompute(self, covers: dict[str, int], start: float, hours: float) -> PlainCandidates:
+        """The candidates of every article's plain answer for `hours` from `start` (to be set as
         `precomputed`; recommender.serving.precomputed)."""
-        return timed_compute(
+        return compute(
             self.catalog,
             self.freshness,
             self.allowed if self.any_blocked else None,
             self.rules.boost if self.any_boost else None,
             covers,
+            start,
             hours,
         )
 
