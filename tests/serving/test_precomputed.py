@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recommender.serving.catalog import Catalog
-from recommender.serving.precomputed import MARGIN, WIDTH, compute
+from recommender.serving.precomputed import MARGIN, WIDTH
 from recommender.serving.selection import Filters, Selector
 from recommender.snapshot import PARTS, Neighbours, Related
 from tests.conftest import make_settings
@@ -71,15 +71,7 @@ def test_precomputed_answers_are_the_whole_lists_answers(
     overrides = dict(overrides)
     sel = selector(catalog, rules_file if overrides.pop("rules", False) else None, **overrides)
     start = NOW + offset
-    sel.precomputed = compute(
-        catalog,
-        sel.freshness,
-        sel.allowed if sel.any_blocked else None,
-        sel.rules.boost if sel.any_boost else None,
-        COVERS,
-        start,
-        hours,
-    )
+    sel.precomputed = sel.precompute(COVERS, start, hours)
     plain = sel.precomputed
     end = plain.end
     rng = np.random.default_rng(seed)
@@ -143,7 +135,7 @@ def test_long_lists_keep_a_few_and_answer_the_same(fresh: bool) -> None:
     than WIDTH contenders is not kept at all (its requests take the whole list)."""
     catalog = long_lists(400, 60, fresh, seed=3)
     sel = selector(catalog, None, freshness_half_life_hours=6, freshness_weight=0.3)
-    sel.precomputed = compute(catalog, sel.freshness, None, None, COVERS, NOW, 48.0)
+    sel.precomputed = sel.precompute(COVERS, NOW, 48.0)
     counts = sel.precomputed.counts
     if fresh:
         assert (counts < 0).mean() > 0.1  # not kept: too many can still win
@@ -171,7 +163,7 @@ def test_the_few_are_read_instead_of_the_lists() -> None:
     banned = np.array([anchor])
     wants = [("article", 4), ("video", 2)]
     before = sel.select_pools(wants, anchor, np.zeros(0, dtype=np.int64), banned, NOW)
-    sel.precomputed = compute(catalog, sel.freshness, None, None, COVERS, NOW, 1.0)
+    sel.precomputed = sel.precompute(COVERS, NOW, 1.0)
     for pool in ("article", "video"):
         catalog.related[pool].parts[anchor] = np.float32(-5.0)
     assert sel.select_pools(wants, anchor, np.zeros(0, dtype=np.int64), banned, NOW) == before
