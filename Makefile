@@ -22,7 +22,8 @@ help: ## Show this help
 
 setup: $(STAMP) ## Create .venv and install torch (CPU) first, then the project (idempotent)
 
-$(STAMP): pyproject.toml recommender/pipeline/kernels.py recommender/pipeline/ahead.py
+$(STAMP): pyproject.toml recommender/pipeline/kernels.py recommender/pipeline/ahead.py \
+  recommender/serving/kernels.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) --upgrade pip
 	$(PIP) --resume-retries 10 torch==2.13.0
@@ -33,7 +34,8 @@ $(STAMP): pyproject.toml recommender/pipeline/kernels.py recommender/pipeline/ah
 	$(RETRY) $(BIN)/python -m pip download -q --resume-retries 10 -d $(DOWNLOADS) \
 	  '.[dev,ray]' torch==2.13.0 'setuptools>=77'
 	$(BIN)/python -m pip install -q --no-index --find-links $(DOWNLOADS) -e '.[dev,ray]'
-	# an update's list kernels built once, ahead of time (recommender/pipeline/ahead.py)
+	# an update's list kernels and the request path's history merge built once, ahead of time
+	# (recommender/pipeline/ahead.py)
 	$(BIN)/python -m recommender.pipeline.ahead
 	touch $(STAMP)
 

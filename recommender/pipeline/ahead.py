@@ -12,6 +12,10 @@ in under a millisecond, without importing numba at all.
 of ours); where the build fails, it says why and the kernels stay just in time (numba's cache,
 compiled by the same command), with the same results. A module built from other source (the
 kernels changed since `make setup`) is ignored: `kernels` checks the stamp.
+
+The request path's history merge (`recommender.serving.kernels`) is built the same way, as a
+second module beside its own source (`SERVING`); without it the service answers through numpy
+(it never imports numba).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import json
 import logging
 import sys
 import warnings
+from dataclasses import dataclass
 from importlib import import_module
 from importlib.machinery import EXTENSION_SUFFIXES
 from importlib.metadata import version
@@ -56,89 +61,147 @@ SIGNATURES = {
 BUILD = 3
 
 
-def source_stamp() -> dict[str, str | int]:
+@dataclass(frozen=True)
+class KernelSet:
+    """One module of kernels built ahead of time: its name, the source file of its kernels (the
+    functions `_<name>` of module `kernels`, built beside that file) and their signatures."""
+
+    module: str
+    source: Path
+    kernels: str
+    signatures: dict[str, str]
+    what: str  # in messages
+    fallback: str  # what runs without the module
+
+    @property
+    def folder(self) -> Path:
+        return self.source.parent
+
+    @property
+    def stamp(self) -> str:
+        return f"{self.module}.json"
+
+
+# The update's list surgery (`recommender.pipeline.kernels`).
+UPDATE = KernelSet(
+    MODULE,
+    SOURCE,
+    "recommender.pipeline.kernels",
+    SIGNATURES,
+    "the update's kernels",
+    "they are compiled just in time instead",
+)
+# The request path's history merge (`recommender.serving.kernels`).
+SERVING = KernelSet(
+    "_serving_kernels_ahead",
+    FOLDER.parent / "serving" / "kernels.py",
+    "recommender.serving.kernels",
+    {
+        "merge_pool": (
+            "i8(i4[:,::1], f4[:,:,::1], i8[::1], f8[::1], f8, f8[::1], f8, f8, i4[::1], i8, "
+            "i8[::1], f8[:,::1], f8[::1])"
+        ),
+        "best": (
+            "i8(i8[::1], f8[:,::1], f8[::1], i8[::1], i8[::1], i8[::1], f8[::1], b1[::1], "
+            "f8[::1], f8, f8[::1], i8[::1], i8[::1])"
+        ),
+    },
+    "the request path's kernels",
+    "answers with a history take the numpy path instead",
+)
+
+
+def source_stamp(kernels: KernelSet = UPDATE) -> dict[str, str | int]:
     """What a built module must have been built from: the kernels' source, numba's version and
     the way it was built (`BUILD`)."""
     return {
-        "source_sha256": hashlib.sha256(SOURCE.read_bytes()).hexdigest(),
+        "source_sha256": hashlib.sha256(kernels.source.read_bytes()).hexdigest(),
         "numba": version("numba"),
         "build": BUILD,
     }
 
 
-def build(folder: Path = FOLDER) -> Path:
-    """Compile the kernels into `_kernels_ahead*.so` in `folder` and write its stamp beside it.
-    Raises whatever the compiler raises (the caller falls back to just in time)."""
+def build(folder: Path | None = None, kernels: KernelSet = UPDATE) -> Path:
+    """Compile the kernels into `<module>*.so` in `folder` (by default beside their source) and
+    write its stamp beside it. Raises whatever the compiler raises (the caller falls back)."""
     # Imported only here: building is `make setup`'s work, and a job that loads the module
     # never imports numba (numba.pycc by name: it has no type hints).
     from llvmlite.binding import get_host_cpu_name
 
-    from recommender.pipeline import kernels
-
+    folder = kernels.folder if folder is None else folder
+    source = import_module(kernels.kernels)
     with warnings.catch_warnings():  # numba.pycc is marked "pending deprecation"
         warnings.simplefilter("ignore")
         pycc: Any = import_module("numba.pycc")
-        cc = pycc.CC(MODULE)
+        cc = pycc.CC(kernels.module)
     cc.output_dir = str(folder)
     cc.target_cpu = get_host_cpu_name()  # the machine that runs `make setup` runs the jobs
-    for name, signature in SIGNATURES.items():
-        cc.export(name, signature)(getattr(kernels, f"_{name}"))
-    stamp = folder / STAMP
+    for name, signature in kernels.signatures.items():
+        cc.export(name, signature)(getattr(source, f"_{name}"))
+    stamp = folder / kernels.stamp
     stamp.unlink(missing_ok=True)  # no stamp while the module is being replaced
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         cc.compile()  # in a temporary build folder of its own, removed afterwards
-    stamp.write_text(json.dumps(source_stamp()) + "\n")
+    stamp.write_text(json.dumps(source_stamp(kernels)) + "\n")
     return folder / str(cc.output_file)
 
 
-def load(folder: Path = FOLDER) -> ModuleType | None:
-    """The module built in `folder` when it was built from the kernels' current source, else
-    None (not built, built from other source, or unloadable: the kernels run just in time)."""
+def load(folder: Path | None = None, kernels: KernelSet = UPDATE) -> ModuleType | None:
+    """The module built in `folder` (by default beside the kernels' source) when it was built
+    from the kernels' current source, else None (not built, built from other source, or
+    unloadable: `kernels.fallback` says what runs instead)."""
+    folder = kernels.folder if folder is None else folder
     try:
-        stamp = json.loads((folder / STAMP).read_text())
+        stamp = json.loads((folder / kernels.stamp).read_text())
     except OSError:  # not built: nothing to say
         return None
     except ValueError as error:
         log.warning(
-            "the stamp of the update's kernels in %s is unreadable (%s; run `make setup` to "
-            "rebuild them); they are compiled just in time instead",
+            "the stamp of %s in %s is unreadable (%s; run `make setup` to rebuild them); %s",
+            kernels.what,
             folder,
             error,
+            kernels.fallback,
         )
         return None
-    if stamp != source_stamp():
+    if stamp != source_stamp(kernels):
         log.warning(
-            "the update's kernels in %s were built from other source or numba (run `make "
-            "setup` to rebuild them); they are compiled just in time instead",
+            "%s in %s were built from other source or numba (run `make setup` to rebuild them); %s",
+            kernels.what,
             folder,
+            kernels.fallback,
         )
         return None
-    path = folder / f"{MODULE}{EXTENSION_SUFFIXES[0]}"
-    spec = spec_from_file_location(f"{__package__}.{MODULE}", path)
+    path = folder / f"{kernels.module}{EXTENSION_SUFFIXES[0]}"
+    package = kernels.kernels.rpartition(".")[0]
+    spec = spec_from_file_location(f"{package}.{kernels.module}", path)
     try:
         if spec is None or spec.loader is None:
             raise ImportError(f"no module at {path}")
         module = module_from_spec(spec)
         spec.loader.exec_module(module)
     except ImportError as error:
-        log.warning("the update's kernels in %s could not be loaded (%s)", folder, error)
+        log.warning("%s in %s could not be loaded (%s)", kernels.what, folder, error)
         return None
     return module
 
 
 def main() -> int:
-    """Build the module beside the kernels and run each once (`kernels.warm_up`); where the
-    build fails, that warms numba's cache for the just-in-time kernels instead. Exit status 0
-    either way: a job runs without the module, only slower to start."""
+    """Build each module beside its kernels and run the update's once (`kernels.warm_up`);
+    where the update's build fails, that warms numba's cache for the just-in-time kernels
+    instead, and without the request path's module the service answers through numpy. Exit
+    status 0 either way: a job runs without the modules, only slower."""
     from recommender.pipeline import kernels
 
-    try:
-        built = build()
-    except Exception as error:  # any compiler failure: say so, keep just in time
-        print(f"kernels: not built ahead of time ({error}); just in time", file=sys.stderr)
-    else:
-        print(f"kernels: built {built.name}")
+    for kernel_set in (UPDATE, SERVING):
+        try:
+            built = build(kernels=kernel_set)
+        except Exception as error:  # any compiler failure: say so, keep the fallback
+            print(f"kernels: not built ahead of time ({error}); {kernel_set.fallback}",
+                  file=sys.stderr)  # fmt: skip
+        else:
+            print(f"kernels: built {built.name}")
     kernels.warm_up()
     return 0
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from recommender.articles import EDITORIAL_POOLS
+from recommender.serving import kernels
 from recommender.serving.blend import SIGNAL_PARTS, Blend
 from recommender.serving.catalog import Catalog
 from recommender.serving.diversity import collapse_top, duplicate_groups, isin, mmr
@@ -48,6 +50,19 @@ class Filters:
 
 
 NO_FILTERS = Filters()
+_NO_FLOATS = np.zeros(0, dtype=np.float64)  # the compiled loops' "no such check"
+_NO_FLAGS = np.zeros(0, dtype=np.bool_)
+
+
+def _compiled_layout(rows: npt.NDArray[Any], parts: npt.NDArray[Any]) -> bool:
+    """Whether a pool's lists have the layout the compiled loops take (as snapshots store
+    them: int32 rows, float32 parts, C order)."""
+    return (
+        rows.dtype == np.int32
+        and parts.dtype == np.float32
+        and rows.flags.c_contiguous
+        and parts.flags.c_contiguous
+    )
 
 
 @dataclass
@@ -149,6 +164,8 @@ class Selector:
         # The candidates of plain answers for a window of time, when the service computed them
         # (`precompute`); None: every answer reads the whole lists.
         self.precomputed: PlainCandidates | None = None
+        # The compiled history merge's scratch: one slot per row, -1 between calls.
+        self.slots = np.full(catalog.size, -1, dtype=np.int32)
 
     def filter_mask(self, rows: Ints, filters: Filters, now: float) -> npt.NDArray[np.bool_]:
         keep = np.ones(len(rows), dtype=bool)
@@ -356,6 +373,8 @@ class Selector:
         picked = None
         if not len(history):
             picked = self.precomputed_pick([(pool, n) for _, pool, n in asked], anchor, banned, now)
+        elif (module := kernels.built()) is not None:
+            picked = self.compiled_pools(module, asked, anchor, history, banned, now)
         if picked is None:
             picked = self.scored_pools(asked, anchor, history, banned, now)
         dedupe = self.settings.dedupe
@@ -403,6 +422,74 @@ class Selector:
             start,
             hours,
         )
+
+    def compiled_pools(
+        self,
+        module: Any,
+        asked: list[tuple[int, str, int]],
+        anchor: int,
+        history: Ints,
+        banned: Ints,
+        now: float,
+    ) -> list[tuple[list[int], list[float]]] | None:
+        """`scored_pools` for a request with a history, through the compiled loops
+        (recommender.serving.kernels): the same rows and floats; None where they cannot take
+        it (lists of another layout, a NaN score)."""
+        related = self.catalog.related
+        pools = [pool for _, pool, _ in asked]
+        lists = [related[pool] for pool in pools]
+        if not all(_compiled_layout(r.rows, r.parts) for r in lists):
+            return None
+        anchors = np.concatenate([[anchor], history]).astype(np.int64)
+        weights = np.array(self.anchor_weights(len(history)))
+        size = sum(len(anchors) * r.rows.shape[1] for r in lists)
+        rows = np.empty(size, dtype=np.int64)
+        parts = np.empty((size, lists[0].parts.shape[2]))
+        age = np.empty(size)
+        fresh = self.freshness
+        # With freshness off the exponent is never used (the bonus is 0.0 for every candidate).
+        half_life = fresh.half_life_hours if fresh.enabled else 1.0
+        bounds = [0]
+        for r in lists:
+            end = module.merge_pool(r.rows, r.parts, anchors, weights, float(weights.sum()),
+                                    self.catalog.published, float(now), float(half_life),
+                                    self.slots, bounds[-1], rows, parts, age)  # fmt: skip
+            bounds.append(end)
+        count = bounds[-1]
+        rows, parts, age = rows[:count], parts[:count], age[:count]
+        if fresh.enabled:  # Freshness.boost's last two steps, on the exponents
+            bonus = np.exp2(age, out=age)
+            bonus *= fresh.weight
+        else:
+            bonus = np.zeros(count)
+        scores = np.empty(count)
+        chosen = np.empty(sum(n for _, _, n in asked), dtype=np.int64)
+        counts = np.zeros(len(asked), dtype=np.int64)
+        got = module.best(
+            rows,
+            parts,
+            bonus,
+            np.array(bounds, dtype=np.int64),
+            np.array([n for _, _, n in asked], dtype=np.int64),
+            np.ascontiguousarray(banned, dtype=np.int64),
+            self.rules.boost if self.any_boost else _NO_FLOATS,
+            self.allowed if self.any_blocked else _NO_FLAGS,
+            self.catalog.expires if self.any_expiring else _NO_FLOATS,
+            float(now),
+            scores,
+            chosen,
+            counts,
+        )
+        if got < 0:
+            return None
+        chosen = chosen[:got]
+        row_list, score_list = rows[chosen].tolist(), scores[chosen].tolist()
+        picked: list[tuple[list[int], list[float]]] = []
+        start = 0
+        for n in counts.tolist():
+            picked.append((row_list[start : start + n], score_list[start : start + n]))
+            start += n
+        return picked
 
     def scored_pools(
         self,

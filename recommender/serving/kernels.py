@@ -1,0 +1,151 @@
+"""Compiled loops of the request path: a reader's history merged with the article's lists.
+
+An answer with `history=` merges the related lists of the article and of each history item
+(`Selector.merged_candidates`: one `np.unique` and one weighted `bincount` per part), then
+scores, masks and cuts every pool's candidates (`Selector.scored_pools`): some forty numpy calls
+on a few hundred numbers, whose fixed costs, not the arithmetic, made the answer (issue #15). The
+two loops below do the same work in two calls, with the same floating-point operations in the
+same order, so the same bits: each candidate's weighted parts are added in anchor order from 0.0,
+divided by the weights' sum, summed part by part, given its freshness and its rule's boost.
+Freshness itself stays numpy's `exp2` (its own SIMD code on some CPUs, which libm's may differ
+from in the last bit): `merge_pool` leaves the exponent, the caller applies `np.exp2`.
+
+`make setup` builds these loops ahead of time (`recommender.pipeline.ahead`, the `SERVING` set);
+the service loads that module without importing numba. Without it (no C compiler, or the source
+changed since the build) `built()` is None and the numpy path answers: the same rows and the
+same bits, tested (`tests/serving/test_history_kernels.py`). The module's functions hold the GIL
+for their whole call, so the one scratch array of a selector (`slots`) is never used by two
+threads at once.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+
+
+@functools.cache
+def built() -> Any:
+    """The loops built ahead of time by `make setup`, or None (then the numpy path answers)."""
+    from recommender.pipeline import ahead
+
+    return ahead.load(kernels=ahead.SERVING)
+
+
+def _merge_pool(
+    rows: Any,
+    parts: Any,
+    anchors: Any,
+    weights: Any,
+    total: float,
+    published: Any,
+    now: float,
+    half_life: float,
+    slots: Any,
+    start: int,
+    out_rows: Any,
+    out_parts: Any,
+    out_age: Any,
+) -> int:
+    """Merge the lists `rows[a]` (parts `parts[a]`) of every anchor `a` into the candidates
+    from `start` on, each row once, in first-seen order: its parts are the anchors' weighted
+    parts added in anchor order and divided by `total`, and `out_age` is the exponent of its
+    freshness (`-(max(now - published, 0) / 3600) / half_life`). Returns the end of the
+    candidates. `slots` (one per catalogue row, all -1) is left as it was found."""
+    end = start
+    width = rows.shape[1]
+    for i in range(anchors.shape[0]):
+        anchor = anchors[i]
+        weight = weights[i]
+        for s in range(width):
+            row = rows[anchor, s]
+            if row < 0:
+                continue
+            at = slots[row]
+            if at < 0:
+                at = end
+                slots[row] = at
+                out_rows[at] = row
+                for j in range(parts.shape[2]):
+                    out_parts[at, j] = 0.0
+                end += 1
+            for j in range(parts.shape[2]):
+                out_parts[at, j] += np.float64(parts[anchor, s, j]) * weight
+    for at in range(start, end):
+        slots[out_rows[at]] = -1
+        for j in range(out_parts.shape[1]):
+            out_parts[at, j] = out_parts[at, j] / total
+        age = now - published[out_rows[at]]
+        if age < 0.0:
+            age = 0.0
+        out_age[at] = -(age / 3600.0) / half_life
+    return end
+
+
+def _best(
+    rows: Any,
+    parts: Any,
+    fresh: Any,
+    bounds: Any,
+    wants: Any,
+    banned: Any,
+    boost: Any,
+    allowed: Any,
+    expires: Any,
+    now: float,
+    out_scores: Any,
+    out_chosen: Any,
+    out_counts: Any,
+) -> int:
+    """Score the merged candidates (`_merge_pool`'s, pools between `bounds`) as `scored_pools`
+    does and choose each pool's best `wants[p]` among those that may be shown (not banned, not
+    blocked: `allowed`, not expired: `expires`; empty arrays: no such check), ties to the lower
+    row (the numpy path's order). Writes every score to `out_scores`, the chosen candidates,
+    pool after pool, to `out_chosen` and each pool's number of them to `out_counts`; returns
+    their count, or -1 when a score is NaN (the numpy path then decides)."""
+    count = rows.shape[0]
+    for at in range(count):
+        score = parts[at, 0] + parts[at, 1]
+        for j in range(2, parts.shape[1]):
+            score += parts[at, j]
+        score += fresh[at]
+        if boost.shape[0]:
+            score += boost[rows[at]]
+        if score != score:
+            return -1
+        out_scores[at] = score
+    taken = np.zeros(count, dtype=np.bool_)
+    for at in range(count):
+        row = rows[at]
+        shown = True
+        for b in range(banned.shape[0]):
+            if banned[b] == row:
+                shown = False
+        if allowed.shape[0] and not allowed[row]:
+            shown = False
+        if expires.shape[0] and not expires[row] > now:
+            shown = False
+        taken[at] = not shown
+    chosen = 0
+    for p in range(wants.shape[0]):
+        first = chosen
+        for _ in range(wants[p]):
+            best = -1
+            for at in range(bounds[p], bounds[p + 1]):
+                if taken[at]:
+                    continue
+                if (
+                    best < 0
+                    or out_scores[at] > out_scores[best]
+                    or (out_scores[at] == out_scores[best] and rows[at] < rows[best])
+                ):
+                    best = at
+            if best < 0:
+                break
+            taken[best] = True
+            out_chosen[chosen] = best
+            chosen += 1
+        out_counts[p] = chosen - first
+    return chosen
