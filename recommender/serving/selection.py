@@ -362,9 +362,10 @@ class Selector:
         pools instead of one per pool. An uncached answer was two editorial selections of ~40
         small numpy calls each, most of its time at 1M items (issue #15). A request of one
         article (no history) is answered from the `precomputed` candidates where they can
-        answer it: the same floats from a handful of candidates instead of whole lists. A pool
-        whose best few hold near-duplicates (`nothing_to_collapse` is false) goes through
-        `select` itself.
+        answer it: the same floats from a handful of candidates instead of whole lists; one
+        with a history through the compiled loops where `make setup` built them
+        (`compiled_pools`: the same floats in two calls). A pool whose best few hold
+        near-duplicates (`nothing_to_collapse` is false) goes through `select` itself.
         """
         out: list[tuple[list[int], list[float]]] = [([], []) for _ in wants]
         asked = [(i, pool, n) for i, (pool, n) in enumerate(wants) if n > 0]
