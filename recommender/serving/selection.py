@@ -164,8 +164,12 @@ class Selector:
         # The candidates of plain answers for a window of time, when the service computed them
         # (`precompute`); None: every answer reads the whole lists.
         self.precomputed: PlainCandidates | None = None
-        # The compiled history merge's scratch: one slot per row, -1 between calls.
+        # The compiled history merge's scratch: one slot per row, -1 between calls; and the
+        # pools whose lists have the layout it takes.
         self.slots = np.full(catalog.size, -1, dtype=np.int32)
+        self.compiled_layout = {
+            pool: _compiled_layout(r.rows, r.parts) for pool, r in catalog.related.items()
+        }
 
     def filter_mask(self, rows: Ints, filters: Filters, now: float) -> npt.NDArray[np.bool_]:
         keep = np.ones(len(rows), dtype=bool)
@@ -438,11 +442,11 @@ class Selector:
         it (lists of another layout, a NaN score)."""
         related = self.catalog.related
         pools = [pool for _, pool, _ in asked]
-        lists = [related[pool] for pool in pools]
-        if not all(_compiled_layout(r.rows, r.parts) for r in lists):
+        if not all(self.compiled_layout[pool] for pool in pools):
             return None
+        lists = [related[pool] for pool in pools]
         anchors = np.concatenate([[anchor], history]).astype(np.int64)
-        weights = np.array(self.anchor_weights(len(history)))
+        weights = self.anchor_weights(len(history))
         size = sum(len(anchors) * r.rows.shape[1] for r in lists)
         rows = np.empty(size, dtype=np.int64)
         parts = np.empty((size, lists[0].parts.shape[2]))
