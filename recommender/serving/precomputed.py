@@ -40,6 +40,7 @@ Floats = npt.NDArray[np.float64]
 
 MARGIN = 2  # excluded rows a request may name and still be answered from the precomputed few
 WIDTH = 12  # candidates kept per article and pool at most; a list with more contenders: not kept
+ROOM = 4  # with larger default counts: that count, the margin and this many more
 CHUNK = 16384  # articles computed at once (bounds the temporaries: ~100 MB at lists of 100)
 # Freshness is computed in floating point: the bounds get this slack, so that a rounding step
 # that is not monotone in the clock could never drop a candidate that may win.
@@ -54,10 +55,11 @@ class PlainCandidates:
     end: float
     pools: tuple[str, ...]
     covers: tuple[int, ...]  # per pool: the largest count answered from here (its default)
+    width: int  # candidates kept per article and pool at most
     counts: npt.NDArray[np.int16]  # (articles, pools): candidates kept, -1: none (full path)
-    rows: npt.NDArray[np.int32]  # (articles, pools * WIDTH), list order within each pool
-    relevance: Floats  # (articles, pools * WIDTH): the parts summed as select_pools sums them
-    published: Floats  # (articles, pools * WIDTH)
+    rows: npt.NDArray[np.int32]  # (articles, pools * width), list order within each pool
+    relevance: Floats  # (articles, pools * width): the parts summed as select_pools sums them
+    published: Floats  # (articles, pools * width)
 
     @property
     def nbytes(self) -> int:
@@ -94,14 +96,15 @@ def compute(
     pools = tuple(p for p in EDITORIAL_POOLS if p in catalog.related and p in covers)
     size = catalog.size
     counts = np.full((size, len(pools)), -1, dtype=np.int16)
-    rows = np.zeros((size, len(pools) * WIDTH), dtype=np.int32)
-    relevance = np.zeros((size, len(pools) * WIDTH), dtype=np.float64)
-    published = np.zeros((size, len(pools) * WIDTH), dtype=np.float64)
+    width = max([WIDTH, *(covers[p] + MARGIN + ROOM for p in pools)])
+    rows = np.zeros((size, len(pools) * width), dtype=np.int32)
+    relevance = np.zeros((size, len(pools) * width), dtype=np.float64)
+    published = np.zeros((size, len(pools) * width), dtype=np.float64)
     expiring = bool(np.isfinite(catalog.expires).any())
     for p, pool in enumerate(pools):
         related = catalog.related[pool]
         contenders = covers[pool] + MARGIN
-        columns = slice(p * WIDTH, (p + 1) * WIDTH)
+        columns = slice(p * width, (p + 1) * width)
         for first in range(0, size, CHUNK):
             last = min(size, first + CHUNK)
             got = _chunk(
@@ -114,6 +117,7 @@ def compute(
                 boost,
                 expiring,
                 contenders,
+                width,
                 start,
                 end,
             )
@@ -124,6 +128,7 @@ def compute(
         end,
         pools,
         tuple(covers[p] for p in pools),
+        width,
         counts,
         rows,
         relevance,
@@ -141,6 +146,7 @@ def _chunk(
     boost: Floats | None,
     expiring: bool,
     contenders: int,
+    width: int,
     start: float,
     end: float,
 ) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int32], Floats, Floats]:
@@ -166,17 +172,17 @@ def _chunk(
         lower += boost[rows]
     upper[~valid] = -np.inf
     lower[~sure] = -np.inf
-    width = rows.shape[1]
-    if contenders <= width:
-        bound = np.partition(lower, width - contenders, axis=1)[:, width - contenders]
+    listed = rows.shape[1]
+    if contenders <= listed:
+        bound = np.partition(lower, listed - contenders, axis=1)[:, listed - contenders]
         keep = valid & (upper >= (bound - SLACK)[:, None])
     else:
         keep = valid
     counts = keep.sum(axis=1)
-    order = np.argsort(~keep, axis=1, kind="stable")[:, :WIDTH]  # kept first, in list order
-    if order.shape[1] < WIDTH:
-        order = np.pad(order, ((0, 0), (0, WIDTH - order.shape[1])))
-    stored = np.where(counts <= WIDTH, counts, -1).astype(np.int16)
+    order = np.argsort(~keep, axis=1, kind="stable")[:, :width]  # kept first, in list order
+    if order.shape[1] < width:
+        order = np.pad(order, ((0, 0), (0, width - order.shape[1])))
+    stored = np.where(counts <= width, counts, -1).astype(np.int16)
     return (
         stored,
         np.take_along_axis(rows, order, axis=1).astype(np.int32),
@@ -211,7 +217,7 @@ def pick(
         if len(banned) > 1:
             excluded = np.isin(rows, banned[1:])
             for p in places:  # a list may hold a row twice: count the entries taken away
-                first = p * WIDTH
+                first = p * plain.width
                 if np.count_nonzero(excluded[first : first + counts[p]]) > MARGIN:
                     return None
             keep &= ~excluded
@@ -220,7 +226,7 @@ def pick(
         scores[~keep] = -np.inf
     out: list[tuple[list[int], list[float]]] = []
     for p, (_, n) in zip(places, wants, strict=True):
-        first = p * WIDTH
+        first = p * plain.width
         order = best_first(scores[first : first + counts[p]], n) + first
         if keep is not None:
             order = order[keep[order]]

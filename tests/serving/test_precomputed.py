@@ -128,6 +128,22 @@ def long_lists(n: int, width: int, fresh: bool, seed: int) -> Catalog:
     return Catalog("v1", {}, records, vectors, neighbours, related)
 
 
+def test_larger_default_counts_keep_room_for_them() -> None:
+    """A widget whose default count is above what WIDTH leaves room for keeps that count, the
+    margin and a few more per list, and still answers as the whole lists do."""
+    catalog = long_lists(300, 60, False, seed=4)
+    sel = selector(catalog, None)
+    covers = {"article": 15, "video": 3}
+    sel.precomputed = sel.precompute(covers, NOW, 24.0)
+    assert sel.precomputed.width == 15 + MARGIN + 4
+    assert (sel.precomputed.counts[:, 0] >= 0).mean() > 0.9
+    rng = np.random.default_rng(2)
+    for now in (NOW, NOW + 12 * 3600.0, NOW + 24 * 3600.0):
+        for _ in range(30):
+            anchor = int(rng.integers(0, 300))
+            answers_match(sel, [("article", 15), ("video", 3)], anchor, np.array([anchor]), now)
+
+
 @pytest.mark.parametrize("fresh", [False, True])
 def test_long_lists_keep_a_few_and_answer_the_same(fresh: bool) -> None:
     """Lists of 60: months-old items keep about the contenders (the default count plus the
@@ -142,7 +158,7 @@ def test_long_lists_keep_a_few_and_answer_the_same(fresh: bool) -> None:
     else:
         assert (counts < 0).mean() == 0.0
         assert np.median(counts[:, 0]) <= COVERS["article"] + MARGIN + 2
-    assert counts.max() <= WIDTH
+    assert counts.max() <= WIDTH == sel.precomputed.width
     rng = np.random.default_rng(5)
     for now in (NOW, NOW + 3600.0, NOW + 86400.0, NOW + 48 * 3600.0):
         for _ in range(40):
