@@ -18,7 +18,7 @@ from recommender.serving.catalog import Catalog
 from recommender.serving.selection import Selector
 from tests.conftest import fresh_python, make_settings
 from tests.serving.test_precomputed import long_lists
-from tests.serving.test_select_pools import NOW, RULES, catalogues
+from tests.serving.test_select_pools import NOW, RULES, catalogues, selector_of
 
 needs_module = pytest.mark.skipif(
     shutil.which("cc") is None, reason="no C compiler: answers with a history take numpy's path"
@@ -55,11 +55,7 @@ def test_setup_built_them_and_the_service_loads_them_without_numba() -> None:
 def test_compiled_merge_is_the_numpy_merge(
     rules_file: Path, catalog: Catalog, overrides: dict[str, Any], seed: int
 ) -> None:
-    overrides = dict(overrides)
-    if overrides.pop("rules", False):
-        overrides["rules_file"] = rules_file
-    cfg = make_settings(Path("unused"), **overrides)
-    sel = Selector(catalog, cfg.ranking, cfg.build.dense_weight)
+    sel = selector_of(catalog, overrides, rules_file)
     module = kernels.built()
     rng = np.random.default_rng(seed)
     editorial = np.flatnonzero(catalog.pools != catalog.pool_code("sponsored"))

@@ -22,7 +22,7 @@ from recommender.serving.precomputed import MARGIN, WIDTH
 from recommender.serving.selection import Filters, Selector
 from recommender.snapshot import PARTS, Neighbours, Related
 from tests.conftest import make_settings
-from tests.serving.test_select_pools import NOW, RULES, catalogues, iso
+from tests.serving.test_select_pools import NOW, RULES, catalogues, iso, selector_of
 
 COVERS = {"article": 5, "video": 3}
 
@@ -38,11 +38,8 @@ def answers_match(
         assert [s.hex() for s in scores] == [s.hex() for s in want.scores.tolist()]
 
 
-def selector(catalog: Catalog, rules_file: Path | None, **overrides: Any) -> Selector:
-    if rules_file is not None:
-        overrides["rules_file"] = rules_file
-    cfg = make_settings(Path("unused"), **overrides)
-    return Selector(catalog, cfg.ranking, cfg.build.dense_weight)
+def selector(catalog: Catalog, **overrides: Any) -> Selector:
+    return selector_of(catalog, overrides, Path("unused"))
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +65,7 @@ def test_precomputed_answers_are_the_whole_lists_answers(
     hours: float,
     seed: int,
 ) -> None:
-    overrides = dict(overrides)
-    sel = selector(catalog, rules_file if overrides.pop("rules", False) else None, **overrides)
+    sel = selector_of(catalog, overrides, rules_file)
     start = NOW + offset
     sel.precomputed = sel.precompute(COVERS, start, hours)
     plain = sel.precomputed
@@ -132,7 +128,7 @@ def test_larger_default_counts_keep_room_for_them() -> None:
     """A widget whose default count is above what WIDTH leaves room for keeps that count, the
     margin and a few more per list, and still answers as the whole lists do."""
     catalog = long_lists(300, 60, False, seed=4)
-    sel = selector(catalog, None)
+    sel = selector(catalog)
     covers = {"article": 15, "video": 3}
     sel.precomputed = sel.precompute(covers, NOW, 24.0)
     assert sel.precomputed.width == 15 + MARGIN + 4
@@ -150,7 +146,7 @@ def test_long_lists_keep_a_few_and_answer_the_same(fresh: bool) -> None:
     margin); items of the last hour over a two-day window keep many more, and a list with more
     than WIDTH contenders is not kept at all (its requests take the whole list)."""
     catalog = long_lists(400, 60, fresh, seed=3)
-    sel = selector(catalog, None, freshness_half_life_hours=6, freshness_weight=0.3)
+    sel = selector(catalog, freshness_half_life_hours=6, freshness_weight=0.3)
     sel.precomputed = sel.precompute(COVERS, NOW, 48.0)
     counts = sel.precomputed.counts
     if fresh:
@@ -174,7 +170,7 @@ def test_the_few_are_read_instead_of_the_lists() -> None:
     precomputation, a covered request still gets the answer of the intact lists, and a request
     it does not cover (a count above the default) reads the spoilt parts."""
     catalog = long_lists(200, 40, False, seed=9)
-    sel = selector(catalog, None)
+    sel = selector(catalog)
     anchor = 17
     banned = np.array([anchor])
     wants = [("article", 4), ("video", 2)]

@@ -90,6 +90,15 @@ def catalogues(draw: st.DrawFn) -> Catalog:
     return Catalog("v1", {}, records, vectors, neighbours, related)
 
 
+def selector_of(catalog: Catalog, overrides: dict[str, Any], rules_file: Path) -> Selector:
+    """A selector of `catalog` with drawn ranking settings (`"rules": True`: `rules_file`)."""
+    overrides = dict(overrides)
+    if overrides.pop("rules", False):
+        overrides["rules_file"] = rules_file
+    cfg = make_settings(Path("unused"), **overrides)
+    return Selector(catalog, cfg.ranking, cfg.build.dense_weight)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     catalogues(),
@@ -107,11 +116,7 @@ def catalogues(draw: st.DrawFn) -> Catalog:
 def test_select_pools_matches_select_for_each_pool(
     rules_file: Path, catalog: Catalog, overrides: dict[str, Any], seed: int
 ) -> None:
-    overrides = dict(overrides)
-    if overrides.pop("rules", False):
-        overrides["rules_file"] = rules_file
-    cfg = make_settings(Path("unused"), **overrides)
-    sel = Selector(catalog, cfg.ranking, cfg.build.dense_weight)
+    sel = selector_of(catalog, overrides, rules_file)
     assert sel.plain(Filters(), None, False)
     rng = np.random.default_rng(seed)
     editorial = np.flatnonzero(catalog.pools != catalog.pool_code("sponsored"))
