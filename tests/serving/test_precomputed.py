@@ -21,7 +21,6 @@ from recommender.serving.catalog import Catalog
 from recommender.serving.precomputed import MARGIN, WIDTH
 from recommender.serving.selection import Filters, Selector
 from recommender.snapshot import PARTS, Neighbours, Related
-from tests.conftest import make_settings
 from tests.serving.test_select_pools import NOW, RULES, catalogues, iso, selector_of
 
 COVERS = {"article": 5, "video": 3}
