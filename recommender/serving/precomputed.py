@@ -32,6 +32,7 @@ import numpy.typing as npt
 
 from recommender.articles import EDITORIAL_POOLS
 from recommender.serving.catalog import Catalog
+from recommender.serving.diversity import isin
 from recommender.serving.freshness import Freshness
 from recommender.serving.topk import best_first
 
@@ -215,7 +216,7 @@ def pick(
     if len(banned) > 1 or expires is not None:
         keep = np.ones(len(rows), dtype=bool)
         if len(banned) > 1:
-            excluded = np.isin(rows, banned[1:])
+            excluded = isin(rows, banned[1:])
             for p in places:  # a list may hold a row twice: count the entries taken away
                 first = p * plain.width
                 if np.count_nonzero(excluded[first : first + counts[p]]) > MARGIN:
