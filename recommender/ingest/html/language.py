@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from recommender.ingest.html import cjk
+
 MIN_CHARS = 200
 MIN_CONFIDENCE = 0.8
 SAMPLE_CHARS = 3000
@@ -27,7 +29,8 @@ def primary(tag: str | None) -> str | None:
         return None
     code = tag.strip().replace("_", "-").split("-")[0].lower()
     code = DEPRECATED_CODES.get(code, code)
-    return code if code.isalpha() and 2 <= len(code) <= 3 else None
+    # A code, not a language's name in its own script (`<meta name="language" content="中文">`).
+    return code if code.isascii() and code.isalpha() and 2 <= len(code) <= 3 else None
 
 
 @functools.cache
@@ -50,7 +53,8 @@ def language(declared: str | None, text: str, *, min_chars: int = MIN_CHARS) -> 
     """The declared language, or the detected one when none is declared or a confident
     detection on at least `min_chars` of text contradicts it."""
     code = primary(declared)
-    if len(text.strip()) < min_chars:
+    # A detector names Chinese, Japanese or Korean from a few dozen characters (cjk.weight).
+    if cjk.weight(text.strip()) < min_chars:
         return code
     detected, confidence = detect(text)
     if code is None:

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from recommender.ingest.html import cjk
 from recommender.ingest.html.errors import ExtractionError
 from recommender.ingest.html.metadata import LISTING_TYPES, PageMeta
 
@@ -142,12 +143,13 @@ def long_paragraphs(tree: HtmlElement) -> int:
             element.tail = BOUNDARY + (element.tail or "")
             element.text = BOUNDARY + (element.text or "")
     runs = (pruned.text_content() or "").split(BOUNDARY)
-    return sum(1 for run in runs if len(" ".join(run.split())) >= PARAGRAPH_CHARS)
+    # Chinese paragraphs are short in characters for what they say (cjk.weight).
+    return sum(1 for run in runs if cjk.weight(" ".join(run.split())) >= PARAGRAPH_CHARS)
 
 
 def headline_links(tree: HtmlElement) -> int:
-    """Links whose text reads like a headline (five words or more)."""
-    return sum(1 for a in tree.iter("a") if len((a.text_content() or "").split()) >= 5)
+    """Links whose text reads like a headline (five words or more; cjk.phrase_words)."""
+    return sum(1 for a in tree.iter("a") if cjk.phrase_words(a.text_content() or "") >= 5)
 
 
 def link_density(tree: HtmlElement) -> float:

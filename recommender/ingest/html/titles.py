@@ -7,6 +7,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from recommender.ingest.html.cjk import CJK_CHAR, words
 from recommender.ingest.html.metadata import PageMeta, in_other_story
 
 # " - Kompas.com", " | Republika Online", "KapanLagi.com: ", " :: ", " « Site", " ‹ Site".
@@ -24,13 +25,6 @@ HOST_LIKE = re.compile(r"\b[\w-]+\.(?:com|co\.id|id|net|org|co\.uk|co|news|tv)\b
 MIN_TITLE_WORDS = 3
 SHORT_TITLE_WORDS = 2  # a headline this short only beside the site's name
 # Chinese, Japanese and Korean write no spaces: each of their characters counts as a word.
-CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
-WORD = re.compile(rf"[{CJK}]|[^\W{CJK}]+")
-
-
-def words(text: str) -> int:
-    """Words in `text`, a CJK character counting as one."""
-    return len(WORD.findall(text))
 
 
 # "Judul Halaman all", "Judul - Halaman 2", "Title - Page 2": which page of a paginated article.
@@ -135,6 +129,12 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
             squash(text).startswith(squash(first)) for text in h1s
         ):
             return first
+    # No heading names the story, but the page shows the title tag's headline part on its own
+    # ("标题_网站名" over `<div class="title">标题</div>`).
+    for candidate in candidates:
+        shown = _shown_part(tree, candidate)
+        if shown:
+            return shown
     base = candidates[0] if candidates else ""
     # "Catatan Warga: Banjir Rendam Dayeuhkolot" beside og:title "Banjir Rendam Dayeuhkolot": the
     # blog's name is the segment the other title tag leaves out.
@@ -144,6 +144,64 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
     if not base:
         return h1s[0] if h1s else ""
     return base if words(base) >= MIN_TITLE_WORDS else _headline_h1(h1s) or base
+
+
+NOT_SHOWN = frozenset({"title", "script", "style", "noscript", "template", "option", "head"})
+ELLIPSIS = ("...", "…")
+
+
+def _shown_part(tree: HtmlElement, title: str) -> str | None:
+    """The text of an element in the page's body that is the start or the end of `title`, cut
+    where the title separates parts (a separator or a space), when the part left out is at most
+    half as long as the part shown: "Headline_Site", "Headline Site Name", "Section--Headline"
+    over a `<div class="title">` of the headline. A headline cut short on the page ("...") is
+    not one."""
+    whole = squash(title)
+    body = tree.find(".//body")
+    if body is None or not whole:
+        return None
+    best: str | None = None
+    for element in body.iter():
+        # A headline's element holds its text and perhaps a link or a line break, no more.
+        if not isinstance(element.tag, str) or element.tag.lower() in NOT_SHOWN or len(element) > 3:
+            continue
+        text = _text(element)
+        part = squash(text)
+        if not part or part == whole or text.endswith(ELLIPSIS) or words(text) < MIN_TITLE_WORDS:
+            continue
+        if 2 * (len(whole) - len(part)) > len(part):
+            continue
+        if not (whole.startswith(part) or whole.endswith(part)) or not _cut_at_boundary(
+            title, text
+        ):
+            continue
+        if best is None or len(part) > len(squash(best)):
+            best = text
+    return best
+
+
+# Chinese titles join their parts without spaces ("标题-网站名", "栏目--标题") or with a space alone.
+CJK_GAP = re.compile(r"\s*(?:[-_|–—·•]{1,2}|\s)\s*")
+BEFORE_GAP = re.compile(r"(?:\s*[-_|–—·•»/]{1,2}\s*|\s+)$")
+
+
+def _cut_at_boundary(title: str, part: str) -> bool:
+    """`part` begins or ends `title`, and what the title says besides it is set apart by a
+    separator (" - ", " | ", "_" in Chinese); a plain space or an unspaced hyphen only in a CJK
+    title ("Kindersitz-Test 2018" is one headline). A name before a colon is the headline's
+    kicker ("王文：..."), not set apart."""
+    plain = " ".join(title.split())
+    cjk_title = bool(CJK_CHAR.search(plain))
+    if plain.startswith(part):
+        at = len(part)
+        return bool(SEPARATOR.match(plain, at)) or (cjk_title and bool(CJK_GAP.match(plain, at)))
+    if plain.endswith(part):
+        gap = BEFORE_GAP.search(plain[: len(plain) - len(part)])
+        if gap is None:
+            return False
+        spaced = gap.group().startswith(" ") and gap.group().endswith(" ") and gap.group().strip()
+        return bool(spaced) or cjk_title
+    return False
 
 
 def _link_key(href: str, base: str) -> tuple[str, str]:

@@ -1,0 +1,123 @@
+"""Chinese pages (#12, twelfth held-out batch: portals and public offices in mainland China), on
+small pages written here: text measured by what it says rather than by its characters, a
+language named in its own script, portal front pages, and headlines shown outside any heading."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from recommender.ingest.html import cjk, language
+from recommender.ingest.html.errors import ExtractionError
+from tests.ingest.html.test_page import record
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+PARAGRAPHS = [
+    "连日来，本市气象部门持续发布暴雨预警，城区多条道路出现积水，交通部门及时调整了部分公交线路，"
+    "并提醒市民尽量减少外出。",
+    "防汛指挥部表示，各区已组织抢险队伍二十四小时值守，排涝泵站全部投入运行，低洼地区的居民已"
+    "被妥善转移到安置点。",
+    "气象专家分析，受副热带高压影响，未来三天仍将有强降雨过程，请市民关注最新天气预报，注意出行"
+    "安全。",
+]
+HEADLINE = "本市持续强降雨 防汛指挥部启动应急响应"
+
+
+def page(
+    *,
+    title: str = f"{HEADLINE}_城市新闻网",
+    heading: str = f'<div class="title">{HEADLINE}</div>',
+    head: str = "",
+    html_attrs: str = "",
+    paragraphs: list[str] = PARAGRAPHS,
+    after: str = "",
+) -> str:
+    text = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"""<!doctype html><html {html_attrs}><head><meta charset="utf-8"><title>{title}</title>
+<link rel="canonical" href="https://city.example/news/2019/0926/12345.html">{head}</head>
+<body><div class="nav"><a href="/">首页</a> <a href="/news/">新闻</a></div>
+<div class="article">{heading}<div class="info">2019-09-26 10:56 来源：城市新闻网</div>
+{text}</div>{after}</body></html>"""
+
+
+def test_cjk_measures_count_what_the_text_says() -> None:
+    assert cjk.weight("暴雨预警") == 12 and cjk.weight("rain") == 4
+    assert cjk.words("暴雨 warning") == 3
+    assert cjk.phrase_words("本市持续强降雨 防汛指挥部启动应急响应") == 9  # 18 characters
+    assert cjk.phrase_words("首页") == 1
+
+
+def test_a_short_chinese_text_is_detected_as_chinese() -> None:
+    # 116 characters: below the 200 characters a Latin-script text needs, enough in Chinese.
+    assert language.language(None, PARAGRAPHS[0] + PARAGRAPHS[1]) == "zh"
+    assert record(page(), assume_timezone=SHANGHAI)["language"] == "zh"
+
+
+def test_a_language_named_in_its_own_script_is_no_code() -> None:
+    assert language.primary("中文") is None
+    assert language.primary("zh-CN") == "zh"
+    got = record(page(head='<meta name="language" content="中文">'), assume_timezone=SHANGHAI)
+    assert got["language"] == "zh"
+
+
+def test_the_headline_shown_outside_any_heading_loses_the_site_name() -> None:
+    got = record(page(), assume_timezone=SHANGHAI)
+    assert got["title"] == HEADLINE
+    # A section's name before it, and a site's name after a plain space.
+    section_first = page(title=f"财经频道--{HEADLINE}")
+    assert record(section_first, assume_timezone=SHANGHAI)["title"] == HEADLINE
+    space = page(title=f"{HEADLINE} 城市新闻网")
+    assert record(space, assume_timezone=SHANGHAI)["title"] == HEADLINE
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "本市持续强降雨 防汛指挥部启动应急...",  # cut short on the page
+        "本市持续强降雨",  # less than two thirds of the title
+    ],
+)
+def test_a_part_of_the_title_shown_cut_short_is_no_headline(shown: str) -> None:
+    html = page(title=HEADLINE, heading=f'<div class="crumb">{shown}</div>')
+    assert record(html, assume_timezone=SHANGHAI)["title"] == HEADLINE
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        ("ADAC Kindersitz-Test 2018", "Kindersitz-Test 2018"),  # a plain space in a Latin title
+        ("Radfahren in der Stadt Salzburg", "Radfahren in der Stadt"),
+        (f"王文：{HEADLINE}", HEADLINE),  # an author's name before a colon is the headline's kicker
+    ],
+)
+def test_a_part_shown_apart_only_where_the_title_sets_the_rest_apart(
+    title: str, shown: str
+) -> None:
+    html = page(title=title, heading=f'<div class="share-title">{shown}</div>')
+    assert record(html, assume_timezone=SHANGHAI)["title"] == title
+
+
+def test_a_portal_front_page_of_chinese_headlines_is_no_article() -> None:
+    links = "".join(
+        f'<li><a href="/news/2019/0926/{n}.html">第{n}条：市区多条道路积水交通部门调整公交线路</a></li>'
+        for n in range(30)
+    )
+    html = f"""<html><head><meta charset="utf-8"><title>城市新闻网</title>
+<link rel="canonical" href="https://city.example/news/portal.html"></head>
+<body><div class="nav"><a href="/">首页</a></div><ul>{links}</ul>
+<div class="footer">2019-09-26</div></body></html>"""
+    with pytest.raises(ExtractionError) as caught:
+        record(html, assume_timezone=SHANGHAI)
+    assert caught.value.field == "page" and "headline links" in caught.value.reason
+
+
+def test_a_chinese_article_beside_related_headlines_is_an_article() -> None:
+    # Twelve headline links, as on the front page, but beside paragraphs of running text.
+    related = "".join(
+        f'<li><a href="/news/2019/0925/{n}.html">市区道路积水公交线路调整</a></li>'
+        for n in range(12)
+    )
+    html = page(paragraphs=PARAGRAPHS * 2, after=f"<ul class='related'>{related}</ul>")
+    got = record(html, assume_timezone=SHANGHAI)
+    assert got["body"].startswith("连日来，本市气象部门")  # type: ignore[union-attr]
