@@ -7,7 +7,7 @@ import re
 
 from lxml.html import HtmlElement
 
-from recommender.ingest.html import clutter, paragraphs
+from recommender.ingest.html import cjk, clutter, paragraphs
 from recommender.ingest.text import CLUTTER_LINE as EMBED_CLUTTER_LINE
 
 WHITESPACE = re.compile(r"[ \t\r\f\v\xa0\u200b]+")
@@ -107,11 +107,77 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "", description: 
     # it finds nothing in a tree handed over and all of the article in its own parse of it.
     import lxml.html
 
-    return (
+    text = (
         text
         or _extract(copy.deepcopy(pruned), url, precision=False)
         or _extract(lxml.html.tostring(pruned, encoding="unicode"), url, precision=False)
     )
+    return _container_text(pruned, url, text) or text
+
+
+# The extractor's text counts as having missed the article when it holds less than this share
+# of what the page's densest block of paragraphs says, and says less than that block.
+MISSED_SHARE = 0.3
+PARAGRAPH_WEIGHT = 60  # cjk.weight of a paragraph of running text (a sentence or more)
+MIN_CONTAINER_WEIGHT = 300  # a story's worth: three sentences
+MIN_BLOCKS = 1
+RUNNING_WEIGHT = 150  # a line of running text, as pagekind.PARAGRAPH_CHARS
+WRAPPER_SHARE = 1.3  # an element holding little text besides one paragraph only wraps it
+
+
+def _chars(element: HtmlElement) -> int:
+    return len("".join((element.text_content() or "").split()))
+
+
+def densest_container(tree: HtmlElement) -> tuple[HtmlElement | None, list[str]]:
+    """The element whose own paragraphs (`<p>`, WeChat's `<section>`s) say the most (cjk.weight,
+    link text left out), with those paragraphs: where the article's text is."""
+    found: dict[HtmlElement, list[str]] = {}
+    scores: dict[HtmlElement, int] = {}
+    for block in tree.xpath(".//p|.//section[not(.//p) and not(.//section)]"):
+        linked = sum(len(a.text_content() or "") for a in block.iter("a"))
+        text = " ".join((block.text_content() or "").split())
+        weight = cjk.weight(text) - linked
+        if weight < PARAGRAPH_WEIGHT:
+            continue
+        # A paragraph wrapped in a `<div>` of its own (NetEase) counts for the wrappers' parent.
+        inner, parent = block, block.getparent()
+        while parent is not None and _chars(parent) <= WRAPPER_SHARE * _chars(inner):
+            inner, parent = parent, parent.getparent()
+        if parent is not None:
+            scores[parent] = scores.get(parent, 0) + weight
+            found.setdefault(parent, []).append(text)
+    if not scores:
+        return None, []
+    best = max(scores, key=lambda e: scores[e])
+    return best, found[best]
+
+
+def _container_text(pruned: HtmlElement, url: str | None, text: str) -> str | None:
+    """The densest block's text where the extractor's holds less than `MISSED_SHARE` of it and
+    says less: on portal pages (NetEase, Hexun, WeChat) it took a comment box's notice, a
+    disclaimer or a QR code's caption for the article, beside a story of 600 to 1,900
+    characters."""
+    # Only where the extractor found no story at all: less than a story's worth of running text
+    # (a disclaimer) beside a block of several paragraphs; a short story it found stands.
+    running = [w for line in text.splitlines() if (w := cjk.weight(line.strip())) >= RUNNING_WEIGHT]
+    if sum(running) >= MIN_CONTAINER_WEIGHT:
+        return None
+    container, blocks = densest_container(pruned)
+    weight = sum(cjk.weight(b) for b in blocks)
+    if container is None or len(blocks) < MIN_BLOCKS or weight < MIN_CONTAINER_WEIGHT:
+        return None
+    if cjk.weight(text) >= weight:
+        return None
+    folded = "".join(text.split())
+    kept = sum(cjk.weight(b) for b in blocks if "".join(b.split()) in folded)
+    if kept >= MISSED_SHARE * weight:
+        return None
+    import lxml.html
+
+    document = lxml.html.document_fromstring("<html><body></body></html>")
+    document.find("body").append(copy.deepcopy(container))
+    return _extract(document, url, precision=False) or None
 
 
 EMPTY_INLINE = "//span|//a|//b|//i|//em|//strong|//font|//small"

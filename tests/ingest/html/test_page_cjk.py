@@ -121,3 +121,28 @@ def test_a_chinese_article_beside_related_headlines_is_an_article() -> None:
     html = page(paragraphs=PARAGRAPHS * 2, after=f"<ul class='related'>{related}</ul>")
     got = record(html, assume_timezone=SHANGHAI)
     assert got["body"].startswith("连日来，本市气象部门")  # type: ignore[union-attr]
+
+
+def test_an_article_the_extractor_misses_is_read_from_the_densest_block_of_paragraphs() -> None:
+    # WeChat's articles are hidden until a script shows them; the extractor skips hidden text and
+    # took the QR code's caption for the article.
+    sections = "".join(f"<section>{p}</section>" for p in PARAGRAPHS)
+    html = page(
+        heading=f"<h1>{HEADLINE}</h1>",
+        paragraphs=[],
+        after=f"""<div id="js_content" style="visibility: hidden;">{sections}</div>
+<div class="qr_code"><p>微信扫一扫</p><p>关注该公众号</p></div>""",
+    )
+    got = record(html, assume_timezone=SHANGHAI)
+    assert got["body"].startswith("连日来，本市气象部门")  # type: ignore[union-attr]
+    assert "微信扫一扫" not in got["body"]  # type: ignore[operator]
+
+
+def test_a_short_story_the_extractor_found_stands_beside_a_longer_block() -> None:
+    story = [
+        "本市今日发布暴雨蓝色预警，请市民注意出行安全，尽量减少外出，远离低洼地带和危险建筑物。" * 3
+    ]
+    teasers = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = page(paragraphs=story, after=f'<div class="more">{teasers}{teasers}</div>')
+    got = record(html, assume_timezone=SHANGHAI)
+    assert got["body"].startswith("本市今日发布暴雨蓝色预警")  # type: ignore[union-attr]
