@@ -91,6 +91,17 @@ CLUTTER_LINE = re.compile(
     r"|(?:[-–•]\s*)?(?:editor|redaktur|penyunting|pewarta|penulis|reporter|wartawan|kontributor|"
     r"sumber|fotos?|fotografer|video|ilustrasi|uploader|writer|edited by|sources?|duration|images?|"
     r"photos?|blog|quellen?|bild(?:er)?|(?:photo )?credits?|crédits?)\s*[:：].{0,120}"
+    # Chinese pages' labels, perhaps in brackets: "（责任编辑：龙慧）", "责编：Demi Xia",
+    # "图片来源：视觉中国", "文/记者 张三"
+    r"|[（(\[【]?\s*(?:责任编辑|责编|编辑|实习编辑|校对|审核|审校|监制|作者|记者|来源|稿源"
+    r"|图片来源|摄影|图|文)\s*[:：/].{0,60}?[)）\]】]?"
+    # Chinese notices: reprint terms, disclaimers, QR codes, "back to" and "click to" links
+    r"|(?:转载请注明(?:出处|来源)|未经(?:授权|许可).{0,12}转载|版权(?:所有|声明)|声明\s*[:：])"
+    r".{0,300}"
+    r"|【?\s*免责声明\s*】?.{0,300}"
+    r"|.{0,30}(?:扫描|扫一扫|长按|识别).{0,20}二维码.{0,60}"
+    r"|.{0,20}关注.{0,20}(?:微信|公众号|微博|客户端).{0,40}"
+    r"|返回.{0,20}(?:首页|查看更多|顶部).{0,20}|点击(?:进入|查看|阅读|这里).{0,40}"
     # a credit, names only: "Photography by Dan Seifert."
     r"|(?:photography|photos?|illustrations?|graphics|images|video) by (?-i:[A-Z][\w.'’-]*"
     r"(?:(?:\s+|,\s*|\s+(?:and|und|et|&)\s+)[A-Z][\w.'’-]*){0,7})\.?"

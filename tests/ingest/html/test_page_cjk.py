@@ -146,3 +146,32 @@ def test_a_short_story_the_extractor_found_stands_beside_a_longer_block() -> Non
     html = page(paragraphs=story, after=f'<div class="more">{teasers}{teasers}</div>')
     got = record(html, assume_timezone=SHANGHAI)
     assert got["body"].startswith("本市今日发布暴雨蓝色预警")  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "（责任编辑：龙慧）",
+        "责编：Demi Xia",
+        "[编辑：严玉洁 王辉]",
+        "转载请注明出处：城市新闻网",
+        "声明：本网力求信息真实、准确，文章提及内容仅供参考，不构成投资建议。",
+        "【免责声明】本文仅代表作者本人观点，与本网无关。",
+        "欢迎扫描左方二维码关注本网官方微信",
+        "返回城市新闻网，查看更多",
+        "点击进入“文艺星青年”",
+    ],
+)
+def test_chinese_credit_and_notice_lines_leave_the_body(line: str) -> None:
+    got = record(page(paragraphs=[*PARAGRAPHS, line]), assume_timezone=SHANGHAI)
+    assert line not in got["body"]  # type: ignore[operator]
+    assert got["body"].endswith("注意出行安全。")  # type: ignore[union-attr]
+
+
+def test_story_sentences_about_editors_and_sources_stay() -> None:
+    lines = [
+        "记者了解到，编辑部的工作人员当天加班到深夜，来源可靠的消息显示降雨还将持续。",
+        "图书馆和博物馆暂停开放，市民可以关注官方通知了解恢复开放的时间安排和相关要求。",
+    ]
+    got = record(page(paragraphs=[*PARAGRAPHS, *lines]), assume_timezone=SHANGHAI)
+    assert all(line in got["body"] for line in lines)  # type: ignore[operator]
