@@ -132,7 +132,14 @@ WORD_DATE = (
 MONTH_FIRST = rf"(?P<fmonth>{MONTH_NAME})\.?\s+(?P<fday>\d{{1,2}}),?\s+(?P<fyear>\d{{4}})"
 # "2018年6月18日" (Japanese and Chinese pages).
 CJK_DATE = r"(?P<cyear>\d{4})年\s*(?P<cmonth>\d{1,2})月\s*(?P<cday>\d{1,2})日"
-ANY_DATE = f"(?:{NUMERIC_DATE}|{ISO_DATE}|{WORD_DATE}|{MONTH_FIRST}|{CJK_DATE})"
+# Chinese, Japanese and Korean write dates year first, a two-digit year too: "发布时间：18-03-08"
+# is 8 March 2018 (not 18 March 2008, as a European page would mean it). Read so after a
+# full-width colon, CJK punctuation, or a CJK word and a space.
+SHORT_YMD = (
+    r"(?:(?<=[\uff1a\u3000-\u303f])|(?<=[\u3040-\u9fff\uff1a]\s))"
+    r"(?P<syear>\d{2})-(?P<smonth>\d{2})-(?P<sday>\d{2})(?!\d)"
+)
+ANY_DATE = f"(?:{SHORT_YMD}|{NUMERIC_DATE}|{ISO_DATE}|{WORD_DATE}|{MONTH_FIRST}|{CJK_DATE})"
 BEFORE_CLOCK = r"[\s,|\-–·@]*(?:(?:pukul|jam|at|um|à)\s+)?"
 MERIDIEM = r"(?:\s*(?P<meridiem>[ap])\.?\s?m\b\.?)?"
 # "November 10, 2026 9:04 PM EST" as well as "10/11/2026 21:04 WIB": the 12-hour clock's AM/PM
@@ -282,6 +289,8 @@ def _date_of(parts: dict[str, str | None]) -> tuple[int, int, int] | None:
         if m > 12 >= d:  # no day-first date: month first, as US pages write it
             m, d = d, m
         return (y + 2000 if y < 100 else y), m, d
+    if parts.get("syear"):
+        return 2000 + int(parts["syear"] or 0), int(parts["smonth"] or 0), int(parts["sday"] or 0)
     for year, month, day in (("iyear", "imonth", "iday"), ("cyear", "cmonth", "cday")):
         if parts.get(year):
             return int(parts[year] or 0), int(parts[month] or 0), int(parts[day] or 0)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from recommender.ingest.html import cjk, language
+from recommender.ingest.html import cjk, dates, language
 from recommender.ingest.html.errors import ExtractionError
 from tests.ingest.html.test_page import record
 
@@ -175,3 +175,13 @@ def test_story_sentences_about_editors_and_sources_stay() -> None:
     ]
     got = record(page(paragraphs=[*PARAGRAPHS, *lines]), assume_timezone=SHANGHAI)
     assert all(line in got["body"] for line in lines)  # type: ignore[operator]
+
+
+def test_a_two_digit_year_comes_first_in_a_chinese_date() -> None:
+    html = page().replace("2019-09-26 10:56 来源", "发布时间：18-03-08 23:16 来源")
+    got = record(html, assume_timezone=SHANGHAI)
+    assert got["published_at"].isoformat() == "2018-03-08T23:16:00+08:00"  # type: ignore[union-attr]
+    # A European page's day-first date with a two-digit year is read as before.
+    assert [s.value.isoformat() for s in dates.local_text_times("Kamis, 18-03-08 23:16")] == [
+        "2008-03-18T23:16:00"
+    ]
