@@ -132,9 +132,13 @@ def read_meta(tree: HtmlElement) -> PageMeta:
         if base.get("href"):
             found.base_href = base.get("href", "").strip()
             break
+    baidu_times: list[str] = []
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().lower() == "application/ld+json":
             for obj in _json_ld_objects(script.text or ""):
+                if _is_cambrian(obj):
+                    baidu_times.extend(_cambrian(obj, found))
+                    continue
                 types = _types(obj)
                 found.ld_types.update(types)
                 if any(t.endswith(ARTICLE_TYPE_SUFFIXES) for t in types):
@@ -179,6 +183,7 @@ def read_meta(tree: HtmlElement) -> PageMeta:
         stamp = _parsely_pub_date(raw)
         if stamp and stamp not in marked:
             marked.append(stamp)
+    marked.extend(t for t in baidu_times if t not in marked)
     found.times[:0] = marked
     found.times.extend(linked)
     found.zoned = zoned_values(tree)
@@ -288,6 +293,26 @@ def _article_item_url(tree: HtmlElement) -> str | None:
                 if value.strip():
                     return value.strip()
     return None
+
+
+# Baidu's page description (its "cambrian" JSON-LD context, on most Chinese news pages): the
+# page's own address in `@id` and its publication time in `pubDate`, without schema.org types.
+CAMBRIAN_CONTEXT = "cambrian"
+
+
+def _is_cambrian(obj: dict[str, Any]) -> bool:
+    context = obj.get("@context")
+    return isinstance(context, str) and CAMBRIAN_CONTEXT in context.lower()
+
+
+def _cambrian(obj: dict[str, Any], found: PageMeta) -> list[str]:
+    """Take a Baidu page description's address as the article's item URL (where no microdata
+    names one); its publication time, if any."""
+    page = obj.get("@id")
+    if isinstance(page, str) and page.strip().startswith(("http://", "https://")):
+        found.item_url = found.item_url or page.strip()
+    published = obj.get("pubDate")
+    return [published.strip()] if isinstance(published, str) and published.strip() else []
 
 
 def _types(obj: dict[str, Any]) -> set[str]:

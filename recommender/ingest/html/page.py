@@ -63,11 +63,12 @@ def page_url(
     meta: PageMeta, fetched: str | None, relative: str | None, options: PageOptions
 ) -> str:
     """The canonical URL: `<link rel=canonical>`, og:url, then the URL it was fetched from, then
-    the article's own microdata `url`, then --base-url joined with the file's path; tracking
-    parameters removed."""
+    the article's own microdata `url` (or Baidu's page description's `@id`), then an absolute
+    `<meta name="url">`, then --base-url joined with the file's path; tracking parameters
+    removed."""
     base = meta.base_href or fetched or options.base_url
     declared = (meta.canonical, meta.first("og:url", "twitter:url"))
-    for candidate in (*declared, fetched, meta.item_url):
+    for candidate in (*declared, fetched, meta.item_url, meta_url(meta)):
         url = absolute(host_first(candidate), base)
         if url:
             return strip_tracking(url)
@@ -76,6 +77,17 @@ def page_url(
         if url:
             return url
     raise ExtractionError("url", missing_url_reason(relative, options))
+
+
+# `<meta name="url" content="http://site/art/2016/11/22/art_1.html">` (content management systems
+# of Chinese public offices): the page's address where nothing else names it; an absolute one
+# with a path only (a relative one, or the site's root, says nothing of this page).
+META_URL = re.compile(r"^https?://[^/\s]+/\S+$", re.IGNORECASE)
+
+
+def meta_url(meta: PageMeta) -> str | None:
+    value = (meta.first("url") or "").strip()
+    return value if META_URL.match(value) else None
 
 
 def host_first(url: str | None) -> str | None:

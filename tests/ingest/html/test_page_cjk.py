@@ -160,6 +160,8 @@ def test_a_short_story_the_extractor_found_stands_beside_a_longer_block() -> Non
         "欢迎扫描左方二维码关注本网官方微信",
         "返回城市新闻网，查看更多",
         "点击进入“文艺星青年”",
+        "请支持独立网站，转发请注明本文链接：https://city.example/news/12345.html",
+        "本文仅代表作者个人观点。",
     ],
 )
 def test_chinese_credit_and_notice_lines_leave_the_body(line: str) -> None:
@@ -185,3 +187,42 @@ def test_a_two_digit_year_comes_first_in_a_chinese_date() -> None:
     assert [s.value.isoformat() for s in dates.local_text_times("Kamis, 18-03-08 23:16")] == [
         "2008-03-18T23:16:00"
     ]
+
+
+def test_baidus_page_description_names_the_address_and_time() -> None:
+    ld = (
+        '<script type="application/ld+json">{"@context": "https://ziyuan.baidu.com/contexts/'
+        'cambrian.jsonld", "@id": "https://city.example/news/2019/0907/516891.shtml ",'
+        ' "title": "标题", "pubDate": "2019-09-07T09:27:48"}</script>'
+    )
+    html = page(head=ld).replace(
+        '<link rel="canonical" href="https://city.example/news/2019/0926/12345.html">', ""
+    )
+    html = html.replace("2019-09-26 10:56 来源", "来源")
+    got = record(html, assume_timezone=SHANGHAI)
+    assert got["url"] == "https://city.example/news/2019/0907/516891.shtml"
+    assert got["published_at"].isoformat() == "2019-09-07T09:27:48+08:00"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            "http://fgw.example.gov.cn/art/2016/11/22/art_1_30332664.html",
+            "http://fgw.example.gov.cn/art/2016/11/22/art_1_30332664.html",
+        ),
+        ("./t20190918_693227.shtml", None),  # relative: says nothing without the page's address
+        ("https://www.example.gov.cn/", None),  # the site's root
+    ],
+)
+def test_an_absolute_meta_url_names_the_page(content: str, expected: str | None) -> None:
+    html = page(head=f'<meta name="url" content="{content}">')
+    html = html.replace(
+        '<link rel="canonical" href="https://city.example/news/2019/0926/12345.html">', ""
+    )
+    if expected is None:
+        with pytest.raises(ExtractionError) as caught:
+            record(html, assume_timezone=SHANGHAI)
+        assert caught.value.field == "url"
+    else:
+        assert record(html, assume_timezone=SHANGHAI)["url"] == expected
