@@ -473,8 +473,13 @@ def strip_dateline(line: str) -> str:
     return line
 
 
+LIST_BULLET = re.compile(r"^\s*[-•*]\s+")
+
+
 def is_clutter_line(line: str) -> bool:
-    return bool(CLUTTER_LINE.match(line))
+    """A whole line that is never article text; a list item's bullet changes nothing ("- 本文仅代表
+    作者个人观点。")."""
+    return bool(CLUTTER_LINE.match(line) or CLUTTER_LINE.match(LIST_BULLET.sub("", line, count=1)))
 
 
 # A heading that introduces a list of other stories; the headlines after it go with it.

@@ -170,6 +170,11 @@ def test_chinese_credit_and_notice_lines_leave_the_body(line: str) -> None:
     assert got["body"].endswith("注意出行安全。")  # type: ignore[union-attr]
 
 
+def test_a_notice_in_a_list_item_leaves_the_body() -> None:
+    html = page(after="<ul><li>本文仅代表作者个人观点。</li></ul>")
+    assert "个人观点" not in record(html, assume_timezone=SHANGHAI)["body"]  # type: ignore[operator]
+
+
 def test_story_sentences_about_editors_and_sources_stay() -> None:
     lines = [
         "记者了解到，编辑部的工作人员当天加班到深夜，来源可靠的消息显示降雨还将持续。",
