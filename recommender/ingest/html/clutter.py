@@ -94,7 +94,9 @@ CLUTTER_LINE = re.compile(
     # Chinese pages' labels, perhaps in brackets: "（责任编辑：龙慧）", "责编：Demi Xia",
     # "图片来源：视觉中国", "文/记者 张三"
     r"|[（(\[【]?\s*(?:责任编辑|责编|编辑|实习编辑|校对|审核|审校|监制|作者|记者|来源|稿源"
-    r"|图片来源|摄影|图|文)\s*[:：/].{0,60}?[)）\]】]?"
+    r"|图片来源|摄影|图|文)\s*[:：/|丨｜].{0,60}?[)）\]】]?"
+    # a WeChat account's keyword replies: "1、回复【社保】查询广州社保缴纳记录"
+    r"|(?:\d{1,2}\s*[、.]\s*)?回复\s*【.{1,20}】.{0,60}"
     # Chinese notices: reprint terms, disclaimers, QR codes, "back to" and "click to" links
     r"|.{0,20}(?:(?:转载|转发)请注明(?:出处|来源|本文链接)|未经(?:授权|许可).{0,12}转载|版权(?:所有|声明)"
     r"|声明\s*[:：]).{0,300}"

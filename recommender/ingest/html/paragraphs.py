@@ -12,6 +12,8 @@ import re
 
 from lxml.html import HtmlElement
 
+from recommender.ingest.html import cjk
+
 # Elements that end a run of inline content (a `<br>` stays inside the run it breaks).
 BLOCKS = frozenset(
     {"p", "div", "li", "ul", "ol", "dl", "dd", "dt", "blockquote", "pre", "table", "tr", "td"}
@@ -54,8 +56,9 @@ def _runs(parent: HtmlElement) -> list[Run]:
 
 
 def _reads_as_prose(text: str) -> bool:
-    words = WORDS.findall(text)
-    return len(" ".join(words)) >= MIN_PROSE_CHARS and len(words) >= 8
+    """80 characters and 8 words of text, a Chinese character weighing as a word (cjk)."""
+    words = " ".join(WORDS.findall(text))
+    return cjk.weight(words) >= MIN_PROSE_CHARS and cjk.words(words) >= 8
 
 
 def _is_prose(text: str | None, inline: list[HtmlElement]) -> bool:

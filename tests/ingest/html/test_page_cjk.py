@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from recommender.ingest.html import cjk, dates, language
+from recommender.ingest.html import cjk, dates, language, paragraphs
 from recommender.ingest.html.errors import ExtractionError
 from tests.ingest.html.test_page import record
 
@@ -162,6 +162,8 @@ def test_a_short_story_the_extractor_found_stands_beside_a_longer_block() -> Non
         "点击进入“文艺星青年”",
         "请支持独立网站，转发请注明本文链接：https://city.example/news/12345.html",
         "本文仅代表作者个人观点。",
+        "编辑|张三",
+        "2、回复【社保】查询社保缴纳记录",
     ],
 )
 def test_chinese_credit_and_notice_lines_leave_the_body(line: str) -> None:
@@ -231,3 +233,32 @@ def test_an_absolute_meta_url_names_the_page(content: str, expected: str | None)
         assert caught.value.field == "url"
     else:
         assert record(html, assume_timezone=SHANGHAI)["url"] == expected
+
+
+def test_loose_chinese_paragraphs_between_empty_blocks_are_kept() -> None:
+    # The Paper writes paragraphs as loose text, each closed by `<br><div class="contheight">`.
+    # Sentences with few commas: under eight runs of word characters each, as Chinese writes.
+    lines = [
+        "渠道成本、运维成本、设备成本是共享单车行业的主要成本。其中渠道成本是导致涨价的关键因素。",
+        "入场费是指企业进入商场和餐馆需要支付的一次性费用。分成则是按照收入比例支付给商家的费用。",
+        *PARAGRAPHS,
+    ]
+    loose = "".join(f'{p}<br><div class="contheight"></div>' for p in lines)
+    html = page(paragraphs=[], after="").replace(
+        "来源：城市新闻网</div>", f'来源：城市新闻网</div><div class="news_txt">{loose}</div>'
+    )
+    body = record(html, assume_timezone=SHANGHAI)["body"]
+    assert all(line in body for line in lines), body  # type: ignore[operator]
+
+
+def test_a_loose_chinese_run_reads_as_prose_and_is_wrapped() -> None:
+    import lxml.html
+
+    line = (
+        "渠道成本、运维成本、设备成本是共享单车行业的主要成本。其中渠道成本是导致涨价的关键因素。"
+    )
+    root = lxml.html.fragment_fromstring(
+        f'<div><p>{PARAGRAPHS[0]}</p>{line}<br><div class="contheight"></div></div>'
+    )
+    paragraphs.wrap_loose_text(root)
+    assert [" ".join(p.text_content().split()) for p in root.iter("p")] == [PARAGRAPHS[0], line]
