@@ -35,6 +35,7 @@ PUBLISHED_META = (
     "publish-date",
     "publish_date",
     "published_time",
+    "firstpublishedtime",  # Chinese public offices' CMS (gov.cn): "2007-08-20-23:59:59"
     "dc.date.issued",
     "dcterms.issued",
     "dc.date",
@@ -168,7 +169,7 @@ CLOCK_ONLY = re.compile(rf"(?<![\d/.:-]){CLOCK}\s*{ZONE_WORD}", re.IGNORECASE)
 # (pages round to the minute in text and keep seconds in metadata).
 SAME_MOMENT_SECONDS = 120
 ISO_VALUE = re.compile(
-    r"^(\d{4})[-/]?(\d{2})[-/]?(\d{2})(?:[T ](\d{2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?"
+    r"^(\d{4})[-/]?(\d{2})[-/]?(\d{2})(?:(?:[T ]|-(?=\d{2}:))(\d{2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?"
     r"\s*(Z|[+-]\d{2}(?::?\d{2})?|[A-Z]{3,4})?)?$",
     re.IGNORECASE,
 )

@@ -54,9 +54,26 @@ def parse(data: bytes, charset: str | None = None) -> HtmlElement:
     except Exception as exc:  # lxml raises several types on documents it cannot read
         raise ExtractionError("page", f"not readable as HTML ({exc})") from None
     body = tree.find(".//body")
+    if body is not None:
+        adopt_trailing(tree, body)
     if body is None or not (body.text_content() or "").strip():
         raise ExtractionError("body", "no article text found in the page (its body is empty)")
     return tree
+
+
+def adopt_trailing(tree: HtmlElement, body: HtmlElement) -> None:
+    """Content after `</html>` (a CMS closing the page early: gov.cn's gazette writes its whole
+    article after it) into the body, where a browser shows it. The parser leaves it in a second
+    top-level element beside the document's."""
+    for sibling in list(tree.itersiblings()):
+        if not isinstance(sibling.tag, str):
+            continue
+        source = sibling.find("body") if sibling.find("body") is not None else sibling
+        children = [c for c in source if not (isinstance(c.tag, str) and c.tag.lower() == "head")]
+        if source.tag.lower() not in ("html", "body"):
+            children = [source]
+        for child in children:
+            body.append(child)
 
 
 def page_url(

@@ -262,3 +262,18 @@ def test_a_loose_chinese_run_reads_as_prose_and_is_wrapped() -> None:
     )
     paragraphs.wrap_loose_text(root)
     assert [" ".join(p.text_content().split()) for p in root.iter("p")] == [PARAGRAPHS[0], line]
+
+
+def test_an_article_written_after_the_closing_html_tag_is_read() -> None:
+    # gov.cn's gazette closes `</html>` after its header and writes the article after it, where a
+    # browser still shows it (in the body).
+    text = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = f"""<html><head><meta charset="utf-8"><title>{HEADLINE}_城市新闻网</title>
+<link rel="canonical" href="https://city.example/news/2019/0926/12345.html">
+<meta name="firstpublishedtime" content="2007-08-20-23:59:59"></head>
+<body><div class="nav"><a href="/">首页</a><a href="/login">登录</a></div></body></html>
+<div class="article"><div class="title">{HEADLINE}</div>{text}</div></body></html>"""
+    got = record(html, assume_timezone=SHANGHAI)
+    assert got["body"].startswith("连日来，本市气象部门")  # type: ignore[union-attr]
+    assert got["title"] == HEADLINE
+    assert got["published_at"].isoformat() == "2007-08-20T23:59:59+08:00"  # type: ignore[union-attr]
