@@ -341,6 +341,13 @@ def page_record(
     description = unescaped(description or first_string(meta.article("description")) or "")
     text = body.clean_lines(body.main_text(tree, canonical, title, description), title=title)
     if not text:
+        # A page of headlines whose text is all furniture (a forum's thread list) is an index.
+        headlines = pagekind.headline_links(tree)
+        if headlines >= pagekind.MIN_INDEX_HEADLINES:
+            raise ExtractionError(
+                "page",
+                f"an index page ({headlines} headline links, no article text), not an article",
+            )
         raise ExtractionError("body", "no article text found in the page")
     lead = body.clean_lines(description)
     declared = meta.html_lang or meta.first("http-equiv:content-language", "og:locale", "language")

@@ -277,3 +277,22 @@ def test_an_article_written_after_the_closing_html_tag_is_read() -> None:
     assert got["body"].startswith("连日来，本市气象部门")  # type: ignore[union-attr]
     assert got["title"] == HEADLINE
     assert got["published_at"].isoformat() == "2007-08-20T23:59:59+08:00"  # type: ignore[union-attr]
+
+
+def test_a_page_of_headlines_without_article_text_is_an_index_page() -> None:
+    # A forum's thread list: headlines and, for text, the forum's notices only.
+    threads = "".join(
+        f'<li><a href="/p/{n}">第{n}帖：市区多条道路积水交通部门调整公交线路</a></li>'
+        for n in range(12)
+    )
+    notice = (
+        "声明：本吧内容由网友发布，仅代表发帖人观点，与本站无关，本站不承担由此引起的任何法律责任。"
+    )
+    published = '<meta property="article:published_time" content="2019-09-26T10:56:00+08:00">'
+    html = page(
+        head=published, paragraphs=[notice * 3] * 2, heading="", after=f"<ul>{threads}</ul>"
+    )
+    html = html.replace('<div class="info">2019-09-26 10:56 来源：城市新闻网</div>', "")
+    with pytest.raises(ExtractionError) as caught:
+        record(html, assume_timezone=SHANGHAI)
+    assert caught.value.field == "page" and "no article text" in caught.value.reason
