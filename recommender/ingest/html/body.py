@@ -134,6 +134,13 @@ def densest_container(tree: HtmlElement) -> tuple[HtmlElement | None, list[str]]
     link text left out), with those paragraphs: where the article's text is."""
     found: dict[HtmlElement, list[str]] = {}
     scores: dict[HtmlElement, int] = {}
+    sizes: dict[HtmlElement, int] = {}  # each element's text counted once, however many blocks
+
+    def chars(element: HtmlElement) -> int:
+        if element not in sizes:
+            sizes[element] = _chars(element)
+        return sizes[element]
+
     for block in tree.xpath(".//p|.//section[not(.//p) and not(.//section)]"):
         linked = sum(len(a.text_content() or "") for a in block.iter("a"))
         text = " ".join((block.text_content() or "").split())
@@ -142,7 +149,7 @@ def densest_container(tree: HtmlElement) -> tuple[HtmlElement | None, list[str]]
             continue
         # A paragraph wrapped in a `<div>` of its own (NetEase) counts for the wrappers' parent.
         inner, parent = block, block.getparent()
-        while parent is not None and _chars(parent) <= WRAPPER_SHARE * _chars(inner):
+        while parent is not None and chars(parent) <= WRAPPER_SHARE * chars(inner):
             inner, parent = parent, parent.getparent()
         if parent is not None:
             scores[parent] = scores.get(parent, 0) + weight
