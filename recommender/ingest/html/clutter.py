@@ -84,12 +84,15 @@ CLUTTER_LINE = re.compile(
     r"|[\d.,]+[kmrb]?\s*(?:kali dibaca|views?|dilihat|x dibaca|reads?|shares?|komentar|comments?)"
     r"|(?:load|show|view) more\b.*|muat (?:lebih banyak|lainnya)\b.*|lihat (?:semua|lainnya)\b.*"
     r"|(?:halaman|hal\.?|page)\s*:?\s*\d+(?:\s*(?:dari|of|/)\s*\d+)?"  # page numbers
+    # "Halaman: 1 2 3 Selanjutnya", "Halaman Selanjutnya"
+    r"|(?:halaman|hal\.?)\s*:?\s*(?:\d+\s*){0,12}(?:selanjutnya|berikutnya|sebelumnya)\W*"
     r"|(?:[«‹<]\s*)?(?:\d+\s*){1,12}(?:[»›>]|selanjutnya|next|berikutnya)?"
     r"|(?:selanjutnya|sebelumnya|next|previous|prev)\s*[»›>]?"
     r"|(?:informasi )?pemasangan iklan\b.*|pasang iklan\b.*|(?:informasi|info) iklan\b.*"
     # labels: "Editor: …", "- Blog : Petits papiers, grandes histoires..", "Quelle: dpa"
     r"|(?:[-–•]\s*)?(?:editor|redaktur|penyunting|pewarta|penulis|reporter|wartawan|kontributor|"
-    r"sumber|fotos?|fotografer|video|ilustrasi|uploader|writer|edited by|sources?|duration|images?|"
+    r"sumber(?: foto)?|fotos?|fotografer|video|ilustrasi|uploader|writer|edited by|sources?|duration|"
+    r"images?|"
     r"photos?|blog|quellen?|bild(?:er)?|(?:photo )?credits?|crédits?)\s*[:：].{0,120}"
     # Chinese pages' labels, perhaps in brackets: "（责任编辑：龙慧）", "责编：Demi Xia",
     # "图片来源：视觉中国", "文/记者 张三"
@@ -131,8 +134,19 @@ CLUTTER_LINE = re.compile(
     r"|laporan (?:wartawan|reporter|koresponden)\b.{0,80}"
     r"|simak (?:breaking news|berita|info|update|video)\b.{0,150}"
     r"|(?:download|unduh) (?:aplikasi|app)\b.{0,150}|klik (?:di ?sini|link)\b.{0,150}"
-    r"|(?:gabung|bergabung|join)\b.{0,40}\b(?:whatsapp|telegram|channel|saluran)\b.{0,100}"
-    r"|(?:cek berita dan artikel|ikuti (?:kami|berita)|follow us|dapatkan (?:update|berita)).{0,150}"
+    r"|(?:(?:ayo|yuk|mari)\s+)?(?:gabung|bergabung|join)\b.{0,40}\b(?:whatsapp|telegram|channel"
+    r"|saluran)\b.{0,100}"
+    r"|(?:cek berita dan artikel|ikuti (?:kami|berita)|follow us|follow berita|dapatkan (?:update|berita))"
+    r".{0,150}"
+    # Indonesian portals' syndication notes and footers: "Artikel ini telah tayang di Kompas.com
+    # dengan judul ...", "Baca artikel detiknews, "..." selengkapnya https://...", "Download Apps
+    # Detikcom Sekarang https://...", a CNN Indonesia player's marker "(Gambas:Video CNN)"
+    r"|artikel ini (?:telah |sudah )?(?:tayang|terbit|dimuat|diterbitkan)\b.{0,250}"
+    r"|baca artikel \S+.{0,200}\bselengkapnya\b.{0,200}|download apps? \S+.{0,120}"
+    r"|\(\s*gambas\s*:.{0,60}\)"
+    # a widget's heading on its own line: "Pilihan Untuk Anda", "Topik Terkait:", "Komentar"
+    r"|(?:pilihan untuk anda|rekomendasi(?: untuk anda)?|topik terkait|video pilihan|terpopuler"
+    r"|komentar|lanjutkan membaca|berita lainnya)\s*:?"
     # Sign-up prompts: "Sign up now for the Us Weekly newsletter", "Daftar buletin harian kami".
     r"|(?:[^.?!]{0,60}[?!.]\s+)?(?:sign up|subscribe|get|daftar|berlangganan)\b.{0,100}"
     r"\b(?:newsletters?|brief|alerts|e-?mails?"
@@ -158,7 +172,8 @@ CLUTTER_LINE = re.compile(
 # "JAKARTA, KOMPAS.com - ", "Jakarta (ANTARA) - ", "Liputan6.com, Jakarta - ", "LONDON — ".
 # "Frankfurt/Main (dpa) - ", "NEW YORK--Verizon"; an agency alone: "(CNN)Winning the presidency".
 DATELINE = re.compile(
-    r"^(?:(?:[A-Z][\w.'’/]*(?:[ ,]+[A-Z0-9][\w.'’/]*){0,3})(?:\s*\([^)]{2,30}\))?"
+    r"^(?:(?:[A-Z][\w.'’/]*(?:[ ,]+(?:[A-Z0-9][\w.'’/]*|[a-z][\w-]*\.(?:com|co\.id|id|net|tv)\b)){0,3})"
+    r"(?:\s*\([^)]{2,30}\))?"
     r"(?:\s*(?:-{1,2}|–|—)\s+|--(?=[A-Z]))"
     r"|\((?:CNN|AP|AFP|Reuters|dpa|Bloomberg|ANTARA)\)\s*(?:(?:-{1,2}|–|—)\s*)?)"
     r"(?=[\"“'‘A-Z0-9])"

@@ -612,3 +612,43 @@ def test_a_storys_sentences_about_cookies_or_support_stay() -> None:
     quote = '"Please support us," the mayor said at the end of the meeting on Monday evening.'
     body = str(record(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, about, quote]))["body"])
     assert about in body and body.endswith(quote)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "(Gambas:Video CNN)",
+        "Halaman Selanjutnya",
+        "Halaman: 1 2 3 Selanjutnya",
+        'Artikel ini telah tayang di Kabar.com dengan judul "Banjir Rendam Ribuan Rumah"',
+        'Baca artikel kabarnews, "Banjir Rendam Ribuan Rumah" selengkapnya https://kabar.example/x',
+        "Download Apps Kabar Sekarang https://apps.kabar.example",
+        "Follow Berita Kabar di Google News",
+        "Ayo gabung saluran WhatsApp kami",
+        "Pilihan Untuk Anda",
+        "Topik Terkait:",
+        "Komentar",
+        "Lanjutkan Membaca",
+        "Sumber foto: Antara",
+    ],
+)
+def test_indonesian_portals_footers_and_widget_headings_leave_the_body(line: str) -> None:
+    # Between paragraphs, where no rule for a story's closing lines reaches it.
+    got = record(article(head=PUBLISHED, paragraphs=[PARAGRAPHS[0], line, *PARAGRAPHS[1:]]))
+    assert got["body"] == "\n".join(PARAGRAPHS)
+
+
+def test_story_sentences_opening_with_those_words_stay() -> None:
+    lines = [
+        "Komentar warganet di media sosial ramai setelah video banjir itu beredar luas pada Senin.",
+        "Artikel ini membahas dampak banjir terhadap harga pangan di pasar tradisional Bandung.",
+        "Halaman depan surat kabar lokal memuat foto warga yang mengungsi dengan perahu karet.",
+    ]
+    got = record(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, *lines]))
+    assert all(line in got["body"] for line in lines)  # type: ignore[operator]
+
+
+def test_a_dateline_naming_a_lower_case_domain_is_dropped() -> None:
+    first = f"JAKARTA, kabar.id - {PARAGRAPHS[0]}"
+    got = record(article(head=PUBLISHED, paragraphs=[first, *PARAGRAPHS[1:]]))
+    assert got["body"].startswith(PARAGRAPHS[0])  # type: ignore[union-attr]
