@@ -80,6 +80,8 @@ DATE_ONLY_LINE = (
 CLUTTER_LINE = re.compile(
     r"^\s*(?:"
     rf"{DATE_ONLY_LINE}"  # dates of related stories, the byline's date on its own
+    # the site's name before the byline's date: "Kompas.com - 10/11/2026, 09:15 WIB"
+    rf"|[\w-]+\.(?:com|co\.id|id|net|tv)\s*[-–|]\s*{DATE_ONLY_LINE}"
     r"|(?:dibaca|dilihat|views?)\s*:?\s*[\d.,]+\s*(?:kali|x|times)?"  # view counters
     r"|[\d.,]+[kmrb]?\s*(?:kali dibaca|views?|dilihat|x dibaca|reads?|shares?|komentar|comments?)"
     r"|(?:load|show|view) more\b.*|muat (?:lebih banyak|lainnya)\b.*|lihat (?:semua|lainnya)\b.*"
@@ -90,7 +92,7 @@ CLUTTER_LINE = re.compile(
     r"|(?:selanjutnya|sebelumnya|next|previous|prev)\s*[»›>]?"
     r"|(?:informasi )?pemasangan iklan\b.*|pasang iklan\b.*|(?:informasi|info) iklan\b.*"
     # labels: "Editor: …", "- Blog : Petits papiers, grandes histoires..", "Quelle: dpa"
-    r"|(?:[-–•]\s*)?(?:editor|redaktur|penyunting|pewarta|penulis|reporter|wartawan|kontributor|"
+    r"|(?:[-–•]\s*)?(?:editor|redaktur|penyunting|pewarta|penulis|reporter|wartawan|kontributor|laporan|"
     r"sumber(?: foto)?|fotos?|fotografer|video|ilustrasi|uploader|writer|edited by|sources?|duration|"
     r"images?|"
     r"photos?|blog|quellen?|bild(?:er)?|(?:photo )?credits?|crédits?)\s*[:：].{0,120}"
@@ -145,8 +147,18 @@ CLUTTER_LINE = re.compile(
     r"|baca artikel \S+.{0,200}\bselengkapnya\b.{0,200}|download apps? \S+.{0,120}"
     r"|\(\s*gambas\s*:.{0,60}\)"
     # a widget's heading on its own line: "Pilihan Untuk Anda", "Topik Terkait:", "Komentar"
-    r"|(?:pilihan untuk anda|rekomendasi(?: untuk anda)?|topik terkait|video pilihan|terpopuler"
-    r"|komentar|lanjutkan membaca|berita lainnya)\s*:?"
+    r"|(?:pilihan untuk anda|rekomendasi(?: untuk anda)?|topik terkait|video (?:pilihan|terkait)"
+    r"|terpopuler|berita populer|komentar|lanjutkan membaca|berita lainnya|selengkapnya|tags?"
+    r"|tim redaksi|tutup|loading|memuat|lihat foto|editor'?s pick|sponsored content|most popular"
+    r"|trending(?: now)?|(?:artikel|berita) (?:selanjutnya|sebelumnya)"
+    r"|dengarkan(?: artikel(?: ini)?| berita(?: ini)?)?)\s*[:.…]*"
+    # players' and readers' prompts: "SCROLL TO RESUME CONTENT", "Tonton Video Pilihan di Bawah
+    # Ini:", "Baca berita dengan sedikit iklan, klik di sini", "Pilihan Editor: …", detik's notice
+    # under comments, "* Follow Official WhatsApp Channel …"
+    r"|scroll to (?:resume|continue)(?: with)? content|tonton (?:juga )?video\b.{0,80}"
+    r"|baca berita dengan sedikit iklan\b.{0,60}|pilihan editor\s*:.{0,150}"
+    r"|isi komentar sepenuhnya\b.{0,150}"
+    r"|[*•]?\s*(?:follow|ikuti)\b.{0,40}\b(?:whatsapp|telegram|google news|instagram|channel)\b.{0,150}"
     # Sign-up prompts: "Sign up now for the Us Weekly newsletter", "Daftar buletin harian kami".
     r"|(?:[^.?!]{0,60}[?!.]\s+)?(?:sign up|subscribe|get|daftar|berlangganan)\b.{0,100}"
     r"\b(?:newsletters?|brief|alerts|e-?mails?"

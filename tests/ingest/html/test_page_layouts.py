@@ -630,6 +630,20 @@ def test_a_storys_sentences_about_cookies_or_support_stay() -> None:
         "Komentar",
         "Lanjutkan Membaca",
         "Sumber foto: Antara",
+        "SCROLL TO RESUME CONTENT",
+        "Lihat Foto",
+        "Baca berita dengan sedikit iklan, klik di sini",
+        "Dengarkan artikel ini",
+        "Pilihan Editor: Banjir Rendam Jakarta",
+        "Kabar.com - 10/11/2026, 09:15 WIB",
+        "Tonton Video Pilihan di Bawah Ini:",
+        "* Follow Official WhatsApp Channel Kabar.com untuk mendapatkan Berita Terkini",
+        "Artikel Selanjutnya",
+        "Tags",
+        "Isi Komentar Sepenuhnya adalah tanggung jawab pengguna dan diatur dalam UU ITE.",
+        "Laporan: Budi Santoso",
+        "Loading...",
+        "Trending",
     ],
 )
 def test_indonesian_portals_footers_and_widget_headings_leave_the_body(line: str) -> None:
@@ -643,6 +657,9 @@ def test_story_sentences_opening_with_those_words_stay() -> None:
         "Komentar warganet di media sosial ramai setelah video banjir itu beredar luas pada Senin.",
         "Artikel ini membahas dampak banjir terhadap harga pangan di pasar tradisional Bandung.",
         "Halaman depan surat kabar lokal memuat foto warga yang mengungsi dengan perahu karet.",
+        "Laporan keuangan daerah menunjukkan anggaran bencana naik 20 persen pada tahun ini.",
+        "Ikuti aturan pemerintah, warga diminta tetap di rumah selama banjir berlangsung.",
+        "Dengarkan suara rakyat, kata bupati dalam pidatonya di depan gedung DPRD setempat.",
     ]
     got = record(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, *lines]))
     assert all(line in got["body"] for line in lines)  # type: ignore[operator]
