@@ -669,3 +669,43 @@ def test_a_dateline_naming_a_lower_case_domain_is_dropped() -> None:
     first = f"JAKARTA, kabar.id - {PARAGRAPHS[0]}"
     got = record(article(head=PUBLISHED, paragraphs=[first, *PARAGRAPHS[1:]]))
     assert got["body"].startswith(PARAGRAPHS[0])  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Story continues below advertisement",
+        "Continue reading below",
+        "Advertisement - Scroll to continue",
+        "Recommended Stories",
+        "Listen to this article",
+        "Image source, Getty Images",
+        "Image caption, Rescuers in rubber boats reach the flooded village",
+        "WATCH: Floods in Dayeuhkolot",
+        "Reporting by Ananda Teresia in Jakarta; Editing by Kanupriya Kapoor",
+        "(Additional reporting by John Smith; Writing by Jane Doe)",
+        "Contributing: John Smith, USA TODAY",
+        "The Associated Press contributed to this report.",
+        "Our Standards: The Thomson Reuters Trust Principles.",
+        "AFP via Getty Images",
+        "Published 10 November 2026",
+        "Updated 2 hours ago",
+        "3 min read",
+        "Copy link",
+    ],
+)
+def test_players_ads_share_bars_and_wire_credits_leave_the_body(line: str) -> None:
+    got = record(article(head=PUBLISHED, paragraphs=[PARAGRAPHS[0], line, *PARAGRAPHS[1:]]))
+    assert got["body"] == "\n".join(PARAGRAPHS)
+
+
+def test_story_sentences_opening_with_credit_words_stay() -> None:
+    lines = [
+        "Reporting by the Guardian revealed that the minister had ignored the flood warnings.",
+        "Watch what happens when the river rises again, the mayor told reporters on Monday.",
+        "Email records show the agency knew about the weakness of the dam in 2019.",
+        "Published in 2019, the report warned that the dam could fail in heavy rain.",
+        "Reuters reported that thousands had fled their homes before the water arrived.",
+    ]
+    got = record(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, *lines]))
+    assert all(line in got["body"] for line in lines)  # type: ignore[operator]
