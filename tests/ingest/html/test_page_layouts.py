@@ -692,6 +692,11 @@ def test_a_dateline_naming_a_lower_case_domain_is_dropped() -> None:
         "Updated 2 hours ago",
         "3 min read",
         "Copy link",
+        "Jay Reeves in Birmingham, Ala., and Dave Martin in Steele, Ala., contributed to this report.",
+        "Jemele Hill can be reached at jemele@kabar.example.",
+        "He can be reached at 646-274-2455.",
+        "Follow Jefferson Graham on Twitter.",
+        "Loading weather data ...",
     ],
 )
 def test_players_ads_share_bars_and_wire_credits_leave_the_body(line: str) -> None:
@@ -706,6 +711,8 @@ def test_story_sentences_opening_with_credit_words_stay() -> None:
         "Email records show the agency knew about the weakness of the dam in 2019.",
         "Published in 2019, the report warned that the dam could fail in heavy rain.",
         "Reuters reported that thousands had fled their homes before the water arrived.",
+        "Rescuers said the village can be reached at low tide only, and sent boats on Monday.",
+        "Follow the river north on foot and you reach the flooded village within an hour.",
     ]
     got = record(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, *lines]))
     assert all(line in got["body"] for line in lines)  # type: ignore[operator]
