@@ -631,10 +631,36 @@ def drop_closing_boxes(lines: list[str]) -> list[str]:
     return lines
 
 
+# An author's note closing a story, however long: "Lucas Nolan is a reporter for … Follow him on
+# Twitter @LucasNolan_ or email him at …", "-- By Michael Russell Follow @tdmrussell".
+AUTHOR_NOTE = re.compile(
+    r"\b(?:follow|find) (?:him|her|them|me|us)\b.{0,20}?(?:\bon (?:twitter|x|instagram|facebook)\b|@\w)"
+    r"|\bemail (?:him|her|them|me) at\b|\b(?:can|may) be reached at\s+\S+@|\bfollow @\w+",
+    re.IGNORECASE,
+)
+AUTHOR_NOTE_MAX = 400
+AUTHOR_NOTES_DROPPED = 2
+
+
+def drop_author_notes(lines: list[str]) -> list[str]:
+    """Drop the last lines while they are an author's note (AUTHOR_NOTE): contact handles and
+    addresses are no story's closing sentence."""
+    end = len(lines)
+    while (
+        end > 1
+        and len(lines) - end < AUTHOR_NOTES_DROPPED
+        and len(lines[end - 1]) <= AUTHOR_NOTE_MAX
+        and AUTHOR_NOTE.search(lines[end - 1])
+    ):
+        end -= 1
+    return lines[:end]
+
+
 def drop_trailing_furniture(lines: list[str]) -> list[str]:
     """Drop short lines after the last sentence: list headings ("More games news:"), tag lists,
-    section links. A line ending like a sentence (or with an author's initials) stops it."""
-    lines = drop_closing_story_list(drop_closing_boxes(lines))
+    section links, and an author's closing note. A line ending like a sentence (or with an
+    author's initials) stops it."""
+    lines = drop_author_notes(drop_closing_story_list(drop_closing_boxes(lines)))
     if introduced_list_at_end(lines):
         return lines
     end = len(lines)

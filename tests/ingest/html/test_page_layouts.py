@@ -716,3 +716,23 @@ def test_story_sentences_opening_with_credit_words_stay() -> None:
     ]
     got = record(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, *lines]))
     assert all(line in got["body"] for line in lines)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Lucas Nolan is a reporter for Kabar covering free speech. Follow him on Twitter @LucasNolan_"
+        " or email him at lnolan@kabar.example",
+        "-- By Michael Russell Follow @tdmrussell",
+        "Rajeev Dhir may be reached at rdhir@kabar.example. Follow him on Twitter @googasmammoo.",
+    ],
+)
+def test_an_authors_closing_note_leaves_the_body(note: str) -> None:
+    got = record(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, note]))
+    assert got["body"] == "\n".join(PARAGRAPHS)
+
+
+def test_a_closing_sentence_about_social_media_stays() -> None:
+    last = "Warga diminta memantau akun Twitter resmi BPBD untuk kabar terbaru soal banjir ini."
+    got = record(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, last]))
+    assert got["body"].endswith(last)  # type: ignore[union-attr]
