@@ -92,7 +92,8 @@ CLUTTER_LINE = re.compile(
     r"|(?:selanjutnya|sebelumnya|next|previous|prev)\s*[»›>]?"
     r"|(?:informasi )?pemasangan iklan\b.*|pasang iklan\b.*|(?:informasi|info) iklan\b.*"
     # labels: "Editor: …", "- Blog : Petits papiers, grandes histoires..", "Quelle: dpa"
-    r"|(?:[-–•]\s*)?(?:editor|redaktur|penyunting|pewarta|penulis|reporter|wartawan|kontributor|laporan|"
+    r"|(?:[-–•(]\s*)?(?:editor|redaktur|penyunting|pewarta|penulis|reporter|wartawan|kontributor|laporan|"
+    r"author|autor|autorin|auteur|autora|autore|"
     r"sumber(?: foto)?|fotos?|fotografer|video|ilustrasi|uploader|writer|edited by|sources?|duration|"
     r"images?|"
     r"photos?|blog|quellen?|bild(?:er)?|(?:photo )?credits?|crédits?)\s*[:：].{0,120}"
@@ -100,6 +101,7 @@ CLUTTER_LINE = re.compile(
     # "图片来源：视觉中国", "文/记者 张三"
     r"|[（(\[【]?\s*(?:责任编辑|责编|编辑|实习编辑|校对|审核|审校|监制|作者|记者|来源|稿源"
     r"|图片来源|摄影|图|文)\s*[:：/|丨｜].{0,60}?[)）\]】]?"
+    r"|▲?\s*图(?:为|片来自|片由).{0,100}"  # a photo's caption: "图为…的近影。", "▲图片来自视频截图。"
     # a WeChat account's keyword replies: "1、回复【社保】查询广州社保缴纳记录"
     r"|(?:\d{1,2}\s*[、.]\s*)?回复\s*【.{1,20}】.{0,60}"
     # Chinese notices: reprint terms, disclaimers, QR codes, "back to" and "click to" links

@@ -163,6 +163,8 @@ def test_a_short_story_the_extractor_found_stands_beside_a_longer_block() -> Non
         "请支持独立网站，转发请注明本文链接：https://city.example/news/12345.html",
         "本文仅代表作者个人观点。",
         "编辑|张三",
+        "图为市民在积水路段推车前行。",
+        "▲图片来自视频截图。",
         "2、回复【社保】查询社保缴纳记录",
     ],
 )

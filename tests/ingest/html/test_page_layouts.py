@@ -697,6 +697,8 @@ def test_a_dateline_naming_a_lower_case_domain_is_dropped() -> None:
         "He can be reached at 646-274-2455.",
         "Follow Jefferson Graham on Twitter.",
         "Loading weather data ...",
+        "Autor: Steffen Pache, Sächsische Landesanstalt für Landwirtschaft",
+        "(Quelle: cozy & cuddly)",
     ],
 )
 def test_players_ads_share_bars_and_wire_credits_leave_the_body(line: str) -> None:
