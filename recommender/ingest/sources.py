@@ -158,7 +158,11 @@ def read_file(
             report.rows += 1
             report.errors.append(RowError(str(path), 1, exc.field, exc.reason))
             return
-        read_page(path.read_bytes(), str(path), report, options.page, url=url, relative=relative)
+        data = path.read_bytes()
+        if looks_like_feed("", data):  # a feed saved under a page's name ("sample_rss.html")
+            read_feed(data, str(path), report)
+            return
+        read_page(data, str(path), report, options.page, url=url, relative=relative)
     elif suffix in URL_LIST_SUFFIXES:
         for line, url in _url_lines(path, report):
             read_url(url, report, options, listed_at=(str(path), line))

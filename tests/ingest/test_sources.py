@@ -148,6 +148,15 @@ def assert_clean(text: str) -> None:
     assert not leftovers, f"clutter left in the text: {leftovers}\n{text}"
 
 
+def test_a_feed_saved_under_a_pages_name_is_read_as_a_feed(tmp_path: Path) -> None:
+    (tmp_path / "terkini.html").write_text(RSS, encoding="utf-8")
+    report = read_sources([tmp_path / "terkini.html"])
+    assert "kabar.example:nasional:banjir-dayeuhkolot" in report.items
+    assert {("terkini.html", 3, "published_at")} <= {
+        (Path(e.file).name, e.line, e.field) for e in report.errors
+    }
+
+
 def test_rss_and_atom_feeds_become_items_with_entry_level_errors(tmp_path: Path) -> None:
     (tmp_path / "kabar.rss").write_text(RSS, encoding="utf-8")
     (tmp_path / "video.atom").write_text(ATOM, encoding="utf-8")
