@@ -297,9 +297,20 @@ def drop_marked(tree: HtmlElement, marked: Callable[[HtmlElement], bool]) -> Non
         if holds_running_text(element):
             continue
         doomed.append(element)
+    # Marked elements that together hold most of the page's running text are the article's own
+    # parts under a shared marker ("TestReport__Section--Ads" on every section of a review): the
+    # ones with running text stay.
+    outermost = [e for e in doomed if not any(a in doomed for a in e.iterancestors())]
+    marked_long = sum(_long_paragraphs(e) for e in outermost)
+    if marked_long >= RUNNING_PARAGRAPHS and 2 * marked_long > _long_paragraphs(tree):
+        doomed = [e for e in doomed if _long_paragraphs(e) == 0]
     for element in doomed:
         if element.getparent() is not None:
             element.drop_tree()
+
+
+def _long_paragraphs(element: HtmlElement) -> int:
+    return sum(1 for p in element.iter("p") if len(flat_text(p)) >= RUNNING_PARAGRAPH_CHARS)
 
 
 def drop_before_headline(tree: HtmlElement, title: str) -> None:

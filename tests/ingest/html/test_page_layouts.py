@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from recommender.ingest.html import dates
+from recommender.ingest.html import clutter, dates
 from recommender.ingest.html.errors import ExtractionError
 from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article, record
 
@@ -738,3 +738,22 @@ def test_a_closing_sentence_about_social_media_stays() -> None:
     last = "Warga diminta memantau akun Twitter resmi BPBD untuk kabar terbaru soal banjir ini."
     got = record(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, last]))
     assert got["body"].endswith(last)  # type: ignore[union-attr]
+
+
+def test_the_articles_own_sections_under_a_clutter_marker_stay() -> None:
+    # A review whose every section is marked for ads ("TestReport__Section--Ads"): pruning keeps
+    # the sections, which hold all of the page's running text, and still drops the ad box.
+    import lxml.html
+
+    long = [p + " " + p for p in PARAGRAPHS]
+    sections = "".join(f'<section class="Report__Section--Ads"><p>{p}</p></section>' for p in long)
+    tree = lxml.html.document_fromstring(
+        f'<html><body><article>{sections}<div class="ads-box"><p>Pasang iklan</p></div>'
+        "</article></body></html>"
+    )
+    clutter.prune(tree)
+    assert [" ".join(p.text_content().split()) for p in tree.iter("p")] == long
+    # A paywalled story whose later paragraphs are each marked `paywall` (Wired).
+    paywalled = "".join(f'<p class="paywall">{p}</p>' for p in long)
+    got = record(article(head=PUBLISHED, paragraphs=[PARAGRAPHS[0]], after=paywalled))
+    assert got["body"] == "\n".join([PARAGRAPHS[0], *long])
