@@ -121,6 +121,7 @@ MISSED_SHARE = 0.3
 PARAGRAPH_WEIGHT = 60  # cjk.weight of a paragraph of running text (a sentence or more)
 MIN_CONTAINER_WEIGHT = 300  # a story's worth: three sentences
 MIN_BLOCKS = 1
+OUTWEIGHED = 4  # a block saying four times what the extractor found is the article it missed
 RUNNING_WEIGHT = 150  # a line of running text, as pagekind.PARAGRAPH_CHARS
 WRAPPER_SHARE = 1.3  # an element holding little text besides one paragraph only wraps it
 
@@ -167,12 +168,14 @@ def _container_text(pruned: HtmlElement, url: str | None, text: str) -> str | No
     characters."""
     # Only where the extractor found no story at all: less than a story's worth of running text
     # (a disclaimer) beside a block of several paragraphs; a short story it found stands.
+    # Or where what it found says a small part of what that block says (a reader's comment beside
+    # a 3,000-character story).
     running = [w for line in text.splitlines() if (w := cjk.weight(line.strip())) >= RUNNING_WEIGHT]
-    if sum(running) >= MIN_CONTAINER_WEIGHT:
-        return None
     container, blocks = densest_container(pruned)
     weight = sum(cjk.weight(b) for b in blocks)
     if container is None or len(blocks) < MIN_BLOCKS or weight < MIN_CONTAINER_WEIGHT:
+        return None
+    if sum(running) >= MIN_CONTAINER_WEIGHT and weight < OUTWEIGHED * cjk.weight(text):
         return None
     if cjk.weight(text) >= weight:
         return None

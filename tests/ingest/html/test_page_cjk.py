@@ -298,3 +298,22 @@ def test_a_page_of_headlines_without_article_text_is_an_index_page() -> None:
     with pytest.raises(ExtractionError) as caught:
         record(html, assume_timezone=SHANGHAI)
     assert caught.value.field == "page" and "no article text" in caught.value.reason
+
+
+def test_a_block_saying_four_times_what_the_extractor_found_is_the_article() -> None:
+    import lxml.html
+
+    from recommender.ingest.html import body
+
+    story = "".join(f"<p>{p}</p>" for p in PARAGRAPHS * 8)
+    comment = (
+        "网友评论：" + "这篇报道写得很好，希望有关部门尽快解决积水问题，保障市民出行安全。" * 6
+    )
+    tree = lxml.html.document_fromstring(
+        f'<html><body><div class="post_text">{story}</div>'
+        f'<div class="tie"><p>{comment}</p></div></body></html>'
+    )
+    found = body._container_text(tree, None, comment)
+    assert found is not None and found.startswith("连日来，本市气象部门")
+    # What the extractor found stands where it says as much as the densest block.
+    assert body._container_text(tree, None, "\n".join(PARAGRAPHS * 2)) is None
