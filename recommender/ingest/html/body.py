@@ -7,7 +7,7 @@ import re
 
 from lxml.html import HtmlElement
 
-from recommender.ingest.html import cjk, clutter, paragraphs
+from recommender.ingest.html import cjk, clutter, pagekind, paragraphs
 from recommender.ingest.text import CLUTTER_LINE as EMBED_CLUTTER_LINE
 
 WHITESPACE = re.compile(r"[ \t\r\f\v\xa0\u200b]+")
@@ -116,13 +116,11 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "", description: 
 
 
 # The extractor's text counts as having missed the article when it holds less than this share
-# of what the page's densest block of paragraphs says, and says less than that block.
+# of the paragraphs of the page's densest block (see _container_text).
 MISSED_SHARE = 0.3
 PARAGRAPH_WEIGHT = 60  # cjk.weight of a paragraph of running text (a sentence or more)
 MIN_CONTAINER_WEIGHT = 300  # a story's worth: three sentences
-MIN_BLOCKS = 1
 OUTWEIGHED = 4  # a block saying four times what the extractor found is the article it missed
-RUNNING_WEIGHT = 150  # a line of running text, as pagekind.PARAGRAPH_CHARS
 WRAPPER_SHARE = 1.3  # an element holding little text besides one paragraph only wraps it
 
 
@@ -162,22 +160,24 @@ def densest_container(tree: HtmlElement) -> tuple[HtmlElement | None, list[str]]
 
 
 def _container_text(pruned: HtmlElement, url: str | None, text: str) -> str | None:
-    """The densest block's text where the extractor's holds less than `MISSED_SHARE` of it and
-    says less: on portal pages (NetEase, Hexun, WeChat) it took a comment box's notice, a
+    """The densest block's text where the extractor's holds less than `MISSED_SHARE` of its
+    paragraphs and says less than it: on portal pages (NetEase, Hexun, WeChat) it took a comment box's notice, a
     disclaimer or a QR code's caption for the article, beside a story of 600 to 1,900
     characters."""
     # Only where the extractor found no story at all: less than a story's worth of running text
     # (a disclaimer) beside a block of several paragraphs; a short story it found stands.
     # Or where what it found says a small part of what that block says (a reader's comment beside
     # a 3,000-character story).
-    running = [w for line in text.splitlines() if (w := cjk.weight(line.strip())) >= RUNNING_WEIGHT]
     container, blocks = densest_container(pruned)
     weight = sum(cjk.weight(b) for b in blocks)
-    if container is None or len(blocks) < MIN_BLOCKS or weight < MIN_CONTAINER_WEIGHT:
+    if container is None or weight < MIN_CONTAINER_WEIGHT:
         return None
-    if sum(running) >= MIN_CONTAINER_WEIGHT and weight < OUTWEIGHED * cjk.weight(text):
+    said = cjk.weight(text)
+    if said >= weight:
         return None
-    if cjk.weight(text) >= weight:
+    lines = (cjk.weight(line.strip()) for line in text.splitlines())
+    running = sum(w for w in lines if w >= pagekind.PARAGRAPH_CHARS)
+    if running >= MIN_CONTAINER_WEIGHT and weight < OUTWEIGHED * said:
         return None
     folded = "".join(text.split())
     kept = sum(cjk.weight(b) for b in blocks if "".join(b.split()) in folded)

@@ -264,14 +264,13 @@ RUNNING_PARAGRAPHS = 3
 RUNNING_PARAGRAPH_CHARS = 100
 
 
+def long_paragraphs(element: HtmlElement) -> int:
+    """`<p>`s of running text (RUNNING_PARAGRAPH_CHARS or more) in `element`."""
+    return sum(1 for p in element.iter("p") if len(flat_text(p)) >= RUNNING_PARAGRAPH_CHARS)
+
+
 def holds_running_text(element: HtmlElement) -> bool:
-    long = 0
-    for paragraph in element.iter("p"):
-        if len(flat_text(paragraph)) >= RUNNING_PARAGRAPH_CHARS:
-            long += 1
-            if long >= RUNNING_PARAGRAPHS:
-                return True
-    return False
+    return long_paragraphs(element) >= RUNNING_PARAGRAPHS
 
 
 def prune(tree: HtmlElement) -> None:
@@ -300,17 +299,15 @@ def drop_marked(tree: HtmlElement, marked: Callable[[HtmlElement], bool]) -> Non
     # Marked elements that together hold most of the page's running text are the article's own
     # parts under a shared marker ("TestReport__Section--Ads" on every section of a review): the
     # ones with running text stay.
-    outermost = [e for e in doomed if not any(a in doomed for a in e.iterancestors())]
-    marked_long = sum(_long_paragraphs(e) for e in outermost)
-    if marked_long >= RUNNING_PARAGRAPHS and 2 * marked_long > _long_paragraphs(tree):
-        doomed = [e for e in doomed if _long_paragraphs(e) == 0]
+    doomed_set = set(doomed)
+    longs = {e: long_paragraphs(e) for e in doomed}
+    outermost = [e for e in doomed if not any(a in doomed_set for a in e.iterancestors())]
+    marked_long = sum(longs[e] for e in outermost)
+    if marked_long >= RUNNING_PARAGRAPHS and 2 * marked_long > long_paragraphs(tree):
+        doomed = [e for e in doomed if longs[e] == 0]
     for element in doomed:
         if element.getparent() is not None:
             element.drop_tree()
-
-
-def _long_paragraphs(element: HtmlElement) -> int:
-    return sum(1 for p in element.iter("p") if len(flat_text(p)) >= RUNNING_PARAGRAPH_CHARS)
 
 
 def drop_before_headline(tree: HtmlElement, title: str) -> None:

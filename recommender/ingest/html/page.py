@@ -68,7 +68,8 @@ def adopt_trailing(tree: HtmlElement, body: HtmlElement) -> None:
     for sibling in list(tree.itersiblings()):
         if not isinstance(sibling.tag, str):
             continue
-        source = sibling.find("body") if sibling.find("body") is not None else sibling
+        inner = sibling.find("body")
+        source = inner if inner is not None else sibling
         children = [c for c in source if not (isinstance(c.tag, str) and c.tag.lower() == "head")]
         if source.tag.lower() not in ("html", "body"):
             children = [source]

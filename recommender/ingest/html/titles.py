@@ -161,6 +161,7 @@ def _shown_part(tree: HtmlElement, title: str) -> str | None:
     if body is None or not whole:
         return None
     best: str | None = None
+    best_length = 0
     for element in body.iter():
         # A headline's element holds its text and perhaps a link or a line break, no more.
         if not isinstance(element.tag, str) or element.tag.lower() in NOT_SHOWN or len(element) > 3:
@@ -175,8 +176,8 @@ def _shown_part(tree: HtmlElement, title: str) -> str | None:
             title, text
         ):
             continue
-        if best is None or len(part) > len(squash(best)):
-            best = text
+        if len(part) > best_length:
+            best, best_length = text, len(part)
     return best
 
 
