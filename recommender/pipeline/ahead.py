@@ -91,7 +91,7 @@ UPDATE = KernelSet(
     "the update's kernels",
     "they are compiled just in time instead",
 )
-# The request path's history merge (`recommender.serving.kernels`).
+# The request path's history merge and plain answers' choice (`recommender.serving.kernels`).
 SERVING = KernelSet(
     "_serving_kernels_ahead",
     FOLDER.parent / "serving" / "kernels.py",
@@ -104,6 +104,11 @@ SERVING = KernelSet(
         "best": (
             "i8(i8[::1], f8[:,::1], f8[::1], i8[::1], i8[::1], i8[::1], f8[::1], b1[::1], "
             "f8[::1], f8, f8[::1], i8[::1], i8[::1])"
+        ),
+        "plain_ages": "void(f8[:,::1], i8, f8, f8, f8[::1])",
+        "plain_choose": (
+            "i8(i2[:,::1], i4[:,::1], f8[:,::1], i8, i8[::1], i8[::1], i8, i8[::1], f8[::1], "
+            "f8[::1], f8, f8[::1], f8, i8, i8[::1], f8[::1], i8[::1])"
         ),
     },
     "the request path's kernels",

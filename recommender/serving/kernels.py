@@ -149,3 +149,104 @@ def _best(
             chosen += 1
         out_counts[p] = chosen - first
     return chosen
+
+
+def _plain_ages(published: Any, anchor: int, now: float, half_life: float, out: Any) -> None:
+    """The exponent of each precomputed candidate's freshness for `anchor` at `now`
+    (`Freshness.boost`'s steps before its `exp2`, in its order): `-(max(now - p, 0) / 3600) /
+    half_life` for every `published[anchor]` (recommender.serving.precomputed)."""
+    for i in range(published.shape[1]):
+        age = now - published[anchor, i]
+        if age < 0.0:
+            age = 0.0
+        out[i] = -(age / 3600.0) / half_life
+
+
+def _plain_choose(
+    counts: Any,
+    rows: Any,
+    relevance: Any,
+    anchor: int,
+    places: Any,
+    wants: Any,
+    width: int,
+    banned: Any,
+    boost: Any,
+    expires: Any,
+    now: float,
+    bonus: Any,
+    weight: float,
+    margin: int,
+    out_rows: Any,
+    out_scores: Any,
+    out_counts: Any,
+) -> int:
+    """`precomputed.pick` after numpy's `exp2` of the freshness exponents (`bonus`, one per
+    candidate of `anchor`; the bonus is that times `weight`, as `Freshness.boost` multiplies):
+    each wanted pool's best `wants[p]` among the `counts[anchor, places[p]]` candidates of list
+    `places[p]`, scored as `pick` scores them (relevance + bonus, + `boost[row]`; banned or
+    expired candidates at -inf), in the order of numpy's stable argsort of the negated scores,
+    cut to `wants[p]` and then to the candidates that may be shown, as `pick` does. `banned`:
+    the request's banned rows but the article's own; `boost`, `expires`: empty arrays when
+    there are none. Writes the chosen rows and scores pool after pool and each pool's number of
+    them; returns their count, or -1 where `pick` returns None (a list not kept, or more than
+    `margin` of a list's entries excluded)."""
+    for p in range(places.shape[0]):
+        if counts[anchor, places[p]] < 0:
+            return -1
+    total = rows.shape[1]
+    checks = banned.shape[0] > 0 or expires.shape[0] > 0
+    scores = np.empty(total)
+    keep = np.ones(total, dtype=np.bool_)
+    for i in range(total):
+        score = relevance[anchor, i] + bonus[i] * weight
+        if boost.shape[0]:
+            score += boost[rows[anchor, i]]
+        scores[i] = score
+    if checks:
+        for p in range(places.shape[0]):
+            first = places[p] * width
+            excluded = 0
+            for i in range(first, first + counts[anchor, places[p]]):
+                for b in range(banned.shape[0]):
+                    if rows[anchor, i] == banned[b]:
+                        excluded += 1
+                        break
+            if excluded > margin:
+                return -1
+        for i in range(total):
+            row = rows[anchor, i]
+            for b in range(banned.shape[0]):
+                if row == banned[b]:
+                    keep[i] = False
+            if expires.shape[0] and not expires[row] > now:
+                keep[i] = False
+            if not keep[i]:
+                scores[i] = -np.inf
+    order = np.empty(width, dtype=np.int64)
+    chosen = 0
+    for p in range(places.shape[0]):
+        first = places[p] * width
+        count = counts[anchor, places[p]]
+        # A stable insertion sort of the keys -score in numpy's ascending order (NaN last).
+        for j in range(count):
+            at = first + j
+            key = -scores[at]
+            k = j
+            while k > 0:
+                other = -scores[order[k - 1]]
+                if not ((key < other) or (other != other and key == key)):
+                    break
+                order[k] = order[k - 1]
+                k -= 1
+            order[k] = at
+        start = chosen
+        for j in range(min(wants[p], count)):
+            at = order[j]
+            if checks and not keep[at]:
+                continue
+            out_rows[chosen] = rows[anchor, at]
+            out_scores[chosen] = scores[at]
+            chosen += 1
+        out_counts[p] = chosen - start
+    return chosen

@@ -21,7 +21,7 @@ from recommender.serving.blend import SIGNAL_PARTS, Blend
 from recommender.serving.catalog import Catalog
 from recommender.serving.diversity import collapse_top, duplicate_groups, isin, mmr
 from recommender.serving.freshness import Freshness
-from recommender.serving.precomputed import PlainCandidates, compute, pick
+from recommender.serving.precomputed import PlainCandidates, compute, pick, pick_compiled
 from recommender.serving.rules import Rules, load_rules
 from recommender.serving.topk import best_first
 from recommender.settings import RankingSettings
@@ -151,6 +151,7 @@ class Selector:
         # Request-path shortcuts: rows alone in their duplicate group need no collapsing, and
         # without any expiry date or blocked item those checks can be skipped.
         self.alone = np.bincount(self.groups)[self.groups] == 1
+        self.alone_bytes = self.alone.tobytes()  # the same, read a row at a time from Python
         self.allowed = ~self.rules.blocked
         self.any_blocked = bool(self.rules.blocked.any())
         self.any_expiring = bool(np.isfinite(catalog.expires).any())
@@ -383,17 +384,13 @@ class Selector:
         if picked is None:
             picked = self.scored_pools(asked, anchor, history, banned, now)
         dedupe = self.settings.dedupe
-        every = [r for rows, _ in picked for r in rows]
-        alone = self.alone[every].tolist() if dedupe and every else []
-        start = 0
+        alone = self.alone_bytes
         for (i, pool, n), (rows, scores) in zip(asked, picked, strict=True):
-            stop = start + len(rows)
-            if (not dedupe or all(alone[start:stop])) and len(set(rows)) == len(rows):
+            if (not dedupe or all(alone[r] for r in rows)) and len(set(rows)) == len(rows):
                 out[i] = (rows, scores)
             else:  # near-duplicates (or a repeated row) among the best: the general path
                 ranked = self.select(pool, anchor, history, banned, n, NO_FILTERS, now)
                 out[i] = (ranked.rows.tolist(), ranked.scores.tolist())
-            start = stop
         return out
 
     def precomputed_pick(
@@ -404,15 +401,13 @@ class Selector:
         plain = self.precomputed
         if plain is None or not plain.answers(wants, now, len(banned) - 1):
             return None
-        return pick(
-            plain,
-            wants,
-            anchor,
-            banned,
-            now,
-            self.freshness,
-            self.rules.boost if self.any_boost else None,
-            self.catalog.expires if self.any_expiring else None,
+        boost = self.rules.boost if self.any_boost else None
+        expires = self.catalog.expires if self.any_expiring else None
+        module = kernels.built()
+        if module is None:
+            return pick(plain, wants, anchor, banned, now, self.freshness, boost, expires)
+        return pick_compiled(
+            module, plain, wants, anchor, banned, now, self.freshness, boost, expires
         )
 
     def precompute(self, covers: dict[str, int], start: float, hours: float) -> PlainCandidates:

@@ -1,0 +1,120 @@
+"""The compiled choice of plain answers (`precomputed.pick_compiled`, issue #15) against numpy's
+`precomputed.pick`, on raw precomputed candidates: the same rows, the same float scores bit for
+bit, and None exactly where numpy gives None. Drawn to hit what a catalogue rarely holds: tied
+scores, -0.0 and 0.0, NaN relevance, rows repeated within a list, every candidate excluded or
+expired, lists not kept (count -1), boosts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from recommender.serving import kernels
+from recommender.serving.freshness import Freshness
+from recommender.serving.precomputed import PlainCandidates, pick, pick_compiled
+from tests.serving.test_history_kernels import needs_module
+
+NOW = 1_700_000_000.0
+ROWS = 30  # catalogue rows the candidates are drawn from
+
+
+@st.composite
+def candidates(draw: st.DrawFn) -> tuple[PlainCandidates, int]:
+    width = draw(st.sampled_from([4, 6, 12]))
+    pools = ("article", "video")
+    articles = 3
+    counts = np.array(
+        [[draw(st.integers(-1, width)) for _ in pools] for _ in range(articles)], dtype=np.int16
+    )
+    values = st.sampled_from([0.0, -0.0, 0.25, 0.5, 0.5, 0.75, 1.0, float("nan"), -1e-300])
+    shape = (articles, len(pools) * width)
+    rows = np.array(draw(st.lists(st.integers(0, ROWS - 1), min_size=shape[0] * shape[1],
+                                  max_size=shape[0] * shape[1])), dtype=np.int32).reshape(shape)  # fmt: skip
+    relevance = np.array(draw(st.lists(values, min_size=rows.size, max_size=rows.size)))
+    ages = st.sampled_from([-600.0, 0.0, 1.0, 3600.0, 7200.5, 86400.0 * 30])
+    published = NOW - np.array(draw(st.lists(ages, min_size=rows.size, max_size=rows.size)))
+    plain = PlainCandidates(
+        NOW - 3600.0,
+        NOW + 3600.0,
+        pools,
+        (5, 3),
+        width,
+        counts,
+        rows,
+        relevance.reshape(shape),
+        published.reshape(shape),
+    )
+    return plain, draw(st.integers(0, articles - 1))
+
+
+@needs_module
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    candidates(),
+    st.lists(st.integers(0, ROWS - 1), max_size=4),
+    st.sampled_from([[("article", 5), ("video", 3)], [("video", 2)], [("article", 1)]]),
+    st.sampled_from([Freshness(24.0, 0.1), Freshness(0.0, 0.1), Freshness(1.0, 0.3)]),
+    st.booleans(),
+    st.booleans(),
+    st.integers(0, 2**32 - 1),
+)
+def test_compiled_pick_is_numpy_pick(
+    drawn: tuple[PlainCandidates, int],
+    excluded: list[int],
+    wants: list[tuple[str, int]],
+    freshness: Freshness,
+    boosted: bool,
+    expiring: bool,
+    seed: int,
+) -> None:
+    plain, anchor = drawn
+    rng = np.random.default_rng(seed)
+    boost = rng.choice([0.0, 0.0, 0.05, -0.2], ROWS) if boosted else None
+    expires = rng.choice([np.inf, NOW - 1.0, NOW, NOW + 1.0], ROWS) if expiring else None
+    banned = np.array([ROWS + 1, *excluded], dtype=np.int64)  # the article: in no list
+    module = kernels.built()
+    want = pick(plain, wants, anchor, banned, NOW, freshness, boost, expires)
+    got = pick_compiled(module, plain, wants, anchor, banned, NOW, freshness, boost, expires)
+    if want is None:
+        assert got is None
+        return
+    assert got is not None
+    for (rows, scores), (want_rows, want_scores) in zip(got, want, strict=True):
+        assert rows == [int(r) for r in want_rows]
+        assert [s.hex() for s in scores] == [float(s).hex() for s in want_scores]
+
+
+@needs_module
+def test_a_kept_list_answers_and_excluding_too_many_does_not() -> None:
+    """Not vacuous: the drawn cases above include answers; here one of each, by hand."""
+    width = 4
+    rows = np.array([[1, 2, 3, 4, 5, 6, 7, 8]], dtype=np.int32)
+    relevance = np.array([[0.5, 0.9, 0.9, 0.1, 0.3, 0.2, 0.8, 0.0]])
+    plain = PlainCandidates(
+        NOW - 1, NOW + 1, ("article", "video"), (2, 1), width,
+        np.array([[4, 3]], dtype=np.int16), rows, relevance, np.full((1, 8), NOW),
+    )  # fmt: skip
+    fresh = Freshness(0.0, 0.0)
+    module = kernels.built()
+    wants = [("article", 2), ("video", 1)]
+    got = pick_compiled(module, plain, wants, 0, np.array([0]), NOW, fresh, None, None)
+    assert got == [([2, 3], [0.9, 0.9]), ([7], [0.8])]  # ties in list order
+    banned = np.array([0, 2, 3, 1])  # three of the article list's four: above the margin
+    assert pick_compiled(module, plain, wants, 0, banned, NOW, fresh, None, None) is None
+    assert pick(plain, wants, 0, banned, NOW, fresh, None, None) is None
+
+
+def test_without_the_module_the_numpy_pick_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`Selector.precomputed_pick` takes numpy's `pick` when `make setup` built no module."""
+    from tests.serving.test_precomputed import long_lists, selector
+
+    catalog = long_lists(40, 10, False, 3)
+    sel = selector(catalog)
+    sel.precomputed = sel.precompute({"article": 5, "video": 3}, NOW - 60, 2.0)
+    wants = [("article", 5), ("video", 3)]
+    compiled = sel.precomputed_pick(wants, 7, np.array([7]), NOW)
+    monkeypatch.setattr(kernels, "built", lambda: None)
+    assert sel.precomputed_pick(wants, 7, np.array([7]), NOW) == compiled
+    assert compiled is not None
