@@ -110,6 +110,7 @@ SERVING = KernelSet(
             "i8(i2[:,::1], i4[:,::1], f8[:,::1], i8, i8[::1], i8[::1], i8, i8[::1], f8[::1], "
             "f8[::1], f8, f8[::1], f8, i8, i8[::1], f8[::1], i8[::1])"
         ),
+        "sponsored_choose": "i8(f4[::1], f8[::1], i8[::1], i8, i8[::1], f8[::1])",
     },
     "the request path's kernels",
     "answers with a history take the numpy path instead",

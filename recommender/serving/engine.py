@@ -16,6 +16,7 @@ from recommender.errors import ArticleNotFound
 from recommender.events.tokens import HISTORY_IN_TOKEN, Teams
 from recommender.experiments.config import Experiment, Experiments
 from recommender.experiments.interleave import page_view_random, team_draft
+from recommender.serving import kernels
 from recommender.serving.blend import Blend
 from recommender.serving.catalog import Catalog
 from recommender.serving.rendering import (
@@ -26,9 +27,12 @@ from recommender.serving.rendering import (
     answer_json,
 )
 from recommender.serving.selection import MAX_HISTORY, Filters, Ranked, Selector
-from recommender.serving.sponsored import SponsoredPool
+from recommender.serving.sponsored import Live, SponsoredPool
 from recommender.serving.topk import top_n
 from recommender.settings import RankingSettings, Settings
+
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
 
 
 class Signer(Protocol):
@@ -106,6 +110,8 @@ class Recommender:
             {"key": POPULAR_KEY, "title": s.popular_title, "sponsored": False}
         )
         self.sponsored = SponsoredPool(catalog)
+        # `_sponsored_inputs`: (live set, blend, weight, their rows, their weighted CTR).
+        self._sponsored_kept: tuple[Live, Blend | None, float, Ints, Floats] | None = None
         self.editorial = np.isin(catalog.pools, [catalog.pool_code(p) for p in EDITORIAL_POOLS])
         self.blend: Blend | None = None  # the event log's signals (service.runtime sets them)
 
@@ -342,9 +348,19 @@ class Recommender:
         cat = self.catalog
         # Live items (in their campaign window, not expired); relevance is the cosine.
         live = self.sponsored.live(now)
-        relevance = np.asarray(live.vectors @ cat.vectors[row], dtype=np.float64)
-        ctr = None
+        cosine = live.vectors @ cat.vectors[row]
         weight = (ranking or self.settings.ranking).ctr_weight
+        module = kernels.built()
+        if module is not None and not explain and cosine.dtype == np.float32:
+            # The same choice and floats in one call (recommender.serving.kernels).
+            live_rows, live_ctr = self._sponsored_inputs(live, weight)
+            out_rows = np.empty(max(n, 0), dtype=np.int64)
+            out_scores = np.empty(max(n, 0))
+            k = module.sponsored_choose(cosine, live_ctr, live_rows, n, out_rows, out_scores)
+            head = self.heads[SPONSORED_POOL]
+            return Section(head, out_rows[:k].tolist(), out_scores[:k].tolist(), None)
+        relevance = np.asarray(cosine, dtype=np.float64)
+        ctr = None
         if self.blend is not None and weight > 0:
             # Ordered by their own debiased CTR too, among themselves only: sponsored items are
             # never scored against editorial ones.
@@ -361,6 +377,23 @@ class Recommender:
                 for x, g in zip(scores, gains, strict=True)
             ]
         return Section(self.heads[SPONSORED_POOL], rows, scores, explains)
+
+    def _sponsored_inputs(self, live: Live, weight: float) -> tuple[Ints, Floats]:
+        """The live sponsored items' rows and their weighted CTR scores (`NO_CTR`: none), kept
+        while the live set, the signals and the weight stay the same."""
+        kept = self._sponsored_kept
+        if kept is not None and kept[0] is live and kept[1] is self.blend and kept[2] == weight:
+            return kept[3], kept[4]
+        rows = self.catalog.sponsored_rows[live.positions]
+        ctr = NO_CTR
+        if self.blend is not None and weight > 0:
+            ctr = np.ascontiguousarray(weight * self.blend.ctr[rows], dtype=np.float64)
+        rows = np.ascontiguousarray(rows, dtype=np.int64)
+        self._sponsored_kept = (live, self.blend, weight, rows, ctr)
+        return rows, ctr
+
+
+NO_CTR = np.zeros(0, dtype=np.float64)
 
 
 def sponsored_explain(score: float, ctr: float | None = None) -> dict[str, float | bool]:

@@ -250,3 +250,34 @@ def _plain_choose(
             chosen += 1
         out_counts[p] = chosen - start
     return chosen
+
+
+def _sponsored_choose(
+    cosine: Any, ctr: Any, rows: Any, n: int, out_rows: Any, out_scores: Any
+) -> int:
+    """The sponsored section's choice (`Recommender._sponsored`) after its one matrix product:
+    each live item's score is its `cosine` (float32, widened) plus its weighted `ctr` (an empty
+    array: none), and the best `n` are taken in the order of numpy's stable argsort of the
+    negated scores (NaN last, ties to the earlier item), as `top_n` takes them. Writes their
+    `rows` and scores; returns their count."""
+    count = cosine.shape[0]
+    taken = np.zeros(count, dtype=np.bool_)
+    chosen = 0
+    for _ in range(min(n, count)):
+        best = -1
+        best_key = 0.0
+        for i in range(count):
+            if taken[i]:
+                continue
+            score = np.float64(cosine[i])
+            if ctr.shape[0]:
+                score += ctr[i]
+            key = -score
+            if best < 0 or key < best_key or (best_key != best_key and key == key):
+                best = i
+                best_key = key
+        taken[best] = True
+        out_rows[chosen] = rows[best]
+        out_scores[chosen] = -best_key
+        chosen += 1
+    return chosen

@@ -1,10 +1,13 @@
 """The compiled choice of plain answers (`precomputed.pick_compiled`, issue #15) against numpy's
-`precomputed.pick`, on raw precomputed candidates: the same rows, the same float scores bit for
-bit, and None exactly where numpy gives None. Drawn to hit what a catalogue rarely holds: tied
+`precomputed.pick`, on raw precomputed candidates, and of the sponsored section against
+`Recommender._sponsored`'s numpy steps: the same rows, the same float scores bit for bit, and
+None exactly where numpy gives None. Drawn to hit what a catalogue rarely holds: tied
 scores, -0.0 and 0.0, NaN relevance, rows repeated within a list, every candidate excluded or
 expired, lists not kept (count -1), boosts."""
 
 from __future__ import annotations
+
+import time
 
 import numpy as np
 import pytest
@@ -12,8 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recommender.serving import kernels
+from recommender.serving.engine import Recommender
 from recommender.serving.freshness import Freshness
 from recommender.serving.precomputed import PlainCandidates, pick, pick_compiled
+from recommender.serving.topk import top_n
+from recommender.settings import Settings
+from tests.conftest import current_catalog
 from tests.serving.test_history_kernels import needs_module
 
 NOW = 1_700_000_000.0
@@ -118,3 +125,52 @@ def test_without_the_module_the_numpy_pick_answers(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(kernels, "built", lambda: None)
     assert sel.precomputed_pick(wants, 7, np.array([7]), NOW) == compiled
     assert compiled is not None
+
+
+def numpy_sponsored(
+    cosine: np.ndarray, ctr: np.ndarray | None, rows: np.ndarray, n: int
+) -> tuple[list[int], list[float]]:
+    """`Recommender._sponsored`'s numpy steps after its matrix product."""
+    relevance = np.asarray(cosine, dtype=np.float64)
+    if ctr is not None:
+        relevance = relevance + ctr
+    order = top_n(relevance, n)
+    return rows[order].tolist(), relevance[order].tolist()
+
+
+@needs_module
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([0.5, 0.5, -0.25, 0.0, -0.0, 1.0, float("nan"), 0.1]), max_size=20),
+    st.booleans(),
+    st.integers(0, 12),
+    st.integers(0, 2**32 - 1),
+)
+def test_compiled_sponsored_choice_is_numpy_choice(
+    values: list[float], with_ctr: bool, n: int, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    cosine = np.array(values, dtype=np.float32)
+    rows = rng.permutation(100)[: len(values)].astype(np.int64)
+    ctr = rng.choice([0.0, 0.05, -0.05, 0.5], len(values)) if with_ctr else None
+    want = numpy_sponsored(cosine, ctr, rows, n)
+    out_rows, out_scores = np.empty(n, dtype=np.int64), np.empty(n)
+    module = kernels.built()
+    ctr_in = np.zeros(0) if ctr is None else ctr
+    k = module.sponsored_choose(cosine, ctr_in, rows, n, out_rows, out_scores)
+    assert out_rows[:k].tolist() == want[0]
+    assert [s.hex() for s in out_scores[:k].tolist()] == [s.hex() for s in want[1]]
+
+
+@needs_module
+def test_the_engine_chooses_the_same_sponsored_items_either_way(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rec = Recommender(current_catalog(settings), settings)
+    now = time.time()
+    rows = [r for r in range(rec.catalog.size) if rec.editorial[r]]
+    assert len(rec.sponsored.live(now).positions) > 1  # a choice to make
+    compiled = [rec._sponsored(r, 3, now) for r in rows]
+    monkeypatch.setattr(kernels, "built", lambda: None)
+    numpy_path = [rec._sponsored(r, 3, now) for r in rows]
+    assert [(s.rows, s.scores) for s in compiled] == [(s.rows, s.scores) for s in numpy_path]
