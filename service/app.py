@@ -47,20 +47,33 @@ log = logging.getLogger("recommender.service")
 DOCS_PATHS = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})  # FastAPI's defaults
 
 
-def answer_signer(keys: KeySource, max_age: int) -> Signer:
-    """Signs each answer's event token (recommender.events.tokens)."""
+class AnswerSigner:
+    """Signs each answer's event token (recommender.events.tokens) with the keys in force."""
 
-    def sign(
+    def __init__(self, keys: KeySource, max_age: int) -> None:
+        self.keys = keys
+        self.max_age = max_age
+
+    def __call__(
+        self,
         snapshot: str,
         article_id: str,
         sections: Sequence[tuple[str, Sequence[str]]],
         teams: Teams | None = None,
         history: Sequence[str] = (),
     ) -> str:
-        issued = issue_time(time.time(), max_age)
-        return keys.keys().sign(snapshot, article_id, sections, issued, teams, history)
+        issued = issue_time(time.time(), self.max_age)
+        return self.keys.keys().sign(snapshot, article_id, sections, issued, teams, history)
 
-    return sign
+    def sign_served_json(self, snapshot: str, article_id: str, served_json: bytes) -> str:
+        """The token of a plain answer from its served lists' JSON (`Signer.sign_served_json`)."""
+        issued = issue_time(time.time(), self.max_age)
+        return self.keys.keys().sign_served_json(snapshot, article_id, served_json, issued)
+
+
+def answer_signer(keys: KeySource, max_age: int) -> Signer:
+    """Signs each answer's event token (recommender.events.tokens)."""
+    return AnswerSigner(keys, max_age)
 
 
 def key_source(settings: Settings) -> KeySource:

@@ -25,6 +25,7 @@ from recommender.serving.rendering import (
     SectionHead,
     answer_dict,
     answer_json,
+    served_json,
 )
 from recommender.serving.selection import MAX_HISTORY, Filters, Ranked, Selector
 from recommender.serving.sponsored import Live, SponsoredPool
@@ -38,7 +39,9 @@ Floats = npt.NDArray[np.float64]
 class Signer(Protocol):
     """Signs what an answer served: (snapshot, article id, [(section key, item ids)]) and, for
     an interleaved answer, its experiment and each item's arm (`Teams`), for a personalised
-    one the history it used -> token."""
+    one the history it used -> token. A signer may also have `sign_served_json(snapshot,
+    article id, served JSON)`, for a plain answer whose lists are already compact JSON
+    (`rendering.served_json`): the same token (`service.app.AnswerSigner` has it)."""
 
     def __call__(
         self,
@@ -195,8 +198,6 @@ class Recommender:
         cat = self.catalog
         token = None
         if sign is not None:
-            ids = cat.ids
-            served = [(s.head.fields["key"], [ids[r] for r in s.rows]) for s in sections]
             used = [i for i in dict.fromkeys(req.history[:MAX_HISTORY]) if i in cat.row_of]
             used = [i for i in used if i != req.article_id][:HISTORY_IN_TOKEN]
             experiment = self.experiment_of(req)
@@ -204,10 +205,19 @@ class Recommender:
             if experiment is not None:
                 arms = {s.head.fields["key"]: s.teams for s in sections if s.teams is not None}
                 teams = (experiment.name, arms)
-            if teams is None and not used:
-                token = sign(cat.version, req.article_id, served)
-            else:
-                token = sign(cat.version, req.article_id, served, teams, used)
+            fast = getattr(sign, "sign_served_json", None)
+            if teams is None and not used and fast is not None:
+                # The ids' JSON read from the fragments the answer copies anyway.
+                listed = served_json(sections, cat.fragments)
+                if listed is not None:
+                    token = fast(cat.version, req.article_id, listed)
+            if token is None:
+                ids = cat.ids
+                served = [(s.head.fields["key"], [ids[r] for r in s.rows]) for s in sections]
+                if teams is None and not used:
+                    token = sign(cat.version, req.article_id, served)
+                else:
+                    token = sign(cat.version, req.article_id, served, teams, used)
         return answer_json(req.article_id, cat.version, sections, cat.fragments, token)
 
     def sections(self, req: WidgetRequest, now: float | None = None) -> list[Section]:

@@ -9,6 +9,7 @@ dict gives.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,15 +26,18 @@ def item_fragment(payload: dict[str, Any]) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class SectionHead:
-    """A section's fixed fields (everything but its items), in the API's key order, and their
-    JSON up to the opening bracket of the items."""
+    """A section's fixed fields (everything but its items), in the API's key order, their JSON
+    up to the opening bracket of the items, and its key as the standard library's JSON writes it
+    (an event token lists it: `served_json`)."""
 
     fields: dict[str, Any]
     json_prefix: bytes
+    key_json: bytes
 
     @classmethod
     def of(cls, fields: dict[str, Any]) -> SectionHead:
-        return cls(fields, orjson.dumps(fields)[:-1] + b',"items":[')
+        key = json.dumps(fields["key"]).encode()
+        return cls(fields, orjson.dumps(fields)[:-1] + b',"items":[', key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,22 +67,29 @@ def section_dict(section: Section, fragments: Sequence[bytes]) -> dict[str, Any]
     return {**section.head.fields, "items": items}
 
 
+def _items_json(section: Section, fragments: Sequence[bytes], scores: list[bytes]) -> list[bytes]:
+    """The pieces of a section's JSON, from its head to its closing brace."""
+    parts = [section.head.json_prefix]
+    for i, (row, score) in enumerate(zip(section.rows, scores, strict=True)):
+        if i:
+            parts.append(b",")
+        parts += (fragments[row], b',"score":', score)
+        if section.explains is not None:
+            parts += (b',"explain":', orjson.dumps(section.explains[i]))
+        parts.append(b"}")
+    parts.append(b"]}")
+    return parts
+
+
+def _score_json(sections: Sequence[Section]) -> list[bytes]:
+    """Every item's rounded score as JSON, section after section: one serialisation for all
+    (floats never hold a comma)."""
+    every = [round(s, 4) for section in sections for s in section.scores]
+    return orjson.dumps(every)[1:-1].split(b",") if every else []
+
+
 def section_json(section: Section, fragments: Sequence[bytes]) -> bytes:
-    if not section.rows:
-        return section.head.json_prefix + b"]}"
-    # One serialisation for all the scores: floats never hold a comma.
-    scores = orjson.dumps(rounded(section.scores))[1:-1].split(b",")
-    if section.explains is None:
-        items = [
-            fragments[row] + b',"score":' + score + b"}"
-            for row, score in zip(section.rows, scores, strict=True)
-        ]
-    else:
-        items = [
-            fragments[row] + b',"score":' + score + b',"explain":' + orjson.dumps(explain) + b"}"
-            for row, score, explain in zip(section.rows, scores, section.explains, strict=True)
-        ]
-    return section.head.json_prefix + b",".join(items) + b"]}"
+    return b"".join(_items_json(section, fragments, _score_json([section])))
 
 
 def answer_dict(
@@ -101,6 +112,44 @@ def answer_json(
     fields = {"article_id": article_id, "snapshot": snapshot}
     if event_token is not None:
         fields["event_token"] = event_token
-    head = orjson.dumps(fields)[:-1]
-    body = b",".join(section_json(s, fragments) for s in sections)
-    return head + b',"sections":[' + body + b"]}"
+    parts = [orjson.dumps(fields)[:-1], b',"sections":[']
+    scores = _score_json(sections)
+    start = 0
+    for i, section in enumerate(sections):
+        if i:
+            parts.append(b",")
+        stop = start + len(section.rows)
+        parts += _items_json(section, fragments, scores[start:stop])
+        start = stop
+    parts.append(b"]}")
+    return b"".join(parts)
+
+
+ID_START = b'{"id":"'  # every fragment's first field: the item's id
+
+
+def served_json(sections: Sequence[Section], fragments: Sequence[bytes]) -> bytes | None:
+    """An event token's list of what was served (`[[section key, [item ids]], ...]`), compact
+    JSON byte for byte as the standard library writes it (recommender.events.tokens), read from
+    the items' fragments instead of their id strings; None where an id is not plain ASCII (its
+    fragment writes it as orjson does, which then differs: the caller signs the ids instead)."""
+    parts = [b"["]
+    for i, section in enumerate(sections):
+        if i:
+            parts.append(b",")
+        parts += (b"[", section.head.key_json, b",[")
+        for j, row in enumerate(section.rows):
+            fragment = fragments[row]
+            ident = fragment[6 : fragment.find(b'"', 7) + 1]
+            # orjson and json write an id alike unless it needs an escape (a backslash here),
+            # is not ASCII, or holds DEL (json escapes it); a fragment not opening on the id: no.
+            if not (fragment.startswith(ID_START) and ident.isascii()) or b"\\" in ident:
+                return None
+            if b"\x7f" in ident:
+                return None
+            if j:
+                parts.append(b",")
+            parts.append(ident)
+        parts.append(b"]]")
+    parts.append(b"]")
+    return b"".join(parts)

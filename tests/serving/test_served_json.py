@@ -1,0 +1,79 @@
+"""An answer's event token from its own bytes (issue #15): `rendering.served_json` reads the
+served ids' JSON from the items' fragments, and `EventKeys.sign_served_json` signs it. The token
+must be the one `EventKeys.sign` makes of the id lists, byte for byte, and ids that orjson and
+the standard library write differently (non-ASCII, quotes, backslashes, control characters, DEL)
+must send the answer back to `sign`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from recommender.events.tokens import EventKeys
+from recommender.serving.catalog import Catalog
+from recommender.serving.engine import Recommender
+from recommender.serving.rendering import Section, SectionHead, item_fragment, served_json
+from tests.conftest import make_settings
+from tests.serving.test_fast_path import NOW, catalog, requests  # noqa: F401 (fixture)
+
+KEYS = EventKeys(b"k" * 32)
+ISSUED = 1_795_000_000
+
+
+def token_both_ways(sections: list[Section], fragments: list[bytes], ids: list[str]) -> Any:
+    served = [(s.head.fields["key"], [ids[r] for r in s.rows]) for s in sections]
+    listed = served_json(sections, fragments)
+    want = KEYS.sign("v1", "art-1", served, ISSUED)
+    got = None if listed is None else KEYS.sign_served_json("v1", "art-1", listed, ISSUED)
+    return got, want
+
+
+def test_every_answer_of_the_fixture_signs_the_same(catalog: Catalog) -> None:  # noqa: F811
+    rec = Recommender(catalog, make_settings(Path("unused")))
+    count = 0
+    for req in requests(rec):
+        sections = rec.sections(req, NOW)
+        got, want = token_both_ways(sections, catalog.fragments, catalog.ids)
+        assert got == want
+        count += sum(len(s.rows) for s in sections)
+    assert count > 100
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=12),
+            st.text(max_size=6),  # anything: non-ASCII, controls, DEL, surrogates excluded
+            st.sampled_from(['a"b', "a\\b", "a\x7fb", "a\nb", "ä", "\u2028", "x/y", ""]),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.integers(0, 2**32 - 1),
+)
+def test_drawn_ids_sign_the_same_or_go_back_to_sign(names: list[str], seed: int) -> None:
+    ids = list(dict.fromkeys(names))
+    fragments = [item_fragment({"id": i, "type": "article", "title": "t"}) for i in ids]
+    rng = np.random.default_rng(seed)
+    heads = [SectionHead.of({"key": k, "title": "T"}) for k in ("rekomendasi_artikel", "ä k")]
+    sections = [
+        Section(h, rng.permutation(len(ids))[: rng.integers(0, len(ids) + 1)].tolist(), [])
+        for h in heads
+    ]
+    got, want = token_both_ways(sections, fragments, ids)
+    plain = all(
+        i.isascii() and i.isprintable() and '"' not in i and "\\" not in i
+        for s in sections
+        for i in (ids[r] for r in s.rows)
+    )
+    if plain:
+        assert got == want
+    else:
+        assert got is None
+    assert orjson.loads(fragments[0] + b"}")["id"] == ids[0]
