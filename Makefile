@@ -34,7 +34,7 @@ $(STAMP): pyproject.toml recommender/pipeline/kernels.py recommender/pipeline/ah
 	$(RETRY) $(BIN)/python -m pip download -q --resume-retries 10 -d $(DOWNLOADS) \
 	  '.[dev,ray]' torch==2.13.0 'setuptools>=77'
 	$(BIN)/python -m pip install -q --no-index --find-links $(DOWNLOADS) -e '.[dev,ray]'
-	# an update's list kernels and the request path's history merge built once, ahead of time
+	# an update's list kernels and the request path's loops built once, ahead of time
 	# (recommender/pipeline/ahead.py)
 	$(BIN)/python -m recommender.pipeline.ahead
 	touch $(STAMP)

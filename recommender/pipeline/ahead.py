@@ -13,9 +13,9 @@ of ours); where the build fails, it says why and the kernels stay just in time (
 compiled by the same command), with the same results. A module built from other source (the
 kernels changed since `make setup`) is ignored: `kernels` checks the stamp.
 
-The request path's history merge (`recommender.serving.kernels`) is built the same way, as a
-second module beside its own source (`SERVING`); without it the service answers through numpy
-(it never imports numba).
+The request path's loops (`recommender.serving.kernels`: the history merge, the plain answers'
+choice) are built the same way, as a second module beside their own source (`SERVING`); without
+it the service answers through numpy (it never imports numba).
 """
 
 from __future__ import annotations

@@ -1,21 +1,25 @@
-"""Compiled loops of the request path: a reader's history merged with the article's lists.
+"""Compiled loops of the request path: a reader's history merged with the article's lists, and
+the choice of a plain answer's editorial and sponsored items.
 
 An answer with `history=` merges the related lists of the article and of each history item
 (`Selector.merged_candidates`: one `np.unique` and one weighted `bincount` per part), then
 scores, masks and cuts every pool's candidates (`Selector.scored_pools`): some forty numpy calls
 on a few hundred numbers, whose fixed costs, not the arithmetic, made the answer (issue #15). The
-two loops below do the same work in two calls, with the same floating-point operations in the
-same order, so the same bits: each candidate's weighted parts are added in anchor order from 0.0,
-divided by the weights' sum, summed part by part, given its freshness and its rule's boost.
-Freshness itself stays numpy's `exp2` (its own SIMD code on some CPUs, which libm's may differ
-from in the last bit): `merge_pool` leaves the exponent, the caller applies `np.exp2`.
+two loops `merge_pool` and `best` do the same work in two calls, with the same floating-point
+operations in the same order, so the same bits: each candidate's weighted parts are added in
+anchor order from 0.0, divided by the weights' sum, summed part by part, given its freshness and
+its rule's boost. Freshness itself stays numpy's `exp2` (its own SIMD code on some CPUs, which
+libm's may differ from in the last bit): `merge_pool` leaves the exponent, the caller applies
+`np.exp2`. A plain answer of one article does the same with its precomputed candidates
+(`plain_ages`, numpy's `exp2`, `plain_choose`: `precomputed.pick_compiled`), and its sponsored
+section after its matrix product (`sponsored_choose`).
 
 `make setup` builds these loops ahead of time (`recommender.pipeline.ahead`, the `SERVING` set);
 the service loads that module without importing numba. Without it (no C compiler, or the source
-changed since the build) `built()` is None and the numpy path answers: the same rows and the
-same bits, tested (`tests/serving/test_history_kernels.py`). The module's functions hold the GIL
-for their whole call, so the one scratch array of a selector (`slots`) is never used by two
-threads at once.
+changed since the build) `built()` is None and the numpy paths answer: the same rows and the
+same bits, tested (`tests/serving/test_history_kernels.py`,
+`tests/serving/test_plain_pick_kernel.py`). The module's functions hold the GIL for their whole
+call, so the one scratch array of a selector (`slots`) is never used by two threads at once.
 """
 
 from __future__ import annotations
