@@ -65,10 +65,14 @@ class AnswerSigner:
         issued = issue_time(time.time(), self.max_age)
         return self.keys.keys().sign(snapshot, article_id, sections, issued, teams, history)
 
-    def sign_served_json(self, snapshot: str, article_id: str, served_json: bytes) -> str:
-        """The token of a plain answer from its served lists' JSON (`Signer.sign_served_json`)."""
+    def sign_served_json(
+        self, snapshot: str, article_id: str, served_json: bytes, history: Sequence[str] = ()
+    ) -> str:
+        """The token of an answer without an experiment from its served lists' JSON
+        (`Signer.sign_served_json`)."""
         issued = issue_time(time.time(), self.max_age)
-        return self.keys.keys().sign_served_json(snapshot, article_id, served_json, issued)
+        keys = self.keys.keys()
+        return keys.sign_served_json(snapshot, article_id, served_json, issued, history)
 
 
 def answer_signer(keys: KeySource, max_age: int) -> Signer:

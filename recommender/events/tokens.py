@@ -91,7 +91,7 @@ def key_id(secret: bytes) -> str:
     return hashlib.sha256(secret).hexdigest()[:8]
 
 
-def compact_json(payload: dict[str, Any]) -> bytes:
+def compact_json(payload: dict[str, Any] | list[Any]) -> bytes:
     """`json.dumps(payload, separators=(",", ":")).encode()`, byte for byte (tokens signed
     before keep their form): orjson writes the same bytes for ASCII text at a fifth of the cost
     (a token is signed per answer, issue #15); text beyond printable ASCII, which json escapes
@@ -143,16 +143,22 @@ class EventKeys:
         return f"{body}.{self._signature(self.current, body)}"
 
     def sign_served_json(
-        self, snapshot: str, article_id: str, served_json: bytes, issued: int
+        self,
+        snapshot: str,
+        article_id: str,
+        served_json: bytes,
+        issued: int,
+        history: Sequence[str] = (),
     ) -> str:
-        """`sign(snapshot, article_id, sections, issued)` where `served_json` is already the
-        compact JSON of `sections` as the standard library writes it
+        """`sign(snapshot, article_id, sections, issued, None, history)` where `served_json` is
+        already the compact JSON of `sections` as the standard library writes it
         (`recommender.serving.rendering.served_json`, read from the answer's own bytes): the
         same token, without the lists of ids."""
         head = compact_json(
             {"v": TOKEN_VERSION, "k": self.current_id, "t": issued, "s": snapshot, "a": article_id}
         )
-        body = _b64(head[:-1] + b',"i":' + served_json + b"}")
+        used = b',"h":' + compact_json(list(history[:HISTORY_IN_TOKEN])) if history else b""
+        body = _b64(head[:-1] + b',"i":' + served_json + used + b"}")
         return f"{body}.{self._signature(self.current, body)}"
 
     def verify(self, token: str, now: float, max_age: float) -> Served:

@@ -40,8 +40,9 @@ class Signer(Protocol):
     """Signs what an answer served: (snapshot, article id, [(section key, item ids)]) and, for
     an interleaved answer, its experiment and each item's arm (`Teams`), for a personalised
     one the history it used -> token. A signer may also have `sign_served_json(snapshot,
-    article id, served JSON)`, for a plain answer whose lists are already compact JSON
-    (`rendering.served_json`): the same token (`service.app.AnswerSigner` has it)."""
+    article id, served JSON, history)`, for an answer without an experiment whose lists are
+    already compact JSON (`rendering.served_json`): the same token (`service.app.AnswerSigner`
+    has it)."""
 
     def __call__(
         self,
@@ -206,11 +207,11 @@ class Recommender:
                 arms = {s.head.fields["key"]: s.teams for s in sections if s.teams is not None}
                 teams = (experiment.name, arms)
             fast = getattr(sign, "sign_served_json", None)
-            if teams is None and not used and fast is not None:
+            if teams is None and fast is not None:
                 # The ids' JSON read from the fragments the answer copies anyway.
                 listed = served_json(sections, cat.fragments)
                 if listed is not None:
-                    token = fast(cat.version, req.article_id, listed)
+                    token = fast(cat.version, req.article_id, listed, used)
             if token is None:
                 ids = cat.ids
                 served = [(s.head.fields["key"], [ids[r] for r in s.rows]) for s in sections]

@@ -6,6 +6,7 @@ must send the answer back to `sign`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,20 +26,25 @@ KEYS = EventKeys(b"k" * 32)
 ISSUED = 1_795_000_000
 
 
-def token_both_ways(sections: list[Section], fragments: list[bytes], ids: list[str]) -> Any:
+def token_both_ways(
+    sections: list[Section], fragments: list[bytes], ids: list[str], history: Sequence[str] = ()
+) -> Any:
     served = [(s.head.fields["key"], [ids[r] for r in s.rows]) for s in sections]
     listed = served_json(sections, fragments)
-    want = KEYS.sign("v1", "art-1", served, ISSUED)
-    got = None if listed is None else KEYS.sign_served_json("v1", "art-1", listed, ISSUED)
+    want = KEYS.sign("v1", "art-1", served, ISSUED, None, history)
+    got = None
+    if listed is not None:
+        got = KEYS.sign_served_json("v1", "art-1", listed, ISSUED, history)
     return got, want
 
 
 def test_every_answer_of_the_fixture_signs_the_same(catalog: Catalog) -> None:  # noqa: F811
     rec = Recommender(catalog, make_settings(Path("unused")))
     count = 0
-    for req in requests(rec):
+    for req in requests(rec):  # histories of 0 to 4 ids
         sections = rec.sections(req, NOW)
-        got, want = token_both_ways(sections, catalog.fragments, catalog.ids)
+        history = [i for i in req.history if i != req.article_id]
+        got, want = token_both_ways(sections, catalog.fragments, catalog.ids, history)
         assert got == want
         count += sum(len(s.rows) for s in sections)
     assert count > 100
@@ -56,8 +62,11 @@ def test_every_answer_of_the_fixture_signs_the_same(catalog: Catalog) -> None:  
         max_size=8,
     ),
     st.integers(0, 2**32 - 1),
+    st.lists(st.text(max_size=5), max_size=12),
 )
-def test_drawn_ids_sign_the_same_or_go_back_to_sign(names: list[str], seed: int) -> None:
+def test_drawn_ids_sign_the_same_or_go_back_to_sign(
+    names: list[str], seed: int, history: list[str]
+) -> None:
     ids = list(dict.fromkeys(names))
     fragments = [item_fragment({"id": i, "type": "article", "title": "t"}) for i in ids]
     rng = np.random.default_rng(seed)
@@ -66,7 +75,7 @@ def test_drawn_ids_sign_the_same_or_go_back_to_sign(names: list[str], seed: int)
         Section(h, rng.permutation(len(ids))[: rng.integers(0, len(ids) + 1)].tolist(), [])
         for h in heads
     ]
-    got, want = token_both_ways(sections, fragments, ids)
+    got, want = token_both_ways(sections, fragments, ids, history)
     plain = all(
         i.isascii() and i.isprintable() and '"' not in i and "\\" not in i
         for s in sections
