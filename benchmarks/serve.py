@@ -15,6 +15,12 @@ these cases, in the same run:
 - `history10`: the same with 10 read ids;
 - `filters`: an article plus `section=` (drawn uniformly).
 
+Each case is measured in `--rounds` paired rounds: a run of the floor, then a run of the case,
+each `--duration` seconds; a pair's ratio is the case's requests/s over its own floor run's, and
+the median pair is reported (its ratio in `ratio_to_floor`, every pair's in `ratio_rounds`). On a
+shared machine the floor drifts between runs a minute apart by more than a case's own changes,
+and one floor run compared with every case skews them all.
+
 One JSON line per case: requests/s, client p50/p99 (wrk, includes queueing behind the other
 connections), server-side p50/p99 (from the server's own latency histogram, the time inside the
 app), the ratio to the floor, the cache hit ratio, the snapshot's size and the server's memory.
@@ -80,7 +86,8 @@ done = function(summary, latency, requests)
 end
 """
 ROUTE = "/v1/recommendations"
-CASES = ("healthz", "article_hot", "article", "history", "history10", "filters")
+FLOOR = "healthz"
+CASES = (FLOOR, "article_hot", "article", "history", "history10", "filters")
 HOT = 100  # "most read" articles in the hot case
 HISTORY = 2  # ids in the history case (history10: 10)
 LATENCY = "recommender_http_request_duration_seconds"
@@ -170,6 +177,45 @@ def snapshot_sizes(folder: Path) -> dict[str, float]:
     }
 
 
+class Measure:
+    """One measured run of a case against a running server: wrk's figures, the server's own
+    latency quantiles and CPU per request, and the response cache's hits, over that run."""
+
+    def __init__(self, server: Server, id_file: Path, args: argparse.Namespace) -> None:
+        self.server, self.id_file, self.args = server, id_file, args
+
+    def __call__(self, case: str, round_: int) -> dict[str, Any]:
+        base, args = self.server.base, self.args
+        # Warm-up on another random sequence: with the measured one, the warm-up would have put
+        # the first second's answers in the response cache (uniform 1M: 34% "hits"). Each round
+        # draws its own sequences.
+        wrk(base, self.id_file, case, 1, args.connections, seed=8 + 10 * round_)
+        before = get(base + "/metrics").decode()
+        cpu = cpu_seconds(self.server.proc.pid)
+        result = wrk(base, self.id_file, case, args.duration, args.connections, 7 + 10 * round_)
+        cpu = cpu_seconds(self.server.proc.pid) - cpu
+        after = get(base + "/metrics").decode()
+        labels = {"route": "/healthz" if case == FLOOR else ROUTE, "status": "200"}
+        h0, h1 = histogram(before, LATENCY, labels), histogram(after, LATENCY, labels)
+        hits, misses = (
+            counter(after, f"recommender_response_cache_{k}")
+            - counter(before, f"recommender_response_cache_{k}")
+            for k in ("hits", "misses")
+        )
+        server_p50, server_p99 = quantile(0.5, h0, h1), quantile(0.99, h0, h1)
+        return {
+            "rps": result["requests"] / (result["duration_us"] / 1e6),
+            "p50_ms": round(result["p50_us"] / 1000, 3),
+            "p99_ms": round(result["p99_us"] / 1000, 3),
+            "server_p50_ms": round(server_p50 * 1000, 3) if server_p50 is not None else None,
+            "server_p99_ms": round(server_p99 * 1000, 3) if server_p99 is not None else None,
+            "cache_hit_ratio": round(hits / (hits + misses), 3) if hits + misses else None,
+            "server_cpu_us_per_request": round(cpu / result["requests"] * 1e6, 1),
+            "errors": result["status_errors"] + result["socket_errors"],
+            "requests": result["requests"],
+        }
+
+
 def run_size(label: str, data_dir: Path, args: argparse.Namespace, work: Path) -> list[dict]:
     store = SnapshotStore(data_dir / "snapshots")
     version = store.current_version()
@@ -189,49 +235,40 @@ def run_size(label: str, data_dir: Path, args: argparse.Namespace, work: Path) -
         schema = json.loads(get(server.base + "/openapi.json"))
         operation = schema["paths"][ROUTE]["get"]
         query_params = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
-        floor = None
+        measure = Measure(server, id_file, args)
+        # Paired rounds: every case right after a floor run of its own, the ratio taken per
+        # pair and its median over the rounds kept: on a shared machine the floor drifts by
+        # more than a case's changes between runs a minute apart.
+        floors: list[dict[str, Any]] = []
+        paired: dict[str, list[tuple[float, dict[str, Any]]]] = {c: [] for c in CASES[1:]}
+        for round_ in range(args.rounds):
+            for case in CASES[1:]:
+                floor = measure(FLOOR, round_)
+                got = measure(case, round_)
+                floors.append(floor)
+                paired[case].append((got["rps"] / floor["rps"], got))
+        floor_runs = sorted(floors, key=lambda m: m["rps"])
+        chosen = {FLOOR: (1.0, floor_runs[len(floor_runs) // 2])}
+        for case, runs in paired.items():
+            chosen[case] = sorted(runs, key=lambda pair: pair[0])[len(runs) // 2]
         for case in CASES:
-            # Warm-up on another random sequence: with the measured one, the warm-up would have
-            # put the first second's answers in the response cache (uniform 1M: 34% "hits").
-            wrk(server.base, id_file, case, 1, args.connections, seed=8)
-            before = get(server.base + "/metrics").decode()
-            cpu = cpu_seconds(server.proc.pid)
-            result = wrk(server.base, id_file, case, args.duration, args.connections)
-            cpu = cpu_seconds(server.proc.pid) - cpu
-            after = get(server.base + "/metrics").decode()
-            route = "/healthz" if case == "healthz" else ROUTE
-            labels = {"route": route, "status": "200"}
-            h0, h1 = histogram(before, LATENCY, labels), histogram(after, LATENCY, labels)
-            hits = counter(after, "recommender_response_cache_hits") - counter(
-                before, "recommender_response_cache_hits"
-            )
-            misses = counter(after, "recommender_response_cache_misses") - counter(
-                before, "recommender_response_cache_misses"
-            )
-            rps = result["requests"] / (result["duration_us"] / 1e6)
-            floor = rps if case == "healthz" else floor
-            server_p50, server_p99 = quantile(0.5, h0, h1), quantile(0.99, h0, h1)
+            ratio, got = chosen[case]
             row = {
                 "bench": "serve",
                 "case": case,
                 "items": len(ids),
                 "snapshot": label,
                 "neighbours": manifest.get("neighbours", "exact"),
-                "rps": round(rps, 1),
-                "ratio_to_floor": round(rps / floor, 3) if floor else None,
-                "p50_ms": round(result["p50_us"] / 1000, 3),
-                "p99_ms": round(result["p99_us"] / 1000, 3),
-                "server_p50_ms": round(server_p50 * 1000, 3) if server_p50 is not None else None,
-                "server_p99_ms": round(server_p99 * 1000, 3) if server_p99 is not None else None,
-                "cache_hit_ratio": round(hits / (hits + misses), 3) if hits + misses else None,
-                "server_cpu_us_per_request": round(cpu / result["requests"] * 1e6, 1),
-                "errors": result["status_errors"] + result["socket_errors"],
-                "requests": result["requests"],
+                "rps": round(got["rps"], 1),
+                "ratio_to_floor": round(ratio, 3),
+                "ratio_rounds": [round(r, 3) for r, _ in paired[case]] if case != FLOOR else None,
+                **{k: v for k, v in got.items() if k != "rps"},
                 **proc_memory(server.proc.pid),
                 **snapshot_sizes(folder),
                 "ready_s": round(ready_s, 2),
                 "connections": args.connections,
                 "duration_s": args.duration,
+                "rounds": args.rounds,
                 "history_param": "history" in query_params,
                 "filter_param": "section" in query_params,
             }
@@ -276,7 +313,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000", help="synthetic snapshot sizes")
     parser.add_argument("--million", action="store_true", help="add 1,000,000 items (~10 min)")
     parser.add_argument("--data-dir", type=Path, help="benchmark this data dir instead")
-    parser.add_argument("--duration", type=float, default=8.0, help="seconds per case")
+    parser.add_argument("--duration", type=float, default=8.0, help="seconds per run of a case")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="paired rounds (floor, then case); median kept"
+    )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--ready-timeout", type=float, default=900.0)
     parser.add_argument("--work-dir", type=Path, help="keep synthetic snapshots here (reused)")
