@@ -11,7 +11,7 @@ anchor order from 0.0, divided by the weights' sum, summed part by part, given i
 its rule's boost. Freshness itself stays numpy's `exp2` (its own SIMD code on some CPUs, which
 libm's may differ from in the last bit): `merge_pool` leaves the exponent, the caller applies
 `np.exp2`. A plain answer of one article does the same with its precomputed candidates
-(`plain_ages`, numpy's `exp2`, `plain_choose`: `precomputed.pick_compiled`), and its sponsored
+(`plain_ages`, numpy's `exp2`, `plain_choose`: `precomputed.pick` given the module), and its sponsored
 section after its matrix product (`sponsored_choose`).
 
 `make setup` builds these loops ahead of time (`recommender.pipeline.ahead`, the `SERVING` set);

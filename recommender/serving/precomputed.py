@@ -202,9 +202,38 @@ def pick(
     freshness: Freshness,
     boost: Floats | None,
     expires: Floats | None,
+    module: Any = None,
 ) -> list[tuple[list[int], list[float]]] | None:
     """`select_pools`' choice for a plain request of one article from the precomputed
-    candidates, before its near-duplicate check; None where they cannot answer it."""
+    candidates, before its near-duplicate check; None where they cannot answer it.
+
+    With `module` (the compiled loops of recommender.serving.kernels, built by `make setup`):
+    the same rows and the same floats in two calls and numpy's `exp2` instead of some twenty
+    numpy steps. The freshness exponent's `exp2` stays numpy's, as in `Freshness.boost`
+    (numpy's SIMD `exp2` and libm's differ in the last bit); the other steps are exact IEEE
+    operations in the same order, so the same bits."""
+    if module is not None:
+        lists, asked, size = _wanted(plain.pools, wants)
+        bonus = np.empty(plain.rows.shape[1])
+        weight = 1.0
+        if freshness.enabled:
+            module.plain_ages(plain.published, anchor, now, freshness.half_life_hours, bonus)
+            np.exp2(bonus, out=bonus)
+            weight = freshness.weight
+        else:  # Freshness.boost's zeros
+            bonus.fill(0.0)
+        out_rows, out_scores = np.empty(size, dtype=np.int64), np.empty(size)
+        out_counts = np.empty(len(wants), dtype=np.int64)
+        others = NO_ROWS if len(banned) < 2 else np.ascontiguousarray(banned[1:], dtype=np.int64)
+        chosen = module.plain_choose(
+            plain.counts, plain.rows, plain.relevance, anchor, lists, asked, plain.width,
+            others, NO_FLOATS if boost is None else boost,
+            NO_FLOATS if expires is None else expires, now, bonus, weight, MARGIN, out_rows,
+            out_scores, out_counts,
+        )  # fmt: skip
+        if chosen < 0:
+            return None
+        return split_chosen(out_rows[:chosen], out_scores[:chosen], out_counts)
     counts = plain.counts[anchor].tolist()
     places = [plain.pools.index(pool) for pool, _ in wants]
     if any(counts[p] < 0 for p in places):
@@ -238,7 +267,7 @@ def pick(
 
 NO_FLOATS = np.zeros(0, dtype=np.float64)  # `plain_choose`'s "no boost" / "nothing expires"
 NO_ROWS = np.zeros(0, dtype=np.int64)
-# `pick_compiled`'s arrays of each (pools, wants) asked: the places and counts of the wants.
+# `pick`'s arrays (compiled path) of each (pools, wants) asked: the places and counts of the wants.
 _WANTED: dict[tuple[tuple[str, ...], tuple[tuple[str, int], ...]], tuple[Ints, Ints, int]] = {}
 
 
@@ -254,46 +283,14 @@ def _wanted(pools: tuple[str, ...], wants: list[tuple[str, int]]) -> tuple[Ints,
     return got
 
 
-def pick_compiled(
-    module: Any,
-    plain: PlainCandidates,
-    wants: list[tuple[str, int]],
-    anchor: int,
-    banned: Ints,
-    now: float,
-    freshness: Freshness,
-    boost: Floats | None,
-    expires: Floats | None,
-) -> list[tuple[list[int], list[float]]] | None:
-    """`pick` through the compiled loops (recommender.serving.kernels, built by `make setup`):
-    the same rows and the same floats in two calls and numpy's `exp2` instead of some twenty
-    numpy steps. The freshness exponent's `exp2` stays numpy's, as in `Freshness.boost`
-    (numpy's SIMD `exp2` and libm's differ in the last bit); the other steps are exact IEEE
-    operations in the same order, so the same bits."""
-    places, counts, size = _wanted(plain.pools, wants)
-    bonus = np.empty(plain.rows.shape[1])
-    if freshness.enabled:
-        module.plain_ages(plain.published, anchor, now, freshness.half_life_hours, bonus)
-        np.exp2(bonus, out=bonus)
-        weight = freshness.weight
-    else:  # Freshness.boost's zeros
-        bonus.fill(0.0)
-        weight = 1.0
-    out_rows = np.empty(size, dtype=np.int64)
-    out_scores = np.empty(size)
-    out_counts = np.empty(len(wants), dtype=np.int64)
-    others = NO_ROWS if len(banned) < 2 else np.ascontiguousarray(banned[1:], dtype=np.int64)
-    chosen = module.plain_choose(
-        plain.counts, plain.rows, plain.relevance, anchor, places, counts, plain.width, others,
-        NO_FLOATS if boost is None else boost, NO_FLOATS if expires is None else expires, now,
-        bonus, weight, MARGIN, out_rows, out_scores, out_counts,
-    )  # fmt: skip
-    if chosen < 0:
-        return None
-    rows, scores = out_rows[:chosen].tolist(), out_scores[:chosen].tolist()
+def split_chosen(
+    rows: npt.NDArray[np.integer[Any]], scores: Floats, counts: Ints
+) -> list[tuple[list[int], list[float]]]:
+    """Chosen rows and scores, pool after pool, as each pool's (rows, scores) lists."""
+    row_list, score_list = rows.tolist(), scores.tolist()
     out: list[tuple[list[int], list[float]]] = []
     start = 0
-    for count in out_counts.tolist():
-        out.append((rows[start : start + count], scores[start : start + count]))
+    for count in counts.tolist():
+        out.append((row_list[start : start + count], score_list[start : start + count]))
         start += count
     return out

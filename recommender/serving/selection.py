@@ -21,7 +21,7 @@ from recommender.serving.blend import SIGNAL_PARTS, Blend
 from recommender.serving.catalog import Catalog
 from recommender.serving.diversity import collapse_top, duplicate_groups, isin, mmr
 from recommender.serving.freshness import Freshness
-from recommender.serving.precomputed import PlainCandidates, compute, pick, pick_compiled
+from recommender.serving.precomputed import PlainCandidates, compute, pick, split_chosen
 from recommender.serving.rules import Rules, load_rules
 from recommender.serving.topk import best_first
 from recommender.settings import RankingSettings
@@ -403,12 +403,8 @@ class Selector:
             return None
         boost = self.rules.boost if self.any_boost else None
         expires = self.catalog.expires if self.any_expiring else None
-        module = kernels.built()
-        if module is None:
-            return pick(plain, wants, anchor, banned, now, self.freshness, boost, expires)
-        return pick_compiled(
-            module, plain, wants, anchor, banned, now, self.freshness, boost, expires
-        )
+        fresh = self.freshness
+        return pick(plain, wants, anchor, banned, now, fresh, boost, expires, kernels.built())
 
     def precompute(self, covers: dict[str, int], start: float, hours: float) -> PlainCandidates:
         """The candidates of every article's plain answer for `hours` from `start` (to be set as
@@ -483,13 +479,7 @@ class Selector:
         if got < 0:
             return None
         chosen = chosen[:got]
-        row_list, score_list = rows[chosen].tolist(), scores[chosen].tolist()
-        picked: list[tuple[list[int], list[float]]] = []
-        start = 0
-        for n in counts.tolist():
-            picked.append((row_list[start : start + n], score_list[start : start + n]))
-            start += n
-        return picked
+        return split_chosen(rows[chosen], scores[chosen], counts)
 
     def scored_pools(
         self,

@@ -1,5 +1,5 @@
-"""The compiled choice of plain answers (`precomputed.pick_compiled`, issue #15) against numpy's
-`precomputed.pick`, on raw precomputed candidates, and of the sponsored section against
+"""The compiled choice of plain answers (`precomputed.pick` given the module, issue #15) against
+numpy's (`pick` without it), on raw precomputed candidates, and of the sponsored section against
 `Recommender._sponsored`'s numpy steps: the same rows, the same float scores bit for bit, and
 None exactly where numpy gives None. Drawn to hit what a catalogue rarely holds: tied
 scores, -0.0 and 0.0, NaN relevance, rows repeated within a list, every candidate excluded or
@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from recommender.serving import kernels
 from recommender.serving.engine import Recommender
 from recommender.serving.freshness import Freshness
-from recommender.serving.precomputed import PlainCandidates, pick, pick_compiled
+from recommender.serving.precomputed import PlainCandidates, pick
 from recommender.serving.topk import top_n
 from recommender.settings import Settings
 from tests.conftest import current_catalog
@@ -83,7 +83,7 @@ def test_compiled_pick_is_numpy_pick(
     banned = np.array([ROWS + 1, *excluded], dtype=np.int64)  # the article: in no list
     module = kernels.built()
     want = pick(plain, wants, anchor, banned, NOW, freshness, boost, expires)
-    got = pick_compiled(module, plain, wants, anchor, banned, NOW, freshness, boost, expires)
+    got = pick(plain, wants, anchor, banned, NOW, freshness, boost, expires, module)
     if want is None:
         assert got is None
         return
@@ -106,10 +106,10 @@ def test_a_kept_list_answers_and_excluding_too_many_does_not() -> None:
     fresh = Freshness(0.0, 0.0)
     module = kernels.built()
     wants = [("article", 2), ("video", 1)]
-    got = pick_compiled(module, plain, wants, 0, np.array([0]), NOW, fresh, None, None)
+    got = pick(plain, wants, 0, np.array([0]), NOW, fresh, None, None, module)
     assert got == [([2, 3], [0.9, 0.9]), ([7], [0.8])]  # ties in list order
     banned = np.array([0, 2, 3, 1])  # three of the article list's four: above the margin
-    assert pick_compiled(module, plain, wants, 0, banned, NOW, fresh, None, None) is None
+    assert pick(plain, wants, 0, banned, NOW, fresh, None, None, module) is None
     assert pick(plain, wants, 0, banned, NOW, fresh, None, None) is None
 
 
