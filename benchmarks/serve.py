@@ -15,11 +15,12 @@ these cases, in the same run:
 - `history10`: the same with 10 read ids;
 - `filters`: an article plus `section=` (drawn uniformly).
 
-Each case is measured in `--rounds` paired rounds: a run of the floor, then a run of the case,
-each `--duration` seconds; a pair's ratio is the case's requests/s over its own floor run's, and
-the median pair is reported (its ratio in `ratio_to_floor`, every pair's in `ratio_rounds`). On a
-shared machine the floor drifts between runs a minute apart by more than a case's own changes,
-and one floor run compared with every case skews them all.
+Each case is measured in `--rounds` paired rounds (5 by default): a run of the floor, then a
+run of the case, each `--duration` seconds; a pair's ratio is the case's requests/s over its own
+floor run's, and the median pair is reported (its ratio in `ratio_to_floor`, every pair's in
+`ratio_rounds`). On a shared machine the floor drifts between runs a minute apart by more than a
+case's own changes, and one floor run compared with every case skews them all; single pairs
+still swing (0.47 to 0.96 for the same code within one run here), hence five.
 
 One JSON line per case: requests/s, client p50/p99 (wrk, includes queueing behind the other
 connections), server-side p50/p99 (from the server's own latency histogram, the time inside the
@@ -315,7 +316,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, help="benchmark this data dir instead")
     parser.add_argument("--duration", type=float, default=8.0, help="seconds per run of a case")
     parser.add_argument(
-        "--rounds", type=int, default=3, help="paired rounds (floor, then case); median kept"
+        "--rounds", type=int, default=5, help="paired rounds (floor, then case); median kept"
     )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--ready-timeout", type=float, default=900.0)
