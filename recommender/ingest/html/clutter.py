@@ -283,7 +283,7 @@ def drop_marked(tree: HtmlElement, marked: Callable[[HtmlElement], bool]) -> Non
     no structural element, none holding the headline, a large share of the page's text or
     paragraphs of running text (see the module doc)."""
     total = len(tree.text_content() or "") or 1
-    doomed: list[HtmlElement] = []
+    longs: dict[HtmlElement, int] = {}  # each doomed element's long paragraphs, in tree order
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag.lower() in NEVER_PRUNED:
             continue
@@ -293,15 +293,15 @@ def drop_marked(tree: HtmlElement, marked: Callable[[HtmlElement], bool]) -> Non
             continue
         if len(element.text_content() or "") > MAX_SHARE_OF_TEXT * total:
             continue
-        if holds_running_text(element):
+        long = long_paragraphs(element)
+        if long >= RUNNING_PARAGRAPHS:  # holds_running_text
             continue
-        doomed.append(element)
+        longs[element] = long
+    doomed = list(longs)
     # Marked elements that together hold most of the page's running text are the article's own
     # parts under a shared marker ("TestReport__Section--Ads" on every section of a review): the
     # ones with running text stay.
-    doomed_set = set(doomed)
-    longs = {e: long_paragraphs(e) for e in doomed}
-    outermost = [e for e in doomed if not any(a in doomed_set for a in e.iterancestors())]
+    outermost = [e for e in doomed if not any(a in longs for a in e.iterancestors())]
     marked_long = sum(longs[e] for e in outermost)
     if marked_long >= RUNNING_PARAGRAPHS and 2 * marked_long > long_paragraphs(tree):
         doomed = [e for e in doomed if longs[e] == 0]

@@ -24,7 +24,6 @@ SEPARATOR = re.compile(
 HOST_LIKE = re.compile(r"\b[\w-]+\.(?:com|co\.id|id|net|org|co\.uk|co|news|tv)\b", re.IGNORECASE)
 MIN_TITLE_WORDS = 3
 SHORT_TITLE_WORDS = 2  # a headline this short only beside the site's name
-# Chinese, Japanese and Korean write no spaces: each of their characters counts as a word.
 
 
 # "Judul Halaman all", "Judul - Halaman 2", "Title - Page 2": which page of a paginated article.
