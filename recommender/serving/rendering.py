@@ -84,12 +84,8 @@ def _items_json(section: Section, fragments: Sequence[bytes], scores: list[bytes
 def _score_json(sections: Sequence[Section]) -> list[bytes]:
     """Every item's rounded score as JSON, section after section: one serialisation for all
     (floats never hold a comma)."""
-    every = [round(s, 4) for section in sections for s in section.scores]
+    every = rounded([s for section in sections for s in section.scores])
     return orjson.dumps(every)[1:-1].split(b",") if every else []
-
-
-def section_json(section: Section, fragments: Sequence[bytes]) -> bytes:
-    return b"".join(_items_json(section, fragments, _score_json([section])))
 
 
 def answer_dict(
@@ -143,9 +139,8 @@ def served_json(sections: Sequence[Section], fragments: Sequence[bytes]) -> byte
             ident = fragment[6 : fragment.find(b'"', 7) + 1]
             # orjson and json write an id alike unless it needs an escape (a backslash here),
             # is not ASCII, or holds DEL (json escapes it); a fragment not opening on the id: no.
-            if not (fragment.startswith(ID_START) and ident.isascii()) or b"\\" in ident:
-                return None
-            if b"\x7f" in ident:
+            plain = fragment.startswith(ID_START) and ident.isascii()
+            if not plain or b"\\" in ident or b"\x7f" in ident:
                 return None
             if j:
                 parts.append(b",")
