@@ -309,6 +309,17 @@ def verdict(rows: list[dict]) -> dict[str, Any]:
     return {"bench": "serve", "summary": True, "items": largest, "targets": checks}
 
 
+def at_least_one(text: str) -> int:
+    """An argparse type: a whole number of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more (got {value})")
+    return value
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000", help="synthetic snapshot sizes")
@@ -316,7 +327,10 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, help="benchmark this data dir instead")
     parser.add_argument("--duration", type=float, default=8.0, help="seconds per run of a case")
     parser.add_argument(
-        "--rounds", type=int, default=5, help="paired rounds (floor, then case); median kept"
+        "--rounds",
+        type=at_least_one,
+        default=5,
+        help="paired rounds (floor, then case); median kept",
     )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--ready-timeout", type=float, default=900.0)
