@@ -128,15 +128,21 @@ def read_one(path: Path, options: Any = None) -> tuple[list[Any], list[str]]:
     return list(report.items.values()), [str(e) for e in report.errors]
 
 
-def page_options(assume_timezone: str | None, base_url: str | None) -> Any:
-    """ReadOptions as `recommender extract --assume-timezone ZONE --base-url URL` builds them."""
+def page_options(
+    assume_timezone: str | None, base_url: str | None, url_from: str | None = None
+) -> Any:
+    """ReadOptions as `recommender extract --assume-timezone ZONE --base-url URL --url-from
+    path|sidecar` builds them."""
     from zoneinfo import ZoneInfo
 
     from recommender.ingest.html.page import PageOptions
     from recommender.ingest.sources import ReadOptions
 
     zone = ZoneInfo(assume_timezone) if assume_timezone else None
-    return ReadOptions(page=PageOptions(assume_timezone=zone, base_url=base_url))
+    if url_from not in (None, "path", "sidecar"):
+        raise SystemExit(f"url_from must be 'path' or 'sidecar' (got {url_from!r})")
+    page = PageOptions(assume_timezone=zone, base_url=base_url, url_from=url_from or "path")
+    return ReadOptions(page=page)
 
 
 def set_options(assume_timezone: str | None, base_url: str | None) -> None:
@@ -262,7 +268,8 @@ def expected_file_check(path: Path, tally: Tally) -> None:
     fields of a hand-checked page (`title`, `published_at` with offset, `canonical_url`,
     `language`, `body_starts_with`, `must_not_contain` (not in the lead or body),
     `body_must_not_contain` (a standfirst the lead keeps), `*_alternatives`) and optionally the
-    `assume_timezone`/`base_url` the publisher would give; or `expect_error: FIELD` where the page
+    `assume_timezone`/`base_url`/`url_from` ("path" or "sidecar": the URL in NAME.url beside
+    the page) the publisher would give; or `expect_error: FIELD` where the page
     lacks the fact (then a rejection on that field is right). An index page must be rejected as no
     article. A feed has `entry_count`, `language` and `first_entries` (`link`, `title`,
     `published_at`, `lead`, optionally `not_in_text` (a caption) and `image_url`).
@@ -276,7 +283,9 @@ def check_entry(folder: Path, entry: dict[str, Any], tally: Tally) -> None:
     """One page or feed of an expected file (its path relative to `folder`)."""
     file = folder / entry["file"]
     name = Path(entry["file"]).stem
-    options = page_options(entry.get("assume_timezone"), entry.get("base_url"))
+    options = page_options(
+        entry.get("assume_timezone"), entry.get("base_url"), entry.get("url_from")
+    )
     kind = entry.get("kind", "article")
     if kind == "feed":
         check_listed_feed(file, entry, tally, options)

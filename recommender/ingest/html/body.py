@@ -88,10 +88,12 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "", description: 
     # A comment before a paragraph's text (`<p><!--StartFragment-->Text`) leaves the text as the
     # comment's tail, which the extractor skips: strip comments, keeping their tails.
     etree.strip_tags(pruned, etree.Comment)
+    keep_noscript_article(pruned)
     for bad in pruned.xpath("//script|//style|//noscript|//template"):
         bad.drop_tree()
     fold_source_newlines(pruned)
     drop_empty_inline(pruned)
+    join_drop_caps(pruned)
     clutter.drop_alt_captions(pruned)
     clutter.drop_figure_captions(pruned)
     clutter.drop_intro_standfirst(pruned)
@@ -196,6 +198,28 @@ SOURCE_BREAKS = str.maketrans("\r\n", "  ")
 PREFORMATTED = frozenset({"pre", "textarea", "listing", "plaintext", "xmp"})
 
 
+def keep_noscript_article(tree: HtmlElement) -> None:
+    """A `<noscript>` holding the article's paragraphs (a page that draws its story with a script
+    and gives script-less readers the text, as a saved page shows it) keeps its content; other
+    `<noscript>`s (tracking pixels, "enable JavaScript" notices, lazy images) are dropped after.
+    Only when the page's other text lacks those paragraphs: a story that is also outside the
+    `<noscript>` is read from there, once."""
+    for element in tree.xpath("//noscript"):
+        prose = [
+            " ".join(p.text_content().split())
+            for p in element.iter("p")
+            if cjk.weight(" ".join(p.text_content().split())) >= pagekind.PARAGRAPH_CHARS
+        ]
+        if len(prose) < pagekind.MIN_ARTICLE_PARAGRAPHS:
+            continue
+        outside = copy.deepcopy(tree)
+        for other in outside.xpath("//noscript"):
+            other.drop_tree()
+        text = " ".join(outside.text_content().split())
+        if not any(paragraph in text for paragraph in prose):
+            element.drop_tag()
+
+
 def fold_source_newlines(tree: HtmlElement) -> None:
     """Line breaks in the source's text are spaces, as a browser renders them: the extractor
     keeps them as line breaks, and a paragraph written over several source lines
@@ -235,6 +259,28 @@ def drop_empty_inline(tree: HtmlElement) -> None:
             continue
         if element.text:
             element.tail = " " + (element.tail or "")
+        element.drop_tree()
+
+
+DROP_CAP_FOLLOWERS = frozenset({"p", "div", "span"})
+
+
+def join_drop_caps(tree: HtmlElement) -> None:
+    """A drop cap written as an element of its own before its paragraph (`<div class="initial">A
+    </div><p>nother day, ...`) goes back to the paragraph's first word: the extractor kept the
+    paragraph without it ("nother day"). Only a lone capital letter directly before an element
+    whose text goes on in lower case with no space between."""
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str) or len(element) or (element.tail or "").strip():
+            continue
+        letter = (element.text or "").strip()
+        following = element.getnext()
+        if len(letter) != 1 or not letter.isupper() or following is None:
+            continue
+        rest = following.text or ""
+        if following.tag not in DROP_CAP_FOLLOWERS or not rest[:1].islower():
+            continue
+        following.text = letter + rest
         element.drop_tree()
 
 
