@@ -61,26 +61,35 @@ def _reads_as_prose(text: str) -> bool:
     return cjk.weight(words) >= MIN_PROSE_CHARS and cjk.words(words) >= 8
 
 
-def _is_prose(text: str | None, inline: list[HtmlElement]) -> bool:
+def _is_container(element: HtmlElement) -> bool:
+    return any(_is_block(child) for child in element) and _reads_as_prose(element.text_content())
+
+
+def _is_prose(text: str | None, inline: list[HtmlElement], parts: frozenset[str]) -> bool:
     """The run's own text reads like prose, or the run holds an inline element used as a
-    container (`<span itemprop="articleBody">` around `<div>`s). Prose held in one inline element
-    (a standfirst `<span>`, a byline `<b>`) is no loose paragraph."""
+    container (`<span itemprop="articleBody">` around `<div>`s), or prose in an element of the
+    tag that holds the story's other parts beside it (`parts`: an ASP.NET page writes the story's
+    first paragraphs into one `<span>` and the rest, as `<p>`s, into the next). Other prose held
+    in one inline element (a standfirst `<span>`, a byline `<b>`) is no loose paragraph."""
     own = (text or "") + "".join(e.tail or "" for e in inline)
     if _reads_as_prose(own):
         return True
-    containers = [e for e in inline if any(_is_block(child) for child in e)]
-    return any(_reads_as_prose(e.text_content()) for e in containers)
+    return any(
+        _is_container(e) or (e.tag in parts and _reads_as_prose(e.text_content())) for e in inline
+    )
 
 
 def _wrap_runs(parent: HtmlElement) -> None:
     runs = _runs(parent)
-    if not any(_is_prose(text, inline) for text, inline, _ in runs):
+    # Tags of the inline containers among the parent's children (see _is_prose).
+    parts = frozenset(e.tag for _, inline, _ in runs for e in inline if _is_container(e))
+    if not any(_is_prose(text, inline, parts) for text, inline, _ in runs):
         return
     del parent[:]
     parent.text = None
     last: HtmlElement | None = None
     for text, inline, block in runs:
-        if _is_prose(text, inline):
+        if _is_prose(text, inline, parts):
             paragraph = parent.makeelement("p", {})
             paragraph.text = text
             for element in inline:

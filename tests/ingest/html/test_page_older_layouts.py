@@ -57,3 +57,24 @@ def test_a_noscript_copy_of_a_story_already_on_the_page_is_not_read_twice() -> N
     body = body_of(page)
     assert body.startswith(PARAGRAPHS[0])
     assert body.count(PARAGRAPHS[1]) == 1
+
+
+def test_a_storys_first_paragraphs_in_a_span_beside_the_span_of_the_rest_are_read() -> None:
+    # An ASP.NET story: its opening in one <span>, an ad slot, the rest as <p>s in the next one.
+    first, rest = PARAGRAPHS[0], "".join(f"<P>{p}</P>" for p in PARAGRAPHS[1:])
+    story = (
+        f'<div class="body_txt"><span id="Para1">{first}</span><div class="ad"></div>'
+        f'<span id="Para2">{rest}</span></div>'
+    )
+    body = body_of(article(head=PUBLISHED, paragraphs=[], after=story))
+    assert body.startswith(first)
+    assert PARAGRAPHS[2] in body
+
+
+def test_a_standfirst_span_without_the_storys_parts_beside_it_stays_out() -> None:
+    standfirst = "Ribuan warga mengungsi setelah Sungai Citarum meluap, dan petugas masih mendata."
+    story = f'<div class="body_txt"><span class="standfirst">{standfirst}</span>' + "".join(
+        f"<p>{p}</p>" for p in PARAGRAPHS
+    )
+    body = body_of(article(head=PUBLISHED, paragraphs=[], after=story + "</div>"))
+    assert body.startswith(PARAGRAPHS[0])
