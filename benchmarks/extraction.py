@@ -192,8 +192,9 @@ def check_hand_checked_fields(
     tally.check(page, "page.canonical_url", item.url in wanted_urls, item.url)
     tally.check(page, "page.language", item.language == expected["language"], item.language)
     body = fold(item.body)
-    start = fold(expected["body_starts_with"])
-    tally.check(page, "page.body_start", start in body[:BODY_START_WINDOW], body[:120])
+    starts = [expected["body_starts_with"], *extra.get("body_starts_with_alternatives", [])]
+    window = body[:BODY_START_WINDOW]
+    tally.check(page, "page.body_start", any(fold(s) in window for s in starts), body[:120])
     missing = [s for s in expected.get("body_contains", []) if fold(s) not in body]
     tally.check(page, "page.body_contains", not missing, "; ".join(missing))
     text = fold(f"{item.lead}\n{item.body}")
@@ -267,9 +268,10 @@ def expected_file_check(path: Path, tally: Tally) -> None:
     `{"pages": [{"file": ..., "kind": "article" | "index" | "feed", ...}]}`. An article has the
     fields of a hand-checked page (`title`, `published_at` with offset, `canonical_url`,
     `language`, `body_starts_with`, `must_not_contain` (not in the lead or body),
-    `body_must_not_contain` (a standfirst the lead keeps), `*_alternatives`) and optionally the
-    `assume_timezone`/`base_url`/`url_from` ("path" or "sidecar": the URL in NAME.url beside
-    the page) the publisher would give; or `expect_error: FIELD` where the page
+    `body_must_not_contain` (a standfirst the lead keeps), `*_alternatives`, also
+    `body_starts_with_alternatives` where a lead paragraph may be read either way) and
+    optionally the `assume_timezone`/`base_url`/`url_from` ("path" or "sidecar": the URL in
+    NAME.url beside the page) the publisher would give; or `expect_error: FIELD` where the page
     lacks the fact (then a rejection on that field is right). An index page must be rejected as no
     article. A feed has `entry_count`, `language` and `first_entries` (`link`, `title`,
     `published_at`, `lead`, optionally `not_in_text` (a caption) and `image_url`).
@@ -336,6 +338,7 @@ def check_listed_article(path: Path, expected: dict[str, Any], tally: Tally, opt
     extra = {
         "title_alternatives": expected.get("title_alternatives", []),
         "published_at_alternatives": expected.get("published_at_alternatives", []),
+        "body_starts_with_alternatives": expected.get("body_starts_with_alternatives", []),
     }
     urls = [expected["canonical_url"], *expected.get("canonical_url_alternatives", [])]
     check_hand_checked(path, {**expected, "extra": extra}, tally, options=options, urls=urls)

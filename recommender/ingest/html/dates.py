@@ -82,26 +82,31 @@ ABBREVIATED_ZONES: dict[str, float] = {
     "pst": -8,
     "pdt": -7,
 }
-# Month names and abbreviations in Indonesian, English, German, Dutch, French, Spanish, Portuguese
-# and Italian (no name means two months across these languages).
+# Month names and abbreviations in Indonesian, English, German, Dutch, French, Spanish, Portuguese,
+# Italian, Hungarian, and (as dates write them) Russian and Bulgarian (no name means two months
+# across these languages).
 MONTHS = {
     name: number
     for number, names in enumerate(
         (
-            "jan januari january januar jänner janvier janv enero ene janeiro gennaio gen",
+            "jan januari january januar jänner janvier janv enero ene janeiro gennaio gen január"
+            " января январь януари",
             "feb februari february pebruari februar février fevrier févr fév febrero fevereiro fev"
-            " febbraio",
-            "mar maret march märz maerz mrz maart mars marzo março marco",
-            "apr april avril avr abril abr aprile",
-            "mei may mai mayo maio maggio mag",
-            "jun juni june juin junio junho giugno giu",
-            "jul juli july juillet juil julio julho luglio lug",
-            "agu agt agus agustus aug august augustus août aout agosto ago",
-            "sep sept september septembre septiembre setiembre setembro set settembre",
-            "okt oktober oct october octobre octubre outubro out ottobre ott",
-            "nov nopember november novembre noviembre novembro",
+            " febbraio február febr февраля февраль февруари",
+            "mar maret march märz maerz mrz maart mars marzo março marco március márc марта март",
+            "apr april avril avr abril abr aprile április ápr апреля апрель април",
+            "mei may mai mayo maio maggio mag május máj мая май",
+            "jun juni june juin junio junho giugno giu június jún июня июнь юни",
+            "jul juli july juillet juil julio julho luglio lug július júl июля июль юли",
+            "agu agt agus agustus aug august augustus août aout agosto ago augusztus августа"
+            " август",
+            "sep sept september septembre septiembre setiembre setembro set settembre szeptember"
+            " szept сентября сентябрь септември",
+            "okt oktober oct october octobre octubre outubro out ottobre ott október октября"
+            " октябрь октомври",
+            "nov nopember november novembre noviembre novembro ноября ноябрь ноември",
             "des desember dec december dezember dez décembre decembre déc diciembre dic dezembro"
-            " dicembre",
+            " dicembre декабря декабрь декември",
         ),
         start=1,
     )
@@ -123,9 +128,14 @@ CLOCK = r"(?P<hour>\d{1,2})(?:[:.]|h(?=\d{2}))(?P<minute>\d{2})(?::(?P<second>\d
 # day-first reading is no date ("11/18/2011"); a two-digit year only before a clock ("8/17/13
 # 11:04am"), which every pattern below requires.
 NUMERIC_DATE = r"(?P<day>\d{1,2})[/\-.](?P<month>\d{1,2})[/\-.](?P<year>\d{4}|\d{2}(?!\d))"
-ISO_DATE = r"(?P<iyear>\d{4})[-/](?P<imonth>\d{2})[-/](?P<iday>\d{2})"
+# Year first: "2015-08-15", "2015/08/15", and "2015.08.15" (Hungarian, Chinese and Korean pages).
+ISO_DATE = r"(?P<iyear>\d{4})(?P<isep>[-/.])(?P<imonth>\d{2})(?P=isep)(?P<iday>\d{2})"
 # "10 November 2026", "14. Dezember 2015", "1er juin 2019", "3 de marzo de 2019"; "November 10, 2026".
 MONTH_NAME = r"[^\W\d_]{3,10}"
+# Hungarian writes the year first: "2015. augusztus 20.", "2015. aug. 20.".
+YEAR_FIRST_WORD_DATE = (
+    rf"(?P<hyear>\d{{4}})\.\s+(?P<hmonth>{MONTH_NAME})\.?\s+(?P<hday>\d{{1,2}})\.?(?!\d)"
+)
 WORD_DATE = (
     rf"(?P<wday>\d{{1,2}})(?:\.|er|º)?\s+(?:de\s+)?(?P<wmonth>{MONTH_NAME})\.?,?\s+(?:de\s+)?"
     r"(?P<wyear>\d{4})"
@@ -140,8 +150,12 @@ SHORT_YMD = (
     r"(?:(?<=[\uff1a\u3000-\u303f])|(?<=[\u3040-\u9fff\uff1a]\s))"
     r"(?P<syear>\d{2})-(?P<smonth>\d{2})-(?P<sday>\d{2})(?!\d)"
 )
-ANY_DATE = f"(?:{SHORT_YMD}|{NUMERIC_DATE}|{ISO_DATE}|{WORD_DATE}|{MONTH_FIRST}|{CJK_DATE})"
-BEFORE_CLOCK = r"[\s,|\-–·@]*(?:(?:pukul|jam|at|um|à)\s+)?"
+ANY_DATE = (
+    f"(?:{SHORT_YMD}|{YEAR_FIRST_WORD_DATE}|{NUMERIC_DATE}|{ISO_DATE}|{WORD_DATE}|{MONTH_FIRST}"
+    f"|{CJK_DATE})"
+)
+# Between a date and its clock: punctuation, "at", and a label ("Date: 05 June 2013 Time: 12:45").
+BEFORE_CLOCK = r"[\s,|\-–·@]*(?:(?:pukul|jam|at|um|à|time:|waktu:|zeit:|heure\s*:)\s*)?"
 MERIDIEM = r"(?:\s*(?P<meridiem>[ap])\.?\s?m\b\.?)?"
 # "November 10, 2026 9:04 PM EST" as well as "10/11/2026 21:04 WIB": the 12-hour clock's AM/PM
 # comes before the zone.
@@ -153,6 +167,19 @@ TEXT_TIME = re.compile(
 NAIVE_TEXT_TIME = re.compile(
     rf"(?<![\w/.-]){ANY_DATE}{BEFORE_CLOCK}{CLOCK}(?![\d:]|\.\d){MERIDIEM}"
     rf"(?!\s*(?:[ap]\.?\s?m\b\.?\s*)?(?:{ZONE_NAMES})\b)",
+    re.IGNORECASE,
+)
+# The clock first: "4:58 p.m. CDT, July 17, 2013", "Posted: 12:49 AM, June 7, 2013", "00:37
+# IST(16/5/2013)"; with a zone word (CLOCK_FIRST_TIME) or without one (NAIVE_CLOCK_FIRST_TIME, a
+# local time; "IST" names several zones, so it is no zone word).
+AFTER_CLOCK = r"[\s,(|\-–·]*(?:on\s+)?(?:[^\W\d_]{3,9}day,?\s+)?"
+CLOCK_FIRST_TIME = re.compile(
+    rf"(?<![\w/.:-]){CLOCK}(?![\d:]|\.\d){MERIDIEM}\s*{ZONE_WORD}{AFTER_CLOCK}{ANY_DATE}",
+    re.IGNORECASE,
+)
+NAIVE_CLOCK_FIRST_TIME = re.compile(
+    rf"(?<![\w/.:-]){CLOCK}(?![\d:]|\.\d){MERIDIEM}(?:\s*(?:IST|CST|AST))?"
+    rf"{AFTER_CLOCK}{ANY_DATE}",
     re.IGNORECASE,
 )
 # A month and day without the year, then a clock with its zone ("Jun 13, 4:03 PM EDT"): read only
@@ -189,8 +216,9 @@ class Stamp:
 
 
 def parse_value(raw: str, source: str) -> Stamp | None:
-    """An ISO 8601 value as pages write it (`.000Z`, `+0700`, a space for `T`, date only)."""
-    match = ISO_VALUE.match(raw.strip())
+    """An ISO 8601 value as pages write it (`.000Z`, `+0700`, a space for `T`, date only, and
+    the loose `2013-06-7T03:37:27GMT+05:30`: a one-digit day or month, "GMT" before the offset)."""
+    match = ISO_VALUE.match(_padded(raw.strip()))
     if not match:
         return _parse_loose(raw, source)
     year, month, day, hour, minute, second, zone = match.groups()
@@ -205,6 +233,15 @@ def parse_value(raw: str, source: str) -> Stamp | None:
             return Stamp(value, True, source)
         value = value.replace(tzinfo=offset)
     return Stamp(value, hour is not None, source)
+
+
+ONE_DIGIT_PARTS = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?=[T\s]|$)")
+NAMED_OFFSET = re.compile(r"(?<=\d)\s*(?:GMT|UTC)(?=[+-]\d{2})", re.IGNORECASE)
+
+
+def _padded(raw: str) -> str:
+    raw = ONE_DIGIT_PARTS.sub(lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}", raw)
+    return NAMED_OFFSET.sub("", raw)
 
 
 def _parse_loose(raw: str, source: str) -> Stamp | None:
@@ -230,10 +267,32 @@ def _offset(zone: str) -> tzinfo | None:
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
+# A label before a written time that makes it the time of a later change, not the publication.
+UPDATED_LABEL = re.compile(
+    r"(?:updated?|last modified|modified|diperbarui|aktualisiert|mis à jour|actualizado)"
+    r"\s*(?:on|at|:)?\s*:?\s*(?:[^\W\d_]{3,9}day,?\s*)?$",
+    re.IGNORECASE,
+)
+
+
+def _matches(text: str, *patterns: re.Pattern[str]) -> list[re.Match[str]]:
+    """Matches of several patterns in text order, none overlapping an earlier one; times that a
+    label calls an update ("Updated: ... 4:25 PM EDT") after the others."""
+    found: list[re.Match[str]] = []
+    for match in sorted(
+        (m for pattern in patterns for m in pattern.finditer(text)), key=lambda m: m.start()
+    ):
+        if not found or match.start() >= found[-1].end():
+            found.append(match)
+    fresh = [m for m in found if not UPDATED_LABEL.search(text[max(0, m.start() - 30) : m.start()])]
+    return fresh + [m for m in found if m not in fresh]
+
+
 def text_times(text: str) -> list[Stamp]:
-    """Times written with a zone word in running text ("Kamis, 05/11/2015 09:25 WIB")."""
+    """Times written with a zone word in running text ("Kamis, 05/11/2015 09:25 WIB", "4:58 p.m.
+    CDT, July 17, 2013")."""
     found: list[Stamp] = []
-    for match in TEXT_TIME.finditer(text):
+    for match in _matches(text, TEXT_TIME, CLOCK_FIRST_TIME):
         value = _written(match.groupdict())
         if value is not None:
             zone = zone_of(match.group("zone"), value)
@@ -256,7 +315,7 @@ def local_text_times(text: str) -> list[Stamp]:
     """Dates with a clock time written without a zone ("2023-11-17 15:13", "December 27, 2014
     at 12:06 PM"): local times, so naive stamps."""
     found: list[Stamp] = []
-    for match in NAIVE_TEXT_TIME.finditer(text):
+    for match in _matches(text, NAIVE_TEXT_TIME, NAIVE_CLOCK_FIRST_TIME):
         value = _written(match.groupdict())
         if value is not None:
             found.append(Stamp(value, True, f"text {match.group(0).strip()!r}"))
@@ -295,7 +354,11 @@ def _date_of(parts: dict[str, str | None]) -> tuple[int, int, int] | None:
     for year, month, day in (("iyear", "imonth", "iday"), ("cyear", "cmonth", "cday")):
         if parts.get(year):
             return int(parts[year] or 0), int(parts[month] or 0), int(parts[day] or 0)
-    for year, month, day in (("wyear", "wmonth", "wday"), ("fyear", "fmonth", "fday")):
+    for year, month, day in (
+        ("wyear", "wmonth", "wday"),
+        ("fyear", "fmonth", "fday"),
+        ("hyear", "hmonth", "hday"),
+    ):
         if parts.get(year):
             number = MONTHS.get((parts[month] or "").lower())
             return None if number is None else (int(parts[year] or 0), number, int(parts[day] or 0))
@@ -352,6 +415,33 @@ def clock_times(text: str) -> list[tuple[int, int, str]]:
 TIME_ELEMENT = "<time datetime>"
 
 
+MODIFIED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "og:article:modified_time",
+    "datemodified",
+    "dcterms.modified",
+    "last-modified",
+)
+
+
+def modified_times(meta: PageMeta) -> list[datetime]:
+    """Wall-clock times the page's metadata gives as its last change (`dateModified`...)."""
+    raw = [value for name in MODIFIED_META for value in meta.all(name)]
+    changed = meta.article("dateModified")
+    if isinstance(changed, str):
+        raw.append(changed)
+    stamps = [s for value in raw if (s := parse_value(value, "modified")) is not None]
+    return [s.value.replace(tzinfo=None) for s in stamps if s.has_time]
+
+
+def _is_change(written: Stamp, changed: list[datetime]) -> bool:
+    """A written time whose wall clock is the metadata's time of the last change: the page prints
+    when it was updated ("12:21 p.m. EDT July 18, 2013" beside `dateModified` 12:21:27)."""
+    wall = written.value.replace(tzinfo=None)
+    return any(abs((wall - c).total_seconds()) <= SAME_MOMENT_SECONDS for c in changed)
+
+
 def candidates(meta: PageMeta, text: str) -> list[Stamp]:
     """Every publication-time candidate, most trusted first."""
     raw: list[tuple[str, str]] = []
@@ -365,10 +455,22 @@ def candidates(meta: PageMeta, text: str) -> list[Stamp]:
         raw.append((created, "JSON-LD dateCreated"))
     raw.extend((value, TIME_ELEMENT) for value in meta.times)
     stamps = [s for value, source in raw if (s := parse_value(value, source)) is not None]
-    stamps += text_times(text)
+    # Metadata that dates the page without a clock bounds the written times to that day, give or
+    # take one (a print edition's date is the next day's): a time further away is a comment's or
+    # another story's.
+    day = stamps[0].value if stamps and not any(s.has_time for s in stamps) else None
+    changed = modified_times(meta)
+    stamps += [
+        t
+        for t in text_times(text)
+        if (day is None or abs((t.value.date() - day.date()).days) <= 1)
+        and not _is_change(t, changed)
+    ]
     dated = next((s for s in stamps if not s.has_time), None)
     if dated is not None and not any(s.has_time for s in stamps):
-        for hour, minute, word in clock_times(text)[:1]:
+        # A clock of a written date-time (one dropped above as another day's) is not this day's.
+        loose = TEXT_TIME.sub(" ", CLOCK_FIRST_TIME.sub(" ", text))
+        for hour, minute, word in clock_times(loose)[:1]:
             wall = dated.value.replace(hour=hour, minute=minute)
             value = wall.replace(tzinfo=zone_of(word, wall))
             stamps.append(Stamp(value, True, f"{dated.source} + text {hour:02d}:{minute:02d}"))

@@ -111,8 +111,18 @@ def same_page(a: str, b: str) -> bool:
     return bool(key(a)[0]) and key(a) == key(b)
 
 
+MICRODATA_TIMES = frozenset({"datepublished", "datecreated", "datemodified"})
+
+
+def _item_type(element: HtmlElement) -> str:
+    """The lower-cased `itemtype` of the microdata item an element belongs to ("" if none)."""
+    scope = next((a for a in element.iterancestors() if a.get("itemscope") is not None), None)
+    return (scope.get("itemtype") or "").strip().lower().rstrip("/") if scope is not None else ""
+
+
 def read_meta(tree: HtmlElement) -> PageMeta:
     found = PageMeta(html_lang=tree.get("lang") or tree.get("xml:lang"))
+    microdata: dict[str, set[str]] = {}
     for tag in tree.iter("meta"):
         key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").strip().lower()
         equiv = (tag.get("http-equiv") or "").strip().lower()
@@ -121,8 +131,23 @@ def read_meta(tree: HtmlElement) -> PageMeta:
             continue
         if key:
             found.meta.setdefault(key, []).append(content)
+            if key in MICRODATA_TIMES and not (tag.get("property") or tag.get("name")):
+                microdata.setdefault(key, {})[content.strip()] = _item_type(tag)
         if equiv:
             found.meta.setdefault(f"http-equiv:{equiv}", []).append(content)
+    # Microdata `<meta itemprop>` with several values describes several items (a list of related
+    # stories, a video beside the story, each with its `datePublished`): only an article item's
+    # value is the page's own, and only when it is one value.
+    for key, items in microdata.items():
+        if len(items) < 2:
+            continue
+        articles = {v for v, kind in items.items() if kind.endswith(ARTICLE_TYPE_SUFFIXES)}
+        foreign = set(items) - articles if len(articles) == 1 else set(items)
+        kept = [v for v in found.meta[key] if v.strip() not in foreign]
+        if kept:
+            found.meta[key] = kept
+        else:
+            del found.meta[key]
     for link in tree.iter("link"):
         rels = (link.get("rel") or "").lower().split()
         if "canonical" in rels and link.get("href") and found.canonical is None:
@@ -156,7 +181,7 @@ def read_meta(tree: HtmlElement) -> PageMeta:
         if not value.strip():
             continue
         priority = time.get("itemprop") == "datePublished" or time.get("pubdate") is not None
-        if any(a.tag == "blockquote" for a in time.iterancestors()):
+        if any(a.tag == "blockquote" for a in time.iterancestors()) or in_comment(time):
             continue
         if any(a.tag == "a" for a in time.iterancestors()):
             linked.append(value.strip())
@@ -244,6 +269,19 @@ def _byline_name(element: HtmlElement) -> str | None:
     raw = raw or element.get("content") or element.text_content() or ""
     text = " ".join(raw.split())
     return text if 0 < len(text) <= 80 and not text.startswith("http") else None
+
+
+def in_comment(element: HtmlElement) -> bool:
+    """Inside a reader's comment (`<li id="comment-968147850">`, `<div class="comment-body">`;
+    not a "commentary" column, nor a block that holds the page's headline)."""
+    for ancestor in element.iterancestors():
+        marks = (ancestor.get("id") or "", ancestor.get("class") or "")
+        if any(
+            m.lower().startswith("comment") and not m.lower().startswith("commentary")
+            for m in marks
+        ):
+            return ancestor.find(".//h1") is None
+    return False
 
 
 def in_other_story(element: HtmlElement) -> bool:

@@ -17,7 +17,7 @@ from lxml.html import HtmlElement
 from recommender.ingest.html import authors, body, dates, language, pagekind, titles
 from recommender.ingest.html.charset import decode_html
 from recommender.ingest.html.errors import ExtractionError
-from recommender.ingest.html.metadata import PageMeta, in_other_story, read_meta
+from recommender.ingest.html.metadata import PageMeta, in_comment, in_other_story, read_meta
 from recommender.ingest.links import absolute, strip_tracking, url_item_id
 
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
@@ -179,8 +179,10 @@ def _is_marked(time: HtmlElement) -> bool:
 
 
 def _own(time: HtmlElement) -> bool:
-    """Not a linked or aside story's time, nor an embedded post's (in a quotation)."""
-    return bool((time.get("datetime") or "").strip()) and not in_other_story(time)
+    """Not a linked or aside story's time, nor an embedded post's (in a quotation), nor a
+    reader's comment's."""
+    dated = bool((time.get("datetime") or "").strip())
+    return dated and not in_other_story(time) and not in_comment(time)
 
 
 def headline_times(tree: HtmlElement, title: str) -> list[str]:

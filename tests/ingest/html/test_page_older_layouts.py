@@ -3,6 +3,8 @@ in 2013), on small pages written here."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article, record
@@ -78,3 +80,94 @@ def test_a_standfirst_span_without_the_storys_parts_beside_it_stays_out() -> Non
     )
     body = body_of(article(head=PUBLISHED, paragraphs=[], after=story + "</div>"))
     assert body.startswith(PARAGRAPHS[0])
+
+
+def published(html: str, zone: str | None = None) -> str:
+    options = {"assume_timezone": ZoneInfo(zone)} if zone else {}
+    return record(html, **options)["published_at"].isoformat()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("written", "zone", "expected"),
+    [
+        ("4:58 p.m. CDT, July 17, 2013", None, "2013-07-17T16:58:00-05:00"),
+        ("Posted: 12:49 AM, June 7, 2013", "America/New_York", "2013-06-07T00:49:00-04:00"),
+        ("First Published: 00:37 IST(16/5/2013)", "Asia/Kolkata", "2013-05-16T00:37:00+05:30"),
+        ("Date: 05 June 2013 Time: 12:45 PM ET", None, "2013-06-05T12:45:00-04:00"),
+        ("2015. augusztus 20., 11:16", "Europe/Budapest", "2015-08-20T11:16:00+02:00"),
+        ("2015.08.15 10:28", "Europe/Budapest", "2015-08-15T10:28:00+02:00"),
+        ("15 август 2015 13:28", "Europe/Sofia", "2015-08-15T13:28:00+03:00"),
+        ("14 января 2016, 09:05", "Europe/Moscow", "2016-01-14T09:05:00+03:00"),
+    ],
+)
+def test_more_ways_of_writing_the_time(written: str, zone: str | None, expected: str) -> None:
+    assert published(article(before=f"<div>{written}</div>"), zone) == expected
+
+
+def test_a_time_labelled_as_the_update_yields_to_the_publication_time() -> None:
+    line = (
+        "<div>Updated: Thursday, 18 Jul 2013, 4:25 PM EDT</div>"
+        "<div>Published : Thursday, 18 Jul 2013, 3:05 PM EDT</div>"
+    )
+    assert published(article(before=line)) == "2013-07-18T15:05:00-04:00"
+
+
+def test_a_printed_time_that_is_the_metadatas_last_change_is_not_the_publication() -> None:
+    head = (
+        '<meta itemprop="dateModified" content="2013-07-18T12:21:27.0000000">'
+        '<meta itemprop="datePublished" content="2013-07-18T09:43:58.0000000">'
+    )
+    page = article(head=head, before="<span>12:21 p.m. EDT July 18, 2013</span>")
+    assert published(page, "America/New_York") == "2013-07-18T09:43:58-04:00"
+
+
+def test_a_written_time_days_from_the_pages_date_is_a_comments() -> None:
+    page = article(
+        before='<time datetime="2013-07-18" pubdate>18 July 2013</time>',
+        after='<div class="reply"><p>Great read.</p><span>2013-07-21 04:03 UTC</span></div>',
+    )
+    assert published(page, "Europe/London") == "2013-07-18T00:00:00+01:00"
+
+
+def test_a_written_time_the_day_before_a_print_date_is_the_articles() -> None:
+    page = article(
+        head='<meta name="DC.date.issued" content="2013-05-16">',
+        before="<span>May 15, 2013 05:00 PM EDT</span>",
+    )
+    assert published(page) == "2013-05-15T17:00:00-04:00"
+
+
+def test_microdata_times_of_a_list_of_stories_are_not_the_articles() -> None:
+    related = "".join(
+        f'<li itemscope><meta itemprop="datePublished" content="2013-07-19T0{i}:03:23Z">x</li>'
+        for i in range(3)
+    )
+    page = article(
+        before='<time itemprop="datePublished" datetime="2013-07-18T07:45-04:00">July 18</time>',
+        after=f"<ul>{related}</ul>",
+    )
+    assert published(page) == "2013-07-18T07:45:00-04:00"
+
+
+def test_a_loosely_written_iso_time_is_read() -> None:
+    head = '<meta property="article:published_time" content="2013-06-7T03:37:27GMT+05:30">'
+    assert published(article(head=head)) == "2013-06-07T03:37:27+05:30"
+
+
+def test_a_readers_comments_time_element_is_not_the_articles() -> None:
+    page = article(
+        before='<time datetime="2013-07-18" pubdate>18 July 2013</time>',
+        after='<ol><li id="comment-968147850"><div class="comment-body"><time'
+        ' datetime="2013-07-19T04:03+00:00">2013-07-19 04:03 AM</time><p>Great.</p></div></li></ol>',
+    )
+    assert published(page, "Europe/London") == "2013-07-18T00:00:00+01:00"
+
+
+def test_the_article_items_microdata_time_wins_over_a_videos_beside_it() -> None:
+    items = (
+        '<div itemscope itemtype="https://schema.org/VideoObject">'
+        '<meta itemprop="datePublished" content="2015-03-12T13:11:07Z"></div>'
+        '<div itemscope itemtype="https://schema.org/Article">'
+        '<meta itemprop="datePublished" content="2015-03-11T19:46:14Z"></div>'
+    )
+    assert published(article(before=items)) == "2015-03-11T19:46:14+00:00"
