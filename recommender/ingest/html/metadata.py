@@ -122,7 +122,7 @@ def _item_type(element: HtmlElement) -> str:
 
 def read_meta(tree: HtmlElement) -> PageMeta:
     found = PageMeta(html_lang=tree.get("lang") or tree.get("xml:lang"))
-    microdata: dict[str, set[str]] = {}
+    microdata: dict[str, dict[str, str]] = {}
     for tag in tree.iter("meta"):
         key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").strip().lower()
         equiv = (tag.get("http-equiv") or "").strip().lower()
