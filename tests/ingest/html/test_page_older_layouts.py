@@ -171,3 +171,34 @@ def test_the_article_items_microdata_time_wins_over_a_videos_beside_it() -> None
         '<meta itemprop="datePublished" content="2015-03-11T19:46:14Z"></div>'
     )
     assert published(article(before=items)) == "2015-03-11T19:46:14+00:00"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Like Us on Facebook",
+        "Kick off your day with ZDNet's daily email newsletter. It's the freshest tech news and"
+        " opinion, served hot. Get it.",
+        "Copyright 2013 DailyTech LLC. - RSS Feed | Advertise | About Us | Ethics | FAQ | Terms,"
+        " Conditions & Privacy Information | Kristopher Kubicki",
+        "Kapcsolódó írások:",
+        "Czytaj także: Polacy najchętniej wyjeżdżają nad morze",
+        "Читайте также: Банки снизили ставки",
+    ],
+)
+def test_follow_prompts_newsletters_footers_and_related_labels_leave_the_body(line: str) -> None:
+    body = body_of(article(head=PUBLISHED, paragraphs=[PARAGRAPHS[0], line, *PARAGRAPHS[1:]]))
+    assert line[:20] not in body
+    assert PARAGRAPHS[2] in body
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Readers like us on Facebook more than on Twitter, the survey found, and shares rose.",
+        "The company said 10,000 readers subscribe to its newsletter every week, twice as many.",
+    ],
+)
+def test_story_sentences_about_the_same_things_stay(sentence: str) -> None:
+    body = body_of(article(head=PUBLISHED, paragraphs=[PARAGRAPHS[0], sentence, *PARAGRAPHS[1:]]))
+    assert sentence in body
