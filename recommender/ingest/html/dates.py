@@ -202,6 +202,10 @@ ISO_VALUE = re.compile(
 )
 
 
+YearMonth = tuple[int, int]
+URL_MONTH = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/")
+
+
 @dataclass(frozen=True)
 class Stamp:
     """One candidate time: its value, whether it has a clock time and an offset, where from."""
@@ -288,12 +292,12 @@ def _matches(text: str, *patterns: re.Pattern[str]) -> list[re.Match[str]]:
     return fresh + [m for m in found if m not in fresh]
 
 
-def text_times(text: str) -> list[Stamp]:
+def text_times(text: str, month: YearMonth | None = None) -> list[Stamp]:
     """Times written with a zone word in running text ("Kamis, 05/11/2015 09:25 WIB", "4:58 p.m.
     CDT, July 17, 2013")."""
     found: list[Stamp] = []
     for match in _matches(text, TEXT_TIME, CLOCK_FIRST_TIME):
-        value = _written(match.groupdict())
+        value = _written(match.groupdict(), month)
         if value is not None:
             zone = zone_of(match.group("zone"), value)
             found.append(
@@ -311,12 +315,12 @@ def zone_of(word: str, local: datetime) -> tzinfo:
     return timezone(timedelta(hours=ABBREVIATED_ZONES[word.lower()]))
 
 
-def local_text_times(text: str) -> list[Stamp]:
+def local_text_times(text: str, month: YearMonth | None = None) -> list[Stamp]:
     """Dates with a clock time written without a zone ("2023-11-17 15:13", "December 27, 2014
     at 12:06 PM"): local times, so naive stamps."""
     found: list[Stamp] = []
     for match in _matches(text, NAIVE_TEXT_TIME, NAIVE_CLOCK_FIRST_TIME):
-        value = _written(match.groupdict())
+        value = _written(match.groupdict(), month)
         if value is not None:
             found.append(Stamp(value, True, f"text {match.group(0).strip()!r}"))
     return found
@@ -342,13 +346,20 @@ def written_dates(text: str) -> list[Stamp]:
     return found
 
 
-def _date_of(parts: dict[str, str | None]) -> tuple[int, int, int] | None:
-    """(year, month, day) of whichever date form matched."""
+def _date_of(
+    parts: dict[str, str | None], filed: YearMonth | None = None
+) -> tuple[int, int, int] | None:
+    """(year, month, day) of whichever date form matched. A numeric date is read day first
+    unless that is no date, or `filed` (the year and month in the page's URL) is the
+    month-first reading's and not the day-first one's ("06.05.13" under `/2013/06/`)."""
     if parts.get("year"):
         y, m, d = int(parts["year"] or 0), int(parts["month"] or 0), int(parts["day"] or 0)
-        if m > 12 >= d:  # no day-first date: month first, as US pages write it
+        y = y + 2000 if y < 100 else y
+        no_day_first = m > 12 >= d  # month first, as US pages write it
+        filed_month_first = filed is not None and d <= 12 and (y, d) == filed != (y, m)
+        if no_day_first or filed_month_first:
             m, d = d, m
-        return (y + 2000 if y < 100 else y), m, d
+        return y, m, d
     if parts.get("syear"):
         return 2000 + int(parts["syear"] or 0), int(parts["smonth"] or 0), int(parts["sday"] or 0)
     for year, month, day in (("iyear", "imonth", "iday"), ("cyear", "cmonth", "cday")):
@@ -365,9 +376,9 @@ def _date_of(parts: dict[str, str | None]) -> tuple[int, int, int] | None:
     return None
 
 
-def _written(parts: dict[str, str | None]) -> datetime | None:
+def _written(parts: dict[str, str | None], month: YearMonth | None = None) -> datetime | None:
     """The naive date and time of a written-time match; None when it is no real date."""
-    date = _date_of(parts)
+    date = _date_of(parts, month)
     if date is None:
         return None
     hour = int(parts["hour"] or 0)
@@ -442,8 +453,18 @@ def _is_change(written: Stamp, changed: list[datetime]) -> bool:
     return any(abs((wall - c).total_seconds()) <= SAME_MOMENT_SECONDS for c in changed)
 
 
-def candidates(meta: PageMeta, text: str) -> list[Stamp]:
-    """Every publication-time candidate, most trusted first."""
+def url_month(url: str | None) -> YearMonth | None:
+    """The year and month a page's URL path is filed under (`/2013/06/...`), if any."""
+    from urllib.parse import urlsplit
+
+    found = URL_MONTH.search(urlsplit(url).path) if url else None
+    return (int(found[1]), int(found[2])) if found else None
+
+
+def candidates(meta: PageMeta, text: str, url: str | None = None) -> list[Stamp]:
+    """Every publication-time candidate, most trusted first; `url` (the page's) settles numeric
+    dates that read both ways."""
+    month = url_month(url)
     raw: list[tuple[str, str]] = []
     published = meta.article("datePublished")
     if isinstance(published, str):
@@ -462,7 +483,7 @@ def candidates(meta: PageMeta, text: str) -> list[Stamp]:
     changed = modified_times(meta)
     stamps += [
         t
-        for t in text_times(text)
+        for t in text_times(text, month)
         if (day is None or abs((t.value.date() - day.date()).days) <= 1)
         and not _is_change(t, changed)
     ]
@@ -479,7 +500,7 @@ def candidates(meta: PageMeta, text: str) -> list[Stamp]:
         # (times further down may be other stories').
         local = [
             s
-            for s in local_text_times(text)
+            for s in local_text_times(text, month)
             if dated is None or s.value.date() == dated.value.date()
         ]
         stamps += local[:1]

@@ -218,10 +218,12 @@ def headline_times_first(tree: HtmlElement, meta: PageMeta, title: str) -> PageM
     return replace(meta, times=own + rest)
 
 
-def published_at(tree: HtmlElement, meta: PageMeta, title: str, options: PageOptions) -> Any:
+def published_at(
+    tree: HtmlElement, meta: PageMeta, title: str, options: PageOptions, url: str | None = None
+) -> Any:
     meta = headline_times_first(tree, meta, title)
     near = text_near_headline(tree, title)
-    stamps = dates.candidates(meta, near)
+    stamps = dates.candidates(meta, near, url)
     if not any(s.has_time for s in stamps):
         stamps = _under_headline_first(stamps, tree, title) + dates.guessed(tree)
         # A time written without its year on the day found ("Jun 13, 4:03 PM EDT").
@@ -365,7 +367,7 @@ def page_record(
         "section": section(meta),
         "tags": tags(meta),
         "authors": authors.authors(meta, titles.site_words(meta, canonical)),
-        "published_at": published_at(tree, meta, title, opts),
+        "published_at": published_at(tree, meta, title, opts, canonical),
         "language": language.language(declared, f"{title}\n{text}"),
     }
     return {k: v for k, v in record.items() if v is not None}

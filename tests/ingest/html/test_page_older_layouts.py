@@ -202,3 +202,20 @@ def test_follow_prompts_newsletters_footers_and_related_labels_leave_the_body(li
 def test_story_sentences_about_the_same_things_stay(sentence: str) -> None:
     body = body_of(article(head=PUBLISHED, paragraphs=[PARAGRAPHS[0], sentence, *PARAGRAPHS[1:]]))
     assert sentence in body
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/wiredscience/2013/06/deep-sea-dump/", "2013-06-05T16:05:00-07:00"),  # month first
+        ("/wiredscience/2013/05/deep-sea-dump/", "2013-05-06T16:05:00-07:00"),  # day first
+        ("/wiredscience/deep-sea-dump/", "2013-05-06T16:05:00-07:00"),  # day first, as before
+    ],
+)
+def test_the_urls_month_settles_a_numeric_date_that_reads_both_ways(
+    path: str, expected: str
+) -> None:
+    page = article(before="<li>By Nadia Drake 06.05.13 4:05 PM</li>").replace(
+        URL, f"https://kabar.example{path}"
+    )
+    assert published(page, "America/Los_Angeles") == expected
