@@ -351,6 +351,7 @@ def drop_before_headline(tree: HtmlElement, title: str) -> None:
 # A standfirst (dek) printed under the headline as a heading, or marked as the description.
 STANDFIRST = ".//h2|.//h3|.//h4|.//h5|.//h6|.//*[@itemprop='description']"
 STANDFIRST_MIN_CHARS = 40
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # A heading followed by this many paragraphs of its own container is the article's first
 # paragraph styled as a heading (a bold lede among the `<p>`s), not a standfirst above them.
 PARAGRAPHS_AFTER_LEDE = 2
@@ -380,9 +381,23 @@ def drop_standfirst(tree: HtmlElement, description: str) -> None:
         return
     total = len(tree.text_content() or "") or 1
     for paragraph in tree.iter("p"):
-        if _says(paragraph, wanted) and _in_header(paragraph, total):
+        if _says(paragraph, wanted) and (
+            _in_header(paragraph, total) or _out_of_heading(paragraph)
+        ):
             paragraph.drop_tree()
             return
+
+
+def _out_of_heading(paragraph: HtmlElement) -> bool:
+    """Right after an empty heading: a standfirst written as `<h2><p>…</p></h2>`, which the
+    HTML parser splits into an empty `<h2>` and the `<p>` after it (a `<p>` closes a heading)."""
+    before = paragraph.getprevious()
+    return (
+        before is not None
+        and isinstance(before.tag, str)
+        and before.tag in HEADINGS
+        and not (before.text_content() or "").strip()
+    )
 
 
 def _says(element: HtmlElement, wanted: str) -> bool:

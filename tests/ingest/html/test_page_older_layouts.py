@@ -219,3 +219,19 @@ def test_the_urls_month_settles_a_numeric_date_that_reads_both_ways(
         URL, f"https://kabar.example{path}"
     )
     assert published(page, "America/Los_Angeles") == expected
+
+
+def test_a_standfirst_written_as_a_paragraph_in_a_heading_goes_to_the_lead() -> None:
+    standfirst = (
+        "NEWS ANALYSIS: Warga Dayeuhkolot kembali mengungsi, dan kali ini lebih lama dari biasanya."
+    )
+    head = PUBLISHED + f'<meta name="description" content="{standfirst}">'
+    page = article(head=head, before=f"<h2><p>{standfirst}</p></h2>")
+    got = record(page)
+    assert str(got["body"]).startswith(PARAGRAPHS[0])
+    assert got["lead"] == standfirst
+
+
+def test_a_first_paragraph_that_is_the_description_stays_in_the_body() -> None:
+    head = PUBLISHED + f'<meta name="description" content="{PARAGRAPHS[0]}">'
+    assert body_of(article(head=head)).startswith(PARAGRAPHS[0])
