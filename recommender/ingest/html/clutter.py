@@ -525,6 +525,29 @@ def drop_link_paragraphs(tree: HtmlElement) -> None:
     for paragraph in tree.xpath("//p[count(.//a) > 1]"):
         if is_link_list(paragraph):
             paragraph.drop_tree()
+    for listing in tree.xpath("//ul[count(li) >= 2]|//ol[count(li) >= 2]"):
+        if all(_is_teaser_item(item) for item in listing.iterchildren("li")):
+            listing.drop_tree()
+
+
+def _is_teaser_item(item: HtmlElement) -> bool:
+    """A list item that is one linked headline, perhaps with its date after it ("<li><a>900 East
+    under construction four years after rebuild</a><br>Published Jul 19, 2013 01:01:04AM</li>"):
+    a box of related stories inside the article. An item with a sentence of its own, or a link
+    that ends like one, is the article's list."""
+    links = list(item.iter("a"))
+    if len(links) != 1:
+        return False
+    linked = flat_text(links[0])
+    words = len(linked.split())
+    if not TEASER_WORDS[0] <= words <= TEASER_WORDS[1] or linked.endswith((".", "!", "?", ":")):
+        return False
+    text = flat_text(item)
+    at = text.find(linked)
+    rest = f"{text[:at]} {text[at + len(linked) :]}".strip() if at >= 0 else text
+    return not rest or bool(
+        re.fullmatch(rf"(?:published|posted|updated)?:?\s*{DATE_ONLY_LINE}", rest, re.IGNORECASE)
+    )
 
 
 # Between the links of a list: nothing but separators.

@@ -235,3 +235,27 @@ def test_a_standfirst_written_as_a_paragraph_in_a_heading_goes_to_the_lead() -> 
 def test_a_first_paragraph_that_is_the_description_stays_in_the_body() -> None:
     head = PUBLISHED + f'<meta name="description" content="{PARAGRAPHS[0]}">'
     assert body_of(article(head=head)).startswith(PARAGRAPHS[0])
+
+
+RELATED = (
+    '<ul><li><a href="/news/1.html">900 East under construction four years after rebuild</a><br>'
+    "Published Jul 19, 2013 01:01:04AM</li>"
+    '<li><a href="/news/2.html">Former officer charged with stealing drugs from dead man</a></li>'
+    "</ul>"
+)
+
+
+def test_a_list_of_linked_headlines_inside_the_story_leaves_the_body() -> None:
+    paragraphs = [PARAGRAPHS[0], RELATED, *PARAGRAPHS[1:]]
+    body = body_of(article(head=PUBLISHED, paragraphs=paragraphs))
+    assert "900 East" not in body and "Former officer" not in body
+    assert PARAGRAPHS[2] in body
+
+
+def test_the_articles_own_list_with_links_inside_sentences_stays() -> None:
+    items = (
+        '<li>Warga diminta <a href="/a">mendaftar di posko terdekat</a> sebelum malam.</li>'
+        '<li>Petugas membagikan <a href="/b">masker dan air bersih</a> di balai desa.</li>'
+    )
+    paragraphs = [PARAGRAPHS[0], f"<ul>{items}</ul>", *PARAGRAPHS[1:]]
+    assert "mendaftar di posko terdekat" in body_of(article(head=PUBLISHED, paragraphs=paragraphs))
