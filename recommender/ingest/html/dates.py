@@ -184,11 +184,15 @@ NAIVE_CLOCK_FIRST_TIME = re.compile(
 )
 # A month and day without the year, then a clock with its zone ("Jun 13, 4:03 PM EDT"): read only
 # on a day another source dates in full (`yearless_times`).
-YEARLESS_TIME = re.compile(
+YEARLESS_DATE = (
     r"(?<![\w/.-])(?:(?P<ymonth>[A-Za-z]{3,9})\.?\s+(?P<yday>\d{1,2})"
     r"|(?P<yday2>\d{1,2})\s+(?P<ymonth2>[A-Za-z]{3,9})\.?)(?!\d)(?!,?\s+\d{4})"
-    rf"{BEFORE_CLOCK}{CLOCK}(?![\d:]|\.\d){MERIDIEM}\s*{ZONE_WORD}",
-    re.IGNORECASE,
+    rf"{BEFORE_CLOCK}{CLOCK}(?![\d:]|\.\d){MERIDIEM}"
+)
+YEARLESS_TIME = re.compile(rf"{YEARLESS_DATE}\s*{ZONE_WORD}", re.IGNORECASE)
+# The same without a zone ("Published: Jun 6 10:40 AM"): a local time, for an assumed zone.
+NAIVE_YEARLESS_TIME = re.compile(
+    rf"{YEARLESS_DATE}(?!\s*(?:[ap]\.?\s?m\b\.?\s*)?(?:{ZONE_NAMES})\b)", re.IGNORECASE
 )
 # A clock time with its zone and no date ("Update 21:04 WIB"), paired with a date found elsewhere.
 CLOCK_ONLY = re.compile(rf"(?<![\d/.:-]){CLOCK}\s*{ZONE_WORD}", re.IGNORECASE)
@@ -393,12 +397,13 @@ def _written(parts: dict[str, str | None], month: YearMonth | None = None) -> da
         return None
 
 
-def yearless_times(text: str, dated: Stamp) -> list[Stamp]:
+def yearless_times(text: str, dated: Stamp, *, zoned: bool = True) -> list[Stamp]:
     """Times written with a month and day but no year, and a zone ("Jun 13, 4:03 PM EDT"), on the
-    day `dated` (a date without a time from another source) names: that day's year."""
+    day `dated` (a date without a time from another source) names: that day's year. With
+    `zoned=False`, those written without a zone ("Jun 6 10:40 AM"): naive, local times."""
     found: list[Stamp] = []
     day = dated.value
-    for match in YEARLESS_TIME.finditer(text):
+    for match in (YEARLESS_TIME if zoned else NAIVE_YEARLESS_TIME).finditer(text):
         parts = match.groupdict()
         month = MONTHS.get((parts["ymonth"] or parts["ymonth2"] or "").lower())
         if month != day.month or int(parts["yday"] or parts["yday2"] or 0) != day.day:
@@ -407,9 +412,10 @@ def yearless_times(text: str, dated: Stamp) -> list[Stamp]:
             {**parts, "iyear": str(day.year), "imonth": str(month), "iday": str(day.day)}
         )
         if value is not None:
-            zone = zone_of(match.group("zone"), value)
             source = f"{dated.source} + text {match.group(0).strip()!r}"
-            found.append(Stamp(value.replace(tzinfo=zone), True, source))
+            if zoned:
+                value = value.replace(tzinfo=zone_of(match.group("zone"), value))
+            found.append(Stamp(value, True, source))
     return found
 
 

@@ -226,8 +226,12 @@ def published_at(
     stamps = dates.candidates(meta, near, url)
     if not any(s.has_time for s in stamps):
         stamps = _under_headline_first(stamps, tree, title) + dates.guessed(tree)
-        # A time written without its year on the day found ("Jun 13, 4:03 PM EDT").
-        stamps += [t for s in stamps[:1] for t in dates.yearless_times(near, s)][:1]
+        # A time written without its year on the day found ("Jun 13, 4:03 PM EDT"), or without
+        # its zone too ("Jun 6 10:40 AM"), a local time.
+        stamps += (
+            [t for s in stamps[:1] for t in dates.yearless_times(near, s)]
+            or [t for s in stamps[:1] for t in dates.yearless_times(near, s, zoned=False)]
+        )[:1]
     return dates.choose(stamps, options.assume_timezone, meta.zoned)
 
 

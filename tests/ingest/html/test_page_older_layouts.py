@@ -259,3 +259,13 @@ def test_the_articles_own_list_with_links_inside_sentences_stays() -> None:
     )
     paragraphs = [PARAGRAPHS[0], f"<ul>{items}</ul>", *PARAGRAPHS[1:]]
     assert "mendaftar di posko terdekat" in body_of(article(head=PUBLISHED, paragraphs=paragraphs))
+
+
+def test_a_time_without_year_or_zone_on_the_day_found_is_a_local_time() -> None:
+    page = article(
+        head='<meta name="date" content="2013-06-06">',
+        before="<div>Published: Jun 6 10:40 AM</div>",
+    )
+    assert published(page, "America/New_York") == "2013-06-06T10:40:00-04:00"
+    other_day = page.replace("Jun 6 10:40", "Jun 9 10:40")
+    assert published(other_day, "America/New_York") == "2013-06-06T00:00:00-04:00"
