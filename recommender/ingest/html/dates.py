@@ -157,43 +157,39 @@ ANY_DATE = (
 # Between a date and its clock: punctuation, "at", and a label ("Date: 05 June 2013 Time: 12:45").
 BEFORE_CLOCK = r"[\s,|\-–·@]*(?:(?:pukul|jam|at|um|à|time:|waktu:|zeit:|heure\s*:)\s*)?"
 MERIDIEM = r"(?:\s*(?P<meridiem>[ap])\.?\s?m\b\.?)?"
+# A clock as written, the 12-hour clock's AM/PM included (no longer number or decimal after it).
+WRITTEN_CLOCK = rf"{CLOCK}(?![\d:]|\.\d){MERIDIEM}"
+# After a clock written without a zone (a local time).
+NO_ZONE = rf"(?!\s*(?:[ap]\.?\s?m\b\.?\s*)?(?:{ZONE_NAMES})\b)"
 # "November 10, 2026 9:04 PM EST" as well as "10/11/2026 21:04 WIB": the 12-hour clock's AM/PM
 # comes before the zone.
 TEXT_TIME = re.compile(
-    rf"(?<![\w/.-]){ANY_DATE}{BEFORE_CLOCK}{CLOCK}(?![\d:]|\.\d){MERIDIEM}\s*{ZONE_WORD}",
-    re.IGNORECASE,
+    rf"(?<![\w/.-]){ANY_DATE}{BEFORE_CLOCK}{WRITTEN_CLOCK}\s*{ZONE_WORD}", re.IGNORECASE
 )
 # The same without a zone: a local time, read only in an assumed zone (or named in the error).
 NAIVE_TEXT_TIME = re.compile(
-    rf"(?<![\w/.-]){ANY_DATE}{BEFORE_CLOCK}{CLOCK}(?![\d:]|\.\d){MERIDIEM}"
-    rf"(?!\s*(?:[ap]\.?\s?m\b\.?\s*)?(?:{ZONE_NAMES})\b)",
-    re.IGNORECASE,
+    rf"(?<![\w/.-]){ANY_DATE}{BEFORE_CLOCK}{WRITTEN_CLOCK}{NO_ZONE}", re.IGNORECASE
 )
 # The clock first: "4:58 p.m. CDT, July 17, 2013", "Posted: 12:49 AM, June 7, 2013", "00:37
 # IST(16/5/2013)"; with a zone word (CLOCK_FIRST_TIME) or without one (NAIVE_CLOCK_FIRST_TIME, a
 # local time; "IST" names several zones, so it is no zone word).
 AFTER_CLOCK = r"[\s,(|\-–·]*(?:on\s+)?(?:[^\W\d_]{3,9}day,?\s+)?"
 CLOCK_FIRST_TIME = re.compile(
-    rf"(?<![\w/.:-]){CLOCK}(?![\d:]|\.\d){MERIDIEM}\s*{ZONE_WORD}{AFTER_CLOCK}{ANY_DATE}",
-    re.IGNORECASE,
+    rf"(?<![\w/.:-]){WRITTEN_CLOCK}\s*{ZONE_WORD}{AFTER_CLOCK}{ANY_DATE}", re.IGNORECASE
 )
 NAIVE_CLOCK_FIRST_TIME = re.compile(
-    rf"(?<![\w/.:-]){CLOCK}(?![\d:]|\.\d){MERIDIEM}(?:\s*(?:IST|CST|AST))?"
-    rf"{AFTER_CLOCK}{ANY_DATE}",
-    re.IGNORECASE,
+    rf"(?<![\w/.:-]){WRITTEN_CLOCK}(?:\s*(?:IST|CST|AST))?{AFTER_CLOCK}{ANY_DATE}", re.IGNORECASE
 )
 # A month and day without the year, then a clock with its zone ("Jun 13, 4:03 PM EDT"): read only
 # on a day another source dates in full (`yearless_times`).
 YEARLESS_DATE = (
     r"(?<![\w/.-])(?:(?P<ymonth>[A-Za-z]{3,9})\.?\s+(?P<yday>\d{1,2})"
     r"|(?P<yday2>\d{1,2})\s+(?P<ymonth2>[A-Za-z]{3,9})\.?)(?!\d)(?!,?\s+\d{4})"
-    rf"{BEFORE_CLOCK}{CLOCK}(?![\d:]|\.\d){MERIDIEM}"
+    rf"{BEFORE_CLOCK}{WRITTEN_CLOCK}"
 )
 YEARLESS_TIME = re.compile(rf"{YEARLESS_DATE}\s*{ZONE_WORD}", re.IGNORECASE)
 # The same without a zone ("Published: Jun 6 10:40 AM"): a local time, for an assumed zone.
-NAIVE_YEARLESS_TIME = re.compile(
-    rf"{YEARLESS_DATE}(?!\s*(?:[ap]\.?\s?m\b\.?\s*)?(?:{ZONE_NAMES})\b)", re.IGNORECASE
-)
+NAIVE_YEARLESS_TIME = re.compile(rf"{YEARLESS_DATE}{NO_ZONE}", re.IGNORECASE)
 # A clock time with its zone and no date ("Update 21:04 WIB"), paired with a date found elsewhere.
 CLOCK_ONLY = re.compile(rf"(?<![\d/.:-]){CLOCK}\s*{ZONE_WORD}", re.IGNORECASE)
 # How far a naive meta time may be from a written time with a zone and still be the same moment
