@@ -292,12 +292,12 @@ def _matches(text: str, *patterns: re.Pattern[str]) -> list[re.Match[str]]:
     return fresh + [m for m in found if m not in fresh]
 
 
-def text_times(text: str, month: YearMonth | None = None) -> list[Stamp]:
+def text_times(text: str, filed: YearMonth | None = None) -> list[Stamp]:
     """Times written with a zone word in running text ("Kamis, 05/11/2015 09:25 WIB", "4:58 p.m.
     CDT, July 17, 2013")."""
     found: list[Stamp] = []
     for match in _matches(text, TEXT_TIME, CLOCK_FIRST_TIME):
-        value = _written(match.groupdict(), month)
+        value = _written(match.groupdict(), filed)
         if value is not None:
             zone = zone_of(match.group("zone"), value)
             found.append(
@@ -315,12 +315,12 @@ def zone_of(word: str, local: datetime) -> tzinfo:
     return timezone(timedelta(hours=ABBREVIATED_ZONES[word.lower()]))
 
 
-def local_text_times(text: str, month: YearMonth | None = None) -> list[Stamp]:
+def local_text_times(text: str, filed: YearMonth | None = None) -> list[Stamp]:
     """Dates with a clock time written without a zone ("2023-11-17 15:13", "December 27, 2014
     at 12:06 PM"): local times, so naive stamps."""
     found: list[Stamp] = []
     for match in _matches(text, NAIVE_TEXT_TIME, NAIVE_CLOCK_FIRST_TIME):
-        value = _written(match.groupdict(), month)
+        value = _written(match.groupdict(), filed)
         if value is not None:
             found.append(Stamp(value, True, f"text {match.group(0).strip()!r}"))
     return found
@@ -376,9 +376,9 @@ def _date_of(
     return None
 
 
-def _written(parts: dict[str, str | None], month: YearMonth | None = None) -> datetime | None:
+def _written(parts: dict[str, str | None], filed: YearMonth | None = None) -> datetime | None:
     """The naive date and time of a written-time match; None when it is no real date."""
-    date = _date_of(parts, month)
+    date = _date_of(parts, filed)
     if date is None:
         return None
     hour = int(parts["hour"] or 0)
@@ -466,7 +466,7 @@ def url_month(url: str | None) -> YearMonth | None:
 def candidates(meta: PageMeta, text: str, url: str | None = None) -> list[Stamp]:
     """Every publication-time candidate, most trusted first; `url` (the page's) settles numeric
     dates that read both ways."""
-    month = url_month(url)
+    filed = url_month(url)
     raw: list[tuple[str, str]] = []
     published = meta.article("datePublished")
     if isinstance(published, str):
@@ -482,10 +482,17 @@ def candidates(meta: PageMeta, text: str, url: str | None = None) -> list[Stamp]
     # take one (a print edition's date is the next day's): a time further away is a comment's or
     # another story's.
     day = stamps[0].value if stamps and not any(s.has_time for s in stamps) else None
-    changed = modified_times(meta)
+    # Update times count only beside a publication time of the metadata's that differs from them
+    # (a page never changed states the same time twice; one stating only its update, prints it).
+    stated = [s.value.replace(tzinfo=None) for s in stamps if s.has_time]
+    changed = [
+        c
+        for c in modified_times(meta)
+        if stated and all(abs((c - p).total_seconds()) > SAME_MOMENT_SECONDS for p in stated)
+    ]
     stamps += [
         t
-        for t in text_times(text, month)
+        for t in text_times(text, filed)
         if (day is None or abs((t.value.date() - day.date()).days) <= 1)
         and not _is_change(t, changed)
     ]
@@ -502,7 +509,7 @@ def candidates(meta: PageMeta, text: str, url: str | None = None) -> list[Stamp]
         # (times further down may be other stories').
         local = [
             s
-            for s in local_text_times(text, month)
+            for s in local_text_times(text, filed)
             if dated is None or s.value.date() == dated.value.date()
         ]
         stamps += local[:1]

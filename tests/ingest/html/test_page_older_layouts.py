@@ -269,3 +269,13 @@ def test_a_time_without_year_or_zone_on_the_day_found_is_a_local_time() -> None:
     assert published(page, "America/New_York") == "2013-06-06T10:40:00-04:00"
     other_day = page.replace("Jun 6 10:40", "Jun 9 10:40")
     assert published(other_day, "America/New_York") == "2013-06-06T00:00:00-04:00"
+
+
+def test_a_printed_time_equal_to_an_unchanged_pages_times_stays() -> None:
+    head = (
+        '<meta itemprop="dateModified" content="2013-07-18T12:21:27">'
+        '<meta itemprop="datePublished" content="2013-07-18T12:21:27">'
+    )
+    page = article(head=head, before="<span>12:21 p.m. EDT July 18, 2013</span>")
+    # The printed time with its zone names the naive metadata's offset.
+    assert published(page) == "2013-07-18T12:21:27-04:00"
