@@ -737,6 +737,18 @@ SALUTATION = re.compile(
 )
 
 
+# Letters a label may add to the headline repeated at the body's start ("Gadgets" + headline).
+HEADLINE_LABEL_CHARS = 20
+
+
+def _is_headline_again(folded: str, folded_title: str) -> bool:
+    """The headline (both folded to letters and digits), alone or after or before a short label:
+    a section's name, "Photos"."""
+    if not folded_title or len(folded) - len(folded_title) > HEADLINE_LABEL_CHARS:
+        return False
+    return folded.startswith(folded_title) or folded.endswith(folded_title)
+
+
 def drop_leading_furniture(lines: list[str], title: str) -> list[str]:
     """Drop what comes before the first sentence: the headline again, bylines, captions, labels.
 
@@ -747,7 +759,7 @@ def drop_leading_furniture(lines: list[str], title: str) -> list[str]:
     start = 0
     while start < min(len(lines), LEADING_MAX_DROPPED):
         line = lines[start]
-        if re.sub(r"\W+", "", line).casefold() == folded_title:
+        if _is_headline_again(re.sub(r"\W+", "", line).casefold(), folded_title):
             start += 1
             continue
         if len(line) < LEADING_SHORT and not FIRST_SENTENCE_END.search(line):

@@ -279,3 +279,20 @@ def test_a_printed_time_equal_to_an_unchanged_pages_times_stays() -> None:
     page = article(head=head, before="<span>12:21 p.m. EDT July 18, 2013</span>")
     # The printed time with its zone names the naive metadata's offset.
     assert published(page) == "2013-07-18T12:21:27-04:00"
+
+
+LONG_TITLE = "Banjir Rendam Ribuan Rumah di Dayeuhkolot dan Baleendah Setelah Hujan Semalam"
+
+
+def test_the_headline_after_a_section_label_at_the_bodys_start_leaves_it() -> None:
+    # A line longer than the short lines dropped before the first sentence anyway.
+    label = f"<p>Gadgets {LONG_TITLE}</p><p>Brandon Hill (Blog) - May 15, 2013 1:42 PM</p>"
+    page = article(head=PUBLISHED, paragraphs=["LABEL", *PARAGRAPHS]).replace(TITLE, LONG_TITLE)
+    assert body_of(page.replace("LABEL", label)).startswith(PARAGRAPHS[0])
+
+
+def test_a_first_sentence_that_only_mentions_the_headlines_words_stays() -> None:
+    # A sentence longer than the headline and a label: the article's own.
+    first = f"Warga menyebut peristiwa ini {TITLE}, dan petugas masih mendata korban hingga pagi."
+    body = body_of(article(head=PUBLISHED, paragraphs=[first, *PARAGRAPHS[1:]]))
+    assert body.startswith(first)
