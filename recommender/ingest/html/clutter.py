@@ -129,7 +129,7 @@ CLUTTER_LINE = re.compile(
     r"|alle angaben ohne gewähr\W*"
     r"|(?:related|terkait|baca juga)\s*:.{0,150}"  # "RELATED: Pat Benatar is moving on"
     # the same label in Hungarian, Polish and Russian: "Kapcsolódó írások:", "Czytaj także:"
-    r"|(?:kapcsolódó (?:írások|cikkek|hírek)|czytaj (?:także|też|również)|читайте также)\s*:?.{0,150}"
+    r"|(?:kapcsolódó (?:írások|cikkek|hírek)|czytaj (?:także|też|również)|читайте также)\s*:.{0,150}"
     # "Read also" in other languages, the story it names after it: "Lire aussi Martine Bulard,
     # « En Corée… », Le Monde diplomatique", "Lesen Sie auch: …", "Mehr zum Thema".
     r"|(?:à )?lire aussi\b.{0,200}|lesen sie (?:auch|mehr)\b.{0,200}|mehr zum thema\b.{0,200}"
@@ -138,9 +138,10 @@ CLUTTER_LINE = re.compile(
     # a site's footer after its copyright year: "Copyright 2013 DailyTech LLC. - RSS Feed | ..."
     r"|copyright\s*(?:©\s*)?(?:19|20)\d\d\b.{0,250}"
     r"|like us on facebook\W*"
-    # a newsletter's invitation: "Kick off your day with ZDNet's daily email newsletter. ... Get it."
-    r"|(?=.{0,200}\byour\b)(?=.{0,200}\bnewsletter\b)(?=.{0,200}\b(?:get it|sign up|subscribe)\b)"
-    r".{0,250}"
+    # a newsletter's invitation, ending on its call: "Kick off your day with ZDNet's daily email
+    # newsletter. ... Get it."
+    r"|(?=.{0,200}\byour\b)(?=.{0,200}\bnewsletter\b)"
+    r".{0,200}\b(?:get it|sign up|subscribe)(?: now| today| here)?\W*"
     r"|(?:home|beranda|index|indeks)\s*(?:[>»›/]|&gt;).{0,150}"  # breadcrumbs
     r"|(?:tags?|topik|topics?|kata kunci|keywords?)\s*:.{0,200}"
     r"|laporan (?:wartawan|reporter|koresponden)\b.{0,80}"

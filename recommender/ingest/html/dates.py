@@ -274,7 +274,7 @@ def _offset(zone: str) -> tzinfo | None:
 # A label before a written time that makes it the time of a later change, not the publication.
 UPDATED_LABEL = re.compile(
     r"(?:updated?|last modified|modified|diperbarui|aktualisiert|mis à jour|actualizado)"
-    r"\s*(?:on|at|:)?\s*:?\s*(?:[^\W\d_]{3,9}day,?\s*)?$",
+    r"\s*(?:on|at|:)?\s*:?\s*(?:(?:[^\W\d_]{3,9}day|mon|tue|wed|thu|fri|sat|sun)\.?,?\s*)?$",
     re.IGNORECASE,
 )
 
@@ -315,11 +315,30 @@ def zone_of(word: str, local: datetime) -> tzinfo:
     return timezone(timedelta(hours=ABBREVIATED_ZONES[word.lower()]))
 
 
+# A label stating a time's role before it ("Posted: 12:49 AM, June 7, 2013").
+TIME_LABEL = re.compile(
+    r"(?:posted|published|updated?|first published|dipublikasikan|diterbitkan|diperbarui"
+    r"|veröffentlicht|publié)\s*(?:on|at)?\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _stated_clock_first(text: str, match: re.Match[str]) -> bool:
+    """A local time written clock first counts as a time the page states with an AM/PM or a
+    zone-like word after its clock, or a label before it: a clock alone before a date is as
+    often an event's or a race's ("Kick-off is at 7.30, Friday, June 7, 2013")."""
+    if match.group("meridiem") or re.search(r"IST|CST|AST", match.group(0)):
+        return True
+    return bool(TIME_LABEL.search(text[max(0, match.start() - 40) : match.start()]))
+
+
 def local_text_times(text: str, filed: YearMonth | None = None) -> list[Stamp]:
     """Dates with a clock time written without a zone ("2023-11-17 15:13", "December 27, 2014
     at 12:06 PM"): local times, so naive stamps."""
     found: list[Stamp] = []
     for match in _matches(text, NAIVE_TEXT_TIME, NAIVE_CLOCK_FIRST_TIME):
+        if match.re is NAIVE_CLOCK_FIRST_TIME and not _stated_clock_first(text, match):
+            continue
         value = _written(match.groupdict(), filed)
         if value is not None:
             found.append(Stamp(value, True, f"text {match.group(0).strip()!r}"))

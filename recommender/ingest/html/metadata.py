@@ -112,12 +112,19 @@ def same_page(a: str, b: str) -> bool:
 
 
 MICRODATA_TIMES = frozenset({"datepublished", "datecreated", "datemodified"})
+# `_item_type` of a value that belongs to the page itself: no item, or the page's WebPage item.
+PAGE_ITEM_TYPES = frozenset(
+    {"", "http://schema.org/webpage", "https://schema.org/webpage", "schema.org/webpage"}
+)
 
 
 def _item_type(element: HtmlElement) -> str:
-    """The lower-cased `itemtype` of the microdata item an element belongs to ("" if none)."""
+    """The lower-cased `itemtype` of the microdata item an element belongs to: "" in none,
+    "untyped" in an item without a type."""
     scope = next((a for a in element.iterancestors() if a.get("itemscope") is not None), None)
-    return (scope.get("itemtype") or "").strip().lower().rstrip("/") if scope is not None else ""
+    if scope is None:
+        return ""
+    return (scope.get("itemtype") or "untyped").strip().lower().rstrip("/")
 
 
 def read_meta(tree: HtmlElement) -> PageMeta:
@@ -136,13 +143,15 @@ def read_meta(tree: HtmlElement) -> PageMeta:
         if equiv:
             found.meta.setdefault(f"http-equiv:{equiv}", []).append(content)
     # Microdata `<meta itemprop>` with several values describes several items (a list of related
-    # stories, a video beside the story, each with its `datePublished`): only an article item's
-    # value is the page's own, and only when it is one value.
+    # stories, a video beside the story, each with its `datePublished`): the values of items of
+    # other types are not the page's, nor are those of several article items (a list of
+    # stories); a value in no item, or in the page's `WebPage` item, is.
     for key, items in microdata.items():
         if len(items) < 2:
             continue
         articles = {v for v, kind in items.items() if kind.endswith(ARTICLE_TYPE_SUFFIXES)}
-        foreign = set(items) - articles if len(articles) == 1 else set(items)
+        page = {v for v, kind in items.items() if kind in PAGE_ITEM_TYPES}
+        foreign = set(items) - page - (articles if len(articles) == 1 else set())
         kept = [v for v in found.meta[key] if v.strip() not in foreign]
         if kept:
             found.meta[key] = kept
