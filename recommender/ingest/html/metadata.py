@@ -33,6 +33,12 @@ MICRODATA_PUBLISHED = (
 PUBLISHED_ATTRIBUTE = re.compile(
     r"^data-(?:date-?)?pub(?:lish(?:ed)?)?(?:-?(?:date|time|at|on))?(?:-?date)?$", re.IGNORECASE
 )
+# RDFa publication times on any element but `<meta>` (read with the meta tags).
+RDFA_PUBLISHED = "//*[@property and @content and not(self::meta)]"
+RDFA_PUBLISHED_NAMES = frozenset(
+    {"dc:created", "dc:date", "dc:issued", "dcterms:created", "dcterms:issued", "dcterms:date"}
+    | {"schema:datepublished", "article:published_time"}
+)
 # A full date and time with a UTC offset, as attributes write them for machines.
 ZONED_VALUE = re.compile(
     r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})\s*$"
@@ -203,6 +209,14 @@ def read_meta(tree: HtmlElement) -> PageMeta:
         value = element.get("content") or element.get("datetime") or ""
         if element.tag != "meta" and value.strip() and value.strip() not in marked:
             marked.append(value.strip())
+    # RDFa on the page's elements (Drupal writes `<span property="dc:date dc:created"
+    # content="2013-06-05T11:12:00-06:00">` beside the byline); not a comment's or a teaser's.
+    for element in tree.xpath(RDFA_PUBLISHED):
+        value = (element.get("content") or "").strip()
+        if not value or value in marked or in_other_story(element) or in_comment(element):
+            continue
+        if RDFA_PUBLISHED_NAMES.intersection((element.get("property") or "").lower().split()):
+            marked.append(value)
     # Attributes named for the publication time (`<time data-published="...">`, `<div
     # data-published-date="...">`) and Parse.ly's page description (`pub_date`).
     for element in tree.iter():

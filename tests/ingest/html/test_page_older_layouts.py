@@ -340,3 +340,23 @@ def test_sentences_near_the_furniture_rules_stay(sentence: str) -> None:
     from recommender.ingest.html import clutter
 
     assert not clutter.is_clutter_line(sentence)
+
+
+def test_an_rdfa_creation_time_beside_the_byline_gives_the_time() -> None:
+    # Drupal's RDFa, and a later "originally published" line of the story's first publisher.
+    byline = (
+        '<span property="dc:date dc:created" content="2013-06-05T11:12:00-06:00"'
+        ' datatype="xsd:dateTime">11:12 am Wed June 5, 2013</span>'
+    )
+    after = "<p>Originally published on Wed June 5, 2013 4:19 pm</p>"
+    page = article(before=byline, after=after)
+    assert published(page, "America/Denver") == "2013-06-05T11:12:00-06:00"
+
+
+def test_an_rdfa_time_of_a_readers_comment_is_not_the_articles() -> None:
+    comment = (
+        '<div class="comment"><span property="dc:date dc:created"'
+        ' content="2013-06-07T15:03:00-06:00">Fri</span><p>Nice.</p></div>'
+    )
+    page = article(head='<meta name="date" content="2013-06-05">', after=comment)
+    assert published(page, "America/Denver") == "2013-06-05T00:00:00-06:00"
