@@ -204,20 +204,22 @@ def keep_noscript_article(tree: HtmlElement) -> None:
     `<noscript>`s (tracking pixels, "enable JavaScript" notices, lazy images) are dropped after.
     Only when the page's other text lacks those paragraphs: a story that is also outside the
     `<noscript>` is read from there, once."""
+    # The page's text without its `<noscript>`s, taken when first needed and again after one is
+    # unwrapped (its story is then outside, and a second copy of it stays dropped).
+    outside: str | None = None
     for element in tree.xpath("//noscript"):
-        prose = [
-            " ".join(p.text_content().split())
-            for p in element.iter("p")
-            if cjk.weight(" ".join(p.text_content().split())) >= pagekind.PARAGRAPH_CHARS
-        ]
+        texts = (clutter.flat_text(p) for p in element.iter("p"))
+        prose = [text for text in texts if cjk.weight(text) >= pagekind.PARAGRAPH_CHARS]
         if len(prose) < pagekind.MIN_ARTICLE_PARAGRAPHS:
             continue
-        outside = copy.deepcopy(tree)
-        for other in outside.xpath("//noscript"):
-            other.drop_tree()
-        text = " ".join(outside.text_content().split())
-        if not any(paragraph in text for paragraph in prose):
+        if outside is None:
+            bare = copy.deepcopy(tree)
+            for other in bare.xpath("//noscript"):
+                other.drop_tree()
+            outside = clutter.flat_text(bare)
+        if not any(paragraph in outside for paragraph in prose):
             element.drop_tag()
+            outside = None
 
 
 def fold_source_newlines(tree: HtmlElement) -> None:

@@ -531,6 +531,10 @@ def drop_link_paragraphs(tree: HtmlElement) -> None:
             listing.drop_tree()
 
 
+# The date a related-stories box prints under a linked headline.
+TEASER_DATE = re.compile(rf"(?:published|posted|updated)?:?\s*{DATE_ONLY_LINE}", re.IGNORECASE)
+
+
 def _is_teaser_item(item: HtmlElement) -> bool:
     """A list item that is one linked headline, perhaps with its date after it ("<li><a>900 East
     under construction four years after rebuild</a><br>Published Jul 19, 2013 01:01:04AM</li>"):
@@ -546,9 +550,7 @@ def _is_teaser_item(item: HtmlElement) -> bool:
     text = flat_text(item)
     at = text.find(linked)
     rest = f"{text[:at]} {text[at + len(linked) :]}".strip() if at >= 0 else text
-    return not rest or bool(
-        re.fullmatch(rf"(?:published|posted|updated)?:?\s*{DATE_ONLY_LINE}", rest, re.IGNORECASE)
-    )
+    return not rest or bool(TEASER_DATE.fullmatch(rest))
 
 
 # Between the links of a list: nothing but separators.

@@ -178,7 +178,8 @@ CLOCK_FIRST_TIME = re.compile(
     rf"(?<![\w/.:-]){WRITTEN_CLOCK}\s*{ZONE_WORD}{AFTER_CLOCK}{ANY_DATE}", re.IGNORECASE
 )
 NAIVE_CLOCK_FIRST_TIME = re.compile(
-    rf"(?<![\w/.:-]){WRITTEN_CLOCK}(?:\s*(?:IST|CST|AST))?{AFTER_CLOCK}{ANY_DATE}", re.IGNORECASE
+    rf"(?<![\w/.:-]){WRITTEN_CLOCK}(?:\s*(?P<local_zone>IST|CST|AST))?{AFTER_CLOCK}{ANY_DATE}",
+    re.IGNORECASE,
 )
 # A month and day without the year, then a clock with its zone ("Jun 13, 4:03 PM EDT"): read only
 # on a day another source dates in full (`yearless_times`).
@@ -327,7 +328,7 @@ def _stated_clock_first(text: str, match: re.Match[str]) -> bool:
     """A local time written clock first counts as a time the page states with an AM/PM or a
     zone-like word after its clock, or a label before it: a clock alone before a date is as
     often an event's or a race's ("Kick-off is at 7.30, Friday, June 7, 2013")."""
-    if match.group("meridiem") or re.search(r"IST|CST|AST", match.group(0)):
+    if match.group("meridiem") or match.group("local_zone"):
         return True
     return bool(TIME_LABEL.search(text[max(0, match.start() - 40) : match.start()]))
 

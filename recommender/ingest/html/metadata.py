@@ -294,17 +294,20 @@ def _byline_name(element: HtmlElement) -> str | None:
     return text if 0 < len(text) <= 80 and not text.startswith("http") else None
 
 
+# Readers' comments (`class="comment-date"`, `id="comments"`) and quotations (an embedded tweet
+# or Instagram post): their times are never the article's. A comment is an element whose class
+# or id starts with "comment" ("commentary" is an opinion piece) and that holds no headline (a
+# wrapper of the article may).
+COMMENT_ELEMENT = (
+    "(starts-with(@id, 'comment') or starts-with(@class, 'comment'))"
+    " and not(starts-with(@class, 'commentary')) and not(.//h1)"
+)
+
+
 def in_comment(element: HtmlElement) -> bool:
-    """Inside a reader's comment (`<li id="comment-968147850">`, `<div class="comment-body">`;
-    not a "commentary" column, nor a block that holds the page's headline)."""
-    for ancestor in element.iterancestors():
-        marks = (ancestor.get("id") or "", ancestor.get("class") or "")
-        if any(
-            m.lower().startswith("comment") and not m.lower().startswith("commentary")
-            for m in marks
-        ):
-            return ancestor.find(".//h1") is None
-    return False
+    """Inside a reader's comment (`<li id="comment-968147850">`, `<div class="comment-body">`):
+    an ancestor that is a COMMENT_ELEMENT."""
+    return bool(element.xpath(f"ancestor::*[{COMMENT_ELEMENT}]"))
 
 
 def in_other_story(element: HtmlElement) -> bool:

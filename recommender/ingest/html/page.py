@@ -17,7 +17,13 @@ from lxml.html import HtmlElement
 from recommender.ingest.html import authors, body, dates, language, pagekind, titles
 from recommender.ingest.html.charset import decode_html
 from recommender.ingest.html.errors import ExtractionError
-from recommender.ingest.html.metadata import PageMeta, in_comment, in_other_story, read_meta
+from recommender.ingest.html.metadata import (
+    COMMENT_ELEMENT,
+    PageMeta,
+    in_comment,
+    in_other_story,
+    read_meta,
+)
 from recommender.ingest.links import absolute, strip_tracking, url_item_id
 
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
@@ -136,16 +142,6 @@ def sidecar_name(relative: str) -> str:
     name = relative.rsplit("/", 1)[-1]
     stem = name.rsplit(".", 1)[0] if "." in name else name
     return stem + SIDECAR_SUFFIX
-
-
-# Readers' comments (`class="comment-date"`, `id="comments"`) and quotations (an embedded tweet
-# or Instagram post): their times are never the article's. A comment is an element whose class
-# or id starts with "comment" ("commentary" is an opinion piece) and that holds no headline (a
-# wrapper of the article may).
-COMMENT_ELEMENT = (
-    "(starts-with(@id, 'comment') or starts-with(@class, 'comment'))"
-    " and not(starts-with(@class, 'commentary')) and not(.//h1)"
-)
 
 
 def text_near_headline(tree: HtmlElement, title: str) -> str:
