@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article, record
+from tests.ingest.html.test_page_layouts import published as published_with
 
 OPENING = "nother day, another flood: " + PARAGRAPHS[0]
 
@@ -82,8 +83,8 @@ def test_a_standfirst_span_without_the_storys_parts_beside_it_stays_out() -> Non
 
 
 def published(html: str, zone: str | None = None) -> str:
-    options = {"assume_timezone": ZoneInfo(zone)} if zone else {}
-    return record(html, **options)["published_at"].isoformat()  # type: ignore[union-attr]
+    """The page's publication time, read in the IANA `zone` if one is given."""
+    return published_with(html, **({"assume_timezone": ZoneInfo(zone)} if zone else {}))
 
 
 @pytest.mark.parametrize(
