@@ -8,13 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article, record
+from tests.ingest.html.test_page_body import body_of
 from tests.ingest.html.test_page_layouts import published as published_with
 
 OPENING = "nother day, another flood: " + PARAGRAPHS[0]
-
-
-def body_of(html: str) -> str:
-    return str(record(html)["body"])
 
 
 @pytest.mark.parametrize(
