@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from lxml.html import HtmlElement
@@ -120,7 +120,14 @@ REGIONAL_ZONES: dict[str, str] = {
     "MT": "America/Denver",
     "PT": "America/Los_Angeles",
 }
-ZONE_NAMES = "|".join(sorted((z for z in ABBREVIATED_ZONES if len(z) > 1), key=len, reverse=True))
+# Written in capitals or in lower case, not as a capitalised word: "7:36 PM West Africa ..." is a
+# headline after a bare time, not Western European Summer Time.
+ZONE_NAMES = "(?-i:{})".format(
+    "|".join(
+        f"{z.upper()}|{z}"
+        for z in sorted((z for z in ABBREVIATED_ZONES if len(z) > 1), key=len, reverse=True)
+    )
+)
 ZONE_WORD = rf"(?P<zone>{ZONE_NAMES}|(?-i:{'|'.join(REGIONAL_ZONES)}))\b"
 # "21:04", "21.04", and French "21h04".
 CLOCK = r"(?P<hour>\d{1,2})(?:[:.]|h(?=\d{2}))(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
@@ -351,9 +358,12 @@ WRITTEN_DATE = re.compile(rf"(?<![\w/.-]){ANY_DATE}(?![\w/-])", re.IGNORECASE)
 
 
 def written_dates(text: str) -> list[Stamp]:
-    """Dates written in running text without a time: date-only stamps."""
+    """Dates written in running text without a time: date-only stamps. Not one a label calls an
+    update ("Update 2011-04-18: Rewrote this post")."""
     found: list[Stamp] = []
     for match in WRITTEN_DATE.finditer(text):
+        if UPDATED_LABEL.search(text[max(0, match.start() - 30) : match.start()]):
+            continue
         parts = match.groupdict()
         date = _date_of(parts)
         if date is None or len(parts.get("year") or "0000") != 4:
@@ -548,6 +558,29 @@ def afternoon(first: Stamp, others: list[Stamp]) -> Stamp:
     return first
 
 
+def mislabelled(first: Stamp, others: list[Stamp]) -> Stamp:
+    """`first` (a machine-readable time), or the time the page prints with its zone on the same
+    day where `first` is a placeholder or a local clock labelled UTC:
+    `<time datetime="2013-07-17T13:04:17+00:00">` beside "July 17, 2013 at 1:04pm EDT" (the
+    same wall clock under another offset), `2013-06-06T12:00:00+00:00` beside "Jun 6, 2013
+    08:59 AM ET" (noon or midnight exactly: a date given a clock by its template)."""
+    clock = first.value.timetz().replace(tzinfo=None)
+    utc = first.value.utcoffset() == timedelta(0)
+    round_clock = clock in (time(0, 0), time(12, 0))
+    for other in others:
+        if not (other.aware and other.source.startswith("text ")):
+            continue
+        if other.value.date() != first.value.date() or other.value.utcoffset() == timedelta(0):
+            continue
+        wall = abs(other.value.replace(tzinfo=None) - first.value.replace(tzinfo=None))
+        if utc and wall.total_seconds() < 60:
+            value = other.value.replace(second=first.value.second)
+            return Stamp(value, True, f"{other.source} (as {first.source}, labelled UTC)")
+        if round_clock:
+            return other
+    return first
+
+
 def same_wall_clock(naive: Stamp, zoned: Sequence[str]) -> tzinfo | None:
     """The offset of a date-time written for machines elsewhere on the page (an attribute) with
     the same wall-clock time as `naive`: the page states the zone of that moment, just not where
@@ -568,7 +601,7 @@ def choose(stamps: list[Stamp], assume: tzinfo | None, zoned: Sequence[str] = ()
     `zoned` are the page's other date-times with offsets, which can name a naive time's zone."""
     timed = [s for s in stamps if s.has_time]
     if timed and timed[0].aware:
-        return afternoon(timed[0], timed[1:]).value
+        return afternoon(mislabelled(timed[0], timed[1:]), timed[1:]).value
     if timed:
         naive = timed[0]
         borrowed = same_wall_clock(naive, zoned)
@@ -610,6 +643,49 @@ def choose(stamps: list[Stamp], assume: tzinfo | None, zoned: Sequence[str] = ()
     raise ExtractionError(
         "published_at", "no publication date found in the page's metadata or text"
     )
+
+
+# A publication time in a page's own script, written with its offset under a date key: the
+# configuration of an analytics or recommendation tag (`date: '2013-07-18 5:45:10 -0400'`,
+# `date: '2013-07-19 02:35:00 UTC'`, `date: "2013-05-15T13:15-0700"`). Not a member of another
+# object (`_i.date.moddate`) and not another key ending in "date" (`serverDate`).
+SCRIPT_TIME = re.compile(
+    r"""(?<![\w.$])(?:date|pub_?date|publish(?:ed)?_?(?:date|time|at)|date_?published)["']?"""
+    r"""\s*[:=]\s*["'](?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})[T ](?P<hour>\d{1,2}):"""
+    r"""(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<zone>[+-]\d{2}:?\d{2}|UTC|GMT|Z)["']""",
+    re.IGNORECASE,
+)
+
+
+def script_times(scripts: Sequence[str], dated: Stamp, assume: tzinfo | None) -> list[Stamp]:
+    """Times with an offset that the page's scripts give under a date key (SCRIPT_TIME), in
+    document order, on the day `dated` (the date the page states without a clock) in the
+    publisher's zone (`assume`), else at their own offset: a local time labelled UTC
+    (`'2013-07-18 05:00:00 UTC'` beside "Jul. 18, 2013" in Montana) falls on the day before."""
+    found: list[Stamp] = []
+    for script in scripts:
+        for match in SCRIPT_TIME.finditer(script):
+            parts = match.groupdict()
+            zone = parts["zone"].upper()
+            if zone in ("UTC", "GMT", "Z"):
+                offset: tzinfo = UTC
+            else:
+                sign = -1 if zone[0] == "-" else 1
+                digits = zone[1:].replace(":", "")
+                delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+                offset = timezone(sign * delta)
+            try:
+                value = datetime(
+                    int(parts["year"]), int(parts["month"]), int(parts["day"]),
+                    int(parts["hour"]), int(parts["minute"]), int(parts["second"] or 0),
+                    tzinfo=offset,
+                )  # fmt: skip
+            except ValueError:
+                continue
+            local = value.astimezone(assume) if assume is not None else value
+            if local.date() == dated.value.date():
+                found.append(Stamp(value, True, f"script {match.group(0).strip()!r}"))
+    return found
 
 
 def guessed(tree: HtmlElement) -> list[Stamp]:

@@ -296,10 +296,14 @@ def _byline_name(element: HtmlElement) -> str | None:
 
 # Readers' comments (`class="comment-date"`, `id="comments"`) and quotations (an embedded tweet
 # or Instagram post): their times are never the article's. A comment is an element whose class
-# or id starts with "comment" ("commentary" is an opinion piece) and that holds no headline (a
-# wrapper of the article may).
+# or id starts with "comment" ("commentary" is an opinion piece), or with a class word ending in
+# "_comment" or "-comment" (`forum_comment`, `user-comment`: one comment; "-comments" also names
+# switches such as `has-comments` on a story's wrapper), and that holds no headline (a wrapper of
+# the article may).
 COMMENT_ELEMENT = (
-    "(starts-with(@id, 'comment') or starts-with(@class, 'comment'))"
+    "(starts-with(@id, 'comment') or starts-with(@class, 'comment')"
+    " or contains(concat(' ', normalize-space(@class), ' '), '_comment ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), '-comment '))"
     " and not(starts-with(@class, 'commentary')) and not(.//h1)"
 )
 

@@ -153,13 +153,31 @@ def text_near_headline(tree: HtmlElement, title: str) -> str:
         f" and not(ancestor::blockquote) and not(ancestor::*[{COMMENT_ELEMENT}])]"
     )
     text = re.sub(r"\s+", " ", " ".join(str(p) for p in pieces))
-    at = text.find(title) if title else -1
+    at = text.find(title, _headline_offset(tree, title, pieces)) if title else -1
+    if at < 0 and title:
+        at = text.find(title)
     if at < 0:
         return text[: TEXT_AFTER_HEADLINE * 2]
     # What follows the headline first; then what just precedes it, where some templates print
     # the time (later candidates count only when earlier ones give none).
     after = text[at : at + TEXT_AFTER_HEADLINE]
     return f"{after} \n {text[max(0, at - TEXT_BEFORE_HEADLINE) : at]}"
+
+
+def _headline_offset(tree: HtmlElement, title: str, pieces: list[Any]) -> int:
+    """Where the headline's `<h1>` starts in the text that `pieces` join to (0 without one): the
+    same words may come first in a list of the section's stories above it."""
+    h1 = headline_h1(tree, title)
+    if h1 is None:
+        return 0
+    for i, piece in enumerate(pieces):
+        element = piece.getparent()
+        if element is not None and piece.is_tail:
+            element = element.getparent()
+        if element is h1 or (element is not None and h1 in element.iterancestors()):
+            before = " ".join(str(p) for p in pieces[:i])
+            return max(0, len(re.sub(r"\s+", " ", before)) - 1)
+    return 0
 
 
 def headline_h1(tree: HtmlElement, title: str) -> HtmlElement | None:
@@ -214,6 +232,14 @@ def headline_times_first(tree: HtmlElement, meta: PageMeta, title: str) -> PageM
     return replace(meta, times=own + rest)
 
 
+def inline_scripts(tree: HtmlElement) -> list[str]:
+    """The text of the page's inline scripts, JSON-LD left out (it is read as metadata)."""
+    return [
+        str(text)
+        for text in tree.xpath("//script[not(@src) and not(contains(@type, 'ld+json'))]/text()")
+    ]
+
+
 def published_at(
     tree: HtmlElement, meta: PageMeta, title: str, options: PageOptions, url: str | None = None
 ) -> Any:
@@ -228,6 +254,9 @@ def published_at(
             [t for s in stamps[:1] for t in dates.yearless_times(near, s)]
             or [t for s in stamps[:1] for t in dates.yearless_times(near, s, zoned=False)]
         )[:1]
+    if stamps and not any(s.has_time for s in stamps):
+        # Only a date is printed: the clock may be in a tag's configuration of the same day.
+        stamps += dates.script_times(inline_scripts(tree), stamps[0], options.assume_timezone)[:1]
     return dates.choose(stamps, options.assume_timezone, meta.zoned)
 
 
@@ -257,14 +286,16 @@ def date_under_headline(tree: HtmlElement, title: str) -> list[dates.Stamp]:
 
 
 def _heading_of(tree: HtmlElement, title: str) -> HtmlElement | None:
-    """The heading (`<h1>`-`<h3>`) whose text is the headline."""
+    """The heading (`<h1>`-`<h3>`) whose text is the headline, else the one `<h1>` that holds it
+    with a few more words ("California Woman Sues..." for the shorter `og:title`)."""
     wanted = titles.squash(title)
     if not wanted:
         return None
     for heading in tree.xpath(".//h1|.//h2|.//h3"):
         if titles.squash(heading.text_content() or "") == wanted:
             return heading
-    return None
+    longer = [h for h in tree.iter("h1") if wanted in titles.squash(h.text_content() or "")]
+    return longer[0] if len(longer) == 1 else None
 
 
 def _under_headline_first(
@@ -272,11 +303,14 @@ def _under_headline_first(
 ) -> list[dates.Stamp]:
     """Date-only candidates with a date printed right under the headline before `<time>`
     elements, which may be other stories' (a list of the blog's posts after the article); the
-    page's metadata still comes first."""
+    page's metadata still comes first, the day printed first where its dates disagree
+    (`DC.date.issued` 2013-06-06 and `Date` 2013-06-05 over "June 5, 2013")."""
     under = date_under_headline(tree, title)
     if not under:
         return stamps
     meta = [s for s in stamps if s.source != dates.TIME_ELEMENT]
+    if len({s.value.date() for s in meta}) > 1:
+        meta.sort(key=lambda s: s.value.date() != under[0].value.date())
     return meta + under + [s for s in stamps if s.source == dates.TIME_ELEMENT]
 
 

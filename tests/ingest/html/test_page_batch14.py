@@ -1,0 +1,133 @@
+"""Publication times on older publishers' pages (#12, held-out batch 14: US, Australian and
+Pakistani news sites saved in 2013), on small pages written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from recommender.ingest.html import dates
+from tests.ingest.html.test_page import PARAGRAPHS, TITLE, URL
+from tests.ingest.html.test_page_older_layouts import published
+
+
+def page(
+    *, head: str = "", before: str = "", above: str = "", end: str = "", h1: str = TITLE
+) -> str:
+    """An English page: `above` comes before the headline, `before` between it and the story,
+    `end` after the story (comments, scripts)."""
+    story = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return f"""<html lang="en"><head><title>{TITLE}</title>
+<link rel="canonical" href="{URL}">{head}</head><body>{above}<div class="story"><h1>{h1}</h1>
+{before}{story}</div>{end}</body></html>"""
+
+
+def test_a_capitalised_word_after_a_bare_time_is_no_zone() -> None:
+    # "WEST" (Western European Summer Time) is written in capitals; "West" starts a headline.
+    text = "Last updated on: July 16, 2013 7:36 PM West Africa Regional Leaders to Meet"
+    assert dates.text_times(text) == []
+    assert [s.value.isoformat() for s in dates.text_times("July 16, 2013 7:36 PM WEST")] == [
+        "2013-07-16T19:36:00+01:00"
+    ]
+    html = page(before=f"<p class='date'>{text}</p>")
+    assert published(html, "America/New_York") == "2013-07-16T19:36:00-04:00"
+
+
+@pytest.mark.parametrize("comment", ["forum_comment", "user-comment boxed"])
+def test_a_readers_comment_marked_by_its_class_word_gives_no_time(comment: str) -> None:
+    # The story states only its update time; a reader's comment below states another.
+    html = page(
+        before="<p>Last updated on: July 16, 2013 7:36 PM</p>",
+        end=f'<div class="{comment}"><b>Plain Mirror</b> <div>July 17, 2013 5:03 AM</div>'
+        "<p>Good news.</p></div>",
+    )
+    assert published(html, "America/New_York") == "2013-07-16T19:36:00-04:00"
+
+
+def test_a_class_word_that_only_mentions_comments_keeps_its_time() -> None:
+    html = page(end='<div class="has-comments"><p>Posted: June 6, 2013 10:44 AM</p></div>')
+    assert published(html, "America/New_York") == "2013-06-06T10:44:00-04:00"
+
+
+def test_the_time_is_read_after_the_headline_not_where_a_list_repeats_it() -> None:
+    # The same words head a list of the section's stories above the article.
+    rail = f"<ul><li><a href='/a'>{TITLE}</a></li>" + "".join(
+        f"<li>Another story of the section, number {n}, summed up in a line.</li>"
+        for n in range(80)
+    )
+    html = page(
+        above=rail + "</ul>",
+        head='<meta name="date" content="2013-05-15">',
+        before='<ul class="menu"><li itemprop="datePublished">May 15, 2013 1:15 PM</li></ul>',
+    )
+    assert published(html, "America/Los_Angeles") == "2013-05-15T13:15:00-07:00"
+
+
+@pytest.mark.parametrize(
+    ("script", "zone", "expected"),
+    [
+        ("date: '2013-07-18 5:45:10 -0400',", "America/New_York", "2013-07-18T05:45:10-04:00"),
+        ('"date": "2013-07-18T13:15-0700",', "America/Los_Angeles", "2013-07-18T13:15:00-07:00"),
+        # In UTC, on the printed day in the publisher's zone (Jul 18, 21:35 in Chicago).
+        ("date: '2013-07-19 02:35:00 UTC',", "America/Chicago", "2013-07-19T02:35:00+00:00"),
+        # A local time labelled UTC: the day before in Montana, so the printed date stands.
+        ("date: '2013-07-18 05:00:00 UTC',", "America/Denver", "2013-07-18T00:00:00-06:00"),
+        # Another object's member and another key ending in "date" are not the page's.
+        ("_i.date = '2013-07-18 05:45:10 -0400';", "America/New_York", "2013-07-18T00:00:00-04:00"),
+        (
+            "serverDate: '2013-07-18 05:45:10 -0400'",
+            "America/New_York",
+            "2013-07-18T00:00:00-04:00",
+        ),
+    ],
+)
+def test_a_tag_configuration_gives_the_clock_of_a_printed_date(
+    script: str, zone: str, expected: str
+) -> None:
+    html = page(
+        before="<p class='byline'>By Alex Rogers July 18, 2013</p>",
+        end=f"<script>var reach = {{{script} authors: []}};</script>",
+    )
+    assert published(html, zone) == expected
+
+
+def test_a_page_with_a_clock_does_not_read_its_scripts() -> None:
+    html = page(
+        before="<p>July 18, 2013 9:12 AM EDT</p>",
+        end="<script>var c = {date: '2013-07-18 5:45:10 -0400'};</script>",
+    )
+    assert published(html) == "2013-07-18T09:12:00-04:00"
+
+
+@pytest.mark.parametrize(
+    ("machine", "printed", "expected"),
+    [
+        # A local clock labelled UTC by the template: the printed zone names it.
+        ("2013-07-17T13:04:17+00:00", "July 17, 2013 at 1:04pm EDT", "2013-07-17T13:04:17-04:00"),
+        # Noon exactly: a date given a clock by its template.
+        ("2013-06-06T12:00:00+00:00", "Jun 6, 2013 08:59 AM ET", "2013-06-06T08:59:00-04:00"),
+        # Another clock in UTC is another statement of the moment: kept.
+        ("2013-07-17T17:04:17+00:00", "July 17, 2013 at 1:04pm EDT", "2013-07-17T17:04:17+00:00"),
+        ("2013-07-17T13:04:17-04:00", "July 17, 2013 at 1:04pm EDT", "2013-07-17T13:04:17-04:00"),
+    ],
+)
+def test_a_machine_time_that_is_a_placeholder_or_mislabelled_gives_way_to_the_printed_one(
+    machine: str, printed: str, expected: str
+) -> None:
+    html = page(before=f'<p><time datetime="{machine}">{printed}</time></p>')
+    assert published(html) == expected
+
+
+def test_an_update_note_in_the_story_is_not_its_date() -> None:
+    # Nothing else dates the page: the date guessed from its URL (2026/11/10) is the last resort.
+    html = page(before="<p><b>Update 2011-04-18:</b> Rewrote this post.</p>")
+    assert published(html, "Europe/Berlin") == "2026-11-10T00:00:00+01:00"
+
+
+def test_the_printed_day_settles_metadata_dates_that_disagree() -> None:
+    # The headline is longer than the page's title, which is the og:title's shorter wording.
+    html = page(
+        head='<meta name="DC.date.issued" content="2013-06-06"><meta name="Date" content="2013-06-05">',
+        h1=f"California {TITLE}",
+        before='<div class="byline">By SYDNEY LUPKIN</div><div class="date">June 5, 2013</div>',
+    )
+    assert published(html, "America/New_York") == "2013-06-05T00:00:00-04:00"
