@@ -138,6 +138,10 @@ CLUTTER_LINE = re.compile(
     # a site's footer after its copyright year: "Copyright 2013 DailyTech LLC. - RSS Feed | ..."
     r"|copyright\s*(?:©\s*)?(?:19|20)\d\d\b.{0,250}"
     r"|like us on facebook\W*"
+    # a comment policy under the story: "Bloomberg moderates all comments. Comments that are
+    # abusive or off-topic will not be posted to the site. ..."
+    r"|(?:[\w.'’-]+\s+){0,2}moderates? all (?:reader )?comments\.(?:\s.{0,400})?"
+    r"|.{0,100}\bcomments (?:that|which) (?:are|contain)\b.{0,80}\bwill not be (?:posted|published)\b.{0,300}"
     # a newsletter's invitation, ending on its call: "Kick off your day with ZDNet's daily email
     # newsletter. ... Get it."
     r"|(?=.{0,200}\byour\b)(?=.{0,200}\bnewsletter\b)"
@@ -243,6 +247,11 @@ CAPTION_CREDIT = re.compile(
     r"\((?:[^()]*\b(?:foto|photo|dok|dokumentasi|istimewa|ilustrasi|getty|reuters|afp|ap photo|"
     r"shutterstock|antara)\b[^()]*|[^()]*/[^()]*)\)\s*$",
     re.IGNORECASE,
+)
+# A caption's credit after a label, closing it: "... between 20 and 30 grams. Photo: Supplied by
+# Xijun Ni", "... in Sydney. Picture: AP".
+CAPTION_LABEL = re.compile(
+    r"[.!?”\"]\s+(?:photo|picture|image|foto)s?\s*:\s*[^.:!?]{2,60}$", re.IGNORECASE
 )
 LEADING_MAX_DROPPED = 8
 # A leading line ending with a colon is a label ("Oleh:", "Editor: Budi") unless it has this many
@@ -715,11 +724,28 @@ def drop_author_notes(lines: list[str]) -> list[str]:
     return lines[:end]
 
 
+# A widget's heading in capitals, left below a story with the teasers it lists, or none where a
+# script fills it: "SPONSORED HEADLINES", "MOST SENT STORIES ON ESPN.COM", "EDITORS' PICKS".
+WIDGET_HEADING = re.compile(
+    r"^(?=[^a-z]*$)(?=.*\b(?:HEADLINES|STORIES|PICKS|NEWS|VIDEOS?|POPULAR|SPONSORED|TRENDING)\b)"
+    r"[A-Z0-9][A-Z0-9 '’&.,:-]{3,60}$"
+)
+
+
+def drop_widget_block(lines: list[str]) -> list[str]:
+    """Drop the lines from a widget heading (WIDGET_HEADING) on, when only short lines (headlines,
+    teasers, names) follow it to the end."""
+    for at in range(1, len(lines)):
+        if WIDGET_HEADING.match(lines[at]) and all(len(x) < HEADLINE_MAX for x in lines[at:]):
+            return lines[:at]
+    return lines
+
+
 def drop_trailing_furniture(lines: list[str]) -> list[str]:
     """Drop short lines after the last sentence: list headings ("More games news:"), tag lists,
     section links, and an author's closing note. A line ending like a sentence (or with an
     author's initials) stops it."""
-    lines = drop_author_notes(drop_closing_story_list(drop_closing_boxes(lines)))
+    lines = drop_author_notes(drop_closing_story_list(drop_closing_boxes(drop_widget_block(lines))))
     if introduced_list_at_end(lines):
         return lines
     end = len(lines)
@@ -772,18 +798,31 @@ def drop_leading_furniture(lines: list[str], title: str) -> list[str]:
                 break  # a letter's or a column's salutation opens the text: "Ami abonné,"
             start += 1
             continue
-        if CAPTION_CREDIT.search(line) and len(line) < HEADLINE_MAX * 2:
+        caption = CAPTION_CREDIT.search(line) or CAPTION_LABEL.search(line)
+        if caption and len(line) < HEADLINE_MAX * 2:
             start += 1
             continue
         break
     # Bullet points before the first paragraph: the story's summary, kept as its lead
     # ("- Bahn-Konkurrenten wie Flixbus fürchten …" above Süddeutsche's text), when a paragraph
-    # of running text follows them.
+    # of running text follows them; where the bullets are of headline length, perhaps after the
+    # byline's short lines (Daily Mail's bold bullets under the headline, then "By Associated
+    # Press", then its time stamps).
     bullets = start
     while bullets < len(lines) and LIST_ITEM.match(lines[bullets]):
         bullets += 1
-    if start < bullets < len(lines) and len(lines[bullets]) >= LEADING_SHORT:
-        start = bullets
+    after = bullets
+    summary = all(len(line) < HEADLINE_MAX for line in lines[start:bullets])
+    while (
+        summary
+        and after < len(lines)
+        and after - bullets < LEADING_MAX_DROPPED
+        and len(lines[after]) < LEADING_SHORT
+        and not FIRST_SENTENCE_END.search(lines[after])
+    ):
+        after += 1
+    if start < bullets and after < len(lines) and len(lines[after]) >= LEADING_SHORT:
+        start = after
     if start >= len(lines):
         return lines
     return lines[start:]

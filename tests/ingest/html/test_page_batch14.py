@@ -1,12 +1,13 @@
-"""Publication times on older publishers' pages (#12, held-out batch 14: US, Australian and
-Pakistani news sites saved in 2013), on small pages written here."""
+"""Older publishers' pages (#12, held-out batch 14: US, UK, Australian and Pakistani news sites
+saved in 2013): publication times and bodies, on small pages written here."""
 
 from __future__ import annotations
 
 import pytest
 
 from recommender.ingest.html import dates
-from tests.ingest.html.test_page import PARAGRAPHS, TITLE, URL
+from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article
+from tests.ingest.html.test_page_body import body_of
 from tests.ingest.html.test_page_older_layouts import published
 
 
@@ -131,3 +132,76 @@ def test_the_printed_day_settles_metadata_dates_that_disagree() -> None:
         before='<div class="byline">By SYDNEY LUPKIN</div><div class="date">June 5, 2013</div>',
     )
     assert published(html, "America/New_York") == "2013-06-05T00:00:00-04:00"
+
+
+POLICY = (
+    "Bloomberg moderates all comments. Comments that are abusive or off-topic will not be posted"
+    " to the site. Excessively long comments may be moderated as well."
+)
+
+
+def test_a_comment_policy_under_the_story_is_not_its_text() -> None:
+    body = body_of(article(head=PUBLISHED, after=f"<p>{POLICY}</p>"))
+    assert body.endswith(PARAGRAPHS[-1])
+
+
+def test_a_story_sentence_about_moderating_comments_stays() -> None:
+    said = "Facebook said it moderates all comments. Critics said that was not true at all."
+    body = body_of(article(head=PUBLISHED, after=f"<p>{said}</p>"))
+    assert body.endswith(said)
+
+
+WIDGETS = [
+    "Top 10 Earning Athletes",
+    "SPONSORED HEADLINES",
+    "MOST SENT STORIES ON ESPN.COM",
+    "EDITORS' PICKS",
+    "- Back To The Future",
+    "- Chad Dawson is happy to return to light heavyweight.",
+    "Brian Campbell »",
+]
+
+
+def test_widget_headings_in_capitals_and_their_teasers_close_no_story() -> None:
+    after = "".join(f"<p>{line}</p>" for line in WIDGETS)
+    body = body_of(article(head=PUBLISHED, after=after))
+    assert body.endswith(PARAGRAPHS[-1])
+
+
+def test_a_heading_in_capitals_inside_the_story_stays() -> None:
+    more = [
+        "Officials said the river would keep rising through the night, and more families were"
+        " told to leave their homes before dark.",
+    ]
+    paragraphs = [*PARAGRAPHS[:2], "LATEST NEWS FROM THE RIVER", *more, PARAGRAPHS[2]]
+    body = body_of(article(head=PUBLISHED, paragraphs=paragraphs))
+    assert "LATEST NEWS FROM THE RIVER" in body
+    assert body.endswith(PARAGRAPHS[2])
+
+
+def test_summary_bullets_under_the_headline_go_before_a_byline_and_its_time() -> None:
+    bullets = (
+        "<ul><li>Dallas banker D. Andrew Beal wants to inspire young people to study maths</li>"
+        "<li>The solution will need to be published in a peer-reviewed journal</li></ul>"
+        "<p>By Associated Press</p><p>|</p>"
+    )
+    assert body_of(article(head=PUBLISHED, before=bullets)).startswith(PARAGRAPHS[0])
+
+
+def test_long_bullets_before_a_heading_are_the_text() -> None:
+    # Items longer than headlines: a product page's features, not a story's summary.
+    item = (
+        "Page Inspector Examine the HTML and CSS of any Web page and easily modify the structure"
+        " and layout of a page, then keep your changes for the next visit. Learn more about it"
+    )
+    other = item.replace("Page Inspector", "Style Editor")
+    bullets = f"<ul><li>{item}</li><li>{other}</li></ul><p>Important: Sync your profile</p>"
+    assert body_of(article(head=PUBLISHED, before=bullets)).startswith(f"- {item}")
+
+
+def test_a_caption_closed_by_its_photo_credit_goes_before_the_first_paragraph() -> None:
+    caption = (
+        "<p>The slender-limbed, long-tailed primate was about the size of a mouse."
+        " Photo: Supplied by Xijun Ni</p>"
+    )
+    assert body_of(article(head=PUBLISHED, before=caption)).startswith(PARAGRAPHS[0])
