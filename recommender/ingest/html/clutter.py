@@ -253,6 +253,9 @@ CAPTION_CREDIT = re.compile(
 CAPTION_LABEL = re.compile(
     r"[.!?”\"]\s+(?:photo|picture|image|foto)s?\s*:\s*[^.:!?]{2,60}$", re.IGNORECASE
 )
+# A byline, which may go on with its agency and times past the short lines' limit: "By MATTHEW
+# LEE, Associated Press | July 19, 2013 | Updated: July 19, 2013 5:46am".
+BYLINE = re.compile(r"^By\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3},?\s")
 LEADING_MAX_DROPPED = 8
 # A leading line ending with a colon is a label ("Oleh:", "Editor: Budi") unless it has this many
 # words: then it is the article's first sentence, introducing a quote or a list.
@@ -590,8 +593,18 @@ def is_link_list(paragraph: HtmlElement) -> bool:
     return max(len(t) for t in texts) >= LINK_HEADLINE_CHARS
 
 
+# The place as a label before the dateline that repeats it: "CAIRO | CAIRO (Reuters) - ".
+PLACE_LABEL = re.compile(r"^(?P<place>[A-Z][A-Z .,'’]{1,40}?)\s*\|\s*(?=(?P=place)\b)")
+# A place in capitals joined to the first word by a dash: "SAN FRANCISCO—Emirates Team ...".
+DASHED_DATELINE = re.compile(r"^[A-Z][A-Z.'’]+(?:[ ,]+[A-Z][A-Z.'’]+){0,3}\s*[—–](?=[A-Z][a-z])")
+
+
 def strip_dateline(line: str) -> str:
     line = LEADING_DATE.sub("", line, count=1)
+    line = PLACE_LABEL.sub("", line, count=1)
+    dashed = DASHED_DATELINE.match(line)
+    if dashed and len(dashed.group(0)) <= DATELINE_MAX:
+        return line[dashed.end() :]
     match = DATELINE.match(line)
     if match and len(match.group(0)) <= DATELINE_MAX:
         return line[match.end() :]
@@ -791,7 +804,8 @@ def drop_leading_furniture(lines: list[str], title: str) -> list[str]:
         if _is_headline_again(re.sub(r"\W+", "", line).casefold(), folded_title):
             start += 1
             continue
-        if len(line) < LEADING_SHORT and not FIRST_SENTENCE_END.search(line):
+        short = len(line) < LEADING_SHORT or (BYLINE.match(line) and len(line) < HEADLINE_MAX)
+        if short and not FIRST_SENTENCE_END.search(line):
             if line.endswith((":", "：")) and len(line.split()) >= INTRO_WORDS:
                 break  # a sentence introducing what follows: "From Goldman on the decision:"
             if SALUTATION.match(line):

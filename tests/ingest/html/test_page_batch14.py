@@ -205,3 +205,32 @@ def test_a_caption_closed_by_its_photo_credit_goes_before_the_first_paragraph() 
         " Photo: Supplied by Xijun Ni</p>"
     )
     assert body_of(article(head=PUBLISHED, before=caption)).startswith(PARAGRAPHS[0])
+
+
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [
+        # The place as a label before the dateline that repeats it.
+        ("CAIRO | CAIRO (Reuters) - Egypt's interim President promised", "Egypt's interim"),
+        ("PHNOM PENH | PHNOM PENH (Reuters) - Cambodian opposition", "Cambodian opposition"),
+        # A place in capitals joined to the first word by a dash.
+        ("SAN FRANCISCO—Emirates Team New Zealand set another top speed", "Emirates Team"),
+        ("ATHENS–German Finance Minister Wolfgang Schäuble visited", "German Finance"),
+        # Not a place: a name in title case before a dash stays.
+        ("Obama—The president said on Thursday that", "Obama—The"),
+        # Different words on both sides of the bar are no repeated place.
+        ("CAIRO | LONDON (Reuters) - Egypt's interim President promised", "CAIRO | LONDON"),
+    ],
+)
+def test_a_dateline_after_its_place_label_or_joined_by_a_dash_goes(
+    first: str, expected: str
+) -> None:
+    body = body_of(article(head=PUBLISHED, paragraphs=[f"{first} to fight.", *PARAGRAPHS]))
+    assert body.startswith(expected)
+
+
+def test_a_byline_with_its_agency_and_times_goes_before_the_first_paragraph() -> None:
+    byline = (
+        "<p>By MATTHEW LEE, Associated Press | July 19, 2013 | Updated: July 19, 2013 5:46am</p>"
+    )
+    assert body_of(article(head=PUBLISHED, before=byline)).startswith(PARAGRAPHS[0])
