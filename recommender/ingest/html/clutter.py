@@ -791,16 +791,6 @@ def _is_headline_again(folded: str, folded_title: str) -> bool:
     return folded.startswith(folded_title) or folded.endswith(folded_title)
 
 
-def _is_deck(lines: list[str], at: int) -> bool:
-    """Line `at` is a deck (a second headline, no full stop: "Small number of clear-cut top
-    choices making teams work harder to sort out the talent") where a paragraph of running text
-    follows it."""
-    if at + 1 >= len(lines) or lines[at].rstrip().endswith((":", "：", ",", ".)", "!)", "?)")):
-        return False
-    after = lines[at + 1]
-    return len(after) >= LEADING_SHORT and bool(FIRST_SENTENCE_END.search(after))
-
-
 def drop_leading_furniture(lines: list[str], title: str) -> list[str]:
     """Drop what comes before the first sentence: the headline again, bylines, captions, labels.
 
@@ -814,9 +804,7 @@ def drop_leading_furniture(lines: list[str], title: str) -> list[str]:
         if _is_headline_again(re.sub(r"\W+", "", line).casefold(), folded_title):
             start += 1
             continue
-        short = len(line) < LEADING_SHORT or (
-            len(line) < HEADLINE_MAX and (BYLINE.match(line) or _is_deck(lines, start))
-        )
+        short = len(line) < LEADING_SHORT or (BYLINE.match(line) and len(line) < HEADLINE_MAX)
         if short and not FIRST_SENTENCE_END.search(line):
             if line.endswith((":", "：")) and len(line.split()) >= INTRO_WORDS:
                 break  # a sentence introducing what follows: "From Goldman on the decision:"

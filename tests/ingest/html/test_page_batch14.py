@@ -234,17 +234,3 @@ def test_a_byline_with_its_agency_and_times_goes_before_the_first_paragraph() ->
         "<p>By MATTHEW LEE, Associated Press | July 19, 2013 | Updated: July 19, 2013 5:46am</p>"
     )
     assert body_of(article(head=PUBLISHED, before=byline)).startswith(PARAGRAPHS[0])
-
-
-def test_a_deck_without_a_full_stop_above_the_first_paragraph_goes() -> None:
-    deck = "Small number of clear-cut top choices making teams work harder to sort out the talent"
-    paragraphs = [deck, *PARAGRAPHS]
-    assert body_of(article(head=PUBLISHED, paragraphs=paragraphs)).startswith(PARAGRAPHS[0])
-
-
-def test_a_parenthesised_sentence_opening_the_text_stays() -> None:
-    opening = (
-        "(To be recited by corporate managers each morning while looking in a full-length mirror.)"
-    )
-    paragraphs = [opening, *PARAGRAPHS]
-    assert body_of(article(head=PUBLISHED, paragraphs=paragraphs)).startswith(opening)
