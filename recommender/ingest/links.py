@@ -45,11 +45,27 @@ def is_url(source: str | Path) -> bool:
     return isinstance(source, str) and source.lower().startswith(("http://", "https://"))
 
 
+# What a browser does with a URL written in a page (the WHATWG URL standard): tabs and newlines
+# anywhere are removed, and spaces and other control characters left inside are percent-encoded
+# (`href="https://x.example/News-Feed/Jammu Sec/Article1.aspx"` is `.../Jammu%20Sec/...`).
+URL_REMOVED = re.compile(r"[\t\n\r]")
+URL_ENCODED = re.compile(r"[\x00-\x20\x7f]")
+C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
+
+
+def as_browsers_read(url: str) -> str:
+    """`url` trimmed, without tabs and newlines, and with the spaces and control characters left
+    inside it percent-encoded."""
+    url = URL_REMOVED.sub("", url).strip(C0_AND_SPACE)
+    return URL_ENCODED.sub(lambda m: f"%{ord(m.group()):02X}", url)
+
+
 def strip_tracking(url: str) -> str:
     """The URL without tracking parameters (and without a fragment); other parameters kept."""
-    parts = urlsplit(url.strip())
+    url = as_browsers_read(url)
+    parts = urlsplit(url)
     if not parts.scheme:
-        return url.strip()
+        return url
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
@@ -62,7 +78,7 @@ def absolute(url: str | None, base: str | None) -> str | None:
     """`url` made absolute against `base`; None unless the result is an http(s) URL."""
     if not url or not url.strip():
         return None
-    url = url.strip()
+    url = as_browsers_read(url)
     if url.startswith("//") and not base:
         url = "https:" + url  # protocol-relative, and nothing to take the scheme from
     joined = urljoin(base or "", url)

@@ -33,3 +33,9 @@ def test_relative_and_protocol_relative_urls() -> None:
     assert absolute("/img/a.jpg", "https://kabar.example/x/y") == "https://kabar.example/img/a.jpg"
     assert absolute("//us.example/news/", None) == "https://us.example/news/"
     assert absolute("javascript:void(0)", "https://kabar.example/") is None
+
+
+def test_a_feeds_link_is_read_as_browsers_read_it() -> None:
+    link = " https://kabar.example/a b/\nc?utm_source=rss&id=7\t"
+    assert strip_tracking(link) == "https://kabar.example/a%20b/c?id=7"
+    assert absolute("/x y", "https://kabar.example/") == "https://kabar.example/x%20y"

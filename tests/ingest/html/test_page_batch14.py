@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from recommender.ingest.html import dates
-from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article
+from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article, record
 from tests.ingest.html.test_page_body import body_of
 from tests.ingest.html.test_page_older_layouts import published
 
@@ -234,3 +234,18 @@ def test_a_byline_with_its_agency_and_times_goes_before_the_first_paragraph() ->
         "<p>By MATTHEW LEE, Associated Press | July 19, 2013 | Updated: July 19, 2013 5:46am</p>"
     )
     assert body_of(article(head=PUBLISHED, before=byline)).startswith(PARAGRAPHS[0])
+
+
+def test_urls_are_read_as_browsers_read_them() -> None:
+    # Spaces inside a canonical URL and an image's are percent-encoded, tabs and newlines inside
+    # removed (the WHATWG URL standard), and the page is imported rather than refused.
+    html = article(head=PUBLISHED, canonical=False).replace(
+        "</head>",
+        '<link rel="canonical" href=" https://kabar.example/News-Feed/Jammu Sec/\n'
+        'Article1-1094394.aspx ">'
+        '<meta property="og:image" content="https://img.kabar.example/Images/Copy of\t1.jpg">'
+        "</head>",
+    )
+    got = record(html)
+    assert got["url"] == "https://kabar.example/News-Feed/Jammu%20Sec/Article1-1094394.aspx"
+    assert got["image_url"] == "https://img.kabar.example/Images/Copy%20of1.jpg"
