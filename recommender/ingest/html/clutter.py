@@ -707,9 +707,21 @@ def drop_closing_boxes(lines: list[str]) -> list[str]:
         line = lines[at]
         box = CLOSING_HEADING.match(line) and all(len(x) < HEADLINE_MAX for x in lines[at:])
         appeal = at >= len(lines) - CLOSING_LINES and len(line) < HEADLINE_MAX * 3
-        if box or (appeal and APPEAL.search(line) and READER.search(line)):
+        if box or (appeal and _unquoted(APPEAL, line) and _unquoted(READER, line)):
             return lines[:at]
     return lines
+
+
+def _unquoted(pattern: re.Pattern[str], line: str) -> bool:
+    """`pattern` matches `line` outside a quotation: a player's "he will support us in the
+    offseason", quoted in the story's last paragraph, is no appeal of the site's."""
+    for match in pattern.finditer(line):
+        before = line[: match.start()]
+        straight = before.count('"') % 2 == 1
+        curly = before.rfind("“") > before.rfind("”")
+        if not (straight or curly):
+            return True
+    return False
 
 
 # An author's note closing a story, however long: "Lucas Nolan is a reporter for … Follow him on

@@ -249,3 +249,22 @@ def test_urls_are_read_as_browsers_read_them() -> None:
     got = record(html)
     assert got["url"] == "https://kabar.example/News-Feed/Jammu%20Sec/Article1-1094394.aspx"
     assert got["image_url"] == "https://img.kabar.example/Images/Copy%20of1.jpg"
+
+
+def test_a_quote_asking_for_support_and_addressing_you_closes_no_box() -> None:
+    quote = (
+        '"Coach always says when you focus on the team during the season, he will support us in'
+        ' the offseason," Hairston said in a statement.'
+    )
+    last = "On Monday, Hairston was invited to compete for a spot on the national team."
+    body = body_of(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, quote, last]))
+    assert body.endswith(f"{quote}\n{last}")
+
+
+def test_an_appeal_after_a_quote_in_its_line_still_goes() -> None:
+    appeal = (
+        '"Thank you," our editors say. If you value this story, please support us so that we can'
+        " keep up our work."
+    )
+    body = body_of(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, appeal]))
+    assert body.endswith(PARAGRAPHS[-1])
