@@ -596,6 +596,16 @@ def same_wall_clock(naive: Stamp, zoned: Sequence[str]) -> tzinfo | None:
     return None
 
 
+def _utc_label_on_local_clock(naive: Stamp, borrowed: tzinfo, assume: tzinfo | None) -> bool:
+    """The offset an attribute gives a printed clock is UTC's, where the publisher's zone
+    (`assume`) is not UTC then: the attribute labels the local clock UTC (`title="2013-05-13T00:
+    02:25Z"` on "12:02 am, Monday, May 13, 2013" in San Francisco), as `mislabelled` finds for a
+    machine time beside a zoned one."""
+    if assume is None or borrowed.utcoffset(None) != timedelta(0):
+        return False
+    return naive.value.replace(tzinfo=assume).utcoffset() != timedelta(0)
+
+
 def choose(stamps: list[Stamp], assume: tzinfo | None, zoned: Sequence[str] = ()) -> datetime:
     """The publication time with its offset, or an ExtractionError that names what was found.
     `zoned` are the page's other date-times with offsets, which can name a naive time's zone."""
@@ -618,7 +628,7 @@ def choose(stamps: list[Stamp], assume: tzinfo | None, zoned: Sequence[str] = ()
                 <= SAME_MOMENT_SECONDS
             ):
                 return naive.value.replace(tzinfo=UTC)  # metadata in UTC, text in local time
-        if borrowed is not None:
+        if borrowed is not None and not _utc_label_on_local_clock(naive, borrowed, assume):
             return naive.value.replace(tzinfo=borrowed)
         # Another source states the zone for the same day: a written "09:25 WIB" beats a bare time.
         for other in timed[1:]:

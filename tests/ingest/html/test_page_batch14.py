@@ -268,3 +268,22 @@ def test_an_appeal_after_a_quote_in_its_line_still_goes() -> None:
     )
     body = body_of(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, appeal]))
     assert body.endswith(PARAGRAPHS[-1])
+
+
+@pytest.mark.parametrize(
+    ("attribute", "zone", "expected"),
+    [
+        # A "Z" on the printed local clock: the publisher's zone names it.
+        ("2013-05-13T00:02:25Z", "America/Los_Angeles", "2013-05-13T00:02:00-07:00"),
+        # Where the publisher's zone is UTC, the attribute and the zone agree.
+        ("2013-05-13T00:02:25Z", "Europe/London", "2013-05-13T00:02:00+01:00"),
+        ("2013-05-13T00:02:25Z", "UTC", "2013-05-13T00:02:00+00:00"),
+        # Another offset on the same clock is still borrowed.
+        ("2013-05-13T00:02:25+02:00", "America/Los_Angeles", "2013-05-13T00:02:00+02:00"),
+    ],
+)
+def test_a_utc_attribute_on_a_printed_local_clock_is_a_mislabel(
+    attribute: str, zone: str, expected: str
+) -> None:
+    html = page(before=f'<p><span title="{attribute}">12:02 am, Monday, May 13, 2013</span></p>')
+    assert published(html, zone) == expected
