@@ -626,6 +626,7 @@ LIST_HEADING = re.compile(
     r"|(?:berita|artikel|video|foto) (?:terkait|lainnya|terpopuler|pilihan|terbaru|populer)"
     r"|terpopuler|populer|pilihan redaksi|rekomendasi(?: untuk anda)?|related(?: \w+)?"
     r"|(?:most|more) (?:read|popular|from \w+)|read (?:more|next|also)|recommended(?: for you)?"
+    r"|latest (?:headlines|news|stories|posts|blog posts)"
     r"|you (?:may|might) also like)\s*:?\s*$",
     re.IGNORECASE,
 )

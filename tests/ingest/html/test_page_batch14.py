@@ -287,3 +287,19 @@ def test_a_utc_attribute_on_a_printed_local_clock_is_a_mislabel(
 ) -> None:
     html = page(before=f'<p><span title="{attribute}">12:02 am, Monday, May 13, 2013</span></p>')
     assert published(html, zone) == expected
+
+
+def test_a_latest_headlines_box_after_the_story_goes_with_its_headlines() -> None:
+    box = [
+        "Latest Headlines",
+        'Latest Blog Posts Quick Note: Sony "Teases" PS4 Ahead of Xbox Reveal in New Video',
+        "Brandon Hill - May 20, 2013, 12:33 PM Nokia Introduces Instagram-Like App of Its Own",
+    ]
+    body = body_of(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, *box]))
+    assert body.endswith(PARAGRAPHS[-1])
+
+
+def test_a_paragraph_after_a_latest_news_heading_stays() -> None:
+    update = "Officials said on Tuesday evening that the water had begun to recede from the homes."
+    body = body_of(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, "Latest news", update]))
+    assert body.endswith(update)
