@@ -767,11 +767,25 @@ def drop_widget_block(lines: list[str]) -> list[str]:
     return lines
 
 
+# A blurb cut short by its box after the story: a company's profile ending "... thus providing..."
+# (a word, then the ellipsis: a quote trailing off closes its quotation mark after it).
+CLIPPED_BLURB = re.compile(r"[^\W\d_]{2,}(?:\.\.\.|…)$")
+CLIPPED_BLURB_MIN = 200
+
+
+def drop_clipped_blurb(lines: list[str]) -> list[str]:
+    """Drop the last line when it is a long blurb cut short (CLIPPED_BLURB)."""
+    if len(lines) > 1 and len(lines[-1]) >= CLIPPED_BLURB_MIN and CLIPPED_BLURB.search(lines[-1]):
+        return lines[:-1]
+    return lines
+
+
 def drop_trailing_furniture(lines: list[str]) -> list[str]:
     """Drop short lines after the last sentence: list headings ("More games news:"), tag lists,
     section links, and an author's closing note. A line ending like a sentence (or with an
     author's initials) stops it."""
-    lines = drop_author_notes(drop_closing_story_list(drop_closing_boxes(drop_widget_block(lines))))
+    lines = drop_closing_boxes(drop_widget_block(lines))
+    lines = drop_author_notes(drop_closing_story_list(drop_clipped_blurb(lines)))
     if introduced_list_at_end(lines):
         return lines
     end = len(lines)

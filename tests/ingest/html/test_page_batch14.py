@@ -303,3 +303,30 @@ def test_a_paragraph_after_a_latest_news_heading_stays() -> None:
     update = "Officials said on Tuesday evening that the water had begun to recede from the homes."
     body = body_of(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, "Latest news", update]))
     assert body.endswith(update)
+
+
+BLURB = (
+    "Google provides search and advertising services, which together aim to organize and monetize"
+    " the world's information. In addition to its dominant search engine, it offers a plethora of"
+    " online tools and platforms. Google promotes the idea that advertising should be highly"
+    " targeted and relevant to users thus providing..."
+)
+
+
+def test_a_clipped_blurb_after_the_story_goes() -> None:
+    body = body_of(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, BLURB]))
+    assert body.endswith(PARAGRAPHS[-1])
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        # A quote trailing off closes its quotation mark after the ellipsis.
+        BLURB.replace("Google provides", "“Google provides").replace("providing...", "providing…”"),
+        # A short line is no box's blurb.
+        "And then the water came back, higher than anyone had seen it...",
+    ],
+)
+def test_a_story_ending_on_an_ellipsis_keeps_its_last_paragraph(last: str) -> None:
+    body = body_of(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, last]))
+    assert body.endswith(last)
