@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urljoin, urlsplit, urlunsplit
 
 ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]+")
 # Query parameters that say how a reader arrived, not which page it is (feeds add them to every
@@ -66,12 +66,18 @@ def strip_tracking(url: str) -> str:
     parts = urlsplit(url)
     if not parts.scheme:
         return url
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() not in TRACKING and not k.lower().startswith(TRACKING_PREFIXES)
+    # The kept parameters as the page writes them: decoding and encoding them again would change
+    # the URL (`?AID=/20130606/LIFE07/...` is not `?AID=%2F20130606%2FLIFE07%2F...` to a server).
+    kept = [
+        piece
+        for piece in parts.query.split("&")
+        if piece and not _is_tracking(unquote_plus(piece.split("=", 1)[0]).lower())
     ]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(kept), ""))
+
+
+def _is_tracking(key: str) -> bool:
+    return key in TRACKING or key.startswith(TRACKING_PREFIXES)
 
 
 def absolute(url: str | None, base: str | None) -> str | None:

@@ -39,3 +39,10 @@ def test_a_feeds_link_is_read_as_browsers_read_it() -> None:
     link = " https://kabar.example/a b/\nc?utm_source=rss&id=7\t"
     assert strip_tracking(link) == "https://kabar.example/a%20b/c?id=7"
     assert absolute("/x y", "https://kabar.example/") == "https://kabar.example/x%20y"
+
+
+def test_kept_parameters_stay_as_the_page_writes_them() -> None:
+    url = "http://news.example/apps/pbcs.dll/article?AID=/20130606/LIFE07/306060307/-1/NEWSMAP"
+    assert strip_tracking(url) == url
+    mixed = "https://news.example/a?b=%2F1&utm_source=rss&c=d+e&fbclid=x&lite"
+    assert strip_tracking(mixed) == "https://news.example/a?b=%2F1&c=d+e&lite"
