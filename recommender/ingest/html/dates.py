@@ -676,14 +676,7 @@ def script_times(scripts: Sequence[str], dated: Stamp, assume: tzinfo | None) ->
     for script in scripts:
         for match in SCRIPT_TIME.finditer(script):
             parts = match.groupdict()
-            zone = parts["zone"].upper()
-            if zone in ("UTC", "GMT", "Z"):
-                offset: tzinfo = UTC
-            else:
-                sign = -1 if zone[0] == "-" else 1
-                digits = zone[1:].replace(":", "")
-                delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-                offset = timezone(sign * delta)
+            offset = _offset(parts["zone"])
             try:
                 value = datetime(
                     int(parts["year"]), int(parts["month"]), int(parts["day"]),
