@@ -287,6 +287,11 @@ UPDATED_LABEL = re.compile(
 )
 
 
+def _labelled_update(text: str, start: int) -> bool:
+    """The text just before `start` labels what follows as an update (UPDATED_LABEL)."""
+    return bool(UPDATED_LABEL.search(text[max(0, start - 30) : start]))
+
+
 def _matches(text: str, *patterns: re.Pattern[str]) -> list[re.Match[str]]:
     """Matches of several patterns in text order, none overlapping an earlier one; times that a
     label calls an update ("Updated: ... 4:25 PM EDT") after the others."""
@@ -296,7 +301,7 @@ def _matches(text: str, *patterns: re.Pattern[str]) -> list[re.Match[str]]:
     ):
         if not found or match.start() >= found[-1].end():
             found.append(match)
-    fresh = [m for m in found if not UPDATED_LABEL.search(text[max(0, m.start() - 30) : m.start()])]
+    fresh = [m for m in found if not _labelled_update(text, m.start())]
     return fresh + [m for m in found if m not in fresh]
 
 
@@ -362,7 +367,7 @@ def written_dates(text: str) -> list[Stamp]:
     update ("Update 2011-04-18: Rewrote this post")."""
     found: list[Stamp] = []
     for match in WRITTEN_DATE.finditer(text):
-        if UPDATED_LABEL.search(text[max(0, match.start() - 30) : match.start()]):
+        if _labelled_update(text, match.start()):
             continue
         parts = match.groupdict()
         date = _date_of(parts)
