@@ -24,8 +24,8 @@ from recommender.serving.rendering import (
     Section,
     SectionHead,
     answer_dict,
-    answer_json,
-    served_json,
+    answer_head,
+    sections_json,
 )
 from recommender.serving.selection import MAX_HISTORY, Filters, Ranked, Selector
 from recommender.serving.sponsored import Live, SponsoredPool
@@ -41,7 +41,7 @@ class Signer(Protocol):
     an interleaved answer, its experiment and each item's arm (`Teams`), for a personalised
     one the history it used -> token. A signer may also have `sign_served_json(snapshot,
     article id, served JSON, history)`, for an answer without an experiment whose lists are
-    already compact JSON (`rendering.served_json`): the same token (`service.app.AnswerSigner`
+    already compact JSON (`rendering.sections_json`): the same token (`service.app.AnswerSigner`
     has it)."""
 
     def __call__(
@@ -197,6 +197,11 @@ class Recommender:
         article and each section's item ids in order (recommender.events.tokens)."""
         sections = self.sections(req, now)
         cat = self.catalog
+        # The sections' JSON and, for the token, the served ids' JSON, from one pass over the
+        # fragments the answer copies anyway.
+        body, listed = sections_json(
+            sections, cat.fragments, cat.id_ends if sign is not None else None
+        )
         token = None
         if sign is not None:
             used = [i for i in dict.fromkeys(req.history[:MAX_HISTORY]) if i in cat.row_of]
@@ -207,11 +212,8 @@ class Recommender:
                 arms = {s.head.fields["key"]: s.teams for s in sections if s.teams is not None}
                 teams = (experiment.name, arms)
             fast = getattr(sign, "sign_served_json", None)
-            if teams is None and fast is not None:
-                # The ids' JSON read from the fragments the answer copies anyway.
-                listed = served_json(sections, cat.fragments)
-                if listed is not None:
-                    token = fast(cat.version, req.article_id, listed, used)
+            if teams is None and fast is not None and listed is not None:
+                token = fast(cat.version, req.article_id, listed, used)
             if token is None:
                 ids = cat.ids
                 served = [(s.head.fields["key"], [ids[r] for r in s.rows]) for s in sections]
@@ -219,7 +221,7 @@ class Recommender:
                     token = sign(cat.version, req.article_id, served)
                 else:
                     token = sign(cat.version, req.article_id, served, teams, used)
-        return answer_json(req.article_id, cat.version, sections, cat.fragments, token)
+        return answer_head(req.article_id, cat.version, token) + body
 
     def sections(self, req: WidgetRequest, now: float | None = None) -> list[Section]:
         """The chosen rows and scores of each section of the answer to `req`."""

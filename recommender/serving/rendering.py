@@ -67,20 +67,6 @@ def section_dict(section: Section, fragments: Sequence[bytes]) -> dict[str, Any]
     return {**section.head.fields, "items": items}
 
 
-def _items_json(section: Section, fragments: Sequence[bytes], scores: list[bytes]) -> list[bytes]:
-    """The pieces of a section's JSON, from its head to its closing brace."""
-    parts = [section.head.json_prefix]
-    for i, (row, score) in enumerate(zip(section.rows, scores, strict=True)):
-        if i:
-            parts.append(b",")
-        parts += (fragments[row], b',"score":', score)
-        if section.explains is not None:
-            parts += (b',"explain":', orjson.dumps(section.explains[i]))
-        parts.append(b"}")
-    parts.append(b"]}")
-    return parts
-
-
 def _score_json(sections: Sequence[Section]) -> list[bytes]:
     """Every item's rounded score as JSON, section after section: one serialisation for all
     (floats never hold a comma)."""
@@ -105,46 +91,76 @@ def answer_json(
     fragments: Sequence[bytes],
     event_token: str | None = None,
 ) -> bytes:
+    return answer_head(article_id, snapshot, event_token) + sections_json(sections, fragments)[0]
+
+
+def answer_head(article_id: str, snapshot: str, event_token: str | None = None) -> bytes:
+    """An answer's JSON up to its sections (`answer_json` is this + `sections_json`)."""
     fields = {"article_id": article_id, "snapshot": snapshot}
     if event_token is not None:
         fields["event_token"] = event_token
-    parts = [orjson.dumps(fields)[:-1], b',"sections":[']
-    scores = _score_json(sections)
-    start = 0
-    for i, section in enumerate(sections):
-        if i:
-            parts.append(b",")
-        stop = start + len(section.rows)
-        parts += _items_json(section, fragments, scores[start:stop])
-        start = stop
-    parts.append(b"]}")
-    return b"".join(parts)
+    return orjson.dumps(fields)[:-1]
 
 
 ID_START = b'{"id":"'  # every fragment's first field: the item's id
+SCORE = b',"score":'
+EXPLAIN = b',"explain":'
 
 
-def served_json(sections: Sequence[Section], fragments: Sequence[bytes]) -> bytes | None:
-    """An event token's list of what was served (`[[section key, [item ids]], ...]`), compact
-    JSON byte for byte as the standard library writes it (recommender.events.tokens), read from
-    the items' fragments instead of their id strings; None where an id is not plain ASCII (its
-    fragment writes it as orjson does, which then differs: the caller signs the ids instead)."""
-    parts = [b"["]
+def id_ends(fragments: Sequence[bytes]) -> bytes:
+    """Where each fragment's id ends as JSON (`fragment[6:end]` is the quoted id), one byte per
+    fragment; 0 where orjson and the standard library write the id differently (a backslash
+    escape, text beyond ASCII, DEL), where the fragment does not open on its id, or past 255
+    bytes: such an id's event token is signed from the id itself (`sections_json`)."""
+    ends = bytearray(len(fragments))
+    for row, fragment in enumerate(fragments):
+        if fragment.startswith(ID_START):
+            end = fragment.find(b'"', 7) + 1
+            ident = fragment[6:end]
+            plain = ident.isascii() and b"\\" not in ident and b"\x7f" not in ident
+            if plain and 0 < end < 256:
+                ends[row] = end
+    return bytes(ends)
+
+
+def sections_json(
+    sections: Sequence[Section], fragments: Sequence[bytes], ends: bytes | None = None
+) -> tuple[bytes, bytes | None]:
+    """An answer's sections as JSON (`,"sections":[...]}`, the rest of `answer_head`), and with
+    `ends` (`id_ends` of the fragments) an event token's list of what was served
+    (`[[section key, [item ids]], ...]`), compact JSON byte for byte as the standard library
+    writes it (recommender.events.tokens), read from the items' fragments in the same pass
+    instead of from their id strings; None where an id is not plain (`id_ends` 0: the caller
+    signs the ids instead). Each fragment is read once for both."""
+    scores = _score_json(sections)
+    body = [b',"sections":[']
+    listed: list[bytes] | None = [b"["] if ends is not None else None
+    start = 0
     for i, section in enumerate(sections):
+        rows = section.rows
+        stop = start + len(rows)
+        picked = [fragments[row] for row in rows]
+        if section.explains is None:
+            items = [f + SCORE + s for f, s in zip(picked, scores[start:stop], strict=True)]
+        else:
+            items = [
+                f + SCORE + s + EXPLAIN + orjson.dumps(e)
+                for f, s, e in zip(picked, scores[start:stop], section.explains, strict=True)
+            ]
+        start = stop
         if i:
-            parts.append(b",")
-        parts += (b"[", section.head.key_json, b",[")
-        for j, row in enumerate(section.rows):
-            fragment = fragments[row]
-            ident = fragment[6 : fragment.find(b'"', 7) + 1]
-            # orjson and json write an id alike unless it needs an escape (a backslash here),
-            # is not ASCII, or holds DEL (json escapes it); a fragment not opening on the id: no.
-            plain = fragment.startswith(ID_START) and ident.isascii()
-            if not plain or b"\\" in ident or b"\x7f" in ident:
-                return None
-            if j:
-                parts.append(b",")
-            parts.append(ident)
-        parts.append(b"]]")
-    parts.append(b"]")
-    return b"".join(parts)
+            body.append(b",")
+        body += (section.head.json_prefix, b"},".join(items), b"}]}" if rows else b"]}")
+        if listed is not None and ends is not None:
+            cut = [ends[row] for row in rows]
+            if 0 in cut:
+                listed = None
+                continue
+            if i:
+                listed.append(b",")
+            ids = b",".join([f[6:end] for f, end in zip(picked, cut, strict=True)])
+            listed += (b"[", section.head.key_json, b",[", ids, b"]]")
+    body.append(b"]}")
+    if listed is not None:
+        listed.append(b"]")
+    return b"".join(body), b"".join(listed) if listed is not None else None

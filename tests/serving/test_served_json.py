@@ -1,4 +1,4 @@
-"""An answer's event token from its own bytes (issue #15): `rendering.served_json` reads the
+"""An answer's event token from its own bytes (issue #15): `rendering.sections_json` reads the
 served ids' JSON from the items' fragments, and `EventKeys.sign_served_json` signs it. The token
 must be the one `EventKeys.sign` makes of the id lists, byte for byte, and ids that orjson and
 the standard library write differently (non-ASCII, quotes, backslashes, control characters, DEL)
@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 from recommender.events.tokens import EventKeys
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import Recommender
-from recommender.serving.rendering import Section, SectionHead, item_fragment, served_json
+from recommender.serving.rendering import (
+    Section,
+    SectionHead,
+    id_ends,
+    item_fragment,
+    sections_json,
+)
 from tests.conftest import make_settings
 from tests.serving.test_fast_path import NOW, catalog, requests  # noqa: F401 (fixture)
 
@@ -30,7 +36,7 @@ def token_both_ways(
     sections: list[Section], fragments: list[bytes], ids: list[str], history: Sequence[str] = ()
 ) -> Any:
     served = [(s.head.fields["key"], [ids[r] for r in s.rows]) for s in sections]
-    listed = served_json(sections, fragments)
+    listed = sections_json(sections, fragments, id_ends(fragments))[1]
     want = KEYS.sign("v1", "art-1", served, ISSUED, None, history)
     got = None
     if listed is not None:
@@ -71,10 +77,8 @@ def test_drawn_ids_sign_the_same_or_go_back_to_sign(
     fragments = [item_fragment({"id": i, "type": "article", "title": "t"}) for i in ids]
     rng = np.random.default_rng(seed)
     heads = [SectionHead.of({"key": k, "title": "T"}) for k in ("rekomendasi_artikel", "ä k")]
-    sections = [
-        Section(h, rng.permutation(len(ids))[: rng.integers(0, len(ids) + 1)].tolist(), [])
-        for h in heads
-    ]
+    drawn = [rng.permutation(len(ids))[: rng.integers(0, len(ids) + 1)].tolist() for _ in heads]
+    sections = [Section(h, rows, [0.5] * len(rows)) for h, rows in zip(heads, drawn, strict=True)]
     got, want = token_both_ways(sections, fragments, ids, history)
     plain = all(
         i.isascii() and i.isprintable() and '"' not in i and "\\" not in i
