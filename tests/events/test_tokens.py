@@ -318,3 +318,15 @@ def test_a_token_is_the_same_bytes_as_the_plain_construction() -> None:
     text = body.rstrip(b"=").decode()
     mac = hmac.new(KEY, text.encode(), hashlib.sha256).digest()[:16]
     assert token == f"{text}.{base64.urlsafe_b64encode(mac).rstrip(b'=').decode()}"
+
+
+def test_every_signature_is_hmac_sha256_of_its_own_body() -> None:
+    """Signatures come from a copy of each key's prepared HMAC: one after the other, and with
+    an accepted older key, each is the HMAC of its own body alone (no state carried over)."""
+    old = b"o" * 32
+    keys = EventKeys(KEY, [old])
+    for key in (KEY, old, KEY):
+        for body in ("eyJ2IjoxfQ", "eyJ2IjoyfQ", ""):
+            mac = hmac.new(key, body.encode(), hashlib.sha256).digest()[:16]
+            want = base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+            assert keys._signature(key, body) == want
