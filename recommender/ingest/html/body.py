@@ -114,7 +114,8 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "", description: 
         or _extract(copy.deepcopy(pruned), url, precision=False)
         or _extract(lxml.html.tostring(pruned, encoding="unicode"), url, precision=False)
     )
-    return _container_text(pruned, url, text) or text
+    text = _container_text(pruned, url, text) or text
+    return _joined_parts(pruned, text) or text
 
 
 # The extractor's text counts as having missed the article when it holds less than this share
@@ -190,6 +191,52 @@ def _container_text(pruned: HtmlElement, url: str | None, text: str) -> str | No
     document = lxml.html.document_fromstring("<html><body></body></html>")
     document.find("body").append(copy.deepcopy(container))
     return _extract(document, url, precision=False) or None
+
+
+def _running_paragraphs(element: HtmlElement) -> list[str]:
+    """The element's paragraphs of running text (a sentence or more, links left out), each with
+    its white space removed."""
+    found = []
+    for block in element.iter("p"):
+        text = block.text_content() or ""
+        linked = sum(len(a.text_content() or "") for a in block.iter("a"))
+        if cjk.weight(" ".join(text.split())) - linked >= PARAGRAPH_WEIGHT:
+            found.append("".join(text.split()))
+    return found
+
+
+def _joined_parts(pruned: HtmlElement, text: str) -> str | None:
+    """The whole article where the page splits its text into sibling blocks of one kind (the
+    same parent, tag and class: The Washington Post's `div.article_body` before and after an
+    inline rail of graphics and related stories) and the extractor's text holds every running
+    paragraph of one of them but none of the block just before it: that block's paragraphs,
+    then the text. Only the blocks right before the first one held (a story's beginning); the
+    extractor's choice of where the story ends stands, and blocks of the same class elsewhere
+    (another story's excerpt, a footer's notices, a comment policy) are never joined."""
+    folded = "".join(text.split())
+    kinds: dict[tuple[HtmlElement | None, str, str], list[HtmlElement]] = {}
+    for element in pruned.xpath("//div[@class]|//section[@class]|//article[@class]"):
+        key = (element.getparent(), element.tag, " ".join(element.get("class", "").split()))
+        kinds.setdefault(key, []).append(element)
+    for (_, _, name), members in kinds.items():
+        if len(members) < 2 or not name:
+            continue
+        parts = [_running_paragraphs(member) for member in members]
+        held = [bool(ps) and all(p in folded for p in ps) for ps in parts]
+        if not any(held):
+            continue
+        first = start = held.index(True)
+        while start > 0 and parts[start - 1] and not any(p in folded for p in parts[start - 1]):
+            start -= 1
+        if start == first:
+            continue
+        lines = [
+            " ".join((block.text_content() or "").split())
+            for member in members[start:first]
+            for block in member.iter("p")
+        ]
+        return "\n".join([line for line in lines if line] + [text])
+    return None
 
 
 EMPTY_INLINE = "//span|//a|//b|//i|//em|//strong|//font|//small"
