@@ -63,6 +63,8 @@ CLUTTER_PAIRS = (
     ("most", "read"),
     ("image", "description"),  # a photo's caption: "atc-ImageDescriptionText" (FAZ)
     ("info", "box"),  # a box beside the story: an author's profile in "InfoBox"
+    ("photo", "credit"),  # a photo's credit and caption: "photo_credit_container" (NBC News)
+    ("video", "player"),  # an inline player and its description: "mod-inline video-player" (ESPN)
 )
 NEVER_PRUNED = frozenset({"html", "body", "main", "article", "head"})
 MAX_SHARE_OF_TEXT = 0.3
@@ -434,6 +436,10 @@ def _folded(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+ALT_SENTENCE_WORDS = 6  # an `alt` this long is a caption, not a name
+CREDIT_WORDS = 6  # a caption's credit after it: "/ AP Photo/Gregory Bull"
+
+
 def drop_alt_captions(tree: HtmlElement) -> None:
     """Remove an element beside an image that says only what the image's `alt` or `title` says:
     that image's caption (`<img alt="Izaskun Lesaka."><p>Izaskun Lesaka.</p>`), which would
@@ -449,7 +455,15 @@ def drop_alt_captions(tree: HtmlElement) -> None:
         for element in near:
             if not isinstance(element.tag, str) or element.tag == "img":
                 continue
-            if _folded(element.text_content() or "") == label:
+            text = _folded(element.text_content() or "")
+            # The caption, perhaps with its credit after it ("... habits. / AP Photo/Gregory
+            # Bull", CBS News), where the `alt` says a sentence or more.
+            credited = (
+                len(label.split()) >= ALT_SENTENCE_WORDS
+                and text.startswith(label)
+                and len(text[len(label) :].split()) <= CREDIT_WORDS
+            )
+            if text == label or credited:
                 element.drop_tree()
                 break
 
