@@ -101,6 +101,7 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "", description: 
     clutter.drop_link_paragraphs(pruned)
     clutter.drop_before_headline(pruned, title)
     clutter.drop_standfirst(pruned, description)
+    clutter.drop_headline_decks(pruned)
     clutter.prune(pruned)
     paragraphs.wrap_loose_text(pruned)
     text = _extract(copy.deepcopy(pruned), url, precision=True)

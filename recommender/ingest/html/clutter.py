@@ -432,6 +432,26 @@ def _in_header(element: HtmlElement, total: int) -> bool:
     )
 
 
+SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+
+
+def drop_headline_decks(tree: HtmlElement) -> None:
+    """Remove the headings set right under the headline in its header block: a deck (MLB's
+    `h2.article-subhead` in `div.article-header`, Computerworld's `h2` in `div#article_header`),
+    which opened the body as its first line. Only in a header (a `<header>` or an element whose
+    class or id says so) holding no paragraphs of running text, and only after the headline: a
+    heading among the story's paragraphs stays."""
+    for headline in list(tree.iter("h1")):
+        header = headline.getparent()
+        if header is None or not (header.tag == "header" or "header" in tokens(header)):
+            continue
+        if holds_running_text(header):
+            continue
+        for sibling in list(headline.itersiblings()):
+            if sibling.tag in SUBHEADINGS:
+                sibling.drop_tree()
+
+
 def _folded(text: str) -> str:
     return " ".join(text.split()).casefold()
 
