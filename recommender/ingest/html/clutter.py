@@ -628,7 +628,10 @@ def is_link_list(paragraph: HtmlElement) -> bool:
 
 
 # The place as a label before the dateline that repeats it: "CAIRO | CAIRO (Reuters) - ".
-PLACE_LABEL = re.compile(r"^(?P<place>[A-Z][A-Z .,'’]{1,40}?)\s*\|\s*(?=(?P=place)\b)")
+PLACE_LABEL = re.compile(
+    r"^(?P<place>[A-Z][A-Z .,'’]{1,40}?(?:,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?)\s*\|\s*"
+    r"(?=(?P=place)\b)"
+)
 # A place in capitals joined to the first word by a dash: "SAN FRANCISCO—Emirates Team ...".
 DASHED_DATELINE = re.compile(r"^[A-Z][A-Z.'’]+(?:[ ,]+[A-Z][A-Z.'’]+){0,3}\s*[—–](?=[A-Z][a-z])")
 
@@ -860,6 +863,14 @@ def drop_leading_furniture(lines: list[str], title: str) -> list[str]:
     """
     folded_title = re.sub(r"\W+", "", title).casefold()
     start = 0
+    # The headline again a few lines down, after lines none of which ends like a sentence: they
+    # are the page's furniture above the story, however long (Medical News Today's "Also
+    # Included In: Flu / Cold / SARS; Infectious Diseases / Bacteria / Viruses").
+    for at in range(1, min(len(lines), LEADING_MAX_DROPPED)):
+        if _is_headline_again(re.sub(r"\W+", "", lines[at]).casefold(), folded_title):
+            if not any(FIRST_SENTENCE_END.search(line) for line in lines[:at]):
+                start = at
+            break
     while start < min(len(lines), LEADING_MAX_DROPPED):
         line = lines[start]
         if _is_headline_again(re.sub(r"\W+", "", line).casefold(), folded_title):

@@ -213,6 +213,8 @@ def test_a_caption_closed_by_its_photo_credit_goes_before_the_first_paragraph() 
         # The place as a label before the dateline that repeats it.
         ("CAIRO | CAIRO (Reuters) - Egypt's interim President promised", "Egypt's interim"),
         ("PHNOM PENH | PHNOM PENH (Reuters) - Cambodian opposition", "Cambodian opposition"),
+        # with its country in title case (found against npm `article`'s labels)
+        ("KIROV, Russia | KIROV, Russia (Reuters) - Russia unexpectedly freed", "Russia unexp"),
         # A place in capitals joined to the first word by a dash.
         ("SAN FRANCISCO—Emirates Team New Zealand set another top speed", "Emirates Team"),
         ("ATHENS–German Finance Minister Wolfgang Schäuble visited", "German Finance"),

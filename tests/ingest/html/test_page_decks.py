@@ -51,3 +51,20 @@ def test_headings_elsewhere_stay() -> None:
 def test_a_header_holding_the_story_keeps_its_headings() -> None:
     html = f'<div class="header-articulo"><h1>Who goes where</h1><h2>{DECK}</h2>{STORY}</div>'
     assert DECK in texts(f"<html><body>{html}</body></html>")
+
+
+def test_lines_above_the_headline_repeated_in_the_text_are_furniture() -> None:
+    from recommender.ingest.html.clutter import drop_leading_furniture
+
+    title = "Influenza Virus Mutations Could Result In Pandemic Flu"
+    first = "If two bird flu strains mutate, they could create a pandemic, researchers reported."
+    lines = [
+        "Also Included In: Flu / Cold / SARS; Infectious Diseases / Bacteria / Viruses",
+        "Article Date: 07 Jun 2013 - 0:00 PDT",
+        title,
+        first,
+    ]
+    assert drop_leading_furniture(lines, title) == [first]
+    # A sentence above the repeated headline is the story's: nothing is dropped before it.
+    said = "The minister said on Monday that the plan would go ahead as it was announced."
+    assert drop_leading_furniture([said, title, first], title) == [said, title, first]
