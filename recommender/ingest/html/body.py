@@ -206,12 +206,20 @@ def _running_paragraphs(element: HtmlElement) -> list[str]:
     return found
 
 
+HELD_SHARE = 0.8  # of a block's paragraphs in the extractor's text: it holds that block
+
+
+def _share_in(paragraphs: list[str], folded: str) -> float:
+    return sum(1 for p in paragraphs if p in folded) / len(paragraphs)
+
+
 def _joined_parts(pruned: HtmlElement, text: str) -> str | None:
     """The whole article where the page splits its text into sibling blocks of one kind (the
     same parent, tag and class: The Washington Post's `div.article_body` before and after an
-    inline rail of graphics and related stories) and the extractor's text holds every running
-    paragraph of one of them but none of the block just before it: that block's paragraphs,
-    then the text. Only the blocks right before the first one held (a story's beginning); the
+    inline rail of graphics and related stories) and the extractor's text holds the running
+    paragraphs of one of them (most: `HELD_SHARE`, as the text's clean-up may drop one) but none
+    of the block just before it: that block's paragraphs, then the text. Only the blocks right
+    before the first one held (a story's beginning); the
     extractor's choice of where the story ends stands, and blocks of the same class elsewhere
     (another story's excerpt, a footer's notices, a comment policy) are never joined."""
     folded = "".join(text.split())
@@ -223,7 +231,7 @@ def _joined_parts(pruned: HtmlElement, text: str) -> str | None:
         if len(members) < 2 or not name:
             continue
         parts = [_running_paragraphs(member) for member in members]
-        held = [bool(ps) and all(p in folded for p in ps) for ps in parts]
+        held = [bool(ps) and _share_in(ps, folded) >= HELD_SHARE for ps in parts]
         if not any(held):
             continue
         first = start = held.index(True)

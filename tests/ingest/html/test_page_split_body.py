@@ -77,3 +77,19 @@ def test_sibling_teasers_of_one_class_are_not_joined_to_the_story() -> None:
     body = body_of(page(story))
     assert REST[-1] in body
     assert "related story" not in body
+
+
+def test_the_block_read_may_miss_a_paragraph_its_clean_up_dropped() -> None:
+    import lxml.html
+
+    from recommender.ingest.html.body import _joined_parts
+
+    part = '<div class="article_body">{}</div>'
+    tree = lxml.html.document_fromstring(
+        f"<html><body><div>{part.format(paragraphs(OPENING))}{RAIL}"
+        f"{part.format(paragraphs(REST))}</div></body></html>"
+    )
+    text = "\n".join(REST[:4] + REST[5:])  # one of the ten left out
+    assert _joined_parts(tree, text) == "\n".join([*OPENING, text])
+    # Half of them left out: that block is not the one the text holds.
+    assert _joined_parts(tree, "\n".join(REST[::2])) is None
