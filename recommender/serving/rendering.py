@@ -28,7 +28,7 @@ def item_fragment(payload: dict[str, Any]) -> bytes:
 class SectionHead:
     """A section's fixed fields (everything but its items), in the API's key order, their JSON
     up to the opening bracket of the items, and its key as the standard library's JSON writes it
-    (an event token lists it: `served_json`)."""
+    (an event token lists it: `sections_json`)."""
 
     fields: dict[str, Any]
     json_prefix: bytes
