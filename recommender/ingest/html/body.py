@@ -219,9 +219,9 @@ def _joined_parts(pruned: HtmlElement, text: str) -> str | None:
     inline rail of graphics and related stories) and the extractor's text holds the running
     paragraphs of one of them (most: `HELD_SHARE`, as the text's clean-up may drop one) but none
     of the block just before it: that block's paragraphs, then the text. Only the blocks right
-    before the first one held (a story's beginning); the
-    extractor's choice of where the story ends stands, and blocks of the same class elsewhere
-    (another story's excerpt, a footer's notices, a comment policy) are never joined."""
+    before the first one held (a story's beginning): the extractor's choice of where the story
+    ends stands, and blocks of the same class elsewhere (another story's excerpt, a footer's
+    notices, a comment policy) are never joined."""
     folded = "".join(text.split())
     kinds: dict[tuple[HtmlElement | None, str, str], list[HtmlElement]] = {}
     for element in pruned.xpath("//div[@class]|//section[@class]|//article[@class]"):
