@@ -68,3 +68,17 @@ def test_lines_above_the_headline_repeated_in_the_text_are_furniture() -> None:
     # A sentence above the repeated headline is the story's: nothing is dropped before it.
     said = "The minister said on Monday that the plan would go ahead as it was announced."
     assert drop_leading_furniture([said, title, first], title) == [said, title, first]
+
+
+def test_a_page_whose_only_text_is_its_headline_is_refused() -> None:
+    from recommender.ingest.html.errors import ExtractionError
+    from tests.ingest.html.test_page import PUBLISHED, URL, record
+
+    for header in ("<h1>Banjir di Dayeuhkolot</h1>", "<header><h1>Banjir di Dayeuhkolot</h1><h2>"
+                   "Only a deck, and nothing else on this page at all</h2></header>"):  # fmt: skip
+        html = (
+            f'<html lang="id"><head><title>Banjir di Dayeuhkolot</title><link rel="canonical"'
+            f' href="{URL}">{PUBLISHED}</head><body>{header}</body></html>'
+        )
+        with pytest.raises(ExtractionError, match="only its headline"):
+            record(html)
