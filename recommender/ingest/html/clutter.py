@@ -151,12 +151,15 @@ CLUTTER_LINE = re.compile(
     r"|(?:home|beranda|index|indeks)\s*(?:[>»›/]|&gt;).{0,150}"  # breadcrumbs
     r"|(?:tags?|topik|topics?|kata kunci|keywords?)\s*:.{0,200}"
     r"|laporan (?:wartawan|reporter|koresponden)\b.{0,80}"
-    r"|simak (?:breaking news|berita|info|update|video)\b.{0,150}"
+    r"|(?:simak|saksikan|tonton) (?:breaking news|berita|info|update|video)\b.{0,150}"
     r"|(?:download|unduh) (?:aplikasi|app)\b.{0,150}|klik (?:di ?sini|link)\b.{0,150}"
     r"|(?:(?:ayo|yuk|mari)\s+)?(?:gabung|bergabung|join)\b.{0,40}\b(?:whatsapp|telegram|channel"
     r"|saluran)\b.{0,100}"
-    r"|(?:cek berita dan artikel|ikuti (?:kami|berita)|follow us|follow berita|dapatkan (?:update|berita))"
+    r"|(?:cek berita dan artikel|ikuti (?:kami|berita)|follow us|follow berita)"
     r".{0,150}"
+    # an appeal to subscribe, perhaps with the channel's instructions (Kompas.com's "Dapatkan
+    # update berita pilihan … Mari bergabung di Grup Telegram …, caranya klik link …")
+    r"|dapatkan (?:update|berita)\b.{0,300}"
     # Indonesian portals' syndication notes and footers: "Artikel ini telah tayang di Kompas.com
     # dengan judul ...", "Baca artikel detiknews, "..." selengkapnya https://...", "Download Apps
     # Detikcom Sekarang https://...", a CNN Indonesia player's marker "(Gambas:Video CNN)"

@@ -637,6 +637,11 @@ def test_a_storys_sentences_about_cookies_or_support_stay() -> None:
         "Pilihan Editor: Banjir Rendam Jakarta",
         "Kabar.com - 10/11/2026, 09:15 WIB",
         "Tonton Video Pilihan di Bawah Ini:",
+        "Saksikan Video Pilihan di Bawah Ini:",
+        "Dapatkan update berita pilihan dan breaking news setiap hari dari Kabar.com. Mari"
+        ' bergabung di Grup Telegram "Kabar.com News Update", caranya klik link'
+        " https://t.me/kabarupdate, kemudian join. Anda harus install aplikasi Telegram terlebih"
+        " dulu di ponsel.",
         "* Follow Official WhatsApp Channel Kabar.com untuk mendapatkan Berita Terkini",
         "Artikel Selanjutnya",
         "Tags",
