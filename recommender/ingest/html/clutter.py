@@ -151,7 +151,10 @@ CLUTTER_LINE = re.compile(
     r"|(?:home|beranda|index|indeks)\s*(?:[>»›/]|&gt;).{0,150}"  # breadcrumbs
     r"|(?:tags?|topik|topics?|kata kunci|keywords?)\s*:.{0,200}"
     r"|laporan (?:wartawan|reporter|koresponden)\b.{0,80}"
-    r"|(?:simak|saksikan|tonton) (?:breaking news|berita|info|update|video)\b.{0,150}"
+    # invitations to watch or follow, perhaps with a channel's instructions (Kompas.com's "Simak
+    # breaking news … WhatsApp Channel : https://… Pastikan kamu sudah install aplikasi …")
+    r"|(?:simak|saksikan|tonton) (?:breaking news|berita|info|update|video)\b.{0,300}"
+    r"|ikuti perkembangan berita\b.{0,150}"
     r"|(?:download|unduh) (?:aplikasi|app)\b.{0,150}|klik (?:di ?sini|link)\b.{0,150}"
     r"|(?:(?:ayo|yuk|mari)\s+)?(?:gabung|bergabung|join)\b.{0,40}\b(?:whatsapp|telegram|channel"
     r"|saluran)\b.{0,100}"

@@ -638,6 +638,10 @@ def test_a_storys_sentences_about_cookies_or_support_stay() -> None:
         "Kabar.com - 10/11/2026, 09:15 WIB",
         "Tonton Video Pilihan di Bawah Ini:",
         "Saksikan Video Pilihan di Bawah Ini:",
+        "Simak breaking news dan berita pilihan kami langsung di ponselmu. Pilih saluran andalanmu"
+        " akses berita Kabar.com WhatsApp Channel : https://www.whatsapp.com/channel/0029VaFPbed."
+        " Pastikan kamu sudah install aplikasi WhatsApp ya.",
+        "Ikuti perkembangan berita ini dalam topik Banjir Bandung",
         "Dapatkan update berita pilihan dan breaking news setiap hari dari Kabar.com. Mari"
         ' bergabung di Grup Telegram "Kabar.com News Update", caranya klik link'
         " https://t.me/kabarupdate, kemudian join. Anda harus install aplikasi Telegram terlebih"
