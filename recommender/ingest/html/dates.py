@@ -162,7 +162,7 @@ ANY_DATE = (
     f"|{CJK_DATE})"
 )
 # Between a date and its clock: punctuation, "at", and a label ("Date: 05 June 2013 Time: 12:45").
-BEFORE_CLOCK = r"[\s,|\-–·@]*(?:(?:pukul|jam|at|um|à|time:|waktu:|zeit:|heure\s*:)\s*)?"
+BEFORE_CLOCK = r"[\s,|/\-–—·@]*(?:(?:pukul|jam|at|um|à|time:|waktu:|zeit:|heure\s*:)\s*)?"
 MERIDIEM = r"(?:\s*(?P<meridiem>[ap])\.?\s?m\b\.?)?"
 # A clock as written, the 12-hour clock's AM/PM included (no longer number or decimal after it).
 WRITTEN_CLOCK = rf"{CLOCK}(?![\d:]|\.\d){MERIDIEM}"

@@ -91,6 +91,9 @@ def test_a_date_only_page_says_so_and_the_assumed_zone_makes_it_midnight() -> No
         ("Selasa, 10/11/2026 21:04 WIB", "2026-11-10T21:04:00+07:00"),
         ("Selasa 10 Nov 2026 | 21:04 WITA", "2026-11-10T21:04:00+08:00"),
         ("10 November 2026, pukul 21.04 WIT", "2026-11-10T21:04:00+09:00"),
+        # a slash or a dash between date and clock (Kontan: "Senin, 10 November 2026 / 21:04")
+        ("Selasa, 10 November 2026 / 21:04 WIB", "2026-11-10T21:04:00+07:00"),
+        ("Selasa, 10 November 2026 — 21:04 WIB", "2026-11-10T21:04:00+07:00"),
     ],
 )
 def test_times_written_with_an_indonesian_zone_are_read(written: str, expected: str) -> None:
