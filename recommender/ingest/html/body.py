@@ -213,6 +213,14 @@ def _share_in(paragraphs: list[str], folded: str) -> float:
     return sum(1 for p in paragraphs if p in folded) / len(paragraphs)
 
 
+def _headed(element: HtmlElement) -> bool:
+    """Whether a block carries a headline of its own (an `<h1>`, or a heading that links
+    elsewhere): another story's, on a page listing several in blocks of one class."""
+    return element.find(".//h1") is not None or bool(
+        element.xpath(".//h2[.//a]|.//h3[.//a]|.//h4[.//a]")
+    )
+
+
 def _joined_parts(pruned: HtmlElement, text: str) -> str | None:
     """The whole article where the page splits its text into sibling blocks of one kind (the
     same parent, tag and class: The Washington Post's `div.article_body` before and after an
@@ -221,7 +229,7 @@ def _joined_parts(pruned: HtmlElement, text: str) -> str | None:
     of the block just before it: that block's paragraphs, then the text. Only the blocks right
     before the first one held (a story's beginning): the extractor's choice of where the story
     ends stands, and blocks of the same class elsewhere (another story's excerpt, a footer's
-    notices, a comment policy) are never joined."""
+    notices, a comment policy) are never joined, nor a block with a headline of its own."""
     folded = "".join(text.split())
     kinds: dict[tuple[HtmlElement | None, str, str], list[HtmlElement]] = {}
     for element in pruned.xpath("//div[@class]|//section[@class]|//article[@class]"):
@@ -235,7 +243,12 @@ def _joined_parts(pruned: HtmlElement, text: str) -> str | None:
         if not any(held):
             continue
         first = start = held.index(True)
-        while start > 0 and parts[start - 1] and not any(p in folded for p in parts[start - 1]):
+        while (
+            start > 0
+            and parts[start - 1]
+            and not any(p in folded for p in parts[start - 1])
+            and not _headed(members[start - 1])
+        ):
             start -= 1
         if start == first:
             continue

@@ -93,3 +93,26 @@ def test_the_block_read_may_miss_a_paragraph_its_clean_up_dropped() -> None:
     assert _joined_parts(tree, text) == "\n".join([*OPENING, text])
     # Half of them left out: that block is not the one the text holds.
     assert _joined_parts(tree, "\n".join(REST[::2])) is None
+
+
+def test_a_block_with_a_headline_of_its_own_is_not_joined() -> None:
+    # Blocks of one class listing stories: the one before the text's is another story.
+    import lxml.html
+
+    from recommender.ingest.html.body import _joined_parts
+
+    for headline in (
+        "<h1>An earlier story</h1>",
+        '<h2><a href="/earlier">An earlier story</a></h2>',
+    ):
+        tree = lxml.html.document_fromstring(
+            f'<html><body><div><article class="post">{headline}{paragraphs(OPENING)}</article>'
+            f'<article class="post">{paragraphs(REST)}</article></div></body></html>'
+        )
+        assert _joined_parts(tree, "\n".join(REST)) is None
+    # The same blocks without headlines are one story's parts.
+    tree = lxml.html.document_fromstring(
+        f'<html><body><div><article class="post">{paragraphs(OPENING)}</article>'
+        f'<article class="post">{paragraphs(REST)}</article></div></body></html>'
+    )
+    assert _joined_parts(tree, "\n".join(REST)) == "\n".join([*OPENING, *REST])
