@@ -207,6 +207,7 @@ def _running_paragraphs(element: HtmlElement) -> list[str]:
 
 
 HELD_SHARE = 0.8  # of a block's paragraphs in the extractor's text: it holds that block
+MAX_PARTS_BEFORE = 3  # blocks of a split story joined before the one the text holds
 
 
 def _share_in(paragraphs: list[str], folded: str) -> float:
@@ -244,7 +245,7 @@ def _joined_parts(pruned: HtmlElement, text: str) -> str | None:
             continue
         first = start = held.index(True)
         while (
-            start > 0
+            start > max(0, first - MAX_PARTS_BEFORE)
             and parts[start - 1]
             and not any(p in folded for p in parts[start - 1])
             and not _headed(members[start - 1])

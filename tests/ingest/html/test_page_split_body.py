@@ -116,3 +116,18 @@ def test_a_block_with_a_headline_of_its_own_is_not_joined() -> None:
         f'<article class="post">{paragraphs(REST)}</article></div></body></html>'
     )
     assert _joined_parts(tree, "\n".join(REST)) == "\n".join([*OPENING, *REST])
+
+
+def test_at_most_three_blocks_are_joined_before_the_one_held() -> None:
+    import lxml.html
+
+    from recommender.ingest.html.body import MAX_PARTS_BEFORE, _joined_parts
+
+    texts = [f"{n}. {REST[0]}" for n in range(10)]
+    tree = lxml.html.document_fromstring(
+        "<html><body><div>"
+        + "".join(f'<div class="entry"><p>{t}</p></div>' for t in texts)
+        + "</div></body></html>"
+    )
+    joined = _joined_parts(tree, texts[-1])
+    assert joined == "\n".join(texts[-1 - MAX_PARTS_BEFORE :])
