@@ -145,9 +145,7 @@ def densest_container(tree: HtmlElement) -> tuple[HtmlElement | None, list[str]]
         return sizes[element]
 
     for block in tree.xpath(".//p|.//section[not(.//p) and not(.//section)]"):
-        linked = sum(len(a.text_content() or "") for a in block.iter("a"))
-        text = " ".join((block.text_content() or "").split())
-        weight = cjk.weight(text) - linked
+        text, weight = _unlinked_weight(block)
         if weight < PARAGRAPH_WEIGHT:
             continue
         # A paragraph wrapped in a `<div>` of its own (NetEase) counts for the wrappers' parent.
@@ -194,15 +192,22 @@ def _container_text(pruned: HtmlElement, url: str | None, text: str) -> str | No
     return _extract(document, url, precision=False) or None
 
 
+def _unlinked_weight(block: HtmlElement) -> tuple[str, int]:
+    """A paragraph's text (white space collapsed) and what it says besides its links' text
+    (cjk.weight): at PARAGRAPH_WEIGHT or more, running text."""
+    linked = sum(len(a.text_content() or "") for a in block.iter("a"))
+    text = " ".join((block.text_content() or "").split())
+    return text, cjk.weight(text) - linked
+
+
 def _running_paragraphs(element: HtmlElement) -> list[str]:
     """The element's paragraphs of running text (a sentence or more, links left out), each with
     its white space removed."""
     found = []
     for block in element.iter("p"):
-        text = block.text_content() or ""
-        linked = sum(len(a.text_content() or "") for a in block.iter("a"))
-        if cjk.weight(" ".join(text.split())) - linked >= PARAGRAPH_WEIGHT:
-            found.append("".join(text.split()))
+        text, weight = _unlinked_weight(block)
+        if weight >= PARAGRAPH_WEIGHT:
+            found.append(text.replace(" ", ""))
     return found
 
 

@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 from lxml.html import HtmlElement
 
+from recommender.ingest.html.titles import squash
+
 CLUTTER_TOKENS = frozenset(
     {
         "related",
@@ -867,19 +869,18 @@ def drop_leading_furniture(lines: list[str], title: str) -> list[str]:
     A leading line is furniture when it is short and does not end like a sentence; an article's
     first paragraph does (the limit keeps a body that is only short lines intact).
     """
-    folded_title = re.sub(r"\W+", "", title).casefold()
+    folded_title = squash(title)
+    again = [_is_headline_again(squash(line), folded_title) for line in lines[:LEADING_MAX_DROPPED]]
     start = 0
     # The headline again a few lines down, after lines none of which ends like a sentence: they
     # are the page's furniture above the story, however long (Medical News Today's "Also
     # Included In: Flu / Cold / SARS; Infectious Diseases / Bacteria / Viruses").
-    for at in range(1, min(len(lines), LEADING_MAX_DROPPED)):
-        if _is_headline_again(re.sub(r"\W+", "", lines[at]).casefold(), folded_title):
-            if not any(FIRST_SENTENCE_END.search(line) for line in lines[:at]):
-                start = at
-            break
+    at = again.index(True, 1) if True in again[1:] else 0
+    if at and not any(FIRST_SENTENCE_END.search(line) for line in lines[:at]):
+        start = at
     while start < min(len(lines), LEADING_MAX_DROPPED):
         line = lines[start]
-        if _is_headline_again(re.sub(r"\W+", "", line).casefold(), folded_title):
+        if again[start]:
             start += 1
             continue
         short = len(line) < LEADING_SHORT or (BYLINE.match(line) and len(line) < HEADLINE_MAX)

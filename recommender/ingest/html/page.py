@@ -379,7 +379,7 @@ def page_record(
     description = meta.first("og:description", "description", "twitter:description")
     description = unescaped(description or first_string(meta.article("description")) or "")
     text = body.clean_lines(body.main_text(tree, canonical, title, description), title=title)
-    if text and _letters(text) == _letters(title):  # the headline alone: a stub, no article
+    if text and titles.squash(text) == titles.squash(title):  # the headline alone: a stub
         raise ExtractionError("body", "no article text found in the page (only its headline)")
     if not text:
         # A page of headlines whose text is all furniture (a forum's thread list) is an index.
@@ -407,8 +407,3 @@ def page_record(
         "language": language.language(declared, f"{title}\n{text}"),
     }
     return {k: v for k, v in record.items() if v is not None}
-
-
-def _letters(text: str) -> str:
-    """Text reduced to its letters and digits, case folded: the headline alone as a body."""
-    return re.sub(r"\W+", "", text).casefold()
