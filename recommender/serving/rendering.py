@@ -3,8 +3,8 @@
 Each item's public fields are serialised once per snapshot load (`item_fragment`); a request only
 adds the score (and `explain`), so the HTTP answer is a join of byte strings instead of a dict
 copy per item and a serialisation of the whole body. Both renderings hold the same data:
-`orjson.loads(answer_json(...)) == answer_dict(...)`, byte for byte what `orjson.dumps` of the
-dict gives.
+`orjson.loads(answer_head(...) + sections_json(...)[0]) == answer_dict(...)`, byte for byte what
+`orjson.dumps` of the dict gives.
 """
 
 from __future__ import annotations
@@ -84,18 +84,8 @@ def answer_dict(
     }
 
 
-def answer_json(
-    article_id: str,
-    snapshot: str,
-    sections: Sequence[Section],
-    fragments: Sequence[bytes],
-    event_token: str | None = None,
-) -> bytes:
-    return answer_head(article_id, snapshot, event_token) + sections_json(sections, fragments)[0]
-
-
 def answer_head(article_id: str, snapshot: str, event_token: str | None = None) -> bytes:
-    """An answer's JSON up to its sections (`answer_json` is this + `sections_json`)."""
+    """An answer's JSON up to its sections; `sections_json` gives the rest."""
     fields = {"article_id": article_id, "snapshot": snapshot}
     if event_token is not None:
         fields["event_token"] = event_token
