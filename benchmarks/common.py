@@ -115,3 +115,15 @@ def quantile(q: float, before: dict[float, float], after: dict[float, float]) ->
             return lower + (bound - lower) * ((rank - below) / inside if inside else 1.0)
         lower, below = bound, cumulative
     return lower
+
+
+def checkout(path: str) -> Path:
+    """An argparse `type` for `--code`: a folder holding the project's `recommender` package (a
+    clone at another commit), resolved; anything else is refused, rather than silently measuring
+    the `recommender` that happens to be importable."""
+    import argparse
+
+    folder = Path(path).resolve()
+    if not (folder / "recommender" / "__init__.py").is_file():
+        raise argparse.ArgumentTypeError(f"{path} is no checkout of the project (no recommender/)")
+    return folder

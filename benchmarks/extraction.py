@@ -57,7 +57,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks.common import emit, machine  # noqa: E402
+from benchmarks.common import checkout, emit, machine  # noqa: E402
 
 INDEX_PAGES = frozenset({"nytimes-5", "yahoo-2"})
 BODY_START_WINDOW = 200
@@ -476,11 +476,11 @@ def main() -> None:
     parser.add_argument("--assume-timezone", help="as `recommender extract --assume-timezone`")
     parser.add_argument("--base-url", help="as `recommender extract --base-url`")
     parser.add_argument(
-        "--code", type=Path, help="measure the importer of another checkout (e.g. main's)"
+        "--code", type=checkout, help="measure the importer of another checkout (e.g. main's)"
     )
     args = parser.parse_args()
     if args.code:
-        sys.path.insert(0, str(args.code.resolve()))
+        sys.path.insert(0, str(args.code))
     set_options(args.assume_timezone, args.base_url)
     rows: list[dict[str, Any]] = []
     if args.expected:

@@ -33,8 +33,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path[:0] = [str(HERE), str(HERE.parent)]
 
+from common import checkout  # noqa: E402
 from fetch import tarball  # noqa: E402
 
 PACKAGE = "article@1.1.2"
@@ -115,9 +116,9 @@ COUNTED = (*FIELDS, "starts_after_dateline")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--details", action="store_true", help="one line per disagreeing page")
-    parser.add_argument("--code", type=Path, help="read with the importer of this checkout")
+    parser.add_argument("--code", type=checkout, help="read with the importer of this checkout")
     args = parser.parse_args()
-    sys.path.insert(0, str((args.code or HERE.parents[1]).resolve()))
+    sys.path.insert(0, str(args.code or HERE.parents[1]))
     with tempfile.TemporaryDirectory(prefix="labels-") as scratch:
         pages = unpack(tarball(PACKAGE), Path(scratch))
         rows = [check(page) for page in pages]
