@@ -5,7 +5,8 @@
 parser "change the encoding" when it meets a later one, so the whole head is scanned: pages that
 put `<meta charset>` after a long `<title>` decode as the browser shows them); 4. with no
 declaration, strict UTF-8 if the bytes are valid UTF-8, else charset-normalizer's guess, else
-windows-1252 (the spec's default for most locales). One departure for saved pages: a legacy
+windows-1252 (the spec's default for most locales). Labels name the encodings the Encoding
+Standard decodes them as (`LABEL_ALIASES`: a "shift_jis" page is windows-31J). One departure for saved pages: a legacy
 encoding declared in a meta tag yields to UTF-8 when the bytes are valid, non-ASCII UTF-8 (browsers
 save pages as UTF-8 and keep the original meta tag).
 """
@@ -27,13 +28,34 @@ SCAN_LIMIT = 64 * 1024
 # The spec's rule: a page that claims UTF-16 in a meta tag is really ASCII-compatible (UTF-8);
 # x-user-defined is windows-1252.
 META_OVERRIDES = {"utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8"}
+# The Encoding Standard decodes several legacy labels as the larger Windows or national code
+# page that pages labelled so were really written in (Python's codec of the same name is the
+# strict subset): a "shift_jis" page's NEC circled digits, an "euc-kr" page's cp949-only
+# syllables, a "gb2312" page's GBK characters would otherwise become U+FFFD.
 LABEL_ALIASES = {
     "x-user-defined": "windows-1252",
     "iso-8859-1": "windows-1252",
     "latin1": "windows-1252",
     "us-ascii": "windows-1252",
     "ascii": "windows-1252",
+    "iso-8859-9": "windows-1254",
+    "latin5": "windows-1254",
+    "tis-620": "cp874",
+    "iso-8859-11": "cp874",
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "euc-kr": "cp949",
+    "ks_c_5601-1987": "cp949",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "big5": "big5hkscs",
 }
+# Where the larger code page maps some shared bytes differently (cp932's 0x8160 is a fullwidth
+# tilde, the spec's and Shift_JIS's a wave dash), the page is first read strictly in the smaller.
+NARROWER = {"cp932": "shift_jis"}
 
 
 def known(label: str | None) -> str | None:
@@ -106,4 +128,9 @@ def decode_html(data: bytes, transport: str | None = None) -> str:
         if data.startswith(bom):
             data = data[len(bom) :]
             break
+    if encoding in NARROWER:
+        try:
+            return data.decode(NARROWER[encoding])
+        except UnicodeDecodeError:
+            pass
     return data.decode(encoding, errors="replace")

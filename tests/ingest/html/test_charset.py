@@ -41,3 +41,24 @@ def test_undeclared_legacy_bytes_are_guessed_not_mangled() -> None:
     body = "Le député a déclaré que la sécurité était très importante pour les élèves. " * 5
     data = page(body=body).encode("cp1252")
     assert "député" in decode_html(data) and "\ufffd" not in decode_html(data)
+
+
+def test_legacy_labels_decode_as_the_encoding_standard_says() -> None:
+    # Each text has a character only the larger code page has (NEC circled digit, a cp949-only
+    # syllable, a GBK-only hanzi, a Big5-HKSCS one); each page labels the smaller one.
+    cases = [
+        ("shift_jis", "cp932", "第①回 記者会見"),
+        ("euc-kr", "cp949", "똠방각하 기자회견"),
+        ("gb2312", "gbk", "記者們的報道"),
+        ("big5", "big5hkscs", "香港記者㗎報道"),
+        ("iso-8859-9", "cp1254", "Türkiye’de seçim"),
+    ]
+    for label, written_in, text in cases:
+        data = page(f'<meta charset="{label}">', text).encode(written_in)
+        assert text in decode_html(data), label
+
+
+def test_a_plain_shift_jis_page_keeps_its_wave_dash() -> None:
+    # cp932 would read 0x8160 as a fullwidth tilde; the page is plain Shift_JIS.
+    data = page('<meta charset="shift_jis">', "10時〜12時").encode("shift_jis")
+    assert "10時\u301c12時" in decode_html(data)
