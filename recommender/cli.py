@@ -110,8 +110,9 @@ AssumeTimezone = Annotated[
     str | None,
     typer.Option(
         "--assume-timezone",
-        help="IANA zone (e.g. Asia/Jakarta) for page times without a UTC offset and date-only"
-        " pages (default: $RECOMMENDER_ASSUME_TIMEZONE; unset: such pages are rejected).",
+        help="IANA zone (e.g. Asia/Jakarta) for page and feed times without a UTC offset and"
+        " date-only pages and entries (default: $RECOMMENDER_ASSUME_TIMEZONE; unset: they are"
+        " rejected).",
         show_default=False,
     ),
 ]

@@ -8,14 +8,15 @@ each item's raw XML is read too: captions are never the lead or the body, and th
 
 from __future__ import annotations
 
+import codecs
 import re
-from datetime import datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
-from recommender.ingest.html import language
+from recommender.ingest.html import charset, dates, language
 from recommender.ingest.html.body import clean_lines, plain_text
 from recommender.ingest.html.body import fragment_text as html_text
+from recommender.ingest.html.errors import ExtractionError
 from recommender.ingest.links import ID_UNSAFE, strip_tracking, url_item_id
 
 WHITESPACE = re.compile(r"\s+")
@@ -90,10 +91,38 @@ def fold(text: str) -> str:
     return WHITESPACE.sub(" ", text).strip().casefold()
 
 
-def feed_records(data: bytes) -> tuple[list[dict[str, Any]], str | None]:
-    """Records of every entry, or ([], why the feed is unreadable)."""
+# The XML declaration's encoding, when no byte order mark comes before it.
+XML_ENCODING = re.compile(rb"""^(\s*<\?xml\s[^>]*?encoding\s*=\s*["'])([A-Za-z0-9._:\-]+)(["'])""")
+DATE_TAGS = "pubDate, dc:date, published or updated"
+
+Entry = dict[str, Any] | ExtractionError
+
+
+def as_browsers_read(data: bytes) -> bytes:
+    """The feed in UTF-8 where its declared encoding is one that browsers read as a larger code
+    page (`charset.LABEL_ALIASES`: "iso-8859-1" as windows-1252, "euc-kr" as windows-949...);
+    feedparser would take the label at its word and fall back to another guess."""
+    match = XML_ENCODING.match(data)
+    if not match:
+        return data
+    label = match.group(2).decode("ascii").lower()
+    wider = charset.known(label)
+    try:
+        own = codecs.lookup(label).name
+    except LookupError:
+        return data
+    if wider is None or wider == own:
+        return data
+    text = charset.decode_as(data[match.end() :], wider)
+    return match.group(1) + b"utf-8" + match.group(3) + text.encode("utf-8")
+
+
+def feed_records(data: bytes, assume: tzinfo | None = None) -> tuple[list[Entry], str | None]:
+    """Records of every entry (or why an entry cannot be one), or ([], why the feed is
+    unreadable). `assume`: the zone of times the feed writes without an offset."""
     import feedparser
 
+    data = as_browsers_read(data)
     feed = feedparser.parse(data)
     if not feed.entries:
         why = f"not a readable feed: {feed.get('bozo_exception')}" if feed.bozo else "no entries"
@@ -106,15 +135,20 @@ def feed_records(data: bytes) -> tuple[list[dict[str, Any]], str | None]:
     items = raw_items(data)
     if len(items) != len(feed.entries):
         items = []
-    records = [
-        feed_record(entry, declared, items[n] if items else None)
-        for n, entry in enumerate(feed.entries)
-    ]
+    records: list[Entry] = []
+    for n, entry in enumerate(feed.entries):
+        try:
+            records.append(feed_record(entry, declared, items[n] if items else None, assume))
+        except ExtractionError as exc:
+            records.append(exc)
     return records, None
 
 
-def feed_record(entry: Any, declared: str | None, item: Any = None) -> dict[str, Any]:
-    """The import-format record of one feed entry (validated by the caller)."""
+def feed_record(
+    entry: Any, declared: str | None, item: Any = None, assume: tzinfo | None = None
+) -> dict[str, Any]:
+    """The import-format record of one feed entry (validated by the caller); an
+    ExtractionError when its publication time cannot be read with an offset."""
     skip = captions(item)
     link = strip_tracking(entry.get("link") or "") if entry.get("link") else ""
     summary = html_text(entry.get("summary") or "")
@@ -148,8 +182,10 @@ def feed_record(entry: Any, declared: str | None, item: Any = None) -> dict[str,
         "section": tags[0] if tags else None,
         "tags": tags,
         "authors": authors or ([entry["author"]] if entry.get("author") else []),
-        "published_at": _feed_date(_raw(entry, "published") or _raw(entry, "updated")),
-        "updated_at": _feed_date(_raw(entry, "updated")) if _raw(entry, "published") else None,
+        "published_at": entry_time(_raw(entry, "published") or _raw(entry, "updated"), assume),
+        "updated_at": _update_time(_raw(entry, "updated"), assume)
+        if _raw(entry, "published")
+        else None,
         "language": language.language(entry_language, text, min_chars=FEED_MIN_CHARS),
     }
     if link or entry.get("id"):
@@ -162,18 +198,44 @@ def _raw(entry: Any, key: str) -> Any:
     return dict.get(entry, key)
 
 
-def _feed_date(raw: str | None) -> datetime | str | None:
-    """ISO 8601 (Atom) or RFC 822 (RSS), keeping the feed's own offset; unreadable stays raw."""
-    if not raw:
-        return None
+def entry_time(raw: str | None, assume: tzinfo | None) -> datetime:
+    """ISO 8601 (Atom) or RFC 822 (RSS), keeping the feed's own offset (a zone abbreviation
+    such as WIB counts); a time without one is read in `assume`, else an ExtractionError names
+    the value and the setting, as for pages."""
+    if not raw or not raw.strip():
+        raise ExtractionError("published_at", f"the entry gives no date ({DATE_TAGS})")
+    value = raw.strip()
     try:
-        return datetime.fromisoformat(raw.strip())
+        stamp: dates.Stamp | None = dates.Stamp(
+            datetime.fromisoformat(value), len(value) > len("2026-11-10"), "iso"
+        )
     except ValueError:
-        pass
+        stamp = dates.parse_value(value, "text")
+    if stamp is None:
+        raise ExtractionError("published_at", f"unreadable date {value!r}")
+    if stamp.aware:
+        return stamp.value
+    if assume is not None:
+        return stamp.value.replace(tzinfo=assume)
+    if stamp.has_time:
+        raise ExtractionError(
+            "published_at",
+            f"{value!r} has no UTC offset; set --assume-timezone (e.g. Asia/Jakarta) to read"
+            " the feed's local times in that zone",
+        )
+    raise ExtractionError(
+        "published_at",
+        f"only a date was found ({stamp.value.date().isoformat()}), no time; set"
+        " --assume-timezone (e.g. Asia/Jakarta) to import it as midnight there",
+    )
+
+
+def _update_time(raw: str | None, assume: tzinfo | None) -> datetime | None:
+    """The entry's update time, when it can be read (an unreadable one is left out)."""
     try:
-        return parsedate_to_datetime(raw)  # naive when the feed gave no zone: rejected later
-    except (TypeError, ValueError):
-        return raw
+        return entry_time(raw, assume) if raw else None
+    except ExtractionError:
+        return None
 
 
 def _media(entry: Any, kind: str) -> str | None:

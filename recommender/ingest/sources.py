@@ -29,6 +29,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -150,7 +151,7 @@ def read_file(
         for line, raw in read_rows(path, report):  # reports a missing file itself
             _add(raw, str(path), line, report)
     elif suffix in FEED_SUFFIXES:
-        read_feed(path.read_bytes(), str(path), report)
+        read_feed(path.read_bytes(), str(path), report, options.page.assume_timezone)
     elif suffix in PAGE_SUFFIXES:
         try:
             url = sidecar_url(path, options.page) if options.page.url_from == "sidecar" else None
@@ -160,7 +161,7 @@ def read_file(
             return
         data = path.read_bytes()
         if looks_like_feed("", data):  # a feed saved under a page's name ("sample_rss.html")
-            read_feed(data, str(path), report)
+            read_feed(data, str(path), report, options.page.assume_timezone)
             return
         read_page(data, str(path), report, options.page, url=url, relative=relative)
     elif suffix in URL_LIST_SUFFIXES:
@@ -244,7 +245,7 @@ def read_url(
         reason = getattr(exc, "reason", None) or exc
     else:
         if looks_like_feed(got.content_type, got.body):
-            read_feed(got.body, url, report)
+            read_feed(got.body, url, report, options.page.assume_timezone)
         else:
             read_page(got.body, url, report, options.page, url=got.url, charset=got.charset)
         return
@@ -262,15 +263,20 @@ def looks_like_feed(content_type: str, body: bytes) -> bool:
     )
 
 
-def read_feed(data: bytes, source: str, report: ImportReport) -> None:
-    """Each entry of an RSS/Atom feed becomes an item (entry numbers are 1-based)."""
-    records, why = feed_records(data)
+def read_feed(data: bytes, source: str, report: ImportReport, assume: tzinfo | None = None) -> None:
+    """Each entry of an RSS/Atom feed becomes an item (entry numbers are 1-based); `assume`:
+    the zone of times written without an offset (`--assume-timezone`)."""
+    records, why = feed_records(data, assume)
     if why is not None:
         report.rows += 1
         report.errors.append(RowError(source, 0, "feed", why))
         return
     for number, record in enumerate(records, start=1):
-        _add(record, source, number, report)
+        if isinstance(record, ExtractionError):
+            report.rows += 1
+            report.errors.append(RowError(source, number, record.field, record.reason))
+        else:
+            _add(record, source, number, report)
 
 
 def read_page(

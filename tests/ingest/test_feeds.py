@@ -4,7 +4,11 @@ categories are no section."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
+from zoneinfo import ZoneInfo
+
 from recommender.ingest.feeds import feed_records
+from recommender.ingest.html.errors import ExtractionError
 
 ID_SUMMARY = (
     "Sungai Citarum meluap setelah hujan deras semalaman dan merendam ribuan rumah warga di"
@@ -49,7 +53,9 @@ RSS = f"""<?xml version="1.0" encoding="utf-8"?>
 def records() -> list[dict[str, object]]:
     found, why = feed_records(RSS.encode())
     assert why is None
-    return found
+    dicts = [r for r in found if isinstance(r, dict)]
+    assert len(dicts) == len(found)
+    return dicts
 
 
 def test_the_lead_is_the_summary_never_a_media_caption() -> None:
@@ -100,6 +106,68 @@ def test_a_caption_beside_the_description_is_never_the_lead() -> None:
     found, why = feed_records(CAPTION_BESIDE.encode())
     assert why is None
     banjir, rupiah = found
+    assert isinstance(banjir, dict) and isinstance(rupiah, dict)
     assert banjir["lead"] == ID_SUMMARY and banjir["url"] == "https://kabar.example/a"
     assert "perahu karet" not in f"{banjir['lead']} {banjir['body']}"
     assert rupiah["lead"] == EN_SUMMARY and rupiah["body"] == ""
+
+
+def one_item_feed(
+    date_tag: str, *, encoding: str = "utf-8", title: str = "Banjir di Dayeuhkolot"
+) -> bytes:
+    return f"""<?xml version="1.0" encoding="{encoding}"?>
+<rss version="2.0"><channel><title>Kabar</title><link>https://kabar.example/</link>
+<item><title>{title}</title><link>https://kabar.example/banjir</link>
+<description>{ID_SUMMARY}</description>{date_tag}</item>
+</channel></rss>
+""".encode(encoding)
+
+
+def entry(data: bytes, assume: tzinfo | None = None) -> dict[str, object] | ExtractionError:
+    found, why = feed_records(data, assume)
+    assert why is None and len(found) == 1
+    return found[0]
+
+
+def test_a_time_without_offset_names_its_value_and_the_setting() -> None:
+    naive = one_item_feed("<pubDate>2026-11-10 9:15:00</pubDate>")  # as some CMS write it
+    problem = entry(naive)
+    assert isinstance(problem, ExtractionError) and problem.field == "published_at"
+    assert "'2026-11-10 9:15:00' has no UTC offset" in problem.reason
+    assert "--assume-timezone" in problem.reason
+    record = entry(naive, ZoneInfo("Asia/Jakarta"))
+    assert isinstance(record, dict)
+    assert str(record["published_at"]) == "2026-11-10 09:15:00+07:00"
+
+
+def test_a_date_alone_a_zone_abbreviation_and_no_date_at_all() -> None:
+    dated = entry(
+        one_item_feed("<dc:date>2026-11-10</dc:date>").replace(
+            b"<rss ", b'<rss xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        )
+    )
+    assert isinstance(dated, ExtractionError)
+    assert dated.reason.startswith("only a date was found (2026-11-10), no time")
+    wib = entry(one_item_feed("<pubDate>Tue, 10 Nov 2026 09:15:00 WIB</pubDate>"))
+    assert isinstance(wib, dict) and str(wib["published_at"]) == "2026-11-10 09:15:00+07:00"
+    undated = entry(one_item_feed(""))
+    assert isinstance(undated, ExtractionError)
+    assert undated.reason == "the entry gives no date (pubDate, dc:date, published or updated)"
+    garbled = entry(one_item_feed("<pubDate>kemarin sore</pubDate>"))
+    assert (
+        isinstance(garbled, ExtractionError) and garbled.reason == "unreadable date 'kemarin sore'"
+    )
+
+
+def test_legacy_encodings_are_read_as_browsers_read_them() -> None:
+    # An "iso-8859-1" feed written by Windows software (0x93/0x94 are its curly quotes), and an
+    # "euc-kr" one with a syllable only windows-949 has.
+    date = "<pubDate>Tue, 10 Nov 2026 09:15:00 +0900</pubDate>"
+    quoted = entry(one_item_feed(date, encoding="cp1252", title="“Banjir” di Dayeuhkolot"))
+    assert isinstance(quoted, dict) and quoted["title"] == "“Banjir” di Dayeuhkolot"
+    quoted_feed = one_item_feed(date, encoding="cp1252", title="“Banjir” di Dayeuhkolot")
+    latin1 = entry(quoted_feed.replace(b'encoding="cp1252"', b'encoding="iso-8859-1"'))
+    assert isinstance(latin1, dict) and latin1["title"] == "“Banjir” di Dayeuhkolot"
+    korean = one_item_feed(date, encoding="cp949", title="똠방각하 기자회견")
+    hangul = entry(korean.replace(b'encoding="cp949"', b'encoding="euc-kr"'))
+    assert isinstance(hangul, dict) and hangul["title"] == "똠방각하 기자회견"

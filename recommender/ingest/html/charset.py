@@ -128,6 +128,11 @@ def decode_html(data: bytes, transport: str | None = None) -> str:
         if data.startswith(bom):
             data = data[len(bom) :]
             break
+    return decode_as(data, encoding)
+
+
+def decode_as(data: bytes, encoding: str) -> str:
+    """Bytes in a codec `sniff` or `known` named (undecodable bytes become U+FFFD)."""
     if encoding in NARROWER:
         try:
             return data.decode(NARROWER[encoding])

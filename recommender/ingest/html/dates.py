@@ -229,7 +229,8 @@ class Stamp:
 
 def parse_value(raw: str, source: str) -> Stamp | None:
     """An ISO 8601 value as pages write it (`.000Z`, `+0700`, a space for `T`, date only, and
-    the loose `2013-06-7T03:37:27GMT+05:30`: a one-digit day or month, "GMT" before the offset)."""
+    the loose `2013-06-7T03:37:27GMT+05:30`: a one-digit day, month or hour, "GMT" before the
+    offset)."""
     match = ISO_VALUE.match(_padded(raw.strip()))
     if not match:
         return _parse_loose(raw, source)
@@ -248,11 +249,13 @@ def parse_value(raw: str, source: str) -> Stamp | None:
 
 
 ONE_DIGIT_PARTS = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?=[T\s]|$)")
+ONE_DIGIT_HOUR = re.compile(r"^(\d{4}-\d{2}-\d{2}[T ])(\d)(?=:\d{2})")
 NAMED_OFFSET = re.compile(r"(?<=\d)\s*(?:GMT|UTC)(?=[+-]\d{2})", re.IGNORECASE)
 
 
 def _padded(raw: str) -> str:
     raw = ONE_DIGIT_PARTS.sub(lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}", raw)
+    raw = ONE_DIGIT_HOUR.sub(lambda m: f"{m[1]}0{m[2]}", raw)
     return NAMED_OFFSET.sub("", raw)
 
 
@@ -264,6 +267,10 @@ def _parse_loose(raw: str, source: str) -> Stamp | None:
         value = parsedate_to_datetime(raw.strip())
     except (TypeError, ValueError, IndexError):
         return None
+    if value.tzinfo is None:  # a zone the email module does not know: "09:15:00 WIB"
+        last = raw.split()[-1]
+        offset = _offset(last) if last.isalpha() else None
+        value = value if offset is None else value.replace(tzinfo=offset)
     return Stamp(value, True, source)
 
 
