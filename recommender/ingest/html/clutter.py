@@ -106,6 +106,8 @@ CLUTTER_LINE = re.compile(
     r"|[（(\[【]?\s*(?:责任编辑|责编|编辑|实习编辑|校对|审核|审校|监制|作者|记者|来源|稿源"
     r"|图片来源|摄影|图|文)\s*[:：/|丨｜].{0,60}?[)）\]】]?"
     r"|▲?\s*图(?:为|片来自|片由).{0,100}"  # a photo's caption: "图为…的近影。", "▲图片来自视频截图。"
+    r"|(?:题图|头图|封面图)\s*(?:来自|来源|由).{0,60}"  # the header image's credit: "题图来自 Hater"
+    r"|(?:喜欢|喜歡)(?:这篇|這篇|本篇|本)文章.{0,80}"  # "喜欢这篇文章？去 App 商店搜 …": an app's promotion
     # a WeChat account's keyword replies: "1、回复【社保】查询广州社保缴纳记录"
     r"|(?:\d{1,2}\s*[、.]\s*)?回复\s*【.{1,20}】.{0,60}"
     # Chinese notices: reprint terms, disclaimers, QR codes, "back to" and "click to" links
@@ -563,9 +565,19 @@ TEASER_WORDS = (3, 20)
 TEASER_LABEL_WORDS = 4
 
 
+# A link wrapping whole paragraphs is a teaser card (`<a href><p>Updated models … 2017.</p></a>` in
+# a sidebar of upcoming products) when it holds no more text than this; an unclosed `<a>` that
+# swallowed the article in the parse holds far more.
+LINKED_BLOCK_CHARS = 400
+
+
 def drop_link_paragraphs(tree: HtmlElement) -> None:
     """Remove teaser paragraphs (see above); a link inside a sentence, or one that ends like a
     sentence, stays."""
+    for link in tree.xpath("//a[@href][.//p]"):
+        if len(flat_text(link)) <= LINKED_BLOCK_CHARS:
+            for paragraph in link.xpath(".//p"):
+                paragraph.drop_tree()
     for paragraph in tree.xpath("//p[count(.//a) = 1]"):
         link = next(paragraph.iter("a"))
         text = flat_text(paragraph)

@@ -7,6 +7,7 @@ Stages, each its own module: decode (`charset`), read what the page says about i
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, replace
 from datetime import tzinfo
@@ -64,7 +65,17 @@ def parse(data: bytes, charset: str | None = None) -> HtmlElement:
         adopt_trailing(tree, body)
     if body is None or not (body.text_content() or "").strip():
         raise ExtractionError("body", "no article text found in the page (its body is empty)")
+    meta_values_as_content(tree)
     return tree
+
+
+def meta_values_as_content(tree: HtmlElement) -> None:
+    """`<meta name=... value=...>` read as `content`: pages saved through Mercury/Postlight
+    Parser (read-it-later apps, archivers built on it) have every meta tag's `content` renamed
+    to `value`, and would otherwise lose their times, titles and URLs."""
+    for tag in tree.iter("meta"):
+        if tag.get("content") is None and tag.get("value") is not None:
+            tag.set("content", tag.get("value") or "")
 
 
 def adopt_trailing(tree: HtmlElement, body: HtmlElement) -> None:
@@ -257,7 +268,23 @@ def published_at(
     if stamps and not any(s.has_time for s in stamps):
         # Only a date is printed: the clock may be in a tag's configuration of the same day.
         stamps += dates.script_times(inline_scripts(tree), stamps[0], options.assume_timezone)[:1]
+    if stamps and not any(s.has_time for s in stamps):
+        # Or written out further down, below the story ("December 19, 2016 - 12:29pm").
+        stamps += same_day_times(tree, stamps[0])[:1]
     return dates.choose(stamps, options.assume_timezone, meta.zoned)
+
+
+def same_day_times(tree: HtmlElement, dated: dates.Stamp) -> list[dates.Stamp]:
+    """Date-times written anywhere in the page's own text (not in a link, an aside, a quotation
+    or a reader's comment) on the day of `dated`, zoned ones first."""
+    own = copy.deepcopy(tree)
+    for other in own.xpath(f"//script|//style|//a|//aside|//blockquote|//*[{COMMENT_ELEMENT}]"):
+        if other.getparent() is not None:
+            other.drop_tree()
+    text = " ".join(" ".join(own.itertext()).split())  # a space between elements' texts
+    day = dated.value.date()
+    written = dates.text_times(text) + dates.local_text_times(text)
+    return [s for s in written if s.value.date() == day]
 
 
 # How far below the headline (characters of text) a date printed on its own is the article's, and
