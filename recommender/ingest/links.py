@@ -80,6 +80,25 @@ def _is_tracking(key: str) -> bool:
     return key in TRACKING or key.startswith(TRACKING_PREFIXES)
 
 
+# A page saved from the Wayback Machine names itself, and has its links rewritten, as
+# `https://web.archive.org/web/20220721144042/https://site/story` (a timestamp, perhaps with a
+# modifier such as `id_`, or none at all).
+ARCHIVED = re.compile(
+    r"^https?://web\.archive\.org/web/(?:\d{1,14}(?:[a-z]{2}_)?/)?(?P<url>https?:/.*)$",
+    re.IGNORECASE,
+)
+
+
+def unarchived(url: str) -> str:
+    """The publisher's own URL of a web archive's copy of a page; any other URL unchanged."""
+    match = ARCHIVED.match(url)
+    if not match:
+        return url
+    original = match.group("url")
+    # An archive's path may fold the original's "//" into one ("https:/site/story").
+    return re.sub(r"^(https?):/(?!/)", r"\1://", original, flags=re.IGNORECASE)
+
+
 def absolute(url: str | None, base: str | None) -> str | None:
     """`url` made absolute against `base`; None unless the result is an http(s) URL."""
     if not url or not url.strip():

@@ -187,6 +187,13 @@ CLUTTER_LINE = re.compile(
     r"|baca berita dengan sedikit iklan\b.{0,60}|pilihan editor\s*:.{0,150}"
     r"|isi komentar sepenuhnya\b.{0,150}"
     r"|[*•]?\s*(?:follow|ikuti)\b.{0,40}\b(?:whatsapp|telegram|google news|instagram|channel)\b.{0,150}"
+    # the same in other languages: a messenger channel and a call to join it ("… Присоединяйтесь к
+    # подписчикам telegram-канала URA.RU … Подписаться на URA.RU.")
+    r"|(?=.{0,300}(?:telegram|телеграм|whatsapp))"
+    r"(?=.{0,300}(?:подпи[сш]|присоедин|suscr[ií]b|[úu]nete|assine|inscreva|abonn))\S.{0,500}"
+    # a feature for subscribers only: "Esta funcionalidad es exclusiva para registrados."
+    r"|.{0,60}\bexclusiv[oa]s? (?:para|pour les) (?:usuarios |utilisateurs )?"
+    r"(?:registrados|suscriptores|assinantes|abonados|abonnés|inscrits)\b.{0,100}"
     # Sign-up prompts: "Sign up now for the Us Weekly newsletter", "Daftar buletin harian kami".
     r"|(?:[^.?!]{0,60}[?!.]\s+)?(?:sign up|subscribe|get|daftar|berlangganan)\b.{0,100}"
     r"\b(?:newsletters?|brief|alerts|e-?mails?"

@@ -395,7 +395,12 @@ def _json_ld_objects(text: str) -> Iterator[dict[str, Any]]:
     try:
         data = json.loads(cleaned, strict=False)
     except ValueError:
-        return
+        # Templates print values without quotes (`"datePublished": 2023-01-12T06:18:10-03:00,`,
+        # `"url": https://...`), drop commas or leave one before a bracket: json-repair reads
+        # what they meant.
+        import json_repair
+
+        data = json_repair.loads(cleaned)
     stack: list[Any] = [data]
     while stack:
         node = stack.pop(0)

@@ -25,7 +25,7 @@ from recommender.ingest.html.metadata import (
     in_other_story,
     read_meta,
 )
-from recommender.ingest.links import absolute, strip_tracking, url_item_id
+from recommender.ingest.links import absolute, strip_tracking, unarchived, url_item_id
 
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Control characters a page's text may hold (a parse error in HTML, shown as nothing) but an lxml
@@ -100,11 +100,11 @@ def page_url(
     """The canonical URL: `<link rel=canonical>`, og:url, then the URL it was fetched from, then
     the article's own microdata `url` (or Baidu's page description's `@id`), then an absolute
     `<meta name="url">`, then --base-url joined with the file's path; tracking parameters
-    removed."""
+    removed; a web archive's copy (`web.archive.org/web/<time>/<url>`) names the original."""
     base = meta.base_href or fetched or options.base_url
     declared = (meta.canonical, meta.first("og:url", "twitter:url"))
     for candidate in (*declared, fetched, meta.item_url, meta_url(meta)):
-        url = absolute(host_first(candidate), base)
+        url = _resolved(host_first(candidate), base)
         if url:
             return strip_tracking(url)
     if options.base_url and relative and options.url_from == "path":
@@ -112,6 +112,18 @@ def page_url(
         if url:
             return url
     raise ExtractionError("url", missing_url_reason(relative, options))
+
+
+def _resolved(candidate: str | None, base: str | None) -> str | None:
+    """`candidate` made absolute against `base`; in a web archive's copy of a page, the
+    publisher's URL (the archive's rewritten `/web/<time>/<url>`, or a path the archive left
+    alone, read against the original page's URL)."""
+    url = absolute(candidate, base)
+    if url is None or unarchived(url) != url:
+        return unarchived(url) if url else None
+    if base and unarchived(base) != base:
+        return absolute(candidate, unarchived(base))
+    return url
 
 
 # `<meta name="url" content="http://site/art/2016/11/22/art_1.html">` (content management systems
@@ -312,6 +324,9 @@ def date_under_headline(tree: HtmlElement, title: str) -> list[dates.Stamp]:
     return []
 
 
+HEADLINE_CHARS = 400  # an element holding more text than this holds more than a headline
+
+
 def _heading_of(tree: HtmlElement, title: str) -> HtmlElement | None:
     """The heading (`<h1>`-`<h3>`) whose text is the headline, else the one `<h1>` that holds it
     with a few more words ("California Woman Sues..." for the shorter `og:title`)."""
@@ -322,7 +337,21 @@ def _heading_of(tree: HtmlElement, title: str) -> HtmlElement | None:
         if titles.squash(heading.text_content() or "") == wanted:
             return heading
     longer = [h for h in tree.iter("h1") if wanted in titles.squash(h.text_content() or "")]
-    return longer[0] if len(longer) == 1 else None
+    if len(longer) == 1:
+        return longer[0]
+    # No heading tag: the one element of the page's body whose own text is the headline
+    # (`<div class="titulo">`), its innermost if they nest.
+    body = tree.find("body")
+    same = [
+        e
+        for e in (body.iter() if body is not None else ())
+        if isinstance(e.tag, str)
+        and len(e.text_content() or "") <= HEADLINE_CHARS
+        and titles.squash(e.text_content() or "") == wanted
+    ]
+    outer = {id(a) for e in same for a in e.iterancestors()}
+    innermost = [e for e in same if id(e) not in outer]
+    return innermost[0] if len(innermost) == 1 else None
 
 
 def _under_headline_first(

@@ -76,6 +76,15 @@ def _strip_site_segment(title: str, sites: list[str]) -> str:
     seps = SEPARATOR.findall(title)
     if is_site_name(parts[-1], sites) and words(" ".join(parts[:-1])) >= MIN_TITLE_WORDS:
         return title[: title.rfind(seps[-1])].strip()
+    # The site's name and then its tagline ("Headline - InformeCorrientes.com - Corrientes
+    # Capital"): both go.
+    if (
+        len(parts) >= 3
+        and is_site_name(parts[-2], sites)
+        and words(" ".join(parts[:-2])) >= MIN_TITLE_WORDS
+    ):
+        cut = title.rfind(seps[-1])
+        return title[: title.rfind(seps[-2], 0, cut)].strip()
     if is_site_name(parts[0], sites) and words(" ".join(parts[1:])) >= MIN_TITLE_WORDS:
         return title[title.find(seps[0]) + len(seps[0]) :].strip()
     return title.strip()
@@ -86,6 +95,10 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
     same headline (titles tags often drop the colon or question mark the visible headline has)."""
     sites = site_words(meta, url)
     ld = meta.article("headline")
+    if isinstance(ld, str) and "&" in ld:  # JSON-LD holds text, not HTML: "guerra&#58; la"
+        import html
+
+        ld = html.unescape(ld)
     # og:title is often a social-media rewrite of the headline, so it comes last.
     candidates = [
         strip_site_name(c, sites)
