@@ -1,6 +1,6 @@
-"""Magazines' and news sites' pages of 2016-2019 (#12, held-out batch 15: pages saved by
-Mercury/Postlight Parser's test suite): meta values, teaser cards, a time written below the
-story, Chinese promotion lines; on small pages written here."""
+"""Magazines' and news sites' pages of 2016-2019 (#12, batch 15: Mercury/Postlight Parser's
+saved pages read as saved, a re-check of earlier batches' publishers): meta values, teaser
+cards, a time written below the story, Chinese promotion lines; on small pages written here."""
 
 from __future__ import annotations
 
