@@ -6,9 +6,9 @@ parser "change the encoding" when it meets a later one, so the whole head is sca
 put `<meta charset>` after a long `<title>` decode as the browser shows them); 4. with no
 declaration, strict UTF-8 if the bytes are valid UTF-8, else charset-normalizer's guess, else
 windows-1252 (the spec's default for most locales). Labels name the encodings the Encoding
-Standard decodes them as (`LABEL_ALIASES`: a "shift_jis" page is windows-31J). One departure for saved pages: a legacy
-encoding declared in a meta tag yields to UTF-8 when the bytes are valid, non-ASCII UTF-8 (browsers
-save pages as UTF-8 and keep the original meta tag).
+Standard decodes them as (`LABEL_ALIASES`: a "shift_jis" page is windows-31J). One departure for
+saved pages: a legacy encoding declared in a meta tag yields to UTF-8 when the bytes are valid,
+non-ASCII UTF-8 (browsers save pages as UTF-8 and keep the original meta tag).
 """
 
 from __future__ import annotations
