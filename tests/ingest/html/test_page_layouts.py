@@ -679,6 +679,11 @@ def test_a_storys_sentences_about_cookies_or_support_stay() -> None:
         "Loading weather data ...",
         "Autor: Steffen Pache, Sächsische Landesanstalt für Landwirtschaft",
         "(Quelle: cozy & cuddly)",
+        # held-out batch 17 (LeadDev, 2026): a metered paywall's count, a reading time, a pitch
+        "This is your last article that you can read this month before you need to register a"
+        " free LeadDev.com account.",
+        "Estimated reading time: 4 minutes",
+        "Receive weekly engineering insights to level up your leadership approach.",
     ],
 )
 def test_portals_footers_widgets_and_credits_leave_the_body(line: str) -> None:
@@ -698,6 +703,8 @@ def test_story_sentences_opening_with_those_words_stay() -> None:
         "Reporting by the Guardian revealed that the minister had ignored the flood warnings.",
         "Watch what happens when the river rises again, the mayor told reporters on Monday.",
         "Email records show the agency knew about the weakness of the dam in 2019.",
+        "Readers get weekly updates, he said, but few of them open the emails at all.",
+        "This is the last article the paper will print before the election next month.",
         "Published in 2019, the report warned that the dam could fail in heavy rain.",
         "Reuters reported that thousands had fled their homes before the water arrived.",
         "Rescuers said the village can be reached at low tide only, and sent boats on Monday.",
