@@ -98,6 +98,16 @@ THING_TYPES = frozenset({"profile", "product", "book", "object", "place", "busin
 THING_NAMESPACES = frozenset({"music", "books", "product", "fitness", "restaurant", "game"})
 
 
+# JSON-LD types of posts that are no story (an issue tracker's or a forum's thread, a tweet).
+THREAD_TYPES = frozenset({"discussionforumposting", "socialmediaposting"})
+
+
+def _ld_type_names(obj: dict[str, object]) -> list[str]:
+    raw = obj.get("@type")
+    values = raw if isinstance(raw, list) else [raw]
+    return [str(v).rsplit("/", 1)[-1] for v in values if v]
+
+
 def date_archive(segments: list[str], path: str) -> bool:
     """`/2011/`, `/2011/03`, `/2011/03/30/`: a blog's or a site's archive of those days' posts
     (a post's own URL goes on with its slug). A year alone only as a folder: `/1927` is a post's
@@ -219,6 +229,13 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
             "page",
             f"a listing page ({len(meta.articles)} JSON-LD articles, none of them this page's"
             " URL), not an article",
+        )
+    # A forum thread or a social network's post is a schema.org "Article" too, but no story.
+    posts = {str(t).lower() for obj in meta.articles for t in _ld_type_names(obj)}
+    if posts and posts <= THREAD_TYPES:
+        kinds = ", ".join(sorted(posts))
+        raise ExtractionError(
+            "page", f"a discussion or social post (JSON-LD {kinds}), not an article"
         )
     # A JSON-LD article is the strongest sign; templates put og:type=article on every page, so
     # that alone does not outweigh a listing URL.

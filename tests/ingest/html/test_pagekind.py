@@ -86,3 +86,20 @@ def test_an_article_describing_itself_among_related_stories_is_an_article() -> N
     # Two related stories and no own object: too few to call it a listing.
     two = ",".join(news_article(f"https://kabar.example/read/{n}/lain", n) for n in range(2, 4))
     assert record(article(head=PUBLISHED + f'<script type="application/ld+json">[{two}]</script>'))
+
+
+@pytest.mark.parametrize("kind", ["DiscussionForumPosting", "SocialMediaPosting"])
+def test_a_thread_or_a_social_post_is_no_article(kind: str) -> None:
+    # An issue tracker's thread (GitHub's issues) or a tweet's page: schema.org "Articles", no
+    # stories.
+    ld = f'<script type="application/ld+json">{{"@type":"{kind}","headline":"x"}}</script>'
+    with pytest.raises(
+        ExtractionError, match=f"a discussion or social post .JSON-LD {kind.lower()}"
+    ):
+        record(article(head=PUBLISHED + ld))
+
+
+@pytest.mark.parametrize("kind", ["BlogPosting", "LiveBlogPosting", "NewsArticle"])
+def test_a_blog_post_or_a_live_blog_stays_an_article(kind: str) -> None:
+    ld = f'<script type="application/ld+json">{{"@type":"{kind}","headline":"x"}}</script>'
+    assert record(article(head=PUBLISHED + ld))["url"] == URL
