@@ -143,11 +143,14 @@ MONTH_NAME = r"[^\W\d_]{3,10}"
 YEAR_FIRST_WORD_DATE = (
     rf"(?P<hyear>\d{{4}})\.\s+(?P<hmonth>{MONTH_NAME})\.?\s+(?P<hday>\d{{1,2}})\.?(?!\d)"
 )
+# English ordinals too: "4th March 2026", "March 4th, 2026".
 WORD_DATE = (
-    rf"(?P<wday>\d{{1,2}})(?:\.|er|º)?\s+(?:de\s+)?(?P<wmonth>{MONTH_NAME})\.?,?\s+(?:de\s+)?"
+    rf"(?P<wday>\d{{1,2}})(?:\.|er|º|st|nd|rd|th)?\s+(?:de\s+)?(?P<wmonth>{MONTH_NAME})\.?,?\s+(?:de\s+)?"
     r"(?P<wyear>\d{4})"
 )
-MONTH_FIRST = rf"(?P<fmonth>{MONTH_NAME})\.?\s+(?P<fday>\d{{1,2}}),?\s+(?P<fyear>\d{{4}})"
+MONTH_FIRST = (
+    rf"(?P<fmonth>{MONTH_NAME})\.?\s+(?P<fday>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<fyear>\d{{4}})"
+)
 # "2018年6月18日" (Japanese and Chinese pages).
 CJK_DATE = r"(?P<cyear>\d{4})年\s*(?P<cmonth>\d{1,2})月\s*(?P<cday>\d{1,2})日"
 # Chinese, Japanese and Korean write dates year first, a two-digit year too: "发布时间：18-03-08"
