@@ -298,12 +298,14 @@ def _byline_name(element: HtmlElement) -> str | None:
 # or Instagram post): their times are never the article's. A comment is an element whose class
 # or id starts with "comment" ("commentary" is an opinion piece), or with a class word ending in
 # "_comment" or "-comment" (`forum_comment`, `user-comment`: one comment; "-comments" also names
-# switches such as `has-comments` on a story's wrapper), and that holds no headline (a wrapper of
-# the article may).
+# switches such as `has-comments` on a story's wrapper), or whose id names a readers' forum or a
+# Disqus thread, and that holds no headline (a wrapper of the article may).
 COMMENT_ELEMENT = (
     "(starts-with(@id, 'comment') or starts-with(@class, 'comment')"
     " or contains(concat(' ', normalize-space(@class), ' '), '_comment ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), '-comment '))"
+    " or contains(concat(' ', normalize-space(@class), ' '), '-comment ')"
+    # a readers' forum or a Disqus thread under the story (The Register's `in_article_forums`)
+    " or contains(@id, 'forums') or contains(@id, 'disqus'))"
     " and not(starts-with(@class, 'commentary')) and not(.//h1)"
 )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from recommender.ingest.html import dates
+from tests.ingest.html.test_page import TITLE
 from tests.ingest.html.test_page_batch15 import page
 from tests.ingest.html.test_page_older_layouts import published
 
@@ -29,3 +30,19 @@ def test_english_ordinal_dates_are_read(written: str, expected: str) -> None:
 
 def test_an_ordinal_without_a_date_is_none() -> None:
     assert dates.written_dates("the 21st century and the 3rd of the 4th") == []
+
+
+HEADLINE = f"<h1>{TITLE}</h1>"
+
+
+@pytest.mark.parametrize("block", ['id="in_article_forums"', 'id="disqus_thread"'])
+def test_a_readers_forum_under_the_story_gives_no_time(block: str) -> None:
+    # The Register: the byline has the date only; the readers' posts below have their times.
+    forum = (
+        f'<div {block}><h2>COMMENTS</h2><div class="post"><div class="dateline">'
+        '<a href="/c/1">Posted Thursday 6th June 2013 15:43 GMT</a></div>'
+        "<p>First!</p></div></div>"
+    )
+    byline = f'{HEADLINE}<div class="dateline">By Bill Ray, 6th June 2013</div>'
+    html = page(head="", end=forum).replace(HEADLINE, byline, 1)
+    assert published(html, "Europe/London") == "2013-06-06T00:00:00+01:00"
