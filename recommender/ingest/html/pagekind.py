@@ -119,13 +119,35 @@ def date_archive(segments: list[str], path: str) -> bool:
     return all(re.fullmatch(r"\d{1,2}", s) for s in segments[1:])
 
 
-def listing_path(segments: list[str]) -> bool:
+def listing_path(segments: list[str], words: frozenset[str] = LISTING_SEGMENTS) -> bool:
     """`/tag/banjir`, `/indeks`, `/topic/123/banjir`: a listing word in a short path whose last
     part is no article slug (an article may live under `/arsip/2019/.../slug.html`)."""
-    if not segments or len(segments) > 3 or not LISTING_SEGMENTS.intersection(segments[:2]):
+    if not segments or len(segments) > 3 or not words.intersection(segments[:2]):
         return False
     last = segments[-1]
     return not (last.endswith((".html", ".htm")) or len(re.split(r"[-_]+", last)) >= 4)
+
+
+# Path words of a site's own pages: forms and searches (`/footer/subscribe`, `/us/people-search`).
+SITE_PAGE_SEGMENTS = frozenset(
+    {
+        "subscribe",
+        "subscription",
+        "subscriptions",
+        "newsletter-signup",
+        "login",
+        "signin",
+        "sign-in",
+        "register",
+        "signup",
+        "sign-up",
+        "account",
+        "people-search",
+        "langganan",
+        "masuk",
+        "daftar",
+    }
+)
 
 
 BLOCKS = frozenset(
@@ -249,6 +271,11 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
     if listing_path(segments):
         raise ExtractionError(
             "page", f"an index page (URL path /{'/'.join(segments)}), not an article"
+        )
+    if listing_path(segments, SITE_PAGE_SEGMENTS):
+        raise ExtractionError(
+            "page",
+            f"a form or search of the site's own (URL path /{'/'.join(segments)}), not an article",
         )
     if len(segments) == 1 and SECTION_SEGMENT.match(segments[0]) and not (parts and parts.query):
         raise ExtractionError("page", f"a section front page ({url}), not an article")

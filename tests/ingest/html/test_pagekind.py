@@ -103,3 +103,17 @@ def test_a_thread_or_a_social_post_is_no_article(kind: str) -> None:
 def test_a_blog_post_or_a_live_blog_stays_an_article(kind: str) -> None:
     ld = f'<script type="application/ld+json">{{"@type":"{kind}","headline":"x"}}</script>'
     assert record(article(head=PUBLISHED + ld))["url"] == URL
+
+
+@pytest.mark.parametrize("path", ["footer/subscribe", "us/people-search", "login", "langganan"])
+def test_a_sites_form_or_search_is_no_article(path: str) -> None:
+    html = article(head=PUBLISHED).replace(URL, f"https://kabar.example/{path}")
+    with pytest.raises(ExtractionError, match="a form or search of the site's own"):
+        record(html)
+
+
+def test_an_article_filed_under_such_a_word_stays_one() -> None:
+    url = "https://kabar.example/newsletter/why-we-changed-our-morning-briefing-this-year"
+    assert record(article(head=PUBLISHED).replace(URL, url))["url"] == url
+    url = "https://kabar.example/subscribe/cara-berlangganan-koran.html"
+    assert record(article(head=PUBLISHED).replace(URL, url))["url"] == url
