@@ -339,19 +339,19 @@ def _heading_of(tree: HtmlElement, title: str) -> HtmlElement | None:
     longer = [h for h in tree.iter("h1") if wanted in titles.squash(h.text_content() or "")]
     if len(longer) == 1:
         return longer[0]
-    # No heading tag: the one element of the page's body whose own text is the headline
-    # (`<div class="titulo">`), its innermost if they nest.
-    body = tree.find("body")
+    # No heading tag: the one element of the page's body whose text is the headline, written as
+    # one text node (`<div class="titulo">Headline</div>`).
     same = [
-        e
-        for e in (body.iter() if body is not None else ())
-        if isinstance(e.tag, str)
-        and len(e.text_content() or "") <= HEADLINE_CHARS
-        and titles.squash(e.text_content() or "") == wanted
+        piece.getparent()
+        for piece in tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
+        if len(piece) <= HEADLINE_CHARS and titles.squash(str(piece)) == wanted
     ]
-    outer = {id(a) for e in same for a in e.iterancestors()}
-    innermost = [e for e in same if id(e) not in outer]
-    return innermost[0] if len(innermost) == 1 else None
+    holders = [
+        e
+        for e in same
+        if e is not None and e.tag != "title" and titles.squash(e.text_content() or "") == wanted
+    ]
+    return holders[0] if len(holders) == 1 else None
 
 
 def _under_headline_first(
