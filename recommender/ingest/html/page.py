@@ -324,12 +324,13 @@ def date_under_headline(tree: HtmlElement, title: str) -> list[dates.Stamp]:
     return []
 
 
-HEADLINE_CHARS = 400  # an element holding more text than this holds more than a headline
+HEADLINE_CHARS = 400  # a text longer than this is more than a headline
 
 
 def _heading_of(tree: HtmlElement, title: str) -> HtmlElement | None:
     """The heading (`<h1>`-`<h3>`) whose text is the headline, else the one `<h1>` that holds it
-    with a few more words ("California Woman Sues..." for the shorter `og:title`)."""
+    with a few more words ("California Woman Sues..." for the shorter `og:title`), else the one
+    element of the body whose text is the headline (a page without heading tags)."""
     wanted = titles.squash(title)
     if not wanted:
         return None
