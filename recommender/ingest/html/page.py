@@ -286,6 +286,19 @@ def published_at(
     return dates.choose(stamps, options.assume_timezone, meta.zoned)
 
 
+# The least `articleBody` taken for a story: a few sentences (a teaser's summary is shorter).
+MIN_LD_BODY_CHARS = 300
+
+
+def ld_article_body(meta: PageMeta, title: str) -> str:
+    """The page's JSON-LD article's `articleBody` as body lines (HTML in it read as text), when
+    it holds a story's worth of text."""
+    raw = meta.article("articleBody")
+    if not isinstance(raw, str) or len(raw.strip()) < MIN_LD_BODY_CHARS:
+        return ""
+    return body.clean_lines(body.fragment_text(unescaped(raw)), title=title)
+
+
 def same_day_times(tree: HtmlElement, dated: dates.Stamp) -> list[dates.Stamp]:
     """Date-times written anywhere in the page's own text (not in a link, an aside, a quotation
     or a reader's comment) on the day of `dated`, zoned ones first."""
@@ -436,6 +449,9 @@ def page_record(
     description = meta.first("og:description", "description", "twitter:description")
     description = unescaped(description or first_string(meta.article("description")) or "")
     text = body.clean_lines(body.main_text(tree, canonical, title, description), title=title)
+    if not text or titles.squash(text) == titles.squash(title):
+        # A page a script renders holds its story in the JSON-LD article's `articleBody` only.
+        text = ld_article_body(meta, title) or text
     if text and titles.squash(text) == titles.squash(title):  # the headline alone: a stub
         raise ExtractionError("body", "no article text found in the page (only its headline)")
     if not text:

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from recommender.ingest.html.errors import ExtractionError
 from recommender.ingest.html.page import PageOptions, page_record
 from recommender.ingest.html.titles import strip_site_name
 from recommender.ingest.links import unarchived
@@ -84,3 +87,21 @@ def test_messenger_channel_calls_and_subscriber_notices_in_other_languages() -> 
     )
     body = body_of(page(after_story=lines))
     assert "telegram" not in body and "exclusiva" not in body and PARAGRAPHS[-1][:40] in body
+
+
+def test_a_script_rendered_page_takes_its_story_from_json_ld_article_body() -> None:
+    # The saved HTML holds only the headline and an empty app root; the story is in JSON-LD.
+    story = "".join(f"<p>{p}</p>" for p in PARAGRAPHS).replace('"', '\\\\"')
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "'
+        + TITLE
+        + '", "articleBody": "'
+        + story
+        + '"}</script>'
+    )
+    shell = f"""<html lang="id"><head><title>{TITLE}</title><link rel="canonical" href="{URL}">
+{PUBLISHED}{ld}</head><body><h1>{TITLE}</h1><div id="__next"></div></body></html>"""
+    assert record(shell)["body"] == "\n".join(PARAGRAPHS)
+    short = shell.replace(story, "Ringkasan singkat.")
+    with pytest.raises(ExtractionError, match="no article text found"):
+        record(short)
