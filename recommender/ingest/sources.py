@@ -25,6 +25,7 @@ found in a feed and as a page is one item.
 
 from __future__ import annotations
 
+import logging
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator
@@ -50,6 +51,8 @@ from recommender.ingest.importer import (
 )
 from recommender.ingest.links import is_url, url_item_id
 from recommender.settings import Settings
+
+log = logging.getLogger("recommender.ingest")
 
 __all__ = [
     "ReadOptions",
@@ -266,7 +269,11 @@ def looks_like_feed(content_type: str, body: bytes) -> bool:
 def read_feed(data: bytes, source: str, report: ImportReport, assume: tzinfo | None = None) -> None:
     """Each entry of an RSS/Atom feed becomes an item (entry numbers are 1-based); `assume`:
     the zone of times written without an offset (`--assume-timezone`)."""
-    records, why = feed_records(data, assume)
+    try:
+        records, why = feed_records(data, assume)
+    except Exception as exc:  # a bug of ours on one feed must not stop the other sources
+        log.exception("the feed importer failed on %s", source)
+        records, why = [], internal_error(exc)
     if why is not None:
         report.rows += 1
         report.errors.append(RowError(source, 0, "feed", why))
@@ -277,6 +284,14 @@ def read_feed(data: bytes, source: str, report: ImportReport, assume: tzinfo | N
             report.errors.append(RowError(source, number, record.field, record.reason))
         else:
             _add(record, source, number, report)
+
+
+def internal_error(exc: Exception) -> str:
+    """The reason given for a source the importer itself failed on (logged with its traceback)."""
+    return (
+        f"the importer failed on it ({type(exc).__name__}: {exc}); the other sources are"
+        " imported; please report this file"
+    )
 
 
 def read_page(
@@ -296,6 +311,11 @@ def read_page(
     except ExtractionError as exc:
         report.rows += 1
         report.errors.append(RowError(source, 1, exc.field, exc.reason))
+        return None
+    except Exception as exc:  # a bug of ours on one page must not stop the other sources
+        log.exception("the page importer failed on %s", source)
+        report.rows += 1
+        report.errors.append(RowError(source, 1, "page", internal_error(exc)))
         return None
     added = _add(record, source, 1, report)
     if added is not None:

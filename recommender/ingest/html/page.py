@@ -363,7 +363,10 @@ def _heading_of(tree: HtmlElement, title: str) -> HtmlElement | None:
     holders = [
         e
         for e in same
-        if e is not None and e.tag != "title" and titles.squash(e.text_content() or "") == wanted
+        # a comment's tail text has the comment for its parent
+        if isinstance(getattr(e, "tag", None), str)
+        and e.tag != "title"
+        and titles.squash(e.text_content() or "") == wanted
     ]
     return holders[0] if len(holders) == 1 else None
 

@@ -4,6 +4,8 @@ block, titles with a tagline, furniture in other languages; on small pages writt
 
 from __future__ import annotations
 
+from datetime import UTC
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,6 +14,7 @@ from recommender.ingest.html.errors import ExtractionError
 from recommender.ingest.html.page import PageOptions, page_record
 from recommender.ingest.html.titles import strip_site_name
 from recommender.ingest.links import unarchived
+from recommender.ingest.sources import ReadOptions, read_sources
 from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, record
 from tests.ingest.html.test_page_body import body_of
 from tests.ingest.html.test_page_older_layouts import published
@@ -105,3 +108,16 @@ def test_a_script_rendered_page_takes_its_story_from_json_ld_article_body() -> N
     short = shell.replace(story, "Ringkasan singkat.")
     with pytest.raises(ExtractionError, match="no article text found"):
         record(short)
+
+
+def test_a_headline_after_a_comment_in_a_plain_block_is_read(tmp_path: Path) -> None:
+    # GNE's zsnews page and one of mediacloud's: the headline's text is an HTML comment's tail.
+    odd = f"""<html lang="id"><head><title>{TITLE} - Kabar.com - Berita Daerah</title>
+<link rel="canonical" href="{URL}"></head><body><div class="titulo"><!-- judul -->{TITLE}</div>
+<div class="fecha">Selasa, 10 November 2026</div>{"".join(f"<p>{p}</p>" for p in PARAGRAPHS)}
+</body></html>"""
+    (tmp_path / "odd.html").write_text(odd, encoding="utf-8")
+    other = page().replace(URL, URL + "-lain")
+    (tmp_path / "other.html").write_text(other, encoding="utf-8")
+    report = read_sources([tmp_path], options=ReadOptions(page=PageOptions(assume_timezone=UTC)))
+    assert len(report.items) == 2 and not report.errors
