@@ -196,7 +196,7 @@ def _unlinked_weight(block: HtmlElement) -> tuple[str, int]:
     """A paragraph's text (white space collapsed) and what it says besides its links' text
     (cjk.weight): at PARAGRAPH_WEIGHT or more, running text."""
     linked = sum(len(a.text_content() or "") for a in block.iter("a"))
-    text = " ".join((block.text_content() or "").split())
+    text = clutter.flat_text(block)
     return text, cjk.weight(text) - linked
 
 
@@ -259,7 +259,7 @@ def _joined_parts(pruned: HtmlElement, text: str) -> str | None:
         if start == first:
             continue
         lines = [
-            " ".join((block.text_content() or "").split())
+            clutter.flat_text(block)
             for member in members[start:first]
             for block in member.iter("p")
         ]

@@ -179,7 +179,7 @@ def read_meta(tree: HtmlElement) -> PageMeta:
                 if _is_cambrian(obj):
                     baidu_times.extend(_cambrian(obj, found))
                     continue
-                types = _types(obj)
+                types = ld_types_of(obj)
                 found.ld_types.update(types)
                 if any(t.endswith(ARTICLE_TYPE_SUFFIXES) for t in types):
                     found.articles.append(obj)
@@ -385,7 +385,22 @@ def _cambrian(obj: dict[str, Any], found: PageMeta) -> list[str]:
     return [published.strip()] if isinstance(published, str) and published.strip() else []
 
 
-def _types(obj: dict[str, Any]) -> set[str]:
+# An entity left in an attribute's value once the parser decoded it: escaped twice by the CMS
+# (`content="...Keach.&amp;nbsp; Some..."` reads "Keach.&nbsp; Some").
+LEFT_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-f]{2,5}|[a-z]{2,8});", re.IGNORECASE)
+
+
+def unescaped(text: str) -> str:
+    """`text` with entities an extra escaping left in it decoded (`&nbsp;`, `&rsquo;`)."""
+    if not LEFT_ENTITY.search(text):
+        return text
+    import html
+
+    return html.unescape(text)
+
+
+def ld_types_of(obj: dict[str, Any]) -> set[str]:
+    """A JSON-LD object's `@type` names, lower case, without a vocabulary's URL."""
     raw = obj.get("@type")
     values = raw if isinstance(raw, list) else [raw]
     return {str(v).rsplit("/", 1)[-1].lower() for v in values if v}
@@ -431,4 +446,4 @@ def ld_names(value: Any) -> list[str]:
 
 def ld_is_organisation(value: Any) -> bool:
     values = value if isinstance(value, list) else [value]
-    return any(isinstance(v, dict) and "organization" in _types(v) for v in values)
+    return any(isinstance(v, dict) and "organization" in ld_types_of(v) for v in values)

@@ -24,6 +24,7 @@ from recommender.ingest.html.metadata import (
     in_comment,
     in_other_story,
     read_meta,
+    unescaped,
 )
 from recommender.ingest.links import absolute, strip_tracking, unarchived, url_item_id
 
@@ -119,11 +120,13 @@ def _resolved(candidate: str | None, base: str | None) -> str | None:
     publisher's URL (the archive's rewritten `/web/<time>/<url>`, or a path the archive left
     alone, read against the original page's URL)."""
     url = absolute(candidate, base)
-    if url is None or unarchived(url) != url:
-        return unarchived(url) if url else None
-    if base and unarchived(base) != base:
-        return absolute(candidate, unarchived(base))
-    return url
+    if url is None:
+        return None
+    original = unarchived(url)
+    if original != url:
+        return original
+    page = unarchived(base) if base else base
+    return absolute(candidate, page) if page != base else url
 
 
 # `<meta name="url" content="http://site/art/2016/11/22/art_1.html">` (content management systems
@@ -387,20 +390,6 @@ def _under_headline_first(
     return meta + under + [s for s in stamps if s.source == dates.TIME_ELEMENT]
 
 
-# An entity left in an attribute's value once the parser decoded it: escaped twice by the CMS
-# (`content="...Keach.&amp;nbsp; Some..."` reads "Keach.&nbsp; Some").
-LEFT_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-f]{2,5}|[a-z]{2,8});", re.IGNORECASE)
-
-
-def unescaped(text: str) -> str:
-    """`text` with entities an extra escaping left in it decoded (`&nbsp;`, `&rsquo;`)."""
-    if not LEFT_ENTITY.search(text):
-        return text
-    import html
-
-    return html.unescape(text)
-
-
 def first_string(value: Any) -> str | None:
     """A JSON-LD value that may be a string, an object with `url`/`name`, or a list of them."""
     if isinstance(value, list):
@@ -452,10 +441,11 @@ def page_record(
     description = meta.first("og:description", "description", "twitter:description")
     description = unescaped(description or first_string(meta.article("description")) or "")
     text = body.clean_lines(body.main_text(tree, canonical, title, description), title=title)
-    if not text or titles.squash(text) == titles.squash(title):
+    headline = titles.squash(title)
+    if not text or titles.squash(text) == headline:
         # A page a script renders holds its story in the JSON-LD article's `articleBody` only.
         text = ld_article_body(meta, title) or text
-    if text and titles.squash(text) == titles.squash(title):  # the headline alone: a stub
+    if text and titles.squash(text) == headline:  # the headline alone: a stub
         raise ExtractionError("body", "no article text found in the page (only its headline)")
     if not text:
         # A page of headlines whose text is all furniture (a forum's thread list) is an index.

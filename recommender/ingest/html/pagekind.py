@@ -9,7 +9,7 @@ from lxml.html import HtmlElement
 
 from recommender.ingest.html import cjk
 from recommender.ingest.html.errors import ExtractionError
-from recommender.ingest.html.metadata import LISTING_TYPES, PageMeta
+from recommender.ingest.html.metadata import LISTING_TYPES, PageMeta, ld_types_of
 
 LISTING_SEGMENTS = frozenset(
     {
@@ -100,12 +100,6 @@ THING_NAMESPACES = frozenset({"music", "books", "product", "fitness", "restauran
 
 # JSON-LD types of posts that are no story (an issue tracker's or a forum's thread, a tweet).
 THREAD_TYPES = frozenset({"discussionforumposting", "socialmediaposting"})
-
-
-def _ld_type_names(obj: dict[str, object]) -> list[str]:
-    raw = obj.get("@type")
-    values = raw if isinstance(raw, list) else [raw]
-    return [str(v).rsplit("/", 1)[-1] for v in values if v]
 
 
 def date_archive(segments: list[str], path: str) -> bool:
@@ -253,7 +247,7 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
             " URL), not an article",
         )
     # A forum thread or a social network's post is a schema.org "Article" too, but no story.
-    posts = {str(t).lower() for obj in meta.articles for t in _ld_type_names(obj)}
+    posts = {t for obj in meta.articles for t in ld_types_of(obj)}
     if posts and posts <= THREAD_TYPES:
         kinds = ", ".join(sorted(posts))
         raise ExtractionError(

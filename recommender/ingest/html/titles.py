@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml.html import HtmlElement
 
 from recommender.ingest.html.cjk import CJK_CHAR, words
-from recommender.ingest.html.metadata import PageMeta, in_other_story
+from recommender.ingest.html.metadata import PageMeta, in_other_story, unescaped
 
 # " - Kompas.com", " | Republika Online", "KapanLagi.com: ", " :: ", " « Site", " ‹ Site".
 # Full-width separators ("：日本経済新聞", "｜") need no spaces around them.
@@ -95,10 +95,7 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
     same headline (titles tags often drop the colon or question mark the visible headline has)."""
     sites = site_words(meta, url)
     ld = meta.article("headline")
-    if isinstance(ld, str) and "&" in ld:  # JSON-LD holds text, not HTML: "guerra&#58; la"
-        import html
-
-        ld = html.unescape(ld)
+    ld = unescaped(ld) if isinstance(ld, str) else ld  # JSON-LD holds text: "guerra&#58; la"
     # og:title is often a social-media rewrite of the headline, so it comes last.
     candidates = [
         strip_site_name(c, sites)
