@@ -7,7 +7,6 @@ Stages, each its own module: decode (`charset`), read what the page says about i
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, replace
 from datetime import tzinfo
@@ -305,11 +304,12 @@ def ld_article_body(meta: PageMeta, title: str) -> str:
 def same_day_times(tree: HtmlElement, dated: dates.Stamp) -> list[dates.Stamp]:
     """Date-times written anywhere in the page's own text (not in a link, an aside, a quotation
     or a reader's comment) on the day of `dated`, zoned ones first."""
-    own = copy.deepcopy(tree)
-    for other in own.xpath(f"//script|//style|//a|//aside|//blockquote|//*[{COMMENT_ELEMENT}]"):
-        if other.getparent() is not None:
-            other.drop_tree()
-    text = " ".join(" ".join(own.itertext()).split())  # a space between elements' texts
+    pieces = tree.xpath(
+        "//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::a)"
+        " and not(ancestor::aside) and not(ancestor::blockquote)"
+        f" and not(ancestor::*[{COMMENT_ELEMENT}])]"
+    )
+    text = " ".join(" ".join(str(p) for p in pieces).split())  # a space between texts
     day = dated.value.date()
     written = dates.text_times(text) + dates.local_text_times(text)
     return [s for s in written if s.value.date() == day]
