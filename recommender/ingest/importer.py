@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -164,6 +164,34 @@ def validate_row(raw: dict[str, Any], file: str, line: int, report: ImportReport
     except ValidationError as exc:
         for err in exc.errors():
             where = ".".join(str(p) for p in err["loc"]) or "row"
-            reason = err["msg"].removeprefix("Value error, ")
-            report.errors.append(RowError(file, line, where, reason))
+            report.errors.append(RowError(file, line, where, row_reason(err)))
         return None
+
+
+# pydantic's error types for a value that is not a date or date-time it can read.
+DATE_ERRORS = frozenset(
+    {"datetime_parsing", "datetime_from_date_parsing", "datetime_type", "date_parsing"}
+)
+SHOWN_CHARS = 60  # of a rejected value quoted in its error
+
+
+def row_reason(err: Mapping[str, Any]) -> str:
+    """One field error in words a publisher can act on: our validators' messages as written;
+    pydantic's own type errors with the value they refused (a date-time's also with the format
+    to write), e.g. `'kemarin' is not a date-time (input is too short); write ISO 8601 with a
+    UTC offset, e.g. 2024-05-01T10:00:00+07:00`."""
+    kind = err["type"]
+    message = str(err["msg"])
+    if kind == "value_error":
+        return message.removeprefix("Value error, ")
+    value = err.get("input")
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        return message
+    shown = repr(value if len(str(value)) <= SHOWN_CHARS else f"{str(value)[:SHOWN_CHARS]}…")
+    if kind in DATE_ERRORS:
+        detail = message.partition(", ")[2] or "not a date"
+        return (
+            f"{shown} is not a date-time ({detail}); write ISO 8601 with a UTC offset, "
+            "e.g. 2024-05-01T10:00:00+07:00"
+        )
+    return f"{message} (got {shown})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from recommender.ingest.importer import import_paths
@@ -53,3 +54,30 @@ def test_only_a_sponsor_makes_an_item_sponsored() -> None:
     items = import_paths([CORPUS]).items
     sponsored = {i for i, a in items.items() if a.sponsored}
     assert sponsored == {"sp-bank-1", "sp-bank-2", "sp-motor-1", "sp-future-1"}
+
+
+def test_a_value_pydantic_refuses_is_quoted_with_what_to_write(tmp_path: Path) -> None:
+    good = {"title": "Judul", "url": "https://ex.id/a", "body": "Isi artikel."}
+    rows = [
+        {**good, "id": "a-1", "published_at": "kemarin"},
+        {**good, "id": "a-2", "published_at": "2024-13-45T10:00:00+07:00"},
+        {**good, "id": "a-3", "published_at": "2024-05-01T10:00:00+07:00", "tags": 7},
+        {**good, "id": "a-4", "published_at": "2024-05-01T10:00:00+07:00", "title": ["x"]},
+        {**good, "id": "a-5", "published_at": "2024-05-01T10:00:00+07:00", "title": ""},
+        {**good, "id": "a-6", "published_at": "2024-05-01T10:00:00+07:00"},
+    ]
+    path = tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    report = import_paths([path])
+    reasons = {e.line: f"{e.field}: {e.reason}" for e in report.errors}
+    assert reasons[1] == (
+        "published_at: 'kemarin' is not a date-time (input is too short); write ISO 8601 "
+        "with a UTC offset, e.g. 2024-05-01T10:00:00+07:00"
+    )
+    assert reasons[2].startswith(
+        "published_at: '2024-13-45T10:00:00+07:00' is not a date-time (month"
+    )
+    assert reasons[3] == "tags: Input should be a valid list (got 7)"
+    assert reasons[4] == "title: Input should be a valid string"  # a list is not quoted
+    assert reasons[5] == "title: String should have at least 1 character (got '')"
+    assert sorted(report.items) == ["a-6"]
