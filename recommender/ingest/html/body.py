@@ -61,6 +61,11 @@ def plain_text(fragment: str) -> str:
     return re.sub(r"\s+", " ", fragment).strip()
 
 
+def has_running_text(text: str) -> bool:
+    """Some line of `text` is a sentence's worth of running text, not only menu items."""
+    return any(cjk.weight(line) >= PARAGRAPH_WEIGHT for line in text.splitlines())
+
+
 def is_furniture(line: str) -> bool:
     return bool(
         EMBED_CLUTTER_LINE.match(line) or PROMPT_LINE.match(line) or clutter.is_clutter_line(line)
@@ -93,6 +98,7 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "", description: 
         bad.drop_tree()
     fold_source_newlines(pruned)
     drop_empty_inline(pruned)
+    keep_times_in_sentences(pruned)
     join_drop_caps(pruned)
     clutter.drop_alt_captions(pruned)
     clutter.drop_figure_captions(pruned)
@@ -104,6 +110,7 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "", description: 
     clutter.drop_headline_decks(pruned)
     clutter.prune(pruned)
     paragraphs.wrap_loose_text(pruned)
+    unlink_words_in_sentences(pruned)
     text = _extract(copy.deepcopy(pruned), url, precision=True)
     # Precision first; on pages it finds nothing in (unusual markup), recall; and last the same
     # tree as markup, parsed again by the extractor: on some pages (one of the held-out batch 7)
@@ -337,6 +344,57 @@ def drop_empty_inline(tree: HtmlElement) -> None:
         if element.text:
             element.tail = " " + (element.tail or "")
         element.drop_tree()
+
+
+# Blocks of running text, and the words a block holds besides its `<time>` elements for those
+# to be part of its sentences (a byline, "Posted by Jane Doe on <time>", holds fewer).
+SENTENCE_BLOCKS = frozenset({"p", "li", "blockquote", "dd"})
+MIN_SENTENCE_WORDS = 8
+
+
+def keep_times_in_sentences(tree: HtmlElement) -> None:
+    """A `<time>` inside a paragraph's sentence ("<time datetime=...>Last Monday night</time> I
+    attended...") becomes its plain text: the extractor drops every `<time>` element with its
+    words, which cut them out of the sentence. A time standing in a byline or a dateline stays
+    an element (the extractor drops it, as before)."""
+    for time in list(tree.iter("time")):
+        block = next((a for a in time.iterancestors() if a.tag in SENTENCE_BLOCKS), None)
+        if block is None:
+            continue
+        words = len(block.text_content().split())
+        own = sum(len(t.text_content().split()) for t in block.iter("time"))
+        if words - own >= MIN_SENTENCE_WORDS:
+            time.drop_tag()
+
+
+# A block of text (no other block inside it) with links in it.
+LINKED_LEAF_BLOCKS = (
+    "//*[self::p or self::div or self::li or self::td or self::dd][count(.//a) >= 2]"
+    "[not(.//p|.//div|.//li|.//ul|.//ol|.//table|.//section|.//article"
+    "|.//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//blockquote)]"
+)
+MAX_KEYWORD_LINK_WORDS = 4
+MAX_KEYWORD_LINK_SHARE = 0.5
+
+
+def unlink_words_in_sentences(tree: HtmlElement) -> None:
+    """Links on single words of a sentence (a site linking its keywords: "<a>Beat </a>the eggs in
+    a bowl and add to the treacle mixture. Finally <a>stir </a>in...") become plain text: the
+    extractor takes a short block whose links are all short for a list of links and drops it.
+    Only in a block of running text that ends as a sentence, where links hold at most half of
+    the text and none more than a few words (a list of headlines has long links)."""
+    for block in tree.xpath(LINKED_LEAF_BLOCKS):
+        text = " ".join(block.text_content().split())
+        if len(text.split()) < MIN_SENTENCE_WORDS or not text.endswith((".", "!", "?", "…")):
+            continue
+        links = list(block.iter("a"))
+        linked = [" ".join(a.text_content().split()) for a in links]
+        if any(len(words.split()) > MAX_KEYWORD_LINK_WORDS for words in linked):
+            continue
+        if sum(len(words) for words in linked) > MAX_KEYWORD_LINK_SHARE * len(text):
+            continue
+        for link in links:
+            link.drop_tag()
 
 
 DROP_CAP_FOLLOWERS = frozenset({"p", "div", "span"})

@@ -36,6 +36,8 @@ CLUTTER_TOKENS = frozenset(
         "social",
         "comments",
         "komentar",
+        "reviews",  # readers' reviews under a recipe or product ("recipes-reviews-container")
+        "ugc",  # user-generated content: readers' photos and reviews ("ugc-item")
         "breadcrumb",
         "breadcrumbs",
         "popular",

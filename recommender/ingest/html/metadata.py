@@ -22,6 +22,25 @@ WRAPPERS = re.compile(r"^\s*(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*$")
 HATOM_PUBLISHED = (
     "//*[@title and contains(concat(' ', normalize-space(@class), ' '), ' published ')]"
 )
+# microformats2 `dt-published` (h-entry) and hAtom `published` on any element: read by
+# `microformat_times`, with the value-class pattern.
+MF_PUBLISHED = (
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' dt-published ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' published ')]"
+)
+VALUE_PARTS = (
+    ".//*[contains(concat(' ', normalize-space(@class), ' '), ' value ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' value-title ')]"
+)
+DATE_PART = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+TIME_PART = re.compile(
+    r"^(\d{1,2})(?::(\d{2})(?::(\d{2}))?)?\s*([ap])?\.?m?\.?\s*(Z|[+-]\d{2}:?\d{2})?$",
+    re.IGNORECASE,
+)
+ZONE_PART = re.compile(r"^(?:Z|[+-]\d{2}:?\d{2})$")
+ISO_VALUE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
 LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "website"})
 # Microdata publication times on any element (`<time itemprop="datePublished" content=...>`,
 # `<span itemprop="datePublished" content=...>`); `<meta itemprop>` is read with the meta tags.
@@ -56,6 +75,7 @@ class PageMeta:
     html_lang: str | None = None
     articles: list[dict[str, Any]] = field(default_factory=list)
     webpages: list[dict[str, Any]] = field(default_factory=list)
+    others: list[dict[str, Any]] = field(default_factory=list)  # other JSON-LD things (Recipe...)
     ld_types: set[str] = field(default_factory=set)
     times: list[str] = field(default_factory=list)
     zoned: list[str] = field(default_factory=list)
@@ -185,6 +205,8 @@ def read_meta(tree: HtmlElement) -> PageMeta:
                     found.articles.append(obj)
                 elif "webpage" in types:
                     found.webpages.append(obj)
+                else:
+                    found.others.append(obj)
     # Marked publication times first, each group in document order: comment templates mark
     # their own times `pubdate` too, after the article's.
     # A time inside a link is a linked story's (a teaser list), whatever it is marked: last. One
@@ -205,6 +227,7 @@ def read_meta(tree: HtmlElement) -> PageMeta:
     # hAtom (Blogger, older WordPress themes): <abbr class="published" title="2016-12-23T05:11:00-05:00">.
     for element in tree.xpath(HATOM_PUBLISHED):
         marked.append(element.get("title", "").strip())
+    marked.extend(t for t in microformat_times(tree) if t not in marked)
     for element in tree.xpath(MICRODATA_PUBLISHED):
         value = element.get("content") or element.get("datetime") or ""
         if element.tag != "meta" and value.strip() and value.strip() not in marked:
@@ -308,6 +331,57 @@ COMMENT_ELEMENT = (
     " or contains(@id, 'forums') or contains(@id, 'disqus'))"
     " and not(starts-with(@class, 'commentary')) and not(.//h1)"
 )
+
+
+def microformat_times(tree: HtmlElement) -> list[str]:
+    """The publication times a page marks with microformats (h-entry `dt-published`, hAtom
+    `published`), in document order, readers' comments and other stories left out. A value is the
+    element's `datetime` or `title`, or its text when that is an ISO date-time, or else its parts
+    marked `value` joined by the microformats value-class pattern (`<span class="dt-published">
+    <time class="value">21:36</time> on <time class="value">2013-11-18</time></span>`: a date, a
+    time, a zone, in any order, a 12-hour clock turned into 24)."""
+    found: list[str] = []
+    for element in tree.xpath(MF_PUBLISHED):
+        if in_comment(element) or in_other_story(element):
+            continue
+        parts = [_part_value(p) for p in element.xpath(VALUE_PARTS)]
+        value = _value_class(parts) if parts else _part_value(element)
+        if value and ISO_VALUE.match(value) and value not in found:
+            found.append(value)
+    return found
+
+
+def _part_value(element: HtmlElement) -> str:
+    classes = (element.get("class") or "").split()
+    if "value-title" in classes:
+        return (element.get("title") or "").strip()
+    for name in ("datetime", "title", "value"):
+        if (element.get(name) or "").strip():
+            return str(element.get(name)).strip()
+    return " ".join(element.text_content().split())
+
+
+def _value_class(parts: list[str]) -> str | None:
+    """A date-time from its marked parts; None without a date."""
+    date = clock = zone = ""
+    for part in parts:
+        if ISO_VALUE.match(part) and not DATE_PART.match(part):
+            return part  # a whole date-time in one part
+        if DATE_PART.match(part) and not date:
+            date = part
+        elif ZONE_PART.match(part) and not zone:
+            zone = part
+        elif (m := TIME_PART.match(part)) and not clock:
+            hour, minute, second = int(m[1]), int(m[2] or 0), int(m[3] or 0)
+            if m[4] and hour <= 12:
+                hour = hour % 12 + (12 if m[4].lower() == "p" else 0)
+            if hour > 23 or minute > 59 or second > 59:
+                continue
+            clock = f"{hour:02d}:{minute:02d}" + (f":{second:02d}" if m[3] else "")
+            zone = zone or (m[5] or "")
+    if not date:
+        return None
+    return f"{date}T{clock}{zone}" if clock else date
 
 
 def in_comment(element: HtmlElement) -> bool:

@@ -22,6 +22,8 @@ from recommender.ingest.html.metadata import (
     PageMeta,
     in_comment,
     in_other_story,
+    ld_types_of,
+    microformat_times,
     read_meta,
     unescaped,
 )
@@ -253,8 +255,10 @@ def headline_times_first(tree: HtmlElement, meta: PageMeta, title: str) -> PageM
     own = headline_times(tree, title)
     if not own:
         return meta
-    rest = [t for t in meta.times if t not in set(own)]
-    return replace(meta, times=own + rest)
+    # A time the page marks as its publication time with microformats comes first still.
+    marked = [t for t in microformat_times(tree) if t not in set(own)]
+    rest = [t for t in meta.times if t not in set(own) and t not in set(marked)]
+    return replace(meta, times=marked + own + rest)
 
 
 def inline_scripts(tree: HtmlElement) -> list[str]:
@@ -296,6 +300,28 @@ def ld_article_body(meta: PageMeta, title: str) -> str:
     """The page's JSON-LD article's `articleBody` as body lines (HTML in it read as text), when
     it holds a story's worth of text."""
     raw = meta.article("articleBody")
+    if not isinstance(raw, str) or len(raw.strip()) < MIN_LD_BODY_CHARS:
+        return ""
+    return body.clean_lines(body.fragment_text(unescaped(raw)), title=title)
+
+
+# JSON-LD things that describe something else than the page's content: its publisher, an author,
+# the site, its navigation, a picture.
+NOT_CONTENT_TYPES = frozenset(
+    {"organization", "newsmediaorganization", "person", "website", "breadcrumblist"}
+    | {"imageobject", "videoobject", "sitenavigationelement", "searchaction", "itemlist"}
+)
+
+
+def ld_main_text(meta: PageMeta, title: str) -> str:
+    """The text the page's JSON-LD holds for its content where the page's markup holds none (a
+    shell a script renders): the article's `articleBody`, or else the `description` of the one
+    thing the page is about (a Recipe, a HowTo), when either holds a story's worth of text."""
+    text = ld_article_body(meta, title)
+    if text:
+        return text
+    things = [o for o in meta.others if not ld_types_of(o) & NOT_CONTENT_TYPES]
+    raw = things[0].get("description") if len(things) == 1 else None
     if not isinstance(raw, str) or len(raw.strip()) < MIN_LD_BODY_CHARS:
         return ""
     return body.clean_lines(body.fragment_text(unescaped(raw)), title=title)
@@ -442,9 +468,10 @@ def page_record(
     description = unescaped(description or first_string(meta.article("description")) or "")
     text = body.clean_lines(body.main_text(tree, canonical, title, description), title=title)
     headline = titles.squash(title)
-    if not text or titles.squash(text) == headline:
-        # A page a script renders holds its story in the JSON-LD article's `articleBody` only.
-        text = ld_article_body(meta, title) or text
+    if not text or titles.squash(text) == headline or not body.has_running_text(text):
+        # A page a script renders holds its story in its JSON-LD only (the article's
+        # `articleBody`); its markup, the headline and navigation.
+        text = ld_main_text(meta, title) or text
     if text and titles.squash(text) == headline:  # the headline alone: a stub
         raise ExtractionError("body", "no article text found in the page (only its headline)")
     if not text:
