@@ -43,6 +43,11 @@ LISTING_SEGMENTS = frozenset(
         "profil",
         "profile",
         "reporter",
+        # directories of people: a faculty's or a newsroom's (`/people/faculty/weld`, `/staff/…`)
+        "people",
+        "faculty",
+        "staff",
+        "team",
     }
 )
 # Words that start a listing's title but also headlines ("Indeks Harga Saham Gabungan Menguat",
@@ -232,7 +237,8 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
     path = parts.path if parts else None
     segments = [s.lower() for s in (path or "").split("/") if s]
     # `/?p=959` is a WordPress post's plain permalink, not the front page.
-    if path in ("", "/") and not (parts and parts.query):
+    # The site's root, however many slashes a template writes ("https://site.example//").
+    if path is not None and not segments and not (parts and parts.query):
         raise ExtractionError("page", f"a front page ({url}), not an article")
     if date_archive(segments, path or "") and not (parts and parts.query):
         raise ExtractionError(
@@ -264,7 +270,7 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
         raise ExtractionError("page", f"og:type {kind!r} is a page about a thing, not an article")
     if listing_path(segments):
         raise ExtractionError(
-            "page", f"an index page (URL path /{'/'.join(segments)}), not an article"
+            "page", f"an index or profile page (URL path /{'/'.join(segments)}), not an article"
         )
     if listing_path(segments, SITE_PAGE_SEGMENTS):
         raise ExtractionError(

@@ -117,3 +117,22 @@ def test_an_article_filed_under_such_a_word_stays_one() -> None:
     assert record(article(head=PUBLISHED).replace(URL, url))["url"] == url
     url = "https://kabar.example/subscribe/cara-berlangganan-koran.html"
     assert record(article(head=PUBLISHED).replace(URL, url))["url"] == url
+
+
+@pytest.mark.parametrize("url", ["https://kabar.example//", "https://kabar.example///"])
+def test_the_sites_root_written_with_extra_slashes_is_a_front_page(url: str) -> None:
+    # Jekyll themes (GitHub Pages home pages) write `<link rel="canonical" href="https://x.io//">`.
+    with pytest.raises(ExtractionError, match="a front page"):
+        record(article(head=PUBLISHED).replace(URL, url))
+
+
+@pytest.mark.parametrize("path", ["people/faculty/weld", "staff/jane-doe", "team/redaksi"])
+def test_a_directory_of_people_is_no_article(path: str) -> None:
+    html = article(head=PUBLISHED).replace(URL, f"https://kabar.example/{path}")
+    with pytest.raises(ExtractionError, match="an index or profile page"):
+        record(html)
+
+
+def test_a_story_filed_under_people_stays_one() -> None:
+    url = "https://kabar.example/people/2026/11/10/warga-dayeuhkolot-bertahan-di-lantai-dua"
+    assert record(article(head=PUBLISHED).replace(URL, url))["url"] == url
