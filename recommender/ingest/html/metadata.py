@@ -78,6 +78,7 @@ class PageMeta:
     others: list[dict[str, Any]] = field(default_factory=list)  # other JSON-LD things (Recipe...)
     ld_types: set[str] = field(default_factory=set)
     times: list[str] = field(default_factory=list)
+    microformat_times: list[str] = field(default_factory=list)  # h-entry / hAtom published
     zoned: list[str] = field(default_factory=list)
     bylines: list[str] = field(default_factory=list)
 
@@ -227,7 +228,8 @@ def read_meta(tree: HtmlElement) -> PageMeta:
     # hAtom (Blogger, older WordPress themes): <abbr class="published" title="2016-12-23T05:11:00-05:00">.
     for element in tree.xpath(HATOM_PUBLISHED):
         marked.append(element.get("title", "").strip())
-    marked.extend(t for t in microformat_times(tree) if t not in marked)
+    found.microformat_times = microformat_times(tree)
+    marked.extend(t for t in found.microformat_times if t not in marked)
     for element in tree.xpath(MICRODATA_PUBLISHED):
         value = element.get("content") or element.get("datetime") or ""
         if element.tag != "meta" and value.strip() and value.strip() not in marked:

@@ -23,7 +23,6 @@ from recommender.ingest.html.metadata import (
     in_comment,
     in_other_story,
     ld_types_of,
-    microformat_times,
     read_meta,
     unescaped,
 )
@@ -256,7 +255,7 @@ def headline_times_first(tree: HtmlElement, meta: PageMeta, title: str) -> PageM
     if not own:
         return meta
     # A time the page marks as its publication time with microformats comes first still.
-    marked = [t for t in microformat_times(tree) if t not in set(own)]
+    marked = [t for t in meta.microformat_times if t not in set(own)]
     rest = [t for t in meta.times if t not in set(own) and t not in set(marked)]
     return replace(meta, times=marked + own + rest)
 
@@ -470,7 +469,8 @@ def page_record(
     headline = titles.squash(title)
     if not text or titles.squash(text) == headline or not body.has_running_text(text):
         # A page a script renders holds its story in its JSON-LD only (the article's
-        # `articleBody`); its markup, the headline and navigation.
+        # `articleBody`, or the description of the thing it is about); its markup holds the
+        # headline and navigation.
         text = ld_main_text(meta, title) or text
     if text and titles.squash(text) == headline:  # the headline alone: a stub
         raise ExtractionError("body", "no article text found in the page (only its headline)")

@@ -377,7 +377,7 @@ def test_a_portal_article_page_end_to_end() -> None:
 
 
 def test_a_portal_index_page_is_rejected() -> None:
-    with pytest.raises(ExtractionError, match=r"an index page \(URL path /indeks\)"):
+    with pytest.raises(ExtractionError, match=r"an index or profile page \(URL path /indeks\)"):
         page_record((PORTAL / "portal-index.html").read_bytes())
     moved = (PORTAL / "portal-index.html").read_text().replace("/indeks", "/pilihan/hari-ini")
     with pytest.raises(ExtractionError, match="an index page"):
