@@ -7,6 +7,7 @@ Stages, each its own module: decode (`charset`), read what the page says about i
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, replace
 from datetime import tzinfo
@@ -16,6 +17,7 @@ from lxml.html import HtmlElement
 
 from recommender.ingest.html import authors, body, dates, language, pagekind, titles
 from recommender.ingest.html.charset import decode_html
+from recommender.ingest.html.cjk import WORD
 from recommender.ingest.html.errors import ExtractionError
 from recommender.ingest.html.metadata import (
     COMMENT_ELEMENT,
@@ -326,6 +328,40 @@ def ld_main_text(meta: PageMeta, title: str) -> str:
     return body.clean_lines(body.fragment_text(unescaped(raw)), title=title)
 
 
+# A JavaScript or JSON string literal long enough to hold a story, and HTML paragraphs in one
+# (escaped as JSON writes them, `\u003Cp\u003E`, or not).
+STRING_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.){300,})"')
+HTML_PARAGRAPH = re.compile(r"<p[\s>]", re.IGNORECASE)
+# Tags a CMS's state writes in braces (Sinclair's `<p>…{/p}`).
+BRACED_TAG = re.compile(r"\{(/?(?:p|br|em|strong|b|i))\}", re.IGNORECASE)
+
+
+def script_state_text(tree: HtmlElement, title: str, description: str) -> str:
+    """The story of a page a framework renders in the browser (Nuxt, Next.js, a CMS's own state)
+    where neither the markup nor JSON-LD holds it: the string in the page's scripts that is
+    HTML paragraphs of a story's worth of text (300 characters) sharing the most words with the
+    headline and description (a state holds other stories' and alerts' texts too); "" without
+    one that shares at least two."""
+    wanted = {w.lower() for w in WORD.findall(f"{title} {description}") if len(w) > 3}
+    best, best_shared = "", 1
+    for script in inline_scripts(tree):
+        for literal in STRING_LITERAL.findall(script):
+            try:
+                value = json.loads(f'"{literal}"')
+            except ValueError:
+                continue
+            if not HTML_PARAGRAPH.search(value):
+                continue
+            value = BRACED_TAG.sub(r"<\1>", value)
+            text = body.fragment_text(value)
+            if len(text) < MIN_LD_BODY_CHARS:
+                continue
+            shared = len(wanted & {w.lower() for w in WORD.findall(text)})
+            if shared > best_shared or (shared == best_shared and len(text) > len(best)):
+                best, best_shared = text, shared
+    return body.clean_lines(best, title=title) if best else ""
+
+
 def same_day_times(tree: HtmlElement, dated: dates.Stamp) -> list[dates.Stamp]:
     """Date-times written anywhere in the page's own text (not in a link, an aside, a quotation
     or a reader's comment) on the day of `dated`, zoned ones first."""
@@ -471,7 +507,7 @@ def page_record(
         # A page a script renders holds its story in its JSON-LD only (the article's
         # `articleBody`, or the description of the thing it is about); its markup holds the
         # headline and navigation.
-        text = ld_main_text(meta, title) or text
+        text = ld_main_text(meta, title) or script_state_text(tree, title, description) or text
     if text and titles.squash(text) == headline:  # the headline alone: a stub
         raise ExtractionError("body", "no article text found in the page (only its headline)")
     if not text:

@@ -10,6 +10,7 @@ import json
 import pytest
 
 from recommender.ingest.html import body
+from recommender.ingest.html.errors import ExtractionError
 from recommender.ingest.html.metadata import microformat_times
 from recommender.ingest.html.page import parse
 from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, record
@@ -121,3 +122,27 @@ def test_a_shell_a_script_renders_takes_its_text_from_the_json_ld_thing() -> Non
     # A short description is no story: the page's own text stands.
     short = html.replace(description, "Kopi Irlandia.")
     assert "Kopi Irlandia" not in str(record(short)["body"])
+
+
+def shell_with_state(state: str) -> str:
+    """A page a framework renders in the browser: the headline in the markup, the story only in
+    the script's state."""
+    return (
+        f'<html lang="id"><head><title>{TITLE}</title><link rel="canonical" href="{URL}">'
+        f"{PUBLISHED}</head><body><div id='app'><h1>{TITLE}</h1></div>"
+        f"<script>window.__NUXT__=(function(a,b){{return {state}}}(1,2));</script></body></html>"
+    )
+
+
+def test_a_story_only_in_the_scripts_state_is_read_from_it() -> None:
+    # ATV (Nuxt: `body:"\u003Cp\u003E…"`) and Sinclair's stations (`"richText":"<p>…{\/p}"`),
+    # saved from the Wayback Machine: the markup holds the headline only. The state also holds
+    # an alert's text; the story is the one that shares the headline's words.
+    story = "".join(f"<p>{p}{{/p}}" for p in PARAGRAPHS).replace("<", "\\u003C")
+    alert = "<p>" + "PERINGATAN CUACA: angin kencang dan gelombang tinggi di pesisir selatan. " * 6
+    state = f'{{alert:{json.dumps(alert)},body:"{story}",id:7}}'
+    text = str(record(shell_with_state(state))["body"])
+    assert text.splitlines() == PARAGRAPHS
+    # A state whose texts share nothing with the headline gives no story.
+    with pytest.raises(ExtractionError):
+        record(shell_with_state(f"{{alert:{json.dumps(alert)}}}"))
