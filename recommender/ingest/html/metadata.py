@@ -58,6 +58,10 @@ RDFA_PUBLISHED_NAMES = frozenset(
     {"dc:created", "dc:date", "dc:issued", "dcterms:created", "dcterms:issued", "dcterms:date"}
     | {"schema:datepublished", "article:published_time"}
 )
+# The same in a script's string literal.
+SCRIPT_ZONED_VALUE = re.compile(
+    r"[\"'](\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))[\"']"
+)
 # A full date and time with a UTC offset, as attributes write them for machines.
 ZONED_VALUE = re.compile(
     r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})\s*$"
@@ -418,6 +422,9 @@ def zoned_values(tree: HtmlElement) -> list[str]:
         for value in element.attrib.values():
             if value and len(value) < 40 and ZONED_VALUE.match(value):
                 found.append(value.strip())
+    # Then those of the scripts' data (a framework's state: `publishedAt:"2019-07-30T20:36:00Z"`).
+    for script in tree.iter("script"):
+        found.extend(m[1] for m in SCRIPT_ZONED_VALUE.finditer(script.text or ""))
     return found
 
 

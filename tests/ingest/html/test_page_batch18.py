@@ -146,3 +146,27 @@ def test_a_story_only_in_the_scripts_state_is_read_from_it() -> None:
     # A state whose texts share nothing with the headline gives no story.
     with pytest.raises(ExtractionError):
         record(shell_with_state(f"{{alert:{json.dumps(alert)}}}"))
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        # ATV's Nuxt state: the printed clock's moment, with its offset.
+        ('{publishedAt:"2019-07-30T20:36:00.000Z"}', "2019-07-30T20:36:00+00:00"),
+        # IDG's template writes it in a script too: 'date': '2013-05-15T13:15-0700'.
+        ("{'date': '2019-07-30T20:36-0700'}", "2019-07-30T20:36:00-07:00"),
+        # Another moment in the state names no zone for the printed one.
+        ('{updatedAt:"2019-07-31T08:00:00.000Z"}', None),
+    ],
+)
+def test_a_printed_clock_takes_its_zone_from_the_scripts_data(
+    state: str, expected: str | None
+) -> None:
+    html = page(head="", above='<p class="date">2019-07-30 20:36:00</p>').replace(
+        "</body>", f"<script>window.__STATE__={state};</script></body>"
+    )
+    if expected is None:
+        with pytest.raises(ExtractionError, match="no UTC offset"):
+            record(html)
+    else:
+        assert published(html) == expected
