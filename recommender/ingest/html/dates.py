@@ -717,4 +717,27 @@ def guessed(tree: HtmlElement) -> list[Stamp]:
     if not found:
         return []
     stamp = parse_value(found, "a date guessed from the page (htmldate)")
-    return [Stamp(stamp.value, False, stamp.source)] if stamp else []
+    if stamp is None or is_copyright_year(stamp, tree):
+        return []
+    return [Stamp(stamp.value, False, stamp.source)]
+
+
+# A copyright notice's year ("© 2015 About.com", "Copyright 2009-2015"): htmldate's last resort
+# makes it January 1st of that year.
+COPYRIGHT_YEAR = re.compile(
+    r"(?:©|\(c\)|copyright)\D{0,99}?(?:(?:19|20)\d{2}\s*[-–]\s*)?((?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+
+
+def is_copyright_year(stamp: Stamp, tree: HtmlElement) -> bool:
+    """A guess of January 1st of a year the page's copyright notice names, where the page prints
+    no such date: no date, the year the site's footer was written (an undated page was imported
+    as published on New Year's Day)."""
+    value = stamp.value
+    if (value.month, value.day) != (1, 1):
+        return False
+    text = " ".join(tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
+    if not any(int(year) == value.year for year in COPYRIGHT_YEAR.findall(text)):
+        return False
+    return not any(w.value.date() == value.date() for w in written_dates(text))  # printed: a date

@@ -6,6 +6,7 @@ pages written here."""
 from __future__ import annotations
 
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -170,3 +171,15 @@ def test_a_printed_clock_takes_its_zone_from_the_scripts_data(
             record(html)
     else:
         assert published(html) == expected
+
+
+def test_a_copyright_year_is_no_publication_date() -> None:
+    # About.com's undated page: htmldate's last resort is the footer's "© 2015 About.com", which
+    # made it a story of January 1st, 2015 once a zone was assumed.
+    footer = "<footer><p>© 2015 About.com — All rights reserved.</p></footer>"
+    undated = page(head="", end=footer).replace(URL, "https://kabar.example/wisata/galena-kota-bnb")
+    with pytest.raises(ExtractionError, match="no publication date found"):
+        record(undated, assume_timezone=ZoneInfo("UTC"))
+    # A page that prints its date keeps it, whatever the footer says.
+    dated = undated.replace("<h1>", '<p class="date">January 1, 2015</p><h1>', 1)
+    assert published(dated, "UTC").startswith("2015-01-01")
