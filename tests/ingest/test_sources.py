@@ -211,7 +211,7 @@ def test_html_pages_lose_their_clutter(tmp_path: Path) -> None:
     assert_clean(banjir.body + "\n" + banjir.lead)
     assert report.items["kabar.example:nasional:jalan-selatan"].body == "\n".join(JALAN)
     errors = {(Path(e.file).name, e.line, e.field) for e in report.errors}
-    assert errors == {("no-zone.html", 1, "published_at"), ("empty.html", 1, "body")}
+    assert errors == {("no-zone.html", 1, "published_at"), ("empty.html", 1, "page")}
 
 
 def test_url_item_ids_are_readable_and_valid() -> None:

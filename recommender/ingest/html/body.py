@@ -98,6 +98,7 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "", description: 
         bad.drop_tree()
     fold_source_newlines(pruned)
     drop_empty_inline(pruned)
+    unwrap_story_forms(pruned)
     keep_times_in_sentences(pruned)
     join_drop_caps(pruned)
     clutter.drop_alt_captions(pruned)
@@ -344,6 +345,19 @@ def drop_empty_inline(tree: HtmlElement) -> None:
         if element.text:
             element.tail = " " + (element.tail or "")
         element.drop_tree()
+
+
+def unwrap_story_forms(tree: HtmlElement) -> None:
+    """A `<form>` holding paragraphs of the story keeps them: the extractor drops every form, and
+    pages put text inside one (ASP.NET wraps the whole page in `<form id="aspnetForm">`; a blog
+    post pasted a press release with its form, and lost the paragraphs after the quotation). Only a
+    form with two paragraphs of running text or more; a comment or search form has none or one."""
+    for form in list(tree.iter("form")):
+        running = sum(
+            1 for p in form.iter("p") if cjk.weight(clutter.flat_text(p)) >= PARAGRAPH_WEIGHT
+        )
+        if running >= 2 and form.getparent() is not None:
+            form.drop_tag()
 
 
 # Blocks of running text, and the words a block holds besides its `<time>` elements for those

@@ -300,7 +300,25 @@ def tokens(element: HtmlElement) -> set[str]:
     return {t for t in TOKEN_SPLIT.split(raw) if t}
 
 
+# Classes that hide an element from every reader (whole class names: Bootstrap's `hidden-xs` hides
+# it on phones only), and inline styles that do.
+HIDDEN_CLASS_NAMES = frozenset({"hidden", "hide", "d-none", "is-hidden", "u-hidden"})
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def is_hidden(element: HtmlElement) -> bool:
+    """Hidden from readers: the `hidden` attribute, a hiding class or style (a modal's text, "At
+    work? With your gran?", shown only when a reader opens it)."""
+    if element.get("hidden") is not None or HIDDEN_STYLE.search(element.get("style") or ""):
+        return True
+    return bool(HIDDEN_CLASS_NAMES.intersection((element.get("class") or "").lower().split()))
+
+
 def is_clutter(element: HtmlElement) -> bool:
+    # A hidden link ("Continue reading the main story", a skip link) stays: a block's links are
+    # what tells the extractor it is a box beside the story.
+    if element.tag != "a" and is_hidden(element):
+        return True
     found = tokens(element)
     if found & CLUTTER_TOKENS or any(t.startswith(CLUTTER_PREFIXES) for t in found):
         return True

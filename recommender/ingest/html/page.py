@@ -52,6 +52,25 @@ class PageOptions:
     url_from: UrlFrom = "path"
 
 
+# Text a reader could see (a `<noscript>` may hold the article: it counts).
+SHOWN_TEXT = (
+    "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::template)]"
+)
+
+
+def empty_page() -> ExtractionError:
+    return ExtractionError(
+        "page",
+        "an empty page (no text in its body: a redirect, or a shell a script fills), not an article",
+    )
+
+
+def check_shown(tree: HtmlElement) -> None:
+    """Raise the empty-page error for a page whose body shows a reader nothing (scripts only)."""
+    if not "".join(tree.xpath(SHOWN_TEXT)).strip():
+        raise empty_page()
+
+
 def parse(data: bytes, charset: str | None = None) -> HtmlElement:
     import lxml.html
 
@@ -67,7 +86,7 @@ def parse(data: bytes, charset: str | None = None) -> HtmlElement:
     if body is not None:
         adopt_trailing(tree, body)
     if body is None or not (body.text_content() or "").strip():
-        raise ExtractionError("body", "no article text found in the page (its body is empty)")
+        raise empty_page()
     meta_values_as_content(tree)
     return tree
 
@@ -492,11 +511,13 @@ def page_record(
         canonical = page_url(meta, url, relative, opts)
     except ExtractionError:
         # A front or index page saved without its URL is first of all no article: say that.
+        check_shown(tree)
         pagekind.check_article(tree, meta, None, titles.headline(tree, meta, None))
         raise
     meta.prefer(canonical)
     title = titles.headline(tree, meta, canonical)
     if not title:
+        check_shown(tree)
         raise ExtractionError("title", "the page has no title (og:title, <title> or <h1>)")
     pagekind.check_article(tree, meta, canonical, title)
     description = meta.first("og:description", "description", "twitter:description")
@@ -511,6 +532,7 @@ def page_record(
     if text and titles.squash(text) == headline:  # the headline alone: a stub
         raise ExtractionError("body", "no article text found in the page (only its headline)")
     if not text:
+        check_shown(tree)  # scripts only, none of which holds a story
         # A page of headlines whose text is all furniture (a forum's thread list) is an index.
         headlines = pagekind.headline_links(tree)
         if headlines >= pagekind.MIN_INDEX_HEADLINES:

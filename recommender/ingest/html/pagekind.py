@@ -64,6 +64,16 @@ LISTING_PHRASE_TITLE = (
     r"|beranda|halaman utama|startseite|accueil|inicio|p[aá]gina inicial|pagina iniziale)\b"
 )
 LISTING_TITLE = re.compile(rf"^\s*(?:{LISTING_WORD_TITLE}|{LISTING_PHRASE_TITLE})", re.IGNORECASE)
+# An error page's title or heading: "404 Errors", "Page Not Found: Details", "Error 404 - Halaman
+# tidak ditemukan" (not a headline that mentions a missing thing, "Missing hiker not found", nor
+# one that starts with the number, "404 Warga Mengungsi").
+ERROR_TITLE = re.compile(
+    r"^\s*(?:(?:error|erreur|fehler)\s*)?404\s*(?:$|[-:|–—]|errors?\b|not found|page)"
+    r"|^\s*(?:403\s*)?forbidden\s*$"
+    r"|\b(?:page|halaman|seite|página|pagina)\s+(?:not found|tidak ditemukan|nicht gefunden"
+    r"|no encontrada|introuvable|non trovata)\b|^\s*not found\s*$",
+    re.IGNORECASE,
+)
 # A site's own pages in a crawl of it: legal texts, about, contact and masthead pages, titled
 # just so (perhaps after the company's name: "Intel Terms of Use"); not a headline about them
 # ("Twitter changes its terms of service").
@@ -240,6 +250,10 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
     # The site's root, however many slashes a template writes ("https://site.example//").
     if path is not None and not segments and not (parts and parts.query):
         raise ExtractionError("page", f"a front page ({url}), not an article")
+    page_title = " ".join((tree.findtext(".//title") or "").split())
+    headings = [" ".join(h.text_content().split()) for h in tree.iter("h1")]
+    if any(ERROR_TITLE.search(t) for t in (title, page_title, *headings)):
+        raise ExtractionError("page", f"an error page ({page_title or title!r}), not an article")
     if date_archive(segments, path or "") and not (parts and parts.query):
         raise ExtractionError(
             "page", f"a date archive (URL path /{'/'.join(segments)}/), not an article"

@@ -23,6 +23,8 @@ SEPARATOR = re.compile(
 )
 HOST_LIKE = re.compile(r"\b[\w-]+\.(?:com|co\.id|id|net|org|co\.uk|co|news|tv)\b", re.IGNORECASE)
 MIN_TITLE_WORDS = 3
+# A title tag whose headline part the template left empty: "| What's Cooking" (the site's name).
+EMPTY_HEADLINE = re.compile(r"^\s*[|\-–—:»«·•/‹›]{1,2}\s")
 SHORT_TITLE_WORDS = 2  # a headline this short only beside the site's name
 
 
@@ -105,11 +107,11 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
             _text(tree.find(".//title")),
             meta.first("og:title", "twitter:title", "dc.title"),
         )
-        if c and c.strip()
+        if c and c.strip() and not EMPTY_HEADLINE.match(c)
     ]
     banners = [h for h in tree.iter("h1") if _is_banner(h, url)]
-    h1s = [t for h in tree.iter("h1") if h not in banners and (t := _text(h))]
-    h2s = [] if h1s else [t for h in tree.iter("h2") if (t := _text(h))]
+    h1s = [t for h in tree.iter("h1") if h not in banners and (t := heading_text(h))]
+    h2s = [] if h1s else [t for h in tree.iter("h2") if (t := heading_text(h))]
     if banners:
         # The only <h1> is the site's banner or logo: the story's headline is a lower heading.
         h1s = h1s or h2s
@@ -291,7 +293,19 @@ ENTRY_TITLE = "//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-t
 def _entry_title(tree: HtmlElement) -> str | None:
     """The page's one hAtom entry title (a page listing several entries has no one headline)."""
     found = [e for e in tree.xpath(ENTRY_TITLE) if not in_other_story(e)]
-    return _text(found[0]) if len(found) == 1 else None
+    return heading_text(found[0]) if len(found) == 1 else None
+
+
+# A heading's text without the controls a template puts in it (The Globe and Mail's `<a href="#"
+# class="addtowatchlist">Add to ...</a>` inside its `<h1>`).
+HEADING_TEXT = (
+    ".//text()[not(ancestor::button) and not(ancestor::*[@role='button'])"
+    " and not(ancestor::a[@href='#' or starts-with(@href, 'javascript:')])]"
+)
+
+
+def heading_text(element: HtmlElement) -> str:
+    return re.sub(r"\s+", " ", "".join(str(t) for t in element.xpath(HEADING_TEXT))).strip()
 
 
 def _headline_h1(h1s: list[str]) -> str | None:
