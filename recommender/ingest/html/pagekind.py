@@ -64,14 +64,15 @@ LISTING_PHRASE_TITLE = (
     r"|beranda|halaman utama|startseite|accueil|inicio|p[aá]gina inicial|pagina iniziale)\b"
 )
 LISTING_TITLE = re.compile(rf"^\s*(?:{LISTING_WORD_TITLE}|{LISTING_PHRASE_TITLE})", re.IGNORECASE)
-# An error page's title or heading: "404 Errors", "Page Not Found: Details", "Error 404 - Halaman
-# tidak ditemukan" (not a headline that mentions a missing thing, "Missing hiker not found", nor
-# one that starts with the number, "404 Warga Mengungsi").
+# An error page's title or heading, from its start: "404 Errors", "Page Not Found: Details", "Error
+# 404 - Halaman tidak ditemukan", "Maaf, halaman tidak ditemukan" (not a headline that mentions a
+# missing thing, "Why 'Page Not Found' costs shops", nor one starting with a count, "404 Warga …").
 ERROR_TITLE = re.compile(
     r"^\s*(?:(?:error|erreur|fehler)\s*)?404\s*(?:$|[-:|–—]|errors?\b|not found|page)"
     r"|^\s*(?:403\s*)?forbidden\s*$"
-    r"|\b(?:page|halaman|seite|página|pagina)\s+(?:not found|tidak ditemukan|nicht gefunden"
-    r"|no encontrada|introuvable|non trovata)\b|^\s*not found\s*$",
+    r"|^\s*(?:(?:sorry|oops|maaf)\W*)?(?:the\s+)?(?:page|halaman|seite|página|pagina)\s+"
+    r"(?:not found|tidak ditemukan|nicht gefunden|no encontrada|introuvable|non trovata)\b"
+    r"|^\s*not found\s*$",
     re.IGNORECASE,
 )
 # A site's own pages in a crawl of it: legal texts, about, contact and masthead pages, titled
