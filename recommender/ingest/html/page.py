@@ -276,9 +276,9 @@ def headline_times_first(tree: HtmlElement, meta: PageMeta, title: str) -> PageM
     if not own:
         return meta
     # A time the page marks as its publication time with microformats comes first still.
-    marked = [t for t in meta.microformat_times if t not in set(own)]
-    rest = [t for t in meta.times if t not in set(own) and t not in set(marked)]
-    return replace(meta, times=marked + own + rest)
+    marked = [t for t in meta.microformat_times if t not in own]
+    placed = {*own, *marked}
+    return replace(meta, times=marked + own + [t for t in meta.times if t not in placed])
 
 
 def inline_scripts(tree: HtmlElement) -> list[str]:
@@ -319,7 +319,12 @@ MIN_LD_BODY_CHARS = 300
 def ld_article_body(meta: PageMeta, title: str) -> str:
     """The page's JSON-LD article's `articleBody` as body lines (HTML in it read as text), when
     it holds a story's worth of text."""
-    raw = meta.article("articleBody")
+    return ld_story_lines(meta.article("articleBody"), title)
+
+
+def ld_story_lines(raw: Any, title: str) -> str:
+    """A JSON-LD text field (HTML in it read as text) as body lines, when it holds a story's worth
+    of text; "" otherwise."""
     if not isinstance(raw, str) or len(raw.strip()) < MIN_LD_BODY_CHARS:
         return ""
     return body.clean_lines(body.fragment_text(unescaped(raw)), title=title)
@@ -341,10 +346,7 @@ def ld_main_text(meta: PageMeta, title: str) -> str:
     if text:
         return text
     things = [o for o in meta.others if not ld_types_of(o) & NOT_CONTENT_TYPES]
-    raw = things[0].get("description") if len(things) == 1 else None
-    if not isinstance(raw, str) or len(raw.strip()) < MIN_LD_BODY_CHARS:
-        return ""
-    return body.clean_lines(body.fragment_text(unescaped(raw)), title=title)
+    return ld_story_lines(things[0].get("description") if len(things) == 1 else None, title)
 
 
 # A JavaScript or JSON string literal long enough to hold a story, and HTML paragraphs in one
