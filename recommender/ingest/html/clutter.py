@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from lxml.html import HtmlElement
 
+from recommender.ingest.html import cjk
 from recommender.ingest.html.titles import squash
 
 CLUTTER_TOKENS = frozenset(
@@ -910,6 +911,22 @@ def _is_headline_again(folded: str, folded_title: str) -> bool:
     return folded.startswith(folded_title) or folded.endswith(folded_title)
 
 
+# A CJK clause that the next line goes on with: it ends with a comma ("下周一，"), an
+# enumeration comma, or a colon after a few words ("女士们、先生们：", not a label such as "责任编辑：").
+CJK_CLAUSE_END = ("，", "、")
+CJK_INTRO_WORDS = 4
+
+
+def opens_cjk_sentence(line: str) -> bool:
+    """A short line of Chinese text that starts a sentence continued on the next line (pages
+    that put every clause in its own paragraph), not a byline or a label."""
+    if not cjk.CJK_CHAR.search(line):
+        return False
+    if line.endswith(CJK_CLAUSE_END):
+        return True
+    return line.endswith("：") and cjk.phrase_words(line) >= CJK_INTRO_WORDS
+
+
 def drop_leading_furniture(lines: list[str], title: str) -> list[str]:
     """Drop what comes before the first sentence: the headline again, bylines, captions, labels.
 
@@ -936,6 +953,8 @@ def drop_leading_furniture(lines: list[str], title: str) -> list[str]:
                 break  # a sentence introducing what follows: "From Goldman on the decision:"
             if SALUTATION.match(line):
                 break  # a letter's or a column's salutation opens the text: "Ami abonné,"
+            if opens_cjk_sentence(line):
+                break  # a Chinese sentence broken over short lines: "下周一，" / "女士们、先生们："
             start += 1
             continue
         caption = CAPTION_CREDIT.search(line) or CAPTION_LABEL.search(line)

@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
+from datetime import date as date_type
 from zoneinfo import ZoneInfo
 
 from lxml.html import HtmlElement
@@ -552,13 +553,31 @@ def candidates(meta: PageMeta, text: str, url: str | None = None) -> list[Stamp]
     if not any(s.has_time for s in stamps):
         # A local time written on the page, on the metadata's date where the metadata gives one
         # (times further down may be other stories').
-        local = [
-            s
-            for s in local_text_times(text, filed)
-            if dated is None or s.value.date() == dated.value.date()
-        ]
+        on = dated.value.date() if dated is not None else byline_date(text)
+        local = [s for s in local_text_times(text, filed) if on is None or s.value.date() == on]
         stamps += local[:1]
     return stamps
+
+
+# How far after the headline a date printed alone is the byline's (the text handed to
+# `candidates` starts with the headline).
+BYLINE_CHARS = 300
+
+
+def byline_date(text: str) -> date_type | None:
+    """The date printed alone just after the headline ("2019-05-17 · 苏皖城市报道"), where
+    it comes before any date with a clock: the clocks further down are other stories' (a list's
+    "2019-08-06 15:09:13"). None where there is no such date."""
+    for match in WRITTEN_DATE.finditer(text, 0, BYLINE_CHARS):
+        if _labelled_update(text, match.start()):
+            continue
+        stamps = written_dates(match.group(0))
+        clocks = _matches(text, NAIVE_TEXT_TIME, NAIVE_CLOCK_FIRST_TIME)
+        first_clock = min((m.start() for m in clocks), default=len(text))
+        if stamps and first_clock > match.start():
+            return stamps[0].value.date()
+        return None
+    return None
 
 
 def afternoon(first: Stamp, others: list[Stamp]) -> Stamp:
