@@ -202,6 +202,11 @@ YEARLESS_DATE = (
 YEARLESS_TIME = re.compile(rf"{YEARLESS_DATE}\s*{ZONE_WORD}", re.IGNORECASE)
 # The same without a zone ("Published: Jun 6 10:40 AM"): a local time, for an assumed zone.
 NAIVE_YEARLESS_TIME = re.compile(rf"{YEARLESS_DATE}{NO_ZONE}", re.IGNORECASE)
+# A month and day in numbers with a 24-hour clock and no year ("10-08 12:00", as Chinese portals
+# print this year's stories): read month first, and only on the day found elsewhere.
+NUMERIC_YEARLESS_TIME = re.compile(
+    rf"(?<![\w/.:-])(?P<nmonth>\d{{1,2}})-(?P<nday>\d{{1,2}})\s+{CLOCK}(?![\d:])"
+)
 # A clock time with its zone and no date ("Update 21:04 WIB"), paired with a date found elsewhere.
 CLOCK_ONLY = re.compile(rf"(?<![\d/.:-]){CLOCK}\s*{ZONE_WORD}", re.IGNORECASE)
 # How far a naive meta time may be from a written time with a zone and still be the same moment
@@ -458,6 +463,25 @@ def yearless_times(text: str, dated: Stamp, *, zoned: bool = True) -> list[Stamp
             if zoned:
                 value = value.replace(tzinfo=zone_of(match.group("zone"), value))
             found.append(Stamp(value, True, source))
+    if not zoned:
+        found += numeric_yearless_times(text, dated)
+    return found
+
+
+def numeric_yearless_times(text: str, dated: Stamp) -> list[Stamp]:
+    """Naive times written "10-08 12:00" on the day `dated` names (month first: a day-first
+    reading of another day is never taken for it)."""
+    day = dated.value
+    found: list[Stamp] = []
+    for match in NUMERIC_YEARLESS_TIME.finditer(text):
+        parts = match.groupdict()
+        if (int(parts["nmonth"]), int(parts["nday"])) != (day.month, day.day):
+            continue
+        value = _written(
+            {**parts, "iyear": str(day.year), "imonth": str(day.month), "iday": str(day.day)}
+        )
+        if value is not None:
+            found.append(Stamp(value, True, f"{dated.source} + text {match.group(0).strip()!r}"))
     return found
 
 

@@ -1,9 +1,11 @@
 """Chinese news pages (#12, held-out batch 20: the pages gne 0.4.3 ships, saved from the browser in
 2019-2022): a date printed alone under the headline is the story's, not a clock further down in a
-list of other stories; a sentence broken over short paragraphs keeps its first clauses. On small
-pages written here."""
+list of other stories; a yearless "10-08 12:00" gives the found day its clock; a sentence broken
+over short paragraphs keeps its first clauses. On small pages written here."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from recommender.ingest.html import clutter, dates
 from tests.ingest.html.test_page_cjk import HEADLINE, PARAGRAPHS, SHANGHAI, page
@@ -64,3 +66,15 @@ def test_short_cjk_labels_before_the_story_are_still_dropped() -> None:
     assert not clutter.opens_cjk_sentence("By the editors,")  # not Chinese: other rules decide
     lines = ["责任编辑：", "来源 城市新闻网", PARAGRAPHS[0]]
     assert clutter.drop_leading_furniture(lines, HEADLINE) == [PARAGRAPHS[0]]
+
+
+def test_a_yearless_numeric_time_on_the_day_found_gives_its_clock() -> None:
+    # Baijiahao: the byline prints "10-08 12:00" (this year's story), the date comes from elsewhere.
+    dated = dates.Stamp(datetime(2019, 10, 8), False, "a date from the page")
+    found = dates.yearless_times("作者 10-08 12:00 阅读", dated, zoned=False)
+    assert [s.value for s in found] == [datetime(2019, 10, 8, 12, 0)]
+    # Another day's, or the same numbers read day first, are no clock of this day.
+    assert dates.yearless_times("作者 08-10 12:00", dated, zoned=False) == []
+    assert dates.yearless_times("作者 10-09 12:00", dated, zoned=False) == []
+    # Part of a full date it is not ("2019-10-08 12:00" is read as such elsewhere).
+    assert dates.numeric_yearless_times("2019-10-08 12:00", dated) == []
