@@ -447,13 +447,21 @@ def _written(parts: dict[str, str | None], filed: YearMonth | None = None) -> da
 def yearless_times(text: str, dated: Stamp, *, zoned: bool = True) -> list[Stamp]:
     """Times written with a month and day but no year, and a zone ("Jun 13, 4:03 PM EDT"), on the
     day `dated` (a date without a time from another source) names: that day's year. With
-    `zoned=False`, those written without a zone ("Jun 6 10:40 AM"): naive, local times."""
+    `zoned=False`, those written without a zone ("Jun 6 10:40 AM"), and in numbers ("10-08
+    12:00", month first: a day-first reading of another day is never taken for it): naive, local
+    times."""
     found: list[Stamp] = []
     day = dated.value
-    for match in (YEARLESS_TIME if zoned else NAIVE_YEARLESS_TIME).finditer(text):
+    patterns = (YEARLESS_TIME,) if zoned else (NAIVE_YEARLESS_TIME, NUMERIC_YEARLESS_TIME)
+    for match in (m for pattern in patterns for m in pattern.finditer(text)):
         parts = match.groupdict()
-        month = MONTHS.get((parts["ymonth"] or parts["ymonth2"] or "").lower())
-        if month != day.month or int(parts["yday"] or parts["yday2"] or 0) != day.day:
+        if parts.get("nmonth"):
+            month: int | None = int(parts["nmonth"] or 0)
+            written_day = int(parts["nday"] or 0)
+        else:
+            month = MONTHS.get((parts["ymonth"] or parts["ymonth2"] or "").lower())
+            written_day = int(parts["yday"] or parts["yday2"] or 0)
+        if month != day.month or written_day != day.day:
             continue
         value = _written(
             {**parts, "iyear": str(day.year), "imonth": str(month), "iday": str(day.day)}
@@ -463,25 +471,6 @@ def yearless_times(text: str, dated: Stamp, *, zoned: bool = True) -> list[Stamp
             if zoned:
                 value = value.replace(tzinfo=zone_of(match.group("zone"), value))
             found.append(Stamp(value, True, source))
-    if not zoned:
-        found += numeric_yearless_times(text, dated)
-    return found
-
-
-def numeric_yearless_times(text: str, dated: Stamp) -> list[Stamp]:
-    """Naive times written "10-08 12:00" on the day `dated` names (month first: a day-first
-    reading of another day is never taken for it)."""
-    day = dated.value
-    found: list[Stamp] = []
-    for match in NUMERIC_YEARLESS_TIME.finditer(text):
-        parts = match.groupdict()
-        if (int(parts["nmonth"]), int(parts["nday"])) != (day.month, day.day):
-            continue
-        value = _written(
-            {**parts, "iyear": str(day.year), "imonth": str(day.month), "iday": str(day.day)}
-        )
-        if value is not None:
-            found.append(Stamp(value, True, f"{dated.source} + text {match.group(0).strip()!r}"))
     return found
 
 
@@ -592,16 +581,21 @@ def byline_date(text: str) -> date_type | None:
     """The date printed alone just after the headline ("2019-05-17 · 苏皖城市报道"), where
     it comes before any date with a clock: the clocks further down are other stories' (a list's
     "2019-08-06 15:09:13"). None where there is no such date."""
-    for match in WRITTEN_DATE.finditer(text, 0, BYLINE_CHARS):
-        if _labelled_update(text, match.start()):
-            continue
-        stamps = written_dates(match.group(0))
-        clocks = _matches(text, NAIVE_TEXT_TIME, NAIVE_CLOCK_FIRST_TIME)
-        first_clock = min((m.start() for m in clocks), default=len(text))
-        if stamps and first_clock > match.start():
-            return stamps[0].value.date()
+    first = next(
+        (
+            m
+            for m in WRITTEN_DATE.finditer(text, 0, BYLINE_CHARS)
+            if not _labelled_update(text, m.start())
+        ),
+        None,
+    )
+    if first is None:
         return None
-    return None
+    clocks = _matches(text, NAIVE_TEXT_TIME, NAIVE_CLOCK_FIRST_TIME)
+    if any(clock.start() <= first.start() for clock in clocks):
+        return None
+    stamps = written_dates(first.group(0))
+    return stamps[0].value.date() if stamps else None
 
 
 def afternoon(first: Stamp, others: list[Stamp]) -> Stamp:

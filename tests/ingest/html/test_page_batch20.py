@@ -77,4 +77,4 @@ def test_a_yearless_numeric_time_on_the_day_found_gives_its_clock() -> None:
     assert dates.yearless_times("作者 08-10 12:00", dated, zoned=False) == []
     assert dates.yearless_times("作者 10-09 12:00", dated, zoned=False) == []
     # Part of a full date it is not ("2019-10-08 12:00" is read as such elsewhere).
-    assert dates.numeric_yearless_times("2019-10-08 12:00", dated) == []
+    assert dates.yearless_times("2019-10-08 12:00", dated, zoned=False) == []
