@@ -70,6 +70,11 @@ CLUTTER_PAIRS = (
     ("info", "box"),  # a box beside the story: an author's profile in "InfoBox"
     ("photo", "credit"),  # a photo's credit and caption: "photo_credit_container" (NBC News)
     ("video", "player"),  # an inline player and its description: "mod-inline video-player" (ESPN)
+    # the writer's profile under or beside the story: "author-block", "author-box", "author-bio"
+    ("author", "block"),
+    ("author", "box"),
+    ("author", "bio"),
+    ("about", "author"),
 )
 NEVER_PRUNED = frozenset({"html", "body", "main", "article", "head"})
 MAX_SHARE_OF_TEXT = 0.3
@@ -198,10 +203,17 @@ CLUTTER_LINE = re.compile(
     r"|.{0,60}\bexclusiv[oa]s? (?:para|pour les) (?:usuarios |utilisateurs )?"
     r"(?:registrados|suscriptores|assinantes|abonados|abonnés|inscrits)\b.{0,100}"
     # Sign-up prompts: "Sign up now for the Us Weekly newsletter", "Daftar buletin harian kami".
-    r"|(?:[^.?!]{0,60}[?!.]\s+)?(?:sign up|subscribe|get|daftar|berlangganan)\b.{0,100}"
+    r"|(?:[^.?!]{0,60}[?!.]\s+)?(?:click here to\s+)?(?:sign up|subscribe|get|daftar|berlangganan)\b.{0,100}"
     r"\b(?:newsletters?|brief|alerts|e-?mails?"
     r"|inbox|buletin)\b.{0,60}"
     r"|advertisement|iklan|advertorial|sponsored"
+    # an affiliate disclosure: "This post may contain affiliate links. See my privacy policy.",
+    # "As an Amazon Associate I earn from qualifying purchases."
+    r"|this (?:post|article|page|recipe|site) (?:may )?(?:contains?|includes?|has) affiliate"
+    r" links\b.{0,200}|as an amazon associate\b.{0,150}"
+    # an invitation to a channel elsewhere: "Subscribe to The Kitchen Magpie on YouTube"
+    r"|(?:subscribe to|follow)\b.{0,60}\bon (?:youtube|instagram|facebook|pinterest|tiktok)\b\W*"
+    r"|latest videos(?: from\b.{0,60})?"
     r"|\[.{0,200}\]|【.{0,200}】"  # bracketed promotions: "[Get New York Today in your inbox.]"
     r"|continue reading(?: the main story)?\W*|reuse content|loading comments\W*"
     r"|this (?:story|article) (?:appears|appeared) in the\b.{0,300}"  # a magazine's issue line

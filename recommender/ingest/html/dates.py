@@ -633,6 +633,24 @@ def mislabelled(first: Stamp, others: list[Stamp]) -> Stamp:
     return first
 
 
+def local_offset(first: Stamp, others: list[Stamp]) -> Stamp:
+    """`first`, or where it is written in UTC, the same moment (to the second) under the offset
+    another machine-readable source gives it: the publisher's own zone
+    (`article:published_time` "2020-08-04T13:13:04+00:00" beside `<time
+    datetime="2020-08-04T21:13:04+08:00">`). A clock printed in the text is left alone: it
+    rounds to the minute."""
+    if first.value.utcoffset() != timedelta(0):
+        return first
+    for other in others:
+        offset = other.value.utcoffset() if other.has_time and other.aware else None
+        if offset is None or offset == timedelta(0) or other.source.startswith("text "):
+            continue
+        if other.value == first.value:
+            moment = first.value.astimezone(other.value.tzinfo)
+            return Stamp(moment, True, f"{first.source} (in the offset of {other.source})")
+    return first
+
+
 def same_wall_clock(naive: Stamp, zoned: Sequence[str]) -> tzinfo | None:
     """The offset of a date-time written for machines elsewhere on the page (an attribute) with
     the same wall-clock time as `naive`: the page states the zone of that moment, just not where
@@ -663,7 +681,8 @@ def choose(stamps: list[Stamp], assume: tzinfo | None, zoned: Sequence[str] = ()
     `zoned` are the page's other date-times with offsets, which can name a naive time's zone."""
     timed = [s for s in stamps if s.has_time]
     if timed and timed[0].aware:
-        return afternoon(mislabelled(timed[0], timed[1:]), timed[1:]).value
+        first = afternoon(mislabelled(timed[0], timed[1:]), timed[1:])
+        return local_offset(first, timed[1:]).value
     if timed:
         naive = timed[0]
         borrowed = same_wall_clock(naive, zoned)

@@ -42,6 +42,8 @@ ISO_VALUE = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?$"
 )
 LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "website"})
+# schema.org types of one work a page can be about instead of an article: a recipe, a how-to.
+WORK_TYPES = frozenset({"recipe", "howto"})
 # Microdata publication times on any element (`<time itemprop="datePublished" content=...>`,
 # `<span itemprop="datePublished" content=...>`); `<meta itemprop>` is read with the meta tags.
 MICRODATA_PUBLISHED = (
@@ -97,10 +99,19 @@ class PageMeta:
     def all(self, name: str) -> list[str]:
         return [v.strip() for v in self.meta.get(name, []) if v.strip()]
 
+    @property
+    def work(self) -> dict[str, Any] | None:
+        """The one recipe or how-to the page's JSON-LD describes, where it describes exactly one
+        (a list of them is an index's)."""
+        works = [obj for obj in self.others if ld_types_of(obj) & WORK_TYPES]
+        return works[0] if len(works) == 1 else None
+
     def article(self, key: str) -> Any:
         """A field of the first JSON-LD article object that has it (else of a WebPage object:
-        some CMSs describe the article only as the page)."""
-        for obj in [*self.articles, *self.webpages]:
+        some CMSs describe the article only as the page; else of the one recipe or how-to the
+        page is about)."""
+        work = self.work
+        for obj in [*self.articles, *self.webpages, *([work] if work else [])]:
             if obj.get(key):
                 return obj[key]
         return None
@@ -115,9 +126,10 @@ class PageMeta:
 
     @property
     def is_article(self) -> bool:
-        """JSON-LD describes an article, or og:type says so and JSON-LD does not say "listing"
-        (front pages reuse their template's `og:type=article`)."""
-        if self.articles:
+        """JSON-LD describes an article (or the one recipe the page is about), or og:type says so
+        and JSON-LD does not say "listing" (front pages reuse their template's
+        `og:type=article`)."""
+        if self.articles or self.work:
             return True
         og_article = (self.first("og:type") or "").lower() == "article"
         return og_article and not self.ld_types & LISTING_TYPES

@@ -349,6 +349,50 @@ def ld_main_text(meta: PageMeta, title: str) -> str:
     return ld_story_lines(things[0].get("description") if len(things) == 1 else None, title)
 
 
+# A step this long is told apart from the page's other text; shorter ones ("Serve.") are not.
+DISTINCT_STEP_CHARS = 30
+
+
+def work_steps(meta: PageMeta) -> list[str]:
+    """The steps of the one recipe or how-to the page is about, from its JSON-LD
+    (`recipeInstructions` or `step`: a string, strings, `HowToStep`s, `HowToSection`s of them)."""
+    work = meta.work
+    if work is None:
+        return []
+    steps: list[str] = []
+    stack: list[Any] = [work.get("recipeInstructions") or work.get("step")]
+    while stack and len(steps) < MAX_WORK_STEPS:
+        node = stack.pop(0)
+        if isinstance(node, list):
+            stack[:0] = node
+        elif isinstance(node, dict):
+            inner = node.get("itemListElement")
+            if inner:
+                stack.insert(0, inner)
+            else:
+                stack.insert(0, node.get("text") or node.get("name"))
+        elif isinstance(node, str) and node.strip():
+            steps.extend(body.fragment_text(unescaped(node)).splitlines())
+    return [step for step in steps if step.strip()]
+
+
+MAX_WORK_STEPS = 100
+
+
+def with_work_steps(text: str, meta: PageMeta) -> str:
+    """`text` with the steps of the recipe or how-to the page is about after it, from its
+    JSON-LD, where the extractor left the page's recipe card out (recipe plugins mark it up in
+    ways it takes for widgets): none of the steps is in `text`."""
+    steps = work_steps(meta)
+    if not text or not steps:
+        return text
+    folded = " ".join(text.split()).casefold()
+    distinct = [s for s in steps if len(s) >= DISTINCT_STEP_CHARS] or steps
+    if any(" ".join(step.split()).casefold() in folded for step in distinct):
+        return text
+    return "\n".join([text, *steps])
+
+
 # A JavaScript or JSON string literal long enough to hold a story, and HTML paragraphs in one
 # (escaped as JSON writes them, `\u003Cp\u003E`, or not).
 STRING_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.){300,})"')
@@ -481,8 +525,16 @@ def first_string(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+# Longer than a section's name: a list of the site's categories joined in one string.
+MAX_SECTION_CHARS = 80
+
+
 def section(meta: PageMeta) -> str | None:
+    """The page's section, by name (not a numeric id); of a long comma-joined list of categories
+    ("10 ingredients or less,Appetizer,Dairy-Free,..."), the first."""
     value = meta.first("article:section") or first_string(meta.article("articleSection"))
+    if value and len(value) > MAX_SECTION_CHARS:
+        value = value.split(",")[0].strip()[:MAX_SECTION_CHARS] or None
     return value if value and not value.isdigit() else None
 
 
@@ -531,6 +583,7 @@ def page_record(
         # `articleBody`, or the description of the thing it is about); its markup holds the
         # headline and navigation.
         text = ld_main_text(meta, title) or script_state_text(tree, title, description) or text
+    text = with_work_steps(text, meta)
     if text and titles.squash(text) == headline:  # the headline alone: a stub
         raise ExtractionError("body", "no article text found in the page (only its headline)")
     if not text:

@@ -1,0 +1,123 @@
+"""Recipe pages (#12, held-out batch 21: the recipe sites' pages that Debian's python-recipe-scrapers
+14.32.1 tests with): a page about one recipe is no listing and is dated by its recipe; a UTC time
+is given the publisher's offset that another tag states for the same moment; a list of categories
+is no section name; the recipe's steps from its JSON-LD where the card is left out; affiliate
+notes, channel invitations and writers' profile boxes are no article text. On small pages
+written here."""
+
+from __future__ import annotations
+
+import json
+
+import lxml.html
+import pytest
+
+from recommender.ingest.html import clutter
+from recommender.ingest.html.errors import ExtractionError
+from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, article, record
+
+STEPS = [
+    "Heat the ghee in a frying pan and add the beaten eggs with the grated cheese.",
+    "Cover and cook for about four minutes, until the top has set, then fold and serve.",
+]
+
+
+def ld(*objects: dict[str, object]) -> str:
+    return f'<script type="application/ld+json">{json.dumps(list(objects))}</script>'
+
+
+SITE = {"@type": "WebSite", "name": "Dapur Kabar", "url": "https://kabar.example/"}
+RECIPE = {
+    "@type": "Recipe",
+    "name": "Omelet Keju",
+    "datePublished": "2020-05-13T06:56:11-04:00",
+    "recipeInstructions": [{"@type": "HowToStep", "text": step} for step in STEPS],
+}
+
+
+def test_a_page_about_one_recipe_is_an_article_dated_by_it() -> None:
+    # Albert Heijn, lecker.de, vegolosi.it: the site's WebSite object and the page's Recipe, no
+    # Article object and no og:type; the page was refused as "a listing page (JSON-LD website)".
+    got = record(article(head=ld(SITE, RECIPE)))
+    assert got["published_at"].isoformat() == "2020-05-13T06:56:11-04:00"  # type: ignore[union-attr]
+    # Two recipes and the site are a list of recipes: still a listing.
+    other = {**RECIPE, "name": "Omelet Sayur"}
+    with pytest.raises(ExtractionError, match="listing page"):
+        record(article(head=ld(SITE, RECIPE, other)))
+
+
+def test_a_utc_time_takes_the_offset_another_tag_gives_the_same_moment() -> None:
+    # Yoast writes article:published_time in UTC, the theme's <time> in the publisher's zone.
+    head = '<meta property="article:published_time" content="2020-08-04T13:13:04+00:00">'
+    same = '<time datetime="2020-08-04T21:13:04+08:00">4 August 2020</time>'
+    got = record(article(head=head, before=same))["published_at"]
+    assert got.isoformat() == "2020-08-04T21:13:04+08:00"  # type: ignore[union-attr]
+    # Another moment (an update) leaves the metadata's time as it is.
+    later = '<time datetime="2020-08-18T14:40:46+08:00">18 August 2020</time>'
+    got = record(article(head=head, before=later))["published_at"]
+    assert got.isoformat() == "2020-08-04T13:13:04+00:00"  # type: ignore[union-attr]
+
+
+def test_a_list_of_categories_is_not_a_section_name() -> None:
+    # Minimalist Baker's articleSection: 23 categories in one string, over the 200 characters
+    # a section may have; the page was refused over it.
+    many = ",".join(["10 ingredients or less", "Appetizer", "Dairy-Free", "Gluten Free"] * 8)
+    got = record(article(head=PUBLISHED + ld({"@type": "BlogPosting", "articleSection": many})))
+    assert got["section"] == "10 ingredients or less"
+    short = ld({"@type": "BlogPosting", "articleSection": "Sauce, Dip"})
+    assert record(article(head=PUBLISHED + short))["section"] == "Sauce, Dip"
+
+
+def test_the_recipes_steps_come_from_its_json_ld_where_the_card_is_left_out() -> None:
+    # A recipe card the extractor takes for a widget (its classes say "buttons", "sidebar"):
+    # the post's prose was the whole body.
+    card = (
+        '<section class="mv-create-card mv-create-aggressive-buttons"><ol>'
+        + "".join(f"<li>{step}</li>" for step in STEPS)
+        + "</ol></section>"
+    )
+    body = str(record(article(head=PUBLISHED + ld(RECIPE), after=card))["body"])
+    assert body.splitlines()[: len(PARAGRAPHS)] == PARAGRAPHS
+    assert body.splitlines()[-2:] == STEPS
+    # Steps the body holds already are not repeated.
+    plain = "".join(f"<p>{step}</p>" for step in STEPS)
+    body = str(record(article(head=PUBLISHED + ld(RECIPE), after=plain))["body"])
+    assert body.count(STEPS[0]) == 1
+    # Without a recipe, nothing is added.
+    body = str(record(article(head=PUBLISHED, after=card))["body"])
+    assert STEPS[0] not in body.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This post may contain affiliate links. See my privacy policy for details.",
+        "As an Amazon Associate I earn from qualifying purchases.",
+        "Subscribe to The Kitchen Magpie on YouTube",
+        "Like what you’re reading? Click here to get Smoke Signals, our free monthly email",
+        "Latest Videos from A Couple Cooks",
+    ],
+)
+def test_affiliate_notes_and_invitations_are_not_article_text(line: str) -> None:
+    body = str(
+        record(article(head=PUBLISHED, paragraphs=[PARAGRAPHS[0], line, *PARAGRAPHS[1:]]))["body"]
+    )
+    assert body.splitlines() == PARAGRAPHS
+
+
+@pytest.mark.parametrize(
+    ("markup", "profile"),
+    [
+        ('<div class="author-block">', True),
+        ('<aside class="author-box">', True),
+        ('<div id="about-the-author">', True),
+        ('<section class="c-authorBio">', True),
+        ('<span class="author-name">', False),
+        ('<div class="entry-content has-author">', False),
+    ],
+)
+def test_a_writers_profile_box_is_furniture(markup: str, profile: bool) -> None:
+    # Forks Over Knives: the recipe's author in `div.author-block` (a Person item with its
+    # `description`) above the recipe; the body started with her profile.
+    element = lxml.html.fragment_fromstring(markup + "</" + markup[1:].split()[0] + ">")
+    assert clutter.is_clutter(element) is profile
