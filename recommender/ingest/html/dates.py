@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
 from datetime import date as date_type
 from zoneinfo import ZoneInfo
@@ -275,12 +275,33 @@ def _parse_loose(raw: str, source: str) -> Stamp | None:
     try:
         value = parsedate_to_datetime(raw.strip())
     except (TypeError, ValueError, IndexError):
-        return None
+        return _parse_written(raw, source)
     if value.tzinfo is None:  # a zone the email module does not know: "09:15:00 WIB"
         last = raw.split()[-1]
         offset = _offset(last) if last.isalpha() else None
         value = value if offset is None else value.replace(tzinfo=offset)
     return Stamp(value, True, source)
+
+
+# A metadata value longer than this is no date written out but text that holds one.
+MAX_WRITTEN_VALUE = 48
+
+
+def _parse_written(raw: str, source: str) -> Stamp | None:
+    """A date-time written out as in text where a machine-readable value belongs (a JSON-LD
+    `datePublished` of "December 31, 2009 at 7:00pm"), with its zone or without (a local time):
+    the one written time the value holds. A date written out without a clock ("Mar 30, 2026")
+    is left to the text, where the page prints it too."""
+    value = " ".join(raw.split())
+    if len(value) > MAX_WRITTEN_VALUE:
+        return None
+    for read in (text_times, local_text_times):
+        found = read(value)
+        if len(found) == 1:
+            return replace(found[0], source=source)
+        if found:
+            return None
+    return None
 
 
 def _offset(zone: str) -> tzinfo | None:

@@ -226,8 +226,9 @@ def read_meta(tree: HtmlElement) -> PageMeta:
                     found.others.append(obj)
     # Marked publication times first, each group in document order: comment templates mark
     # their own times `pubdate` too, after the article's.
-    # A time inside a link is a linked story's (a teaser list), whatever it is marked: last. One
-    # inside a quotation is an embedded post's (a tweet, an Instagram post): none.
+    # A time inside a link is a linked story's (a teaser list), whatever it is marked: last; one
+    # in a link that holds a picture or a heading too (another story's card): none. One inside a
+    # quotation is an embedded post's (a tweet, an Instagram post): none.
     marked: list[str] = []
     linked: list[str] = []
     for time in tree.iter("time"):
@@ -237,7 +238,10 @@ def read_meta(tree: HtmlElement) -> PageMeta:
         priority = time.get("itemprop") == "datePublished" or time.get("pubdate") is not None
         if any(a.tag == "blockquote" for a in time.iterancestors()) or in_comment(time):
             continue
-        if any(a.tag == "a" for a in time.iterancestors()):
+        link = next(time.iterancestors("a"), None)
+        if link is not None and _is_card(link):
+            continue
+        if link is not None:
             linked.append(value.strip())
         else:
             (marked if priority else found.times).append(value.strip())
@@ -246,9 +250,12 @@ def read_meta(tree: HtmlElement) -> PageMeta:
         marked.append(element.get("title", "").strip())
     found.microformat_times = microformat_times(tree)
     marked.extend(t for t in found.microformat_times if t not in marked)
+    # Microdata on the page's elements; not a teaser's (a related story's card is a link).
     for element in tree.xpath(MICRODATA_PUBLISHED):
         value = element.get("content") or element.get("datetime") or ""
-        if element.tag != "meta" and value.strip() and value.strip() not in marked:
+        if element.tag == "meta" or not value.strip() or value.strip() in marked:
+            continue
+        if not in_other_story(element) and not in_comment(element):
             marked.append(value.strip())
     # RDFa on the page's elements (Drupal writes `<span property="dc:date dc:created"
     # content="2013-06-05T11:12:00-06:00">` beside the byline); not a comment's or a teaser's.
@@ -406,6 +413,15 @@ def in_comment(element: HtmlElement) -> bool:
     """Inside a reader's comment (`<li id="comment-968147850">`, `<div class="comment-body">`):
     an ancestor that is a COMMENT_ELEMENT."""
     return bool(element.xpath(f"ancestor::*[{COMMENT_ELEMENT}]"))
+
+
+# What a link holds beside a time when it is another story's card (a "you may also like" teaser),
+# not a permalink around the byline's date.
+CARD_PARTS = "descendant::img|descendant::picture|descendant::h2|descendant::h3|descendant::h4"
+
+
+def _is_card(link: HtmlElement) -> bool:
+    return bool(link.xpath(CARD_PARTS))
 
 
 def in_other_story(element: HtmlElement) -> bool:

@@ -533,6 +533,7 @@ def section(meta: PageMeta) -> str | None:
     """The page's section, by name (not a numeric id); of a long comma-joined list of categories
     ("10 ingredients or less,Appetizer,Dairy-Free,..."), the first."""
     value = meta.first("article:section") or first_string(meta.article("articleSection"))
+    value = unescaped(value) if value else value  # "Bars &amp; Brownies"
     if value and len(value) > MAX_SECTION_CHARS:
         value = value.split(",")[0].strip()[:MAX_SECTION_CHARS] or None
     return value if value and not value.isdigit() else None

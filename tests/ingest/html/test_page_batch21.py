@@ -8,6 +8,7 @@ written here."""
 from __future__ import annotations
 
 import json
+from zoneinfo import ZoneInfo
 
 import lxml.html
 import pytest
@@ -121,3 +122,37 @@ def test_a_writers_profile_box_is_furniture(markup: str, profile: bool) -> None:
     # `description`) above the recipe; the body started with her profile.
     element = lxml.html.fragment_fromstring(markup + "</" + markup[1:].split()[0] + ">")
     assert clutter.is_clutter(element) is profile
+
+
+def test_a_json_ld_time_written_out_is_read_as_a_local_time() -> None:
+    # King Arthur Baking's Recipe: "datePublished": "December 31, 2009 at 7:00pm"; the page was
+    # dated by a guess instead. Without a zone it is a local time: refused without the
+    # publisher's zone, read in it with one.
+    written = ld({**RECIPE, "datePublished": "December 31, 2009 at 7:00pm"})
+    with pytest.raises(ExtractionError, match="2009-12-31T19:00:00"):
+        record(article(head=written))
+    got = record(article(head=written), assume_timezone=ZoneInfo("America/New_York"))
+    assert got["published_at"].isoformat() == "2009-12-31T19:00:00-05:00"  # type: ignore[union-attr]
+    # With its zone, it needs none.
+    zoned = ld({**RECIPE, "datePublished": "Kamis, 05/11/2015 09:25 WIB"})
+    assert record(article(head=zoned))["published_at"].isoformat() == "2015-11-05T09:25:00+07:00"  # type: ignore[union-attr]
+
+
+def test_a_time_in_another_storys_card_never_dates_the_page() -> None:
+    # L'atelier de Roxane: no date of its own; the "Vous aimerez aussi" cards below (a link
+    # around a picture, a title and `<time itemprop="datePublished">`) dated the recipe.
+    card = (
+        '<article itemscope itemtype="http://schema.org/BlogPosting">'
+        '<a href="https://kabar.example/read/2026/09/23/9/lain"><img src="/a.jpg" alt="">'
+        '<h3>Berita lain</h3><time itemprop="datePublished" datetime="2022-09-23T15:46:47+02:00">'
+        "23 septembre 2022</time></a></article>"
+    )
+    with pytest.raises(ExtractionError, match="published_at"):
+        record(article(after=card))
+    # A permalink around the byline's own date still dates the story.
+    permalink = (
+        '<a href="https://kabar.example/read/2026/11/10/123/banjir-rendam-ribuan-rumah">'
+        '<time datetime="2026-11-10T09:15:00+07:00">10 November 2026</time></a>'
+    )
+    got = record(article(before=permalink))["published_at"]
+    assert got.isoformat() == "2026-11-10T09:15:00+07:00"  # type: ignore[union-attr]
