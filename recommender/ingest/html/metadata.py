@@ -100,10 +100,15 @@ class PageMeta:
         return [v.strip() for v in self.meta.get(name, []) if v.strip()]
 
     @property
+    def works(self) -> list[dict[str, Any]]:
+        """The recipes and how-tos the page's JSON-LD describes."""
+        return [obj for obj in self.others if ld_types_of(obj) & WORK_TYPES]
+
+    @property
     def work(self) -> dict[str, Any] | None:
         """The one recipe or how-to the page's JSON-LD describes, where it describes exactly one
         (a list of them is an index's)."""
-        works = [obj for obj in self.others if ld_types_of(obj) & WORK_TYPES]
+        works = self.works
         return works[0] if len(works) == 1 else None
 
     def article(self, key: str) -> Any:

@@ -9,7 +9,7 @@ from lxml.html import HtmlElement
 
 from recommender.ingest.html import cjk
 from recommender.ingest.html.errors import ExtractionError
-from recommender.ingest.html.metadata import LISTING_TYPES, PageMeta, ld_types_of
+from recommender.ingest.html.metadata import LISTING_TYPES, PageMeta, describes, ld_types_of
 
 LISTING_SEGMENTS = frozenset(
     {
@@ -110,6 +110,7 @@ NAVIGATION = (
 # Open Graph types of pages about a thing rather than a story: a person's or company's profile, a
 # product, a book, a song or album, a code repository ("object", GitHub's). Video types are not
 # among them: a video page is a video item.
+MAX_SITE_PAGE_SEGMENTS = 1  # "/" or "/recipes": where a WebSite object alone marks a listing
 THING_TYPES = frozenset({"profile", "product", "book", "object", "place", "business.business"})
 THING_NAMESPACES = frozenset({"music", "books", "product", "fitness", "restaurant", "game"})
 
@@ -267,6 +268,14 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
             f"a listing page ({len(meta.articles)} JSON-LD articles, none of them this page's"
             " URL), not an article",
         )
+    works = meta.works
+    listed_works = len(works) >= MIN_LISTED_ARTICLES and not meta.articles
+    if url and listed_works and not any(describes(obj, url) for obj in works):
+        raise ExtractionError(
+            "page",
+            f"a listing page ({len(works)} JSON-LD recipes or how-tos, none of them this page's"
+            " URL), not an article",
+        )
     # A forum thread or a social network's post is a schema.org "Article" too, but no story.
     posts = {t for obj in meta.articles for t in ld_types_of(obj)}
     if posts and posts <= THREAD_TYPES:
@@ -298,8 +307,12 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
         return
     if LISTING_TITLE.match(title):
         raise ExtractionError("page", f"an index page (title {title!r}), not an article")
-    if meta.ld_types & LISTING_TYPES and not meta.is_article and "webpage" not in meta.ld_types:
-        kinds = ", ".join(sorted(meta.ld_types & LISTING_TYPES))
+    # The site's own `WebSite` object (its name, its search box) is on every page of many
+    # sites: alone, it makes a listing of the front page or a section's, not of a deeper page.
+    listed = meta.ld_types & LISTING_TYPES
+    site_only = listed == {"website"} and len(segments) > MAX_SITE_PAGE_SEGMENTS
+    if listed and not site_only and not meta.is_article and "webpage" not in meta.ld_types:
+        kinds = ", ".join(sorted(listed))
         raise ExtractionError("page", f"a listing page (JSON-LD {kinds}), not an article")
     paragraphs, headlines = long_paragraphs(tree), headline_links(tree)
     if paragraphs < MIN_ARTICLE_PARAGRAPHS and headlines >= MIN_INDEX_HEADLINES:

@@ -15,7 +15,7 @@ import pytest
 
 from recommender.ingest.html import clutter
 from recommender.ingest.html.errors import ExtractionError
-from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, article, record
+from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article, record
 
 STEPS = [
     "Heat the ghee in a frying pan and add the beaten eggs with the grated cheese.",
@@ -41,10 +41,16 @@ def test_a_page_about_one_recipe_is_an_article_dated_by_it() -> None:
     # Article object and no og:type; the page was refused as "a listing page (JSON-LD website)".
     got = record(article(head=ld(SITE, RECIPE)))
     assert got["published_at"].isoformat() == "2020-05-13T06:56:11-04:00"  # type: ignore[union-attr]
-    # Two recipes and the site are a list of recipes: still a listing.
-    other = {**RECIPE, "name": "Omelet Sayur"}
-    with pytest.raises(ExtractionError, match="listing page"):
-        record(article(head=ld(SITE, RECIPE, other)))
+    # Recipes of other pages, none of them this one's, are a list of recipes.
+    listed = [
+        {**RECIPE, "name": name, "url": f"https://kabar.example/resep/{name}"}
+        for name in ("omelet", "sayur", "sup")
+    ]
+    with pytest.raises(ExtractionError, match="3 JSON-LD recipes"):
+        record(article(head=ld(SITE, *listed)))
+    # One of them this page's: it is the page's recipe among related ones.
+    listed[0]["url"] = URL
+    assert record(article(head=PUBLISHED + ld(SITE, *listed)))["title"] == TITLE
 
 
 def test_a_utc_time_takes_the_offset_another_tag_gives_the_same_moment() -> None:
@@ -156,3 +162,17 @@ def test_a_time_in_another_storys_card_never_dates_the_page() -> None:
     )
     got = record(article(before=permalink))["published_at"]
     assert got.isoformat() == "2026-11-10T09:15:00+07:00"  # type: ignore[union-attr]
+
+
+def test_the_sites_website_object_alone_makes_no_deep_page_a_listing() -> None:
+    # kuchnia-domowa.pl (and Uproxx in batch 19's source): only the site's WebSite object in
+    # JSON-LD, on a story's own deep URL; the page was refused as "a listing page (JSON-LD
+    # website)" instead of being read (here: imported; kuchnia-domowa, undated, refused for that).
+    got = record(article(head=PUBLISHED + ld(SITE)))
+    assert got["title"] == TITLE
+    with pytest.raises(ExtractionError, match="published_at"):
+        record(article(head=ld(SITE)))
+    # On the site's front page, the same object still says "listing".
+    front = article(head=PUBLISHED + ld(SITE)).replace(URL, "https://kabar.example/")
+    with pytest.raises(ExtractionError, match="not an article"):
+        record(front)
