@@ -36,6 +36,7 @@ CLUTTER_TOKENS = frozenset(
         "sharing",
         "social",
         "comments",
+        "comment",  # one reader's comment, a comment box ("visitors_comment_block")
         "komentar",
         "reviews",  # readers' reviews under a recipe or product ("recipes-reviews-container")
         "ugc",  # user-generated content: readers' photos and reviews ("ugc-item")

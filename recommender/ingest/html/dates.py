@@ -240,6 +240,8 @@ def parse_value(raw: str, source: str) -> Stamp | None:
     """An ISO 8601 value as pages write it (`.000Z`, `+0700`, a space for `T`, date only, and
     the loose `2013-06-7T03:37:27GMT+05:30`: a one-digit day, month or hour, "GMT" before the
     offset)."""
+    if UNIX_TIME.match(raw.strip()):
+        return _unix_time(raw.strip(), source)
     match = ISO_VALUE.match(_padded(raw.strip()))
     if not match:
         return _parse_loose(raw, source)
@@ -255,6 +257,20 @@ def parse_value(raw: str, source: str) -> Stamp | None:
             return Stamp(value, True, source)
         value = value.replace(tzinfo=offset)
     return Stamp(value, hour is not None, source)
+
+
+# A Unix time in seconds or milliseconds (`data-publishtime="1376751840652"`, Kinja), as a
+# publication attribute or tag may hold it; read only from 1995 to 2100.
+UNIX_TIME = re.compile(r"^\d{10}(?:\d{3})?$")
+UNIX_TIME_RANGE = (datetime(1995, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+
+
+def _unix_time(raw: str, source: str) -> Stamp | None:
+    seconds = int(raw) / (1000 if len(raw) == 13 else 1)
+    value = datetime.fromtimestamp(int(seconds), tz=UTC)
+    if not UNIX_TIME_RANGE[0] <= value < UNIX_TIME_RANGE[1]:
+        return None
+    return Stamp(value, True, source)
 
 
 ONE_DIGIT_PARTS = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?=[T\s]|$)")

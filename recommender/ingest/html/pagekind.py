@@ -130,6 +130,19 @@ def date_archive(segments: list[str], path: str) -> bool:
     return all(re.fullmatch(r"\d{1,2}", s) for s in segments[1:])
 
 
+# One post of a social network's, by its URL: `/USER/status/ID` (Twitter, X, StatusNet and their
+# clones), `/@USER/ID` (Mastodon and the fediverse).
+STATUS_SEGMENTS = frozenset({"status", "statuses"})
+# Wiki engines: a page they make is a reference entry, not a story.
+WIKI_GENERATOR = re.compile(r"^(?:MediaWiki|DokuWiki|MoinMoin|TiddlyWiki|XWiki)\b", re.IGNORECASE)
+
+
+def social_post_path(segments: list[str]) -> bool:
+    if len(segments) == 3 and segments[1] in STATUS_SEGMENTS and segments[2].isdigit():
+        return True
+    return len(segments) == 2 and segments[0].startswith("@") and segments[1].isdigit()
+
+
 def listing_path(segments: list[str], words: frozenset[str] = LISTING_SEGMENTS) -> bool:
     """`/tag/banjir`, `/indeks`, `/topic/123/banjir`: a listing word in a short path whose last
     part is no article slug (an article may live under `/arsip/2019/.../slug.html`)."""
@@ -256,6 +269,15 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
     headings = [" ".join(h.text_content().split()) for h in tree.iter("h1")]
     if any(ERROR_TITLE.search(t) for t in (title, page_title, *headings)):
         raise ExtractionError("page", f"an error page ({page_title or title!r}), not an article")
+    if social_post_path(segments):
+        raise ExtractionError(
+            "page", f"a social network's post (URL path /{'/'.join(segments)}), not an article"
+        )
+    generator = (meta.first("generator") or "").strip()
+    if WIKI_GENERATOR.match(generator):
+        raise ExtractionError(
+            "page", f"a wiki's entry (made by {generator.split()[0]}), not a news article"
+        )
     if date_archive(segments, path or "") and not (parts and parts.query):
         raise ExtractionError(
             "page", f"a date archive (URL path /{'/'.join(segments)}/), not an article"

