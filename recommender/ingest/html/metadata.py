@@ -278,7 +278,7 @@ def read_meta(tree: HtmlElement) -> PageMeta:
         for name, value in element.attrib.items():
             if not PUBLISHED_ATTRIBUTE.match(name) or not value.strip() or value.strip() in marked:
                 continue
-            if not in_other_story(element):
+            if not in_other_story(element) and not names_other_page(element):
                 marked.append(value.strip())
     for raw in found.meta.get("parsely-page", []):
         stamp = _parsely_pub_date(raw)
@@ -427,6 +427,17 @@ CARD_PARTS = "descendant::img|descendant::picture|descendant::h2|descendant::h3|
 
 def _is_card(link: HtmlElement) -> bool:
     return bool(link.xpath(CARD_PARTS))
+
+
+# Attributes with which a widget names the page an embedded item is (a gallery's, a video's).
+EMBED_URL_ATTRIBUTES = ("data-permalink", "data-url", "data-href", "data-link")
+
+
+def names_other_page(element: HtmlElement) -> bool:
+    """An element describing an embedded item of its own, by the address it gives it
+    (`<div data-permalink="..." data-published="1426713600">`, a gallery's): its times are that
+    item's."""
+    return any((element.get(name) or "").strip() for name in EMBED_URL_ATTRIBUTES)
 
 
 def in_other_story(element: HtmlElement) -> bool:

@@ -66,3 +66,19 @@ def test_a_readers_comment_block_is_no_article_text() -> None:
     )
     body = str(record(article(head=PUBLISHED, after=comment))["body"])
     assert body.splitlines() == PARAGRAPHS
+
+
+def test_an_embedded_items_unix_time_is_not_the_pages() -> None:
+    # The Washington Post: a gallery embedded in the story describes itself with
+    # `data-permalink="…" data-published="1426713600"`; once Unix times were read, its time
+    # outdated the byline's.
+    gallery = (
+        '<div class="gallery" data-permalink="https://kabar.example/galeri/123"'
+        ' data-published="1426713600"><p>Galeri foto</p></div>'
+    )
+    byline = '<p class="byline">Selasa, 10/11/2026 09:15 WIB</p>'
+    got = record(article(before=byline + gallery))["published_at"]
+    assert got.isoformat() == "2026-11-10T09:15:00+07:00"  # type: ignore[union-attr]
+    alone = '<div class="gallery" data-published="1426713600"><p>Galeri foto</p></div>'
+    got = record(article(before=alone))["published_at"]
+    assert got.isoformat() == "2015-03-18T21:20:00+00:00"  # type: ignore[union-attr]
