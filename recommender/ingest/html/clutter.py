@@ -9,7 +9,7 @@ elements are never pruned, nor any element holding the headline or a large share
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 from lxml.html import HtmlElement
 
@@ -329,14 +329,20 @@ def is_hidden(element: HtmlElement) -> bool:
 
 
 def is_clutter(element: HtmlElement) -> bool:
-    # A hidden link ("Continue reading the main story", a skip link) stays: a block's links are
-    # what tells the extractor it is a box beside the story.
+    return bool(clutter_marks(element))
+
+
+def clutter_marks(element: HtmlElement) -> frozenset[str]:
+    """What marks an element as furniture: its clutter words ("comments", "share", "author
+    box"), or "hidden"; empty for none. A hidden link ("Continue reading the main story", a skip
+    link) is not marked: a block's links are what tells the extractor it is a box beside the
+    story."""
     if element.tag != "a" and is_hidden(element):
-        return True
+        return frozenset({"hidden"})
     found = tokens(element)
-    if found & CLUTTER_TOKENS or any(t.startswith(CLUTTER_PREFIXES) for t in found):
-        return True
-    return any(a in found and b in found for a, b in CLUTTER_PAIRS)
+    marks = {t for t in found if t in CLUTTER_TOKENS or t.startswith(CLUTTER_PREFIXES)}
+    marks.update(f"{a} {b}" for a, b in CLUTTER_PAIRS if a in found and b in found)
+    return frozenset(marks)
 
 
 # An element with this many paragraphs of running text holds the article, whatever its class says
@@ -357,13 +363,18 @@ def holds_running_text(element: HtmlElement) -> bool:
 
 def prune(tree: HtmlElement) -> None:
     """Remove furniture elements in place, never the article itself (see the module doc)."""
-    drop_marked(tree, is_clutter)
+    drop_marked(tree, is_clutter, clutter_marks)
 
 
-def drop_marked(tree: HtmlElement, marked: Callable[[HtmlElement], bool]) -> None:
+def drop_marked(
+    tree: HtmlElement,
+    marked: Callable[[HtmlElement], bool],
+    marker: Callable[[HtmlElement], Hashable] = lambda element: None,
+) -> None:
     """Remove, in place, the elements `marked` takes for furniture, never the article itself:
     no structural element, none holding the headline, a large share of the page's text or
-    paragraphs of running text (see the module doc)."""
+    paragraphs of running text (see the module doc). `marker` tells what marks an element, for
+    the guard below: elements marked alike that hold most of the page's running text."""
     total = len(tree.text_content() or "") or 1
     longs: dict[HtmlElement, int] = {}  # each doomed element's long paragraphs, in tree order
     for element in tree.iter():
@@ -383,10 +394,25 @@ def drop_marked(tree: HtmlElement, marked: Callable[[HtmlElement], bool]) -> Non
     # Marked elements that together hold most of the page's running text are the article's own
     # parts under a shared marker ("TestReport__Section--Ads" on every section of a review): the
     # ones with running text stay.
-    outermost = [e for e in doomed if not any(a in longs for a in e.iterancestors())]
-    marked_long = sum(longs[e] for e in outermost)
-    if marked_long >= RUNNING_PARAGRAPHS and 2 * marked_long > long_paragraphs(tree):
-        doomed = [e for e in doomed if longs[e] == 0]
+    # Marked alike: readers' comments and an author's profile together outweighing a recipe's
+    # few paragraphs are no shared marker of the article's parts.
+    outermost = {e: marker(e) for e in doomed if not any(a in longs for a in e.iterancestors())}
+    marked_long: dict[Hashable, int] = {}
+    for element, mark in outermost.items():
+        marked_long[mark] = marked_long.get(mark, 0) + longs[element]
+    total_long = long_paragraphs(tree)
+    spared = {
+        mark
+        for mark, count in marked_long.items()
+        if count >= RUNNING_PARAGRAPHS and 2 * count > total_long
+    }
+    if spared:
+
+        def mark_of(element: HtmlElement) -> Hashable:
+            top = next((a for a in element.iterancestors() if a in outermost), element)
+            return outermost.get(top)
+
+        doomed = [e for e in doomed if longs[e] == 0 or mark_of(e) not in spared]
     for element in doomed:
         if element.getparent() is not None:
             element.drop_tree()

@@ -4,8 +4,10 @@ no articles; a reader's comment block is no article text. On small pages written
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 
+from recommender.ingest.html import clutter
 from recommender.ingest.html.errors import ExtractionError
 from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, URL, article, record
 
@@ -82,3 +84,36 @@ def test_an_embedded_items_unix_time_is_not_the_pages() -> None:
     alone = '<div class="gallery" data-published="1426713600"><p>Galeri foto</p></div>'
     got = record(article(before=alone))["published_at"]
     assert got.isoformat() == "2015-03-18T21:20:00+00:00"  # type: ignore[union-attr]
+
+
+def test_furniture_of_different_kinds_is_not_taken_for_the_articles_parts() -> None:
+    # Forks Over Knives: once readers' comments counted as furniture, they and the author's
+    # profile together held more running text than the recipe's few paragraphs, which the
+    # guard for a marker shared by every part of an article ("Section--Ads") took for the
+    # article: both stayed, and the body started with the profile again.
+    comments = (
+        '<ol class="comment-list">'
+        + "".join(
+            f'<li class="comment"><p>Pembaca {n}: resep ini sudah saya coba dua kali dan hasilnya'
+            " selalu enak, keluarga saya sangat menyukainya, terima kasih banyak.</p></li>"
+            for n in range(3)
+        )
+        + "</ol>"
+    )
+    profile = (
+        '<div class="author-block"><p>Darshana Thacker Wendel adalah koki makanan nabati dan'
+        " mantan manajer proyek kuliner yang menulis tiga buku masak tentang makanan utuh.</p></div>"
+    )
+    tree = lxml.html.fromstring(article(head=PUBLISHED, before=profile, after=comments))
+    clutter.prune(tree)
+    text = tree.text_content()
+    assert "Darshana" not in text
+    assert "Pembaca" not in text
+    assert all(paragraph in text for paragraph in PARAGRAPHS)
+    # Parts marked alike ("ads" on every section of a review) holding most of the text stay.
+    sections = "".join(
+        f'<section class="Review__Section--ads"><p>{p}</p><p>{p}</p></section>' for p in PARAGRAPHS
+    )
+    tree = lxml.html.fromstring(article(head=PUBLISHED, paragraphs=[], after=sections))
+    clutter.prune(tree)
+    assert all(paragraph in tree.text_content() for paragraph in PARAGRAPHS)
