@@ -468,6 +468,7 @@ def drop_standfirst(tree: HtmlElement, description: str) -> None:
     wanted = _folded(description).rstrip(".… ")
     if len(wanted) < STANDFIRST_MIN_CHARS:
         return
+    drop_reworded_decks(tree, wanted)
     for element in tree.xpath(STANDFIRST):
         if not _says(element, wanted):
             continue
@@ -486,6 +487,41 @@ def drop_standfirst(tree: HtmlElement, description: str) -> None:
         ):
             paragraph.drop_tree()
             return
+
+
+# A deck the description words a little differently ("que aguardan" for "que esperan"): most of
+# a heading's words, and at least this many, in the description.
+DECK_MIN_WORDS = 6
+DECK_SHARED_WORDS = 0.85
+WORD_RUN = re.compile(r"\w+")
+
+
+def drop_reworded_decks(tree: HtmlElement, wanted: str) -> None:
+    """Remove the headings above the article's first paragraph that say what the description
+    says in nearly the same words, each a deck of a standfirst the description joins into one
+    text (El País: two `<h2>` decks, the description both in one, one word changed); the lead
+    keeps the description. A heading followed by paragraphs of its own stays (a bold lede)."""
+    described = set(WORD_RUN.findall(wanted))
+    headings: list[HtmlElement] = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag == "p" and len(flat_text(element)) >= PARAGRAPH_MIN_CHARS:
+            break  # the article has begun
+        if element.tag in SUBHEADINGS:
+            headings.append(element)
+    for element in headings:
+        words = WORD_RUN.findall(_folded(element.text_content() or ""))
+        if len(words) < DECK_MIN_WORDS:
+            continue
+        shared = sum(1 for word in words if word in described) / len(words)
+        following = sum(
+            1
+            for sibling in element.itersiblings("p")
+            if len((sibling.text_content() or "").strip()) >= PARAGRAPH_MIN_CHARS
+        )
+        if shared >= DECK_SHARED_WORDS and following < PARAGRAPHS_AFTER_LEDE:
+            element.drop_tree()
 
 
 def _out_of_heading(paragraph: HtmlElement) -> bool:

@@ -117,3 +117,31 @@ def test_furniture_of_different_kinds_is_not_taken_for_the_articles_parts() -> N
     tree = lxml.html.fromstring(article(head=PUBLISHED, paragraphs=[], after=sections))
     clutter.prune(tree)
     assert all(paragraph in tree.text_content() for paragraph in PARAGRAPHS)
+
+
+def test_decks_the_description_rewords_are_left_to_the_lead() -> None:
+    # El País: two <h2> decks under the headline; the description joins both, one word changed
+    # ("que aguardan" in the deck, "que esperan" in the description). The second deck opened the
+    # body, pushing the story's first sentence out of its start.
+    decks = (
+        '<div class="sumario">'
+        "<h2>Banjir merendam empat kecamatan di Kabupaten Bandung sejak Senin malam</h2>"
+        "<h2>Jumlah warga yang menunggu bantuan di pengungsian naik dua kali lipat</h2></div>"
+    )
+    description = (
+        '<meta name="description" content="Banjir merendam empat kecamatan di Kabupaten Bandung'
+        " sejak Senin malam. Jumlah warga yang menanti bantuan di pengungsian naik dua kali"
+        ' lipat">'
+    )
+    got = record(article(head=PUBLISHED + description, before=decks))
+    assert str(got["body"]).splitlines() == PARAGRAPHS
+    assert str(got["lead"]).startswith("Banjir merendam empat kecamatan")
+    # A heading saying something else stays, and so does one among the story's paragraphs.
+    wanted = "banjir merendam empat kecamatan di kabupaten bandung sejak senin malam"
+    html = "<div><div><h2>Pemerintah daerah menyiapkan dapur umum di tiga titik</h2></div>"
+    html += (
+        f"<p>{PARAGRAPHS[0]}</p><h2>Banjir merendam empat kecamatan di Kabupaten Bandung</h2></div>"
+    )
+    tree = lxml.html.fromstring(html)
+    clutter.drop_reworded_decks(tree, wanted)
+    assert len(tree.findall(".//h2")) == 2
