@@ -169,6 +169,8 @@ CLUTTER_LINE = re.compile(
     r"|(?:simak|saksikan|tonton) (?:breaking news|berita|info|update|video)\b.{0,300}"
     r"|ikuti perkembangan berita\b.{0,150}"
     r"|(?:download|unduh) (?:aplikasi|app)\b.{0,150}|klik (?:di ?sini|link)\b.{0,150}"
+    # an invitation to a mailing list: "Join our mailing list", "Join our newsletter for …"
+    r"|join (?:our|the) (?:mailing list|e-?mail list|newsletter)\b.{0,100}"
     r"|(?:(?:ayo|yuk|mari)\s+)?(?:gabung|bergabung|join)\b.{0,40}\b(?:whatsapp|telegram|channel"
     r"|saluran)\b.{0,100}"
     r"|(?:cek berita dan artikel|ikuti (?:kami|berita)|follow us|follow berita)"

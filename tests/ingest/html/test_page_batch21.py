@@ -103,6 +103,7 @@ def test_the_recipes_steps_come_from_its_json_ld_where_the_card_is_left_out() ->
         "Subscribe to The Kitchen Magpie on YouTube",
         "Like what you’re reading? Click here to get Smoke Signals, our free monthly email",
         "Latest Videos from A Couple Cooks",
+        "Join our mailing list",
     ],
 )
 def test_affiliate_notes_and_invitations_are_not_article_text(line: str) -> None:
