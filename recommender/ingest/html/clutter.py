@@ -474,12 +474,7 @@ def drop_standfirst(tree: HtmlElement, description: str) -> None:
     for element in tree.xpath(STANDFIRST):
         if not _says(element, wanted):
             continue
-        following = sum(
-            1
-            for sibling in element.itersiblings("p")
-            if len((sibling.text_content() or "").strip()) >= PARAGRAPH_MIN_CHARS
-        )
-        if following < PARAGRAPHS_AFTER_LEDE and element.getparent() is not None:
+        if _paragraphs_after(element) < PARAGRAPHS_AFTER_LEDE and element.getparent() is not None:
             element.drop_tree()
         return
     total = len(tree.text_content() or "") or 1
@@ -517,13 +512,17 @@ def drop_reworded_decks(tree: HtmlElement, wanted: str) -> None:
         if len(words) < DECK_MIN_WORDS:
             continue
         shared = sum(1 for word in words if word in described) / len(words)
-        following = sum(
-            1
-            for sibling in element.itersiblings("p")
-            if len((sibling.text_content() or "").strip()) >= PARAGRAPH_MIN_CHARS
-        )
-        if shared >= DECK_SHARED_WORDS and following < PARAGRAPHS_AFTER_LEDE:
+        if shared >= DECK_SHARED_WORDS and _paragraphs_after(element) < PARAGRAPHS_AFTER_LEDE:
             element.drop_tree()
+
+
+def _paragraphs_after(heading: HtmlElement) -> int:
+    """The paragraphs that follow `heading` in its own container: a bold lede's, not a deck's."""
+    return sum(
+        1
+        for sibling in heading.itersiblings("p")
+        if len((sibling.text_content() or "").strip()) >= PARAGRAPH_MIN_CHARS
+    )
 
 
 def _out_of_heading(paragraph: HtmlElement) -> bool:

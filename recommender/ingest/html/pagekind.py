@@ -110,9 +110,9 @@ NAVIGATION = (
 # Open Graph types of pages about a thing rather than a story: a person's or company's profile, a
 # product, a book, a song or album, a code repository ("object", GitHub's). Video types are not
 # among them: a video page is a video item.
-MAX_SITE_PAGE_SEGMENTS = 1  # "/" or "/recipes": where a WebSite object alone marks a listing
 THING_TYPES = frozenset({"profile", "product", "book", "object", "place", "business.business"})
 THING_NAMESPACES = frozenset({"music", "books", "product", "fitness", "restaurant", "game"})
+MAX_SITE_PAGE_SEGMENTS = 1  # "/" or "/recipes": where a WebSite object alone marks a listing
 
 
 # JSON-LD types of posts that are no story (an issue tracker's or a forum's thread, a tweet).
