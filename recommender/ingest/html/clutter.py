@@ -365,24 +365,22 @@ def holds_running_text(element: HtmlElement) -> bool:
 
 def prune(tree: HtmlElement) -> None:
     """Remove furniture elements in place, never the article itself (see the module doc)."""
-    drop_marked(tree, is_clutter, clutter_marks)
+    drop_marked(tree, clutter_marks)
 
 
-def drop_marked(
-    tree: HtmlElement,
-    marked: Callable[[HtmlElement], bool],
-    marker: Callable[[HtmlElement], Hashable] = lambda element: None,
-) -> None:
-    """Remove, in place, the elements `marked` takes for furniture, never the article itself:
-    no structural element, none holding the headline, a large share of the page's text or
-    paragraphs of running text (see the module doc). `marker` tells what marks an element, for
-    the guard below: elements marked alike that hold most of the page's running text."""
+def drop_marked(tree: HtmlElement, marker: Callable[[HtmlElement], Hashable]) -> None:
+    """Remove, in place, the elements `marker` marks as furniture (a true value: what marks
+    them), never the article itself: no structural element, none holding the headline, a large
+    share of the page's text or paragraphs of running text (see the module doc). The mark also
+    serves the guard below: elements marked alike that hold most of the page's running text."""
     total = len(tree.text_content() or "") or 1
     longs: dict[HtmlElement, int] = {}  # each doomed element's long paragraphs, in tree order
+    marks: dict[HtmlElement, Hashable] = {}
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag.lower() in NEVER_PRUNED:
             continue
-        if not marked(element):
+        mark = marker(element)
+        if not mark:
             continue
         if any(h is not None for h in element.iter("h1")):
             continue
@@ -392,13 +390,14 @@ def drop_marked(
         if long >= RUNNING_PARAGRAPHS:  # holds_running_text
             continue
         longs[element] = long
+        marks[element] = mark
     doomed = list(longs)
     # Marked elements that together hold most of the page's running text are the article's own
     # parts under a shared marker ("TestReport__Section--Ads" on every section of a review): the
     # ones with running text stay.
     # Marked alike: readers' comments and an author's profile together outweighing a recipe's
     # few paragraphs are no shared marker of the article's parts.
-    outermost = {e: marker(e) for e in doomed if not any(a in longs for a in e.iterancestors())}
+    outermost = {e: marks[e] for e in doomed if not any(a in longs for a in e.iterancestors())}
     marked_long: dict[Hashable, int] = {}
     for element, mark in outermost.items():
         marked_long[mark] = marked_long.get(mark, 0) + longs[element]
