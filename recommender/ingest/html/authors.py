@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from recommender.ingest.html.metadata import PageMeta, ld_is_organisation, ld_names
+from recommender.ingest.html.titles import MIN_SITE_CHARS
 
 LABEL = re.compile(
     r"^\s*(?:oleh|by|pewarta|penulis|reporter|wartawan|kontributor|editor|author|redaktur)\s*[:：]?\s+",
@@ -36,7 +37,12 @@ def clean_name(raw: str) -> str | None:
 
 def is_site(name: str, sites: Sequence[str]) -> bool:
     squashed = re.sub(r"\W+", "", name).casefold()
-    return any(site.startswith(squashed) or squashed.startswith(site) for site in sites)
+    return any(
+        squashed == site
+        if len(site) < MIN_SITE_CHARS
+        else site.startswith(squashed) or squashed.startswith(site)
+        for site in sites
+    )
 
 
 def authors(meta: PageMeta, sites: Sequence[str] = ()) -> list[str]:

@@ -344,7 +344,14 @@ def clutter_marks(element: HtmlElement) -> frozenset[str]:
     found = tokens(element)
     marks = {t for t in found if t in CLUTTER_TOKENS or t.startswith(CLUTTER_PREFIXES)}
     marks.update(f"{a} {b}" for a, b in CLUTTER_PAIRS if a in found and b in found)
+    if PERSON_ITEM.search(element.get("itemtype") or ""):
+        marks.add("person")
     return frozenset(marks)
+
+
+# Microdata describing a person (`itemscope itemtype="http://schema.org/Person"`): a writer's
+# byline or profile box ("Lena Abraham is the Senior Food Editor at Delish..."), never the story.
+PERSON_ITEM = re.compile(r"schema\.org/Person\s*$", re.IGNORECASE)
 
 
 # An element with this many paragraphs of running text holds the article, whatever its class says

@@ -276,11 +276,14 @@ def _unix_time(raw: str, source: str) -> Stamp | None:
 ONE_DIGIT_PARTS = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?=[T\s]|$)")
 ONE_DIGIT_HOUR = re.compile(r"^(\d{4}-\d{2}-\d{2}[T ])(\d)(?=:\d{2})")
 NAMED_OFFSET = re.compile(r"(?<=\d)\s*(?:GMT|UTC)(?=[+-]\d{2})", re.IGNORECASE)
+# A template that adds its own "Z" to a value ending in one: "2017-11-16T15:15:57.723210ZZ".
+DOUBLED_Z = re.compile(r"(?<=\d)Z{2,}$")
 
 
 def _padded(raw: str) -> str:
     raw = ONE_DIGIT_PARTS.sub(lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}", raw)
     raw = ONE_DIGIT_HOUR.sub(lambda m: f"{m[1]}0{m[2]}", raw)
+    raw = DOUBLED_Z.sub("Z", raw)
     return NAMED_OFFSET.sub("", raw)
 
 
@@ -301,16 +304,27 @@ def _parse_loose(raw: str, source: str) -> Stamp | None:
 
 # A metadata value longer than this is no date written out but text that holds one.
 MAX_WRITTEN_VALUE = 48
+# A date alone written with dots, day first, as central and northern European CMSs write it into
+# a `datePublished` ("11.06.2019"): no other order uses dots.
+DOTTED_DATE = re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>(?:19|20)\d\d)")
 
 
 def _parse_written(raw: str, source: str) -> Stamp | None:
     """A date-time written out as in text where a machine-readable value belongs (a JSON-LD
     `datePublished` of "December 31, 2009 at 7:00pm"), with its zone or without (a local time):
     the one written time the value holds. A date written out without a clock ("Mar 30, 2026")
-    is left to the text, where the page prints it too."""
+    is left to the text, where the page prints it too; a numeric one with dots ("11.06.2019"), a
+    CMS's own format, is read as a date."""
     value = " ".join(raw.split())
     if len(value) > MAX_WRITTEN_VALUE:
         return None
+    dotted = DOTTED_DATE.fullmatch(value)
+    if dotted:  # a CMS's own numeric date, day first (the page need not print it)
+        try:
+            day = datetime(int(dotted["year"]), int(dotted["month"]), int(dotted["day"]))
+        except ValueError:
+            return None
+        return Stamp(day, False, source)
     for read in (text_times, local_text_times):
         found = read(value)
         if len(found) == 1:

@@ -6,6 +6,7 @@ Tags are looked up anywhere in the document, not only in `<head>`: HTML parsers 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -101,8 +102,18 @@ class PageMeta:
 
     @property
     def works(self) -> list[dict[str, Any]]:
-        """The recipes and how-tos the page's JSON-LD describes."""
-        return [obj for obj in self.others if ld_types_of(obj) & WORK_TYPES]
+        """The recipes and how-tos the page's JSON-LD describes, each once (templates print the
+        same block twice)."""
+        seen: set[str] = set()
+        out: list[dict[str, Any]] = []
+        for obj in self.others:
+            if not ld_types_of(obj) & WORK_TYPES:
+                continue
+            key = json.dumps(obj, sort_keys=True, default=str)
+            if key not in seen:
+                seen.add(key)
+                out.append(obj)
+        return out
 
     @property
     def work(self) -> dict[str, Any] | None:
@@ -521,8 +532,6 @@ def unescaped(text: str) -> str:
     """`text` with entities an extra escaping left in it decoded (`&nbsp;`, `&rsquo;`)."""
     if not LEFT_ENTITY.search(text):
         return text
-    import html
-
     return html.unescape(text)
 
 
@@ -536,6 +545,9 @@ def ld_types_of(obj: dict[str, Any]) -> set[str]:
 def _json_ld_objects(text: str) -> Iterator[dict[str, Any]]:
     """Every object of a JSON-LD block, `@graph` members and list items included."""
     cleaned = WRAPPERS.sub("", text).strip().removesuffix(";")
+    if cleaned.startswith(("{&quot;", "[&quot;", "[{&quot;")):
+        # A template that escaped the block as if it were an attribute's value.
+        cleaned = html.unescape(cleaned)
     try:
         data = json.loads(cleaned, strict=False)
     except ValueError:

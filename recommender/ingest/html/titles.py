@@ -49,7 +49,21 @@ def site_words(meta: PageMeta, url: str | None) -> list[str]:
     # "kabar-daerah.example" titled "... ‹ Kabar Berita Daerah": a hyphenated host's first word
     # names the site too.
     names.extend(label.split("-")[0] for label in labels if "-" in label)
-    return [squash(n.lstrip("@")) for n in names if len(squash(n)) >= 3]
+    return [squash(n.lstrip("@")) for n in names if len(squash(n)) >= MIN_SHORT_SITE_CHARS]
+
+
+# A site's name this short ("iG", "DR") names it only when a part of the title is that name alone;
+# from MIN_SITE_CHARS on, a part that starts with it or that it starts does ("Kompas" for
+# "Kompas.com").
+MIN_SHORT_SITE_CHARS = 2
+MIN_SITE_CHARS = 3
+
+
+def names_site(squashed: str, site: str) -> bool:
+    """`squashed` (a title's part or a byline, squashed) names the site `site`."""
+    if len(site) < MIN_SITE_CHARS:
+        return squashed == site
+    return squashed.startswith(site) or site.startswith(squashed) or site in squashed
 
 
 def is_site_name(part: str, sites: list[str]) -> bool:
@@ -58,10 +72,7 @@ def is_site_name(part: str, sites: list[str]) -> bool:
         return True
     if HOST_LIKE.search(part) and len(part.split()) <= 4:
         return True
-    return (
-        any(squashed.startswith(s) or s.startswith(squashed) or s in squashed for s in sites)
-        and len(part.split()) <= 4
-    )
+    return any(names_site(squashed, s) for s in sites) and len(part.split()) <= 4
 
 
 def strip_site_name(title: str, sites: list[str]) -> str:

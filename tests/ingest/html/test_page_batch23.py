@@ -1,0 +1,110 @@
+"""Recipe pages of food magazines, newspapers and portals (#12, held-out batch 23: more test pages
+of Debian's python-recipe-scrapers 14.32.1-1): a JSON-LD block printed twice, or escaped as an
+attribute's value; a CMS's own date formats ("11.06.2019", "…ZZ"); a writer's profile box marked as
+a schema.org Person; a two-letter site name after the headline. On small pages written here."""
+
+from __future__ import annotations
+
+import json
+from zoneinfo import ZoneInfo
+
+import lxml.html
+import pytest
+
+from recommender.ingest.html import authors, clutter, titles
+from recommender.ingest.html.errors import ExtractionError
+from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, article, record
+
+RECIPE = {
+    "@context": "https://schema.org",
+    "@type": "Recipe",
+    "name": TITLE,
+    "datePublished": "2010-11-12T14:29:28.000Z",
+    "recipeIngredient": ["1 kg ziemniaki", "1 cebula"],
+}
+
+
+def ld(obj: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def test_the_same_recipe_block_printed_twice_is_one_recipe() -> None:
+    # przepisy.pl prints its Recipe JSON-LD twice, identical: it was taken for a list of two
+    # recipes (no single one to date the page) and refused for htmldate's date-only guess.
+    got = record(article(head=ld(RECIPE) + ld(RECIPE)))
+    assert got["published_at"].isoformat() == "2010-11-12T14:29:28+00:00"  # type: ignore[union-attr]
+    # Two different recipes still date nothing by themselves.
+    other = {**RECIPE, "name": "Placki z jabłkami", "datePublished": "2011-01-01T10:00:00Z"}
+    with pytest.raises(ExtractionError, match="published_at"):
+        record(article(head=ld(RECIPE) + ld(other)))
+
+
+def test_a_json_ld_block_escaped_as_an_attribute_value_is_read() -> None:
+    # Kitchen Stories: `<script type="application/ld+json">{&quot;@context&quot;:…}</script>`.
+    escaped = json.dumps({**RECIPE, "datePublished": "2022-05-22T00:00:00+0000"}).replace(
+        '"', "&quot;"
+    )
+    html = article(head=f'<script type="application/ld+json">{escaped}</script>')
+    assert record(html)["published_at"].isoformat() == "2022-05-22T00:00:00+00:00"  # type: ignore[union-attr]
+
+
+def test_a_dotted_date_in_metadata_is_a_date_day_first() -> None:
+    # MatPrat: `"datePublished": "11.06.2019"`; the page's footer prints the time it was rendered
+    # ("27.10.2022 00:35:52"), which had dated it.
+    footer = "<footer><p>Oppdatert 27.10.2022 00:35:52</p></footer>"
+    html = article(head=ld({**RECIPE, "datePublished": "11.06.2019"}), after=footer)
+    with pytest.raises(ExtractionError, match=r"only a date was found \(2019-06-11"):
+        record(html)
+    got = record(html, assume_timezone=ZoneInfo("Europe/Oslo"))
+    assert got["published_at"].isoformat() == "2019-06-11T00:00:00+02:00"  # type: ignore[union-attr]
+    # No such day: not a date.
+    bad = article(head=ld({**RECIPE, "datePublished": "31.02.2019"}))
+    with pytest.raises(ExtractionError, match="published_at"):
+        record(bad)
+
+
+def test_a_doubled_utc_designator_is_read() -> None:
+    # Delish and Country Living (Hearst): "2017-11-16T15:15:57.723210ZZ" in JSON-LD, beside an
+    # `article:published_time` of a later update that had won.
+    story = {"@type": "NewsArticle", "headline": TITLE, "datePublished": "2017-11-16T15:15:57ZZ"}
+    later = '<meta property="article:published_time" content="2022-09-26T16:48:00Z">'
+    got = record(article(head=ld(story) + later))
+    assert got["published_at"].isoformat() == "2017-11-16T15:15:57+00:00"  # type: ignore[union-attr]
+
+
+def test_a_writers_profile_marked_as_a_person_is_no_article_text() -> None:
+    # Delish: the author's profile (`itemprop="author" itemscope itemtype="…/Person"`, a photo, a
+    # name and a paragraph about them) came first in the body.
+    bio = (
+        "Lena Abraham is the Senior Food Editor at Delish, where she develops and styles recipes"
+        " for video and photo, and also stars in videos of her own."
+    )
+    profile = (
+        '<div itemprop="author" itemscope itemtype="http://schema.org/Person">'
+        f'<span itemprop="name">Lena Abraham</span><p>{bio}</p></div>'
+    )
+    body = record(article(head=PUBLISHED, before=profile))["body"]
+    assert isinstance(body, str) and body.startswith(PARAGRAPHS[0]) and bio not in body
+    element = lxml.html.fragment_fromstring(profile)
+    assert "person" in clutter.clutter_marks(element)
+    # An organisation's microdata marks nothing.
+    org = lxml.html.fragment_fromstring(
+        '<div itemscope itemtype="https://schema.org/Organization">x</div>'
+    )
+    assert not clutter.clutter_marks(org)
+
+
+def test_a_two_letter_site_name_is_dropped_from_the_title_only_as_a_whole_part() -> None:
+    # iG (ig.com.br): "Receita de Estrogonofe de cogumelos - iG".
+    sites = ["receitas", "ig", "br"]
+    assert titles.strip_site_name("Receita de Estrogonofe de cogumelos - iG", sites) == (
+        "Receita de Estrogonofe de cogumelos"
+    )
+    # A part that only starts with the short name is the headline's.
+    assert titles.strip_site_name("Ada Lovelace - Igniting the age of computing", sites) == (
+        "Ada Lovelace - Igniting the age of computing"
+    )
+    # A byline that merely starts with a short site name is a person.
+    assert not authors.is_site("Drew Harwell", ["dr"])
+    assert authors.is_site("DR", ["dr"])
+    assert authors.is_site("AP", ["apnews"])  # a short name of a longer site's, as before
