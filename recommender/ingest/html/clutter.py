@@ -344,13 +344,14 @@ def clutter_marks(element: HtmlElement) -> frozenset[str]:
     found = tokens(element)
     marks = {t for t in found if t in CLUTTER_TOKENS or t.startswith(CLUTTER_PREFIXES)}
     marks.update(f"{a} {b}" for a, b in CLUTTER_PAIRS if a in found and b in found)
-    if PERSON_ITEM.search(element.get("itemtype") or ""):
+    if PERSON_ITEM.search(element.get("itemtype") or "") and element.find(".//p") is not None:
         marks.add("person")
     return frozenset(marks)
 
 
-# Microdata describing a person (`itemscope itemtype="http://schema.org/Person"`): a writer's
-# byline or profile box ("Lena Abraham is the Senior Food Editor at Delish..."), never the story.
+# Microdata describing a person (`itemscope itemtype="http://schema.org/Person"`) that holds a
+# paragraph: a writer's profile box ("Lena Abraham is the Senior Food Editor at Delish..."), never
+# the story. A byline marked so (a name in a `<span>`) is left to the byline rules.
 PERSON_ITEM = re.compile(r"schema\.org/Person\s*$", re.IGNORECASE)
 
 

@@ -87,6 +87,13 @@ def test_a_writers_profile_marked_as_a_person_is_no_article_text() -> None:
     assert isinstance(body, str) and body.startswith(PARAGRAPHS[0]) and bio not in body
     element = lxml.html.fragment_fromstring(profile)
     assert "person" in clutter.clutter_marks(element)
+    # A byline marked as a Person (the New York Times' `<span itemprop="author creator" itemscope
+    # itemtype="…/Person">`) holds no paragraph about them: left to the byline rules.
+    byline = lxml.html.fragment_fromstring(
+        '<span itemscope itemtype="http://schema.org/Person"><span itemprop="name">GINA KOLATA'
+        "</span></span>"
+    )
+    assert not clutter.clutter_marks(byline)
     # An organisation's microdata marks nothing.
     org = lxml.html.fragment_fromstring(
         '<div itemscope itemtype="https://schema.org/Organization">x</div>'
