@@ -393,6 +393,52 @@ def with_work_steps(text: str, meta: PageMeta) -> str:
     return "\n".join([text, *steps])
 
 
+# The least description that is a recipe's headnote: a sentence, not a few words of a label.
+MIN_INTRO_CHARS = 60
+# A description with a comma for every few words is a list of its ingredients ("aubergine,
+# courgette, poivron…", "Here's what you need: bone in beef short ribs, kosher salt…").
+MAX_INTRO_COMMAS_PER_WORD = 0.2
+
+
+def work_intro(meta: PageMeta) -> str:
+    """The description of the recipe or how-to the page is about, from its JSON-LD, where it is
+    prose (a headnote); "" otherwise."""
+    work = meta.work
+    raw = work.get("description") if work is not None else None
+    if not isinstance(raw, str):
+        return ""
+    intro = " ".join(body.fragment_text(unescaped(raw)).split())
+    words = len(intro.split())
+    if len(intro) < MIN_INTRO_CHARS or intro.count(",") > MAX_INTRO_COMMAS_PER_WORD * words:
+        return ""
+    return intro
+
+
+def opens_with_card(text: str, meta: PageMeta) -> bool:
+    """`text` starts with the recipe card: a list line (an ingredient) or one of the JSON-LD
+    recipe's steps, no prose before it."""
+    first = text.lstrip().split("\n", 1)[0].strip()
+    if first.startswith("- "):
+        return True
+    folded = " ".join(first.split()).casefold()
+    return any(
+        folded and folded.startswith(" ".join(step.split()).casefold()[:DISTINCT_STEP_CHARS])
+        for step in work_steps(meta)[:1]
+    )
+
+
+def with_work_intro(text: str, meta: PageMeta) -> str:
+    """`text` with the recipe's own description first, where the extractor kept the recipe card
+    but left out the prose before it (the description is nowhere in `text`)."""
+    intro = work_intro(meta)
+    if not text or not intro or not opens_with_card(text, meta):
+        return text
+    folded = " ".join(text.split()).casefold()
+    if intro[:MIN_INTRO_CHARS].casefold() in folded:
+        return text
+    return f"{intro}\n{text}"
+
+
 # A JavaScript or JSON string literal long enough to hold a story, and HTML paragraphs in one
 # (escaped as JSON writes them, `\u003Cp\u003E`, or not).
 STRING_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.){300,})"')
@@ -584,7 +630,7 @@ def page_record(
         # `articleBody`, or the description of the thing it is about); its markup holds the
         # headline and navigation.
         text = ld_main_text(meta, title) or script_state_text(tree, title, description) or text
-    text = with_work_steps(text, meta)
+    text = with_work_intro(with_work_steps(text, meta), meta)
     if text and titles.squash(text) == headline:  # the headline alone: a stub
         raise ExtractionError("body", "no article text found in the page (only its headline)")
     if not text:

@@ -115,3 +115,53 @@ def test_a_two_letter_site_name_is_dropped_from_the_title_only_as_a_whole_part()
     assert not authors.is_site("Drew Harwell", ["dr"])
     assert authors.is_site("DR", ["dr"])
     assert authors.is_site("AP", ["apnews"])  # a short name of a longer site's, as before
+
+
+STEPS = [
+    "Coupez les tomates pelées en quartiers, les aubergines et les courgettes en rondelles.",
+    "Faites revenir séparément dans l'huile d'olive les poivrons, les oignons et l'ail.",
+]
+INTRO = (
+    "La petite salade détox parfaite pour un déjeuner vitaminé au coeur de l'hiver, prête en vingt"
+    " minutes."
+)
+
+
+def recipe_page(description: str, card: str) -> str:
+    recipe = {
+        **RECIPE,
+        "description": description,
+        "recipeInstructions": [{"@type": "HowToStep", "text": s} for s in STEPS],
+    }
+    return article(head=ld(recipe), paragraphs=[], before=card)
+
+
+# The recipe card as the extractor keeps it: the method as a list ("- Coupez…").
+CARD = "<h2>Préparation</h2><ol>" + "".join(f"<li>{s}</li>" for s in STEPS) + "</ol>"
+
+
+def test_a_recipe_cards_missing_headnote_comes_from_its_json_ld_description() -> None:
+    # 750g, MatPrat, Taste of Home: the extractor kept the recipe card but left out the headnote
+    # above it; the JSON-LD Recipe's description is that prose.
+    body = record(recipe_page(INTRO, CARD))["body"]
+    assert isinstance(body, str) and body.startswith(f"{INTRO}\n- {STEPS[0]}")
+    # A body that opens with the first step in a paragraph (Sunset, MyRecipes) gets it too.
+    steps_only = "".join(f"<p>{s}</p>" for s in STEPS)
+    body = record(recipe_page(INTRO, steps_only))["body"]
+    assert isinstance(body, str) and body.startswith(f"{INTRO}\n{STEPS[0]}")
+    # A body with prose of its own before the card is left as it is.
+    prose = f"<p>{PARAGRAPHS[0]}</p>{CARD}"
+    body = record(recipe_page(INTRO, prose))["body"]
+    assert isinstance(body, str) and body.startswith(PARAGRAPHS[0]) and INTRO not in body
+
+
+def test_a_description_that_lists_ingredients_or_is_already_read_is_not_added() -> None:
+    # Marmiton's description lists the ingredients; Tasty's says "Here's what you need: …".
+    listing = (
+        "aubergine, courgette, poivron, oignon, tomate, ail, huile d'olive, thym, laurier, sel"
+    )
+    body = record(recipe_page(listing, CARD))["body"]
+    assert isinstance(body, str) and body.startswith(f"- {STEPS[0]}")
+    # A headnote the extractor kept is not repeated.
+    body = record(recipe_page(INTRO, f"<p>{INTRO}</p>{CARD}"))["body"]
+    assert isinstance(body, str) and body.count(INTRO[:60]) == 1
