@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Collection
 
 from lxml.html import HtmlElement
 
@@ -72,13 +73,15 @@ def is_furniture(line: str) -> bool:
     )
 
 
-def clean_lines(text: str, *, title: str = "") -> str:
+def clean_lines(text: str, *, title: str = "", content: Collection[str] = ()) -> str:
     """Fold whitespace per line; drop furniture lines, what precedes the first sentence, and the
-    dateline before it ("JAKARTA, KOMPAS.com - ")."""
+    dateline before it ("JAKARTA, KOMPAS.com - "). Lines the page's metadata names as its content
+    (`content`, squashed: a recipe's ingredients) are never taken for what precedes it."""
     lines = [WHITESPACE.sub(" ", line).strip() for line in text.splitlines()]
     lines = clutter.drop_story_lists([line for line in lines if line])
     kept = [line for line in lines if not is_furniture(line)]
-    kept = clutter.drop_trailing_furniture(clutter.drop_leading_furniture(kept, title))
+    kept = clutter.drop_leading_furniture(kept, title, content)
+    kept = clutter.drop_trailing_furniture(kept)
     if kept:
         kept[0] = clutter.strip_dateline(kept[0])
     return "\n".join(line for line in kept if line)

@@ -9,7 +9,7 @@ elements are never pruned, nor any element holding the headline or a large share
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 
 from lxml.html import HtmlElement
 
@@ -376,6 +376,15 @@ def prune(tree: HtmlElement) -> None:
     drop_marked(tree, clutter_marks)
 
 
+# Marks of readers' contributions: however much of a page's running text they hold (a recipe's
+# hundred comments outweigh its few paragraphs), they are never the article's own parts.
+READERS_MARKS = frozenset({"comment", "comments"})
+
+
+def readers_mark(mark: Hashable) -> bool:
+    return isinstance(mark, frozenset) and bool(mark & READERS_MARKS)
+
+
 def drop_marked(tree: HtmlElement, marker: Callable[[HtmlElement], Hashable]) -> None:
     """Remove, in place, the elements `marker` marks as furniture (a true value: what marks
     them), never the article itself: no structural element, none holding the headline, a large
@@ -413,7 +422,7 @@ def drop_marked(tree: HtmlElement, marker: Callable[[HtmlElement], Hashable]) ->
     spared = {
         mark
         for mark, count in marked_long.items()
-        if count >= RUNNING_PARAGRAPHS and 2 * count > total_long
+        if count >= RUNNING_PARAGRAPHS and 2 * count > total_long and not readers_mark(mark)
     }
     if spared:
 
@@ -793,7 +802,51 @@ LIST_BULLET = re.compile(r"^\s*[-•*]\s+")
 def is_clutter_line(line: str) -> bool:
     """A whole line that is never article text; a list item's bullet changes nothing ("- 本文仅代表
     作者个人观点。")."""
-    return bool(CLUTTER_LINE.match(line) or CLUTTER_LINE.match(LIST_BULLET.sub("", line, count=1)))
+    bare = LIST_BULLET.sub("", line, count=1)
+    return bool(CLUTTER_LINE.match(line) or CLUTTER_LINE.match(bare) or is_nutrition_line(bare))
+
+
+# A recipe card's nutrition label: lines of nutrients and amounts ("351 calories; fat 23g;
+# cholesterol 86mg", "protein: 0.2g 1 %", "Kalorien 420 kcal") and the label's standard notes
+# ("% Daily Value*", "*Percent Daily Values are based on a 2,000 calorie diet").
+NUTRIENT = (
+    r"(?:calories(?: from fat)?|calorie|kcal|kalorien|brennwert|energi[ea]?|proteins?|protéines?"
+    r"|eiwei(?:ß|ss)|(?:saturated |trans |unsaturated )?fat|fett|lipides|grassi|carbohydrates?"
+    r"|carbs|kohlenhydrate|glucides|carboidrati|sugars?|zucker|sucres|zuccheri|(?:dietary )?fib(?:er|re)"
+    r"|ballaststoffe|fibres|sodium|salt|salz|cholesterol|potassium|calcium|iron|magnesium|folate"
+    r"|niacin(?: equivalents)?|thiamin|riboflavin|vitamin [a-z]\d?(?: iu)?)"
+)
+NUTRIENT_AMOUNT = r"\d[\d.,]*\s*(?:g|mg|mcg|µg|kcal|kj|iu|%)?"
+NUTRIENT_ITEM = re.compile(
+    rf"{NUTRIENT}\s*:?\s*{NUTRIENT_AMOUNT}(?:\s+\d[\d.,]*\s*%)?|{NUTRIENT_AMOUNT}\s*{NUTRIENT}",
+    re.IGNORECASE,
+)
+NUTRITION_NOTE = re.compile(
+    r"^\s*(?:%\s*daily values?\s*\*?|\*+\s*percent daily values? are based on"
+    r"|\*+\s*nutrient information is not available|\(-\)\s*information is not currently available)",
+    re.IGNORECASE,
+)
+MAX_NUTRITION_LINE = 400
+# What may be left of a nutrition line besides its items: separators, a label ("Per serving:").
+MAX_NUTRITION_REST = 0.2
+
+
+def is_nutrition_line(line: str) -> bool:
+    if NUTRITION_NOTE.match(line):
+        return True
+    text = line.strip()
+    if not text or len(text) > MAX_NUTRITION_LINE or not NUTRIENT_ITEM.search(text):
+        return False
+    rest = re.sub(r"[\s;,.|·/:()*-]+", "", NUTRIENT_ITEM.sub("", text))
+    if len(rest) > MAX_NUTRITION_REST * len(re.sub(r"\s+", "", text)):
+        return False
+    # One item alone is a label's only where it reads like one ("protein: 0.2g 1 %", "420 kcal"):
+    # an ingredient names an amount of salt or sugar too ("10 g salt", "Zucker 50 g").
+    items = NUTRIENT_ITEM.findall(text)
+    return len(items) >= 2 or bool(LABEL_ITEM.search(text))
+
+
+LABEL_ITEM = re.compile(r":\s*\d|\d\s*(?:kcal|kj)\b|\d\s*%|calorie", re.IGNORECASE)
 
 
 # A heading that introduces a list of other stories; the headlines after it go with it.
@@ -1010,12 +1063,32 @@ def opens_cjk_sentence(line: str) -> bool:
     return line.endswith("：") and cjk.phrase_words(line) >= CJK_INTRO_WORDS
 
 
-def drop_leading_furniture(lines: list[str], title: str) -> list[str]:
+def drop_leading_furniture(
+    lines: list[str], title: str, content: Collection[str] = ()
+) -> list[str]:
     """Drop what comes before the first sentence: the headline again, bylines, captions, labels.
 
     A leading line is furniture when it is short and does not end like a sentence; an article's
-    first paragraph does (the limit keeps a body that is only short lines intact).
+    first paragraph does (the limit keeps a body that is only short lines intact). Lines the page's
+    metadata names as its content (`content`, squashed: a recipe's ingredients) are never cut
+    apart: where the cut falls inside a run of them, the run stays whole.
     """
+    start = _leading_end(lines, title)
+    if start >= len(lines):
+        return lines
+    # The cut never splits a run of named lines: a recipe's ingredients go or stay together.
+    while 0 < start and is_named(lines[start], content) and is_named(lines[start - 1], content):
+        start -= 1
+    return lines[start:]
+
+
+def is_named(line: str, content: Collection[str]) -> bool:
+    """`line` (a list item's bullet aside) is one of `content`'s lines (squashed)."""
+    return bool(content) and squash(LIST_BULLET.sub("", line, count=1)) in content
+
+
+def _leading_end(lines: list[str], title: str) -> int:
+    """Where the text starts after its leading furniture (see drop_leading_furniture)."""
     folded_title = squash(title)
     again = [_is_headline_again(squash(line), folded_title) for line in lines[:LEADING_MAX_DROPPED]]
     start = 0
@@ -1065,6 +1138,4 @@ def drop_leading_furniture(lines: list[str], title: str) -> list[str]:
         after += 1
     if start < bullets and after < len(lines) and len(lines[after]) >= LEADING_SHORT:
         start = after
-    if start >= len(lines):
-        return lines
-    return lines[start:]
+    return start

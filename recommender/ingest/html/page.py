@@ -379,6 +379,18 @@ def work_steps(meta: PageMeta) -> list[str]:
 MAX_WORK_STEPS = 100
 
 
+def work_ingredients(meta: PageMeta) -> frozenset[str]:
+    """The ingredients of the recipe the page is about (JSON-LD `recipeIngredient`), squashed:
+    lines of the page's own content however short."""
+    work = meta.work
+    raw = work.get("recipeIngredient") if work is not None else None
+    values = raw if isinstance(raw, list) else [raw]
+    squashed = (
+        titles.squash(body.fragment_text(unescaped(v))) for v in values if isinstance(v, str)
+    )
+    return frozenset(s for s in squashed if s)
+
+
 def with_work_steps(text: str, meta: PageMeta) -> str:
     """`text` with the steps of the recipe or how-to the page is about after it, from its
     JSON-LD, where the extractor left the page's recipe card out (recipe plugins mark it up in
@@ -427,14 +439,18 @@ def opens_with_card(text: str, meta: PageMeta) -> bool:
     )
 
 
-def with_work_intro(text: str, meta: PageMeta) -> str:
+def with_work_intro(text: str, meta: PageMeta, tree: HtmlElement) -> str:
     """`text` with the recipe's own description first, where the extractor kept the recipe card
-    but left out the prose before it (the description is nowhere in `text`)."""
+    but left out the prose before it: the description is printed on the page (a headnote, not a
+    description for search engines alone) and nowhere in `text`."""
     intro = work_intro(meta)
     if not text or not intro or not opens_with_card(text, meta):
         return text
-    folded = " ".join(text.split()).casefold()
-    if intro[:MIN_INTRO_CHARS].casefold() in folded:
+    start = intro[:MIN_INTRO_CHARS].casefold()
+    if start in " ".join(text.split()).casefold():
+        return text
+    shown = " ".join(" ".join(str(t) for t in tree.xpath(pagekind.VISIBLE_TEXT)).split())
+    if start not in shown.casefold():
         return text
     return f"{intro}\n{text}"
 
@@ -623,14 +639,18 @@ def page_record(
     pagekind.check_article(tree, meta, canonical, title)
     description = meta.first("og:description", "description", "twitter:description")
     description = unescaped(description or first_string(meta.article("description")) or "")
-    text = body.clean_lines(body.main_text(tree, canonical, title, description), title=title)
+    text = body.clean_lines(
+        body.main_text(tree, canonical, title, description),
+        title=title,
+        content=work_ingredients(meta),
+    )
     headline = titles.squash(title)
     if not text or titles.squash(text) == headline or not body.has_running_text(text):
         # A page a script renders holds its story in its JSON-LD only (the article's
         # `articleBody`, or the description of the thing it is about); its markup holds the
         # headline and navigation.
         text = ld_main_text(meta, title) or script_state_text(tree, title, description) or text
-    text = with_work_intro(with_work_steps(text, meta), meta)
+    text = with_work_intro(with_work_steps(text, meta), meta, tree)
     if text and titles.squash(text) == headline:  # the headline alone: a stub
         raise ExtractionError("body", "no article text found in the page (only its headline)")
     if not text:

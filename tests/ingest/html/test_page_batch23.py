@@ -127,13 +127,17 @@ INTRO = (
 )
 
 
-def recipe_page(description: str, card: str) -> str:
+def recipe_page(description: str, card: str, *, printed: bool = True) -> str:
+    """A recipe page whose headnote (the JSON-LD description) is printed above the headline,
+    where the extractor leaves it out, or (`printed=False`) only in the JSON-LD."""
     recipe = {
         **RECIPE,
         "description": description,
         "recipeInstructions": [{"@type": "HowToStep", "text": s} for s in STEPS],
     }
-    return article(head=ld(recipe), paragraphs=[], before=card)
+    html = article(head=ld(recipe), paragraphs=[], before=card)
+    headnote = f'<p class="recipe-summary">{description}</p>' if printed else ""
+    return html.replace("<article><h1>", f"<article>{headnote}<h1>")
 
 
 # The recipe card as the extractor keeps it: the method as a list ("- Coupez…").
@@ -162,6 +166,96 @@ def test_a_description_that_lists_ingredients_or_is_already_read_is_not_added() 
     )
     body = record(recipe_page(listing, CARD))["body"]
     assert isinstance(body, str) and body.startswith(f"- {STEPS[0]}")
+    # A description for search engines, printed nowhere on the page (Chefkoch's "Über 1290
+    # Bewertungen und für lecker befunden. Mit ► Portionsrechner"), is no headnote.
+    body = record(recipe_page(INTRO, CARD, printed=False))["body"]
+    assert isinstance(body, str) and body.startswith(f"- {STEPS[0]}")
     # A headnote the extractor kept is not repeated.
     body = record(recipe_page(INTRO, f"<p>{INTRO}</p>{CARD}"))["body"]
     assert isinstance(body, str) and body.count(INTRO[:60]) == 1
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "351 calories; fat 23g; cholesterol 86mg; sodium 672mg; carbohydrates 11g; protein 26g.",
+        "protein: 0.2g 1 %",
+        "vitamin a iu: 21.5IU",
+        "Kalorien 420 kcal",
+        "% Daily Value *",
+        "*Percent Daily Values are based on a 2,000 calorie diet. Your daily values may be higher.",
+        "**Nutrient information is not available for all ingredients.",
+    ],
+)
+def test_a_nutrition_labels_lines_are_furniture(line: str) -> None:
+    # EatingWell's body opened with its nutrition summary, Allrecipes' with the whole label.
+    assert clutter.is_clutter_line(line)
+    assert clutter.is_clutter_line(f"- {line}")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "10 g salt",  # an ingredient names an amount of a nutrient
+        "Zucker 50 g",
+        "Protein 26g",
+        "A serving has 351 calories and 23g of fat, which is a lot for a weeknight dinner.",
+        "Sugar: the hidden enemy in your breakfast cereal",
+        "Fat chance.",
+    ],
+)
+def test_ingredients_and_sentences_that_name_nutrients_stay(line: str) -> None:
+    assert not clutter.is_clutter_line(line)
+
+
+def test_readers_comments_that_outweigh_the_story_are_still_furniture() -> None:
+    # Chefkoch: a hundred readers' comments (`div.comment-item` each) hold more running text than
+    # the recipe; the guard that spares one marker on every part of an article had kept them, and
+    # the body started with "Sehr lecker!! Habe noch nie Hackbraten mit Gurken gemacht".
+    comment = (
+        "Sehr lecker!! Habe noch nie Hackbraten mit Gurken gemacht, aber den gibt es jetzt öfter."
+        " Hab mich ans Rezept gehalten und nur etwas mehr Senf genommen, einfach großartig."
+    )
+    items = "".join(f'<div class="comment-item"><p>{comment} ({n})</p></div>' for n in range(6))
+    story = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2])
+    tree = lxml.html.document_fromstring(
+        f"<html><body><article><h1>{TITLE}</h1>{story}</article>"
+        f'<div class="discussion">{items}</div></body></html>'
+    )
+    clutter.prune(tree)
+    text = tree.text_content()
+    assert "Sehr lecker" not in text and PARAGRAPHS[1] in text
+    # One marker on every part of an article still spares them (a review's "Section--Ads").
+    parts = "".join(f'<div class="section-ads"><p>{p}</p></div>' for p in PARAGRAPHS * 2)
+    tree = lxml.html.document_fromstring(f"<html><body><h1>{TITLE}</h1>{parts}</body></html>")
+    clutter.prune(tree)
+    assert PARAGRAPHS[0] in tree.text_content()
+
+
+def test_a_cut_before_the_first_sentence_never_splits_the_recipes_ingredients() -> None:
+    # 750g: the short lines before the first sentence are dropped as furniture (labels, bylines),
+    # at most eight of them; the recipe's ingredient list is short lines too, and the cut fell
+    # inside it ("- 2 oranges" opened the body, the first section's five ingredients gone).
+    ingredients = [f"{n + 1}00 g ingrédient numéro {n}" for n in range(12)]
+    labels = [
+        "Préparation",
+        "10 min",
+        "Cuisson",
+        "20 min",
+        "Repos",
+        "0 min",
+        "Difficulté",
+        "Coût",
+        "Budget",
+    ]
+    lines = ["Recette", "4 personnes", *(f"- {i}" for i in ingredients), *labels, *STEPS]
+    named = frozenset(titles.squash(i) for i in ingredients)
+    cut = clutter.drop_leading_furniture(lines, TITLE)
+    assert cut[0] == "- 700 g ingrédient numéro 6"  # the limit of eight, inside the list
+    kept = clutter.drop_leading_furniture(lines, TITLE, named)
+    assert kept[0] == f"- {ingredients[0]}" and kept[-1] == STEPS[1]
+    # A cut after the whole list (the story's prose follows) is left where it was.
+    short = ["Recette", *(f"- {i}" for i in ingredients[:3]), STEPS[0]]
+    assert clutter.drop_leading_furniture(short, TITLE, named) == clutter.drop_leading_furniture(
+        short, TITLE
+    )
