@@ -1077,7 +1077,7 @@ def drop_leading_furniture(
     if start >= len(lines):
         return lines
     # The cut never splits a run of named lines: a recipe's ingredients go or stay together.
-    while 0 < start and is_named(lines[start], content) and is_named(lines[start - 1], content):
+    while start > 0 and is_named(lines[start], content) and is_named(lines[start - 1], content):
         start -= 1
     return lines[start:]
 
