@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
 from datetime import date as date_type
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from lxml.html import HtmlElement
@@ -827,6 +828,19 @@ def guessed(tree: HtmlElement) -> list[Stamp]:
     if stamp is None or is_copyright_year(stamp, tree):
         return []
     return [Stamp(stamp.value, False, stamp.source)]
+
+
+def stated(stamp: Stamp, tree: HtmlElement, url: str | None) -> bool:
+    """The day of `stamp` (htmldate's guess) is printed in the page's text or written in its URL
+    (`/2013/02/08/`), not only found in its scripts, images' addresses or markup."""
+    day = stamp.value.date()
+    path = urlsplit(url).path if url else ""
+    numbers = [int(n) for n in re.findall(r"\d+", path)]
+    for i in range(len(numbers) - 2):
+        if (numbers[i], numbers[i + 1], numbers[i + 2]) == (day.year, day.month, day.day):
+            return True
+    text = " ".join(tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
+    return any(w.value.date() == day for w in written_dates(text))
 
 
 # A copyright notice's year ("© 2015 About.com", "Copyright 2009-2015"): htmldate's last resort

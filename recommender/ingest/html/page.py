@@ -289,6 +289,39 @@ def inline_scripts(tree: HtmlElement) -> list[str]:
     ]
 
 
+# Paragraphs of running text (pagekind.long_paragraphs) below which a page that states no date
+# and calls itself nothing is no article: a form, a product or a listing page, which htmldate
+# dates from its scripts, images or copyright line.
+MIN_UNDATED_PARAGRAPHS = 5
+
+
+def check_dated_or_written(tree: HtmlElement, meta: PageMeta, title: str, url: str | None) -> None:
+    """Raise ExtractionError(`page`) for a page with no sign of being an article: no article
+    metadata (JSON-LD, og:type), no date stated anywhere the importer reads one (only htmldate's
+    guess would date it), and less running text than a story."""
+    if meta.is_article:
+        return
+    near = text_near_headline(tree, title)
+    if dates.candidates(meta, near, url) or date_under_headline(tree, title):
+        return
+    for guess in dates.guessed(tree):
+        # htmldate's date printed on the page or in its URL ("February 8th, 2013"), or its day
+        # printed without the year beside a time ("09-30 22:46")
+        if dates.stated(guess, tree, url) or dates.yearless_times(near, guess, zoned=False):
+            return
+    paragraphs = pagekind.long_paragraphs(tree)
+    if paragraphs >= MIN_UNDATED_PARAGRAPHS:
+        return
+    check_shown(tree)  # a page a script fills says so first
+    raise ExtractionError(
+        "page",
+        f"no sign of an article: no article metadata (JSON-LD, og:type), no publication date"
+        f" stated on the page or in its URL, and {paragraphs} paragraph"
+        f"{'' if paragraphs == 1 else 's'} of running text (a form,"
+        " product or listing page; an undated article needs its date in the page)",
+    )
+
+
 def published_at(
     tree: HtmlElement, meta: PageMeta, title: str, options: PageOptions, url: str | None = None
 ) -> Any:
@@ -637,6 +670,7 @@ def page_record(
         check_shown(tree)
         raise ExtractionError("title", "the page has no title (og:title, <title> or <h1>)")
     pagekind.check_article(tree, meta, canonical, title)
+    check_dated_or_written(tree, meta, title, canonical)
     description = meta.first("og:description", "description", "twitter:description")
     description = unescaped(description or first_string(meta.article("description")) or "")
     text = body.clean_lines(

@@ -6,6 +6,7 @@ a schema.org Person; a two-letter site name after the headline. On small pages w
 from __future__ import annotations
 
 import json
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import lxml.html
@@ -13,7 +14,7 @@ import pytest
 
 from recommender.ingest.html import authors, clutter, titles
 from recommender.ingest.html.errors import ExtractionError
-from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, article, record
+from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article, record
 
 RECIPE = {
     "@context": "https://schema.org",
@@ -259,3 +260,40 @@ def test_a_cut_before_the_first_sentence_never_splits_the_recipes_ingredients() 
     assert clutter.drop_leading_furniture(short, TITLE, named) == clutter.drop_leading_furniture(
         short, TITLE
     )
+
+
+FORM_URL = "https://kabar.example/akun/lupa-kata-sandi"
+FORM_TEXT = (
+    "For security reasons, this is a two step process. Please enter your username or email"
+    " address and you will receive an email with a link for getting a new password."
+)
+
+
+def form_page(*, head: str = "", before: str = "", paragraphs: list[str] | None = None) -> str:
+    html = article(head=head, before=before, paragraphs=paragraphs or [FORM_TEXT])
+    return html.replace(URL, FORM_URL)
+
+
+def test_a_page_with_no_sign_of_an_article_is_refused_as_such_even_with_a_zone() -> None:
+    # Held-out batch 24 (pages of a crawl of web forms): a password-reset page, a product page,
+    # a newsletter form, which htmldate dates from their scripts or images; with the publisher's
+    # zone given, a date-only guess made them articles of midnight that day.
+    with pytest.raises(ExtractionError, match="no sign of an article") as caught:
+        record(form_page(), assume_timezone=ZoneInfo("America/Denver"))
+    assert caught.value.field == "page" and "1 paragraph of running text" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    "sign",
+    [
+        {"head": '<meta property="og:type" content="article">'},  # it says it is one
+        {"before": '<p class="date">February 8th, 2013</p>'},  # it states its date
+        {"paragraphs": [*PARAGRAPHS, *PARAGRAPHS]},  # a story's worth of running text
+    ],
+)
+def test_a_page_with_a_sign_of_an_article_is_not_refused_as_none(sign: dict[str, Any]) -> None:
+    html = form_page(**sign)
+    try:
+        record(html, assume_timezone=ZoneInfo("America/Denver"))
+    except ExtractionError as exc:  # refused, if at all, for something else (its date)
+        assert "no sign of an article" not in exc.reason
