@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -100,10 +101,10 @@ class PageMeta:
     def all(self, name: str) -> list[str]:
         return [v.strip() for v in self.meta.get(name, []) if v.strip()]
 
-    @property
+    @cached_property
     def works(self) -> list[dict[str, Any]]:
         """The recipes and how-tos the page's JSON-LD describes, each once (templates print the
-        same block twice)."""
+        same block twice). Read once: `read_meta` has filled `others` before anything asks."""
         seen: set[str] = set()
         out: list[dict[str, Any]] = []
         for obj in self.others:
