@@ -133,7 +133,8 @@ def page_url(
         url = absolute(relative, options.base_url.rstrip("/") + "/")
         if url:
             return url
-    raise ExtractionError("url", missing_url_reason(relative, options))
+    partial = next((c.strip() for c in declared if c and c.strip()), None)
+    raise ExtractionError("url", missing_url_reason(relative, options, partial))
 
 
 def _resolved(candidate: str | None, base: str | None) -> str | None:
@@ -169,17 +170,26 @@ def host_first(url: str | None) -> str | None:
     return url
 
 
-def missing_url_reason(relative: str | None, options: PageOptions) -> str:
-    """Why a page has no URL, and exactly which option gives it one."""
+def missing_url_reason(
+    relative: str | None, options: PageOptions, partial: str | None = None
+) -> str:
+    """Why a page has no URL, and exactly which option gives it one; `partial` is a canonical
+    URL the page gives without its site (`/it/contatti`)."""
     found = "the page names no canonical URL (<link rel=canonical>, og:url or microdata url)"
+    if partial:
+        found = (
+            f"the page's canonical URL {partial[:200]!r} names no site (a relative URL, and no"
+            " <base href> or URL the page was fetched from to read it against)"
+        )
     sidecar = sidecar_name(relative or "PAGE.html")
     if options.url_from == "sidecar":
         return (
             f"{found} and no sidecar file {sidecar} beside it holds its URL (--url-from sidecar);"
             " write the URL there, or give --url-from path --base-url SITE"
         )
+    target = partial.lstrip("/") if partial else relative or "PATH"
     return (
-        f"{found}; give --base-url SITE to make it SITE/{relative or 'PATH'} (--url-from path),"
+        f"{found}; give --base-url SITE to make it SITE/{target} (--url-from path),"
         f" or --url-from sidecar with its URL in {sidecar} beside it"
     )
 

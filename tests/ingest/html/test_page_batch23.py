@@ -297,3 +297,17 @@ def test_a_page_with_a_sign_of_an_article_is_not_refused_as_none(sign: dict[str,
         record(html, assume_timezone=ZoneInfo("America/Denver"))
     except ExtractionError as exc:  # refused, if at all, for something else (its date)
         assert "no sign of an article" not in exc.reason
+
+
+def test_a_relative_canonical_url_is_named_in_the_error_and_read_against_the_base() -> None:
+    # IFM Group: `<link rel="canonical" href="/it/contatti">` and nothing else naming the site;
+    # the error said the page named no canonical URL at all.
+    html = article(canonical=False, head=PUBLISHED + '<link rel="canonical" href="/it/contatti">')
+    with pytest.raises(ExtractionError) as caught:
+        record(html)
+    assert caught.value.field == "url"
+    assert "'/it/contatti' names no site" in caught.value.reason
+    assert "SITE/it/contatti" in caught.value.reason
+    assert record(html, base_url="https://ifmgroup.example/")["url"] == (
+        "https://ifmgroup.example/it/contatti"
+    )
