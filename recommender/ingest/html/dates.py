@@ -840,7 +840,21 @@ def stated(stamp: Stamp, tree: HtmlElement, url: str | None) -> bool:
         if (numbers[i], numbers[i + 1], numbers[i + 2]) == (day.year, day.month, day.day):
             return True
     text = " ".join(tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
-    return any(w.value.date() == day for w in written_dates(text))
+    if any(w.value.date() == day for w in written_dates(text)):
+        return True
+    # Its month and day written without the year ("THURSDAY, June 6 (HealthDay News)").
+    for match in MONTH_DAY.finditer(text):
+        month = MONTHS.get((match["month"] or match["month2"]).lower())
+        if month == day.month and int(match["day"] or match["day2"]) == day.day:
+            return True
+    return False
+
+
+# A month's name and a day, either way round ("June 6", "Jun. 6", "6 June"), without a year.
+MONTH_DAY = re.compile(
+    r"\b(?:(?P<month>[^\W\d_]{3,9})\.?\s+(?P<day>\d{1,2})(?!\d)(?!,?\s*\d{4})"
+    r"|(?P<day2>\d{1,2})\.?\s+(?P<month2>[^\W\d_]{3,9})\b(?!\s*,?\s*\d{4}))"
+)
 
 
 # A copyright notice's year ("© 2015 About.com", "Copyright 2009-2015"): htmldate's last resort

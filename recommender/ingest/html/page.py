@@ -320,9 +320,17 @@ def check_dated_or_written(tree: HtmlElement, meta: PageMeta, title: str, url: s
         if dates.stated(guess, tree, url) or dates.yearless_times(near, guess, zoned=False):
             return
     paragraphs = pagekind.long_paragraphs(tree)
-    if paragraphs >= MIN_UNDATED_PARAGRAPHS:
+    shop_or_form = pagekind.shop_or_account_page(tree)
+    if paragraphs >= MIN_UNDATED_PARAGRAPHS and not shop_or_form:
         return
     check_shown(tree)  # a page a script fills says so first
+    if shop_or_form:
+        raise ExtractionError(
+            "page",
+            f"no sign of an article: no article metadata (JSON-LD, og:type), no publication date"
+            f" stated on the page or in its URL, and {shop_or_form} (a shop's or an account's"
+            " page)",
+        )
     raise ExtractionError(
         "page",
         f"no sign of an article: no article metadata (JSON-LD, og:type), no publication date"

@@ -348,3 +348,35 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
         raise ExtractionError(
             "page", f"a page of links ({density:.0%} of its text is links: an index or front page)"
         )
+
+
+# A shop's controls in the languages publishers write ("Add to cart", "In den Warenkorb"...).
+ADD_TO_CART = re.compile(
+    r"add to (?:cart|bag|basket)|in den warenkorb|ajouter au panier|añadir al carrito"
+    r"|aggiungi al carrello|l[äa]gg i varukorgen|læg i kurv|legg i handlekurven|do koszyka"
+    r"|в корзину|カートに入れる|장바구니|tambah(?:kan)? ke keranjang|masukkan keranjang",
+    re.IGNORECASE,
+)
+CART_CLASS = (
+    "//*[contains(@class, 'add-to-cart') or contains(@class, 'addtocart')"
+    " or contains(@id, 'add-to-cart') or contains(@id, 'addtocart')]"
+)
+PRODUCT_ITEM = (
+    "//*[@itemtype and (contains(@itemtype, 'schema.org/Product')"
+    " or contains(@itemtype, 'schema.org/Offer'))]"
+)
+
+
+def shop_or_account_page(tree: HtmlElement) -> str:
+    """What shows a page to be a shop's or a user account's rather than a story's (a product
+    described in microdata, an "Add to cart" control, a password field), in words; "" for none.
+    Only asked of pages that show no sign of an article: news sites put a login box on their
+    stories too."""
+    if tree.xpath(PRODUCT_ITEM):
+        return "a product described in microdata"
+    text = " ".join(" ".join(str(t) for t in tree.xpath(VISIBLE_TEXT)).split())
+    if ADD_TO_CART.search(text) or tree.xpath(CART_CLASS):
+        return "an 'add to cart' control"
+    if tree.xpath("//input[@type='password']"):
+        return "a password field"
+    return ""

@@ -311,3 +311,46 @@ def test_a_relative_canonical_url_is_named_in_the_error_and_read_against_the_bas
     assert record(html, base_url="https://ifmgroup.example/")["url"] == (
         "https://ifmgroup.example/it/contatti"
     )
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        (
+            '<div itemscope itemtype="http://schema.org/Product"><span>Sejlersko</span></div>',
+            "product",
+        ),
+        ('<button class="btn">In den Warenkorb</button>', "add to cart"),
+        ('<form><input type="email"><input type="password"></form>', "password field"),
+    ],
+)
+def test_an_undated_shop_or_account_page_is_no_article_whatever_its_text(
+    extra: str, said: str
+) -> None:
+    # Held-out batch 25: product and category pages with paragraphs of sales text, a sign-up
+    # page with its terms; no article metadata, no date stated, only htmldate's guess.
+    html = form_page(before=extra, paragraphs=[*PARAGRAPHS, *PARAGRAPHS])
+    with pytest.raises(ExtractionError, match=f"no sign of an article.*{said}"):
+        record(html, assume_timezone=ZoneInfo("Europe/Berlin"))
+    # A story with a login box in its header, dated on the page, stays an article.
+    dated = form_page(before=extra + '<p class="date">February 8th, 2013</p>')
+    assert record(dated, assume_timezone=ZoneInfo("Europe/Berlin"))["title"] == TITLE
+
+
+def test_a_guessed_day_printed_without_its_year_is_stated() -> None:
+    # HealthDay on WebMD (a login box on the page, no metadata): "THURSDAY, June 6 (HealthDay
+    # News) --" prints the day htmldate guessed (2013-06-06), so the page is dated, not refused.
+    from datetime import datetime
+
+    from recommender.ingest.html import dates
+
+    tree = lxml.html.document_fromstring(
+        "<html><body><p>THURSDAY, June 6 (HealthDay News) -- An expert advisory panel to the"
+        " U.S. Food and Drug Administration voted narrowly Thursday.</p></body></html>"
+    )
+    guess = dates.Stamp(datetime(2013, 6, 6), False, "a date guessed from the page (htmldate)")
+    assert dates.stated(guess, tree, "https://www.webmd.example/news/20130606/fda-panel")
+    other = dates.Stamp(datetime(2013, 6, 7), False, guess.source)
+    assert not dates.stated(other, tree, "https://www.webmd.example/news/fda-panel")
+    # The day in the URL's path states it too.
+    assert dates.stated(other, tree, "https://blog.example/2013/06/07/fda-panel/")
