@@ -308,7 +308,8 @@ MIN_UNDATED_PARAGRAPHS = 5
 def check_dated_or_written(tree: HtmlElement, meta: PageMeta, title: str, url: str | None) -> None:
     """Raise ExtractionError(`page`) for a page with no sign of being an article: no article
     metadata (JSON-LD, og:type), no date stated anywhere the importer reads one (only htmldate's
-    guess would date it), and less running text than a story."""
+    guess would date it), and less running text than a story or a shop's or an account's
+    controls (pagekind.shop_or_account_page)."""
     if meta.is_article:
         return
     near = text_near_headline(tree, title)
@@ -319,24 +320,23 @@ def check_dated_or_written(tree: HtmlElement, meta: PageMeta, title: str, url: s
         # printed without the year beside a time ("09-30 22:46")
         if dates.stated(guess, tree, url) or dates.yearless_times(near, guess, zoned=False):
             return
+    controls = pagekind.shop_or_account_page(tree)
     paragraphs = pagekind.long_paragraphs(tree)
-    shop_or_form = pagekind.shop_or_account_page(tree)
-    if paragraphs >= MIN_UNDATED_PARAGRAPHS and not shop_or_form:
+    if not controls and paragraphs >= MIN_UNDATED_PARAGRAPHS:
         return
     check_shown(tree)  # a page a script fills says so first
-    if shop_or_form:
-        raise ExtractionError(
-            "page",
-            f"no sign of an article: no article metadata (JSON-LD, og:type), no publication date"
-            f" stated on the page or in its URL, and {shop_or_form} (a shop's or an account's"
-            " page)",
+    if controls:
+        shown = f"{controls} (a shop's or an account's page)"
+    else:
+        plural = "" if paragraphs == 1 else "s"
+        shown = (
+            f"{paragraphs} paragraph{plural} of running text (a form, product or listing page; an"
+            " undated article needs its date in the page)"
         )
     raise ExtractionError(
         "page",
-        f"no sign of an article: no article metadata (JSON-LD, og:type), no publication date"
-        f" stated on the page or in its URL, and {paragraphs} paragraph"
-        f"{'' if paragraphs == 1 else 's'} of running text (a form,"
-        " product or listing page; an undated article needs its date in the page)",
+        "no sign of an article: no article metadata (JSON-LD, og:type), no publication date"
+        f" stated on the page or in its URL, and {shown}",
     )
 
 
