@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
 from datetime import date as date_type
 from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
 from lxml.html import HtmlElement
@@ -814,8 +815,25 @@ def script_times(scripts: Sequence[str], dated: Stamp, assume: tzinfo | None) ->
     return found
 
 
+def body_text(tree: HtmlElement) -> str:
+    """The text of the page's body, scripts and styles left out."""
+    return " ".join(tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
+
+
+# htmldate's guess per parsed page: the importer asks it twice of a page without stated dates
+# (is it an article at all, then its time), and it reads the whole document (tens of ms on a
+# large page). The importer never changes a tree it reads (the body is taken from a copy).
+_GUESSES: WeakKeyDictionary[HtmlElement, list[Stamp]] = WeakKeyDictionary()
+
+
 def guessed(tree: HtmlElement) -> list[Stamp]:
     """htmldate's guess (it reads URLs and free text): the last resort, date only."""
+    if tree not in _GUESSES:
+        _GUESSES[tree] = _guess(tree)
+    return list(_GUESSES[tree])
+
+
+def _guess(tree: HtmlElement) -> list[Stamp]:
     from htmldate import find_date
 
     try:
@@ -839,7 +857,7 @@ def stated(stamp: Stamp, tree: HtmlElement, url: str | None) -> bool:
     for i in range(len(numbers) - 2):
         if (numbers[i], numbers[i + 1], numbers[i + 2]) == (day.year, day.month, day.day):
             return True
-    text = " ".join(tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
+    text = body_text(tree)
     if any(w.value.date() == day for w in written_dates(text)):
         return True
     # Its month and day written without the year ("THURSDAY, June 6 (HealthDay News)").
@@ -872,7 +890,7 @@ def is_copyright_year(stamp: Stamp, tree: HtmlElement) -> bool:
     value = stamp.value
     if (value.month, value.day) != (1, 1):
         return False
-    text = " ".join(tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
+    text = body_text(tree)
     if not any(int(year) == value.year for year in COPYRIGHT_YEAR.findall(text)):
         return False
     return not any(w.value.date() == value.date() for w in written_dates(text))  # printed: a date

@@ -483,11 +483,10 @@ def opens_with_card(text: str, meta: PageMeta) -> bool:
     first = text.lstrip().split("\n", 1)[0].strip()
     if first.startswith("- "):
         return True
+    steps = work_steps(meta)
     folded = " ".join(first.split()).casefold()
-    return any(
-        folded and folded.startswith(" ".join(step.split()).casefold()[:DISTINCT_STEP_CHARS])
-        for step in work_steps(meta)[:1]
-    )
+    opening = " ".join(steps[0].split()).casefold()[:DISTINCT_STEP_CHARS] if steps else ""
+    return bool(folded and opening and folded.startswith(opening))
 
 
 def with_work_intro(text: str, meta: PageMeta, tree: HtmlElement) -> str:
@@ -500,8 +499,7 @@ def with_work_intro(text: str, meta: PageMeta, tree: HtmlElement) -> str:
     start = intro[:MIN_INTRO_CHARS].casefold()
     if start in " ".join(text.split()).casefold():
         return text
-    shown = " ".join(" ".join(str(t) for t in tree.xpath(pagekind.VISIBLE_TEXT)).split())
-    if start not in shown.casefold():
+    if start not in pagekind.visible_text(tree).casefold():
         return text
     return f"{intro}\n{text}"
 

@@ -242,10 +242,15 @@ VISIBLE_TEXT = (
 )
 
 
+def visible_text(tree: HtmlElement) -> str:
+    """The text a reader sees in the page's body (VISIBLE_TEXT), whitespace collapsed."""
+    return " ".join(" ".join(str(t) for t in tree.xpath(VISIBLE_TEXT)).split())
+
+
 def check_rendered(tree: HtmlElement) -> None:
     """Raise ExtractionError(`page`) for a page saved before its scripts rendered it: its text is
     a template's placeholders (`{{content.title}}`), the article is not in it."""
-    text = " ".join(" ".join(str(t) for t in tree.xpath(VISIBLE_TEXT)).split())
+    text = visible_text(tree)
     placeholders = PLACEHOLDER.findall(text)
     share = sum(len(p) for p in placeholders) / max(len(text), 1)
     if len(placeholders) >= MIN_PLACEHOLDERS and share >= MIN_PLACEHOLDER_SHARE:
@@ -374,7 +379,7 @@ def shop_or_account_page(tree: HtmlElement) -> str:
     stories too."""
     if tree.xpath(PRODUCT_ITEM):
         return "a product described in microdata"
-    text = " ".join(" ".join(str(t) for t in tree.xpath(VISIBLE_TEXT)).split())
+    text = visible_text(tree)
     if ADD_TO_CART.search(text) or tree.xpath(CART_CLASS):
         return "an 'add to cart' control"
     if tree.xpath("//input[@type='password']"):
