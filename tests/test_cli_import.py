@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from pathlib import Path
@@ -114,3 +115,27 @@ def test_an_unknown_time_zone_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["extract", str(tmp_path), "--assume-timezone", "Mars/Base"])
     assert result.exit_code == 2
     assert "assume_timezone: unknown time zone 'Mars/Base'" in " ".join(result.stderr.split())
+
+
+def test_extract_says_a_file_is_no_html_page_and_imports_the_rest(tmp_path: Path) -> None:
+    """A binary or plain-text file among saved pages is named for what it holds, not for the
+    canonical URL it lacks; the good page beside it still lands."""
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    page = article(head=PUBLISHED)
+    (folder / "good.html").write_text(page, encoding="utf-8")
+    (folder / "zipped.html").write_bytes(gzip.compress(page.encode("utf-8")))
+    (folder / "photo.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (folder / "notes.html").write_text("Banjir rendam Jakarta, tulis besok.\n", encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(folder)])
+    assert result.exit_code == 1, result.output
+    [record] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert "/123/banjir-rendam" in record["url"]
+    errors = dict(line.split(": page: ", 1) for line in result.stderr.strip().splitlines())
+    assert errors == {
+        f"{folder / 'notes.html'}:1": "not an HTML page: the file holds no HTML tag (plain text?)",
+        f"{folder / 'photo.html'}:1": "not an HTML page: the file holds a PNG image",
+        f"{folder / 'zipped.html'}:1": (
+            "not an HTML page: the file holds a gzip archive (decompress it first)"
+        ),
+    }

@@ -56,6 +56,21 @@ LABEL_ALIASES = {
 # Where the larger code page maps some shared bytes differently (cp932's 0x8160 is a fullwidth
 # tilde, the spec's and Shift_JIS's a wave dash), the page is first read strictly in the smaller.
 NARROWER = {"cp932": "shift_jis"}
+# The MIME Sniffing Standard's test for binary data: a resource whose first 1,445 bytes hold a
+# "binary data byte" (a control byte no text uses) is not text, unless a byte order mark says it
+# is UTF-16 (whose ASCII characters hold NUL bytes). The signatures name the usual suspects.
+SNIFF_BYTES = 1445
+BINARY_BYTES = frozenset([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
+SIGNATURES = (
+    (b"\x1f\x8b\x08", "a gzip archive (decompress it first)"),
+    (b"PK\x03\x04", "a ZIP archive (an .epub, .docx or .zip: unpack it first)"),
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"RIFF", "a RIFF file (WebP image, WAV or AVI)"),
+    (b"\x7fELF", "a program (ELF)"),
+)
 
 
 def known(label: str | None) -> str | None:
@@ -119,6 +134,18 @@ def sniff(data: bytes, transport: str | None = None) -> str:
 
     best = from_bytes(data[:SCAN_LIMIT]).best()
     return known(best.encoding if best else None) or "cp1252"
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What a file that is no text at all holds ("a PDF document", "binary data"), else None."""
+    if any(data.startswith(bom) for bom, _ in BOMS):
+        return None
+    for signature, kind in SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    if not BINARY_BYTES.isdisjoint(data[:SNIFF_BYTES]):
+        return "binary data"
+    return None
 
 
 def decode_html(data: bytes, transport: str | None = None) -> str:

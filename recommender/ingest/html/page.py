@@ -16,7 +16,7 @@ from typing import Any, Literal
 from lxml.html import HtmlElement
 
 from recommender.ingest.html import authors, body, dates, language, pagekind, titles
-from recommender.ingest.html.charset import decode_html
+from recommender.ingest.html.charset import binary_kind, decode_html
 from recommender.ingest.html.cjk import WORD
 from recommender.ingest.html.errors import ExtractionError
 from recommender.ingest.html.metadata import (
@@ -34,6 +34,7 @@ XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Control characters a page's text may hold (a parse error in HTML, shown as nothing) but an lxml
 # tree cannot be given back: one written by a CMS (`\x10`) made setting any text of that element
 # fail. Form feed is HTML whitespace; the rest are dropped, as nothing a reader sees.
+MARKUP = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9-]*[\s/>]|!doctype\s)", re.IGNORECASE)
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
 TEXT_AFTER_HEADLINE = 4000
 TEXT_BEFORE_HEADLINE = 300
@@ -74,10 +75,14 @@ def check_shown(tree: HtmlElement) -> None:
 def parse(data: bytes, charset: str | None = None) -> HtmlElement:
     import lxml.html
 
+    if (kind := binary_kind(data)) is not None:
+        raise ExtractionError("page", f"not an HTML page: the file holds {kind}")
     text = XML_DECLARATION.sub("", decode_html(data, charset), count=1)
     text = CONTROL.sub("", text.replace("\x0c", " "))
     if not text.strip():
         raise ExtractionError("body", "no article text found in the page (the file is empty)")
+    if not MARKUP.search(text):
+        raise ExtractionError("page", "not an HTML page: the file holds no HTML tag (plain text?)")
     try:
         tree = lxml.html.document_fromstring(text)
     except Exception as exc:  # lxml raises several types on documents it cannot read

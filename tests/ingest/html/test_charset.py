@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-from recommender.ingest.html.charset import decode_html, sniff
+from recommender.ingest.html.charset import binary_kind, decode_html, sniff
 
 TEXT = "Māori tribes — whale strandings, café"
 
@@ -62,3 +62,15 @@ def test_a_plain_shift_jis_page_keeps_its_wave_dash() -> None:
     # cp932 would read 0x8160 as a fullwidth tilde; the page is plain Shift_JIS.
     data = page('<meta charset="shift_jis">', "10時〜12時").encode("shift_jis")
     assert "10時\u301c12時" in decode_html(data)
+
+
+def test_binary_files_are_told_apart_from_text() -> None:
+    """The MIME Sniffing Standard's test: control bytes no text uses mean binary data, except
+    after a UTF-16 byte order mark (a UTF-16 page's ASCII holds NUL bytes)."""
+    utf16 = codecs.BOM_UTF16_LE + page().encode("utf-16-le")
+    assert binary_kind(utf16) is None and TEXT in decode_html(utf16)
+    assert binary_kind(page().encode("utf-8")) is None
+    long = page(body=TEXT * 60).encode("utf-8")
+    assert binary_kind(long + b"\x00") is None  # past the sniffed header
+    assert binary_kind(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n") == "a PDF document"
+    assert binary_kind(b"<html>\x00\x01") == "binary data"
