@@ -46,6 +46,12 @@ def fragment_text(fragment: str) -> str:
         bad.drop_tree()
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag.lower() in BLOCK_TAGS:
+            # A block starts a line as well as ending one (`<b>Tips</b><li>Sauerbraten…`).
+            previous, parent = element.getprevious(), element.getparent()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + "\n"
+            elif parent is not None:
+                parent.text = (parent.text or "") + "\n"
             element.tail = "\n" + (element.tail or "")
     return clean_lines(root.text_content())
 

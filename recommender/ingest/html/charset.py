@@ -56,10 +56,13 @@ LABEL_ALIASES = {
 # Where the larger code page maps some shared bytes differently (cp932's 0x8160 is a fullwidth
 # tilde, the spec's and Shift_JIS's a wave dash), the page is first read strictly in the smaller.
 NARROWER = {"cp932": "shift_jis"}
-# The MIME Sniffing Standard's test for binary data: a resource whose first 1,445 bytes hold a
-# "binary data byte" (a control byte no text uses) is not text, unless a byte order mark says it
-# is UTF-16 (whose ASCII characters hold NUL bytes). The signatures name the usual suspects.
+# The MIME Sniffing Standard's test for binary data: "binary data bytes" (control bytes no text
+# uses) in a resource's first 1,445 bytes, unless a byte order mark says it is UTF-16 (whose
+# ASCII characters hold NUL bytes). Saved pages hold a stray one now and then (a CMS left a \x10
+# in a Gothamist paragraph), so here they must be a twentieth of those bytes. The signatures
+# name the usual suspects.
 SNIFF_BYTES = 1445
+BINARY_SHARE = 0.05
 BINARY_BYTES = frozenset([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
 SIGNATURES = (
     (b"\x1f\x8b\x08", "a gzip archive (decompress it first)"),
@@ -143,7 +146,8 @@ def binary_kind(data: bytes) -> str | None:
     for signature, kind in SIGNATURES:
         if data.startswith(signature):
             return kind
-    if not BINARY_BYTES.isdisjoint(data[:SNIFF_BYTES]):
+    header = data[:SNIFF_BYTES]
+    if sum(byte in BINARY_BYTES for byte in header) > BINARY_SHARE * len(header):
         return "binary data"
     return None
 

@@ -509,6 +509,67 @@ def with_work_intro(text: str, meta: PageMeta, tree: HtmlElement) -> str:
     return f"{intro}\n{text}"
 
 
+# A recipe card's notes and tips ("Cook's Notes", "Tips from our Bakers", WP Recipe Maker's
+# `wprm-recipe-notes`): a block whose class or id names notes or tips as a word. Not a comment
+# form's "Your email address will not be published" (`comment-notes`, `email-notes`).
+NOTES_BLOCK = re.compile(r"(?:^|[\s_-])(?:notes?|tips?)(?:$|[\s_-])", re.IGNORECASE)
+# Nor a star rating's, a share button's tooltip, an ingredient's ("divided", "optional") or a
+# nutrition label's ("Percent Daily Values are based on a 2,000 calorie diet").
+NOT_NOTES = re.compile(
+    r"comment|e-?mail|newsletter|subscri|footnote|rating|share|social|ingredient|nutri",
+    re.IGNORECASE,
+)
+OUTSIDE_STORY = frozenset({"form", "nav", "footer", "aside", "header"})
+
+
+def _names(element: HtmlElement) -> str:
+    return f"{element.get('class') or ''} {element.get('id') or ''}"
+
+
+def notes_blocks(tree: HtmlElement) -> list[HtmlElement]:
+    """The page's outermost notes-or-tips blocks outside forms, navigation and comments."""
+    found: list[HtmlElement] = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or not NOTES_BLOCK.search(_names(element)):
+            continue
+        chain = [element, *element.iterancestors()]
+        if any(
+            a.tag in OUTSIDE_STORY or NOT_NOTES.search(_names(a)) for a in chain
+        ) or any(NOTES_BLOCK.search(_names(a)) for a in chain[1:]):
+            continue
+        found.append(element)
+    return found
+
+
+def work_notes(tree: HtmlElement) -> list[str]:
+    """The sentences of the page's recipe notes and tips, one per line: lines of running text
+    (a sentence's worth) that are not one link's text."""
+    import copy
+
+    import lxml.html
+
+    lines: list[str] = []
+    for block in notes_blocks(tree):
+        links = {" ".join((a.text_content() or "").split()) for a in block.iter("a")}
+        folded = copy.deepcopy(block)
+        body.fold_source_newlines(folded)  # a sentence over several source lines is one line
+        text = body.fragment_text(lxml.html.tostring(folded, encoding="unicode", with_tail=False))
+        for line in text.splitlines():
+            if line not in links and body.has_running_text(line) and line not in lines:
+                lines.append(line)
+    return lines
+
+
+def with_work_notes(text: str, meta: PageMeta, tree: HtmlElement) -> str:
+    """`text` with the notes and tips of the recipe or how-to the page is about after it, where
+    the extractor left them out (they sit beside the card, in boxes it takes for widgets)."""
+    if not text or meta.work is None:
+        return text
+    folded = " ".join(text.split()).casefold()
+    missing = [line for line in work_notes(tree) if line.casefold() not in folded]
+    return "\n".join([text, *missing]) if missing else text
+
+
 # A JavaScript or JSON string literal long enough to hold a story, and HTML paragraphs in one
 # (escaped as JSON writes them, `\u003Cp\u003E`, or not).
 STRING_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.){300,})"')
@@ -706,6 +767,7 @@ def page_record(
         # headline and navigation.
         text = ld_main_text(meta, title) or script_state_text(tree, title, description) or text
     text = with_work_intro(with_work_steps(text, meta), meta, tree)
+    text = with_work_notes(text, meta, tree)
     if text and titles.squash(text) == headline:  # the headline alone: a stub
         raise ExtractionError("body", "no article text found in the page (only its headline)")
     if not text:

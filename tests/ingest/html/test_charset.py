@@ -66,7 +66,8 @@ def test_a_plain_shift_jis_page_keeps_its_wave_dash() -> None:
 
 def test_binary_files_are_told_apart_from_text() -> None:
     """The MIME Sniffing Standard's test: control bytes no text uses mean binary data, except
-    after a UTF-16 byte order mark (a UTF-16 page's ASCII holds NUL bytes)."""
+    after a UTF-16 byte order mark (a UTF-16 page's ASCII holds NUL bytes); here they must be
+    more than a stray one."""
     utf16 = codecs.BOM_UTF16_LE + page().encode("utf-16-le")
     assert binary_kind(utf16) is None and TEXT in decode_html(utf16)
     assert binary_kind(page().encode("utf-8")) is None
@@ -74,3 +75,5 @@ def test_binary_files_are_told_apart_from_text() -> None:
     assert binary_kind(long + b"\x00") is None  # past the sniffed header
     assert binary_kind(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n") == "a PDF document"
     assert binary_kind(b"<html>\x00\x01") == "binary data"
+    # A stray control byte in a page's text (a CMS's) leaves it a page.
+    assert binary_kind(page(body=f"Ma\x10ori {TEXT}").encode("utf-8")) is None

@@ -354,3 +354,49 @@ def test_a_guessed_day_printed_without_its_year_is_stated() -> None:
     assert not dates.stated(other, tree, "https://www.webmd.example/news/fda-panel")
     # The day in the URL's path states it too.
     assert dates.stated(other, tree, "https://blog.example/2013/06/07/fda-panel/")
+
+
+NOTE = (
+    "Si vous manquez de temps, les légumes rôtis se gardent trois jours au réfrigérateur dans une"
+    " boîte fermée."
+)
+
+
+def notes_page(notes: str) -> str:
+    """A recipe page whose notes sit in the card's sidebar, beside long prose and the method."""
+    recipe = {
+        **RECIPE,
+        "recipeInstructions": [{"@type": "HowToStep", "text": s} for s in STEPS],
+    }
+    sidebar = f'<div class="Recipe__sidebar"><div class="ad-slot">Publicité</div>{notes}</div>'
+    return article(head=ld(recipe) + PUBLISHED, after=CARD + sidebar)
+
+
+def test_a_recipes_notes_and_tips_beside_its_card_are_article_text() -> None:
+    # WP Recipe Maker's `wprm-recipe-notes`, King Arthur's "Tips from our Bakers", Martha
+    # Stewart's "Cook's Notes", Mob's sidebar notes: the extractor took them for widgets.
+    notes = f'<div class="Recipe__notes"><h3>Notes</h3><span>{NOTE}</span></div>'
+    body = record(notes_page(notes))["body"]
+    assert isinstance(body, str) and body.endswith(f"\n{NOTE}") and "\nNotes\n" not in body
+    tips = (
+        '<div class="recipe__tips"><h4>Tips from our Bakers</h4><ul><li><div>Si vous manquez'
+        "\n de temps, les légumes rôtis se gardent trois jours\n au réfrigérateur dans une boîte"
+        " fermée.</div></li></ul></div>"
+    )
+    body = record(notes_page(tips))["body"]
+    assert isinstance(body, str) and body.endswith(f"\n{NOTE}")  # one line, as a reader sees it
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [
+        # A comment form's notes, a menu of tips pages, a notes box in the footer.
+        f'<p class="comment-notes">Your email address will not be published. {NOTE}</p>',
+        '<ul class="menu-tips"><li><a href="/tips/1">Nos astuces pour réussir une ratatouille'
+        " comme en Provence, en toute saison</a></li></ul>",
+        f'<footer><div class="site-notes"><p>{NOTE}</p></div></footer>',
+    ],
+)
+def test_notes_that_are_no_recipes_notes_are_not_added(notes: str) -> None:
+    body = record(notes_page(notes))["body"]
+    assert isinstance(body, str) and "Provence" not in body and "vous manquez" not in body
