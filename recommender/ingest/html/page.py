@@ -533,9 +533,9 @@ def notes_blocks(tree: HtmlElement) -> list[HtmlElement]:
         if not isinstance(element.tag, str) or not NOTES_BLOCK.search(_names(element)):
             continue
         chain = [element, *element.iterancestors()]
-        if any(
-            a.tag in OUTSIDE_STORY or NOT_NOTES.search(_names(a)) for a in chain
-        ) or any(NOTES_BLOCK.search(_names(a)) for a in chain[1:]):
+        if any(a.tag in OUTSIDE_STORY or NOT_NOTES.search(_names(a)) for a in chain) or any(
+            NOTES_BLOCK.search(_names(a)) for a in chain[1:]
+        ):
             continue
         found.append(element)
     return found
