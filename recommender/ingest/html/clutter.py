@@ -74,6 +74,7 @@ CLUTTER_PAIRS = (
     # the writer's profile under or beside the story: "author-block", "author-box", "author-bio"
     ("author", "block"),
     ("author", "box"),
+    ("auth", "box"),  # "auth-box1" (a GeneratePress block)
     ("author", "bio"),
     ("about", "author"),
 )
@@ -89,6 +90,8 @@ DATE_ONLY_LINE = (
     rf"[-–•·|]?\s*(?:{DAY},?\s*)?(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}}|\d{{1,2}}\s+{MONTH}\s+\d{{4}}"
     rf"|{MONTH}\s+\d{{1,2}},?\s+\d{{4}})[,\s|\-–]*(?:(?:pukul\s+)?\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?\s*(?:wib|wita|wit|[ap]m|utc|gmt)?)?"
 )
+# What readers write under a story or a recipe, in a heading's words.
+READERS_WORD = r"(?:comments?|kommentare?|commentaires?|reviews?|bewertungen|ratings?|avis|ulasan)"
 # Whole lines that are never article text.
 CLUTTER_LINE = re.compile(
     r"^\s*(?:"
@@ -98,6 +101,9 @@ CLUTTER_LINE = re.compile(
     r"|(?:dibaca|dilihat|views?)\s*:?\s*[\d.,]+\s*(?:kali|x|times)?"  # view counters
     r"|[\d.,]+[kmrb]?\s*(?:kali dibaca|views?|dilihat|x dibaca|reads?|shares?|komentar|comments?)"
     r"|(?:load|show|view) more\b.*|muat (?:lebih banyak|lainnya)\b.*|lihat (?:semua|lainnya)\b.*"
+    # the heading of readers' reviews or comments: "Comments (12)", "Bewertungen & Kommentare"
+    rf"|(?:(?:leave|post|add|write) an? )?{READERS_WORD}(?:\s*(?:&|and|und|et|\+)\s*{READERS_WORD})?"
+    r"\s*(?:\(\d+\))?\W*"
     r"|(?:halaman|hal\.?|page)\s*:?\s*\d+(?:\s*(?:dari|of|/)\s*\d+)?"  # page numbers
     # "Halaman: 1 2 3 Selanjutnya", "Halaman Selanjutnya"
     r"|(?:halaman|hal\.?)\s*:?\s*(?:\d+\s*){0,12}(?:selanjutnya|berikutnya|sebelumnya)\W*"
@@ -287,6 +293,11 @@ SENTENCE_END = re.compile(r"[.!?\"”’)…:。！？」』）»«“]\s*$")
 # A first paragraph ends like a sentence; a caption "(Foto: Antara)" or a label "Oleh:" does not.
 FIRST_SENTENCE_END = re.compile(r"[.!?\"”’…。！？」』»«“]\s*$")
 LEADING_SHORT = 70
+# A quantity whose unit is abbreviated ends on a dot but is no sentence: a recipe's "20 Min.",
+# "4 Std.", "1 hr." above its text.
+QUANTITY_LINE = re.compile(r"^\d+(?:[.,/]\d+)?\s*[^\W\d_]{1,5}\.$")
+# Another story's teaser, cut short: "…His mom was about 4'10\" and a..." above the headline again.
+TRUNCATED = re.compile(r"(?:\.\.\.|…)\s*$")
 # A photo caption's credit: "(ANTARA FOTO/Hafidz Mubarak A)", "(Foto: Istimewa)", "(Getty Images)".
 CAPTION_CREDIT = re.compile(
     r"\((?:[^()]*\b(?:foto|photo|dok|dokumentasi|istimewa|ilustrasi|getty|reuters|afp|ap photo|"
@@ -343,7 +354,8 @@ def clutter_marks(element: HtmlElement) -> frozenset[str]:
         return frozenset({"hidden"})
     found = tokens(element)
     marks = {t for t in found if t in CLUTTER_TOKENS or t.startswith(CLUTTER_PREFIXES)}
-    marks.update(f"{a} {b}" for a, b in CLUTTER_PAIRS if a in found and b in found)
+    numbered = found | {t.rstrip("0123456789") for t in found}  # "auth-box1", "author-box2"
+    marks.update(f"{a} {b}" for a, b in CLUTTER_PAIRS if a in numbered and b in numbered)
     if PERSON_ITEM.search(element.get("itemtype") or "") and element.find(".//p") is not None:
         marks.add("person")
     return frozenset(marks)
@@ -1096,7 +1108,8 @@ def _leading_end(lines: list[str], title: str) -> int:
     # are the page's furniture above the story, however long (Medical News Today's "Also
     # Included In: Flu / Cold / SARS; Infectious Diseases / Bacteria / Viruses").
     at = again.index(True, 1) if True in again[1:] else 0
-    if at and not any(FIRST_SENTENCE_END.search(line) for line in lines[:at]):
+    ended = [FIRST_SENTENCE_END.search(line) and not TRUNCATED.search(line) for line in lines[:at]]
+    if at and not any(ended):
         start = at
     while start < min(len(lines), LEADING_MAX_DROPPED):
         line = lines[start]
@@ -1104,7 +1117,7 @@ def _leading_end(lines: list[str], title: str) -> int:
             start += 1
             continue
         short = len(line) < LEADING_SHORT or (BYLINE.match(line) and len(line) < HEADLINE_MAX)
-        if short and not FIRST_SENTENCE_END.search(line):
+        if short and (not FIRST_SENTENCE_END.search(line) or QUANTITY_LINE.match(line)):
             if line.endswith((":", "：")) and len(line.split()) >= INTRO_WORDS:
                 break  # a sentence introducing what follows: "From Goldman on the decision:"
             if SALUTATION.match(line):

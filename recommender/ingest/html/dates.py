@@ -431,12 +431,12 @@ def local_text_times(text: str, filed: YearMonth | None = None) -> list[Stamp]:
 WRITTEN_DATE = re.compile(rf"(?<![\w/.-]){ANY_DATE}(?![\w/-])", re.IGNORECASE)
 
 
-def written_dates(text: str) -> list[Stamp]:
+def written_dates(text: str, *, updates: bool = False) -> list[Stamp]:
     """Dates written in running text without a time: date-only stamps. Not one a label calls an
-    update ("Update 2011-04-18: Rewrote this post")."""
+    update ("Update 2011-04-18: Rewrote this post"), unless `updates`."""
     found: list[Stamp] = []
     for match in WRITTEN_DATE.finditer(text):
-        if _labelled_update(text, match.start()):
+        if not updates and _labelled_update(text, match.start()):
             continue
         parts = match.groupdict()
         date = _date_of(parts)
@@ -843,9 +843,32 @@ def _guess(tree: HtmlElement) -> list[Stamp]:
     if not found:
         return []
     stamp = parse_value(found, "a date guessed from the page (htmldate)")
-    if stamp is None or is_copyright_year(stamp, tree):
+    if stamp is None or is_copyright_year(stamp, tree) or not written_whole(stamp, tree):
         return []
     return [Stamp(stamp.value, False, stamp.source)]
+
+
+def written_whole(stamp: Stamp, tree: HtmlElement) -> bool:
+    """The guessed day is written somewhere in the page as a whole date: in its text, or in its
+    markup as digits (`2019-06-10`, `/2014/11/29/`, `29.11.2014`) not run on into a longer number.
+    htmldate also builds days out of a year and a month ("2021.12.0" in a script's version:
+    December 1st) and out of digits glued to others (an image's `/2014/11/29034_turkey.jpg`)."""
+    day = stamp.value.date()
+    if stated(stamp, tree, None):
+        return True
+    import lxml.html
+
+    markup = lxml.html.tostring(tree, encoding="unicode")
+    y, m, d = day.year, f"0?{day.month}", f"0?{day.day}"
+    sep = r"[-/._]?"
+    numeric = re.compile(
+        rf"(?<!\d){y}{sep}{m}{sep}{d}(?!\d)|(?<!\d){d}[-/.]{m}[-/.]{y}(?!\d)"
+        rf"|(?<!\d){m}/{d}/{y}(?!\d)"
+    )
+    # An update's date counts: htmldate's guess of it ("Updated August 02, 2014.") is a date.
+    return bool(numeric.search(markup)) or any(
+        w.value.date() == day for w in written_dates(markup, updates=True)
+    )
 
 
 def stated(stamp: Stamp, tree: HtmlElement, url: str | None) -> bool:

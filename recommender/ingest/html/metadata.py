@@ -89,6 +89,10 @@ class PageMeta:
     microformat_times: list[str] = field(default_factory=list)  # h-entry / hAtom published
     zoned: list[str] = field(default_factory=list)
     bylines: list[str] = field(default_factory=list)
+    # The schema.org types of the page's outermost microdata items, lower case ("recipe"), and of
+    # those among them that hold a publication date.
+    item_types: list[str] = field(default_factory=list)
+    dated_item_types: list[str] = field(default_factory=list)
 
     def first(self, *names: str) -> str | None:
         """The first non-empty value of the first of `names` present (meta name or property)."""
@@ -142,14 +146,29 @@ class PageMeta:
         return sum(1 for obj in self.articles if describes(obj, url))
 
     @property
+    def microdata_article(self) -> bool:
+        """The page's microdata describes one article, recipe or how-to as an outermost item
+        holding its publication date (older templates mark the story up so, with no JSON-LD:
+        `<div itemscope itemtype="http://schema.org/Recipe">`); several are a listing's, and
+        one without a date may be a template's (Blogger marks its contact pages as a
+        `BlogPosting`)."""
+        stories = sum(1 for kind in self.item_types if is_story_type(kind))
+        return stories == 1 and any(is_story_type(kind) for kind in self.dated_item_types)
+
+    @property
     def is_article(self) -> bool:
         """JSON-LD describes an article (or the one recipe the page is about), or og:type says so
         and JSON-LD does not say "listing" (front pages reuse their template's
         `og:type=article`)."""
-        if self.articles or self.work:
+        if self.articles or self.work or self.microdata_article:
             return True
         og_article = (self.first("og:type") or "").lower() == "article"
         return og_article and not self.ld_types & LISTING_TYPES
+
+
+def is_story_type(kind: str) -> bool:
+    """A schema.org type of an article ("newsarticle", "blogposting") or of a recipe or how-to."""
+    return kind.endswith(ARTICLE_TYPE_SUFFIXES) or kind in WORK_TYPES
 
 
 def describes(obj: dict[str, Any], url: str) -> bool:
@@ -222,6 +241,11 @@ def read_meta(tree: HtmlElement) -> PageMeta:
         if "canonical" in rels and link.get("href") and found.canonical is None:
             found.canonical = link.get("href", "").strip()
     found.item_url = _article_item_url(tree)
+    for scope in tree.xpath("//*[@itemscope and @itemtype][not(ancestor::*[@itemscope])]"):
+        kinds = _scope_types(scope)
+        found.item_types.extend(kinds)
+        if scope.xpath(".//*[@itemprop='datePublished' or @itemprop='dateCreated']"):
+            found.dated_item_types.extend(kinds)
     for base in tree.iter("base"):
         if base.get("href"):
             found.base_href = base.get("href", "").strip()
@@ -484,13 +508,17 @@ def zoned_values(tree: HtmlElement) -> list[str]:
     return found
 
 
+def _scope_types(scope: HtmlElement) -> set[str]:
+    """A microdata item's schema.org type names, lower case, without the vocabulary's URL."""
+    return {t.rstrip("/").rsplit("/", 1)[-1].lower() for t in (scope.get("itemtype") or "").split()}
+
+
 def _article_item_url(tree: HtmlElement) -> str | None:
     """The `url` property of the first schema.org article marked up as microdata
     (`<div itemscope itemtype="http://schema.org/NewsArticle"><a itemprop="url" href=...>`):
     some portals name their address only there, with no canonical link or og:url."""
     for scope in tree.xpath("//*[@itemscope and @itemtype]"):
-        kinds = {t.rstrip("/").rsplit("/", 1)[-1].lower() for t in scope.get("itemtype").split()}
-        if not any(k.endswith(ARTICLE_TYPE_SUFFIXES) for k in kinds):
+        if not any(k.endswith(ARTICLE_TYPE_SUFFIXES) for k in _scope_types(scope)):
             continue
         for prop in scope.xpath(".//*[@itemprop]"):
             # A nested item (a related story) has its own url.

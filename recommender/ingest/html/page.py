@@ -514,12 +514,16 @@ def with_work_intro(text: str, meta: PageMeta, tree: HtmlElement) -> str:
 # form's "Your email address will not be published" (`comment-notes`, `email-notes`).
 NOTES_BLOCK = re.compile(r"(?:^|[\s_-])(?:notes?|tips?)(?:$|[\s_-])", re.IGNORECASE)
 # Nor a star rating's, a share button's tooltip, an ingredient's ("divided", "optional") or a
-# nutrition label's ("Percent Daily Values are based on a 2,000 calorie diet").
+# nutrition label's ("Percent Daily Values are based on a 2,000 calorie diet"); nor a block the
+# page hides from its printed recipe (`hide-on-print`, `no-print`: a widget's "tip").
 NOT_NOTES = re.compile(
-    r"comment|e-?mail|newsletter|subscri|footnote|rating|share|social|ingredient|nutri",
+    r"comment|e-?mail|newsletter|subscri|footnote|rating|share|social|ingredient|nutri"
+    r"|(?:no|hide|hidden)[-_]?(?:on[-_]?)?print|print[-_]?(?:none|hide|hidden)",
     re.IGNORECASE,
 )
 OUTSIDE_STORY = frozenset({"form", "nav", "footer", "aside", "header"})
+READERS = re.compile(r"comment", re.IGNORECASE)  # anywhere above: readers' comments
+NEAR_NOTES = 4  # the block and its three nearest ancestors (a page-wide share bar's wrapper aside)
 
 
 def _names(element: HtmlElement) -> str:
@@ -533,9 +537,11 @@ def notes_blocks(tree: HtmlElement) -> list[HtmlElement]:
         if not isinstance(element.tag, str) or not NOTES_BLOCK.search(_names(element)):
             continue
         chain = [element, *element.iterancestors()]
-        if any(a.tag in OUTSIDE_STORY or NOT_NOTES.search(_names(a)) for a in chain) or any(
-            NOTES_BLOCK.search(_names(a)) for a in chain[1:]
-        ):
+        if any(a.tag in OUTSIDE_STORY or READERS.search(_names(a)) for a in chain):
+            continue
+        if any(NOT_NOTES.search(_names(a)) for a in chain[:NEAR_NOTES]):
+            continue
+        if any(NOTES_BLOCK.search(_names(a)) for a in chain[1:]):
             continue
         found.append(element)
     return found

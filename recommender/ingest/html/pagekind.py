@@ -317,7 +317,10 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
     if SITE_PAGE_TITLE.match(title):
         raise ExtractionError("page", f"a page about the site ({title!r}), not an article")
     kind = (meta.first("og:type") or "").strip().lower()
-    if kind in THING_TYPES or kind.split(".")[0] in THING_NAMESPACES:
+    # A shop's recipe page is typed as its product (a rice seller's, a meal kit's) and says in
+    # JSON-LD or microdata that it is about one recipe: that outweighs the og:type.
+    thing = kind in THING_TYPES or kind.split(".")[0] in THING_NAMESPACES
+    if thing and meta.work is None and not meta.microdata_article:
         raise ExtractionError("page", f"og:type {kind!r} is a page about a thing, not an article")
     if listing_path(segments):
         raise ExtractionError(

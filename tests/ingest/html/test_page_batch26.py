@@ -1,0 +1,151 @@
+"""Recipe pages of blogs, portals and meal-kit services (#12, held-out batch 26: more test pages of
+Debian's python-recipe-scrapers 14.32.1-1): a recipe marked up as microdata only, a shop's recipe
+page typed as its product, notes a page hides from its printed recipe, htmldate's days made of
+a year and a month or of digits glued to others, a recipe's timings and another story's teaser
+above the text, a numbered author box. On small pages written here."""
+
+from __future__ import annotations
+
+import json
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from recommender.ingest.html import clutter
+from recommender.ingest.html.errors import ExtractionError
+from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article, record
+
+RECIPE = {"@context": "https://schema.org", "@type": "Recipe", "name": TITLE}
+ARTICLE_TYPE = '<meta property="og:type" content="article">'
+MICRODATA_DATE = '<span itemprop="datePublished" content="2017-02-09T00:00:00+0000"></span>'
+
+
+def ld(obj: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def microdata_recipe(itemtype: str = "http://schema.org/Recipe") -> str:
+    """A one-segment URL and the site's JSON-LD `WebSite` (a front page's signs), the story
+    marked up as a microdata item."""
+    html = article(head=ld({"@context": "https://schema.org", "@type": "WebSite", "name": "Kabar"}))
+    html = html.replace(URL, "https://kabar.example/classic-greek-salad-recipe")
+    return html.replace(
+        "<article>", f'<article itemscope itemtype="{itemtype}">{MICRODATA_DATE}', 1
+    )
+
+
+def test_a_story_marked_up_as_one_microdata_item_is_an_article() -> None:
+    # Archana's Kitchen: `<div itemscope itemtype="http://schema.org/Recipe">`, no JSON-LD
+    # recipe: it was refused as "a listing page (JSON-LD website)".
+    got = record(microdata_recipe())
+    assert got["published_at"].isoformat() == "2017-02-09T00:00:00+00:00"  # type: ignore[union-attr]
+    assert str(got["body"]).startswith(PARAGRAPHS[0])
+    # An item of another type is no such sign, nor is one without a date (Blogger marks its
+    # contact page as a `BlogPosting`).
+    with pytest.raises(ExtractionError, match="a listing page"):
+        record(microdata_recipe("http://schema.org/Product"))
+    with pytest.raises(ExtractionError, match="a listing page"):
+        record(microdata_recipe().replace(MICRODATA_DATE, ""))
+
+
+def test_several_microdata_stories_are_a_listing() -> None:
+    items = "".join(
+        f'<div itemscope itemtype="http://schema.org/BlogPosting"><h2>Post {n}</h2></div>'
+        for n in range(3)
+    )
+    html = microdata_recipe("http://schema.org/WebPageElement").replace(
+        "</article>", items + "</article>"
+    )
+    with pytest.raises(ExtractionError, match="a listing page"):
+        record(html)
+
+
+def test_a_shops_recipe_page_typed_as_its_product_is_an_article() -> None:
+    # Reishunger: `og:type` "product" on a reader's recipe, with a JSON-LD Recipe.
+    product = '<meta property="og:type" content="product">'
+    got = record(article(head=product + ld(RECIPE) + PUBLISHED))
+    assert str(got["body"]).startswith(PARAGRAPHS[0])
+    with pytest.raises(ExtractionError, match="og:type 'product' is a page about a thing"):
+        record(article(head=product + PUBLISHED))  # a product page stays one
+
+
+NOTE = "Laat de saus niet te lang koken, anders wordt hij bitter en verliest hij zijn frisse smaak."
+
+
+def test_notes_the_page_hides_from_its_printed_recipe_are_a_widgets() -> None:
+    # Smulweb's "recipe-cooking-tip" card in a `hide-on-print` column: "Geef op wat je nog in de
+    # (koel)kast hebt liggen en zoek daar recepten bij!"
+    steps = {"recipeInstructions": [{"@type": "HowToStep", "text": PARAGRAPHS[1]}]}
+    head = ld({**RECIPE, **steps}) + PUBLISHED
+    shown = f'<div class="col-4"><div class="recipe-cooking-tip"><p>{NOTE}</p></div></div>'
+    hidden = shown.replace('class="col-4"', 'class="col-4 hide-on-print"')
+    assert str(record(article(head=head, after=shown))["body"]).endswith(NOTE)
+    assert NOTE not in str(record(article(head=head, after=hidden))["body"])
+
+
+def undated(markup: str) -> str:
+    """A page that states no date, with `markup` after its text (its URL has none either)."""
+    return article(head=ARTICLE_TYPE, after=markup).replace(
+        URL, "https://kabar.example/resep/kalkun-asap"
+    )
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        # A script's version "2021.12.0": htmldate makes it December 1st, 2021 (Home Chef).
+        """<script data-beacon='{"version":"2021.12.0"}'></script>""",
+        # An image's address glued to the day: "/2014/11/29034_turkey.jpg" (Chowhound).
+        '<img src="https://img.example/assets/2014/11/29034_smoked_turkey.jpg" alt="">',
+    ],
+)
+def test_htmldate_days_never_written_whole_date_nothing(markup: str) -> None:
+    with pytest.raises(ExtractionError, match="no publication date found") as caught:
+        record(undated(markup), assume_timezone=ZoneInfo("America/Chicago"))
+    assert caught.value.field == "published_at"
+
+
+def test_a_day_written_whole_in_the_markup_is_still_htmldates_guess() -> None:
+    markup = '<img src="https://img.example/assets/2014/11/29/smoked_turkey.jpg" alt="">'
+    got = record(undated(markup), assume_timezone=ZoneInfo("America/Chicago"))
+    assert got["published_at"].isoformat() == "2014-11-29T00:00:00-06:00"  # type: ignore[union-attr]
+
+
+def test_a_recipes_timings_and_another_storys_teaser_are_no_first_sentence() -> None:
+    # Springlane: "20 Min." / "Zubereiten" / "4 Std." above the description.
+    timings = ["Vorbereiten", "20 Min.", "Zubereiten", "4 Std.", "Niveau", "Leicht"]
+    assert clutter.drop_leading_furniture([*timings, *PARAGRAPHS], TITLE) == PARAGRAPHS
+    # Mel Joulwan: the last post's teaser, cut short, then the headline again.
+    teaser = (
+        "In college, I had a 100% Italian-American boyfriend. His mom was about 4'10\" and a..."
+    )
+    lines = [teaser, TITLE, *PARAGRAPHS]
+    assert clutter.drop_leading_furniture(lines, TITLE) == PARAGRAPHS
+    # A first paragraph ending on a sentence stays, headline or not.
+    whole = [PARAGRAPHS[2], TITLE, *PARAGRAPHS[:2]]
+    assert clutter.drop_leading_furniture(whole, TITLE) == whole
+
+
+def test_a_numbered_author_box_is_furniture() -> None:
+    # Primal Edge Health: `<div class="wp-block-cover auth-box1">`.
+    import lxml.html
+
+    box = lxml.html.fragment_fromstring('<div class="wp-block-cover auth-box1"><p>x</p></div>')
+    assert clutter.clutter_marks(box) == frozenset({"auth box"})
+    plain = lxml.html.fragment_fromstring('<div class="wp-block-cover box1"><p>x</p></div>')
+    assert not clutter.clutter_marks(plain)
+
+
+@pytest.mark.parametrize(
+    "line", ["Bewertungen & Kommentare", "Comments (12)", "Leave a Comment", "Ratings & Reviews"]
+)
+def test_the_heading_of_readers_reviews_is_furniture(line: str) -> None:
+    # Reishunger's body ended on its reviews' heading, "Bewertungen & Kommentare".
+    assert clutter.is_clutter_line(line)
+
+
+@pytest.mark.parametrize(
+    "line", ["Comments on the bill were mixed.", "Reviews are in for the film"]
+)
+def test_sentences_about_comments_or_reviews_stay(line: str) -> None:
+    assert not clutter.is_clutter_line(line)
