@@ -31,10 +31,11 @@ from recommender.ingest.html.metadata import (
 from recommender.ingest.links import absolute, strip_tracking, unarchived, url_item_id
 
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# An HTML tag or doctype: a file without one is no page (plain text saved as .html).
+MARKUP = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9-]*[\s/>]|!doctype\s)", re.IGNORECASE)
 # Control characters a page's text may hold (a parse error in HTML, shown as nothing) but an lxml
 # tree cannot be given back: one written by a CMS (`\x10`) made setting any text of that element
 # fail. Form feed is HTML whitespace; the rest are dropped, as nothing a reader sees.
-MARKUP = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9-]*[\s/>]|!doctype\s)", re.IGNORECASE)
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
 TEXT_AFTER_HEADLINE = 4000
 TEXT_BEFORE_HEADLINE = 300
