@@ -135,6 +135,29 @@ def date_archive(segments: list[str], path: str) -> bool:
 STATUS_SEGMENTS = frozenset({"status", "statuses"})
 # Wiki engines: a page they make is a reference entry, not a story.
 WIKI_GENERATOR = re.compile(r"^(?:MediaWiki|DokuWiki|MoinMoin|TiddlyWiki|XWiki)\b", re.IGNORECASE)
+# Forum engines: a page they make is a thread or a board of readers' posts, not a story. Named in
+# the `generator`, in the footer's "Powered by", or by vBulletin's own stylesheet.
+FORUM_SOFTWARE = (
+    r"vBulletin|phpBB|XenForo|Invision Power Board|IP\.Board|MyBB|Simple Machines Forum"
+    r"|punBB|FluxBB|Burning Board|Discourse"
+)
+FORUM_GENERATOR = re.compile(rf"^(?:{FORUM_SOFTWARE})\b", re.IGNORECASE)
+FORUM_POWERED = re.compile(rf"\bpowered by\W{{0,3}}({FORUM_SOFTWARE})\b", re.IGNORECASE)
+FOOT_CHARS = 300
+
+
+def forum_engine(tree: HtmlElement, generator: str) -> str | None:
+    """The forum software that made the page ("phpBB"), where it says so, else None."""
+    if FORUM_GENERATOR.match(generator):
+        return generator.split()[0]
+    if tree.xpath("//style[@id='vbulletin_css']"):
+        return "vBulletin"
+    # The page's foot: its footer and copyright lines, and the end of its text (an article about
+    # forum software may name one in its own sentences).
+    foot = tree.xpath("//footer//text()|//*[contains(@class,'copyright')]//text()")
+    text = " ".join([*foot, visible_text(tree)[-FOOT_CHARS:]])
+    match = FORUM_POWERED.search(" ".join(text.split()))
+    return match.group(1) if match else None
 
 
 def social_post_path(segments: list[str]) -> bool:
@@ -283,6 +306,8 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
         raise ExtractionError(
             "page", f"a wiki's entry (made by {generator.split()[0]}), not a news article"
         )
+    if (engine := forum_engine(tree, generator)) is not None:
+        raise ExtractionError("page", f"a forum's page (made by {engine}), not a news article")
     if date_archive(segments, path or "") and not (parts and parts.query):
         raise ExtractionError(
             "page", f"a date archive (URL path /{'/'.join(segments)}/), not an article"

@@ -149,3 +149,31 @@ def test_the_heading_of_readers_reviews_is_furniture(line: str) -> None:
 )
 def test_sentences_about_comments_or_reviews_stay(line: str) -> None:
     assert not clutter.is_clutter_line(line)
+
+
+@pytest.mark.parametrize(
+    ("markup", "engine"),
+    [
+        ('<footer><p>Powered by <a href="https://www.phpbb.com/">phpBB</a>® Forum Software'
+         "</p></footer>", "phpBB"),
+        ('<style type="text/css" id="vbulletin_css">/* vBulletin 3.8.7 CSS */</style>', "vBulletin"),
+    ],
+)  # fmt: skip
+def test_a_forums_page_is_no_article(markup: str, engine: str) -> None:
+    # Batches 24 and 25: a phpBB board of BikeRadar's, a vBulletin thread of a Mazda club,
+    # dated by their posts.
+    with pytest.raises(ExtractionError, match=rf"a forum's page \(made by {engine}\)"):
+        record(article(head=PUBLISHED, after=markup))
+    generator = '<meta name="generator" content="XenForo 2.2">'
+    with pytest.raises(ExtractionError, match=r"made by XenForo"):
+        record(article(head=PUBLISHED + generator))
+
+
+def test_a_story_about_forum_software_is_an_article() -> None:
+    about = [
+        "The club moved its discussions to a new site powered by Discourse last spring, and the"
+        " old board went quiet within weeks.",
+        *PARAGRAPHS,
+        *PARAGRAPHS,
+    ]
+    assert record(article(head=PUBLISHED, paragraphs=about))["title"] == TITLE
