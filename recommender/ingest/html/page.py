@@ -143,10 +143,17 @@ def page_url(
     raise ExtractionError("url", missing_url_reason(relative, options, partial))
 
 
+# A template's placeholder left in a URL (`http://site/free/@@pubcode@@/`, `{{ url }}`): no
+# address of any page.
+URL_PLACEHOLDER = re.compile(r"@@\w+@@|\{\{.*?\}\}|\$\{\w+\}|%%\w+%%|\[\[\w+\]\]")
+
+
 def _resolved(candidate: str | None, base: str | None) -> str | None:
     """`candidate` made absolute against `base`; in a web archive's copy of a page, the
     publisher's URL (the archive's rewritten `/web/<time>/<url>`, or a path the archive left
-    alone, read against the original page's URL)."""
+    alone, read against the original page's URL). None for a template's placeholder."""
+    if candidate and URL_PLACEHOLDER.search(candidate):
+        return None
     url = absolute(candidate, base)
     if url is None:
         return None
@@ -182,7 +189,13 @@ def missing_url_reason(
     """Why a page has no URL, and exactly which option gives it one; `partial` is a canonical
     URL the page gives without its site (`/it/contatti`)."""
     found = "the page names no canonical URL (<link rel=canonical>, og:url or microdata url)"
-    if partial:
+    if partial and URL_PLACEHOLDER.search(partial):
+        found = (
+            f"the page's canonical URL {partial[:200]!r} is a template's placeholder, no page's"
+            " address"
+        )
+        partial = None
+    elif partial:
         found = (
             f"the page's canonical URL {partial[:200]!r} names no site (a relative URL, and no"
             " <base href> or URL the page was fetched from to read it against)"
@@ -311,6 +324,9 @@ def inline_scripts(tree: HtmlElement) -> list[str]:
 MIN_UNDATED_PARAGRAPHS = 5
 
 
+PRODUCT_TYPES = frozenset({"product", "offer", "individualproduct", "productmodel"})
+
+
 def check_dated_or_written(tree: HtmlElement, meta: PageMeta, title: str, url: str | None) -> None:
     """Raise ExtractionError(`page`) for a page with no sign of being an article: no article
     metadata (JSON-LD, og:type), no date stated anywhere the importer reads one (only htmldate's
@@ -318,6 +334,14 @@ def check_dated_or_written(tree: HtmlElement, meta: PageMeta, title: str, url: s
     controls (pagekind.shop_or_account_page)."""
     if meta.is_article:
         return
+    # A page whose outermost microdata item is a product, with no article metadata, is its
+    # shop's page whatever dates it prints (the product's listing date, its reviews').
+    products = PRODUCT_TYPES.intersection(meta.item_types)
+    if products:
+        kind = sorted(products)[0]
+        raise ExtractionError(
+            "page", f"a shop's page (a schema.org {kind.title()} item, no article metadata)"
+        )
     near = text_near_headline(tree, title)
     if dates.candidates(meta, near, url) or date_under_headline(tree, title):
         return

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from recommender.ingest.html import cjk
+from recommender.ingest.html import cjk, titles
 from recommender.ingest.html.errors import ExtractionError
 from recommender.ingest.html.metadata import LISTING_TYPES, PageMeta, describes, ld_types_of
 
@@ -85,7 +85,12 @@ SITE_PAGE_TITLE = re.compile(
     r"|kebijakan privasi|pedoman media siber)"
     r"|imprint|impressum|datenschutz(?:erklärung)?|nutzungsbedingungen|agb|cgu|disclaimer"
     r"|about us|über uns|tentang kami|contact(?: us)?|kontakt|kontak(?: kami)?|hubungi kami"
-    r"|redaksi|susunan redaksi|karir|careers|info iklan|advertise(?: with us)?|site ?map)\s*$",
+    r"|redaksi|susunan redaksi|karir|careers|info iklan|advertise(?: with us)?|site ?map"
+    # account pages: "Mot de passe oublié", "Forgot your password?", "Sign in"
+    r"|(?:forgot(?:ten)?|lost|reset)(?: your)? password|mot de passe oublié|passwort vergessen"
+    r"|contraseña olvidada|lupa (?:kata sandi|password)|sign in|log ?in|sign up|register"
+    r"|create (?:an )?account|my account|mon compte|mein konto|connexion|anmelden|masuk|daftar)"
+    r"\W*$",
     re.IGNORECASE,
 )
 # `/news/`, `/es/`, `/nasional`: one word, no slug or number, is a section's front page.
@@ -146,12 +151,27 @@ FORUM_POWERED = re.compile(rf"\bpowered by\W{{0,3}}({FORUM_SOFTWARE})\b", re.IGN
 FOOT_CHARS = 300
 
 
+def site_page_title(title: str, sites: list[str]) -> bool:
+    """A title of two parts, one the site's name and the other a site's own page's ("Sign in -
+    Kabar.com", "Routard.com : Mot de passe oublié")."""
+    parts = titles.SEPARATOR.split(title)
+    if len(parts) != 2:
+        return False
+    first, last = parts
+    return bool(
+        (SITE_PAGE_TITLE.match(first) and titles.is_site_name(last, sites))
+        or (SITE_PAGE_TITLE.match(last) and titles.is_site_name(first, sites))
+    )
+
+
 def forum_engine(tree: HtmlElement, generator: str) -> str | None:
     """The forum software that made the page ("phpBB"), where it says so, else None."""
     if FORUM_GENERATOR.match(generator):
         return generator.split()[0]
     if tree.xpath("//style[@id='vbulletin_css']"):
         return "vBulletin"
+    if tree.getroottree().getroot().get("id") == "XenForo":  # XenForo 1's `<html id="XenForo">`
+        return "XenForo"
     # The page's foot: its footer and copyright lines, and the end of its text (an article about
     # forum software may name one in its own sentences).
     foot = tree.xpath("//footer//text()|//*[contains(@class,'copyright')]//text()")
@@ -175,7 +195,8 @@ def listing_path(segments: list[str], words: frozenset[str] = LISTING_SEGMENTS) 
     return not (last.endswith((".html", ".htm")) or len(re.split(r"[-_]+", last)) >= 4)
 
 
-# Path words of a site's own pages: forms and searches (`/footer/subscribe`, `/us/people-search`).
+# Path words of a site's own pages: forms and searches (`/footer/subscribe`, `/us/people-search`,
+# `/about/contact-us/`).
 SITE_PAGE_SEGMENTS = frozenset(
     {
         "subscribe",
@@ -193,6 +214,18 @@ SITE_PAGE_SEGMENTS = frozenset(
         "langganan",
         "masuk",
         "daftar",
+        # contact forms
+        "contact",
+        "contacts",
+        "contact-us",
+        "contactus",
+        "kontakt",
+        "contacto",
+        "contato",
+        "contatti",
+        "kontak",
+        "kontak-kami",
+        "hubungi-kami",
     }
 )
 
@@ -339,7 +372,7 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
     # that alone does not outweigh a listing URL.
     if meta.articles:
         return
-    if SITE_PAGE_TITLE.match(title):
+    if SITE_PAGE_TITLE.match(title) or site_page_title(title, titles.site_words(meta, url)):
         raise ExtractionError("page", f"a page about the site ({title!r}), not an article")
     kind = (meta.first("og:type") or "").strip().lower()
     # A shop's recipe page is typed as its product (a rice seller's, a meal kit's) and says in
