@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 from lxml.html import HtmlElement
 
@@ -141,7 +142,8 @@ STATUS_SEGMENTS = frozenset({"status", "statuses"})
 # Wiki engines: a page they make is a reference entry, not a story.
 WIKI_GENERATOR = re.compile(r"^(?:MediaWiki|DokuWiki|MoinMoin|TiddlyWiki|XWiki)\b", re.IGNORECASE)
 # Forum engines: a page they make is a thread or a board of readers' posts, not a story. Named in
-# the `generator`, in the footer's "Powered by", or by vBulletin's own stylesheet.
+# the `generator`, in the footer's "Powered by", or by their own markup (vBulletin's stylesheet,
+# XenForo's root element).
 FORUM_SOFTWARE = (
     r"vBulletin|phpBB|XenForo|Invision Power Board|IP\.Board|MyBB|Simple Machines Forum"
     r"|punBB|FluxBB|Burning Board|Discourse"
@@ -298,9 +300,17 @@ VISIBLE_TEXT = (
 )
 
 
+# The visible text per parsed page: asked by several checks of one page (a rendered page, a
+# forum's foot, a shop's controls, a recipe's headnote); the importer never changes a tree it
+# reads (the body is taken from a copy).
+_VISIBLE: WeakKeyDictionary[HtmlElement, str] = WeakKeyDictionary()
+
+
 def visible_text(tree: HtmlElement) -> str:
     """The text a reader sees in the page's body (VISIBLE_TEXT), whitespace collapsed."""
-    return " ".join(" ".join(str(t) for t in tree.xpath(VISIBLE_TEXT)).split())
+    if tree not in _VISIBLE:
+        _VISIBLE[tree] = " ".join(" ".join(str(t) for t in tree.xpath(VISIBLE_TEXT)).split())
+    return _VISIBLE[tree]
 
 
 def check_rendered(tree: HtmlElement) -> None:
