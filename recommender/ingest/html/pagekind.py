@@ -153,6 +153,21 @@ FORUM_POWERED = re.compile(rf"\bpowered by\W{{0,3}}({FORUM_SOFTWARE})\b", re.IGN
 FOOT_CHARS = 300
 
 
+# The script of an account form, whatever folder it is in: `/ticketing/forgot-password.asp`,
+# `/forgotpassword.php`, `/wp-login.php`.
+ACCOUNT_FILE = re.compile(
+    r"^(?:(?:forgot|forgotten|lost|reset|recover)[-_]?password|password[-_]?(?:reset|recovery|forgot)"
+    r"|log[-_]?in|sign[-_]?in|log[-_]?on|sign[-_]?up|register|registration|wp-login)"
+    r"(?:\.(?:php|aspx?|jsp|cfm|cgi|html?))?$",
+    re.IGNORECASE,
+)
+
+
+def account_file(segments: list[str]) -> bool:
+    """The URL's last part is an account form's script (see ACCOUNT_FILE)."""
+    return bool(segments) and bool(ACCOUNT_FILE.match(segments[-1]))
+
+
 def site_page_title(title: str, sites: list[str]) -> bool:
     """A title of two parts, one the site's name and the other a site's own page's ("Sign in -
     Kabar.com", "Routard.com : Mot de passe oublié")."""
@@ -394,7 +409,7 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
         raise ExtractionError(
             "page", f"an index or profile page (URL path /{'/'.join(segments)}), not an article"
         )
-    if listing_path(segments, SITE_PAGE_SEGMENTS):
+    if listing_path(segments, SITE_PAGE_SEGMENTS) or account_file(segments):
         raise ExtractionError(
             "page",
             f"a form or search of the site's own (URL path /{'/'.join(segments)}), not an article",

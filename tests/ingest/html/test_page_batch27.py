@@ -74,3 +74,16 @@ def test_an_account_page_is_the_sites_own_page(title: str) -> None:
     html = article(head=ARTICLE_TYPE + PUBLISHED).replace(TITLE, title)
     with pytest.raises(ExtractionError, match="a page about the site"):
         record(html)
+
+
+@pytest.mark.parametrize(
+    "path", ["/ticketing/forgot-password.asp", "/forgotpassword.php", "/wp-login.php", "/en/signup"]
+)
+def test_an_account_forms_script_is_the_sites_own_page(path: str) -> None:
+    # Batch 28: a bus line's ticket shop's "Forgot Password - Online Ticket Sales", a Finnish
+    # site's password page titled with its welcome.
+    html = article(head=PUBLISHED).replace(URL, f"https://kabar.example{path}")
+    with pytest.raises(ExtractionError, match="a form or search of the site's own"):
+        record(html)
+    story = "https://kabar.example/read/2026/11/10/login-gagal-ribuan-pelanggan-bank"
+    assert record(article(head=PUBLISHED).replace(URL, story))["url"] == story
