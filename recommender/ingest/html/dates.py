@@ -815,9 +815,18 @@ def script_times(scripts: Sequence[str], dated: Stamp, assume: tzinfo | None) ->
     return found
 
 
+# The body's text per parsed page: read by the copyright, the stated-date and the whole-date
+# checks of one page's htmldate guess (the importer never changes a tree it reads).
+_BODY_TEXTS: WeakKeyDictionary[HtmlElement, str] = WeakKeyDictionary()
+
+
 def body_text(tree: HtmlElement) -> str:
     """The text of the page's body, scripts and styles left out."""
-    return " ".join(tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
+    if tree not in _BODY_TEXTS:
+        _BODY_TEXTS[tree] = " ".join(
+            tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
+        )
+    return _BODY_TEXTS[tree]
 
 
 # htmldate's guess per parsed page: the importer asks it twice of a page without stated dates
@@ -855,10 +864,8 @@ def written_whole(stamp: Stamp, tree: HtmlElement) -> bool:
     htmldate also builds days out of a year and a month ("2021.12.0" in a script's version:
     December 1st) and out of digits glued to others (an image's `/2014/11/29034_turkey.jpg`)."""
     day = stamp.value.date()
-    if stated(stamp, tree, None):
-        return True
     # An update's date counts: htmldate's guess of it ("Updated August 02, 2014.") is a date.
-    if any(w.value.date() == day for w in written_dates(body_text(tree), updates=True)):
+    if printed(day, body_text(tree), updates=True):
         return True
     import lxml.html
 
@@ -889,10 +896,14 @@ def stated(stamp: Stamp, tree: HtmlElement, url: str | None) -> bool:
     for i in range(len(numbers) - 2):
         if (numbers[i], numbers[i + 1], numbers[i + 2]) == (day.year, day.month, day.day):
             return True
-    text = body_text(tree)
-    if any(w.value.date() == day for w in written_dates(text)):
+    return printed(day, body_text(tree))
+
+
+def printed(day: date_type, text: str, *, updates: bool = False) -> bool:
+    """`day` is written in `text`, with its year or without it ("THURSDAY, June 6 (HealthDay
+    News)"); a date a label calls an update counts only with `updates`."""
+    if any(w.value.date() == day for w in written_dates(text, updates=updates)):
         return True
-    # Its month and day written without the year ("THURSDAY, June 6 (HealthDay News)").
     for match in MONTH_DAY.finditer(text):
         month = MONTHS.get((match["month"] or match["month2"]).lower())
         if month == day.month and int(match["day"] or match["day2"]) == day.day:

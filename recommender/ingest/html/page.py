@@ -328,10 +328,11 @@ PRODUCT_TYPES = frozenset({"product", "offer", "individualproduct", "productmode
 
 
 def check_dated_or_written(tree: HtmlElement, meta: PageMeta, title: str, url: str | None) -> None:
-    """Raise ExtractionError(`page`) for a page with no sign of being an article: no article
-    metadata (JSON-LD, og:type), no date stated anywhere the importer reads one (only htmldate's
-    guess would date it), and less running text than a story or a shop's or an account's
-    controls (pagekind.shop_or_account_page)."""
+    """Raise ExtractionError(`page`) for a page without article metadata (JSON-LD, og:type,
+    microdata) that is a shop's product page (its outermost microdata item a product), or that
+    shows no sign of being an article: no date stated anywhere the importer reads one (only
+    htmldate's guess would date it), and less running text than a story or a shop's or an
+    account's controls (pagekind.shop_or_account_page)."""
     if meta.is_article:
         return
     # A page whose outermost microdata item is a product, with no article metadata, is its
@@ -536,13 +537,14 @@ def with_work_intro(text: str, meta: PageMeta, tree: HtmlElement) -> str:
 
 # A recipe card's notes and tips ("Cook's Notes", "Tips from our Bakers", WP Recipe Maker's
 # `wprm-recipe-notes`): a block whose class or id names notes or tips as a word. Not a comment
-# form's "Your email address will not be published" (`comment-notes`, `email-notes`).
+# form's "Your email address will not be published" (`comment-notes`, `email-notes`): READERS,
+# below, looks for comments on every ancestor.
 NOTES_BLOCK = re.compile(r"(?:^|[\s_-])(?:notes?|tips?)(?:$|[\s_-])", re.IGNORECASE)
 # Nor a star rating's, a share button's tooltip, an ingredient's ("divided", "optional") or a
 # nutrition label's ("Percent Daily Values are based on a 2,000 calorie diet"); nor a block the
 # page hides from its printed recipe (`hide-on-print`, `no-print`: a widget's "tip").
 NOT_NOTES = re.compile(
-    r"comment|e-?mail|newsletter|subscri|footnote|rating|share|social|ingredient|nutri"
+    r"e-?mail|newsletter|subscri|footnote|rating|share|social|ingredient|nutri"
     r"|(?:no|hide|hidden)[-_]?(?:on[-_]?)?print|print[-_]?(?:none|hide|hidden)",
     re.IGNORECASE,
 )
