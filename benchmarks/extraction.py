@@ -25,7 +25,9 @@ Prints one JSON line: per field `correct`, `total` and `accuracy`, plus the mach
 pages right in every field measured for them (hand-checked pages: title, time with offset, URL,
 language, body start and contents, no clutter; Readability's: imported, title, time, language) —
 the headline figure of the held-out checks. `page.authors` (Readability's pages with a byline) is
-informational and outside `page.all_correct`.
+informational and outside `page.all_correct`, as are `page.published_at_instant` (the time is the
+key's instant, whatever its offset: keys may write an instant in any offset) and
+`page.all_correct_same_instant` (every field right, counting the time so).
 
 With `--holdout`, the figures are given per publisher (the corpus's top-level folders), so the
 spread shows: one summary line (`articles`, `all_correct`, their share, and over publishers the
@@ -161,7 +163,11 @@ def check_hand_checked(
 ) -> None:
     before = len(tally.misses.get(path.stem, []))
     check_hand_checked_fields(path, expected, tally, options=options, urls=urls)
-    tally.check(path.stem, "page.all_correct", len(tally.misses.get(path.stem, [])) == before)
+    misses = tally.misses.get(path.stem, [])[before:]
+    tally.check(path.stem, "page.all_correct", not misses)
+    # The same, a time counted right when it is the key's instant written in another offset.
+    timeless = [m for m in misses if m.split(":", 1)[0] != "page.published_at"]
+    tally.check(path.stem, "page.all_correct_same_instant", not timeless)
 
 
 def check_hand_checked_fields(
@@ -178,6 +184,7 @@ def check_hand_checked_fields(
     if not items:
         for field in ("title", "published_at", "canonical_url", "language", "body_start"):
             tally.check(page, f"page.{field}", False, "not imported")
+        tally.check(page, "page.published_at_instant", False, "not imported")
         tally.check(page, "page.body_contains", False, "not imported")
         tally.check(page, "page.no_clutter", False, "not imported")
         return
@@ -188,6 +195,10 @@ def check_hand_checked_fields(
     times = [expected["published_at"], *extra.get("published_at_alternatives", [])]
     got_time = item.published_at.isoformat()
     tally.check(page, "page.published_at", got_time in times, got_time)
+    # Informational: the keys may write an instant in any offset; the time above must be the one
+    # the importer gives (the page's own offset, where it states one).
+    instant = any(same_instant(item.published_at, t) for t in times if t)
+    tally.check(page, "page.published_at_instant", instant, got_time)
     wanted_urls = urls or [expected["canonical_url"]]
     tally.check(page, "page.canonical_url", item.url in wanted_urls, item.url)
     tally.check(page, "page.language", item.language == expected["language"], item.language)

@@ -111,3 +111,30 @@ def test_an_expected_file_is_grouped_by_publisher_with_holdout(tmp_path: Path) -
         "warta-wib": (1, 1),
     }
     assert head["summary"]["all_correct"] == 3 and head["summary"]["worst"] == ["warta"]
+
+
+def test_a_time_in_another_offset_counts_apart_as_the_same_instant(tmp_path: Path) -> None:
+    """Keys may write an instant in any offset: `page.published_at` wants the page's own time as
+    written, `page.published_at_instant` and `page.all_correct_same_instant` count the instant."""
+    (tmp_path / "banjir.html").write_text(article(head=PUBLISHED), encoding="utf-8")
+    pages = [
+        {"file": "banjir.html", "publisher": "same", **FACTS},
+        {
+            "file": "banjir.html",
+            "publisher": "utc",
+            **FACTS,
+            "published_at": "2026-11-10T02:15:00Z",
+        },
+        {"file": "banjir.html", "publisher": "wrong", **FACTS, "published_at": "2026-11-10T09:15Z"},
+    ]
+    expected = tmp_path / "expected.json"
+    expected.write_text(json.dumps({"pages": pages}), encoding="utf-8")
+    head, *rows = run_extraction("--expected", str(expected), "--holdout")
+    fields = head["fields"]
+    assert fields["page.all_correct"]["correct"] == 1
+    assert fields["page.published_at"]["correct"] == 1
+    assert fields["page.published_at_instant"]["correct"] == 2
+    assert fields["page.all_correct_same_instant"]["correct"] == 2
+    by_name = {row["publisher"]: row["fields"] for row in rows}
+    assert by_name["utc"]["page.all_correct_same_instant"] == "1/1"
+    assert by_name["wrong"]["page.all_correct_same_instant"] == "0/1"

@@ -118,6 +118,8 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "", description: 
     clutter.drop_before_headline(pruned, title)
     clutter.drop_standfirst(pruned, description)
     clutter.drop_headline_decks(pruned)
+    close_open_headings(pruned)
+    demote_prose_headings(pruned)
     clutter.prune(pruned)
     paragraphs.wrap_loose_text(pruned)
     unlink_words_in_sentences(pruned)
@@ -418,6 +420,72 @@ def unlink_words_in_sentences(tree: HtmlElement) -> None:
             continue
         for link in links:
             link.drop_tag()
+
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# What a heading cannot hold: a heading with one of these inside was left open by the page's
+# markup (`<h3>` never closed before the recipe card), and the parser put the rest in it.
+HEADING_BREAKERS = frozenset(
+    {"p", "div", "ul", "ol", "dl", "table", "section", "article", "blockquote", "form", "figure"}
+)
+
+
+def close_open_headings(tree: HtmlElement) -> None:
+    """A heading holding blocks (a `<h3>` left open, so the parser put the recipe card after it
+    inside it) keeps only its own words: the blocks from its first one on move out after it. The
+    extractor takes a heading for a title and drops a title that ends the text, and with it the
+    whole card."""
+    for heading in list(tree.iter(*HEADINGS)):
+        children = list(heading)
+        first = next(
+            (
+                i
+                for i, c in enumerate(children)
+                if isinstance(c.tag, str) and c.tag in HEADING_BREAKERS
+            ),
+            None,
+        )
+        if first is None or heading.getparent() is None:
+            continue
+        tail, heading.tail = heading.tail, None
+        anchor = heading
+        for child in children[first:]:
+            anchor.addnext(child)
+            anchor = child
+        anchor.tail = (anchor.tail or "") + (tail or "")
+
+
+# A subheading that reads as sentences of the story: two sentences or more (a lower-case word
+# ending with a full stop, then more words: not "Nov. 4" or "U.S.") and this many words in all. A
+# headline, a deck or a gallery's caption set as a heading is one sentence, and a section title
+# none.
+PROSE_HEADING_WORDS = 16
+SENTENCE_BREAK = re.compile(r"([^\W\d_]+)[.!?…][\"'”’»)]*\s+\S")
+
+
+def _sentences(text: str) -> int:
+    breaks = sum(1 for m in SENTENCE_BREAK.finditer(text) if len(m[1]) >= 2 and m[1].islower())
+    return breaks + 1
+
+
+def demote_prose_headings(tree: HtmlElement) -> None:
+    """A subheading after the story's first paragraph whose text is sentences of the story ("These
+    taste even better after sitting in the fridge for a day. To reheat, ...", a blog setting its
+    asides in `<h3>`) becomes a paragraph: the extractor drops a heading that ends the text as a
+    title without its section. The `<h1>`, a deck above the first paragraph and any heading holding
+    another block stay headings."""
+    began = False
+    for element in list(tree.iter("p", *HEADINGS[1:])):
+        if element.tag == "p":
+            began = began or cjk.weight(clutter.flat_text(element)) >= PARAGRAPH_WEIGHT
+            continue
+        if not began or any(
+            isinstance(c.tag, str) and c.tag in HEADING_BREAKERS for c in element.iter()
+        ):
+            continue
+        text = " ".join(element.text_content().split())
+        if len(text.split()) >= PROSE_HEADING_WORDS and _sentences(text) >= 2:
+            element.tag = "p"
 
 
 DROP_CAP_FOLLOWERS = frozenset({"p", "div", "span"})

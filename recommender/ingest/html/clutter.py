@@ -58,6 +58,9 @@ CLUTTER_TOKENS = frozenset(
         "dek",
         "caption",
         "abstract",  # channelpartner's `div.abstract` above the story
+        "disclosure",  # "This post may contain affiliate links" (`p.disclosure`)
+        "trademark",  # "Trademarks referred to herein are..." (`ul.rdpTrademarks`)
+        "trademarks",
     }
 )
 # Words that begin class words of furniture: "infoboxinline", "infobox_author".
@@ -77,6 +80,12 @@ CLUTTER_PAIRS = (
     ("auth", "box"),  # "auth-box1" (a GeneratePress block)
     ("author", "bio"),
     ("about", "author"),
+    # a banner the whole site shows above every page: "w-header__global-alert", "site-alert"
+    ("global", "alert"),
+    ("site", "alert"),
+    ("sitewide", "alert"),
+    ("alert", "banner"),
+    ("alert", "bar"),
 )
 NEVER_PRUNED = frozenset({"html", "body", "main", "article", "head"})
 MAX_SHARE_OF_TEXT = 0.3

@@ -289,10 +289,18 @@ def _padded(raw: str) -> str:
     return NAMED_OFFSET.sub("", raw)
 
 
+# A 12-hour clock's AM/PM after the minutes, which RFC 822's parser reads as an unknown zone and
+# drops ("8 Apr 2022, 1:46 p.m." would be 01:46).
+MERIDIEM_CLOCK = re.compile(r"\d:\d{2}(?::\d{2})?\s*[ap]\.?\s?m\b", re.IGNORECASE)
+
+
 def _parse_loose(raw: str, source: str) -> Stamp | None:
-    """RFC 822 and other forms dateutil-style parsers accept (`Tue, 10 Nov 2026 09:15 +0700`)."""
+    """RFC 822 and other forms dateutil-style parsers accept (`Tue, 10 Nov 2026 09:15 +0700`);
+    a 12-hour clock is read as written text."""
     from email.utils import parsedate_to_datetime
 
+    if MERIDIEM_CLOCK.search(raw):
+        return _parse_written(raw, source)
     try:
         value = parsedate_to_datetime(raw.strip())
     except (TypeError, ValueError, IndexError):

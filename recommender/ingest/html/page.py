@@ -37,6 +37,10 @@ MARKUP = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9-]*[\s/>]|!doctype\s)", re.IGNORECAS
 # tree cannot be given back: one written by a CMS (`\x10`) made setting any text of that element
 # fail. Form feed is HTML whitespace; the rest are dropped, as nothing a reader sees.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
+# A script or style tag written self-closing (`<script type="text/javascript"/>`): HTML ignores the
+# slash, so what follows up to `</script>` is the script's code, as a browser reads it; the parser
+# closes the element there and left the code as text at the top of the page.
+SELF_CLOSED_RAW_TEXT = re.compile(r"<(script|style)\b([^<>]*?)\s*/>", re.IGNORECASE)
 TEXT_AFTER_HEADLINE = 4000
 TEXT_BEFORE_HEADLINE = 300
 # Where a saved page that names no canonical URL gets one (`--url-from`): its path under the
@@ -80,6 +84,7 @@ def parse(data: bytes, charset: str | None = None) -> HtmlElement:
         raise ExtractionError("page", f"not an HTML page: the file holds {kind}")
     text = XML_DECLARATION.sub("", decode_html(data, charset), count=1)
     text = CONTROL.sub("", text.replace("\x0c", " "))
+    text = SELF_CLOSED_RAW_TEXT.sub(r"<\1\2>", text)
     if not text.strip():
         raise ExtractionError("body", "no article text found in the page (the file is empty)")
     if not MARKUP.search(text):
@@ -343,6 +348,16 @@ def check_dated_or_written(tree: HtmlElement, meta: PageMeta, title: str, url: s
         raise ExtractionError(
             "page", f"a shop's page (a schema.org {kind.title()} item, no article metadata)"
         )
+    # A page with an "Add to cart" control and less running text than a story, without article
+    # metadata, is a shop's whatever it dates (a sale's closing time, "12/16/2015 23:59:59").
+    paragraphs = pagekind.long_paragraphs(tree)
+    if paragraphs < MIN_UNDATED_PARAGRAPHS and pagekind.cart_control(tree):
+        plural = "" if paragraphs == 1 else "s"
+        raise ExtractionError(
+            "page",
+            f"a shop's page (an 'add to cart' control, {paragraphs} paragraph{plural} of running"
+            " text, no article metadata)",
+        )
     near = text_near_headline(tree, title)
     if dates.candidates(meta, near, url) or date_under_headline(tree, title):
         return
@@ -352,7 +367,6 @@ def check_dated_or_written(tree: HtmlElement, meta: PageMeta, title: str, url: s
         if dates.stated(guess, tree, url) or dates.yearless_times(near, guess, zoned=False):
             return
     controls = pagekind.shop_or_account_page(tree)
-    paragraphs = pagekind.long_paragraphs(tree)
     if not controls and paragraphs >= MIN_UNDATED_PARAGRAPHS:
         return
     check_shown(tree)  # a page a script fills says so first

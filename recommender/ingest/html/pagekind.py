@@ -49,6 +49,14 @@ LISTING_SEGMENTS = frozenset(
         "faculty",
         "staff",
         "team",
+        # sections and categories in other languages (`/sektion/svoemning`), events calendars
+        "sektion",
+        "kategorie",
+        "categoria",
+        "categorie",
+        "kategoria",
+        "rubrique",
+        "calendar",
     }
 )
 # Words that start a listing's title but also headlines ("Indeks Harga Saham Gabungan Menguat",
@@ -125,6 +133,12 @@ MAX_SITE_PAGE_SEGMENTS = 1  # "/" or "/recipes": where a WebSite object alone ma
 THREAD_TYPES = frozenset({"discussionforumposting", "socialmediaposting"})
 
 
+# The site's root page by its file name (`/index.php`, `/default.aspx`).
+FRONT_FILE = re.compile(
+    r"^(?:index|default|home|homepage)\.(?:php\d?|html?|shtml|aspx?|jsp|cfm)$", re.IGNORECASE
+)
+
+
 def date_archive(segments: list[str], path: str) -> bool:
     """`/2011/`, `/2011/03`, `/2011/03/30/`: a blog's or a site's archive of those days' posts
     (a post's own URL goes on with its slug). A year alone only as a folder: `/1927` is a post's
@@ -154,10 +168,11 @@ FOOT_CHARS = 300
 
 
 # The script of an account form, whatever folder it is in: `/ticketing/forgot-password.asp`,
-# `/forgotpassword.php`, `/wp-login.php`.
+# `/forgotpassword.php`, `/wp-login.php`, `/us/client-login/`.
 ACCOUNT_FILE = re.compile(
     r"^(?:(?:forgot|forgotten|lost|reset|recover)[-_]?password|password[-_]?(?:reset|recovery|forgot)"
-    r"|log[-_]?in|sign[-_]?in|log[-_]?on|sign[-_]?up|register|registration|wp-login)"
+    r"|(?:(?:client|member|members|user|customer|account|my)[-_]?)?"
+    r"(?:log[-_]?in|sign[-_]?in|log[-_]?on|sign[-_]?up|register|registration)|wp-login)"
     r"(?:\.(?:php|aspx?|jsp|cfm|cgi|html?))?$",
     re.IGNORECASE,
 )
@@ -351,6 +366,8 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
     # The site's root, however many slashes a template writes ("https://site.example//").
     if path is not None and not segments and not (parts and parts.query):
         raise ExtractionError("page", f"a front page ({url}), not an article")
+    if len(segments) == 1 and FRONT_FILE.match(segments[0]) and not (parts and parts.query):
+        raise ExtractionError("page", f"a front page ({url}), not an article")
     page_title = " ".join((tree.findtext(".//title") or "").split())
     headings = [" ".join(h.text_content().split()) for h in tree.iter("h1")]
     if any(ERROR_TITLE.search(t) for t in (title, page_title, *headings)):
@@ -458,6 +475,11 @@ PRODUCT_ITEM = (
 )
 
 
+def cart_control(tree: HtmlElement) -> bool:
+    """An "Add to cart" button or link (its words or its class)."""
+    return bool(ADD_TO_CART.search(visible_text(tree)) or tree.xpath(CART_CLASS))
+
+
 def shop_or_account_page(tree: HtmlElement) -> str:
     """What shows a page to be a shop's or a user account's rather than a story's (a product
     described in microdata, an "Add to cart" control, a password field), in words; "" for none.
@@ -465,8 +487,7 @@ def shop_or_account_page(tree: HtmlElement) -> str:
     stories too."""
     if tree.xpath(PRODUCT_ITEM):
         return "a product described in microdata"
-    text = visible_text(tree)
-    if ADD_TO_CART.search(text) or tree.xpath(CART_CLASS):
+    if cart_control(tree):
         return "an 'add to cart' control"
     if tree.xpath("//input[@type='password']"):
         return "a password field"
