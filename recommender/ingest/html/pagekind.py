@@ -461,7 +461,7 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
 # A shop's controls in the languages publishers write ("Add to cart", "In den Warenkorb"...).
 ADD_TO_CART = re.compile(
     r"add to (?:cart|bag|basket)|in den warenkorb|ajouter au panier|añadir al carrito"
-    r"|aggiungi al carrello|l[äa]gg i varukorgen|læg i kurv|legg i handlekurven|do koszyka"
+    r"|aggiungi al carrello|metti nel carrello|l[äa]gg i varukorgen|læg i kurv|legg i handlekurven|do koszyka"
     r"|в корзину|カートに入れる|장바구니|tambah(?:kan)? ke keranjang|masukkan keranjang",
     re.IGNORECASE,
 )
@@ -475,9 +475,20 @@ PRODUCT_ITEM = (
 )
 
 
+# What a link or a button says without text of its own: its title, its image's `alt`, an
+# input's value ("Acquista - compra - metti nel carrello" on an image button).
+CONTROL_LABELS = (
+    "//a/@title|//a//img/@alt|//button/@title|//button//img/@alt|//input/@value|//input/@alt"
+    "|//a/@aria-label|//button/@aria-label"
+)
+
+
 def cart_control(tree: HtmlElement) -> bool:
-    """An "Add to cart" button or link (its words or its class)."""
-    return bool(ADD_TO_CART.search(visible_text(tree)) or tree.xpath(CART_CLASS))
+    """An "Add to cart" button or link (its words, its label or its class)."""
+    if ADD_TO_CART.search(visible_text(tree)) or tree.xpath(CART_CLASS):
+        return True
+    labels = " | ".join(str(label) for label in tree.xpath(CONTROL_LABELS))
+    return bool(ADD_TO_CART.search(labels))
 
 
 def shop_or_account_page(tree: HtmlElement) -> str:

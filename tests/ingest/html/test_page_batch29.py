@@ -117,6 +117,22 @@ def test_a_shop_page_that_prints_a_sales_closing_time_is_a_shops() -> None:
     assert got["title"] == TITLE
 
 
+@pytest.mark.parametrize(
+    "control",
+    [
+        # FocalPrice: a link whose only words are its title
+        '<a class="btn" title="Add to Cart" href="javascript:void(0);"></a>',
+        # Music House Bari: an image button
+        '<a href="ordina.asp?id=1093"><img src="compra.jpg" alt="Acquista - metti nel carrello"></a>',
+        '<input type="submit" value="In den Warenkorb">',
+    ],
+)
+def test_a_cart_control_said_by_its_label_is_a_shops(control: str) -> None:
+    html = article(before=SALE_ENDS, after=control, paragraphs=PARAGRAPHS[:2])
+    with pytest.raises(ExtractionError, match=r"a shop's page \(an 'add to cart' control"):
+        record(html, assume_timezone=ZoneInfo("Asia/Shanghai"))
+
+
 @pytest.mark.parametrize("path", ["/us/client-login/", "/member-login", "/userlogin.php"])
 def test_an_account_form_by_its_url_is_the_sites_own(path: str) -> None:
     # Cision's client login, typed `og:type` article with a WordPress `article:published_time`.
