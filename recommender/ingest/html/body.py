@@ -89,7 +89,7 @@ def clean_lines(text: str, *, title: str = "", content: Collection[str] = ()) ->
     kept = clutter.drop_leading_furniture(kept, title, content)
     kept = clutter.drop_trailing_furniture(kept)
     if kept:
-        kept[0] = clutter.strip_dateline(kept[0])
+        kept[0] = clutter.strip_dateline(kept[0], title)
     return "\n".join(line for line in kept if line)
 
 
@@ -121,6 +121,7 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "", description: 
     close_open_headings(pruned)
     demote_prose_headings(pruned)
     clutter.prune(pruned)
+    clutter.unmark_story_blocks(pruned)
     paragraphs.wrap_loose_text(pruned)
     unlink_words_in_sentences(pruned)
     text = _extract(copy.deepcopy(pruned), url, precision=True)

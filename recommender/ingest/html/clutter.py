@@ -61,6 +61,8 @@ CLUTTER_TOKENS = frozenset(
         "disclosure",  # "This post may contain affiliate links" (`p.disclosure`)
         "trademark",  # "Trademarks referred to herein are..." (`ul.rdpTrademarks`)
         "trademarks",
+        "udostepnij",  # Polish "share" (`group-udostepnij`)
+        "fivestar",  # Drupal's rating widget ("Oceń przepis...", "(40 głosów)")
     }
 )
 # Words that begin class words of furniture: "infoboxinline", "infobox_author".
@@ -331,9 +333,19 @@ TRAILING_SHORT = 40
 def tokens(element: HtmlElement) -> set[str]:
     """The words of an element's class and id, camelCase split too ("m-articleRegist_text":
     m, article, regist, text)."""
-    raw = f"{element.get('class') or ''} {element.get('id') or ''}"
-    raw = CAMEL_HUMP.sub(" ", raw).lower()
-    return {t for t in TOKEN_SPLIT.split(raw) if t}
+    return word_tokens(f"{element.get('class') or ''} {element.get('id') or ''}")
+
+
+def word_tokens(raw: str) -> set[str]:
+    return {t for t in TOKEN_SPLIT.split(CAMEL_HUMP.sub(" ", raw).lower()) if t}
+
+
+def word_marks(found: set[str]) -> set[str]:
+    """The clutter words and pairs among class and id words (see clutter_marks)."""
+    marks = {t for t in found if t in CLUTTER_TOKENS or t.startswith(CLUTTER_PREFIXES)}
+    numbered = found | {t.rstrip("0123456789") for t in found}  # "auth-box1", "author-box2"
+    marks.update(f"{a} {b}" for a, b in CLUTTER_PAIRS if a in numbered and b in numbered)
+    return marks
 
 
 # Classes that hide an element from every reader (whole class names: Bootstrap's `hidden-xs` hides
@@ -361,10 +373,7 @@ def clutter_marks(element: HtmlElement) -> frozenset[str]:
     story."""
     if element.tag != "a" and is_hidden(element):
         return frozenset({"hidden"})
-    found = tokens(element)
-    marks = {t for t in found if t in CLUTTER_TOKENS or t.startswith(CLUTTER_PREFIXES)}
-    numbered = found | {t.rstrip("0123456789") for t in found}  # "auth-box1", "author-box2"
-    marks.update(f"{a} {b}" for a, b in CLUTTER_PAIRS if a in numbered and b in numbered)
+    marks = word_marks(tokens(element))
     if PERSON_ITEM.search(element.get("itemtype") or "") and element.find(".//p") is not None:
         marks.add("person")
     return frozenset(marks)
@@ -390,6 +399,38 @@ def long_paragraphs(element: HtmlElement) -> int:
 
 def holds_running_text(element: HtmlElement) -> bool:
     return long_paragraphs(element) >= RUNNING_PARAGRAPHS
+
+
+def unmark_story_blocks(tree: HtmlElement) -> None:
+    """Take the furniture words off the class and id of the story's containers, which pruning
+    keeps: an element that holds the headline, or most of the page's paragraphs of running text
+    (`<div class="share-simple post-1374 post">` around a whole post). The extractor drops any
+    element so named, with the story. Only the words of share buttons and paywalls go
+    (CONTAINER_WORDS: "share-simple"); the rest ("post") still tell the extractor where the story
+    is."""
+    total = long_paragraphs(tree)
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        named = {a: (element.get(a) or "").split() for a in ("class", "id")}
+        kept = {a: [w for w in words if not _furniture_word(w)] for a, words in named.items()}
+        if kept == named:
+            continue
+        long = long_paragraphs(element)
+        story = long >= RUNNING_PARAGRAPHS and 2 * long > total
+        if story or next(element.iter("h1"), None) is not None:
+            for attribute, words in kept.items():
+                if words != named[attribute]:
+                    element.set(attribute, " ".join(words))
+
+
+# The furniture words themes put on the story's own containers, for the share buttons' or the
+# paywall's script and style (`js-social-anchor-start`, `share-simple`, `paywall`).
+CONTAINER_WORDS = frozenset({"share", "sharing", "social", "paywall"})
+
+
+def _furniture_word(word: str) -> bool:
+    return bool(word_marks(word_tokens(word)) & CONTAINER_WORDS)
 
 
 def prune(tree: HtmlElement) -> None:
@@ -805,16 +846,34 @@ PLACE_LABEL = re.compile(
 DASHED_DATELINE = re.compile(r"^[A-Z][A-Z.'’]+(?:[ ,]+[A-Z][A-Z.'’]+){0,3}\s*[—–](?=[A-Z][a-z])")
 
 
-def strip_dateline(line: str) -> str:
+def strip_dateline(line: str, title: str = "") -> str:
+    """The first line without its dateline ("JAKARTA, KOMPAS.com - "). Words that begin the
+    headline before a dash are the sentence's own ("Vegan Jambalaya – Loaded with veggies...",
+    a recipe blog's opening line), no dateline."""
     line = LEADING_DATE.sub("", line, count=1)
     line = PLACE_LABEL.sub("", line, count=1)
     dashed = DASHED_DATELINE.match(line)
     if dashed and len(dashed.group(0)) <= DATELINE_MAX:
         return line[dashed.end() :]
     match = DATELINE.match(line)
-    if match and len(match.group(0)) <= DATELINE_MAX:
+    if match and len(match.group(0)) <= DATELINE_MAX and not _titles(match.group(0), title):
         return line[match.end() :]
     return line
+
+
+# The share of the headline's words a run of words before a dash must hold to be the headline
+# restated, not a place the headline names ("LOS ANGELES --" over a Los Angeles story).
+TITLE_WORDS_SHARE = 0.6
+
+
+def _titles(words: str, title: str) -> bool:
+    """`words` (two or more, not in capitals as datelines are) are the headline's words, most of
+    them ("Balsamic Watermelon Cucumber Salad" under "Balsamic Watermelon and Cucumber Salad")."""
+    said = {w.casefold() for w in re.findall(r"\w+", words)}
+    headline = {w.casefold() for w in re.findall(r"\w+", title)}
+    if len(said) < 2 or words.isupper() or not said <= headline:
+        return False
+    return len(said) >= TITLE_WORDS_SHARE * len(headline)
 
 
 LIST_BULLET = re.compile(r"^\s*[-•*]\s+")

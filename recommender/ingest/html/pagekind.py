@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 from weakref import WeakKeyDictionary
 
 from lxml.html import HtmlElement
@@ -98,8 +98,11 @@ SITE_PAGE_TITLE = re.compile(
     # account pages: "Mot de passe oublié", "Forgot your password?", "Sign in"
     r"|(?:forgot(?:ten)?|lost|reset)(?: your)? password|mot de passe oublié|passwort vergessen"
     r"|contraseña olvidada|lupa (?:kata sandi|password)|sign in|log ?in|sign up|register"
-    r"|create (?:an )?account|my account|mon compte|mein konto|connexion|anmelden|masuk|daftar)"
-    r"\W*$",
+    r"|create (?:an )?account|my account|mon compte|mein konto|connexion|anmelden|masuk|daftar"
+    # in Japanese, Chinese and Korean: password reissue, log-in, sign-up
+    r"|パスワード(?:再発行|を忘れ\w*)|ログイン|新規登録|会員登録|忘记密码|找回密码|(?:会员|用户)?(?:登录|注册)"
+    r"|비밀번호 찾기|로그인|회원가입)"
+    r"(?:\s*[(（][^()（）]{1,12}[)）])?\W*$",
     re.IGNORECASE,
 )
 # `/news/`, `/es/`, `/nasional`: one word, no slug or number, is a section's front page.
@@ -178,9 +181,19 @@ ACCOUNT_FILE = re.compile(
 )
 
 
-def account_file(segments: list[str]) -> bool:
-    """The URL's last part is an account form's script (see ACCOUNT_FILE)."""
-    return bool(segments) and bool(ACCOUNT_FILE.match(segments[-1]))
+def account_file(segments: list[str], query: str = "") -> bool:
+    """The URL's last part is an account form's script (see ACCOUNT_FILE), or its query asks a
+    script for one (`index.php?page=Register`, `ucp.php?mode=register`, `?action=login`)."""
+    if segments and ACCOUNT_FILE.match(segments[-1]):
+        return True
+    asked = parse_qs(query)
+    return any(
+        ACCOUNT_FILE.match(value) for key in ACCOUNT_QUERY_KEYS for value in asked.get(key, [])
+    )
+
+
+# Query parameters that name the page a script shows.
+ACCOUNT_QUERY_KEYS = ("page", "action", "mode", "do", "act", "view")
 
 
 def site_page_title(title: str, sites: list[str]) -> bool:
@@ -258,6 +271,11 @@ SITE_PAGE_SEGMENTS = frozenset(
         "kontak",
         "kontak-kami",
         "hubungi-kami",
+        # a business's request forms
+        "hire-us",
+        "work-with-us",
+        "request-a-quote",
+        "get-a-quote",
     }
 )
 
@@ -426,12 +444,18 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
         raise ExtractionError(
             "page", f"an index or profile page (URL path /{'/'.join(segments)}), not an article"
         )
-    if listing_path(segments, SITE_PAGE_SEGMENTS) or account_file(segments):
+    if listing_path(segments, SITE_PAGE_SEGMENTS) or account_file(
+        segments, parts.query if parts else ""
+    ):
         raise ExtractionError(
             "page",
             f"a form or search of the site's own (URL path /{'/'.join(segments)}), not an article",
         )
-    if len(segments) == 1 and SECTION_SEGMENT.match(segments[0]) and not (parts and parts.query):
+    # A one-word path is a section's (`/sport`), or a blog post's short slug (`/sangria/`) where
+    # the page describes one recipe or how-to (JSON-LD) or one dated story (microdata).
+    one_story = meta.work is not None or meta.microdata_article
+    one_word = len(segments) == 1 and SECTION_SEGMENT.match(segments[0])
+    if one_word and not one_story and not (parts and parts.query):
         raise ExtractionError("page", f"a section front page ({url}), not an article")
     if meta.is_article:
         return

@@ -1,0 +1,121 @@
+"""Recipe pages and pages that are no article (#12, held-out batches 31 and 32): a recipe name
+before a dash is the sentence's own, a one-word slug of a recipe post, a rating widget, account
+pages asked for in the query or titled in Japanese, a business's request form. On small pages
+written here."""
+
+from __future__ import annotations
+
+import json
+
+import lxml.html
+import pytest
+
+from recommender.ingest.html import clutter
+from recommender.ingest.html.errors import ExtractionError
+from recommender.ingest.html.page import PageOptions, page_record
+from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article, record
+
+ARTICLE_TYPE = '<meta property="og:type" content="article">'
+
+
+@pytest.mark.parametrize("dash", ["–", "—", "-"])
+def test_the_headlines_words_before_a_dash_are_no_dateline(dash: str) -> None:
+    # The Simple Veganista: "Vegan Jambalaya – Loaded with veggies ..." under "Vegan Jambalaya".
+    first = f"Banjir Rendam Ribuan Rumah {dash} {PARAGRAPHS[0]}"
+    body = str(record(article(head=PUBLISHED, paragraphs=[first, *PARAGRAPHS[1:]]))["body"])
+    assert body.startswith(first)
+    # A dateline is still one, the place in capitals or a few of the headline's words.
+    for place in ("DAYEUHKOLOT, Kabar.com", "BANJIR RENDAM", "Rumah Dayeuhkolot"):
+        dated = f"{place} {dash} {PARAGRAPHS[0]}"
+        body = str(record(article(head=PUBLISHED, paragraphs=[dated, *PARAGRAPHS[1:]]))["body"])
+        assert body.startswith(PARAGRAPHS[0])
+
+
+RECIPE = {
+    "@context": "https://schema.org",
+    "@type": "Recipe",
+    "name": TITLE,
+    "datePublished": "2026-11-10T09:15:00+07:00",
+}
+
+
+def test_a_recipe_posts_one_word_slug_is_no_section() -> None:
+    # Gimme Some Oven: `https://www.gimmesomeoven.com/sangria/`, one recipe in JSON-LD.
+    ld = f'<script type="application/ld+json">{json.dumps(RECIPE)}</script>'
+    html = article(head=ARTICLE_TYPE + ld).replace(URL, "https://kabar.example/sangria/")
+    assert record(html)["url"] == "https://kabar.example/sangria/"
+    # Without it, a one-word path is a section's front page, as before.
+    html = article(head=ARTICLE_TYPE + PUBLISHED).replace(URL, "https://kabar.example/sangria/")
+    with pytest.raises(ExtractionError, match="a section front page"):
+        record(html)
+
+
+def test_a_rating_widget_and_a_share_prompt_are_furniture() -> None:
+    # Kwestia Smaku (Drupal): "Spodobał Ci się ten przepis? Udostępnij go!" and "Oceń przepis
+    # aby doradzić innym! (40 głosów)" above the recipe.
+    widgets = (
+        '<div class="group-udostepnij"><div class="description">Spodobał Ci się ten przepis?'
+        ' Udostępnij go!</div></div><div class="fivestar-summary"><span>Oceń przepis aby doradzić'
+        " innym! (40 głosów)</span></div>"
+    )
+    body = str(record(article(head=PUBLISHED, before=widgets))["body"])
+    assert body.startswith(PARAGRAPHS[0])
+    assert "Udostępnij" not in body and "głosów" not in body
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/index.php?page=Register&action=register",  # WoltLab Burning Board
+        "/forum/ucp.php?mode=register",  # phpBB
+        "/member.php?action=login",
+    ],
+)
+def test_an_account_form_asked_for_in_the_query_is_the_sites_own(address: str) -> None:
+    html = article(head=PUBLISHED, canonical=False).encode("utf-8")
+    with pytest.raises(ExtractionError, match="a form or search of the site's own"):
+        page_record(html, url=f"https://kabar.example{address}", options=PageOptions())
+    story = "https://kabar.example/index.php?page=2&option=com_content&id=123"
+    assert page_record(html, url=story, options=PageOptions())["url"] == story
+
+
+@pytest.mark.parametrize(
+    "title", ["パスワード再発行（その１）", "ログイン", "会员登录", "회원가입"]
+)
+def test_account_pages_titled_in_japanese_chinese_or_korean_are_the_sites_own(title: str) -> None:
+    # Astral Guild's forum: "パスワード再発行（その１）" (password reissue, step 1).
+    html = article(head=PUBLISHED).replace(TITLE, title)
+    with pytest.raises(ExtractionError, match="a page about the site"):
+        record(html)
+
+
+def test_a_headline_that_starts_with_an_account_word_is_a_story() -> None:
+    title = "ログインできない問題を解決する方法"
+    assert record(article(head=PUBLISHED).replace(TITLE, title))["title"] == title
+
+
+def test_a_business_request_form_is_the_sites_own() -> None:
+    # Themestotal's "Hire Us" form, typed `og:type` article.
+    html = article(head=ARTICLE_TYPE + PUBLISHED).replace(URL, "https://kabar.example/hire-us")
+    with pytest.raises(ExtractionError, match="a form or search of the site's own"):
+        record(html)
+
+
+def test_a_story_container_loses_its_furniture_words_before_extraction() -> None:
+    # Jim Cooks Food Good: the whole post sits in `<div class="share-simple post-1374 post">`
+    # (the theme's share buttons' style); the extractor dropped it for "share" and the body was
+    # the site's disclaimer. Only the story's containers lose such words: the one holding the
+    # headline or most paragraphs; a share bar and readers' comments keep theirs.
+    long = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    tree = lxml.html.document_fromstring(
+        '<html><body><div id="post-1" class="share-simple post-1374 post">'
+        f'<h1>{TITLE}</h1><div class="share-bar">Share</div><p>Short opening.</p></div>'
+        f'<div class="entry related-content">{long}</div>'
+        f'<div class="comments">{long}{long}</div></body></html>'
+    )
+    clutter.unmark_story_blocks(tree)
+    post, story, comments = tree.find("body")
+    assert post.get("class") == "post-1374 post"
+    assert post.find("div").get("class") == "share-bar"
+    assert story.get("class") == "entry related-content"  # not most of the running text
+    assert comments.get("class") == "comments"
