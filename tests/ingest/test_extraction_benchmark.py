@@ -138,3 +138,24 @@ def test_a_time_in_another_offset_counts_apart_as_the_same_instant(tmp_path: Pat
     by_name = {row["publisher"]: row["fields"] for row in rows}
     assert by_name["utc"]["page.all_correct_same_instant"] == "1/1"
     assert by_name["wrong"]["page.all_correct_same_instant"] == "0/1"
+
+
+def test_a_first_sentence_longer_than_the_window_counts_when_it_opens_the_body(
+    tmp_path: Path,
+) -> None:
+    """A key may write out a first sentence longer than the 200 characters the start is looked
+    for in: it counts where it opens the body, not where it comes later."""
+    long = PARAGRAPHS[0] + " " + PARAGRAPHS[1]
+    (tmp_path / "banjir.html").write_text(
+        article(head=PUBLISHED, paragraphs=[long, PARAGRAPHS[2]]), encoding="utf-8"
+    )
+    (tmp_path / "lagi.html").write_text(
+        article(head=PUBLISHED, paragraphs=[PARAGRAPHS[2], long]), encoding="utf-8"
+    )
+    facts = {**FACTS, "body_starts_with": long}
+    pages = [{"file": "banjir.html", **facts}, {"file": "lagi.html", **facts}]
+    expected = tmp_path / "expected.json"
+    expected.write_text(json.dumps({"pages": pages}), encoding="utf-8")
+    head, *_ = run_extraction("--expected", str(expected))
+    assert len(long) > 200
+    assert head["fields"]["page.body_start"]["correct"] == 1
