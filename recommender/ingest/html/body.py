@@ -423,7 +423,6 @@ def unlink_words_in_sentences(tree: HtmlElement) -> None:
             link.drop_tag()
 
 
-HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # What a heading cannot hold: a heading with one of these inside was left open by the page's
 # markup (`<h3>` never closed before the recipe card), and the parser put the rest in it.
 HEADING_BREAKERS = frozenset(
@@ -436,7 +435,7 @@ def close_open_headings(tree: HtmlElement) -> None:
     inside it) keeps only its own words: the blocks from its first one on move out after it. The
     extractor takes a heading for a title and drops a title that ends the text, and with it the
     whole card."""
-    for heading in list(tree.iter(*HEADINGS)):
+    for heading in list(tree.iter(*clutter.HEADINGS)):
         children = list(heading)
         first = next(
             (
@@ -476,7 +475,7 @@ def demote_prose_headings(tree: HtmlElement) -> None:
     title without its section. The `<h1>`, a deck above the first paragraph and any heading holding
     another block stay headings."""
     began = False
-    for element in list(tree.iter("p", *HEADINGS[1:])):
+    for element in list(tree.iter("p", *clutter.SUBHEADINGS)):
         if element.tag == "p":
             began = began or cjk.weight(clutter.flat_text(element)) >= PARAGRAPH_WEIGHT
             continue

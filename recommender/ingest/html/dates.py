@@ -292,19 +292,26 @@ def _padded(raw: str) -> str:
 # A 12-hour clock's AM/PM after the minutes, which RFC 822's parser reads as an unknown zone and
 # drops ("8 Apr 2022, 1:46 p.m." would be 01:46).
 MERIDIEM_CLOCK = re.compile(r"\d:\d{2}(?::\d{2})?\s*[ap]\.?\s?m\b", re.IGNORECASE)
+TRAILING_OFFSET = re.compile(r"(?:GMT|UTC)?\s*([+-]\d{2}):?(\d{2})\s*$", re.IGNORECASE)
 
 
 def _parse_loose(raw: str, source: str) -> Stamp | None:
     """RFC 822 and other forms dateutil-style parsers accept (`Tue, 10 Nov 2026 09:15 +0700`);
-    a 12-hour clock is read as written text."""
+    a 12-hour clock is read as written text (the parser drops its AM/PM)."""
     from email.utils import parsedate_to_datetime
 
-    if MERIDIEM_CLOCK.search(raw):
-        return _parse_written(raw, source)
     try:
         value = parsedate_to_datetime(raw.strip())
     except (TypeError, ValueError, IndexError):
         return _parse_written(raw, source)
+    if MERIDIEM_CLOCK.search(raw):
+        # the written clock, with the numeric offset that ends the value ("09:15 PM +0700")
+        written = _parse_written(raw, source)
+        ending = TRAILING_OFFSET.search(raw)
+        if written is not None and written.value.tzinfo is None and ending:
+            zone = _offset(f"{ending[1]}:{ending[2]}")
+            return replace(written, value=written.value.replace(tzinfo=zone))
+        return written
     if value.tzinfo is None:  # a zone the email module does not know: "09:15:00 WIB"
         last = raw.split()[-1]
         offset = _offset(last) if last.isalpha() else None

@@ -334,8 +334,9 @@ PRODUCT_TYPES = frozenset({"product", "offer", "individualproduct", "productmode
 
 def check_dated_or_written(tree: HtmlElement, meta: PageMeta, title: str, url: str | None) -> None:
     """Raise ExtractionError(`page`) for a page without article metadata (JSON-LD, og:type,
-    microdata) that is a shop's product page (its outermost microdata item a product), or that
-    shows no sign of being an article: no date stated anywhere the importer reads one (only
+    microdata) that is a shop's product page (its outermost microdata item a product, or an "Add
+    to cart" control beside less running text than a story, whatever it dates), or that shows no
+    sign of being an article: no date stated anywhere the importer reads one (only
     htmldate's guess would date it), and less running text than a story or a shop's or an
     account's controls (pagekind.shop_or_account_page)."""
     if meta.is_article:

@@ -181,6 +181,10 @@ ACCOUNT_FILE = re.compile(
 )
 
 
+# Query parameters that name the page a script shows.
+ACCOUNT_QUERY_KEYS = ("page", "action", "mode", "do", "act", "view")
+
+
 def account_file(segments: list[str], query: str = "") -> bool:
     """The URL's last part is an account form's script (see ACCOUNT_FILE), or its query asks a
     script for one (`index.php?page=Register`, `ucp.php?mode=register`, `?action=login`)."""
@@ -190,10 +194,6 @@ def account_file(segments: list[str], query: str = "") -> bool:
     return any(
         ACCOUNT_FILE.match(value) for key in ACCOUNT_QUERY_KEYS for value in asked.get(key, [])
     )
-
-
-# Query parameters that name the page a script shows.
-ACCOUNT_QUERY_KEYS = ("page", "action", "mode", "do", "act", "view")
 
 
 def site_page_title(title: str, sites: list[str]) -> bool:

@@ -63,6 +63,10 @@ def test_a_12_hour_clock_in_metadata_keeps_its_afternoon() -> None:
     head = '<meta property="article:published_time" content="8 Apr 2022, 1:46 a.m.">'
     got = record(article(head=head), assume_timezone=ZoneInfo("Europe/London"))
     assert got["published_at"].isoformat() == "2022-04-08T01:46:00+01:00"  # type: ignore[union-attr]
+    # with a numeric offset after it, that offset (RFC 822's parser read "PM" as the zone)
+    head = '<meta property="article:published_time" content="Fri, 8 Apr 2022 01:46 PM +0700">'
+    got = record(article(head=head))
+    assert got["published_at"].isoformat() == "2022-04-08T13:46:00+07:00"  # type: ignore[union-attr]
 
 
 def test_code_after_a_self_closed_script_tag_is_no_text() -> None:
