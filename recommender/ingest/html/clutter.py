@@ -340,14 +340,6 @@ def word_tokens(raw: str) -> set[str]:
     return {t for t in TOKEN_SPLIT.split(CAMEL_HUMP.sub(" ", raw).lower()) if t}
 
 
-def word_marks(found: set[str]) -> set[str]:
-    """The clutter words and pairs among class and id words (see clutter_marks)."""
-    marks = {t for t in found if t in CLUTTER_TOKENS or t.startswith(CLUTTER_PREFIXES)}
-    numbered = found | {t.rstrip("0123456789") for t in found}  # "auth-box1", "author-box2"
-    marks.update(f"{a} {b}" for a, b in CLUTTER_PAIRS if a in numbered and b in numbered)
-    return marks
-
-
 # Classes that hide an element from every reader (whole class names: Bootstrap's `hidden-xs` hides
 # it on phones only), and inline styles that do.
 HIDDEN_CLASS_NAMES = frozenset({"hidden", "hide", "d-none", "is-hidden", "u-hidden"})
@@ -373,7 +365,10 @@ def clutter_marks(element: HtmlElement) -> frozenset[str]:
     story."""
     if element.tag != "a" and is_hidden(element):
         return frozenset({"hidden"})
-    marks = word_marks(tokens(element))
+    found = tokens(element)
+    marks = {t for t in found if t in CLUTTER_TOKENS or t.startswith(CLUTTER_PREFIXES)}
+    numbered = found | {t.rstrip("0123456789") for t in found}  # "auth-box1", "author-box2"
+    marks.update(f"{a} {b}" for a, b in CLUTTER_PAIRS if a in numbered and b in numbered)
     if PERSON_ITEM.search(element.get("itemtype") or "") and element.find(".//p") is not None:
         marks.add("person")
     return frozenset(marks)
@@ -430,7 +425,7 @@ CONTAINER_WORDS = frozenset({"share", "sharing", "social", "paywall"})
 
 
 def _furniture_word(word: str) -> bool:
-    return bool(word_marks(word_tokens(word)) & CONTAINER_WORDS)
+    return bool(word_tokens(word) & CONTAINER_WORDS)
 
 
 def prune(tree: HtmlElement) -> None:

@@ -300,10 +300,6 @@ def _parse_loose(raw: str, source: str) -> Stamp | None:
     a 12-hour clock is read as written text (the parser drops its AM/PM)."""
     from email.utils import parsedate_to_datetime
 
-    try:
-        value = parsedate_to_datetime(raw.strip())
-    except (TypeError, ValueError, IndexError):
-        return _parse_written(raw, source)
     if MERIDIEM_CLOCK.search(raw):
         # the written clock, with the numeric offset that ends the value ("09:15 PM +0700")
         written = _parse_written(raw, source)
@@ -312,6 +308,10 @@ def _parse_loose(raw: str, source: str) -> Stamp | None:
             zone = _offset(f"{ending[1]}:{ending[2]}")
             return replace(written, value=written.value.replace(tzinfo=zone))
         return written
+    try:
+        value = parsedate_to_datetime(raw.strip())
+    except (TypeError, ValueError, IndexError):
+        return _parse_written(raw, source)
     if value.tzinfo is None:  # a zone the email module does not know: "09:15:00 WIB"
         last = raw.split()[-1]
         offset = _offset(last) if last.isalpha() else None

@@ -382,9 +382,9 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
     segments = [s.lower() for s in (path or "").split("/") if s]
     # `/?p=959` is a WordPress post's plain permalink, not the front page.
     # The site's root, however many slashes a template writes ("https://site.example//").
-    if path is not None and not segments and not (parts and parts.query):
-        raise ExtractionError("page", f"a front page ({url}), not an article")
-    if len(segments) == 1 and FRONT_FILE.match(segments[0]) and not (parts and parts.query):
+    # The root by its file name too (`/index.php`; `index.php?...` is a script's page).
+    root = not segments or (len(segments) == 1 and bool(FRONT_FILE.match(segments[0])))
+    if path is not None and root and not (parts and parts.query):
         raise ExtractionError("page", f"a front page ({url}), not an article")
     page_title = " ".join((tree.findtext(".//title") or "").split())
     headings = [" ".join(h.text_content().split()) for h in tree.iter("h1")]
