@@ -81,3 +81,29 @@ def test_a_value_pydantic_refuses_is_quoted_with_what_to_write(tmp_path: Path) -
     assert reasons[4] == "title: Input should be a valid string"  # a list is not quoted
     assert reasons[5] == "title: String should have at least 1 character (got '')"
     assert sorted(report.items) == ["a-6"]
+
+
+def test_urls_with_whitespace_or_control_characters_are_refused(tmp_path: Path) -> None:
+    good = {"title": "Judul", "body": "Isi.", "published_at": "2024-05-01T10:00:00+07:00"}
+    urls = [
+        "https://ex.id/berita/kopi-gayo",  # kept
+        "https://ex.id/berita/kopi%20gayo",  # kept: percent-encoded
+        "https://ex.id/berita/kopi-é",  # kept: a printable non-ASCII letter
+        "https://ex.id/berita/kopi gayo",
+        "https://ex.id/berita/kopi\tgayo",
+        "https://ex.id/berita/kopi\u00a0gayo",  # no-break space
+        "https://ex.id/berita/kopi\u2028gayo",  # line separator
+        "https://ex.id/berita/kopi\x1fgayo",  # unit separator (also whitespace to Python)
+        "https://ex.id/berita/kopi\u200bgayo",  # zero-width space (a format character)
+        "https://ex.id/berita\\kopi",
+    ]
+    rows = [{**good, "id": f"u-{i}", "url": url} for i, url in enumerate(urls)]
+    path = tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    report = import_paths([path])
+    assert sorted(report.items) == ["u-0", "u-1", "u-2"]
+    reasons = {e.line: (e.field, e.reason) for e in report.errors}
+    assert sorted(reasons) == list(range(4, 11))
+    for line in range(4, 10):
+        assert reasons[line] == ("url", "must not contain whitespace or control characters")
+    assert reasons[10] == ("url", "must not contain a backslash")
