@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import warnings
 from pathlib import Path
 from typing import Any, Literal
@@ -22,6 +23,7 @@ __all__ = [
     "Quantize",
     "ensure_exported_model",
     "exported_dir_name",
+    "import_openvino",
 ]
 
 Backend = Literal["torch", "onnx", "openvino"]
@@ -213,12 +215,29 @@ def _quantize_int8(fp32: Path, out: Path) -> None:
     fp32.unlink()
 
 
+def import_openvino() -> Any:
+    """The `openvino` module, imported without its usage telemetry.
+
+    `import openvino` imports its converter, which reports the import to Google Analytics unless
+    a consent file in the user's home says no: it writes a client id and a usage counter under
+    `~/intel/` and forks a process that looks up and posts to www.google-analytics.com, at every
+    job's start. A publisher's jobs must not call out, so the telemetry package is kept out of
+    the process before the first import (the converter then takes its own no-op stub); nothing
+    else of OpenVINO uses it."""
+    if "openvino" not in sys.modules:
+        sys.modules.setdefault("openvino_telemetry", None)  # type: ignore[arg-type]
+    import openvino
+
+    return openvino
+
+
 def _to_openvino(graph: Any, inputs: tuple[Any, Any], out: Path) -> None:
     """OpenVINO's own format, converted from the torch module directly: 1.1-1.3x the speed of a
     conversion of the ONNX file on 64 detik-dev bodies, and a shorter export. Weights stay fp32
     on disk; the runtime picks the precision it computes in."""
-    import openvino as ov
     import torch
+
+    ov = import_openvino()
 
     example = {"input_ids": inputs[0], "attention_mask": inputs[1]}
     with warnings.catch_warnings(), torch.no_grad():

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -204,12 +205,15 @@ class RayEncoder:
 def connect(ray: ModuleType, address: str | None) -> bool:
     """Connect to the cluster at `address`, or start a local Ray in this process when it is
     None; True if this call initialised Ray (so the caller shuts it down). Workers' logs stay
-    on their nodes (`log_to_driver=False`): a job's stderr is for its own progress."""
+    on their nodes (`log_to_driver=False`): a job's stderr is for its own progress. A local Ray
+    started here reports no usage statistics to Ray's makers (`RAY_USAGE_STATS_ENABLED=0` unless
+    set otherwise); a cluster given by address follows its own configuration."""
     if ray.is_initialized():
         return False
     quiet: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.WARNING}
     try:
         if address is None:
+            os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
             ray.init(include_dashboard=False, **quiet)
         else:
             ray.init(address=address, **quiet)

@@ -14,7 +14,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from recommender.pipeline.export import EXPORT_INFO, ONNX_FILE, OPENVINO_FILE, TOKENIZER_FILE
+from recommender.pipeline.export import (
+    EXPORT_INFO,
+    ONNX_FILE,
+    OPENVINO_FILE,
+    TOKENIZER_FILE,
+    import_openvino,
+)
 
 __all__ = ["ExportedModel"]
 
@@ -195,8 +201,7 @@ def _openvino(path: Path, threads: int, compiling: threading.Event) -> tuple[Run
     Small batches of a small model keep one stream's thread busy better than two threads share
     one batch: 7-20 % more texts/s here, with the same vectors bit for bit (a row's arithmetic
     does not depend on the threads that run it; tests/pipeline/test_backends.py)."""
-    import openvino as ov
-
+    ov = import_openvino()
     core = ov.Core()
     graph = core.read_model(str(path))
     compiling.set()

