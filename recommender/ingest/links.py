@@ -104,10 +104,22 @@ def absolute(url: str | None, base: str | None) -> str | None:
     if not url or not url.strip():
         return None
     url = as_browsers_read(url)
+    if _no_host(url):
+        return None  # read against a base, `https://` would be that site's front page
     if url.startswith("//") and not base:
         url = "https:" + url  # protocol-relative, and nothing to take the scheme from
     joined = urljoin(base or "", url)
     return joined if is_url(joined) and has_host(joined) else None
+
+
+def _no_host(url: str) -> bool:
+    """A scheme and an authority that is empty (`https://`, a CMS's canonical with the whole
+    address left blank)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False  # left to the join and `has_host`
+    return bool(parts.scheme) and not parts.netloc and url[len(parts.scheme) + 1 :].startswith("//")
 
 
 def has_host(url: str) -> bool:

@@ -78,6 +78,8 @@ class PageMeta:
 
     meta: dict[str, list[str]] = field(default_factory=dict)
     canonical: str | None = None
+    # `<link rel=alternate hreflang=... href=...>`: (language tag as written, href), in order.
+    alternates: list[tuple[str, str]] = field(default_factory=list)
     item_url: str | None = None
     base_href: str | None = None
     html_lang: str | None = None
@@ -240,6 +242,10 @@ def read_meta(tree: HtmlElement) -> PageMeta:
         rels = (link.get("rel") or "").lower().split()
         if "canonical" in rels and link.get("href") and found.canonical is None:
             found.canonical = link.get("href", "").strip()
+        elif "alternate" in rels and link.get("hreflang") and link.get("href"):
+            found.alternates.append(
+                (link.get("hreflang", "").strip(), link.get("href", "").strip())
+            )
     found.item_url = _article_item_url(tree)
     for scope in tree.xpath("//*[@itemscope and @itemtype][not(ancestor::*[@itemscope])]"):
         kinds = _scope_types(scope)

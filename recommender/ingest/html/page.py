@@ -128,15 +128,21 @@ def adopt_trailing(tree: HtmlElement, body: HtmlElement) -> None:
 
 
 def page_url(
-    meta: PageMeta, fetched: str | None, relative: str | None, options: PageOptions
+    meta: PageMeta,
+    fetched: str | None,
+    relative: str | None,
+    options: PageOptions,
+    tree: HtmlElement | None = None,
 ) -> str:
     """The canonical URL: `<link rel=canonical>`, og:url, then the URL it was fetched from, then
     the article's own microdata `url` (or Baidu's page description's `@id`), then an absolute
-    `<meta name="url">`, then --base-url joined with the file's path; tracking parameters
-    removed; a web archive's copy (`web.archive.org/web/<time>/<url>`) names the original."""
+    `<meta name="url">`, then the hreflang alternate in the page's own language, then
+    --base-url joined with the file's path; tracking parameters removed; a web archive's copy
+    (`web.archive.org/web/<time>/<url>`) names the original."""
     base = meta.base_href or fetched or options.base_url
     declared = (meta.canonical, meta.first("og:url", "twitter:url"))
-    for candidate in (*declared, fetched, meta.item_url, meta_url(meta)):
+    candidates = (*declared, fetched, meta.item_url, meta_url(meta))
+    for candidate in (*candidates, own_alternate(meta, tree)):
         url = _resolved(host_first(candidate), base)
         if url:
             return strip_tracking(url)
@@ -178,6 +184,46 @@ META_URL = re.compile(r"^https?://[^/\s]+/\S+$", re.IGNORECASE)
 def meta_url(meta: PageMeta) -> str | None:
     value = (meta.first("url") or "").strip()
     return value if META_URL.match(value) else None
+
+
+def declared_language(meta: PageMeta) -> str | None:
+    """The language the page declares: `<html lang>`, else its content-language, og:locale or
+    language meta tag."""
+    return meta.html_lang or meta.first("http-equiv:content-language", "og:locale", "language")
+
+
+def _tag(value: str) -> str:
+    return value.strip().replace("_", "-").lower()
+
+
+# The text a reader sees in the page's body (no scripts, styles or fallbacks for scripts).
+SHOWN_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+
+
+def own_alternate(meta: PageMeta, tree: HtmlElement | None) -> str | None:
+    """The page's own address among its `<link rel=alternate hreflang>` versions: the one in the
+    page's language. Every language version lists itself among them (as search engines ask), so
+    a page that names no canonical URL still names its own there. The language is the declared
+    one (`de`, or `en-GB` before any `en`), else one detected with confidence from the page's
+    text; None unless exactly one address is in that language (`en-US` and `en-GB`
+    versions of an undeclared English page say nothing)."""
+    if not meta.alternates:
+        return None
+    declared = declared_language(meta)
+    wanted = _tag(declared) if declared and language.primary(declared) else None
+    if wanted is None and tree is not None:
+        text = " ".join(" ".join(tree.xpath(SHOWN_TEXT)).split())
+        if len(text) >= language.MIN_CHARS:
+            code, confidence = language.detect(text)
+            wanted = code if confidence >= language.MIN_CONFIDENCE else None
+    if wanted is None:
+        return None
+    exact = {href for tag, href in meta.alternates if _tag(tag) == wanted}
+    same = {
+        href for tag, href in meta.alternates if language.primary(tag) == language.primary(wanted)
+    }
+    found = exact or same
+    return found.pop() if len(found) == 1 else None
 
 
 def host_first(url: str | None) -> str | None:
@@ -788,7 +834,7 @@ def page_record(
     pagekind.check_rendered(tree)  # a script template says so before it lacks a URL or title
     meta = read_meta(tree)
     try:
-        canonical = page_url(meta, url, relative, opts)
+        canonical = page_url(meta, url, relative, opts, tree)
     except ExtractionError:
         # A front or index page saved without its URL is first of all no article: say that.
         check_shown(tree)
@@ -829,7 +875,7 @@ def page_record(
             )
         raise ExtractionError("body", "no article text found in the page")
     lead = body.clean_lines(description)
-    declared = meta.html_lang or meta.first("http-equiv:content-language", "og:locale", "language")
+    declared = declared_language(meta)
     image = first_string(meta.article("image")) or meta.first("og:image", "twitter:image")
     record: dict[str, Any] = {
         "id": url_item_id(canonical),

@@ -160,6 +160,68 @@ def test_canonical_and_og_tags_are_found_in_the_body() -> None:
     assert got["url"] == URL and got["image_url"] == "https://kabar.example/img/a.jpg"
 
 
+EN_URL = "https://en.kabar.example/read/2026/11/10/123/floods"
+ALTERNATES = (
+    f'<link rel="alternate" hreflang="en" href="{EN_URL}">'
+    f'<link rel="alternate" hreflang="id" href="{URL}">'
+    '<link rel="alternate" hreflang="x-default" href="https://kabar.example/">'
+)
+
+
+def test_a_page_without_a_canonical_url_is_its_own_hreflang_alternate() -> None:
+    # Held-out batches 29 and 31: a page lists itself among its language versions (as search
+    # engines ask) but names no canonical URL, or a broken one (`https://`).
+    got = record(article(head=PUBLISHED + ALTERNATES, canonical=False))
+    assert got["url"] == URL and got["language"] == "id"
+    broken = '<link rel="canonical" href="https://">'
+    assert record(article(head=PUBLISHED + broken + ALTERNATES, canonical=False))["url"] == URL
+    # a region tag (`id-ID`) matches its language's one alternate; an exact tag comes first
+    regional = ALTERNATES.replace('hreflang="id"', 'hreflang="id-ID"')
+    assert record(article(head=PUBLISHED + regional, canonical=False))["url"] == URL
+    both = ALTERNATES + '<link rel="alternate" hreflang="id-ID" href="https://id.kabar.example/x">'
+    html = article(head=PUBLISHED + both, canonical=False, lang="id-ID")
+    assert record(html)["url"] == "https://id.kabar.example/x"
+    # undeclared: the language is read from the page's text (English here)
+    english = [
+        "Heavy rain since Monday night made the Citarum river overflow and flood thousands of"
+        " homes in Dayeuhkolot, Bandung regency, up to one metre deep.",
+        "The regional disaster agency counted at least four thousand people sheltering in"
+        " mosques, schools and village halls on higher ground nearby.",
+    ]
+    undeclared = article(head=PUBLISHED + ALTERNATES, canonical=False, paragraphs=english)
+    assert record(undeclared.replace('<html lang="id">', "<html>"))["url"] == EN_URL
+    # a canonical URL still wins, and so does og:url
+    assert record(article(head=PUBLISHED + ALTERNATES))["url"] == URL
+    og = f'<meta property="og:url" content="{EN_URL}">'
+    assert record(article(head=PUBLISHED + og + ALTERNATES, canonical=False))["url"] == EN_URL
+
+
+def test_a_canonical_url_of_a_scheme_alone_is_not_read_against_the_base_url() -> None:
+    # `<link rel="canonical" href="https://">` read against --base-url was the site's root, and
+    # the page was refused as its front page.
+    broken = '<link rel="canonical" href="https://">'
+    html = article(head=PUBLISHED + broken, canonical=False)
+    site = "https://kabar.example/arsip/"
+    got = page_record(html.encode(), relative="banjir.html", options=PageOptions(base_url=site))
+    assert got["url"] == "https://kabar.example/arsip/banjir.html"
+    html = article(head=PUBLISHED + broken + ALTERNATES, canonical=False)
+    got = page_record(html.encode(), relative="banjir.html", options=PageOptions(base_url=site))
+    assert got["url"] == URL
+
+
+def test_hreflang_alternates_that_do_not_single_out_the_page_give_no_url() -> None:
+    # none in the page's language, or two addresses in it: the error asks for the URL as before
+    others = '<link rel="alternate" hreflang="en" href="https://en.kabar.example/a">'
+    two = (
+        '<link rel="alternate" hreflang="id-ID" href="https://kabar.example/a">'
+        '<link rel="alternate" hreflang="id-MY" href="https://kabar.example/my/a">'
+    )
+    for links in (others, two):
+        with pytest.raises(ExtractionError) as refused:
+            record(article(head=PUBLISHED + links, canonical=False))
+        assert refused.value.field == "url" and "--base-url" in refused.value.reason
+
+
 def test_the_articles_microdata_url_names_a_page_without_canonical_or_og_url() -> None:
     # A related story marked up inside the article carries its own url: never taken.
     related = (
