@@ -16,6 +16,7 @@ from recommender.ingest.html import cjk
 MIN_CHARS = 200
 MIN_CONFIDENCE = 0.8
 SAMPLE_CHARS = 3000
+OPENING_CHARS = 500
 # Indonesian and Malay share most of their vocabulary; a detector's choice between them does not
 # overrule a declaration of either.
 SAME_LANGUAGE = ({"id", "ms"},)
@@ -59,6 +60,14 @@ def language(declared: str | None, text: str, *, min_chars: int = MIN_CHARS) -> 
     detected, confidence = detect(text)
     if code is None:
         return detected if confidence >= MIN_CONFIDENCE / 2 else None
-    if confidence >= MIN_CONFIDENCE and not _same(code, detected):
+    if confidence >= MIN_CONFIDENCE and not _same(code, detected) and _opens_in(text, detected):
         return detected
     return code
+
+
+def _opens_in(text: str, detected: str) -> bool:
+    """The text's opening (its first `OPENING_CHARS`) is in the detected language too: a page
+    that switches language (an English recipe, then "EN ESPAÑOL" and its Spanish version) keeps
+    the declaration its opening agrees with, whichever part is longer."""
+    opening = text[:OPENING_CHARS].rsplit(" ", 1)[0] if len(text) > OPENING_CHARS else text
+    return _same(detect(opening)[0], detected)

@@ -344,6 +344,12 @@ def test_a_wrong_language_declaration_is_overruled_by_the_text() -> None:
     ]
     assert record(article(head=PUBLISHED, lang="id", paragraphs=english))["language"] == "en"
     assert record(article(head=PUBLISHED, lang="id"))["language"] == "id"
+    # An English story followed by a longer Indonesian version (held-out batch 29: a recipe, then
+    # "EN ESPAÑOL"): the text's opening agrees with the declaration, which stands.
+    bilingual = [*english, "Versi Bahasa Indonesia", *PARAGRAPHS, *PARAGRAPHS]
+    html = article(head=PUBLISHED, lang="en", paragraphs=bilingual, title_tag="Floods")
+    assert record(html.replace(TITLE, "Floods in Dayeuhkolot"))["language"] == "en"
+    assert record(article(head=PUBLISHED, lang="en", paragraphs=bilingual[2:]))["language"] == "id"
 
 
 @pytest.mark.parametrize(
