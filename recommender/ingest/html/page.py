@@ -89,10 +89,19 @@ def parse(data: bytes, charset: str | None = None) -> HtmlElement:
         raise ExtractionError("body", "no article text found in the page (the file is empty)")
     if not MARKUP.search(text):
         raise ExtractionError("page", "not an HTML page: the file holds no HTML tag (plain text?)")
+    parser = _parser()
     try:
-        tree = lxml.html.document_fromstring(text)
+        tree = lxml.html.document_fromstring(text, parser=parser)
     except Exception as exc:  # lxml raises several types on documents it cannot read
         raise ExtractionError("page", f"not readable as HTML ({exc})") from None
+    for error in parser.error_log:
+        if error.type_name == "ERR_RESOURCE_LIMIT":
+            # libxml2 stops reading there, even without its default limits (elements nested
+            # 2,048 deep): the rest of the page would be lost, the article with it
+            message = error.message.split(",")[0].strip()
+            raise ExtractionError(
+                "page", f"not readable as HTML: {message}, the parser's limit (line {error.line})"
+            )
     body = tree.find(".//body")
     if body is not None:
         adopt_trailing(tree, body)
@@ -100,6 +109,15 @@ def parse(data: bytes, charset: str | None = None) -> HtmlElement:
         raise empty_page()
     meta_values_as_content(tree)
     return tree
+
+
+def _parser() -> Any:
+    """libxml2's HTML parser without its depth limit (`huge_tree`): by default it drops every
+    element nested deeper than 256, so a page built of deep wrappers (or unclosed ones) came out
+    empty. A new parser per page: one parser is not to be used by two threads at once."""
+    import lxml.html
+
+    return lxml.html.HTMLParser(huge_tree=True)
 
 
 def meta_values_as_content(tree: HtmlElement) -> None:

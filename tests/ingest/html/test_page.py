@@ -334,6 +334,25 @@ def test_site_names_leave_the_title(title_tag: str) -> None:
     assert got["title"] == TITLE
 
 
+def test_a_deeply_nested_page_is_read_whole_or_refused_clearly() -> None:
+    # libxml2's HTML parser drops every element nested deeper than 256 by default: such a page
+    # (wrappers, or unclosed ones) came out "an empty page". Up to its hard limit, 2,048, it is
+    # read; past it the parser stops, and the page is refused as unreadable instead of imported
+    # cut or called empty.
+    def nested(depth: int) -> str:
+        page = article(head=PUBLISHED)
+        return page.replace("<main >", "<main >" + "<div>" * depth).replace(
+            "</main>", "</div>" * depth + "</main>"
+        )
+
+    got = record(nested(600))
+    assert got["title"] == TITLE and got["body"] == "\n".join(PARAGRAPHS)
+    with pytest.raises(ExtractionError) as refused:
+        record(nested(2500))
+    assert refused.value.field == "page"
+    assert "not readable as HTML: Excessive depth in document: 2048" in refused.value.reason
+
+
 def test_a_wrong_language_declaration_is_overruled_by_the_text() -> None:
     assert record(article(head=PUBLISHED, lang="en"))["language"] == "id"
     english = [
