@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 from collections.abc import Iterable, Iterator, Mapping
@@ -108,9 +109,38 @@ def read_rows(path: Path, report: ImportReport) -> Iterator[tuple[int, dict[str,
         )
 
 
+# Where a spreadsheet's export is not UTF-8 (Excel's "CSV" is the Windows code page).
+SAVE_AS_UTF8 = "save the file as UTF-8 (in Excel: Save As, 'CSV UTF-8')"
+
+
+def not_utf8(raw: bytes | str, where: str = "") -> str:
+    """The reason for a row with bytes that are no UTF-8: the first such byte and the text
+    around it. `raw` is the line's bytes, or its text decoded with `surrogateescape`."""
+    data = raw if isinstance(raw, bytes) else raw.encode("utf-8", errors="surrogateescape")
+    try:
+        data.decode("utf-8")
+        return ""
+    except UnicodeDecodeError as exc:
+        context = data[max(0, exc.start - 20) : exc.end + 20].decode("utf-8", errors="replace")
+        return (
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x}{where} (…{context.strip()}…);"
+            f" {SAVE_AS_UTF8}"
+        )
+
+
 def _read_jsonl(path: Path, report: ImportReport) -> Iterator[tuple[int, dict[str, Any]]]:
-    with path.open("r", encoding="utf-8", errors="replace") as handle:
-        for number, text in enumerate(handle, start=1):
+    """Each line decoded on its own: a line with bytes that are no UTF-8 (JSON is UTF-8) is
+    reported with its line number instead of read with replacement characters."""
+    with path.open("rb") as handle:
+        for number, data in enumerate(handle, start=1):
+            if number == 1:
+                data = data.removeprefix(b"\xef\xbb\xbf")
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                report.rows += 1
+                report.errors.append(RowError(str(path), number, "row", not_utf8(data)))
+                continue
             if not text.strip():
                 continue
             try:
@@ -126,18 +156,93 @@ def _read_jsonl(path: Path, report: ImportReport) -> Iterator[tuple[int, dict[st
             yield number, record
 
 
+# Byte order marks a spreadsheet writes before its text ("Unicode text" is UTF-16).
+BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Delimiters a CSV export uses: Excel writes `;` where the decimal separator is a comma (the
+# Indonesian and most European locales) and tabs for its "Unicode text".
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def csv_encoding(head: bytes) -> str:
+    """The file's encoding by its byte order mark; UTF-8 without one."""
+    for mark, codec in BYTE_ORDER_MARKS:
+        if head.startswith(mark):
+            return codec
+    return "utf-8"
+
+
+def csv_delimiter(header: str) -> str:
+    """The delimiter that splits the header line into the most import columns (`id`, `title`,
+    `sponsor_name`...); a comma where none names one."""
+
+    def columns(delimiter: str) -> int:
+        names = (n.strip().strip('"').strip() for n in header.split(delimiter))
+        return sum(n in Article.model_fields or n.startswith(SPONSOR_PREFIX) for n in names)
+
+    best = max(DELIMITERS, key=columns)  # the first of equals: a comma
+    return best if columns(best) else ","
+
+
 def _read_csv(path: Path, report: ImportReport) -> Iterator[tuple[int, dict[str, Any]]]:
-    with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.DictReader(handle)
+    """Rows of a CSV file in UTF-8 (or UTF-16/32 with a byte order mark), delimited by commas,
+    semicolons, tabs or bars (whichever the header line is split by). A row with bytes that are
+    no UTF-8 is reported with its line number, never read with replacement characters."""
+    with path.open("rb") as raw:
+        encoding = csv_encoding(raw.read(4))
+    errors = "surrogateescape" if encoding == "utf-8" else "strict"
+    with path.open("r", encoding=encoding, errors=errors, newline="") as handle:
+        try:
+            header = handle.readline()
+        except UnicodeDecodeError as exc:  # UTF-16 or UTF-32 that is not (read in chunks)
+            report.rows += 1
+            reason = f"not {encoding.upper()} text ({exc.reason}); {SAVE_AS_UTF8}"
+            report.errors.append(RowError(str(path), 1, "file", reason))
+            return
+        handle.seek(0)
+        reader = csv.DictReader(handle, delimiter=csv_delimiter(header))
         start = reader.line_num + 1
-        for row in reader:
+        for row in _rows(reader, path, encoding, report):
             line = start if start > 1 else 2
             start = reader.line_num + 1
             if None in row:
                 report.rows += 1
                 report.errors.append(RowError(str(path), line, "row", "more values than columns"))
                 continue
+            bad = next((k for k, v in row.items() if v and not _encodable(v)), None)
+            if bad is not None:
+                report.rows += 1
+                reason = not_utf8(row[bad] or "", f" in {bad!r}")
+                report.errors.append(RowError(str(path), line, bad or "row", reason))
+                continue
             yield line, csv_record(row)
+
+
+def _rows(
+    reader: csv.DictReader[str], path: Path, encoding: str, report: ImportReport
+) -> Iterator[dict[str, str | None]]:
+    """The reader's rows, until a UTF-16 or UTF-32 file turns out not to be (the rest of the
+    file cannot be read in step, and is reported from the line it fails on)."""
+    try:
+        yield from reader
+    except UnicodeDecodeError as exc:
+        report.rows += 1
+        reason = f"not {encoding.upper()} text ({exc.reason}) from here on; {SAVE_AS_UTF8}"
+        report.errors.append(RowError(str(path), reader.line_num + 1, "row", reason))
+
+
+def _encodable(text: str) -> bool:
+    """No byte that was no UTF-8 (kept as a lone surrogate by `surrogateescape`)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def csv_record(row: dict[str, str | None]) -> dict[str, Any]:

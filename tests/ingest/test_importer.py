@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import json
 from pathlib import Path
+
+import pytest
 
 from recommender.ingest.importer import import_paths
 from tests.conftest import CORPUS, FIXTURES
@@ -107,3 +112,67 @@ def test_urls_with_whitespace_or_control_characters_are_refused(tmp_path: Path) 
     for line in range(4, 10):
         assert reasons[line] == ("url", "must not contain whitespace or control characters")
     assert reasons[10] == ("url", "must not contain a backslash")
+
+
+SHEET = [
+    ["id", "title", "url", "body", "published_at"],
+    ["s-1", "Café di Jakarta Selatan", "https://ex.id/s-1", "Kopi, kata mereka.", "2024-05-01T10:00:00+07:00"],
+    ["s-2", "Harga cabai naik", "https://ex.id/s-2", "Naik; pembeli mengeluh.", "2024-05-01T11:00:00+07:00"],
+]  # fmt: skip
+
+
+def sheet(delimiter: str) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerows(SHEET)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("semicolons.csv", ("\ufeff" + sheet(";")).encode("utf-8")),  # Excel, Indonesian locale
+        ("tabs.csv", sheet("\t").encode("utf-8")),
+        ("bars.csv", sheet("|").encode("utf-8")),
+        ("unicode-text.csv", sheet("\t").encode("utf-16")),  # Excel's "Unicode text": a BOM
+        ("utf-16-be.csv", codecs.BOM_UTF16_BE + sheet(",").encode("utf-16-be")),
+    ],
+)
+def test_spreadsheet_exports_are_read_whatever_their_delimiter_and_unicode_form(
+    tmp_path: Path, name: str, data: bytes
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    report = import_paths([path])
+    assert report.errors == []
+    assert [(a.id, a.title, a.body) for a in report.items.values()] == [
+        ("s-1", "Café di Jakarta Selatan", "Kopi, kata mereka."),
+        ("s-2", "Harga cabai naik", "Naik; pembeli mengeluh."),
+    ]
+
+
+def test_rows_that_are_not_utf8_are_reported_and_never_read_with_replacements(
+    tmp_path: Path,
+) -> None:
+    # Excel's plain "CSV" is the Windows code page: "é" is the byte 0xE9, which a lenient read
+    # turned into "Caf\ufffd" silently.
+    windows = tmp_path / "windows.csv"
+    windows.write_bytes(sheet(",").encode("cp1252"))
+    report = import_paths([windows])
+    assert sorted(report.items) == ["s-2"]
+    [error] = report.errors
+    assert (error.line, error.field) == (2, "title")
+    assert error.reason.startswith("not UTF-8 text: byte 0xe9 in 'title' (")
+    assert "save the file as UTF-8" in error.reason
+    lines = [
+        json.dumps(dict(zip(SHEET[0], row, strict=True)), ensure_ascii=False).encode()
+        for row in SHEET[1:]
+    ]
+    jsonl = tmp_path / "rows.jsonl"
+    jsonl.write_bytes(
+        codecs.BOM_UTF8 + lines[1] + b"\n" + lines[0].replace("é".encode(), b"\xe9") + b"\n"
+    )
+    report = import_paths([jsonl])
+    assert sorted(report.items) == ["s-2"]  # the first line, after a byte order mark
+    [error] = report.errors
+    assert (error.line, error.field) == (2, "row") and "byte 0xe9" in error.reason
+    assert report.rejected == 1 and report.rows == 2
