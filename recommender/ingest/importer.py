@@ -109,23 +109,22 @@ def read_rows(path: Path, report: ImportReport) -> Iterator[tuple[int, dict[str,
         )
 
 
-# Where a spreadsheet's export is not UTF-8 (Excel's "CSV" is the Windows code page).
-SAVE_AS_UTF8 = "save the file as UTF-8 (in Excel: Save As, 'CSV UTF-8')"
+SAVE_AS_UTF8 = "save the file as UTF-8"
+# Where a spreadsheet's export is not UTF-8 (Excel's plain "CSV" is the Windows code page).
+SAVE_CSV_AS_UTF8 = f"{SAVE_AS_UTF8} (in Excel: Save As, 'CSV UTF-8')"
 
 
-def not_utf8(raw: bytes | str, where: str = "") -> str:
+def not_utf8(raw: bytes | str, where: str = "", fix: str = SAVE_AS_UTF8) -> str:
     """The reason for a row with bytes that are no UTF-8: the first such byte and the text
-    around it. `raw` is the line's bytes, or its text decoded with `surrogateescape`."""
+    around it, and `fix`. `raw` is the line's bytes, or its text decoded with
+    `surrogateescape`."""
     data = raw if isinstance(raw, bytes) else raw.encode("utf-8", errors="surrogateescape")
     try:
         data.decode("utf-8")
         return ""
     except UnicodeDecodeError as exc:
         context = data[max(0, exc.start - 20) : exc.end + 20].decode("utf-8", errors="replace")
-        return (
-            f"not UTF-8 text: byte 0x{data[exc.start]:02x}{where} (…{context.strip()}…);"
-            f" {SAVE_AS_UTF8}"
-        )
+        return f"not UTF-8 text: byte 0x{data[exc.start]:02x}{where} (…{context.strip()}…); {fix}"
 
 
 def _read_jsonl(path: Path, report: ImportReport) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -201,7 +200,7 @@ def _read_csv(path: Path, report: ImportReport) -> Iterator[tuple[int, dict[str,
             header = handle.readline()
         except UnicodeDecodeError as exc:  # UTF-16 or UTF-32 that is not (read in chunks)
             report.rows += 1
-            reason = f"not {encoding.upper()} text ({exc.reason}); {SAVE_AS_UTF8}"
+            reason = f"not {encoding.upper()} text ({exc.reason}); {SAVE_CSV_AS_UTF8}"
             report.errors.append(RowError(str(path), 1, "file", reason))
             return
         handle.seek(0)
@@ -217,7 +216,7 @@ def _read_csv(path: Path, report: ImportReport) -> Iterator[tuple[int, dict[str,
             bad = next((k for k, v in row.items() if v and not _encodable(v)), None)
             if bad is not None:
                 report.rows += 1
-                reason = not_utf8(row[bad] or "", f" in {bad!r}")
+                reason = not_utf8(row[bad] or "", f" in {bad!r}", SAVE_CSV_AS_UTF8)
                 report.errors.append(RowError(str(path), line, bad or "row", reason))
                 continue
             yield line, csv_record(row)
@@ -232,7 +231,7 @@ def _rows(
         yield from reader
     except UnicodeDecodeError as exc:
         report.rows += 1
-        reason = f"not {encoding.upper()} text ({exc.reason}) from here on; {SAVE_AS_UTF8}"
+        reason = f"not {encoding.upper()} text ({exc.reason}) from here on; {SAVE_CSV_AS_UTF8}"
         report.errors.append(RowError(str(path), reader.line_num + 1, "row", reason))
 
 

@@ -291,6 +291,28 @@ def test_feed_and_pages_by_url_and_url_list(site: tuple[Path, str], tmp_path: Pa
     ]
 
 
+def test_a_url_list_with_a_byte_order_mark_and_a_line_not_in_utf8(
+    site: tuple[Path, str], tmp_path: Path
+) -> None:
+    # Saved by a Windows editor: a byte order mark before the first URL (which was then "not an
+    # http(s) URL"), and a line in the code page, which failed the whole command.
+    _, base = site
+    urls = tmp_path / "pages.txt"
+    urls.write_bytes(
+        b"\xef\xbb\xbf" + f"{base}/nasional/banjir\r\n".encode()
+        + f"{base}/nasional/caf\u00e9\r\n".encode("cp1252") + f"{base}/nasional/jalan\n".encode()
+    )  # fmt: skip
+    report = read_sources([urls], timeout=5)
+    assert sorted(report.items) == [
+        "kabar.example:nasional:banjir-dayeuhkolot", "kabar.example:nasional:jalan-selatan"
+    ]  # fmt: skip
+    [error] = report.errors
+    assert (error.line, error.field) == (2, "url")
+    assert (
+        error.reason.startswith("not UTF-8 text: byte 0xe9 (") and "/nasional/caf" in error.reason
+    )
+
+
 def test_cli_update_from_a_feed_url(site: tuple[Path, str], data_dir: Path) -> None:
     root, base = site
     env = tiny_env(data_dir)
