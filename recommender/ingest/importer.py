@@ -176,13 +176,24 @@ def csv_encoding(head: bytes) -> str:
     return "utf-8"
 
 
+def known_column(name: str) -> bool:
+    return name in Article.model_fields or name.startswith(SPONSOR_PREFIX)
+
+
+def column_name(header: str) -> str:
+    """A CSV header as the import column it names, in whatever case it is written ("Title",
+    "PUBLISHED_AT"); an unknown one as written."""
+    name = header.strip().lower()
+    return name if known_column(name) else header
+
+
 def csv_delimiter(header: str) -> str:
     """The delimiter that splits the header line into the most import columns (`id`, `title`,
-    `sponsor_name`...); a comma where none names one."""
+    `sponsor_name`..., in any case); a comma where none names one."""
 
     def columns(delimiter: str) -> int:
-        names = (n.strip().strip('"').strip() for n in header.split(delimiter))
-        return sum(n in Article.model_fields or n.startswith(SPONSOR_PREFIX) for n in names)
+        names = (n.strip().strip('"').strip().lower() for n in header.split(delimiter))
+        return sum(known_column(n) for n in names)
 
     best = max(DELIMITERS, key=columns)  # the first of equals: a comma
     return best if columns(best) else ","
@@ -205,6 +216,7 @@ def _read_csv(path: Path, report: ImportReport) -> Iterator[tuple[int, dict[str,
             return
         handle.seek(0)
         reader = csv.DictReader(handle, delimiter=csv_delimiter(header))
+        reader.fieldnames = [column_name(name) for name in reader.fieldnames or []]
         start = reader.line_num + 1
         for row in _rows(reader, path, encoding, report):
             line = start if start > 1 else 2

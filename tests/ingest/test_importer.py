@@ -121,9 +121,9 @@ SHEET = [
 ]  # fmt: skip
 
 
-def sheet(delimiter: str) -> str:
+def sheet(delimiter: str, header: list[str] | None = None) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter).writerows(SHEET)
+    csv.writer(buffer, delimiter=delimiter).writerows([header or SHEET[0], *SHEET[1:]])
     return buffer.getvalue()
 
 
@@ -135,6 +135,7 @@ def sheet(delimiter: str) -> str:
         ("bars.csv", sheet("|").encode("utf-8")),
         ("unicode-text.csv", sheet("\t").encode("utf-16")),  # Excel's "Unicode text": a BOM
         ("utf-16-be.csv", codecs.BOM_UTF16_BE + sheet(",").encode("utf-16-be")),
+        ("capitals.csv", sheet(";", ["ID", " Title", "URL", "Body", "Published_At"]).encode()),
     ],
 )
 def test_spreadsheet_exports_are_read_whatever_their_delimiter_and_unicode_form(
