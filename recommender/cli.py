@@ -88,7 +88,9 @@ Wait = Annotated[
     float | None, typer.Option(help="Seconds to wait for another job's lock (default: fail).")
 ]
 DEMO_CORPUS = Path(__file__).parent / "demo_corpus"
-SOURCE_KINDS = "JSONL/CSV file, RSS/Atom feed, HTML page, URL list (.txt), folder or http(s) URL"
+SOURCE_KINDS = (
+    "JSONL/CSV file, RSS/Atom feed, sitemap, HTML page, URL list (.txt), folder or http(s) URL"
+)
 BaseUrl = Annotated[
     str | None,
     typer.Option(

@@ -8,6 +8,8 @@ Every source lands in one `ImportReport` with the same row-level errors as the f
 - `*.xml`, `*.rss`, `*.atom`, or a URL that serves a feed: each entry is an item (`feeds`);
 - `*.html`, `*.htm`, or a URL that serves a page: the article is extracted and page furniture
   removed (`html.page`);
+- a sitemap (`<urlset>` or `<sitemapindex>`, in an `*.xml` or `*.xml.gz` file or by URL): a URL
+  list, an index's sitemaps read in turn (`sitemaps`);
 - `*.txt`, `*.urls`: a URL list, one URL a line (`#` starts a comment);
 - a folder: every file of the kinds above inside it (URL lists excepted), recursively.
 
@@ -52,6 +54,12 @@ from recommender.ingest.importer import (
     validate_row,
 )
 from recommender.ingest.links import is_url, url_item_id
+from recommender.ingest.sitemaps import (
+    MAX_SITEMAP_BYTES,
+    gunzipped,
+    looks_like_sitemap,
+    read_sitemap,
+)
 from recommender.settings import Settings
 
 log = logging.getLogger("recommender.ingest")
@@ -69,6 +77,9 @@ __all__ = [
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
 PAGE_SUFFIXES = (".html", ".htm")
 URL_LIST_SUFFIXES = (".txt", ".urls")
+SITEMAP_GZ_SUFFIX = ".xml.gz"  # a compressed sitemap (or feed)
+# Sitemap levels a source may open: an index, then the sitemaps it lists (the protocol's two).
+SITEMAP_LEVELS = 2
 FOLDER_SUFFIXES = (*TABLE_SUFFIXES, *FEED_SUFFIXES, *PAGE_SUFFIXES)
 FEED_TYPES = ("rss", "atom", "rdf", "application/xml", "text/xml")
 MAX_FETCH_BYTES = 20 * 1024 * 1024
@@ -155,8 +166,17 @@ def read_file(
     if not path.exists() or suffix in TABLE_SUFFIXES:
         for line, raw in read_rows(path, report):  # reports a missing file itself
             _add(raw, str(path), line, report)
-    elif suffix in FEED_SUFFIXES:
-        read_feed(path.read_bytes(), str(path), report, options.page.assume_timezone)
+    elif suffix in FEED_SUFFIXES or path.name.lower().endswith(SITEMAP_GZ_SUFFIX):
+        try:
+            data = gunzipped(path.read_bytes())
+        except ValueError as exc:
+            report.rows += 1
+            report.errors.append(RowError(str(path), 0, "file", str(exc)))
+            return
+        if looks_like_sitemap(data):
+            read_sitemap_source(data, str(path), report, options, SITEMAP_LEVELS)
+        else:
+            read_feed(data, str(path), report, options.page.assume_timezone)
     elif suffix in PAGE_SUFFIXES:
         try:
             url = sidecar_url(path, options.page) if options.page.url_from == "sidecar" else None
@@ -173,7 +193,9 @@ def read_file(
         for line, url in _url_lines(path, report):
             read_url(url, report, options, listed_at=(str(path), line))
     else:
-        kinds = ", ".join((*TABLE_SUFFIXES, *FEED_SUFFIXES, *PAGE_SUFFIXES, *URL_LIST_SUFFIXES))
+        kinds = ", ".join(
+            (*TABLE_SUFFIXES, *FEED_SUFFIXES, SITEMAP_GZ_SUFFIX, *PAGE_SUFFIXES, *URL_LIST_SUFFIXES)
+        )
         report.errors.append(
             RowError(str(path), 0, "file", f"unsupported file type {suffix!r} (use {kinds})")
         )
@@ -249,23 +271,69 @@ def read_url(
     options: ReadOptions,
     *,
     listed_at: tuple[str, int] | None = None,
+    sitemap_levels: int = SITEMAP_LEVELS,
 ) -> None:
-    """Fetch a URL and read it as a feed or a page, whichever it serves."""
+    """Fetch a URL and read it as a sitemap, a feed or a page, whichever it serves (a gzip
+    body inflated first); `sitemap_levels`: how many sitemap levels it may still open (none for
+    the pages a sitemap lists)."""
+    file, line = listed_at or (url, 0)
     try:
         got = fetch(url, options.timeout)
+        body = gunzipped(got.body, MAX_SITEMAP_BYTES)
     except urllib.error.HTTPError as exc:
         reason: object = f"HTTP {exc.code} {exc.reason}"
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
     else:
-        if looks_like_feed(got.content_type, got.body):
-            read_feed(got.body, url, report, options.page.assume_timezone)
+        if looks_like_sitemap(body):
+            if sitemap_levels:
+                read_sitemap_source(body, url, report, options, sitemap_levels)
+                return
+            reason = "a sitemap where a page was expected (sitemaps are read two levels deep)"
+        elif looks_like_feed(got.content_type, body):
+            read_feed(body, url, report, options.page.assume_timezone)
+            return
         else:
-            read_page(got.body, url, report, options.page, url=got.url, charset=got.charset)
+            read_page(body, url, report, options.page, url=got.url, charset=got.charset)
+            return
+        report.rows += 1
+        report.errors.append(RowError(file, line, "url", f"{url}: {reason}"))
         return
-    file, line = listed_at or (url, 0)
     report.rows += 1
     report.errors.append(RowError(file, line, "url", f"cannot fetch {url}: {reason}"))
+
+
+def read_sitemap_source(
+    data: bytes, source: str, report: ImportReport, options: ReadOptions, levels: int
+) -> None:
+    """Every page a sitemap lists, fetched and read (errors at `source:entry`); an index's
+    sitemaps each read the same way, one level down."""
+    sitemap = read_sitemap(data)
+    if sitemap is None or not sitemap.locations:
+        why = "not a readable sitemap" if sitemap is None else f"a {sitemap.kind} with no <loc>"
+        report.rows += 1
+        report.errors.append(RowError(source, 0, "sitemap", why))
+        return
+    index = sitemap.kind == "sitemapindex"
+    if index and levels < SITEMAP_LEVELS:
+        report.rows += 1
+        reason = "a sitemap index inside a sitemap index (the protocol allows one level)"
+        report.errors.append(RowError(source, 0, "sitemap", reason))
+        return
+    for number, loc in sitemap.locations:
+        if not is_url(loc):
+            report.rows += 1
+            report.errors.append(
+                RowError(source, number, "url", f"{loc[:200]!r}: not an http(s) URL")
+            )
+            continue
+        read_url(
+            loc,
+            report,
+            options,
+            listed_at=(source, number),
+            sitemap_levels=levels - 1 if index else 0,
+        )
 
 
 def looks_like_feed(content_type: str, body: bytes) -> bool:

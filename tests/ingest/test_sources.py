@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import json
 import threading
@@ -311,6 +312,83 @@ def test_a_url_list_with_a_byte_order_mark_and_a_line_not_in_utf8(
     assert (
         error.reason.startswith("not UTF-8 text: byte 0xe9 (") and "/nasional/caf" in error.reason
     )
+
+
+SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def urlset(*locs: str) -> str:
+    urls = "".join(f"<url><loc>{loc}</loc><lastmod>2026-11-10</lastmod></url>" for loc in locs)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAPS}">{urls}</urlset>'
+
+
+def sitemap_index(*locs: str) -> str:
+    maps = "".join(f"<sitemap><loc>{loc}</loc></sitemap>" for loc in locs)
+    return f'<?xml version="1.0"?><sitemapindex xmlns="{SITEMAPS}">{maps}</sitemapindex>'
+
+
+def test_sitemaps_and_sitemap_indexes_are_read_as_lists_of_pages(
+    site: tuple[Path, str], tmp_path: Path
+) -> None:
+    # A publisher's archive is listed in its sitemaps: an index (here a local file) naming one
+    # sitemap per month, the older ones gzip-compressed; each page is fetched and read.
+    root, base = site
+    (root / "sitemap-2026-11.xml").write_text(
+        urlset(f"{base}/nasional/banjir", f"{base}/nasional/hilang", "/nasional/relatif"),
+        encoding="utf-8",
+    )
+    (root / "sitemap-2026-10.xml.gz").write_bytes(
+        gzip.compress(urlset(f"{base}/nasional/jalan").encode())
+    )
+    (root / "nested.xml").write_text(sitemap_index(f"{base}/sitemap-2026-10.xml.gz"))
+    (root / "loop.xml").write_text(urlset(f"{base}/loop.xml"))
+    index = tmp_path / "sitemap.xml"
+    index.write_text(
+        sitemap_index(
+            f"{base}/sitemap-2026-11.xml", f"{base}/sitemap-2026-10.xml.gz",
+            f"{base}/nested.xml", f"{base}/loop.xml",
+        )
+    )  # fmt: skip
+    report = read_sources([index], timeout=5)
+    assert sorted(report.items) == [
+        "kabar.example:nasional:banjir-dayeuhkolot", "kabar.example:nasional:jalan-selatan"
+    ]  # fmt: skip
+    assert report.items["kabar.example:nasional:jalan-selatan"].body == "\n".join(JALAN)
+    errors = {(e.file, e.line, e.field): e.reason for e in report.errors}
+    november = f"{base}/sitemap-2026-11.xml"
+    assert "404" in errors[(november, 2, "url")]  # entry 2 of that sitemap
+    assert errors[(november, 3, "url")] == "'/nasional/relatif': not an http(s) URL"
+    assert errors[(f"{base}/nested.xml", 0, "sitemap")].startswith("a sitemap index inside")
+    assert errors[(f"{base}/loop.xml", 1, "url")].startswith(
+        f"{base}/loop.xml: a sitemap where a page was expected"
+    )
+    assert len(report.errors) == 4
+    # a sitemap by URL, and a compressed one saved beside the command
+    (tmp_path / "saved.xml.gz").write_bytes(
+        gzip.compress(urlset(f"{base}/nasional/jalan").encode())
+    )
+    for source in (f"{base}/sitemap-2026-10.xml.gz", tmp_path / "saved.xml.gz"):
+        again = read_sources([source], timeout=5)
+        assert (sorted(again.items), again.errors) == (["kabar.example:nasional:jalan-selatan"], [])
+
+
+def test_a_sitemap_that_lists_nothing_or_inflates_too_far_is_refused_clearly(
+    tmp_path: Path,
+) -> None:
+    empty = tmp_path / "empty.xml"
+    empty.write_text(urlset())
+    bomb = tmp_path / "bomb.xml.gz"
+    bomb.write_bytes(gzip.compress(b" " * (51 * 1024 * 1024)))
+    report = read_sources([empty, bomb])
+    assert [(e.file, e.line, e.field, e.reason) for e in report.errors] == [
+        (str(empty), 0, "sitemap", "a urlset with no <loc>"),
+        (
+            str(bomb),
+            0,
+            "file",
+            "inflates to more than 52428800 bytes, the sitemap protocol's limit",
+        ),
+    ]
 
 
 def test_cli_update_from_a_feed_url(site: tuple[Path, str], data_dir: Path) -> None:
