@@ -186,7 +186,9 @@ def carry_lists(
     out: list[Any] = []
     for value in values if len(values) else [np.zeros((*rows.shape, 0), np.float32)]:
         value = np.asarray(value)
-        flat = np.ascontiguousarray(value, dtype=np.float32).reshape(*rows.shape, -1)
+        # the trailing axes' size named, not inferred: -1 cannot be inferred from no lists
+        trailing = int(np.prod(value.shape[rows.ndim :], dtype=np.int64))
+        flat = np.ascontiguousarray(value, dtype=np.float32).reshape(*rows.shape, trailing)
         carried_rows, carried = _compiled().carry(rows, owners, lookup, flat, int(size))
         if not out:
             out.append(carried_rows)

@@ -38,10 +38,10 @@ def plain_carry(
 
 @st.composite
 def changes(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, RowChange]:
-    n_old = draw(st.integers(1, 30))
+    n_old = draw(st.integers(0, 30))
     k = draw(st.integers(1, 6))
-    removed = np.array(draw(st.lists(st.booleans(), min_size=n_old, max_size=n_old)))
-    changed = np.array(draw(st.lists(st.booleans(), min_size=n_old, max_size=n_old)))
+    removed = np.array(draw(st.lists(st.booleans(), min_size=n_old, max_size=n_old)), dtype=bool)
+    changed = np.array(draw(st.lists(st.booleans(), min_size=n_old, max_size=n_old)), dtype=bool)
     added = draw(st.integers(0, 5))
     old_to_new = np.full(n_old, -1, dtype=np.int64)
     old_to_new[~removed] = np.arange(int((~removed).sum()))
@@ -76,6 +76,20 @@ def test_carry_lists_equals_a_plain_loop(
     np.testing.assert_array_equal(got_rows, want_rows)
     np.testing.assert_array_equal(got_values, want_values)
     np.testing.assert_array_equal(got_first, want_values[:, :, 0])
+
+
+@PATHS
+def test_carry_lists_from_no_lists(compiled: bool) -> None:
+    # An update of an emptied snapshot (every item unpublished) carries no lists into new rows:
+    # the compiled path had failed ("cannot reshape array of size 0 into shape (0,100,newaxis)").
+    empty = RowChange(np.zeros(0, np.int64), np.zeros(0, bool), np.arange(3, dtype=np.int64), 3)
+    rows = np.zeros((0, 4), dtype=np.int32)
+    got_rows, got_scores = carry_lists(
+        rows, [np.zeros((0, 4), np.float32)], empty.old_to_new, empty.stale_old, empty.size,
+        compiled=compiled,
+    )  # fmt: skip
+    np.testing.assert_array_equal(got_rows, np.full((3, 4), -1, dtype=np.int32))
+    np.testing.assert_array_equal(got_scores, np.zeros((3, 4), dtype=np.float32))
 
 
 def plain_merge(

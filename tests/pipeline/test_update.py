@@ -167,6 +167,37 @@ def test_successive_updates_stay_exact(
     assert manifest["counts"]["article"] == 21 - 12
 
 
+def test_an_emptied_snapshot_is_updated_back_to_a_full_one(
+    small_k: Settings, encoder: HashingEncoder, tmp_path: Path
+) -> None:
+    """Every item unpublished publishes an empty snapshot; the next update, which brings items
+    back, had failed ("cannot reshape array of size 0"): it gives the lists a build would."""
+    settings = small_k
+    records = corpus_records()
+    size = current_catalog(settings).size
+    gone = write_jsonl(tmp_path / "gone.jsonl", [{**r, "status": "unpublished"} for r in records])
+    summary, _ = run_update([str(gone)], settings, embedder=encoder, progress=False)
+    assert (summary.items, summary.removed) == (0, size)
+    assert current_catalog(settings).size == 0
+    back = write_jsonl(tmp_path / "back.jsonl", records)
+    summary, report = run_update([str(back)], settings, embedder=encoder, progress=False)
+    assert not report.errors and summary.published
+    assert (summary.added, summary.items) == (size, size)
+    after = current_catalog(settings)
+    assert_lists_exact(after)
+    rebuilt = make_settings(tmp_path / "rebuilt", neighbours_k=K)
+    run_build([CORPUS], rebuilt, embedder=encoder, progress=False)
+    fresh = current_catalog(rebuilt)
+    for pool in EDITORIAL_POOLS:
+        for item, row in fresh.row_of.items():
+            lists = (after.neighbours[pool], fresh.neighbours[pool])
+            ids = [
+                {c.records[r]["id"] for r in lists[i].rows[c.row_of[item]] if r >= 0}
+                for i, c in enumerate((after, fresh))
+            ]
+            assert ids[0] == ids[1], (pool, item)
+
+
 def test_nothing_to_change_publishes_nothing(data_dir: Path, encoder: HashingEncoder) -> None:
     settings = make_settings(data_dir)
     before = SnapshotStore(settings.snapshots_dir).current_version()
