@@ -189,7 +189,7 @@ def test_an_emptied_snapshot_is_updated_back_to_a_full_one(
     run_build([CORPUS], rebuilt, embedder=encoder, progress=False)
     fresh = current_catalog(rebuilt)
     for pool in EDITORIAL_POOLS:
-        for item, row in fresh.row_of.items():
+        for item in fresh.row_of:
             lists = (after.neighbours[pool], fresh.neighbours[pool])
             ids = [
                 {c.records[r]["id"] for r in lists[i].rows[c.row_of[item]] if r >= 0}
