@@ -846,9 +846,46 @@ def page_record(
     charset: str | None = None,
     options: PageOptions | None = None,
 ) -> dict[str, Any]:
-    """The import record of an article page (raises ExtractionError for anything else)."""
+    """The import record of an article page (raises ExtractionError for anything else; a page
+    refused as no article names the site's feed where it links one: what to read instead)."""
     opts = options or PageOptions()
     tree = parse(data, charset)
+    try:
+        return _record(tree, url, relative, opts)
+    except ExtractionError as exc:
+        feed = feed_link(tree, url) if exc.field == "page" else None
+        if feed is None:
+            raise
+        raise ExtractionError("page", f"{exc.reason}; the site's feed: {feed}") from None
+
+
+# Feed types a page links in `<link rel="alternate">` (feed discovery).
+FEED_LINK_TYPES = frozenset({"application/rss+xml", "application/atom+xml"})
+
+
+def feed_link(tree: HtmlElement, url: str | None) -> str | None:
+    """The site's feed a page links (`<link rel="alternate" type="application/rss+xml">`), made
+    absolute against the page's address or `<base href>` (a web archive's copy: the original
+    feed's); a comments feed (WordPress links one per post) is passed over. None when the page
+    links none."""
+    base = next((b.get("href") for b in tree.iter("base") if b.get("href")), None) or url
+    for link in tree.iter("link"):
+        rels = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").strip().lower()
+        href = (link.get("href") or "").strip()
+        if "alternate" not in rels or kind not in FEED_LINK_TYPES or not href:
+            continue
+        if "comment" in (link.get("title") or "").lower() or "comments" in href.lower():
+            continue
+        found = absolute(href, base)
+        if found:
+            return unarchived(found)  # a web archive's copy names the publisher's feed
+    return None
+
+
+def _record(
+    tree: HtmlElement, url: str | None, relative: str | None, opts: PageOptions
+) -> dict[str, Any]:
     pagekind.check_rendered(tree)  # a script template says so before it lacks a URL or title
     meta = read_meta(tree)
     try:

@@ -424,6 +424,35 @@ def test_a_headline_about_terms_or_contact_is_an_article(title: str) -> None:
     assert record(page)["title"] == title
 
 
+def test_a_page_refused_as_no_article_names_the_sites_feed() -> None:
+    # A publisher trying the importer on its front page is told what to read instead.
+    feeds = (
+        '<link rel="alternate" type="application/rss+xml" title="Kabar » Comments Feed"'
+        ' href="/comments/feed/">'
+        '<link rel="alternate" type="application/rss+xml" title="Kabar » Feed" href="/feed/">'
+    )
+    front = article(head=PUBLISHED + feeds, canonical=False)
+    with pytest.raises(ExtractionError) as refused:
+        page_record(front.encode(), url="https://kabar.example/")
+    assert refused.value.field == "page"
+    assert refused.value.reason == (
+        "a front page (https://kabar.example/), not an article;"
+        " the site's feed: https://kabar.example/feed/"
+    )
+    # without a feed link the reason is as before; an article page is imported as before
+    with pytest.raises(ExtractionError) as plain:
+        page_record(article(head=PUBLISHED, canonical=False).encode(), url="https://kabar.example/")
+    assert plain.value.reason == "a front page (https://kabar.example/), not an article"
+    assert record(article(head=PUBLISHED + feeds))["url"] == URL
+    # other refusals (no title) are left alone
+    untitled = front.replace(f"<title>{TITLE} - Kabar.com</title>", "").replace(
+        f"<h1>{TITLE}</h1>", ""
+    )
+    with pytest.raises(ExtractionError) as no_title:
+        page_record(untitled.encode(), url="https://kabar.example/read/1")
+    assert no_title.value.field == "title" and "feed" not in no_title.value.reason
+
+
 def test_a_page_of_links_without_a_listing_url_or_title_is_rejected() -> None:
     links = "".join(
         f'<p><a href="/read/{n}">Berita nomor {n} tentang banjir</a></p>' for n in range(40)
