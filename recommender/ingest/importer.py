@@ -127,32 +127,38 @@ def not_utf8(raw: bytes | str, where: str = "", fix: str = SAVE_AS_UTF8) -> str:
         return f"not UTF-8 text: byte 0x{data[exc.start]:02x}{where} (…{context.strip()}…); {fix}"
 
 
-def _read_jsonl(path: Path, report: ImportReport) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Each line decoded on its own: a line with bytes that are no UTF-8 (JSON is UTF-8) is
-    reported with its line number instead of read with replacement characters."""
+def utf8_lines(path: Path, report: ImportReport, field: str) -> Iterator[tuple[int, str]]:
+    """Each line of a UTF-8 text file with its number, a byte order mark skipped. A line with
+    bytes that are no UTF-8 is reported (under `field`) and left out, never read with
+    replacement characters; the other lines are still read."""
     with path.open("rb") as handle:
         for number, data in enumerate(handle, start=1):
             if number == 1:
-                data = data.removeprefix(b"\xef\xbb\xbf")
+                data = data.removeprefix(codecs.BOM_UTF8)
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
                 report.rows += 1
-                report.errors.append(RowError(str(path), number, "row", not_utf8(data)))
+                report.errors.append(RowError(str(path), number, field, not_utf8(data)))
                 continue
-            if not text.strip():
-                continue
-            try:
-                record = json.loads(text)
-            except json.JSONDecodeError as exc:
-                report.rows += 1
-                report.errors.append(RowError(str(path), number, "row", f"invalid JSON: {exc.msg}"))
-                continue
-            if not isinstance(record, dict):
-                report.rows += 1
-                report.errors.append(RowError(str(path), number, "row", "not a JSON object"))
-                continue
-            yield number, record
+            yield number, text
+
+
+def _read_jsonl(path: Path, report: ImportReport) -> Iterator[tuple[int, dict[str, Any]]]:
+    for number, text in utf8_lines(path, report, "row"):  # JSON is UTF-8
+        if not text.strip():
+            continue
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError as exc:
+            report.rows += 1
+            report.errors.append(RowError(str(path), number, "row", f"invalid JSON: {exc.msg}"))
+            continue
+        if not isinstance(record, dict):
+            report.rows += 1
+            report.errors.append(RowError(str(path), number, "row", "not a JSON object"))
+            continue
+        yield number, record
 
 
 # Byte order marks a spreadsheet writes before its text ("Unicode text" is UTF-16).

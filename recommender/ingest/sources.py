@@ -27,7 +27,6 @@ found in a feed and as a page is one item.
 
 from __future__ import annotations
 
-import codecs
 import logging
 import urllib.error
 import urllib.request
@@ -49,8 +48,8 @@ from recommender.ingest.importer import (
 from recommender.ingest.importer import (
     ImportReport,
     RowError,
-    not_utf8,
     read_rows,
+    utf8_lines,
     validate_row,
 )
 from recommender.ingest.links import is_url, url_item_id
@@ -224,16 +223,8 @@ def sidecar_url(page: Path, options: PageOptions) -> str | None:
 
 
 def _url_lines(path: Path, report: ImportReport) -> Iterator[tuple[int, str]]:
-    """The URLs of a list, each with its line; a byte order mark is skipped, and a line with
-    bytes that are no UTF-8 is reported (the other lines are still read)."""
-    lines = path.read_bytes().removeprefix(codecs.BOM_UTF8).splitlines()
-    for number, data in enumerate(lines, start=1):
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            report.rows += 1
-            report.errors.append(RowError(str(path), number, "url", not_utf8(data)))
-            continue
+    """The URLs of a list (UTF-8, `importer.utf8_lines`), each with its line."""
+    for number, text in utf8_lines(path, report, "url"):
         url = text.split("#", 1)[0].strip()
         if not url:
             continue
