@@ -11,7 +11,8 @@ Every source lands in one `ImportReport` with the same row-level errors as the f
 - a sitemap (`<urlset>` or `<sitemapindex>`, in an `*.xml` or `*.xml.gz` file or by URL): a URL
   list, an index's sitemaps read in turn (`sitemaps`);
 - `*.txt`, `*.urls`: a URL list, one URL a line (`#` starts a comment);
-- a folder: every file of the kinds above inside it (URL lists excepted), recursively.
+- a folder: every file of the kinds above inside it (URL lists and `*.xml.gz` excepted),
+  recursively.
 
 Lines that a site repeats on many of the pages read together (its template's text) leave their
 bodies afterwards (`recommender.ingest.boilerplate`).
