@@ -8,7 +8,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -102,9 +102,11 @@ def import_sources(
     sources: Sequence[str | Path], options: ReadOptions, reporter: Progress
 ) -> ImportReport:
     """Read every source into one report, a progress step counting sources (files, folders,
-    URLs) done."""
+    URLs, and each page a sitemap or URL list names, added to the total as they are listed)
+    done."""
     report = ImportReport()
     with reporter.step("import", len(sources), unit="sources") as step:
+        options = replace(options, listed=step.grow, read=step.advance)
         for source in sources:
             read_each([source], report=report, options=options)
             step.advance()

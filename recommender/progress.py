@@ -36,6 +36,11 @@ class Step:
         self.done = min(self.total, self.done + count) if self.total else self.done + count
         self._report(self, False)
 
+    def grow(self, count: int) -> None:
+        """`count` more units to do, found on the way (the pages a sitemap names)."""
+        self.total += count
+        self._report(self, False)
+
 
 class Progress:
     """Reports the steps of one job: `mode` is "bar" (a terminal), "lines" (JSON lines) or "off"."""
@@ -134,11 +139,11 @@ class Progress:
             def report(step: Step, final: bool) -> None:
                 elapsed = self.clock() - started
                 rate = f"{step.done / elapsed:,.0f} {unit}/s" if elapsed > 0 else ""
-                bars.update(task, completed=step.done, rate=rate)
+                bars.update(task, completed=step.done, total=step.total or None, rate=rate)
 
             step = Step(name, total, unit, report)
             yield step
-            bars.update(task, completed=total)
+            bars.update(task, completed=step.total or step.done)
 
 
 NO_PROGRESS = Progress("off")

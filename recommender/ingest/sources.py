@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
@@ -86,12 +86,20 @@ MAX_FETCH_BYTES = 20 * 1024 * 1024
 USER_AGENT = f"recommender/{__version__} (+batch re-index job)"
 
 
+def _no_count(count: int = 1) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class ReadOptions:
-    """How sources are read: fetch timeout, and the page options (zone, base URL)."""
+    """How sources are read: fetch timeout, and the page options (zone, base URL). `listed` is
+    told how many URLs a sitemap or URL list names, `read` each time one of them has been read
+    (a job's progress: `Step.grow`, `Step.advance`)."""
 
     timeout: float = 20.0
     page: PageOptions = field(default_factory=PageOptions)
+    listed: Callable[[int], None] = field(default=_no_count, compare=False)
+    read: Callable[[], None] = field(default=_no_count, compare=False)
 
     @classmethod
     def from_settings(
@@ -190,8 +198,11 @@ def read_file(
             return
         read_page(data, str(path), report, options.page, url=url, relative=relative)
     elif suffix in URL_LIST_SUFFIXES:
-        for line, url in _url_lines(path, report):
+        listed = list(_url_lines(path, report))
+        options.listed(len(listed))
+        for line, url in listed:
             read_url(url, report, options, listed_at=(str(path), line))
+            options.read()
     else:
         kinds = ", ".join(
             (*TABLE_SUFFIXES, *FEED_SUFFIXES, SITEMAP_GZ_SUFFIX, *PAGE_SUFFIXES, *URL_LIST_SUFFIXES)
@@ -312,8 +323,10 @@ def read_sitemap_source(
         reason = "a sitemap index inside a sitemap index (the protocol allows one level)"
         report.errors.append(RowError(source, 0, "sitemap", reason))
         return
+    options.listed(len(sitemap.locations))
     for number, loc in sitemap.locations:
         if not is_url(loc):
+            options.read()
             report.rows += 1
             report.errors.append(
                 RowError(source, number, "url", f"{loc[:200]!r}: not an http(s) URL")
@@ -326,6 +339,7 @@ def read_sitemap_source(
             listed_at=(source, number),
             sitemap_levels=levels - 1 if index else 0,
         )
+        options.read()
 
 
 def looks_like_feed(content_type: str, body: bytes) -> bool:

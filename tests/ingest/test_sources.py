@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import gzip
 import http.server
+import io
 import json
 import threading
 from collections.abc import Iterator
@@ -16,7 +17,9 @@ from typer.testing import CliRunner
 
 from index.snapshots import SnapshotStore
 from recommender.cli import app
-from recommender.ingest.sources import read_sources, url_item_id
+from recommender.ingest.sources import ReadOptions, read_sources, url_item_id
+from recommender.jobs import import_sources
+from recommender.progress import Progress
 from recommender.serving.catalog import Catalog
 from tests.conftest import tiny_env
 
@@ -370,6 +373,33 @@ def test_sitemaps_and_sitemap_indexes_are_read_as_lists_of_pages(
     for source in (f"{base}/sitemap-2026-10.xml.gz", tmp_path / "saved.xml.gz"):
         again = read_sources([source], timeout=5)
         assert (sorted(again.items), again.errors) == (["kabar.example:nasional:jalan-selatan"], [])
+
+
+def test_the_import_step_counts_the_pages_a_sitemap_or_url_list_names(
+    site: tuple[Path, str], tmp_path: Path
+) -> None:
+    # A job's progress (a JSON line a minute for cron) counted the sitemap as one source, done
+    # only when its thousands of pages were: the pages it lists now join the step's total.
+    _, base = site
+    sitemap = tmp_path / "sitemap.xml"
+    sitemap.write_text(urlset(f"{base}/nasional/banjir", f"{base}/nasional/jalan", "relatif"))
+    urls = tmp_path / "pages.txt"
+    urls.write_text(f"{base}/nasional/banjir\n{base}/feed.xml\n", encoding="utf-8")
+    stream = io.StringIO()
+    ticks = iter(range(1000))
+    reporter = Progress("lines", stream=stream, interval=0, clock=lambda: float(next(ticks)))
+    report = import_sources([sitemap, urls], ReadOptions(timeout=5), reporter)
+    assert "kabar.example:nasional:jalan-selatan" in report.items
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [(line["done"], line["total"]) for line in lines] == [
+        (0, 5),  # the sitemap names 3 pages
+        (1, 5), (2, 5), (3, 5),  # read (the relative one counts as done, refused)
+        (4, 5),  # the sitemap itself
+        (4, 7),  # the URL list names 2
+        (5, 7), (6, 7), (7, 7),
+        (7, 7),  # finished
+    ]  # fmt: skip
+    assert lines[-1]["finished"] and {line["unit"] for line in lines} == {"sources"}
 
 
 def test_a_sitemap_that_lists_nothing_or_inflates_too_far_is_refused_clearly(
