@@ -214,10 +214,6 @@ def _tag(value: str) -> str:
     return value.strip().replace("_", "-").lower()
 
 
-# The text a reader sees in the page's body (no scripts, styles or fallbacks for scripts).
-SHOWN_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
-
-
 def own_alternate(meta: PageMeta, tree: HtmlElement | None) -> str | None:
     """The page's own address among its `<link rel=alternate hreflang>` versions: the one in the
     page's language. Every language version lists itself among them (as search engines ask), so
@@ -230,7 +226,7 @@ def own_alternate(meta: PageMeta, tree: HtmlElement | None) -> str | None:
     declared = declared_language(meta)
     wanted = _tag(declared) if declared and language.primary(declared) else None
     if wanted is None and tree is not None:
-        text = " ".join(" ".join(tree.xpath(SHOWN_TEXT)).split())
+        text = pagekind.visible_text(tree)  # read once per page, shared with the page checks
         if len(text) >= language.MIN_CHARS:
             code, confidence = language.detect(text)
             wanted = code if confidence >= language.MIN_CONFIDENCE else None
