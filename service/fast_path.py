@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from recommender.errors import InvalidInput
 from recommender.serving.engine import Recommender, Signer
-from recommender.serving.selection import MAX_EXCLUDE, MAX_HISTORY, Filters
+from recommender.serving.selection import MAX_EXCLUDE, MAX_HISTORY, NO_FILTERS, Filters
 from service.paths import RECOMMENDATIONS
 from service.query import (
     RecommendationQuery,
@@ -69,13 +69,20 @@ def recommendations_json(
         sponsored=q.sponsored,
         history=parse_id_list("history", q.history, MAX_HISTORY),
         exclude=parse_id_list("exclude", q.exclude, MAX_EXCLUDE),
-        filters=Filters(q.section, q.language, q.max_age_days),
+        filters=filters_of(q),
         explain=q.explain,
         popular=q.popular or 0,
         popular_scope=q.popular_scope,
         page_view=q.page_view,
     )
     return recommender.recommend_json(req, sign=sign)
+
+
+def filters_of(q: RecommendationQuery) -> Filters:
+    """The query's filters (the shared `NO_FILTERS` for the usual query, which has none)."""
+    if q.section is None and q.language is None and q.max_age_days is None:
+        return NO_FILTERS
+    return Filters(q.section, q.language, q.max_age_days)
 
 
 class RecommendationsFastPath:

@@ -155,8 +155,7 @@ class EventKeys:
     ) -> str:
         """`sign(snapshot, article_id, sections, issued, None, history)` where `served_json` is
         already the compact JSON of `sections` as the standard library writes it
-        (`recommender.serving.rendering.sections_json`, read from the answer's own bytes): the
-        same token, without the lists of ids."""
+        (`recommender.serving.rendering.served_json`): the same token."""
         head = compact_json(
             {"v": TOKEN_VERSION, "k": self.current_id, "t": issued, "s": snapshot, "a": article_id}
         )

@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from recommender.articles import EDITORIAL_POOLS, POOLS, SPONSORED_POOL, pool_of
 from recommender.errors import SnapshotCorrupt
-from recommender.serving.rendering import id_ends, item_fragment
+from recommender.serving.rendering import item_fragment
 from recommender.snapshot import (
     EMPTY_POOLS_KEY,
     IN_MEMORY_MAX_BYTES,
@@ -70,7 +70,6 @@ class Catalog:
     published: npt.NDArray[np.float64] = field(init=False)
     expires: npt.NDArray[np.float64] = field(init=False)
     fragments: list[bytes] = field(init=False)  # each item's public JSON (rendering.py)
-    id_ends: bytes = field(init=False)  # where each fragment's id ends (rendering.id_ends)
     sponsored_rows: npt.NDArray[np.int64] = field(init=False)
     campaign_start: npt.NDArray[np.float64] = field(init=False)
     campaign_end: npt.NDArray[np.float64] = field(init=False)
@@ -89,7 +88,6 @@ class Catalog:
             [epoch(r.get("expires_at"), math.inf) for r in self.records], dtype=np.float64
         )
         self.fragments = [item_fragment(payload(r)) for r in self.records]
-        self.id_ends = id_ends(self.fragments)
         self.sponsored_rows = np.flatnonzero(self.pools == POOLS.index(SPONSORED_POOL))
         sponsors = [self.records[r].get("sponsor") or {} for r in self.sponsored_rows]
         self.campaign_start = np.array(

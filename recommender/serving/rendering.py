@@ -3,18 +3,20 @@
 Each item's public fields are serialised once per snapshot load (`item_fragment`); a request only
 adds the score (and `explain`), so the HTTP answer is a join of byte strings instead of a dict
 copy per item and a serialisation of the whole body. Both renderings hold the same data:
-`orjson.loads(answer_head(...) + sections_json(...)[0]) == answer_dict(...)`, byte for byte what
+`orjson.loads(answer_head(...) + sections_json(...)) == answer_dict(...)`, byte for byte what
 `orjson.dumps` of the dict gives.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from itertools import chain
+from typing import Any, NamedTuple
 
 import orjson
+
+from recommender.events.tokens import compact_json
 
 ExplainParts = dict[str, float | bool]
 
@@ -26,23 +28,20 @@ def item_fragment(payload: dict[str, Any]) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class SectionHead:
-    """A section's fixed fields (everything but its items), in the API's key order, their JSON
-    up to the opening bracket of the items, and its key as the standard library's JSON writes it
-    (an event token lists it: `sections_json`)."""
+    """A section's fixed fields (everything but its items), in the API's key order, and their
+    JSON up to the opening bracket of the items."""
 
     fields: dict[str, Any]
     json_prefix: bytes
-    key_json: bytes
 
     @classmethod
     def of(cls, fields: dict[str, Any]) -> SectionHead:
-        key = json.dumps(fields["key"]).encode()
-        return cls(fields, orjson.dumps(fields)[:-1] + b',"items":[', key)
+        return cls(fields, orjson.dumps(fields)[:-1] + b',"items":[')
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
-    """One section of an answer: its head and the chosen rows with their scores."""
+class Section(NamedTuple):
+    """One section of an answer: its head and the chosen rows with their scores (a named tuple:
+    three are made per answer, issue #15)."""
 
     head: SectionHead
     rows: Sequence[int]
@@ -67,11 +66,12 @@ def section_dict(section: Section, fragments: Sequence[bytes]) -> dict[str, Any]
     return {**section.head.fields, "items": items}
 
 
-def _score_json(sections: Sequence[Section]) -> list[bytes]:
-    """Every item's rounded score as JSON, section after section: one serialisation for all
-    (floats never hold a comma)."""
-    every = rounded([s for section in sections for s in section.scores])
-    return orjson.dumps(every)[1:-1].split(b",") if every else []
+def _score_tails(scores: Sequence[float]) -> list[bytes]:
+    """Each item's JSON after its fragment: `,"score":<rounded score>},` and, for the last
+    item, `,"score":<rounded score>}`; from one serialisation and one split instead of two
+    concatenations per item (floats never hold a comma or a newline)."""
+    numbers = orjson.dumps(rounded(scores))[1:-1]
+    return (SCORE + numbers.replace(b",", TAIL_SPLIT) + b"}").split(b"\n")
 
 
 def answer_dict(
@@ -92,65 +92,38 @@ def answer_head(article_id: str, snapshot: str, event_token: str | None = None) 
     return orjson.dumps(fields)[:-1]
 
 
-ID_START = b'{"id":"'  # every fragment's first field: the item's id
 SCORE = b',"score":'
+TAIL_SPLIT = b"},\n" + SCORE  # `_score_tails`' separator, split at its newline
 EXPLAIN = b',"explain":'
 
 
-def id_ends(fragments: Sequence[bytes]) -> bytes:
-    """Where each fragment's id ends as JSON (`fragment[6:end]` is the quoted id), one byte per
-    fragment; 0 where orjson and the standard library write the id differently (a backslash
-    escape, text beyond ASCII, DEL), where the fragment does not open on its id, or past 255
-    bytes: such an id's event token is signed from the id itself (`sections_json`)."""
-    ends = bytearray(len(fragments))
-    for row, fragment in enumerate(fragments):
-        if fragment.startswith(ID_START):
-            end = fragment.find(b'"', 7) + 1
-            ident = fragment[6:end]
-            plain = ident.isascii() and b"\\" not in ident and b"\x7f" not in ident
-            if plain and 0 < end < 256:
-                ends[row] = end
-    return bytes(ends)
-
-
-def sections_json(
-    sections: Sequence[Section], fragments: Sequence[bytes], ends: bytes | None = None
-) -> tuple[bytes, bytes | None]:
-    """An answer's sections as JSON (`,"sections":[...]}`, the rest of `answer_head`), and with
-    `ends` (`id_ends` of the fragments) an event token's list of what was served
-    (`[[section key, [item ids]], ...]`), compact JSON byte for byte as the standard library
-    writes it (recommender.events.tokens), read from the items' fragments in the same pass
-    instead of from their id strings; None where an id is not plain (`id_ends` 0: the caller
-    signs the ids instead). Each fragment is read once for both."""
-    scores = _score_json(sections)
+def sections_json(sections: Sequence[Section], fragments: Sequence[bytes]) -> bytes:
+    """An answer's sections as JSON (`,"sections":[...]}`, the rest of `answer_head`)."""
     body = [b',"sections":[']
-    listed: list[bytes] | None = [b"["] if ends is not None else None
-    start = 0
     for i, section in enumerate(sections):
         rows = section.rows
-        stop = start + len(rows)
         picked = [fragments[row] for row in rows]
-        if section.explains is None:
-            items = [f + SCORE + s for f, s in zip(picked, scores[start:stop], strict=True)]
-        else:
-            items = [
-                f + SCORE + s + EXPLAIN + orjson.dumps(e)
-                for f, s, e in zip(picked, scores[start:stop], section.explains, strict=True)
-            ]
-        start = stop
         if i:
             body.append(b",")
-        body += (section.head.json_prefix, b"},".join(items), b"}]}" if rows else b"]}")
-        if listed is not None and ends is not None:
-            cut = [ends[row] for row in rows]
-            if 0 in cut:
-                listed = None
-                continue
-            if i:
-                listed.append(b",")
-            ids = b",".join([f[6:end] for f, end in zip(picked, cut, strict=True)])
-            listed += (b"[", section.head.key_json, b",[", ids, b"]]")
+        body.append(section.head.json_prefix)
+        if not rows:
+            body.append(b"]}")
+        elif section.explains is None:
+            body += chain.from_iterable(zip(picked, _score_tails(section.scores), strict=True))
+            body.append(b"]}")
+        else:
+            scores = orjson.dumps(rounded(section.scores))[1:-1].split(b",")
+            items = [
+                f + SCORE + s + EXPLAIN + orjson.dumps(e)
+                for f, s, e in zip(picked, scores, section.explains, strict=True)
+            ]
+            body += (b"},".join(items), b"}]}")
     body.append(b"]}")
-    if listed is not None:
-        listed.append(b"]")
-    return b"".join(body), b"".join(listed) if listed is not None else None
+    return b"".join(body)
+
+
+def served_json(sections: Sequence[Section], ids: Sequence[str]) -> bytes:
+    """What an answer served, as its event token lists it: `[[section key, [item ids]], ...]`,
+    compact JSON byte for byte as the standard library writes it
+    (`recommender.events.tokens.compact_json`; `EventKeys.sign_served_json` signs it)."""
+    return compact_json([[s.head.fields["key"], [ids[r] for r in s.rows]] for s in sections])
