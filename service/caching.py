@@ -18,6 +18,7 @@ The LRU is bounded in entries and in bytes.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -32,6 +33,9 @@ PERSONAL_PARAMS = frozenset({"history", "exclude"})
 # `ResponseCacheMiddleware`); otherwise it is left out of the key like an unknown parameter.
 PAGE_VIEW_PARAM = "page_view"
 KNOWN_PARAMS = frozenset(RecommendationQuery.model_fields) - {PAGE_VIEW_PARAM}
+# What `urlencode` leaves as it is (quote_plus' always-safe characters): a key of such values
+# is written without it (parameter names are KNOWN_PARAMS, all of them such characters).
+UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]*")
 ENTRY_OVERHEAD = 200  # bytes an entry costs beyond its body and headers (objects, key)
 
 
@@ -83,6 +87,8 @@ def params_key(params: dict[str, str], personal: frozenset[str] = PERSONAL_PARAM
     if not personal.isdisjoint(params):
         return None
     known = sorted((k, v) for k, v in params.items() if k in KNOWN_PARAMS)
+    if all(map(UNQUOTED.fullmatch, (v for _, v in known))):  # the usual: nothing to quote
+        return "&".join([f"{k}={v}" for k, v in known]).encode()
     return urlencode(known).encode("latin-1", "replace")
 
 

@@ -5,15 +5,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from recommender.articles import Article
 from recommender.settings import ServiceSettings
 from service.app import create_app
-from service.caching import Rendered, ResponseCache, is_cacheable, request_key
+from service.caching import (
+    KNOWN_PARAMS,
+    Rendered,
+    ResponseCache,
+    is_cacheable,
+    params_key,
+    request_key,
+)
 from tests.conftest import make_settings
 
 URL = "/v1/recommendations"
@@ -120,6 +130,20 @@ def test_percent_encoded_history_is_personal(client: TestClient) -> None:
     assert r.status_code == 200
     assert r.headers["cache-control"].startswith("private")
     assert len(cache_of(client)) == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from([*sorted(KNOWN_PARAMS), "junk", "utm_source"]),
+        st.one_of(st.text(max_size=8), st.from_regex(r"[A-Za-z0-9_.~-]{0,12}", fullmatch=True)),
+        max_size=6,
+    )
+)
+def test_the_cache_key_is_the_sorted_known_parameters_urlencoded(params: dict[str, str]) -> None:
+    # The usual query is written without urlencode; the key must be urlencode's all the same.
+    known = sorted((k, v) for k, v in params.items() if k in KNOWN_PARAMS)
+    assert params_key(params, frozenset()) == urlencode(known).encode("latin-1", "replace")
 
 
 def test_unknown_parameters_are_dropped_from_the_cache_key(client: TestClient) -> None:
