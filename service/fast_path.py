@@ -50,13 +50,12 @@ def recommendations_json(
     else:
         q = validate_params(params, RecommendationQuery)
     limit = recommender.settings.widget.max_items_per_section
-    counts = {
-        "articles": q.articles,
-        "videos": q.videos,
-        "sponsored": q.sponsored,
-        "popular": q.popular,
-    }
-    for name, value in counts.items():
+    for name, value in (
+        ("articles", q.articles),
+        ("videos", q.videos),
+        ("sponsored", q.sponsored),
+        ("popular", q.popular),
+    ):
         if value is not None and value > limit:
             raise InvalidInput(
                 f"{name} must be at most {limit}",

@@ -201,8 +201,10 @@ class Recommender:
         body = sections_json(sections, cat.fragments)
         token = None
         if sign is not None:
-            used = [i for i in dict.fromkeys(req.history[:MAX_HISTORY]) if i in cat.row_of]
-            used = [i for i in used if i != req.article_id][:HISTORY_IN_TOKEN]
+            used: list[str] = []
+            if req.history:
+                used = [i for i in dict.fromkeys(req.history[:MAX_HISTORY]) if i in cat.row_of]
+                used = [i for i in used if i != req.article_id][:HISTORY_IN_TOKEN]
             experiment = self.experiment_of(req)
             teams: Teams | None = None
             if experiment is not None:

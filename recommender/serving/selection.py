@@ -386,7 +386,7 @@ class Selector:
         dedupe = self.settings.dedupe
         alone = self.alone_bytes
         for (i, pool, n), (rows, scores) in zip(asked, picked, strict=True):
-            if (not dedupe or all(alone[r] for r in rows)) and len(set(rows)) == len(rows):
+            if (not dedupe or 0 not in [alone[r] for r in rows]) and len(set(rows)) == len(rows):
                 out[i] = (rows, scores)
             else:  # near-duplicates (or a repeated row) among the best: the general path
                 ranked = self.select(pool, anchor, history, banned, n, NO_FILTERS, now)
