@@ -7,7 +7,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +21,7 @@ from recommender.errors import (
     SnapshotMissing,
 )
 from recommender.events.backend import event_log_exists, open_event_store
+from recommender.ingest.fetchlog import FetchLog
 from recommender.ingest.html.page import UrlFrom
 from recommender.ingest.importer import ImportReport, RowError, import_record
 from recommender.ingest.inbox import InboxBatch, pending, read_ids
@@ -53,6 +54,7 @@ class JobSummary:
     imported: int = 0
     rejected: int = 0
     duplicates: int = 0
+    pages_unchanged: int = 0  # pages a sitemap lists, not fetched: unchanged (ingest.fetchlog)
     items: int = 0
     embedded: int = 0
     reused: int = 0
@@ -79,6 +81,7 @@ class JobSummary:
             "imported": self.imported,
             "rejected": self.rejected,
             "duplicates": self.duplicates,
+            "pages_unchanged": self.pages_unchanged,
             "items": self.items,
             "embedded": self.embedded,
             "reused": self.reused,
@@ -92,6 +95,7 @@ class JobSummary:
         }
 
     def take_report(self, report: ImportReport) -> None:
+        self.pages_unchanged = report.pages_unchanged
         self.imported = report.imported
         self.rejected = report.rejected
         self.duplicates = sum(report.duplicates.values())
@@ -112,6 +116,10 @@ def import_sources(
             step.advance()
     drop_page_boilerplate(report)  # over the pages of every source together, as `extract` does
     return report
+
+
+def fetch_log_path(settings: Settings) -> Path:
+    return settings.data_dir / "cache" / "fetched.sqlite"
 
 
 def embedding_cache(settings: Settings) -> EmbeddingCache:
@@ -199,6 +207,8 @@ def run_build(
         finally:
             cache.close()
         note_executor(summary, model)
+        with closing(FetchLog(fetch_log_path(settings))) as fetch_log:
+            fetch_log.record(report.fetched)
     summary.items = result.items
     summary.embedded = result.embedded
     summary.reused = result.reused
@@ -251,6 +261,10 @@ def run_update(
         batch = pending(settings.data_dir)
         note(f"reading {len(sources)} source(s) and {len(batch.files)} inbox file(s)")
         options = ReadOptions.from_settings(settings, base_url=base_url, url_from=url_from)
+        fetch_log = stack.enter_context(closing(FetchLog(fetch_log_path(settings))))
+        if settings.jobs.skip_unchanged_pages:  # pages whose items the snapshot still holds
+            ids = lambda: {r["id"] for r in previous.records}  # noqa: E731 (asked for lazily)
+            options = replace(options, unchanged=fetch_log.unchanged(ids))
         reporter = Progress.for_job(progress, settings.jobs.progress_interval_seconds)
         report = import_sources(sources, options, reporter)
         deletes: set[str] = set()
@@ -258,7 +272,8 @@ def run_update(
             deletes |= read_ids(path, report)
         apply_inbox(batch, report, deletes, settings)
         summary.take_report(report)
-        if (sources or delete_lists) and report.errors and not (report.items or deletes):
+        read = report.items or deletes or report.pages_unchanged  # unchanged pages were read
+        if (sources or delete_lists) and report.errors and not read:
             raise InvalidInput("nothing could be read", details=error_details(report.errors))
         model: list[Encoder] = [embedder] if embedder else []
 
@@ -284,6 +299,7 @@ def run_update(
         finally:
             cache.close()
         note_executor(summary, model[0] if model else None)
+        fetch_log.record(report.fetched)  # published (or nothing to publish): now they count
         batch.done()
         summary.events_pruned = prune_quietly(settings, note)
         summary.signals = signals_quietly(settings, note)

@@ -171,6 +171,12 @@ class JobSettings(BaseSettings):
     fetch_timeout_seconds: float = Field(
         20.0, gt=0, le=600, description="Timeout of each feed or page fetched by `update`."
     )
+    skip_unchanged_pages: bool = Field(
+        True,
+        description="`update` leaves unfetched a page a sitemap lists whose <lastmod> (a time"
+        " with its offset) is earlier than the fetch that imported it, while its item is in the"
+        " snapshot (DATA_DIR/cache/fetched.sqlite); false: every listed page is fetched.",
+    )
     assume_timezone: str | None = Field(
         None,
         description="IANA zone (e.g. Asia/Jakarta) for page times written without a UTC offset,"

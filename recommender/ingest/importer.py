@@ -7,6 +7,7 @@ import csv
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,10 @@ class ImportReport:
     rows: int = 0
     # Ids of the items read from HTML pages (their bodies get the site-boilerplate pass).
     pages: set[str] = field(default_factory=set)
+    # Pages a sitemap listed: imported ones (URL -> item id, start of the fetch), for the fetch
+    # log, and how many were left unfetched as unchanged (recommender.ingest.fetchlog).
+    fetched: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    pages_unchanged: int = 0
 
     @property
     def imported(self) -> int:

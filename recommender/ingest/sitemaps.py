@@ -3,9 +3,10 @@ for search engines, read as a URL list.
 
 A `<urlset>` names pages (`<url><loc>`); a `<sitemapindex>` names other sitemaps
 (`<sitemap><loc>`), which a site splits its archive into (a month, 50,000 URLs each). Both may
-come gzip-compressed (`sitemap-2024-01.xml.gz`). Only the addresses are read: each page is
-fetched and read as a page is, so its own metadata (times with offsets, canonical URL, language)
-decides, never the sitemap's `lastmod` or `news:*` tags.
+come gzip-compressed (`sitemap-2024-01.xml.gz`). Each page is fetched and read as a page is, so
+its own metadata (times with offsets, canonical URL, language) decides, never the sitemap's
+`news:*` tags; a page's `<lastmod>` only lets an update skip a page unchanged since it was last
+fetched (recommender.ingest.fetchlog).
 """
 
 from __future__ import annotations
@@ -13,9 +14,17 @@ from __future__ import annotations
 import gzip
 import io
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
-__all__ = ["MAX_SITEMAP_BYTES", "Sitemap", "gunzipped", "looks_like_sitemap", "read_sitemap"]
+__all__ = [
+    "MAX_SITEMAP_BYTES",
+    "Sitemap",
+    "gunzipped",
+    "lastmod_time",
+    "looks_like_sitemap",
+    "read_sitemap",
+]
 
 # The protocol's own limit for one sitemap, uncompressed (a larger inflation is refused: a
 # compressed file can expand a thousandfold).
@@ -27,10 +36,12 @@ SITEMAP_TAGS = (b"<urlset", b"<sitemapindex")
 @dataclass
 class Sitemap:
     """What one sitemap lists: pages (`urlset`) or other sitemaps (`sitemapindex`), each
-    `<loc>` with its entry number (1-based, as feed entries are numbered)."""
+    `<loc>` with its entry number (1-based, as feed entries are numbered), and the entries'
+    `<lastmod>` text where they have one (`lastmod_time` reads it)."""
 
     kind: Literal["urlset", "sitemapindex"]
     locations: list[tuple[int, str]] = field(default_factory=list)
+    modified: dict[int, str] = field(default_factory=dict)
 
 
 def gunzipped(data: bytes, limit: int = MAX_SITEMAP_BYTES) -> bytes:
@@ -78,7 +89,20 @@ def read_sitemap(data: bytes) -> Sitemap | None:
         number += 1
         loc = next((c for c in element if _local(c.tag) == "loc"), None)
         found.locations.append((number, (loc.text or "").strip() if loc is not None else ""))
+        lastmod = next((c for c in element if _local(c.tag) == "lastmod"), None)
+        if lastmod is not None and lastmod.text:
+            found.modified[number] = lastmod.text.strip()
     return found
+
+
+def lastmod_time(text: str) -> datetime | None:
+    """A `<lastmod>` (W3C datetime) as an aware time, or None: a date alone or a time without
+    its offset says too little to tell a page unchanged, and anything else is not a time."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def _local(tag: object) -> str:

@@ -33,7 +33,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,7 @@ from recommender.ingest.links import is_url, url_item_id
 from recommender.ingest.sitemaps import (
     MAX_SITEMAP_BYTES,
     gunzipped,
+    lastmod_time,
     looks_like_sitemap,
     read_sitemap,
 )
@@ -90,16 +91,23 @@ def _no_count(count: int = 1) -> None:
     return None
 
 
+def _never_unchanged(url: str, modified: datetime) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class ReadOptions:
     """How sources are read: fetch timeout, and the page options (zone, base URL). `listed` is
     told how many URLs a sitemap or URL list names, `read` each time one of them has been read
-    (a job's progress: `Step.grow`, `Step.advance`)."""
+    (a job's progress: `Step.grow`, `Step.advance`). `unchanged(url, lastmod)` tells whether a
+    page a sitemap lists, modified at `lastmod`, is already imported as it is (an update's
+    `FetchLog.unchanged`): it is then not fetched."""
 
     timeout: float = 20.0
     page: PageOptions = field(default_factory=PageOptions)
     listed: Callable[[int], None] = field(default=_no_count, compare=False)
     read: Callable[[], None] = field(default=_no_count, compare=False)
+    unchanged: Callable[[str, datetime], bool] = field(default=_never_unchanged, compare=False)
 
     @classmethod
     def from_settings(
@@ -275,10 +283,10 @@ def read_url(
     *,
     listed_at: tuple[str, int] | None = None,
     sitemap_levels: int = SITEMAP_LEVELS,
-) -> None:
+) -> str | None:
     """Fetch a URL and read it as a sitemap, a feed or a page, whichever it serves (a gzip
     body inflated first); `sitemap_levels`: how many sitemap levels it may still open (none for
-    the pages a sitemap lists)."""
+    the pages a sitemap lists). Returns the item id where it was a page and gave an item."""
     file, line = listed_at or (url, 0)
     try:
         got = fetch(url, options.timeout)
@@ -291,26 +299,28 @@ def read_url(
         if looks_like_sitemap(body):
             if sitemap_levels:
                 read_sitemap_source(body, url, report, options, sitemap_levels)
-                return
+                return None
             reason = "a sitemap where a page was expected (sitemaps are read two levels deep)"
         elif looks_like_feed(got.content_type, body):
             read_feed(body, url, report, options.page.assume_timezone)
-            return
+            return None
         else:
-            read_page(body, url, report, options.page, url=got.url, charset=got.charset)
-            return
+            return read_page(body, url, report, options.page, url=got.url, charset=got.charset)
         report.rows += 1
         report.errors.append(RowError(file, line, "url", f"{url}: {reason}"))
-        return
+        return None
     report.rows += 1
     report.errors.append(RowError(file, line, "url", f"cannot fetch {url}: {reason}"))
+    return None
 
 
 def read_sitemap_source(
     data: bytes, source: str, report: ImportReport, options: ReadOptions, levels: int
 ) -> None:
-    """Every page a sitemap lists, fetched and read (errors at `source:entry`); an index's
-    sitemaps each read the same way, one level down."""
+    """Every page a sitemap lists, fetched and read (errors at `source:entry`), but for those
+    `options.unchanged` knows by their `<lastmod>` (counted in `report.pages_unchanged`); an
+    index's sitemaps each read the same way, one level down. Each page that gives an item is
+    noted in `report.fetched` with the time its fetch began (`FetchLog.record`)."""
     sitemap = read_sitemap(data)
     if sitemap is None or not sitemap.locations:
         why = "not a readable sitemap" if sitemap is None else f"a {sitemap.kind} with no <loc>"
@@ -332,13 +342,21 @@ def read_sitemap_source(
                 RowError(source, number, "url", f"{loc[:200]!r}: not an http(s) URL")
             )
             continue
-        read_url(
+        modified = None if index else lastmod_time(sitemap.modified.get(number, ""))
+        if modified is not None and options.unchanged(loc, modified):
+            report.pages_unchanged += 1
+            options.read()
+            continue
+        started = datetime.now(UTC)
+        added = read_url(
             loc,
             report,
             options,
             listed_at=(source, number),
             sitemap_levels=levels - 1 if index else 0,
         )
+        if added is not None:
+            report.fetched[loc] = (added, started)
         options.read()
 
 

@@ -10,7 +10,7 @@ import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from typer.testing import CliRunner
@@ -230,8 +230,8 @@ def test_url_item_ids_are_readable_and_valid() -> None:
 class Site:
     """A folder served over HTTP on 127.0.0.1 (a thread of the test process)."""
 
-    def __init__(self, root: Path) -> None:
-        handler = functools.partial(Quiet, directory=str(root))
+    def __init__(self, root: Path, handler_class: type[Quiet] | None = None) -> None:
+        handler = functools.partial(handler_class or Quiet, directory=str(root))
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -438,3 +438,79 @@ def test_cli_update_from_a_feed_url(site: tuple[Path, str], data_dir: Path) -> N
     assert again.exit_code == 0, again.output
     second = json.loads(again.stdout.strip().splitlines()[-1])
     assert (second["added"], second["updated"], second["embedded"]) == (0, 1, 1)
+
+
+class Counted(Quiet):
+    """Quiet, and each GET's path noted in `paths` (shared by the test that sets it)."""
+
+    paths: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.paths.append(self.path)
+        super().do_GET()
+
+
+def dated_urlset(*entries: tuple[str, str | None]) -> str:
+    urls = "".join(
+        f"<url><loc>{loc}</loc>{f'<lastmod>{m}</lastmod>' if m else ''}</url>" for loc, m in entries
+    )
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAPS}">{urls}</urlset>'
+
+
+def test_an_update_fetches_again_only_the_sitemap_pages_that_changed(
+    site: tuple[Path, str], data_dir: Path
+) -> None:
+    # cron runs `update -i sitemap-news.xml` every few minutes: a page whose <lastmod> is
+    # older than the fetch that imported it is left alone while its item is in the snapshot.
+    root, _ = site
+    counted = Site(root, Counted)
+    counted.thread.start()
+    base, paths = counted.base, Counted.paths
+    banjir, jalan, hilang = (f"{base}/nasional/{p}" for p in ("banjir", "jalan", "hilang"))
+    sitemap = root / "sitemap-news.xml"
+    env = tiny_env(data_dir)
+
+    def update(*entries: tuple[str, str | None], extra: tuple[str, ...] = ()) -> dict[str, Any]:
+        sitemap.write_text(dated_urlset(*entries), encoding="utf-8")
+        paths.clear()
+        result = CliRunner().invoke(app, ["update", "-i", f"{base}/sitemap-news.xml"], env=env)
+        assert result.exit_code == 0, result.output
+        summary: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+        return summary
+
+    try:
+        old = "2026-11-10T08:00:00+07:00"
+        first = update((banjir, old), (jalan, old), (hilang, old))
+        assert sorted(paths) == [
+            "/nasional/banjir",
+            "/nasional/hilang",
+            "/nasional/jalan",
+            "/sitemap-news.xml",
+        ]
+        assert (first["added"], first["pages_unchanged"]) == (2, 0)
+        again = update((banjir, old), (jalan, old), (hilang, old))
+        # the two imported pages are not fetched; the missing one is tried (and reported) again
+        assert sorted(paths) == ["/nasional/hilang", "/sitemap-news.xml"]
+        assert (again["pages_unchanged"], again["rejected"], again["removed"]) == (2, 1, 0)
+        # edited after its fetch, no time of day, no offset, no lastmod: fetched
+        later = "2999-01-01T00:00:00+00:00"
+        update((banjir, later), (jalan, old))
+        assert sorted(paths) == ["/nasional/banjir", "/sitemap-news.xml"]
+        for undated in ("2026-11-10", "2026-11-10T08:00:00", None):
+            update((jalan, undated))
+            assert sorted(paths) == ["/nasional/jalan", "/sitemap-news.xml"]
+        # an item no longer in the snapshot (removed by a delete list) is fetched again
+        ids = root / "delete.txt"
+        ids.write_text("kabar.example:nasional:jalan-selatan\n", encoding="utf-8")
+        removed = CliRunner().invoke(app, ["update", "--delete", str(ids)], env=env)
+        assert removed.exit_code == 0, removed.output
+        update((jalan, old))
+        assert sorted(paths) == ["/nasional/jalan", "/sitemap-news.xml"]
+        # switched off, every listed page is fetched
+        env["RECOMMENDER_SKIP_UNCHANGED_PAGES"] = "false"
+        off = update((banjir, old), (jalan, old))
+        assert sorted(paths) == ["/nasional/banjir", "/nasional/jalan", "/sitemap-news.xml"]
+        assert off["pages_unchanged"] == 0
+    finally:
+        counted.server.shutdown()
+        counted.server.server_close()
