@@ -174,8 +174,9 @@ class JobSettings(BaseSettings):
     skip_unchanged_pages: bool = Field(
         True,
         description="`update` leaves unfetched a page a sitemap lists whose <lastmod> (a time"
-        " with its offset) is earlier than the fetch that imported it, while its item is in the"
-        " snapshot (DATA_DIR/cache/fetched.sqlite); false: every listed page is fetched.",
+        " with its offset) is an hour or more before the fetch that imported it, while its item"
+        " is in the snapshot (DATA_DIR/cache/fetched.sqlite); false: every listed page is"
+        " fetched.",
     )
     assume_timezone: str | None = Field(
         None,

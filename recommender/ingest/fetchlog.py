@@ -6,8 +6,10 @@ fetching every listed page at every run would make the update's cost (and the lo
 publisher's own site) follow the size of the sitemap instead of the change. Each page a sitemap
 listed and a job imported is recorded here (`DATA_DIR/cache/fetched.sqlite`) with the item id it
 gave and when its fetch began, once the job's snapshot is published. The next update skips a
-listed page whose `<lastmod>` (a full time with its offset) is earlier than that fetch, as long as
-its item is still in the current snapshot (`FetchLog.unchanged`). Everything else is fetched as
+listed page whose `<lastmod>` (a full time with its offset) is earlier than that fetch by
+`MARGIN` or more, as long as its item is still in the current snapshot (`FetchLog.unchanged`).
+The margin covers what made the fetch older than the edit it followed: the site's CDN serving a
+cached copy for a few minutes after the edit, and a clock on the site's side that runs behind. Everything else is fetched as
 before: pages without `lastmod` or with a date alone, pages never imported (or refused: their
 error is reported again), and items since removed. `build` always fetches every page.
 """
@@ -21,6 +23,7 @@ from pathlib import Path
 
 __all__ = ["FetchLog", "Fetched"]
 
+MARGIN_SECONDS = 3600.0  # a page edited less than this before its fetch is fetched again
 Fetched = tuple[str, datetime]  # the item id a page gave, and when its fetch began (aware)
 
 SCHEMA = """
@@ -49,13 +52,14 @@ class FetchLog:
 
     def unchanged(self, held: Callable[[], Collection[str]]) -> Callable[[str, datetime], bool]:
         """`ReadOptions.unchanged` for an update: whether the page at a URL, last modified at a
-        time, was imported by a fetch that began after that time and its item is still among
-        `held()` (the current snapshot's ids, asked for once, on the first known URL)."""
+        time, was imported by a fetch that began `MARGIN_SECONDS` or more after that time and
+        its item is still among `held()` (the current snapshot's ids, asked for once, on the
+        first known URL)."""
         ids: list[Collection[str]] = []
 
         def unchanged(url: str, modified: datetime) -> bool:
             last = self.last(url)
-            if last is None or modified.timestamp() >= last[1]:
+            if last is None or modified.timestamp() > last[1] - MARGIN_SECONDS:
                 return False
             if not ids:
                 ids.append(held())
