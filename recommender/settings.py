@@ -171,6 +171,13 @@ class JobSettings(BaseSettings):
     fetch_timeout_seconds: float = Field(
         20.0, gt=0, le=600, description="Timeout of each feed or page fetched by `update`."
     )
+    fetch_concurrency: int = Field(
+        4,
+        ge=1,
+        le=32,
+        description="Pages of a sitemap or URL list fetched at once by `build`/`update` (read"
+        " in their order all the same); 1: one after the other.",
+    )
     skip_unchanged_pages: bool = Field(
         True,
         description="`update` leaves unfetched a page a sitemap lists whose <lastmod> (a time"

@@ -31,9 +31,12 @@ from __future__ import annotations
 import logging
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -101,13 +104,15 @@ class ReadOptions:
     told how many URLs a sitemap or URL list names, `read` each time one of them has been read
     (a job's progress: `Step.grow`, `Step.advance`). `unchanged(url, lastmod)` tells whether a
     page a sitemap lists, modified at `lastmod`, is already imported as it is (an update's
-    `FetchLog.unchanged`): it is then not fetched."""
+    `FetchLog.unchanged`): it is then not fetched. `fetch_workers`: how many of the pages a
+    sitemap or URL list names are fetched at once (read one after the other all the same)."""
 
     timeout: float = 20.0
     page: PageOptions = field(default_factory=PageOptions)
     listed: Callable[[int], None] = field(default=_no_count, compare=False)
     read: Callable[[], None] = field(default=_no_count, compare=False)
     unchanged: Callable[[str, datetime], bool] = field(default=_never_unchanged, compare=False)
+    fetch_workers: int = 1  # pages of a sitemap or URL list fetched at once (`fetched_in_order`)
 
     @classmethod
     def from_settings(
@@ -120,7 +125,10 @@ class ReadOptions:
         page = PageOptions(
             assume_timezone=ZoneInfo(zone) if zone else None, base_url=base_url, url_from=url_from
         )
-        return cls(timeout=settings.jobs.fetch_timeout_seconds, page=page)
+        jobs = settings.jobs
+        return cls(
+            timeout=jobs.fetch_timeout_seconds, page=page, fetch_workers=jobs.fetch_concurrency
+        )
 
 
 def read_sources(
@@ -208,8 +216,10 @@ def read_file(
     elif suffix in URL_LIST_SUFFIXES:
         listed = list(_url_lines(path, report))
         options.listed(len(listed))
-        for line, url in listed:
-            read_url(url, report, options, listed_at=(str(path), line))
+        urls = [url for _, url in listed]
+        fetched = fetched_in_order(urls, options.timeout, options.fetch_workers)
+        for (line, url), got in zip(listed, fetched, strict=True):
+            read_url(url, report, options, listed_at=(str(path), line), got=got)
             options.read()
     else:
         kinds = ", ".join(
@@ -276,6 +286,51 @@ def fetch(url: str, timeout: float) -> Fetched:
         )
 
 
+@dataclass(frozen=True)
+class Got:
+    """A URL fetched: its answer and body (gzip inflated), or why there is none; and when the
+    fetch began."""
+
+    started: datetime
+    answer: Fetched | None = None
+    body: bytes = b""
+    reason: object = None
+
+
+def fetch_one(url: str, timeout: float) -> Got:
+    """`fetch` that never raises: a failure is the `Got`'s reason."""
+    started = datetime.now(UTC)
+    try:
+        answer = fetch(url, timeout)
+        return Got(started, answer, gunzipped(answer.body, MAX_SITEMAP_BYTES))
+    except urllib.error.HTTPError as exc:
+        return Got(started, reason=f"HTTP {exc.code} {exc.reason}")
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return Got(started, reason=getattr(exc, "reason", None) or exc)
+
+
+def fetched_in_order(urls: Sequence[str], timeout: float, workers: int = 1) -> Iterator[Got]:
+    """Each URL fetched (`fetch_one`), in order, with up to `workers` fetches under way at once
+    (threads: a fetch waits on the network) and as many answers held at most. A site's pages
+    listed by the thousand are fetched `workers` times faster, and read one after the other."""
+    if workers <= 1 or len(urls) <= 1:
+        for url in urls:
+            yield fetch_one(url, timeout)
+        return
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch")
+    try:
+        ahead = iter(urls)
+        window = deque(pool.submit(fetch_one, url, timeout) for url in islice(ahead, workers))
+        while window:
+            got = window.popleft().result()
+            following = next(ahead, None)
+            if following is not None:
+                window.append(pool.submit(fetch_one, following, timeout))
+            yield got
+    finally:  # also when the reader stops early: fetches not begun are dropped
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def read_url(
     url: str,
     report: ImportReport,
@@ -283,34 +338,32 @@ def read_url(
     *,
     listed_at: tuple[str, int] | None = None,
     sitemap_levels: int = SITEMAP_LEVELS,
+    got: Got | None = None,
 ) -> str | None:
-    """Fetch a URL and read it as a sitemap, a feed or a page, whichever it serves (a gzip
-    body inflated first); `sitemap_levels`: how many sitemap levels it may still open (none for
-    the pages a sitemap lists). Returns the item id where it was a page and gave an item."""
+    """Fetch a URL (or take `got`, its fetch already done) and read it as a sitemap, a feed or
+    a page, whichever it serves (a gzip body inflated first); `sitemap_levels`: how many
+    sitemap levels it may still open (none for the pages a sitemap lists). Returns the item id
+    where it was a page and gave an item."""
     file, line = listed_at or (url, 0)
-    try:
-        got = fetch(url, options.timeout)
-        body = gunzipped(got.body, MAX_SITEMAP_BYTES)
-    except urllib.error.HTTPError as exc:
-        reason: object = f"HTTP {exc.code} {exc.reason}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", None) or exc
-    else:
-        if looks_like_sitemap(body):
-            if sitemap_levels:
-                read_sitemap_source(body, url, report, options, sitemap_levels)
-                return None
-            reason = "a sitemap where a page was expected (sitemaps are read two levels deep)"
-        elif looks_like_feed(got.content_type, body):
-            read_feed(body, url, report, options.page.assume_timezone)
-            return None
-        else:
-            return read_page(body, url, report, options.page, url=got.url, charset=got.charset)
+    if got is None:
+        got = fetch_one(url, options.timeout)
+    answer, body = got.answer, got.body
+    if answer is None:
         report.rows += 1
-        report.errors.append(RowError(file, line, "url", f"{url}: {reason}"))
+        report.errors.append(RowError(file, line, "url", f"cannot fetch {url}: {got.reason}"))
         return None
+    if looks_like_sitemap(body):
+        if sitemap_levels:
+            read_sitemap_source(body, url, report, options, sitemap_levels)
+            return None
+        reason = "a sitemap where a page was expected (sitemaps are read two levels deep)"
+    elif looks_like_feed(answer.content_type, body):
+        read_feed(body, url, report, options.page.assume_timezone)
+        return None
+    else:
+        return read_page(body, url, report, options.page, url=answer.url, charset=answer.charset)
     report.rows += 1
-    report.errors.append(RowError(file, line, "url", f"cannot fetch {url}: {reason}"))
+    report.errors.append(RowError(file, line, "url", f"{url}: {reason}"))
     return None
 
 
@@ -334,29 +387,36 @@ def read_sitemap_source(
         report.errors.append(RowError(source, 0, "sitemap", reason))
         return
     options.listed(len(sitemap.locations))
+    # Each entry's fate first (no fetch: not a URL, unchanged), so that the pages to fetch are
+    # fetched ahead, several at once; the sitemaps of an index are fetched one at a time.
+    plan: list[tuple[int, str, str]] = []
     for number, loc in sitemap.locations:
+        modified = None if index else lastmod_time(sitemap.modified.get(number, ""))
         if not is_url(loc):
-            options.read()
+            plan.append((number, loc, "not a URL"))
+        elif modified is not None and options.unchanged(loc, modified):
+            plan.append((number, loc, "unchanged"))
+        else:
+            plan.append((number, loc, "fetch"))
+    urls = [loc for _, loc, fate in plan if fate == "fetch"]
+    fetched = fetched_in_order(urls, options.timeout, 1 if index else options.fetch_workers)
+    for number, loc, fate in plan:
+        if fate == "not a URL":
             report.rows += 1
             report.errors.append(
                 RowError(source, number, "url", f"{loc[:200]!r}: not an http(s) URL")
             )
-            continue
-        modified = None if index else lastmod_time(sitemap.modified.get(number, ""))
-        if modified is not None and options.unchanged(loc, modified):
+        elif fate == "unchanged":
             report.pages_unchanged += 1
-            options.read()
-            continue
-        started = datetime.now(UTC)
-        added = read_url(
-            loc,
-            report,
-            options,
-            listed_at=(source, number),
-            sitemap_levels=levels - 1 if index else 0,
-        )
-        if added is not None:
-            report.fetched[loc] = (added, started)
+        else:
+            got = next(fetched)
+            levels_left = levels - 1 if index else 0
+            listed_at = (source, number)
+            added = read_url(
+                loc, report, options, listed_at=listed_at, sitemap_levels=levels_left, got=got
+            )
+            if added is not None:
+                report.fetched[loc] = (added, got.started)
         options.read()
 
 

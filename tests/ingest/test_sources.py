@@ -8,6 +8,7 @@ import http.server
 import io
 import json
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -519,3 +520,57 @@ def test_an_update_fetches_again_only_the_sitemap_pages_that_changed(
     finally:
         counted.server.shutdown()
         counted.server.server_close()
+
+
+class Slow(Quiet):
+    """Quiet, each GET taking 0.2 s, and the most GETs seen under way at once."""
+
+    lock: ClassVar[threading.Lock] = threading.Lock()
+    under_way: ClassVar[list[int]] = [0, 0]  # now, most
+
+    def do_GET(self) -> None:
+        with self.lock:
+            self.under_way[0] += 1
+            self.under_way[1] = max(self.under_way)
+        try:
+            time.sleep(0.2)
+            super().do_GET()
+        finally:
+            with self.lock:
+                self.under_way[0] -= 1
+
+
+def test_listed_pages_are_fetched_several_at_once_and_read_in_their_order(
+    site: tuple[Path, str], tmp_path: Path
+) -> None:
+    root, _ = site
+    slow = Site(root, Slow)
+    slow.thread.start()
+    base = slow.base
+    pages = ["banjir", "hilang", "jalan", "banjir", "jalan", "hilang"]
+    (root / "sitemap.xml").write_text(urlset(*(f"{base}/nasional/{p}" for p in pages)))
+    listing = tmp_path / "pages.txt"
+    listing.write_text("".join(f"{base}/nasional/{p}\n" for p in pages), encoding="utf-8")
+    try:
+        seen = {}
+        for workers in (1, 3):
+            Slow.under_way[1] = 0
+            options = ReadOptions(timeout=5, fetch_workers=workers)
+            report = read_sources([f"{base}/sitemap.xml", listing], options=options)
+            seen[workers] = (
+                {i: a.model_dump() for i, a in report.items.items()},
+                report.duplicates,
+                report.errors,
+                report.rows,
+            )
+            # one at a time, or several at once but never more than asked
+            assert Slow.under_way[1] == 1 if workers == 1 else 1 < Slow.under_way[1] <= workers
+        assert seen[1] == seen[3]  # the same items, duplicates and errors, in the same order
+        errors = seen[3][2]
+        assert [(e.file, e.line) for e in errors] == [
+            (f"{base}/sitemap.xml", 2), (f"{base}/sitemap.xml", 6),
+            (str(listing), 2), (str(listing), 6),
+        ]  # fmt: skip
+    finally:
+        slow.server.shutdown()
+        slow.server.server_close()
