@@ -10,6 +10,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
@@ -253,6 +254,18 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextmanager
+def served(root: Path, handler_class: type[Quiet] | None = None) -> Iterator[str]:
+    """`root` served over HTTP on loopback while the block runs: its base URL."""
+    site = Site(root, handler_class)
+    site.thread.start()
+    try:
+        yield site.base
+    finally:
+        site.server.shutdown()
+        site.server.server_close()
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     root = tmp_path / "site"
@@ -265,13 +278,8 @@ def site(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     (root / "nasional" / "jalan").write_text(
         page("jalan-selatan", "Jalur Selatan Jawa Barat Diperbaiki", JALAN), encoding="utf-8"
     )
-    served = Site(root)
-    served.thread.start()
-    try:
-        yield root, served.base
-    finally:
-        served.server.shutdown()
-        served.server.server_close()
+    with served(root) as base:
+        yield root, base
 
 
 def test_feed_and_pages_by_url_and_url_list(site: tuple[Path, str], tmp_path: Path) -> None:
@@ -465,14 +473,15 @@ def test_an_update_fetches_again_only_the_sitemap_pages_that_changed(
     # cron runs `update -i sitemap-news.xml` every few minutes: a page whose <lastmod> is
     # older than the fetch that imported it is left alone while its item is in the snapshot.
     root, _ = site
-    counted = Site(root, Counted)
-    counted.thread.start()
-    base, paths = counted.base, Counted.paths
+    with served(root, Counted) as base:
+        check_fetches(root, base, Counted.paths, tiny_env(data_dir))
+
+
+def check_fetches(root: Path, base: str, paths: list[str], env: dict[str, str]) -> None:
     banjir, jalan, hilang = (f"{base}/nasional/{p}" for p in ("banjir", "jalan", "hilang"))
     sitemap = root / "sitemap-news.xml"
-    env = tiny_env(data_dir)
 
-    def update(*entries: tuple[str, str | None], extra: tuple[str, ...] = ()) -> dict[str, Any]:
+    def update(*entries: tuple[str, str | None]) -> dict[str, Any]:
         sitemap.write_text(dated_urlset(*entries), encoding="utf-8")
         paths.clear()
         result = CliRunner().invoke(app, ["update", "-i", f"{base}/sitemap-news.xml"], env=env)
@@ -480,46 +489,42 @@ def test_an_update_fetches_again_only_the_sitemap_pages_that_changed(
         summary: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
         return summary
 
-    try:
-        old = "2026-11-10T08:00:00+07:00"
-        first = update((banjir, old), (jalan, old), (hilang, old))
-        assert sorted(paths) == [
-            "/nasional/banjir",
-            "/nasional/hilang",
-            "/nasional/jalan",
-            "/sitemap-news.xml",
-        ]
-        assert (first["added"], first["pages_unchanged"]) == (2, 0)
-        again = update((banjir, old), (jalan, old), (hilang, old))
-        # the two imported pages are not fetched; the missing one is tried (and reported) again
-        assert sorted(paths) == ["/nasional/hilang", "/sitemap-news.xml"]
-        assert (again["pages_unchanged"], again["rejected"], again["removed"]) == (2, 1, 0)
-        # edited after its fetch, or less than an hour before it (a CDN's copy, a clock behind):
-        # fetched; as are a lastmod without a time of day, without an offset, or none
-        later = "2999-01-01T00:00:00+00:00"
-        update((banjir, later), (jalan, old))
-        assert sorted(paths) == ["/nasional/banjir", "/sitemap-news.xml"]
-        recent = (datetime.now(UTC) - timedelta(minutes=50)).isoformat()
-        update((banjir, recent), (jalan, old))
-        assert sorted(paths) == ["/nasional/banjir", "/sitemap-news.xml"]
-        for undated in ("2026-11-10", "2026-11-10T08:00:00", None):
-            update((jalan, undated))
-            assert sorted(paths) == ["/nasional/jalan", "/sitemap-news.xml"]
-        # an item no longer in the snapshot (removed by a delete list) is fetched again
-        ids = root / "delete.txt"
-        ids.write_text("kabar.example:nasional:jalan-selatan\n", encoding="utf-8")
-        removed = CliRunner().invoke(app, ["update", "--delete", str(ids)], env=env)
-        assert removed.exit_code == 0, removed.output
-        update((jalan, old))
+    old = "2026-11-10T08:00:00+07:00"
+    first = update((banjir, old), (jalan, old), (hilang, old))
+    assert sorted(paths) == [
+        "/nasional/banjir",
+        "/nasional/hilang",
+        "/nasional/jalan",
+        "/sitemap-news.xml",
+    ]
+    assert (first["added"], first["pages_unchanged"]) == (2, 0)
+    again = update((banjir, old), (jalan, old), (hilang, old))
+    # the two imported pages are not fetched; the missing one is tried (and reported) again
+    assert sorted(paths) == ["/nasional/hilang", "/sitemap-news.xml"]
+    assert (again["pages_unchanged"], again["rejected"], again["removed"]) == (2, 1, 0)
+    # edited after its fetch, or less than an hour before it (a CDN's copy, a clock behind):
+    # fetched; as are a lastmod without a time of day, without an offset, or none
+    later = "2999-01-01T00:00:00+00:00"
+    update((banjir, later), (jalan, old))
+    assert sorted(paths) == ["/nasional/banjir", "/sitemap-news.xml"]
+    recent = (datetime.now(UTC) - timedelta(minutes=50)).isoformat()
+    update((banjir, recent), (jalan, old))
+    assert sorted(paths) == ["/nasional/banjir", "/sitemap-news.xml"]
+    for undated in ("2026-11-10", "2026-11-10T08:00:00", None):
+        update((jalan, undated))
         assert sorted(paths) == ["/nasional/jalan", "/sitemap-news.xml"]
-        # switched off, every listed page is fetched
-        env["RECOMMENDER_SKIP_UNCHANGED_PAGES"] = "false"
-        off = update((banjir, old), (jalan, old))
-        assert sorted(paths) == ["/nasional/banjir", "/nasional/jalan", "/sitemap-news.xml"]
-        assert off["pages_unchanged"] == 0
-    finally:
-        counted.server.shutdown()
-        counted.server.server_close()
+    # an item no longer in the snapshot (removed by a delete list) is fetched again
+    ids = root / "delete.txt"
+    ids.write_text("kabar.example:nasional:jalan-selatan\n", encoding="utf-8")
+    removed = CliRunner().invoke(app, ["update", "--delete", str(ids)], env=env)
+    assert removed.exit_code == 0, removed.output
+    update((jalan, old))
+    assert sorted(paths) == ["/nasional/jalan", "/sitemap-news.xml"]
+    # switched off, every listed page is fetched
+    env["RECOMMENDER_SKIP_UNCHANGED_PAGES"] = "false"
+    off = update((banjir, old), (jalan, old))
+    assert sorted(paths) == ["/nasional/banjir", "/nasional/jalan", "/sitemap-news.xml"]
+    assert off["pages_unchanged"] == 0
 
 
 class Slow(Quiet):
@@ -532,45 +537,41 @@ class Slow(Quiet):
         with self.lock:
             self.under_way[0] += 1
             self.under_way[1] = max(self.under_way)
-        try:
-            time.sleep(0.2)
-            super().do_GET()
-        finally:
-            with self.lock:
-                self.under_way[0] -= 1
+        time.sleep(0.2)
+        with self.lock:  # before the answer: a client that has it may ask again at once
+            self.under_way[0] -= 1
+        super().do_GET()
 
 
 def test_listed_pages_are_fetched_several_at_once_and_read_in_their_order(
     site: tuple[Path, str], tmp_path: Path
 ) -> None:
     root, _ = site
-    slow = Site(root, Slow)
-    slow.thread.start()
-    base = slow.base
+    with served(root, Slow) as base:
+        check_concurrent_reads(root, base, tmp_path)
+
+
+def check_concurrent_reads(root: Path, base: str, tmp_path: Path) -> None:
     pages = ["banjir", "hilang", "jalan", "banjir", "jalan", "hilang"]
     (root / "sitemap.xml").write_text(urlset(*(f"{base}/nasional/{p}" for p in pages)))
     listing = tmp_path / "pages.txt"
     listing.write_text("".join(f"{base}/nasional/{p}\n" for p in pages), encoding="utf-8")
-    try:
-        seen = {}
-        for workers in (1, 3):
-            Slow.under_way[1] = 0
-            options = ReadOptions(timeout=5, fetch_workers=workers)
-            report = read_sources([f"{base}/sitemap.xml", listing], options=options)
-            seen[workers] = (
-                {i: a.model_dump() for i, a in report.items.items()},
-                report.duplicates,
-                report.errors,
-                report.rows,
-            )
-            # one at a time, or several at once but never more than asked
-            assert Slow.under_way[1] == 1 if workers == 1 else 1 < Slow.under_way[1] <= workers
-        assert seen[1] == seen[3]  # the same items, duplicates and errors, in the same order
-        errors = seen[3][2]
-        assert [(e.file, e.line) for e in errors] == [
-            (f"{base}/sitemap.xml", 2), (f"{base}/sitemap.xml", 6),
-            (str(listing), 2), (str(listing), 6),
-        ]  # fmt: skip
-    finally:
-        slow.server.shutdown()
-        slow.server.server_close()
+    seen = {}
+    for workers in (1, 3):
+        Slow.under_way[1] = 0
+        options = ReadOptions(timeout=5, fetch_workers=workers)
+        report = read_sources([f"{base}/sitemap.xml", listing], options=options)
+        seen[workers] = (
+            {i: a.model_dump() for i, a in report.items.items()},
+            report.duplicates,
+            report.errors,
+            report.rows,
+        )
+        # one at a time, or several at once but never more than asked
+        assert Slow.under_way[1] == 1 if workers == 1 else 1 < Slow.under_way[1] <= workers
+    assert seen[1] == seen[3]  # the same items, duplicates and errors, in the same order
+    errors = seen[3][2]
+    assert [(e.file, e.line) for e in errors] == [
+        (f"{base}/sitemap.xml", 2), (f"{base}/sitemap.xml", 6),
+        (str(listing), 2), (str(listing), 6),
+    ]  # fmt: skip
