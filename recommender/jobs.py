@@ -54,7 +54,7 @@ class JobSummary:
     imported: int = 0
     rejected: int = 0
     duplicates: int = 0
-    pages_unchanged: int = 0  # pages a sitemap lists, not fetched: unchanged (ingest.fetchlog)
+    pages_unchanged: int = 0  # listed pages unfetched or 304: unchanged (ingest.fetchlog)
     items: int = 0
     embedded: int = 0
     reused: int = 0
@@ -264,7 +264,7 @@ def run_update(
         fetch_log = stack.enter_context(closing(FetchLog(fetch_log_path(settings))))
         if settings.jobs.skip_unchanged_pages:  # pages whose items the snapshot still holds
             ids = lambda: {r["id"] for r in previous.records}  # noqa: E731 (asked for lazily)
-            options = replace(options, unchanged=fetch_log.unchanged(ids))
+            options = replace(options, known=fetch_log.known(ids))
         reporter = Progress.for_job(progress, settings.jobs.progress_interval_seconds)
         report = import_sources(sources, options, reporter)
         deletes: set[str] = set()

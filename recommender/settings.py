@@ -180,10 +180,10 @@ class JobSettings(BaseSettings):
     )
     skip_unchanged_pages: bool = Field(
         True,
-        description="`update` leaves unfetched a page a sitemap lists whose <lastmod> (a time"
-        " with its offset) is an hour or more before the fetch that imported it, while its item"
-        " is in the snapshot (DATA_DIR/cache/fetched.sqlite); false: every listed page is"
-        " fetched.",
+        description="`update` leaves a page a sitemap or URL list names and a job imported (its"
+        " item still in the snapshot; DATA_DIR/cache/fetched.sqlite) unfetched when its"
+        " <lastmod> (a time with its offset) is an hour or more before that fetch, and else asks"
+        " for it conditionally (a 304 keeps the item); false: every listed page is fetched.",
     )
     assume_timezone: str | None = Field(
         None,

@@ -1,17 +1,24 @@
-"""The pages a job fetched from sitemaps, so that an update can leave the unchanged ones alone.
+"""The pages a job fetched from sitemaps and URL lists, so that an update can leave the unchanged
+ones alone.
 
 A news sitemap (`sitemap-news.xml`, the last two days) or a monthly archive sitemap lists
 hundreds to thousands of pages, and a publisher runs `recommender update -i <sitemap>` from cron:
 fetching every listed page at every run would make the update's cost (and the load on the
-publisher's own site) follow the size of the sitemap instead of the change. Each page a sitemap
-listed and a job imported is recorded here (`DATA_DIR/cache/fetched.sqlite`) with the item id it
-gave and when its fetch began, once the job's snapshot is published. The next update skips a
-listed page whose `<lastmod>` (a full time with its offset) is earlier than that fetch by
-`MARGIN` or more, as long as its item is still in the current snapshot (`FetchLog.unchanged`).
-The margin covers what made the fetch older than the edit it followed: the site's CDN serving a
-cached copy for a few minutes after the edit, and a clock on the site's side that runs behind. Everything else is fetched as
-before: pages without `lastmod` or with a date alone, pages never imported (or refused: their
-error is reported again), and items since removed. `build` always fetches every page.
+publisher's own site) follow the size of the list instead of the change. Each page a sitemap or
+URL list named and a job imported is recorded here (`DATA_DIR/cache/fetched.sqlite`) with the
+item id it gave, when its fetch began and the validators its answer carried (`ETag`,
+`Last-Modified`), once the job's snapshot is published. While its item is still in the current
+snapshot (`FetchLog.known`), the next update
+
+- does not fetch a page a sitemap lists with a `<lastmod>` (a full time with its offset)
+  `MARGIN_SECONDS` or more before that fetch (`vouches`). The margin covers what made the fetch
+  older than the edit it followed: the site's CDN serving a cached copy for a few minutes after
+  the edit, and a clock on the site's side that runs behind;
+- asks for any other such page conditionally (`If-None-Match`, `If-Modified-Since`): a `304 Not
+  Modified` keeps the item as it is, without a body.
+
+Everything else is fetched as before: pages never imported (or refused: their error is reported
+again) and items since removed. `build` always fetches every page.
 """
 
 from __future__ import annotations
@@ -20,19 +27,44 @@ import sqlite3
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
-__all__ = ["FetchLog", "Fetched"]
+__all__ = ["MARGIN_SECONDS", "Fetch", "FetchLog", "Known", "vouches"]
 
 MARGIN_SECONDS = 3600.0  # a page edited less than this before its fetch is fetched again
-Fetched = tuple[str, datetime]  # the item id a page gave, and when its fetch began (aware)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS fetched (
     url TEXT PRIMARY KEY,
     item_id TEXT NOT NULL,
-    fetched_at REAL NOT NULL  -- epoch seconds at the start of the fetch
+    fetched_at REAL NOT NULL,  -- epoch seconds at the start of the fetch
+    etag TEXT,                 -- the answer's validators, for a conditional request
+    last_modified TEXT
 )
 """
+
+
+class Known(NamedTuple):
+    """A page's last import: its item, when its fetch began, and its answer's validators."""
+
+    item_id: str
+    fetched_at: float  # epoch seconds
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+class Fetch(NamedTuple):
+    """A page a job imported (or found unchanged): what `FetchLog.record` keeps of it."""
+
+    item_id: str
+    started: datetime  # aware
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def vouches(known: Known, modified: datetime) -> bool:
+    """Whether a `<lastmod>` (aware) says the page is as its last import read it."""
+    return modified.timestamp() <= known.fetched_at - MARGIN_SECONDS
 
 
 class FetchLog:
@@ -44,37 +76,39 @@ class FetchLog:
         self.conn.execute(SCHEMA)
         self.conn.commit()
 
-    def last(self, url: str) -> tuple[str, float] | None:
+    def last(self, url: str) -> Known | None:
         row = self.conn.execute(
-            "SELECT item_id, fetched_at FROM fetched WHERE url = ?", (url,)
+            "SELECT item_id, fetched_at, etag, last_modified FROM fetched WHERE url = ?", (url,)
         ).fetchone()
-        return None if row is None else (str(row[0]), float(row[1]))
+        return None if row is None else Known(str(row[0]), float(row[1]), row[2], row[3])
 
-    def unchanged(self, held: Callable[[], Collection[str]]) -> Callable[[str, datetime], bool]:
-        """`ReadOptions.unchanged` for an update: whether the page at a URL, last modified at a
-        time, was imported by a fetch that began `MARGIN_SECONDS` or more after that time and
-        its item is still among `held()` (the current snapshot's ids, asked for once, on the
-        first known URL)."""
+    def known(self, held: Callable[[], Collection[str]]) -> Callable[[str], Known | None]:
+        """`ReadOptions.known` for an update: a URL's last import, where its item is still among
+        `held()` (the current snapshot's ids, asked for once, on the first URL known here)."""
         ids: list[Collection[str]] = []
 
-        def unchanged(url: str, modified: datetime) -> bool:
+        def known(url: str) -> Known | None:
             last = self.last(url)
-            if last is None or modified.timestamp() > last[1] - MARGIN_SECONDS:
-                return False
+            if last is None:
+                return None
             if not ids:
                 ids.append(held())
-            return last[0] in ids[0]
+            return last if last.item_id in ids[0] else None
 
-        return unchanged
+        return known
 
-    def record(self, fetched: Mapping[str, Fetched]) -> None:
-        """Remember each page's item and fetch time (call once its snapshot is published)."""
-        rows = [(url, item, at.timestamp()) for url, (item, at) in fetched.items()]
+    def record(self, fetched: Mapping[str, Fetch]) -> None:
+        """Remember each page's import (call once its snapshot is published)."""
+        rows = [
+            (url, f.item_id, f.started.timestamp(), f.etag, f.last_modified)
+            for url, f in fetched.items()
+        ]
         with self.conn:
             self.conn.executemany(
-                "INSERT INTO fetched (url, item_id, fetched_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (url) DO UPDATE SET item_id = excluded.item_id,"
-                " fetched_at = excluded.fetched_at",
+                "INSERT INTO fetched (url, item_id, fetched_at, etag, last_modified)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
+                " item_id = excluded.item_id, fetched_at = excluded.fetched_at,"
+                " etag = excluded.etag, last_modified = excluded.last_modified",
                 rows,
             )
 

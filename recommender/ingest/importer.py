@@ -7,13 +7,13 @@ import csv
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from recommender.articles import Article
+from recommender.ingest.fetchlog import Fetch
 
 SUPPORTED_SUFFIXES = (".jsonl", ".ndjson", ".csv")
 SPONSOR_PREFIX = "sponsor_"
@@ -42,9 +42,9 @@ class ImportReport:
     rows: int = 0
     # Ids of the items read from HTML pages (their bodies get the site-boilerplate pass).
     pages: set[str] = field(default_factory=set)
-    # Pages a sitemap listed: imported ones (URL -> item id, start of the fetch), for the fetch
-    # log, and how many were left unfetched as unchanged (recommender.ingest.fetchlog).
-    fetched: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    # Pages a sitemap or URL list named: those imported or found unchanged (URL -> their
+    # `Fetch`), for the fetch log, and how many were unchanged (recommender.ingest.fetchlog).
+    fetched: dict[str, Fetch] = field(default_factory=dict)
     pages_unchanged: int = 0
 
     @property

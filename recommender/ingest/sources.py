@@ -43,6 +43,7 @@ from typing import Any
 from recommender import __version__
 from recommender.ingest.boilerplate import drop_site_boilerplate
 from recommender.ingest.feeds import feed_records
+from recommender.ingest.fetchlog import Fetch, Known, vouches
 from recommender.ingest.html.body import fragment_text as html_text
 from recommender.ingest.html.errors import ExtractionError
 from recommender.ingest.html.page import PageOptions, UrlFrom, page_record, sidecar_name
@@ -94,24 +95,24 @@ def _no_count(count: int = 1) -> None:
     return None
 
 
-def _never_unchanged(url: str, modified: datetime) -> bool:
-    return False
+def _nothing_known(url: str) -> Known | None:
+    return None
 
 
 @dataclass(frozen=True)
 class ReadOptions:
     """How sources are read: fetch timeout, and the page options (zone, base URL). `listed` is
     told how many URLs a sitemap or URL list names, `read` each time one of them has been read
-    (a job's progress: `Step.grow`, `Step.advance`). `unchanged(url, lastmod)` tells whether a
-    page a sitemap lists, modified at `lastmod`, is already imported as it is (an update's
-    `FetchLog.unchanged`): it is then not fetched. `fetch_workers`: how many of the pages a
-    sitemap or URL list names are fetched at once (read one after the other all the same)."""
+    (a job's progress: `Step.grow`, `Step.advance`). `known(url)`: the last import of a page a
+    sitemap or URL list names, while its item is in the snapshot (an update's `FetchLog.known`):
+    a `<lastmod>` that `vouches` for it spares its fetch, else it is fetched conditionally.
+    `fetch_workers`: how many of those pages are fetched at once (read in order all the same)."""
 
     timeout: float = 20.0
     page: PageOptions = field(default_factory=PageOptions)
     listed: Callable[[int], None] = field(default=_no_count, compare=False)
     read: Callable[[], None] = field(default=_no_count, compare=False)
-    unchanged: Callable[[str, datetime], bool] = field(default=_never_unchanged, compare=False)
+    known: Callable[[str], Known | None] = field(default=_nothing_known, compare=False)
     fetch_workers: int = 1  # pages of a sitemap or URL list fetched at once (`fetched_in_order`)
 
     @classmethod
@@ -216,10 +217,10 @@ def read_file(
     elif suffix in URL_LIST_SUFFIXES:
         listed = list(_url_lines(path, report))
         options.listed(len(listed))
-        urls = [url for _, url in listed]
+        urls = [(url, options.known(url)) for _, url in listed]
         fetched = fetched_in_order(urls, options.timeout, options.fetch_workers)
-        for (line, url), got in zip(listed, fetched, strict=True):
-            read_url(url, report, options, listed_at=(str(path), line), got=got)
+        for (line, url), (_, known), got in zip(listed, urls, fetched, strict=True):
+            read_listed(url, got, known, report, options, listed_at=(str(path), line))
             options.read()
     else:
         kinds = ", ".join(
@@ -271,64 +272,109 @@ class Fetched:
     content_type: str
     charset: str | None
     url: str
+    etag: str | None = None  # the answer's validators (`FetchLog`)
+    last_modified: str | None = None
 
 
-def fetch(url: str, timeout: float) -> Fetched:
-    """GET `url`: body, content type and charset, and the final URL after redirects."""
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+def fetch(url: str, timeout: float, known: Known | None = None) -> Fetched:
+    """GET `url`: body, content type and charset, the final URL after redirects and the
+    answer's validators; conditional on `known`'s validators where it has them (a `304 Not
+    Modified` raises urllib's HTTPError, as any answer but a 2xx does)."""
+    headers = {"User-Agent": USER_AGENT}
+    if known is not None and known.etag:
+        headers["If-None-Match"] = known.etag
+    if known is not None and known.last_modified:
+        headers["If-Modified-Since"] = known.last_modified
+    request = urllib.request.Request(url, headers=headers)
     with urllib.request.urlopen(request, timeout=timeout) as response:
         body = response.read(MAX_FETCH_BYTES + 1)
         if len(body) > MAX_FETCH_BYTES:
             raise ValueError(f"larger than {MAX_FETCH_BYTES} bytes")
-        headers = response.headers
+        answer = response.headers
         return Fetched(
-            body, headers.get_content_type(), headers.get_content_charset(), response.geturl()
+            body,
+            answer.get_content_type(),
+            answer.get_content_charset(),
+            response.geturl(),
+            answer.get("ETag"),
+            answer.get("Last-Modified"),
         )
 
 
 @dataclass(frozen=True)
 class Got:
-    """A URL fetched: its answer and body (gzip inflated), or why there is none; and when the
-    fetch began."""
+    """A URL fetched: its answer and body (gzip inflated), or why there is none; when the
+    fetch began; whether it answered `304 Not Modified` to a conditional request."""
 
     started: datetime
     answer: Fetched | None = None
     body: bytes = b""
     reason: object = None
+    not_modified: bool = False
 
 
-def fetch_one(url: str, timeout: float) -> Got:
-    """`fetch` that never raises: a failure is the `Got`'s reason."""
+def fetch_one(url: str, timeout: float, known: Known | None = None) -> Got:
+    """`fetch` (conditional on `known`) that never raises: a failure is the `Got`'s reason."""
     started = datetime.now(UTC)
     try:
-        answer = fetch(url, timeout)
+        answer = fetch(url, timeout, known)
         return Got(started, answer, gunzipped(answer.body, MAX_SITEMAP_BYTES))
     except urllib.error.HTTPError as exc:
+        if exc.code == 304 and known is not None:
+            return Got(started, not_modified=True)
         return Got(started, reason=f"HTTP {exc.code} {exc.reason}")
     except (urllib.error.URLError, OSError, ValueError) as exc:
         return Got(started, reason=getattr(exc, "reason", None) or exc)
 
 
-def fetched_in_order(urls: Sequence[str], timeout: float, workers: int = 1) -> Iterator[Got]:
-    """Each URL fetched (`fetch_one`), in order, with up to `workers` fetches under way at once
-    (threads: a fetch waits on the network) and as many answers held at most. A site's pages
-    listed by the thousand are fetched `workers` times faster, and read one after the other."""
+def fetched_in_order(
+    urls: Sequence[tuple[str, Known | None]], timeout: float, workers: int = 1
+) -> Iterator[Got]:
+    """Each URL fetched (`fetch_one`, conditional on its `Known`), in order, with up to
+    `workers` fetches under way at once (threads: a fetch waits on the network) and as many
+    answers held at most. A site's pages listed by the thousand are fetched `workers` times
+    faster, and read one after the other."""
     if workers <= 1 or len(urls) <= 1:
-        for url in urls:
-            yield fetch_one(url, timeout)
+        for url, known in urls:
+            yield fetch_one(url, timeout, known)
         return
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch")
     try:
         ahead = iter(urls)
-        window = deque(pool.submit(fetch_one, url, timeout) for url in islice(ahead, workers))
+        window = deque(pool.submit(fetch_one, u, timeout, k) for u, k in islice(ahead, workers))
         while window:
             got = window.popleft().result()
             following = next(ahead, None)
             if following is not None:
-                window.append(pool.submit(fetch_one, following, timeout))
+                window.append(pool.submit(fetch_one, following[0], timeout, following[1]))
             yield got
     finally:  # also when the reader stops early: fetches not begun are dropped
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def read_listed(
+    url: str,
+    got: Got,
+    known: Known | None,
+    report: ImportReport,
+    options: ReadOptions,
+    *,
+    listed_at: tuple[str, int],
+    sitemap_levels: int = 0,
+) -> None:
+    """A page a sitemap or URL list names, its fetch `got` (conditional on `known`): read, or
+    kept as it is on `304 Not Modified`; either way noted in `report.fetched` for the fetch log
+    where it gave an item."""
+    if got.not_modified and known is not None:
+        report.pages_unchanged += 1
+        report.fetched[url] = Fetch(known.item_id, got.started, known.etag, known.last_modified)
+        return
+    added = read_url(
+        url, report, options, listed_at=listed_at, sitemap_levels=sitemap_levels, got=got
+    )
+    if added is not None and got.answer is not None:
+        answer = got.answer
+        report.fetched[url] = Fetch(added, got.started, answer.etag, answer.last_modified)
 
 
 def read_url(
@@ -371,9 +417,9 @@ def read_sitemap_source(
     data: bytes, source: str, report: ImportReport, options: ReadOptions, levels: int
 ) -> None:
     """Every page a sitemap lists, fetched and read (errors at `source:entry`), but for those
-    `options.unchanged` knows by their `<lastmod>` (counted in `report.pages_unchanged`); an
-    index's sitemaps each read the same way, one level down. Each page that gives an item is
-    noted in `report.fetched` with the time its fetch began (`FetchLog.record`)."""
+    whose `<lastmod>` `vouches` for their last import (`options.known`; counted in
+    `report.pages_unchanged`, as those answering `304 Not Modified` are); an index's sitemaps
+    each read the same way, one level down (`read_listed`)."""
     sitemap = read_sitemap(data)
     if sitemap is None or not sitemap.locations:
         why = "not a readable sitemap" if sitemap is None else f"a {sitemap.kind} with no <loc>"
@@ -389,18 +435,19 @@ def read_sitemap_source(
     options.listed(len(sitemap.locations))
     # Each entry's fate first (no fetch: not a URL, unchanged), so that the pages to fetch are
     # fetched ahead, several at once; the sitemaps of an index are fetched one at a time.
-    plan: list[tuple[int, str, str]] = []
+    plan: list[tuple[int, str, Known | None, str]] = []
     for number, loc in sitemap.locations:
-        modified = None if index else lastmod_time(sitemap.modified.get(number, ""))
+        known = None if index or not is_url(loc) else options.known(loc)
+        modified = None if known is None else lastmod_time(sitemap.modified.get(number, ""))
         if not is_url(loc):
-            plan.append((number, loc, "not a URL"))
-        elif modified is not None and options.unchanged(loc, modified):
-            plan.append((number, loc, "unchanged"))
+            plan.append((number, loc, None, "not a URL"))
+        elif known is not None and modified is not None and vouches(known, modified):
+            plan.append((number, loc, known, "unchanged"))
         else:
-            plan.append((number, loc, "fetch"))
-    urls = [loc for _, loc, fate in plan if fate == "fetch"]
+            plan.append((number, loc, known, "fetch"))
+    urls = [(loc, known) for _, loc, known, fate in plan if fate == "fetch"]
     fetched = fetched_in_order(urls, options.timeout, 1 if index else options.fetch_workers)
-    for number, loc, fate in plan:
+    for number, loc, known, fate in plan:
         if fate == "not a URL":
             report.rows += 1
             report.errors.append(
@@ -408,15 +455,13 @@ def read_sitemap_source(
             )
         elif fate == "unchanged":
             report.pages_unchanged += 1
-        else:
-            got = next(fetched)
-            levels_left = levels - 1 if index else 0
-            listed_at = (source, number)
-            added = read_url(
-                loc, report, options, listed_at=listed_at, sitemap_levels=levels_left, got=got
+        elif index:
+            at = (source, number)
+            read_url(
+                loc, report, options, listed_at=at, sitemap_levels=levels - 1, got=next(fetched)
             )
-            if added is not None:
-                report.fetched[loc] = (added, got.started)
+        else:
+            read_listed(loc, next(fetched), known, report, options, listed_at=(source, number))
         options.read()
 
 

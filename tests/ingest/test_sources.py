@@ -7,6 +7,7 @@ import gzip
 import http.server
 import io
 import json
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -451,13 +452,20 @@ def test_cli_update_from_a_feed_url(site: tuple[Path, str], data_dir: Path) -> N
 
 
 class Counted(Quiet):
-    """Quiet, and each GET's path noted in `paths` (shared by the test that sets it)."""
+    """Quiet, and each GET's path noted in `paths`, with its status and whether it was
+    conditional in `answers` (shared by the test that sets them)."""
 
     paths: ClassVar[list[str]] = []
+    answers: ClassVar[list[tuple[str, int, bool]]] = []
 
     def do_GET(self) -> None:
         self.paths.append(self.path)
         super().do_GET()
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        conditional = "If-Modified-Since" in self.headers
+        self.answers.append((self.path, code, conditional))
+        super().send_response(code, message)
 
 
 def dated_urlset(*entries: tuple[str, str | None]) -> str:
@@ -575,3 +583,39 @@ def check_concurrent_reads(root: Path, base: str, tmp_path: Path) -> None:
         (f"{base}/sitemap.xml", 2), (f"{base}/sitemap.xml", 6),
         (str(listing), 2), (str(listing), 6),
     ]  # fmt: skip
+
+
+def test_an_update_asks_for_listed_pages_conditionally(
+    site: tuple[Path, str], data_dir: Path, tmp_path: Path
+) -> None:
+    # A URL list (or a sitemap without lastmod) has nothing to vouch for its pages: an update
+    # asks for those it imported with their validators, and a 304 keeps the item as it is.
+    root, _ = site
+    with served(root, Counted) as base:
+        listing = tmp_path / "pages.txt"
+        listing.write_text(f"{base}/nasional/banjir\n{base}/nasional/jalan\n", encoding="utf-8")
+        env = tiny_env(data_dir)
+
+        def update() -> tuple[dict[str, Any], list[tuple[str, int, bool]]]:
+            Counted.answers.clear()
+            result = CliRunner().invoke(app, ["update", "-i", str(listing)], env=env)
+            assert result.exit_code == 0, result.output
+            return json.loads(result.stdout.strip().splitlines()[-1]), sorted(Counted.answers)
+
+        first, answers = update()
+        assert answers == [("/nasional/banjir", 200, False), ("/nasional/jalan", 200, False)]
+        assert first["added"] == 2
+        again, answers = update()
+        assert answers == [("/nasional/banjir", 304, True), ("/nasional/jalan", 304, True)]
+        assert (again["pages_unchanged"], again["imported"], again["published"]) == (2, 0, False)
+        # the site edits one page: its answer is a 200 again, and its item is updated
+        banjir = root / "nasional" / "banjir"
+        banjir.write_text(
+            banjir.read_text(encoding="utf-8").replace("Ribuan Rumah", "Ratusan Rumah"),
+            encoding="utf-8",
+        )
+        later = time.time() + 5
+        os.utime(banjir, (later, later))
+        edited, answers = update()
+        assert answers == [("/nasional/banjir", 200, True), ("/nasional/jalan", 304, True)]
+        assert (edited["updated"], edited["pages_unchanged"]) == (1, 1)
