@@ -23,6 +23,7 @@ again) and items since removed. `build` always fetches every page.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
@@ -30,6 +31,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 __all__ = ["MARGIN_SECONDS", "Fetch", "FetchLog", "Known", "vouches"]
+
+log = logging.getLogger(__name__)
 
 MARGIN_SECONDS = 3600.0  # a page edited less than this before its fetch is fetched again
 
@@ -67,14 +70,38 @@ def vouches(known: Known, modified: datetime) -> bool:
     return modified.timestamp() <= known.fetched_at - MARGIN_SECONDS
 
 
+COLUMNS = ("url", "item_id", "fetched_at", "etag", "last_modified")
+
+
+def _opened(path: Path) -> sqlite3.Connection:
+    """The log's database with its table as `SCHEMA` has it (a table of other columns, from
+    another version, is dropped: the log is a cache)."""
+    conn = sqlite3.connect(path, timeout=30.0)
+    try:
+        conn.execute(SCHEMA)
+        columns = tuple(row[1] for row in conn.execute("PRAGMA table_info(fetched)"))
+        if columns != COLUMNS:
+            conn.execute("DROP TABLE fetched")
+            conn.execute(SCHEMA)
+        conn.commit()
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 class FetchLog:
     """URL → (item id, start of its last fetch) of the sitemap pages jobs imported."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(path, timeout=30.0)
-        self.conn.execute(SCHEMA)
-        self.conn.commit()
+        try:
+            self.conn = _opened(path)
+        except sqlite3.DatabaseError as exc:  # not a database (a torn copy, another file)
+            # A cache: started afresh, which costs one full fetch of the listed pages.
+            log.warning("the fetch log %s is unreadable (%s); starting it afresh", path, exc)
+            path.unlink(missing_ok=True)
+            self.conn = _opened(path)
 
     def last(self, url: str) -> Known | None:
         row = self.conn.execute(
