@@ -220,7 +220,10 @@ def read_file(
         urls = [(url, options.known(url)) for _, url in listed]
         fetched = fetched_in_order(urls, options.timeout, options.fetch_workers)
         for (line, url), (_, known), got in zip(listed, urls, fetched, strict=True):
-            read_listed(url, got, known, report, options, listed_at=(str(path), line))
+            at = (str(path), line)  # a URL list may name sitemaps too (`SITEMAP_LEVELS`)
+            read_listed(
+                url, got, known, report, options, listed_at=at, sitemap_levels=SITEMAP_LEVELS
+            )
             options.read()
     else:
         kinds = ", ".join(

@@ -381,7 +381,9 @@ def test_sitemaps_and_sitemap_indexes_are_read_as_lists_of_pages(
     (tmp_path / "saved.xml.gz").write_bytes(
         gzip.compress(urlset(f"{base}/nasional/jalan").encode())
     )
-    for source in (f"{base}/sitemap-2026-10.xml.gz", tmp_path / "saved.xml.gz"):
+    listing = tmp_path / "sitemaps.txt"  # a URL list may name a sitemap
+    listing.write_text(f"{base}/sitemap-2026-10.xml.gz\n", encoding="utf-8")
+    for source in (f"{base}/sitemap-2026-10.xml.gz", tmp_path / "saved.xml.gz", listing):
         again = read_sources([source], timeout=5)
         assert (sorted(again.items), again.errors) == (["kabar.example:nasional:jalan-selatan"], [])
 
