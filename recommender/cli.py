@@ -285,7 +285,9 @@ def update(
 
     New and changed items (by content hash) are embedded, unchanged ones reused; items with
     status "unpublished" or listed in --delete are removed; pending files in DATA_DIR/inbox/ are
-    applied too. The ranking layer is updated in place, recomputed in full once the changes
+    applied too. Pages a sitemap or URL list names that an earlier job imported are not fetched
+    when the sitemap's <lastmod> vouches for them, else asked for conditionally (a 304 keeps the
+    item; the summary's "pages_unchanged"; RECOMMENDER_SKIP_UNCHANGED_PAGES). The ranking layer is updated in place, recomputed in full once the changes
     since its last full computation pass RECOMMENDER_RANKING_REFRESH_DRIFT (or after
     RECOMMENDER_RANKING_REFRESH_UPDATES updates). Then the event log is pruned and the signals
     rewritten (`recommender signals`; the summary's "signals" says whether, and a failure there
