@@ -293,6 +293,9 @@ def fetch(url: str, timeout: float, known: Known | None = None) -> Fetched:
         body = response.read(MAX_FETCH_BYTES + 1)
         if len(body) > MAX_FETCH_BYTES:
             raise ValueError(f"larger than {MAX_FETCH_BYTES} bytes")
+        missing = response.length  # what its Content-Length still owes (None: not stated)
+        if missing:  # the connection closed early: a page cut short is not read as a page
+            raise ValueError(f"cut short: {len(body)} of {len(body) + missing} bytes came")
         answer = response.headers
         return Fetched(
             body,

@@ -8,6 +8,7 @@ import http.server
 import io
 import json
 import os
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -621,3 +622,30 @@ def test_an_update_asks_for_listed_pages_conditionally(
         edited, answers = update()
         assert answers == [("/nasional/banjir", 200, True), ("/nasional/jalan", 304, True)]
         assert (edited["updated"], edited["pages_unchanged"]) == (1, 1)
+
+
+def test_a_page_cut_short_by_the_connection_is_refused_not_read(tmp_path: Path) -> None:
+    # A site that closes the connection before the Content-Length it stated: the first bytes
+    # of an article must not be imported as the article.
+    listener = socket.create_server(("127.0.0.1", 0))
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n"
+    cut = page("banjir", "Banjir Rendam Ribuan Rumah", BANJIR).encode()[:300]
+
+    def answer_once() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(head + cut)
+
+    thread = threading.Thread(target=answer_once, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/nasional/banjir"
+    try:
+        report = read_sources([url], timeout=5)
+    finally:
+        thread.join(5)
+        listener.close()
+    assert report.items == {}
+    assert [(e.field, e.reason) for e in report.errors] == [
+        ("url", f"cannot fetch {url}: cut short: {len(cut)} of 5000 bytes came")
+    ]
