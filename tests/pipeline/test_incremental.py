@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recommender.pipeline.incremental import RowChange
+from recommender.pipeline.incremental import carry_lists as incremental_carry_lists
 from recommender.pipeline.kernels import carry_lists, merge, pair_dots
 
 PATHS = pytest.mark.parametrize("compiled", [False, True], ids=["numpy", "compiled"])
@@ -176,3 +177,19 @@ def test_pair_dots_are_the_dot_products_of_rows(compiled: bool, seed: int) -> No
     want = np.einsum("ij,ij->i", dense[left].astype(np.float64), dense[right].astype(np.float64))
     assert got.dtype == np.float32
     np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+@pytest.mark.parametrize("bad", [3, 2**31 - 1, -2])
+def test_list_entries_outside_the_old_rows_are_refused_before_the_carry(
+    compiled: bool, bad: int
+) -> None:
+    # Lists read from a snapshot whose checks are still running may be garbage: the compiled
+    # carry would read memory out of bounds with them (SIGSEGV), numpy a row from the end.
+    rows = np.array([[1, bad], [0, -1], [-1, -1]], dtype=np.int32)
+    change = RowChange(np.array([0, 1, 2]), np.zeros(3, bool), np.zeros(0, np.int64), 3)
+    with pytest.raises(ValueError, match="not rows of 3 or -1"):
+        incremental_carry_lists(rows, [np.ones((3, 2), np.float32)], change, compiled=compiled)
+    good = np.where(rows == bad, -1, rows).astype(np.int32)
+    out = incremental_carry_lists(good, [np.ones((3, 2), np.float32)], change, compiled=compiled)
+    assert out[0].tolist() == [[1, -1], [0, -1], [-1, -1]]
