@@ -30,7 +30,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-__all__ = ["MARGIN_SECONDS", "Fetch", "FetchLog", "Known", "vouches"]
+__all__ = ["MARGIN_SECONDS", "FetchLog", "Known", "vouches"]
 
 log = logging.getLogger(__name__)
 
@@ -48,19 +48,11 @@ CREATE TABLE IF NOT EXISTS fetched (
 
 
 class Known(NamedTuple):
-    """A page's last import: its item, when its fetch began, and its answer's validators."""
+    """A page's import: its item, when its fetch began, and its answer's validators (what
+    `FetchLog.record` keeps of a page a job imported or found unchanged, and `last` returns)."""
 
     item_id: str
     fetched_at: float  # epoch seconds
-    etag: str | None = None
-    last_modified: str | None = None
-
-
-class Fetch(NamedTuple):
-    """A page a job imported (or found unchanged): what `FetchLog.record` keeps of it."""
-
-    item_id: str
-    started: datetime  # aware
     etag: str | None = None
     last_modified: str | None = None
 
@@ -91,7 +83,7 @@ def _opened(path: Path) -> sqlite3.Connection:
 
 
 class FetchLog:
-    """URL → (item id, start of its last fetch) of the sitemap pages jobs imported."""
+    """URL → `Known`: the last import of each page a sitemap or URL list named."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,12 +116,9 @@ class FetchLog:
 
         return known
 
-    def record(self, fetched: Mapping[str, Fetch]) -> None:
+    def record(self, fetched: Mapping[str, Known]) -> None:
         """Remember each page's import (call once its snapshot is published)."""
-        rows = [
-            (url, f.item_id, f.started.timestamp(), f.etag, f.last_modified)
-            for url, f in fetched.items()
-        ]
+        rows = [(url, *page) for url, page in fetched.items()]
         with self.conn:
             self.conn.executemany(
                 "INSERT INTO fetched (url, item_id, fetched_at, etag, last_modified)"

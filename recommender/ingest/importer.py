@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from recommender.articles import Article
-from recommender.ingest.fetchlog import Fetch
+from recommender.ingest.fetchlog import Known
 
 SUPPORTED_SUFFIXES = (".jsonl", ".ndjson", ".csv")
 SPONSOR_PREFIX = "sponsor_"
@@ -43,8 +43,8 @@ class ImportReport:
     # Ids of the items read from HTML pages (their bodies get the site-boilerplate pass).
     pages: set[str] = field(default_factory=set)
     # Pages a sitemap or URL list named: those imported or found unchanged (URL -> their
-    # `Fetch`), for the fetch log, and how many were unchanged (recommender.ingest.fetchlog).
-    fetched: dict[str, Fetch] = field(default_factory=dict)
+    # import), for the fetch log, and how many were unchanged (recommender.ingest.fetchlog).
+    fetched: dict[str, Known] = field(default_factory=dict)
     pages_unchanged: int = 0
 
     @property

@@ -43,7 +43,7 @@ from typing import Any
 from recommender import __version__
 from recommender.ingest.boilerplate import drop_site_boilerplate
 from recommender.ingest.feeds import feed_records
-from recommender.ingest.fetchlog import Fetch, Known, vouches
+from recommender.ingest.fetchlog import Known, vouches
 from recommender.ingest.html.body import fragment_text as html_text
 from recommender.ingest.html.errors import ExtractionError
 from recommender.ingest.html.page import PageOptions, UrlFrom, page_record, sidecar_name
@@ -373,14 +373,15 @@ def read_listed(
     where it gave an item."""
     if got.not_modified and known is not None:
         report.pages_unchanged += 1
-        report.fetched[url] = Fetch(known.item_id, got.started, known.etag, known.last_modified)
+        report.fetched[url] = known._replace(fetched_at=got.started.timestamp())
         return
     added = read_url(
         url, report, options, listed_at=listed_at, sitemap_levels=sitemap_levels, got=got
     )
     if added is not None and got.answer is not None:
         answer = got.answer
-        report.fetched[url] = Fetch(added, got.started, answer.etag, answer.last_modified)
+        started = got.started.timestamp()
+        report.fetched[url] = Known(added, started, answer.etag, answer.last_modified)
 
 
 def read_url(
@@ -443,14 +444,13 @@ def read_sitemap_source(
     # fetched ahead, several at once; the sitemaps of an index are fetched one at a time.
     plan: list[tuple[int, str, Known | None, str]] = []
     for number, loc in sitemap.locations:
-        known = None if index or not is_url(loc) else options.known(loc)
-        modified = None if known is None else lastmod_time(sitemap.modified.get(number, ""))
         if not is_url(loc):
             plan.append((number, loc, None, "not a URL"))
-        elif known is not None and modified is not None and vouches(known, modified):
-            plan.append((number, loc, known, "unchanged"))
-        else:
-            plan.append((number, loc, known, "fetch"))
+            continue
+        known = None if index else options.known(loc)
+        modified = None if known is None else lastmod_time(sitemap.modified.get(number, ""))
+        unchanged = known is not None and modified is not None and vouches(known, modified)
+        plan.append((number, loc, known, "unchanged" if unchanged else "fetch"))
     urls = [(loc, known) for _, loc, known, fate in plan if fate == "fetch"]
     fetched = fetched_in_order(urls, options.timeout, 1 if index else options.fetch_workers)
     for number, loc, known, fate in plan:
@@ -461,13 +461,11 @@ def read_sitemap_source(
             )
         elif fate == "unchanged":
             report.pages_unchanged += 1
-        elif index:
-            at = (source, number)
-            read_url(
-                loc, report, options, listed_at=at, sitemap_levels=levels - 1, got=next(fetched)
+        else:  # a page, or one of an index's sitemaps (those are never looked up: always fetched)
+            at, deeper = (source, number), levels - 1 if index else 0
+            read_listed(
+                loc, next(fetched), known, report, options, listed_at=at, sitemap_levels=deeper
             )
-        else:
-            read_listed(loc, next(fetched), known, report, options, listed_at=(source, number))
         options.read()
 
 

@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from recommender.ingest.fetchlog import MARGIN_SECONDS, Fetch, FetchLog, Known, vouches
+from recommender.ingest.fetchlog import MARGIN_SECONDS, FetchLog, Known, vouches
 
 AT = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
 
 def test_a_page_is_known_while_its_item_is_held(tmp_path: Path) -> None:
     log = FetchLog(tmp_path / "fetched.sqlite")
-    log.record({"https://a/1": Fetch("a-1", AT, '"v1"', "Tue, 01 Dec 2026 07:00:00 GMT")})
-    log.record({"https://a/2": Fetch("a-2", AT), "https://a/1": Fetch("a-1", AT + timedelta(1))})
+    at, later = AT.timestamp(), (AT + timedelta(1)).timestamp()
+    log.record({"https://a/1": Known("a-1", at, '"v1"', "Tue, 01 Dec 2026 07:00:00 GMT")})
+    log.record({"https://a/2": Known("a-2", at), "https://a/1": Known("a-1", later)})
     asked: list[int] = []
 
     def held() -> set[str]:
@@ -54,5 +55,5 @@ def test_an_unreadable_or_older_log_is_started_afresh(tmp_path: Path, content: s
         conn.close()
     log = FetchLog(path)
     assert log.last("https://a/1") is None  # a cache: nothing kept, nothing broken
-    log.record({"https://a/1": Fetch("a-1", AT, '"v"')})
+    log.record({"https://a/1": Known("a-1", AT.timestamp(), '"v"')})
     assert log.last("https://a/1") == Known("a-1", AT.timestamp(), '"v"', None)
