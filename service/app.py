@@ -119,15 +119,15 @@ def middleware_stack(
         Middleware(
             GuardMiddleware, max_body_bytes=service.max_body_bytes, admin=token_check(settings)
         ),
-        # ETag, If-None-Match and Cache-Control, and the LRU of rendered widget answers.
+        # Innermost: ETag, If-None-Match and Cache-Control, the LRU of rendered widget answers,
+        # and on a miss the answer itself, before the router where it can (service.fast_path).
         Middleware(
             ResponseCacheMiddleware,
             runtime=runtime,
             cache=cache,
             max_age=service.cache_max_age_seconds,
+            fast=RecommendationsFastPath(sign),
         ),
-        # Innermost: well-formed widget requests answered before the router (service.fast_path).
-        Middleware(RecommendationsFastPath, runtime=runtime, sign=sign),
     ]
 
 

@@ -7,7 +7,7 @@
   for `GET /v1/recommendations` (see `service.caching`).
 - `SecurityHeadersMiddleware`: nosniff on every answer; CSP, frame and referrer policies on HTML.
 - `HeadMiddleware`: HEAD answered as the GET without its body.
-- `RecommendationsFastPath` (service.fast_path), innermost: computes those answers before the router.
+  On a miss it asks `RecommendationsFastPath` (service.fast_path) for the answer before the router.
 
 The order they run in is declared in one place, `service.app.middleware_stack`.
 """
@@ -20,6 +20,7 @@ import logging
 import re
 import secrets
 import time
+from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -35,7 +36,7 @@ from service.caching import (
     params_key,
 )
 from service.errors import error_body
-from service.fast_path import PARAMS_KEY, ROUTE_KEY
+from service.fast_path import JSON_TYPE, ROUTE_KEY, RecommendationsFastPath
 from service.metrics import UNMATCHED, Metrics
 from service.paths import ADMIN_PREFIX, RECOMMENDATIONS
 from service.responses import JSONBytes
@@ -199,11 +200,13 @@ class ResponseCacheMiddleware:
         cache: ResponseCache,
         max_age: int,
         path: str = RECOMMENDATIONS,
+        fast: RecommendationsFastPath | None = None,
     ) -> None:
         self.app = app
         self.runtime = runtime
         self.cache = cache
         self.path = path
+        self.fast = fast
         self.public = f"public, max-age={max_age}".encode() if max_age else b"no-cache"
         self.private = f"private, max-age={max_age}".encode() if max_age else b"no-cache"
         # While an experiment interleaves, an answer for a page view is that page view's alone.
@@ -219,7 +222,6 @@ class ResponseCacheMiddleware:
         # The canonical query (decoded names, known parameters only): the cache key and the
         # ETag's input; None for a personal request (service.caching.request_key).
         params = decoded_params(scope["query_string"])
-        scope[PARAMS_KEY] = params  # the fast path reads them instead of decoding them again
         key = params_key(params, self.personal)
         query = key if key is not None else scope["query_string"]
         shared = self.cache.enabled and current is not None and key is not None
@@ -229,31 +231,36 @@ class ResponseCacheMiddleware:
                 scope[ROUTE_KEY] = self.path
                 await self._answer(scope, send, entry)
                 return
-        start: Message | None = None
-        chunks: list[bytes] = []
+        body = None if self.fast is None else self.fast.body(current, scope, params)
+        if body is not None:  # the usual miss: answered here, without the router
+            scope[ROUTE_KEY] = self.path
+            head: Iterable[tuple[bytes, bytes]] = (
+                (b"content-length", str(len(body)).encode()),
+                (b"content-type", JSON_TYPE),
+            )
+        else:
+            start: Message | None = None
+            chunks: list[bytes] = []
 
-        async def capture(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start" and message["status"] == 200:
-                start = message
-                return
-            if start is None:  # errors and anything else pass straight through
-                await send(message)
-                return
-            chunks.append(message.get("body", b""))
+            async def capture(message: Message) -> None:
+                nonlocal start
+                if message["type"] == "http.response.start" and message["status"] == 200:
+                    start = message
+                    return
+                if start is None:  # errors and anything else pass straight through
+                    await send(message)
+                    return
+                chunks.append(message.get("body", b""))
 
-        await self.app(scope, receive, capture)
-        if start is None:
-            return
-        body = b"".join(chunks)
+            await self.app(scope, receive, capture)
+            if start is None:
+                return
+            body = b"".join(chunks)
+            head = ((k, v) for k, v in start.get("headers", ()) if k != b"etag")
         version = current.catalog.version if current is not None else ""
         etag = make_etag(version, query, body)
         cache_control = self.public if shared else self.private
-        headers = (
-            *((k, v) for k, v in start.get("headers", ()) if k != b"etag"),
-            (b"etag", etag),
-            (b"cache-control", cache_control),
-        )
+        headers = (*head, (b"etag", etag), (b"cache-control", cache_control))
         entry = Rendered(body, etag, headers, time.monotonic())
         if shared and current is not None:
             self.cache.put(current.cache_version, query, entry)
