@@ -360,9 +360,10 @@ class Recommender:
         ranking: RankingSettings | None = None,
     ) -> Section:
         cat = self.catalog
-        # Live items (in their campaign window, not expired); relevance is the cosine.
+        # Live items (in their campaign window, not expired); relevance is the cosine. `dot`:
+        # the same BLAS call as `@` (the same bits), without the matmul ufunc's set-up (0.3 µs).
         live = self.sponsored.live(now)
-        cosine = live.vectors @ cat.vectors[row]
+        cosine = live.vectors.dot(cat.vectors[row])
         weight = (ranking or self.settings.ranking).ctr_weight
         module = kernels.built()
         if module is not None and not explain and cosine.dtype == np.float32:
