@@ -24,6 +24,7 @@ from recommender.serving.rendering import (
     SectionHead,
     answer_dict,
     answer_head,
+    rounded,
     sections_json,
     served_json,
 )
@@ -282,7 +283,8 @@ class Recommender:
             pool, row, history_rows, banned, n, req.filters, now, self.blend, req.explain
         )
         explains = [ranked.explain(i) for i in range(len(ranked.rows))] if req.explain else None
-        return Section(self.heads[pool], ranked.rows.tolist(), ranked.scores.tolist(), explains)
+        rows, scores = ranked.rows.tolist(), rounded(ranked.scores.tolist())
+        return Section(self.heads[pool], rows, scores, explains)
 
     def _interleaved(
         self, pool: str, experiment: Experiment, arms: list[Ranked], n: int, req: WidgetRequest
@@ -310,7 +312,7 @@ class Recommender:
         return Section(
             self.heads[pool],
             [r for r, _ in chosen],
-            scores,
+            rounded(scores),
             explains if req.explain else None,
             names,
         )
@@ -349,7 +351,7 @@ class Recommender:
                     )
                 )
             ]
-        return Section(head, chosen.tolist(), scores, explains)
+        return Section(head, chosen.tolist(), rounded(scores), explains)
 
     def _sponsored(
         self,
@@ -372,8 +374,9 @@ class Recommender:
             out_rows = np.empty(max(n, 0), dtype=np.int64)
             out_scores = np.empty(max(n, 0))
             k = module.sponsored_choose(cosine, live_ctr, live_rows, n, out_rows, out_scores)
-            head = self.heads[SPONSORED_POOL]
-            return Section(head, out_rows[:k].tolist(), out_scores[:k].tolist(), None)
+            if k >= 0:  # else a score the loop cannot round: the numpy path below
+                head = self.heads[SPONSORED_POOL]
+                return Section(head, out_rows[:k].tolist(), out_scores[:k].tolist(), None)
         relevance = np.asarray(cosine, dtype=np.float64)
         ctr = None
         if self.blend is not None and weight > 0:
@@ -391,7 +394,7 @@ class Recommender:
                 sponsored_explain(round(x - (g or 0.0), 4), g)
                 for x, g in zip(scores, gains, strict=True)
             ]
-        return Section(self.heads[SPONSORED_POOL], rows, scores, explains)
+        return Section(self.heads[SPONSORED_POOL], rows, rounded(scores), explains)
 
     def _sponsored_inputs(self, live: Live, weight: float) -> tuple[Ints, Floats]:
         """The live sponsored items' rows and their weighted CTR scores (`NO_CTR`: none), kept

@@ -14,6 +14,14 @@ libm's may differ from in the last bit): `merge_pool` leaves the exponent, the c
 (`plain_ages`, numpy's `exp2`, `plain_choose`: `precomputed.pick` given the module), and its sponsored
 section after its matrix product (`sponsored_choose`).
 
+Both choices also round each chosen score as the API shows it (`round(score, 4)`, which costs
+a request a dozen calls of Python's decimal rounding otherwise): `rint(score * 10**4) / 10**4` is
+that same float wherever `score * 10**4` is not within a millionth of a half (then the product's
+own rounding error, below 2**-23 under the limit of 10**9, cannot change which integer is
+nearest, and IEEE division gives the float nearest that integer's 10**4-th part, as Python's
+decimal rounding does); a score near a half, NaN or beyond the limit makes the loop return -1 and
+the numpy path, which rounds with Python, answers instead.
+
 `make setup` builds these loops ahead of time (`recommender.pipeline.ahead`, the `SERVING` set);
 the service loads that module without importing numba. Without it (no C compiler, or the source
 changed since the build) `built()` is None and the numpy paths answer: the same rows and the
@@ -28,6 +36,11 @@ import functools
 from typing import Any
 
 import numpy as np
+
+# Chosen scores are rounded to SCORE_DIGITS places in the loops (see the module doc).
+SCORE_SCALE = 10000.0  # 10 ** SCORE_DIGITS (recommender.serving.rendering.SCORE_DIGITS)
+TIE_MARGIN = 0.5 - 1e-6  # |scaled - rint(scaled)| below this: no half is near
+SCALED_LIMIT = 1e9  # |scaled| below this: its rounding error stays below 2**-23
 
 
 @functools.cache
@@ -193,8 +206,9 @@ def _plain_choose(
     cut to `wants[p]` and then to the candidates that may be shown, as `pick` does. `banned`:
     the request's banned rows but the article's own; `boost`, `expires`: empty arrays when
     there are none. Writes the chosen rows and scores pool after pool and each pool's number of
-    them; returns their count, or -1 where `pick` returns None (a list not kept, or more than
-    `margin` of a list's entries excluded)."""
+    them, each score rounded to four places (module doc); returns their count, or -1 where
+    `pick` returns None (a list not kept, or more than `margin` of a list's entries excluded)
+    or a chosen score cannot be rounded here."""
     for p in range(places.shape[0]):
         if counts[anchor, places[p]] < 0:
             return -1
@@ -249,8 +263,12 @@ def _plain_choose(
             at = order[j]
             if checks and not keep[at]:
                 continue
+            scaled = scores[at] * SCORE_SCALE  # rounded as the API shows it (module doc)
+            whole = np.rint(scaled)
+            if not (abs(scaled - whole) < TIE_MARGIN and abs(scaled) < SCALED_LIMIT):
+                return -1
             out_rows[chosen] = rows[anchor, at]
-            out_scores[chosen] = scores[at]
+            out_scores[chosen] = whole / SCORE_SCALE
             chosen += 1
         out_counts[p] = chosen - start
     return chosen
@@ -263,7 +281,8 @@ def _sponsored_choose(
     each live item's score is its `cosine` (float32, widened) plus its weighted `ctr` (an empty
     array: none), and the best `n` are taken in the order of numpy's stable argsort of the
     negated scores (NaN last, ties to the earlier item), as `top_n` takes them. Writes their
-    `rows` and scores; returns their count."""
+    `rows` and scores rounded to four places (module doc); returns their count, or -1 where a
+    chosen score cannot be rounded here."""
     count = cosine.shape[0]
     taken = np.zeros(count, dtype=np.bool_)
     chosen = 0
@@ -281,7 +300,11 @@ def _sponsored_choose(
                 best = i
                 best_key = key
         taken[best] = True
+        scaled = -best_key * SCORE_SCALE  # rounded as the API shows it (module doc)
+        whole = np.rint(scaled)
+        if not (abs(scaled - whole) < TIE_MARGIN and abs(scaled) < SCALED_LIMIT):
+            return -1
         out_rows[chosen] = rows[best]
-        out_scores[chosen] = -best_key
+        out_scores[chosen] = whole / SCORE_SCALE
         chosen += 1
     return chosen

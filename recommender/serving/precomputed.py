@@ -35,6 +35,7 @@ from recommender.articles import EDITORIAL_POOLS
 from recommender.serving.catalog import Catalog
 from recommender.serving.diversity import isin
 from recommender.serving.freshness import Freshness
+from recommender.serving.rendering import rounded
 from recommender.serving.topk import best_first
 
 Ints = npt.NDArray[np.int64]
@@ -205,7 +206,8 @@ def pick(
     module: Any = None,
 ) -> list[tuple[list[int], list[float]]] | None:
     """`select_pools`' choice for a plain request of one article from the precomputed
-    candidates, before its near-duplicate check; None where they cannot answer it.
+    candidates, before its near-duplicate check, its scores rounded as an answer shows them
+    (`rendering.rounded`); None where they cannot answer it.
 
     With `module` (the compiled loops of recommender.serving.kernels, built by `make setup`):
     the same rows and the same floats in two calls and numpy's `exp2` instead of some twenty
@@ -234,6 +236,21 @@ def pick(
         if chosen < 0:
             return None
         return split_chosen(out_rows[:chosen], out_scores[:chosen], out_counts)
+    picked = numpy_pick(plain, wants, anchor, banned, now, freshness, boost, expires)
+    return None if picked is None else [(rows, rounded(scores)) for rows, scores in picked]
+
+
+def numpy_pick(
+    plain: PlainCandidates,
+    wants: list[tuple[str, int]],
+    anchor: int,
+    banned: Ints,
+    now: float,
+    freshness: Freshness,
+    boost: Floats | None,
+    expires: Floats | None,
+) -> list[tuple[list[int], list[float]]] | None:
+    """`pick` through numpy steps, its scores not rounded yet."""
     counts = plain.counts[anchor].tolist()
     places = [plain.pools.index(pool) for pool, _ in wants]
     if any(counts[p] < 0 for p in places):

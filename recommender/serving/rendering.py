@@ -41,7 +41,9 @@ class SectionHead:
 
 class Section(NamedTuple):
     """One section of an answer: its head and the chosen rows with their scores (a named tuple:
-    three are made per answer, issue #15)."""
+    three are made per answer, issue #15). The scores are the API's: rounded to SCORE_DIGITS
+    places (`rounded`) by whatever chose them, the request path's compiled loops included;
+    the renderings write them as they are."""
 
     head: SectionHead
     rows: Sequence[int]
@@ -51,13 +53,17 @@ class Section(NamedTuple):
     teams: Sequence[str | None] | None = None
 
 
+SCORE_DIGITS = 4  # an answer's scores are rounded to this many places
+
+
 def rounded(scores: Sequence[float]) -> list[float]:
-    return [round(s, 4) for s in scores]
+    """Scores as an answer shows them (`Section.scores`)."""
+    return [round(s, SCORE_DIGITS) for s in scores]
 
 
 def section_dict(section: Section, fragments: Sequence[bytes]) -> dict[str, Any]:
     items = []
-    for i, (row, score) in enumerate(zip(section.rows, rounded(section.scores), strict=True)):
+    for i, (row, score) in enumerate(zip(section.rows, section.scores, strict=True)):
         item: dict[str, Any] = orjson.loads(fragments[row] + b"}")
         item["score"] = score
         if section.explains is not None:
@@ -67,10 +73,10 @@ def section_dict(section: Section, fragments: Sequence[bytes]) -> dict[str, Any]
 
 
 def _score_tails(scores: Sequence[float]) -> list[bytes]:
-    """Each item's JSON after its fragment: `,"score":<rounded score>},` and, for the last
-    item, `,"score":<rounded score>}`; from one serialisation and one split instead of two
-    concatenations per item (floats never hold a comma or a newline)."""
-    numbers = orjson.dumps(rounded(scores))[1:-1]
+    """Each item's JSON after its fragment: `,"score":<score>},` and, for the last item,
+    `,"score":<score>}`; from one serialisation and one split instead of two concatenations
+    per item (floats never hold a comma or a newline)."""
+    numbers = orjson.dumps(scores)[1:-1]
     return (SCORE + numbers.replace(b",", TAIL_SPLIT) + b"}").split(b"\n")
 
 
@@ -112,7 +118,7 @@ def sections_json(sections: Sequence[Section], fragments: Sequence[bytes]) -> by
             body += chain.from_iterable(zip(picked, _score_tails(section.scores), strict=True))
             body.append(b"]}")
         else:
-            scores = orjson.dumps(rounded(section.scores))[1:-1].split(b",")
+            scores = orjson.dumps(section.scores)[1:-1].split(b",")
             items = [
                 f + SCORE + s + EXPLAIN + orjson.dumps(e)
                 for f, s, e in zip(picked, scores, section.explains, strict=True)

@@ -22,6 +22,7 @@ from recommender.serving.catalog import Catalog
 from recommender.serving.diversity import collapse_top, duplicate_groups, isin, mmr
 from recommender.serving.freshness import Freshness
 from recommender.serving.precomputed import PlainCandidates, compute, pick, split_chosen
+from recommender.serving.rendering import rounded
 from recommender.serving.rules import Rules, load_rules
 from recommender.serving.topk import best_first
 from recommender.settings import RankingSettings
@@ -360,7 +361,8 @@ class Selector:
         self, wants: list[tuple[str, int]], anchor: int, history: Ints, banned: Ints, now: float
     ) -> list[tuple[list[int], list[float]]]:
         """`select(pool, anchor, history, banned, n, Filters(), now)` for each `(pool, n)` of
-        `wants`, as (rows, scores) lists, for a request that is `plain`.
+        `wants`, as (rows, scores) lists, for a request that is `plain`; the scores rounded as an
+        answer shows them (`rendering.rounded`: the compiled loops round them themselves).
 
         The candidates of every pool are scored in one pass: the same element-wise arithmetic in
         the same order as `select` (so the same floats), with one numpy call per step for all
@@ -377,12 +379,15 @@ class Selector:
         if not asked:
             return out
         picked = None
-        if not len(history):
+        if not len(history):  # its scores come rounded
             picked = self.precomputed_pick([(pool, n) for _, pool, n in asked], anchor, banned, now)
-        elif (module := kernels.built()) is not None:
-            picked = self.compiled_pools(module, asked, anchor, history, banned, now)
         if picked is None:
-            picked = self.scored_pools(asked, anchor, history, banned, now)
+            scored = None
+            if len(history) and (module := kernels.built()) is not None:
+                scored = self.compiled_pools(module, asked, anchor, history, banned, now)
+            if scored is None:
+                scored = self.scored_pools(asked, anchor, history, banned, now)
+            picked = [(rows, rounded(scores)) for rows, scores in scored]
         dedupe = self.settings.dedupe
         alone = self.alone_bytes
         for (i, pool, n), (rows, scores) in zip(asked, picked, strict=True):
@@ -390,7 +395,7 @@ class Selector:
                 out[i] = (rows, scores)
             else:  # near-duplicates (or a repeated row) among the best: the general path
                 ranked = self.select(pool, anchor, history, banned, n, NO_FILTERS, now)
-                out[i] = (ranked.rows.tolist(), ranked.scores.tolist())
+                out[i] = (ranked.rows.tolist(), rounded(ranked.scores.tolist()))
         return out
 
     def precomputed_pick(

@@ -1,12 +1,15 @@
 """The compiled choice of plain answers (`precomputed.pick` given the module, issue #15) against
 numpy's (`pick` without it), on raw precomputed candidates, and of the sponsored section against
-`Recommender._sponsored`'s numpy steps: the same rows, the same float scores bit for bit, and
-None exactly where numpy gives None. Drawn to hit what a catalogue rarely holds: tied
-scores, -0.0 and 0.0, NaN relevance, rows repeated within a list, every candidate excluded or
-expired, lists not kept (count -1), boosts."""
+`Recommender._sponsored`'s numpy steps: the same rows, the same float scores bit for bit (both
+rounded as an answer shows them: the loops round them themselves), and None exactly where numpy
+gives None or a chosen score is one the loops leave to Python's rounding. Drawn to hit what a
+catalogue rarely holds: tied scores, -0.0 and 0.0, NaN relevance, rows repeated within a list,
+every candidate excluded or expired, lists not kept (count -1), boosts; and the loops' rounding
+itself against `round(score, 4)` near every kind of half."""
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -17,7 +20,8 @@ from hypothesis import strategies as st
 from recommender.serving import kernels
 from recommender.serving.engine import Recommender
 from recommender.serving.freshness import Freshness
-from recommender.serving.precomputed import PlainCandidates, pick
+from recommender.serving.precomputed import PlainCandidates, numpy_pick, pick
+from recommender.serving.rendering import rounded
 from recommender.serving.topk import top_n
 from recommender.settings import Settings
 from tests.conftest import current_catalog
@@ -87,7 +91,11 @@ def test_compiled_pick_is_numpy_pick(
     if want is None:
         assert got is None
         return
-    assert got is not None
+    if got is None:  # only for a score the loops leave to Python's rounding
+        raw = numpy_pick(plain, wants, anchor, banned, NOW, freshness, boost, expires)
+        assert raw is not None
+        assert not all(loops_round(s) for _, scores in raw for s in scores)
+        return
     for (rows, scores), (want_rows, want_scores) in zip(got, want, strict=True):
         assert rows == [int(r) for r in want_rows]
         assert [s.hex() for s in scores] == [float(s).hex() for s in want_scores]
@@ -127,6 +135,16 @@ def test_without_the_module_the_numpy_pick_answers(monkeypatch: pytest.MonkeyPat
     assert compiled is not None
 
 
+def loops_round(score: float) -> bool:
+    """Whether the compiled loops round `score` themselves (kernels' module doc)."""
+    if not math.isfinite(score):
+        return False
+    with np.errstate(over="ignore", invalid="ignore"):  # a huge score: scaled is inf
+        scaled = np.float64(score) * kernels.SCORE_SCALE
+        near = abs(scaled - np.rint(scaled)) < kernels.TIE_MARGIN
+    return bool(near and abs(scaled) < kernels.SCALED_LIMIT)
+
+
 def numpy_sponsored(
     cosine: np.ndarray, ctr: np.ndarray | None, rows: np.ndarray, n: int
 ) -> tuple[list[int], list[float]]:
@@ -135,7 +153,7 @@ def numpy_sponsored(
     if ctr is not None:
         relevance = relevance + ctr
     order = top_n(relevance, n)
-    return rows[order].tolist(), relevance[order].tolist()
+    return rows[order].tolist(), relevance[order].tolist()  # not rounded yet
 
 
 @needs_module
@@ -158,8 +176,48 @@ def test_compiled_sponsored_choice_is_numpy_choice(
     module = kernels.built()
     ctr_in = np.zeros(0) if ctr is None else ctr
     k = module.sponsored_choose(cosine, ctr_in, rows, n, out_rows, out_scores)
+    if k < 0:  # only for a score the loops leave to Python's rounding (NaN here)
+        assert not all(loops_round(s) for s in want[1])
+        return
     assert out_rows[:k].tolist() == want[0]
-    assert [s.hex() for s in out_scores[:k].tolist()] == [s.hex() for s in want[1]]
+    assert [s.hex() for s in out_scores[:k].tolist()] == [s.hex() for s in rounded(want[1])]
+
+
+def near_halves() -> st.SearchStrategy[float]:
+    """Scores whose product by 10**4 lies at or near a half (a few ulps either side), and
+    ordinary floats of every size the loops may meet."""
+    ties = st.builds(
+        lambda k, ulps: (
+            float(np.nextafter((k + 0.5) / 1e4, np.inf * np.sign(ulps)))
+            if ulps
+            else (k + 0.5) / 1e4
+        ),
+        st.integers(-(10**6), 10**6),
+        st.integers(-3, 3),
+    )
+    exact = st.builds(lambda k: (2 * k + 1) * 625 / 20000, st.integers(-1000, 1000))  # x.xxxx5
+    return st.one_of(ties, exact, st.floats(allow_nan=True, allow_infinity=True), st.floats(-2, 2))
+
+
+@needs_module
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(near_halves(), min_size=1, max_size=8))
+def test_the_loops_round_as_python_or_leave_it_to_python(scores: list[float]) -> None:
+    """The sponsored loop with a zero cosine: each score is its `ctr` part, written rounded
+    to four places bit for bit as `round(score, 4)`, or -1 where the loop cannot be sure."""
+    module = kernels.built()
+    n = len(scores)
+    out_rows, out_scores = np.empty(n, dtype=np.int64), np.empty(n)
+    rows = np.arange(n, dtype=np.int64)
+    ctr = np.array(scores, dtype=np.float64)
+    k = module.sponsored_choose(np.zeros(n, dtype=np.float32), ctr, rows, n, out_rows, out_scores)
+    if k < 0:
+        assert not all(loops_round(s) for s in scores)
+        return
+    assert all(loops_round(s) for s in scores)
+    by_row = dict(zip(out_rows.tolist(), out_scores.tolist(), strict=True))
+    # Each score is the zero cosine plus its `ctr` part (0.0 + -0.0 is 0.0).
+    assert [by_row[r].hex() for r in range(n)] == [round(0.0 + s, 4).hex() for s in scores]
 
 
 @needs_module

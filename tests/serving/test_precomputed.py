@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from recommender.serving.catalog import Catalog
 from recommender.serving.precomputed import MARGIN, WIDTH
+from recommender.serving.rendering import rounded
 from recommender.serving.selection import Filters, Selector
 from recommender.snapshot import PARTS, Neighbours, Related
 from tests.serving.test_select_pools import NOW, RULES, catalogues, iso, selector_of
@@ -34,7 +35,7 @@ def answers_match(
     for (pool, n), (rows, scores) in zip(wants, got, strict=True):
         want = sel.select(pool, anchor, np.zeros(0, dtype=np.int64), banned, n, Filters(), now)
         assert rows == want.rows.tolist(), (pool, anchor, now)
-        assert [s.hex() for s in scores] == [s.hex() for s in want.scores.tolist()]
+        assert [s.hex() for s in scores] == [s.hex() for s in rounded(want.scores.tolist())]
 
 
 def selector(catalog: Catalog, **overrides: Any) -> Selector:
