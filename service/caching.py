@@ -86,8 +86,8 @@ def params_key(params: dict[str, str], personal: frozenset[str] = PERSONAL_PARAM
     """`request_key` of a query already decoded (`decoded_params`)."""
     if not personal.isdisjoint(params):
         return None
-    known = sorted((k, v) for k, v in params.items() if k in KNOWN_PARAMS)
-    if all(map(UNQUOTED.fullmatch, (v for _, v in known))):  # the usual: nothing to quote
+    known = sorted([(k, v) for k, v in params.items() if k in KNOWN_PARAMS])
+    if UNQUOTED.fullmatch("".join([v for _, v in known])):  # the usual: nothing to quote
         return "&".join([f"{k}={v}" for k, v in known]).encode()
     return urlencode(known).encode("latin-1", "replace")
 
