@@ -204,10 +204,13 @@ def pick(
     boost: Floats | None,
     expires: Floats | None,
     module: Any = None,
+    *,
+    raw: bool = False,
 ) -> list[tuple[list[int], list[float]]] | None:
     """`select_pools`' choice for a plain request of one article from the precomputed
     candidates, before its near-duplicate check, its scores rounded as an answer shows them
-    (`rendering.rounded`); None where they cannot answer it.
+    (`rendering.rounded`; not rounded with `raw`, numpy's path only); None where they cannot
+    answer it.
 
     With `module` (the compiled loops of recommender.serving.kernels, built by `make setup`):
     the same rows and the same floats in two calls and numpy's `exp2` instead of some twenty
@@ -236,21 +239,6 @@ def pick(
         if chosen < 0:
             return None
         return split_chosen(out_rows[:chosen], out_scores[:chosen], out_counts)
-    picked = numpy_pick(plain, wants, anchor, banned, now, freshness, boost, expires)
-    return None if picked is None else [(rows, rounded(scores)) for rows, scores in picked]
-
-
-def numpy_pick(
-    plain: PlainCandidates,
-    wants: list[tuple[str, int]],
-    anchor: int,
-    banned: Ints,
-    now: float,
-    freshness: Freshness,
-    boost: Floats | None,
-    expires: Floats | None,
-) -> list[tuple[list[int], list[float]]] | None:
-    """`pick` through numpy steps, its scores not rounded yet."""
     counts = plain.counts[anchor].tolist()
     places = [plain.pools.index(pool) for pool, _ in wants]
     if any(counts[p] < 0 for p in places):
@@ -278,7 +266,8 @@ def numpy_pick(
         order = best_first(scores[first : first + counts[p]], n) + first
         if keep is not None:
             order = order[keep[order]]
-        out.append((rows[order].tolist(), scores[order].tolist()))
+        taken = scores[order].tolist()
+        out.append((rows[order].tolist(), taken if raw else rounded(taken)))
     return out
 
 

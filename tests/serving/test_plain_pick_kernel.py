@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from recommender.serving import kernels
 from recommender.serving.engine import Recommender
 from recommender.serving.freshness import Freshness
-from recommender.serving.precomputed import PlainCandidates, numpy_pick, pick
+from recommender.serving.precomputed import PlainCandidates, pick
 from recommender.serving.rendering import rounded
 from recommender.serving.topk import top_n
 from recommender.settings import Settings
@@ -92,7 +92,7 @@ def test_compiled_pick_is_numpy_pick(
         assert got is None
         return
     if got is None:  # only for a score the loops leave to Python's rounding
-        raw = numpy_pick(plain, wants, anchor, banned, NOW, freshness, boost, expires)
+        raw = pick(plain, wants, anchor, banned, NOW, freshness, boost, expires, raw=True)
         assert raw is not None
         assert not all(loops_round(s) for _, scores in raw for s in scores)
         return
