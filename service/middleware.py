@@ -4,10 +4,10 @@
 - `GuardMiddleware`: before any parsing, refuses oversize query strings (414), admin calls without
   the token (401) and oversize bodies (413).
 - `ResponseCacheMiddleware`: ETag / If-None-Match / Cache-Control and the LRU of rendered answers
-  for `GET /v1/recommendations` (see `service.caching`).
+  for `GET /v1/recommendations` (see `service.caching`); on a miss it asks
+  `RecommendationsFastPath` (service.fast_path) for the answer, before the router.
 - `SecurityHeadersMiddleware`: nosniff on every answer; CSP, frame and referrer policies on HTML.
 - `HeadMiddleware`: HEAD answered as the GET without its body.
-  On a miss it asks `RecommendationsFastPath` (service.fast_path) for the answer before the router.
 
 The order they run in is declared in one place, `service.app.middleware_stack`.
 """
