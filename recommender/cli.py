@@ -287,12 +287,13 @@ def update(
     status "unpublished" or listed in --delete are removed; pending files in DATA_DIR/inbox/ are
     applied too. Pages a sitemap or URL list names that an earlier job imported are not fetched
     when the sitemap's <lastmod> vouches for them, else asked for conditionally (a 304 keeps the
-    item; the summary's "pages_unchanged"; RECOMMENDER_SKIP_UNCHANGED_PAGES). The ranking layer is updated in place, recomputed in full once the changes
-    since its last full computation pass RECOMMENDER_RANKING_REFRESH_DRIFT (or after
-    RECOMMENDER_RANKING_REFRESH_UPDATES updates). Then the event log is pruned and the signals
-    rewritten (`recommender signals`; the summary's "signals" says whether, and a failure there
-    never fails the update). Prints a one-line JSON summary on stdout; progress goes to stderr,
-    as for build; --executor ray embeds on a Ray cluster, as for build.
+    item; the summary's "pages_unchanged"; RECOMMENDER_SKIP_UNCHANGED_PAGES). The ranking layer
+    is updated in place, recomputed in full once the changes since its last full computation
+    pass RECOMMENDER_RANKING_REFRESH_DRIFT (or after RECOMMENDER_RANKING_REFRESH_UPDATES
+    updates). Then the event log is pruned and the signals rewritten (`recommender signals`; the
+    summary's "signals" says whether, and a failure there never fails the update). Prints a
+    one-line JSON summary on stdout; progress goes to stderr, as for build; --executor ray
+    embeds on a Ray cluster, as for build.
     Exit codes: 0 done (published, or
     nothing to change), 1 done but rows were rejected and --strict was given, 2 failed (nothing
     published: no, incompatible or corrupt snapshot, nothing readable, lock held, model

@@ -4,15 +4,13 @@
 request object and exception plumbing cost about as much as the whole ranking of an answer
 (profiled for issue #6), so `RecommendationsFastPath` answers a well-formed request with a known
 article itself, through `recommendations_json`, the function the FastAPI route calls too; the
-response cache's middleware asks it on every miss and sends its bytes (service.middleware). Anything
-else (an error of any kind, a missing snapshot) goes on to the FastAPI route, which computes the
-same thing again and renders its error through the app's handlers: one error shape, one schema,
-and the fast path never answers differently from the route.
+response cache's middleware asks it on every miss and sends its bytes (service.middleware).
+Anything else (an error of any kind, a missing snapshot) goes on to the FastAPI route, which
+computes the same thing again and renders its error through the app's handlers: one error shape,
+one schema, and the fast path never answers differently from the route.
 """
 
 from __future__ import annotations
-
-from starlette.types import Scope
 
 from recommender.errors import InvalidInput
 from recommender.serving.engine import Recommender, Signer
@@ -92,13 +90,13 @@ class RecommendationsFastPath:
         self.sign = sign
 
     def body(
-        self, recommender: Recommender | None, scope: Scope, params: dict[str, str] | None
+        self, recommender: Recommender | None, query: bytes, params: dict[str, str] | None
     ) -> bytes | None:
         """The 200 answer's body, or None: the route is to answer (every error is the route's
         to render; it raises the same again)."""
         if recommender is None:
             return None
         try:
-            return recommendations_json(recommender, scope["query_string"], self.sign, params)
+            return recommendations_json(recommender, query, self.sign, params)
         except Exception:
             return None

@@ -221,9 +221,10 @@ class ResponseCacheMiddleware:
         current = self.runtime.current
         # The canonical query (decoded names, known parameters only): the cache key and the
         # ETag's input; None for a personal request (service.caching.request_key).
-        params = decoded_params(scope["query_string"])
+        query_string = scope["query_string"]
+        params = decoded_params(query_string)
         key = params_key(params, self.personal)
-        query = key if key is not None else scope["query_string"]
+        query = key if key is not None else query_string
         shared = self.cache.enabled and current is not None and key is not None
         if shared and current is not None:
             entry = self.cache.get(current.cache_version, query, time.monotonic())
@@ -231,7 +232,7 @@ class ResponseCacheMiddleware:
                 scope[ROUTE_KEY] = self.path
                 await self._answer(scope, send, entry)
                 return
-        body = None if self.fast is None else self.fast.body(current, scope, params)
+        body = None if self.fast is None else self.fast.body(current, query_string, params)
         if body is not None:  # the usual miss: answered here, without the router
             scope[ROUTE_KEY] = self.path
             head: Iterable[tuple[bytes, bytes]] = (

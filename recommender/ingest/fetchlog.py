@@ -23,6 +23,7 @@ again) and items since removed. `build` always fetches every page.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 from collections.abc import Callable, Collection, Mapping
@@ -104,15 +105,11 @@ class FetchLog:
     def known(self, held: Callable[[], Collection[str]]) -> Callable[[str], Known | None]:
         """`ReadOptions.known` for an update: a URL's last import, where its item is still among
         `held()` (the current snapshot's ids, asked for once, on the first URL known here)."""
-        ids: list[Collection[str]] = []
+        ids = functools.cache(held)
 
         def known(url: str) -> Known | None:
             last = self.last(url)
-            if last is None:
-                return None
-            if not ids:
-                ids.append(held())
-            return last if last.item_id in ids[0] else None
+            return last if last is not None and last.item_id in ids() else None
 
         return known
 
