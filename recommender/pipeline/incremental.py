@@ -58,7 +58,7 @@ def thresholds(rows: Lists, scores: Scores, cap: Rows) -> npt.NDArray[np.float32
     A list that is short because entries were dropped earlier: its last score (conservative).
     """
     k = rows.shape[1]
-    length = (rows >= 0).sum(axis=1)
+    length = kernels.list_lengths(rows)
     last = scores[np.arange(len(rows)), np.maximum(length - 1, 0)]
     out = np.where(length > 0, last, np.inf).astype(np.float32)
     out[(length >= cap) & (length < k)] = -np.inf
@@ -80,23 +80,12 @@ def carry_lists(
     """Lists renumbered into the new rows, entries naming stale rows dropped (survivors keep
     their order, -1 pads after them); `values` are arrays aligned with `rows` (extra trailing
     axes allowed). Returns the new rows followed by the carried values (0 where dropped).
-    `compiled`: the path (`kernels.use_compiled`), by the lists' size when None."""
-    check_entries(rows, len(change.old_to_new))
+    `compiled`: the path (`kernels.use_compiled`), by the lists' size when None. An entry that
+    is neither -1 nor an old row raises ValueError (`kernels.check_entries`)."""
+    kernels.check_entries(rows, len(change.old_to_new))
     return kernels.carry_lists(
         rows, values, change.old_to_new, change.stale_old, change.size, compiled=compiled
     )
-
-
-def check_entries(rows: Lists, n_rows: int) -> None:
-    """Every list entry names one of the `n_rows` old rows or is the -1 pad; else ValueError.
-    The compiled carry indexes with the entries unchecked, and numpy would read a negative one
-    from the end: a lists file gone bad (read while the snapshot's checks still run,
-    `load_previous`) must stop the update with an error, not make it read out of bounds (it
-    had crashed the long lifecycle test with SIGSEGV, one run in four)."""
-    if np.size(rows):
-        low, high = int(np.min(rows)), int(np.max(rows))
-        if low < -1 or high >= n_rows:
-            raise ValueError(f"list entries from {low} to {high}: not rows of {n_rows} or -1")
 
 
 def insert(
@@ -158,7 +147,7 @@ def update_lists(
     fresh = np.zeros(change.size, dtype=np.bool_)
     fresh[change.fresh] = True
     insert(rows, scores, threshold, vectors, newcomers, fresh)
-    length = (rows >= 0).sum(axis=1)
+    length = kernels.list_lengths(rows)
     bound = np.minimum(new_capacity, int(np.ceil(k * REFILL_FRACTION)))
     refill = np.flatnonzero(~fresh & (length < bound))
     searched = np.concatenate([change.fresh, refill]).astype(np.int64)

@@ -55,8 +55,9 @@ def just_in_time() -> SimpleNamespace:
 
     jit = njit(cache=True, nogil=True)
     return SimpleNamespace(
-        pair_dots=jit(_pair_dots), carry=jit(_carry), merge=jit(_merge), reverse=jit(_reverse)
-    )
+        pair_dots=jit(_pair_dots), carry=jit(_carry), merge=jit(_merge), reverse=jit(_reverse),
+        lengths=jit(_lengths), pairs=jit(_pairs),
+    )  # fmt: skip
 
 
 def _c(array: Any, dtype: type[np.generic]) -> Any:
@@ -73,6 +74,8 @@ def warm_up() -> None:
     scores = np.array([[0.5, 0.0], [0.5, 0.0]], dtype=np.float32)
     old_to_new, stale = np.array([0, 1], dtype=np.int64), np.zeros(2, dtype=np.bool_)
     carry_lists(rows, [scores], old_to_new, stale, 2, compiled=True)
+    list_lengths(rows, stale, compiled=True)
+    newcomer_pairs(rows, rows, np.array([-1, 0], np.int64), stale, 1)
     pairs = np.array([0], dtype=np.int64), np.array([1], dtype=np.int64)
     merge(rows, scores, None, *pairs, np.ones(1, np.float32), None, compiled=True)
     extra = np.zeros((2, 2, 3), dtype=np.float32)
@@ -197,6 +200,18 @@ def carry_lists(
     return out
 
 
+def check_entries(rows: Lists, n_rows: int) -> None:
+    """Every list entry names one of the `n_rows` old rows or is the -1 pad; else ValueError.
+    The compiled loops index with the entries unchecked, and numpy would read a negative one
+    from the end: a lists file gone bad (read while the snapshot's checks still run,
+    `update.load_previous`) must stop the update with an error, not make it read out of bounds
+    (it had crashed the long lifecycle test with SIGSEGV, one run in four)."""
+    if np.size(rows):
+        low, high = int(np.min(rows)), int(np.max(rows))
+        if low < -1 or high >= n_rows:
+            raise ValueError(f"list entries from {low} to {high}: not rows of {n_rows} or -1")
+
+
 def _carry_numpy(
     rows: Lists,
     values: Sequence[npt.NDArray[Any]],
@@ -265,6 +280,66 @@ def _carry(
                 out_values[new, slot, e] = values[old, j, e]
             slot += 1
     return out_rows, out_values
+
+
+# --- list lengths ---------------------------------------------------------------------------
+
+
+def list_lengths(
+    rows: Lists,
+    dropped: npt.NDArray[np.bool_] | None = None,
+    *,
+    compiled: bool | None = None,
+) -> Rows:
+    """Entries of each list: those that are not the -1 pad and, with `dropped` (a flag per row
+    an entry may name), do not name a dropped row (what a carry keeps). With `dropped`, an
+    entry naming no row of it raises ValueError (`check_entries`). Compiled: one pass, no
+    mask of the lists' size (numpy makes one, and sums it by rows: at 100k items x K=100,
+    ~10 ms a call, a dozen calls an update). `compiled`: force a path (tests)."""
+    rows = np.asarray(rows)
+    if not use_compiled(rows.size, compiled):
+        if dropped is None:
+            counted: Rows = (rows >= 0).sum(axis=1)
+            return counted
+        check_entries(rows, len(dropped))
+        kept = (rows >= 0) & ~np.append(dropped, False)[rows]  # a -1 pad reads the False
+        return kept.sum(axis=1)  # type: ignore[no-any-return]
+    flags = np.zeros(0, np.bool_) if dropped is None else _c(dropped, np.bool_)
+    counted = _compiled().lengths(_c(rows, np.int32), flags, dropped is not None)
+    if len(counted) and counted.min() < 0:
+        check_entries(rows, len(flags))  # names the entries (and raises)
+    return counted
+
+
+def _lengths(
+    rows: npt.NDArray[np.int32], dropped: npt.NDArray[np.bool_], check: bool
+) -> Rows:  # pragma: no cover - compiled
+    # -1 for a list holding an entry that names no row of `dropped` (with `check`); without
+    # `check`, a count the compiler vectorises (no branch)
+    n, width = rows.shape
+    limit = len(dropped)
+    out = np.zeros(n, dtype=np.int64)
+    for r in range(n):
+        count = 0
+        if not check:
+            for j in range(width):
+                count += rows[r, j] >= 0
+            out[r] = count
+            continue
+        for j in range(width):
+            entry = rows[r, j]
+            if entry < 0:
+                if entry < -1:
+                    count = -1
+                    break
+                continue
+            if entry >= limit:
+                count = -1
+                break
+            if not dropped[entry]:
+                count += 1
+        out[r] = count
+    return out
 
 
 # --- merging pairs into lists ---------------------------------------------------------------
@@ -445,6 +520,61 @@ def _merge(
         rows[a] = merged_rows
         scores[a] = merged_scores
         extra[a] = merged_extra
+
+
+# --- the pairs of an anchor and a newcomer in its lists ----------------------------------------
+
+
+def newcomer_pairs(
+    first: Lists, second: Lists, column: Rows, skip: npt.NDArray[np.bool_], m: int
+) -> Rows:
+    """Compiled `rerank.newcomer_pairs` of two lists per anchor: `anchor * m + column[entry]`
+    for every entry of either list that is a newcomer (`column[entry] >= 0`), anchors in
+    `skip` left out, each pair once, in ascending order (what numpy's unique gives)."""
+    if first.shape[0] != second.shape[0] or len(skip) < first.shape[0]:
+        raise ValueError("newcomer_pairs needs two lists and a skip flag per anchor")
+    check_entries(first, len(column))
+    check_entries(second, len(column))
+    found: Rows = _compiled().pairs(first, second, _c(column, np.int64), _c(skip, np.bool_), m)
+    return found
+
+
+def _pairs(
+    first: npt.NDArray[np.int32],
+    second: npt.NDArray[np.int32],
+    column: Rows,
+    skip: npt.NDArray[np.bool_],
+    m: int,
+) -> Rows:  # pragma: no cover - compiled
+    n = first.shape[0]
+    found = np.empty(first.shape[1] + second.shape[1], dtype=np.int64)
+    capacity = 1024
+    out = np.empty(capacity, dtype=np.int64)
+    total = 0
+    for a in range(n):
+        if skip[a]:
+            continue
+        count = 0
+        for lists in (first, second):
+            for j in range(lists.shape[1]):
+                entry = lists[a, j]
+                if entry >= 0 and column[entry] >= 0:
+                    found[count] = column[entry]
+                    count += 1
+        if count == 0:
+            continue
+        ranked = np.sort(found[:count])
+        for i in range(count):
+            if i and ranked[i] == ranked[i - 1]:
+                continue
+            if total == capacity:
+                capacity *= 2
+                grown = np.empty(capacity, dtype=np.int64)
+                grown[:total] = out[:total]
+                out = grown
+            out[total] = a * m + ranked[i]
+            total += 1
+    return out[:total]
 
 
 # --- the anchors a newcomer may enter -------------------------------------------------------

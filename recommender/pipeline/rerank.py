@@ -127,7 +127,7 @@ def refresh_reason(
 def last_score(rows: Lists, scores: Floats, full: int) -> Floats:
     """Per list, the score a newcomer must beat: the last one when the list holds `full`
     entries, -inf when it has room."""
-    length = (rows >= 0).sum(axis=1)
+    length = lengths(rows)
     last = scores[np.arange(len(rows)), np.maximum(length - 1, 0)]
     return np.where(length >= full, last, -np.inf).astype(np.float32)
 
@@ -141,16 +141,13 @@ def depleted(had: Rows, has: Rows, bound: Rows) -> npt.NDArray[np.bool_]:
 
 def lengths(rows: Lists) -> Rows:
     """Entries of each list (-1 pads not counted)."""
-    counted: Rows = (np.asarray(rows) >= 0).sum(axis=1)
-    return counted
+    return kernels.list_lengths(rows)
 
 
 def lengths_carried(rows: Lists, change: RowChange) -> Rows:
     """Entries each old list keeps once its stale entries are dropped (`carry_lists` without
-    carrying: only counted)."""
-    dropped = np.append(change.stale_old | (change.old_to_new < 0), False)  # -1 pads: False
-    kept: Rows = lengths(rows) - dropped[np.asarray(rows)].sum(axis=1)
-    return kept
+    carrying: only counted); an entry naming no old row raises ValueError."""
+    return kernels.list_lengths(rows, change.stale_old | (change.old_to_new < 0))
 
 
 # --- the update ---------------------------------------------------------------------------
@@ -261,16 +258,27 @@ def pair_cosines(vectors: Floats, left: Rows, right: Rows) -> Floats:
     return out
 
 
-def newcomer_pairs(lists: Sequence[Lists], column: Rows, skip: npt.NDArray[np.bool_]) -> Rows:
-    """Distinct (anchor, newcomer column) pairs, as anchor * m + column, of newcomers found in
-    any of `lists` (column[row] >= 0 for a newcomer row), anchors in `skip` left out."""
-    found = []
+def newcomer_pairs(
+    lists: Sequence[Lists],
+    column: Rows,
+    skip: npt.NDArray[np.bool_],
+    compiled: bool | None = None,
+) -> Rows:
+    """Distinct (anchor, newcomer column) pairs, as anchor * m + column in ascending order, of
+    newcomers found in any of `lists` (column[row] >= 0 for a newcomer row), anchors in `skip`
+    left out. Compiled (two lists of one row each per anchor): one pass over the lists, no
+    mask of their size and no sort of all the pairs."""
     m = int(column.max()) + 1 if len(column) else 0
+    if len(lists) == 2 and use_compiled(np.size(lists[0]), compiled):
+        first, second = (np.ascontiguousarray(lists_, dtype=np.int32) for lists_ in lists)
+        found: Rows = kernels.newcomer_pairs(first, second, column, skip, m)
+        return found
+    keys_of = []
     new = np.append(column >= 0, False)  # a -1 pad indexes the last slot: no newcomer
     for lists_ in lists:
         anchors, slots = np.nonzero(new[lists_])  # a byte per entry, not the columns themselves
-        found.append(anchors.astype(np.int64) * m + column[lists_[anchors, slots]])
-    keys = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+        keys_of.append(anchors.astype(np.int64) * m + column[lists_[anchors, slots]])
+    keys = np.unique(np.concatenate(keys_of)) if keys_of else np.zeros(0, dtype=np.int64)
     return keys[~skip[keys // max(m, 1)]] if len(keys) else keys
 
 
@@ -342,7 +350,7 @@ def update_pool_layer(
     if size:
         mark_rows[redo], mark_scores[redo] = neighbourhood_marks(cands, size)
     # 5. pairs of the other anchors with the newcomers that entered their dense or lexical lists
-    keys = newcomer_pairs([dense_rows, lex_rows], column, again)
+    keys = newcomer_pairs([dense_rows, lex_rows], column, again, compiled)
     m = max(len(newcomers), 1)
     pair_anchor, pair_col = keys // m, keys % m
     pair_item = newcomers[pair_col] if len(keys) else pair_col

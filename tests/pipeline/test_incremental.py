@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from recommender.pipeline.incremental import RowChange
 from recommender.pipeline.incremental import carry_lists as incremental_carry_lists
-from recommender.pipeline.kernels import carry_lists, merge, pair_dots
+from recommender.pipeline.kernels import carry_lists, list_lengths, merge, pair_dots
 
 PATHS = pytest.mark.parametrize("compiled", [False, True], ids=["numpy", "compiled"])
 
@@ -77,6 +77,39 @@ def test_carry_lists_equals_a_plain_loop(
     np.testing.assert_array_equal(got_rows, want_rows)
     np.testing.assert_array_equal(got_values, want_values)
     np.testing.assert_array_equal(got_first, want_values[:, :, 0])
+
+
+@PATHS
+@settings(max_examples=200, deadline=None)
+@given(changes())
+def test_list_lengths_count_what_a_carry_keeps(
+    compiled: bool, case: tuple[np.ndarray, np.ndarray, RowChange]
+) -> None:
+    rows, _values, change = case
+    # lists with gaps too (entries after a pad), as no list of ours has, to count each entry
+    gapped = np.where(np.arange(rows.shape[1]) % 3 == 1, -1, rows).astype(np.int32)
+    dropped = change.stale_old | (change.old_to_new < 0)
+    for lists in (rows, gapped):
+        plain = [sum(1 for r in line if r >= 0) for line in lists]
+        kept = [sum(1 for r in line if r >= 0 and not dropped[r]) for line in lists]
+        assert list_lengths(lists, compiled=compiled).tolist() == plain
+        assert list_lengths(lists, dropped, compiled=compiled).tolist() == kept
+    carried = carry_lists(rows, [], change.old_to_new, change.stale_old, change.size)[0]
+    alive = change.old_to_new >= 0
+    np.testing.assert_array_equal(
+        list_lengths(rows, dropped, compiled=compiled)[alive],
+        list_lengths(carried, compiled=compiled)[change.old_to_new[alive]],
+    )
+
+
+@PATHS
+@pytest.mark.parametrize("bad", [3, 2**31 - 1, -2])
+def test_list_lengths_refuse_entries_that_name_no_row(compiled: bool, bad: int) -> None:
+    # the previous snapshot's dense lists are counted before its checks end (`lengths_carried`)
+    rows = np.array([[1, bad], [0, -1], [-1, -1]], dtype=np.int32)
+    with pytest.raises(ValueError, match="not rows of 3 or -1"):
+        list_lengths(rows, np.zeros(3, bool), compiled=compiled)
+    assert list_lengths(rows, compiled=compiled).tolist() == [1 + (bad >= 0), 1, 0]
 
 
 @PATHS

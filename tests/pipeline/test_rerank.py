@@ -28,7 +28,7 @@ from recommender.jobs import run_build, run_update
 from recommender.pipeline import kernels
 from recommender.pipeline.lexical import LexicalIndex, self_scores
 from recommender.pipeline.relate import relate_layer
-from recommender.pipeline.rerank import reverse_candidates, reverse_postings
+from recommender.pipeline.rerank import newcomer_pairs, reverse_candidates, reverse_postings
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import SECTION_KEYS, Recommender
 from recommender.settings import Settings
@@ -311,6 +311,32 @@ def test_the_compiled_list_surgery_makes_the_same_update(
         np.testing.assert_array_equal(
             numpy_path.neighbours[pool].rows, compiled.neighbours[pool].rows
         )
+
+
+@hsettings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 40), st.integers(0, 10), st.integers(1, 6))
+def test_both_paths_find_the_same_newcomer_pairs(seed: int, n: int, newcomers: int, k: int) -> None:
+    """The compiled pairs of anchors and the newcomers in their dense or lexical lists are
+    numpy's: each once, in ascending order (anchor, then newcomer column), `skip` left out."""
+    rng = np.random.default_rng(seed)
+    fresh = rng.choice(n, size=min(newcomers, n), replace=False).astype(np.int64)
+    column = np.full(n, -1, dtype=np.int64)
+    column[fresh] = np.arange(len(fresh))
+    lists = [rng.integers(-1, max(n, 1), (n, k)).astype(np.int32) for _ in range(2)]
+    lists[1][:, k // 2 :] = -1  # pads after the entries, as lists have them
+    skip = rng.random(n) < 0.2
+    plain = sorted(
+        {
+            a * len(fresh) + int(column[e])
+            for a in range(n)
+            if not skip[a]
+            for line in lists
+            for e in line[a]
+            if e >= 0 and column[e] >= 0
+        }
+    )
+    for path in (False, True):
+        assert newcomer_pairs(lists, column, skip, compiled=path).tolist() == plain
 
 
 @hsettings(max_examples=40, deadline=None)
