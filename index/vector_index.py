@@ -7,9 +7,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import faiss
-import numpy as np
-import numpy.typing as npt
+from index.blas import prefer_cpu_kernels
+
+prefer_cpu_kernels()  # before faiss loads its own OpenBLAS (see index.blas)
+
+import faiss  # noqa: E402
+import numpy as np  # noqa: E402
+import numpy.typing as npt  # noqa: E402
 
 Vectors = npt.NDArray[np.float32]
 Ids = npt.NDArray[np.int64]
