@@ -4,19 +4,25 @@ A list made by an exact search holds the K best members of its pool; every membe
 scores at most the list's K-th score (its *threshold*). So after a change:
 
 1. entries naming removed or changed items are dropped (the rest keep their order);
-2. new and changed items get their own lists by a search;
-3. each new or changed member is inserted into every other list whose threshold it beats —
+2. each new or changed member is inserted into every other list whose threshold it beats —
    one matrix product of all items against the few changed ones;
-4. lists that lost so many entries that they fell below `REFILL_FRACTION` of K are searched again.
+3. the same products give each new or changed member its own list, exactly (its best members);
+   the other new or changed items (those of other pools) get theirs by an exact search;
+4. lists that lost so many entries that they fell below `REFILL_FRACTION` of K are searched again
+   (the same exact search).
 
 What is left is exactly the top of the pool (a list that lost entries is a shorter, still exact
 prefix). Short lists cost nothing at request time — the widget shows a handful — and step 4
 bounds how short they get. The cost grows with the number of changed items, not the archive.
+No step reads the pool's index: an update builds it aside (recommender.pipeline.update), for the
+snapshot and its readers. (A full build takes the lists of a pool larger than
+`RECOMMENDER_FLAT_INDEX_MAX_ITEMS` from its HNSW graph, approximately; the lists an update makes
+or changes are exact.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +35,6 @@ Rows = npt.NDArray[np.int64]
 Lists = npt.NDArray[np.int32]
 Scores = npt.NDArray[np.float32]
 Vectors = npt.NDArray[np.float32]
-Search = Callable[[Rows], tuple[Lists, Scores]]
 
 # A list is searched again once fewer than this share of K entries survive (K=100: 50).
 REFILL_FRACTION = 0.5
@@ -95,13 +100,18 @@ def insert(
     vectors: Vectors,
     newcomers: Rows,
     skip: npt.NDArray[np.bool_],
-) -> None:
+    members: npt.NDArray[np.bool_],
+) -> tuple[Lists, Scores]:
     """Insert `newcomers` (new pool members) into every list they belong in, in place: the
     (list, newcomer) pairs that beat the list's threshold, found a block of rows at a time,
     then merged into the lists at once (`kernels.merge`: on a tie the entry already there
-    stays first, then the newcomers in their order)."""
+    stays first, then the newcomers in their order). The same products give each newcomer its
+    own list, exactly: its best `members` (a flag per row), itself left out (returned, one
+    line per newcomer; `kernels.ColumnTop`)."""
+    k = rows.shape[1]
+    top = kernels.ColumnTop(len(newcomers), k, compiled=kernels.use_compiled(rows.size))
     if len(newcomers) == 0:
-        return
+        return top.lists()
     block_vectors = np.ascontiguousarray(vectors[newcomers], dtype=np.float32)
     anchors: list[Rows] = []
     items: list[Rows] = []
@@ -111,6 +121,7 @@ def insert(
         block = np.asarray(vectors[start:stop] @ block_vectors.T, dtype=np.float32)
         own = np.flatnonzero((newcomers >= start) & (newcomers < stop))
         block[newcomers[own] - start, own] = -np.inf  # never one's own neighbour
+        top.add(block, start, members[start:stop])
         limit = np.where(skip[start:stop], np.float32(np.inf), threshold[start:stop])
         # Most lists take no newcomer: only the rows whose best beats their threshold are
         # searched for pairs (a row's maximum is one reduction; a full mask and its nonzero
@@ -125,6 +136,26 @@ def insert(
         rows, scores, None, np.concatenate(anchors), np.concatenate(items),
         np.concatenate(sims), None,
     )  # fmt: skip
+    return top.lists()
+
+
+def exact_lists(
+    vectors: Vectors, queries: Rows, members: npt.NDArray[np.bool_], k: int
+) -> tuple[Lists, Scores]:
+    """Each query row's `k` best `members` (a flag per row) by inner product, itself left out,
+    on a tie the lower row first: every row against the queries, a block at a time (as
+    `insert`). An exact search, without the pool's index (which an update builds aside)."""
+    top = kernels.ColumnTop(len(queries), k, compiled=kernels.use_compiled(len(vectors) * k))
+    if len(queries) == 0:
+        return top.lists()
+    query_vectors = np.ascontiguousarray(vectors[queries], dtype=np.float32)
+    for start in range(0, len(vectors), CHUNK):
+        stop = min(start + CHUNK, len(vectors))
+        block = np.asarray(vectors[start:stop] @ query_vectors.T, dtype=np.float32)
+        own = np.flatnonzero((queries >= start) & (queries < stop))
+        block[queries[own] - start, own] = -np.inf
+        top.add(block, start, members[start:stop])
+    return top.lists()
 
 
 def update_lists(
@@ -134,10 +165,11 @@ def update_lists(
     new_capacity: Rows,
     change: RowChange,
     vectors: Vectors,
-    newcomers: Rows,
-    search: Search,
+    members: npt.NDArray[np.bool_],
 ) -> tuple[Lists, Scores, int]:
-    """New lists of one pool for every new row, and how many lists were searched again."""
+    """New lists of one pool (`members`: a flag per new row) for every new row, and how many
+    lists were searched again. New and changed members get their lists from the products of
+    `insert`; other fresh rows (items of other pools) and depleted lists from `exact_lists`."""
     k = old_rows.shape[1]
     old_threshold = thresholds(old_rows, old_scores, old_capacity)
     rows, scores = carry(old_rows, old_scores, change)
@@ -146,13 +178,14 @@ def update_lists(
     threshold[change.old_to_new[alive]] = old_threshold[alive]
     fresh = np.zeros(change.size, dtype=np.bool_)
     fresh[change.fresh] = True
-    insert(rows, scores, threshold, vectors, newcomers, fresh)
+    newcomers = change.fresh[members[change.fresh]]
+    rows[newcomers], scores[newcomers] = insert(
+        rows, scores, threshold, vectors, newcomers, fresh, members
+    )
     length = kernels.list_lengths(rows)
     bound = np.minimum(new_capacity, int(np.ceil(k * REFILL_FRACTION)))
     refill = np.flatnonzero(~fresh & (length < bound))
-    searched = np.concatenate([change.fresh, refill]).astype(np.int64)
+    searched = np.concatenate([change.fresh[~members[change.fresh]], refill]).astype(np.int64)
     if len(searched):
-        found_rows, found_scores = search(searched)
-        rows[searched] = found_rows
-        scores[searched] = found_scores
+        rows[searched], scores[searched] = exact_lists(vectors, searched, members, k)
     return rows, scores, len(refill)

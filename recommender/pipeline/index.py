@@ -1,9 +1,9 @@
 """The index stage: each editorial pool's FAISS index and every item's dense top-K in it.
 
 A full build indexes and searches every row (`index_pool`); an update keeps the previous lists
-exact by recommender.pipeline.incremental and searches only new, changed and depleted rows
-(`update_pool`). Both give a `PoolLists`, which the relate stage reads and the publish stage
-writes.
+exact by recommender.pipeline.incremental, which relates only new, changed and depleted rows
+(`update_pool`), and extends or rebuilds the index aside (`updated_index`). Both give each pool's
+index and lists (a `PoolLists`), which the relate stage reads and the publish stage writes.
 """
 
 from __future__ import annotations
@@ -20,10 +20,6 @@ from recommender.pipeline.incremental import RowChange, capacity, update_lists
 from recommender.settings import Settings
 from recommender.snapshot import Neighbours, empty_neighbours, load_index, load_neighbours
 
-# faiss's threads in an update's exact searches: the other core prepares the ranking layer's
-# inputs meanwhile (see `update_pool`).
-UPDATE_THREADS = 1
-
 Vectors = npt.NDArray[np.float32]
 SEARCH_BLOCK = 8192  # rows searched per FAISS call in a build (a progress step each)
 Rows = npt.NDArray[np.int64]
@@ -35,7 +31,6 @@ class PoolLists:
 
     index: VectorIndex
     neighbours: Neighbours
-    refilled: int = 0  # lists an update had to search again
 
 
 def pool_index(vectors: Vectors, member_rows: Rows, settings: Settings) -> VectorIndex:
@@ -91,16 +86,19 @@ def updated_index(
     previous: Path,
     pool: str,
     vectors: Vectors,
-    members: Rows,
-    newcomers: Rows,
     change: RowChange,
+    new_pools: npt.NDArray[np.str_],
     settings: Settings,
 ) -> VectorIndex:
     """The pool's index after an update: an exact index is rebuilt (a copy of vectors, no
     search); an HNSW graph is kept, its ids renumbered, removed and changed items left as
-    tombstones and new and changed ones (`newcomers`: the pool's rows of `change.fresh`, in its
-    order, ascending as `plan_changes` makes it) added, until tombstones pass
-    TOMBSTONE_MAX_SHARE of it (then it is rebuilt)."""
+    tombstones and new and changed ones (the pool's rows of `change.fresh`, in its order,
+    ascending as `plan_changes` makes it) added, until tombstones pass TOMBSTONE_MAX_SHARE of it
+    (then it is rebuilt). No list is read from it: an update runs this beside its other work
+    (faiss leaves the GIL while it reads and extends a graph)."""
+    in_new = new_pools == pool
+    members = np.flatnonzero(in_new).astype(np.int64)
+    newcomers = change.fresh[in_new[change.fresh]]
     if use_hnsw(len(members), settings.build.flat_index_max_items):
         index = load_index(previous, pool)
         if index is not None and index.kind == "hnsw":
@@ -119,26 +117,14 @@ def update_pool(
     old_pools: npt.NDArray[np.str_],
     new_pools: npt.NDArray[np.str_],
     settings: Settings,
-) -> PoolLists:
-    """One pool's lists after an update, from the previous snapshot's (see incremental)."""
+) -> tuple[Neighbours, int]:
+    """One pool's lists after an update, from the previous snapshot's (see incremental), and
+    how many were searched again; the pool's index is `updated_index`'s."""
     k = settings.build.neighbours_k
-    members = np.flatnonzero(new_pools == pool).astype(np.int64)
     in_old, in_new = old_pools == pool, new_pools == pool
     if not in_old.any() and not in_new.any():  # a pool without items stays empty: no list to keep
-        return PoolLists(pool_index(vectors, members, settings), empty_neighbours(change.size, k))
-    newcomers = change.fresh[in_new[change.fresh]]
-    index = updated_index(previous, pool, vectors, members, newcomers, change, settings)
+        return empty_neighbours(change.size, k), 0
     old = load_neighbours(previous, in_memory=True, pools=(pool,))[pool]
-
-    # One faiss thread for an exact search: the ranking layer's inputs are prepared on the
-    # other core meanwhile (recommender.pipeline.update), and OpenMP's two threads would keep
-    # waiting for each other at every block (`omp_threads`). HNSW searches each query on its
-    # own thread, without such waits: there two threads were as fast (100k, alternated twice).
-    threads = UPDATE_THREADS if index.kind == "flat" else None
-
-    def search(queries: Rows) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
-        return search_neighbours(index, vectors, queries, k, threads=threads)
-
     rows, scores, refilled = update_lists(
         old.rows,
         old.scores,
@@ -146,7 +132,6 @@ def update_pool(
         capacity(k, int(in_new.sum()), in_new),
         change,
         vectors,
-        newcomers,
-        search,
+        in_new,
     )
-    return PoolLists(index, Neighbours(rows, scores), refilled)
+    return Neighbours(rows, scores), refilled

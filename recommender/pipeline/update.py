@@ -5,7 +5,8 @@ It composes the full build's stages (recommender.pipeline.build) over a plan of 
 - embed: only new items and items whose text changed are embedded, with the previous snapshot's
   corpus mean, so old and new vectors live in one space; unchanged items keep their vectors;
 - index: each pool's lists are carried over and kept exact by `index.update_pool`
-  (recommender.pipeline.incremental), searching only new, changed and depleted rows;
+  (recommender.pipeline.incremental), relating only new, changed and depleted rows; its index is
+  extended (or rebuilt) aside, while the ranking layer is computed, as no list reads it;
 - relate: the lexical and hybrid lists are updated in place by recommender.pipeline.rerank (only
   new, changed and depleted anchors are related from scratch), or recomputed in full when the
   stored state is missing or has drifted past `RANKING_REFRESH_DRIFT` / `RANKING_REFRESH_UPDATES`;
@@ -42,7 +43,7 @@ from recommender.pipeline.embed import (
     embed_articles,
 )
 from recommender.pipeline.incremental import RowChange
-from recommender.pipeline.index import update_pool
+from recommender.pipeline.index import PoolLists, update_pool, updated_index
 from recommender.pipeline.lexical import LexicalIndex
 from recommender.pipeline.publish import (
     begin_snapshot,
@@ -479,32 +480,48 @@ def update_snapshot(
         note("updating neighbour lists")
         old_pools, new_pools = previous.pools, plan.pools
         with reporter.step("indexing", len(EDITORIAL_POOLS), unit="pools") as step:
-            lists = {}
+            neighbours, refilled = {}, 0
             for pool in EDITORIAL_POOLS:
-                lists[pool] = update_pool(
+                neighbours[pool], searched = update_pool(
                     previous.path, pool, plan.change, vectors, old_pools, new_pools, settings
                 )
+                refilled += searched
                 step.advance()
         lap("neighbour_lists")
         inputs = prepared.result()
     note("ranking signals (lexical, hybrid related lists)")
-    dense_rows = {pool: pool_lists.neighbours.rows for pool, pool_lists in lists.items()}
+    dense_rows = {pool: lists.rows for pool, lists in neighbours.items()}
     pools = new_pools.tolist()
     mean = load_mean(previous.path)
     staged = begin_snapshot(settings)
     try:
-        # The snapshot's first parts (records, vectors, indexes, dense lists) are final now:
-        # written on a helper thread while the ranking layer is computed.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-head") as writer:
+        # The snapshot's first parts (records, vectors, indexes, dense lists) are final once
+        # each pool's index is extended (no list reads it: faiss leaves the GIL meanwhile):
+        # both on a helper thread while the ranking layer is computed.
+        empty = pools_without_members(plan.pools, EDITORIAL_POOLS)
+
+        def head() -> dict[str, PoolLists]:
+            lists = {
+                pool: PoolLists(
+                    updated_index(previous.path, pool, vectors, plan.change, new_pools, settings),
+                    neighbours[pool],
+                )
+                for pool in EDITORIAL_POOLS
+            }
             dense = {pool: (part.index, part.neighbours) for pool, part in lists.items()}
-            empty = pools_without_members(plan.pools, EDITORIAL_POOLS)
-            parts = [writer.submit(staged.write_head, plan.records, vectors, mean, dense, empty)]
+            staged.write_head(plan.records, vectors, mean, dense, empty)
+            return lists
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-head") as writer:
+            written = writer.submit(head)
             # So are the BM25 weights, unless the ranking layer is recomputed in full.
+            lexical = None
             if inputs.refresh is None and inputs.lexical is not None:
-                parts.append(writer.submit(staged.write_lexical, lexical_state(inputs.lexical)))
+                lexical = writer.submit(staged.write_lexical, lexical_state(inputs.lexical))
             ranking = ranking_layer(inputs, plan, vectors, dense_rows, pools, settings, reporter)
-            for part in parts:
-                part.result()
+            lists = written.result()
+            if lexical is not None:
+                lexical.result()
         if ranking.refreshed:
             note(f"ranking layer recomputed in full: {ranking.refreshed}")
         lap("ranking_layer")
@@ -513,7 +530,6 @@ def update_snapshot(
             plan.records, vectors, mean, lists, ranking.layers, ranking.lexical
         )
         content.pools_of_rows = plan.pools
-        refilled = sum(p.refilled for p in lists.values())
         changes = {
             "base": previous.version,
             "added": plan.added,

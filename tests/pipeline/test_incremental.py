@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from recommender.pipeline.incremental import RowChange
 from recommender.pipeline.incremental import carry_lists as incremental_carry_lists
-from recommender.pipeline.kernels import carry_lists, list_lengths, merge, pair_dots
+from recommender.pipeline.kernels import ColumnTop, carry_lists, list_lengths, merge, pair_dots
 
 PATHS = pytest.mark.parametrize("compiled", [False, True], ids=["numpy", "compiled"])
 
@@ -110,6 +110,32 @@ def test_list_lengths_refuse_entries_that_name_no_row(compiled: bool, bad: int) 
     with pytest.raises(ValueError, match="not rows of 3 or -1"):
         list_lengths(rows, np.zeros(3, bool), compiled=compiled)
     assert list_lengths(rows, compiled=compiled).tolist() == [1 + (bad >= 0), 1, 0]
+
+
+@PATHS
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(0, 2**32 - 1), st.integers(0, 60), st.integers(0, 7), st.integers(1, 9),
+    st.integers(1, 25),
+)  # fmt: skip
+def test_column_top_is_a_stable_sort_of_each_column(
+    compiled: bool, seed: int, n: int, columns: int, k: int, block: int
+) -> None:
+    """Each column's k best eligible rows, fed in blocks, are those a stable sort of the whole
+    column by descending score gives (ties: the lower row), -inf and NaN never kept."""
+    rng = np.random.default_rng(seed)
+    # few distinct values: ties everywhere, at the k-th place too
+    scores = rng.choice([0.5, 0.25, 0.0, -0.25, -np.inf, np.nan], (n, columns)).astype(np.float32)
+    eligible = rng.random(n) < 0.8
+    top = ColumnTop(columns, k, compiled=compiled)
+    for start in range(0, n, block):
+        top.add(scores[start : start + block], start, eligible[start : start + block])
+    rows, got = top.lists()
+    for c in range(columns):
+        kept = [r for r in range(n) if eligible[r] and np.isfinite(scores[r, c])]
+        ranked = sorted(kept, key=lambda r: -scores[r, c])[:k]  # stable: lower row first
+        assert rows[c].tolist() == ranked + [-1] * (k - len(ranked))
+        assert got[c].tolist() == [float(scores[r, c]) for r in ranked] + [0.0] * (k - len(ranked))
 
 
 @PATHS
