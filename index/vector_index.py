@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,23 +47,6 @@ def search_breadth(ef_search: int, k: int) -> int:
     neighbour lists near 1 without slowing single queries (k ~ 10) at all.
     """
     return max(ef_search, 2 * k)
-
-
-@contextmanager
-def omp_threads(threads: int | None) -> Iterator[None]:
-    """faiss's OpenMP threads set to `threads` for the calls made in the block (None: as they
-    are). OpenMP keeps the setting per calling thread. Its threads wait for each other at every
-    step: beside another busy thread on two cores, one of them is always descheduled, and a
-    90-query exact search of 10k items took 65-77 ms on two threads against 27 ms on one."""
-    if threads is None:
-        yield
-        return
-    before = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(threads)
-    try:
-        yield
-    finally:
-        faiss.omp_set_num_threads(before)
 
 
 class VectorIndex:
@@ -128,22 +110,18 @@ class VectorIndex:
             return
         self._index.add_with_ids(_f32(vectors), np.ascontiguousarray(ids, dtype=np.int64))
 
-    def search(
-        self, queries: Vectors, k: int, *, threads: int | None = None
-    ) -> tuple[Vectors, Ids]:
-        """Top-k (scores, ids) per query row; missing slots have id -1. `threads`: faiss's
-        threads for this call (None: all cores); 1 where other work runs beside it."""
+    def search(self, queries: Vectors, k: int) -> tuple[Vectors, Ids]:
+        """Top-k (scores, ids) per query row; missing slots have id -1."""
         k = max(1, min(k, self.size))
         queries = _f32(queries)
         faiss.cvar.distance_compute_blas_threshold = BLAS_THRESHOLD
         scores = np.empty((len(queries), k), dtype=np.float32)
         ids = np.empty((len(queries), k), dtype=np.int64)
         params = self._search_params(k)
-        with omp_threads(threads):
-            for start in range(0, len(queries), BATCH):
-                stop = start + BATCH
-                s, i = self._index.search(queries[start:stop], k, params=params)
-                scores[start:stop], ids[start:stop] = s, i
+        for start in range(0, len(queries), BATCH):
+            stop = start + BATCH
+            s, i = self._index.search(queries[start:stop], k, params=params)
+            scores[start:stop], ids[start:stop] = s, i
         return scores, ids
 
     def _search_params(self, k: int) -> Any:

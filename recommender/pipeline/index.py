@@ -45,15 +45,14 @@ def pool_index(vectors: Vectors, member_rows: Rows, settings: Settings) -> Vecto
 
 
 def search_neighbours(
-    index: VectorIndex, vectors: Vectors, query_rows: Rows, k: int, threads: int | None = None
+    index: VectorIndex, vectors: Vectors, query_rows: Rows, k: int
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
-    """Top-k index members for each of `query_rows` (self excluded; -1 pads short lists);
-    `threads`: faiss's threads (`VectorIndex.search`)."""
+    """Top-k index members for each of `query_rows` (self excluded; -1 pads short lists)."""
     rows = np.full((len(query_rows), k), -1, dtype=np.int32)
     scores = np.zeros((len(query_rows), k), dtype=np.float32)
     if index.size == 0 or len(query_rows) == 0:
         return rows, scores
-    found_scores, found_ids = index.search(vectors[query_rows], k + 1, threads=threads)
+    found_scores, found_ids = index.search(vectors[query_rows], k + 1)
     for i, r in enumerate(query_rows):
         keep = (found_ids[i] != r) & (found_ids[i] >= 0)
         ids, sc = found_ids[i][keep][:k], found_scores[i][keep][:k]

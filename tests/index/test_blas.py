@@ -56,7 +56,7 @@ def test_faiss_loads_its_blas_with_the_chosen_kernels() -> None:
         "import numpy as np\n"
         "from index.vector_index import VectorIndex\n"
         "v = np.eye(32, dtype=np.float32)\n"
-        "found = VectorIndex.build(v, np.arange(32)).search(v, 1, threads=1)[1]\n"
+        "found = VectorIndex.build(v, np.arange(32)).search(v, 1)[1]\n"
         "assert found.ravel().tolist() == list(range(32)), found\n"
     )
     run = subprocess.run(

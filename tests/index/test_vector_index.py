@@ -79,31 +79,6 @@ def test_hnsw_search_wider_than_ef_search_still_fills_and_finds_the_list() -> No
     assert recall > 0.9
 
 
-@pytest.mark.parametrize("flat_max", [50_000, 100], ids=["flat", "hnsw"])
-def test_a_search_on_one_thread_finds_the_same_and_restores_the_threads(flat_max: int) -> None:
-    """`threads=1` (an update's searches, beside other work) finds what a search on every core
-    finds (exact scores may differ in the last bit: BLAS splits the products by thread), and
-    leaves faiss's thread count as it was, also after an error."""
-    import faiss
-
-    rng = np.random.default_rng(5)
-    vectors = unit(rng, 600, 16)
-    ids = np.arange(600, dtype=np.int64)
-    index = VectorIndex.build(vectors, ids, flat_max=flat_max)
-    queries = unit(rng, 50, 16)
-    before = faiss.omp_get_max_threads()
-    scores, found = index.search(queries, 20)
-    one_scores, one_found = index.search(queries, 20, threads=1)
-    np.testing.assert_array_equal(one_found, found)
-    np.testing.assert_allclose(one_scores, scores, rtol=1e-6)
-    assert faiss.omp_get_max_threads() == before
-    index.add(unit(rng, 3, 16), np.arange(600, 603, dtype=np.int64))
-    assert index.size == 603 and faiss.omp_get_max_threads() == before
-    with pytest.raises(Exception):  # noqa: B017 - faiss raises its own error for a bad width
-        index.search(unit(rng, 2, 8), 5, threads=1)
-    assert faiss.omp_get_max_threads() == before
-
-
 def test_the_index_is_written_in_chunks_as_faiss_serialises_it(tmp_path: Path) -> None:
     """The snapshot writer gets the index chunk by chunk (no whole-index buffer), and the bytes
     are faiss's own format, the same `serialize_index` gives."""
