@@ -6,7 +6,10 @@ rows, a merge pads every touched list to a common width and sorts it. The compil
 (numba) do each in one pass, in place: at 100k items they take the ranking layer of an update
 from about 8 s to 4. Both paths are tested against plain per-list code; they give the same
 lists. Pair scores are float32 sums of the shared terms' products, which may differ from scipy's
-`multiply(...).sum()` in the last bit.
+`multiply(...).sum()` in the last bit. The loops: carrying lists over (`carry_lists`), counting
+their entries (`list_lengths`), merging pairs in (`merge`), pair scores (`pair_dots`), the
+anchors a newcomer may enter (`reverse_candidates`) or entered (`newcomer_pairs`), and each
+newcomer's own best rows from blocks of scores (`ColumnTop`).
 
 `make setup` builds the loops ahead of time into an extension module beside this file
 (`recommender.pipeline.ahead`: numba's own ahead-of-time compiler, the same code and types),
@@ -536,6 +539,7 @@ def newcomer_pairs(
     `skip` left out, each pair once, in ascending order (what numpy's unique gives)."""
     if first.shape[0] != second.shape[0] or len(skip) < first.shape[0]:
         raise ValueError("newcomer_pairs needs two lists and a skip flag per anchor")
+    first, second = _c(first, np.int32), _c(second, np.int32)
     check_entries(first, len(column))
     check_entries(second, len(column))
     found: Rows = _compiled().pairs(first, second, _c(column, np.int64), _c(skip, np.bool_), m)

@@ -270,8 +270,7 @@ def newcomer_pairs(
     mask of their size and no sort of all the pairs."""
     m = int(column.max()) + 1 if len(column) else 0
     if len(lists) == 2 and use_compiled(np.size(lists[0]), compiled):
-        first, second = (np.ascontiguousarray(lists_, dtype=np.int32) for lists_ in lists)
-        found: Rows = kernels.newcomer_pairs(first, second, column, skip, m)
+        found: Rows = kernels.newcomer_pairs(lists[0], lists[1], column, skip, m)
         return found
     keys_of = []
     new = np.append(column >= 0, False)  # a -1 pad indexes the last slot: no newcomer
