@@ -22,7 +22,7 @@ or changes are exact.)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,15 +112,11 @@ def insert(
     top = kernels.ColumnTop(len(newcomers), k, compiled=kernels.use_compiled(rows.size))
     if len(newcomers) == 0:
         return top.lists()
-    block_vectors = np.ascontiguousarray(vectors[newcomers], dtype=np.float32)
     anchors: list[Rows] = []
     items: list[Rows] = []
     sims: list[Scores] = []
-    for start in range(0, len(rows), CHUNK):
-        stop = min(start + CHUNK, len(rows))
-        block = np.asarray(vectors[start:stop] @ block_vectors.T, dtype=np.float32)
-        own = np.flatnonzero((newcomers >= start) & (newcomers < stop))
-        block[newcomers[own] - start, own] = -np.inf  # never one's own neighbour
+    for start, block in scored_blocks(vectors, newcomers):
+        stop = start + len(block)
         top.add(block, start, members[start:stop])
         limit = np.where(skip[start:stop], np.float32(np.inf), threshold[start:stop])
         # Most lists take no newcomer: only the rows whose best beats their threshold are
@@ -139,22 +135,28 @@ def insert(
     return top.lists()
 
 
-def exact_lists(
-    vectors: Vectors, queries: Rows, members: npt.NDArray[np.bool_], k: int
-) -> tuple[Lists, Scores]:
-    """Each query row's `k` best `members` (a flag per row) by inner product, itself left out,
-    on a tie the lower row first: every row against the queries, a block at a time (as
-    `insert`). An exact search, without the pool's index (which an update builds aside)."""
-    top = kernels.ColumnTop(len(queries), k, compiled=kernels.use_compiled(len(vectors) * k))
-    if len(queries) == 0:
-        return top.lists()
+def scored_blocks(vectors: Vectors, queries: Rows) -> Iterator[tuple[int, Scores]]:
+    """Every row's inner product with each of `queries` (a column each), CHUNK rows at a time:
+    (the block's first row, the block), a query's own row at -inf (never its own neighbour)."""
     query_vectors = np.ascontiguousarray(vectors[queries], dtype=np.float32)
     for start in range(0, len(vectors), CHUNK):
         stop = min(start + CHUNK, len(vectors))
         block = np.asarray(vectors[start:stop] @ query_vectors.T, dtype=np.float32)
         own = np.flatnonzero((queries >= start) & (queries < stop))
         block[queries[own] - start, own] = -np.inf
-        top.add(block, start, members[start:stop])
+        yield start, block
+
+
+def exact_lists(
+    vectors: Vectors, queries: Rows, members: npt.NDArray[np.bool_], k: int
+) -> tuple[Lists, Scores]:
+    """Each query row's `k` best `members` (a flag per row) by inner product, itself left out,
+    on a tie the lower row first (`scored_blocks`, as `insert`): an exact search, without the
+    pool's index (which an update builds aside)."""
+    top = kernels.ColumnTop(len(queries), k, compiled=kernels.use_compiled(len(vectors) * k))
+    if len(queries):
+        for start, block in scored_blocks(vectors, queries):
+            top.add(block, start, members[start : start + len(block)])
     return top.lists()
 
 
