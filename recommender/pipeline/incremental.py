@@ -7,22 +7,23 @@ scores at most the list's K-th score (its *threshold*). So after a change:
 2. each new or changed member is inserted into every other list whose threshold it beats —
    one matrix product of all items against the few changed ones;
 3. the same products give each new or changed member its own list, exactly (its best members);
-   the other new or changed items (those of other pools) get theirs by an exact search;
+   the other new or changed items (those of other pools) get theirs by an exact search (in a
+   very large pool, `index.EXACT_LISTS_MAX`, all of them search its extended index instead);
 4. lists that lost so many entries that they fell below `REFILL_FRACTION` of K are searched again
-   (the same exact search).
+   (the same way).
 
 What is left is exactly the top of the pool (a list that lost entries is a shorter, still exact
 prefix). Short lists cost nothing at request time — the widget shows a handful — and step 4
 bounds how short they get. The cost grows with the number of changed items, not the archive.
-No step reads the pool's index: an update builds it aside (recommender.pipeline.update), for the
-snapshot and its readers. (A full build takes the lists of a pool larger than
-`RECOMMENDER_FLAT_INDEX_MAX_ITEMS` from its HNSW graph, approximately; the lists an update makes
-or changes are exact.)
+Up to that size no step reads the pool's index: an update builds it aside
+(recommender.pipeline.update), for the snapshot and its readers. (A full build takes the lists of
+a pool larger than `RECOMMENDER_FLAT_INDEX_MAX_ITEMS` from its HNSW graph, approximately; the
+lists an update makes or changes by the products are exact.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,7 @@ Rows = npt.NDArray[np.int64]
 Lists = npt.NDArray[np.int32]
 Scores = npt.NDArray[np.float32]
 Vectors = npt.NDArray[np.float32]
+Search = Callable[[Rows], tuple[Lists, Scores]]
 
 # A list is searched again once fewer than this share of K entries survive (K=100: 50).
 REFILL_FRACTION = 0.5
@@ -100,24 +102,27 @@ def insert(
     vectors: Vectors,
     newcomers: Rows,
     skip: npt.NDArray[np.bool_],
-    members: npt.NDArray[np.bool_],
-) -> tuple[Lists, Scores]:
+    members: npt.NDArray[np.bool_] | None = None,
+) -> tuple[Lists, Scores] | None:
     """Insert `newcomers` (new pool members) into every list they belong in, in place: the
     (list, newcomer) pairs that beat the list's threshold, found a block of rows at a time,
     then merged into the lists at once (`kernels.merge`: on a tie the entry already there
-    stays first, then the newcomers in their order). The same products give each newcomer its
-    own list, exactly: its best `members` (a flag per row), itself left out (returned, one
-    line per newcomer; `kernels.ColumnTop`)."""
+    stays first, then the newcomers in their order). With `members` (a flag per row), the same
+    products also give each newcomer its own list, exactly: its best members, itself left out
+    (returned, one line per newcomer; `kernels.ColumnTop`, about 1 ns a score)."""
     k = rows.shape[1]
-    top = kernels.ColumnTop(len(newcomers), k, compiled=kernels.use_compiled(rows.size))
+    top = None
+    if members is not None:
+        top = kernels.ColumnTop(len(newcomers), k, compiled=kernels.use_compiled(rows.size))
     if len(newcomers) == 0:
-        return top.lists()
+        return top.lists() if top is not None else None
     anchors: list[Rows] = []
     items: list[Rows] = []
     sims: list[Scores] = []
     for start, block in scored_blocks(vectors, newcomers):
         stop = start + len(block)
-        top.add(block, start, members[start:stop])
+        if top is not None and members is not None:
+            top.add(block, start, members[start:stop])
         limit = np.where(skip[start:stop], np.float32(np.inf), threshold[start:stop])
         # Most lists take no newcomer: only the rows whose best beats their threshold are
         # searched for pairs (a row's maximum is one reduction; a full mask and its nonzero
@@ -132,7 +137,7 @@ def insert(
         rows, scores, None, np.concatenate(anchors), np.concatenate(items),
         np.concatenate(sims), None,
     )  # fmt: skip
-    return top.lists()
+    return top.lists() if top is not None else None
 
 
 def scored_blocks(vectors: Vectors, queries: Rows) -> Iterator[tuple[int, Scores]]:
@@ -168,10 +173,12 @@ def update_lists(
     change: RowChange,
     vectors: Vectors,
     members: npt.NDArray[np.bool_],
+    search: Search | None = None,
 ) -> tuple[Lists, Scores, int]:
     """New lists of one pool (`members`: a flag per new row) for every new row, and how many
     lists were searched again. New and changed members get their lists from the products of
-    `insert`; other fresh rows (items of other pools) and depleted lists from `exact_lists`."""
+    `insert`, other fresh rows (items of other pools) and depleted lists from `exact_lists`;
+    or, with `search` (the pool's extended index), all of them from a search of it."""
     k = old_rows.shape[1]
     old_threshold = thresholds(old_rows, old_scores, old_capacity)
     rows, scores = carry(old_rows, old_scores, change)
@@ -181,12 +188,19 @@ def update_lists(
     fresh = np.zeros(change.size, dtype=np.bool_)
     fresh[change.fresh] = True
     newcomers = change.fresh[members[change.fresh]]
-    rows[newcomers], scores[newcomers] = insert(
-        rows, scores, threshold, vectors, newcomers, fresh, members
+    own = insert(
+        rows, scores, threshold, vectors, newcomers, fresh, members if search is None else None
     )
+    if own is not None:
+        rows[newcomers], scores[newcomers] = own
     length = kernels.list_lengths(rows)
     bound = np.minimum(new_capacity, int(np.ceil(k * REFILL_FRACTION)))
     refill = np.flatnonzero(~fresh & (length < bound))
+    if search is not None:
+        searched = np.concatenate([change.fresh, refill]).astype(np.int64)
+        if len(searched):
+            rows[searched], scores[searched] = search(searched)
+        return rows, scores, len(refill)
     searched = np.concatenate([change.fresh[~members[change.fresh]], refill]).astype(np.int64)
     if len(searched):
         rows[searched], scores[searched] = exact_lists(vectors, searched, members, k)

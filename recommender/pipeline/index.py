@@ -21,6 +21,11 @@ from recommender.settings import Settings
 from recommender.snapshot import Neighbours, empty_neighbours, load_index, load_neighbours
 
 Vectors = npt.NDArray[np.float32]
+# Pools up to this many members give an update's new and changed items their lists from the
+# products every row already gets against them (recommender.pipeline.incremental: exact, about
+# 1 ns a score, so n x changed); larger HNSW pools search the extended graph for them instead
+# (~0.3 ms a query at 100k-1M items, whatever n), which costs less from about 300k members on.
+EXACT_LISTS_MAX = 300_000
 SEARCH_BLOCK = 8192  # rows searched per FAISS call in a build (a progress step each)
 Rows = npt.NDArray[np.int64]
 
@@ -108,6 +113,17 @@ def updated_index(
     return pool_index(vectors, members, settings)
 
 
+@dataclass
+class DenseUpdate:
+    """One pool's dense lists after an update, how many were searched again, and its index
+    when the lists were searched in it (a very large pool: `EXACT_LISTS_MAX`); else None, and
+    the index is `updated_index`'s, made aside."""
+
+    neighbours: Neighbours
+    refilled: int
+    index: VectorIndex | None = None
+
+
 def update_pool(
     previous: Path,
     pool: str,
@@ -116,21 +132,31 @@ def update_pool(
     old_pools: npt.NDArray[np.str_],
     new_pools: npt.NDArray[np.str_],
     settings: Settings,
-) -> tuple[Neighbours, int]:
-    """One pool's lists after an update, from the previous snapshot's (see incremental), and
-    how many were searched again; the pool's index is `updated_index`'s."""
+) -> DenseUpdate:
+    """One pool's lists after an update, from the previous snapshot's (see incremental)."""
     k = settings.build.neighbours_k
     in_old, in_new = old_pools == pool, new_pools == pool
     if not in_old.any() and not in_new.any():  # a pool without items stays empty: no list to keep
-        return empty_neighbours(change.size, k), 0
+        return DenseUpdate(empty_neighbours(change.size, k), 0)
+    index = None
+    search = None
+    members = int(in_new.sum())
+    if members > EXACT_LISTS_MAX and use_hnsw(members, settings.build.flat_index_max_items):
+        index = updated_index(previous, pool, vectors, change, new_pools, settings)
+
+        def search(queries: Rows) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
+            assert index is not None
+            return search_neighbours(index, vectors, queries, k)
+
     old = load_neighbours(previous, in_memory=True, pools=(pool,))[pool]
     rows, scores, refilled = update_lists(
         old.rows,
         old.scores,
         capacity(k, int(in_old.sum()), in_old),
-        capacity(k, int(in_new.sum()), in_new),
+        capacity(k, members, in_new),
         change,
         vectors,
         in_new,
+        search,
     )
-    return Neighbours(rows, scores), refilled
+    return DenseUpdate(Neighbours(rows, scores), refilled, index)

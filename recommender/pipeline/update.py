@@ -6,7 +6,8 @@ It composes the full build's stages (recommender.pipeline.build) over a plan of 
   corpus mean, so old and new vectors live in one space; unchanged items keep their vectors;
 - index: each pool's lists are carried over and kept exact by `index.update_pool`
   (recommender.pipeline.incremental), relating only new, changed and depleted rows; its index is
-  extended (or rebuilt) aside, while the ranking layer is computed, as no list reads it;
+  extended (or rebuilt) aside, while the ranking layer is computed, as no list reads it (but in a
+  pool above `index.EXACT_LISTS_MAX`, where the new rows' lists are searched in it);
 - relate: the lexical and hybrid lists are updated in place by recommender.pipeline.rerank (only
   new, changed and depleted anchors are related from scratch), or recomputed in full when the
   stored state is missing or has drifted past `RANKING_REFRESH_DRIFT` / `RANKING_REFRESH_UPDATES`;
@@ -32,6 +33,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from index.snapshots import MANIFEST, POINTER, InvalidPointer, SnapshotStore
+from index.vector_index import VectorIndex
 from recommender.articles import EDITORIAL_POOLS, Article, pool_of
 from recommender.errors import SnapshotIncompatible, SnapshotMissing
 from recommender.pipeline import kernels
@@ -480,32 +482,35 @@ def update_snapshot(
         note("updating neighbour lists")
         old_pools, new_pools = previous.pools, plan.pools
         with reporter.step("indexing", len(EDITORIAL_POOLS), unit="pools") as step:
-            neighbours, refilled = {}, 0
+            dense_update = {}
             for pool in EDITORIAL_POOLS:
-                neighbours[pool], searched = update_pool(
+                dense_update[pool] = update_pool(
                     previous.path, pool, plan.change, vectors, old_pools, new_pools, settings
                 )
-                refilled += searched
                 step.advance()
+            refilled = sum(part.refilled for part in dense_update.values())
         lap("neighbour_lists")
         inputs = prepared.result()
     note("ranking signals (lexical, hybrid related lists)")
-    dense_rows = {pool: lists.rows for pool, lists in neighbours.items()}
+    dense_rows = {pool: part.neighbours.rows for pool, part in dense_update.items()}
     pools = new_pools.tolist()
     mean = load_mean(previous.path)
     staged = begin_snapshot(settings)
     try:
         # The snapshot's first parts (records, vectors, indexes, dense lists) are final once
-        # each pool's index is extended (no list reads it: faiss leaves the GIL meanwhile):
-        # both on a helper thread while the ranking layer is computed.
+        # each pool's index is extended (where no list was searched in it: faiss leaves the GIL
+        # meanwhile): both on a helper thread while the ranking layer is computed.
         empty = pools_without_members(plan.pools, EDITORIAL_POOLS)
+
+        def pool_index(pool: str) -> VectorIndex:
+            made = dense_update[pool].index
+            if made is not None:
+                return made
+            return updated_index(previous.path, pool, vectors, plan.change, new_pools, settings)
 
         def head() -> dict[str, PoolLists]:
             lists = {
-                pool: PoolLists(
-                    updated_index(previous.path, pool, vectors, plan.change, new_pools, settings),
-                    neighbours[pool],
-                )
+                pool: PoolLists(pool_index(pool), dense_update[pool].neighbours)
                 for pool in EDITORIAL_POOLS
             }
             dense = {pool: (part.index, part.neighbours) for pool, part in lists.items()}

@@ -18,10 +18,11 @@ from recommender.errors import InvalidInput, SnapshotIncompatible, SnapshotMissi
 from recommender.ingest.importer import import_paths
 from recommender.ingest.inbox import pending, write_deletes, write_upserts
 from recommender.jobs import run_build, run_rollback, run_update
+from recommender.pipeline import index as index_stage
 from recommender.pipeline import kernels
 from recommender.pipeline.embed import center_and_normalise, embed_articles
 from recommender.pipeline.incremental import REFILL_FRACTION, RowChange, capacity, update_lists
-from recommender.pipeline.index import index_pool
+from recommender.pipeline.index import index_pool, search_neighbours
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import Recommender
 from recommender.settings import Settings
@@ -365,9 +366,14 @@ def test_expired_items_and_ended_campaigns_leave_without_a_job(
     assert ids("2026-12-01T00:00:00+07:00") == ({"pasar-3"}, set())
 
 
+@pytest.mark.parametrize("exact_lists_max", [10**9, 0], ids=["lists-from-products", "searched"])
 def test_hnsw_pools_are_extended_and_removed_rows_left_as_tombstones(
-    tmp_path: Path, encoder: HashingEncoder
+    tmp_path: Path, encoder: HashingEncoder, exact_lists_max: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Both ways an update gives new rows their lists: from the products of every row against
+    them (the index extended aside), and, in a pool above EXACT_LISTS_MAX, by a search of the
+    extended graph. The lists stay exact against the pool's vectors either way."""
+    monkeypatch.setattr(index_stage, "EXACT_LISTS_MAX", exact_lists_max)
     settings = make_settings(tmp_path / "data", neighbours_k=K, flat_index_max_items=8)
     run_build([CORPUS], settings, embedder=encoder, progress=False)
     store = SnapshotStore(settings.snapshots_dir)
@@ -404,13 +410,19 @@ def random_unit(rng: np.random.Generator, n: int, d: int = 16) -> np.ndarray:
     return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
+def search_in(index: VectorIndex, vectors: np.ndarray, k: int) -> Any:
+    return lambda queries: search_neighbours(index, vectors, queries, k)
+
+
+@pytest.mark.parametrize("searched", [False, True], ids=["from-products", "searched"])
 @pytest.mark.parametrize("compiled", [False, True], ids=["numpy", "compiled"])
 @pytest.mark.parametrize("seed", range(4))
 def test_update_lists_equals_a_fresh_search(
-    seed: int, compiled: bool, monkeypatch: pytest.MonkeyPatch
+    seed: int, compiled: bool, searched: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Lists kept by an update (insertions, the newcomers' own lists from the same products,
-    exact searches of other fresh rows and depleted lists) against a fresh exact search."""
+    exact searches of other fresh rows and depleted lists; or those searched in the pool's
+    index) against a fresh exact search."""
     threshold = 0 if compiled else 10**18
     monkeypatch.setattr(kernels, "COMPILED_FROM", threshold)
     monkeypatch.setattr(kernels, "AHEAD_FROM", threshold)
@@ -447,6 +459,9 @@ def test_update_lists_equals_a_fresh_search(
             change,
             new_vectors,
             new_in_pool,
+            search_in(index_pool(new_vectors, new_members, settings).index, new_vectors, k)
+            if searched
+            else None,
         )
         vectors, in_pool = new_vectors, new_in_pool
         want = index_pool(vectors, new_members, settings).neighbours
