@@ -238,12 +238,16 @@ def neighbourhood_marks(cands: Candidates, size: int) -> tuple[Rows, Floats]:
 
 def marks_matrix(marks: Rows, anchors: npt.NDArray[np.int64], n_items: int) -> sp.csr_matrix:
     """Binary anchors x items matrix: each row marks the anchor itself and its neighbourhood."""
-    n = len(anchors)
-    valid = marks >= 0
-    src = np.concatenate([np.repeat(np.arange(n), valid.sum(axis=1)), np.arange(n)])
-    dst = np.concatenate([marks[valid].astype(np.int64), anchors])
-    data = np.ones(len(src), dtype=np.float32)
-    return sp.csr_matrix((data, (src, dst)), shape=(n, n_items))
+    # Built as CSR directly, each row's columns sorted (what the COO route's conversion gave):
+    # a row's marks are distinct and never the anchor itself.
+    lines = np.concatenate([np.asarray(marks, dtype=np.int64), anchors[:, None]], axis=1)
+    lines[lines < 0] = np.iinfo(np.int64).max  # pads sort last, then are left out
+    lines.sort(axis=1)
+    valid = lines != np.iinfo(np.int64).max
+    indptr = np.concatenate([[0], np.cumsum(valid.sum(axis=1))])
+    indices = lines[valid]
+    data = np.ones(len(indices), dtype=np.float32)
+    return sp.csr_matrix((data, indices, indptr), shape=(len(anchors), n_items))
 
 
 def shared_neighbours(cands: Candidates, size: int, n_items: int) -> sp.csr_matrix:

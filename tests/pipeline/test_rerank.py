@@ -27,7 +27,7 @@ from recommender.articles import EDITORIAL_POOLS, pool_of
 from recommender.jobs import run_build, run_update
 from recommender.pipeline import kernels
 from recommender.pipeline.lexical import LexicalIndex, self_scores
-from recommender.pipeline.relate import relate_layer
+from recommender.pipeline.relate import marks_matrix, relate_layer
 from recommender.pipeline.rerank import newcomer_pairs, reverse_candidates, reverse_postings
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import SECTION_KEYS, Recommender
@@ -311,6 +311,28 @@ def test_the_compiled_list_surgery_makes_the_same_update(
         np.testing.assert_array_equal(
             numpy_path.neighbours[pool].rows, compiled.neighbours[pool].rows
         )
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 40), st.integers(1, 8))
+def test_the_marks_matrix_marks_each_anchor_and_its_neighbourhood(
+    seed: int, n: int, size: int
+) -> None:
+    """A row per anchor: 1 at the anchor itself and at each of its marks (distinct, never the
+    anchor; -1 pads), columns sorted (as a conversion from coordinates gives them)."""
+    rng = np.random.default_rng(seed)
+    anchors = np.sort(rng.choice(n, size=int(rng.integers(1, n + 1)), replace=False))
+    marks = np.full((len(anchors), size), -1, dtype=np.int32)
+    for i, a in enumerate(anchors):
+        others = rng.permutation(np.delete(np.arange(n), a))[: int(rng.integers(0, size + 1))]
+        marks[i, : len(others)] = others
+    got = marks_matrix(marks, anchors.astype(np.int64), n)
+    want = np.zeros((len(anchors), n), dtype=np.float32)
+    for i, a in enumerate(anchors):
+        want[i, a] = 1.0
+        want[i, marks[i][marks[i] >= 0]] = 1.0
+    np.testing.assert_array_equal(got.toarray(), want)
+    assert got.has_sorted_indices and got.nnz == int(want.sum())
 
 
 @hsettings(max_examples=100, deadline=None)
