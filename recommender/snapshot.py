@@ -1071,15 +1071,15 @@ def load_index(folder: Path, pool: str) -> VectorIndex | None:
 def load_lexical_lists(
     folder: Path, pools: Sequence[str] = EDITORIAL_POOLS
 ) -> dict[str, Neighbours]:
-    """The lexical (BM25) top-K lists of `pools`, read into memory (an update's input; pads
-    for a pool without members)."""
+    """The lexical (BM25) top-K lists of `pools`, memory-mapped unless small (an update's
+    input, read once by its carry; pads for a pool without members)."""
     empty = empty_pool_shapes(folder)
     return {
         pool: empty_neighbours(*empty[pool][:2])
         if pool in empty
         else Neighbours(
-            mapped(folder / lexical_file(pool, "rows"), sys.maxsize),
-            mapped(folder / lexical_file(pool, "scores"), sys.maxsize),
+            mapped(folder / lexical_file(pool, "rows")),
+            mapped(folder / lexical_file(pool, "scores")),
         )
         for pool in pools
         if pool in empty or (folder / lexical_file(pool, "rows")).exists()

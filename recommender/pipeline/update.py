@@ -19,7 +19,6 @@ the update refuses and asks for a full build.
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -387,7 +386,9 @@ def prepare_ranking(previous: Previous, plan: Plan, settings: Settings) -> Ranki
     before = pools_without_members(previous.pools, EDITORIAL_POOLS)
     idle = [p for p in pools_without_members(plan.pools, EDITORIAL_POOLS) if p in before]
     active = [p for p in EDITORIAL_POOLS if p not in idle]
-    related = load_related(previous.path, in_memory_max_bytes=sys.maxsize, pools=active)
+    # Mapped, not copied: the carry reads each list once (at 1M items the related lists alone
+    # are 2 GB of the update's memory otherwise).
+    related = load_related(previous.path, pools=active)
     lexical_lists = load_lexical_lists(previous.path, pools=active)
     old = {p: PoolLayer(related[p], lexical_lists[p], marks[p]) for p in active}
     # Only counted (read-only): mapped, so the pages the dense-list update reads are not copied
