@@ -60,6 +60,7 @@ def just_in_time() -> SimpleNamespace:
     return SimpleNamespace(
         pair_dots=jit(_pair_dots), carry=jit(_carry), merge=jit(_merge), reverse=jit(_reverse),
         lengths=jit(_lengths), pairs=jit(_pairs), column_top=jit(_column_top),
+        carry_pair=jit(_carry_pair),
     )  # fmt: skip
 
 
@@ -77,6 +78,7 @@ def warm_up() -> None:
     scores = np.array([[0.5, 0.0], [0.5, 0.0]], dtype=np.float32)
     old_to_new, stale = np.array([0, 1], dtype=np.int64), np.zeros(2, dtype=np.bool_)
     carry_lists(rows, [scores], old_to_new, stale, 2, compiled=True)
+    carry_lists(rows, [scores, scores], old_to_new, stale, 2, compiled=True)
     list_lengths(rows, stale, compiled=True)
     newcomer_pairs(rows, rows, np.array([-1, 0], np.int64), stale, 1)
     best = ColumnTop(1, 1, compiled=True)
@@ -192,17 +194,29 @@ def carry_lists(
     rows = np.ascontiguousarray(rows, dtype=np.int32)
     lookup = _c(np.where(stale, -1, old_to_new), np.int64)
     owners = _c(old_to_new, np.int64)  # a stale row that stays keeps its list
-    out: list[Any] = []
-    for value in values if len(values) else [np.zeros((*rows.shape, 0), np.float32)]:
-        value = np.asarray(value)
+
+    def flat(value: npt.NDArray[Any]) -> Floats:
         # the trailing axes' size named, not inferred: -1 cannot be inferred from no lists
         trailing = int(np.prod(value.shape[rows.ndim :], dtype=np.int64))
-        flat = np.ascontiguousarray(value, dtype=np.float32).reshape(*rows.shape, trailing)
-        carried_rows, carried = _compiled().carry(rows, owners, lookup, flat, int(size))
+        return np.ascontiguousarray(value, dtype=np.float32).reshape(*rows.shape, trailing)
+
+    def shaped(carried: Floats, value: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        return carried.reshape((size, *value.shape[1:])).astype(value.dtype, copy=False)
+
+    arrays = [np.asarray(value) for value in values]
+    if len(arrays) == 2:  # two arrays (scores and parts) in one pass over the lists
+        first, second = arrays
+        carried_rows, one, two = _compiled().carry_pair(
+            rows, owners, lookup, flat(first), flat(second), int(size)
+        )
+        return [carried_rows, shaped(one, first), shaped(two, second)]
+    out: list[Any] = []
+    for value in arrays if arrays else [np.zeros((*rows.shape, 0), np.float32)]:
+        carried_rows, carried = _compiled().carry(rows, owners, lookup, flat(value), int(size))
         if not out:
             out.append(carried_rows)
-        if len(values):
-            out.append(carried.reshape((size, *value.shape[1:])).astype(value.dtype, copy=False))
+        if arrays:
+            out.append(shaped(carried, value))
     return out
 
 
@@ -286,6 +300,40 @@ def _carry(
                 out_values[new, slot, e] = values[old, j, e]
             slot += 1
     return out_rows, out_values
+
+
+def _carry_pair(
+    rows: npt.NDArray[np.int32],
+    owners: npt.NDArray[np.int64],
+    lookup: npt.NDArray[np.int64],
+    first: npt.NDArray[np.float32],
+    second: npt.NDArray[np.float32],
+    size: int,
+) -> tuple[
+    npt.NDArray[np.int32], npt.NDArray[np.float32], npt.NDArray[np.float32]
+]:  # pragma: no cover - compiled
+    # `_carry` of two value arrays at once: the lists are renumbered once
+    n_old, width = rows.shape
+    extra_first, extra_second = first.shape[2], second.shape[2]
+    out_rows = np.full((size, width), -1, dtype=np.int32)
+    out_first = np.zeros((size, width, extra_first), dtype=np.float32)
+    out_second = np.zeros((size, width, extra_second), dtype=np.float32)
+    for old in range(n_old):
+        new = owners[old]
+        if new < 0:
+            continue
+        slot = 0
+        for j in range(width):
+            entry = rows[old, j]
+            if entry < 0 or lookup[entry] < 0:
+                continue
+            out_rows[new, slot] = lookup[entry]
+            for e in range(extra_first):
+                out_first[new, slot, e] = first[old, j, e]
+            for e in range(extra_second):
+                out_second[new, slot, e] = second[old, j, e]
+            slot += 1
+    return out_rows, out_first, out_second
 
 
 # --- list lengths ---------------------------------------------------------------------------
