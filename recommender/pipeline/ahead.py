@@ -45,8 +45,7 @@ SOURCE = FOLDER / "kernels.py"
 # Each kernel with the one signature `kernels` calls it with (its arrays C-contiguous).
 SIGNATURES = {
     "pair_dots": "f4[::1](i8[::1], i4[::1], f4[::1], i8, i8[::1], i8[::1])",
-    "carry": "Tuple((i4[:,::1], f4[:,:,::1]))(i4[:,::1], i8[::1], i8[::1], f4[:,:,::1], i8)",
-    "carry_pair": (
+    "carry": (
         "Tuple((i4[:,::1], f4[:,:,::1], f4[:,:,::1]))"
         "(i4[:,::1], i8[::1], i8[::1], f4[:,:,::1], f4[:,:,::1], i8)"
     ),

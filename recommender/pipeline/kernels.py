@@ -60,7 +60,6 @@ def just_in_time() -> SimpleNamespace:
     return SimpleNamespace(
         pair_dots=jit(_pair_dots), carry=jit(_carry), merge=jit(_merge), reverse=jit(_reverse),
         lengths=jit(_lengths), pairs=jit(_pairs), column_top=jit(_column_top),
-        carry_pair=jit(_carry_pair),
     )  # fmt: skip
 
 
@@ -204,19 +203,15 @@ def carry_lists(
         return carried.reshape((size, *value.shape[1:])).astype(value.dtype, copy=False)
 
     arrays = [np.asarray(value) for value in values]
-    if len(arrays) == 2:  # two arrays (scores and parts) in one pass over the lists
-        first, second = arrays
-        carried_rows, one, two = _compiled().carry_pair(
-            rows, owners, lookup, flat(first), flat(second), int(size)
-        )
-        return [carried_rows, shaped(one, first), shaped(two, second)]
+    none = np.zeros((*rows.shape, 0), np.float32)
     out: list[Any] = []
-    for value in arrays if arrays else [np.zeros((*rows.shape, 0), np.float32)]:
-        carried_rows, carried = _compiled().carry(rows, owners, lookup, flat(value), int(size))
+    for start in range(0, max(len(arrays), 1), 2):  # two value arrays a pass over the lists
+        pair = arrays[start : start + 2]
+        first, second = [flat(value) for value in pair] + [none] * (2 - len(pair))
+        carried_rows, one, two = _compiled().carry(rows, owners, lookup, first, second, int(size))
         if not out:
             out.append(carried_rows)
-        if arrays:
-            out.append(shaped(carried, value))
+        out.extend(shaped(carried, value) for carried, value in zip((one, two), pair, strict=False))
     return out
 
 
@@ -279,40 +274,13 @@ def _carry(
     rows: npt.NDArray[np.int32],
     owners: npt.NDArray[np.int64],
     lookup: npt.NDArray[np.int64],
-    values: npt.NDArray[np.float32],
-    size: int,
-) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:  # pragma: no cover - compiled
-    n_old, width = rows.shape
-    extra = values.shape[2]
-    out_rows = np.full((size, width), -1, dtype=np.int32)
-    out_values = np.zeros((size, width, extra), dtype=np.float32)
-    for old in range(n_old):
-        new = owners[old]
-        if new < 0:
-            continue
-        slot = 0
-        for j in range(width):
-            entry = rows[old, j]
-            if entry < 0 or lookup[entry] < 0:
-                continue
-            out_rows[new, slot] = lookup[entry]
-            for e in range(extra):
-                out_values[new, slot, e] = values[old, j, e]
-            slot += 1
-    return out_rows, out_values
-
-
-def _carry_pair(
-    rows: npt.NDArray[np.int32],
-    owners: npt.NDArray[np.int64],
-    lookup: npt.NDArray[np.int64],
     first: npt.NDArray[np.float32],
     second: npt.NDArray[np.float32],
     size: int,
 ) -> tuple[
     npt.NDArray[np.int32], npt.NDArray[np.float32], npt.NDArray[np.float32]
 ]:  # pragma: no cover - compiled
-    # `_carry` of two value arrays at once: the lists are renumbered once
+    # Two value arrays carried with the lists in one pass (an empty trailing axis for none)
     n_old, width = rows.shape
     extra_first, extra_second = first.shape[2], second.shape[2]
     out_rows = np.full((size, width), -1, dtype=np.int32)

@@ -95,7 +95,15 @@ def kernel_inputs(rng: np.random.Generator) -> dict[str, tuple[Any, ...]]:
             c(matrix.indptr, np.int64), c(matrix.indices, np.int32), c(matrix.data),
             50, anchors, items,
         ),
-        "carry": (rows, owners, lookup, values, n),
+        "carry": (rows, owners, lookup, values, c(values[:, :, :1]), n),
+        "lengths": (rows, rng.random(n) < 0.3, True),
+        "pairs": (rows, c(rows[::-1]), np.where(rng.random(n) < 0.2, 0, -1).astype(np.int64),
+                  rng.random(n) < 0.2, 1),
+        "column_top": (
+            rng.random((n, 5)).astype(np.float32), 7, rng.random(n) < 0.8,
+            np.full((5, 4), -1, np.int32), np.full((5, 4), -np.inf, np.float32),
+            np.zeros(5, np.int64), np.full(5, -np.inf, np.float32),
+        ),
         "merge": (
             rows.copy(), scores, values.copy(), anchors, items,
             rng.random(pairs).astype(np.float32), rng.random((pairs, parts)).astype(np.float32),
@@ -112,11 +120,12 @@ def kernel_inputs(rng: np.random.Generator) -> dict[str, tuple[Any, ...]]:
 
 
 def outputs(function: Any, args: tuple[Any, ...]) -> list[bytes]:
-    """What a call gives: its results' bytes, or (merge works in place) its arrays' bytes."""
+    """What a call gives: its results' bytes, or (merge and column_top work in place) its
+    arrays' bytes."""
     copied = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
     result = function(*copied)
     if result is None:
-        return [a.tobytes() for a in copied[:3]]
+        return [a.tobytes() for a in copied if isinstance(a, np.ndarray)]
     results = result if isinstance(result, tuple) else (result,)
     return [np.ascontiguousarray(r).tobytes() for r in results]
 
