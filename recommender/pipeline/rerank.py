@@ -35,7 +35,7 @@ import scipy.sparse as sp
 
 from recommender.pipeline import kernels
 from recommender.pipeline.incremental import REFILL_FRACTION, RowChange, capacity, carry_lists
-from recommender.pipeline.kernels import merge, pair_dots, use_compiled
+from recommender.pipeline.kernels import list_lengths, merge, pair_dots, use_compiled
 from recommender.pipeline.lexical import (
     POSTINGS,
     QUERY_TERMS,
@@ -127,7 +127,7 @@ def refresh_reason(
 def last_score(rows: Lists, scores: Floats, full: int) -> Floats:
     """Per list, the score a newcomer must beat: the last one when the list holds `full`
     entries, -inf when it has room."""
-    length = lengths(rows)
+    length = list_lengths(rows)
     last = scores[np.arange(len(rows)), np.maximum(length - 1, 0)]
     return np.where(length >= full, last, -np.inf).astype(np.float32)
 
@@ -139,15 +139,10 @@ def depleted(had: Rows, has: Rows, bound: Rows) -> npt.NDArray[np.bool_]:
     return out
 
 
-def lengths(rows: Lists) -> Rows:
-    """Entries of each list (-1 pads not counted)."""
-    return kernels.list_lengths(rows)
-
-
 def lengths_carried(rows: Lists, change: RowChange) -> Rows:
     """Entries each old list keeps once its stale entries are dropped (`carry_lists` without
     carrying: only counted); an entry naming no old row raises ValueError."""
-    return kernels.list_lengths(rows, change.stale_old | (change.old_to_new < 0))
+    return list_lengths(rows, change.stale_old | (change.old_to_new < 0))
 
 
 # --- the update ---------------------------------------------------------------------------
@@ -318,11 +313,11 @@ def update_pool_layer(
     old_of[change.old_to_new[kept_old]] = np.flatnonzero(kept_old)
     carried_rows = old_of >= 0
     for before, has in (
-        (old.related.rows, lengths(rel_rows)[carried_rows]),
-        (old.lexical.rows, lengths(lex_rows)[carried_rows]),
+        (old.related.rows, list_lengths(rel_rows)[carried_rows]),
+        (old.lexical.rows, list_lengths(lex_rows)[carried_rows]),
         (old_dense, lengths_carried(old_dense, change)[old_of[carried_rows]]),
     ):
-        had = lengths(before)[old_of[carried_rows]]
+        had = list_lengths(before)[old_of[carried_rows]]
         again[carried_rows] |= depleted(had, has, bound[carried_rows])
     # 3. lexical newcomers into the other anchors' lexical lists: found by the bounded query
     # asked the other way round, then scored exactly
