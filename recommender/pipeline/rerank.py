@@ -14,7 +14,10 @@ the same work only where the change is:
    pair is scored exactly (cosine, BM25, shared neighbours) and inserted into the anchor's
    neighbourhood and related list when it beats their last entry. The anchors a newcomer may
    enter lexically are found with a build's bounded query asked the other way round (the
-   newcomer's best terms in each term's best anchors), then scored exactly.
+   newcomer's best terms in each term's best anchors), then scored exactly; a newcomer enters
+   a lexical list when it beats the list's last score *before* the change (a list that lost
+   entries keeps its room rather than take a newcomer a rebuild would rank below the anchor's
+   next old candidate; the dense lists' rule, recommender.pipeline.incremental).
 
 What is *not* recomputed, and so may drift from a rebuild until the next full refresh: the BM25
 weights of unchanged items (the statistics they were computed with) and the shared-neighbour
@@ -323,7 +326,12 @@ def update_pool_layer(
     # asked the other way round, then scored exactly
     known: tuple[Rows, Floats] = (np.zeros(0, np.int64), np.zeros(0, np.float32))
     if len(newcomers):
-        threshold = np.maximum(last_score(lex_rows, lex_scores, k), 0.0)
+        # what a newcomer must beat: the list's last score before the change (a list that lost
+        # entries is not filled with whatever newcomer shares a term with it; as the dense
+        # lists' `thresholds`), 0 for a list that had room
+        threshold = np.zeros(n, dtype=np.float32)
+        old_last = last_score(old.lexical.rows, old.lexical.scores, k)
+        threshold[carried_rows] = np.maximum(old_last[old_of[carried_rows]], 0.0)
         anchors, cols = reverse_candidates(
             lexical, postings, newcomers, settings, threshold, again, compiled
         )

@@ -32,7 +32,13 @@ from recommender.pipeline.rerank import newcomer_pairs, reverse_candidates, reve
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import SECTION_KEYS, Recommender
 from recommender.settings import Settings
-from recommender.snapshot import Related, load_ranking_state, read_records, verify_snapshot
+from recommender.snapshot import (
+    Related,
+    load_lexical_lists,
+    load_ranking_state,
+    read_records,
+    verify_snapshot,
+)
 from tests.conftest import current_catalog, make_settings
 from tests.embedder import HashingEncoder
 
@@ -207,6 +213,43 @@ def test_an_in_place_update_agrees_with_a_rebuild_on_the_demo_corpus(tmp_path: P
         got = set(ids(updated, "article", updated.row_of[item]))
         want = set(ids(rebuilt, "article", rebuilt.row_of[item]))
         assert len(got & want) >= 0.8 * len(want)
+
+
+def test_a_newcomer_enters_a_lexical_list_only_above_its_last_score_before_the_change(
+    tmp_path: Path,
+) -> None:
+    # as the dense lists (incremental.thresholds): a list that lost an entry to the change is
+    # not filled with whatever newcomer shares a term with its anchor, which a rebuild would
+    # give to the anchor's next-best old candidate
+    records = read(DEMO)
+    settings = make_settings(tmp_path / "data", neighbours_k=K, ranking_refresh_drift=1.0)
+    encoder = HashingEncoder()
+    run_build([write(tmp_path / "base.jsonl", records)], settings, embedder=encoder, progress=False)
+    before = current_catalog(settings)
+    assert before.folder is not None
+    changes, _ = change(records, random.Random(5), 6, 0, 4)
+    _, report = run_update(
+        [str(write(tmp_path / "changes.jsonl", changes))], settings, embedder=encoder,
+        progress=False,
+    )  # fmt: skip
+    assert not report.errors
+    after = current_catalog(settings)
+    assert after.folder is not None and after.manifest["update"]["ranking_layer"] == "incremental"
+    old = load_lexical_lists(before.folder)["article"]
+    new = load_lexical_lists(after.folder)["article"]
+    fresh = {r["id"] for r in changes}
+    entered = short = 0
+    for item, row in before.row_of.items():
+        if item in fresh or item not in after.row_of or old.rows[row][-1] < 0:
+            continue  # new, changed or gone; or a list that had room
+        lost = any(before.records[r]["id"] not in after.row_of for r in old.rows[row] if r >= 0)
+        short += lost
+        new_row = after.row_of[item]
+        for r, score in zip(new.rows[new_row], new.scores[new_row], strict=True):
+            if r >= 0 and after.records[r]["id"] in fresh:
+                entered += 1
+                assert score >= old.scores[row][-1] - 1e-6, (item, after.records[r]["id"])
+    assert entered and short  # the check saw newcomers enter, and lists that lost entries
 
 
 def test_the_drift_threshold_triggers_a_refresh(tmp_path: Path) -> None:
