@@ -682,12 +682,13 @@ def snapshots_verify(
     ] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Check every file of a snapshot against the sizes and SHA-256 in its manifest, and the
-    invariants the service checks at load. Exit 0: verified; 2: corrupt (the file is named),
-    missing, or CURRENT unreadable. Version-1 snapshots have no checksums: only their invariants
-    are checked ("checksums": false)."""
+    """Check every file of a snapshot against the sizes and checksums in its manifest, the
+    invariants the service checks at load, and that rows.json indexes items.jsonl line by line
+    (what an update reads). Exit 0: verified; 2: corrupt (the file is named), missing, or
+    CURRENT unreadable. Version-1 snapshots have no checksums: only their invariants are checked
+    ("checksums": false)."""
     from recommender.serving.catalog import Catalog
-    from recommender.snapshot import verify_snapshot
+    from recommender.snapshot import check_rows, verify_snapshot
 
     settings = make_settings(data_dir)
     store = SnapshotStore(settings.snapshots_dir)
@@ -707,7 +708,9 @@ def snapshots_verify(
         fail(InvalidInput(f"{named}, {unsealed}"))
     folder = store.path(version)
     checked = verify_snapshot(folder)
-    Catalog.load(folder, in_memory_max_bytes=0)  # invariants (mapped: nothing is copied)
+    catalog = Catalog.load(folder, in_memory_max_bytes=0)  # invariants (mapped: no copies)
+    if catalog.offsets is not None:
+        check_rows(folder, catalog.records, catalog.offsets)
     emit({"snapshot": version, "ok": True, "checksums": checked})
 
 

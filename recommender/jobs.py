@@ -6,7 +6,7 @@ import gc
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -37,7 +37,7 @@ from recommender.pipeline.embed import Embedder, EmbeddingCache, Encoder
 from recommender.pipeline.update import check_settings, compare, load_previous, update_snapshot
 from recommender.progress import Progress
 from recommender.settings import Settings
-from recommender.snapshot import verify_snapshot
+from recommender.snapshot import record_ids, verify_snapshot
 
 log = logging.getLogger("recommender.jobs")
 
@@ -220,11 +220,11 @@ def run_build(
     return summary, report
 
 
-def previous_records(store: SnapshotStore) -> list[dict[str, Any]]:
+def previous_records(store: SnapshotStore) -> list[Mapping[str, Any]]:
     """Items of the current snapshot, to count what a build changed; a full build never needs
     them, so an unreadable snapshot counts as empty rather than failing the build."""
     try:
-        return load_previous(store, verify=False).records
+        return list(load_previous(store, verify=False).records)  # each one parsed here
     except (RecommenderError, OSError, ValueError):  # a build is how a corrupt one is replaced
         return []
 
@@ -263,7 +263,7 @@ def run_update(
         options = ReadOptions.from_settings(settings, base_url=base_url, url_from=url_from)
         fetch_log = stack.enter_context(closing(FetchLog(fetch_log_path(settings))))
         if settings.jobs.skip_unchanged_pages:  # pages whose items the snapshot still holds
-            ids = lambda: {r["id"] for r in previous.records}  # noqa: E731 (asked for lazily)
+            ids = lambda: set(record_ids(previous.records))  # noqa: E731 (asked for lazily)
             options = replace(options, known=fetch_log.known(ids))
         reporter = Progress.for_job(progress, settings.jobs.progress_interval_seconds)
         report = import_sources(sources, options, reporter)

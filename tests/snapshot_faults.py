@@ -21,6 +21,7 @@ from recommender.snapshot import (
     BM25_STATS_FILE,
     ITEMS_FILE,
     MEAN_FILE,
+    ROWS_FILE,
     VECTORS_FILE,
     bm25_file,
     file_digests,
@@ -88,6 +89,7 @@ POOLS = ("article", "video")
 # Every file of a snapshot of the fixture corpus (the centred tiny-encoder build of conftest).
 PARTS = (
     ITEMS_FILE,
+    ROWS_FILE,
     VECTORS_FILE,
     MEAN_FILE,
     *(index_file(pool) for pool in POOLS),
@@ -184,6 +186,40 @@ def forge_empty_pool(folder: Path) -> None:
     widths = {"article": {"width": 10, "marks_width": 10}}
     edit_manifest(folder, lambda m: m.update(empty_pools=widths))
     reseal(folder)
+
+
+def forge_row_table(folder: Path, change: Callable[[dict[str, Any]], object]) -> None:
+    """rows.json edited by `change`, resealed."""
+    path = folder / ROWS_FILE
+    table = json.loads(path.read_bytes())
+    change(table)
+    path.write_text(json.dumps(table), encoding="utf-8")
+    reseal(folder)
+
+
+def _swap_ids(table: dict[str, Any]) -> None:
+    table["ids"][1], table["ids"][2] = table["ids"][2], table["ids"][1]
+
+
+def _shift_offsets(table: dict[str, Any]) -> None:
+    table["starts"][1:-1] = [start + 1 for start in table["starts"][1:-1]]
+
+
+def _video_pool(table: dict[str, Any]) -> None:
+    table["pools"][0] = "video" if table["pools"][0] == "article" else "article"
+
+
+# rows.json forged (resealed): what `snapshots verify` and an update refuse. The service never
+# reads rows.json (an update's index of items.jsonl): these are not in CORRUPTIONS.
+FORGED_ROW_TABLES = {
+    "forged-rows-ids-swapped": partial(forge_row_table, change=_swap_ids),
+    "forged-rows-offsets": partial(forge_row_table, change=_shift_offsets),
+    "forged-rows-pool": partial(forge_row_table, change=_video_pool),
+    "forged-rows-not-json": lambda folder: (
+        (folder / ROWS_FILE).write_bytes(b"[not json"),
+        reseal(folder),
+    ),
+}
 
 
 def _file_cases() -> list[Corruption]:

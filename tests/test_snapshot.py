@@ -24,6 +24,7 @@ from recommender.snapshot import (
     BM25_STATS_FILE,
     ITEMS_FILE,
     MEAN_FILE,
+    ROWS_FILE,
     SCHEMA_VERSION,
     VECTORS_FILE,
     bm25_file,
@@ -55,7 +56,7 @@ def current(data_dir: Path) -> Path:
 
 def test_a_build_writes_every_part(data_dir: Path) -> None:
     folder = current(data_dir)
-    expected = {"manifest.json", ITEMS_FILE, VECTORS_FILE, MEAN_FILE}
+    expected = {"manifest.json", ITEMS_FILE, ROWS_FILE, VECTORS_FILE, MEAN_FILE}
     for pool in EDITORIAL_POOLS:
         expected |= {index_file(pool), neighbours_file(pool), scores_file(pool)}
         expected |= {related_file(pool, part) for part in ("rows", "scores", "parts")}

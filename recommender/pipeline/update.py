@@ -67,6 +67,7 @@ from recommender.progress import NO_PROGRESS, Progress
 from recommender.settings import Settings
 from recommender.snapshot import (
     MEAN_FILE,
+    CarriedItems,
     check_stored,
     item_record,
     load_lexical_lists,
@@ -76,9 +77,10 @@ from recommender.snapshot import (
     load_related,
     pool_names,
     pools_without_members,
+    read_items,
     read_manifest,
-    read_records,
     read_vector_rows,
+    record_ids,
     verify_snapshot,
 )
 
@@ -92,7 +94,7 @@ class Previous:
     version: str
     path: Path
     manifest: dict[str, Any]
-    records: list[dict[str, Any]]
+    records: Sequence[Mapping[str, Any]]  # `StoredItems` (parsed as asked for), or a list
     pools: npt.NDArray[np.str_]  # each record's pool (computed once: a Python call per item)
     checks: tuple[Future[Any], ...] = ()  # its files' checks, when still running (`load_previous`)
     held: threading.Event | None = None  # set: the checks may start (`load_previous`'s `hold`)
@@ -131,7 +133,7 @@ def after(event: threading.Event | None, work: Callable[..., Any]) -> Callable[.
 class Plan:
     """What changes, row by row. New rows: surviving old rows in order, then new items by id."""
 
-    records: list[dict[str, Any]]
+    records: CarriedItems  # the previous snapshot's records carried, and the new and changed
     pools: npt.NDArray[np.str_]  # per new row: its pool
     change: RowChange
     copy_from: Rows  # per new row: the old row whose vector it keeps, or -1
@@ -194,14 +196,13 @@ def load_previous(
         )
     path = store.path(version)
     if not verify:
-        records = read_records(path)
-        return Previous(version, path, read_manifest(path), records, pool_names(records))
+        records, pools = read_items(path)
+        return Previous(version, path, read_manifest(path), records, pools)
     held = threading.Event() if hold and background else None
     checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-check")
     checks: list[Future[Any]] = [checker.submit(after(held, verify_snapshot), path)]
     try:
-        records = read_records(path)
-        pools = pool_names(records)
+        records, pools = read_items(path)
         checks.append(checker.submit(after(held, check_stored), path, pools))
         manifest = read_manifest(path)
         previous = Previous(version, path, manifest, records, pools, tuple(checks), held)
@@ -259,7 +260,7 @@ def plan_changes(
     with `previous`, not copied."""
     if previous_pools is None:
         previous_pools = pool_names(previous)
-    row_of = {str(r["id"]): i for i, r in enumerate(previous)}
+    row_of = {item: i for i, item in enumerate(record_ids(previous))}
     removed: set[int] = {row_of[i] for i in deletes if i in row_of}
     replaced: dict[int, tuple[Article, dict[str, Any], bool]] = {}
     new: list[tuple[Article, dict[str, Any]]] = []
@@ -279,13 +280,15 @@ def plan_changes(
             replaced[old] = (article, record, rehash or moved)
     # Surviving old rows keep their order (rows, vectors and lists shared as they are), then
     # new items by id. Only the changed rows are visited one by one.
+    for old in removed:  # a stored record is read (its id checked) before its row goes
+        previous[old]
     n_old = len(previous)
     stale = np.zeros(n_old, dtype=np.bool_)
     stale[sorted(removed)] = True
     survivors = np.flatnonzero(~stale)
     old_to_new = np.full(n_old, -1, dtype=np.int64)
     old_to_new[survivors] = np.arange(len(survivors))
-    records: list[dict[str, Any]] = [previous[i] for i in survivors.tolist()]  # type: ignore[misc]
+    own: dict[int, dict[str, Any]] = {}  # new rows' records that are not carried
     pools = previous_pools[survivors].astype("<U16")
     copy_from = survivors.astype(np.int64)
     to_embed: list[tuple[int, Article]] = []
@@ -293,7 +296,7 @@ def plan_changes(
     for old in sorted(set(replaced) - removed):
         row = int(old_to_new[old])
         article, record, relisted = replaced[old]
-        records[row] = record
+        own[row] = record
         pools[row] = pool_of(record)
         stale[old] = relisted
         if relisted:
@@ -303,12 +306,15 @@ def plan_changes(
             copy_from[row] = -1
     added_pools: list[str] = []
     for article, record in sorted(new, key=lambda pair: pair[0].id):
-        row = len(records)
-        records.append(record)
+        row = len(survivors) + len(added_pools)
+        own[row] = record
         added_pools.append(pool_of(record))
         to_embed.append((row, article))
         fresh.append(row)
     copy_from = np.concatenate([copy_from, np.full(len(added_pools), -1, dtype=np.int64)])
+    source = np.concatenate([survivors, np.full(len(added_pools), -1, dtype=np.int64)])
+    source[sorted(own)] = -1
+    records = CarriedItems(previous, source, own)
     change = RowChange(old_to_new, stale, np.array(fresh, dtype=np.int64), len(records))
     names = np.concatenate([pools, np.array(added_pools, dtype="<U16")])
     plan = Plan(records, names, change, copy_from, to_embed)
@@ -515,7 +521,7 @@ def update_snapshot(
                 for pool in EDITORIAL_POOLS
             }
             dense = {pool: (part.index, part.neighbours) for pool, part in lists.items()}
-            staged.write_head(plan.records, vectors, mean, dense, empty)
+            staged.write_head(plan.records, vectors, mean, dense, empty, plan.pools)
             return lists
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-head") as writer:

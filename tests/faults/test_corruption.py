@@ -19,13 +19,14 @@ from typer.testing import CliRunner
 
 from index.snapshots import POINTER, SnapshotStore
 from recommender.cli import app as cli
-from recommender.snapshot import file_digest
+from recommender.snapshot import ITEMS_FILE, ROWS_FILE, file_digest
 from service.app import create_app
 from tests.conftest import CORPUS, make_settings, tiny_env
 from tests.server import running_server
 from tests.service.test_reload import served_version, wait_for
 from tests.snapshot_faults import (
     CORRUPTIONS,
+    FORGED_ROW_TABLES,
     BadPointer,
     Corruption,
     clone_current,
@@ -79,6 +80,25 @@ def test_verify_and_update_refuse_a_corrupt_live_snapshot(case: Corruption, data
     update = runner.invoke(cli, ["update", "-i", str(CORPUS)], env=env)
     assert_clean_failure(update, case.file)
     assert state(store.root) == before  # nothing published, nothing repaired in place
+    rebuilt = runner.invoke(cli, ["build", "-i", str(CORPUS)], env=env)  # the repair
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert runner.invoke(cli, ["snapshots", "verify"], env=env).exit_code == 0
+
+
+@pytest.mark.parametrize("forge", sorted(FORGED_ROW_TABLES))
+def test_verify_and_update_refuse_a_forged_row_table(forge: str, data_dir: Path) -> None:
+    """rows.json (which line of items.jsonl holds which item) forged with matching checksums:
+    `snapshots verify` names it, and an update refuses to extend the snapshot (it would drop or
+    replace the wrong lines) with nothing published."""
+    env = tiny_env(data_dir)
+    store = SnapshotStore(data_dir / "snapshots")
+    FORGED_ROW_TABLES[forge](current_folder(store))
+    assert_clean_failure(runner.invoke(cli, ["snapshots", "verify"], env=env), ROWS_FILE)
+    before = state(store.root)
+    update = runner.invoke(cli, ["update", "-i", str(CORPUS)], env=env)
+    # the ids and the offsets name rows.json or items.jsonl; a pool moved, the lists it breaks
+    assert_clean_failure(update, ROWS_FILE, ITEMS_FILE, "neighbours-", "related-", "lexical-")
+    assert state(store.root) == before
     rebuilt = runner.invoke(cli, ["build", "-i", str(CORPUS)], env=env)  # the repair
     assert rebuilt.exit_code == 0, rebuilt.output
     assert runner.invoke(cli, ["snapshots", "verify"], env=env).exit_code == 0

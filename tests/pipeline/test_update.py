@@ -26,7 +26,15 @@ from recommender.pipeline.index import index_pool, search_neighbours
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import Recommender
 from recommender.settings import Settings
-from recommender.snapshot import MEAN_FILE, file_digest
+from recommender.snapshot import (
+    ITEMS_FILE,
+    MEAN_FILE,
+    ROWS_FILE,
+    StoredItems,
+    file_digest,
+    pool_names,
+    read_items,
+)
 from tests.conftest import CORPUS, current_catalog, make_settings
 from tests.embedder import HashingEncoder
 
@@ -491,3 +499,58 @@ def test_updater_checks_every_snapshot_part(data_dir: Path, encoder: HashingEnco
         run_update([], settings, delete_lists=[deletes], embedder=encoder)
     assert store.current_version() == before
     assert not [p for p in store.root.iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_an_update_copies_the_lines_it_does_not_change_and_indexes_every_line(
+    small_k: Settings, encoder: HashingEncoder, tmp_path: Path
+) -> None:
+    """items.jsonl after an update: each unchanged record's line as it was (copied, not parsed
+    and written again), the changed and new ones serialised; rows.json gives every line's id,
+    pool and offset. From a snapshot without rows.json (an older writer's), the same bytes."""
+    records = {r["id"]: r for r in corpus_records()}
+    changes = [
+        {**records["banjir-1"], "id": "banjir-9", "lead": "Sungai Cimanuk meluap lagi."},
+        {**records["banjir-2"], "lead": "Jumlah pengungsi banjir Bandung terus bertambah."},
+        {**records["timnas-1"], "section": "Olahraga Nasional"},
+        {**records["banjir-3"], "status": "unpublished"},
+    ]
+    source = write_jsonl(tmp_path / "changes.jsonl", changes)
+    older = make_settings(tmp_path / "older", neighbours_k=K)  # the same base without rows.json
+    shutil.copytree(small_k.data_dir, older.data_dir)
+    base = current_catalog(older).folder
+    assert base is not None
+    (base / ROWS_FILE).unlink()
+    manifest = json.loads((base / MANIFEST).read_text(encoding="utf-8"))
+    del manifest["files"][ROWS_FILE]
+    (base / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    before = current_catalog(small_k).folder
+    assert before is not None
+    old_lines = {json.loads(line)["id"]: line for line in lines_of(before)}
+
+    written = []
+    for settings in (small_k, older):
+        summary, report = run_update([str(source)], settings, embedder=encoder, progress=False)
+        assert not report.errors and summary.added == 1
+        folder = current_catalog(settings).folder
+        assert folder is not None
+        written.append(((folder / ITEMS_FILE).read_bytes(), (folder / ROWS_FILE).read_bytes()))
+        items, pools = read_items(folder)
+        assert isinstance(items, StoredItems)
+        lines = lines_of(folder)
+        stored = [json.loads(line) for line in lines]
+        assert items.ids == [r["id"] for r in stored]
+        assert pools.tolist() == pool_names(stored).tolist()
+        assert items.starts.tolist() == np.cumsum([0] + [len(x) + 1 for x in lines]).tolist()
+        assert [items[i] for i in range(len(items))] == stored
+        changed = {"banjir-9", "banjir-2", "timnas-1", "banjir-3"}
+        for line, record in zip(lines, stored, strict=True):
+            if record["id"] not in changed:
+                assert line == old_lines[record["id"]]
+        by_id = {r["id"]: r for r in stored}
+        assert by_id["timnas-1"]["section"] == "Olahraga Nasional" and "banjir-3" not in by_id
+        assert by_id["banjir-2"]["lead"] == changes[1]["lead"]
+    assert written[0] == written[1]
+
+
+def lines_of(folder: Path) -> list[bytes]:
+    return (folder / ITEMS_FILE).read_bytes().splitlines()
