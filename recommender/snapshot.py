@@ -439,15 +439,16 @@ def _write_items(
     lengths: list[npt.NDArray[np.int64]] = []
     with files.open(ITEMS_FILE) as out:
         for first, last, source in _item_runs(records):
-            if source is not None:  # lines first..last-1 are the base's source..
+            if source is not None:  # rows first..last-1 are the base's lines from `source` on
                 base = cast(CarriedItems, records).base
                 assert isinstance(base, StoredItems)
-                out.write(base.span(source, source + last - first))
-                lengths.append(np.diff(base.starts[source : source + last - first + 1]))
-                ids.extend(base.ids[source : source + last - first])
+                end = source + last - first
+                out.write(base.span(source, end))
+                lengths.append(np.diff(base.starts[source : end + 1]))
+                ids.extend(base.ids[source:end])
                 continue
             for start in range(first, last, _RECORDS_PER_WRITE):
-                chunk = [records[i] for i in range(start, min(start + _RECORDS_PER_WRITE, last))]
+                chunk = records[start : min(start + _RECORDS_PER_WRITE, last)]
                 lines = [orjson.dumps(record) + b"\n" for record in chunk]
                 out.write(b"".join(lines))
                 lengths.append(np.fromiter(map(len, lines), np.int64, len(lines)))

@@ -10,8 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 import pytest
 import xxhash
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from index.snapshots import SnapshotStore
 from recommender.articles import EDITORIAL_POOLS
@@ -27,6 +31,10 @@ from recommender.snapshot import (
     ROWS_FILE,
     SCHEMA_VERSION,
     VECTORS_FILE,
+    CarriedItems,
+    StoredItems,
+    _Files,
+    _write_items,
     bm25_file,
     check_content,
     check_empty_pools,
@@ -36,8 +44,11 @@ from recommender.snapshot import (
     load_neighbours,
     marks_file,
     neighbours_file,
+    pool_names,
+    read_items,
     read_manifest,
     read_vector_rows,
+    record_ids,
     related_file,
     scores_file,
     verify_snapshot,
@@ -344,3 +355,48 @@ def test_bm25_parts_written_ahead_are_the_writers_bytes_and_must_be_the_contents
     other = {**bm25.weights, "title": bm25.weights["title"].copy()}
     assert not _same_lexical(bm25, dataclasses.replace(bm25, weights=other))
     assert not _same_lexical(bm25, None)
+
+
+def write_items_to(folder: Path, records: Any) -> None:
+    folder.mkdir(parents=True)
+    with _Files(folder) as files:
+        _write_items(files, records, pool_names(records))
+        files.finish()
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(st.integers(0, 25), st.data())
+def test_carried_records_are_written_as_if_each_were_serialised(
+    tmp_path_factory: pytest.TempPathFactory, n: int, data: st.DataObject
+) -> None:
+    """Whatever rows an update keeps, drops, replaces or adds, the items it writes (the kept
+    lines copied from the stored file in runs) are the bytes of serialising every record, and
+    rows.json indexes them."""
+    tmp = tmp_path_factory.mktemp("items")
+    base = [
+        {"id": f"a{i}", "type": "video" if i % 3 == 0 else "article", "title": "é" * (i % 4)}
+        for i in range(n)
+    ]
+    write_items_to(tmp / "base", base)
+    stored, _ = read_items(tmp / "base")
+    assert isinstance(stored, StoredItems)
+    kept = [i for i in range(n) if data.draw(st.booleans())]
+    source = np.array(kept + [-1] * data.draw(st.integers(0, 4)), dtype=np.int64)
+    own: dict[int, dict[str, Any]] = {
+        row: {"id": f"new{row}", "type": "article", "sponsor": "X" if row % 2 else None}
+        for row in range(len(kept), len(source))
+    }
+    for row in data.draw(st.sets(st.integers(0, max(len(kept) - 1, 0)))) if kept else ():
+        own[row] = {**base[kept[row]], "title": "changed"}
+        source[row] = -1
+    records = CarriedItems(stored, source, own)
+    expected = [dict(records[row]) for row in range(len(records))]
+    write_items_to(tmp / "after", records)
+    lines = [orjson.dumps(record) + b"\n" for record in expected]
+    assert (tmp / "after" / ITEMS_FILE).read_bytes() == b"".join(lines)
+    items, pools = read_items(tmp / "after")
+    assert isinstance(items, StoredItems)
+    assert items.ids == [r["id"] for r in expected] == record_ids(records)
+    assert pools.tolist() == pool_names(expected).tolist()
+    assert items.starts.tolist() == np.cumsum([0] + [len(line) for line in lines]).tolist()
+    assert list(items) == expected
