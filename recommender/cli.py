@@ -348,6 +348,8 @@ def extract(
     sys.stdout.flush()
     for error in report.errors:
         err.print(escape(str(error)), highlight=False, soft_wrap=True)
+    for empty in report.empty:
+        err.print(escape(f"nothing imported from {empty}"), highlight=False, soft_wrap=True)
     if not report.items:
         raise typer.Exit(EXIT_FAILED)
     raise typer.Exit(EXIT_REJECTED if report.errors else EXIT_OK)

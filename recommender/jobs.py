@@ -190,7 +190,11 @@ def run_build(
         report = import_sources(paths, options, reporter)
         summary.take_report(report)
         if not report.items:
-            raise InvalidInput("nothing could be imported", details=error_details(report.errors))
+            why = "".join(f"; {empty}" for empty in report.empty)
+            raise InvalidInput(
+                f"nothing could be imported{why}", details=error_details(report.errors)
+            )
+        warn_empty(report)
         previous = previous_records(store)
         stack.enter_context(long_lived())  # the imported articles and the previous records
         model = embedder or load_encoder(settings, stack)
@@ -218,6 +222,14 @@ def run_build(
         setattr(summary, name, count)
     summary.seconds = time.perf_counter() - started
     return summary, report
+
+
+def warn_empty(report: ImportReport) -> None:
+    """A warning for each source that held nothing to import (an empty export, a CSV with its
+    header only, an empty folder): not an error (an update from cron may well have nothing
+    new), but not silent either."""
+    for empty in report.empty:
+        log.warning("nothing imported from %s", empty)
 
 
 def previous_records(store: SnapshotStore) -> list[Mapping[str, Any]]:
@@ -272,6 +284,7 @@ def run_update(
             deletes |= read_ids(path, report)
         apply_inbox(batch, report, deletes, settings)
         summary.take_report(report)
+        warn_empty(report)
         read = report.items or deletes or report.pages_unchanged  # unchanged pages were read
         if (sources or delete_lists) and report.errors and not read:
             raise InvalidInput("nothing could be read", details=error_details(report.errors))

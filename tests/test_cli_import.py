@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from index.snapshots import SnapshotStore
@@ -139,3 +140,41 @@ def test_extract_says_a_file_is_no_html_page_and_imports_the_rest(tmp_path: Path
             "not an HTML page: the file holds a gzip archive (decompress it first)"
         ),
     }
+
+
+def test_a_source_with_nothing_to_import_is_named_with_why(
+    data_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An empty export, a CSV with its header only, blank lines, an empty folder, a URL list of
+    comments: `extract` and `build` say which and why (they had exited 2 without a word, or
+    with a bare "nothing could be imported"); `update` warns and goes on (cron may have
+    nothing new)."""
+    (tmp_path / "header.csv").write_text("id,title,url,published_at\n", encoding="utf-8")
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    (tmp_path / "blank.jsonl").write_text("\n \n", encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "urls.txt").write_text("# none yet\n", encoding="utf-8")
+    why = {
+        "header.csv": "a header line and no rows",
+        "empty.jsonl": "the file is empty",
+        "blank.jsonl": "no records (blank lines only)",
+        "folder": "no file to import in this folder",
+        "urls.txt": "no URLs (blank and comment lines only)",
+    }
+    sources = [str(tmp_path / name) for name in why]
+    result = runner.invoke(app, ["extract", *sources])
+    assert result.exit_code == 2 and result.stdout == ""
+    said = " ".join(result.stderr.split())
+    for name, reason in why.items():
+        assert f"nothing imported from {tmp_path / name}: {reason}" in said, said
+    built = runner.invoke(app, ["build", "-i", sources[0]], env=tiny_env(tmp_path / "new"))
+    assert built.exit_code == 2
+    assert "nothing could be imported; " + f"{sources[0]}: a header line and no rows" in " ".join(
+        built.stderr.split()
+    )
+    before = SnapshotStore(data_dir / "snapshots").current_version()
+    updated = runner.invoke(app, ["update", "-i", sources[0]], env=tiny_env(data_dir))
+    assert updated.exit_code == 0, updated.output
+    assert json.loads(updated.stdout.splitlines()[-1])["published"] is False
+    assert f"nothing imported from {sources[0]}: a header line and no rows" in caplog.messages
+    assert SnapshotStore(data_dir / "snapshots").current_version() == before

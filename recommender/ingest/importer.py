@@ -46,6 +46,8 @@ class ImportReport:
     # import), for the fetch log, and how many were unchanged (recommender.ingest.fetchlog).
     fetched: dict[str, Known] = field(default_factory=dict)
     pages_unchanged: int = 0
+    # Sources that held nothing to read, each with why ("a.csv: a header line and no rows").
+    empty: list[str] = field(default_factory=list)
 
     @property
     def imported(self) -> int:

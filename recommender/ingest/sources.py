@@ -156,9 +156,41 @@ def read_each(
             read_url(str(source), report, options)
             continue
         root = Path(source)
-        for path in expand(root):
+        paths = expand(root)
+        if not paths:
+            kinds = ", ".join(FOLDER_SUFFIXES)
+            report.empty.append(f"{root}: no file to import in this folder (none of {kinds})")
+        for path in paths:
+            before = _progress(report)
             read_file(path, report, options, relative=_relative(path, root))
+            if _progress(report) == before:
+                report.empty.append(f"{path}: {_nothing_in(path)}")
     return report
+
+
+def _progress(report: ImportReport) -> tuple[int, int, int, int]:
+    """What reading a source adds to `report`: rows, errors, items and unchanged pages."""
+    return report.rows, len(report.errors), len(report.items), report.pages_unchanged
+
+
+def _nothing_in(path: Path) -> str:
+    """Why a file that exists gave neither a row nor an error."""
+    suffix = path.suffix.lower()
+    if path.stat().st_size == 0:
+        return "the file is empty"
+    if suffix == ".csv":
+        return "a header line and no rows"
+    if suffix in TABLE_SUFFIXES:
+        return "no records (blank lines only)"
+    if suffix in URL_LIST_SUFFIXES:
+        return "no URLs (blank and comment lines only)"
+    return "nothing to import in it"
+
+
+def _kinds() -> str:
+    return ", ".join(
+        (*TABLE_SUFFIXES, *FEED_SUFFIXES, SITEMAP_GZ_SUFFIX, *PAGE_SUFFIXES, *URL_LIST_SUFFIXES)
+    )
 
 
 def drop_page_boilerplate(report: ImportReport) -> None:
@@ -226,11 +258,8 @@ def read_file(
             )
             options.read()
     else:
-        kinds = ", ".join(
-            (*TABLE_SUFFIXES, *FEED_SUFFIXES, SITEMAP_GZ_SUFFIX, *PAGE_SUFFIXES, *URL_LIST_SUFFIXES)
-        )
         report.errors.append(
-            RowError(str(path), 0, "file", f"unsupported file type {suffix!r} (use {kinds})")
+            RowError(str(path), 0, "file", f"unsupported file type {suffix!r} (use {_kinds()})")
         )
 
 
