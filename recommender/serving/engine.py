@@ -19,6 +19,7 @@ from recommender.serving import kernels
 from recommender.serving.blend import Blend
 from recommender.serving.catalog import Catalog
 from recommender.serving.rendering import (
+    SCORE_DIGITS,
     ExplainParts,
     Section,
     SectionHead,
@@ -391,7 +392,7 @@ class Recommender:
         if explain:
             gains = [None] * len(order) if ctr is None else ctr[order].tolist()
             explains = [
-                sponsored_explain(round(x - (g or 0.0), 4), g)
+                sponsored_explain(round(x - (g or 0.0), SCORE_DIGITS), g)
                 for x, g in zip(scores, gains, strict=True)
             ]
         return Section(self.heads[SPONSORED_POOL], rows, rounded(scores), explains)
@@ -421,7 +422,7 @@ def sponsored_explain(score: float, ctr: float | None = None) -> dict[str, float
     )
     out: dict[str, float | bool] = {"dense": score, **parts, "pinned": False}
     if ctr is not None:
-        out["ctr"] = round(ctr, 4)
+        out["ctr"] = round(ctr, SCORE_DIGITS)
     return out
 
 
@@ -432,8 +433,8 @@ def popular_explain(
     unweighted (whatever the weights): CTR score (-0.5..0.5), decayed clicks, co-reading with
     the article (0..1)."""
     return {
-        "popularity": round(popularity, 4),
-        "ctr": round(ctr, 4),
-        "coread": round(coread, 4),
-        "clicks": round(clicks, 4),
+        "popularity": round(popularity, SCORE_DIGITS),
+        "ctr": round(ctr, SCORE_DIGITS),
+        "coread": round(coread, SCORE_DIGITS),
+        "clicks": round(clicks, SCORE_DIGITS),
     }

@@ -22,7 +22,7 @@ from recommender.serving.catalog import Catalog
 from recommender.serving.diversity import collapse_top, duplicate_groups, isin, mmr
 from recommender.serving.freshness import Freshness
 from recommender.serving.precomputed import PlainCandidates, compute, pick, split_chosen
-from recommender.serving.rendering import rounded
+from recommender.serving.rendering import SCORE_DIGITS, rounded
 from recommender.serving.rules import Rules, load_rules
 from recommender.serving.topk import best_first
 from recommender.settings import RankingSettings
@@ -81,13 +81,13 @@ class Ranked:
 
     def explain(self, i: int) -> dict[str, float | bool]:
         out: dict[str, float | bool] = {
-            name: round(float(self.parts[i, j]), 4) for j, name in enumerate(PARTS)
+            name: round(float(self.parts[i, j]), SCORE_DIGITS) for j, name in enumerate(PARTS)
         }
-        out["freshness"] = round(float(self.freshness[i]), 4)
-        out["rule"] = round(float(self.rule[i]), 4)
+        out["freshness"] = round(float(self.freshness[i]), SCORE_DIGITS)
+        out["rule"] = round(float(self.rule[i]), SCORE_DIGITS)
         if self.signals is not None:
             for j, name in enumerate(SIGNAL_PARTS):
-                out[name] = round(float(self.signals[i, j]), 4)
+                out[name] = round(float(self.signals[i, j]), SCORE_DIGITS)
         out["pinned"] = bool(self.pinned[i])
         return out
 
