@@ -38,7 +38,7 @@ Version 1 snapshots have no `files` and are read as before: there is nothing to 
 
 `rows.json` lets an update read the records it changes and nothing else (`StoredItems`): it
 copies the other lines as they are (`CarriedItems`) instead of parsing and writing again every
-record (at 100k items, 64 MB of JSON: 0.25 s and ~0.5 GB of Python objects; at 1M, ten times
+record (at 100k items, 64 MB of JSON: 0.25 s and 0.25 GB of Python objects; at 1M, ten times
 that). A snapshot written before it existed is read whole, as before.
 
 Pools are the editorial ones (`article`, `video`); sponsored items have vectors but no lists.
