@@ -95,7 +95,7 @@ class Previous:
     path: Path
     manifest: dict[str, Any]
     records: Sequence[Mapping[str, Any]]  # `StoredItems` (parsed as asked for), or a list
-    pools: npt.NDArray[np.str_]  # each record's pool (computed once: a Python call per item)
+    pools: npt.NDArray[np.str_]  # each record's pool (from rows.json, or computed once)
     checks: tuple[Future[Any], ...] = ()  # its files' checks, when still running (`load_previous`)
     held: threading.Event | None = None  # set: the checks may start (`load_previous`'s `hold`)
 
@@ -256,8 +256,9 @@ def plan_changes(
     previous_pools: npt.NDArray[np.str_] | None = None,
 ) -> Plan:
     """Sort incoming items into added / updated / unchanged / removed against `previous`
-    (whose pools are `previous_pools`, computed when not given). Unchanged records are shared
-    with `previous`, not copied."""
+    (whose pools are `previous_pools`, computed when not given). Unchanged records are
+    carried from `previous` (`CarriedItems`), neither copied nor parsed; only the records of
+    incoming and deleted ids are read."""
     if previous_pools is None:
         previous_pools = pool_names(previous)
     row_of = {item: i for i, item in enumerate(record_ids(previous))}
