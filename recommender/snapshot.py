@@ -6,7 +6,7 @@ A snapshot is a folder under `DATA_DIR/snapshots/` (versioned and flipped by `in
 |-------------------------------------|-------------------------------------------------------------|
 | `manifest.json`                     | `schema_version`, model, counts, settings hash, timings     |
 | `items.jsonl`                       | one record per item row: the item's JSON + `content_hash`   |
-| `rows.json`                         | each row's id, pool and line offset in `items.jsonl`         |
+| `rows.json`                         | each row's id, pool, section and line offset in `items.jsonl` |
 | `vectors.npy`                       | float32 (rows, dimension), unit length                      |
 | `mean.npy`                          | the corpus mean subtracted before normalising (if centred)  |
 | `index-{pool}.faiss`                | the pool's FAISS index, ids = item rows (build time only)   |
@@ -116,7 +116,7 @@ _CHUNK = 1 << 20
 _RECORDS_PER_WRITE = 1024  # items.jsonl lines joined per write (and per hash update)
 
 ITEMS_FILE = "items.jsonl"
-ROWS_FILE = "rows.json"  # {"ids": [...], "pools": [...], "starts": [...]}: `StoredItems`
+ROWS_FILE = "rows.json"  # {"ids", "pools", "sections", "starts"}: lists, `StoredItems`
 VECTORS_FILE = "vectors.npy"
 MEAN_FILE = "mean.npy"
 # Names of the parts of an item's relevance, in the order of `Related.parts`' last axis.
@@ -432,10 +432,12 @@ class StagedSnapshot:
 def _write_items(
     files: _Files, records: Sequence[Mapping[str, Any]], pools: npt.NDArray[np.str_]
 ) -> None:
-    """items.jsonl, a line per record, and `rows.json` (each line's id, pool and offset). The
+    """items.jsonl, a line per record, and `rows.json` (each line's id, pool, section and
+    offset). The
     lines an update carries from the previous snapshot (`CarriedItems` over `StoredItems`) are
     copied as they lie, a run of consecutive ones at a time; the others are serialised."""
     ids: list[str] = []
+    sections: list[str | None] = []
     lengths: list[npt.NDArray[np.int64]] = []
     with files.open(ITEMS_FILE) as out:
         for first, last, source in _item_runs(records):
@@ -446,6 +448,7 @@ def _write_items(
                 out.write(base.span(source, end))
                 lengths.append(np.diff(base.starts[source : end + 1]))
                 ids.extend(base.ids[source:end])
+                sections.extend(base.sections[source:end])
                 continue
             for start in range(first, last, _RECORDS_PER_WRITE):
                 chunk = records[start : min(start + _RECORDS_PER_WRITE, last)]
@@ -453,8 +456,14 @@ def _write_items(
                 out.write(b"".join(lines))
                 lengths.append(np.fromiter(map(len, lines), np.int64, len(lines)))
                 ids.extend(str(record["id"]) for record in chunk)
+                sections.extend(_section(record) for record in chunk)
     starts = np.concatenate([[0], np.cumsum(np.concatenate([np.zeros(0, np.int64), *lengths]))])
-    table = {"ids": ids, "pools": np.asarray(pools).tolist(), "starts": starts.tolist()}
+    table = {
+        "ids": ids,
+        "pools": np.asarray(pools).tolist(),
+        "sections": sections,
+        "starts": starts.tolist(),
+    }
     files.raw(ROWS_FILE, orjson.dumps(table))
 
 
@@ -926,12 +935,14 @@ class StoredItems(Sequence[Mapping[str, Any]]):
         data: bytes | mmap.mmap,
         ids: list[str],
         pools: npt.NDArray[np.str_],
+        sections: list[str | None],
         starts: npt.NDArray[np.int64],
     ) -> None:
         self.folder = folder
         self.data = data
         self.ids = ids
         self.pools = pools
+        self.sections = sections
         self.starts = starts
         self._view = memoryview(data)
         self._parsed: dict[int, dict[str, Any]] = {}
@@ -1013,6 +1024,17 @@ def record_ids(records: Sequence[Mapping[str, Any]]) -> list[str]:
     return [str(record["id"]) for record in records]
 
 
+def read_sections(folder: Path) -> dict[str, str]:
+    """Each item's section by id (casefolded, as ranking reads it; "" for none): from
+    `rows.json` without parsing a record, else from every record."""
+    records, _ = read_items(folder)
+    if isinstance(records, StoredItems):
+        pairs: Iterable[tuple[str, object]] = zip(records.ids, records.sections, strict=True)
+    else:
+        pairs = ((str(r["id"]), r.get("section")) for r in records)
+    return {item: str(section or "").casefold() for item, section in pairs}
+
+
 def read_items(folder: Path) -> tuple[Sequence[Mapping[str, Any]], npt.NDArray[np.str_]]:
     """The records of a snapshot and each one's pool, for an update: `StoredItems` (parsed as
     asked for) when the snapshot has `rows.json`, else every record parsed (`read_records`).
@@ -1031,7 +1053,8 @@ def read_items(folder: Path) -> tuple[Sequence[Mapping[str, Any]], npt.NDArray[n
 
     try:
         table = orjson.loads((folder / ROWS_FILE).read_bytes())
-        ids, pools, starts = table["ids"], table["pools"], table["starts"]
+        ids, pools, sections = table["ids"], table["pools"], table["sections"]
+        starts = table["starts"]
         starts = np.asarray(starts, dtype=np.int64)
         names = np.asarray(pools, dtype="<U16")
     except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError, OverflowError):
@@ -1041,8 +1064,13 @@ def read_items(folder: Path) -> tuple[Sequence[Mapping[str, Any]], npt.NDArray[n
         ) from None  # fmt: skip
     if not (isinstance(ids, list) and all(type(i) is str for i in ids)):
         raise bad("ids are not a list of strings")
-    if not (len(ids) == len(names) == len(starts) - 1) or starts.ndim != 1:
-        raise bad(f"{len(ids)} ids, {len(names)} pools and {len(starts)} offsets")
+    if not (isinstance(sections, list) and all(_text_or_none(x) for x in sections)):
+        raise bad("sections are not a list of strings or nulls")
+    if not (len(ids) == len(names) == len(sections) == len(starts) - 1) or starts.ndim != 1:
+        raise bad(
+            f"{len(ids)} ids, {len(names)} pools, {len(sections)} sections and"
+            f" {len(starts)} offsets"
+        )
     if len(names) and not np.isin(names, POOLS).all():
         raise bad("a pool that is not one of " + ", ".join(POOLS))
     data = _map(folder / ITEMS_FILE)
@@ -1060,14 +1088,23 @@ def read_items(folder: Path) -> tuple[Sequence[Mapping[str, Any]], npt.NDArray[n
             reason="unreadable",
             file=ITEMS_FILE,
         )
-    return StoredItems(folder, data, ids, names, starts), names
+    return StoredItems(folder, data, ids, names, sections, starts), names
+
+
+def _section(record: Mapping[str, Any]) -> str | None:
+    section = record.get("section")
+    return section if isinstance(section, str) else None
+
+
+def _text_or_none(value: object) -> bool:
+    return value is None or type(value) is str
 
 
 def check_rows(
     folder: Path, records: Sequence[Mapping[str, Any]], offsets: npt.NDArray[np.int64]
 ) -> None:
     """`rows.json` against items.jsonl read whole (`records` and their lines' `offsets`, as
-    `read_serving_records` gives them): the same ids, pools and offsets, in `recommender
+    `read_serving_records` gives them): the same ids, pools, sections and offsets, in `recommender
     snapshots verify` (an update checks only what costs no parsing, `read_items`). Nothing to
     check in a snapshot without it."""
     if not (folder / ROWS_FILE).is_file():
@@ -1078,6 +1115,8 @@ def check_rows(
         why = "its ids are not those of items.jsonl, line by line"
     elif not np.array_equal(pools, pool_names(records)):
         why = "its pools are not those of the records of items.jsonl"
+    elif items.sections != [_section(record) for record in records]:
+        why = "its sections are not those of the records of items.jsonl"
     elif not np.array_equal(items.starts[:-1], offsets):
         why = "its offsets are not those of the lines of items.jsonl"
     else:

@@ -47,6 +47,7 @@ from recommender.snapshot import (
     pool_names,
     read_items,
     read_manifest,
+    read_sections,
     read_vector_rows,
     record_ids,
     related_file,
@@ -374,7 +375,12 @@ def test_carried_records_are_written_as_if_each_were_serialised(
     rows.json indexes them."""
     tmp = tmp_path_factory.mktemp("items")
     base = [
-        {"id": f"a{i}", "type": "video" if i % 3 == 0 else "article", "title": "é" * (i % 4)}
+        {
+            "id": f"a{i}",
+            "type": "video" if i % 3 == 0 else "article",
+            "title": "é" * (i % 4),
+            "section": [None, "Berita", "Olahraga"][i % 3],
+        }
         for i in range(n)
     ]
     write_items_to(tmp / "base", base)
@@ -398,5 +404,10 @@ def test_carried_records_are_written_as_if_each_were_serialised(
     assert isinstance(items, StoredItems)
     assert items.ids == [r["id"] for r in expected] == record_ids(records)
     assert pools.tolist() == pool_names(expected).tolist()
+    assert items.sections == [r.get("section") for r in expected]
     assert items.starts.tolist() == np.cumsum([0] + [len(line) for line in lines]).tolist()
     assert list(items) == expected
+    sections = {r["id"]: str(r.get("section") or "").casefold() for r in expected}
+    assert read_sections(tmp / "after") == sections
+    (tmp / "after" / ROWS_FILE).unlink()  # a snapshot written before rows.json: records parsed
+    assert read_sections(tmp / "after") == sections

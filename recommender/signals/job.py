@@ -21,7 +21,7 @@ from recommender.events.store import EventStore, iso
 from recommender.settings import Settings
 from recommender.signals.compute import SignalParams, compute_signals, hour_of
 from recommender.signals.file import Signals, signals_path, write_signals
-from recommender.snapshot import read_records
+from recommender.snapshot import read_sections
 
 
 class EventLogMissing(RecommenderError):
@@ -44,8 +44,7 @@ def item_sections(settings: Settings) -> tuple[str, dict[str, str]]:
     version = store.current_version()
     if version is None:
         raise SnapshotMissing(f"no snapshot under {store.root}; run `recommender build` first")
-    records = read_records(store.path(version))
-    return version, {str(r["id"]): str(r.get("section") or "").casefold() for r in records}
+    return version, read_sections(store.path(version))
 
 
 def signals_from_store(

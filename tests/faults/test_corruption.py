@@ -32,6 +32,7 @@ from tests.snapshot_faults import (
     clone_current,
     corruption_params,
     current_folder,
+    forge_row_table,
     pointer_params,
 )
 
@@ -102,6 +103,21 @@ def test_verify_and_update_refuse_a_forged_row_table(forge: str, data_dir: Path)
     rebuilt = runner.invoke(cli, ["build", "-i", str(CORPUS)], env=env)  # the repair
     assert rebuilt.exit_code == 0, rebuilt.output
     assert runner.invoke(cli, ["snapshots", "verify"], env=env).exit_code == 0
+
+
+def test_verify_names_forged_sections_in_the_row_table(data_dir: Path) -> None:
+    """rows.json's sections (what the signals job reads instead of every record) forged with
+    matching checksums: `snapshots verify` names rows.json."""
+    forge_row_table(current_folder(SnapshotStore(data_dir / "snapshots")), _other_section)
+    verified = runner.invoke(cli, ["snapshots", "verify"], env=tiny_env(data_dir))
+    assert_clean_failure(verified, ROWS_FILE)
+    assert "sections" in verified.stderr
+
+
+def _other_section(table: dict[str, object]) -> None:
+    sections = table["sections"]
+    assert isinstance(sections, list)
+    sections[0] = "Forged"
 
 
 @pytest.mark.parametrize("pointer", pointer_params())
