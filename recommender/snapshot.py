@@ -925,7 +925,28 @@ def read_records(folder: Path) -> list[dict[str, Any]]:
     return [_record(folder, line, n) for n, line in enumerate(lines, 1) if line.strip()]
 
 
-class StoredItems(Sequence[Mapping[str, Any]]):
+class _Rows(Sequence[Mapping[str, Any]]):
+    """Records by row (`_row`): a slice gives a list, a row beyond them an IndexError."""
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def _row(self, row: int) -> Mapping[str, Any]:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, row: int) -> Mapping[str, Any]: ...
+
+    @overload
+    def __getitem__(self, row: slice) -> list[Mapping[str, Any]]: ...
+
+    def __getitem__(self, row: int | slice) -> Mapping[str, Any] | list[Mapping[str, Any]]:
+        if isinstance(row, slice):
+            return [self._row(i) for i in range(*row.indices(len(self)))]
+        return self._row(range(len(self))[row])
+
+
+class StoredItems(_Rows):
     """A snapshot's records as an update reads them (`read_items`): items.jsonl mapped, each
     record parsed when first asked for, and its id, pool and line offset from `rows.json`."""
 
@@ -950,16 +971,7 @@ class StoredItems(Sequence[Mapping[str, Any]]):
     def __len__(self) -> int:
         return len(self.ids)
 
-    @overload
-    def __getitem__(self, row: int) -> dict[str, Any]: ...
-
-    @overload
-    def __getitem__(self, row: slice) -> list[dict[str, Any]]: ...
-
-    def __getitem__(self, row: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
-        if isinstance(row, slice):
-            return [self[i] for i in range(*row.indices(len(self)))]
-        row = range(len(self))[row]  # an IndexError beyond the rows, as a list's
+    def _row(self, row: int) -> dict[str, Any]:
         record = self._parsed.get(row)
         if record is None:
             line = self.data[self.starts[row] : self.starts[row + 1]]
@@ -979,7 +991,7 @@ class StoredItems(Sequence[Mapping[str, Any]]):
         return self._view[self.starts[first] : self.starts[last]]
 
 
-class CarriedItems(Sequence[Mapping[str, Any]]):
+class CarriedItems(_Rows):
     """An update's records in their new rows: row r is `own[r]` (a new or changed record), or
     else the `base` record `source[r]` (the previous snapshot's, carried). The writer copies
     the carried ones' lines as they are when `base` is `StoredItems`."""
@@ -997,16 +1009,7 @@ class CarriedItems(Sequence[Mapping[str, Any]]):
     def __len__(self) -> int:
         return len(self.source)
 
-    @overload
-    def __getitem__(self, row: int) -> Mapping[str, Any]: ...
-
-    @overload
-    def __getitem__(self, row: slice) -> list[Mapping[str, Any]]: ...
-
-    def __getitem__(self, row: int | slice) -> Mapping[str, Any] | list[Mapping[str, Any]]:
-        if isinstance(row, slice):
-            return [self[i] for i in range(*row.indices(len(self)))]
-        row = range(len(self))[row]
+    def _row(self, row: int) -> Mapping[str, Any]:
         record = self.own.get(row)
         return record if record is not None else self.base[int(self.source[row])]
 
