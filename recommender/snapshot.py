@@ -57,6 +57,7 @@ import mmap
 import os
 import shutil
 import sys
+from abc import abstractmethod
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -926,13 +927,11 @@ def read_records(folder: Path) -> list[dict[str, Any]]:
 
 
 class _Rows(Sequence[Mapping[str, Any]]):
-    """Records by row (`_row`): a slice gives a list, a row beyond them an IndexError."""
+    """Records by row (`_row`): a slice gives a list, a row beyond them an IndexError. An
+    abstract base (`Sequence` is one): a subclass gives `__len__` and `_row`."""
 
-    def __len__(self) -> int:
-        raise NotImplementedError
-
-    def _row(self, row: int) -> Mapping[str, Any]:
-        raise NotImplementedError
+    @abstractmethod
+    def _row(self, row: int) -> Mapping[str, Any]: ...
 
     @overload
     def __getitem__(self, row: int) -> Mapping[str, Any]: ...
