@@ -947,21 +947,20 @@ class _Rows(Sequence[Mapping[str, Any]]):
 
 class StoredItems(_Rows):
     """A snapshot's records as an update reads them (`read_items`): items.jsonl mapped, each
-    record parsed when first asked for, and its id, pool and line offset from `rows.json`."""
+    record parsed when first asked for, and its id, section and line offset from `rows.json`
+    (`read_items` gives the pools beside it)."""
 
     def __init__(
         self,
         folder: Path,
         data: bytes | mmap.mmap,
         ids: list[str],
-        pools: npt.NDArray[np.str_],
         sections: list[str | None],
         starts: npt.NDArray[np.int64],
     ) -> None:
         self.folder = folder
         self.data = data
         self.ids = ids
-        self.pools = pools
         self.sections = sections
         self.starts = starts
         self._view = memoryview(data)
@@ -1055,10 +1054,9 @@ def read_items(folder: Path) -> tuple[Sequence[Mapping[str, Any]], npt.NDArray[n
 
     try:
         table = orjson.loads((folder / ROWS_FILE).read_bytes())
-        ids, pools, sections = table["ids"], table["pools"], table["sections"]
-        starts = table["starts"]
-        starts = np.asarray(starts, dtype=np.int64)
-        names = np.asarray(pools, dtype="<U16")
+        ids, sections = table["ids"], table["sections"]
+        starts = np.asarray(table["starts"], dtype=np.int64)
+        names = np.asarray(table["pools"], dtype="<U16")
     except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError, OverflowError):
         raise SnapshotCorrupt(
             f"snapshot {folder.name}: {ROWS_FILE} cannot be read", reason="unreadable",
@@ -1090,7 +1088,7 @@ def read_items(folder: Path) -> tuple[Sequence[Mapping[str, Any]], npt.NDArray[n
             reason="unreadable",
             file=ITEMS_FILE,
         )
-    return StoredItems(folder, data, ids, names, sections, starts), names
+    return StoredItems(folder, data, ids, sections, starts), names
 
 
 def _section(record: Mapping[str, Any]) -> str | None:

@@ -127,10 +127,10 @@ def refresh_reason(
 # --- list surgery -------------------------------------------------------------------------
 
 
-def last_score(rows: Lists, scores: Floats, full: int) -> Floats:
+def last_score(rows: Lists, scores: Floats, full: int, length: Rows | None = None) -> Floats:
     """Per list, the score a newcomer must beat: the last one when the list holds `full`
-    entries, -inf when it has room."""
-    length = list_lengths(rows)
+    entries, -inf when it has room (`length`: the lists' `list_lengths`, counted when None)."""
+    length = list_lengths(rows) if length is None else length
     last = scores[np.arange(len(rows)), np.maximum(length - 1, 0)]
     return np.where(length >= full, last, -np.inf).astype(np.float32)
 
@@ -315,12 +315,13 @@ def update_pool_layer(
     old_of = np.full(n, -1, dtype=np.int64)
     old_of[change.old_to_new[kept_old]] = np.flatnonzero(kept_old)
     carried_rows = old_of >= 0
-    for before, has in (
-        (old.related.rows, list_lengths(rel_rows)[carried_rows]),
-        (old.lexical.rows, list_lengths(lex_rows)[carried_rows]),
-        (old_dense, lengths_carried(old_dense, change)[old_of[carried_rows]]),
+    old_lex_length = list_lengths(old.lexical.rows)  # also read by step 3
+    for had_all, has in (
+        (list_lengths(old.related.rows), list_lengths(rel_rows)[carried_rows]),
+        (old_lex_length, list_lengths(lex_rows)[carried_rows]),
+        (list_lengths(old_dense), lengths_carried(old_dense, change)[old_of[carried_rows]]),
     ):
-        had = list_lengths(before)[old_of[carried_rows]]
+        had = had_all[old_of[carried_rows]]
         again[carried_rows] |= depleted(had, has, bound[carried_rows])
     # 3. lexical newcomers into the other anchors' lexical lists: found by the bounded query
     # asked the other way round, then scored exactly
@@ -330,7 +331,7 @@ def update_pool_layer(
         # entries is not filled with whatever newcomer shares a term with it; as the dense
         # lists' `thresholds`), 0 for a list that had room
         threshold = np.zeros(n, dtype=np.float32)
-        old_last = last_score(old.lexical.rows, old.lexical.scores, k)
+        old_last = last_score(old.lexical.rows, old.lexical.scores, k, old_lex_length)
         threshold[carried_rows] = np.maximum(old_last[old_of[carried_rows]], 0.0)
         anchors, cols = reverse_candidates(
             lexical, postings, newcomers, settings, threshold, again, compiled
