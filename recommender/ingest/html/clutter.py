@@ -123,6 +123,7 @@ CLUTTER_LINE = re.compile(
     r"|(?:informasi )?pemasangan iklan\b.*|pasang iklan\b.*|(?:informasi|info) iklan\b.*"
     # labels: "Editor: …", "- Blog : Petits papiers, grandes histoires..", "Quelle: dpa"
     r"|(?:[-–•(]\s*)?(?:editor|redaktur|penyunting|pewarta|penulis|reporter|wartawan|kontributor|laporan|"
+    r"(?:judul|link|tautan) (?:artikel|berita)|"  # a syndicated copy's "Judul Artikel : …"
     r"author|autor|autorin|auteur|autora|autore|"
     r"sumber(?: foto)?|fotos?|fotografer|video|ilustrasi|uploader|writer|edited by|sources?|duration|"
     r"images?|"
@@ -159,7 +160,10 @@ CLUTTER_LINE = re.compile(
     # Legal notes under financial commentary: "Alle Angaben ohne Gewähr.", "Disclaimer: …"
     r"|(?:disclaimer|haftungsausschluss|risikohinweis|offenlegung gemäß)\b.{0,500}"
     r"|alle angaben ohne gewähr\W*"
-    r"|(?:related|terkait|baca juga)\s*:.{0,150}"  # "RELATED: Pat Benatar is moving on"
+    # "RELATED: Pat Benatar is moving on", "Lihat Juga : …" (CNN Indonesia), "(Baca: …)",
+    # "Selanjutnya: …" (Liputan6's next part), "Also read: …"
+    r"|\(?\s*(?:related|terkait|baca(?: juga| selengkapnya)?|lihat juga|see also|also read|read also"
+    r"|selanjutnya)\s*:.{0,150}"
     # the same label in Hungarian, Polish and Russian: "Kapcsolódó írások:", "Czytaj także:"
     r"|(?:kapcsolódó (?:írások|cikkek|hírek)|czytaj (?:także|też|również)|читайте также)\s*:.{0,150}"
     # "Read also" in other languages, the story it names after it: "Lire aussi Martine Bulard,
@@ -183,26 +187,70 @@ CLUTTER_LINE = re.compile(
     r"|laporan (?:wartawan|reporter|koresponden)\b.{0,80}"
     # invitations to watch or follow, perhaps with a channel's instructions (Kompas.com's "Simak
     # breaking news … WhatsApp Channel : https://… Pastikan kamu sudah install aplikasi …")
-    r"|(?:simak|saksikan|tonton) (?:breaking news|berita|info|update|video)\b.{0,300}"
+    r"|(?:simak|saksikan|tonton)(?: juga)? (?:breaking news|berita|info|update|video|live|siaran"
+    r"|tayangan)\b.{0,300}"
+    # a player's notes and prompts: "Untuk menampilkan video ini, aktifkan JavaScript", "Jangan
+    # lewatkan video terbaru kami"
+    r"|untuk menampilkan video ini\b.{0,100}|jangan lewatkan (?:video|berita|artikel|info)\b.{0,100}"
+    # a long story's next page, or the rest of it elsewhere: "Selengkapnya di halaman
+    # selanjutnya.", "Simak selengkapnya di sini.", "Baca info lengkapnya di sini."
+    r"|(?:simak |baca |lihat )?(?:info )?(?:selengkapnya|lengkapnya)\s*(?:(?:di|pada)\s*(?:sini"
+    r"|halaman (?:selanjutnya|berikutnya))|disini)\W*"
+    # a prompt to scroll past an ad: "Scroll ke bawah untuk melanjutkan membaca", "GULIR UNTUK
+    # LANJUT BACA", "- Scroll untuk melanjutkan -"
+    r"|[-–]?\s*(?:scroll|gulir)\b.{0,30}?\b(?:melanjutkan|lanjut|continue|resume)"
+    r"(?:\s+(?:membaca|baca|reading|(?:with )?content|konten))?\W*"
     r"|ikuti perkembangan berita\b.{0,150}"
     r"|(?:download|unduh) (?:aplikasi|app)\b.{0,150}|klik (?:di ?sini|link)\b.{0,150}"
     # an invitation to a mailing list: "Join our mailing list", "Join our newsletter for …"
     r"|join (?:our|the) (?:mailing list|e-?mail list|newsletter)\b.{0,100}"
     r"|(?:(?:ayo|yuk|mari)\s+)?(?:gabung|bergabung|join)\b.{0,40}\b(?:whatsapp|telegram|channel"
     r"|saluran)\b.{0,100}"
-    r"|(?:cek berita dan artikel|ikuti (?:kami|berita)|follow us|follow berita)"
+    r"|(?:cek berita dan artikel|(?:terus )?ikuti (?:kami|berita|terus)|follow us|follow berita)"
     r".{0,150}"
     # an appeal to subscribe, perhaps with the channel's instructions (Kompas.com's "Dapatkan
     # update berita pilihan … Mari bergabung di Grup Telegram …, caranya klik link …")
-    r"|dapatkan (?:update|berita)\b.{0,300}"
+    r"|(?:bergabung(?: dan)? )?dapatkan (?:update|berita)\b.{0,300}"
+    # the same for a messenger or an app: "Dapatkan informasi lain dari Tribunnews via saluran
+    # WhatsApp: di sini" (not a service story's "Dapatkan informasi di kantor kelurahan")
+    r"|dapatkan (?:informasi|info)\b.{0,100}\b(?:whatsapp|telegram|google news|saluran|channel)"
+    r"\b.{0,100}"
+    # Google News prompts: "Baca berita dan artikel lainnya di Google News", "Silakan baca konten
+    # menarik lainnya dari JPNN.com di Google News", and Google's "Add … as a preferred source"
+    r"|(?:(?:silakan|yuk|ayo|terus),?\s+)?(?:baca|simak|cek|ikuti|follow|dapatkan)\b.{0,100}"
+    r"\bdi google news\b.{0,150}"
+    r"|.{0,60}\bpreferred source on google\W*"
+    # a reader's account: "Belum punya akun? Klik di sini. Lupa password", and a metered
+    # paywall's "Agar bisa lanjut membaca sampai tuntas artikel ini, pastikan Anda ..."
+    r"|(?:belum|sudah) punya akun\s*\?\s*(?:klik|daftar|masuk|login|sign)\b.{0,150}"
+    r"|lupa (?:kata sandi|password)\W*"
+    r"|agar (?:bisa|dapat) (?:lanjut|melanjutkan) membaca\b.{0,250}"
+    r"|kirim(?:kan)? komentar\b.{0,150}"  # "Kirimkan komentar anda melalui kolom di bawah ini"
+    # invitations to read on: "Yuk, baca artikel kesehatan lainnya", "Klik untuk membaca berita
+    # lainnya"
+    r"|(?:(?:yuk|ayo|mari),?\s+baca|klik untuk (?:membaca|baca))\b.{0,100}"
+    # "Follow IDN Times untuk mendapatkan berita terbaru, klik untuk follow"
+    r"|(?:follow|ikuti)\s+\S+(?:\s+\S+){0,2}\s+untuk (?:mendapatkan|dapatkan|mendapat)"
+    r" (?:berita|update|info(?:rmasi)?) (?:terbaru|terkini)\b.{0,100}"
     # Indonesian portals' syndication notes and footers: "Artikel ini telah tayang di Kompas.com
     # dengan judul ...", "Baca artikel detiknews, "..." selengkapnya https://...", "Download Apps
     # Detikcom Sekarang https://...", a CNN Indonesia player's marker "(Gambas:Video CNN)"
-    r"|artikel ini (?:telah |sudah )?(?:tayang|terbit|dimuat|diterbitkan)\b.{0,250}"
+    r"|artikel ini (?:telah |sudah )?(?:tayang|ditayangkan|terbit|dimuat|diterbitkan|ditulis oleh)\b"
+    r".{0,250}"
+    # a print edition's note, and a contributor's credit: "Versi cetak artikel ini terbit di
+    # harian Kompas …", "Rani Wijaya berkontribusi dalam penulisan artikel ini."
+    r"|versi cetak (?:artikel|berita|tulisan) ini\b.{0,250}"
+    r"|.{0,80}\bberkontribusi dalam (?:penulisan|pembuatan|peliputan) (?:artikel|berita|laporan"
+    r"|tulisan) ini\W*"
     r"|baca artikel \S+.{0,200}\bselengkapnya\b.{0,200}|download apps? \S+.{0,120}"
+    r"|(?:download|unduh|get) (?:the |our )?(?:aplikasi|apps?)\b.{0,150}"  # "Download the app now …"
     r"|\(\s*gambas\s*:.{0,60}\)"
     # a widget's heading on its own line: "Pilihan Untuk Anda", "Topik Terkait:", "Komentar"
     r"|(?:pilihan untuk anda|rekomendasi(?: untuk anda)?|topik terkait|video (?:pilihan|terkait)"
+    # "Pilihan Redaksi", "Berita Terkini", "Tampilkan Ringkasan Artikel", a share bar's "Bagikan",
+    # a pager's "Halaman", "TERKAIT LAINNYA DI DETIKNETWORK"
+    r"|pilihan(?: redaksi)?|berita terkini|(?:berita|artikel) (?:terkait|lainnya)|bagikan|halaman"
+    r"|konten bersponsor|(?:tampilkan|sembunyikan) ringkasan(?: artikel)?|terkait lainnya\b.{0,40}"
     r"|terpopuler|berita populer|komentar|lanjutkan membaca|berita lainnya|selengkapnya|tags?"
     r"|tim redaksi|tutup|loading|memuat|lihat foto|editor'?s pick|sponsored content|most popular"
     r"|trending(?: now)?|(?:artikel|berita) (?:selanjutnya|sebelumnya)"
@@ -257,7 +305,8 @@ CLUTTER_LINE = re.compile(
     # lines an article's player, ads and share bar leave between its paragraphs
     r"|(?:story|article) continues (?:below|after)(?: (?:this|the))?(?: ad(?:vertisement)?)?\W*"
     r"|continue reading (?:below|after the ad(?:vertisement)?)\W*"
-    r"|advertisement\s*[-–:]\s*scroll to continue|skip advertisement"
+    # "ADVERTISEMENT SCROLL TO CONTINUE WITH CONTENT" (detik, CNN Indonesia) as one line
+    r"|advertisement\s*[-–:]?\s*scroll to (?:continue|resume)(?: with)?(?: content)?|skip advertisement"
     r"|(?:recommended|related) (?:coverage|content|reading|videos?|stories|articles)\s*:?"
     r"|recommended for you"
     r"|listen to this (?:article|story)\b.{0,40}|listen\s*[·:]\s*\d{1,2}:\d{2}.{0,20}"
@@ -1101,7 +1150,22 @@ def drop_trailing_furniture(lines: list[str]) -> list[str]:
             end -= 1
             continue
         break
-    return lines[:end]
+    return drop_closing_initials(lines[:end])
+
+
+# Desk initials closing the last paragraph after its last sentence, in lower case (the first
+# pair at least): "… kata dia. (mnf/ugo)", "… tuturnya. (wah)", "… (tim/DAL)".
+CLOSING_INITIALS = re.compile(
+    r"(?<=[.!?\"”’])\s+\((?-i:[a-z]{2,6})(?:\s*/\s*[A-Za-z]{2,6}){0,3}\)\s*$"
+)
+
+
+def drop_closing_initials(lines: list[str]) -> list[str]:
+    """The body without the desk initials its last line ends with (CLOSING_INITIALS)."""
+    if not lines:
+        return lines
+    last = CLOSING_INITIALS.sub("", lines[-1])
+    return [*lines[:-1], last] if last.strip() and last != lines[-1] else lines
 
 
 # A salutation on its own line: two to six words ending with a comma, no byline ("By …,").

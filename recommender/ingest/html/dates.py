@@ -48,6 +48,25 @@ PUBLISHED_META = (
     "content_publisheddate",
     "date",
 )
+# The same names behind a CMS's own prefix: detik's `dtk:publishdate` ("2026/06/05 20:30:23"),
+# read after the unprefixed ones.
+PREFIXED_PUBLISHED = frozenset(
+    {"pubdate", "publishdate", "publish-date", "publish_date", "published_time", "datepublished"}
+)
+
+
+def prefixed_published(meta: PageMeta) -> list[str]:
+    """The meta names of `meta` that are a publication time's under some prefix (`dtk:publishdate`),
+    other than PUBLISHED_META's own, in document order."""
+    return [
+        name
+        for name in meta.meta
+        if ":" in name
+        and name not in PUBLISHED_META
+        and name.rsplit(":", 1)[1] in PREFIXED_PUBLISHED
+    ]
+
+
 # Indonesian zones (WIB +07, WITA +08, WIT +09) and a few other abbreviations seen on news pages.
 ZONES: dict[str, float] = {
     "wib": 7,
@@ -94,20 +113,20 @@ MONTHS = {
         (
             "jan januari january januar jänner janvier janv enero ene janeiro gennaio gen január"
             " января январь януари",
-            "feb februari february pebruari februar février fevrier févr fév febrero fevereiro fev"
+            "feb peb februari february pebruari februar février fevrier févr fév febrero fevereiro fev"
             " febbraio február febr февраля февраль февруари",
             "mar maret march märz maerz mrz maart mars marzo março marco március márc марта март",
             "apr april avril avr abril abr aprile április ápr апреля апрель април",
             "mei may mai mayo maio maggio mag május máj мая май",
             "jun juni june juin junio junho giugno giu június jún июня июнь юни",
             "jul juli july juillet juil julio julho luglio lug július júl июля июль юли",
-            "agu agt agus agustus aug august augustus août aout agosto ago augusztus августа"
+            "agu agt ags agus agustus aug august augustus août aout agosto ago augusztus августа"
             " август",
             "sep sept september septembre septiembre setiembre setembro set settembre szeptember"
             " szept сентября сентябрь септември",
             "okt oktober oct october octobre octubre outubro out ottobre ott október октября"
             " октябрь октомври",
-            "nov nopember november novembre noviembre novembro ноября ноябрь ноември",
+            "nov nop nopember november novembre noviembre novembro ноября ноябрь ноември",
             "des desember dec december dezember dez décembre decembre déc diciembre dic dezembro"
             " dicembre декабря декабрь декември",
         ),
@@ -598,7 +617,7 @@ def candidates(meta: PageMeta, text: str, url: str | None = None) -> list[Stamp]
     published = meta.article("datePublished")
     if isinstance(published, str):
         raw.append((published, "JSON-LD datePublished"))
-    for name in PUBLISHED_META:
+    for name in (*PUBLISHED_META, *prefixed_published(meta)):
         raw.extend((value, f"meta {name}") for value in meta.all(name))
     created = meta.article("dateCreated")
     if isinstance(created, str):
