@@ -831,6 +831,29 @@ def drop_link_paragraphs(tree: HtmlElement) -> None:
             listing.drop_tree()
 
 
+def drop_teaser_cards(tree: HtmlElement) -> None:
+    """Remove boxes of related stories whose items each describe their story (headline link, then
+    a summary paragraph: pagekind.teaser_items), three or more under one parent; the article's
+    paragraphs have no headline link of their own above them. An item holding the page's `<h1>`
+    stays."""
+    from recommender.ingest.html import pagekind
+
+    by_parent: dict[HtmlElement, list[HtmlElement]] = {}
+    for item in pagekind.teaser_items(tree):
+        parent = item.getparent()
+        if parent is not None:
+            by_parent.setdefault(parent, []).append(item)
+    for items in by_parent.values():
+        if len(items) < MIN_TEASER_CARDS:
+            continue
+        for item in items:
+            if next(item.iter("h1"), None) is None and item.getparent() is not None:
+                item.drop_tree()
+
+
+MIN_TEASER_CARDS = 3
+
+
 # The date a related-stories box prints under a linked headline.
 TEASER_DATE = re.compile(rf"(?:published|posted|updated)?:?\s*{DATE_ONLY_LINE}", re.IGNORECASE)
 

@@ -314,6 +314,99 @@ def headline_links(tree: HtmlElement) -> int:
     return sum(1 for a in tree.iter("a") if cjk.phrase_words(a.text_content() or "") >= 5)
 
 
+# How far up from a summary its listing item may begin: `<article><a><h2>…</h2></a><p>…</p>`, or a
+# summary wrapped once or twice more than its headline.
+TEASER_LEVELS = 3
+
+
+def own_weights(tree: HtmlElement) -> dict[HtmlElement, int]:
+    """Each element's weight (cjk.weight, whitespace collapsed) of its text outside links and
+    scripts, in one pass from the leaves up."""
+    from lxml import etree
+
+    weights: dict[HtmlElement, int] = {}
+    for _, element in etree.iterwalk(tree, events=("end",)):
+        if not isinstance(element.tag, str):
+            continue
+        weight = _weight(element.text)
+        for child in element:
+            if isinstance(child.tag, str) and child.tag not in SKIPPED_TEXT:
+                weight += weights.get(child, 0)
+            weight += _weight(child.tail)
+        weights[element] = weight
+    return weights
+
+
+def _weight(text: str | None) -> int:
+    if not text:
+        return 0
+    collapsed = " ".join(text.split())
+    return len(collapsed) if collapsed.isascii() else cjk.weight(collapsed)
+
+
+SKIPPED_TEXT = frozenset({"a", "script", "style", "noscript"})
+
+
+def summaries(tree: HtmlElement, weights: dict[HtmlElement, int], chars: int) -> list[HtmlElement]:
+    """The innermost blocks holding a paragraph of `chars` or more outside links (`weights`:
+    own_weights)."""
+    long = [e for e in tree.iter(*SUMMARY_TAGS) if weights.get(e, 0) >= chars]
+    outer = {a for e in long for a in e.iterancestors()}
+    return [e for e in long if e not in outer]
+
+
+SUMMARY_TAGS = ("p", "div", "li", "span", "dd", "td", "section", "article", "blockquote")
+# A paragraph of an article written in short paragraphs (a sentence each).
+SHORT_PARAGRAPH_CHARS = 60
+
+
+def teaser_items(tree: HtmlElement) -> list[HtmlElement]:
+    """A listing's items that describe the story they link: each holds one paragraph of running
+    text, its only one, after a headline link (headline, date, summary), the paragraph at most
+    TEASER_LEVELS below the item: a tag or section page describing every story it lists, or a
+    box of related stories doing the same. A link after the paragraph ("Baca juga: …") is no
+    item's headline."""
+    return _teaser_items(tree, own_weights(tree))
+
+
+def _teaser_items(tree: HtmlElement, weights: dict[HtmlElement, int]) -> list[HtmlElement]:
+    blocks = summaries(tree, weights, PARAGRAPH_CHARS)
+    inside = set(blocks)
+    items: list[HtmlElement] = []
+    for block in blocks:
+        item = block
+        for _ in range(TEASER_LEVELS):
+            item = item.getparent()
+            if item is None or any(b in inside for b in item.iterdescendants() if b is not block):
+                break
+            if _headline_before(item, block):
+                items.append(item)
+                break
+    return items
+
+
+def _headline_before(item: HtmlElement, block: HtmlElement) -> bool:
+    """A headline link (five words or more) in `item` before `block` in document order."""
+    for element in item.iter():
+        if element is block:
+            return False
+        if element.tag == "a" and cjk.phrase_words(element.text_content() or "") >= 5:
+            return True
+    return False
+
+
+def text_outside(
+    tree: HtmlElement, items: list[HtmlElement], weights: dict[HtmlElement, int]
+) -> int:
+    """The running text (paragraphs of SHORT_PARAGRAPH_CHARS or more) outside `items`."""
+    within = set(items)
+    return sum(
+        weights[block]
+        for block in summaries(tree, weights, SHORT_PARAGRAPH_CHARS)
+        if block not in within and not any(a in within for a in block.iterancestors())
+    )
+
+
 def link_density(tree: HtmlElement) -> float:
     body = tree.find(".//body")
     root = body if body is not None else tree
@@ -474,6 +567,22 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
             "page",
             f"an index page ({headlines} headline links, {paragraphs} paragraphs of text), not an"
             " article",
+        )
+    # A listing whose items each describe their story: its paragraphs are those descriptions,
+    # and outside them is less running text than one paragraph (sentence-long paragraphs
+    # counted: a brief beside a box of described stories is an article).
+    weights = own_weights(tree) if headlines >= MIN_INDEX_HEADLINES else {}
+    items = _teaser_items(tree, weights) if weights else []
+    teasers = len(items)
+    if (
+        teasers >= MIN_LISTED_ARTICLES
+        and paragraphs - teasers < MIN_ARTICLE_PARAGRAPHS
+        and text_outside(tree, items, weights) < PARAGRAPH_CHARS
+    ):
+        raise ExtractionError(
+            "page",
+            f"an index page ({headlines} headline links, {teasers} of its {paragraphs} paragraphs"
+            " of text each a summary under one of them), not an article",
         )
     density = link_density(tree)
     if density > MAX_LINK_DENSITY and not article_amid_menus(tree, paragraphs):
