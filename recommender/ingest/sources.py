@@ -8,6 +8,7 @@ Every source lands in one `ImportReport` with the same row-level errors as the f
 - `*.xml`, `*.rss`, `*.atom`, or a URL that serves a feed: each entry is an item (`feeds`);
 - `*.html`, `*.htm`, or a URL that serves a page: the article is extracted and page furniture
   removed (`html.page`);
+- `*.mhtml`, `*.mht`: a page saved as one file by a browser, read as that page (`mhtml`);
 - a sitemap (`<urlset>` or `<sitemapindex>`, in an `*.xml` or `*.xml.gz` file or by URL): a URL
   list, an index's sitemaps read in turn (`sitemaps`);
 - `*.txt`, `*.urls`: a URL list, one URL a line (`#` starts a comment);
@@ -41,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from recommender import __version__
+from recommender.ingest import mhtml
 from recommender.ingest.boilerplate import drop_site_boilerplate
 from recommender.ingest.feeds import feed_records
 from recommender.ingest.fetchlog import Known, vouches
@@ -85,7 +87,7 @@ URL_LIST_SUFFIXES = (".txt", ".urls")
 SITEMAP_GZ_SUFFIX = ".xml.gz"  # a compressed sitemap (or feed)
 # Sitemap levels a source may open: an index, then the sitemaps it lists (the protocol's two).
 SITEMAP_LEVELS = 2
-FOLDER_SUFFIXES = (*TABLE_SUFFIXES, *FEED_SUFFIXES, *PAGE_SUFFIXES)
+FOLDER_SUFFIXES = (*TABLE_SUFFIXES, *FEED_SUFFIXES, *PAGE_SUFFIXES, *mhtml.SUFFIXES)
 FEED_TYPES = ("rss", "atom", "rdf", "application/xml", "text/xml")
 MAX_FETCH_BYTES = 20 * 1024 * 1024
 USER_AGENT = f"recommender/{__version__} (+batch re-index job)"
@@ -189,7 +191,14 @@ def _nothing_in(path: Path) -> str:
 
 def _kinds() -> str:
     return ", ".join(
-        (*TABLE_SUFFIXES, *FEED_SUFFIXES, SITEMAP_GZ_SUFFIX, *PAGE_SUFFIXES, *URL_LIST_SUFFIXES)
+        (
+            *TABLE_SUFFIXES,
+            *FEED_SUFFIXES,
+            SITEMAP_GZ_SUFFIX,
+            *PAGE_SUFFIXES,
+            *mhtml.SUFFIXES,
+            *URL_LIST_SUFFIXES,
+        )
     )
 
 
@@ -246,6 +255,8 @@ def read_file(
             read_feed(data, str(path), report, options.page.assume_timezone)
             return
         read_page(data, str(path), report, options.page, url=url, relative=relative)
+    elif suffix in mhtml.SUFFIXES:
+        read_saved_page(path, report, options.page, relative)
     elif suffix in URL_LIST_SUFFIXES:
         listed = list(_url_lines(path, report))
         options.listed(len(listed))
@@ -261,6 +272,27 @@ def read_file(
         report.errors.append(
             RowError(str(path), 0, "file", f"unsupported file type {suffix!r} (use {_kinds()})")
         )
+
+
+def read_saved_page(path: Path, report: ImportReport, options: PageOptions, relative: str) -> None:
+    """A page a browser saved as one MHTML file: its HTML document read as a page, at the address
+    the archive names (a sidecar's, with `--url-from sidecar`, comes first)."""
+    try:
+        url = sidecar_url(path, options) if options.url_from == "sidecar" else None
+        saved = mhtml.saved_page(path.read_bytes())
+    except ExtractionError as exc:
+        report.rows += 1
+        report.errors.append(RowError(str(path), 1, exc.field, exc.reason))
+        return
+    read_page(
+        saved.html,
+        str(path),
+        report,
+        options,
+        url=url or saved.url,
+        relative=relative,
+        charset=saved.charset,
+    )
 
 
 def sidecar_url(page: Path, options: PageOptions) -> str | None:

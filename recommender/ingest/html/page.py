@@ -152,7 +152,8 @@ def page_url(
     options: PageOptions,
     tree: HtmlElement | None = None,
 ) -> str:
-    """The canonical URL: `<link rel=canonical>`, og:url, then the URL it was fetched from, then
+    """The canonical URL: `<link rel=canonical>`, og:url, then the URL it was fetched from (or the
+    address its browser noted when saving it: `saved_from`), then
     the article's own microdata `url` (or Baidu's page description's `@id`), then an absolute
     `<meta name="url">`, then the hreflang alternate in the page's own language, then
     --base-url joined with the file's path; tracking parameters removed; a web archive's copy
@@ -846,6 +847,7 @@ def page_record(
     refused as no article names the site's feed where it links one: what to read instead)."""
     opts = options or PageOptions()
     tree = parse(data, charset)
+    url = url or saved_from(data)
     try:
         return _record(tree, url, relative, opts)
     except ExtractionError as exc:
@@ -853,6 +855,24 @@ def page_record(
         if feed is None:
             raise
         raise ExtractionError("page", f"{exc.reason}; the site's feed: {feed}") from None
+
+
+# The address a browser noted in the page it saved, near its top: Chrome's and Internet
+# Explorer's Mark of the Web (`<!-- saved from url=(0051)https://… -->`, the number the URL's
+# length) and the SingleFile extension's header (`<!-- Page saved with SingleFile url: https://…
+# saved date: … -->`).
+SAVED_FROM = re.compile(
+    rb"<!--\s*(?:saved from url=\(\d{1,5}\)|Page saved with SingleFile\s+url:\s*)(https?://[^\s<>\"]+)",
+    re.IGNORECASE,
+)
+SAVED_FROM_BYTES = 16384
+
+
+def saved_from(data: bytes) -> str | None:
+    """The address the browser saved the page from (SAVED_FROM), read as the URL a page was
+    fetched from; None when the page notes none (or an `about:` address)."""
+    found = SAVED_FROM.search(data[:SAVED_FROM_BYTES])
+    return found[1].decode("ascii", "replace").removesuffix("-->") if found else None
 
 
 # Feed types a page links in `<link rel="alternate">` (feed discovery).

@@ -1,0 +1,54 @@
+"""Pages saved as one MHTML file (`*.mhtml`, `*.mht`: Chrome's and Edge's "Webpage, Single
+File"): a MIME `multipart/related` archive (RFC 2557) of the page's HTML and its images, styles
+and frames.
+
+The page is the archive's first `text/html` part (its root; later ones are frames), decoded from
+its transfer encoding (quoted-printable, base64) with its declared charset; its address is the
+part's `Content-Location`, or the archive's `Snapshot-Content-Location`: where the browser
+fetched it, which the page importer treats as the URL a page was fetched from. Read with the
+standard library's MIME parser.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from recommender.ingest.html.errors import ExtractionError
+
+SUFFIXES = (".mhtml", ".mht")
+
+
+@dataclass(frozen=True)
+class SavedPage:
+    html: bytes
+    charset: str | None
+    url: str | None
+
+
+def saved_page(data: bytes) -> SavedPage:
+    """The HTML document an MHTML archive holds, its charset and its address (raises
+    ExtractionError(`page`) for a file that is no such archive)."""
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    if not isinstance(message, EmailMessage) or not message.is_multipart():
+        raise ExtractionError(
+            "page", "not an MHTML archive (no multipart/related MIME document): save the page again"
+        )
+    part = next((p for p in message.walk() if p.get_content_type() == "text/html"), None)
+    if part is None:
+        raise ExtractionError("page", "an MHTML archive without an HTML document in it")
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes) or not payload.strip():
+        raise ExtractionError("body", "no article text found in the page (its HTML part is empty)")
+    url = _address(part.get("Content-Location")) or _address(
+        message.get("Snapshot-Content-Location")
+    )
+    return SavedPage(payload, part.get_content_charset(), url)
+
+
+def _address(value: object) -> str | None:
+    """An http(s) address, or None (`cid:` parts, a missing header)."""
+    text = str(value).strip() if value is not None else ""
+    return text if text.lower().startswith(("http://", "https://")) else None
