@@ -215,10 +215,35 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def expand(path: Path) -> list[Path]:
-    """A file as is; a folder's supported files, recursively and sorted."""
+    """A file as is; a folder's supported files, recursively and sorted, less what a browser
+    saved beside a page (`resource_folder`)."""
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.suffix.lower() in FOLDER_SUFFIXES)
+        return sorted(
+            p
+            for p in path.rglob("*")
+            if p.suffix.lower() in FOLDER_SUFFIXES
+            and not resource_folder(p.relative_to(path), path)
+        )
     return [path]
+
+
+# What browsers name the folder of a page's parts when they save it "complete" (`banjir.html` and
+# `banjir_files/`): Chrome, Firefox, Edge and Internet Explorer write `_files`.
+RESOURCE_FOLDER_SUFFIX = "_files"
+
+
+def resource_folder(relative: Path, root: Path) -> bool:
+    """`relative` (under `root`) lies in the folder of parts a browser saved beside a page
+    (`banjir_files/` beside `banjir.html`): its frames (ads, players, social embeds) and styles,
+    no articles of the folder's own."""
+    at = root
+    for part in relative.parts[:-1]:
+        if part.endswith(RESOURCE_FOLDER_SUFFIX):
+            stem = part.removesuffix(RESOURCE_FOLDER_SUFFIX)
+            if any((at / f"{stem}{suffix}").is_file() for suffix in PAGE_SUFFIXES):
+                return True
+        at = at / part
+    return False
 
 
 def read_file(

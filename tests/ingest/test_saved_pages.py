@@ -117,3 +117,20 @@ def test_the_pages_canonical_link_wins_over_the_noted_address() -> None:
     note = f"\n<!-- saved from url=({len(SAVED_AT):04d}){SAVED_AT} -->"
     html = article(head=PUBLISHED).replace("<!doctype html>", f"<!doctype html>{note}")
     assert page_record(html.encode("utf-8"))["url"] == URL
+
+
+def test_the_parts_a_browser_saved_beside_a_page_are_no_pages(tmp_path: Path) -> None:
+    # "Webpage, Complete": banjir.html and banjir_files/ with the page's frames (an ad, a player).
+    (tmp_path / "banjir.html").write_text(article(head=PUBLISHED), encoding="utf-8")
+    parts = tmp_path / "banjir_files"
+    parts.mkdir()
+    (parts / "ads.html").write_text("<html><body><a href='/x'>Iklan</a></body></html>")
+    (parts / "player.htm").write_text("<html><body><video></video></body></html>")
+    # A folder merely named so, with no page beside it, is read.
+    (tmp_path / "lama_files").mkdir()
+    (tmp_path / "lama_files" / "opini.html").write_text(
+        article(head=PUBLISHED).replace(URL, URL + "-opini"), encoding="utf-8"
+    )
+    items, errors = read(tmp_path)
+    assert errors == []
+    assert sorted(str(item["url"]) for item in items) == [URL, URL + "-opini"]
