@@ -246,11 +246,13 @@ URL_MONTH = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/")
 
 @dataclass(frozen=True)
 class Stamp:
-    """One candidate time: its value, whether it has a clock time and an offset, where from."""
+    """One candidate time: its value, whether it has a clock time and an offset, where from, and
+    whether the page labels it an update ("Diperbarui 24 Juli 2026, 09:00 WIB")."""
 
     value: datetime
     has_time: bool
     source: str
+    update: bool = False
 
     @property
     def aware(self) -> bool:
@@ -416,9 +418,9 @@ def text_times(text: str, filed: YearMonth | None = None) -> list[Stamp]:
         value = _written(match.groupdict(), filed)
         if value is not None:
             zone = zone_of(match.group("zone"), value)
-            found.append(
-                Stamp(value.replace(tzinfo=zone), True, f"text {match.group(0).strip()!r}")
-            )
+            source = f"text {match.group(0).strip()!r}"
+            update = _labelled_update(text, match.start())
+            found.append(Stamp(value.replace(tzinfo=zone), True, source, update))
     return found
 
 
@@ -789,9 +791,14 @@ def choose(stamps: list[Stamp], assume: tzinfo | None, zoned: Sequence[str] = ()
         if borrowed is not None and not _utc_label_on_local_clock(naive, borrowed, assume):
             return naive.value.replace(tzinfo=borrowed)
         # Another source states the zone for the same day: a written "09:25 WIB" beats a bare time.
+        # One the page labels an update ("Diperbarui … 09:00 WIB") is a later moment: it names
+        # the zone of the bare publication time (which comes before it), not its clock.
         for other in timed[1:]:
             if other.aware and other.value.date() == naive.value.date():
-                return other.value
+                if not other.update:
+                    return other.value
+                if naive.value <= other.value.replace(tzinfo=None):
+                    return naive.value.replace(tzinfo=other.value.tzinfo)
         if assume is not None:
             return naive.value.replace(tzinfo=assume)
         raise ExtractionError(

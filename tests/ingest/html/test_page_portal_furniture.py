@@ -127,3 +127,16 @@ def test_a_cms_prefixed_publish_date_gives_the_seconds_the_written_time_lacks() 
     # detik's `dtk:publishdate` states the seconds; the byline's "20:30 WIB" gives the zone.
     head = '<meta name="dtk:publishdate" content="2026/06/05 20:30:23">'
     assert dated("Jumat, 05 Jun 2026 20:30 WIB", head) == "2026-06-05T20:30:23+07:00"
+
+
+def test_an_update_written_with_its_zone_names_the_zone_of_a_bare_publication_time() -> None:
+    # jawapos-like: JSON-LD `datePublished` without an offset, the page's only zone word in an
+    # update line. The update is a later moment: its clock is not the publication's.
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "datePublished": "2026-07-24 08:10:08"}</script>'
+    )
+    assert dated("Diperbarui: 24 Juli 2026, 09:00 WIB", head) == "2026-07-24T08:10:08+07:00"
+    # A time written with its zone and no such label is the byline's, as before.
+    assert dated("Jumat, 24 Juli 2026 08:10 WIB", head) == "2026-07-24T08:10:08+07:00"
+    assert dated("Jumat, 24 Juli 2026 08:40 WIB", head) == "2026-07-24T08:40:00+07:00"
