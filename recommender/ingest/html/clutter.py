@@ -329,6 +329,33 @@ CLUTTER_LINE = re.compile(
     r"|(?:[\w.'’-]+\s+){0,4}via getty images|getty images|afp|ap photo|reuters|epa(?:-efe)?"
     r"|\([^()/]{2,60}/[^()/]{2,40}\)"  # a photo credit on its own line: "(Scott Heins/Gothamist)"
     r"|(?:recent|more) (?:slide ?shows|videos|stories|news)\b.{0,40}"
+    # English sites' furniture, as web-text extractors leave it: the AP's syndication notice;
+    # WordPress's share and like bars ("Share this: Email Twitter Facebook", "Like this: Like
+    # Loading...", "Click to share on Facebook (Opens in new window)"); post navigation
+    # ("Posted in World", "Filed under: …", "Next post: …"); widget headings; donation,
+    # newsletter, tip and correction prompts; a republisher's note (The Conversation's)
+    r"|this material may not be published, broadcast, rewritten or redistributed\b.{0,100}"
+    r"|like this:?\s*like loading\W*"
+    r"|click to (?:share|email|print)\b.{0,80}\(opens in new window\).{0,40}"
+    r"|share this:?(?:\s*(?:email|twitter|facebook|reddit|linkedin|tumblr|pinterest|whatsapp"
+    r"|telegram|print|more|x)\b\W*)*"
+    r"|share (?:this (?:story|article|post)|on (?:facebook|twitter|x|linkedin|whatsapp|reddit"
+    r"|pinterest|email))\W*"
+    r"|(?:posted in|filed under)\s*:?\s*[^.!?]{0,80}"
+    r"|(?:previous|next|older|newer) (?:article|post|story)(?:\s*[:»›>-]\s*.{0,150})?\W*"
+    r"|you may also like|watch next|top stories|breaking news|don'?t miss|show comments"
+    r"|open in app|ad feedback|related (?:posts|articles)|read next"
+    r"|support (?:our|independent|local) journalism\b.{0,200}|thanks? (?:you )?for reading\W*"
+    r"|(?:have|got) an? (?:news )?tip\?.{0,150}"
+    r"|read the full (?:story|article) (?:here|at|on)\b.{0,60}"
+    r"|(?:click|tap) here to (?:subscribe|sign up|register|join|download|add|read|watch|listen)"
+    r"\b.{0,100}"
+    r"|(?:report an? (?:error|typo|correction)|send us a correction|submit a correction)\W*"
+    r"|this (?:article|story) (?:is|was) republished from\b.{0,250}"
+    r"|want more (?:stories|news|articles)\b.{0,100}"
+    r"|.{0,40}\busing an ad ?blocker\b.{0,150}"
+    r"|subscribe to our (?:youtube|newsletter|podcast|channel)\b.{0,100}"
+    r"|already (?:a subscriber|have an account|registered)\?.{0,100}"
     r"|\(\s*[a-z]{2,6}(?:\s*/\s*[a-z]{2,6}){0,3}\s*\)"  # desk initials closing a story: "(suc/up)", "(bsc)"
     r"|(?:follow|find) (?:him|her|them|me|us) on (?:twitter|facebook|instagram|x)\b.{0,150}"
     r"|.{0,60}\bis on (?:twitter|x|instagram) at\b.{0,60}"  # an author's handle under the story
