@@ -150,7 +150,15 @@ ZONE_NAMES = "(?-i:{})".format(
         for z in sorted((z for z in ABBREVIATED_ZONES if len(z) > 1), key=len, reverse=True)
     )
 )
-ZONE_WORD = rf"(?P<zone>{ZONE_NAMES}|(?-i:{'|'.join(REGIONAL_ZONES)}))\b"
+# An offset written after GMT or UTC ("09:15 GMT+7", "(UTC+07:00)"), read before the bare word
+# (which was GMT's +00:00 alone).
+WRITTEN_OFFSET = r"(?:GMT|UTC)\s?[+\-−]\s?\d{1,2}(?::?\d{2})?"
+# Not a zone with an offset of its own after it ("8.00 a.m. (CEST+1)": no zone this reads).
+ZONE_WORD = (
+    rf"\(?(?P<zone>{WRITTEN_OFFSET}|{ZONE_NAMES}|(?-i:{'|'.join(REGIONAL_ZONES)}))\b"
+    r"(?!\s?[+\-−]\s?\d)\)?"
+)
+OFFSET_PARTS = re.compile(r"(?:gmt|utc)\s?([+\-−])\s?(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
 # "21:04", "21.04", and French "21h04".
 CLOCK = r"(?P<hour>\d{1,2})(?:[:.]|h(?=\d{2}))(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
 # Day first ("05/11/2015", as Indonesian and European pages write it), or month first where the
@@ -187,7 +195,7 @@ ANY_DATE = (
     f"|{CJK_DATE})"
 )
 # Between a date and its clock: punctuation, "at", and a label ("Date: 05 June 2013 Time: 12:45").
-BEFORE_CLOCK = r"[\s,|/\-–—·@]*(?:(?:pukul|jam|at|um|à|time:|waktu:|zeit:|heure\s*:)\s*)?"
+BEFORE_CLOCK = r"[\s,|/\-–—·•@]*(?:(?:pukul|jam|at|um|à|time:|waktu:|zeit:|heure\s*:)\s*)?"
 MERIDIEM = r"(?:\s*(?P<meridiem>[ap])\.?\s?m\b\.?)?"
 # A clock as written, the 12-hour clock's AM/PM included (no longer number or decimal after it).
 WRITTEN_CLOCK = rf"{CLOCK}(?![\d:]|\.\d){MERIDIEM}"
@@ -205,7 +213,11 @@ NAIVE_TEXT_TIME = re.compile(
 # The clock first: "4:58 p.m. CDT, July 17, 2013", "Posted: 12:49 AM, June 7, 2013", "00:37
 # IST(16/5/2013)"; with a zone word (CLOCK_FIRST_TIME) or without one (NAIVE_CLOCK_FIRST_TIME, a
 # local time; "IST" names several zones, so it is no zone word).
-AFTER_CLOCK = r"[\s,(|\-–·]*(?:on\s+)?(?:[^\W\d_]{3,9}day,?\s+)?"
+# ... and a weekday, perhaps abbreviated ("3:04 PM EST, Tue November 10, 2026", as CNN writes).
+AFTER_CLOCK = (
+    r"[\s,(|\-–·]*(?:on\s+)?"
+    r"(?:(?:[^\W\d_]{3,9}day|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s+)?"
+)
 CLOCK_FIRST_TIME = re.compile(
     rf"(?<![\w/.:-]){WRITTEN_CLOCK}\s*{ZONE_WORD}{AFTER_CLOCK}{ANY_DATE}", re.IGNORECASE
 )
@@ -426,6 +438,11 @@ def text_times(text: str, filed: YearMonth | None = None) -> list[Stamp]:
 
 def zone_of(word: str, local: datetime) -> tzinfo:
     """The UTC offset a zone word names at the local time `local` ("ET" is -04:00 in summer)."""
+    written = OFFSET_PARTS.fullmatch(word.strip())
+    if written is not None:
+        sign = -1 if written[1] in "-−" else 1
+        offset = timedelta(hours=int(written[2]), minutes=int(written[3] or 0))
+        return timezone(sign * offset)
     region = REGIONAL_ZONES.get(word)
     if region is not None:
         offset = ZoneInfo(region).utcoffset(local)

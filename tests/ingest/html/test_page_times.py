@@ -115,3 +115,33 @@ def test_a_date_in_the_storys_first_sentence_is_not_its_publication_date() -> No
     )
     got = record(html, assume_timezone=ZoneInfo("UTC"))
     assert got["published_at"].isoformat() == "2026-11-10T00:00:00+00:00"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        # An offset after GMT or UTC was read as GMT alone: +00:00, seven hours off.
+        ("10 Nov 2026, 09:15 GMT+7", "2026-11-10T09:15:00+07:00"),
+        ("10/11/2026 09:15 (GMT+7)", "2026-11-10T09:15:00+07:00"),
+        ("Tuesday, 10 November 2026, 9:15 am UTC+07:00", "2026-11-10T09:15:00+07:00"),
+        ("November 10, 2026 9:15 PM GMT-5", "2026-11-10T21:15:00-05:00"),
+        ("Tue 10 Nov 2026 09.15 GMT", "2026-11-10T09:15:00+00:00"),
+        # The clock first, then an abbreviated weekday (as CNN writes its timestamps).
+        ("Published 3:04 PM EST, Tue November 10, 2026", "2026-11-10T15:04:00-05:00"),
+        # A bullet between the date and its clock.
+        ("10 November 2026 • 09:15 WIB", "2026-11-10T09:15:00+07:00"),
+    ],
+)
+def test_written_offsets_weekday_abbreviations_and_bullets_are_read(
+    written: str, expected: str
+) -> None:
+    assert published(article(before=f"<div>{written}</div>")) == expected
+
+
+def test_a_zone_with_an_offset_of_its_own_after_it_is_no_zone_read() -> None:
+    # A press release's embargo line, "(CEST+1)" meaning Finnish time: not CEST's +02:00.
+    marked = '<span itemprop="datePublished" content="2016-08-04T07:24">04.08.2016 | 07:24</span>'
+    embargo = "<p>Free for publication on August 4, 2016 at 8.00 a.m. (CEST+1)</p>"
+    html = article(before=marked + embargo)
+    got = record(html, assume_timezone=ZoneInfo("Europe/Berlin"))["published_at"]
+    assert got.isoformat() == "2016-08-04T07:24:00+02:00"  # type: ignore[union-attr]
