@@ -441,8 +441,8 @@ def zone_of(word: str, local: datetime) -> tzinfo:
     written = OFFSET_PARTS.fullmatch(word.strip())
     if written is not None:
         sign = -1 if written[1] in "-−" else 1
-        offset = timedelta(hours=int(written[2]), minutes=int(written[3] or 0))
-        return timezone(sign * offset)
+        written_offset = timedelta(hours=int(written[2]), minutes=int(written[3] or 0))
+        return timezone(sign * written_offset)
     region = REGIONAL_ZONES.get(word)
     if region is not None:
         offset = ZoneInfo(region).utcoffset(local)
