@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from recommender.ingest.html.errors import ExtractionError
+from recommender.ingest.links import is_url
 
 SUFFIXES = (".mhtml", ".mht")
 
@@ -42,13 +43,9 @@ def saved_page(data: bytes) -> SavedPage:
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes) or not payload.strip():
         raise ExtractionError("body", "no article text found in the page (its HTML part is empty)")
-    url = _address(part.get("Content-Location")) or _address(
-        message.get("Snapshot-Content-Location")
+    # An http(s) address (not a `cid:` part's), the page's own before the archive's.
+    addresses = (part.get("Content-Location"), message.get("Snapshot-Content-Location"))
+    url = next(
+        (str(a).strip() for a in addresses if a is not None and is_url(str(a).strip())), None
     )
     return SavedPage(payload, part.get_content_charset(), url)
-
-
-def _address(value: object) -> str | None:
-    """An http(s) address, or None (`cid:` parts, a missing header)."""
-    text = str(value).strip() if value is not None else ""
-    return text if text.lower().startswith(("http://", "https://")) else None

@@ -272,8 +272,7 @@ def read_file(
         try:
             url = sidecar_url(path, options.page) if options.page.url_from == "sidecar" else None
         except ExtractionError as exc:
-            report.rows += 1
-            report.errors.append(RowError(str(path), 1, exc.field, exc.reason))
+            page_rejected(report, str(path), exc)
             return
         data = path.read_bytes()
         if looks_like_feed("", data):  # a feed saved under a page's name ("sample_rss.html")
@@ -306,8 +305,7 @@ def read_saved_page(path: Path, report: ImportReport, options: PageOptions, rela
         url = sidecar_url(path, options) if options.url_from == "sidecar" else None
         saved = mhtml.saved_page(path.read_bytes())
     except ExtractionError as exc:
-        report.rows += 1
-        report.errors.append(RowError(str(path), 1, exc.field, exc.reason))
+        page_rejected(report, str(path), exc)
         return
     read_page(
         saved.html,
@@ -607,8 +605,7 @@ def read_page(
     try:
         record = page_record(data, url=url, relative=relative, charset=charset, options=options)
     except ExtractionError as exc:
-        report.rows += 1
-        report.errors.append(RowError(source, 1, exc.field, exc.reason))
+        page_rejected(report, source, exc)
         return None
     except Exception as exc:  # a bug of ours on one page must not stop the other sources
         log.exception("the page importer failed on %s", source)
@@ -619,6 +616,12 @@ def read_page(
     if added is not None:
         report.pages.add(added)
     return added
+
+
+def page_rejected(report: ImportReport, source: str, exc: ExtractionError) -> None:
+    """A page (or the file it was saved in) counted and reported as `source:1: field: reason`."""
+    report.rows += 1
+    report.errors.append(RowError(source, 1, exc.field, exc.reason))
 
 
 def _add(raw: dict[str, Any], source: str, line: int, report: ImportReport) -> str | None:

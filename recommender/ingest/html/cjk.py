@@ -24,6 +24,8 @@ def weight(text: str) -> int:
     """Characters of `text`, a CJK character counting as `CHAR_WEIGHT`: how much a text says,
     comparable across scripts (a 60-character Chinese paragraph weighs as much as a
     180-character English one)."""
+    if text.isascii():  # most text, and no CJK character in it
+        return len(text)
     return len(text) + (CHAR_WEIGHT - 1) * len(CJK_CHAR.findall(text))
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Hashable
 
 from lxml.html import HtmlElement
 
-from recommender.ingest.html import cjk
+from recommender.ingest.html import cjk, pagekind
 from recommender.ingest.html.titles import squash
 
 CLUTTER_TOKENS = frozenset(
@@ -201,7 +201,7 @@ CLUTTER_LINE = re.compile(
     r"|[-–]?\s*(?:scroll|gulir)\b.{0,30}?\b(?:melanjutkan|lanjut|continue|resume)"
     r"(?:\s+(?:membaca|baca|reading|(?:with )?content|konten))?\W*"
     r"|ikuti perkembangan berita\b.{0,150}"
-    r"|(?:download|unduh) (?:aplikasi|app)\b.{0,150}|klik (?:di ?sini|link)\b.{0,150}"
+    r"|klik (?:di ?sini|link)\b.{0,150}"
     # an invitation to a mailing list: "Join our mailing list", "Join our newsletter for …"
     r"|join (?:our|the) (?:mailing list|e-?mail list|newsletter)\b.{0,100}"
     r"|(?:(?:ayo|yuk|mari)\s+)?(?:gabung|bergabung|join)\b.{0,40}\b(?:whatsapp|telegram|channel"
@@ -344,7 +344,7 @@ CLUTTER_LINE = re.compile(
     r"|(?:posted in|filed under)\s*:?\s*[^.!?]{0,80}"
     r"|(?:previous|next|older|newer) (?:article|post|story)(?:\s*[:»›>-]\s*.{0,150})?\W*"
     r"|you may also like|watch next|top stories|breaking news|don'?t miss|show comments"
-    r"|open in app|ad feedback|related (?:posts|articles)|read next"
+    r"|open in app|ad feedback|related posts"
     r"|support (?:our|independent|local) journalism\b.{0,200}|thanks? (?:you )?for reading\W*"
     r"|(?:have|got) an? (?:news )?tip\?.{0,150}"
     r"|read the full (?:story|article) (?:here|at|on)\b.{0,60}"
@@ -863,8 +863,6 @@ def drop_teaser_cards(tree: HtmlElement) -> None:
     a summary paragraph: pagekind.teaser_items), three or more under one parent; the article's
     paragraphs have no headline link of their own above them. An item holding the page's `<h1>`
     stays."""
-    from recommender.ingest.html import pagekind
-
     by_parent: dict[HtmlElement, list[HtmlElement]] = {}
     for item in pagekind.teaser_items(tree):
         parent = item.getparent()

@@ -862,7 +862,8 @@ def page_record(
 # length) and the SingleFile extension's header (`<!-- Page saved with SingleFile url: https://…
 # saved date: … -->`).
 SAVED_FROM = re.compile(
-    rb"<!--\s*(?:saved from url=\(\d{1,5}\)|Page saved with SingleFile\s+url:\s*)(https?://[^\s<>\"]+)",
+    rb"<!--\s*(?:saved from url=\(\d{1,5}\)|Page saved with SingleFile\s+url:\s*)"
+    rb"(https?://(?:(?!-->)[^\s<>\"])+)",
     re.IGNORECASE,
 )
 SAVED_FROM_BYTES = 16384
@@ -872,7 +873,7 @@ def saved_from(data: bytes) -> str | None:
     """The address the browser saved the page from (SAVED_FROM), read as the URL a page was
     fetched from; None when the page notes none (or an `about:` address)."""
     found = SAVED_FROM.search(data[:SAVED_FROM_BYTES])
-    return found[1].decode("ascii", "replace").removesuffix("-->") if found else None
+    return found[1].decode("ascii", "replace") if found else None
 
 
 # Feed types a page links in `<link rel="alternate">` (feed discovery).

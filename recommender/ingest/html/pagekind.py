@@ -338,10 +338,7 @@ def own_weights(tree: HtmlElement) -> dict[HtmlElement, int]:
 
 
 def _weight(text: str | None) -> int:
-    if not text:
-        return 0
-    collapsed = " ".join(text.split())
-    return len(collapsed) if collapsed.isascii() else cjk.weight(collapsed)
+    return cjk.weight(" ".join(text.split())) if text else 0
 
 
 SKIPPED_TEXT = frozenset({"a", "script", "style", "noscript"})
@@ -571,19 +568,20 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
     # A listing whose items each describe their story: its paragraphs are those descriptions,
     # and outside them is less running text than one paragraph (sentence-long paragraphs
     # counted: a brief beside a box of described stories is an article).
-    weights = own_weights(tree) if headlines >= MIN_INDEX_HEADLINES else {}
-    items = _teaser_items(tree, weights) if weights else []
-    teasers = len(items)
-    if (
-        teasers >= MIN_LISTED_ARTICLES
-        and paragraphs - teasers < MIN_ARTICLE_PARAGRAPHS
-        and text_outside(tree, items, weights) < PARAGRAPH_CHARS
-    ):
-        raise ExtractionError(
-            "page",
-            f"an index page ({headlines} headline links, {teasers} of its {paragraphs} paragraphs"
-            " of text each a summary under one of them), not an article",
-        )
+    if headlines >= MIN_INDEX_HEADLINES:
+        weights = own_weights(tree)
+        items = _teaser_items(tree, weights)
+        teasers = len(items)
+        if (
+            teasers >= MIN_LISTED_ARTICLES
+            and paragraphs - teasers < MIN_ARTICLE_PARAGRAPHS
+            and text_outside(tree, items, weights) < PARAGRAPH_CHARS
+        ):
+            raise ExtractionError(
+                "page",
+                f"an index page ({headlines} headline links, {teasers} of its {paragraphs}"
+                " paragraphs of text each a summary under one of them), not an article",
+            )
     density = link_density(tree)
     if density > MAX_LINK_DENSITY and not article_amid_menus(tree, paragraphs):
         raise ExtractionError(
