@@ -450,6 +450,23 @@ def clutter_marks(element: HtmlElement) -> frozenset[str]:
     return frozenset(marks)
 
 
+# Marks of a box of other stories or of readers' posts: a date in one is not the article's.
+OTHER_STORIES_MARKS = frozenset(
+    {"related", "terkait", "popular", "terpopuler", "recommended", "rekomendasi", "most read"}
+    | {"comments", "comment", "komentar"}
+)
+
+
+def in_other_stories(element: HtmlElement) -> bool:
+    """`element` or an element around it is a box of other stories ("mostRead", "related") or
+    of readers' comments."""
+    return any(
+        OTHER_STORIES_MARKS.intersection(clutter_marks(e))
+        for e in (element, *element.iterancestors())
+        if isinstance(e.tag, str) and e.tag not in NEVER_PRUNED
+    )
+
+
 # Microdata describing a person (`itemscope itemtype="http://schema.org/Person"`) that holds a
 # paragraph: a writer's profile box ("Lena Abraham is the Senior Food Editor at Delish..."), never
 # the story. A byline marked so (a name in a `<span>`) is left to the byline rules.

@@ -89,6 +89,18 @@ ABBREVIATED_ZONES: dict[str, float] = {
     "eest": 3,
     "msk": 3,
     "sgt": 8,
+    "myt": 8,
+    "pht": 8,
+    "awst": 8,
+    "ict": 7,
+    "mez": 1,  # German: MEZ, MESZ
+    "mesz": 2,
+    "мск": 3,  # Russian for MSK
+    "acst": 9.5,
+    "acdt": 10.5,
+    "hst": -10,
+    "akst": -9,
+    "akdt": -8,
     "hkt": 8,
     "jst": 9,
     "kst": 9,
@@ -104,31 +116,45 @@ ABBREVIATED_ZONES: dict[str, float] = {
     "pst": -8,
     "pdt": -7,
 }
-# Month names and abbreviations in Indonesian, English, German, Dutch, French, Spanish, Portuguese,
-# Italian, Hungarian, and (as dates write them) Russian and Bulgarian (no name means two months
-# across these languages).
+# Month names and abbreviations in Indonesian, Malay, English, German, Dutch, the Scandinavian
+# languages, French, Spanish, Catalan, Portuguese, Italian, Romanian, Filipino, Hungarian, Polish,
+# Czech, Turkish, Egyptian Arabic, and (as dates write them) Russian, Ukrainian and Bulgarian (no
+# name means two months across these languages; Croatian, whose "listopad" is October, is left
+# out).
 MONTHS = {
     name: number
     for number, names in enumerate(
         (
             "jan januari january januar jänner janvier janv enero ene janeiro gennaio gen január"
-            " января январь януари",
+            " ianuarie ian gener stycznia styczeń sty ledna leden ocak янв يناير"
+            " января январь януари січня",
             "feb peb februari february pebruari februar février fevrier févr fév febrero fevereiro fev"
-            " febbraio február febr февраля февраль февруари",
-            "mar maret march märz maerz mrz maart mars marzo março marco március márc марта март",
-            "apr april avril avr abril abr aprile április ápr апреля апрель април",
-            "mei may mai mayo maio maggio mag május máj мая май",
-            "jun juni june juin junio junho giugno giu június jún июня июнь юни",
-            "jul juli july juillet juil julio julho luglio lug július júl июля июль юли",
+            " febbraio február febr февраля февраль февруари februarie febrer pebrero lutego luty lut"
+            " února únor şubat лютого фев فبراير",
+            "mar maret mac march märz maerz mrz maart mars marzo março marco március márc марта март"
+            " martie març marso marca marzec března březen mart березня мар مارس",
+            "apr april avril avr abril abr aprile április ápr апреля апрель април aprilie"
+            " kwietnia kwiecień kwi dubna duben nisan квітня апр أبريل ابريل إبريل",
+            "mei may mai mayo maio maggio mag május máj мая май maj maig maja května květen mayıs"
+            " травня مايو",
+            "jun juni june juin junio junho giugno giu június jún июня июнь юни iunie iun juny hunyo"
+            " czerwca czerwiec cze června červen haziran червня июн يونيو",
+            "jul juli julai july juillet juil julio julho luglio lug július júl июля июль юли iulie"
+            " iul juliol hulyo lipca lipiec lip července červenec temmuz липня июл يوليو",
             "agu agt ags agus agustus aug august augustus août aout agosto ago augusztus августа"
-            " август",
+            " август ogos augusti agost sierpnia sierpień sie srpna srpen ağustos серпня авг"
+            " أغسطس اغسطس",
             "sep sept september septembre septiembre setiembre setembro set settembre szeptember"
-            " szept сентября сентябрь септември",
+            " szept сентября сентябрь септември septembrie setembre setyembre września"
+            " wrzesień wrz září eylül вересня сен سبتمبر",
             "okt oktober oct october octobre octubre outubro out ottobre ott október октября"
-            " октябрь октомври",
-            "nov nop nopember november novembre noviembre novembro ноября ноябрь ноември",
+            " октябрь октомври octombrie oktubre października październik paź října říjen"
+            " ekim жовтня окт أكتوبر اكتوبر",
+            "nov nop nopember november novembre noviembre novembro ноября ноябрь ноември noiembrie"
+            " nobyembre listopada listopad lis listopadu kasım листопада ноя نوفمبر",
             "des desember dec december dezember dez décembre decembre déc diciembre dic dezembro"
-            " dicembre декабря декабрь декември",
+            " dicembre декабря декабрь декември disember decembrie desembre disyembre grudnia"
+            " grudzień gru prosince prosinec aralık грудня дек ديسمبر",
         ),
         start=1,
     )
@@ -154,13 +180,17 @@ ZONE_NAMES = "(?-i:{})".format(
 # (which was GMT's +00:00 alone).
 WRITTEN_OFFSET = r"(?:GMT|UTC)\s?[+\-−]\s?\d{1,2}(?::?\d{2})?"
 # Not a zone with an offset of its own after it ("8.00 a.m. (CEST+1)": no zone this reads).
+# German writes "Uhr" between them: "09:15 Uhr MEZ".
 ZONE_WORD = (
-    rf"\(?(?P<zone>{WRITTEN_OFFSET}|{ZONE_NAMES}|(?-i:{'|'.join(REGIONAL_ZONES)}))\b"
+    rf"(?:uhr\s+)?\(?(?P<zone>{WRITTEN_OFFSET}|{ZONE_NAMES}|(?-i:{'|'.join(REGIONAL_ZONES)}))\b"
     r"(?!\s?[+\-−]\s?\d)\)?"
 )
 OFFSET_PARTS = re.compile(r"(?:gmt|utc)\s?([+\-−])\s?(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
-# "21:04", "21.04", and French "21h04".
-CLOCK = r"(?P<hour>\d{1,2})(?:[:.]|h(?=\d{2}))(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+# "21:04", "21.04", French "21h04", and Japanese, Chinese and Korean "9時15分", "9时5分", "9시 15분".
+CLOCK = (
+    r"(?P<hour>\d{1,2})(?:[:.]|h(?=\d{2})|\s?[時时시]\s?(?=\d{1,2}\s?[分분]))"
+    r"(?P<minute>\d{2}|\d(?=\s?[分분]))(?:\s?[分분])?(?::(?P<second>\d{2}))?"
+)
 # Day first ("05/11/2015", as Indonesian and European pages write it), or month first where the
 # day-first reading is no date ("11/18/2011"); a two-digit year only before a clock ("8/17/13
 # 11:04am"), which every pattern below requires.
@@ -168,14 +198,16 @@ NUMERIC_DATE = r"(?P<day>\d{1,2})[/\-.](?P<month>\d{1,2})[/\-.](?P<year>\d{4}|\d
 # Year first: "2015-08-15", "2015/08/15", and "2015.08.15" (Hungarian, Chinese and Korean pages).
 ISO_DATE = r"(?P<iyear>\d{4})(?P<isep>[-/.])(?P<imonth>\d{2})(?P=isep)(?P<iday>\d{2})"
 # "10 November 2026", "14. Dezember 2015", "1er juin 2019", "3 de marzo de 2019"; "November 10, 2026".
-MONTH_NAME = r"[^\W\d_]{3,10}"
+MONTH_NAME = r"[^\W\d_]{3,12}"
 # Hungarian writes the year first: "2015. augusztus 20.", "2015. aug. 20.".
 YEAR_FIRST_WORD_DATE = (
     rf"(?P<hyear>\d{{4}})\.\s+(?P<hmonth>{MONTH_NAME})\.?\s+(?P<hday>\d{{1,2}})\.?(?!\d)"
 )
-# English ordinals too: "4th March 2026", "March 4th, 2026".
+# English ordinals too: "4th March 2026", "March 4th, 2026"; and without spaces, "10.nov.2026"
+# (Folha), "10-Nov-2026".
 WORD_DATE = (
-    rf"(?P<wday>\d{{1,2}})(?:\.|er|º|st|nd|rd|th)?\s+(?:de\s+)?(?P<wmonth>{MONTH_NAME})\.?,?\s+(?:de\s+)?"
+    rf"(?P<wday>\d{{1,2}})(?:(?:\.|er|º|st|nd|rd|th)?\s+(?:de\s+)?|[.\-](?=[^\W\d_]))"
+    rf"(?P<wmonth>{MONTH_NAME})(?:\.?,?\s+(?:de\s+)?|[.\-](?=\d{{4}}))"
     r"(?P<wyear>\d{4})"
 )
 MONTH_FIRST = (
@@ -194,13 +226,27 @@ ANY_DATE = (
     f"(?:{SHORT_YMD}|{YEAR_FIRST_WORD_DATE}|{NUMERIC_DATE}|{ISO_DATE}|{WORD_DATE}|{MONTH_FIRST}"
     f"|{CJK_DATE})"
 )
-# Between a date and its clock: punctuation, "at", and a label ("Date: 05 June 2013 Time: 12:45").
-BEFORE_CLOCK = r"[\s,|/\-–—·•@]*(?:(?:pukul|jam|at|um|à|time:|waktu:|zeit:|heure\s*:)\s*)?"
-MERIDIEM = r"(?:\s*(?P<meridiem>[ap])\.?\s?m\b\.?)?"
+# Between a date and its clock: punctuation (Korean pages' dot after the day: "2026.06.22. 09:31"),
+# the word for "at" ("um", "à", "a las", "às", "alle", "ore", "om", "kl.", "klo", "в", "godz.",
+# "saat", "lúc"), a year's abbreviation ("2026 r., godz. 09:15", "2026 г., 09:15"), a label
+# ("Date: 05 June 2013 Time: 12:45"), and the AM or PM that Korean, Japanese and Chinese write
+# before the clock ("오후 3시 15분", "午後3時15分", "下午3:15").
+BEFORE_CLOCK = (
+    r"\.?[\s,|/\-–—·•@]*(?:(?:r|г)\.[\s,]*)?(?:(?:pukul|jam|at|um|à|a\s+las?|às|as|alle|ore|om"
+    r"|kl\.?|klo|в|v|o(?:\s+godz\.)?|godz\.|saat|lúc|time:|waktu:|zeit:|heure\s*:)\s*)?"
+    r"(?:(?P<premeridiem>오전|오후|午前|午後|上午|下午)\s*)?"
+)
+AFTERNOON_BEFORE = frozenset({"오후", "午後", "下午"})
+# AM and PM, and the Malay and Indonesian words for the part of the day after a 12-hour clock:
+# "9:15 pagi" (morning), "4.30 petang", "4.30 sore" (afternoon), "9.15 malam" (evening); Arabic
+# "ص" and "م" (AM and PM).
+MERIDIEM = (
+    r"(?:\s*(?P<meridiem>[ap])\.?\s?m\b\.?|\s+(?P<daypart>pagi|petang|sore|malam|ص|م)(?!\w))?"
+)
 # A clock as written, the 12-hour clock's AM/PM included (no longer number or decimal after it).
 WRITTEN_CLOCK = rf"{CLOCK}(?![\d:]|\.\d){MERIDIEM}"
 # After a clock written without a zone (a local time).
-NO_ZONE = rf"(?!\s*(?:[ap]\.?\s?m\b\.?\s*)?(?:{ZONE_NAMES})\b)"
+NO_ZONE = rf"(?!\s*(?:[ap]\.?\s?m\b\.?\s*)?(?:uhr\s+)?(?:{ZONE_NAMES})\b)"
 # "November 10, 2026 9:04 PM EST" as well as "10/11/2026 21:04 WIB": the 12-hour clock's AM/PM
 # comes before the zone.
 TEXT_TIME = re.compile(
@@ -398,7 +444,9 @@ def _offset(zone: str) -> tzinfo | None:
 
 # A label before a written time that makes it the time of a later change, not the publication.
 UPDATED_LABEL = re.compile(
-    r"(?:updated?|last modified|modified|diperbarui|aktualisiert|mis à jour|actualizado)"
+    r"(?:updated?|last modified|modified|diperbarui|dikemaskini|aktualisiert|mis à jour"
+    r"|actualizado|atualizado|aggiornato|bijgewerkt|zaktualizowano|aktualizováno|uppdaterad"
+    r"|opdateret|oppdatert|обновлено|güncelleme|cập nhật|更新|수정)"
     r"\s*(?:on|at|:)?\s*:?\s*(?:(?:[^\W\d_]{3,9}day|mon|tue|wed|thu|fri|sat|sun)\.?,?\s*)?$",
     re.IGNORECASE,
 )
@@ -453,7 +501,9 @@ def zone_of(word: str, local: datetime) -> tzinfo:
 # A label stating a time's role before it ("Posted: 12:49 AM, June 7, 2013").
 TIME_LABEL = re.compile(
     r"(?:posted|published|updated?|first published|dipublikasikan|diterbitkan|diperbarui"
-    r"|veröffentlicht|publié)\s*(?:on|at)?\s*:?\s*$",
+    r"|veröffentlicht|publié|publicado|publicada|pubblicato|gepubliceerd|opublikowano"
+    r"|publikováno|publicerad|publisert|publiceret|опубликовано|yayınlanma)\s*(?:on|at|el|em|il"
+    r"|op)?\s*:?\s*$",
     re.IGNORECASE,
 )
 
@@ -462,7 +512,7 @@ def _stated_clock_first(text: str, match: re.Match[str]) -> bool:
     """A local time written clock first counts as a time the page states with an AM/PM or a
     zone-like word after its clock, or a label before it: a clock alone before a date is as
     often an event's or a race's ("Kick-off is at 7.30, Friday, June 7, 2013")."""
-    if match.group("meridiem") or match.group("local_zone"):
+    if match.group("meridiem") or match.group("daypart") or match.group("local_zone"):
         return True
     return bool(TIME_LABEL.search(text[max(0, match.start() - 40) : match.start()]))
 
@@ -540,14 +590,29 @@ def _written(parts: dict[str, str | None], filed: YearMonth | None = None) -> da
         return None
     hour = int(parts["hour"] or 0)
     meridiem = (parts.get("meridiem") or "").lower()
+    if parts.get("premeridiem"):
+        meridiem = "p" if parts["premeridiem"] in AFTERNOON_BEFORE else "a"
     if meridiem and not 1 <= hour <= 12:
         return None
     if meridiem:
         hour = hour % 12 + (12 if meridiem == "p" else 0)
+    hour = _daypart_hour(hour, (parts.get("daypart") or "").lower())
     try:
         return datetime(*date, hour, int(parts["minute"] or 0), int(parts["second"] or 0))
     except ValueError:
         return None
+
+
+def _daypart_hour(hour: int, daypart: str) -> int:
+    """The 24-hour hour of a 12-hour clock followed by the part of the day ("4.30 petang" is
+    16:30, "12.00 malam" midnight); a 24-hour clock ("21.15 malam") as written."""
+    if not daypart or not 1 <= hour <= 12:
+        return hour
+    if daypart in ("pagi", "ص"):
+        return hour % 12
+    if daypart == "malam" and hour == 12:
+        return 0
+    return hour % 12 + 12
 
 
 def yearless_times(text: str, dated: Stamp, *, zoned: bool = True) -> list[Stamp]:

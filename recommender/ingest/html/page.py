@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from lxml.html import HtmlElement
 
-from recommender.ingest.html import authors, body, dates, language, pagekind, titles
+from recommender.ingest.html import authors, body, clutter, dates, language, pagekind, titles
 from recommender.ingest.html.charset import binary_kind, decode_html
 from recommender.ingest.html.cjk import WORD
 from recommender.ingest.html.errors import ExtractionError
@@ -313,10 +313,8 @@ def _headline_offset(tree: HtmlElement, title: str, pieces: list[Any]) -> int:
     if h1 is None:
         return 0
     for i, piece in enumerate(pieces):
-        element = piece.getparent()
-        if element is not None and piece.is_tail:
-            element = element.getparent()
-        if element is h1 or (element is not None and h1 in element.iterancestors()):
+        element = _holder(piece)
+        if element is h1 or h1 in element.iterancestors():
             before = " ".join(str(p) for p in pieces[:i])
             return max(0, len(re.sub(r"\s+", " ", before)) - 1)
     return 0
@@ -744,12 +742,24 @@ def date_under_headline(tree: HtmlElement, title: str) -> list[dates.Stamp]:
     seen = 0
     for piece in heading.xpath(TEXT_AFTER):
         text = " ".join(str(piece).split())
-        if len(text) <= DATE_LINE_CHARS and (found := dates.written_dates(text)):
+        if (
+            len(text) <= DATE_LINE_CHARS
+            and (found := dates.written_dates(text))
+            # not a date in a box of other stories beside the story ("Most read")
+            and not clutter.in_other_stories(_holder(piece))
+        ):
             return found[:1]
         seen += len(text)
         if seen > DATE_UNDER_HEADLINE:
             break
     return []
+
+
+def _holder(piece: Any) -> HtmlElement:
+    """The element a text node of an XPath result is in (a tail's is its element's parent)."""
+    element: HtmlElement = piece.getparent()
+    parent = element.getparent() if piece.is_tail else None
+    return parent if parent is not None else element
 
 
 HEADLINE_CHARS = 400  # a text longer than this is more than a headline
