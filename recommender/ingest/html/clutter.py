@@ -362,6 +362,114 @@ CLUTTER_LINE = re.compile(
     r")\s*$",
     re.IGNORECASE,
 )
+# Whole lines of news sites' furniture in other languages (German, French, Spanish, Portuguese,
+# Italian, Dutch, Polish, Russian, Turkish, Vietnamese), as public scrapers of those sites strip
+# them (fundus's publishers, fivefilters' site configs, per-site cleaners): "read also" labels, ad
+# markers, share and copy-link buttons, players' notes, paywall and subscription prompts, consent
+# placeholders of embedded content, error-report prompts, AI-summary notes. Labels that stand
+# alone are matched alone ("Partager", "Werbung"); a label that introduces a story or a prompt
+# ends the line it opens ("Lire aussi : …", "Подписывайтесь на наш канал …").
+# After a label that introduces a story: a colon or a dash and anything, or a headline (no full
+# stop: "Leggi anche Il governo approva la manovra"), or nothing. A sentence that opens with the
+# same words ends with a full stop ("Leggi anche le norme sul lavoro agile, ha detto il ministro.").
+INTRODUCED = r"(?:\s*[:：\-–—|»›>]\s*.{0,150}|\s+[^.]{1,150}|\W*)"
+WORLD_CLUTTER_LINE = re.compile(
+    r"^\s*(?:"
+    # ad markers and single-word buttons
+    r"(?:anzeige|werbung|publicit[ée]|publicidad|publicidade|pubblicit[àa]|advertentie|reklama"
+    r"|реклама|reklam|quảng cáo|anuncio|\[publicidad\]|partager|compartir|teilen|condividi"
+    r"|delen|udostępnij|поделиться|paylaş|commentaires|comentarios|comentários|commenti|reacties"
+    r"|komentarze|комментарии|yorumlar|polecamy|рекомендуем|подробнее|mais lidas|más leídas"
+    r"|najczęściej czytane|сейчас читают|i più letti|meistgelesen)\s*[:.]?"
+    # German
+    rf"|lesen sie (?:hier|dazu|weiter){INTRODUCED}|das könnte sie (?:auch )?interessieren\W*"
+    r"|meistgeklickte nachrichten\b.{0,60}|keine wichtigen (?:news|nachrichten) mehr verpassen\W*"
+    r"|jetzt angebot und vorteile checken\W*|mehr (?:wichtige )?nachrichten aus\b.{0,60}"
+    r"|alle artikel (?:der serie|zum thema)\b.{0,60}|weitere (?:news|meldungen|nachrichten|artikel"
+    r"|videos)\W*|auch interessant\W*|link kopieren\W*|weitere optionen zum teilen\W*"
+    r"|bild vergrößern\W*|jetzt (?:abonnieren|registrieren|weiterlesen|testen)\b.{0,60}"
+    r"|artikel (?:freischalten|anhören|teilen|merken|drucken|verschenken)\W*"
+    r"|(?:haben sie )?(?:einen )?fehler (?:im text )?gefunden\s*\?.{0,150}"
+    r"|helfen sie uns,? besser zu werden\W*|zum inhalt springen\W*"
+    r"|.{0,80}\bmit hilfe von künstlicher intelligenz erstellt\b.{0,100}"
+    r"|fanden sie die zusammenfassung hilfreich\W*"
+    r"|weiter mit\b.{0,30}\b(?:abo|werbung)\W*|bereits abonnent\b.{0,80}"
+    r"|rechte am artikel\b.{0,80}|ohne abo weiterlesen\b.{0,60}|zugang zu allen\b.{0,60}"
+    r"|[-–]?\s*mit einem klick online kündbar\W*"
+    r"|empfohlener (?:externer|redaktioneller) inhalt\b.{0,300}|externer inhalt von\b.{0,80}"
+    r"|an dieser stelle\b.{0,100}\bexterne[nr]? inhalt\b.{0,300}"
+    r"|ich bin damit einverstanden, dass mir\b.{0,200}"
+    r"|dieser artikel ist teil (?:von|der|des)\b.{0,150}"
+    r"|zur (?:startseite|homepage)\b.{0,40}|zum (?:seitenanfang|artikel)\W*"
+    r"|dieses (?:audio|video) ist (?:derzeit )?nicht verfügbar\W*"
+    r"|laden sie sich\b.{0,80}\bapp\b.{0,80}"
+    # French
+    r"|s'abonner\W*|abonnez-vous(?:\s+(?:à|au|aux|dès)\b.{0,120})?\W*|lire plus tard\W*|(?:(?:cet )?article )?réservé (?:à nos"
+    r"|aux) abonnés\W*|cet article (?:vous est offert|est réservé aux abonnés)\b.{0,100}"
+    r"|pour lire gratuitement\b.{0,120}|il vous reste \d+\s?% de cet article à lire\b.{0,200}"
+    r"|vous pouvez lire (?:le|la|l')\b.{0,200}\bappareil\b.{0,100}|réutiliser ce contenu\W*"
+    r"|offrir cet article\W*|(?:[\w.'’-]+\s+){1,3}avec (?:afp|reuters|ap|l'afp|agences)\W*"
+    rf"|voir aussi{INTRODUCED}|passer la publicité\W*|copier le lien\W*|lien copié\W*"
+    r"|partager (?:via|cet article|l'article|sur (?:facebook|twitter|x|linkedin|whatsapp))\b.{0,40}"
+    r"|écouter (?:cet |l')article\W*|déjà abonné\s*\?.{0,80}"
+    r"|vous avez envie de lire la suite\s*\?.{0,150}|regarder la vidéo\b.{0,100}"
+    r"|temps de lecture\s*:?\s*\d.{0,20}|ajouter à (?:mes|vos) favoris\W*|suivez-nous sur\b.{0,100}"
+    r"|retrouvez l'article original sur\b.{0,100}|sur le même sujet\W*"
+    r"|imprimer (?:cet |l')article\W*"
+    # Spanish
+    r"|ir a(?:l contenido| los comentarios)\W*|copiar enlace\W*"
+    r"|compartir en (?:facebook|twitter|x|whatsapp|linkedin|telegram)\W*"
+    r"|tu suscripción se está usando\b.{0,150}|¿?quieres añadir otro usuario a tu suscripción\W*"
+    r"|archivado en\W*|se adhiere a los criterios de\b.{0,100}"
+    r"|si está interesado en licenciar este contenido\b.{0,100}|seguir leyendo\W*"
+    r"|síguenos en\b.{0,100}|suscr[íi]bete(?:\s+(?:a|al|aquí|ahora|gratis|para)\b.{0,120})?\W*|inicia sesión (?:para|o)\b.{0,100}"
+    rf"|más información\W*|(?:también )?te (?:puede|podría) interesar{INTRODUCED}"
+    r"|contenido exclusivo para\b.{0,100}|art[íi]culo (?:solo|exclusivo) para suscriptores\W*"
+    rf"|si ya est[áa](?:s|is)? suscrit[oa]s?\b.{{0,80}}|mir[aá] también{INTRODUCED}|sobre la firma\W*"
+    r"|lea también\s*:.{0,150}|\(?\s*sig(?:a|ue) leyendo\s*:.{0,150}"
+    r"|este contenido fue (?:reescrito|creado|generado)\b.{0,40}\binteligencia artificial\b.{0,100}"
+    r"|únete a nuestro canal\b.{0,100}|fuente de la imagen\s*,.{0,100}|pie de foto\s*,.{0,250}"
+    # Portuguese
+    r"|continuar a ler\W*|continuar lendo\W*|assine já\b.{0,100}"
+    r"|partilhar (?:notícia|artigo)\b.{0,100}|deixe (?:o )?seu comentário\W*|comunicar erro\W*"
+    rf"|ouça agora\W*|powered by trinity audio\W*|veja também{INTRODUCED}"
+    r"|recurso exclusivo para assinantes\b.{0,100}|assine ou faça login\W*|salvar artigos?\W*"
+    r"|saiba mais(?:\s*:.{0,150}|\W*)|sem tempo\?.{0,100}"
+    r"|quer receber\b.{0,100}\b(?:inscreva-se|assine|cadastre-se)\b.{0,40}"
+    r"|os comentários não representam a opinião\b.{0,200}"
+    # Italian
+    r"|riproduzione riservata\b.{0,100}|salva questo articolo\b.{0,200}"
+    rf"|per ricevere\b.{{0,60}}\bnewsletter\b.{{0,60}}|leggi anche{INTRODUCED}"
+    r"|iscriviti alla newsletter\b.{0,100}|seguici su\b.{0,100}|punti chiave\W*"
+    r"|passa a premium\W*|quest'?articolo è riservato agli abbonati\b.{0,100}"
+    r"|visualizza questo post su instagram\W*|continua a leggere(?: questo articolo)?\W*"
+    r"|sei già abbonato\s*\??.{0,80}|articoli correlati\W*|tutti i diritti riservati\W*"
+    # Dutch
+    rf"|lees (?:ook|meer){INTRODUCED}|sluit je aan als abonnee\b.{{0,100}}|luister hier\W*"
+    r"|kijk hier\W*|deel dit artikel\W*|eindredactie\s*:.{0,100}"
+    # Polish
+    rf"|(?:prze)?czytaj (?:także|też|również|więcej){INTRODUCED}"
+    rf"|zobacz (?:także|też|również|galerię){INTRODUCED}"
+    r"|dalsz[aey] (?:część|ciąg) artykułu pod\b.{0,60}"
+    r"|korzystanie z portalu oznacza akceptację\b.{0,100}|skopiuj link\W*"
+    r"|podziel się na\b.{0,40}|napisz do autora\W*|nie przegap (?:ważnej|żadnej|najważniejszych)\b.{0,80}"
+    r"|źródło\s*:.{0,80}|dziękujemy, że przeczytał\w*\b.{0,150}|polecany artykuł\s*:?.{0,150}"
+    # Russian
+    rf"|ошибка в тексте\s*\?.{{0,120}}|также по теме{INTRODUCED}|читайте (?:по теме|еще|ещё){INTRODUCED}"
+    r"|подпи(?:сывайтесь|шитесь)\s+(?:на|в)\s.{0,150}|материалы по теме\W*"
+    rf"|смотрите также{INTRODUCED}"
+    r"|продолжение после рекламы\W*|оставить комментарий\W*|новости по теме\W*"
+    r"|главные новости\W*|(?:фото|источник)\s*:.{0,120}|читать (?:далее|полностью)\W*"
+    r"|е[щё]е? по теме\W*"
+    # an update stamp alone: "Aggiornato alle 10:20", "Atualizado em 10/11/2026 às 09h15"
+    r"|(?:aggiornato|atualizado|bijgewerkt|zaktualizowano|обновлено|güncellenme)\b.{0,40}?"
+    r"\d{1,2}[:.h]\d{2}\W*"
+    # Turkish and Vietnamese
+    rf"|haberin devamı{INTRODUCED}|bültenimize abone ol\w*\W*|ilgili haberler\W*"
+    r"|nguồn hình ảnh\s*,.{0,100}|chụp lại (?:hình ảnh|video)\b.{0,100}|tin liên quan\W*"
+    r")\s*$",
+    re.IGNORECASE,
+)
 # "JAKARTA, KOMPAS.com - ", "Jakarta (ANTARA) - ", "Liputan6.com, Jakarta - ", "LONDON — ".
 # "Frankfurt/Main (dpa) - ", "NEW YORK--Verizon"; an agency alone: "(CNN)Winning the presidency".
 DATELINE = re.compile(
@@ -992,7 +1100,12 @@ def is_clutter_line(line: str) -> bool:
     """A whole line that is never article text; a list item's bullet changes nothing ("- 本文仅代表
     作者个人观点。")."""
     bare = LIST_BULLET.sub("", line, count=1)
-    return bool(CLUTTER_LINE.match(line) or CLUTTER_LINE.match(bare) or is_nutrition_line(bare))
+    return bool(
+        CLUTTER_LINE.match(line)
+        or CLUTTER_LINE.match(bare)
+        or WORLD_CLUTTER_LINE.match(bare)
+        or is_nutrition_line(bare)
+    )
 
 
 # A recipe card's nutrition label: lines of nutrients and amounts ("351 calories; fat 23g;
