@@ -472,12 +472,30 @@ WORLD_CLUTTER_LINE = re.compile(
 )
 # "JAKARTA, KOMPAS.com - ", "Jakarta (ANTARA) - ", "Liputan6.com, Jakarta - ", "LONDON — ".
 # "Frankfurt/Main (dpa) - ", "NEW YORK--Verizon"; an agency alone: "(CNN)Winning the presidency".
+# Capitals of other scripts and accents ("İSTANBUL (AA) - ", "МОСКВА, 10 ноября"), a day and month
+# in lower case ("BOGOTÁ, 10 nov (Reuters) - "), Spanish agencies' ".-" ("MADRID (EFE).- "), and
+# Russian agencies' endings ("— РИА Новости.", "/ТАСС/.").
+CAPITAL = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ"
+DATELINE_SITE = r"[a-z][\w-]*\.(?:com|co\.id|id|net|tv)\b"
+DATELINE_WORD = (
+    rf"(?:[{CAPITAL}0-9][\w.'’/]*|{DATELINE_SITE}|\d{{1,2}}\s+(?:de\s+)?[a-zà-ÿа-яё]{{3,10}}\.?)"
+)
 DATELINE = re.compile(
-    r"^(?:(?:[A-Z][\w.'’/]*(?:[ ,]+(?:[A-Z0-9][\w.'’/]*|[a-z][\w-]*\.(?:com|co\.id|id|net|tv)\b)){0,3})"
+    rf"^(?:(?:(?:[{CAPITAL}][\w.'’/]*|{DATELINE_SITE})(?:[ ,]+{DATELINE_WORD}){{0,3}})"
     r"(?:\s*\([^)]{2,30}\))?"
-    r"(?:\s*(?:-{1,2}|–|—)\s+|--(?=[A-Z]))"
-    r"|\((?:CNN|AP|AFP|Reuters|dpa|Bloomberg|ANTARA)\)\s*(?:(?:-{1,2}|–|—)\s*)?)"
-    r"(?=[\"“'‘A-Z0-9])"
+    r"(?:\s*[—–-]\s*(?:РИА Новости|Интерфакс|ПРАЙМ|РБК)\.\s+|[.,]?\s*/(?:ТАСС|TASS)/\.?\s+"
+    r"|\s*(?:-{1,2}|–|—)\s+|--(?=[A-Z])|\s*\.[-–]\s*)"
+    r"|\((?:CNN|AP|AFP|Reuters|dpa|Bloomberg|ANTARA|ANSA|EFE|PAP|AA|Bernama)\)\s*"
+    r"(?:(?:-{1,2}|–|—)\s*)?)"
+    rf"(?=[\"“'‘«{CAPITAL}0-9])"
+)
+# A place in capitals before a colon, as Malaysian and Indian papers write it ("KUALA LUMPUR: ",
+# "NEW DELHI: "); not a label ("UPDATE: ", "EDITOR'S NOTE: ", "NEWS ANALYSIS: ").
+COLON_DATELINE = re.compile(
+    r"^(?![^:]{0,40}\b(?:NEWS|ANALYSIS|UPDATED?|BREAKING|WATCH|NOTE|EXCLUSIVE|OPINION|LIVE|VIDEO"
+    r"|PHOTOS?|READ|RELATED|CORRECTION|WARNING|SPOILERS?|FACT|CHECK|REVIEW|INTERVIEW|COMMENTARY"
+    r"|EDITORIAL|SPECIAL|REPORT|FEATURE|PREVIEW|RECAP|LETTER|ALERT|URGENT|TIPS?|Q|A)\b[^:]*:)"
+    r"[A-Z][A-Z.'’]+(?:[ ,]+[A-Z][A-Z.'’]+){0,3}:\s+(?=[\"“'‘A-Z])"
 )
 DATELINE_MAX = 45
 # A date in brackets before the first sentence: "(10.11.2026) Hujan deras ...".
@@ -1072,9 +1090,13 @@ def strip_dateline(line: str, title: str = "") -> str:
     dashed = DASHED_DATELINE.match(line)
     if dashed and len(dashed.group(0)) <= DATELINE_MAX:
         return line[dashed.end() :]
-    match = DATELINE.match(line)
-    if match and len(match.group(0)) <= DATELINE_MAX and not _titles(match.group(0), title):
-        return line[match.end() :]
+    for _ in range(2):  # an agency, then its place: "(ANSA) - ROMA, 10 NOV - "
+        match = DATELINE.match(line) or COLON_DATELINE.match(line)
+        if not match or len(match.group(0)) > DATELINE_MAX or _titles(match.group(0), title):
+            break
+        line = line[match.end() :]
+        if not match.group(0).startswith("("):
+            break
     return line
 
 

@@ -266,3 +266,35 @@ def test_furniture_of_other_languages_leaves_the_body(line: str) -> None:
 )
 def test_sentences_near_the_rules_stay(sentence: str) -> None:
     assert sentence in body_with(sentence)
+
+
+def first_line_after(dateline: str) -> str:
+    paragraphs = [dateline + PARAGRAPHS[0], *PARAGRAPHS[1:]]
+    return str(record(article(head=PUBLISHED, paragraphs=paragraphs))["body"]).split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "MADRID (EFE).- ",
+        "MÉXICO, D.F. (apro).- ",
+        "BOGOTÁ, 10 nov (Reuters) - ",
+        "(ANSA) - ROMA, 10 NOV - ",
+        "İSTANBUL (AA) - ",
+        "МОСКВА, 10 ноя — РИА Новости. ",
+        "МОСКВА, 10 ноября. /ТАСС/. ",
+        "Москва. 10 ноября. INTERFAX.RU - ",
+        "KUALA LUMPUR: ",
+        "NEW DELHI: ",
+        "okezone.com, JAKARTA - ",
+    ],
+)
+def test_datelines_of_agencies_and_papers_elsewhere_leave_the_first_sentence(
+    dateline: str,
+) -> None:
+    assert first_line_after(dateline) == PARAGRAPHS[0]
+
+
+@pytest.mark.parametrize("label", ["NEWS ANALYSIS: ", "UPDATE: ", "EXCLUSIVE: ", "EDITOR'S NOTE: "])
+def test_a_label_in_capitals_before_a_colon_is_no_dateline(label: str) -> None:
+    assert first_line_after(label) == label + PARAGRAPHS[0]
