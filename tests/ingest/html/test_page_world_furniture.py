@@ -2,13 +2,15 @@
 labels, ad markers, share and copy-link buttons, players' notes, paywall and subscription prompts,
 consent placeholders of embedded content, error-report prompts and AI-summary notes of German,
 French, Spanish, Portuguese, Italian, Dutch, Polish, Russian, Turkish and Vietnamese sites, as
-public scrapers of those sites strip them. Sentences that open with the same words stay."""
+public scrapers of those sites strip them. Sentences that open with the same words stay. Also
+agencies' and papers' datelines elsewhere, and tag, author and search paths in other languages."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, article, record
+from recommender.ingest.html.errors import ExtractionError
+from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, URL, article, record
 
 
 def body_with(line: str) -> list[str]:
@@ -298,3 +300,32 @@ def test_datelines_of_agencies_and_papers_elsewhere_leave_the_first_sentence(
 @pytest.mark.parametrize("label", ["NEWS ANALYSIS: ", "UPDATE: ", "EXCLUSIVE: ", "EDITOR'S NOTE: "])
 def test_a_label_in_capitals_before_a_colon_is_no_dateline(label: str) -> None:
     assert first_line_after(label) == label + PARAGRAPHS[0]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/thema/klimawandel",
+        "/schlagwort/bundestag",
+        "/autor/max-mustermann",
+        "/suche",
+        "/etiqueta/elecciones",
+        "/autore/mario-rossi",
+        "/mots-cles/retraites",
+        "/recherche",
+        "/onderwerp/klimaat",
+        "/temat/wybory",
+        "/etiket/secim",
+        "/chu-de/bau-cu",
+    ],
+)
+def test_tag_author_and_search_paths_in_other_languages_are_listings(path: str) -> None:
+    html = article(head=PUBLISHED).replace(URL, f"https://kabar.example{path}")
+    with pytest.raises(ExtractionError, match="an index or profile page"):
+        record(html)
+
+
+def test_an_article_under_such_a_word_stays_an_article() -> None:
+    slug = "https://kabar.example/thema/klimawandel/regierung-beschliesst-neues-klimagesetz"
+    html = article(head=PUBLISHED).replace(URL, slug)
+    assert record(html)["url"] == slug
