@@ -115,7 +115,11 @@ LISTING_WORD_TITLE = (
 # publishers write titles in.
 LISTING_PHRASE_TITLE = (
     r"(?:hasil pencarian|search results?|berita terkini|berita terbaru|latest news|home ?page"
-    r"|beranda|halaman utama|startseite|accueil|inicio|p[aá]gina inicial|pagina iniziale)\b"
+    r"|beranda|halaman utama|startseite|accueil|inicio|p[aá]gina inicial|pagina iniziale"
+    r"|suchergebnisse|résultats? (?:de (?:la )?recherche|pour)|resultados de (?:la )?b[uú]squeda"
+    r"|resultados da (?:pesquisa|busca)|risultati (?:della )?ricerca|zoekresultaten"
+    r"|wyniki wyszukiwania|результаты поиска|arama sonuçları|kết quả tìm kiếm|hasil carian"
+    r"|strona główna|главная страница|anasayfa|trang chủ|laman utama)(?!\w)"
 )
 LISTING_TITLE = re.compile(rf"^\s*(?:{LISTING_WORD_TITLE}|{LISTING_PHRASE_TITLE})", re.IGNORECASE)
 # An error page's title or heading, from its start: "404 Errors", "Page Not Found: Details", "Error

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from recommender.ingest.html.errors import ExtractionError
-from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, URL, article, record
+from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article, record
 
 
 def body_with(line: str) -> list[str]:
@@ -329,3 +329,22 @@ def test_an_article_under_such_a_word_stays_an_article() -> None:
     slug = "https://kabar.example/thema/klimawandel/regierung-beschliesst-neues-klimagesetz"
     html = article(head=PUBLISHED).replace(URL, slug)
     assert record(html)["url"] == slug
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Suchergebnisse für Klimawandel - Kabar",
+        "Résultats de recherche - Kabar",
+        "Resultados de búsqueda | Kabar",
+        "Risultati della ricerca - Kabar",
+        "Wyniki wyszukiwania | Kabar",
+        "Результаты поиска - Кабар",
+        "Strona główna - Kabar",
+        "Trang chủ - Kabar",
+    ],
+)
+def test_search_result_and_home_page_titles_in_other_languages_are_listings(title: str) -> None:
+    html = article(head=PUBLISHED, title_tag=title).replace(f"<h1>{TITLE}</h1>", "")
+    with pytest.raises(ExtractionError, match="an index page"):
+        record(html)
