@@ -129,7 +129,14 @@ ERROR_TITLE = re.compile(
     r"^\s*(?:(?:error|erreur|fehler)\s*)?404\s*(?:$|[-:|–—]|errors?\b|not found|page)"
     r"|^\s*(?:403\s*)?forbidden\s*$"
     r"|^\s*(?:(?:sorry|oops|maaf)\W*)?(?:the\s+)?(?:page|halaman|seite|página|pagina)\s+"
-    r"(?:not found|tidak ditemukan|nicht gefunden|no encontrada|introuvable|non trovata)\b"
+    r"(?:not found|tidak ditemukan|nicht gefunden|no encontrada|introuvable|non trovata"
+    r"|niet gevonden|não encontrada|tidak dijumpai)\b"
+    # the same in word orders of their own (Polish, Russian, Turkish, Vietnamese, Japanese,
+    # Chinese, Korean),
+    r"|^\s*(?:(?:nie znaleziono strony|strona nie (?:istnieje|została znaleziona)"
+    r"|страница не найдена|sayfa bulunamad[ıi]|không tìm thấy trang|ページが見つかりません"
+    r"|页面不存在|页面未找到|找不到页面|페이지를 찾을 수 없습니다)"
+    r"(?=\s*(?:$|[-|–—·:｜]\s*[^:]{0,40}$)))"  # alone or before a site's name, not a headline
     r"|^\s*not found\s*$",
     re.IGNORECASE,
 )

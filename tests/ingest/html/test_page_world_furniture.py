@@ -348,3 +348,33 @@ def test_search_result_and_home_page_titles_in_other_languages_are_listings(titl
     html = article(head=PUBLISHED, title_tag=title).replace(f"<h1>{TITLE}</h1>", "")
     with pytest.raises(ExtractionError, match="an index page"):
         record(html)
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Pagina niet gevonden",
+        "Página não encontrada",
+        "Nie znaleziono strony",
+        "Страница не найдена",
+        "Sayfa bulunamadı",
+        "Không tìm thấy trang",
+        "ページが見つかりません",
+        "页面不存在",
+        "Halaman tidak dijumpai",
+    ],
+)
+def test_error_pages_in_other_languages_are_no_articles(heading: str) -> None:
+    html = article(head=PUBLISHED, title_tag="Kabar").replace(
+        f"<h1>{TITLE}</h1>", f"<h1>{heading}</h1>"
+    )
+    with pytest.raises(ExtractionError, match="an error page"):
+        record(html)
+
+
+def test_a_headline_that_opens_with_such_words_is_an_article() -> None:
+    headline = "Страница не найдена: почему сайты министерств недоступны третий день"
+    html = article(head=PUBLISHED, title_tag=headline).replace(
+        f"<h1>{TITLE}</h1>", f"<h1>{headline}</h1>"
+    )
+    assert record(html)["title"] == headline
