@@ -46,6 +46,38 @@ PUBLISHED_META = (
     "sailthru.date",
     "parsely-pub-date",
     "content_publisheddate",
+    # Names htmldate (a dependency) reads for a page's publication date, which CMSs print with the
+    # time: read after the common ones above, before the bare "date" (the New York Times's
+    # `article:published`, which its `itemprop="datePublished"` shares). Not News Corp Australia's
+    # `article:publicationdate` ("Fri Mar 13 21:30:09 EST 2015": Australia's EST, read as New
+    # York's), nor a share plugin's `shareaholic:article_published_time`, which WordPress sites
+    # print on every page, listings included.
+    "article:published",
+    "article:published_date",
+    "article:post_date",
+    "article_date_original",
+    "og:pubdate",
+    "og:publish_date",
+    "og:datepublished",
+    "date_published",
+    "published_date",
+    "published-date",
+    "publisheddate",
+    "publication_date",
+    "publish_time",
+    "originalpublicationdate",
+    "cxenseparse:recs:publishtime",
+    "rnews:datepublished",
+    "twt-published-at",
+    "vr:published_time",
+    "mediator_published_time",
+    "dcsext.articlefirstpublished",
+    "dc.date.publication",
+    "analyticsattributes.articledate",
+    # Chinese portals' (GeneralNewsExtractor's list): "pubtime", "_pubtime", "og:release_date"
+    "pubtime",
+    "_pubtime",
+    "og:release_date",
     "date",
 )
 # The same names behind a CMS's own prefix: detik's `dtk:publishdate` ("2026/06/05 20:30:23"),

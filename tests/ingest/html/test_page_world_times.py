@@ -14,6 +14,16 @@ from recommender.ingest.html.errors import ExtractionError
 from tests.ingest.html.test_page import PARAGRAPHS, article, record
 
 
+# An article whose URL and text hold no date: its time comes from what the test puts in.
+PAGE_WITHOUT_DATE = (
+    '<html lang="en"><head><meta charset="utf-8"><title>Roads repaired next week</title>'
+    '<link rel="canonical" href="https://news.example/read/roads-repaired">{head}</head><body>'
+    "<article><h1>Roads repaired next week</h1>{before}"
+    + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    + "</article></body></html>"
+)
+
+
 def published_in(written: str, zone: str | None) -> str:
     html = article(before=f"<div class='date'>{written}</div>")
     options = {"assume_timezone": ZoneInfo(zone)} if zone else {}
@@ -139,3 +149,28 @@ def test_a_date_in_a_most_read_box_after_the_headline_is_not_the_articles() -> N
 <div class="content">{paragraphs}</div></body></html>"""
     got = record(html, assume_timezone=ZoneInfo("Europe/Istanbul"))["published_at"]
     assert got.isoformat() == "2020-06-02T00:00:00+03:00"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        # The New York Times: `property` and `itemprop` on one tag; its `<time>` is the update.
+        (
+            '<meta property="article:published" itemprop="datePublished"'
+            ' content="2016-07-29T16:42:34-04:00">',
+            "2016-07-29T16:42:34-04:00",
+        ),
+        ('<meta name="cXenseParse:recs:publishtime" content="2026-11-10T09:15:00-05:00">', None),
+        ('<meta name="published_date" content="2026-11-10T09:15:00-05:00">', None),
+        ('<meta property="og:pubdate" content="2026-11-10T09:15:00-05:00">', None),
+        # Chinese portals' names (GeneralNewsExtractor's list)
+        ('<meta name="pubtime" content="2026-11-10 09:15:00+08:00">', "2026-11-10T09:15:00+08:00"),
+    ],
+)
+def test_publication_metas_htmldate_knows_give_the_time(meta: str, expected: str | None) -> None:
+    update = (
+        '<time itemprop="dateModified" datetime="2016-08-01T01:30:24-04:00">Aug. 1, 2016</time>'
+    )
+    page = PAGE_WITHOUT_DATE.format(head=meta, before=update)
+    got = record(page)["published_at"].isoformat()  # type: ignore[union-attr]
+    assert got == (expected or "2026-11-10T09:15:00-05:00")
