@@ -13,7 +13,6 @@ import pytest
 from recommender.ingest.html.errors import ExtractionError
 from tests.ingest.html.test_page import PARAGRAPHS, article, record
 
-
 # An article whose URL and text hold no date: its time comes from what the test puts in.
 PAGE_WITHOUT_DATE = (
     '<html lang="en"><head><meta charset="utf-8"><title>Roads repaired next week</title>'
