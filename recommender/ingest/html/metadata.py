@@ -278,6 +278,7 @@ def read_meta(tree: HtmlElement) -> PageMeta:
     # quotation is an embedded post's (a tweet, an Instagram post): none.
     marked: list[str] = []
     linked: list[str] = []
+    updated: list[str] = []  # marked as the update (`itemprop="dateModified"`): after all others
     for time in tree.iter("time"):
         value = time.get("datetime") or ""
         if not value.strip():
@@ -290,6 +291,8 @@ def read_meta(tree: HtmlElement) -> PageMeta:
             continue
         if link is not None:
             linked.append(value.strip())
+        elif time.get("itemprop") == "dateModified":
+            updated.append(value.strip())
         else:
             (marked if priority else found.times).append(value.strip())
     # hAtom (Blogger, older WordPress themes): <abbr class="published" title="2016-12-23T05:11:00-05:00">.
@@ -329,6 +332,7 @@ def read_meta(tree: HtmlElement) -> PageMeta:
     marked.extend(t for t in baidu_times if t not in marked)
     found.times[:0] = marked
     found.times.extend(linked)
+    found.times.extend(updated)
     found.zoned = zoned_values(tree)
     found.bylines = marked_bylines(tree)
     return found

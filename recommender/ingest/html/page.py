@@ -349,17 +349,22 @@ def headline_times(tree: HtmlElement, title: str) -> list[str]:
     if container is not None:
         own = [t for t in container.iter("time") if _own(t)]
         ordered = [t for t in own if _is_marked(t)] + [t for t in own if not _is_marked(t)]
-        return [t.get("datetime", "").strip() for t in ordered]
+        return [t.get("datetime", "").strip() for t in _updates_last(ordered)]
     times = list(tree.iter("time"))
     if any(_is_marked(t) for t in times):
         return []
     after = False
-    found: list[str] = []
+    found: list[HtmlElement] = []
     for element in tree.iter("h1", "time"):
         after = after or element is h1
         if after and element.tag == "time" and _own(element):
-            found.append(element.get("datetime", "").strip())
-    return found
+            found.append(element)
+    return [t.get("datetime", "").strip() for t in _updates_last(found)]
+
+
+def _updates_last(times: list[HtmlElement]) -> list[HtmlElement]:
+    """`<time>` elements with those marked as the update (`itemprop="dateModified"`) last."""
+    return sorted(times, key=lambda t: t.get("itemprop") == "dateModified")
 
 
 def headline_times_first(tree: HtmlElement, meta: PageMeta, title: str) -> PageMeta:

@@ -145,3 +145,12 @@ def test_a_zone_with_an_offset_of_its_own_after_it_is_no_zone_read() -> None:
     html = article(before=marked + embargo)
     got = record(html, assume_timezone=ZoneInfo("Europe/Berlin"))["published_at"]
     assert got.isoformat() == "2016-08-04T07:24:00+02:00"  # type: ignore[union-attr]
+
+
+def test_a_time_element_marked_as_the_update_comes_after_the_others() -> None:
+    # The New York Times's older layout dates its byline with the update (`itemprop="dateModified"`
+    # on the `<time>`): a publication time elsewhere on the page is the article's.
+    updated = '<time itemprop="dateModified" datetime="2016-08-01T01:30:24-04:00">Aug. 1</time>'
+    first = '<time datetime="2016-07-29T16:42:34-04:00">July 29, 2016</time>'
+    html = article(before=updated, after=first).replace("/2026/11/10/", "/")
+    assert published(html) == "2016-07-29T16:42:34-04:00"
