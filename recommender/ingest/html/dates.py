@@ -730,14 +730,14 @@ def candidates(meta: PageMeta, text: str, url: str | None = None) -> list[Stamp]
     dates that read both ways."""
     filed = url_month(url)
     raw: list[tuple[str, str]] = []
-    published = meta.article("datePublished")
-    if isinstance(published, str):
+    if (published := _ld_text(meta.article("datePublished"))) is not None:
         raw.append((published, "JSON-LD datePublished"))
     for name in (*PUBLISHED_META, *prefixed_published(meta)):
         raw.extend((value, f"meta {name}") for value in meta.all(name))
-    created = meta.article("dateCreated")
-    if isinstance(created, str):
-        raw.append((created, "JSON-LD dateCreated"))
+    # a live blog's start, where it states no publication time
+    for key in ("dateCreated", "coverageStartTime"):
+        if (created := _ld_text(meta.article(key))) is not None:
+            raw.append((created, f"JSON-LD {key}"))
     raw.extend((value, TIME_ELEMENT) for value in meta.times)
     stamps = [s for value, source in raw if (s := parse_value(value, source)) is not None]
     # Metadata that dates the page without a clock bounds the written times to that day, give or
@@ -773,6 +773,13 @@ def candidates(meta: PageMeta, text: str, url: str | None = None) -> list[Stamp]
         local = [s for s in local_text_times(text, filed) if on is None or s.value.date() == on]
         stamps += local[:1]
     return stamps
+
+
+def _ld_text(value: object) -> str | None:
+    """A JSON-LD time: a string, or the first string of a list (`"datePublished": ["…"]`)."""
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str)), None)
+    return value if isinstance(value, str) else None
 
 
 # How far after the headline a date printed alone is the byline's (the text handed to

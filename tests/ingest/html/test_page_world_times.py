@@ -173,3 +173,17 @@ def test_publication_metas_htmldate_knows_give_the_time(meta: str, expected: str
     page = PAGE_WITHOUT_DATE.format(head=meta, before=update)
     got = record(page)["published_at"].isoformat()  # type: ignore[union-attr]
     assert got == (expected or "2026-11-10T09:15:00-05:00")
+
+
+@pytest.mark.parametrize(
+    "ld",
+    [
+        # a list of one time, and a live blog that states only when its coverage started
+        '{"@type": "NewsArticle", "datePublished": ["2026-11-10T09:15:00-05:00"]}',
+        '{"@type": "LiveBlogPosting", "coverageStartTime": "2026-11-10T09:15:00-05:00"}',
+    ],
+)
+def test_json_ld_times_in_a_list_or_as_a_live_blogs_start_are_read(ld: str) -> None:
+    head = f'<script type="application/ld+json">{ld}</script>'
+    got = record(PAGE_WITHOUT_DATE.format(head=head, before=""))["published_at"]
+    assert got.isoformat() == "2026-11-10T09:15:00-05:00"  # type: ignore[union-attr]
