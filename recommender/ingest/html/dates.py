@@ -732,6 +732,8 @@ def candidates(meta: PageMeta, text: str, url: str | None = None) -> list[Stamp]
     raw: list[tuple[str, str]] = []
     if (published := _ld_text(meta.article("datePublished"))) is not None:
         raw.append((published, "JSON-LD datePublished"))
+    if meta.video is not None and (uploaded := _ld_text(meta.video.get("uploadDate"))):
+        raw.append((uploaded, "JSON-LD uploadDate"))  # a video page's
     for name in (*PUBLISHED_META, *prefixed_published(meta)):
         raw.extend((value, f"meta {name}") for value in meta.all(name))
     # a live blog's start, where it states no publication time

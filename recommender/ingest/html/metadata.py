@@ -129,6 +129,22 @@ class PageMeta:
         works = self.works
         return works[0] if len(works) == 1 else None
 
+    @property
+    def video(self) -> dict[str, Any] | None:
+        """The one JSON-LD `VideoObject` a page without an article, recipe or how-to describes:
+        the page is a video's (a news site's video section)."""
+        if self.articles or self.work:
+            return None
+        videos = [o for o in self.others if "videoobject" in ld_types_of(o)]
+        return videos[0] if len(videos) == 1 else None
+
+    @property
+    def og_video(self) -> bool:
+        """`og:type` says the page is a video's (`video.other`, `video.episode`...) and no JSON-LD
+        article says otherwise."""
+        kind = (self.first("og:type") or "").strip().lower()
+        return kind.startswith("video") and not self.articles
+
     def article(self, key: str) -> Any:
         """A field of the first JSON-LD article object that has it (else of a WebPage object:
         some CMSs describe the article only as the page; else of the one recipe or how-to the

@@ -403,7 +403,7 @@ def check_dated_or_written(tree: HtmlElement, meta: PageMeta, title: str, url: s
     sign of being an article: no date stated anywhere the importer reads one (only
     htmldate's guess would date it), and less running text than a story or a shop's or an
     account's controls (pagekind.shop_or_account_page)."""
-    if meta.is_article:
+    if meta.is_article or meta.video is not None:
         return
     # A page whose outermost microdata item is a product, with no article metadata, is its
     # shop's page whatever dates it prints (the product's listing date, its reviews').
@@ -949,6 +949,10 @@ def _record(
         text = ld_main_text(meta, title) or script_state_text(tree, title, description) or text
     text = with_work_intro(with_work_steps(text, meta), meta, tree)
     text = with_work_notes(text, meta, tree)
+    video = is_video_page(tree, meta)
+    if video and (not text or titles.squash(text) == headline):
+        # A video's page holds a player and a caption: the video's description is its text.
+        text = body.clean_lines(video_description(meta) or description, title=title)
     if text and titles.squash(text) == headline:  # the headline alone: a stub
         raise ExtractionError("body", "no article text found in the page (only its headline)")
     if not text:
@@ -963,7 +967,11 @@ def _record(
         raise ExtractionError("body", "no article text found in the page")
     lead = body.clean_lines(description)
     declared = declared_language(meta)
-    image = first_string(meta.article("image")) or meta.first("og:image", "twitter:image")
+    image = (
+        first_string(meta.article("image"))
+        or meta.first("og:image", "twitter:image")
+        or first_string((meta.video or {}).get("thumbnailUrl"))
+    )
     record: dict[str, Any] = {
         "id": url_item_id(canonical),
         "title": title,
@@ -976,5 +984,29 @@ def _record(
         "authors": authors.authors(meta, titles.site_words(meta, canonical)),
         "published_at": published_at(tree, meta, title, opts, canonical),
         "language": language.language(declared, f"{title}\n{text}"),
+        # a video's page is a video item (the widget's video section), whatever its length
+        "type": "video" if video else None,
     }
     return {k: v for k, v in record.items() if v is not None}
+
+
+# A video player in the page: `<video>`, or a frame or embed whose address names one (YouTube's
+# `/embed/…`, `player.vimeo.com`, a site's `video` player), not a share or follow button's frame.
+PLAYER = (
+    "//video | //iframe[contains(@src, '/embed') or contains(@src, 'player')"
+    " or contains(@src, 'video')] | //embed[contains(@src, 'video') or contains(@src, 'player')]"
+)
+
+
+def is_video_page(tree: HtmlElement, meta: PageMeta) -> bool:
+    """A video's page: its JSON-LD describes one video and no article, or its `og:type` says
+    `video.*` and it shows a player (a podcast's episode typed `video.episode` shows none). An
+    article with a video in it stays an article."""
+    return meta.video is not None or (meta.og_video and bool(tree.xpath(PLAYER)))
+
+
+def video_description(meta: PageMeta) -> str:
+    """The description of the one video a page's JSON-LD describes ("" for none)."""
+    video = meta.video
+    found = first_string(video.get("description")) if video is not None else None
+    return unescaped(found or "")
