@@ -34,9 +34,51 @@ TRACKING = frozenset(
         "at_medium",
         "at_campaign",
         "src",
+        # Publishers' and platforms' own, as tracking-parameter lists (ClearURLs') name them:
+        # AT Internet's `xtor` (Le Monde's and Le Figaro's feeds: `?xtor=RSS-3208`), the BBC's
+        # `ns_*`, the Guardian's `CMP`, MSN's `ocid`, Webtrends, HubSpot, Marketo, Facebook,
+        # TikTok, Twitter, LinkedIn, Yahoo, Google's click ids
+        "xtor",
+        "ns_mchannel",
+        "ns_source",
+        "ns_campaign",
+        "ns_linkname",
+        "ns_fee",
+        "cmp",
+        "ocid",
+        "icid",
+        "ftag",
+        "wt.mc_id",
+        "wt_mc",
+        "wt_zmc",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "_openstat",
+        "fb_action_ids",
+        "fb_action_types",
+        "fb_source",
+        "fb_ref",
+        "twclid",
+        "ttclid",
+        "li_fat_id",
+        "gbraid",
+        "wbraid",
+        "srsltid",
+        "soc_src",
+        "soc_trk",
+        "guccounter",
+        "s_cid",
+        "vero_id",
+        "vero_conv",
+        "oly_enc_id",
+        "oly_anon_id",
+        "rb_clickid",
+        "sr_share",
     }
 )
-TRACKING_PREFIXES = ("utm_",)
+# Campaign parameters of Google Analytics, Matomo (Piwik's) and Hubspot's older ones.
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "piwik_", "hmb_")
 # Which page of an article, not which article.
 PAGE_PARAMETERS = frozenset({"page", "hal", "halaman", "amp", "single", "view"})
 

@@ -46,3 +46,19 @@ def test_kept_parameters_stay_as_the_page_writes_them() -> None:
     assert strip_tracking(url) == url
     mixed = "https://news.example/a?b=%2F1&utm_source=rss&c=d+e&fbclid=x&lite"
     assert strip_tracking(mixed) == "https://news.example/a?b=%2F1&c=d+e&lite"
+
+
+def test_publishers_and_platforms_tracking_parameters_go() -> None:
+    # Le Monde's feed links, the BBC's, the Guardian's, MSN's, Matomo's and HubSpot's.
+    for query in (
+        "xtor=RSS-3208",
+        "ns_mchannel=rss&ns_source=PublicRSS20-sa",
+        "CMP=Share_iOSApp_Other",
+        "ocid=msedgntp",
+        "pk_campaign=feed&mtm_source=x",
+        "_hsenc=p2A&_hsmi=1",
+    ):
+        assert (
+            strip_tracking(f"https://kabar.example/a?{query}&id=7")
+            == "https://kabar.example/a?id=7"
+        )
