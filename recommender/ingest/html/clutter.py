@@ -368,8 +368,8 @@ CLUTTER_LINE = re.compile(
 # markers, share and copy-link buttons, players' notes, paywall and subscription prompts, consent
 # placeholders of embedded content, error-report prompts, AI-summary notes. Labels that stand
 # alone are matched alone ("Partager", "Werbung"); a label that introduces a story or a prompt
-# ends the line it opens ("Lire aussi : …", "Подписывайтесь на наш канал …").
-# After a label that introduces a story: a colon or a dash and anything, or a headline (no full
+# ends the line it opens ("Lire aussi : …", "Подписывайтесь на наш канал …"). After a label
+# that introduces a story (INTRODUCED): a colon or a dash and anything, or a headline (no full
 # stop: "Leggi anche Il governo approva la manovra"), or nothing. A sentence that opens with the
 # same words ends with a full stop ("Leggi anche le norme sul lavoro agile, ha detto il ministro.").
 INTRODUCED = r"(?:\s*[:：\-–—|»›>]\s*.{0,150}|\s+[^.]{1,150}|\W*)"
@@ -404,8 +404,9 @@ WORLD_CLUTTER_LINE = re.compile(
     r"|dieses (?:audio|video) ist (?:derzeit )?nicht verfügbar\W*"
     r"|laden sie sich\b.{0,80}\bapp\b.{0,80}"
     # French
-    r"|s'abonner\W*|abonnez-vous(?:\s+(?:à|au|aux|dès)\b.{0,120})?\W*|lire plus tard\W*|(?:(?:cet )?article )?réservé (?:à nos"
-    r"|aux) abonnés\W*|cet article (?:vous est offert|est réservé aux abonnés)\b.{0,100}"
+    r"|s'abonner\W*|abonnez-vous(?:\s+(?:à|au|aux|dès)\b.{0,120})?\W*|lire plus tard\W*"
+    r"|(?:(?:cet )?article )?réservé (?:à nos|aux) abonnés\W*"
+    r"|cet article (?:vous est offert|est réservé aux abonnés)\b.{0,100}"
     r"|pour lire gratuitement\b.{0,120}|il vous reste \d+\s?% de cet article à lire\b.{0,200}"
     r"|vous pouvez lire (?:le|la|l')\b.{0,200}\bappareil\b.{0,100}|réutiliser ce contenu\W*"
     r"|offrir cet article\W*|(?:[\w.'’-]+\s+){1,3}avec (?:afp|reuters|ap|l'afp|agences)\W*"
@@ -422,10 +423,12 @@ WORLD_CLUTTER_LINE = re.compile(
     r"|tu suscripción se está usando\b.{0,150}|¿?quieres añadir otro usuario a tu suscripción\W*"
     r"|archivado en\W*|se adhiere a los criterios de\b.{0,100}"
     r"|si está interesado en licenciar este contenido\b.{0,100}|seguir leyendo\W*"
-    r"|síguenos en\b.{0,100}|suscr[íi]bete(?:\s+(?:a|al|aquí|ahora|gratis|para)\b.{0,120})?\W*|inicia sesión (?:para|o)\b.{0,100}"
+    r"|síguenos en\b.{0,100}|suscr[íi]bete(?:\s+(?:a|al|aquí|ahora|gratis|para)\b.{0,120})?\W*"
+    r"|inicia sesión (?:para|o)\b.{0,100}"
     rf"|más información\W*|(?:también )?te (?:puede|podría) interesar{INTRODUCED}"
     r"|contenido exclusivo para\b.{0,100}|art[íi]culo (?:solo|exclusivo) para suscriptores\W*"
-    rf"|si ya est[áa](?:s|is)? suscrit[oa]s?\b.{{0,80}}|mir[aá] también{INTRODUCED}|sobre la firma\W*"
+    r"|si ya est[áa](?:s|is)? suscrit[oa]s?\b.{0,80}|sobre la firma\W*"
+    rf"|mir[aá] también{INTRODUCED}"
     r"|lea también\s*:.{0,150}|\(?\s*sig(?:a|ue) leyendo\s*:.{0,150}"
     r"|este contenido fue (?:reescrito|creado|generado)\b.{0,40}\binteligencia artificial\b.{0,100}"
     r"|únete a nuestro canal\b.{0,100}|fuente de la imagen\s*,.{0,100}|pie de foto\s*,.{0,250}"
@@ -452,10 +455,12 @@ WORLD_CLUTTER_LINE = re.compile(
     rf"|zobacz (?:także|też|również|galerię){INTRODUCED}"
     r"|dalsz[aey] (?:część|ciąg) artykułu pod\b.{0,60}"
     r"|korzystanie z portalu oznacza akceptację\b.{0,100}|skopiuj link\W*"
-    r"|podziel się na\b.{0,40}|napisz do autora\W*|nie przegap (?:ważnej|żadnej|najważniejszych)\b.{0,80}"
+    r"|podziel się na\b.{0,40}|napisz do autora\W*"
+    r"|nie przegap (?:ważnej|żadnej|najważniejszych)\b.{0,80}"
     r"|źródło\s*:.{0,80}|dziękujemy, że przeczytał\w*\b.{0,150}|polecany artykuł\s*:?.{0,150}"
     # Russian
-    rf"|ошибка в тексте\s*\?.{{0,120}}|также по теме{INTRODUCED}|читайте (?:по теме|еще|ещё){INTRODUCED}"
+    r"|ошибка в тексте\s*\?.{0,120}"
+    rf"|также по теме{INTRODUCED}|читайте (?:по теме|еще|ещё){INTRODUCED}"
     r"|подпи(?:сывайтесь|шитесь)\s+(?:на|в)\s.{0,150}|материалы по теме\W*"
     rf"|смотрите также{INTRODUCED}"
     r"|продолжение после рекламы\W*|оставить комментарий\W*|новости по теме\W*"

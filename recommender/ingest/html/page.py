@@ -934,6 +934,7 @@ def _record(
         raise ExtractionError("title", "the page has no title (og:title, <title> or <h1>)")
     pagekind.check_article(tree, meta, canonical, title)
     check_dated_or_written(tree, meta, title, canonical)
+    video = is_video_page(tree, meta)  # before extraction prunes the players
     description = meta.first("og:description", "description", "twitter:description")
     description = unescaped(description or first_string(meta.article("description")) or "")
     text = body.clean_lines(
@@ -949,7 +950,6 @@ def _record(
         text = ld_main_text(meta, title) or script_state_text(tree, title, description) or text
     text = with_work_intro(with_work_steps(text, meta), meta, tree)
     text = with_work_notes(text, meta, tree)
-    video = is_video_page(tree, meta)
     if video and (not text or titles.squash(text) == headline):
         # A video's page holds a player and a caption: the video's description is its text.
         text = body.clean_lines(video_description(meta) or description, title=title)
