@@ -6,6 +6,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 from weakref import WeakKeyDictionary
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from recommender.ingest.html import cjk, titles
@@ -378,8 +379,6 @@ TEASER_LEVELS = 3
 def own_weights(tree: HtmlElement) -> dict[HtmlElement, int]:
     """Each element's weight (cjk.weight, whitespace collapsed) of its text outside links and
     scripts, in one pass from the leaves up."""
-    from lxml import etree
-
     weights: dict[HtmlElement, int] = {}
     for _, element in etree.iterwalk(tree, events=("end",)):
         if not isinstance(element.tag, str):

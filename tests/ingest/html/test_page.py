@@ -54,6 +54,12 @@ def record(html: str | bytes, **options: object) -> dict[str, object]:
 PUBLISHED = '<meta property="article:published_time" content="2026-11-10T09:15:00+07:00">'
 
 
+def body_with(line: str, lang: str = "id") -> list[str]:
+    """The body lines of a dated article with `line` as a paragraph after its first one."""
+    middle = [PARAGRAPHS[0], line, *PARAGRAPHS[1:]]
+    return str(record(article(head=PUBLISHED, paragraphs=middle, lang=lang))["body"]).split("\n")
+
+
 # 1. Explicit metadata wins over a date in the URL, and the error names the value found.
 def test_metadata_time_wins_over_the_date_in_the_url() -> None:
     got = record(

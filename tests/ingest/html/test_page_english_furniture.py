@@ -8,12 +8,7 @@ from __future__ import annotations
 import pytest
 
 from recommender.ingest.html import clutter
-from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, article, record
-
-
-def body_with(line: str) -> list[str]:
-    middle = [PARAGRAPHS[0], line, *PARAGRAPHS[1:]]
-    return str(record(article(head=PUBLISHED, paragraphs=middle, lang="en"))["body"]).split("\n")
+from tests.ingest.html.test_page import PARAGRAPHS, body_with
 
 
 @pytest.mark.parametrize(
@@ -51,7 +46,7 @@ def body_with(line: str) -> list[str]:
     ],
 )
 def test_english_furniture_between_paragraphs_leaves_the_body(line: str) -> None:
-    assert body_with(line) == PARAGRAPHS
+    assert body_with(line, lang="en") == PARAGRAPHS
 
 
 @pytest.mark.parametrize(
@@ -68,4 +63,4 @@ def test_english_furniture_between_paragraphs_leaves_the_body(line: str) -> None
 )
 def test_sentences_near_the_english_furniture_rules_stay(sentence: str) -> None:
     assert not clutter.is_clutter_line(sentence)
-    assert sentence in body_with(sentence)
+    assert sentence in body_with(sentence, lang="en")

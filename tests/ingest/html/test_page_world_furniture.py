@@ -10,12 +10,15 @@ from __future__ import annotations
 import pytest
 
 from recommender.ingest.html.errors import ExtractionError
-from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article, record
-
-
-def body_with(line: str) -> list[str]:
-    middle = [PARAGRAPHS[0], line, *PARAGRAPHS[1:]]
-    return str(record(article(head=PUBLISHED, paragraphs=middle))["body"]).split("\n")
+from tests.ingest.html.test_page import (
+    PARAGRAPHS,
+    PUBLISHED,
+    TITLE,
+    URL,
+    article,
+    body_with,
+    record,
+)
 
 
 @pytest.mark.parametrize(
