@@ -925,12 +925,16 @@ def _record(
     except ExtractionError:
         # A front or index page saved without its URL is first of all no article: say that.
         check_shown(tree)
-        pagekind.check_article(tree, meta, None, titles.headline(tree, meta, None))
+        headline = titles.headline(tree, meta, None)
+        pagekind.check_article(tree, meta, None, headline)
+        check_dated_or_written(tree, meta, headline, None)
         raise
     meta.prefer(canonical)
     title = titles.headline(tree, meta, canonical)
     if not title:
         check_shown(tree)
+        # A page with no headline, no date and little text is first of all no article: say that.
+        check_dated_or_written(tree, meta, "", canonical)
         raise ExtractionError("title", "the page has no title (og:title, <title> or <h1>)")
     pagekind.check_article(tree, meta, canonical, title)
     check_dated_or_written(tree, meta, title, canonical)

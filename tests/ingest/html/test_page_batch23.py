@@ -406,3 +406,25 @@ def test_a_recipes_notes_and_tips_beside_its_card_are_article_text() -> None:
 def test_notes_that_are_no_recipes_notes_are_not_added(notes: str) -> None:
     body = record(notes_page(notes))["body"]
     assert isinstance(body, str) and "Provence" not in body and "vous manquez" not in body
+
+
+def test_a_page_without_a_headline_or_url_is_first_refused_for_showing_no_article() -> None:
+    # Held-out batches 16, 27, 28 and 32: a council's form, a travel site's search and two login
+    # pages with no <title>, og:title or <h1>; an Italian contact page naming no site. Without a
+    # date or a story's worth of text, that they are no article is the reason to give, not the
+    # missing headline or URL.
+    headless = form_page().replace(f"<title>{TITLE} - Kabar.com</title>", "")
+    headless = headless.replace(f"<h1>{TITLE}</h1>", "")
+    with pytest.raises(ExtractionError, match="no sign of an article") as caught:
+        record(headless)
+    assert caught.value.field == "page"
+    unaddressed = form_page().replace(f'<link rel="canonical" href="{FORM_URL}">', "")
+    with pytest.raises(ExtractionError, match="no sign of an article"):
+        record(unaddressed)
+    # A page dated on its face is refused, as before, for what it lacks.
+    date = '<p class="date">February 8th, 2013</p>'
+    for html, field in ((headless, "title"), (unaddressed, "url")):
+        dated = html.replace(FORM_TEXT, f"{FORM_TEXT}</p>{date}<p>")
+        with pytest.raises(ExtractionError) as lacking:
+            record(dated)
+        assert lacking.value.field == field
