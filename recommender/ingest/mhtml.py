@@ -32,6 +32,9 @@ class SavedPage:
 def saved_page(data: bytes) -> SavedPage:
     """The HTML document an MHTML archive holds, its charset and its address (raises
     ExtractionError(`page`) for a file that is no such archive)."""
+    if not data.strip():
+        # as an empty HTML page is refused (page.parse)
+        raise ExtractionError("body", "no article text found in the page (the file is empty)")
     message = email.message_from_bytes(data, policy=email.policy.default)
     if not isinstance(message, EmailMessage) or not message.is_multipart():
         raise ExtractionError(

@@ -134,3 +134,14 @@ def test_the_parts_a_browser_saved_beside_a_page_are_no_pages(tmp_path: Path) ->
     items, errors = read(tmp_path)
     assert errors == []
     assert sorted(str(item["url"]) for item in items) == [URL, URL + "-opini"]
+
+
+@pytest.mark.parametrize("name", ["empty.mhtml", "blank.mht", "empty.html"])
+def test_an_empty_saved_page_is_called_empty(tmp_path: Path, name: str) -> None:
+    # A save that wrote nothing (a full disk, a cancelled download) is empty, not "no MHTML
+    # archive": the same reason for an .mhtml as for an .html.
+    path = tmp_path / name
+    path.write_bytes(b"" if name.startswith("empty") else b"\r\n  \n")
+    items, errors = read(path)
+    assert items == []
+    assert errors == [f"{path}:1: body: no article text found in the page (the file is empty)"]
