@@ -975,6 +975,38 @@ def drop_embedded_media(tree: HtmlElement) -> None:
             element.drop_tree()
 
 
+# A social network's post embedded in the story, in the markup its embed code writes (the text a
+# script turns into the post's card): X/Twitter's, TikTok's, Threads', Bluesky's, Reddit's,
+# Mastodon's, Instagram's and Facebook's blockquotes and AMP's elements for them.
+SOCIAL_EMBED_CLASSES = (
+    "twitter-tweet",
+    "twitter-video",
+    "tiktok-embed",
+    "text-post-media",
+    "bluesky-embed",
+    "reddit-embed-bq",
+    "mastodon-embed",
+    "instagram-media",
+    "fb-post",
+    "fb-video",
+)
+SOCIAL_EMBED_TAGS = ("amp-twitter", "amp-instagram", "amp-tiktok", "amp-facebook", "amp-reddit")
+HAS_CLASS = "//*[contains(concat(' ', normalize-space(@class), ' '), ' {} ')]"
+SOCIAL_EMBEDS = " | ".join(
+    [HAS_CLASS.format(c) for c in SOCIAL_EMBED_CLASSES] + [f"//{t}" for t in SOCIAL_EMBED_TAGS]
+)
+
+
+def drop_social_embeds(tree: HtmlElement) -> None:
+    """Remove social networks' posts embedded in the story (see SOCIAL_EMBEDS): the post's text,
+    its author's handle and date, "View on Threads", are someone else's words set in the page,
+    and opened or closed bodies with a handle and a date line. The story quotes what it needs;
+    a plain `<blockquote>` stays. Never one that holds the headline."""
+    for element in tree.xpath(SOCIAL_EMBEDS):
+        if element.getparent() is not None and element.find(".//h1") is None:
+            element.drop_tree()
+
+
 # A paragraph that is only a link whose text reads as a headline, perhaps after a short label: a
 # teaser of another story set among the paragraphs ("<p><b>IN TEXAS: </b><a href=...>Family of
 # Ebola patient quarantined</a></p>").
