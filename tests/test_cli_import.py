@@ -85,7 +85,9 @@ def test_build_reads_feeds_and_pages_and_prints_row_errors_not_dicts(tmp_path: P
     assert "no-time.html:1: published_at:" in result.stderr
     bad = tmp_path / "bad"
     bad.mkdir()
-    (bad / "index.html").write_text("<html><body><p>x</p></body></html>", encoding="utf-8")
+    # a dated page without its URL (undated, so little text would be refused as no article)
+    page = "<html><body><h1>Banjir</h1><p>Selasa, 10 Nov 2026 09:15 WIB</p><p>x</p></body></html>"
+    (bad / "index.html").write_text(page, encoding="utf-8")
     failed = runner.invoke(app, ["build", "-i", str(bad)], env=env)
     assert failed.exit_code == 2
     assert "nothing could be imported" in failed.stderr
