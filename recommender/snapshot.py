@@ -9,7 +9,7 @@ A snapshot is a folder under `DATA_DIR/snapshots/` (versioned and flipped by `in
 | `rows.json`                         | each row's id, pool, section and line offset in `items.jsonl` |
 | `vectors.npy`                       | float32 (rows, dimension), unit length                      |
 | `mean.npy`                          | the corpus mean subtracted before normalising (if centred)  |
-| `index-{pool}.faiss`                | the pool's FAISS index, ids = item rows (build time only)   |
+| `index-{pool}.faiss`                | the pool's HNSW graph, ids = item rows (kept for updates)   |
 | `neighbours-{pool}.npy`             | int32 (rows, K): the pool's dense top-K per row, -1 pads     |
 | `neighbour-scores-{pool}.npy`       | float32 (rows, K): their cosines                            |
 | `related-{rows,scores,parts}-{pool}.npy` | the hybrid related lists (see pipeline.relate)        |
@@ -17,6 +17,12 @@ A snapshot is a folder under `DATA_DIR/snapshots/` (versioned and flipped by `in
 | `marks-{rows,scores}-{pool}.npy`    | each row's neighbourhood in the pool (for shared neighbours) |
 | `bm25-{body,title}.npz`             | BM25 weights (items x terms, CSR) of each text field         |
 | `bm25-stats.json`                   | their collection statistics: terms, document frequencies    |
+
+A pool's index is kept only when it is an HNSW graph (a pool above `flat_index_max_items`), which
+an update extends instead of building again. An exact (flat) index is a copy of the pool's
+vectors that nothing reads back (serving never searches an index; an update makes a flat one
+afresh from `vectors.npy`), so it is not written (1.5 KB an item; a snapshot written before holds
+one, listed in its manifest and verified as before).
 
 A pool without members (a publisher without videos) has no lists to keep: every one of its
 lists is empty. Its list files (`neighbours`, `neighbour-scores`, `related-*`, `lexical-*`,
@@ -350,7 +356,7 @@ class StagedSnapshot:
         pools: npt.NDArray[np.str_] | None = None,
     ) -> None:
         """The parts that come first: item records (with `rows.json`; `pools`: each record's
-        pool, computed when not given), vectors, the mean, each pool's index and dense
+        pool, computed when not given), vectors, the mean, each pool's HNSW index and dense
         neighbour lists, but those of the `empty` pools (without members; see the module doc)
         (crash point `index` after the vectors)."""
         files = self._files
@@ -360,8 +366,9 @@ class StagedSnapshot:
             files.array(MEAN_FILE, mean)
         crash_point("index")
         for pool, (index, neighbours) in dense.items():
-            with files.open(index_file(pool)) as out:
-                index.write(out.write)
+            if index.kind == "hnsw":  # a flat index is a copy of the vectors (module doc)
+                with files.open(index_file(pool)) as out:
+                    index.write(out.write)
             if pool not in empty:
                 files.array(neighbours_file(pool), neighbours.rows)
                 files.array(scores_file(pool), neighbours.scores)
@@ -1333,7 +1340,8 @@ def load_related(
 
 
 def load_index(folder: Path, pool: str) -> VectorIndex | None:
-    """The pool's stored FAISS index (None if the snapshot has none); imports FAISS."""
+    """The pool's stored FAISS index (None where the snapshot holds none: a flat pool's is not
+    written); imports FAISS."""
     path = folder / index_file(pool)
     if not path.exists():
         return None

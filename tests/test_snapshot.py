@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from index.snapshots import SnapshotStore
 from recommender.articles import EDITORIAL_POOLS
 from recommender.errors import SnapshotCorrupt, SnapshotIncompatible
-from recommender.jobs import run_update
+from recommender.jobs import run_build, run_update
 from recommender.serving.catalog import Catalog
 from recommender.serving.engine import Recommender
 from recommender.snapshot import (
@@ -54,7 +54,7 @@ from recommender.snapshot import (
     scores_file,
     verify_snapshot,
 )
-from tests.conftest import make_settings
+from tests.conftest import CORPUS, make_settings
 from tests.embedder import HashingEncoder
 from tests.snapshot_faults import garbage_related_rows, sponsored_rows, truncate_vectors
 
@@ -70,7 +70,7 @@ def test_a_build_writes_every_part(data_dir: Path) -> None:
     folder = current(data_dir)
     expected = {"manifest.json", ITEMS_FILE, ROWS_FILE, VECTORS_FILE, MEAN_FILE}
     for pool in EDITORIAL_POOLS:
-        expected |= {index_file(pool), neighbours_file(pool), scores_file(pool)}
+        expected |= {neighbours_file(pool), scores_file(pool)}  # no flat index: see below
         expected |= {related_file(pool, part) for part in ("rows", "scores", "parts")}
         expected |= {lexical_file(pool, part) for part in ("rows", "scores")}
         expected |= {marks_file(pool, part) for part in ("rows", "scores")}
@@ -110,12 +110,29 @@ def test_without_hybrid_lists_relevance_is_the_cosine(data_dir: Path) -> None:
     assert items and all(i["explain"]["lexical"] == 0 for i in items)
 
 
-def test_the_index_is_loaded_only_when_present(data_dir: Path) -> None:
-    folder = current(data_dir)
-    index = load_index(folder, "video")
-    assert index is not None and index.size == 6
-    (folder / index_file("video")).unlink()
+def test_only_an_hnsw_index_is_kept_and_it_is_loaded_only_when_present(
+    tmp_path: Path, encoder: HashingEncoder
+) -> None:
+    # The fixture's pools are small: their exact indexes are copies of `vectors.npy` that nothing
+    # reads back, and are not written. With a lower flat limit the article pool is a graph, kept
+    # for updates to extend.
+    assert load_index(current_build(tmp_path / "flat", encoder), "article") is None
+    folder = current_build(tmp_path / "hnsw", encoder, flat_index_max_items=8)
+    manifest = read_manifest(folder)
+    assert manifest["index"] == {"article": "hnsw", "video": "flat"}
+    assert index_file("article") in manifest["files"]
+    assert index_file("video") not in manifest["files"]
+    index = load_index(folder, "article")
+    assert index is not None and index.kind == "hnsw" and index.size == 21
     assert load_index(folder, "video") is None
+    (folder / index_file("article")).unlink()
+    assert load_index(folder, "article") is None
+
+
+def current_build(data_dir: Path, encoder: HashingEncoder, **overrides: object) -> Path:
+    """The snapshot a build of the fixture corpus publishes under `data_dir`."""
+    run_build([CORPUS], make_settings(data_dir, **overrides), embedder=encoder, progress=False)
+    return current(data_dir)
 
 
 # --- verification and load-time invariants (#11) ----------------------------------------------

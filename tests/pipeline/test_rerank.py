@@ -461,7 +461,7 @@ def test_a_pool_without_members_stores_no_lists_and_updates_fill_and_empty_it(
     marks_width = state[1]["article"].rows.shape[1]
     assert built.manifest["empty_pools"] == {"video": {"width": K, "marks_width": marks_width}}
     assert stored_video_lists(built) == []
-    assert "index-video.faiss" in built.manifest["files"]
+    assert "index-video.faiss" not in built.manifest["files"]  # a flat index is not kept
     padded = [built.neighbours["video"].rows, built.related["video"].rows, state[1]["video"].rows]
     for rows, width in zip(padded, (K, K, marks_width), strict=True):
         assert rows.shape == (built.size, width) and (rows == -1).all()
