@@ -975,6 +975,40 @@ def drop_embedded_media(tree: HtmlElement) -> None:
             element.drop_tree()
 
 
+# An e-mail field: a newsletter's or an account's sign-up, or a comment form's address.
+EMAIL_FIELD = (
+    "//input[@type='email' or contains(translate(@name, 'EMAIL', 'email'), 'email')"
+    " or contains(translate(@placeholder, 'EMAIL', 'email'), 'email')]"
+)
+SIGNUP_BOX_CHARS = 400  # a box's text besides its form: a heading and a line's pitch
+
+
+def drop_signup_boxes(tree: HtmlElement) -> None:
+    """Remove the box around an e-mail field: the field's form with the short heading and pitch
+    beside it ("Stay connected / Get the latest updates from … / Discover special offers, top
+    stories, upcoming events, and more."), which closed bodies. The box is the outermost
+    ancestor of the field whose text besides the field's form stays under SIGNUP_BOX_CHARS and
+    holds no headline: a page wrapped whole in one form (ASP.NET's) keeps its story."""
+    for field in tree.xpath(EMAIL_FIELD):
+        form = next(field.iterancestors("form"), None)
+        # The form's own labels and buttons count apart, unless it wraps more than a box would.
+        own = len(flat_text(form)) if form is not None else 0
+        if own > SIGNUP_BOX_CHARS:
+            form, own = None, 0
+        box = None
+        for ancestor in field.iterancestors():
+            if ancestor.tag in ("body", "html") or ancestor.find(".//h1") is not None:
+                break
+            holds_form = form is not None and (
+                ancestor is form or form in ancestor.iterdescendants()
+            )
+            if len(flat_text(ancestor)) - (own if holds_form else 0) > SIGNUP_BOX_CHARS:
+                break
+            box = ancestor
+        if box is not None and box.getparent() is not None:
+            box.drop_tree()
+
+
 # A social network's post embedded in the story, in the markup its embed code writes (the text a
 # script turns into the post's card): X/Twitter's, TikTok's, Threads', Bluesky's, Reddit's,
 # Mastodon's, Instagram's and Facebook's blockquotes and AMP's elements for them.
