@@ -927,8 +927,9 @@ EMBEDDED_MEDIA = (
 def drop_intro_standfirst(tree: HtmlElement) -> None:
     """Remove an element marked `intro` that stands apart from the story's paragraphs: a
     standfirst (`<p class="intro">` under DW's headline, FAZ's `atc-Intro`), which the record
-    keeps as its lead. One followed by a paragraph of running text is the story's own first
-    paragraph set apart (Herald Sun's `story-intro`), and stays."""
+    keeps as its lead. One followed by a paragraph of running text, or by running text set
+    inline, is the story's own first paragraph set apart (Herald Sun's `story-intro`), and
+    stays."""
     drop_marked(tree, is_standfirst_intro)
 
 
@@ -945,7 +946,13 @@ def is_standfirst_intro(element: HtmlElement) -> bool:
     after = element.getnext()
     while after is not None and not isinstance(after.tag, str):
         after = after.getnext()
-    return not (after is not None and after.tag == "p" and _running(after))
+    # The story runs on in a paragraph, or in text set inline after it (`<span class="cuerpo">`
+    # of <br>-separated paragraphs); a block of its own (`<div class="longText">`) is the story
+    # under a standfirst.
+    return not (after is not None and after.tag in RUNS_ON and _running(after))
+
+
+RUNS_ON = frozenset({"p", "span", "font"})
 
 
 def _running(paragraph: HtmlElement) -> bool:

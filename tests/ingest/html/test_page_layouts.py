@@ -435,6 +435,23 @@ def test_an_intro_followed_by_the_paragraphs_is_the_first_paragraph() -> None:
     assert str(record(page)["body"]).startswith(first)
 
 
+def test_an_intro_followed_by_text_set_inline_is_the_first_paragraph() -> None:
+    # Held-out batch 16 (an Argentine news site): `<div class='intro'>` with the first paragraph,
+    # then the rest of the story in `<span class='cuerpo'>`, paragraphs parted by `<br>`s.
+    first, *rest = PARAGRAPHS
+    inline = "<br><br>".join(rest)
+    page = article(
+        head=PUBLISHED,
+        before=f"<div class='intro'>{first}<br></div><span class='cuerpo'><br><br>{inline}</span>",
+        paragraphs=[],
+    )
+    assert str(record(page)["body"]).split("\n") == PARAGRAPHS
+    # The same intro over the story in a block of its own stays a standfirst.
+    block = page.replace("<span class='cuerpo'>", "<div class='cuerpo'>")
+    block = block.replace(f"{inline}</span>", f"{inline}</div>")
+    assert str(record(block)["body"]).split("\n") == rest
+
+
 @pytest.mark.parametrize(
     "line",
     [
