@@ -480,6 +480,20 @@ WORLD_CLUTTER_LINE = re.compile(
     # Turkish and Vietnamese
     rf"|haberin devamı{INTRODUCED}|bültenimize abone ol\w*\W*|ilgili haberler\W*"
     r"|nguồn hình ảnh\s*,.{0,100}|chụp lại (?:hình ảnh|video)\b.{0,100}|tin liên quan\W*"
+    # a feedback or reaction widget's question, alone: "Was this article helpful?", "Apakah
+    # artikel ini bermanfaat?", "Bagaimana reaksi Anda tentang artikel ini?", "What's your
+    # reaction?", "War dieser Artikel hilfreich?", "Cet article vous a-t-il été utile ?"
+    r"|(?:was|is|did you find) (?:this|the) (?:article|story|post|page|information)\b.{0,20}"
+    r"\b(?:helpful|useful|informative)\s*\?|was this helpful\s*\?"
+    r"|(?:what(?:'s| is) your reaction|how (?:do|did) you feel about this (?:article|story))\s*\??"
+    r"|apakah (?:artikel|berita|informasi|konten) ini (?:bermanfaat|membantu|berguna)\s*\?"
+    r"|bagaimana (?:reaksi|perasaan) (?:anda|kamu)(?: (?:tentang|terhadap|setelah membaca)"
+    r" (?:artikel|berita|konten) ini)?\s*\?|apa reaksi(?:mu| anda| kamu)\s*\?"
+    r"|(?:war|ist) (?:dieser|der) artikel (?:hilfreich|lesenswert)\s*\?"
+    r"|cet article (?:vous )?a-t-il été utile\s*\?"
+    r"|¿\s*(?:te|le) (?:ha resultado|resultó|fue|ha sido) útil (?:este artículo|esta nota)\s*\?"
+    r"|este (?:artigo|conteúdo) (?:foi|é) útil\s*\?|questo articolo ti è stato utile\s*\?"
+    r"|was dit artikel (?:nuttig|nuttig voor je|behulpzaam)\s*\?"
     r")\s*$",
     re.IGNORECASE,
 )
