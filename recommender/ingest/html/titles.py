@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
@@ -315,8 +316,24 @@ HEADING_TEXT = (
 )
 
 
+# Elements that part a heading's words where the source writes no space: a line break in a
+# two-line headline ("Ribuan<br>Rumah"), a block inside the heading.
+WORD_PARTING = frozenset({"br", "div", "p", "li"})
+
+
 def heading_text(element: HtmlElement) -> str:
-    return re.sub(r"\s+", " ", "".join(str(t) for t in element.xpath(HEADING_TEXT))).strip()
+    return _joined(element, element.xpath(HEADING_TEXT))
+
+
+def _joined(element: HtmlElement, texts: list[Any]) -> str:
+    """`element`'s text nodes `texts` as one line, a space where WORD_PARTING parts them."""
+    pieces = []
+    for text in texts:
+        around = text.getparent()
+        if around is not None and around.tag in WORD_PARTING and around is not element:
+            pieces.append(" ")  # after a line break, or before a block's text
+        pieces.append(str(text))
+    return re.sub(r"\s+", " ", "".join(pieces)).strip()
 
 
 def _headline_h1(h1s: list[str]) -> str | None:
@@ -326,6 +343,4 @@ def _headline_h1(h1s: list[str]) -> str | None:
 
 
 def _text(element: HtmlElement | None) -> str:
-    if element is None:
-        return ""
-    return re.sub(r"\s+", " ", element.text_content() or "").strip()
+    return "" if element is None else _joined(element, element.xpath(".//text()"))

@@ -774,3 +774,17 @@ def test_the_articles_own_sections_under_a_clutter_marker_stay() -> None:
     paywalled = "".join(f'<p class="paywall">{p}</p>' for p in long)
     got = record(article(head=PUBLISHED, paragraphs=[PARAGRAPHS[0]], after=paywalled))
     assert got["body"] == "\n".join([PARAGRAPHS[0], *long])
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Banjir Rendam Ribuan<br>Rumah di Dayeuhkolot",  # a two-line headline
+        "Banjir Rendam Ribuan<br/>Rumah di <div>Dayeuhkolot</div>",
+        '<a href="/read/2026/11/10/123/banjir-rendam-ribuan-rumah">Banjir Rendam Ribuan<br>'
+        "Rumah di Dayeuhkolot</a>",  # linked to the page itself
+    ],
+)
+def test_a_line_break_in_the_headline_parts_its_words(heading: str) -> None:
+    html = article(head=PUBLISHED).replace(f"<h1>{TITLE}</h1>", f"<h1>{heading}</h1>")
+    assert record(html)["title"] == TITLE
