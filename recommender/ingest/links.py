@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote_plus, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, unquote_plus, urljoin, urlsplit, urlunsplit
 
 ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]+")
 # Query parameters that say how a reader arrived, not which page it is (feeds add them to every
@@ -103,11 +103,14 @@ def as_browsers_read(url: str) -> str:
 
 
 def strip_tracking(url: str) -> str:
-    """The URL without tracking parameters (and without a fragment); other parameters kept."""
+    """The URL without tracking parameters (and without a fragment); other parameters kept; its
+    scheme and host in lower case and without the scheme's default port, as browsers and
+    servers read them (`https://KABAR.example:443/read` is `https://kabar.example/read`)."""
     url = as_browsers_read(url)
     parts = urlsplit(url)
     if not parts.scheme:
         return url
+    parts = parts._replace(scheme=parts.scheme.lower(), netloc=_normal_netloc(parts))
     # The kept parameters as the page writes them: decoding and encoding them again would change
     # the URL (`?AID=/20130606/LIFE07/...` is not `?AID=%2F20130606%2FLIFE07%2F...` to a server).
     kept = [
@@ -116,6 +119,20 @@ def strip_tracking(url: str) -> str:
         if piece and not _is_tracking(unquote_plus(piece.split("=", 1)[0]).lower())
     ]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(kept), ""))
+
+
+DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+
+
+def _normal_netloc(parts: SplitResult) -> str:
+    """The URL's authority with its host in lower case and without the default port (user
+    information, rare in a page's address, is left as written)."""
+    userinfo, at, hostport = parts.netloc.rpartition("@")
+    hostport = hostport.lower()
+    default = DEFAULT_PORTS.get(parts.scheme.lower())
+    if default and hostport.endswith(default):
+        hostport = hostport[: -len(default)]
+    return f"{userinfo}{at}{hostport}"
 
 
 def _is_tracking(key: str) -> bool:

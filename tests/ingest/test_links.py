@@ -62,3 +62,22 @@ def test_publishers_and_platforms_tracking_parameters_go() -> None:
             strip_tracking(f"https://kabar.example/a?{query}&id=7")
             == "https://kabar.example/a?id=7"
         )
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("HTTPS://WWW.Kabar.Example/Read/Banjir", "https://www.kabar.example/Read/Banjir"),
+        ("https://kabar.example:443/read/banjir", "https://kabar.example/read/banjir"),
+        ("http://kabar.example:80/read/banjir", "http://kabar.example/read/banjir"),
+        # another port is another server; the path's case is the server's to read
+        ("https://kabar.example:8443/read/banjir", "https://kabar.example:8443/read/banjir"),
+        ("http://kabar.example:443/read", "http://kabar.example:443/read"),
+    ],
+)
+def test_scheme_host_and_default_port_are_written_as_servers_read_them(
+    url: str, expected: str
+) -> None:
+    # One page, one id: `https://KABAR.example:443/…` and `https://kabar.example/…` are the same.
+    assert strip_tracking(url) == expected
+    assert url_item_id(strip_tracking(url)) == url_item_id(expected)

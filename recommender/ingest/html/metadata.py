@@ -155,6 +155,20 @@ class PageMeta:
                 return obj[key]
         return None
 
+    @property
+    def article_url(self) -> str | None:
+        """The address the page's one JSON-LD article gives for itself (its `url`, or the
+        `mainEntityOfPage` it is the main thing of); None where it describes several (a page
+        describes related stories too) or none."""
+        if len(self.articles) != 1:
+            return None
+        obj = self.articles[0]
+        main = obj.get("mainEntityOfPage")
+        for value in (obj.get("url"), main.get("@id") if isinstance(main, dict) else main):
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        return None
+
     def prefer(self, url: str) -> None:
         """Put the JSON-LD article about `url` first (pages also describe related stories)."""
         self.articles.sort(key=lambda obj: not describes(obj, url))

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -154,23 +155,47 @@ def page_url(
 ) -> str:
     """The canonical URL: `<link rel=canonical>`, og:url, then the URL it was fetched from (or the
     address its browser noted when saving it: `saved_from`), then
-    the article's own microdata `url` (or Baidu's page description's `@id`), then an absolute
+    the article's own microdata `url` (or Baidu's page description's `@id`), then the one JSON-LD
+    article's `url` or `mainEntityOfPage`, then an absolute
     `<meta name="url">`, then the hreflang alternate in the page's own language, then
     --base-url joined with the file's path; tracking parameters removed; a web archive's copy
-    (`web.archive.org/web/<time>/<url>`) names the original."""
+    (`web.archive.org/web/<time>/<url>`) names the original. A canonical URL that is the site's
+    front page, where another of these names a page of the same site, is a template's mistake:
+    the other wins."""
     base = meta.base_href or fetched or options.base_url
     declared = (meta.canonical, meta.first("og:url", "twitter:url"))
-    candidates = (*declared, fetched, meta.item_url, meta_url(meta))
-    for candidate in (*candidates, own_alternate(meta, tree)):
-        url = _resolved(host_first(candidate), base)
-        if url:
-            return strip_tracking(url)
+    candidates = (*declared, fetched, meta.item_url, meta.article_url, meta_url(meta))
+    found = [url for c in candidates if (url := _resolved(host_first(c), base))]
+    if found:
+        first = found[0]
+        if site_root(first):
+            first = next((u for u in found[1:] if same_site(u, first) and not site_root(u)), first)
+        return strip_tracking(first)
+    alternate = _resolved(host_first(own_alternate(meta, tree)), base)
+    if alternate:
+        return strip_tracking(alternate)
     if options.base_url and relative and options.url_from == "path":
         url = absolute(relative, options.base_url.rstrip("/") + "/")
         if url:
             return url
     partial = next((c.strip() for c in declared if c and c.strip()), None)
     raise ExtractionError("url", missing_url_reason(relative, options, partial))
+
+
+def site_root(url: str) -> bool:
+    """The site's front page: no path (or `/`) and no query."""
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
+
+
+def same_site(a: str, b: str) -> bool:
+    """Both URLs on one host (`www.` aside)."""
+    return _host(a) == _host(b)
+
+
+def _host(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
 
 
 # A template's placeholder left in a URL (`http://site/free/@@pubcode@@/`, `{{ url }}`): no

@@ -776,3 +776,38 @@ def test_a_first_paragraph_written_loose_before_the_paragraph_tags_is_kept(
     body = str(record(html)["body"])
     assert body.startswith(PARAGRAPHS[0])
     assert body.splitlines()[1:] == PARAGRAPHS[1:]
+
+
+def test_a_canonical_url_naming_the_front_page_gives_way_to_the_pages_own() -> None:
+    # A template's mistake: every page's `<link rel=canonical>` names the site's front page,
+    # while og:url (or the URL it was fetched from) names the story.
+    head = PUBLISHED + '<link rel="canonical" href="https://kabar.example/">'
+    mistaken = article(canonical=False, head=head + f'<meta property="og:url" content="{URL}">')
+    assert record(mistaken)["url"] == URL
+    assert page_record(article(canonical=False, head=head).encode(), url=URL)["url"] == URL
+    # A front page that names itself everywhere is still refused as one; another site's page
+    # says nothing of this one.
+    front = article(canonical=False, head=head)
+    with pytest.raises(ExtractionError, match="a front page"):
+        record(front)
+    elsewhere = head + '<meta property="og:url" content="https://other.example/read/1/banjir">'
+    with pytest.raises(ExtractionError, match="a front page"):
+        record(article(canonical=False, head=elsewhere))
+
+
+def test_the_one_json_ld_articles_url_is_the_pages_when_nothing_else_names_it() -> None:
+    def described(*urls: str) -> str:
+        objects = ",".join(
+            f'{{"@type": "NewsArticle", "headline": "{TITLE}", "mainEntityOfPage": {{"@id":'
+            f' "{url}"}}}}'
+            for url in urls
+        )
+        return f'<script type="application/ld+json">[{objects}]</script>'
+
+    page = article(canonical=False, head=PUBLISHED + described(URL))
+    assert record(page)["url"] == URL
+    # Two articles described (the page's and a related story's): neither is taken for it.
+    other = "https://kabar.example/read/2026/11/09/122/banjir-bandang"
+    with pytest.raises(ExtractionError) as caught:
+        record(article(canonical=False, head=PUBLISHED + described(URL, other)))
+    assert caught.value.field == "url"
