@@ -17,8 +17,17 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-# schema.org types that are one article (NewsArticle, ReportageNewsArticle, BlogPosting, ...).
+# schema.org types that are one article (NewsArticle, ReportageNewsArticle, BlogPosting, ...);
+# a job offer is a "JobPosting", no article.
 ARTICLE_TYPE_SUFFIXES = ("article", "posting", "report")
+NOT_ARTICLE_TYPES = frozenset({"jobposting"})
+
+
+def is_article_type(kind: str) -> bool:
+    """A schema.org type (lower case) of one article."""
+    return kind.endswith(ARTICLE_TYPE_SUFFIXES) and kind not in NOT_ARTICLE_TYPES
+
+
 # CMSs wrap JSON-LD in CDATA sections or HTML comments, which JSON does not allow.
 WRAPPERS = re.compile(r"^\s*(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*$")
 HATOM_PUBLISHED = (
@@ -200,7 +209,7 @@ class PageMeta:
 
 def is_story_type(kind: str) -> bool:
     """A schema.org type of an article ("newsarticle", "blogposting") or of a recipe or how-to."""
-    return kind.endswith(ARTICLE_TYPE_SUFFIXES) or kind in WORK_TYPES
+    return is_article_type(kind) or kind in WORK_TYPES
 
 
 def describes(obj: dict[str, Any], url: str) -> bool:
@@ -260,7 +269,7 @@ def read_meta(tree: HtmlElement) -> PageMeta:
     for key, items in microdata.items():
         if len(items) < 2:
             continue
-        articles = {v for v, kind in items.items() if kind.endswith(ARTICLE_TYPE_SUFFIXES)}
+        articles = {v for v, kind in items.items() if is_article_type(kind)}
         page = {v for v, kind in items.items() if kind in PAGE_ITEM_TYPES}
         foreign = set(items) - page - (articles if len(articles) == 1 else set())
         kept = [v for v in found.meta[key] if v.strip() not in foreign]
@@ -295,7 +304,7 @@ def read_meta(tree: HtmlElement) -> PageMeta:
                     continue
                 types = ld_types_of(obj)
                 found.ld_types.update(types)
-                if any(t.endswith(ARTICLE_TYPE_SUFFIXES) for t in types):
+                if any(is_article_type(t) for t in types):
                     found.articles.append(obj)
                 elif "webpage" in types:
                     found.webpages.append(obj)
@@ -412,7 +421,7 @@ def _is_article_scope(scope: HtmlElement) -> bool:
     kinds = {
         t.rstrip("/").rsplit("/", 1)[-1].lower() for t in (scope.get("itemtype") or "").split()
     }
-    return not kinds or any(k.endswith(ARTICLE_TYPE_SUFFIXES) for k in kinds)
+    return not kinds or any(is_article_type(k) for k in kinds)
 
 
 def _byline_name(element: HtmlElement) -> str | None:
@@ -558,7 +567,7 @@ def _article_item_url(tree: HtmlElement) -> str | None:
     (`<div itemscope itemtype="http://schema.org/NewsArticle"><a itemprop="url" href=...>`):
     some portals name their address only there, with no canonical link or og:url."""
     for scope in tree.xpath("//*[@itemscope and @itemtype]"):
-        if not any(k.endswith(ARTICLE_TYPE_SUFFIXES) for k in _scope_types(scope)):
+        if not any(is_article_type(k) for k in _scope_types(scope)):
             continue
         for prop in scope.xpath(".//*[@itemprop]"):
             # A nested item (a related story) has its own url.

@@ -189,6 +189,44 @@ THING_NAMESPACES = frozenset({"music", "books", "product", "fitness", "restauran
 MAX_SITE_PAGE_SEGMENTS = 1  # "/" or "/recipes": where a WebSite object alone marks a listing
 
 
+# JSON-LD types of things a page is about instead of a story, where it describes no article: an
+# event (a concert, a match: any `…Event` but a broadcast's or a publication's), a job offer, a
+# question and its answers, a dataset, a film, a book, an app, a course, a product, a listing
+# for sale. (A business or a place is left out: small sites describe themselves so on every
+# page.)
+LD_THING_TYPES = frozenset(
+    {
+        "jobposting",
+        "qapage",
+        "dataset",
+        "datacatalog",
+        "movie",
+        "tvseries",
+        "book",
+        "course",
+        "softwareapplication",
+        "mobileapplication",
+        "webapplication",
+        "videogame",
+        "musicalbum",
+        "musicrecording",
+        "musicplaylist",
+        "product",
+        "productgroup",
+        "realestatelisting",
+        "vehicle",
+        "car",
+    }
+)
+NOT_THING_EVENTS = frozenset({"broadcastevent", "publicationevent"})
+
+
+def ld_things(meta: PageMeta) -> list[str]:
+    """The JSON-LD types of things other than stories the page describes (LD_THING_TYPES)."""
+    events = {t for t in meta.ld_types if t.endswith("event") and t not in NOT_THING_EVENTS}
+    return sorted((meta.ld_types & LD_THING_TYPES) | events)
+
+
 # JSON-LD types of posts that are no story (an issue tracker's or a forum's thread, a tweet).
 THREAD_TYPES = frozenset({"discussionforumposting", "socialmediaposting"})
 
@@ -604,6 +642,10 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
         raise ExtractionError("page", f"a section front page ({url}), not an article")
     if meta.is_article:
         return
+    if (things := ld_things(meta)) and meta.video is None:
+        raise ExtractionError(
+            "page", f"a page about a thing: JSON-LD {', '.join(things)}, no article; not an article"
+        )
     if LISTING_TITLE.match(title):
         raise ExtractionError("page", f"an index page (title {title!r}), not an article")
     # The site's own `WebSite` object (its name, its search box) is on every page of many

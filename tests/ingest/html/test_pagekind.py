@@ -136,3 +136,51 @@ def test_a_directory_of_people_is_no_article(path: str) -> None:
 def test_a_story_filed_under_people_stays_one() -> None:
     url = "https://kabar.example/people/2026/11/10/warga-dayeuhkolot-bertahan-di-lantai-dua"
     assert record(article(head=PUBLISHED).replace(URL, url))["url"] == url
+
+
+def described(obj: str) -> str:
+    return (
+        f'<script type="application/ld+json">{{"@context": "https://schema.org", {obj}}}</script>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("thing", "named"),
+    [
+        (
+            '"@type": "Event", "name": "Konser Amal", "startDate": "2026-12-01T19:00:00+07:00"',
+            "event",
+        ),
+        ('"@type": "SportsEvent", "name": "Persib vs Persija"', "sportsevent"),
+        ('"@type": "JobPosting", "title": "Wartawan", "datePosted": "2026-11-10"', "jobposting"),
+        ('"@type": "QAPage", "mainEntity": {"@type": "Question", "name": "Kenapa?"}', "qapage"),
+        ('"@type": "Dataset", "name": "Data banjir 2026"', "dataset"),
+        ('"@type": "Movie", "name": "Banjir Bandang"', "movie"),
+    ],
+)
+def test_a_dated_page_about_a_thing_other_than_a_story_is_no_article(
+    thing: str, named: str
+) -> None:
+    # An event's, a job offer's, a match's page on a news site: dated, with paragraphs, but its
+    # JSON-LD describes that thing and no article.
+    with pytest.raises(ExtractionError, match=f"a page about a thing: JSON-LD {named}") as caught:
+        record(article(head=PUBLISHED + described(thing)))
+    assert caught.value.field == "page"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        # the thing beside the story's own article
+        described(
+            '"@graph": [{"@type": "NewsArticle", "headline": "Banjir"},'
+            ' {"@type": "Event", "name": "Konser Amal"}]'
+        ),
+        # og:type article with it (the story about the event, its markup for search engines)
+        '<meta property="og:type" content="article">' + described('"@type": "Event", "name": "K"'),
+        # a broadcast's event on a live video's page is no thing of its own
+        described('"@type": "BroadcastEvent", "isLiveBroadcast": true'),
+    ],
+)
+def test_a_story_describing_a_thing_too_stays_an_article(head: str) -> None:
+    assert record(article(head=PUBLISHED + head))["title"] == TITLE
