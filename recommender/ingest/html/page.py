@@ -160,17 +160,18 @@ def page_url(
     `<meta name="url">`, then the hreflang alternate in the page's own language, then
     --base-url joined with the file's path; tracking parameters removed; a web archive's copy
     (`web.archive.org/web/<time>/<url>`) names the original. A canonical URL that is the site's
-    front page, where another of these names a page of the same site, is a template's mistake:
-    the other wins."""
+    front page, where og:url names a page of the same site, is a template's mistake: og:url wins
+    (not the URL it was fetched from: a fetch redirected to the front page saves that page)."""
     base = meta.base_href or fetched or options.base_url
     declared = (meta.canonical, meta.first("og:url", "twitter:url"))
     candidates = (*declared, fetched, meta.item_url, meta.article_url, meta_url(meta))
-    found = [url for c in candidates if (url := _resolved(host_first(c), base))]
-    if found:
-        first = found[0]
-        if site_root(first):
-            first = next((u for u in found[1:] if same_site(u, first) and not site_root(u)), first)
-        return strip_tracking(first)
+    found = [_resolved(host_first(c), base) for c in candidates]
+    canonical, og_url = found[:2]
+    if canonical and og_url and site_root(canonical) and not site_root(og_url):
+        found[0] = og_url if same_site(og_url, canonical) else canonical
+    url = next((u for u in found if u), None)
+    if url:
+        return strip_tracking(url)
     alternate = _resolved(host_first(own_alternate(meta, tree)), base)
     if alternate:
         return strip_tracking(alternate)
