@@ -191,6 +191,11 @@ def has_host(url: str) -> bool:
     return bool(host) and all(host.split("."))
 
 
+def site_host(url: str) -> str:
+    """The host a URL is on, in lower case and without `www.`: the site."""
+    return (urlsplit(url.strip()).hostname or "").lower().removeprefix("www.")
+
+
 def url_item_id(url: str) -> str:
     """A readable, stable id for an item known by its URL: host and path joined by ':'.
 
@@ -200,7 +205,7 @@ def url_item_id(url: str) -> str:
     characters keep their start and end in a hash.
     """
     parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().removeprefix("www.")
+    host = site_host(url)
     segments = [ID_UNSAFE.sub("-", s).strip("-") for s in parts.path.split("/")]
     if not any(c.isdigit() for c in parts.path):
         segments += [

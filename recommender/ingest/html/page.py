@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -29,7 +28,13 @@ from recommender.ingest.html.metadata import (
     read_meta,
     unescaped,
 )
-from recommender.ingest.links import absolute, strip_tracking, unarchived, url_item_id
+from recommender.ingest.links import (
+    absolute,
+    site_host,
+    strip_tracking,
+    unarchived,
+    url_item_id,
+)
 
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # An HTML tag or doctype: a file without one is no page (plain text saved as .html).
@@ -167,8 +172,14 @@ def page_url(
     candidates = (*declared, fetched, meta.item_url, meta.article_url, meta_url(meta))
     found = [_resolved(host_first(c), base) for c in candidates]
     canonical, og_url = found[:2]
-    if canonical and og_url and site_root(canonical) and not site_root(og_url):
-        found[0] = og_url if same_site(og_url, canonical) else canonical
+    if (
+        canonical
+        and og_url
+        and pagekind.front_page(canonical)
+        and not pagekind.front_page(og_url)
+        and site_host(og_url) == site_host(canonical)
+    ):
+        found[0] = og_url
     url = next((u for u in found if u), None)
     if url:
         return strip_tracking(url)
@@ -181,22 +192,6 @@ def page_url(
             return url
     partial = next((c.strip() for c in declared if c and c.strip()), None)
     raise ExtractionError("url", missing_url_reason(relative, options, partial))
-
-
-def site_root(url: str) -> bool:
-    """The site's front page: no path (or `/`) and no query."""
-    parts = urlsplit(url)
-    return parts.path in ("", "/") and not parts.query
-
-
-def same_site(a: str, b: str) -> bool:
-    """Both URLs on one host (`www.` aside)."""
-    return _host(a) == _host(b)
-
-
-def _host(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.")
 
 
 # A template's placeholder left in a URL (`http://site/free/@@pubcode@@/`, `{{ url }}`): no

@@ -558,16 +558,22 @@ def check_rendered(tree: HtmlElement) -> None:
         )
 
 
+def front_page(url: str) -> bool:
+    """The site's root: no path, however many slashes a template writes ("https://site.example//"),
+    or a root file name (`/index.php`), and no query (`/?p=959` is a WordPress post's plain
+    permalink; `index.php?...` a script's page)."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    root = not segments or (len(segments) == 1 and bool(FRONT_FILE.match(segments[0])))
+    return root and not parts.query
+
+
 def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str) -> None:
     """Raise ExtractionError(`page`) when the page lists articles instead of being one."""
     parts = urlsplit(url) if url else None
     path = parts.path if parts else None
     segments = [s.lower() for s in (path or "").split("/") if s]
-    # `/?p=959` is a WordPress post's plain permalink, not the front page.
-    # The site's root, however many slashes a template writes ("https://site.example//").
-    # The root by its file name too (`/index.php`; `index.php?...` is a script's page).
-    root = not segments or (len(segments) == 1 and bool(FRONT_FILE.match(segments[0])))
-    if path is not None and root and not (parts and parts.query):
+    if url and front_page(url):
         raise ExtractionError("page", f"a front page ({url}), not an article")
     page_title = " ".join((tree.findtext(".//title") or "").split())
     headings = [" ".join(h.text_content().split()) for h in tree.iter("h1")]
