@@ -22,7 +22,7 @@ A pool's index is kept only when it is an HNSW graph (a pool above `flat_index_m
 an update extends instead of building again. An exact (flat) index is a copy of the pool's
 vectors that nothing reads back (serving never searches an index; an update makes a flat one
 afresh from `vectors.npy`), so it is not written (1.5 KB an item; a snapshot written before holds
-one, listed in its manifest and verified as before).
+one, listed in its manifest and verified as before, which an update of it drops).
 
 A pool without members (a publisher without videos) has no lists to keep: every one of its
 lists is empty. Its list files (`neighbours`, `neighbour-scores`, `related-*`, `lexical-*`,
@@ -534,8 +534,10 @@ def _same_lexical(written: LexicalState, content: LexicalState | None) -> bool:
 
 def _refuse_unknown_parts(previous: Path, staging: Path, empty: Collection[str]) -> None:
     """Refuse an update whose previous snapshot has a file it did not write (the list files of
-    pools that have no member now are not written: those may go)."""
+    pools that have no member now are not written: those may go; so may a pool's index that is
+    not a graph now, such as the flat ones snapshots kept before)."""
     gone = {name for pool in empty for name in list_files(pool)}
+    gone |= {index_file(pool) for pool in EDITORIAL_POOLS}
     unknown = sorted(
         p.name
         for p in previous.iterdir()

@@ -32,8 +32,10 @@ from recommender.snapshot import (
     ROWS_FILE,
     StoredItems,
     file_digest,
+    index_file,
     pool_names,
     read_items,
+    verify_snapshot,
 )
 from tests.conftest import CORPUS, current_catalog, make_settings
 from tests.embedder import HashingEncoder
@@ -499,6 +501,35 @@ def test_updater_checks_every_snapshot_part(data_dir: Path, encoder: HashingEnco
         run_update([], settings, delete_lists=[deletes], embedder=encoder)
     assert store.current_version() == before
     assert not [p for p in store.root.iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_an_update_drops_the_flat_indexes_a_snapshot_kept_before(
+    data_dir: Path, encoder: HashingEncoder
+) -> None:
+    """Snapshots written before kept every pool's index, the flat ones too (copies of the
+    vectors nothing read back): an update of one drops them, instead of refusing the parts."""
+    settings = make_settings(data_dir)
+    store = SnapshotStore(settings.snapshots_dir)
+    before = store.current_version()
+    assert before is not None
+    folder = store.path(before)
+    catalog = current_catalog(settings)
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    for pool in EDITORIAL_POOLS:
+        members = np.flatnonzero(catalog.pools == catalog.pool_code(pool)).astype(np.int64)
+        flat = VectorIndex.build(np.asarray(catalog.vectors)[members], members, flat_max=10**6)
+        with (folder / index_file(pool)).open("wb") as out:
+            flat.write(out.write)
+        manifest["files"][index_file(pool)] = file_digest(folder / index_file(pool))
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    assert verify_snapshot(folder)
+    deletes = data_dir / "d.txt"
+    deletes.write_text("timnas-1\n", encoding="utf-8")
+    run_update([], settings, delete_lists=[deletes], embedder=encoder)
+    after = store.path(store.current_version() or "")
+    assert after != folder and verify_snapshot(after)
+    assert not list(after.glob("index-*.faiss"))
+    assert "timnas-1" not in current_catalog(settings).row_of
 
 
 def test_an_update_copies_the_lines_it_does_not_change_and_indexes_every_line(
