@@ -89,8 +89,8 @@ Wait = Annotated[
 ]
 DEMO_CORPUS = Path(__file__).parent / "demo_corpus"
 SOURCE_KINDS = (
-    "JSONL/CSV file, RSS/Atom feed, sitemap, HTML page (or .mhtml), URL list (.txt), folder or"
-    " http(s) URL"
+    "JSONL/CSV file, RSS/Atom feed, sitemap, HTML page (or .mhtml), web archive (.warc.gz),"
+    " URL list (.txt), folder or http(s) URL"
 )
 BaseUrl = Annotated[
     str | None,

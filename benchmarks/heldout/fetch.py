@@ -16,7 +16,6 @@ body of that URL's HTTP response inside the WARC file at `path` (a crawl sample)
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import io
 import json
@@ -100,41 +99,19 @@ def tarball(spec: str) -> tarfile.TarFile:
     return tarfile.open(fileobj=io.BytesIO(data), mode="r:gz")
 
 
-def dechunked(body: bytes) -> bytes:
-    """An HTTP/1.1 chunked body as the bytes it carries (wget's WARC keeps the chunks)."""
-    out = bytearray()
-    at = 0
-    while True:
-        line_end = body.find(b"\r\n", at)
-        size = int(body[at:line_end].split(b";")[0] or b"0", 16)
-        if size == 0:
-            return bytes(out)
-        out += body[line_end + 2 : line_end + 2 + size]
-        at = line_end + 2 + size + 2
-
-
 def warc_response(data: bytes, uri: str) -> bytes | None:
-    """The body of the 200 `response` record for `uri` in a (gzipped) WARC file."""
-    if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
-    at = 0
-    while at < len(data):
-        head_end = data.find(b"\r\n\r\n", at)
-        if head_end < 0:
-            return None
-        head = data[at:head_end].decode("utf-8", "replace").split("\r\n")
-        fields = {
-            k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in head)
-        }
-        length = int(fields.get("content-length", "0"))
-        block = data[head_end + 4 : head_end + 4 + length]
-        at = head_end + 4 + length
-        while data[at : at + 2] == b"\r\n":
-            at += 2
-        target = fields.get("warc-target-uri", "").strip("<>")  # WARC 1.0 (wget) writes <uri>
-        http_head, _, body = block.partition(b"\r\n\r\n")
-        if fields.get("warc-type") == "response" and target == uri and b" 200 " in http_head[:20]:
-            return dechunked(body) if b"transfer-encoding: chunked" in http_head.lower() else body
+    """The body of the 200 `response` record for `uri` in a (gzipped) WARC file (warcio: the
+    chunked transfer coding undone)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    for record in ArchiveIterator(io.BytesIO(data)):
+        # WARC 1.0 (wget) writes the URI as <uri>
+        target = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<>")
+        http = record.http_headers
+        ok = http is not None and http.get_statuscode() == "200"
+        if record.rec_type == "response" and target == uri and ok:
+            body: bytes = record.content_stream().read()
+            return body
     return None
 
 

@@ -9,6 +9,8 @@ Every source lands in one `ImportReport` with the same row-level errors as the f
 - `*.html`, `*.htm`, or a URL that serves a page: the article is extracted and page furniture
   removed (`html.page`);
 - `*.mhtml`, `*.mht`: a page saved as one file by a browser, read as that page (`mhtml`);
+- `*.warc`, `*.warc.gz`: a web archive (a crawl), each HTML page it holds read as a page at the
+  URL it was fetched from (`warc`); errors at `archive:record`;
 - a sitemap (`<urlset>` or `<sitemapindex>`, in an `*.xml` or `*.xml.gz` file or by URL): a URL
   list, an index's sitemaps read in turn (`sitemaps`);
 - `*.txt`, `*.urls`: a URL list, one URL a line (`#` starts a comment);
@@ -42,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from recommender import __version__
-from recommender.ingest import mhtml
+from recommender.ingest import mhtml, warc
 from recommender.ingest.boilerplate import drop_site_boilerplate
 from recommender.ingest.feeds import feed_records
 from recommender.ingest.fetchlog import Known, vouches
@@ -87,7 +89,7 @@ URL_LIST_SUFFIXES = (".txt", ".urls")
 SITEMAP_GZ_SUFFIX = ".xml.gz"  # a compressed sitemap (or feed)
 # Sitemap levels a source may open: an index, then the sitemaps it lists (the protocol's two).
 SITEMAP_LEVELS = 2
-FOLDER_SUFFIXES = (*TABLE_SUFFIXES, *FEED_SUFFIXES, *PAGE_SUFFIXES, *mhtml.SUFFIXES)
+FOLDER_SUFFIXES = (*TABLE_SUFFIXES, *FEED_SUFFIXES, *PAGE_SUFFIXES, *mhtml.SUFFIXES, ".warc")
 FEED_TYPES = ("rss", "atom", "rdf", "application/xml", "text/xml")
 MAX_FETCH_BYTES = 20 * 1024 * 1024
 USER_AGENT = f"recommender/{__version__} (+batch re-index job)"
@@ -163,10 +165,10 @@ def read_each(
             kinds = ", ".join(FOLDER_SUFFIXES)
             report.empty.append(f"{root}: no file to import in this folder (none of {kinds})")
         for path in paths:
-            before = _progress(report)
+            before, noted = _progress(report), len(report.empty)
             read_file(path, report, options, relative=_relative(path, root))
-            if _progress(report) == before:
-                report.empty.append(f"{path}: {_nothing_in(path)}")
+            if _progress(report) == before and len(report.empty) == noted:
+                report.empty.append(f"{path}: {_nothing_in(path)}")  # unless it said why
     return report
 
 
@@ -197,6 +199,7 @@ def _kinds() -> str:
             SITEMAP_GZ_SUFFIX,
             *PAGE_SUFFIXES,
             *mhtml.SUFFIXES,
+            *warc.SUFFIXES,
             *URL_LIST_SUFFIXES,
         )
     )
@@ -221,7 +224,7 @@ def expand(path: Path) -> list[Path]:
         return sorted(
             p
             for p in path.rglob("*")
-            if p.suffix.lower() in FOLDER_SUFFIXES
+            if (p.suffix.lower() in FOLDER_SUFFIXES or warc.is_archive(p.name))
             and not resource_folder(p.relative_to(path), path)
         )
     return [path]
@@ -254,7 +257,9 @@ def read_file(
     relative: str,
 ) -> None:
     suffix = path.suffix.lower()
-    if not path.exists() or suffix in TABLE_SUFFIXES:
+    if path.exists() and warc.is_archive(path.name):
+        read_archive(path, report, options.page)
+    elif not path.exists() or suffix in TABLE_SUFFIXES:
         for line, raw in read_rows(path, report):  # reports a missing file itself
             _add(raw, str(path), line, report)
     elif suffix in FEED_SUFFIXES or path.name.lower().endswith(SITEMAP_GZ_SUFFIX):
@@ -316,6 +321,40 @@ def read_saved_page(path: Path, report: ImportReport, options: PageOptions, rela
         relative=relative,
         charset=saved.charset,
     )
+
+
+def read_archive(path: Path, report: ImportReport, options: PageOptions) -> None:
+    """Each HTML page a WARC file holds, read as a page at the URL the crawl fetched it from
+    (errors at `archive:record`, the page's URL in the reason). An archive without one is noted
+    in `report.empty` with what it held instead; a damaged one is an error after the pages read
+    before the damage."""
+    source = str(path)
+    tally = warc.Tally()
+    try:
+        with path.open("rb") as stream:
+            for found in warc.archived_pages(stream, tally):
+                if isinstance(found, warc.BadRecord):
+                    report.rows += 1
+                    error = found.error
+                    reason = f"{error.reason} ({found.url})"
+                    report.errors.append(RowError(source, found.number, error.field, reason))
+                    continue
+                read_page(
+                    found.html,
+                    source,
+                    report,
+                    options,
+                    url=found.url,
+                    charset=found.charset,
+                    line=found.number,
+                    about=found.url,
+                )
+    except ExtractionError as exc:
+        report.rows += 1
+        report.errors.append(RowError(source, tally.records, exc.field, exc.reason))
+        return
+    if tally.pages == 0 and tally.records:
+        report.empty.append(f"{source}: {tally.summary()}")
 
 
 def sidecar_url(page: Path, options: PageOptions) -> str | None:
@@ -599,29 +638,41 @@ def read_page(
     url: str | None = None,
     relative: str | None = None,
     charset: str | None = None,
+    line: int = 1,
+    about: str | None = None,
 ) -> str | None:
     """One article page: main text and metadata extracted, furniture removed. Returns the id of
-    the item added (None when the page was rejected)."""
+    the item added (None when the page was rejected). `line`: where in `source` the page is (an
+    archive's record); `about`: what an error names after its reason (the archived page's URL)."""
     try:
         record = page_record(data, url=url, relative=relative, charset=charset, options=options)
     except ExtractionError as exc:
-        page_rejected(report, source, exc)
+        page_rejected(report, source, exc, line=line, about=about)
         return None
     except Exception as exc:  # a bug of ours on one page must not stop the other sources
         log.exception("the page importer failed on %s", source)
-        report.rows += 1
-        report.errors.append(RowError(source, 1, "page", internal_error(exc)))
+        failed = ExtractionError("page", internal_error(exc))
+        page_rejected(report, source, failed, line=line, about=about)
         return None
-    added = _add(record, source, 1, report)
+    added = _add(record, source, line, report)
     if added is not None:
         report.pages.add(added)
     return added
 
 
-def page_rejected(report: ImportReport, source: str, exc: ExtractionError) -> None:
-    """A page (or the file it was saved in) counted and reported as `source:1: field: reason`."""
+def page_rejected(
+    report: ImportReport,
+    source: str,
+    exc: ExtractionError,
+    *,
+    line: int = 1,
+    about: str | None = None,
+) -> None:
+    """A page (or the file it was saved in) counted and reported as `source:1: field: reason`
+    (`source:line: field: reason (about)` for a page inside an archive)."""
     report.rows += 1
-    report.errors.append(RowError(source, 1, exc.field, exc.reason))
+    reason = f"{exc.reason} ({about})" if about else exc.reason
+    report.errors.append(RowError(source, line, exc.field, reason))
 
 
 def _add(raw: dict[str, Any], source: str, line: int, report: ImportReport) -> str | None:
