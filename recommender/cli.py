@@ -48,7 +48,13 @@ def guarded(func: Callable[..., None]) -> Callable[..., None]:
 
 
 class GuardedTyper(typer.Typer):
-    """A Typer whose every command is `guarded`."""
+    """A Typer whose every command is `guarded`, its help printed as click prints it: each
+    paragraph of a docstring wrapped to the terminal's width, its text as written (rich's
+    layout kept the docstring's line breaks, then wrapped again: ragged at 80 columns)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("rich_markup_mode", None)
+        super().__init__(**kwargs)
 
     def command(self, *args: Any, **kwargs: Any) -> Callable[[Callable[..., None]], Any]:
         register = super().command(*args, **kwargs)
@@ -131,7 +137,7 @@ Executor = Annotated[
     typer.Option(
         "--executor",
         help="Where new texts are embedded: local (this process) or ray (actors on a Ray"
-        " cluster; needs pip install 'recommender\\[ray]'). Default:"
+        " cluster; needs pip install 'recommender[ray]'). Default:"
         " $RECOMMENDER_EMBEDDING_EXECUTOR or local.",
         show_default=False,
     ),
@@ -295,10 +301,9 @@ def update(
     summary's "signals" says whether, and a failure there never fails the update). Prints a
     one-line JSON summary on stdout; progress goes to stderr, as for build; --executor ray
     embeds on a Ray cluster, as for build.
-    Exit codes: 0 done (published, or
-    nothing to change), 1 done but rows were rejected and --strict was given, 2 failed (nothing
-    published: no, incompatible or corrupt snapshot, nothing readable, lock held, model
-    unavailable).
+    Exit codes: 0 done (published, or nothing to change), 1 done but rows were rejected and
+    --strict was given, 2 failed (nothing published: no, incompatible or corrupt snapshot,
+    nothing readable, lock held, model unavailable).
     """
     from recommender.jobs import EXIT_OK, EXIT_REJECTED, run_update
 
@@ -333,9 +338,10 @@ def extract(
 ) -> None:
     """Print the import records that build/update would read from INPUT, one JSON line each.
 
-    A publisher's first step: check what is read from their pages and feeds before building.
-    Rejected rows go to stderr as file:line: field: reason. Touches no snapshot. Exit codes: 0
-    every row read, 1 records printed but some rows rejected, 2 nothing could be read.
+    A publisher's first step: check what is read from their pages, feeds and crawls before
+    building. Rejected rows go to stderr as file:line: field: reason. Touches no snapshot.
+    Exit codes: 0 every row read, 1 records printed but some rows rejected, 2 nothing could be
+    read.
     """
     from recommender.ingest.importer import import_record
     from recommender.ingest.sources import ReadOptions, read_sources
