@@ -87,6 +87,8 @@ class PageMeta:
 
     meta: dict[str, list[str]] = field(default_factory=dict)
     canonical: str | None = None
+    # Every `<link rel=canonical>`'s href, the first (`canonical`) among them.
+    canonicals: list[str] = field(default_factory=list)
     # `<link rel=alternate hreflang=... href=...>`: (language tag as written, href), in order.
     alternates: list[tuple[str, str]] = field(default_factory=list)
     item_url: str | None = None
@@ -279,8 +281,10 @@ def read_meta(tree: HtmlElement) -> PageMeta:
             del found.meta[key]
     for link in tree.iter("link"):
         rels = (link.get("rel") or "").lower().split()
-        if "canonical" in rels and link.get("href") and found.canonical is None:
-            found.canonical = link.get("href", "").strip()
+        if "canonical" in rels and link.get("href"):
+            found.canonicals.append(link.get("href", "").strip())
+            if found.canonical is None:
+                found.canonical = found.canonicals[0]
         elif "alternate" in rels and link.get("hreflang") and link.get("href"):
             found.alternates.append(
                 (link.get("hreflang", "").strip(), link.get("href", "").strip())

@@ -165,21 +165,24 @@ def page_url(
     `<meta name="url">`, then the hreflang alternate in the page's own language, then
     --base-url joined with the file's path; tracking parameters removed; a web archive's copy
     (`web.archive.org/web/<time>/<url>`) names the original. A canonical URL that is the site's
-    front page, where og:url names a page of the same site, is a template's mistake: og:url wins
-    (not the URL it was fetched from: a fetch redirected to the front page saves that page)."""
+    front page, where a second canonical link or og:url names a page of the same site, is a
+    template's mistake: that page wins (not the URL it was fetched from: a fetch redirected to
+    the front page saves that page)."""
     base = meta.base_href or fetched or options.base_url
     declared = (meta.canonical, meta.first("og:url", "twitter:url"))
     candidates = (*declared, fetched, meta.item_url, meta.article_url, meta_url(meta))
     found = [_resolved(host_first(c), base) for c in candidates]
-    canonical, og_url = found[:2]
-    if (
-        canonical
-        and og_url
-        and pagekind.front_page(canonical)
-        and not pagekind.front_page(og_url)
-        and site_host(og_url) == site_host(canonical)
-    ):
-        found[0] = og_url
+    canonical = found[0]
+    if canonical and pagekind.front_page(canonical):
+        others = [_resolved(host_first(c), base) for c in meta.canonicals[1:]]
+        found[0] = next(
+            (
+                u
+                for u in (*others, found[1])
+                if u and not pagekind.front_page(u) and site_host(u) == site_host(canonical)
+            ),
+            canonical,
+        )
     url = next((u for u in found if u), None)
     if url:
         return strip_tracking(url)

@@ -12,6 +12,7 @@ from lxml.html import HtmlElement
 from recommender.ingest.html import cjk, titles
 from recommender.ingest.html.errors import ExtractionError
 from recommender.ingest.html.metadata import LISTING_TYPES, PageMeta, describes, ld_types_of
+from recommender.ingest.links import absolute, site_host, strip_tracking
 
 LISTING_SEGMENTS = frozenset(
     {
@@ -497,6 +498,88 @@ def text_outside(
     )
 
 
+HEADING_TAGS = ("h1", "h2", "h3", "h4")
+# Where a page's own furniture is, not its content: the site's menus, header, footer, sidebars.
+FURNITURE_TAGS = frozenset({"nav", "header", "footer", "aside"})
+
+
+def story_shown_elsewhere(tree: HtmlElement, url: str | None) -> str | None:
+    """The URL of the first story a listing page shows (a blog's front, tag or category page:
+    each post's headline linking to the post, then the post whole or its opening paragraphs):
+    the page's first paragraph of running text (sentence-long ones counted: an article may be
+    written so) comes under a headline that links to another page of the site; MIN_LISTED_ARTICLES or more headlines of that element and class, each
+    linking to another page, have running text under them; and they hold LISTED_SHARE of the
+    page's running text. None for an article: its headline links nowhere or to itself, and a
+    box of teasers before or after it holds little of the page's text."""
+    if not url:
+        return None
+    order = [e for e in tree.iter(*HEADING_TAGS, "p") if not _in_furniture(e)]
+    heading: HtmlElement | None = None
+    kind: tuple[str, str | None] | None = None
+    story: str | None = None
+    items: set[HtmlElement] = set()  # the headlines of that kind with running text under them
+    listed = total = 0
+    for element in order:
+        if element.tag != "p":
+            heading = element
+            continue
+        if _weight(element.text_content()) < SHORT_PARAGRAPH_CHARS:
+            continue
+        if kind is None:  # the page's first paragraph of running text
+            story = _other_page(heading, url) if heading is not None else None
+            if heading is None or story is None:
+                return None
+            kind = (heading.tag, heading.get("class"))
+        total += 1
+        if heading is not None and _item_of(heading, kind, items, url):
+            items.add(heading)
+            listed += 1
+    if len(items) < MIN_LISTED_ARTICLES or listed < LISTED_SHARE * total:
+        return None
+    return story
+
+
+# The share of a page's running text a listing's items hold (the rest: an author's box, a
+# sidebar's blurb written as paragraphs).
+LISTED_SHARE = 0.8
+
+
+def _item_of(
+    heading: HtmlElement, kind: tuple[str, str | None], items: set[HtmlElement], url: str
+) -> bool:
+    """Whether `heading` is one of a listing's headlines: of `kind`, linking to another page."""
+    if (heading.tag, heading.get("class")) != kind:
+        return False
+    return heading in items or _other_page(heading, url) is not None
+
+
+def _in_furniture(element: HtmlElement) -> bool:
+    return any(a.tag in FURNITURE_TAGS for a in element.iterancestors())
+
+
+def _other_page(heading: HtmlElement, url: str) -> str | None:
+    """The page of the site other than `url` (and its front page) that a headline links to:
+    by a link inside it, or one wrapped around it."""
+    links = [*heading.iter("a"), *(a for a in heading.iterancestors() if a.tag == "a")]
+    here = _page_key(url)
+    for link in links:
+        target = absolute(link.get("href"), url)
+        if target is None:
+            continue
+        target = strip_tracking(target)
+        key = _page_key(target)
+        if site_host(target) == site_host(url) and key not in (here, "") and "#" not in target:
+            return target
+    return None
+
+
+def _page_key(url: str) -> str:
+    """A URL's path and query, without a closing slash: what tells one page of a site from
+    another (`http://` or `https://`, `www.` or not)."""
+    parts = urlsplit(url)
+    return parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")
+
+
 def link_density(tree: HtmlElement) -> float:
     body = tree.find(".//body")
     root = body if body is not None else tree
@@ -685,6 +768,12 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
                 f"an index page ({headlines} headline links, {teasers} of its {paragraphs}"
                 " paragraphs of text each a summary under one of them), not an article",
             )
+    if (story := story_shown_elsewhere(tree, url)) is not None:
+        raise ExtractionError(
+            "page",
+            f"a listing of stories, each under a headline linking to its own page (the first:"
+            f" {story}), not an article",
+        )
     density = link_density(tree)
     if density > MAX_LINK_DENSITY and not article_amid_menus(tree, paragraphs):
         raise ExtractionError(

@@ -797,6 +797,26 @@ def test_a_canonical_url_naming_the_front_page_gives_way_to_the_pages_own() -> N
         record(article(canonical=False, head=elsewhere))
 
 
+def test_a_second_canonical_link_naming_the_story_wins_over_the_front_page() -> None:
+    # Two canonical links, the template's (the front page) and the story's.
+    links = (
+        '<link rel="canonical" href="https://kabar.example/">'
+        + f'<link rel="canonical" href="{URL}">'
+    )
+    assert record(article(canonical=False, head=PUBLISHED + links))["url"] == URL
+    # Two naming stories: the first is the page's, as before.
+    other = "https://kabar.example/read/2026/11/09/1/lain"
+    links = f'<link rel="canonical" href="{URL}"><link rel="canonical" href="{other}">'
+    assert record(article(canonical=False, head=PUBLISHED + links))["url"] == URL
+    # The second on another site says nothing of this page: still the front page.
+    links = (
+        '<link rel="canonical" href="https://kabar.example/">'
+        '<link rel="canonical" href="https://other.example/read/1/banjir">'
+    )
+    with pytest.raises(ExtractionError, match="a front page"):
+        record(article(canonical=False, head=PUBLISHED + links))
+
+
 def test_the_one_json_ld_articles_url_is_the_pages_when_nothing_else_names_it() -> None:
     def described(*urls: str) -> str:
         objects = ",".join(

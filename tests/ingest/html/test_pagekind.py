@@ -184,3 +184,72 @@ def test_a_dated_page_about_a_thing_other_than_a_story_is_no_article(
 )
 def test_a_story_describing_a_thing_too_stays_an_article(head: str) -> None:
     assert record(article(head=PUBLISHED + head))["title"] == TITLE
+
+
+# A blog's front, tag or category page: each post under its headline linking to the post's own
+# page, the first post whole or its opening paragraphs (bitchmagazine.org's blog and tag pages).
+POSTS = [
+    ("/read/2026/11/10/123/banjir-rendam", "Banjir Rendam Ribuan Rumah di Dayeuhkolot"),
+    ("/read/2026/11/09/122/harga-beras", "Harga Beras Naik Menjelang Akhir Tahun"),
+    ("/read/2026/11/08/121/jalan-tol", "Jalan Tol Baru Dibuka untuk Arus Mudik"),
+]
+LISTED_AT = "https://kabar.example/blog/cuaca-ekstrem-dan-banjir-musim-ini"
+
+
+def blog_listing(*, paragraphs: int = 2, self_link: bool = False) -> str:
+    items = "".join(
+        f'<div class="node"><h2 class="node-title"><a href="{path}">{title}</a></h2>'
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[n : n + paragraphs])
+        + "</div>"
+        for n, (path, title) in enumerate(POSTS)
+    )
+    if self_link:  # the page's own URL: a post page whose headline links to itself
+        items = items.replace(f'href="{POSTS[0][0]}"', f'href="{LISTED_AT}/"', 1)
+    return (
+        '<!doctype html><html lang="id"><head><meta charset="utf-8"><title>Cuaca Ekstrem | Kabar'
+        f'</title><link rel="canonical" href="{LISTED_AT}"></head><body><h1 class="title">Cuaca'
+        ' Ekstrem</h1><p class="date">Senin, 10 November 2026 09:15 WIB</p>'
+        f"{items}</body></html>"
+    )
+
+
+@pytest.mark.parametrize("paragraphs", [1, 2])
+def test_a_listing_of_posts_each_under_its_linked_headline_is_no_article(paragraphs: int) -> None:
+    with pytest.raises(ExtractionError) as caught:
+        record(blog_listing(paragraphs=paragraphs))
+    assert caught.value.field == "page"
+    assert caught.value.reason == (
+        "a listing of stories, each under a headline linking to its own page (the first:"
+        f" https://kabar.example{POSTS[0][0]}), not an article"
+    )
+
+
+def test_a_post_whose_headline_links_to_itself_is_an_article() -> None:
+    html = blog_listing(self_link=True)
+    html = html.replace(POSTS[1][0], "/lain").replace(POSTS[2][0], "/lain2")
+    # Its headline links to the page itself (WordPress's permalink): no listing, whatever follows.
+    got = record(html)
+    assert got["url"] == LISTED_AT and str(got["body"]).startswith(PARAGRAPHS[0])
+
+
+def test_an_article_after_a_box_of_linked_teasers_is_an_article() -> None:
+    # Teasers of other stories (headline link and one paragraph) before the story: they hold
+    # less of the page's text than the story does.
+    box = "".join(
+        f'<div><h3 class="teaser"><a href="{path}">{title}</a></h3><p>{PARAGRAPHS[n]}</p></div>'
+        for n, (path, title) in enumerate(POSTS)
+    )
+    story = [p + " " + p for p in PARAGRAPHS] * 2  # six long paragraphs
+    html = article(head=PUBLISHED, before="", paragraphs=story).replace("<main", f"{box}<main")
+    got = record(html)
+    assert str(got["body"]).startswith(story[0][:80])
+
+
+def test_an_article_under_a_previous_story_link_is_an_article() -> None:
+    # No heading of its own: the nearest heading before its text is "previous story"'s link.
+    nav = "".join(
+        f'<h4 class="prevnext"><a href="{path}">{title}</a></h4>' for path, title in POSTS[:2]
+    )
+    html = article(head=PUBLISHED).replace(f"<h1>{TITLE}</h1>", nav[: nav.index("</h4>") + 5])
+    html = html.replace("</article>", f"</article>{nav[nav.index('</h4>') + 5 :]}")
+    assert str(record(html)["body"]).startswith(PARAGRAPHS[0])
