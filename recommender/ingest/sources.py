@@ -91,7 +91,7 @@ SITEMAP_GZ_SUFFIX = ".xml.gz"  # a compressed sitemap (or feed)
 SITEMAP_LEVELS = 2
 FOLDER_SUFFIXES = (*TABLE_SUFFIXES, *FEED_SUFFIXES, *PAGE_SUFFIXES, *mhtml.SUFFIXES, ".warc")
 FEED_TYPES = ("rss", "atom", "rdf", "application/xml", "text/xml")
-MAX_FETCH_BYTES = 20 * 1024 * 1024
+MAX_FETCH_BYTES = warc.MAX_PAGE_BYTES  # 20 MB: a page fetched by URL, or read from an archive
 USER_AGENT = f"recommender/{__version__} (+batch re-index job)"
 
 
@@ -279,6 +279,10 @@ def read_file(
         except ExtractionError as exc:
             page_rejected(report, str(path), exc)
             return
+        if path.stat().st_size > MAX_FETCH_BYTES:  # read no further: no article is that large
+            too_large = f"larger than {MAX_FETCH_BYTES // 2**20} MB: not read as a page"
+            page_rejected(report, str(path), ExtractionError("page", too_large))
+            return
         data = path.read_bytes()
         if looks_like_feed("", data):  # a feed saved under a page's name ("sample_rss.html")
             read_feed(data, str(path), report, options.page.assume_timezone)
@@ -415,7 +419,7 @@ def fetch(url: str, timeout: float, known: Known | None = None) -> Fetched:
     with urllib.request.urlopen(request, timeout=timeout) as response:
         body = response.read(MAX_FETCH_BYTES + 1)
         if len(body) > MAX_FETCH_BYTES:
-            raise ValueError(f"larger than {MAX_FETCH_BYTES} bytes")
+            raise ValueError(f"larger than {MAX_FETCH_BYTES // 2**20} MB: not read")
         missing = response.length  # what its Content-Length still owes (None: not stated)
         if missing:  # the connection closed early: a page cut short is not read as a page
             raise ValueError(f"cut short: {len(body)} of {len(body) + missing} bytes came")

@@ -25,6 +25,8 @@ from recommender.ingest.html.errors import ExtractionError
 from recommender.ingest.links import is_url
 
 SUFFIXES = (".warc", ".warc.gz")
+# The most of a page's body read (decoded): as much as a page fetched by URL may hold.
+MAX_PAGE_BYTES = 20 * 1024 * 1024
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # What an HTML document without a Content-Type starts with (the MIME Sniffing Standard's tags).
 HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<!--")
@@ -150,10 +152,13 @@ def _page(record: Any, number: int, tally: Tally) -> ArchivedPage | BadRecord | 
     if coding and coding != "identity" and coding not in _decoders():
         why = f"its body is compressed as {coding!r}, which this importer cannot undo"
         return BadRecord(number, url, ExtractionError("page", why))
-    body = record.content_stream().read()
+    body = record.content_stream().read(MAX_PAGE_BYTES + 1)
     if not _read_whole(record):
         why = f"the file ends inside record {number} ({url}): copy the archive again"
         raise ExtractionError("file", why)
+    if len(body) > MAX_PAGE_BYTES:  # a page that large is no article (or a decompression bomb)
+        why = f"larger than {MAX_PAGE_BYTES // 2**20} MB once decoded: not read as a page"
+        return BadRecord(number, url, ExtractionError("page", why))
     if not media_type and not body[:512].lstrip().lower().startswith(HTML_STARTS):
         tally.pass_over("answers of no stated type")
         return None

@@ -223,6 +223,22 @@ def test_html_pages_lose_their_clutter(tmp_path: Path) -> None:
     assert errors == {("no-zone.html", 1, "published_at"), ("empty.html", 1, "page")}
 
 
+def test_a_page_file_too_large_for_an_article_is_refused_unread(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "banjir.html").write_text(
+        page("banjir-dayeuhkolot", "Banjir Rendam Ribuan Rumah di Dayeuhkolot", BANJIR),
+        encoding="utf-8",
+    )
+    with (folder / "dump.html").open("wb") as big:  # 21 MB, sparse: nothing written
+        big.truncate(21 * 1024 * 1024)
+    report = read_sources([folder])
+    assert list(report.items) == ["kabar.example:nasional:banjir-dayeuhkolot"]
+    assert [str(e) for e in report.errors] == [
+        f"{folder / 'dump.html'}:1: page: larger than 20 MB: not read as a page"
+    ]
+
+
 def test_url_item_ids_are_readable_and_valid() -> None:
     assert url_item_id("https://www.Kabar.example/nasional/banjir-1?utm=x#top") == (
         "kabar.example:nasional:banjir-1"

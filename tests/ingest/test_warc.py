@@ -327,3 +327,18 @@ def test_an_archived_html_file_and_an_undecodable_answer(tmp_path: Path) -> None
         f"{tmp_path / 'crawl.warc.gz'}:4: page: its body is compressed as 'zstd', which this"
         f" importer cannot undo ({SITE + BERAS})"
     ]
+
+
+def test_a_page_too_large_once_decoded_is_refused_unread(tmp_path: Path) -> None:
+    # 30 MB of spaces gzipped to a few KB (a decompression bomb, or a page no article is).
+    bomb = gzip.compress(b"<html><body>" + b" " * (30 * 1024 * 1024) + b"</body></html>")
+    crawl = Crawl()
+    headers = [("Content-Type", "text/html"), ("Content-Encoding", "gzip")]
+    crawl.response(f"{SITE}/besar", bomb, headers=headers)  # records 2-3
+    crawl.response(SITE + BANJIR, page(BANJIR).encode("utf-8"))
+    items, errors, _ = read(crawl.save(tmp_path / "crawl.warc.gz"))
+    assert [item["url"] for item in items] == [SITE + BANJIR]
+    assert errors == [
+        f"{tmp_path / 'crawl.warc.gz'}:3: page: larger than 20 MB once decoded: not read as a"
+        f" page ({SITE}/besar)"
+    ]
