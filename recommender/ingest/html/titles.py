@@ -152,6 +152,14 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
             squash(text).startswith(squash(first)) for text in h1s
         ):
             return first
+    # A short headline ("Millionaires' Shortbread", a dish's or a film's name) that both the title
+    # tags' first part and an <h1> give: what follows it there is the section's and the site's.
+    for candidate in candidates:
+        first = SEPARATOR.split(candidate)[0].strip()
+        if first != candidate.strip() and words(first) >= SHORT_TITLE_WORDS:
+            for text in h1s:
+                if squash(text) == squash(first):
+                    return text
     # No heading names the story, but the page shows the title tag's headline part on its own
     # ("标题_网站名" over `<div class="title">标题</div>`).
     for candidate in candidates:

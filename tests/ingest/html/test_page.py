@@ -693,6 +693,19 @@ def test_a_title_segment_that_starts_the_h1_is_the_headline() -> None:
     assert record(html)["title"] == TITLE
 
 
+@pytest.mark.parametrize(
+    "title_tag", ["Rendang Padang | Resep | Kabar", "Rendang Padang - Kuliner - KBR | Kuliner"]
+)
+def test_a_short_headline_that_the_h1_and_the_title_tags_first_part_give_is_the_headline(
+    title_tag: str,
+) -> None:
+    # Two words, then the section's and the site's names (DR's food pages: "Millionaires'
+    # Shortbread | Mad | DR | Mad | DR"); another <h1> names the section.
+    html = article(head=PUBLISHED, title_tag=title_tag)
+    html = html.replace(f"<h1>{TITLE}</h1>", "<h1>Kuliner</h1><h1>Rendang Padang</h1>")
+    assert record(html)["title"] == "Rendang Padang"
+
+
 def test_a_title_tag_naming_only_the_site_yields_to_the_h1() -> None:
     assert record(article(head=PUBLISHED, title_tag="KABAR"))["title"] == TITLE
 
