@@ -164,11 +164,16 @@ def read_each(
         if not paths:
             kinds = ", ".join(FOLDER_SUFFIXES)
             report.empty.append(f"{root}: no file to import in this folder (none of {kinds})")
+        folder = root.is_dir()
+        if folder:  # a folder's files join a job's progress, as a sitemap's pages do
+            options.listed(len(paths))
         for path in paths:
             before, noted = _progress(report), len(report.empty)
             read_file(path, report, options, relative=_relative(path, root))
             if _progress(report) == before and len(report.empty) == noted:
                 report.empty.append(f"{path}: {_nothing_in(path)}")  # unless it said why
+            if folder:
+                options.read()
     return report
 
 
@@ -258,7 +263,7 @@ def read_file(
 ) -> None:
     suffix = path.suffix.lower()
     if path.exists() and warc.is_archive(path.name):
-        read_archive(path, report, options.page)
+        read_archive(path, report, options)
     elif not path.exists() or suffix in TABLE_SUFFIXES:
         for line, raw in read_rows(path, report):  # reports a missing file itself
             _add(raw, str(path), line, report)
@@ -327,32 +332,35 @@ def read_saved_page(path: Path, report: ImportReport, options: PageOptions, rela
     )
 
 
-def read_archive(path: Path, report: ImportReport, options: PageOptions) -> None:
+def read_archive(path: Path, report: ImportReport, options: ReadOptions) -> None:
     """Each HTML page a WARC file holds, read as a page at the URL the crawl fetched it from
-    (errors at `archive:record`, the page's URL in the reason). An archive without one is noted
-    in `report.empty` with what it held instead; a damaged one is an error after the pages read
+    (errors at `archive:record`, the page's URL in the reason), and counted in a job's progress
+    as it is found (`options.listed`, `options.read`). An archive without one is noted in
+    `report.empty` with what it held instead; a damaged one is an error after the pages read
     before the damage."""
     source = str(path)
     tally = warc.Tally()
     try:
         with path.open("rb") as stream:
             for found in warc.archived_pages(stream, tally):
+                options.listed(1)
                 if isinstance(found, warc.BadRecord):
                     report.rows += 1
                     error = found.error
                     reason = f"{error.reason} ({found.url})"
                     report.errors.append(RowError(source, found.number, error.field, reason))
-                    continue
-                read_page(
-                    found.html,
-                    source,
-                    report,
-                    options,
-                    url=found.url,
-                    charset=found.charset,
-                    line=found.number,
-                    about=found.url,
-                )
+                else:
+                    read_page(
+                        found.html,
+                        source,
+                        report,
+                        options.page,
+                        url=found.url,
+                        charset=found.charset,
+                        line=found.number,
+                        about=found.url,
+                    )
+                options.read()
     except ExtractionError as exc:
         report.rows += 1
         report.errors.append(RowError(source, tally.records, exc.field, exc.reason))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import http.server
 import io
+import json
 import shutil
 import subprocess
 import threading
@@ -23,6 +24,8 @@ from warcio.warcwriter import WARCWriter
 from recommender.cli import app
 from recommender.ingest.html.page import PageOptions
 from recommender.ingest.sources import ReadOptions, read_sources
+from recommender.jobs import import_sources
+from recommender.progress import Progress
 from tests.conftest import tiny_env
 
 SITE = "https://kabar.example"
@@ -342,3 +345,31 @@ def test_a_page_too_large_once_decoded_is_refused_unread(tmp_path: Path) -> None
         f"{tmp_path / 'crawl.warc.gz'}:3: page: larger than 20 MB once decoded: not read as a"
         f" page ({SITE}/besar)"
     ]
+
+
+def test_a_jobs_progress_counts_an_archives_pages_and_a_folders_files(tmp_path: Path) -> None:
+    # A crawl of thousands of pages, or a folder of them, was one source, done only at the end.
+    crawl = Crawl()
+    crawl.response(SITE + BANJIR, page(BANJIR).encode("utf-8"))
+    crawl.response(f"{SITE}/logo.png", b"\x89PNG", headers=[("Content-Type", "image/png")])
+    crawl.response(SITE + BERAS, page(BERAS).encode("utf-8"))
+    archive = crawl.save(tmp_path / "crawl.warc.gz")
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for name, path in zip(("a.html", "b.html"), STORIES, strict=True):
+        (folder / name).write_text(page(path, canonical=True), encoding="utf-8")
+    stream = io.StringIO()
+    ticks = iter(range(1000))
+    reporter = Progress("lines", stream=stream, interval=0, clock=lambda: float(next(ticks)))
+    report = import_sources([archive, folder], ReadOptions(), reporter)
+    assert len(report.items) == 2 and report.errors == []
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [(line["done"], line["total"]) for line in lines] == [
+        (0, 3), (1, 3),  # of two sources: the archive's first page found, read (not the image)
+        (1, 4), (2, 4),  # its second
+        (3, 4),  # the archive itself
+        (3, 6),  # the folder holds 2 files
+        (4, 6), (5, 6),
+        (6, 6),  # the folder itself
+        (6, 6),  # finished
+    ]  # fmt: skip
