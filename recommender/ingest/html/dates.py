@@ -778,10 +778,28 @@ def candidates(meta: PageMeta, text: str, url: str | None = None) -> list[Stamp]
 
 
 def _ld_text(value: object) -> str | None:
-    """A JSON-LD time: a string, or the first string of a list (`"datePublished": ["…"]`)."""
+    """A JSON-LD time: a string, or the first string of a list (`"datePublished": ["…"]`); a
+    number is a Unix time (`epoch_text`)."""
     if isinstance(value, list):
-        value = next((v for v in value if isinstance(v, str)), None)
+        value = next((v for v in value if isinstance(v, str | int | float)), None)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return epoch_text(value)
     return value if isinstance(value, str) else None
+
+
+# Unix times a template writes where schema.org asks for ISO 8601 (`"datePublished": 1762765200`,
+# or in milliseconds): seconds from 2001-09-09 to 2096-10-02, milliseconds over the same span.
+EPOCH_SECONDS = (1_000_000_000, 4_000_000_000)
+
+
+def epoch_text(value: float) -> str | None:
+    """A Unix time in seconds or milliseconds as an ISO 8601 time in UTC; None for another number
+    (a year, an id)."""
+    low, high = EPOCH_SECONDS
+    seconds = value / 1000 if low * 1000 <= value < high * 1000 else value
+    if not low <= seconds < high:
+        return None
+    return datetime.fromtimestamp(seconds, tz=UTC).isoformat()
 
 
 # How far after the headline a date printed alone is the byline's (the text handed to

@@ -154,3 +154,25 @@ def test_a_time_element_marked_as_the_update_comes_after_the_others() -> None:
     first = '<time datetime="2016-07-29T16:42:34-04:00">July 29, 2016</time>'
     html = article(before=updated, after=first).replace("/2026/11/10/", "/")
     assert published(html) == "2016-07-29T16:42:34-04:00"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1762765200", "2025-11-10T09:00:00+00:00"),  # Unix seconds
+        ("1762765200000", "2025-11-10T09:00:00+00:00"),  # milliseconds
+        ("[1762765200]", "2025-11-10T09:00:00+00:00"),
+    ],
+)
+def test_a_json_ld_time_written_as_a_unix_time_is_read(value: str, expected: str) -> None:
+    ld = f'{{"@type": "NewsArticle", "headline": "x", "datePublished": {value}}}'
+    html = article(head=f'<script type="application/ld+json">{ld}</script>')
+    assert published(html) == expected
+
+
+@pytest.mark.parametrize("value", ["2025", "20251110", "true"])
+def test_a_json_ld_number_that_is_no_unix_time_dates_nothing(value: str) -> None:
+    ld = f'{{"@type": "NewsArticle", "headline": "x", "datePublished": {value}}}'
+    html = article(head=f'<script type="application/ld+json">{ld}</script>')
+    with pytest.raises(ExtractionError, match="published_at"):
+        record(html)
