@@ -4,17 +4,20 @@ The demo corpus's articles are written as article pages (canonical link, publica
 paragraphs), `--pages` of them, once as `*.html` files in a folder (the baseline) and once as a
 gzipped WARC file of request and response records, as a crawler writes it (warcio). Both are read
 as `recommender extract` reads them (`read_sources`: pages extracted, then the site's repeated
-lines dropped), alternately, `--rounds` times each; the items must be the same. Prints one JSON
-line: seconds per round, pages per second, and the ratio archive / folder (the cost of reading
-the archive's records, gzip members and codings on top of the pages' extraction, which dominates).
+lines dropped), in this process, and the archive again by `--workers` extraction processes
+(RECOMMENDER_EXTRACT_WORKERS; the first 200 pages in this process, as always), alternately,
+`--rounds` times each; the items must be the same. Prints one JSON line: seconds per round, pages
+per second, the ratio archive / folder (the cost of reading the archive's records, gzip members
+and codings on top of the pages' extraction, which dominates) and the workers' speed-up.
 
-    .venv/bin/python benchmarks/archive_read.py [--pages 600] [--rounds 3]
+    .venv/bin/python benchmarks/archive_read.py [--pages 2000] [--rounds 2] [--workers N]
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import os
 import statistics
 import sys
 import tempfile
@@ -30,7 +33,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from benchmarks.common import emit, machine, note  # noqa: E402
-from recommender.ingest.sources import read_sources  # noqa: E402
+from recommender.ingest.sources import ReadOptions, read_sources  # noqa: E402
 
 CORPUS = REPO / "recommender" / "demo_corpus"
 SITE = "https://kabar.example"
@@ -83,9 +86,9 @@ def write_archive(path: Path, made: list[tuple[str, bytes]]) -> None:
             )
 
 
-def timed(source: Path) -> tuple[float, dict[str, str]]:
+def timed(source: Path, workers: int = 1) -> tuple[float, dict[str, str]]:
     started = time.perf_counter()
-    report = read_sources([source])
+    report = read_sources([source], options=ReadOptions(extract_workers=workers))
     seconds = time.perf_counter() - started
     if report.errors:
         raise SystemExit(f"{source}: {report.errors[0]}")
@@ -94,23 +97,27 @@ def timed(source: Path) -> tuple[float, dict[str, str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pages", type=int, default=600)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="extraction processes"
+    )
     args = parser.parse_args()
     made = pages(args.pages)
     with tempfile.TemporaryDirectory() as tmp:
         folder, archive = Path(tmp) / "pages", Path(tmp) / "crawl.warc.gz"
         write_folder(folder, made)
         write_archive(archive, made)
-        times: dict[str, list[float]] = {"folder": [], "archive": []}
+        runs = (("folder", folder, 1), ("archive", archive, 1), ("workers", archive, args.workers))
+        times: dict[str, list[float]] = {name: [] for name, _, _ in runs}
         items: dict[str, dict[str, str]] = {}
         for round_ in range(args.rounds):
-            for name, source in (("folder", folder), ("archive", archive)):
-                seconds, items[name] = timed(source)
+            for name, source, workers in runs:
+                seconds, items[name] = timed(source, workers)
                 times[name].append(seconds)
                 note(f"round {round_ + 1}: {name} {seconds:.2f} s")
-        if items["folder"] != items["archive"]:
-            raise SystemExit("the archive and the folder gave different items")
+        if not items["folder"] == items["archive"] == items["workers"]:
+            raise SystemExit("the archive, the folder and the workers gave different items")
         median = {name: statistics.median(values) for name, values in times.items()}
         emit(
             {
@@ -121,6 +128,8 @@ def main() -> None:
                 "seconds": {k: [round(v, 3) for v in vs] for k, vs in times.items()},
                 "pages_per_s": {k: round(args.pages / v, 1) for k, v in median.items()},
                 "ratio_archive_to_folder": round(median["archive"] / median["folder"], 3),
+                "workers": args.workers,
+                "speedup_workers": round(median["archive"] / median["workers"], 3),
                 "machine": machine(),
             }
         )

@@ -178,6 +178,14 @@ class JobSettings(BaseSettings):
         description="Pages of a sitemap or URL list fetched at once by `build`/`update` (read"
         " in their order all the same); 1: one after the other.",
     )
+    extract_workers: int = Field(
+        0,
+        ge=0,
+        le=256,
+        description="Processes that extract the pages of saved files, folders and web archives"
+        " read by `build`/`update`/`extract` (the first 200 pages of a read are extracted in the"
+        " job's process); 0: one per CPU core; 1: all in the job's process.",
+    )
     skip_unchanged_pages: bool = Field(
         True,
         description="`update` leaves a page a sitemap or URL list names and a job imported (its"

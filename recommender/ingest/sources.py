@@ -32,6 +32,7 @@ found in a feed and as a page is one item.
 from __future__ import annotations
 
 import logging
+import os
 import urllib.error
 import urllib.request
 from collections import deque
@@ -46,11 +47,19 @@ from typing import Any
 from recommender import __version__
 from recommender.ingest import mhtml, warc
 from recommender.ingest.boilerplate import drop_site_boilerplate
+from recommender.ingest.extraction import (
+    INLINE_PAGES,
+    Outcome,
+    PageJob,
+    PagePool,
+    extract,
+    internal_error,
+)
 from recommender.ingest.feeds import feed_records
 from recommender.ingest.fetchlog import Known, vouches
 from recommender.ingest.html.body import fragment_text as html_text
 from recommender.ingest.html.errors import ExtractionError
-from recommender.ingest.html.page import PageOptions, UrlFrom, page_record, sidecar_name
+from recommender.ingest.html.page import PageOptions, UrlFrom, sidecar_name
 from recommender.ingest.importer import (
     SUPPORTED_SUFFIXES as TABLE_SUFFIXES,
 )
@@ -110,7 +119,9 @@ class ReadOptions:
     (a job's progress: `Step.grow`, `Step.advance`). `known(url)`: the last import of a page a
     sitemap or URL list names, while its item is in the snapshot (an update's `FetchLog.known`):
     a `<lastmod>` that `vouches` for it spares its fetch, else it is fetched conditionally.
-    `fetch_workers`: how many of those pages are fetched at once (read in order all the same)."""
+    `fetch_workers`: how many of those pages are fetched at once (read in order all the same).
+    `extract_workers`: how many processes extract the pages of files, folders and archives
+    (`extraction.PagePool`; 1: this process)."""
 
     timeout: float = 20.0
     page: PageOptions = field(default_factory=PageOptions)
@@ -118,6 +129,8 @@ class ReadOptions:
     read: Callable[[], None] = field(default=_no_count, compare=False)
     known: Callable[[str], Known | None] = field(default=_nothing_known, compare=False)
     fetch_workers: int = 1  # pages of a sitemap or URL list fetched at once (`fetched_in_order`)
+    extract_workers: int = 1  # processes extracting the pages of files and archives (`PagePool`)
+    extract_inline: int = INLINE_PAGES  # the first pages of a read, extracted in this process
 
     @classmethod
     def from_settings(
@@ -132,7 +145,10 @@ class ReadOptions:
         )
         jobs = settings.jobs
         return cls(
-            timeout=jobs.fetch_timeout_seconds, page=page, fetch_workers=jobs.fetch_concurrency
+            timeout=jobs.fetch_timeout_seconds,
+            page=page,
+            fetch_workers=jobs.fetch_concurrency,
+            extract_workers=jobs.extract_workers or os.cpu_count() or 1,
         )
 
 
@@ -154,26 +170,33 @@ def read_sources(
 def read_each(
     sources: Iterable[str | Path], *, report: ImportReport, options: ReadOptions
 ) -> ImportReport:
-    """Read every source into `report`, each on its own (no pass over the pages together)."""
-    for source in sources:
-        if is_url(source):
-            read_url(str(source), report, options)
-            continue
-        root = Path(source)
-        paths = expand(root)
-        if not paths:
-            kinds = ", ".join(FOLDER_SUFFIXES)
-            report.empty.append(f"{root}: no file to import in this folder (none of {kinds})")
-        folder = root.is_dir()
-        if folder:  # a folder's files join a job's progress, as a sitemap's pages do
-            options.listed(len(paths))
-        for path in paths:
-            before, noted = _progress(report), len(report.empty)
-            read_file(path, report, options, relative=_relative(path, root))
-            if _progress(report) == before and len(report.empty) == noted:
-                report.empty.append(f"{path}: {_nothing_in(path)}")  # unless it said why
-            if folder:
-                options.read()
+    """Read every source into `report`, each on its own (no pass over the pages together); the
+    pages of files and archives extracted by `options.extract_workers` processes, landing in the
+    report in order."""
+    with PagePool(options.page, options.extract_workers, options.extract_inline) as pages:
+        for source in sources:
+            if is_url(source):
+                pages.flush()
+                read_url(str(source), report, options)
+                continue
+            root = Path(source)
+            paths = expand(root)
+            if not paths:
+                pages.flush()
+                kinds = ", ".join(FOLDER_SUFFIXES)
+                report.empty.append(f"{root}: no file to import in this folder (none of {kinds})")
+            folder = root.is_dir()
+            if folder:  # a folder's files join a job's progress, as a sitemap's pages do
+                options.listed(len(paths))
+            for path in paths:
+                before, noted = _progress(report), len(report.empty)
+                deferred = read_file(
+                    path, report, options, relative=_relative(path, root), pages=pages
+                )
+                if not deferred and _progress(report) == before and len(report.empty) == noted:
+                    report.empty.append(f"{path}: {_nothing_in(path)}")  # unless it said why
+                if folder:
+                    options.read()
     return report
 
 
@@ -260,11 +283,18 @@ def read_file(
     options: ReadOptions,
     *,
     relative: str,
-) -> None:
+    pages: PagePool | None = None,
+) -> bool:
+    """One file read into `report`; its pages (an HTML file's, an archive's) extracted by `pages`
+    (in this process without one). True when some are still in `pages`, to land later."""
+    pool = pages if pages is not None else PagePool(options.page)
     suffix = path.suffix.lower()
     if path.exists() and warc.is_archive(path.name):
-        read_archive(path, report, options)
-    elif not path.exists() or suffix in TABLE_SUFFIXES:
+        return read_archive(path, report, options, pool) and pages is not None
+    if path.exists() and suffix in PAGE_SUFFIXES:
+        return read_page_file(path, report, options.page, relative, pool) and pages is not None
+    pool.flush()  # what the pages before this file gave lands first
+    if not path.exists() or suffix in TABLE_SUFFIXES:
         for line, raw in read_rows(path, report):  # reports a missing file itself
             _add(raw, str(path), line, report)
     elif suffix in FEED_SUFFIXES or path.name.lower().endswith(SITEMAP_GZ_SUFFIX):
@@ -273,26 +303,11 @@ def read_file(
         except ValueError as exc:
             report.rows += 1
             report.errors.append(RowError(str(path), 0, "file", str(exc)))
-            return
+            return False
         if looks_like_sitemap(data):
             read_sitemap_source(data, str(path), report, options, SITEMAP_LEVELS)
         else:
             read_feed(data, str(path), report, options.page.assume_timezone)
-    elif suffix in PAGE_SUFFIXES:
-        try:
-            url = sidecar_url(path, options.page) if options.page.url_from == "sidecar" else None
-        except ExtractionError as exc:
-            page_rejected(report, str(path), exc)
-            return
-        if path.stat().st_size > MAX_FETCH_BYTES:  # read no further: no article is that large
-            too_large = f"larger than {MAX_FETCH_BYTES // 2**20} MB: not read as a page"
-            page_rejected(report, str(path), ExtractionError("page", too_large))
-            return
-        data = path.read_bytes()
-        if looks_like_feed("", data):  # a feed saved under a page's name ("sample_rss.html")
-            read_feed(data, str(path), report, options.page.assume_timezone)
-            return
-        read_page(data, str(path), report, options.page, url=url, relative=relative)
     elif suffix in mhtml.SUFFIXES:
         read_saved_page(path, report, options.page, relative)
     elif suffix in URL_LIST_SUFFIXES:
@@ -310,6 +325,35 @@ def read_file(
         report.errors.append(
             RowError(str(path), 0, "file", f"unsupported file type {suffix!r} (use {_kinds()})")
         )
+    return False
+
+
+def read_page_file(
+    path: Path, report: ImportReport, options: PageOptions, relative: str, pages: PagePool
+) -> bool:
+    """A saved `.html` page, extracted by `pages`; True when it was handed to them (its record
+    or error lands in order), False when it was refused or read here (a feed saved under a
+    page's name)."""
+    source = str(path)
+    try:
+        url = sidecar_url(path, options) if options.url_from == "sidecar" else None
+        if path.stat().st_size > MAX_FETCH_BYTES:  # read no further: no article is that large
+            too_large = f"larger than {MAX_FETCH_BYTES // 2**20} MB: not read as a page"
+            raise ExtractionError("page", too_large)
+    except ExtractionError as exc:
+        pages.flush()
+        page_rejected(report, source, exc)
+        return False
+    data = path.read_bytes()
+    if looks_like_feed("", data):  # a feed saved under a page's name ("sample_rss.html")
+        pages.flush()
+        read_feed(data, source, report, options.assume_timezone)
+        return False
+    pages.submit(
+        PageJob(data, url=url, relative=relative),
+        lambda outcome: land_page(outcome, source, report),
+    )
+    return True
 
 
 def read_saved_page(path: Path, report: ImportReport, options: PageOptions, relative: str) -> None:
@@ -332,12 +376,12 @@ def read_saved_page(path: Path, report: ImportReport, options: PageOptions, rela
     )
 
 
-def read_archive(path: Path, report: ImportReport, options: ReadOptions) -> None:
+def read_archive(path: Path, report: ImportReport, options: ReadOptions, pages: PagePool) -> bool:
     """Each HTML page a WARC file holds, read as a page at the URL the crawl fetched it from
     (errors at `archive:record`, the page's URL in the reason), and counted in a job's progress
     as it is found (`options.listed`, `options.read`). An archive without one is noted in
     `report.empty` with what it held instead; a damaged one is an error after the pages read
-    before the damage."""
+    before the damage. Its pages are extracted by `pages`: True when some were handed to them."""
     source = str(path)
     tally = warc.Tally()
     try:
@@ -345,28 +389,31 @@ def read_archive(path: Path, report: ImportReport, options: ReadOptions) -> None
             for found in warc.archived_pages(stream, tally):
                 options.listed(1)
                 if isinstance(found, warc.BadRecord):
+                    pages.flush()
                     report.rows += 1
                     error = found.error
                     reason = f"{error.reason} ({found.url})"
                     report.errors.append(RowError(source, found.number, error.field, reason))
                 else:
-                    read_page(
-                        found.html,
-                        source,
-                        report,
-                        options.page,
-                        url=found.url,
-                        charset=found.charset,
-                        line=found.number,
-                        about=found.url,
-                    )
+                    job = PageJob(found.html, url=found.url, charset=found.charset)
+                    pages.submit(job, _lands_at(source, report, found.number, found.url))
                 options.read()
     except ExtractionError as exc:
+        pages.flush()
         report.rows += 1
         report.errors.append(RowError(source, tally.records, exc.field, exc.reason))
-        return
+        return tally.pages > 0
     if tally.pages == 0 and tally.records:
+        pages.flush()
         report.empty.append(f"{source}: {tally.summary()}")
+    return tally.pages > 0
+
+
+def _lands_at(
+    source: str, report: ImportReport, line: int, about: str
+) -> Callable[[Outcome], object]:
+    """What lands an archive's page in `report`: at its record, its URL after an error."""
+    return lambda outcome: land_page(outcome, source, report, line=line, about=about)
 
 
 def sidecar_url(page: Path, options: PageOptions) -> str | None:
@@ -633,14 +680,6 @@ def read_feed(data: bytes, source: str, report: ImportReport, assume: tzinfo | N
             _add(record, source, number, report)
 
 
-def internal_error(exc: Exception) -> str:
-    """The reason given for a source the importer itself failed on (logged with its traceback)."""
-    return (
-        f"the importer failed on it ({type(exc).__name__}: {exc}); the other sources are"
-        " imported; please report this file"
-    )
-
-
 def read_page(
     data: bytes,
     source: str,
@@ -650,23 +689,30 @@ def read_page(
     url: str | None = None,
     relative: str | None = None,
     charset: str | None = None,
+) -> str | None:
+    """One article page, here and now: main text and metadata extracted, furniture removed.
+    Returns the id of the item added (None when the page was rejected)."""
+    job = PageJob(data, url=url, relative=relative, charset=charset)
+    return land_page(extract(job, options), source, report)
+
+
+def land_page(
+    outcome: Outcome,
+    source: str,
+    report: ImportReport,
+    *,
     line: int = 1,
     about: str | None = None,
 ) -> str | None:
-    """One article page: main text and metadata extracted, furniture removed. Returns the id of
-    the item added (None when the page was rejected). `line`: where in `source` the page is (an
-    archive's record); `about`: what an error names after its reason (the archived page's URL)."""
-    try:
-        record = page_record(data, url=url, relative=relative, charset=charset, options=options)
-    except ExtractionError as exc:
-        page_rejected(report, source, exc, line=line, about=about)
-        return None
-    except Exception as exc:  # a bug of ours on one page must not stop the other sources
-        log.exception("the page importer failed on %s", source)
-        failed = ExtractionError("page", internal_error(exc))
+    """A page's extraction in `report`: its item, or its error at `source:line` (`about` after
+    the reason: an archived page's URL). Returns the id of the item added."""
+    if outcome.record is None:
+        if outcome.trace:  # our own failure: its traceback in the log
+            log.error("the page importer failed on %s:%d\n%s", source, line, outcome.trace)
+        failed = ExtractionError(outcome.field, outcome.reason)
         page_rejected(report, source, failed, line=line, about=about)
         return None
-    added = _add(record, source, line, report)
+    added = _add(outcome.record, source, line, report)
     if added is not None:
         report.pages.add(added)
     return added

@@ -1,0 +1,162 @@
+"""Page extraction in worker processes: a folder of saved pages or a crawl read on every core.
+
+Extracting a page (parsing, pruning, reading its metadata and time) is CPU-bound Python, about
+150 pages a second on one core; the import of an archive of 100,000 pages is bound by it. A
+`PagePool` runs `page_record` in `workers` processes (started with `spawn`: the job's process may
+hold threads) and hands each outcome back in the order the pages were submitted, so that every
+report reads as it would one page after the other (the last occurrence of an id wins, errors in
+file order). The first `inline_pages` pages are extracted in the caller's process: a read of a
+few pages pays no process start-up (about a second each). At most `workers * WINDOW_PER_WORKER`
+pages are in flight, so an archive of any size holds that many pages in memory at most.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import traceback
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+from recommender.ingest.html.errors import ExtractionError
+from recommender.ingest.html.page import PageOptions, page_record
+
+log = logging.getLogger("recommender.ingest")
+
+WINDOW_PER_WORKER = 8
+INLINE_PAGES = 200
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One page to extract: its bytes, the URL it was fetched from, its path under the folder
+    read, the charset its source declares."""
+
+    data: bytes
+    url: str | None = None
+    relative: str | None = None
+    charset: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A page's import record, or why there is none (an ExtractionError's field and reason;
+    `trace`: the traceback where the importer itself failed)."""
+
+    record: dict[str, Any] | None = None
+    field: str = ""
+    reason: str = ""
+    trace: str = ""
+
+
+Land = Callable[[Outcome], object]
+
+
+def extract(job: PageJob, options: PageOptions) -> Outcome:
+    """`page_record` that never raises (its errors and our own failures are outcomes)."""
+    try:
+        return Outcome(
+            page_record(
+                job.data, url=job.url, relative=job.relative, charset=job.charset, options=options
+            )
+        )
+    except ExtractionError as exc:
+        return Outcome(field=exc.field, reason=exc.reason)
+    except Exception as exc:  # a bug of ours on one page must not stop the other sources
+        return Outcome(field="page", reason=internal_error(exc), trace=traceback.format_exc())
+
+
+def internal_error(exc: Exception) -> str:
+    """The reason given for a source the importer itself failed on (logged with its traceback)."""
+    return (
+        f"the importer failed on it ({type(exc).__name__}: {exc}); the other sources are"
+        " imported; please report this file"
+    )
+
+
+def _warm() -> None:
+    """A worker's start: the extractor's imports and models loaded before its first page."""
+    from recommender.ingest.html import language
+
+    language.language(None, "warm")
+
+
+class PagePool:
+    """Pages extracted in order-preserving worker processes (`workers` <= 1: in this process)."""
+
+    def __init__(
+        self, options: PageOptions, workers: int = 1, inline_pages: int = INLINE_PAGES
+    ) -> None:
+        self.options = options
+        self.workers = workers
+        self.inline_pages = inline_pages
+        self.submitted = 0
+        self._pool: ProcessPoolExecutor | None = None
+        self._waiting: deque[tuple[Future[Outcome], PageJob, Land]] = deque()
+
+    def __enter__(self) -> PagePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if exc[0] is None:
+                self.flush()
+        finally:
+            self.close()
+
+    def submit(self, job: PageJob, land: Land) -> None:
+        """Extract `job`; `land` is called with its outcome after every page submitted before
+        it has landed (here, or at a later `submit` or `flush`)."""
+        self.submitted += 1
+        if self.workers <= 1 or self.submitted <= self.inline_pages:
+            self.flush()
+            land(extract(job, self.options))
+            return
+        try:
+            future = self._started().submit(extract, job, self.options)
+        except BrokenProcessPool:  # a worker died since the last page: a new pool
+            self.flush()
+            self._drop_pool()
+            future = self._started().submit(extract, job, self.options)
+        self._waiting.append((future, job, land))
+        while len(self._waiting) > self.workers * WINDOW_PER_WORKER:
+            self._land_first()
+
+    def _started(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_warm,
+            )
+        return self._pool
+
+    def flush(self) -> None:
+        """Land every page submitted (before anything else is written to the report)."""
+        while self._waiting:
+            self._land_first()
+
+    def _land_first(self) -> None:
+        future, job, land = self._waiting.popleft()
+        try:
+            outcome = future.result()
+        except BrokenProcessPool:  # a worker died (killed for memory): this page read here
+            log.warning("a page extraction worker stopped; its pages are read in the job's process")
+            self._drop_pool()
+            outcome = extract(job, self.options)
+        land(outcome)
+
+    def _drop_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._waiting.clear()
