@@ -184,7 +184,8 @@ class JobSettings(BaseSettings):
         le=256,
         description="Processes that extract the pages of saved files, folders and web archives"
         " read by `build`/`update`/`extract` (the first 200 pages of a read are extracted in the"
-        " job's process); 0: one per CPU core; 1: all in the job's process.",
+        " job's process); 0: one per CPU core the job may use, at most 8; 1: all in the job's"
+        " process.",
     )
     skip_unchanged_pages: bool = Field(
         True,

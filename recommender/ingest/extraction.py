@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import traceback
 from collections import deque
 from collections.abc import Callable
@@ -29,6 +30,17 @@ log = logging.getLogger("recommender.ingest")
 
 WINDOW_PER_WORKER = 8
 INLINE_PAGES = 200
+MAX_DEFAULT_WORKERS = 8
+
+
+def default_workers() -> int:
+    """One worker per CPU core this process may run on (its affinity: a container's cpuset, not
+    the host's cores), at most MAX_DEFAULT_WORKERS."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_DEFAULT_WORKERS))
 
 
 @dataclass(frozen=True)
@@ -112,19 +124,18 @@ class PagePool:
         """Extract `job`; `land` is called with its outcome after every page submitted before
         it has landed (here, or at a later `submit` or `flush`)."""
         self.submitted += 1
-        if self.workers <= 1 or self.submitted <= self.inline_pages:
-            self.flush()
-            land(extract(job, self.options))
-            return
-        try:
-            future = self._started().submit(extract, job, self.options)
-        except BrokenProcessPool:  # a worker died since the last page: a new pool
-            self.flush()
-            self._drop_pool()
-            future = self._started().submit(extract, job, self.options)
-        self._waiting.append((future, job, land))
-        while len(self._waiting) > self.workers * WINDOW_PER_WORKER:
-            self._land_first()
+        if self.workers > 1 and self.submitted > self.inline_pages:
+            try:
+                future = self._started().submit(extract, job, self.options)
+            except BrokenProcessPool:  # a worker died since the last page
+                self._give_up()
+            else:
+                self._waiting.append((future, job, land))
+                while len(self._waiting) > self.workers * WINDOW_PER_WORKER:
+                    self._land_first()
+                return
+        self.flush()
+        land(extract(job, self.options))
 
     def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -145,12 +156,18 @@ class PagePool:
         try:
             outcome = future.result()
         except BrokenProcessPool:  # a worker died (killed for memory): this page read here
-            log.warning("a page extraction worker stopped; its pages are read in the job's process")
-            self._drop_pool()
+            self._give_up()
             outcome = extract(job, self.options)
         land(outcome)
 
-    def _drop_pool(self) -> None:
+    def _give_up(self) -> None:
+        """A worker died: the pages in flight, and the rest of the read, are extracted in this
+        process (a pool that broke once may break again: the cause is likely to stay)."""
+        if self.workers > 1:
+            log.warning(
+                "a page extraction worker stopped; the other pages are read in the job's process"
+            )
+        self.workers = 1
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None

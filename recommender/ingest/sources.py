@@ -32,7 +32,6 @@ found in a feed and as a page is one item.
 from __future__ import annotations
 
 import logging
-import os
 import urllib.error
 import urllib.request
 from collections import deque
@@ -52,6 +51,7 @@ from recommender.ingest.extraction import (
     Outcome,
     PageJob,
     PagePool,
+    default_workers,
     extract,
     internal_error,
 )
@@ -148,7 +148,7 @@ class ReadOptions:
             timeout=jobs.fetch_timeout_seconds,
             page=page,
             fetch_workers=jobs.fetch_concurrency,
-            extract_workers=jobs.extract_workers or os.cpu_count() or 1,
+            extract_workers=jobs.extract_workers or default_workers(),
         )
 
 

@@ -87,9 +87,10 @@ def test_a_worker_that_dies_loses_no_page(tmp_path: Path) -> None:
     assert titles == [STORIES[BANJIR][0]] + [title for title, _ in STORIES.values()] * 3
 
 
-def test_the_setting_gives_the_workers_one_per_core_by_default() -> None:
+def test_the_setting_gives_one_worker_per_usable_core_by_default() -> None:
     from recommender.settings import Settings
 
-    assert ReadOptions.from_settings(Settings()).extract_workers == (os.cpu_count() or 1)
+    cores = len(os.sched_getaffinity(0))
+    assert ReadOptions.from_settings(Settings()).extract_workers == min(cores, 8)
     jobs = {"jobs": {"extract_workers": 3}}
     assert ReadOptions.from_settings(Settings.model_validate(jobs)).extract_workers == 3
