@@ -190,9 +190,16 @@ def read_each(
                 options.listed(len(paths))
             for path in paths:
                 before, noted = _progress(report), len(report.empty)
-                deferred = read_file(
-                    path, report, options, relative=_relative(path, root), pages=pages
-                )
+                try:
+                    deferred = read_file(
+                        path, report, options, relative=_relative(path, root), pages=pages
+                    )
+                except OSError as exc:  # unreadable (permissions, a failing disk): the others land
+                    pages.flush()
+                    report.rows += 1
+                    why = f"cannot be read ({exc.strerror or exc})"
+                    report.errors.append(RowError(str(path), 0, "file", why))
+                    deferred = True  # said why
                 if not deferred and _progress(report) == before and len(report.empty) == noted:
                     report.empty.append(f"{path}: {_nothing_in(path)}")  # unless it said why
                 if folder:
@@ -253,6 +260,7 @@ def expand(path: Path) -> list[Path]:
             p
             for p in path.rglob("*")
             if (p.suffix.lower() in FOLDER_SUFFIXES or warc.is_archive(p.name))
+            and not p.is_dir()  # a folder named like a page (wget's `story.html/` of a path)
             and not resource_folder(p.relative_to(path), path)
         )
     return [path]

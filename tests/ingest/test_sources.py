@@ -665,3 +665,17 @@ def test_a_page_cut_short_by_the_connection_is_refused_not_read(tmp_path: Path) 
     assert [(e.field, e.reason) for e in report.errors] == [
         ("url", f"cannot fetch {url}: cut short: {len(cut)} of 5000 bytes came")
     ]
+
+
+def test_a_folder_named_like_a_page_and_an_unreadable_file_stop_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "mirror"
+    (folder / "nasional" / "banjir.html").mkdir(parents=True)  # wget's folder of a page's path
+    (folder / "jalan.html").write_text(
+        page("jalan-selatan", "Jalur Selatan Jawa Barat Diperbaiki", JALAN), encoding="utf-8"
+    )
+    (folder / "rusak.html").symlink_to("/proc/self/mem")  # read() fails: Input/output error
+    report = read_sources([folder])
+    assert list(report.items) == ["kabar.example:nasional:jalan-selatan"]
+    assert [str(e) for e in report.errors] == [
+        f"{folder / 'rusak.html'}:0: file: cannot be read (Input/output error)"
+    ]
