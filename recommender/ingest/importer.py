@@ -212,6 +212,10 @@ def csv_delimiter(header: str) -> str:
     return best if columns(best) else ","
 
 
+# The longest CSV field read: a page's worth (a fetched page may hold 20 MB).
+MAX_CSV_FIELD = 20 * 1024 * 1024
+
+
 def _read_csv(path: Path, report: ImportReport) -> Iterator[tuple[int, dict[str, Any]]]:
     """Rows of a CSV file in UTF-8 (or UTF-16/32 with a byte order mark), delimited by commas,
     semicolons, tabs or bars (whichever the header line is split by). A row with bytes that are
@@ -228,8 +232,20 @@ def _read_csv(path: Path, report: ImportReport) -> Iterator[tuple[int, dict[str,
             report.errors.append(RowError(str(path), 1, "file", reason))
             return
         handle.seek(0)
+        csv.field_size_limit(MAX_CSV_FIELD)  # the module's 128 KiB: a long story's body is more
         reader = csv.DictReader(handle, delimiter=csv_delimiter(header))
-        reader.fieldnames = [column_name(name) for name in reader.fieldnames or []]
+        try:
+            names = reader.fieldnames or []
+        except csv.Error as exc:
+            report.rows += 1
+            report.errors.append(RowError(str(path), 1, "file", f"not readable as CSV ({exc})"))
+            return
+        if not all(_encodable(name) for name in names):  # binary data, or another encoding
+            report.rows += 1
+            reason = not_utf8("".join(names), " in the header line", SAVE_CSV_AS_UTF8)
+            report.errors.append(RowError(str(path), 1, "file", reason))
+            return
+        reader.fieldnames = [column_name(name) for name in names]
         start = reader.line_num + 1
         for row in _rows(reader, path, encoding, report):
             line = start if start > 1 else 2
@@ -257,6 +273,10 @@ def _rows(
     except UnicodeDecodeError as exc:
         report.rows += 1
         reason = f"not {encoding.upper()} text ({exc.reason}) from here on; {SAVE_CSV_AS_UTF8}"
+        report.errors.append(RowError(str(path), reader.line_num + 1, "row", reason))
+    except csv.Error as exc:  # a field past MAX_CSV_FIELD: the rows after it are not in step
+        report.rows += 1
+        reason = f"not readable as CSV from here on ({exc})"
         report.errors.append(RowError(str(path), reader.line_num + 1, "row", reason))
 
 

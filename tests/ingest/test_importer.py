@@ -177,3 +177,35 @@ def test_rows_that_are_not_utf8_are_reported_and_never_read_with_replacements(
     [error] = report.errors
     assert (error.line, error.field) == (2, "row") and "byte 0xe9" in error.reason
     assert report.rejected == 1 and report.rows == 2
+
+
+def test_a_long_body_in_a_csv_row_is_read(tmp_path: Path) -> None:
+    # csv's default field limit is 128 KiB: a live blog's body is longer, and stopped the read.
+    long_body = "Kopi, kata mereka. " * 10_000  # 190,000 characters
+    rows = [SHEET[0], [*SHEET[1][:3], long_body, SHEET[1][4]], SHEET[2]]
+    path = tmp_path / "long.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    report = import_paths([path])
+    assert report.errors == []
+    assert report.items["s-1"].body == long_body.strip()
+
+
+def test_a_field_past_the_csv_limit_and_a_binary_file_are_one_error(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.csv"
+    huge.write_text(
+        sheet(",") + '"s-3","' + "x" * (21 * 1024 * 1024) + '"\n' + sheet(",").split("\n", 1)[1],
+        encoding="utf-8",
+    )
+    report = import_paths([huge])
+    assert sorted(report.items) == ["s-1", "s-2"]  # the rows before it
+    [error] = report.errors
+    assert (error.line, error.field) == (4, "row")
+    assert error.reason.startswith("not readable as CSV from here on (field larger than field")
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(bytes(range(128, 256)) * 20 + bytes(range(128)))  # no text at all
+    report = import_paths([binary])
+    assert report.items == {}
+    [error] = report.errors
+    assert (error.line, error.field) == (1, "file")
+    assert error.reason.startswith("not UTF-8 text: byte 0x80 in the header line")
