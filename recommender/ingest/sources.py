@@ -98,7 +98,14 @@ URL_LIST_SUFFIXES = (".txt", ".urls")
 SITEMAP_GZ_SUFFIX = ".xml.gz"  # a compressed sitemap (or feed)
 # Sitemap levels a source may open: an index, then the sitemaps it lists (the protocol's two).
 SITEMAP_LEVELS = 2
-FOLDER_SUFFIXES = (*TABLE_SUFFIXES, *FEED_SUFFIXES, *PAGE_SUFFIXES, *mhtml.SUFFIXES, ".warc")
+FOLDER_SUFFIXES = (
+    *TABLE_SUFFIXES,
+    *FEED_SUFFIXES,
+    *PAGE_SUFFIXES,
+    *mhtml.SUFFIXES,
+    ".warc",
+    ".arc",
+)
 FEED_TYPES = ("rss", "atom", "rdf", "application/xml", "text/xml")
 MAX_FETCH_BYTES = warc.MAX_PAGE_BYTES  # 20 MB: a page fetched by URL, or read from an archive
 USER_AGENT = f"recommender/{__version__} (+batch re-index job)"
@@ -393,7 +400,7 @@ def read_archive(path: Path, report: ImportReport, options: ReadOptions, pages: 
     source = str(path)
     tally = warc.Tally()
     try:
-        with path.open("rb") as stream:
+        with warc.open_archive(path) as stream:
             for found in warc.archived_pages(stream, tally):
                 options.listed(1)
                 if isinstance(found, warc.BadRecord):

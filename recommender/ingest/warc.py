@@ -1,6 +1,7 @@
 """Pages in a web archive (`*.warc`, `*.warc.gz`: ISO 28500, WARC 1.0 and 1.1, as Heritrix,
-`wget --warc-file`, Browsertrix, pywb and Common Crawl write them): a crawl of a publisher's own
-site, or an extract of a public one, read as the pages it holds.
+`wget --warc-file`, Browsertrix, pywb and Common Crawl write them; and `*.arc`, `*.arc.gz`, the
+Internet Archive's format before it, in older crawls of a newspaper's archive): a crawl of a
+publisher's own site, or an extract of a public one, read as the pages it holds.
 
 Each `response` record for an http(s) URL that answered `200` with an HTML document (its
 `Content-Type` `text/html` or `application/xhtml+xml`, or none and a body that starts like HTML)
@@ -11,20 +12,24 @@ same way. Everything else a crawl holds (requests, redirects, errors, images, sc
 `revisit` records of unchanged pages, metadata) is passed over and counted.
 
 Read with warcio (Webrecorder's WARC library: streaming, so an archive of any size is read one
-record at a time). A record's number, 1-based in the file, is where its errors point.
+record at a time), a gzipped archive inflated by the standard library's stream on the way. A record's number, 1-based in the file, is where its errors point.
 """
 
 from __future__ import annotations
 
+import gzip
+import io
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from pathlib import Path
+from typing import IO, Any, cast
 
 from recommender.ingest.html.errors import ExtractionError
 from recommender.ingest.links import is_url
 
-SUFFIXES = (".warc", ".warc.gz")
+# The ARC format before it (the Internet Archive's until 2009), read as WARC by warcio.
+SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 # The most of a page's body read (decoded): as much as a page fetched by URL may hold.
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -33,8 +38,69 @@ HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<!--")
 
 
 def is_archive(name: str) -> bool:
-    """Whether a file's name is a WARC file's (`crawl.warc`, `crawl.warc.gz`)."""
+    """Whether a file's name is a web archive's (`crawl.warc`, `crawl.warc.gz`, `old.arc.gz`)."""
     return name.lower().endswith(SUFFIXES)
+
+
+def open_archive(path: Path) -> IO[bytes]:
+    """The archive as a stream warcio reads: the file itself, records gzipped one by one as
+    crawlers write them (warcio inflates each and says where a member is cut), or, for a file
+    gzipped whole afterwards (`gzip crawl.warc`, which warcio refuses), the file inflated on
+    the way (`Inflated`)."""
+    if not _one_gzip_member(path):
+        return path.open("rb")
+    return cast(IO[bytes], io.BufferedReader(Inflated(path)))
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+# How much of a gzipped archive is read to find where its first member ends: a record gzipped on
+# its own (the first is the crawl's `warcinfo`) ends well before; a file gzipped whole does not.
+FIRST_MEMBER_PROBE = 4 * 1024 * 1024
+
+
+def _one_gzip_member(path: Path) -> bool:
+    """Whether `path` is gzipped as one member that goes on past its first records."""
+    with path.open("rb") as stream:
+        if stream.read(2) != GZIP_MAGIC:
+            return False
+        stream.seek(0)
+        inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        read = 0
+        while read < FIRST_MEMBER_PROBE and not inflate.eof:
+            chunk = stream.read(65536)
+            if not chunk:
+                return True  # the first member runs to the end (or is cut): one member
+            read += len(chunk)
+            try:
+                inflate.decompress(chunk, 1)  # the output is not wanted: where the member ends
+                while inflate.unconsumed_tail and not inflate.eof:
+                    inflate.decompress(inflate.unconsumed_tail, 65536)
+            except zlib.error:
+                return False  # warcio says what is wrong with it
+        return not inflate.eof or not (inflate.unused_data or stream.read(1))
+
+
+class Inflated(io.RawIOBase):
+    """A file gzipped whole, inflated as it is read; a cut or corrupt one raises OSError, not
+    the EOFError warcio takes for the archive's end (it would stop without a word)."""
+
+    def __init__(self, path: Path) -> None:
+        self._file = gzip.open(path, "rb")  # noqa: SIM115 (closed by `close`)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            data = self._file.read(len(buffer))
+        except EOFError as exc:
+            raise OSError(f"the gzip stream is cut: {exc}") from None
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
 
 
 @dataclass(frozen=True)

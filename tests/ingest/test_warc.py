@@ -373,3 +373,39 @@ def test_a_jobs_progress_counts_an_archives_pages_and_a_folders_files(tmp_path: 
         (6, 6),  # the folder itself
         (6, 6),  # finished
     ]  # fmt: skip
+
+
+def arc_file(*pages: tuple[str, bytes]) -> bytes:
+    """An ARC file (version 1, the Internet Archive's format before WARC) of HTML answers."""
+    about = b"1 0 Test\nURL IP-address Archive-date Content-type Archive-length\n"
+    out = b"filedesc://old.arc 0.0.0.0 20080430204825 text/plain %d\n%s\n" % (len(about), about)
+    for url, html in pages:
+        answer = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html
+        head = b"%s 127.0.0.1 20080430204825 text/html %d\n" % (url.encode(), len(answer))
+        out += head + answer + b"\n"
+    return out
+
+
+def test_an_arc_file_and_a_warc_gzipped_whole_are_read(tmp_path: Path) -> None:
+    arc = arc_file((SITE + BANJIR, page(BANJIR).encode("utf-8")))
+    (tmp_path / "old.arc").write_bytes(arc)
+    (tmp_path / "old2.arc.gz").write_bytes(
+        gzip.compress(arc_file((SITE + BERAS, page(BERAS).encode("utf-8"))))
+    )
+    items, errors, _ = read(tmp_path)  # a folder: both found
+    assert errors == [] and sorted(str(i["url"]) for i in items) == [SITE + BANJIR, SITE + BERAS]
+    # A WARC file gzipped whole after the crawl (`gzip crawl.warc`): one gzip member, which
+    # warcio alone refuses past its first record.
+    crawl = Crawl(gzipped=False)
+    crawl.response(SITE + BANJIR, page(BANJIR).encode("utf-8"))
+    crawl.response(SITE + BERAS, page(BERAS).encode("utf-8"))
+    whole = tmp_path / "whole" / "crawl.warc.gz"
+    whole.parent.mkdir()
+    whole.write_bytes(gzip.compress(crawl.out.getvalue()))
+    items, errors, _ = read(whole)
+    assert errors == [] and len(items) == 2
+    # Cut, it is one error, never a silent end.
+    whole.write_bytes(gzip.compress(crawl.out.getvalue())[:-100])
+    items, errors, _ = read(whole)
+    assert len(errors) == 1 and ": file: damaged after record " in errors[0]
+    assert "the gzip stream is cut" in errors[0]
