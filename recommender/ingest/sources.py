@@ -9,13 +9,16 @@ Every source lands in one `ImportReport` with the same row-level errors as the f
 - `*.html`, `*.htm`, or a URL that serves a page: the article is extracted and page furniture
   removed (`html.page`);
 - `*.mhtml`, `*.mht`: a page saved as one file by a browser, read as that page (`mhtml`);
-- `*.warc`, `*.warc.gz`: a web archive (a crawl), each HTML page it holds read as a page at the
-  URL it was fetched from (`warc`); errors at `archive:record`;
+- `*.warc`, `*.warc.gz`, `*.arc`, `*.arc.gz`: a web archive (a crawl), each HTML page it holds
+  read as a page at the URL it was fetched from (`warc`); errors at `archive:record`;
 - a sitemap (`<urlset>` or `<sitemapindex>`, in an `*.xml` or `*.xml.gz` file or by URL): a URL
   list, an index's sitemaps read in turn (`sitemaps`);
 - `*.txt`, `*.urls`: a URL list, one URL a line (`#` starts a comment);
 - a folder: every file of the kinds above inside it (URL lists and `*.xml.gz` excepted),
   recursively.
+
+The pages of files and archives are extracted by worker processes (`extraction.PagePool`,
+`ReadOptions.extract_workers`), landing in the report in the order they were read.
 
 Lines that a site repeats on many of the pages read together (its template's text) leave their
 bodies afterwards (`recommender.ingest.boilerplate`).

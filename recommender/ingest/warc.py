@@ -12,7 +12,8 @@ same way. Everything else a crawl holds (requests, redirects, errors, images, sc
 `revisit` records of unchanged pages, metadata) is passed over and counted.
 
 Read with warcio (Webrecorder's WARC library: streaming, so an archive of any size is read one
-record at a time), a gzipped archive inflated by the standard library's stream on the way. A record's number, 1-based in the file, is where its errors point.
+record at a time; a file gzipped whole is inflated on the way by the standard library). A
+record's number, 1-based in the file, is where its errors point.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import IO, Any, cast
 from recommender.ingest.html.errors import ExtractionError
 from recommender.ingest.links import is_url
 
-# The ARC format before it (the Internet Archive's until 2009), read as WARC by warcio.
+# WARC files, and ARC files (the Internet Archive's format until 2009, read as WARC by warcio).
 SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 # The most of a page's body read (decoded): as much as a page fetched by URL may hold.
 MAX_PAGE_BYTES = 20 * 1024 * 1024
