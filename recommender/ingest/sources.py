@@ -311,6 +311,8 @@ def read_file(
         return read_archive(path, report, options, pool) and pages is not None
     if path.exists() and suffix in PAGE_SUFFIXES:
         return read_page_file(path, report, options.page, relative, pool) and pages is not None
+    if path.exists() and suffix in mhtml.SUFFIXES:
+        return read_saved_page(path, report, options.page, relative, pool) and pages is not None
     pool.flush()  # what the pages before this file gave lands first
     if not path.exists() or suffix in TABLE_SUFFIXES:
         for line, raw in read_rows(path, report):  # reports a missing file itself
@@ -326,8 +328,6 @@ def read_file(
             read_sitemap_source(data, str(path), report, options, SITEMAP_LEVELS)
         else:
             read_feed(data, str(path), report, options.page.assume_timezone)
-    elif suffix in mhtml.SUFFIXES:
-        read_saved_page(path, report, options.page, relative)
     elif suffix in URL_LIST_SUFFIXES:
         listed = list(_url_lines(path, report))
         options.listed(len(listed))
@@ -374,24 +374,27 @@ def read_page_file(
     return True
 
 
-def read_saved_page(path: Path, report: ImportReport, options: PageOptions, relative: str) -> None:
-    """A page a browser saved as one MHTML file: its HTML document read as a page, at the address
-    the archive names (a sidecar's, with `--url-from sidecar`, comes first)."""
+def read_saved_page(
+    path: Path, report: ImportReport, options: PageOptions, relative: str, pages: PagePool
+) -> bool:
+    """A page a browser saved as one MHTML file: its HTML document read as a page (by `pages`),
+    at the address the archive names (a sidecar's, with `--url-from sidecar`, comes first); an
+    HTML document larger than a fetched page may be is refused unread. True when the page was
+    handed to `pages`."""
+    source = str(path)
     try:
         url = sidecar_url(path, options) if options.url_from == "sidecar" else None
         saved = mhtml.saved_page(path.read_bytes())
+        if len(saved.html) > MAX_FETCH_BYTES:
+            too_large = f"larger than {MAX_FETCH_BYTES // 2**20} MB: not read as a page"
+            raise ExtractionError("page", too_large)
     except ExtractionError as exc:
-        page_rejected(report, str(path), exc)
-        return
-    read_page(
-        saved.html,
-        str(path),
-        report,
-        options,
-        url=url or saved.url,
-        relative=relative,
-        charset=saved.charset,
-    )
+        pages.flush()
+        page_rejected(report, source, exc)
+        return False
+    job = PageJob(saved.html, url=url or saved.url, relative=relative, charset=saved.charset)
+    pages.submit(job, lambda outcome: land_page(outcome, source, report))
+    return True
 
 
 def read_archive(path: Path, report: ImportReport, options: ReadOptions, pages: PagePool) -> bool:

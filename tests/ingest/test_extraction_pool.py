@@ -10,13 +10,14 @@ from pathlib import Path
 from recommender.ingest.extraction import Outcome, PageJob, PagePool
 from recommender.ingest.html.page import PageOptions
 from recommender.ingest.sources import ReadOptions, read_sources
+from tests.ingest.test_saved_pages import mhtml, without_canonical
 from tests.ingest.test_warc import BANJIR, BERAS, SITE, STORIES, Crawl, page
 
 
 def saved_site(folder: Path) -> None:
-    """Twelve saved pages: articles, a copy of one under another name (the same id: the later
-    file wins), a front page (refused), a page without a URL (refused), and a feed saved as a
-    page (read as a feed, in this process)."""
+    """Fourteen saved pages: articles, a copy of one under another name (the same id: the later
+    file wins), a front page (refused), a page without a URL (refused), a feed saved as a page
+    (read as a feed, in this process) and a page saved as MHTML."""
     folder.mkdir()
     for n in range(8):
         path = list(STORIES)[n % 2]
@@ -33,6 +34,8 @@ def saved_site(folder: Path) -> None:
     (folder / "11-copy.html").write_text(
         page(BANJIR, canonical=True).replace("Hujan deras", "Hujan lebat"), encoding="utf-8"
     )
+    saved = mhtml(without_canonical().encode("utf-8"), location=f"{SITE}/read/2026/11/12/125/arsip")
+    (folder / "13-saved.mhtml").write_bytes(saved)
     (folder / "12-feed.html").write_text(
         '<?xml version="1.0"?><rss version="2.0"><channel><title>Kabar</title><item>'
         f"<title>Banjir</title><link>{SITE}/feed-item</link>"
@@ -67,6 +70,7 @@ def test_pages_extracted_by_workers_land_as_one_after_the_other(tmp_path: Path) 
     # the later copy of the story wins; the feed's entry is read
     assert dict(items)["kabar.example:read:2026:11:10:123:banjir-rendam"].startswith("Hujan lebat")
     assert any(i.endswith("feed-item") for i, _ in items)
+    assert "kabar.example:read:2026:11:12:125:arsip" in dict(items)  # the MHTML page
     assert [Path(e.split(":")[0]).name for e in errors] == ["09-front.html", "10-nourl.html"]
 
 
