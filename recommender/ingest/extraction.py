@@ -168,11 +168,20 @@ class PagePool:
                 "a page extraction worker stopped; the other pages are read in the job's process"
             )
         self.workers = 1
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        # Every worker is killed, not only those the pool terminates itself: one it started
+        # while it was breaking waits forever on a queue lock the dead worker held, and the
+        # job would hang at exit joining it.
+        workers = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.kill()
 
     def close(self) -> None:
+        if self._pool is not None and getattr(self._pool, "_broken", False):
+            self._give_up()  # a broken pool's workers killed, never joined while they wait
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None

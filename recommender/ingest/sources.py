@@ -318,6 +318,11 @@ def read_file(
         for line, raw in read_rows(path, report):  # reports a missing file itself
             _add(raw, str(path), line, report)
     elif suffix in FEED_SUFFIXES or path.name.lower().endswith(SITEMAP_GZ_SUFFIX):
+        if path.stat().st_size > MAX_SITEMAP_BYTES:  # read no further: the protocol's limit
+            report.rows += 1
+            why = f"larger than {MAX_SITEMAP_BYTES // 2**20} MB, a sitemap's limit: not read"
+            report.errors.append(RowError(str(path), 0, "file", why))
+            return False
         try:
             data = gunzipped(path.read_bytes())
         except ValueError as exc:

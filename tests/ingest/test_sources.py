@@ -679,3 +679,13 @@ def test_a_folder_named_like_a_page_and_an_unreadable_file_stop_nothing(tmp_path
     assert [str(e) for e in report.errors] == [
         f"{folder / 'rusak.html'}:0: file: cannot be read (Input/output error)"
     ]
+
+
+def test_a_feed_or_sitemap_file_past_the_sitemap_limit_is_refused_unread(tmp_path: Path) -> None:
+    big = tmp_path / "feed.xml"
+    with big.open("wb") as out:  # 51 MB, sparse: nothing written
+        out.truncate(51 * 1024 * 1024)
+    report = read_sources([big])
+    assert [str(e) for e in report.errors] == [
+        f"{big}:0: file: larger than 50 MB, a sitemap's limit: not read"
+    ]
