@@ -21,6 +21,7 @@ from recommender.errors import (
     SnapshotMissing,
 )
 from recommender.events.backend import event_log_exists, open_event_store
+from recommender.ingest.extraction import PagePool
 from recommender.ingest.fetchlog import FetchLog
 from recommender.ingest.html.page import UrlFrom
 from recommender.ingest.importer import ImportReport, RowError, import_record
@@ -109,10 +110,13 @@ def import_sources(
     URLs, and each page a sitemap or URL list names, added to the total as they are listed)
     done."""
     report = ImportReport()
-    with reporter.step("import", len(sources), unit="sources") as step:
+    with (
+        reporter.step("import", len(sources), unit="sources") as step,
+        PagePool(options.page, options.extract_workers, options.extract_inline) as pages,
+    ):
         options = replace(options, listed=step.grow, read=step.advance)
-        for source in sources:
-            read_each([source], report=report, options=options)
+        for source in sources:  # one pool for them all: its workers start once
+            read_each([source], report=report, options=options, pages=pages)
             step.advance()
     drop_page_boilerplate(report)  # over the pages of every source together, as `extract` does
     return report

@@ -106,8 +106,7 @@ FOLDER_SUFFIXES = (
     *FEED_SUFFIXES,
     *PAGE_SUFFIXES,
     *mhtml.SUFFIXES,
-    ".warc",
-    ".arc",
+    *warc.SUFFIXES,  # `.warc.gz` and `.arc.gz` found by `warc.is_archive`: their suffix is `.gz`
 )
 FEED_TYPES = ("rss", "atom", "rdf", "application/xml", "text/xml")
 MAX_FETCH_BYTES = warc.MAX_PAGE_BYTES  # 20 MB: a page fetched by URL, or read from an archive
@@ -178,42 +177,50 @@ def read_sources(
 
 
 def read_each(
-    sources: Iterable[str | Path], *, report: ImportReport, options: ReadOptions
+    sources: Iterable[str | Path],
+    *,
+    report: ImportReport,
+    options: ReadOptions,
+    pages: PagePool | None = None,
 ) -> ImportReport:
     """Read every source into `report`, each on its own (no pass over the pages together); the
     pages of files and archives extracted by `options.extract_workers` processes, landing in the
-    report in order."""
-    with PagePool(options.page, options.extract_workers, options.extract_inline) as pages:
-        for source in sources:
-            if is_url(source):
+    report in order, all of them by the time it returns. `pages`: a pool a job keeps across its
+    sources (its workers started once), left open; without one, a pool of this read's own."""
+    if pages is None:
+        with PagePool(options.page, options.extract_workers, options.extract_inline) as own:
+            return read_each(sources, report=report, options=options, pages=own)
+    for source in sources:
+        if is_url(source):
+            pages.flush()
+            read_url(str(source), report, options)
+            continue
+        root = Path(source)
+        paths = expand(root)
+        if not paths:
+            pages.flush()
+            kinds = ", ".join(FOLDER_SUFFIXES)
+            report.empty.append(f"{root}: no file to import in this folder (none of {kinds})")
+        folder = root.is_dir()
+        if folder:  # a folder's files join a job's progress, as a sitemap's pages do
+            options.listed(len(paths))
+        for path in paths:
+            before, noted = _progress(report), len(report.empty)
+            try:
+                deferred = read_file(
+                    path, report, options, relative=_relative(path, root), pages=pages
+                )
+            except OSError as exc:  # unreadable (permissions, a failing disk): the others land
                 pages.flush()
-                read_url(str(source), report, options)
-                continue
-            root = Path(source)
-            paths = expand(root)
-            if not paths:
-                pages.flush()
-                kinds = ", ".join(FOLDER_SUFFIXES)
-                report.empty.append(f"{root}: no file to import in this folder (none of {kinds})")
-            folder = root.is_dir()
-            if folder:  # a folder's files join a job's progress, as a sitemap's pages do
-                options.listed(len(paths))
-            for path in paths:
-                before, noted = _progress(report), len(report.empty)
-                try:
-                    deferred = read_file(
-                        path, report, options, relative=_relative(path, root), pages=pages
-                    )
-                except OSError as exc:  # unreadable (permissions, a failing disk): the others land
-                    pages.flush()
-                    report.rows += 1
-                    why = f"cannot be read ({exc.strerror or exc})"
-                    report.errors.append(RowError(str(path), 0, "file", why))
-                    deferred = True  # said why
-                if not deferred and _progress(report) == before and len(report.empty) == noted:
-                    report.empty.append(f"{path}: {_nothing_in(path)}")  # unless it said why
-                if folder:
-                    options.read()
+                report.rows += 1
+                why = f"cannot be read ({exc.strerror or exc})"
+                report.errors.append(RowError(str(path), 0, "file", why))
+                deferred = True  # said why
+            if not deferred and _progress(report) == before and len(report.empty) == noted:
+                report.empty.append(f"{path}: {_nothing_in(path)}")  # unless it said why
+            if folder:
+                options.read()
+    pages.flush()
     return report
 
 
@@ -361,8 +368,7 @@ def read_page_file(
     try:
         url = sidecar_url(path, options) if options.url_from == "sidecar" else None
         if path.stat().st_size > MAX_FETCH_BYTES:  # read no further: no article is that large
-            too_large = f"larger than {MAX_FETCH_BYTES // 2**20} MB: not read as a page"
-            raise ExtractionError("page", too_large)
+            raise too_large_page()
     except ExtractionError as exc:
         pages.flush()
         page_rejected(report, source, exc)
@@ -379,6 +385,11 @@ def read_page_file(
     return True
 
 
+def too_large_page() -> ExtractionError:
+    """Why a page over MAX_FETCH_BYTES is not read: no article is that large."""
+    return ExtractionError("page", f"larger than {MAX_FETCH_BYTES // 2**20} MB: not read as a page")
+
+
 def read_saved_page(
     path: Path, report: ImportReport, options: PageOptions, relative: str, pages: PagePool
 ) -> bool:
@@ -391,8 +402,7 @@ def read_saved_page(
         url = sidecar_url(path, options) if options.url_from == "sidecar" else None
         saved = mhtml.saved_page(path.read_bytes())
         if len(saved.html) > MAX_FETCH_BYTES:
-            too_large = f"larger than {MAX_FETCH_BYTES // 2**20} MB: not read as a page"
-            raise ExtractionError("page", too_large)
+            raise too_large_page()
     except ExtractionError as exc:
         pages.flush()
         page_rejected(report, source, exc)

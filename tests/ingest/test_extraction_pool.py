@@ -98,3 +98,26 @@ def test_the_setting_gives_one_worker_per_usable_core_by_default() -> None:
     assert ReadOptions.from_settings(Settings()).extract_workers == min(cores, 8)
     jobs = {"jobs": {"extract_workers": 3}}
     assert ReadOptions.from_settings(Settings.model_validate(jobs)).extract_workers == 3
+
+
+def test_a_jobs_sources_share_one_pool_and_land_as_one_after_the_other(tmp_path: Path) -> None:
+    from recommender.jobs import import_sources
+    from recommender.progress import Progress
+
+    folder = tmp_path / "saved"
+    saved_site(folder)
+    crawl = Crawl()
+    for n in range(4):
+        crawl.response(f"{SITE}{BERAS}-{n}", page(BERAS).encode("utf-8"))
+    archive = crawl.save(tmp_path / "crawl.warc.gz")
+
+    def imported(workers: int) -> tuple[list[tuple[str, str]], list[str]]:
+        options = ReadOptions(extract_workers=workers, extract_inline=2)
+        report = import_sources([archive, folder], options, Progress("off"))
+        return [(i, a.body) for i, a in report.items.items()], [str(e) for e in report.errors]
+
+    alone = imported(1)
+    assert (
+        len(alone[0]) == 13 and len(alone[1]) == 2
+    )  # two of the crawl's ids are in the folder too
+    assert imported(2) == alone

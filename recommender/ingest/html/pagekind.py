@@ -507,9 +507,9 @@ def story_shown_elsewhere(tree: HtmlElement, url: str | None) -> str | None:
     """The URL of the first story a listing page shows (a blog's front, tag or category page:
     each post's headline linking to the post, then the post whole or its opening paragraphs):
     the page's first paragraph of running text (sentence-long ones counted: an article may be
-    written so) comes under a headline that links to another page of the site; MIN_LISTED_ARTICLES or more headlines of that element and class, each
-    linking to another page, have running text under them; and they hold LISTED_SHARE of the
-    page's running text. None for an article: its headline links nowhere or to itself, and a
+    written so) comes under a headline that links to another page of the site;
+    MIN_LISTED_ARTICLES or more headlines of that element and class, each linking to another
+    page, have running text under them; and they hold LISTED_SHARE of the page's running text. None for an article: its headline links nowhere or to itself, and a
     box of teasers before or after it holds little of the page's text."""
     if not url:
         return None
@@ -566,9 +566,9 @@ def _other_page(heading: HtmlElement, url: str) -> str | None:
         target = absolute(link.get("href"), url)
         if target is None:
             continue
-        target = strip_tracking(target)
-        key = _page_key(target)
-        if site_host(target) == site_host(url) and key not in (here, "") and "#" not in target:
+        target = strip_tracking(target)  # its fragment gone too: `#comments` is this page
+        elsewhere = _page_key(target) != here and not front_page(target)
+        if elsewhere and site_host(target) == site_host(url):
             return target
     return None
 
