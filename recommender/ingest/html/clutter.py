@@ -127,7 +127,11 @@ CLUTTER_LINE = re.compile(
     r"author|autor|autorin|auteur|autora|autore|"
     r"sumber(?: foto)?|fotos?|fotografer|video|ilustrasi|uploader|writer|edited by|sources?|duration|"
     r"images?|"
-    r"photos?|blog|quellen?|bild(?:er)?|(?:photo )?credits?|crédits?)\s*[:：].{0,120}"
+    r"photos?|blog|quellen?|bild(?:er)?|(?:photo )?credits?|crédits?|"
+    # ... photo, source and editor labels of Nordic, Finnish, Czech, Croatian, Romanian,
+    # Hungarian and Greek pages: "Kuva: Lehtikuva", "Kilde: NTB", "Zdroj: ČTK"
+    r"kuvat?|lähde|toimittaja|kilde|källa|redaktør|redaktör|zdroj|izvor|sursa|sursă|forrás"
+    r"|φωτογραφία|φωτό|πηγή)\s*[:：].{0,120}"
     # Chinese pages' labels, perhaps in brackets: "（责任编辑：龙慧）", "责编：Demi Xia",
     # "图片来源：视觉中国", "文/记者 张三"
     r"|[（(\[【]?\s*(?:责任编辑|责编|编辑|实习编辑|校对|审核|审校|监制|作者|记者|来源|稿源"
@@ -373,6 +377,14 @@ CLUTTER_LINE = re.compile(
 # stop: "Leggi anche Il governo approva la manovra"), or nothing. A sentence that opens with the
 # same words ends with a full stop ("Leggi anche le norme sul lavoro agile, ha detto il ministro.").
 INTRODUCED = r"(?:\s*[:：\-–—|»›>]\s*.{0,150}|\s+[^.]{1,150}|\W*)"
+# "Read also" and "related stories" in Arabic, Hindi, Japanese, Korean, Chinese, Thai and
+# Filipino (WORLD_CLUTTER_LINE reads them only alone or before a colon, a dash or the headline
+# in brackets).
+READ_ALSO_LABEL = (
+    r"(?:(?:اقرأ|إقرأ) (?:أيضا|أيضاً|ايضا)|(?:यह|ये) भी पढ़ें|関連記事|関連ニュース|あわせて読みたい"
+    r"|관련\s?기사|관련\s?뉴스|相关阅读|延伸阅读|相关新闻|推荐阅读|相關閱讀|延伸閱讀|相關新聞|推薦閱讀"
+    r"|อ่านเพิ่มเติม|ข่าวที่เกี่ยวข้อง|basahin(?: din| rin)?)"
+)
 WORLD_CLUTTER_LINE = re.compile(
     r"^\s*(?:"
     # ad markers and single-word buttons
@@ -380,7 +392,11 @@ WORLD_CLUTTER_LINE = re.compile(
     r"|реклама|reklam|quảng cáo|anuncio|\[publicidad\]|partager|compartir|teilen|condividi"
     r"|delen|udostępnij|поделиться|paylaş|commentaires|comentarios|comentários|commenti|reacties"
     r"|komentarze|комментарии|yorumlar|polecamy|рекомендуем|подробнее|mais lidas|más leídas"
-    r"|najczęściej czytane|сейчас читают|i più letti|meistgelesen)\s*[:.]?"
+    r"|najczęściej czytane|сейчас читают|i più letti|meistgelesen|annons|annonce|annonse|mainos"
+    r"|διαφήμιση|reklāma|reklaam|publicitate|del|dela|jaa|sdílet|zdieľať|podijeli|podeli"
+    r"|distribuie|κοινοποίηση|megosztás|поділитися|сподели|(?:del|dela|jaa) (?:artikel|artikeln"
+    r"|artiklen|artikkelen|artikkeli)|kopier(?:a)? (?:link|länk|lenke)(?:en)?|kopioi linkki"
+    r"|zkopírovat odkaz|kopiraj poveznicu)\s*[:.]?"
     # German
     rf"|lesen sie (?:hier|dazu|weiter){INTRODUCED}|das könnte sie (?:auch )?interessieren\W*"
     r"|meistgeklickte nachrichten\b.{0,60}|keine wichtigen (?:news|nachrichten) mehr verpassen\W*"
@@ -466,6 +482,21 @@ WORLD_CLUTTER_LINE = re.compile(
     r"|продолжение после рекламы\W*|оставить комментарий\W*|новости по теме\W*"
     r"|главные новости\W*|(?:фото|источник)\s*:.{0,120}|читать (?:далее|полностью)\W*"
     r"|е[щё]е? по теме\W*"
+    # "Read also" in the Nordic languages, Czech, Slovak, the languages of former Yugoslavia,
+    # Romanian, Bulgarian, Ukrainian, Greek, the Baltic languages, Albanian and Vietnamese
+    rf"|(?:läs|læs|les) (?:också|även|mer|mere|også){INTRODUCED}|lue (?:myös|lisää){INTRODUCED}"
+    rf"|(?:pře)?čtěte (?:si )?(?:také|též|více){INTRODUCED}"
+    rf"|(?:pre)?čítajte (?:si )?(?:aj|tiež|viac){INTRODUCED}"
+    r"|související (?:články|zprávy)\W*|súvisiace (?:články|správy)\W*"
+    rf"|pročitajte (?:i|još|više){INTRODUCED}|прочитајте (?:и|још){INTRODUCED}"
+    rf"|preberite (?:še|tudi|več){INTRODUCED}|cite[șşs]te (?:[șşs]i|mai mult){INTRODUCED}"
+    rf"|прочетете (?:още|също){INTRODUCED}|читайте (?:також|більше){INTRODUCED}"
+    rf"|διαβ[άα]στε (?:επ[ίι]σης|ακ[όο]μα|ακ[όο]μη){INTRODUCED}"
+    rf"|loe ka{INTRODUCED}|lasi (?:arī|vēl){INTRODUCED}|taip pat skaitykite{INTRODUCED}"
+    rf"|lexo (?:edhe|më shumë){INTRODUCED}|(?:xem|đọc) thêm{INTRODUCED}"
+    # ... and in scripts whose sentences end without a full stop (Hindi's "।", CJK's "。", Thai
+    # none), and Filipino: alone, in brackets before the headline, or before a colon or a dash
+    rf"|【\s*{READ_ALSO_LABEL}\s*】.{{0,150}}|{READ_ALSO_LABEL}(?:\s*[:：\-–—]\s*.{{0,150}}|\W*)"
     # a news agency credited in brackets on its own line: "(Avec AFP)", "(Bernama)", "(ИА …)"
     r"|\(\s*(?:(?:avec|with|con|com|mit|dengan)\s+)?(?:l')?(?:afp|ap|reuters|dpa|efe|ansa|pap"
     r"|bernama|antara|anadolu|xinhua|kyodo|yonhap|tass|agencias|agências|agences|иа [^()]{2,30})"

@@ -13,7 +13,9 @@ read in the assumed zone, and never silently replaced by midnight.
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
@@ -192,6 +194,66 @@ MONTHS = {
     )
     for name in names.split()
 }
+# Languages whose month names come from Unicode's CLDR (Babel's locale data) beyond the table
+# above: Croatian, Serbian (both scripts), Bosnian, Slovenian, Slovak, Macedonian, Belarusian,
+# Finnish, Estonian, Latvian, Lithuanian, Greek, Icelandic, Faroese, Irish, Welsh, Basque,
+# Galician, Asturian, Albanian, Maltese, Luxembourgish, Romansh, Frisian, Afrikaans, Swahili,
+# Georgian, Armenian, Azerbaijani, Kazakh, Uzbek, Kyrgyz, Hebrew and Persian (their Gregorian
+# months); and the table's own languages again, for spellings it lacks. (Breton is left out: its
+# "Here", October, is an English word.)
+WORLD_LOCALES = (
+    "hr sr sr_Latn bs sl sk mk be fi et lv lt el is fo ga cy eu gl ast sq mt lb rm fy af sw"
+    " ka hy az kk uz ky he fa"
+    " id ms en de nl da sv nb nn fr es ca pt it ro fil hu pl cs tr ru uk bg"
+)
+# CLDR's abbreviations shorter than this are words of other languages ("pro", "here", "och",
+# "pay", "dis"): only full names and longer abbreviations are read.
+MIN_WORLD_ABBREVIATION = 4
+
+
+def folded(name: str) -> str:
+    """A month's name for comparison: lower case, accents dropped ("ΝΟΕΜΒΡΙΟΥ" and "Νοεμβρίου"
+    alike)."""
+    decomposed = unicodedata.normalize("NFD", name.lower())
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
+
+
+@functools.cache
+def world_months() -> dict[str, int]:
+    """Month names of WORLD_LOCALES (folded), each naming one month in every language that has
+    it and no other month in MONTHS (Croatian "listopad", October, is November in Polish and
+    Czech: the table's reading stands, Croatian's is left out)."""
+    from babel import Locale
+
+    found: dict[str, set[int]] = {}
+    for code in WORLD_LOCALES.split():
+        months = Locale.parse(code).months
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in months[context][width].items():
+                    key = folded(name.strip().rstrip("."))
+                    short = width == "abbreviated" and len(key) < MIN_WORLD_ABBREVIATION
+                    if short or not key.isalpha() or len(key) < 3:
+                        continue
+                    found.setdefault(key, set()).add(number)
+    table: dict[str, set[int]] = {}
+    for name, number in MONTHS.items():
+        table.setdefault(folded(name), set()).add(number)
+    return {
+        key: next(iter(numbers))
+        for key, numbers in found.items()
+        if len(numbers) == 1 and table.get(key, numbers) == numbers
+    }
+
+
+def month_number(name: str) -> int | None:
+    """The month a written name means (1-12): MONTHS first, then CLDR's names of more languages
+    (world_months); None when it is no month's name."""
+    return MONTHS.get(name.lower()) or world_months().get(folded(name))
+
+
 # North American zones written without their season ("4:35 PM ET"): the offset is the region's
 # on that date. Upper case only, and only after a clock: "10:30 et 11:00" is French.
 REGIONAL_ZONES: dict[str, str] = {
@@ -265,7 +327,8 @@ ANY_DATE = (
 # before the clock ("오후 3시 15분", "午後3時15分", "下午3:15").
 BEFORE_CLOCK = (
     r"\.?[\s,|/\-–—·•@]*(?:(?:r|г)\.[\s,]*)?(?:(?:pukul|jam|at|um|à|a\s+las?|às|as|alle|ore|om"
-    r"|kl\.?|klo|в|v|o(?:\s+godz\.)?|godz\.|saat|lúc|time:|waktu:|zeit:|heure\s*:)\s*)?"
+    r"|kl\.?|klo|klukkan|kell|в|v|u|у|ob|o(?:\s+godz\.)?|godz\.|στις|ás|saat|lúc|time:|waktu:|zeit:"
+    r"|heure\s*:)\s*)?"
     r"(?:(?P<premeridiem>오전|오후|午前|午後|上午|下午)\s*)?"
 )
 AFTERNOON_BEFORE = frozenset({"오후", "午後", "下午"})
@@ -610,7 +673,7 @@ def _date_of(
         ("hyear", "hmonth", "hday"),
     ):
         if parts.get(year):
-            number = MONTHS.get((parts[month] or "").lower())
+            number = month_number(parts[month] or "")
             return None if number is None else (int(parts[year] or 0), number, int(parts[day] or 0))
     return None
 
@@ -662,7 +725,7 @@ def yearless_times(text: str, dated: Stamp, *, zoned: bool = True) -> list[Stamp
             month: int | None = int(parts["nmonth"] or 0)
             written_day = int(parts["nday"] or 0)
         else:
-            month = MONTHS.get((parts["ymonth"] or parts["ymonth2"] or "").lower())
+            month = month_number(parts["ymonth"] or parts["ymonth2"] or "")
             written_day = int(parts["yday"] or parts["yday2"] or 0)
         if month != day.month or written_day != day.day:
             continue
@@ -1087,7 +1150,7 @@ def printed(day: date_type, text: str, *, updates: bool = False) -> bool:
     if any(w.value.date() == day for w in written_dates(text, updates=updates)):
         return True
     for match in MONTH_DAY.finditer(text):
-        month = MONTHS.get((match["month"] or match["month2"]).lower())
+        month = month_number(match["month"] or match["month2"])
         if month == day.month and int(match["day"] or match["day2"]) == day.day:
             return True
     return False

@@ -104,6 +104,35 @@ LISTING_SEGMENTS = frozenset(
         "tac-gia",
         "tim-kiem",
         "carian",
+        # ... and in Nordic, Finnish, Czech, Slovak, Croatian, Serbian, Slovenian, Romanian,
+        # Hungarian and Baltic ones (`/emne/klima`, `/aihe/ilmasto`, `/stitek/volby`, `/haku`)
+        "emne",
+        "emner",
+        "tagg",
+        "taggar",
+        "amne",
+        "forfatter",
+        "skribent",
+        "aihe",
+        "aiheet",
+        "kirjoittaja",
+        "haku",
+        "sok",
+        "soeg",
+        "stitek",
+        "hledat",
+        "hladat",
+        "oznaka",
+        "pretraga",
+        "iskanje",
+        "eticheta",
+        "cautare",
+        "cimke",
+        "szerzo",
+        "kereses",
+        "otsing",
+        "paieska",
+        "meklet",
     }
 )
 # Words that start a listing's title but also headlines ("Indeks Harga Saham Gabungan Menguat",
@@ -123,7 +152,24 @@ LISTING_PHRASE_TITLE = (
     r"|wyniki wyszukiwania|результаты поиска|arama sonuçları|kết quả tìm kiếm|hasil carian"
     r"|strona główna|главная страница|anasayfa|trang chủ|laman utama)(?!\w)"
 )
-LISTING_TITLE = re.compile(rf"^\s*(?:{LISTING_WORD_TITLE}|{LISTING_PHRASE_TITLE})", re.IGNORECASE)
+# Search results and front pages in more languages (Nordic, Finnish, Czech, Slovak, the languages of
+# former Yugoslavia, Greek, Hungarian, Romanian, Ukrainian, Bulgarian, Arabic, Thai, Japanese,
+# Korean), read only alone or before the site's name ("Startsida - Kabar"): a headline may open
+# with the same words ("Forside af avisen skabte debat …").
+LISTING_NAMED_TITLE = (
+    r"(?:(?:sökresultat|søgeresultater|søkeresultater|hakutulokset|výsledky vyhledávání"
+    r"|výsledky vyhľadávania|rezultati (?:pretrage|iskanja)|αποτελέσματα αναζήτησης"
+    r"|keresési eredmények|rezultatele căutării|результати пошуку|резултати от търсенето"
+    r"|نتائج البحث|ผลการค้นหา|検索結果|검색\s?결과)"
+    r"(?:\s+(?:för|for|pro|pre|za|για|pentru|для|за|عن|สำหรับ)\s+[^|–—·:｜\-]{1,60})?"
+    r"|startsida|forside|etusivu|úvodní stránka|hlavná stránka|naslovnica|početna(?: stranica)?"
+    r"|αρχική(?: σελίδα)?|főoldal|pagina principală|головна(?: сторінка)?|начална страница"
+    r"|الصفحة الرئيسية|หน้าแรก|ホーム|홈)"
+    r"(?=\s*(?:$|[-|–—·:｜]))"
+)
+LISTING_TITLE = re.compile(
+    rf"^\s*(?:{LISTING_WORD_TITLE}|{LISTING_PHRASE_TITLE}|{LISTING_NAMED_TITLE})", re.IGNORECASE
+)
 # An error page's title or heading, from its start: "404 Errors", "Page Not Found: Details", "Error
 # 404 - Halaman tidak ditemukan", "Maaf, halaman tidak ditemukan" (not a headline that mentions a
 # missing thing, "Why 'Page Not Found' costs shops", nor one starting with a count, "404 Warga …").
@@ -134,10 +180,18 @@ ERROR_TITLE = re.compile(
     r"(?:not found|tidak ditemukan|nicht gefunden|no encontrada|introuvable|non trovata"
     r"|niet gevonden|não encontrada|tidak dijumpai)\b"
     # the same in word orders of their own (Polish, Russian, Turkish, Vietnamese, Japanese,
-    # Chinese, Korean),
+    # Chinese, Korean ...),
     r"|^\s*(?:(?:nie znaleziono strony|strona nie (?:istnieje|została znaleziona)"
     r"|страница не найдена|sayfa bulunamad[ıi]|không tìm thấy trang|ページが見つかりません"
-    r"|页面不存在|页面未找到|找不到页面|페이지를 찾을 수 없습니다)"
+    r"|页面不存在|页面未找到|找不到页面|페이지를 찾을 수 없습니다"
+    # ... Swedish, Danish, Norwegian, Finnish, Czech, Slovak, Croatian, Serbian, Greek,
+    # Hungarian, Romanian, Ukrainian, Bulgarian, Arabic, Thai and Hindi
+    r"|sidan (?:kunde inte hittas|hittades inte)|siden (?:blev ikke fundet|findes ikke|finnes ikke"
+    r"|ble ikke funnet)|sivua ei löytynyt|stránka (?:nenalezena|nebyla nalezena|nenájdená"
+    r"|sa nenašla|neexistuje)|stranica nije pronađena|страница није пронађена"
+    r"|η σελίδα δεν βρέθηκε|az oldal nem található|pagina nu a fost găsită"
+    r"|сторінку не знайдено|сторінка не знайдена|страницата не е намерена|الصفحة غير موجودة"
+    r"|ไม่พบหน้า(?:ที่คุณต้องการ|นี้)?|पेज नहीं मिला|पृष्ठ नहीं मिला)"
     r"(?=\s*(?:$|[-|–—·:｜]\s*[^:]{0,40}$)))"  # alone or before a site's name, not a headline
     r"|^\s*not found\s*$",
     re.IGNORECASE,

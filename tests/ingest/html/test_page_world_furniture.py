@@ -239,6 +239,8 @@ from tests.ingest.html.test_page import (
         "Nguồn hình ảnh, Getty Images",
         "Quảng cáo",
         "Tin liên quan",
+        "Xem thêm: Giá vàng hôm nay tăng mạnh",
+        "Đọc thêm: Hà Nội mở thêm tuyến buýt điện",
     ],
 )
 def test_furniture_of_other_languages_leaves_the_body(line: str) -> None:
@@ -387,3 +389,214 @@ def test_a_headline_that_opens_with_such_words_is_an_article() -> None:
         f"<h1>{TITLE}</h1>", f"<h1>{headline}</h1>"
     )
     assert record(html)["title"] == headline
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # "Read also" and "related" labels of languages the rules above did not know, with the
+        # headline they introduce (after a colon or a dash, or alone on its line without a full
+        # stop), and ad markers.
+        "Läs också: Regeringen höjer skatten på bensin",
+        "LÄS MER: Så påverkas du av räntehöjningen",
+        "Læs også: Regeringen vil hæve skatten på benzin",
+        "LES OGSÅ: Regjeringen vil øke bensinavgiften",
+        "Les også Regjeringen vil øke bensinavgiften",
+        "Lue myös: Hallitus nostaa bensiinin veroa",
+        "Přečtěte si také: Vláda zvýší daň z benzínu",
+        "Čtěte také: Vláda zvýší daň z benzínu",
+        "Súvisiace články",
+        "Čítajte aj: Vláda zvýši daň z benzínu",
+        "Pročitajte i: Vlada podiže porez na benzin",
+        "Pročitajte još: Vlada podiže porez na benzin",
+        "Прочитајте и: Влада подиже порез на бензин",
+        "Preberite še: Vlada bo zvišala davek na bencin",
+        "Citește și: Guvernul crește taxa pe benzină",
+        "Citeşte şi Guvernul creşte taxa pe benzină",
+        "Прочетете още: Правителството вдига данъка върху бензина",
+        "Читайте також: Уряд підвищить податок на бензин",
+        "Διαβάστε επίσης: Η κυβέρνηση αυξάνει τον φόρο στη βενζίνη",
+        "ΔΙΑΒΑΣΤΕ ΑΚΟΜΑ: Η κυβέρνηση αυξάνει τον φόρο στη βενζίνη",
+        "Loe ka: Valitsus tõstab bensiiniaktsiisi",
+        "Lasi arī: Valdība palielinās akcīzes nodokli benzīnam",
+        "Taip pat skaitykite: Vyriausybė didina benzino akcizą",
+        "Lexo edhe: Qeveria rrit taksën e benzinës",
+        "اقرأ أيضا: الحكومة ترفع ضريبة البنزين",
+        "اقرأ أيضاً",
+        "यह भी पढ़ें: सरकार ने पेट्रोल पर टैक्स बढ़ाया",
+        "ये भी पढ़ें-  सरकार ने पेट्रोल पर टैक्स बढ़ाया",
+        "関連記事",
+        "【関連記事】ガソリン税を引き上げへ",
+        "관련기사",
+        "관련 기사: 정부, 휘발유세 인상",
+        "相关阅读",
+        "延伸阅读：政府上调汽油税",
+        "相關新聞",
+        "อ่านเพิ่มเติม: รัฐบาลขึ้นภาษีน้ำมัน",
+        "ข่าวที่เกี่ยวข้อง",
+        "BASAHIN: Gobyerno, magtataas ng buwis sa gasolina",
+        "Annons",
+        "Annonse",
+        "Mainos",
+        "Διαφήμιση",
+        # share and copy-link buttons, and photo, source and editor labels
+        "Del artikel",
+        "Dela artikeln",
+        "Jaa",
+        "Sdílet",
+        "Κοινοποίηση",
+        "Kopier link",
+        "Kopiera länk",
+        "Kopioi linkki",
+        "Kuva: Lehtikuva / Markku Ulander",
+        "Kilde: NTB",
+        "Källa: TT",
+        "Zdroj: ČTK",
+        "Izvor: Hina",
+        "Sursa: Agerpres",
+        "Forrás: MTI",
+        "Πηγή: ΑΠΕ-ΜΠΕ",
+        "Toimittaja: Anna Virtanen",
+    ],
+)
+def test_read_also_labels_of_more_languages_leave_the_body(line: str) -> None:
+    assert body_with(line) == PARAGRAPHS
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # A sentence that opens with the same words ends with a full stop, and stays.
+        "Läs också gärna rapporten som myndigheten publicerade i går om bensinpriserna i landet.",
+        "Les også merknadene i budsjettet, sa finansministeren til journalistene på mandag kveld.",
+        "Lue myös ohjeet huolellisesti ennen kuin täytät hakemuksen, neuvoo virasto tiedotteessaan.",
+        "Citește și tu raportul publicat ieri de minister despre prețul benzinei în toată țara.",
+        "Διαβάστε επίσης τις οδηγίες του υπουργείου πριν υποβάλετε την αίτησή σας μέχρι την Παρασκευή.",
+        "Annonsen i tidningen väckte stor uppmärksamhet bland läsarna under hela förra veckan.",
+        "Del af pengene går til nye cykelstier i hele kommunen, oplyser borgmesteren mandag.",
+        "Jaa, sanoi ministeri, kun häneltä kysyttiin uudesta laista tiistaina eduskunnassa.",
+        "Kilden i ministeriet siger, at beslutningen træffes inden udgangen af ugen i Folketinget.",
+    ],
+)
+def test_sentences_that_open_with_those_labels_stay(sentence: str) -> None:
+    assert sentence in body_with(sentence)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Search results and front pages of languages the rules above did not know.
+        "Sökresultat för klimat - Kabar",
+        "Søgeresultater | Kabar",
+        "Søkeresultater - Kabar",
+        "Hakutulokset - Kabar",
+        "Výsledky vyhledávání | Kabar",
+        "Výsledky vyhľadávania - Kabar",
+        "Rezultati pretrage - Kabar",
+        "Αποτελέσματα αναζήτησης - Kabar",
+        "Keresési eredmények - Kabar",
+        "Rezultatele căutării - Kabar",
+        "Результати пошуку - Кабар",
+        "نتائج البحث - Kabar",
+        "ผลการค้นหา - Kabar",
+        "検索結果 - Kabar",
+        "검색 결과 - Kabar",
+        "Startsida - Kabar",
+        "Forside | Kabar",
+        "Etusivu - Kabar",
+        "Naslovnica - Kabar",
+        "Αρχική σελίδα - Kabar",
+        "Főoldal - Kabar",
+        "Головна сторінка - Кабар",
+        "الصفحة الرئيسية - Kabar",
+        "หน้าแรก - Kabar",
+    ],
+)
+def test_search_result_and_home_page_titles_of_more_languages_are_listings(title: str) -> None:
+    html = article(head=PUBLISHED, title_tag=title).replace(f"<h1>{TITLE}</h1>", "")
+    with pytest.raises(ExtractionError, match="an index page"):
+        record(html)
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        # "Page not found" in languages the rules above did not know.
+        "Sidan kunde inte hittas",
+        "Siden blev ikke fundet",
+        "Siden finnes ikke",
+        "Sivua ei löytynyt",
+        "Stránka nenalezena",
+        "Stránka sa nenašla",
+        "Stranica nije pronađena",
+        "Η σελίδα δεν βρέθηκε",
+        "Az oldal nem található",
+        "Pagina nu a fost găsită",
+        "Сторінку не знайдено",
+        "Страницата не е намерена",
+        "الصفحة غير موجودة",
+        "ไม่พบหน้าที่คุณต้องการ",
+        "पेज नहीं मिला",
+    ],
+)
+def test_error_pages_of_more_languages_are_no_articles(heading: str) -> None:
+    html = article(head=PUBLISHED, title_tag="Kabar").replace(
+        f"<h1>{TITLE}</h1>", f"<h1>{heading}</h1>"
+    )
+    with pytest.raises(ExtractionError, match="an error page"):
+        record(html)
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Sidan kunde inte hittas: därför ligger myndighetens webbplats nere för tredje dagen",
+        "Forside af avisen skabte debat i hele landet efter valget i weekenden",
+        "Hakutulokset paljastivat, että hakukone suosii omia palveluitaan yhä enemmän",
+    ],
+)
+def test_headlines_that_open_with_those_words_stay_articles(headline: str) -> None:
+    html = article(head=PUBLISHED, title_tag=headline).replace(
+        f"<h1>{TITLE}</h1>", f"<h1>{headline}</h1>"
+    )
+    assert record(html)["title"] == headline
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        # Topic, tag, author and search pages of Nordic, Finnish, Czech, Slovak, Croatian,
+        # Slovenian, Romanian, Hungarian and Baltic sites.
+        "/emne/klima",
+        "/tagg/val",
+        "/amne/klimat",
+        "/forfatter/ole-hansen",
+        "/skribent/anna-svensson",
+        "/aihe/ilmasto",
+        "/kirjoittaja/matti-virtanen",
+        "/haku",
+        "/sok",
+        "/stitek/volby",
+        "/hledat",
+        "/oznaka/izbori",
+        "/pretraga",
+        "/iskanje",
+        "/eticheta/alegeri",
+        "/cautare",
+        "/cimke/valasztas",
+        "/szerzo/kovacs-janos",
+        "/kereses",
+        "/otsing",
+        "/paieska",
+    ],
+)
+def test_tag_author_and_search_paths_of_more_languages_are_listings(path: str) -> None:
+    html = article(head=PUBLISHED).replace(URL, f"https://kabar.example{path}")
+    with pytest.raises(ExtractionError, match="an index or profile page"):
+        record(html)
+
+
+def test_an_article_under_a_danish_topic_word_stays_an_article() -> None:
+    slug = "https://kabar.example/emne/klima/regeringen-vil-haeve-afgiften-paa-benzin"
+    html = article(head=PUBLISHED).replace(URL, slug)
+    assert record(html)["url"] == slug

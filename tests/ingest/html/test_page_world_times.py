@@ -187,3 +187,58 @@ def test_json_ld_times_in_a_list_or_as_a_live_blogs_start_are_read(ld: str) -> N
     head = f'<script type="application/ld+json">{ld}</script>'
     got = record(PAGE_WITHOUT_DATE.format(head=head, before=""))["published_at"]
     assert got.isoformat() == "2026-11-10T09:15:00-05:00"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("written", "zone", "expected"),
+    [
+        # Month names of languages the hand-written table leaves out, from Unicode's CLDR (as
+        # Babel ships it), with their words for "at": before, these pages were dated by a guess
+        # or refused.
+        ("Objavljeno: 10. studenoga 2026. u 09:15", "Europe/Zagreb", "2026-11-10T09:15:00+01:00"),
+        ("10. siječnja 2026. u 21:04", "Europe/Zagreb", "2026-01-10T21:04:00+01:00"),
+        ("10. novembar 2026. u 09:15", "Europe/Belgrade", "2026-11-10T09:15:00+01:00"),
+        ("10. новембар 2026. у 09:15", "Europe/Belgrade", "2026-11-10T09:15:00+01:00"),
+        ("10. marec 2026 ob 9.15", "Europe/Ljubljana", "2026-03-10T09:15:00+01:00"),
+        ("10. februára 2026 o 9:15", "Europe/Bratislava", "2026-02-10T09:15:00+01:00"),
+        ("10. marraskuuta 2026 klo 9.15", "Europe/Helsinki", "2026-11-10T09:15:00+02:00"),
+        ("10. veebruar 2026 kell 9:15", "Europe/Tallinn", "2026-02-10T09:15:00+02:00"),
+        ("10 Νοεμβρίου 2026, 09:15", "Europe/Athens", "2026-11-10T09:15:00+02:00"),
+        ("10 ΝΟΕΜΒΡΙΟΥ 2026 στις 09:15", "Europe/Athens", "2026-11-10T09:15:00+02:00"),
+        ("10. nóvember 2026 kl. 09:15", "Atlantic/Reykjavik", "2026-11-10T09:15:00+00:00"),
+        ("10 nëntor 2026, 09:15", "Europe/Tirane", "2026-11-10T09:15:00+01:00"),
+        ("10 лістапада 2026, 09:15", "Europe/Minsk", "2026-11-10T09:15:00+03:00"),
+        ("10 ნოემბერი 2026, 09:15", "Asia/Tbilisi", "2026-11-10T09:15:00+04:00"),
+        ("10 նոյեմբերի 2026, 09:15", "Asia/Yerevan", "2026-11-10T09:15:00+04:00"),
+        ("10 de novembro de 2026 ás 09:15", "Europe/Madrid", "2026-11-10T09:15:00+01:00"),
+    ],
+)
+def test_month_names_of_more_languages_are_read(written: str, zone: str, expected: str) -> None:
+    assert published_in(written, zone) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        # Names two languages give different months stay as the hand-written table reads them:
+        # Polish and Czech "listopad" is November (Croatian's October is left out).
+        ("10 listopada 2026 r., godz. 09:15", "2026-11-10T09:15:00+01:00"),
+        ("10. listopadu 2026 v 9:15", "2026-11-10T09:15:00+01:00"),
+    ],
+)
+def test_month_names_that_languages_disagree_on_keep_their_reading(
+    written: str, expected: str
+) -> None:
+    assert published_in(written, "Europe/Warsaw") == expected
+
+
+def test_a_word_that_is_a_month_only_abbreviated_elsewhere_dates_nothing() -> None:
+    # Abbreviations of three letters from CLDR ("pro", "here", "och") are no month here: an
+    # English or Swedish sentence between two numbers would date the page.
+    from recommender.ingest.html.dates import month_number
+
+    for word in ("pro", "here", "och", "pay", "dis"):
+        assert month_number(word) is None, word
+    assert month_number("Studenoga") == 11
+    assert month_number("ΙΑΝΟΥΑΡΙΟΥ") == 1
+    assert month_number("listopad") == 11
