@@ -199,11 +199,12 @@ MONTHS = {
 # Finnish, Estonian, Latvian, Lithuanian, Greek, Icelandic, Faroese, Irish, Welsh, Basque,
 # Galician, Asturian, Albanian, Maltese, Luxembourgish, Romansh, Frisian, Afrikaans, Swahili,
 # Georgian, Armenian, Azerbaijani, Kazakh, Uzbek, Kyrgyz, Hebrew and Persian (their Gregorian
-# months); and the table's own languages again, for spellings it lacks. (Breton is left out: its
+# months), the Levantine and Maghrebi Arabic names ("شباط", "جانفي"); and the table's own
+# languages again, for spellings it lacks. (Breton is left out: its
 # "Here", October, is an English word.)
 WORLD_LOCALES = (
     "hr sr sr_Latn bs sl sk mk be fi et lv lt el is fo ga cy eu gl ast sq mt lb rm fy af sw"
-    " ka hy az kk uz ky he fa"
+    " ka hy az kk uz ky he fa ar ar_SY ar_MA ar_DZ"
     " id ms en de nl da sv nb nn fr es ca pt it ro fil hu pl cs tr ru uk bg"
 )
 # CLDR's abbreviations shorter than this are words of other languages ("pro", "here", "och",
@@ -326,7 +327,7 @@ ANY_DATE = (
 # ("Date: 05 June 2013 Time: 12:45"), and the AM or PM that Korean, Japanese and Chinese write
 # before the clock ("오후 3시 15분", "午後3時15分", "下午3:15").
 BEFORE_CLOCK = (
-    r"\.?[\s,|/\-–—·•@]*(?:(?:r|г)\.[\s,]*)?(?:(?:pukul|jam|at|um|à|a\s+las?|às|as|alle|ore|om"
+    r"\.?[\s,،|/\-–—·•@]*(?:(?:r|г)\.[\s,]*)?(?:(?:pukul|jam|at|um|à|a\s+las?|às|as|alle|ore|om"
     r"|kl\.?|klo|klukkan|kell|в|v|u|у|ob|o(?:\s+godz\.)?|godz\.|στις|ás|saat|lúc|time:|waktu:|zeit:"
     r"|heure\s*:)\s*)?"
     r"(?:(?P<premeridiem>오전|오후|午前|午後|上午|下午)\s*)?"
@@ -541,7 +542,12 @@ def _offset(zone: str) -> tzinfo | None:
 UPDATED_LABEL = re.compile(
     r"(?:updated?|last modified|modified|diperbarui|dikemaskini|aktualisiert|mis à jour"
     r"|actualizado|atualizado|aggiornato|bijgewerkt|zaktualizowano|aktualizováno|uppdaterad"
-    r"|opdateret|oppdatert|обновлено|güncelleme|cập nhật|更新|수정)"
+    r"|opdateret|oppdatert|обновлено|güncelleme|cập nhật|更新|수정"
+    # ... in Finnish, Slovak, Croatian and Serbian, Slovenian, Romanian, Hungarian, Greek,
+    # Ukrainian, Bulgarian, the Baltic languages, Arabic, Thai and Hindi
+    r"|päivitetty|aktualizované|ažurirano|ажурирано|posodobljeno|actualizat|frissítve"
+    r"|ενημερώθηκε|ενημέρωση|оновлено|актуализирана|обновена|uuendatud|atjaunināts|atnaujinta"
+    r"|آخر تحديث|تم التحديث|อัปเดต|อัพเดท|अपडेट(?:ेड)?)"
     r"\s*(?:on|at|:)?\s*:?\s*(?:(?:[^\W\d_]{3,9}day|mon|tue|wed|thu|fri|sat|sun)\.?,?\s*)?$",
     re.IGNORECASE,
 )
@@ -597,7 +603,9 @@ def zone_of(word: str, local: datetime) -> tzinfo:
 TIME_LABEL = re.compile(
     r"(?:posted|published|updated?|first published|dipublikasikan|diterbitkan|diperbarui"
     r"|veröffentlicht|publié|publicado|publicada|pubblicato|gepubliceerd|opublikowano"
-    r"|publikováno|publicerad|publisert|publiceret|опубликовано|yayınlanma)\s*(?:on|at|el|em|il"
+    r"|publikováno|publicerad|publisert|publiceret|опубликовано|yayınlanma|julkaistu|publikované"
+    r"|objavljeno|објављено|publicat|közzétéve|megjelent|δημοσιεύθηκε|δημοσίευση|опубліковано"
+    r"|публикувано|avaldatud|publicēts|paskelbta|نشر|نُشر|เผยแพร่|प्रकाशित)\s*(?:on|at|el|em|il"
     r"|op)?\s*:?\s*$",
     re.IGNORECASE,
 )

@@ -211,6 +211,10 @@ def test_json_ld_times_in_a_list_or_as_a_live_blogs_start_are_read(ld: str) -> N
         ("10 ნოემბერი 2026, 09:15", "Asia/Tbilisi", "2026-11-10T09:15:00+04:00"),
         ("10 նոյեմբերի 2026, 09:15", "Asia/Yerevan", "2026-11-10T09:15:00+04:00"),
         ("10 de novembro de 2026 ás 09:15", "Europe/Madrid", "2026-11-10T09:15:00+01:00"),
+        # Arabic months as the Levant and the Maghreb name them
+        ("10 شباط 2026، 09:15", "Asia/Beirut", "2026-02-10T09:15:00+02:00"),
+        ("10 جانفي 2026 - 09:15", "Africa/Algiers", "2026-01-10T09:15:00+01:00"),
+        ("10 شتنبر 2026 - 09:15", "Africa/Casablanca", "2026-09-10T09:15:00+01:00"),
     ],
 )
 def test_month_names_of_more_languages_are_read(written: str, zone: str, expected: str) -> None:
@@ -242,3 +246,66 @@ def test_a_word_that_is_a_month_only_abbreviated_elsewhere_dates_nothing() -> No
     assert month_number("Studenoga") == 11
     assert month_number("ΙΑΝΟΥΑΡΙΟΥ") == 1
     assert month_number("listopad") == 11
+
+
+@pytest.mark.parametrize(
+    ("written", "zone", "expected"),
+    [
+        # The update written before the publication, labelled in languages the update label did
+        # not know: the update's time was taken for the story's.
+        (
+            "Päivitetty 11.11.2026 klo 14.30 | Julkaistu 10.11.2026 klo 9.15",
+            "Europe/Helsinki",
+            "2026-11-10T09:15:00+02:00",
+        ),
+        (
+            "Ažurirano 11.11.2026. u 14:30 | Objavljeno 10.11.2026. u 09:15",
+            "Europe/Zagreb",
+            "2026-11-10T09:15:00+01:00",
+        ),
+        (
+            "Ενημερώθηκε 11.11.2026 14:30 | Δημοσιεύθηκε 10.11.2026 09:15",
+            "Europe/Athens",
+            "2026-11-10T09:15:00+02:00",
+        ),
+        (
+            "Actualizat 11.11.2026, 14:30 | Publicat 10.11.2026, 09:15",
+            "Europe/Bucharest",
+            "2026-11-10T09:15:00+02:00",
+        ),
+        (
+            "Frissítve: 2026.11.11. 14:30 | Megjelent: 2026.11.10. 09:15",
+            "Europe/Budapest",
+            "2026-11-10T09:15:00+01:00",
+        ),
+        (
+            "Оновлено 11.11.2026, 14:30 | Опубліковано 10.11.2026, 09:15",
+            "Europe/Kyiv",
+            "2026-11-10T09:15:00+02:00",
+        ),
+        (
+            "آخر تحديث 11.11.2026 14:30 | نشر 10.11.2026 09:15",
+            "Africa/Cairo",
+            "2026-11-10T09:15:00+02:00",
+        ),
+    ],
+)
+def test_update_labels_of_more_languages_leave_the_update_out(
+    written: str, zone: str, expected: str
+) -> None:
+    assert published_in(written, zone) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "zone", "expected"),
+    [
+        ("Julkaistu 09:15 10.11.2026", "Europe/Helsinki", "2026-11-10T09:15:00+02:00"),
+        ("Objavljeno 09:15 10.11.2026.", "Europe/Zagreb", "2026-11-10T09:15:00+01:00"),
+        ("Опубліковано 09:15 10.11.2026", "Europe/Kyiv", "2026-11-10T09:15:00+02:00"),
+    ],
+)
+def test_publication_labels_of_more_languages_state_a_clock_written_first(
+    written: str, zone: str, expected: str
+) -> None:
+    # Without a label the clock may be an event's, and only the date is read (tested above).
+    assert published_in(written, zone) == expected
