@@ -544,12 +544,10 @@ WORLD_CLUTTER_LINE = re.compile(
 # "Frankfurt/Main (dpa) - ", "NEW YORK--Verizon"; an agency alone: "(CNN)Winning the presidency".
 # Capitals of other scripts and accents ("İSTANBUL (AA) - ", "МОСКВА, 10 ноября"), a day and month
 # in lower case ("BOGOTÁ, 10 nov (Reuters) - "), Spanish agencies' ".-" ("MADRID (EFE).- "), and
-# Russian agencies' endings ("— РИА Новости.", "/ТАСС/.").
-CAPITAL = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ"
+# Russian agencies' endings ("— РИА Новости.", "/ТАСС/."); Greek capitals ("ΑΘΗΝΑ (ΑΠΕ) - ").
+CAPITAL = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁΑ-ΩΆΈΉΊΌΎΏ"
 DATELINE_SITE = r"[a-z][\w-]*\.(?:com|co\.id|id|net|tv)\b"
-DATELINE_WORD = (
-    rf"(?:[{CAPITAL}0-9][\w.'’/]*|{DATELINE_SITE}|\d{{1,2}}\s+(?:de\s+)?[a-zà-ÿа-яё]{{3,10}}\.?)"
-)
+DATELINE_WORD = rf"(?:[{CAPITAL}0-9][\w.'’/]*|{DATELINE_SITE}|\d{{1,2}}\s+(?:de\s+)?[a-zà-ÿа-яёα-ωάέήίόύώ]{{3,10}}\.?)"
 DATELINE = re.compile(
     rf"^(?:(?:(?:[{CAPITAL}][\w.'’/]*|{DATELINE_SITE})(?:[ ,]+{DATELINE_WORD}){{0,3}})"
     r"(?:\s*\([^)]{2,30}\))?"
@@ -566,6 +564,13 @@ COLON_DATELINE = re.compile(
     r"|PHOTOS?|READ|RELATED|CORRECTION|WARNING|SPOILERS?|FACT|CHECK|REVIEW|INTERVIEW|COMMENTARY"
     r"|EDITORIAL|SPECIAL|REPORT|FEATURE|PREVIEW|RECAP|LETTER|ALERT|URGENT|TIPS?|Q|A)\b[^:]*:)"
     r"[A-Z][A-Z.'’]+(?:[ ,]+[A-Z][A-Z.'’]+){0,3}:\s+(?=[\"“'‘A-Z])"
+)
+# Arabic and Persian script has no capitals: a place of up to three words and the agency in
+# brackets before a dash or a colon ("القاهرة (رويترز) - ", "(إرنا) - "), or the agency alone.
+ARABIC_LETTER = "\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff"
+ARABIC_DATELINE = re.compile(
+    rf"^(?:[{ARABIC_LETTER}]{{2,}}(?:\s+[{ARABIC_LETTER}]{{2,}}){{0,2}}\s*)?"
+    rf"\([{ARABIC_LETTER}\s.]{{2,30}}\)\s*[-–—:]\s*(?=[\"«“\w])"
 )
 DATELINE_MAX = 45
 # A date in brackets before the first sentence: "(10.11.2026) Hujan deras ...".
@@ -1234,7 +1239,7 @@ def strip_dateline(line: str, title: str = "") -> str:
     if dashed and len(dashed.group(0)) <= DATELINE_MAX:
         return line[dashed.end() :]
     for _ in range(2):  # an agency, then its place: "(ANSA) - ROMA, 10 NOV - "
-        match = DATELINE.match(line) or COLON_DATELINE.match(line)
+        match = DATELINE.match(line) or COLON_DATELINE.match(line) or ARABIC_DATELINE.match(line)
         if not match or len(match.group(0)) > DATELINE_MAX or _titles(match.group(0), title):
             break
         line = line[match.end() :]

@@ -210,6 +210,7 @@ WORLD_LOCALES = (
 # CLDR's abbreviations shorter than this are words of other languages ("pro", "here", "och",
 # "pay", "dis"): only full names and longer abbreviations are read.
 MIN_WORLD_ABBREVIATION = 4
+HEBREW_IN = "ב"
 
 
 def folded(name: str) -> str:
@@ -239,6 +240,8 @@ def world_months() -> dict[str, int]:
                     if short or not key.isalpha() or len(key) < 3:
                         continue
                     found.setdefault(key, set()).add(number)
+                    if code == "he":  # Hebrew writes "in" on the month: "10 בנובמבר 2026"
+                        found.setdefault(HEBREW_IN + key, set()).add(number)
     table: dict[str, set[int]] = {}
     for name, number in MONTHS.items():
         table.setdefault(folded(name), set()).add(number)

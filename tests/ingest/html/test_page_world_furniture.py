@@ -300,6 +300,11 @@ def first_line_after(dateline: str) -> str:
         "KUALA LUMPUR: ",
         "NEW DELHI: ",
         "okezone.com, JAKARTA - ",
+        "ΑΘΗΝΑ (ΑΠΕ) - ",
+        "ΑΘΗΝΑ, 10 Νοεμβρίου – ",
+        "القاهرة (رويترز) - ",
+        "(أ ف ب) - ",
+        "تهران (ایرنا) - ",
     ],
 )
 def test_datelines_of_agencies_and_papers_elsewhere_leave_the_first_sentence(
