@@ -50,7 +50,7 @@ def open_archive(path: Path) -> IO[bytes]:
     the way (`Inflated`)."""
     if not _one_gzip_member(path):
         return path.open("rb")
-    return cast(IO[bytes], io.BufferedReader(Inflated(path)))
+    return cast(IO[bytes], Inflated(path))
 
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -83,21 +83,30 @@ def _one_gzip_member(path: Path) -> bool:
 
 class Inflated(io.RawIOBase):
     """A file gzipped whole, inflated as it is read; a cut or corrupt one raises OSError, not
-    the EOFError warcio takes for the archive's end (it would stop without a word)."""
+    the EOFError warcio takes for the archive's end (it would stop without a word). Each read
+    hands out what one read of the file inflates (warcio buffers on its own), so every byte
+    inflated before a cut reaches warcio before the error: a buffered reader over it dropped the
+    block the cut fell in, up to 16 KB of whole records."""
 
     def __init__(self, path: Path) -> None:
         self._file = gzip.open(path, "rb")  # noqa: SIM115 (closed by `close`)
+        self._position = 0
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
         try:
-            data = self._file.read(len(buffer))
+            data = self._file.read1(len(buffer))
         except EOFError as exc:
             raise OSError(f"the gzip stream is cut: {exc}") from None
         buffer[: len(data)] = data
+        self._position += len(data)
         return len(data)
+
+    def tell(self) -> int:
+        """The inflated bytes handed out so far (warcio's record offsets)."""
+        return self._position
 
     def close(self) -> None:
         self._file.close()

@@ -12,6 +12,7 @@ import json
 import shutil
 import subprocess
 import threading
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -409,3 +410,27 @@ def test_an_arc_file_and_a_warc_gzipped_whole_are_read(tmp_path: Path) -> None:
     items, errors, _ = read(whole)
     assert len(errors) == 1 and ": file: damaged after record " in errors[0]
     assert "the gzip stream is cut" in errors[0]
+
+
+def test_a_cut_warc_gzipped_whole_lands_every_page_written_before_the_cut(tmp_path: Path) -> None:
+    # warcio reads in blocks of 16 KB: the pages whose records were whole before the cut, in
+    # the block the cut fell in, were lost with the error (up to 16 KB of records).
+    crawl = Crawl(gzipped=False)
+    ends: list[int] = []
+    for n in range(60):
+        body = page(BANJIR).replace("Banjir Rendam", f"Banjir {n} Rendam").encode("utf-8")
+        crawl.response(f"{SITE}/read/2026/11/10/{n}/banjir", body)
+        ends.append(len(crawl.out.getvalue()))
+    packed = gzip.compress(crawl.out.getvalue())
+    for share in (0.5, 0.7, 0.9):
+        cut = packed[: int(len(packed) * share)]
+        inflater = zlib.decompressobj(wbits=31)
+        available = len(inflater.decompress(cut))  # what a reader can inflate before the cut
+        whole_pages = sum(1 for end in ends if end <= available)
+        path = tmp_path / f"cut-{share}" / "crawl.warc.gz"
+        path.parent.mkdir()
+        path.write_bytes(cut)
+        items, errors, _ = read(path)
+        assert len(errors) == 1 and "the gzip stream is cut" in errors[0]
+        # The page whose record the cut fell in may be lost; every page before it lands.
+        assert len(items) >= whole_pages - 1, (share, len(items), whole_pages)
