@@ -16,33 +16,53 @@ body of that URL's HTTP response inside the WARC file at `path` (a crawl sample)
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import hashlib
 import io
 import json
+import lzma
 import sys
 import tarfile
 import urllib.parse
 import urllib.request
+import zipfile
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 REGISTRY = "https://registry.npmjs.org"
 PYPI = "https://pypi.org/pypi"
 DEBIAN = "http://deb.debian.org/debian/pool/main"
 
 
-def sdist(spec: str) -> tarfile.TarFile:
-    """The PyPI source distribution of `name==version`, its SHA-256 checked against the index's
-    (read from PyPI's JSON API: `pip download` would build a package's metadata first, which
-    fails for packages that need a compiler to build)."""
+class ZipArchive:
+    """A wheel (a zip file) read as `lay_out` reads a tarball."""
+
+    def __init__(self, data: bytes) -> None:
+        self._zip = zipfile.ZipFile(io.BytesIO(data))
+
+    def extractfile(self, name: str) -> IO[bytes]:
+        return self._zip.open(name)  # KeyError when absent, as a tarball's
+
+
+Archive = tarfile.TarFile | ZipArchive
+
+
+def sdist(spec: str) -> Archive:
+    """The PyPI source distribution of `name==version`, or its wheel where it ships only wheels,
+    its SHA-256 checked against the index's (read from PyPI's JSON API: `pip download` would
+    build a package's metadata first, which fails for packages that need a compiler to
+    build)."""
     name, version = spec.split("==", 1)
     try:
         index = f"{PYPI}/{name}/json"
         with urllib.request.urlopen(index, timeout=60) as answer:
             released = json.load(answer)["releases"].get(version, [])
-        files = [f for f in released if f["packagetype"] == "sdist"]
+        files = [f for f in released if f["packagetype"] == "sdist"] or [
+            f for f in released if f["packagetype"] == "bdist_wheel"
+        ]
         if not files:
-            raise SystemExit(f"PyPI has no source distribution of {spec}")
+            raise SystemExit(f"PyPI has no source distribution or wheel of {spec}")
         url = urllib.parse.urljoin(index, files[0]["url"])  # a mirror may answer a relative URL
         with urllib.request.urlopen(url, timeout=300) as answer:
             data = answer.read()
@@ -50,6 +70,8 @@ def sdist(spec: str) -> tarfile.TarFile:
         raise SystemExit(f"cannot download {spec} from PyPI: {exc}") from None
     if hashlib.sha256(data).hexdigest() != files[0]["digests"]["sha256"]:
         raise SystemExit(f"{spec}: the downloaded file does not match PyPI's SHA-256")
+    if files[0]["packagetype"] == "bdist_wheel":
+        return ZipArchive(data)
     return tarfile.open(fileobj=io.BytesIO(data), mode="r:gz")
 
 
@@ -81,7 +103,7 @@ def debian_source(spec: str) -> tarfile.TarFile:
     return tarfile.open(fileobj=io.BytesIO(data), mode="r:*")
 
 
-def tarball(spec: str) -> tarfile.TarFile:
+def tarball(spec: str) -> Archive:
     """The npm package `name@version`, as the registry serves it, the PyPI source
     distribution of `name==version`, or the Debian source `debian:name_version`."""
     if spec.startswith("debian:"):
@@ -115,8 +137,20 @@ def warc_response(data: bytes, uri: str) -> bytes | None:
     return None
 
 
+UNPACK = ((".xz", lzma.decompress), (".bz2", bz2.decompress), (".gz", gzip.decompress))
+
+
+def unpacked(data: bytes, path: str, file: str) -> bytes:
+    """A page a package ships compressed (`udn.html.xz`) as the page, unless the batch's file
+    keeps the compression's suffix."""
+    for suffix, inflate in UNPACK:
+        if path.endswith(suffix) and not file.endswith(suffix):
+            return inflate(data)
+    return data
+
+
 def lay_out(batch: dict[str, Any], out: Path) -> int:
-    packages: dict[str, tarfile.TarFile] = {}
+    packages: dict[str, Archive] = {}
     for page in batch["pages"]:
         source = page["source"]
         archive = packages.get(source["package"]) or tarball(source["package"])
@@ -133,6 +167,8 @@ def lay_out(batch: dict[str, Any], out: Path) -> int:
             if found is None:
                 raise SystemExit(f"{source['path']} holds no response for {source['record']}")
             data = found
+        else:
+            data = unpacked(data, source["path"], page["file"])
         target = out / page["file"]
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)

@@ -199,12 +199,13 @@ MONTHS = {
 # Finnish, Estonian, Latvian, Lithuanian, Greek, Icelandic, Faroese, Irish, Welsh, Basque,
 # Galician, Asturian, Albanian, Maltese, Luxembourgish, Romansh, Frisian, Afrikaans, Swahili,
 # Georgian, Armenian, Azerbaijani, Kazakh, Uzbek, Kyrgyz, Hebrew and Persian (their Gregorian
-# months), the Levantine and Maghrebi Arabic names ("شباط", "جانفي"); and the table's own
+# months), the Levantine and Maghrebi Arabic names ("شباط", "جانفي"), Urdu, Hindi, Marathi,
+# Nepali, Bengali, Punjabi, Gujarati, Tamil, Telugu, Kannada and Malayalam; and the table's own
 # languages again, for spellings it lacks. (Breton is left out: its
 # "Here", October, is an English word.)
 WORLD_LOCALES = (
     "hr sr sr_Latn bs sl sk mk be fi et lv lt el is fo ga cy eu gl ast sq mt lb rm fy af sw"
-    " ka hy az kk uz ky he fa ar ar_SY ar_MA ar_DZ"
+    " ka hy az kk uz ky he fa ar ar_SY ar_MA ar_DZ ur hi mr ne bn pa gu ta te kn ml"
     " id ms en de nl da sv nb nn fr es ca pt it ro fil hu pl cs tr ru uk bg"
 )
 # CLDR's abbreviations shorter than this are words of other languages ("pro", "here", "och",
@@ -237,7 +238,7 @@ def world_months() -> dict[str, int]:
                 for number, name in months[context][width].items():
                     key = folded(name.strip().rstrip("."))
                     short = width == "abbreviated" and len(key) < MIN_WORLD_ABBREVIATION
-                    if short or not key.isalpha() or len(key) < 3:
+                    if short or not _is_word(key) or len(key) < 3:
                         continue
                     found.setdefault(key, set()).add(number)
                     if code == "he":  # Hebrew writes "in" on the month: "10 בנובמבר 2026"
@@ -250,6 +251,11 @@ def world_months() -> dict[str, int]:
         for key, numbers in found.items()
         if len(numbers) == 1 and table.get(key, numbers) == numbers
     }
+
+
+def _is_word(name: str) -> bool:
+    """Letters and marks only (a Hindi vowel sign is a mark): no space, digit or full stop."""
+    return all(c.isalpha() or unicodedata.category(c).startswith("M") for c in name)
 
 
 def month_number(name: str) -> int | None:
@@ -296,7 +302,13 @@ NUMERIC_DATE = r"(?P<day>\d{1,2})[/\-.](?P<month>\d{1,2})[/\-.](?P<year>\d{4}|\d
 # Year first: "2015-08-15", "2015/08/15", and "2015.08.15" (Hungarian, Chinese and Korean pages).
 ISO_DATE = r"(?P<iyear>\d{4})(?P<isep>[-/.])(?P<imonth>\d{2})(?P=isep)(?P<iday>\d{2})"
 # "10 November 2026", "14. Dezember 2015", "1er juin 2019", "3 de marzo de 2019"; "November 10, 2026".
-MONTH_NAME = r"[^\W\d_]{3,12}"
+# Letters, and the vowel signs and other marks of the Indic scripts (Devanagari to Malayalam),
+# which are no letters to `\w` ("नवंबर", "நவம்பர்"), their digits left out.
+INDIC_MARKS = (
+    "\u0900-\u0965\u0970-\u09e5\u09f0-\u0a65\u0a70-\u0ae5\u0af0-\u0b65\u0b70-\u0be5"
+    "\u0bf0-\u0c65\u0c70-\u0ce5\u0cf0-\u0d65\u0d70-\u0d7f"
+)
+MONTH_NAME = rf"(?![\d_])[\w{INDIC_MARKS}]{{3,12}}"
 # Hungarian writes the year first: "2015. augusztus 20.", "2015. aug. 20.".
 YEAR_FIRST_WORD_DATE = (
     rf"(?P<hyear>\d{{4}})\.\s+(?P<hmonth>{MONTH_NAME})\.?\s+(?P<hday>\d{{1,2}})\.?(?!\d)"

@@ -213,6 +213,14 @@ def test_json_ld_times_in_a_list_or_as_a_live_blogs_start_are_read(ld: str) -> N
         ("10 de novembro de 2026 ás 09:15", "Europe/Madrid", "2026-11-10T09:15:00+01:00"),
         # Hebrew, its "in" written on the month's name
         ("10 בנובמבר 2026, 09:15", "Asia/Jerusalem", "2026-11-10T09:15:00+02:00"),
+        # Indian languages and Urdu, whose vowel signs are no letters to a regular expression's
+        # \w, and Bengali digits
+        ("10 नवंबर 2026, 09:15", "Asia/Kolkata", "2026-11-10T09:15:00+05:30"),
+        ("১০ নভেম্বর ২০২৬, ০৯:১৫", "Asia/Dhaka", "2026-11-10T09:15:00+06:00"),
+        ("10 நவம்பர் 2026, 09:15", "Asia/Kolkata", "2026-11-10T09:15:00+05:30"),
+        ("10 నవంబర్ 2026, 09:15", "Asia/Kolkata", "2026-11-10T09:15:00+05:30"),
+        ("10 नोव्हेंबर 2026, 09:15", "Asia/Kolkata", "2026-11-10T09:15:00+05:30"),
+        ("10 نومبر 2026، 09:15", "Asia/Karachi", "2026-11-10T09:15:00+05:00"),
         # Arabic months as the Levant and the Maghreb name them
         ("10 شباط 2026، 09:15", "Asia/Beirut", "2026-02-10T09:15:00+02:00"),
         ("10 جانفي 2026 - 09:15", "Africa/Algiers", "2026-01-10T09:15:00+01:00"),
