@@ -139,7 +139,8 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "", description: 
         or _extract(lxml.html.tostring(pruned, encoding="unicode"), url, precision=False)
     )
     text = _container_text(pruned, url, text) or text
-    return _joined_parts(pruned, text) or text
+    text = _joined_parts(pruned, text) or text
+    return _restored_lede(pruned, text) or text
 
 
 # The extractor's text counts as having missed the article when it holds less than this share
@@ -218,7 +219,9 @@ def _container_text(pruned: HtmlElement, url: str | None, text: str) -> str | No
 def _unlinked_weight(block: HtmlElement) -> tuple[str, int]:
     """A paragraph's text (white space collapsed) and what it says besides its links' text
     (cjk.weight): at PARAGRAPH_WEIGHT or more, running text."""
-    linked = sum(len(a.text_content() or "") for a in block.iter("a"))
+    # Link text weighed as the paragraph is (a CJK character thrice): counted in characters, a
+    # Chinese box of linked headlines kept two thirds of its weight as "running text".
+    linked = sum(cjk.weight(" ".join((a.text_content() or "").split())) for a in block.iter("a"))
     text = clutter.flat_text(block)
     return text, cjk.weight(text) - linked
 
@@ -288,6 +291,40 @@ def _joined_parts(pruned: HtmlElement, text: str) -> str | None:
         ]
         return "\n".join([line for line in lines if line] + [text])
     return None
+
+
+# The least a first line must say to be found again in the page (a sentence, not a label).
+MIN_OPENER_CHARS = 40
+LEDE_BLOCKS = frozenset({"p", "div"})
+
+
+def _restored_lede(pruned: HtmlElement, text: str) -> str | None:
+    """The story's first paragraph where the extractor left it out: the one paragraph of running
+    text, ending like a sentence, in the block right before the block whose text opens the
+    extractor's (CNN's first paragraph, in a wrapper of its own with a source credit, before
+    paragraphs written as `div`s), that the text holds nowhere. Furniture before the story
+    (standfirsts, captions, teasers) was pruned before the extractor ran."""
+    lines = text.splitlines()
+    first = " ".join(lines[0].split()) if lines else ""
+    if len(first) < MIN_OPENER_CHARS:
+        return None
+    opener = next((e for e in pruned.iter(*LEDE_BLOCKS) if clutter.flat_text(e) == first), None)
+    if opener is None:
+        return None
+    before = opener.getprevious()
+    while before is not None and (not isinstance(before.tag, str) or not clutter.flat_text(before)):
+        before = before.getprevious()
+    if before is None or before.tag not in LEDE_BLOCKS:
+        return None
+    paragraphs = [before] if before.tag == "p" else list(before.iter("p"))
+    if len(paragraphs) != 1 or clutter.flat_text(paragraphs[0]) != clutter.flat_text(before):
+        return None
+    lede, weight = _unlinked_weight(paragraphs[0])
+    if weight < pagekind.PARAGRAPH_CHARS or not clutter.FIRST_SENTENCE_END.search(lede):
+        return None
+    if "".join(lede.split()) in "".join(text.split()):
+        return None
+    return f"{lede}\n{text}"
 
 
 EMPTY_INLINE = "//span|//a|//b|//i|//em|//strong|//font|//small"

@@ -104,6 +104,12 @@ DATE_ONLY_LINE = (
 # What readers write under a story or a recipe, in a heading's words.
 READERS_WORD = r"(?:comments?|kommentare?|commentaires?|reviews?|bewertungen|ratings?|avis|ulasan)"
 # Whole lines that are never article text.
+# A photo's credit in brackets, Taiwanese, Chinese, Korean and Japanese sites' way: "（圖／記者林悅
+# 翻攝）", "(图/视觉中国)", "(사진=연합뉴스)", "（写真：共同）".
+PHOTO_CREDIT = (
+    r"[（(]\s*(?:圖|图|照片|圖片|图片|攝影|摄影|翻攝|翻摄|資料照|资料照|사진|写真)\s*[／/：:=]"
+    r"[^（）()]{0,40}[）)]"
+)
 CLUTTER_LINE = re.compile(
     r"^\s*(?:"
     rf"{DATE_ONLY_LINE}"  # dates of related stories, the byline's date on its own
@@ -137,6 +143,15 @@ CLUTTER_LINE = re.compile(
     r"|[（(\[【]?\s*(?:责任编辑|责编|编辑|实习编辑|校对|审核|审校|监制|作者|记者|来源|稿源"
     r"|图片来源|摄影|图|文)\s*[:：/|丨｜].{0,60}?[)）\]】]?"
     r"|▲?\s*图(?:为|片来自|片由).{0,100}"  # a photo's caption: "图为…的近影。", "▲图片来自视频截图。"
+    # a photo's caption marked with a triangle and closed by its credit, as Taiwanese and Korean
+    # sites print it ("▲台南市永康分局…。（圖／記者林悅翻攝）"), or the credit alone
+    rf"|[▲▼△▽]+.{{0,300}}{PHOTO_CREDIT}|{PHOTO_CREDIT}"
+    # invitations to download the site's app or to join its fan page: "還想看更多新聞嗎？歡迎下載自由
+    # 時報APP…", ">>加入蘋果日報粉絲團94即時94狂！", "Download the fitmencook app"
+    r"|.{0,40}(?:下載|下载).{0,20}(?:app|應用程式|应用程序|客戶端|客户端).{0,80}"
+    r"|(?:>>|》|►)?\s*(?:加入|追蹤|追踪|按讚|關注|订阅|訂閱).{0,20}(?:粉絲團|粉丝团|粉專|粉絲頁|粉丝页"
+    r"|臉書|脸书|官方帳號|官方账号|頻道|频道).{0,60}"
+    r"|(?:download|get) (?:the|our) (?:free )?[\w'’-]{2,30} app(?: (?:now|today|here|for free))?[.!:]?"
     r"|(?:题图|头图|封面图)\s*(?:来自|来源|由).{0,60}"  # the header image's credit: "题图来自 Hater"
     r"|(?:喜欢|喜歡)(?:这篇|這篇|本篇|本)文章.{0,80}"  # "喜欢这篇文章？去 App 商店搜 …": an app's promotion
     # a WeChat account's keyword replies: "1、回复【社保】查询广州社保缴纳记录"
@@ -1156,9 +1171,10 @@ def drop_teaser_cards(tree: HtmlElement) -> None:
     stays."""
     by_parent: dict[HtmlElement, list[HtmlElement]] = {}
     for item in pagekind.teaser_items(tree):
-        parent = item.getparent()
+        card = _card(item)
+        parent = card.getparent()
         if parent is not None:
-            by_parent.setdefault(parent, []).append(item)
+            by_parent.setdefault(parent, []).append(card)
     for items in by_parent.values():
         if len(items) < MIN_TEASER_CARDS:
             continue
@@ -1168,6 +1184,20 @@ def drop_teaser_cards(tree: HtmlElement) -> None:
 
 
 MIN_TEASER_CARDS = 3
+WRAPPER_SKIPPED = frozenset({"script", "style", "noscript"})
+
+
+def _card(item: HtmlElement) -> HtmlElement:
+    """A teaser item with the wrappers that hold nothing else (Reuters' `div.story` around
+    `div.story-content`): the cards of one box then share a parent, whatever ads stand between
+    them."""
+    parent = item.getparent()
+    while parent is not None and parent.getparent() is not None:
+        children = [c for c in parent if isinstance(c.tag, str) and c.tag not in WRAPPER_SKIPPED]
+        if children != [item] or (parent.text or "").strip():
+            break
+        item, parent = parent, parent.getparent()
+    return item
 
 
 # The date a related-stories box prints under a linked headline.
@@ -1439,7 +1469,8 @@ AUTHOR_NOTES_DROPPED = 2
 
 def drop_author_notes(lines: list[str]) -> list[str]:
     """Drop the last lines while they are an author's note (AUTHOR_NOTE): contact handles and
-    addresses are no story's closing sentence."""
+    addresses are no story's closing sentence; then the authors' biographies closing the story
+    (AUTHOR_BIO)."""
     end = len(lines)
     while (
         end > 1
@@ -1448,7 +1479,26 @@ def drop_author_notes(lines: list[str]) -> list[str]:
         and AUTHOR_NOTE.search(lines[end - 1])
     ):
         end -= 1
+    while (
+        end > 1
+        and len(lines) - end < AUTHOR_BIOS_DROPPED
+        and len(lines[end - 1]) <= AUTHOR_BIO_MAX
+        and AUTHOR_BIO.match(lines[end - 1])
+    ):
+        end -= 1
     return lines[:end]
+
+
+# An author's biography under the story, a person's name then what they do: "Catherine Herridge
+# is an award-winning Chief Intelligence correspondent for FOX News Channel …", "Max Blumenthal
+# is an award-winning journalist …", "Cyd Upson is a Senior Producer at Fox News …".
+AUTHOR_BIO = re.compile(
+    r"^(?:[A-Z][\w.'’-]*\s+){1,3}[A-Z][\w.'’-]*\s+(?:is|was|has been|serves as)\s+(?:(?:an?|the)\s+)?"
+    r"(?:[\w,'’&-]+\s+){0,8}?(?:(?i:correspondent|reporter|producer|writer|editor|journalist"
+    r"|columnist|contributor|author|anchor|host|photographer|analyst)s?)\b"
+)
+AUTHOR_BIO_MAX = 700
+AUTHOR_BIOS_DROPPED = 4
 
 
 # A widget's heading in capitals, left below a story with the teasers it lists, or none where a

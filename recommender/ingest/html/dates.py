@@ -818,10 +818,12 @@ def candidates(meta: PageMeta, text: str, url: str | None = None) -> list[Stamp]
     raw: list[tuple[str, str]] = []
     if (published := _ld_text(meta.article("datePublished"))) is not None:
         raw.append((published, "JSON-LD datePublished"))
-    if meta.video is not None and (uploaded := _ld_text(meta.video.get("uploadDate"))):
-        raw.append((uploaded, "JSON-LD uploadDate"))  # a video page's
     for name in (*PUBLISHED_META, *prefixed_published(meta)):
         raw.extend((value, f"meta {name}") for value in meta.all(name))
+    # A video page's upload time, after the page's own publication metadata: a story with a
+    # video embedded describes the video in JSON-LD (CNN), uploaded hours before the story.
+    if meta.video is not None and (uploaded := _ld_text(meta.video.get("uploadDate"))):
+        raw.append((uploaded, "JSON-LD uploadDate"))
     # a live blog's start, where it states no publication time
     for key in ("dateCreated", "coverageStartTime"):
         if (created := _ld_text(meta.article(key))) is not None:

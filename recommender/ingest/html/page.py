@@ -1029,8 +1029,16 @@ PLAYER = (
 def is_video_page(tree: HtmlElement, meta: PageMeta) -> bool:
     """A video's page: its JSON-LD describes one video and no article, or its `og:type` says
     `video.*` and it shows a player (a podcast's episode typed `video.episode` shows none). An
-    article with a video in it stays an article."""
-    return meta.video is not None or (meta.og_video and bool(tree.xpath(PLAYER)))
+    article with a video in it stays an article: a page whose `og:type` says article and that
+    holds a story's paragraphs (CNN describes only the video it embeds in JSON-LD)."""
+    if meta.video is not None:
+        kind = (meta.first("og:type") or "").strip().lower()
+        return kind != "article" or pagekind.long_paragraphs(tree) < VIDEO_STORY_PARAGRAPHS
+    return meta.og_video and bool(tree.xpath(PLAYER))
+
+
+# Paragraphs of running text (pagekind.long_paragraphs) beyond any video's description.
+VIDEO_STORY_PARAGRAPHS = 5
 
 
 def video_description(meta: PageMeta) -> str:

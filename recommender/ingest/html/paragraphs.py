@@ -35,8 +35,33 @@ def wrap_loose_text(tree: HtmlElement) -> None:
         _wrap_runs(parent)
 
 
+# Inline elements a page may wrap its story's paragraphs in, and the paragraphs of prose one must
+# hold to be taken for such a wrapper.
+INLINE_CONTAINERS = frozenset({"span", "font"})
+CONTAINER_PARAGRAPHS = 2
+
+
+def _holds_paragraphs(element: HtmlElement) -> bool:
+    """An inline element holding paragraphs of prose (Reuters' `<span id="article-text">` around
+    the story's `<p>`s): a block, as a browser lays it out, never wrapped into a new `<p>` as a
+    run of inline text (its paragraphs became one line). One holding a single `<p>` is inline
+    still: a photo credit's `<span><p>Getty Images</p></span>` in a caption, a recipe step's
+    `<span>` around its heading and text; so is one whose own text reads as prose besides
+    (Hindustan Times' `<span id="…Para2">` opening with the end of a sentence its `Para1` span
+    began, before an ad slot): wrapped whole, it stays with the text before it."""
+    if element.tag not in INLINE_CONTAINERS:
+        return False
+    prose = sum(1 for p in element.iterchildren("p") if _reads_as_prose(p.text_content() or ""))
+    if prose < CONTAINER_PARAGRAPHS:
+        return False
+    own = " ".join([element.text or "", *(child.tail or "" for child in element)])
+    return not _reads_as_prose(own)
+
+
 def _is_block(element: HtmlElement) -> bool:
-    return not isinstance(element.tag, str) or element.tag.lower() in BLOCKS
+    if not isinstance(element.tag, str):
+        return True
+    return element.tag.lower() in BLOCKS or _holds_paragraphs(element)
 
 
 def _runs(parent: HtmlElement) -> list[Run]:
