@@ -45,17 +45,25 @@ def _holds_paragraphs(element: HtmlElement) -> bool:
     """An inline element holding paragraphs of prose (Reuters' `<span id="article-text">` around
     the story's `<p>`s): a block, as a browser lays it out, never wrapped into a new `<p>` as a
     run of inline text (its paragraphs became one line). One holding a single `<p>` is inline
-    still: a photo credit's `<span><p>Getty Images</p></span>` in a caption, a recipe step's
-    `<span>` around its heading and text; so is one whose own text reads as prose besides
-    (Hindustan Times' `<span id="…Para2">` opening with the end of a sentence its `Para1` span
-    began, before an ad slot): wrapped whole, it stays with the text before it."""
+    still (a photo credit's `<span><p>Getty Images</p></span>` in a caption, a recipe step's
+    `<span>` around its heading and text), and so is one after inline prose beside it (an
+    ASP.NET story's opening in one `<span>`, an ad slot, the rest in the next: wrapped whole, the
+    rest stays with the opening, which the extractor otherwise dropped)."""
     if element.tag not in INLINE_CONTAINERS:
         return False
     prose = sum(1 for p in element.iterchildren("p") if _reads_as_prose(p.text_content() or ""))
-    if prose < CONTAINER_PARAGRAPHS:
-        return False
-    own = " ".join([element.text or "", *(child.tail or "" for child in element)])
-    return not _reads_as_prose(own)
+    return prose >= CONTAINER_PARAGRAPHS and not _inline_prose_before(element)
+
+
+def _inline_prose_before(element: HtmlElement) -> bool:
+    """Text outside blocks before `element` in its parent reads as prose."""
+    parent = element.getparent()
+    texts = [parent.text or ""] if parent is not None else []
+    for sibling in element.itersiblings(preceding=True):
+        texts.append(sibling.tail or "")
+        if isinstance(sibling.tag, str) and sibling.tag.lower() not in BLOCKS:
+            texts.append(sibling.text_content() or "")
+    return _reads_as_prose(" ".join(texts))
 
 
 def _is_block(element: HtmlElement) -> bool:

@@ -176,7 +176,7 @@ def test_a_closing_sentence_about_a_reporter_stays() -> None:
 def test_a_wrapper_whose_own_text_goes_on_a_sentence_stays_with_the_text_before_it() -> None:
     # Hindustan Times (held-out batch 13): the story's first part in one <span>, an ad slot, then
     # a <span> opening with the end of the sentence the first began and holding the other
-    # paragraphs. Read as a block, it lost the story's first part.
+    # paragraphs. Read as a block, the second lost the story's first part to the extractor.
     html = page(
         '<div class="body_txt"><div class="clr"></div>'
         f'<span id="Para1">{STORY[0]}\n{STORY[1]}\n"The money</span>'
