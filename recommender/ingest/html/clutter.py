@@ -1471,22 +1471,23 @@ def drop_author_notes(lines: list[str]) -> list[str]:
     """Drop the last lines while they are an author's note (AUTHOR_NOTE): contact handles and
     addresses are no story's closing sentence; then the authors' biographies closing the story
     (AUTHOR_BIO)."""
-    end = len(lines)
+    end = _end_without(lines, len(lines), AUTHOR_NOTE, AUTHOR_NOTES_DROPPED, AUTHOR_NOTE_MAX)
+    return lines[: _end_without(lines, end, AUTHOR_BIO, AUTHOR_BIOS_DROPPED, AUTHOR_BIO_MAX)]
+
+
+def _end_without(lines: list[str], end: int, kind: re.Pattern[str], most: int, longest: int) -> int:
+    """Where `lines[:end]` ends once up to `most` closing lines of `kind` (at most `longest`
+    characters each) are left out; the first line always stays."""
+    dropped = 0
     while (
         end > 1
-        and len(lines) - end < AUTHOR_NOTES_DROPPED
-        and len(lines[end - 1]) <= AUTHOR_NOTE_MAX
-        and AUTHOR_NOTE.search(lines[end - 1])
+        and dropped < most
+        and len(lines[end - 1]) <= longest
+        and kind.search(lines[end - 1])
     ):
         end -= 1
-    while (
-        end > 1
-        and len(lines) - end < AUTHOR_BIOS_DROPPED
-        and len(lines[end - 1]) <= AUTHOR_BIO_MAX
-        and AUTHOR_BIO.match(lines[end - 1])
-    ):
-        end -= 1
-    return lines[:end]
+        dropped += 1
+    return end
 
 
 # An author's biography under the story, a person's name then what they do: "Catherine Herridge
