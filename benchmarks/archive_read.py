@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import statistics
 import sys
 import tempfile
@@ -33,6 +32,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from benchmarks.common import emit, machine, note  # noqa: E402
+from recommender.ingest.extraction import default_workers  # noqa: E402
 from recommender.ingest.sources import ReadOptions, read_sources  # noqa: E402
 
 CORPUS = REPO / "recommender" / "demo_corpus"
@@ -100,7 +100,10 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument(
-        "--workers", type=int, default=os.cpu_count() or 1, help="extraction processes"
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help="extraction processes (default: as a job's, one per usable core, at most 8)",
     )
     args = parser.parse_args()
     made = pages(args.pages)

@@ -378,10 +378,7 @@ def read_page_file(
         pages.flush()
         read_feed(data, source, report, options.assume_timezone)
         return False
-    pages.submit(
-        PageJob(data, url=url, relative=relative),
-        lambda outcome: land_page(outcome, source, report),
-    )
+    pages.submit(PageJob(data, url=url, relative=relative), _lands_at(source, report))
     return True
 
 
@@ -408,7 +405,7 @@ def read_saved_page(
         page_rejected(report, source, exc)
         return False
     job = PageJob(saved.html, url=url or saved.url, relative=relative, charset=saved.charset)
-    pages.submit(job, lambda outcome: land_page(outcome, source, report))
+    pages.submit(job, _lands_at(source, report))
     return True
 
 
@@ -446,9 +443,10 @@ def read_archive(path: Path, report: ImportReport, options: ReadOptions, pages: 
 
 
 def _lands_at(
-    source: str, report: ImportReport, line: int, about: str
+    source: str, report: ImportReport, line: int = 1, about: str | None = None
 ) -> Callable[[Outcome], object]:
-    """What lands an archive's page in `report`: at its record, its URL after an error."""
+    """What lands a page in `report` (`land_page`): an archive's at its record, its URL after
+    an error."""
     return lambda outcome: land_page(outcome, source, report, line=line, about=about)
 
 

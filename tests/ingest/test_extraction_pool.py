@@ -9,6 +9,7 @@ from pathlib import Path
 
 from recommender.ingest.extraction import Outcome, PageJob, PagePool
 from recommender.ingest.html.page import PageOptions
+from recommender.ingest.importer import ImportReport
 from recommender.ingest.sources import ReadOptions, read_sources
 from tests.ingest.test_saved_pages import mhtml, without_canonical
 from tests.ingest.test_warc import BANJIR, BERAS, SITE, STORIES, Crawl, page
@@ -45,11 +46,15 @@ def saved_site(folder: Path) -> None:
     )
 
 
+def landed(report: ImportReport) -> tuple[list[tuple[str, str]], list[str]]:
+    """A report's items (id and body) and errors, in the order they landed."""
+    return [(i, item.body) for i, item in report.items.items()], [str(e) for e in report.errors]
+
+
 def read(source: Path, workers: int) -> tuple[list[tuple[str, str]], list[str]]:
-    options = ReadOptions(extract_workers=workers, extract_inline=2)
-    report = read_sources([source], options=options)
-    items = [(i, item.body) for i, item in report.items.items()]
-    return items, [str(e) for e in report.errors]
+    return landed(
+        read_sources([source], options=ReadOptions(extract_workers=workers, extract_inline=2))
+    )
 
 
 def test_pages_extracted_by_workers_land_as_one_after_the_other(tmp_path: Path) -> None:
@@ -113,11 +118,9 @@ def test_a_jobs_sources_share_one_pool_and_land_as_one_after_the_other(tmp_path:
 
     def imported(workers: int) -> tuple[list[tuple[str, str]], list[str]]:
         options = ReadOptions(extract_workers=workers, extract_inline=2)
-        report = import_sources([archive, folder], options, Progress("off"))
-        return [(i, a.body) for i, a in report.items.items()], [str(e) for e in report.errors]
+        return landed(import_sources([archive, folder], options, Progress("off")))
 
     alone = imported(1)
-    assert (
-        len(alone[0]) == 13 and len(alone[1]) == 2
-    )  # two of the crawl's ids are in the folder too
+    items, errors = alone
+    assert len(items) == 13 and len(errors) == 2  # two of the crawl's ids are in the folder too
     assert imported(2) == alone

@@ -103,13 +103,13 @@ DATE_ONLY_LINE = (
 )
 # What readers write under a story or a recipe, in a heading's words.
 READERS_WORD = r"(?:comments?|kommentare?|commentaires?|reviews?|bewertungen|ratings?|avis|ulasan)"
-# Whole lines that are never article text.
 # A photo's credit in brackets, Taiwanese, Chinese, Korean and Japanese sites' way: "（圖／記者林悅
 # 翻攝）", "(图/视觉中国)", "(사진=연합뉴스)", "（写真：共同）".
 PHOTO_CREDIT = (
     r"[（(]\s*(?:圖|图|照片|圖片|图片|攝影|摄影|翻攝|翻摄|資料照|资料照|사진|写真)\s*[／/：:=]"
     r"[^（）()]{0,40}[）)]"
 )
+# Whole lines that are never article text.
 CLUTTER_LINE = re.compile(
     r"^\s*(?:"
     rf"{DATE_ONLY_LINE}"  # dates of related stories, the byline's date on its own
@@ -562,7 +562,10 @@ WORLD_CLUTTER_LINE = re.compile(
 # Russian agencies' endings ("— РИА Новости.", "/ТАСС/."); Greek capitals ("ΑΘΗΝΑ (ΑΠΕ) - ").
 CAPITAL = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁΑ-ΩΆΈΉΊΌΎΏ"
 DATELINE_SITE = r"[a-z][\w-]*\.(?:com|co\.id|id|net|tv)\b"
-DATELINE_WORD = rf"(?:[{CAPITAL}0-9][\w.'’/]*|{DATELINE_SITE}|\d{{1,2}}\s+(?:de\s+)?[a-zà-ÿа-яёα-ωάέήίόύώ]{{3,10}}\.?)"
+DATELINE_WORD = (
+    rf"(?:[{CAPITAL}0-9][\w.'’/]*|{DATELINE_SITE}"
+    r"|\d{1,2}\s+(?:de\s+)?[a-zà-ÿа-яёα-ωάέήίόύώ]{3,10}\.?)"
+)
 DATELINE = re.compile(
     rf"^(?:(?:(?:[{CAPITAL}][\w.'’/]*|{DATELINE_SITE})(?:[ ,]+{DATELINE_WORD}){{0,3}})"
     r"(?:\s*\([^)]{2,30}\))?"

@@ -86,8 +86,7 @@ class PageMeta:
     """Metadata found in one page; every list is in order of appearance."""
 
     meta: dict[str, list[str]] = field(default_factory=dict)
-    canonical: str | None = None
-    # Every `<link rel=canonical>`'s href, the first (`canonical`) among them.
+    # Every `<link rel=canonical>`'s href, in order (`canonical`: the first).
     canonicals: list[str] = field(default_factory=list)
     # `<link rel=alternate hreflang=... href=...>`: (language tag as written, href), in order.
     alternates: list[tuple[str, str]] = field(default_factory=list)
@@ -106,6 +105,11 @@ class PageMeta:
     # those among them that hold a publication date.
     item_types: list[str] = field(default_factory=list)
     dated_item_types: list[str] = field(default_factory=list)
+
+    @property
+    def canonical(self) -> str | None:
+        """The page's first `<link rel=canonical>` href."""
+        return self.canonicals[0] if self.canonicals else None
 
     def first(self, *names: str) -> str | None:
         """The first non-empty value of the first of `names` present (meta name or property)."""
@@ -283,8 +287,6 @@ def read_meta(tree: HtmlElement) -> PageMeta:
         rels = (link.get("rel") or "").lower().split()
         if "canonical" in rels and link.get("href"):
             found.canonicals.append(link.get("href", "").strip())
-            if found.canonical is None:
-                found.canonical = found.canonicals[0]
         elif "alternate" in rels and link.get("hreflang") and link.get("href"):
             found.alternates.append(
                 (link.get("hreflang", "").strip(), link.get("href", "").strip())
