@@ -515,8 +515,16 @@ def test_error_pages_in_other_languages_are_no_articles(heading: str) -> None:
         record(html)
 
 
-def test_a_headline_that_opens_with_such_words_is_an_article() -> None:
-    headline = "Страница не найдена: почему сайты министерств недоступны третий день"
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Страница не найдена: почему сайты министерств недоступны третий день",
+        "Sidan kunde inte hittas: därför ligger myndighetens webbplats nere för tredje dagen",
+        "Forside af avisen skabte debat i hele landet efter valget i weekenden",
+        "Hakutulokset paljastivat, että hakukone suosii omia palveluitaan yhä enemmän",
+    ],
+)
+def test_a_headline_that_opens_with_such_words_is_an_article(headline: str) -> None:
     html = article(head=PUBLISHED, title_tag=headline).replace(
         f"<h1>{TITLE}</h1>", f"<h1>{headline}</h1>"
     )
@@ -540,21 +548,6 @@ def test_a_headline_that_opens_with_such_words_is_an_article() -> None:
 )
 def test_sentences_that_open_with_those_labels_stay(sentence: str) -> None:
     assert sentence in body_with(sentence)
-
-
-@pytest.mark.parametrize(
-    "headline",
-    [
-        "Sidan kunde inte hittas: därför ligger myndighetens webbplats nere för tredje dagen",
-        "Forside af avisen skabte debat i hele landet efter valget i weekenden",
-        "Hakutulokset paljastivat, että hakukone suosii omia palveluitaan yhä enemmän",
-    ],
-)
-def test_headlines_that_open_with_those_words_stay_articles(headline: str) -> None:
-    html = article(head=PUBLISHED, title_tag=headline).replace(
-        f"<h1>{TITLE}</h1>", f"<h1>{headline}</h1>"
-    )
-    assert record(html)["title"] == headline
 
 
 def test_an_article_under_a_danish_topic_word_stays_an_article() -> None:
