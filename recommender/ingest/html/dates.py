@@ -194,6 +194,12 @@ MONTHS = {
     )
     for name in names.split()
 }
+# Latvian dates say "on" the day, the month in the locative ("2026. gada 10. novembrī"), which
+# CLDR does not list.
+LATVIAN_LOCATIVES = (
+    "janvārī februārī martā aprīlī maijā jūnijā jūlijā augustā septembrī oktobrī novembrī decembrī"
+)
+MONTHS.update({name: n for n, name in enumerate(LATVIAN_LOCATIVES.split(), start=1)})
 # Languages whose month names come from Unicode's CLDR (Babel's locale data) beyond the table
 # above: Croatian, Serbian (both scripts), Bosnian, Slovenian, Slovak, Macedonian, Belarusian,
 # Finnish, Estonian, Latvian, Lithuanian, Greek, Icelandic, Faroese, Irish, Welsh, Basque,
@@ -323,8 +329,46 @@ WORD_DATE = (
 MONTH_FIRST = (
     rf"(?P<fmonth>{MONTH_NAME})\.?\s+(?P<fday>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<fyear>\d{{4}})"
 )
-# "2018年6月18日" (Japanese and Chinese pages).
-CJK_DATE = r"(?P<cyear>\d{4})年\s*(?P<cmonth>\d{1,2})月\s*(?P<cday>\d{1,2})日"
+# "2018年6月18日" (Japanese and Chinese pages), "2026년 11월 10일" (Korean ones).
+CJK_DATE = r"(?P<cyear>\d{4})\s?[年년]\s*(?P<cmonth>\d{1,2})\s?[月월]\s*(?P<cday>\d{1,2})\s?[日일]"
+# Lithuanian and Latvian write the year first too: "2026 m. lapkričio 10 d." (the year, its "m.",
+# the month, the day and its "d."), "2026. gada 10. novembris" (the year's "gada", the day).
+BALTIC_DATE = (
+    rf"(?P<byear>\d{{4}})\s?(?:m\.\s+(?P<bmonth>{MONTH_NAME})\s+(?P<bday>\d{{1,2}})\s?d\."
+    rf"|\.\s+gada\s+(?P<bday2>\d{{1,2}})\.\s+(?P<bmonth2>{MONTH_NAME}))"
+)
+# Thai month names, whole and abbreviated ("10 พฤศจิกายน 2569", "10 พ.ย. 2569"): their vowel
+# signs are no letters to `\w` and the abbreviations hold full stops, so they are listed.
+THAI_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "มกราคม ม.ค.",
+            "กุมภาพันธ์ ก.พ.",
+            "มีนาคม มี.ค.",
+            "เมษายน เม.ย.",
+            "พฤษภาคม พ.ค.",
+            "มิถุนายน มิ.ย.",
+            "กรกฎาคม ก.ค.",
+            "สิงหาคม ส.ค.",
+            "กันยายน ก.ย.",
+            "ตุลาคม ต.ค.",
+            "พฤศจิกายน พ.ย.",
+            "ธันวาคม ธ.ค.",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+# Thai pages count years in the Buddhist era (2569 is 2026), perhaps after its "พ.ศ." ("B.E.");
+# a year from this one on is read so.
+BUDDHIST_ERA_YEARS = 543
+BUDDHIST_ERA_FROM = 2400
+THAI_DATE = (
+    r"(?P<tday>\d{1,2})\s*(?P<tmonth>"
+    + "|".join(re.escape(name) for name in sorted(THAI_MONTHS, key=len, reverse=True))
+    + r")\s*(?:(?:พ\.ศ\.|ค\.ศ\.)\s*)?(?P<tyear>\d{4})"
+)
 # Chinese, Japanese and Korean write dates year first, a two-digit year too: "发布时间：18-03-08"
 # is 8 March 2018 (not 18 March 2008, as a European page would mean it). Read so after a
 # full-width colon, CJK punctuation, or a CJK word and a space.
@@ -334,17 +378,17 @@ SHORT_YMD = (
 )
 ANY_DATE = (
     f"(?:{SHORT_YMD}|{YEAR_FIRST_WORD_DATE}|{NUMERIC_DATE}|{ISO_DATE}|{WORD_DATE}|{MONTH_FIRST}"
-    f"|{CJK_DATE})"
+    f"|{CJK_DATE}|{BALTIC_DATE}|{THAI_DATE})"
 )
 # Between a date and its clock: punctuation (Korean pages' dot after the day: "2026.06.22. 09:31"),
 # the word for "at" ("um", "à", "a las", "às", "alle", "ore", "om", "kl.", "klo", "в", "godz.",
-# "saat", "lúc"), a year's abbreviation ("2026 r., godz. 09:15", "2026 г., 09:15"), a label
+# "saat", "lúc", Latvian "plkst.", Thai "เวลา"), a year's abbreviation ("2026 r., godz. 09:15", "2026 г., 09:15"), a label
 # ("Date: 05 June 2013 Time: 12:45"), and the AM or PM that Korean, Japanese and Chinese write
 # before the clock ("오후 3시 15분", "午後3時15分", "下午3:15").
 BEFORE_CLOCK = (
     r"\.?[\s,،|/\-–—·•@]*(?:(?:r|г)\.[\s,]*)?(?:(?:pukul|jam|at|um|à|a\s+las?|às|as|alle|ore|om"
-    r"|kl\.?|klo|klukkan|kell|в|v|u|у|ob|o(?:\s+godz\.)?|godz\.|στις|ás|saat|lúc|time:|waktu:|zeit:"
-    r"|heure\s*:)\s*)?"
+    r"|kl\.?|klo|klukkan|kell|plkst\.?|в|v|u|у|ob|o(?:\s+godz\.)?|godz\.|στις|ás|saat|lúc|เวลา"
+    r"|time:|waktu:|zeit:|heure\s*:)\s*)?"
     r"(?:(?P<premeridiem>오전|오후|午前|午後|上午|下午)\s*)?"
 )
 AFTERNOON_BEFORE = frozenset({"오후", "午後", "下午"})
@@ -690,11 +734,19 @@ def _date_of(
     for year, month, day in (("iyear", "imonth", "iday"), ("cyear", "cmonth", "cday")):
         if parts.get(year):
             return int(parts[year] or 0), int(parts[month] or 0), int(parts[day] or 0)
+    if parts.get("tyear"):
+        era_year = int(parts["tyear"] or 0)
+        era_year -= BUDDHIST_ERA_YEARS if era_year >= BUDDHIST_ERA_FROM else 0
+        return era_year, THAI_MONTHS[parts["tmonth"] or ""], int(parts["tday"] or 0)
     for year, month, day in (
         ("wyear", "wmonth", "wday"),
         ("fyear", "fmonth", "fday"),
         ("hyear", "hmonth", "hday"),
+        ("byear", "bmonth", "bday"),
+        ("byear", "bmonth2", "bday2"),
     ):
+        if parts.get(year) and not parts.get(month):
+            continue  # the other Baltic form
         if parts.get(year):
             number = month_number(parts[month] or "")
             return None if number is None else (int(parts[year] or 0), number, int(parts[day] or 0))

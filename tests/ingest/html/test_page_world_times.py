@@ -232,6 +232,30 @@ def test_month_names_of_more_languages_are_read(written: str, zone: str, expecte
 
 
 @pytest.mark.parametrize(
+    ("written", "zone", "expected"),
+    [
+        # Year first, the Baltic way: the year's "m." and the day's "d." (Lithuanian), the year's
+        # "gada" and the day before the month, in the nominative or the locative (Latvian)
+        ("2026 m. lapkričio 10 d. 09:15", "Europe/Vilnius", "2026-11-10T09:15:00+02:00"),
+        ("Publikuota: 2026 m. vasario 3 d. 21:04", "Europe/Vilnius", "2026-02-03T21:04:00+02:00"),
+        ("2026. gada 10. novembris 09:15", "Europe/Riga", "2026-11-10T09:15:00+02:00"),
+        ("2026. gada 10. novembrī, plkst. 09:15", "Europe/Riga", "2026-11-10T09:15:00+02:00"),
+        # Korean year, month and day characters, with spaces between them
+        ("2026년 11월 10일 09:15", "Asia/Seoul", "2026-11-10T09:15:00+09:00"),
+        ("입력 2026년 11월 10일 오후 3시 15분", "Asia/Seoul", "2026-11-10T15:15:00+09:00"),
+        # Thai months, whole or abbreviated, and Buddhist-era years (2569 is 2026)
+        ("10 พ.ย. 2569 09:15 น.", "Asia/Bangkok", "2026-11-10T09:15:00+07:00"),
+        ("10 พฤศจิกายน 2569 เวลา 09:15 น.", "Asia/Bangkok", "2026-11-10T09:15:00+07:00"),
+        ("วันอังคารที่ 3 ก.พ. พ.ศ. 2569 21:04 น.", "Asia/Bangkok", "2026-02-03T21:04:00+07:00"),
+        ("10 พฤศจิกายน ค.ศ. 2026 09:15", "Asia/Bangkok", "2026-11-10T09:15:00+07:00"),
+    ],
+)
+def test_year_first_korean_and_thai_dates_are_read(written: str, zone: str, expected: str) -> None:
+    # Before, none of these was a date: the pages were refused as showing no sign of an article.
+    assert published_in(written, zone) == expected
+
+
+@pytest.mark.parametrize(
     ("written", "expected"),
     [
         # Names two languages give different months stay as the hand-written table reads them:
