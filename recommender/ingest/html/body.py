@@ -119,6 +119,7 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "", description: 
     clutter.drop_link_paragraphs(pruned)
     clutter.drop_teaser_cards(pruned)
     clutter.drop_before_headline(pruned, title)
+    clutter.drop_following_stories(pruned, title)
     clutter.drop_standfirst(pruned, description)
     clutter.drop_headline_decks(pruned)
     close_open_headings(pruned)

@@ -121,11 +121,12 @@ CLUTTER_LINE = re.compile(
     # the heading of readers' reviews or comments: "Comments (12)", "Bewertungen & Kommentare"
     rf"|(?:(?:leave|post|add|write) an? )?{READERS_WORD}(?:\s*(?:&|and|und|et|\+)\s*{READERS_WORD})?"
     r"\s*(?:\(\d+\))?\W*"
-    r"|(?:halaman|hal\.?|page)\s*:?\s*\d+(?:\s*(?:dari|of|/)\s*\d+)?"  # page numbers
+    # page numbers: "Halaman 2 dari 3", a pager's "Halaman: 1 2 3"
+    r"|(?:halaman|hal\.?|page)\s*:?\s*\d+(?:\s*(?:dari|of|/)\s*\d+|(?:\s+\d+){1,12})?"
     # "Halaman: 1 2 3 Selanjutnya", "Halaman Selanjutnya"
     r"|(?:halaman|hal\.?)\s*:?\s*(?:\d+\s*){0,12}(?:selanjutnya|berikutnya|sebelumnya)\W*"
     r"|(?:[«‹<]\s*)?(?:\d+\s*){1,12}(?:[»›>]|selanjutnya|next|berikutnya)?"
-    r"|(?:selanjutnya|sebelumnya|next|previous|prev)\s*[»›>]?"
+    r"|(?:selanjutnya|sebelumnya|berikutnya|next|previous|prev)\s*[»›>]?"
     r"|(?:informasi )?pemasangan iklan\b.*|pasang iklan\b.*|(?:informasi|info) iklan\b.*"
     # labels: "Editor: …", "- Blog : Petits papiers, grandes histoires..", "Quelle: dpa"
     r"|(?:[-–•(]\s*)?(?:editor|redaktur|penyunting|pewarta|penulis|reporter|wartawan|kontributor|laporan|"
@@ -146,6 +147,9 @@ CLUTTER_LINE = re.compile(
     # a photo's caption marked with a triangle and closed by its credit, as Taiwanese and Korean
     # sites print it ("▲台南市永康分局…。（圖／記者林悅翻攝）"), or the credit alone
     rf"|[▲▼△▽]+.{{0,300}}{PHOTO_CREDIT}|{PHOTO_CREDIT}"
+    # a caption of a sentence or two closed by its photo credit, as Indonesian pages print it
+    # between paragraphs: "Warga mengungsi di masjid, Selasa (10/11/2026). (ANTARA FOTO/Adi)"
+    r"|.{0,250}[.!?]\s*\((?:antara foto|foto|photo)\s*[:/][^()]{1,60}\)"
     # invitations to download the site's app or to join its fan page: "還想看更多新聞嗎？歡迎下載自由
     # 時報APP…", ">>加入蘋果日報粉絲團94即時94狂！", "Download the fitmencook app"
     r"|.{0,40}(?:下載|下载).{0,20}(?:app|應用程式|应用程序|客戶端|客户端).{0,80}"
@@ -265,10 +269,13 @@ CLUTTER_LINE = re.compile(
     r"|(?:download|unduh|get) (?:the |our )?(?:aplikasi|apps?)\b.{0,150}"  # "Download the app now …"
     r"|\(\s*gambas\s*:.{0,60}\)"
     # a widget's heading on its own line: "Pilihan Untuk Anda", "Topik Terkait:", "Komentar"
-    r"|(?:pilihan untuk anda|rekomendasi(?: untuk anda)?|topik terkait|video (?:pilihan|terkait)"
-    # "Pilihan Redaksi", "Berita Terkini", "Tampilkan Ringkasan Artikel", a share bar's "Bagikan",
-    # a pager's "Halaman", "TERKAIT LAINNYA DI DETIKNETWORK"
-    r"|pilihan(?: redaksi)?|berita terkini|(?:berita|artikel) (?:terkait|lainnya)|bagikan|halaman"
+    r"|(?:pilihan untuk(?:mu| anda)|rekomendasi(?: untuk anda)?|topik terkait"
+    r"|video (?:pilihan|terkait)"
+    # "Pilihan Redaksi", "Berita Terkini", "Tampilkan Ringkasan Artikel", a share bar's "Bagikan
+    # artikel ini", a pager's "Halaman", "TERKAIT LAINNYA DI DETIKNETWORK", "Tulis Komentar",
+    # kumparan's "Konten dari Pengguna"
+    r"|pilihan(?: redaksi)?|berita terkini|(?:berita|artikel) (?:terkait|lainnya)|halaman"
+    r"|bagikan(?: (?:artikel|berita) ini)?|tulis komentar(?: anda)?|konten dari pengguna"
     r"|konten bersponsor|(?:tampilkan|sembunyikan) ringkasan(?: artikel)?|terkait lainnya\b.{0,40}"
     r"|terpopuler|berita populer|komentar|lanjutkan membaca|berita lainnya|selengkapnya|tags?"
     r"|tim redaksi|tutup|loading|memuat|lihat foto|editor'?s pick|sponsored content|most popular"
@@ -376,6 +383,7 @@ CLUTTER_LINE = re.compile(
     r"|subscribe to our (?:youtube|newsletter|podcast|channel)\b.{0,100}"
     r"|already (?:a subscriber|have an account|registered)\?.{0,100}"
     r"|\(\s*[a-z]{2,6}(?:\s*/\s*[a-z]{2,6}){0,3}\s*\)"  # desk initials closing a story: "(suc/up)", "(bsc)"
+    r"|\(\*\)"  # the asterisk regional papers close a story with
     r"|(?:follow|find) (?:him|her|them|me|us) on (?:twitter|facebook|instagram|x)\b.{0,150}"
     r"|.{0,60}\bis on (?:twitter|x|instagram) at\b.{0,60}"  # an author's handle under the story
     r")\s*$",
@@ -805,11 +813,12 @@ def drop_marked(tree: HtmlElement, marker: Callable[[HtmlElement], Hashable]) ->
             element.drop_tree()
 
 
-def drop_before_headline(tree: HtmlElement, title: str) -> None:
-    """Remove what precedes the headline's `<h1>` in document order (site header, teasers of
-    other stories), unless that is most of the page's text (then the layout is unusual)."""
+def headline_h1(tree: HtmlElement, title: str) -> HtmlElement | None:
+    """The first `<h1>` whose text is the headline `title` (punctuation and case aside)."""
     wanted = re.sub(r"\W+", "", title).casefold()
-    h1 = next(
+    if not wanted:
+        return None
+    return next(
         (
             h
             for h in tree.iter("h1")
@@ -817,7 +826,13 @@ def drop_before_headline(tree: HtmlElement, title: str) -> None:
         ),
         None,
     )
-    if h1 is None or not wanted:
+
+
+def drop_before_headline(tree: HtmlElement, title: str) -> None:
+    """Remove what precedes the headline's `<h1>` in document order (site header, teasers of
+    other stories), unless that is most of the page's text (then the layout is unusual)."""
+    h1 = headline_h1(tree, title)
+    if h1 is None:
         return
     doomed: list[HtmlElement] = []
     node = h1
@@ -833,6 +848,39 @@ def drop_before_headline(tree: HtmlElement, title: str) -> None:
         return
     for element in doomed:
         element.drop_tree()
+
+
+def drop_following_stories(tree: HtmlElement, title: str) -> None:
+    """Remove the stories a page appends after its own, as infinite scrolling loads them (a page
+    saved from the browser): each in an `<article>` of its own after the one holding the
+    headline's `<h1>` (beside it, or in wrappers beside its wrapper), under an `<h1>` of another
+    headline and with running text of its own."""
+    h1 = headline_h1(tree, title)
+    own = next((a for a in h1.iterancestors("article")), None) if h1 is not None else None
+    node = own
+    while node is not None and node.tag not in ("body", "html"):
+        following = [a for sibling in node.itersiblings() for a in _outer_articles(sibling)]
+        if following:
+            for other in following:
+                headlines = [h for h in other.iter("h1") if (h.text_content() or "").split()]
+                if headlines and headline_h1(other, title) is None and holds_running_text(other):
+                    other.drop_tree()
+            return
+        node = node.getparent()
+
+
+def _outer_articles(element: HtmlElement) -> list[HtmlElement]:
+    """`element` if an `<article>`, else the `<article>`s in it that no other one in it holds."""
+    if not isinstance(element.tag, str):
+        return []
+    if element.tag == "article":
+        return [element]
+    found = []
+    for article in element.iter("article"):
+        inner = article.iterancestors("article")
+        if not any(a is element or element in a.iterancestors() for a in inner):
+            found.append(article)
+    return found
 
 
 # A standfirst (dek) printed under the headline as a heading, or marked as the description.
@@ -1260,6 +1308,13 @@ PLACE_LABEL = re.compile(
 )
 # A place in capitals joined to the first word by a dash: "SAN FRANCISCO—Emirates Team ...".
 DASHED_DATELINE = re.compile(r"^[A-Z][A-Z.'’]+(?:[ ,]+[A-Z][A-Z.'’]+){0,3}\s*[—–](?=[A-Z][a-z])")
+# The site's name joined to the first word by a dash: "JawaPos.com–Ketua ...".
+SITE_DASHED_DATELINE = re.compile(
+    r"^[A-Za-z][\w-]*\.(?:com|co\.id|id|net|tv)\s*[—–-]+\s*(?=[\"“A-Z])"
+)
+# The place in capitals and a full stop after the site's dateline: "KONTAN.CO.ID - JAKARTA. ".
+SITE_DATELINE = re.compile(r"\.(?:com|co\.id|id|net|tv)\b", re.IGNORECASE)
+PLACE_STOP = re.compile(r"^[A-Z][A-Z'’]+(?:[ ,]+[A-Z][A-Z'’]+){0,3}\.\s+(?=[\"“A-Z])")
 
 
 def strip_dateline(line: str, title: str = "") -> str:
@@ -1268,7 +1323,7 @@ def strip_dateline(line: str, title: str = "") -> str:
     a recipe blog's opening line), no dateline."""
     line = LEADING_DATE.sub("", line, count=1)
     line = PLACE_LABEL.sub("", line, count=1)
-    dashed = DASHED_DATELINE.match(line)
+    dashed = DASHED_DATELINE.match(line) or SITE_DASHED_DATELINE.match(line)
     if dashed and len(dashed.group(0)) <= DATELINE_MAX:
         return line[dashed.end() :]
     for _ in range(2):  # an agency, then its place: "(ANSA) - ROMA, 10 NOV - "
@@ -1276,6 +1331,8 @@ def strip_dateline(line: str, title: str = "") -> str:
         if not match or len(match.group(0)) > DATELINE_MAX or _titles(match.group(0), title):
             break
         line = line[match.end() :]
+        if SITE_DATELINE.search(match.group(0)) and (place := PLACE_STOP.match(line)):
+            return line[place.end() :]
         if not match.group(0).startswith("("):
             break
     return line

@@ -64,6 +64,17 @@ def body_of(html: str) -> str:
         "Rina Wulandari berkontribusi dalam penulisan artikel ini.",
         "Judul Artikel : Banjir Rendam Ribuan Rumah di Dayeuhkolot",
         "Link Artikel : https://kabar.example/read/banjir",
+        # a pager, share and comment buttons, a widget's heading, a user-content label
+        "Halaman: 1 2 3",
+        "Berikutnya",
+        "Bagikan artikel ini",
+        "Tulis Komentar",
+        "Pilihan Untukmu",
+        "Konten dari Pengguna",
+        # a photo's caption between paragraphs, closed by its credit
+        "Warga mengungsi di Masjid Al-Ikhlas, Dayeuhkolot, Selasa (10/11/2026). (ANTARA FOTO/Adi"
+        " Nugroho)",
+        "Perahu karet mengevakuasi warga lanjut usia. (Foto: Humas BPBD Jawa Barat)",
     ],
 )
 def test_portal_furniture_between_paragraphs_leaves_the_body(line: str) -> None:
@@ -85,12 +96,42 @@ def test_portal_furniture_between_paragraphs_leaves_the_body(line: str) -> None:
         "Pilihan warga jatuh pada calon nomor urut dua dalam pemilihan kepala desa.",
         "Halaman rumah warga terendam hingga setinggi lutut orang dewasa sejak pagi.",
         "Bagikan pengalamanmu di kolom komentar, ujar penyelenggara lomba foto itu.",
+        "Berikutnya, petugas membagikan selimut dan makanan siap saji kepada para pengungsi.",
+        "Foto udara (photo drone) memperlihatkan luasnya genangan di Dayeuhkolot, kata petugas.",
     ],
 )
 def test_sentences_near_the_portal_furniture_rules_stay(sentence: str) -> None:
     assert not clutter.is_clutter_line(sentence)
     body = body_of(article(head=PUBLISHED, paragraphs=[PARAGRAPHS[0], sentence, *PARAGRAPHS[1:]]))
     assert sentence in body
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        f"KONTAN.CO.ID - BANDUNG. {PARAGRAPHS[0]}",  # the site, then the place and a full stop
+        f"Kabar.com–{PARAGRAPHS[0]}",  # the site joined to the first word by a dash
+        f"Kabar.com - {PARAGRAPHS[0]}",
+    ],
+)
+def test_a_sites_dateline_with_its_place_or_a_bare_dash_leaves_the_first_sentence(
+    first: str,
+) -> None:
+    body = body_of(article(head=PUBLISHED, paragraphs=[first, *PARAGRAPHS[1:]]))
+    assert body.split("\n") == PARAGRAPHS
+
+
+def test_a_first_sentence_opening_with_capitals_after_the_sites_name_keeps_them() -> None:
+    # Only a place in capitals closed by a full stop is the dateline's: an acronym the sentence
+    # opens with stays.
+    first = "KONTAN.CO.ID - BPBD Jawa Barat mencatat empat ribu warga mengungsi sejak Senin malam."
+    body = body_of(article(head=PUBLISHED, paragraphs=[first, *PARAGRAPHS[1:]]))
+    assert body.startswith("BPBD Jawa Barat mencatat")
+
+
+def test_a_regional_papers_closing_asterisk_leaves_the_body() -> None:
+    body = body_of(article(head=PUBLISHED, paragraphs=[*PARAGRAPHS, "(*)"]))
+    assert body.split("\n") == PARAGRAPHS
 
 
 @pytest.mark.parametrize("initials", ["(mnf/ugo)", "(wah)", "(tim/DAL)"])
