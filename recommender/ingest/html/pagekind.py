@@ -760,6 +760,12 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
         return
     if SITE_PAGE_TITLE.match(title) or site_page_title(title, titles.site_words(meta, url)):
         raise ExtractionError("page", f"a page about the site ({title!r}), not an article")
+    # No headline of its own: titled with the site's name alone, the page is its front or one of
+    # its own pages (a form's, a login's), however it is dated (a clock in its header).
+    if titles.only_site_name(title, url):
+        raise ExtractionError(
+            "page", f"a page titled with the site's name alone ({title!r}), not an article"
+        )
     kind = (meta.first("og:type") or "").strip().lower()
     # A shop's recipe page is typed as its product (a rice seller's, a meal kit's) and says in
     # JSON-LD or microdata that it is about one recipe: that outweighs the og:type.

@@ -53,6 +53,19 @@ def site_words(meta: PageMeta, url: str | None) -> list[str]:
     return [squash(n.lstrip("@")) for n in names if len(squash(n)) >= MIN_SHORT_SITE_CHARS]
 
 
+def only_site_name(title: str, url: str | None) -> bool:
+    """`title` is the site's host name and nothing else: a label of it ("Kompas" on kompas.com,
+    "Cultura Japonesa" on culturajaponesa.com.br) or the whole ("F-1.LT" on www.f-1.lt). Not
+    og:site_name, which templates fill with the page's own name ("Guacamole" on a recipe)."""
+    squashed = squash(title)
+    host = WWW.sub("", (urlsplit(url).hostname or "") if url else "")
+    labels = {squash(label) for label in host.split(".") if len(label) >= MIN_SITE_CHARS}
+    return bool(squashed) and (squashed in labels or squashed == squash(host))
+
+
+WWW = re.compile(r"^(?:www\d?|m)\.")
+
+
 # A site's name this short ("iG", "DR") names it only when a part of the title is that name alone;
 # from MIN_SITE_CHARS on, a part that starts with it or that it starts does ("Kompas" for
 # "Kompas.com").

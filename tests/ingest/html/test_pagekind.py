@@ -119,6 +119,23 @@ def test_an_article_filed_under_such_a_word_stays_one() -> None:
     assert record(article(head=PUBLISHED).replace(URL, url))["url"] == url
 
 
+@pytest.mark.parametrize("title", ["Kabar", "KABAR.EXAMPLE"])
+def test_a_dated_page_titled_with_the_sites_host_alone_is_no_article(title: str) -> None:
+    # A site's own page (a registration form under the site's clock, "2014 m. gruodžio 9 d.,
+    # 18:46") has no headline of its own: its title is the host's name.
+    with pytest.raises(ExtractionError, match="titled with the site's name alone"):
+        record(titled(title))
+
+
+@pytest.mark.parametrize("title", ["Kabar Gembira bagi Petani Padi di Karawang", "Guacamole"])
+def test_a_headline_beginning_with_the_sites_name_or_named_as_og_site_name_is_one(
+    title: str,
+) -> None:
+    # og:site_name is no guide: templates fill it with the page's own name (a recipe's).
+    html = titled(title).replace('content="Kabar.com"', f'content="{title}"')
+    assert record(html)["title"] == title
+
+
 @pytest.mark.parametrize("url", ["https://kabar.example//", "https://kabar.example///"])
 def test_the_sites_root_written_with_extra_slashes_is_a_front_page(url: str) -> None:
     # Jekyll themes (GitHub Pages home pages) write `<link rel="canonical" href="https://x.io//">`.
