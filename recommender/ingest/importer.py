@@ -151,6 +151,10 @@ def utf8_lines(path: Path, report: ImportReport, field: str) -> Iterator[tuple[i
             yield number, text
 
 
+# A row nested deeper than Python's JSON parser goes (it would stop the whole import).
+TOO_DEEP = "invalid JSON: nested too deep"
+
+
 def _read_jsonl(path: Path, report: ImportReport) -> Iterator[tuple[int, dict[str, Any]]]:
     for number, text in utf8_lines(path, report, "row"):  # JSON is UTF-8
         if not text.strip():
@@ -160,6 +164,10 @@ def _read_jsonl(path: Path, report: ImportReport) -> Iterator[tuple[int, dict[st
         except json.JSONDecodeError as exc:
             report.rows += 1
             report.errors.append(RowError(str(path), number, "row", f"invalid JSON: {exc.msg}"))
+            continue
+        except RecursionError:
+            report.rows += 1
+            report.errors.append(RowError(str(path), number, "row", TOO_DEEP))
             continue
         if not isinstance(record, dict):
             report.rows += 1

@@ -27,6 +27,19 @@ def test_jsonl_bad_rows_reported_with_line_numbers_and_good_rows_kept() -> None:
     assert all(e.file.endswith("bad_rows.jsonl") for e in report.errors)
 
 
+def test_a_row_nested_deeper_than_the_json_parser_goes_is_one_bad_row(tmp_path: Path) -> None:
+    # Python's parser raises RecursionError past ~1,000 levels: it stopped the whole import.
+    good = CORPUS.read_text(encoding="utf-8").splitlines()[:2]
+    path = tmp_path / "deep.jsonl"
+    deep = '{"id": "deep", "tags": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    path.write_text("\n".join([good[0], deep, good[1]]) + "\n", encoding="utf-8")
+    report = import_paths([path])
+    assert len(report.items) == 2
+    assert [(e.line, e.field, e.reason) for e in report.errors] == [
+        (2, "row", "invalid JSON: nested too deep")
+    ]
+
+
 def test_csv_rows_line_numbers_sponsor_columns_and_duplicates() -> None:
     report = import_paths([FIXTURES / "bad_rows.csv"])
     reasons = {(e.line, e.field): e.reason for e in report.errors}

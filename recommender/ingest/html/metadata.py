@@ -640,7 +640,12 @@ def _json_ld_objects(text: str) -> Iterator[dict[str, Any]]:
         # what they meant.
         import json_repair
 
-        data = json_repair.loads(cleaned)
+        try:
+            data = json_repair.loads(cleaned)
+        except (RecursionError, ValueError):  # json-repair's own limit on nesting
+            return
+    except RecursionError:
+        return  # nested deeper than the parser goes: no metadata any page means
     stack: list[Any] = [data]
     while stack:
         node = stack.pop(0)

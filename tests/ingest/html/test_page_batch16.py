@@ -53,6 +53,21 @@ def test_json_ld_a_template_printed_broken_is_read_as_meant() -> None:
     assert published(page(head=ld)) == "2023-01-12T06:18:10-03:00"
 
 
+@pytest.mark.parametrize(
+    "block",
+    [
+        '{"@type": "NewsArticle", "about": ' + '{"about": ' * 5000 + "{}" + "}" * 5001,
+        # broken too, so json-repair reads it, and stops at its own limit
+        '{"@type": "NewsArticle", "x": 2023-01-12, "a": ' + "[" * 5000 + "]" * 5000 + "}",
+    ],
+)
+def test_json_ld_nested_deeper_than_a_parser_goes_is_no_metadata(block: str) -> None:
+    # The parser's RecursionError failed the page ("the importer failed on it"): the block is
+    # left out, and the page is read from the rest of its metadata.
+    html = page(head=PUBLISHED + f'<script type="application/ld+json">{block}</script>')
+    assert record(html)["title"] == TITLE
+
+
 def test_an_html_entity_in_a_json_ld_headline_is_text() -> None:
     ld = (
         '<script type="application/ld+json">{"@type": "NewsArticle", "headline":'
