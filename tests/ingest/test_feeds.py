@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import tzinfo
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from recommender.ingest.feeds import feed_records
 from recommender.ingest.html.errors import ExtractionError
 
@@ -157,6 +159,25 @@ def test_a_date_alone_a_zone_abbreviation_and_no_date_at_all() -> None:
     assert (
         isinstance(garbled, ExtractionError) and garbled.reason == "unreadable date 'kemarin sore'"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        # the offset written after GMT as one word: refused as "has no UTC offset" before
+        ("Tue, 10 Nov 2026 09:15:00 GMT+7", "2026-11-10 09:15:00+07:00"),
+        ("Tue, 10 Nov 2026 09:15:00 UTC+05:30", "2026-11-10 09:15:00+05:30"),
+        # a weekday and month of another language, the numeric offset ending the value: the
+        # offset was dropped and the time refused the same way
+        ("mar., 10 nov. 2026 09:15:00 +0100", "2026-11-10 09:15:00+01:00"),
+        ("Selasa, 10 November 2026 09:15:00 +0700", "2026-11-10 09:15:00+07:00"),
+    ],
+)
+def test_a_feeds_offset_written_after_gmt_or_after_a_localised_date_is_read(
+    written: str, expected: str
+) -> None:
+    record = entry(one_item_feed(f"<pubDate>{written}</pubDate>"))
+    assert isinstance(record, dict) and str(record["published_at"]) == expected
 
 
 def test_legacy_encodings_are_read_as_browsers_read_them() -> None:

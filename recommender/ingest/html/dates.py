@@ -535,22 +535,37 @@ def _parse_loose(raw: str, source: str) -> Stamp | None:
     from email.utils import parsedate_to_datetime
 
     if MERIDIEM_CLOCK.search(raw):
-        # the written clock, with the numeric offset that ends the value ("09:15 PM +0700")
-        written = _parse_written(raw, source)
-        ending = TRAILING_OFFSET.search(raw)
-        if written is not None and written.value.tzinfo is None and ending:
-            zone = _offset(f"{ending[1]}:{ending[2]}")
-            return replace(written, value=written.value.replace(tzinfo=zone))
-        return written
+        return _with_trailing_offset(_parse_written(raw, source), raw)
     try:
         value = parsedate_to_datetime(raw.strip())
     except (TypeError, ValueError, IndexError):
-        return _parse_written(raw, source)
-    if value.tzinfo is None:  # a zone the email module does not know: "09:15:00 WIB"
+        # written out, perhaps in another language, the numeric offset ending it ("mar., 10 nov.
+        # 2026 09:15:00 +0100")
+        return _with_trailing_offset(_parse_written(raw, source), raw)
+    if value.tzinfo is None:  # a zone the email module does not know: "09:15:00 WIB", "GMT+7"
         last = raw.split()[-1]
-        offset = _offset(last) if last.isalpha() else None
+        offset = _offset(last) if last.isalpha() else _gmt_offset(last)
         value = value if offset is None else value.replace(tzinfo=offset)
     return Stamp(value, True, source)
+
+
+def _with_trailing_offset(written: Stamp | None, raw: str) -> Stamp | None:
+    """`written` (a naive reading of `raw`) in the numeric offset that ends `raw` ("09:15 PM
+    +0700"), if one does."""
+    ending = TRAILING_OFFSET.search(raw)
+    if written is None or written.value.tzinfo is not None or not ending:
+        return written
+    zone = _offset(f"{ending[1]}:{ending[2]}")
+    return replace(written, value=written.value.replace(tzinfo=zone))
+
+
+def _gmt_offset(word: str) -> tzinfo | None:
+    """The offset written after GMT or UTC as one word: "GMT+7", "UTC+05:30"."""
+    match = OFFSET_PARTS.fullmatch(word)
+    if match is None:
+        return None
+    sign = -1 if match[1] in "-−" else 1
+    return timezone(sign * timedelta(hours=int(match[2]), minutes=int(match[3] or 0)))
 
 
 # A metadata value longer than this is no date written out but text that holds one.
