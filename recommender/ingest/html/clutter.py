@@ -569,9 +569,12 @@ WORLD_CLUTTER_LINE = re.compile(
 # in lower case ("BOGOTÁ, 10 nov (Reuters) - "), Spanish agencies' ".-" ("MADRID (EFE).- "), and
 # Russian agencies' endings ("— РИА Новости.", "/ТАСС/."); Greek capitals ("ΑΘΗΝΑ (ΑΠΕ) - ").
 CAPITAL = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁΑ-ΩΆΈΉΊΌΎΏ"
-DATELINE_SITE = r"[a-z][\w-]*\.(?:com|co\.id|id|net|tv)\b"
+# A site's name, lower case or in capitals, hyphens too ("TRIBUN-MEDAN.COM", "POS-KUPANG.COM").
+DATELINE_SITE = r"[A-Za-z][\w-]*\.(?i:com|co\.id|id|net|tv)\b"
+# A brand written in camel case: detik's regional desks ("Bandung, detikJabar - ").
+CAMEL_BRAND = r"[a-z]{2,10}[A-Z][A-Za-z]+"
 DATELINE_WORD = (
-    rf"(?:[{CAPITAL}0-9][\w.'’/]*|{DATELINE_SITE}"
+    rf"(?:[{CAPITAL}0-9][\w.'’/]*|{DATELINE_SITE}|{CAMEL_BRAND}"
     r"|\d{1,2}\s+(?:de\s+)?[a-zà-ÿа-яёα-ωάέήίόύώ]{3,10}\.?)"
 )
 DATELINE = re.compile(
@@ -1308,9 +1311,13 @@ PLACE_LABEL = re.compile(
 )
 # A place in capitals joined to the first word by a dash: "SAN FRANCISCO—Emirates Team ...".
 DASHED_DATELINE = re.compile(r"^[A-Z][A-Z.'’]+(?:[ ,]+[A-Z][A-Z.'’]+){0,3}\s*[—–](?=[A-Z][a-z])")
-# The site's name joined to the first word by a dash: "JawaPos.com–Ketua ...".
+# The site's name, its place perhaps, joined to the first word by a dash ("JawaPos.com–Ketua
+# ...", "Harianjogja.com, JOGJA—Warga ..."), or before a colon after its place, as a site or a
+# broadcaster in capitals writes it ("Medcom.id, Jakarta: ", "KBRN, Bandung: ").
+DATELINE_PLACE = r"[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,2}"
 SITE_DASHED_DATELINE = re.compile(
-    r"^[A-Za-z][\w-]*\.(?:com|co\.id|id|net|tv)\s*[—–-]+\s*(?=[\"“A-Z])"
+    rf"^(?:{DATELINE_SITE}(?:,\s*{DATELINE_PLACE})?\s*[—–-]+\s*"
+    rf"|(?:{DATELINE_SITE}|[A-Z]{{3,}}),\s*{DATELINE_PLACE}\s*:\s+)(?=[\"“A-Z])"
 )
 # The place in capitals and a full stop after the site's dateline: "KONTAN.CO.ID - JAKARTA. ".
 SITE_DATELINE = re.compile(r"\.(?:com|co\.id|id|net|tv)\b", re.IGNORECASE)
@@ -1323,7 +1330,11 @@ def strip_dateline(line: str, title: str = "") -> str:
     a recipe blog's opening line), no dateline."""
     line = LEADING_DATE.sub("", line, count=1)
     line = PLACE_LABEL.sub("", line, count=1)
-    dashed = DASHED_DATELINE.match(line) or SITE_DASHED_DATELINE.match(line)
+    if (site := SITE_DASHED_DATELINE.match(line)) and len(site.group(0)) <= DATELINE_MAX:
+        line = line[site.end() :]
+        place = PLACE_STOP.match(line)
+        return line[place.end() :] if place else line
+    dashed = DASHED_DATELINE.match(line)
     if dashed and len(dashed.group(0)) <= DATELINE_MAX:
         return line[dashed.end() :]
     for _ in range(2):  # an agency, then its place: "(ANSA) - ROMA, 10 NOV - "

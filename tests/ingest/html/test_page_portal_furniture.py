@@ -112,6 +112,13 @@ def test_sentences_near_the_portal_furniture_rules_stay(sentence: str) -> None:
         f"KONTAN.CO.ID - BANDUNG. {PARAGRAPHS[0]}",  # the site, then the place and a full stop
         f"Kabar.com–{PARAGRAPHS[0]}",  # the site joined to the first word by a dash
         f"Kabar.com - {PARAGRAPHS[0]}",
+        # a hyphenated site in capitals, a place then a dash without spaces or a colon, a desk
+        # written in camel case
+        f"KABAR-DAERAH.COM, MEDAN - {PARAGRAPHS[0]}",
+        f"Kabardaerah.com, JOGJA—{PARAGRAPHS[0]}",
+        f"Kabar.id, Jakarta: {PARAGRAPHS[0]}",
+        f"KBRN, Bandung: {PARAGRAPHS[0]}",
+        f"Bandung, kabarJabar - {PARAGRAPHS[0]}",
     ],
 )
 def test_a_sites_dateline_with_its_place_or_a_bare_dash_leaves_the_first_sentence(
