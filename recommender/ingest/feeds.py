@@ -210,9 +210,11 @@ def entry_time(raw: str | None, assume: tzinfo | None) -> datetime:
             datetime.fromisoformat(value), len(value) > len("2026-11-10"), "iso"
         )
     except ValueError:
-        stamp = dates.parse_value(value, "text")
+        stamp = dates.read_value(value, "text")
     if stamp is None:
         raise ExtractionError("published_at", f"unreadable date {value!r}")
+    if dates.is_zero(stamp.value):
+        raise ExtractionError("published_at", f"{value!r} is a template's zero, not a date")
     if stamp.aware:
         return stamp.value
     if assume is not None:

@@ -180,6 +180,16 @@ def test_a_feeds_offset_written_after_gmt_or_after_a_localised_date_is_read(
     assert isinstance(record, dict) and str(record["published_at"]) == expected
 
 
+@pytest.mark.parametrize(
+    "zero", ["0001-01-01T00:00:00Z", "Thu, 01 Jan 1970 00:00:00 +0000", "1970-01-01T07:00:00+07:00"]
+)
+def test_a_feeds_zero_date_is_refused_as_such(zero: str) -> None:
+    # Taken as the entry's time before (year 1, the Unix epoch).
+    problem = entry(one_item_feed(f"<pubDate>{zero}</pubDate>"))
+    assert isinstance(problem, ExtractionError) and problem.field == "published_at"
+    assert problem.reason == f"{zero!r} is a template's zero, not a date"
+
+
 def test_legacy_encodings_are_read_as_browsers_read_them() -> None:
     # An "iso-8859-1" feed written by Windows software (0x93/0x94 are its curly quotes), and an
     # "euc-kr" one with a syllable only windows-949 has.

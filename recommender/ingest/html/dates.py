@@ -382,9 +382,9 @@ ANY_DATE = (
 )
 # Between a date and its clock: punctuation (Korean pages' dot after the day: "2026.06.22. 09:31"),
 # the word for "at" ("um", "à", "a las", "às", "alle", "ore", "om", "kl.", "klo", "в", "godz.",
-# "saat", "lúc", Latvian "plkst.", Thai "เวลา"), a year's abbreviation ("2026 r., godz. 09:15", "2026 г., 09:15"), a label
-# ("Date: 05 June 2013 Time: 12:45"), and the AM or PM that Korean, Japanese and Chinese write
-# before the clock ("오후 3시 15분", "午後3時15分", "下午3:15").
+# "saat", "lúc", Latvian "plkst.", Thai "เวลา"), a year's abbreviation ("2026 r., godz. 09:15",
+# "2026 г., 09:15"), a label ("Date: 05 June 2013 Time: 12:45"), and the AM or PM that Korean,
+# Japanese and Chinese write before the clock ("오후 3시 15분", "午後3時15分", "下午3:15").
 BEFORE_CLOCK = (
     r"\.?[\s,،|/\-–—·•@]*(?:(?:r|г)\.[\s,]*)?(?:(?:pukul|jam|at|um|à|a\s+las?|às|as|alle|ore|om"
     r"|kl\.?|klo|klukkan|kell|plkst\.?|в|v|u|у|ob|o(?:\s+godz\.)?|godz\.|στις|ás|saat|lúc|เวลา"
@@ -472,10 +472,33 @@ class Stamp:
         return self.value.tzinfo is not None
 
 
+# No page was published before this year: a value before it is a template's zero (Go's and
+# .NET's "0001-01-01T00:00:00Z") or a year of another calendar read as Gregorian (the Solar Hijri
+# "1405/08/19", the Islamic "1448"), not a publication date.
+EARLIEST_YEAR = 1800
+# Other zeros written where a date belongs: the Unix epoch and SQL Server's default day.
+ZERO_DAYS = frozenset({date_type(1970, 1, 1), date_type(1900, 1, 1)})
+
+
 def parse_value(raw: str, source: str) -> Stamp | None:
     """An ISO 8601 value as pages write it (`.000Z`, `+0700`, a space for `T`, date only, and
     the loose `2013-06-7T03:37:27GMT+05:30`: a one-digit day, month or hour, "GMT" before the
-    offset)."""
+    offset); None for no date, or a zero (`is_zero`)."""
+    stamp = read_value(raw, source)
+    return None if stamp is None or is_zero(stamp.value) else stamp
+
+
+def is_zero(value: datetime) -> bool:
+    """A template's or a database's zero, not a date: before EARLIEST_YEAR, or midnight (in its
+    own offset or in UTC) of one of ZERO_DAYS."""
+    if value.year < EARLIEST_YEAR:
+        return True
+    instants = [value] if value.tzinfo is None else [value, value.astimezone(UTC)]
+    return any(v.date() in ZERO_DAYS and v.time() == time() for v in instants)
+
+
+def read_value(raw: str, source: str) -> Stamp | None:
+    """parse_value's reading, zeros included."""
     if UNIX_TIME.match(raw.strip()):
         return _unix_time(raw.strip(), source)
     match = ISO_VALUE.match(_padded(raw.strip()))
@@ -733,9 +756,17 @@ def written_dates(text: str, *, updates: bool = False) -> list[Stamp]:
 def _date_of(
     parts: dict[str, str | None], filed: YearMonth | None = None
 ) -> tuple[int, int, int] | None:
-    """(year, month, day) of whichever date form matched. A numeric date is read day first
-    unless that is no date, or `filed` (the year and month in the page's URL) is the
-    month-first reading's and not the day-first one's ("06.05.13" under `/2013/06/`)."""
+    """(year, month, day) of whichever date form matched, None for no date (one before
+    EARLIEST_YEAR: another calendar's year). A numeric date is read day first unless that is no
+    date, or `filed` (the year and month in the page's URL) is the month-first reading's and not
+    the day-first one's ("06.05.13" under `/2013/06/`)."""
+    found = _date_parts(parts, filed)
+    return None if found is None or found[0] < EARLIEST_YEAR else found
+
+
+def _date_parts(
+    parts: dict[str, str | None], filed: YearMonth | None = None
+) -> tuple[int, int, int] | None:
     if parts.get("year"):
         y, m, d = int(parts["year"] or 0), int(parts["month"] or 0), int(parts["day"] or 0)
         y = y + 2000 if y < 100 else y

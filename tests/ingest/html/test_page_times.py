@@ -176,3 +176,28 @@ def test_a_json_ld_number_that_is_no_unix_time_dates_nothing(value: str) -> None
     html = article(head=f'<script type="application/ld+json">{ld}</script>')
     with pytest.raises(ExtractionError, match="published_at"):
         record(html)
+
+
+@pytest.mark.parametrize(
+    "zero",
+    [
+        '<meta property="article:published_time" content="0001-01-01T00:00:00Z">',  # Go's zero
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "datePublished": "0001-01-01T00:00:00"}</script>',  # .NET's
+        '<meta property="article:published_time" content="1970-01-01T07:00:00+07:00">',  # epoch
+        '<meta property="article:published_time" content="1900-01-01">',  # SQL Server's default
+    ],
+)
+def test_a_templates_zero_date_is_no_publication_time(zero: str) -> None:
+    # It was taken as the time ("0001-01-01T00:00:00+00:00"): the written time dates the page.
+    html = article(head=zero, before="<div>Selasa, 10/11/2026 09:15 WIB</div>")
+    assert published(html) == "2026-11-10T09:15:00+07:00"
+
+
+@pytest.mark.parametrize("written", ["1405/08/19 - 09:15", "۱۴۰۵/۰۸/۱۹ ۰۹:۱۵", "1448/05/19"])
+def test_a_year_of_another_calendar_is_no_gregorian_date(written: str) -> None:
+    # Solar Hijri and Islamic years, written year first, dated the page in the 15th century.
+    html = article(before=f"<div>{written}</div>").replace("/2026/11/10/", "/")
+    with pytest.raises(ExtractionError) as caught:
+        record(html, assume_timezone=ZoneInfo("Asia/Tehran"))
+    assert "1405" not in caught.value.reason and "1448" not in caught.value.reason
