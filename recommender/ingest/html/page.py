@@ -411,9 +411,10 @@ def inline_scripts(tree: HtmlElement) -> list[str]:
     ]
 
 
-# Paragraphs of running text (pagekind.long_paragraphs) below which a page that states no date
-# and calls itself nothing is no article: a form, a product or a listing page, which htmldate
-# dates from its scripts, images or copyright line.
+# Paragraphs of running text (pagekind.long_paragraphs) below which a page with an "Add to cart"
+# control and no article metadata is its shop's whatever it dates, and an undated one is said to
+# be a form, a product or a listing page (which htmldate dates from its scripts, images or
+# copyright line).
 MIN_UNDATED_PARAGRAPHS = 5
 
 
@@ -424,9 +425,9 @@ def check_dated_or_written(tree: HtmlElement, meta: PageMeta, title: str, url: s
     """Raise ExtractionError(`page`) for a page without article metadata (JSON-LD, og:type,
     microdata) that is a shop's product page (its outermost microdata item a product, or an "Add
     to cart" control beside less running text than a story, whatever it dates), or that shows no
-    sign of being an article: no date stated anywhere the importer reads one (only
-    htmldate's guess would date it), and less running text than a story or a shop's or an
-    account's controls (pagekind.shop_or_account_page)."""
+    sign of being an article: no date stated anywhere the importer reads one (only htmldate's
+    guess would date it), however much running text it holds; the reason names its shop's or
+    account's controls (pagekind.shop_or_account_page) or its paragraphs."""
     if meta.is_article or meta.video is not None:
         return
     # A page whose outermost microdata item is a product, with no article metadata, is its
@@ -456,16 +457,22 @@ def check_dated_or_written(tree: HtmlElement, meta: PageMeta, title: str, url: s
         if dates.stated(guess, tree, url) or dates.yearless_times(near, guess, zoned=False):
             return
     controls = pagekind.shop_or_account_page(tree)
-    if not controls and paragraphs >= MIN_UNDATED_PARAGRAPHS:
-        return
     check_shown(tree)  # a page a script fills says so first
+    plural = "" if paragraphs == 1 else "s"
     if controls:
         shown = f"{controls} (a shop's or an account's page)"
-    else:
-        plural = "" if paragraphs == 1 else "s"
+    elif paragraphs < MIN_UNDATED_PARAGRAPHS:
         shown = (
             f"{paragraphs} paragraph{plural} of running text (a form, product or listing page; an"
             " undated article needs its date in the page)"
+        )
+    else:
+        # However long its text: a site's page about itself, a product's, a profile, or an
+        # article that states no date, which htmldate's guess (a script's comment, an image's
+        # path) would date wrongly.
+        shown = (
+            f"{paragraphs} paragraph{plural} of running text (a page about the site, a product"
+            " or a person, or an article that needs its date in the page)"
         )
     raise ExtractionError(
         "page",
@@ -759,21 +766,28 @@ def same_day_times(tree: HtmlElement, dated: dates.Stamp) -> list[dates.Stamp]:
 # ("On August 14, 1935, ..."), a caption or a list of other stories.
 DATE_UNDER_HEADLINE = 250
 DATE_LINE_CHARS = 60
+# A date as the dateline opening the story's text, the AP's way, perhaps after its place: "Feb. 23,
+# 2015 -- Life-threatening ...", "WASHINGTON, Feb. 23, 2015 -- ...".
+DATELINE_DATE = re.compile(
+    r"^(?:[A-Z][A-Z .'’/-]{1,30},\s+)?(?P<date>[^-—–]{6,30}?)\s(?:--|—|–|-)\s+\S"
+)
 TEXT_AFTER = "following::text()[not(ancestor::script) and not(ancestor::style)][position() <= 80]"
 
 
 def date_under_headline(tree: HtmlElement, title: str) -> list[dates.Stamp]:
     """A date printed without a time right under the headline, in an element of its own ("<li>27
-    juin 2019</li>"): at most one date-only stamp."""
+    juin 2019</li>"), or as the dateline opening the story ("Feb. 23, 2015 -- Life-threatening
+    ..."): at most one date-only stamp."""
     heading = _heading_of(tree, title)
     if heading is None:
         return []
     seen = 0
     for piece in heading.xpath(TEXT_AFTER):
         text = " ".join(str(piece).split())
+        dateline = DATELINE_DATE.match(text)
+        line = text if len(text) <= DATE_LINE_CHARS else dateline["date"] if dateline else ""
         if (
-            len(text) <= DATE_LINE_CHARS
-            and (found := dates.written_dates(text))
+            (found := dates.written_dates(line))
             # not a date in a box of other stories beside the story ("Most read")
             and not clutter.in_other_stories(_holder(piece))
         ):

@@ -201,3 +201,15 @@ def test_a_year_of_another_calendar_is_no_gregorian_date(written: str) -> None:
     with pytest.raises(ExtractionError) as caught:
         record(html, assume_timezone=ZoneInfo("Asia/Tehran"))
     assert "1405" not in caught.value.reason and "1448" not in caught.value.reason
+
+
+@pytest.mark.parametrize("place", ["", "WASHINGTON, "])
+def test_a_date_as_the_dateline_opening_the_story_dates_it(place: str) -> None:
+    # WebMD: "Feb. 23, 2015 -- Life-threatening peanut allergies ..." and no other date but a
+    # script's comment ("2015.02.04 rewrite"), which htmldate took for the page's.
+    first = f"{place}Feb. 23, 2015 -- {PARAGRAPHS[0]}"
+    html = article(paragraphs=[first, *PARAGRAPHS[1:]]).replace("/2026/11/10/", "/")
+    html = html.replace("</body>", "<script>/* 2015.02.04 rewrite */</script></body>")
+    got = record(html, assume_timezone=ZoneInfo("UTC"))
+    assert got["published_at"].isoformat() == "2015-02-23T00:00:00+00:00"  # type: ignore[union-attr]
+    assert str(got["body"]).startswith(PARAGRAPHS[0])
