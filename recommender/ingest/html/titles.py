@@ -134,6 +134,9 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
         )
         if c and c.strip() and not EMPTY_HEADLINE.match(c)
     ]
+    # A title tag that is the site's host name alone ("Warta" on warta.example) names no story,
+    # where another one does (og:title "Headline | Warta").
+    candidates = [c for c in candidates if not only_site_name(c, url)] or candidates
     banners = [h for h in tree.iter("h1") if _is_banner(h, url)]
     h1s = [t for h in tree.iter("h1") if h not in banners and (t := heading_text(h))]
     h2s = [] if h1s else [t for h in tree.iter("h2") if (t := heading_text(h))]

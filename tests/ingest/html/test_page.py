@@ -710,6 +710,13 @@ def test_a_title_tag_naming_only_the_site_yields_to_the_h1() -> None:
     assert record(article(head=PUBLISHED, title_tag="KABAR"))["title"] == TITLE
 
 
+def test_a_title_tag_naming_only_the_site_yields_to_the_og_title_without_an_h1() -> None:
+    # It was the title, then refused as a page titled with the site's name alone.
+    head = PUBLISHED + f'<meta property="og:title" content="{TITLE} | Kabar">'
+    html = article(head=head, title_tag="Kabar").replace(f"<h1>{TITLE}</h1>", "")
+    assert record(html)["title"] == TITLE
+
+
 def test_a_blog_name_before_the_og_title_leaves_the_title() -> None:
     head = PUBLISHED + f'<meta property="og:title" content="{TITLE}">'
     html = article(head=head, title_tag=f"Catatan Warga: {TITLE}")
