@@ -169,7 +169,11 @@ class JobSettings(BaseSettings):
     hnsw_ef_search: int = Field(128, ge=16, le=4096, description="HNSW search breadth.")
     keep_snapshots: int = Field(5, ge=1, le=1000, description="Snapshots kept after a publish.")
     fetch_timeout_seconds: float = Field(
-        20.0, gt=0, le=600, description="Timeout of each feed or page fetched by `update`."
+        20.0,
+        gt=0,
+        le=600,
+        description="Timeout of each feed or page fetched by `update`: of each wait for bytes,"
+        " and three times it for the whole answer.",
     )
     fetch_concurrency: int = Field(
         4,

@@ -35,6 +35,7 @@ found in a feed and as a page is one item.
 from __future__ import annotations
 
 import logging
+import time
 import urllib.error
 import urllib.request
 from collections import deque
@@ -506,9 +507,7 @@ def fetch(url: str, timeout: float, known: Known | None = None) -> Fetched:
         headers["If-Modified-Since"] = known.last_modified
     request = urllib.request.Request(url, headers=headers)
     with urllib.request.urlopen(request, timeout=timeout) as response:
-        body = response.read(MAX_FETCH_BYTES + 1)
-        if len(body) > MAX_FETCH_BYTES:
-            raise ValueError(f"larger than {MAX_FETCH_BYTES // 2**20} MB: not read")
+        body = _read_within(response, timeout * FETCH_DEADLINE_TIMEOUTS)
         missing = response.length  # what its Content-Length still owes (None: not stated)
         if missing:  # the connection closed early: a page cut short is not read as a page
             raise ValueError(f"cut short: {len(body)} of {len(body) + missing} bytes came")
@@ -521,6 +520,27 @@ def fetch(url: str, timeout: float, known: Known | None = None) -> Fetched:
             answer.get("ETag"),
             answer.get("Last-Modified"),
         )
+
+
+# A fetch gives up once it has taken this many times the timeout in all: the timeout bounds each
+# wait for bytes, and a server sending a few bytes at a time would hold the job for hours.
+FETCH_DEADLINE_TIMEOUTS = 3
+READ_CHUNK = 64 * 1024
+
+
+def _read_within(response: Any, seconds: float) -> bytes:
+    """The answer's body, read as it comes, refused past MAX_FETCH_BYTES or `seconds`."""
+    deadline = time.monotonic() + seconds
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read1(READ_CHUNK):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_FETCH_BYTES:
+            raise ValueError(f"larger than {MAX_FETCH_BYTES // 2**20} MB: not read")
+        if time.monotonic() > deadline:
+            raise ValueError(f"slower than {seconds:g} s in all: not read")
+    return b"".join(chunks)
 
 
 @dataclass(frozen=True)

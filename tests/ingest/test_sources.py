@@ -667,6 +667,37 @@ def test_a_page_cut_short_by_the_connection_is_refused_not_read(tmp_path: Path) 
     ]
 
 
+def test_a_page_sent_a_few_bytes_at_a_time_is_given_up_after_its_deadline() -> None:
+    # Each byte came within the timeout, so the fetch waited for the whole page however long it
+    # took: a server trickling bytes held the job. The server stops by itself (120 bytes at most).
+    listener = socket.create_server(("127.0.0.1", 0))
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n"
+
+    def trickle_once() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(head)
+            for _ in range(120):
+                try:
+                    conn.sendall(b"<")
+                except OSError:  # the client gave up
+                    return
+                time.sleep(0.1)
+
+    thread = threading.Thread(target=trickle_once, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/nasional/banjir"
+    try:
+        report = read_sources([url], timeout=1)  # given up after 3 s, the timeout three times
+    finally:
+        thread.join(15)
+        listener.close()
+    assert [(e.field, e.reason) for e in report.errors] == [
+        ("url", f"cannot fetch {url}: slower than 3 s in all: not read")
+    ]
+
+
 def test_a_folder_named_like_a_page_and_an_unreadable_file_stop_nothing(tmp_path: Path) -> None:
     folder = tmp_path / "mirror"
     (folder / "nasional" / "banjir.html").mkdir(parents=True)  # wget's folder of a page's path
