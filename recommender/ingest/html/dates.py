@@ -369,6 +369,34 @@ THAI_DATE = (
     + "|".join(re.escape(name) for name in sorted(THAI_MONTHS, key=len, reverse=True))
     + r")\s*(?:(?:พ\.ศ\.|ค\.ศ\.)\s*)?(?P<tyear>\d{4})"
 )
+# Persian pages date by the Solar Hijri calendar, its months by name ("۱۹ آبان ۱۴۰۵" is 10
+# November 2026, "امرداد" the older spelling of "مرداد"), converted with jdatetime.
+SOLAR_HIJRI_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            "فروردین",
+            "اردیبهشت",
+            "خرداد",
+            "تیر",
+            "مرداد|امرداد",
+            "شهریور",
+            "مهر",
+            "آبان",
+            "آذر",
+            "دی",
+            "بهمن",
+            "اسفند",
+        ],
+        start=1,
+    )
+    for name in names.split("|")
+}
+PERSIAN_DATE = (
+    r"(?P<pday>\d{1,2})\s+(?P<pmonth>"
+    + "|".join(sorted(SOLAR_HIJRI_MONTHS, key=len, reverse=True))
+    + r")\s+(?:ماه\s+)?(?P<pyear>\d{4})(?!\d)"
+)
 # Chinese, Japanese and Korean write dates year first, a two-digit year too: "发布时间：18-03-08"
 # is 8 March 2018 (not 18 March 2008, as a European page would mean it). Read so after a
 # full-width colon, CJK punctuation, or a CJK word and a space.
@@ -376,18 +404,19 @@ SHORT_YMD = (
     r"(?:(?<=[\uff1a\u3000-\u303f])|(?<=[\u3040-\u9fff\uff1a]\s))"
     r"(?P<syear>\d{2})-(?P<smonth>\d{2})-(?P<sday>\d{2})(?!\d)"
 )
+# (Persian dates before WORD_DATE, which would take their months for unknown names.)
 ANY_DATE = (
-    f"(?:{SHORT_YMD}|{YEAR_FIRST_WORD_DATE}|{NUMERIC_DATE}|{ISO_DATE}|{WORD_DATE}|{MONTH_FIRST}"
-    f"|{CJK_DATE}|{BALTIC_DATE}|{THAI_DATE})"
+    f"(?:{SHORT_YMD}|{YEAR_FIRST_WORD_DATE}|{NUMERIC_DATE}|{ISO_DATE}|{PERSIAN_DATE}|{WORD_DATE}"
+    f"|{MONTH_FIRST}|{CJK_DATE}|{BALTIC_DATE}|{THAI_DATE})"
 )
 # Between a date and its clock: punctuation (Korean pages' dot after the day: "2026.06.22. 09:31"),
 # the word for "at" ("um", "à", "a las", "às", "alle", "ore", "om", "kl.", "klo", "в", "godz.",
-# "saat", "lúc", Latvian "plkst.", Thai "เวลา"), a year's abbreviation ("2026 r., godz. 09:15",
+# "saat", "lúc", Latvian "plkst.", Thai "เวลา", Persian "ساعت"), a year's abbreviation ("2026 r., godz. 09:15",
 # "2026 г., 09:15"), a label ("Date: 05 June 2013 Time: 12:45"), and the AM or PM that Korean,
 # Japanese and Chinese write before the clock ("오후 3시 15분", "午後3時15分", "下午3:15").
 BEFORE_CLOCK = (
     r"\.?[\s,،|/\-–—·•@]*(?:(?:r|г)\.[\s,]*)?(?:(?:pukul|jam|at|um|à|a\s+las?|às|as|alle|ore|om"
-    r"|kl\.?|klo|klukkan|kell|plkst\.?|в|v|u|у|ob|o(?:\s+godz\.)?|godz\.|στις|ás|saat|lúc|เวลา"
+    r"|kl\.?|klo|klukkan|kell|plkst\.?|в|v|u|у|ob|o(?:\s+godz\.)?|godz\.|στις|ás|saat|lúc|เวลา|ساعت"
     r"|time:|waktu:|zeit:|heure\s*:)\s*)?"
     r"(?:(?P<premeridiem>오전|오후|午前|午後|上午|下午)\s*)?"
 )
@@ -780,6 +809,12 @@ def _date_parts(
     for year, month, day in (("iyear", "imonth", "iday"), ("cyear", "cmonth", "cday")):
         if parts.get(year):
             return int(parts[year] or 0), int(parts[month] or 0), int(parts[day] or 0)
+    if parts.get("pyear"):
+        return _solar_hijri(
+            int(parts["pyear"] or 0),
+            SOLAR_HIJRI_MONTHS[parts["pmonth"] or ""],
+            int(parts["pday"] or 0),
+        )
     if parts.get("tyear"):
         era_year = int(parts["tyear"] or 0)
         era_year -= BUDDHIST_ERA_YEARS if era_year >= BUDDHIST_ERA_FROM else 0
@@ -797,6 +832,17 @@ def _date_parts(
             number = month_number(parts[month] or "")
             return None if number is None else (int(parts[year] or 0), number, int(parts[day] or 0))
     return None
+
+
+def _solar_hijri(year: int, month: int, day: int) -> tuple[int, int, int] | None:
+    """The Gregorian (year, month, day) of a Solar Hijri date; None for no such day."""
+    import jdatetime
+
+    try:
+        day_of = jdatetime.date(year, month, day).togregorian()
+    except ValueError:
+        return None
+    return day_of.year, day_of.month, day_of.day
 
 
 def _written(parts: dict[str, str | None], filed: YearMonth | None = None) -> datetime | None:
