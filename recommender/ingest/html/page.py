@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 from typing import Any, Literal
+from urllib.parse import parse_qsl, urlsplit
 
 from lxml.html import HtmlElement
 
@@ -953,6 +954,39 @@ def feed_link(tree: HtmlElement, url: str | None) -> str | None:
     return None
 
 
+# The query keys that number the parts of an article paged across several pages ("?page=2",
+# Indonesian "?hal=3"); not WordPress's "?p=123", a post's number.
+PART_KEYS = frozenset({"page", "hal", "halaman", "pg", "pagina", "seite"})
+
+
+def check_later_part(url: str | None, canonical: str) -> None:
+    """Raise ExtractionError(`page`) when `url` (where the page was fetched or archived) is a
+    later part of an article paged across several pages whose canonical URL names its first
+    part: read under the first part's id, the second part's text would replace the first's
+    (the last page of an id wins). A part that holds the whole article ("?page=all") is read."""
+    if not url:
+        return
+    parts, first = urlsplit(url), urlsplit(canonical)
+    number = _part_number(parts.query)
+    same_page = (parts.netloc.lower(), parts.path.rstrip("/")) == (
+        first.netloc.lower(),
+        first.path.rstrip("/"),
+    )
+    if number >= 2 and same_page and _part_number(first.query) < 2:
+        raise ExtractionError(
+            "page",
+            f"part {number} of an article paged across several pages (its first part:"
+            f" {canonical}): read the first part, or the whole article where the site offers it"
+            " (?page=all)",
+        )
+
+
+def _part_number(query: str) -> int:
+    """The part a URL's query names ("page=2": 2), 1 where it names none or the whole."""
+    found = (v for k, v in parse_qsl(query) if k.lower() in PART_KEYS and v.isdigit())
+    return int(next(found, "1"))
+
+
 def _record(
     tree: HtmlElement, url: str | None, relative: str | None, opts: PageOptions
 ) -> dict[str, Any]:
@@ -976,6 +1010,7 @@ def _record(
         raise ExtractionError("title", "the page has no title (og:title, <title> or <h1>)")
     pagekind.check_article(tree, meta, canonical, title)
     check_dated_or_written(tree, meta, title, canonical)
+    check_later_part(url, canonical)  # a listing's later page is refused as a listing above
     video = is_video_page(tree, meta)  # before extraction prunes the players
     description = meta.first("og:description", "description", "twitter:description")
     description = unescaped(description or first_string(meta.article("description")) or "")

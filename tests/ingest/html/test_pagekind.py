@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from recommender.ingest.html.errors import ExtractionError
+from recommender.ingest.html.page import PageOptions, page_record
 from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article, record
 
 LINKS = "".join(
@@ -270,3 +271,34 @@ def test_an_article_under_a_previous_story_link_is_an_article() -> None:
     html = article(head=PUBLISHED).replace(f"<h1>{TITLE}</h1>", nav[: nav.index("</h4>") + 5])
     html = html.replace("</article>", f"</article>{nav[nav.index('</h4>') + 5 :]}")
     assert str(record(html)["body"]).startswith(PARAGRAPHS[0])
+
+
+def fetched_at(url: str, html: str | None = None) -> dict[str, object]:
+    """The record of a dated article page (or `html`) fetched or archived at `url`."""
+    data = (html or article(head=PUBLISHED)).encode()
+    return page_record(data, url=url, options=PageOptions())
+
+
+@pytest.mark.parametrize(
+    ("query", "part"), [("?page=2", 2), ("?hal=3&utm_source=feed", 3), ("?halaman=2", 2)]
+)
+def test_a_later_part_of_a_paged_article_is_refused_naming_the_first(query: str, part: int) -> None:
+    # Its canonical URL names the first part: read under that id, its text (starting mid-story)
+    # replaced the first part's, as the last page of an id wins.
+    with pytest.raises(ExtractionError) as caught:
+        fetched_at(URL + query)
+    assert caught.value.field == "page"
+    assert caught.value.reason.startswith(
+        f"part {part} of an article paged across several pages (its first part: {URL})"
+    )
+
+
+@pytest.mark.parametrize("query", ["", "?page=1", "?page=all", "?p=123"])
+def test_the_first_part_the_whole_article_and_a_posts_number_are_read(query: str) -> None:
+    assert fetched_at(URL + query)["url"] == URL
+
+
+def test_a_listings_later_page_is_refused_as_a_listing() -> None:
+    html = article(head=PUBLISHED).replace(URL, "https://kabar.example/tag/banjir")
+    with pytest.raises(ExtractionError, match="an index or profile page"):
+        fetched_at("https://kabar.example/tag/banjir?page=2", html)
