@@ -360,14 +360,15 @@ THAI_MONTHS = {
     )
     for name in names.split()
 }
-# Thai pages count years in the Buddhist era (2569 is 2026), perhaps after its "พ.ศ." ("B.E.");
-# a year from this one on is read so.
+# Thai pages count years in the Buddhist era (2569 is 2026), perhaps after its "พ.ศ." ("B.E."),
+# or by its last two digits ("10 พ.ย. 69"); a year from this one on is read so.
 BUDDHIST_ERA_YEARS = 543
 BUDDHIST_ERA_FROM = 2400
+BUDDHIST_CENTURY = 2500
 THAI_DATE = (
     r"(?P<tday>\d{1,2})\s*(?P<tmonth>"
     + "|".join(re.escape(name) for name in sorted(THAI_MONTHS, key=len, reverse=True))
-    + r")\s*(?:(?:พ\.ศ\.|ค\.ศ\.)\s*)?(?P<tyear>\d{4})"
+    + r")\s*(?:(?:พ\.ศ\.|ค\.ศ\.)\s*)?(?P<tyear>\d{4}|\d{2}(?![\d:.]))"
 )
 # Persian pages date by the Solar Hijri calendar, its months by name ("۱۹ آبان ۱۴۰۵" is 10
 # November 2026, "امرداد" the older spelling of "مرداد"), converted with jdatetime.
@@ -817,6 +818,7 @@ def _date_parts(
         )
     if parts.get("tyear"):
         era_year = int(parts["tyear"] or 0)
+        era_year += BUDDHIST_CENTURY if era_year < 100 else 0  # "69": 2569
         era_year -= BUDDHIST_ERA_YEARS if era_year >= BUDDHIST_ERA_FROM else 0
         return era_year, THAI_MONTHS[parts["tmonth"] or ""], int(parts["tday"] or 0)
     for year, month, day in (

@@ -240,6 +240,7 @@ def test_json_ld_times_in_a_list_or_as_a_live_blogs_start_are_read(ld: str) -> N
         ("10 พฤศจิกายน 2569 เวลา 09:15 น.", "Asia/Bangkok", "2026-11-10T09:15:00+07:00"),
         ("วันอังคารที่ 3 ก.พ. พ.ศ. 2569 21:04 น.", "Asia/Bangkok", "2026-02-03T21:04:00+07:00"),
         ("10 พฤศจิกายน ค.ศ. 2026 09:15", "Asia/Bangkok", "2026-11-10T09:15:00+07:00"),
+        ("10 พ.ย. 69 09:15 น.", "Asia/Bangkok", "2026-11-10T09:15:00+07:00"),  # the year's end
         # Persian months of the Solar Hijri calendar, Persian digits, "ساعت" before the clock
         ("سه‌شنبه ۱۹ آبان ۱۴۰۵ ساعت ۰۹:۱۵", "Asia/Tehran", "2026-11-10T09:15:00+03:30"),
         ("۱ فروردین ۱۴۰۵، ۲۱:۰۴", "Asia/Tehran", "2026-03-21T21:04:00+03:30"),
