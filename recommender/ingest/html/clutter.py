@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Hashable
 from lxml.html import HtmlElement
 
 from recommender.ingest.html import cjk, pagekind
-from recommender.ingest.html.titles import squash
+from recommender.ingest.html.titles import headline_h1, squash
 
 CLUTTER_TOKENS = frozenset(
     {
@@ -816,25 +816,10 @@ def drop_marked(tree: HtmlElement, marker: Callable[[HtmlElement], Hashable]) ->
             element.drop_tree()
 
 
-def headline_h1(tree: HtmlElement, title: str) -> HtmlElement | None:
-    """The first `<h1>` whose text is the headline `title` (punctuation and case aside)."""
-    wanted = re.sub(r"\W+", "", title).casefold()
-    if not wanted:
-        return None
-    return next(
-        (
-            h
-            for h in tree.iter("h1")
-            if re.sub(r"\W+", "", h.text_content() or "").casefold() == wanted
-        ),
-        None,
-    )
-
-
 def drop_before_headline(tree: HtmlElement, title: str) -> None:
     """Remove what precedes the headline's `<h1>` in document order (site header, teasers of
     other stories), unless that is most of the page's text (then the layout is unusual)."""
-    h1 = headline_h1(tree, title)
+    h1 = headline_h1(tree, title, whole=True)
     if h1 is None:
         return
     doomed: list[HtmlElement] = []
@@ -858,7 +843,7 @@ def drop_following_stories(tree: HtmlElement, title: str) -> None:
     saved from the browser): each in an `<article>` of its own after the one holding the
     headline's `<h1>` (beside it, or in wrappers beside its wrapper), under an `<h1>` of another
     headline and with running text of its own."""
-    h1 = headline_h1(tree, title)
+    h1 = headline_h1(tree, title, whole=True)
     own = next((a for a in h1.iterancestors("article")), None) if h1 is not None else None
     node = own
     while node is not None and node.tag not in ("body", "html"):
@@ -866,7 +851,11 @@ def drop_following_stories(tree: HtmlElement, title: str) -> None:
         if following:
             for other in following:
                 headlines = [h for h in other.iter("h1") if (h.text_content() or "").split()]
-                if headlines and headline_h1(other, title) is None and holds_running_text(other):
+                if (
+                    headlines
+                    and headline_h1(other, title, whole=True) is None
+                    and holds_running_text(other)
+                ):
                     other.drop_tree()
             return
         node = node.getparent()

@@ -714,11 +714,9 @@ def text_times(text: str, filed: YearMonth | None = None) -> list[Stamp]:
 
 def zone_of(word: str, local: datetime) -> tzinfo:
     """The UTC offset a zone word names at the local time `local` ("ET" is -04:00 in summer)."""
-    written = OFFSET_PARTS.fullmatch(word.strip())
+    written = _gmt_offset(word.strip())
     if written is not None:
-        sign = -1 if written[1] in "-−" else 1
-        written_offset = timedelta(hours=int(written[2]), minutes=int(written[3] or 0))
-        return timezone(sign * written_offset)
+        return written
     region = REGIONAL_ZONES.get(word)
     if region is not None:
         offset = ZoneInfo(region).utcoffset(local)

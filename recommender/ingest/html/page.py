@@ -334,7 +334,7 @@ def text_near_headline(tree: HtmlElement, title: str) -> str:
 def _headline_offset(tree: HtmlElement, title: str, pieces: list[Any]) -> int:
     """Where the headline's `<h1>` starts in the text that `pieces` join to (0 without one): the
     same words may come first in a list of the section's stories above it."""
-    h1 = headline_h1(tree, title)
+    h1 = titles.headline_h1(tree, title)
     if h1 is None:
         return 0
     for i, piece in enumerate(pieces):
@@ -343,14 +343,6 @@ def _headline_offset(tree: HtmlElement, title: str, pieces: list[Any]) -> int:
             before = " ".join(str(p) for p in pieces[:i])
             return max(0, len(re.sub(r"\s+", " ", before)) - 1)
     return 0
-
-
-def headline_h1(tree: HtmlElement, title: str) -> HtmlElement | None:
-    wanted = titles.squash(title)
-    for h1 in tree.iter("h1"):
-        if wanted and titles.squash(h1.text_content() or "").startswith(wanted):
-            return h1
-    return None
 
 
 def _is_marked(time: HtmlElement) -> bool:
@@ -367,7 +359,7 @@ def _own(time: HtmlElement) -> bool:
 def headline_times(tree: HtmlElement, title: str) -> list[str]:
     """The `<time datetime>` values that belong to the headline: inside the `<article>` that holds
     its `<h1>` (marked ones first), or else after the `<h1>` where the page marks none."""
-    h1 = headline_h1(tree, title)
+    h1 = titles.headline_h1(tree, title)
     if h1 is None:
         return []
     container = next(h1.iterancestors("article"), None)

@@ -53,6 +53,19 @@ def site_words(meta: PageMeta, url: str | None) -> list[str]:
     return [squash(n.lstrip("@")) for n in names if len(squash(n)) >= MIN_SHORT_SITE_CHARS]
 
 
+def headline_h1(tree: HtmlElement, title: str, *, whole: bool = False) -> HtmlElement | None:
+    """The first `<h1>` whose text (squashed) is the headline `title`, or starts with it unless
+    `whole` (an `<h1>` that adds a label after the headline)."""
+    wanted = squash(title)
+    if not wanted:
+        return None
+    for h1 in tree.iter("h1"):
+        text = squash(h1.text_content() or "")
+        if text == wanted or (not whole and text.startswith(wanted)):
+            return h1
+    return None
+
+
 def only_site_name(title: str, url: str | None) -> bool:
     """`title` is the site's host name and nothing else: a label of it ("Kompas" on kompas.com,
     "Cultura Japonesa" on culturajaponesa.com.br) or the whole ("F-1.LT" on www.f-1.lt). Not
