@@ -338,6 +338,17 @@ def test_furniture_of_other_languages_leaves_the_body(line: str) -> None:
         "Источник в правительстве сообщил, что решение будет принято до конца недели, передает агентство.",
         "Reklam gelirleri geçen yıl yüzde yirmi arttı, dedi şirketin genel müdürü basın toplantısında.",
         "Haberin devamında bakan, yeni düzenlemenin ocak ayında yürürlüğe gireceğini açıkladı ve destek istedi.",
+        # Nordic, Finnish, Romanian and Greek sentences opening with the same words as the "read
+        # also" labels, and words of the ad and source labels
+        "Läs också gärna rapporten som myndigheten publicerade i går om bensinpriserna i landet.",
+        "Les også merknadene i budsjettet, sa finansministeren til journalistene på mandag kveld.",
+        "Lue myös ohjeet huolellisesti ennen kuin täytät hakemuksen, neuvoo virasto tiedotteessaan.",
+        "Citește și tu raportul publicat ieri de minister despre prețul benzinei în toată țara.",
+        "Διαβάστε επίσης τις οδηγίες του υπουργείου πριν υποβάλετε την αίτησή σας μέχρι την Παρασκευή.",
+        "Annonsen i tidningen väckte stor uppmärksamhet bland läsarna under hela förra veckan.",
+        "Del af pengene går til nye cykelstier i hele kommunen, oplyser borgmesteren mandag.",
+        "Jaa, sanoi ministeri, kun häneltä kysyttiin uudesta laista tiistaina eduskunnassa.",
+        "Kilden i ministeriet siger, at beslutningen træffes inden udgangen af ugen i Folketinget.",
     ],
 )
 def test_sentences_near_the_rules_stay(sentence: str) -> None:
@@ -529,25 +540,6 @@ def test_a_headline_that_opens_with_such_words_is_an_article(headline: str) -> N
         f"<h1>{TITLE}</h1>", f"<h1>{headline}</h1>"
     )
     assert record(html)["title"] == headline
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        # A sentence that opens with the same words ends with a full stop, and stays.
-        "Läs också gärna rapporten som myndigheten publicerade i går om bensinpriserna i landet.",
-        "Les også merknadene i budsjettet, sa finansministeren til journalistene på mandag kveld.",
-        "Lue myös ohjeet huolellisesti ennen kuin täytät hakemuksen, neuvoo virasto tiedotteessaan.",
-        "Citește și tu raportul publicat ieri de minister despre prețul benzinei în toată țara.",
-        "Διαβάστε επίσης τις οδηγίες του υπουργείου πριν υποβάλετε την αίτησή σας μέχρι την Παρασκευή.",
-        "Annonsen i tidningen väckte stor uppmärksamhet bland läsarna under hela förra veckan.",
-        "Del af pengene går til nye cykelstier i hele kommunen, oplyser borgmesteren mandag.",
-        "Jaa, sanoi ministeri, kun häneltä kysyttiin uudesta laista tiistaina eduskunnassa.",
-        "Kilden i ministeriet siger, at beslutningen træffes inden udgangen af ugen i Folketinget.",
-    ],
-)
-def test_sentences_that_open_with_those_labels_stay(sentence: str) -> None:
-    assert sentence in body_with(sentence)
 
 
 def test_an_article_under_a_danish_topic_word_stays_an_article() -> None:
