@@ -171,7 +171,7 @@ def densest_container(tree: HtmlElement) -> tuple[HtmlElement | None, list[str]]
 
     for block in tree.xpath(".//p|.//section[not(.//p) and not(.//section)]"):
         text, weight = _unlinked_weight(block)
-        if weight < PARAGRAPH_WEIGHT:
+        if weight < PARAGRAPH_WEIGHT or _in_furniture(block):
             continue
         # A paragraph wrapped in a `<div>` of its own (NetEase) counts for the wrappers' parent.
         inner, parent = block, block.getparent()
@@ -184,6 +184,24 @@ def densest_container(tree: HtmlElement) -> tuple[HtmlElement | None, list[str]]
         return None, []
     best = max(scores, key=lambda e: scores[e])
     return best, found[best]
+
+
+# Where a page keeps what is never its article, however much text it holds: its footer's terms,
+# policies and credits, a sidebar's list of the latest news written as one long paragraph.
+FURNITURE_HOLDERS = frozenset({"footer", "aside"})
+FURNITURE_NAMES = ("footer", "sidebar")
+
+
+def _in_furniture(block: HtmlElement) -> bool:
+    """Inside the page's footer or a sidebar (`<footer>`, `<div id="footer">`,
+    `class="site-footer"`, `class="more-news-sidebar"`; not a layout's `with-sidebar-right`)."""
+    for element in block.iterancestors():
+        if element.tag in FURNITURE_HOLDERS:
+            return True
+        names = f"{element.get('id') or ''} {element.get('class') or ''}".lower().split()
+        if any(n.endswith((f"-{f}", f"_{f}")) or n == f for n in names for f in FURNITURE_NAMES):
+            return True
+    return False
 
 
 def _container_text(pruned: HtmlElement, url: str | None, text: str) -> str | None:

@@ -777,7 +777,7 @@ def drop_marked(tree: HtmlElement, marker: Callable[[HtmlElement], Hashable]) ->
         if not isinstance(element.tag, str) or element.tag.lower() in NEVER_PRUNED:
             continue
         mark = marker(element)
-        if not mark:
+        if not mark or in_sentence(element):
             continue
         if any(h is not None for h in element.iter("h1")):
             continue
@@ -814,6 +814,24 @@ def drop_marked(tree: HtmlElement, marker: Callable[[HtmlElement], Hashable]) ->
     for element in doomed:
         if element.getparent() is not None:
             element.drop_tree()
+
+
+INLINE_TAGS = frozenset({"a", "span", "em", "strong", "b", "i", "abbr", "cite", "mark", "q"})
+WORDED = re.compile(r"\w")
+
+
+def in_sentence(element: HtmlElement) -> bool:
+    """An inline element with words of a sentence on both sides of it (a topic link "… Tods von
+    <a class="js-article-topic-teaser">Luke Perry</a> (1966-2019) Anfang März …"): part of the
+    text, whatever its class says."""
+    if element.tag not in INLINE_TAGS:
+        return False
+    parent = element.getparent()
+    if parent is None:
+        return False
+    before = element.getprevious()
+    text_before = (before.tail if before is not None else parent.text) or ""
+    return bool(WORDED.search(text_before[-20:]) and WORDED.search((element.tail or "")[:20]))
 
 
 def drop_before_headline(tree: HtmlElement, title: str) -> None:
@@ -1610,6 +1628,36 @@ def drop_trailing_furniture(lines: list[str]) -> list[str]:
             continue
         break
     return drop_closing_initials(lines[:end])
+
+
+# A site describing itself at the end of its stories: "CORRECTIV ist das erste gemeinnützige
+# Recherchezentrum …", "The Texas Tribune is a nonprofit, nonpartisan media organization …".
+SITE_BLURB_VERBS = frozenset(
+    {"is", "was", "ist", "est", "es", "è", "é", "är", "er", "jest", "adalah", "merupakan", "ialah"}
+)
+MAX_SITE_BLURB_LINES = 3
+SITE_NAME_WORDS = 4
+
+
+def drop_site_blurbs(text: str, sites: list[str]) -> str:
+    """`text` without its last lines where they open with the site's name (squashed, as
+    titles.site_words gives them) and a verb saying what the site is."""
+    lines = text.split("\n")
+    end = len(lines)
+    while (
+        end > 1 and len(lines) - end < MAX_SITE_BLURB_LINES and _site_blurb(lines[end - 1], sites)
+    ):
+        end -= 1
+    return "\n".join(lines[:end])
+
+
+def _site_blurb(line: str, sites: list[str]) -> bool:
+    words = line.split()
+    for n in range(1, min(SITE_NAME_WORDS, len(words) - 1) + 1):
+        name = re.sub(r"\W+", "", " ".join(words[:n])).casefold()
+        if name in sites and words[n].casefold() in SITE_BLURB_VERBS:
+            return True
+    return False
 
 
 # Desk initials closing the last paragraph after its last sentence, in lower case (the first

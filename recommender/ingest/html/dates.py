@@ -736,6 +736,32 @@ TIME_LABEL = re.compile(
 )
 
 
+# A label naming the date after it the publication's ("Veröffentlicht am 07.06.2019", "Published:
+# June 7, 2013"), or a bare "Date" label before the date's own element (`<dt>Date</dt><dd>…</dd>`).
+PUBLISHED_LABEL = (
+    r"(?:posted|published|first published|dipublikasikan|diterbitkan|veröffentlicht|publié|publicado"
+    r"|publicada|pubblicato|gepubliceerd|opublikowano|publikováno|publicerad|publisert|publiceret"
+    r"|опубликовано|yayınlanma|julkaistu|publikované|objavljeno|publicat|közzétéve|megjelent)"
+    r"(?:\s+(?:on|am|le|el|em|il|op|at))?"
+)
+LABELLED_DATE = re.compile(rf"^{PUBLISHED_LABEL}\s*:?\s*(?P<date>.{{6,40}})$", re.IGNORECASE)
+DATE_LABEL = re.compile(
+    rf"^(?:{PUBLISHED_LABEL}|date|datum|fecha|data|tanggal|dato|date de publication)\s*:?$",
+    re.IGNORECASE,
+)
+
+
+def labelled_date(line: str, before: str = "") -> list[Stamp]:
+    """The date of a line that a publication label opens ("VERÖFFENTLICHT AM 07.06.2019"), or of a
+    line that is a date alone after a label line `before` ("Date" and then "10.06.2013")."""
+    labelled = LABELLED_DATE.match(line)
+    if labelled and WRITTEN_DATE.fullmatch(labelled["date"]):
+        return written_dates(labelled["date"])[:1]
+    if DATE_LABEL.match(before) and WRITTEN_DATE.fullmatch(line):
+        return written_dates(line)[:1]
+    return []
+
+
 def _stated_clock_first(text: str, match: re.Match[str]) -> bool:
     """A local time written clock first counts as a time the page states with an AM/PM or a
     zone-like word after its clock, or a label before it: a clock alone before a date is as
@@ -762,16 +788,25 @@ def local_text_times(text: str, filed: YearMonth | None = None) -> list[Stamp]:
 WRITTEN_DATE = re.compile(rf"(?<![\w/.-]){ANY_DATE}(?![\w/-])", re.IGNORECASE)
 
 
-def written_dates(text: str, *, updates: bool = False) -> list[Stamp]:
+# A date with its year in two digits, written with dots ("17.7.11", "02.12.19", as German pages
+# print one in a byline or above the headline), ending a line this short: not a version number
+# or a score in a sentence ("Android 4.4.2").
+SHORT_YEAR_LINE_CHARS = 40
+
+
+def written_dates(text: str, *, updates: bool = False, line: bool = False) -> list[Stamp]:
     """Dates written in running text without a time: date-only stamps. Not one a label calls an
-    update ("Update 2011-04-18: Rewrote this post"), unless `updates`."""
+    update ("Update 2011-04-18: Rewrote this post"), unless `updates`. A dotted date with a
+    two-digit year only where `text` is one short `line` that it ends ("von K. Schöppner, 8.5.12")."""
     found: list[Stamp] = []
     for match in WRITTEN_DATE.finditer(text):
         if not updates and _labelled_update(text, match.start()):
             continue
         parts = match.groupdict()
         date = _date_of(parts)
-        if date is None or len(parts.get("year") or "0000") != 4:
+        if date is None or (
+            len(parts.get("year") or "0000") != 4 and not _short_year_line(text, match, line)
+        ):
             continue
         try:
             value = datetime(*date)
@@ -779,6 +814,17 @@ def written_dates(text: str, *, updates: bool = False) -> list[Stamp]:
             continue
         found.append(Stamp(value, False, f"text {match.group(0).strip()!r}"))
     return found
+
+
+def _short_year_line(text: str, match: re.Match[str], line: bool) -> bool:
+    """A two-digit year's dotted date that ends the short line `text` (see written_dates)."""
+    written = match.group(0).strip()
+    return (
+        line
+        and len(text.strip()) <= SHORT_YEAR_LINE_CHARS
+        and text.rstrip().endswith(written)
+        and bool(re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{2}", written))
+    )
 
 
 def _date_of(

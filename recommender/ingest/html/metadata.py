@@ -332,7 +332,7 @@ def read_meta(tree: HtmlElement) -> PageMeta:
         if any(a.tag == "blockquote" for a in time.iterancestors()) or in_comment(time):
             continue
         link = next(time.iterancestors("a"), None)
-        if link is not None and _is_card(link):
+        if (link is not None and _is_card(link)) or in_listing_widget(time):
             continue
         if link is not None:
             linked.append(value.strip())
@@ -452,6 +452,17 @@ COMMENT_ELEMENT = (
     " or contains(@id, 'forums') or contains(@id, 'disqus'))"
     " and not(starts-with(@class, 'commentary')) and not(.//h1)"
 )
+
+
+def in_listing_widget(element: HtmlElement) -> bool:
+    """Inside a sidebar's widget that lists things with their times (`<div class="widget
+    widget_events">`: coming events, the latest posts), whose times are never the article's; a
+    widget with one date may be the article's own box ("widget_article_info")."""
+    for a in element.iterancestors():
+        words = (a.get("class") or "").lower().split()
+        if any(w == "widget" or w.startswith(("widget_", "widget-")) for w in words):
+            return len(a.xpath(".//time")) >= 2 or len(a.xpath(".//li")) >= 2
+    return False
 
 
 def microformat_times(tree: HtmlElement) -> list[str]:

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from lxml.html import HtmlElement
 
-from recommender.ingest.html import authors, body, clutter, dates, language, pagekind, titles
+from recommender.ingest.html import authors, body, cjk, clutter, dates, language, pagekind, titles
 from recommender.ingest.html.charset import binary_kind, decode_html
 from recommender.ingest.html.cjk import WORD
 from recommender.ingest.html.errors import ExtractionError
@@ -24,6 +24,7 @@ from recommender.ingest.html.metadata import (
     COMMENT_ELEMENT,
     PageMeta,
     in_comment,
+    in_listing_widget,
     in_other_story,
     ld_types_of,
     read_meta,
@@ -319,6 +320,8 @@ def text_near_headline(tree: HtmlElement, title: str) -> str:
         ".//text()[not(ancestor::script) and not(ancestor::style)"
         f" and not(ancestor::blockquote) and not(ancestor::*[{COMMENT_ELEMENT}])]"
     )
+    # not a sidebar widget's list of events or posts with their dates
+    pieces = [p for p in pieces if not in_listing_widget(_holder(p))]
     text = re.sub(r"\s+", " ", " ".join(str(p) for p in pieces))
     at = text.find(title, _headline_offset(tree, title, pieces)) if title else -1
     if at < 0 and title:
@@ -351,9 +354,11 @@ def _is_marked(time: HtmlElement) -> bool:
 
 def _own(time: HtmlElement) -> bool:
     """Not a linked or aside story's time, nor an embedded post's (in a quotation), nor a
-    reader's comment's."""
+    reader's comment's, nor one of a sidebar widget's list."""
     dated = bool((time.get("datetime") or "").strip())
-    return dated and not in_other_story(time) and not in_comment(time)
+    return (
+        dated and not in_other_story(time) and not in_comment(time) and not in_listing_widget(time)
+    )
 
 
 def headline_times(tree: HtmlElement, title: str) -> list[str]:
@@ -421,6 +426,7 @@ def check_dated_or_written(tree: HtmlElement, meta: PageMeta, title: str, url: s
     sign of being an article: no date stated anywhere the importer reads one (only htmldate's
     guess would date it), however much running text it holds; the reason names its shop's or
     account's controls (pagekind.shop_or_account_page) or its paragraphs."""
+    check_site_page(tree, meta, title, url)
     if meta.is_article or meta.video is not None:
         return
     # A page whose outermost microdata item is a product, with no article metadata, is its
@@ -441,14 +447,8 @@ def check_dated_or_written(tree: HtmlElement, meta: PageMeta, title: str, url: s
             f"a shop's page (an 'add to cart' control, {paragraphs} paragraph{plural} of running"
             " text, no article metadata)",
         )
-    near = text_near_headline(tree, title)
-    if dates.candidates(meta, near, url) or date_under_headline(tree, title):
+    if states_date(tree, meta, title, url):
         return
-    for guess in dates.guessed(tree):
-        # htmldate's date printed on the page or in its URL ("February 8th, 2013"), or its day
-        # printed without the year beside a time ("09-30 22:46")
-        if dates.stated(guess, tree, url) or dates.yearless_times(near, guess, zoned=False):
-            return
     controls = pagekind.shop_or_account_page(tree)
     check_shown(tree)  # a page a script fills says so first
     plural = "" if paragraphs == 1 else "s"
@@ -474,6 +474,41 @@ def check_dated_or_written(tree: HtmlElement, meta: PageMeta, title: str, url: s
     )
 
 
+def check_site_page(tree: HtmlElement, meta: PageMeta, title: str, url: str | None) -> None:
+    """Raise ExtractionError(`page`) for a WordPress "page" (the site's own pages: its services,
+    its projects) that no metadata calls an article (og:type may: site builders mark every page
+    so): when its JSON-LD calls it a WebPage and no article (as SEO plugins describe a page, where
+    a post gets an Article), or when it states no date."""
+    if not pagekind.wordpress_page(tree) or meta.video is not None:
+        return
+    if meta.articles or meta.work or meta.microdata_article:
+        return
+    if "webpage" in meta.ld_types:
+        why = "its JSON-LD describes a WebPage, not an article"
+    elif not states_date(tree, meta, title, url):
+        why = "it states no publication date"
+    else:
+        return
+    raise ExtractionError(
+        "page", f"a site's own page (a WordPress page, not a post), and {why}: not an article"
+    )
+
+
+def states_date(tree: HtmlElement, meta: PageMeta, title: str, url: str | None) -> bool:
+    """The page states a date where the importer reads one (its metadata, near its headline,
+    its URL), or htmldate's guess is printed on the page or in its URL ("February 8th, 2013"), or
+    its day printed without the year beside a time ("09-30 22:46")."""
+    near = text_near_headline(tree, title)
+    if dates.candidates(meta, near, url) or date_under_headline(tree, title):
+        return True
+    if labelled_dates(tree):
+        return True
+    return any(
+        dates.stated(guess, tree, url) or dates.yearless_times(near, guess, zoned=False)
+        for guess in dates.guessed(tree)
+    )
+
+
 def published_at(
     tree: HtmlElement, meta: PageMeta, title: str, options: PageOptions, url: str | None = None
 ) -> Any:
@@ -481,7 +516,8 @@ def published_at(
     near = text_near_headline(tree, title)
     stamps = dates.candidates(meta, near, url)
     if not any(s.has_time for s in stamps):
-        stamps = _under_headline_first(stamps, tree, title) + dates.guessed(tree)
+        stamps = _under_headline_first(stamps, tree, title) + labelled_dates(tree)
+        stamps += dates.guessed(tree)
         # A time written without its year on the day found ("Jun 13, 4:03 PM EDT"), or without
         # its zone too ("Jun 6 10:40 AM"), a local time.
         stamps += (
@@ -521,6 +557,12 @@ NOT_CONTENT_TYPES = frozenset(
     {"organization", "newsmediaorganization", "person", "website", "breadcrumblist"}
     | {"imageobject", "videoobject", "sitenavigationelement", "searchaction", "itemlist"}
 )
+
+
+# An `articleBody` this many times what the page's markup shows is the story the page only
+# teases; and says at least this much (cjk.weight): several paragraphs.
+TEASER_SHARE = 3
+MIN_LD_STORY_WEIGHT = 400
 
 
 def ld_main_text(meta: PageMeta, title: str) -> str:
@@ -740,6 +782,24 @@ def script_state_text(tree: HtmlElement, title: str, description: str) -> str:
     return body.clean_lines(best, title=title) if best else ""
 
 
+def labelled_dates(tree: HtmlElement) -> list[dates.Stamp]:
+    """The first date the page's own text labels as its publication's, anywhere (an info box after
+    the story: "Date" / "10.06.2013", "VERÖFFENTLICHT AM 07.06.2019"); not in a link, an aside, a
+    quotation or a reader's comment."""
+    pieces = tree.xpath(
+        "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::a)"
+        " and not(ancestor::aside) and not(ancestor::blockquote)"
+        f" and not(ancestor::*[{COMMENT_ELEMENT}])][normalize-space()]"
+    )
+    before = ""
+    for piece in pieces:
+        line = " ".join(str(piece).split())
+        if found := dates.labelled_date(line, before):
+            return found
+        before = line
+    return []
+
+
 def same_day_times(tree: HtmlElement, dated: dates.Stamp) -> list[dates.Stamp]:
     """Date-times written anywhere in the page's own text (not in a link, an aside, a quotation
     or a reader's comment) on the day of `dated`, zoned ones first."""
@@ -748,6 +808,7 @@ def same_day_times(tree: HtmlElement, dated: dates.Stamp) -> list[dates.Stamp]:
         " and not(ancestor::aside) and not(ancestor::blockquote)"
         f" and not(ancestor::*[{COMMENT_ELEMENT}])]"
     )
+    pieces = [p for p in pieces if not in_listing_widget(_holder(p))]
     text = " ".join(" ".join(str(p) for p in pieces).split())  # a space between texts
     day = dated.value.date()
     written = dates.text_times(text) + dates.local_text_times(text)
@@ -770,7 +831,7 @@ TEXT_AFTER = "following::text()[not(ancestor::script) and not(ancestor::style)][
 def date_under_headline(tree: HtmlElement, title: str) -> list[dates.Stamp]:
     """A date printed without a time right under the headline, in an element of its own ("<li>27
     juin 2019</li>"), or as the dateline opening the story ("Feb. 23, 2015 -- Life-threatening
-    ..."): at most one date-only stamp."""
+    ..."), else alone on a line just above it ("02.12.19"): at most one date-only stamp."""
     heading = _heading_of(tree, title)
     if heading is None:
         return []
@@ -780,14 +841,36 @@ def date_under_headline(tree: HtmlElement, title: str) -> list[dates.Stamp]:
         dateline = DATELINE_DATE.match(text)
         line = text if len(text) <= DATE_LINE_CHARS else dateline["date"] if dateline else ""
         if (
-            (found := dates.written_dates(line))
-            # not a date in a box of other stories beside the story ("Most read")
+            (found := dates.written_dates(line, line=True))
+            # not a date in a box of other stories beside the story ("Most read"), nor in a
+            # sidebar widget's list of coming events
             and not clutter.in_other_stories(_holder(piece))
+            and not in_listing_widget(_holder(piece))
         ):
             return found[:1]
         seen += len(text)
         if seen > DATE_UNDER_HEADLINE:
             break
+    # Else a date alone just above it; not first: a site's header prints today's date there.
+    return _date_above(heading)
+
+
+TEXT_BEFORE = "preceding::text()[not(ancestor::script) and not(ancestor::style)][normalize-space()]"
+LINES_ABOVE = 2
+
+
+def _date_above(heading: HtmlElement) -> list[dates.Stamp]:
+    """A date printed alone on one of the lines just above the headline ("02.12.19" over it, as a
+    kicker): that line's text is the date and nothing else."""
+    for piece in list(reversed(heading.xpath(TEXT_BEFORE)))[:LINES_ABOVE]:
+        text = " ".join(str(piece).split())
+        holder = _holder(piece)
+        if not dates.WRITTEN_DATE.fullmatch(text) or clutter.in_other_stories(holder):
+            continue
+        if in_listing_widget(holder):
+            continue
+        if found := dates.written_dates(text, line=True):
+            return found[:1]
     return []
 
 
@@ -979,6 +1062,35 @@ def _part_number(query: str) -> int:
     return int(next(found, "1"))
 
 
+def shown_headline(tree: HtmlElement, meta: PageMeta, title: str, url: str | None) -> str:
+    """`title`, or the headline the page shows instead in its only `<h1>`, dated under it or (on
+    a page its metadata calls an article, or whose URL is dated) heading the story's first
+    paragraph, where the page shows `title` nowhere: title tags written for search engines ("ADAC Kindersitz-Test
+    2018") over the reader's headline ("18 Kindersitze im Test: Vier Modelle fallen durch",
+    23.10.2018 under it)."""
+    if not title or _heading_of(tree, title) is not None:
+        return title
+    h1 = titles.sole_h1(tree, title, url)
+    story_page = meta.is_article or dates.url_month(url) is not None
+    if h1 and (date_under_headline(tree, h1) or (story_page and _story_under(tree, h1))):
+        return h1
+    return title
+
+
+# The text nodes right under a headline among which its story's first paragraph starts.
+STORY_START_PIECES = 2
+
+
+def _story_under(tree: HtmlElement, headline: str) -> bool:
+    """The story starts right under the headline: one of the first texts after it is a paragraph
+    of running text."""
+    heading = _heading_of(tree, headline)
+    if heading is None:
+        return False
+    pieces = [p for p in heading.xpath(TEXT_AFTER) if str(p).strip()][:STORY_START_PIECES]
+    return any(cjk.weight(" ".join(str(p).split())) >= pagekind.PARAGRAPH_CHARS for p in pieces)
+
+
 def _record(
     tree: HtmlElement, url: str | None, relative: str | None, opts: PageOptions
 ) -> dict[str, Any]:
@@ -1000,7 +1112,10 @@ def _record(
         # A page with no headline, no date and little text is first of all no article: say that.
         check_dated_or_written(tree, meta, "", canonical)
         raise ExtractionError("title", "the page has no title (og:title, <title> or <h1>)")
-    pagekind.check_article(tree, meta, canonical, title)
+    pagekind.check_article(tree, meta, canonical, title)  # the title tags say what the page is
+    if (shown := shown_headline(tree, meta, title, canonical)) != title:
+        pagekind.check_article(tree, meta, canonical, shown)
+        title = shown
     check_dated_or_written(tree, meta, title, canonical)
     check_later_part(url, canonical)  # a listing's later page is refused as a listing above
     video = is_video_page(tree, meta)  # before extraction prunes the players
@@ -1017,13 +1132,26 @@ def _record(
         # `articleBody`, or the description of the thing it is about); its markup holds the
         # headline and navigation.
         text = ld_main_text(meta, title) or script_state_text(tree, title, description) or text
+    elif (whole := ld_article_body(meta, title)) and cjk.weight(whole) >= TEASER_SHARE * max(
+        cjk.weight(text), MIN_LD_STORY_WEIGHT
+    ):
+        # A page that shows a teaser of its story ("READ FULL ARTICLE") beside an author's box,
+        # its whole text in its JSON-LD `articleBody`: the story is that.
+        text = whole
     text = with_work_intro(with_work_steps(text, meta), meta, tree)
     text = with_work_notes(text, meta, tree)
+    text = clutter.drop_site_blurbs(text, titles.site_words(meta, canonical))
     if video and (not text or titles.squash(text) == headline):
         # A video's page holds a player and a caption: the video's description is its text.
         text = body.clean_lines(video_description(meta) or description, title=title)
     if text and titles.squash(text) == headline:  # the headline alone: a stub
         raise ExtractionError("body", "no article text found in the page (only its headline)")
+    if text and (listed := pagekind.linked_headlines(tree, text, canonical)):
+        raise ExtractionError(
+            "page",
+            f"an index page: its text is a list of {listed} links to other pages of the site,"
+            " no article",
+        )
     if not text:
         check_shown(tree)  # scripts only, none of which holds a story
         # A page of headlines whose text is all furniture (a forum's thread list) is an index.

@@ -627,6 +627,31 @@ def _other_page(heading: HtmlElement, url: str) -> str | None:
     return None
 
 
+# The fewest lines of a body that is nothing but headlines linking to other stories; the share of
+# its lines that must be such links (the rest: a heading, a "more" line).
+MIN_LISTED_LINES = 5
+LISTED_LINE_SHARE = 0.8
+
+
+def linked_headlines(tree: HtmlElement, text: str, url: str | None) -> int:
+    """How many lines of the body `text` are the words of a link to another page of the site,
+    when all but a few of its lines are (a section's list of stories read as the body); else 0."""
+    lines = [line.removeprefix("- ").strip() for line in text.splitlines() if line.strip()]
+    if len(lines) < MIN_LISTED_LINES or not url:
+        return 0
+    here = _page_key(url)
+    linked: set[str] = set()  # the words of each link to another page, and of each part of it
+    for link in tree.iter("a"):
+        target = absolute(link.get("href"), url)
+        if not target or _page_key(strip_tracking(target)) == here:
+            continue
+        if site_host(target) == site_host(url):
+            parts = (e for e in link.iter() if isinstance(e.tag, str))  # not a comment in it
+            linked.update(" ".join((e.text_content() or "").split()) for e in parts)
+    count = sum(1 for line in lines if line in linked)
+    return count if count >= LISTED_LINE_SHARE * len(lines) else 0
+
+
 def _page_key(url: str) -> str:
     """A URL's path and query, without a closing slash: what tells one page of a site from
     another (`http://` or `https://`, `www.` or not)."""
@@ -864,6 +889,17 @@ CONTROL_LABELS = (
     "//a/@title|//a//img/@alt|//button/@title|//button//img/@alt|//input/@value|//input/@alt"
     "|//a/@aria-label|//button/@aria-label"
 )
+
+
+WORDPRESS_PAGE_ID = re.compile(r"^page-id-\d+$")
+
+
+def wordpress_page(tree: HtmlElement) -> bool:
+    """A WordPress "page" (the site's static pages: about, services, contact), not a post: its
+    theme marks `<body class="page page-id-42 ...">`, a post `single single-post postid-42`."""
+    body = tree.find(".//body")
+    classes = (body.get("class") or "").split() if body is not None else []
+    return "page" in classes and any(WORDPRESS_PAGE_ID.match(c) for c in classes)
 
 
 def cart_control(tree: HtmlElement) -> bool:

@@ -116,6 +116,10 @@ def _strip_site_segment(title: str, sites: list[str]) -> str:
     seps = SEPARATOR.findall(title)
     if is_site_name(parts[-1], sites) and words(" ".join(parts[:-1])) >= MIN_TITLE_WORDS:
         return title[: title.rfind(seps[-1])].strip()
+    # A short headline ("Ear Candy! | Novalanalove"): only when the part after it is exactly the
+    # site's name.
+    if squash(parts[-1]) in sites and words(" ".join(parts[:-1])) >= SHORT_TITLE_WORDS:
+        return title[: title.rfind(seps[-1])].strip()
     # The site's name and then its tagline ("Headline - InformeCorrientes.com - Corrientes
     # Capital"): both go.
     if (
@@ -137,8 +141,8 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
     ld = meta.article("headline")
     ld = unescaped(ld) if isinstance(ld, str) else ld  # JSON-LD holds text: "guerra&#58; la"
     # og:title is often a social-media rewrite of the headline, so it comes last.
-    candidates = [
-        strip_site_name(c, sites)
+    raw = [
+        c
         for c in (
             ld if isinstance(ld, str) else None,
             _entry_title(tree),
@@ -147,6 +151,10 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
         )
         if c and c.strip() and not EMPTY_HEADLINE.match(c)
     ]
+    candidates = [strip_site_name(c, sites) for c in raw]
+    # Headlines a title tag gave beside the site's name ("Ear Candy! | Novalanalove"): however
+    # short, they name the story, not the site or its owner.
+    beside_site = {c for c, r in zip(candidates, raw, strict=True) if c != r.strip()}
     # A title tag that is the site's host name alone ("Warta" on warta.example) names no story,
     # where another one does (og:title "Headline | Warta").
     candidates = [c for c in candidates if not only_site_name(c, url)] or candidates
@@ -203,7 +211,20 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
             return other
     if not base:
         return h1s[0] if h1s else ""
-    return base if words(base) >= MIN_TITLE_WORDS else _headline_h1(h1s) or base
+    if words(base) >= MIN_TITLE_WORDS or base in beside_site:
+        return base
+    return _headline_h1(h1s) or base
+
+
+def sole_h1(tree: HtmlElement, title: str, url: str | None) -> str | None:
+    """The text of the page's one `<h1>` (the site's banner left out) when it is a headline of
+    its own, other than `title`: no part of it, nor holding it (a kicker run into the headline:
+    "Wow, wow, wow!Manuela Reimann: …")."""
+    h1s = [t for h in tree.iter("h1") if not _is_banner(h, url) and (t := heading_text(h))]
+    if len(h1s) != 1 or words(h1s[0]) < MIN_TITLE_WORDS:
+        return None
+    shown, wanted = squash(h1s[0]), squash(title)
+    return None if wanted in shown or shown in wanted else h1s[0]
 
 
 NOT_SHOWN = frozenset({"title", "script", "style", "noscript", "template", "option", "head"})

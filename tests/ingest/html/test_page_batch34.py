@@ -1,0 +1,286 @@
+"""Layouts of held-out batches 34 and 35 (#12): German, Austrian, Swiss, French and English sites
+from trafilatura's and htmldate's saved test pages, none of which the importer had read. Each
+test writes the layout anew, with text of its own: title tags written for search engines over
+the headline the page shows, a short headline beside the site's name, a section's list of stories
+read as a body, WordPress's own pages, dates with two-digit years and dates a label names, a
+sidebar's list of coming events, a footer's paragraphs, the site describing itself under the
+story, a story the page only teases, and a topic link inside a sentence."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from recommender.ingest.html import pagekind
+from recommender.ingest.html.errors import ExtractionError
+from recommender.ingest.html.page import parse
+from tests.ingest.html.test_page import record
+
+URL = "https://gazette.example/2019/05/14/stadtrat-beschliesst-neue-radwege"
+BERLIN = ZoneInfo("Europe/Berlin")
+STORY = [
+    "Der Stadtrat hat am Dienstagabend mit großer Mehrheit beschlossen, in der Innenstadt vier neue"
+    " Radwege zu bauen, nachdem Anwohner monatelang dafür geworben hatten.",
+    "Die Verwaltung soll bis zum Herbst einen Plan vorlegen, wie die Wege an den Kreuzungen sicher"
+    " geführt werden können, ohne den Busverkehr zu behindern.",
+    "Die Händler in der Altstadt sehen den Beschluss gelassen, wollen aber bei der Planung der"
+    " Lieferzonen mitreden, wie ihr Sprecher am Mittwoch sagte.",
+    "Baubeginn soll im kommenden Frühjahr sein, die Kosten schätzt die Stadt auf rund zwei"
+    " Millionen Euro, die zum Teil vom Land getragen werden.",
+]
+PUBLISHED = '<meta property="article:published_time" content="2019-05-14T10:31:00+02:00">'
+
+
+def page(
+    body: str,
+    *,
+    head: str = PUBLISHED,
+    title: str = "Stadtrat beschließt neue Radwege",
+    tag: str = "Stadtrat beschließt neue Radwege - Gazette",
+    body_attrs: str = "",
+    url: str = URL,
+) -> str:
+    return (
+        f'<html lang="de"><head><meta charset="utf-8"><title>{tag}</title>'
+        f'<link rel="canonical" href="{url}">{head}</head><body{body_attrs}>'
+        f'<div class="site"><a href="/">Gazette</a></div>{body}</body></html>'
+    ).replace("{title}", title)
+
+
+def story(lines: list[str] = STORY) -> str:
+    return "".join(f"<p>{line}</p>" for line in lines)
+
+
+def test_the_only_h1_over_title_tags_written_for_search_engines_is_the_headline() -> None:
+    # ADAC: <title> "ADAC Kindersitz-Test 2018 | ADAC", og:title a slug, and the page shows its
+    # headline only in its <h1>, dated under it: the title was the tag's, and without the
+    # headline no date under it was found (htmldate's guess, a year later, dated the page).
+    html = page(
+        "<h1>Vier neue Radwege für die Innenstadt beschlossen</h1><p>14.05.2019</p>" + story(),
+        head="",
+        tag="Radwege Stadtrat 2019 | Gazette",
+    )
+    got = record(html, assume_timezone=BERLIN)
+    assert got["title"] == "Vier neue Radwege für die Innenstadt beschlossen"
+    assert got["published_at"].isoformat() == "2019-05-14T00:00:00+02:00"  # type: ignore[attr-defined]
+
+
+def test_the_only_h1_heading_the_story_is_the_headline() -> None:
+    # A blog's post: the title tag is written for search engines, the post's own headline heads
+    # its first paragraph.
+    html = page(
+        f"<h1>Das Radwege-Missgeschick</h1>{story()}",
+        head=f'{PUBLISHED}<meta property="og:type" content="article">',
+        tag="Radwege in der Innenstadt: Was der Stadtrat plant – Blog aus Köln",
+    )
+    assert record(html)["title"] == "Das Radwege-Missgeschick"
+
+
+@pytest.mark.parametrize(
+    ("h1", "tag", "title"),
+    [
+        # A kicker run into the headline in the <h1>: the title tags give the headline itself.
+        (
+            '<span class="kicker">Endlich!</span>Stadtrat beschließt neue Radwege',
+            "Stadtrat beschließt neue Radwege",
+            "Stadtrat beschließt neue Radwege",
+        ),
+        # The <h1> is the blog's name and the page shows the title tag's headline elsewhere.
+        (
+            "Notizen aus der Stadt",
+            "Stadtrat beschließt neue Radwege « Notizen",
+            "Stadtrat beschließt neue Radwege",
+        ),
+    ],
+)
+def test_the_title_tags_headline_stays_where_the_page_shows_it(
+    h1: str, tag: str, title: str
+) -> None:
+    shown = "" if "kicker" in h1 else "<h2>Stadtrat beschließt neue Radwege</h2>"
+    html = page(f"<h1>{h1}</h1>{shown}{story()}", tag=tag)
+    assert record(html)["title"] == title
+
+
+def test_a_short_headline_beside_the_site_s_own_name_is_the_headline() -> None:
+    # "Ear Candy! | Novalanalove": two words, under the three a headline beside a site's name
+    # needed, so the site's name stayed; the post's subheadings are no headline either.
+    html = page(
+        f"<h2>Ohrringe</h2>{story()}<h1>Gold oder Silber im Sommer?</h1>{story(STORY[:2])}"
+        f"<h1>Kleine Kreolen für jeden Tag</h1>{story(STORY[2:])}",
+        tag="Goldene Ohrringe! | Gazette",
+        url="https://gazette.example/ohrringe-gold-oder-silber/",
+    )
+    assert record(html)["title"] == "Goldene Ohrringe!"
+
+
+def test_a_body_that_is_a_list_of_links_to_the_site_s_stories_is_an_index() -> None:
+    # CHIP's test section, page 5: each teaser one link around its kicker, date, headline and
+    # summary; the body read was the list of the headlines alone.
+    teasers = "".join(
+        f'<li><a href="/news/geraet-{n}_{n}.html"><span>News</span><span>11.11.2018</span>'
+        f"<span>Akkuschrauber Nummer {n} im Angebot beim Discounter diese Woche</span>"
+        f"<span>Ein Gerät für Heimwerker zum kleinen Preis im Test, ab Montag {n}.</span></a></li>"
+        for n in range(8)
+    )
+    tree = parse(page(f"<h1>Werkzeug im Test</h1><ul>{teasers}</ul>").encode(), None)
+    headlines = [
+        f"- Akkuschrauber Nummer {n} im Angebot beim Discounter diese Woche" for n in range(8)
+    ]
+    assert pagekind.linked_headlines(tree, "\n".join(headlines), URL) == 8
+    # A story whose lines are its own sentences, a link among them, is none.
+    assert pagekind.linked_headlines(tree, "\n".join([*STORY, headlines[0]]), URL) == 0
+
+
+@pytest.mark.parametrize(
+    ("head", "why"),
+    [
+        ('<meta property="og:type" content="article">', "it states no publication date"),
+        (
+            '<meta property="og:type" content="article"><script type="application/ld+json">'
+            '{"@context":"https://schema.org","@graph":[{"@type":"WebPage","name":"Projekte",'
+            '"datePublished":"2018-02-28T15:07:03+00:00"},{"@type":"WebSite","name":"Verein"}]}'
+            "</script>",
+            "its JSON-LD describes a WebPage, not an article",
+        ),
+    ],
+)
+def test_a_wordpress_page_not_a_post_is_the_site_s_own(head: str, why: str) -> None:
+    html = page(
+        f"<h1>Unsere Projekte</h1>{story()}",
+        head=head,
+        tag="Unsere Projekte | Verein",
+        body_attrs=' class="page-template-default page page-id-353"',
+        url="https://verein.example/unsere-projekte/",
+    )
+    with pytest.raises(ExtractionError, match=f"^page: a site's own page .*{why}"):
+        record(html)
+
+
+def test_a_wordpress_post_without_a_date_is_still_an_undated_article() -> None:
+    html = page(
+        f"<h1>Unsere Projekte</h1>{story()}",
+        head='<meta property="og:type" content="article">',
+        body_attrs=' class="post-template-default single single-post postid-353"',
+        url="https://verein.example/unsere-projekte/",
+    )
+    with pytest.raises(ExtractionError, match=r"^published_at: no publication date"):
+        record(html)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "day"),
+    [
+        ("", '<p class="byline">von Anna Muster, 8.5.12</p>', "2012-05-08"),  # a byline's
+        ('<div class="kicker">02.12.19</div>', "", "2019-12-02"),  # alone above the headline
+        ("", "<div>Gazette | 17.7.11</div>", "2011-07-17"),
+    ],
+)
+def test_a_dotted_date_with_a_two_digit_year_on_a_line_of_its_own(
+    before: str, after: str, day: str
+) -> None:
+    html = page(f"{before}<h1>{{title}}</h1>{after}{story()}", head="")
+    got = record(html, assume_timezone=BERLIN)["published_at"]
+    assert got.date().isoformat() == day  # type: ignore[attr-defined]
+
+
+def test_a_version_number_in_a_sentence_is_no_two_digit_year() -> None:
+    first = "Die Stadt nutzt für die Planung die App 4.4.12 des Landes, sagte ein Sprecher."
+    html = page(
+        f"<h1>{{title}}</h1><p>{first}</p>{story()}",
+        head='<meta property="og:type" content="article">',
+        url="https://gazette.example/stadtrat-beschliesst-neue-radwege",
+    )
+    with pytest.raises(ExtractionError, match=r"^published_at: no publication date"):
+        record(html, assume_timezone=BERLIN)
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        "<dl><dt>Date</dt><dd>10.06.2013</dd><dt>Author</dt><dd>Anna Muster</dd></dl>",
+        '<div class="widget_article_info"><strong>Quelle</strong><br>VERÖFFENTLICHT AM'
+        " 10.06.2013</div>",
+    ],
+)
+def test_a_date_labelled_as_the_publication_s_below_the_story(box: str) -> None:
+    # DW's info box after the story, a church weekly's source box: the only dates the page
+    # states for its story; htmldate guessed another (a teaser's, six years on).
+    html = page(
+        f"<h1>{{title}}</h1>{story()}{box}<ul><li><a href='/x'>Andere Meldung</a>"
+        " 01.08.2019</li></ul>",
+        head="",
+    )
+    got = record(html, assume_timezone=BERLIN)["published_at"]
+    assert got.isoformat() == "2013-06-10T00:00:00+02:00"  # type: ignore[attr-defined]
+
+
+def test_a_sidebar_widget_s_list_of_coming_events_dates_no_story() -> None:
+    events = "".join(
+        f'<li><span><time datetime="2019-12-{d}T00:00:00+01:00">{d}.12.2019</time></span>,'
+        f" <span><time>14.00</time></span> Konzert in der Kirche</li>"
+        for d in (9, 11)
+    )
+    html = page(
+        f'<h1>{{title}}</h1><div class="widget widget_events"><ul>{events}</ul></div>{story()}'
+        '<div class="widget_article_info">VERÖFFENTLICHT AM 07.06.2019</div>',
+        head="",
+    )
+    got = record(html, assume_timezone=BERLIN)["published_at"]
+    assert got.isoformat() == "2019-06-07T00:00:00+02:00"  # type: ignore[attr-defined]
+
+
+def test_a_footer_s_paragraphs_are_never_the_story() -> None:
+    # Boing Boing: a one-paragraph post beside a footer of five paragraphs of terms and policies,
+    # which outweighed it and were read as the body.
+    terms = "".join(
+        f"<p>Read the rules number {n} that you agree to by using this website in our Terms of"
+        " Service, and what we do with the data we gather in our Privacy Policy.</p>"
+        for n in range(5)
+    )
+    html = page(
+        f'<h1>{{title}}</h1><div id="story"><p>{STORY[0]}</p></div>'
+        f'<div id="footer"><div id="footer-left">{terms}</div></div>'
+    )
+    assert record(html)["body"] == STORY[0]
+
+
+def test_the_site_describing_itself_under_the_story_leaves_the_body() -> None:
+    blurb = (
+        "Gazette ist das erste gemeinnützige Recherchezentrum der Region. Unser Ziel ist eine"
+        " aufgeklärte Gesellschaft."
+    )
+    html = page(f"<h1>{{title}}</h1>{story()}<p>Gazette ist spendenfinanziert!</p><p>{blurb}</p>")
+    assert str(record(html)["body"]).split("\n") == STORY
+
+
+def test_a_sentence_about_the_site_inside_the_story_stays() -> None:
+    said = "Gazette ist nach eigenen Angaben die einzige Zeitung, die den Rat live überträgt."
+    lines = [*STORY[:2], said, *STORY[2:]]
+    assert str(record(page(f"<h1>{{title}}</h1>{story(lines)}"))["body"]).split("\n") == lines
+
+
+def test_a_story_the_page_only_teases_is_read_from_its_json_ld() -> None:
+    # SCMP: the page shows the standfirst, "READ FULL ARTICLE" and the author's biography; the
+    # story is in its JSON-LD `articleBody` only.
+    whole = " ".join(STORY * 2)
+    ld = (
+        '<script type="application/ld+json">{"@context":"https://schema.org","@type":'
+        f'"NewsArticle","headline":"Stadtrat beschließt neue Radwege","articleBody":"{whole}",'
+        '"datePublished":"2019-05-14T10:31:00+02:00"}</script>'
+    )
+    bio = (
+        "Anna Muster schreibt seit zwanzig Jahren über Verkehr und Stadtplanung und lebt mit ihrer"
+        " Familie in der Altstadt, wo sie jeden Tag mit dem Rad zur Arbeit fährt."
+    )
+    html = page(f'<h1>{{title}}</h1><a href="#">READ FULL ARTICLE</a><p>{bio}</p>', head=ld)
+    assert str(record(html)["body"]).startswith(STORY[0])
+
+
+def test_a_topic_link_inside_a_sentence_stays_whatever_its_class() -> None:
+    linked = (
+        'Seit dem Tod von <a class="taxonomy-entity js-article-topic-teaser" href="/themen/anna">'
+        "Anna Muster</a> (1950-2019) fragen sich viele, wer den Verein künftig leiten wird."
+    )
+    body = str(record(page(f"<h1>{{title}}</h1><p>{linked}</p>{story()}"))["body"])
+    assert body.startswith("Seit dem Tod von Anna Muster (1950-2019) fragen sich viele")
