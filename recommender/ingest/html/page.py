@@ -548,7 +548,12 @@ def ld_story_lines(raw: Any, title: str) -> str:
     of text; "" otherwise."""
     if not isinstance(raw, str) or len(raw.strip()) < MIN_LD_BODY_CHARS:
         return ""
-    return body.clean_lines(body.fragment_text(unescaped(raw)), title=title)
+    text = LD_PLACEHOLDER.sub("", body.fragment_text(unescaped(raw)))
+    return body.clean_lines(text, title=title)
+
+
+# A CMS's placeholder for an embed, left in the text it writes to JSON-LD: "%Slideshow-803271%".
+LD_PLACEHOLDER = re.compile(r"\s*%[A-Za-z]+-\d+%")
 
 
 # JSON-LD things that describe something else than the page's content: its publisher, an author,
@@ -1070,7 +1075,7 @@ def shown_headline(tree: HtmlElement, meta: PageMeta, title: str, url: str | Non
     23.10.2018 under it)."""
     if not title or _heading_of(tree, title) is not None:
         return title
-    h1 = titles.sole_h1(tree, title, url)
+    h1 = titles.sole_h1(tree, meta, title, url)
     story_page = meta.is_article or dates.url_month(url) is not None
     if h1 and (date_under_headline(tree, h1) or (story_page and _story_under(tree, h1))):
         return h1

@@ -216,15 +216,24 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
     return _headline_h1(h1s) or base
 
 
-def sole_h1(tree: HtmlElement, title: str, url: str | None) -> str | None:
+def sole_h1(tree: HtmlElement, meta: PageMeta, title: str, url: str | None) -> str | None:
     """The text of the page's one `<h1>` (the site's banner left out) when it is a headline of
-    its own, other than `title`: no part of it, nor holding it (a kicker run into the headline:
-    "Wow, wow, wow!Manuela Reimann: …")."""
-    h1s = [t for h in tree.iter("h1") if not _is_banner(h, url) and (t := heading_text(h))]
-    if len(h1s) != 1 or words(h1s[0]) < MIN_TITLE_WORDS:
+    its own, other than `title` and the other title tags: no part of them, nor holding one (a
+    kicker run into the headline: "Wow, wow, wow!Manuela Reimann: …", "THERMOMIX ® REZEPT 1
+    Nudelsalat" beside og:title "Nudelsalat")."""
+    banners = {h for h in tree.iter("h1") if _is_banner(h, url)}
+    h1s = [h for h in tree.iter("h1") if h not in banners and heading_text(h)]
+    if len(h1s) != 1 or words(heading_text(h1s[0])) < MIN_TITLE_WORDS:
         return None
-    shown, wanted = squash(h1s[0]), squash(title)
-    return None if wanted in shown or shown in wanted else h1s[0]
+    shown = squash(h1s[0].text_content() or "")
+    ld = meta.article("headline")
+    named = [
+        title,
+        meta.first("og:title", "twitter:title") or "",
+        ld if isinstance(ld, str) else "",
+    ]
+    wanted = [squash(n) for n in named if squash(n)]
+    return None if any(w in shown or shown in w for w in wanted) else heading_text(h1s[0])
 
 
 NOT_SHOWN = frozenset({"title", "script", "style", "noscript", "template", "option", "head"})

@@ -102,6 +102,18 @@ def test_the_title_tags_headline_stays_where_the_page_shows_it(
     assert record(html)["title"] == title
 
 
+def test_an_h1_holding_og_title_after_a_label_is_no_other_headline() -> None:
+    # Rezeptwelt: <h1>THERMOMIX ® REZEPT 1 Nudelsalat</h1> beside og:title "Nudelsalat" and a
+    # title tag of a sentence: the <h1> is no headline of its own.
+    html = page(
+        f"<h1><span>REZEPT</span> <span>1</span> Radwegesalat</h1>{story()}",
+        head=f'{PUBLISHED}<meta property="og:title" content="Radwegesalat">',
+        tag="Radwegesalat von der Redaktion. Ein Rezept aus der Kategorie Salate auf gazette.example",
+    )
+    assert "Radwege" in str(record(html)["title"])
+    assert "REZEPT 1" not in str(record(html)["title"])
+
+
 def test_a_short_headline_beside_the_site_s_own_name_is_the_headline() -> None:
     # "Ear Candy! | Novalanalove": two words, under the three a headline beside a site's name
     # needed, so the site's name stayed; the post's subheadings are no headline either.
