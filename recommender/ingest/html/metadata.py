@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 from lxml.html import HtmlElement
 
@@ -458,11 +459,35 @@ def in_listing_widget(element: HtmlElement) -> bool:
     """Inside a sidebar's widget that lists things with their times (`<div class="widget
     widget_events">`: coming events, the latest posts), whose times are never the article's; a
     widget with one date may be the article's own box ("widget_article_info")."""
-    for a in element.iterancestors():
-        words = (a.get("class") or "").lower().split()
-        if any(w == "widget" or w.startswith(("widget_", "widget-")) for w in words):
-            return len(a.xpath(".//time")) >= 2 or len(a.xpath(".//li")) >= 2
-    return False
+    root = element.getroottree().getroot()
+    if root not in _WIDGETS:
+        _WIDGETS[root] = _listing_widget_elements(root)
+    return element in _WIDGETS[root]
+
+
+# The elements inside listing widgets, per parsed document (asked of every text near a headline;
+# the importer never changes a tree it reads, and each copy it prunes is a document of its own).
+_WIDGETS: WeakKeyDictionary[HtmlElement, frozenset[HtmlElement]] = WeakKeyDictionary()
+WIDGET_CLASS = "//*[contains(@class, 'widget') or contains(@class, 'Widget')]"
+
+
+def _listing_widget_elements(root: HtmlElement) -> frozenset[HtmlElement]:
+    inside: set[HtmlElement] = set()
+    for widget in root.xpath(WIDGET_CLASS):
+        if widget in inside or not _is_widget(widget):
+            continue
+        # the innermost widget decides for what it holds (a sidebar of widgets is one too)
+        inner = widget.xpath(f".{WIDGET_CLASS[1:]}")
+        if any(_is_widget(w) for w in inner):
+            continue
+        if len(widget.xpath(".//time")) >= 2 or len(widget.xpath(".//li")) >= 2:
+            inside.update(e for e in widget.iter() if e is not widget)
+    return frozenset(inside)
+
+
+def _is_widget(element: HtmlElement) -> bool:
+    words = (element.get("class") or "").lower().split()
+    return any(w == "widget" or w.startswith(("widget_", "widget-")) for w in words)
 
 
 def microformat_times(tree: HtmlElement) -> list[str]:

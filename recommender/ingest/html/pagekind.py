@@ -631,6 +631,7 @@ def _other_page(heading: HtmlElement, url: str) -> str | None:
 # its lines that must be such links (the rest: a heading, a "more" line).
 MIN_LISTED_LINES = 5
 LISTED_LINE_SHARE = 0.8
+MAX_LISTED_LINE_CHARS = 200  # a headline's length, at most
 
 
 def linked_headlines(tree: HtmlElement, text: str, url: str | None) -> int:
@@ -638,6 +639,9 @@ def linked_headlines(tree: HtmlElement, text: str, url: str | None) -> int:
     when all but a few of its lines are (a section's list of stories read as the body); else 0."""
     lines = [line.removeprefix("- ").strip() for line in text.splitlines() if line.strip()]
     if len(lines) < MIN_LISTED_LINES or not url:
+        return 0
+    headline_sized = sum(1 for line in lines if len(line) <= MAX_LISTED_LINE_CHARS)
+    if headline_sized < LISTED_LINE_SHARE * len(lines):  # a story's paragraphs: no list
         return 0
     here = _page_key(url)
     linked: set[str] = set()  # the words of each link to another page, and of each part of it
