@@ -207,39 +207,45 @@ def test_a_version_number_in_a_sentence_is_no_two_digit_year() -> None:
         record(html, assume_timezone=BERLIN)
 
 
+EVENTS = "".join(
+    f'<li><span><time datetime="2019-12-{d}T00:00:00+01:00">{d}.12.2019</time></span>,'
+    f" <span><time>14.00</time></span> Konzert in der Kirche</li>"
+    for d in (9, 11)
+)
+OTHER_STORY = "<ul><li><a href='/x'>Andere Meldung</a> 01.08.2019</li></ul>"
+
+
 @pytest.mark.parametrize(
-    "box",
+    ("before", "after", "published"),
     [
-        "<dl><dt>Date</dt><dd>10.06.2013</dd><dt>Author</dt><dd>Anna Muster</dd></dl>",
-        '<div class="widget_article_info"><strong>Quelle</strong><br>VERÖFFENTLICHT AM'
-        " 10.06.2013</div>",
+        # DW's info box after the story, a church weekly's source box: the only dates the page
+        # states for its story; htmldate guessed another (a teaser's, six years on).
+        (
+            "",
+            "<dl><dt>Date</dt><dd>10.06.2013</dd><dt>Author</dt><dd>Anna Muster</dd></dl>"
+            + OTHER_STORY,
+            "2013-06-10T00:00:00+02:00",
+        ),
+        (
+            "",
+            '<div class="widget_article_info"><strong>Quelle</strong><br>VERÖFFENTLICHT AM'
+            " 10.06.2013</div>" + OTHER_STORY,
+            "2013-06-10T00:00:00+02:00",
+        ),
+        # A sidebar widget's coming events, under the headline, date no story.
+        (
+            f'<div class="widget widget_events"><ul>{EVENTS}</ul></div>',
+            '<div class="widget_article_info">VERÖFFENTLICHT AM 07.06.2019</div>',
+            "2019-06-07T00:00:00+02:00",
+        ),
     ],
 )
-def test_a_date_labelled_as_the_publication_s_below_the_story(box: str) -> None:
-    # DW's info box after the story, a church weekly's source box: the only dates the page
-    # states for its story; htmldate guessed another (a teaser's, six years on).
-    html = page(
-        f"<h1>{{title}}</h1>{story()}{box}<ul><li><a href='/x'>Andere Meldung</a>"
-        " 01.08.2019</li></ul>",
-        head="",
-    )
+def test_a_date_labelled_as_the_publication_s_dates_the_story(
+    before: str, after: str, published: str
+) -> None:
+    html = page(f"<h1>{{title}}</h1>{before}{story()}{after}", head="")
     got = record(html, assume_timezone=BERLIN)["published_at"]
-    assert got.isoformat() == "2013-06-10T00:00:00+02:00"  # type: ignore[attr-defined]
-
-
-def test_a_sidebar_widget_s_list_of_coming_events_dates_no_story() -> None:
-    events = "".join(
-        f'<li><span><time datetime="2019-12-{d}T00:00:00+01:00">{d}.12.2019</time></span>,'
-        f" <span><time>14.00</time></span> Konzert in der Kirche</li>"
-        for d in (9, 11)
-    )
-    html = page(
-        f'<h1>{{title}}</h1><div class="widget widget_events"><ul>{events}</ul></div>{story()}'
-        '<div class="widget_article_info">VERÖFFENTLICHT AM 07.06.2019</div>',
-        head="",
-    )
-    got = record(html, assume_timezone=BERLIN)["published_at"]
-    assert got.isoformat() == "2019-06-07T00:00:00+02:00"  # type: ignore[attr-defined]
+    assert got.isoformat() == published  # type: ignore[attr-defined]
 
 
 def test_a_footer_s_paragraphs_are_never_the_story() -> None:
