@@ -468,16 +468,16 @@ def in_listing_widget(element: HtmlElement) -> bool:
 # The elements inside listing widgets, per parsed document (asked of every text near a headline;
 # the importer never changes a tree it reads, and each copy it prunes is a document of its own).
 _WIDGETS: WeakKeyDictionary[HtmlElement, frozenset[HtmlElement]] = WeakKeyDictionary()
-WIDGET_CLASS = "//*[contains(@class, 'widget') or contains(@class, 'Widget')]"
+WIDGET_CLASS = "contains(@class, 'widget') or contains(@class, 'Widget')"
 
 
 def _listing_widget_elements(root: HtmlElement) -> frozenset[HtmlElement]:
     inside: set[HtmlElement] = set()
-    for widget in root.xpath(WIDGET_CLASS):
+    for widget in root.xpath(f"//*[{WIDGET_CLASS}]"):
         if widget in inside or not _is_widget(widget):
             continue
         # the innermost widget decides for what it holds (a sidebar of widgets is one too)
-        inner = widget.xpath(f".{WIDGET_CLASS[1:]}")
+        inner = widget.xpath(f".//*[{WIDGET_CLASS}]")
         if any(_is_widget(w) for w in inner):
             continue
         if len(widget.xpath(".//time")) >= 2 or len(widget.xpath(".//li")) >= 2:
