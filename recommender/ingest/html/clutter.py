@@ -818,12 +818,16 @@ def drop_marked(tree: HtmlElement, marker: Callable[[HtmlElement], Hashable]) ->
 
 INLINE_TAGS = frozenset({"a", "span", "em", "strong", "b", "i", "abbr", "cite", "mark", "q"})
 WORDED = re.compile(r"\w")
+# A sentence goes on past this: its text before an element ends with a word or a comma, not
+# with the end of a sentence (where a "Baca juga: …" link between two sentences begins).
+MID_SENTENCE = re.compile(r"[\w,]\s*$")
 
 
 def in_sentence(element: HtmlElement) -> bool:
-    """An inline element with words of a sentence on both sides of it (a topic link "… Tods von
+    """An inline element inside a sentence, its words going on after it (a topic link "… Tods von
     <a class="js-article-topic-teaser">Luke Perry</a> (1966-2019) Anfang März …"): part of the
-    text, whatever its class says."""
+    text, whatever its class says. Not one between two sentences, nor one that is furniture in
+    its own words ("Baca juga: …")."""
     if element.tag not in INLINE_TAGS:
         return False
     parent = element.getparent()
@@ -831,7 +835,9 @@ def in_sentence(element: HtmlElement) -> bool:
         return False
     before = element.getprevious()
     text_before = (before.tail if before is not None else parent.text) or ""
-    return bool(WORDED.search(text_before[-20:]) and WORDED.search((element.tail or "")[:20]))
+    if not MID_SENTENCE.search(text_before) or not WORDED.search((element.tail or "")[:20]):
+        return False
+    return not is_clutter_line(" ".join((element.text_content() or "").split()))
 
 
 def drop_before_headline(tree: HtmlElement, title: str) -> None:

@@ -302,3 +302,19 @@ def test_a_topic_link_inside_a_sentence_stays_whatever_its_class() -> None:
     )
     body = str(record(page(f"<h1>{{title}}</h1><p>{linked}</p>{story()}"))["body"])
     assert body.startswith("Seit dem Tod von Anna Muster (1950-2019) fragen sich viele")
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        "Warga diminta waspada. {link} Petugas terus memantau ketinggian air.",  # between sentences
+        "Warga diminta waspada, {link} Petugas terus memantau ketinggian air.",  # its own words
+    ],
+)
+def test_a_read_also_link_inside_a_paragraph_still_leaves(between: str) -> None:
+    # Indonesian portals put "Baca juga" links among a paragraph's sentences: marked by their
+    # class, they leave, as they did before links inside sentences were kept.
+    link = '<a class="baca-juga" href="/read/9/banjir-lain">Baca juga: Banjir Rendam Bandung</a>'
+    line = between.format(link=link)
+    html = page(f"<h1>{{title}}</h1>{story(STORY[:2])}<p>{line}</p>{story(STORY[2:])}")
+    assert "Baca juga" not in str(record(html)["body"])
