@@ -194,14 +194,25 @@ FURNITURE_NAMES = ("footer", "sidebar")
 
 def _in_furniture(block: HtmlElement) -> bool:
     """Inside the page's footer or a sidebar (`<footer>`, `<div id="footer">`,
-    `class="site-footer"`, `class="more-news-sidebar"`; not a layout's `with-sidebar-right`)."""
+    `class="site-footer"`, `class="more-news-sidebar"`; not a layout's `with-sidebar-right` or
+    `has-sidebar`)."""
     for element in block.iterancestors():
         if element.tag in FURNITURE_HOLDERS:
             return True
         names = f"{element.get('id') or ''} {element.get('class') or ''}".lower().split()
-        if any(n.endswith((f"-{f}", f"_{f}")) or n == f for n in names for f in FURNITURE_NAMES):
+        if any(_names_furniture(n) for n in names):
             return True
     return False
+
+
+# A class that says what the layout has, not what the element is: "has-sidebar",
+# "page-with-sidebar", "no-sidebar".
+LAYOUT_MODIFIER = re.compile(r"^(?:has|with|no|is|show|hide)[-_]|[-_]with[-_]")
+
+
+def _names_furniture(name: str) -> bool:
+    named = any(name == f or name.endswith((f"-{f}", f"_{f}")) for f in FURNITURE_NAMES)
+    return named and not LAYOUT_MODIFIER.search(name)
 
 
 def _container_text(pruned: HtmlElement, url: str | None, text: str) -> str | None:

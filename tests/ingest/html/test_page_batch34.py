@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from recommender.ingest.html import pagekind
+from recommender.ingest.html import body, pagekind
 from recommender.ingest.html.errors import ExtractionError
 from recommender.ingest.html.page import parse
 from tests.ingest.html.test_page import record
@@ -318,3 +318,16 @@ def test_a_read_also_link_inside_a_paragraph_still_leaves(between: str) -> None:
     line = between.format(link=link)
     html = page(f"<h1>{{title}}</h1>{story(STORY[:2])}<p>{line}</p>{story(STORY[2:])}")
     assert "Baca juga" not in str(record(html)["body"])
+
+
+@pytest.mark.parametrize("layout", ["has-sidebar", "page-with-sidebar", "with-sidebar-right"])
+def test_a_layout_that_has_a_sidebar_is_no_sidebar(layout: str) -> None:
+    # Martha Stewart's recipe sits in `container-full-width with-sidebar-right`: a class saying
+    # what the layout has, not that the element is a sidebar; its paragraphs are the story's.
+    terms = "".join(f"<p>{STORY[0]} Nutzungsbedingungen {n}.</p>" for n in range(6))
+    html = page(
+        f'<div class="main {layout}"><h1>{{title}}</h1>{story()}</div><footer>{terms}</footer>'
+    )
+    container, paragraphs = body.densest_container(parse(html.encode(), None))
+    assert container is not None
+    assert paragraphs == STORY
