@@ -724,12 +724,15 @@ def zone_of(word: str, local: datetime) -> tzinfo:
     return timezone(timedelta(hours=ABBREVIATED_ZONES[word.lower()]))
 
 
+# Words that say "published" (the labels below share them).
+PUBLICATION_WORDS = (
+    "posted|published|first published|dipublikasikan|diterbitkan|veröffentlicht|publié|publicado"
+    "|publicada|pubblicato|gepubliceerd|opublikowano|publikováno|publicerad|publisert|publiceret"
+    "|опубликовано|yayınlanma|julkaistu|publikované|objavljeno|publicat|közzétéve|megjelent"
+)
 # A label stating a time's role before it ("Posted: 12:49 AM, June 7, 2013").
 TIME_LABEL = re.compile(
-    r"(?:posted|published|updated?|first published|dipublikasikan|diterbitkan|diperbarui"
-    r"|veröffentlicht|publié|publicado|publicada|pubblicato|gepubliceerd|opublikowano"
-    r"|publikováno|publicerad|publisert|publiceret|опубликовано|yayınlanma|julkaistu|publikované"
-    r"|objavljeno|објављено|publicat|közzétéve|megjelent|δημοσιεύθηκε|δημοσίευση|опубліковано"
+    rf"(?:{PUBLICATION_WORDS}|updated?|diperbarui|објављено|δημοσιεύθηκε|δημοσίευση|опубліковано"
     r"|публикувано|avaldatud|publicēts|paskelbta|نشر|نُشر|เผยแพร่|प्रकाशित)\s*(?:on|at|el|em|il"
     r"|op)?\s*:?\s*$",
     re.IGNORECASE,
@@ -738,12 +741,7 @@ TIME_LABEL = re.compile(
 
 # A label naming the date after it the publication's ("Veröffentlicht am 07.06.2019", "Published:
 # June 7, 2013"), or a bare "Date" label before the date's own element (`<dt>Date</dt><dd>…</dd>`).
-PUBLISHED_LABEL = (
-    r"(?:posted|published|first published|dipublikasikan|diterbitkan|veröffentlicht|publié|publicado"
-    r"|publicada|pubblicato|gepubliceerd|opublikowano|publikováno|publicerad|publisert|publiceret"
-    r"|опубликовано|yayınlanma|julkaistu|publikované|objavljeno|publicat|közzétéve|megjelent)"
-    r"(?:\s+(?:on|am|le|el|em|il|op|at))?"
-)
+PUBLISHED_LABEL = rf"(?:{PUBLICATION_WORDS})(?:\s+(?:on|am|le|el|em|il|op|at))?"
 LABELLED_DATE = re.compile(rf"^{PUBLISHED_LABEL}\s*:?\s*(?P<date>.{{6,40}})$", re.IGNORECASE)
 DATE_LABEL = re.compile(
     rf"^(?:{PUBLISHED_LABEL}|date|datum|fecha|data|tanggal|dato|date de publication)\s*:?$",
