@@ -787,15 +787,20 @@ def script_state_text(tree: HtmlElement, title: str, description: str) -> str:
     return body.clean_lines(best, title=title) if best else ""
 
 
+# The page's own text: not a script's or a style's, nor in a link, an aside, a quotation or a
+# reader's comment.
+OWN_TEXT = (
+    "not(ancestor::script) and not(ancestor::style) and not(ancestor::a)"
+    " and not(ancestor::aside) and not(ancestor::blockquote)"
+    f" and not(ancestor::*[{COMMENT_ELEMENT}])"
+)
+
+
 def labelled_dates(tree: HtmlElement) -> list[dates.Stamp]:
     """The first date the page's own text labels as its publication's, anywhere (an info box after
     the story: "Date" / "10.06.2013", "VERÖFFENTLICHT AM 07.06.2019"); not in a link, an aside, a
     quotation or a reader's comment."""
-    pieces = tree.xpath(
-        "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::a)"
-        " and not(ancestor::aside) and not(ancestor::blockquote)"
-        f" and not(ancestor::*[{COMMENT_ELEMENT}])][normalize-space()]"
-    )
+    pieces = tree.xpath(f"//body//text()[{OWN_TEXT}][normalize-space()]")
     before = ""
     for piece in pieces:
         line = " ".join(str(piece).split())
@@ -808,11 +813,7 @@ def labelled_dates(tree: HtmlElement) -> list[dates.Stamp]:
 def same_day_times(tree: HtmlElement, dated: dates.Stamp) -> list[dates.Stamp]:
     """Date-times written anywhere in the page's own text (not in a link, an aside, a quotation
     or a reader's comment) on the day of `dated`, zoned ones first."""
-    pieces = tree.xpath(
-        "//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::a)"
-        " and not(ancestor::aside) and not(ancestor::blockquote)"
-        f" and not(ancestor::*[{COMMENT_ELEMENT}])]"
-    )
+    pieces = tree.xpath(f"//text()[{OWN_TEXT}]")
     pieces = [p for p in pieces if not in_listing_widget(_holder(p))]
     text = " ".join(" ".join(str(p) for p in pieces).split())  # a space between texts
     day = dated.value.date()
@@ -845,13 +846,7 @@ def date_under_headline(tree: HtmlElement, title: str) -> list[dates.Stamp]:
         text = " ".join(str(piece).split())
         dateline = DATELINE_DATE.match(text)
         line = text if len(text) <= DATE_LINE_CHARS else dateline["date"] if dateline else ""
-        if (
-            (found := dates.written_dates(line, line=True))
-            # not a date in a box of other stories beside the story ("Most read"), nor in a
-            # sidebar widget's list of coming events
-            and not clutter.in_other_stories(_holder(piece))
-            and not in_listing_widget(_holder(piece))
-        ):
+        if (found := dates.written_dates(line, line=True)) and not _in_listing(_holder(piece)):
             return found[:1]
         seen += len(text)
         if seen > DATE_UNDER_HEADLINE:
@@ -869,14 +864,17 @@ def _date_above(heading: HtmlElement) -> list[dates.Stamp]:
     kicker): that line's text is the date and nothing else."""
     for piece in list(reversed(heading.xpath(TEXT_BEFORE)))[:LINES_ABOVE]:
         text = " ".join(str(piece).split())
-        holder = _holder(piece)
-        if not dates.WRITTEN_DATE.fullmatch(text) or clutter.in_other_stories(holder):
-            continue
-        if in_listing_widget(holder):
+        if not dates.WRITTEN_DATE.fullmatch(text) or _in_listing(_holder(piece)):
             continue
         if found := dates.written_dates(text, line=True):
             return found[:1]
     return []
+
+
+def _in_listing(element: HtmlElement) -> bool:
+    """In a box of other stories beside the story ("Most read") or a sidebar widget's list
+    (coming events): a date there is not the story's."""
+    return clutter.in_other_stories(element) or in_listing_widget(element)
 
 
 def _holder(piece: Any) -> HtmlElement:
