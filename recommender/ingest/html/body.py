@@ -171,7 +171,7 @@ def densest_container(tree: HtmlElement) -> tuple[HtmlElement | None, list[str]]
 
     for block in tree.xpath(".//p|.//section[not(.//p) and not(.//section)]"):
         text, weight = _unlinked_weight(block)
-        if weight < PARAGRAPH_WEIGHT or _in_furniture(block):
+        if weight < PARAGRAPH_WEIGHT or _in_footer_or_sidebar(block):
             continue
         # A paragraph wrapped in a `<div>` of its own (NetEase) counts for the wrappers' parent.
         inner, parent = block, block.getparent()
@@ -192,7 +192,7 @@ FURNITURE_HOLDERS = frozenset({"footer", "aside"})
 FURNITURE_NAMES = ("footer", "sidebar")
 
 
-def _in_furniture(block: HtmlElement) -> bool:
+def _in_footer_or_sidebar(block: HtmlElement) -> bool:
     """Inside the page's footer or a sidebar (`<footer>`, `<div id="footer">`,
     `class="site-footer"`, `class="more-news-sidebar"`; not a layout's `with-sidebar-right` or
     `has-sidebar`)."""

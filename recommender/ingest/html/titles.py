@@ -221,11 +221,13 @@ def sole_h1(tree: HtmlElement, meta: PageMeta, title: str, url: str | None) -> s
     its own, other than `title` and the other title tags: no part of them, nor holding one (a
     kicker run into the headline: "Wow, wow, wow!Manuela Reimann: …", "THERMOMIX ® REZEPT 1
     Nudelsalat" beside og:title "Nudelsalat")."""
-    banners = {h for h in tree.iter("h1") if _is_banner(h, url)}
-    h1s = [h for h in tree.iter("h1") if h not in banners and heading_text(h)]
-    if len(h1s) != 1 or words(heading_text(h1s[0])) < MIN_TITLE_WORDS:
+    h1s = [
+        (h, text) for h in tree.iter("h1") if not _is_banner(h, url) and (text := heading_text(h))
+    ]
+    if len(h1s) != 1 or words(h1s[0][1]) < MIN_TITLE_WORDS:
         return None
-    shown = squash(h1s[0].text_content() or "")
+    h1, text = h1s[0]
+    shown = squash(h1.text_content() or "")
     ld = meta.article("headline")
     named = [
         title,
@@ -233,7 +235,7 @@ def sole_h1(tree: HtmlElement, meta: PageMeta, title: str, url: str | None) -> s
         ld if isinstance(ld, str) else "",
     ]
     wanted = [squash(n) for n in named if squash(n)]
-    return None if any(w in shown or shown in w for w in wanted) else heading_text(h1s[0])
+    return None if any(w in shown or shown in w for w in wanted) else text
 
 
 NOT_SHOWN = frozenset({"title", "script", "style", "noscript", "template", "option", "head"})
