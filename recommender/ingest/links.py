@@ -113,12 +113,11 @@ def strip_tracking(url: str) -> str:
     parts = parts._replace(scheme=parts.scheme.lower(), netloc=_normal_netloc(parts))
     # The kept parameters as the page writes them: decoding and encoding them again would change
     # the URL (`?AID=/20130606/LIFE07/...` is not `?AID=%2F20130606%2FLIFE07%2F...` to a server).
-    kept = [
-        piece
-        for piece in parts.query.split("&")
-        if piece and not _is_tracking(unquote_plus(piece.split("=", 1)[0]).lower())
-    ]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(kept), ""))
+    # A query without tracking parameters stays whole, empty parts too (`9015.html?&L=1`).
+    pieces = parts.query.split("&")
+    kept = [p for p in pieces if not _is_tracking(unquote_plus(p.split("=", 1)[0]).lower())]
+    query = parts.query if kept == pieces else "&".join(p for p in kept if p)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
 DEFAULT_PORTS = {"http": ":80", "https": ":443"}

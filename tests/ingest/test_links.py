@@ -46,6 +46,10 @@ def test_kept_parameters_stay_as_the_page_writes_them() -> None:
     assert strip_tracking(url) == url
     mixed = "https://news.example/a?b=%2F1&utm_source=rss&c=d+e&fbclid=x&lite"
     assert strip_tracking(mixed) == "https://news.example/a?b=%2F1&c=d+e&lite"
+    # Nothing to take out: the query as written, its empty part too (a TYPO3 news page's URL).
+    typo3 = "https://www.uni.example/9015.html?&L=1&tx_news_pi1%5Bnews%5D=4621"
+    assert strip_tracking(typo3) == typo3
+    assert strip_tracking(typo3 + "&utm_source=x") == typo3.replace("?&", "?")
 
 
 def test_publishers_and_platforms_tracking_parameters_go() -> None:

@@ -390,6 +390,19 @@ def listing_path(segments: list[str], words: frozenset[str] = LISTING_SEGMENTS) 
     return not (last.endswith((".html", ".htm")) or len(re.split(r"[-_]+", last)) >= 4)
 
 
+def filed_story(segments: list[str], meta: PageMeta) -> bool:
+    """`/themen/artenvielfalt/loechrige-lebensversicherung`: a story filed under a topic, where
+    the topic word opens a three-part path ending in a slug of words (no page number) and the
+    page's metadata calls it an article and states when it was published (a topic's page is
+    `/themen/artenvielfalt`, its second page `/themen/artenvielfalt/seite-2`)."""
+    if len(segments) != 3 or LISTING_SEGMENTS.intersection(segments[1:]):
+        return False
+    words = [w for w in re.split(r"[-_]+", segments[2]) if w]
+    if len(words) < 2 or any(w.isdigit() for w in words):
+        return False
+    return meta.is_article and bool(meta.times or meta.first("article:published_time"))
+
+
 # Path words of a site's own pages: forms and searches (`/footer/subscribe`, `/us/people-search`,
 # `/about/contact-us/`).
 SITE_PAGE_SEGMENTS = frozenset(
@@ -801,7 +814,7 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
     thing = kind in THING_TYPES or kind.split(".")[0] in THING_NAMESPACES
     if thing and meta.work is None and not meta.microdata_article:
         raise ExtractionError("page", f"og:type {kind!r} is a page about a thing, not an article")
-    if listing_path(segments):
+    if listing_path(segments) and not filed_story(segments, meta):
         raise ExtractionError(
             "page", f"an index or profile page (URL path /{'/'.join(segments)}), not an article"
         )
