@@ -116,6 +116,7 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "", description: 
     clutter.drop_embedded_media(pruned)
     clutter.drop_social_embeds(pruned)
     clutter.drop_signup_boxes(pruned)
+    clutter.drop_about_boxes(pruned, title)
     clutter.drop_link_paragraphs(pruned)
     clutter.drop_teaser_cards(pruned)
     clutter.drop_before_headline(pruned, title)

@@ -1616,6 +1616,45 @@ def drop_clipped_blurb(lines: list[str]) -> list[str]:
     return lines
 
 
+# A box about the writer or the company closing the page, its heading kept as a line: "About
+# Swasthi" / "I’m Swasthi Shreekanth, the recipe developer …", "About Blue Apron" / "Blue Apron
+# delivers original, step-by-step recipes …", "Über mich" / "Ich bin …".
+ABOUT_HEADING = re.compile(
+    r"^(?:about|über|à propos de|a propos de|sobre|acerca de|tentang)\s+"
+    r"(?P<name>[^\W\d_][\w'’&.-]*(?:\s+[\w'’&.-]+){0,2})$",
+    re.IGNORECASE,
+)
+FIRST_PERSON_INTRO = re.compile(
+    r"^(?:(?:hi|hello|hallo|hey)\b\W*)?(?:i['’]m|i am|my name is|ich bin|ich heiße|je suis|je m['’]appelle"
+    r"|me llamo|soy|saya|we are|we['’]re|wir sind)\b",
+    re.IGNORECASE,
+)
+ABOUT_BOX_CHARS = 1000
+
+
+def drop_about_boxes(tree: HtmlElement, title: str) -> None:
+    """Remove boxes about the writer or the company (ABOUT_HEADING): a heading and what follows
+    it in its box, when that is short and opens by introducing the one it is about (by their
+    name, in capitals, or in the first person). A heading about what the headline names ("About
+    Banana Cake" in a banana cake recipe) opens a section of the story."""
+    for heading in tree.xpath("//h2|//h3|//h4|//h5|//h6"):
+        found = ABOUT_HEADING.match(flat_text(heading))
+        if found is None or heading.getparent() is None:
+            continue
+        box = [s for s in heading.itersiblings() if isinstance(s.tag, str)]
+        text = " ".join(" ".join(flat_text(s) for s in box).split())
+        if not text or len(text) > ABOUT_BOX_CHARS:
+            continue
+        name = found.group("name")
+        if name.casefold() in title.casefold():
+            continue
+        # a name, in capitals ("About the study" heads a story's last section)
+        named = all(word[0].isupper() for word in name.split())
+        if (named and text.startswith(name)) or FIRST_PERSON_INTRO.match(text):
+            for element in [heading, *box]:
+                element.drop_tree()
+
+
 def drop_trailing_furniture(lines: list[str]) -> list[str]:
     """Drop short lines after the last sentence: list headings ("More games news:"), tag lists,
     section links, and an author's closing note. A line ending like a sentence (or with an
