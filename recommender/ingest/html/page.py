@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 from typing import Any, Literal
@@ -834,6 +835,10 @@ DATELINE_DATE = re.compile(
 TEXT_AFTER = "following::text()[not(ancestor::script) and not(ancestor::style)][position() <= 80]"
 
 
+def _dated_under(tree: HtmlElement, title: str) -> Callable[[], bool]:
+    return lambda: bool(date_under_headline(tree, title))
+
+
 def date_under_headline(tree: HtmlElement, title: str) -> list[dates.Stamp]:
     """A date printed without a time right under the headline, in an element of its own ("<li>27
     juin 2019</li>"), or as the dateline opening the story ("Feb. 23, 2015 -- Life-threatening
@@ -1115,9 +1120,10 @@ def _record(
         # A page with no headline, no date and little text is first of all no article: say that.
         check_dated_or_written(tree, meta, "", canonical)
         raise ExtractionError("title", "the page has no title (og:title, <title> or <h1>)")
-    pagekind.check_article(tree, meta, canonical, title)  # the title tags say what the page is
+    # the title tags say what the page is
+    pagekind.check_article(tree, meta, canonical, title, _dated_under(tree, title))
     if (shown := shown_headline(tree, meta, title, canonical)) != title:
-        pagekind.check_article(tree, meta, canonical, shown)
+        pagekind.check_article(tree, meta, canonical, shown, _dated_under(tree, shown))
         title = shown
     check_dated_or_written(tree, meta, title, canonical)
     check_later_part(url, canonical)  # a listing's later page is refused as a listing above

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 from weakref import WeakKeyDictionary
 
@@ -747,8 +748,16 @@ def front_page(url: str) -> bool:
     return root and not parts.query
 
 
-def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str) -> None:
-    """Raise ExtractionError(`page`) when the page lists articles instead of being one."""
+def check_article(
+    tree: HtmlElement,
+    meta: PageMeta,
+    url: str | None,
+    title: str,
+    dated_headline: Callable[[], bool] = lambda: False,
+) -> None:
+    """Raise ExtractionError(`page`) when the page lists articles instead of being one;
+    `dated_headline` says whether a date is printed right under the headline (asked only of a
+    page with many headline links and little text)."""
     parts = urlsplit(url) if url else None
     path = parts.path if parts else None
     segments = [s.lower() for s in (path or "").split("/") if s]
@@ -847,7 +856,11 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
         kinds = ", ".join(sorted(listed))
         raise ExtractionError("page", f"a listing page (JSON-LD {kinds}), not an article")
     paragraphs, headlines = long_paragraphs(tree), headline_links(tree)
-    if paragraphs < MIN_ARTICLE_PARAGRAPHS and headlines >= MIN_INDEX_HEADLINES:
+    # A short story amid a site's menus of headlines is dated under its own headline ("27 juin
+    # 2019" under a post of one paragraph, a song's lyrics "January 29th, 2013"); a listing's
+    # dates are its teasers'.
+    few = paragraphs < MIN_ARTICLE_PARAGRAPHS and headlines >= MIN_INDEX_HEADLINES
+    if few and not dated_headline():
         raise ExtractionError(
             "page",
             f"an index page ({headlines} headline links, {paragraphs} paragraphs of text), not an"
@@ -877,6 +890,9 @@ def check_article(tree: HtmlElement, meta: PageMeta, url: str | None, title: str
             f" {story}), not an article",
         )
     density = link_density(tree)
+    # A story of one paragraph dated under its headline counts as one of two paragraphs here.
+    if density > MAX_LINK_DENSITY and paragraphs < MIN_ARTICLE_PARAGRAPHS and dated_headline():
+        paragraphs = MIN_ARTICLE_PARAGRAPHS
     if density > MAX_LINK_DENSITY and not article_amid_menus(tree, paragraphs):
         raise ExtractionError(
             "page", f"a page of links ({density:.0%} of its text is links: an index or front page)"

@@ -87,3 +87,43 @@ def test_a_section_about_what_the_headline_names_stays() -> None:
         tag="Neue Radwege - Gazette",
     )
     assert section in str(record(html)["body"])
+
+
+MENU = "".join(
+    f"<li><a href='/sendung/{n}'>Die Sendung vom {n}. Juni über Radwege und Städte</a></li>"
+    for n in range(1, 15)
+)
+ONE_PARAGRAPH = (
+    "Diese Woche sprechen wir mit zwei Juristinnen über das neue Gesetz, über das der Stadtrat"
+    " lange gestritten hat, und über die Fragen, die es offen lässt."
+)
+
+
+def menu_page(under_headline: str, extra: str = "") -> str:
+    return page(
+        f"<ul class='menu'>{MENU}</ul><div class='post'><h1>{{title}}</h1>{under_headline}"
+        f"<p>{ONE_PARAGRAPH}</p>{extra}</div>",
+        head="",
+        url="https://radio.example/sendung/stadtrat-radwege",
+    )
+
+
+def test_a_post_of_one_paragraph_dated_under_its_headline_amid_menus_is_an_article() -> None:
+    # A radio programme's episode page (SPIP) and a song's lyrics page: one paragraph under a
+    # dated headline, among menus of fourteen episodes' headlines; refused as an index page, and
+    # as a page of links.
+    published = '<abbr class="published" title="2019-06-27T10:21:40Z">jeudi 27 juin 2019</abbr>'
+    got = record(menu_page(f"<p><small>{published}, par loldf</small></p>"))
+    assert got["body"] == ONE_PARAGRAPH
+    assert got["published_at"].isoformat() == "2019-06-27T10:21:40+00:00"  # type: ignore[attr-defined]
+
+
+def test_the_same_page_undated_is_still_an_index() -> None:
+    with pytest.raises(ExtractionError, match=r"an index page|a page of links"):
+        record(menu_page(""))
+
+
+def test_a_dated_product_among_menus_is_still_no_article() -> None:
+    # A publisher's book page: "Erschienen: 07.02.2019" under the title, a price and a cart.
+    with pytest.raises(ExtractionError, match="page: a shop's page"):
+        record(menu_page("<p>07.02.2019</p>", "<p>18,95 €</p><button>In den Warenkorb</button>"))
