@@ -172,8 +172,11 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
     for text in _self_linked_headings(tree, url):
         if any(text in SEPARATOR.split(candidate) for candidate in candidates):
             return text
+    # The title tag's whole headline as a heading, whatever its level: the story's `<h2>` under a
+    # site's tagline in an `<h1>` ("Headline <span>Subtitle</span>" for "Headline - Subtitle").
+    headings = visible + ([] if h2s else [t for h in tree.iter("h2") if (t := heading_text(h))])
     for candidate in candidates:
-        for text in visible:
+        for text in headings:
             if squash(text) == squash(candidate):
                 return text
     # A title tag that starts with the visible headline and goes on with section or author names.

@@ -127,3 +127,17 @@ def test_a_dated_product_among_menus_is_still_no_article() -> None:
     # A publisher's book page: "Erschienen: 07.02.2019" under the title, a price and a cart.
     with pytest.raises(ExtractionError, match="page: a shop's page"):
         record(menu_page("<p>07.02.2019</p>", "<p>18,95 €</p><button>In den Warenkorb</button>"))
+
+
+def test_the_title_tags_whole_headline_as_an_h2_under_a_tagline_h1() -> None:
+    # A blog: <h1> its tagline, the story under `<h2>Headline <span>Subtitle</span></h2>`, and
+    # <title> "Headline - Subtitle | Site". The subtitle alone was taken, as the part the page
+    # shows on its own.
+    html = page(
+        "<h1>Webentwicklung . Radwege . Schulung</h1><header><h2>Radwege mit Vorfahrt"
+        " <span>Ein Ablaufplan für neue Wege in der Innenstadt</span></h2></header>" + story(),
+        tag="Radwege mit Vorfahrt - Ein Ablaufplan für neue Wege in der Innenstadt | Gazette",
+    )
+    assert record(html)["title"] == (
+        "Radwege mit Vorfahrt Ein Ablaufplan für neue Wege in der Innenstadt"
+    )
