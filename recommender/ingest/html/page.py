@@ -502,7 +502,7 @@ def states_date(tree: HtmlElement, meta: PageMeta, title: str, url: str | None) 
     near = text_near_headline(tree, title)
     if dates.candidates(meta, near, url) or date_under_headline(tree, title):
         return True
-    if labelled_dates(tree):
+    if labelled_dates(tree) or bookmarked_date(tree, title):
         return True
     return any(
         dates.stated(guess, tree, url) or dates.yearless_times(near, guess, zoned=False)
@@ -518,6 +518,7 @@ def published_at(
     stamps = dates.candidates(meta, near, url)
     if not any(s.has_time for s in stamps):
         stamps = _under_headline_first(stamps, tree, title) + labelled_dates(tree)
+        stamps += bookmarked_date(tree, title)
         stamps += dates.guessed(tree)
         # A time written without its year on the day found ("Jun 13, 4:03 PM EDT"), or without
         # its zone too ("Jun 6 10:40 AM"), a local time.
@@ -809,6 +810,37 @@ def labelled_dates(tree: HtmlElement) -> list[dates.Stamp]:
             return found
         before = line
     return []
+
+
+# A link to the post itself (`rel="bookmark"`, hAtom's permalink) whose text is a date: the post's
+# date, printed under it ("Mai 03, 2017" in a Blogger theme's links after the post).
+BOOKMARKS = "//a[contains(concat(' ', normalize-space(@rel), ' '), ' bookmark ')]"
+BOOKMARK_CHARS = 40
+
+
+def bookmarked_date(tree: HtmlElement, title: str) -> list[dates.Stamp]:
+    """The date of the one permalink (BOOKMARKS) written as a date in the headline's box: the
+    nearest element holding both the headline and such a link holds no other (a sidebar's list of
+    posts, each dated by its permalink, shares only the page with the headline)."""
+    heading = _heading_of(tree, title)
+    if heading is None:
+        return []
+    dated = []
+    for link in tree.xpath(BOOKMARKS):
+        text = " ".join(link.text_content().split())
+        if len(text) <= BOOKMARK_CHARS and (found := dates.written_dates(text, line=True)):
+            dated.append((link, found[:1]))
+    box = heading.getparent()
+    while box is not None and box.tag != "body":
+        inside = [found for link, found in dated if _contains(box, link)]
+        if inside:
+            return inside[0] if len(inside) == 1 else []
+        box = box.getparent()
+    return []
+
+
+def _contains(element: HtmlElement, other: HtmlElement) -> bool:
+    return any(a is element for a in other.iterancestors())
 
 
 def same_day_times(tree: HtmlElement, dated: dates.Stamp) -> list[dates.Stamp]:

@@ -8,7 +8,7 @@ import pytest
 
 from recommender.ingest.html.errors import ExtractionError
 from tests.ingest.html.test_page import record
-from tests.ingest.html.test_page_batch34 import STORY, page, story
+from tests.ingest.html.test_page_batch34 import BERLIN, STORY, page, story
 
 TOPIC_URL = "https://verband.example/themen/artenvielfalt/loechrige-lebensversicherung"
 RDFA_DATE = (
@@ -141,3 +141,37 @@ def test_the_title_tags_whole_headline_as_an_h2_under_a_tagline_h1() -> None:
     assert record(html)["title"] == (
         "Radwege mit Vorfahrt Ein Ablaufplan für neue Wege in der Innenstadt"
     )
+
+
+BLOG_URL = "https://lesezeit.example/2017/05/stadtrat-beschliesst-neue-radwege.html"
+
+
+def blog_post(links: str, sidebar: str = "") -> str:
+    return page(
+        f"<div class='post'><h1>{{title}}</h1><div class='post-body'>{story()}</div>"
+        f"<div class='blog_links'>{links}<span>/</span><span class='by-author'>Jana</span></div>"
+        f"</div><div class='sidebar'>{sidebar}</div>",
+        head="",
+        url=BLOG_URL,
+    )
+
+
+def permalink(day: str) -> str:
+    return f"<a href='{BLOG_URL}' rel='bookmark'>{day}</a>"
+
+
+def test_the_date_of_the_posts_permalink_under_it_dates_it() -> None:
+    # A Blogger theme: "Mai 03, 2017" only as the text of the post's permalink (rel=bookmark) in
+    # the links under it, the URL's month agreeing; htmldate's guess, a week later, dated it.
+    others = "".join(
+        f"<p><a href='/2017/05/{n}.html' rel='bookmark'>Mai {n:02d}, 2017</a></p>"
+        for n in (10, 12, 15)
+    )
+    got = record(blog_post(permalink("Mai 03, 2017"), sidebar=others), assume_timezone=BERLIN)
+    assert got["published_at"].isoformat() == "2017-05-03T00:00:00+02:00"  # type: ignore[attr-defined]
+
+
+def test_two_dated_permalinks_in_the_posts_box_date_nothing() -> None:
+    html = blog_post(permalink("Mai 03, 2017") + permalink("Mai 10, 2017"))
+    with pytest.raises(ExtractionError):
+        record(html, assume_timezone=BERLIN)
