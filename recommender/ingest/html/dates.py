@@ -1050,7 +1050,28 @@ def candidates(meta: PageMeta, text: str, url: str | None = None) -> list[Stamp]
         on = dated.value.date() if dated is not None else byline_date(text)
         local = [s for s in local_text_times(text, filed) if on is None or s.value.date() == on]
         stamps += local[:1]
-    return stamps
+    return filed_first(stamps, filed)
+
+
+# Months between a time and the month its page's URL is filed under beyond which the time is no
+# date of that story (a story published at midnight may be filed under the month before).
+FILED_MONTHS = 1
+
+
+def filed_first(stamps: list[Stamp], filed: YearMonth | None) -> list[Stamp]:
+    """`stamps` with those in the month the URL is filed under first, where the most trusted one
+    is years or months away from it: a template's stale metadata (`article:published_time`
+    2009-09-02 on a post filed under `/2014/05/` and dated "May 23, 2014" by its `<time>`)."""
+    if filed is None or not stamps:
+        return stamps
+
+    def months_off(stamp: Stamp) -> int:
+        return abs(stamp.value.year * 12 + stamp.value.month - (filed[0] * 12 + filed[1]))
+
+    if months_off(stamps[0]) <= FILED_MONTHS:
+        return stamps
+    agreeing = [s for s in stamps if months_off(s) == 0]
+    return agreeing + [s for s in stamps if s not in agreeing] if agreeing else stamps
 
 
 def _ld_text(value: object) -> str | None:

@@ -175,3 +175,25 @@ def test_two_dated_permalinks_in_the_posts_box_date_nothing() -> None:
     html = blog_post(permalink("Mai 03, 2017") + permalink("Mai 10, 2017"))
     with pytest.raises(ExtractionError):
         record(html, assume_timezone=BERLIN)
+
+
+def filed_page(published: str) -> str:
+    return page(
+        "<h1>{title}</h1><p><time datetime='2014-05-23T17:30:00Z'>May 23, 2014</time></p>"
+        + story(),
+        head=f'<meta property="article:published_time" content="{published}">',
+        url="https://magazine.example/blogs/2014/05/stadtrat-beschliesst-neue-radwege",
+    )
+
+
+def test_stale_metadata_years_before_the_month_the_url_files_the_post_under() -> None:
+    # GQ's blogs: `article:published_time` 2009-09-02 (the blog template's) on a post filed under
+    # /2014/05/ and dated "May 23, 2014" by its own <time>.
+    got = record(filed_page("2009-09-02T00:00:00-04:00"))
+    assert got["published_at"].isoformat() == "2014-05-23T17:30:00+00:00"  # type: ignore[attr-defined]
+
+
+def test_metadata_a_month_from_the_urls_stays() -> None:
+    # Published late on the last day of a month, filed under the next: the metadata's own time.
+    got = record(filed_page("2014-04-30T23:30:00-04:00"))
+    assert got["published_at"].isoformat() == "2014-04-30T23:30:00-04:00"  # type: ignore[attr-defined]
