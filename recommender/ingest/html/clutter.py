@@ -1624,9 +1624,11 @@ ABOUT_HEADING = re.compile(
     r"(?P<name>[^\W\d_][\w'’&.-]*(?:\s+[\w'’&.-]+){0,2})$",
     re.IGNORECASE,
 )
+# ... introducing themselves by name ("I’m Swasthi", "Ich bin Anna"; not "I’m so glad you're here",
+# a recipe's section "About this recipe" in the blogger's own words).
 FIRST_PERSON_INTRO = re.compile(
-    r"^(?:(?:hi|hello|hallo|hey)\b\W*)?(?:i['’]m|i am|my name is|ich bin|ich heiße|je suis|je m['’]appelle"
-    r"|me llamo|soy|saya|we are|we['’]re|wir sind)\b",
+    r"^(?:(?:hi|hello|hallo|hey)\b\W*)?(?:i['’]m|i am|my name is|ich bin|ich heiße|je suis"
+    r"|je m['’]appelle|me llamo|soy|saya)\s+(?-i:[A-ZÀ-Ý])",
     re.IGNORECASE,
 )
 ABOUT_BOX_CHARS = 1000

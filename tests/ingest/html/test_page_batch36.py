@@ -197,3 +197,9 @@ def test_metadata_a_month_from_the_urls_stays() -> None:
     # Published late on the last day of a month, filed under the next: the metadata's own time.
     got = record(filed_page("2014-04-30T23:30:00-04:00"))
     assert got["published_at"].isoformat() == "2014-04-30T23:30:00-04:00"  # type: ignore[attr-defined]
+
+
+def test_a_recipes_section_about_it_in_the_bloggers_words_stays() -> None:
+    section = "I’m so glad you are here, because this is the cake my family asks for every week."
+    html = page(f"<h1>{{title}}</h1><div><h2>About this recipe</h2><p>{section}</p></div>{story()}")
+    assert section in str(record(html)["body"])
