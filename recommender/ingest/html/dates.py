@@ -674,7 +674,10 @@ UPDATED_LABEL = re.compile(
     # Ukrainian, Bulgarian, the Baltic languages, Arabic, Thai and Hindi
     r"|päivitetty|aktualizované|ažurirano|ажурирано|posodobljeno|actualizat|frissítve"
     r"|ενημερώθηκε|ενημέρωση|оновлено|актуализирана|обновена|uuendatud|atjaunināts|atnaujinta"
-    r"|آخر تحديث|تم التحديث|อัปเดต|อัพเดท|अपडेट(?:ेड)?)"
+    r"|آخر تحديث|تم التحديث|อัปเดต|อัพเดท|अपडेट(?:ेड)?"
+    # German "as of" ("[Stand: 08.05.2019, 05:02 Uhr]" at the foot of a city's page), and the
+    # version-control stamp of a file's last change ("$Date: 2016/11/18 06:31:41 $")
+    r"|(?-i:Stand)|\$date)"
     r"\s*(?:on|at|:)?\s*:?\s*(?:(?:[^\W\d_]{3,9}day|mon|tue|wed|thu|fri|sat|sun)\.?,?\s*)?$",
     re.IGNORECASE,
 )

@@ -203,3 +203,32 @@ def test_a_recipes_section_about_it_in_the_bloggers_words_stays() -> None:
     section = "I’m so glad you are here, because this is the cake my family asks for every week."
     html = page(f"<h1>{{title}}</h1><div><h2>About this recipe</h2><p>{section}</p></div>{story()}")
     assert section in str(record(html)["body"])
+
+
+@pytest.mark.parametrize(
+    "foot",
+    [
+        "<p>[Stand: 08.05.2019, 05:02 Uhr]</p>",  # a city's page about a quarter
+        "<address>$Date: 2016/11/18 06:31:41 $</address>",  # a licence's version stamp
+    ],
+)
+def test_a_page_dated_only_as_of_its_last_change_shows_no_sign_of_an_article(foot: str) -> None:
+    # Refused for the time's missing UTC offset, as if an article needed only a zone. The line
+    # is at the page's foot, far below the headline (a time near it counts, update or not).
+    html = page(
+        f"<h1>{{title}}</h1>{story() * 8}{foot}",
+        head="",
+        url="https://stadt.example/stadtbezirke/mitte/bohnenviertel.php",
+    )
+    with pytest.raises(ExtractionError, match="page: no sign of an article"):
+        record(html)
+
+
+def test_a_story_dated_as_of_under_its_headline_keeps_that_time() -> None:
+    # A news site that prints "Stand: …" under the headline, its metadata calling it an article.
+    html = page(
+        "<h1>{title}</h1><p>Stand: 08.05.2019 05:02 Uhr</p>" + story(),
+        head='<meta property="og:type" content="article">',
+    )
+    got = record(html, assume_timezone=BERLIN)["published_at"]
+    assert got.isoformat() == "2019-05-08T05:02:00+02:00"  # type: ignore[attr-defined]
