@@ -172,13 +172,18 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
     for text in _self_linked_headings(tree, url):
         if any(text in SEPARATOR.split(candidate) for candidate in candidates):
             return text
-    # The title tag's whole headline as a heading, whatever its level: the story's `<h2>` under a
-    # site's tagline in an `<h1>` ("Headline <span>Subtitle</span>" for "Headline - Subtitle").
-    headings = visible + ([] if h2s else [t for h in tree.iter("h2") if (t := heading_text(h))])
     for candidate in candidates:
-        for text in headings:
+        for text in visible:
             if squash(text) == squash(candidate):
                 return text
+    # A title tag's headline of two parts whole as an `<h2>`: the story's heading under a site's
+    # tagline in the `<h1>` ("Headline <span>Subtitle</span>" for "Headline - Subtitle | Site").
+    lower = [] if h2s else [t for h in tree.iter("h2") if (t := heading_text(h))]
+    for candidate in candidates:
+        if len(SEPARATOR.split(candidate)) > 1:
+            for text in lower:
+                if squash(text) == squash(candidate):
+                    return text
     # A title tag that starts with the visible headline and goes on with section or author names.
     for candidate in candidates:
         for text in visible:
