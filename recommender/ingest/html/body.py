@@ -84,7 +84,7 @@ def clean_lines(text: str, *, title: str = "", content: Collection[str] = ()) ->
     dateline before it ("JAKARTA, KOMPAS.com - "). Lines the page's metadata names as its content
     (`content`, squashed: a recipe's ingredients) are never taken for what precedes it."""
     lines = [WHITESPACE.sub(" ", line).strip() for line in text.splitlines()]
-    lines = clutter.drop_story_lists([line for line in lines if line])
+    lines = clutter.drop_legal_foot(clutter.drop_story_lists([line for line in lines if line]))
     kept = [line for line in lines if not is_furniture(line)]
     kept = clutter.drop_leading_furniture(kept, title, content)
     kept = clutter.drop_trailing_furniture(kept)

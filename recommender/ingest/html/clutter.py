@@ -1657,6 +1657,39 @@ def drop_about_boxes(tree: HtmlElement, title: str) -> None:
                 element.drop_tree()
 
 
+# A site's copyright notice opening a line in the second half of the text, among its last lines:
+# the page's legal foot begins, and what follows it is terms and disclaimers ("Copyright ©
+# 2010/2012 Tagesausblick.de - Alle Rechte vorbehalten; …" then four lines on price data and the
+# reader's own risk). A photo's credit ("© AFP") reserves no rights, a stamp closing a story ("©
+# RIPRODUZIONE RISERVATA") states no terms, and "Copyright law …" opening a paragraph is no notice.
+LEGAL_FOOT = re.compile(
+    r"^(?:copyright\s*)?(?:©|\(c\))|^copyright\s+(?:19|20)\d\d\b", re.IGNORECASE
+)
+RIGHTS_RESERVED = re.compile(
+    r"\b(?:all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos"
+    r" reservados|todos os direitos reservados|tutti i diritti riservati|riproduzione riservata"
+    r"|alle rechten voorbehouden|wszelkie prawa zastrzeżone|все права защищены|hak cipta dilindungi)",
+    re.IGNORECASE,
+)
+LEGAL_FOOT_LINES = 10
+LEGAL_NOTICE_CHARS = 100  # a notice with its terms; "© RIPRODUZIONE RISERVATA" closes a story
+
+
+def drop_legal_foot(lines: list[str]) -> list[str]:
+    """Drop the lines from a site's copyright notice (LEGAL_FOOT, RIGHTS_RESERVED) on, when it is
+    among the last LEGAL_FOOT_LINES and in the text's second half; asked before furniture lines go
+    (a short notice is one, and the terms after it would stay)."""
+    for at in range(max(1, len(lines) - LEGAL_FOOT_LINES, len(lines) // 2), len(lines)):
+        line = lines[at].strip()
+        if (
+            len(line) >= LEGAL_NOTICE_CHARS
+            and LEGAL_FOOT.match(line)
+            and RIGHTS_RESERVED.search(line)
+        ):
+            return lines[:at]
+    return lines
+
+
 def drop_trailing_furniture(lines: list[str]) -> list[str]:
     """Drop short lines after the last sentence: list headings ("More games news:"), tag lists,
     section links, and an author's closing note. A line ending like a sentence (or with an

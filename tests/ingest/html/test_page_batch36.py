@@ -232,3 +232,29 @@ def test_a_story_dated_as_of_under_its_headline_keeps_that_time() -> None:
     )
     got = record(html, assume_timezone=BERLIN)["published_at"]
     assert got.isoformat() == "2019-05-08T05:02:00+02:00"  # type: ignore[attr-defined]
+
+
+def test_a_copyright_notice_and_the_terms_after_it_leave_the_body() -> None:
+    # A market letter: "Copyright © 2010/2012 … - Alle Rechte vorbehalten; …" (too long for a
+    # furniture line), then notes on its price data and the reader's own risk.
+    foot = [
+        "Copyright © 2010/2012 Gazette.example - Alle Rechte vorbehalten; die Gazette gestattet"
+        " die Übernahme von Grafiken und Texten in Datenbestände, die ausschließlich für private"
+        " Zwecke eines Nutzers gedacht sind, jede andere Nutzung bedarf der Zustimmung.",
+        "Die Kursdaten auf den abgebildeten Charts können vom realen Kurswert beim Hochladen"
+        " abweichen, da Bilder und Text noch bearbeitet werden müssen.",
+        "Der Kunde handelt gleichwohl in eigener Verantwortung, auf eigenes Risiko und auf eigene"
+        " Gefahr.",
+    ]
+    got = str(record(page("<h1>{title}</h1>" + story(STORY + foot)))["body"])
+    assert got.endswith(STORY[-1])
+
+
+def test_a_last_paragraph_on_copyright_law_stays() -> None:
+    # (A shorter one is taken for a notice by the furniture lines' own rule.)
+    closing = (
+        "Copyright law in the union has changed little since then, the city's lawyers said, and"
+        " the council does not expect the new rules to reach the city's archive before next year."
+    )
+    got = str(record(page("<h1>{title}</h1>" + story([*STORY, closing])))["body"])
+    assert got.endswith(closing)
