@@ -1,6 +1,8 @@
 """Layouts of held-out batch 36 (#12): pages of older releases of trafilatura's and htmldate's test
-caches that later releases dropped, none of which the importer had read. Each test writes the
-layout anew, with text of its own."""
+caches that later releases dropped, none of which the importer had read; then layouts of misses
+of earlier batches that one general cause explains (an about box, a short post amid menus, a
+two-part title as an `<h2>`, a permalink's date, stale metadata, "as of" dates, a copyright
+notice's terms). Each test writes the layout anew, with text of its own."""
 
 from __future__ import annotations
 
