@@ -193,7 +193,11 @@ CLUTTER_LINE = re.compile(
     # « En Corée… », Le Monde diplomatique", "Lesen Sie auch: …", "Mehr zum Thema".
     r"|(?:à )?lire aussi\b.{0,200}|lesen sie (?:auch|mehr)\b.{0,200}|mehr zum thema\b.{0,200}"
     r"|leer (?:también|más)\b.{0,200}|leia (?:também|mais)\b.{0,200}"
-    r"|(?:copyright|hak cipta)\b.{0,120}|(?:©|\(c\)).{0,120}|.{0,80}\ball rights reserved\b.*"
+    # a notice, not a sentence about copyright ("Copyright law in the union has changed …")
+    r"|(?:copyright|hak cipta)\b(?!\s+(?:laws?|holders?|owners?|infringements?|protection|claims?"
+    r"|office|act|directive|reform|rules|terms?|lawsuits?|cases?|disputes?|violations?|is|was"
+    r"|has|can|may|will|would|and)\b).{0,120}"
+    r"|(?:©|\(c\)).{0,120}|.{0,80}\ball rights reserved\b.*"
     # a site's footer after its copyright year: "Copyright 2013 DailyTech LLC. - RSS Feed | ..."
     r"|copyright\s*(?:©\s*)?(?:19|20)\d\d\b.{0,250}"
     r"|like us on facebook\W*"
