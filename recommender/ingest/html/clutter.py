@@ -1738,7 +1738,7 @@ def drop_site_blurbs(text: str, sites: list[str]) -> str:
 def _site_blurb(line: str, sites: list[str]) -> bool:
     words = line.split()
     for n in range(1, min(SITE_NAME_WORDS, len(words) - 1) + 1):
-        name = re.sub(r"\W+", "", " ".join(words[:n])).casefold()
+        name = squash(" ".join(words[:n]))
         if name in sites and words[n].casefold() in SITE_BLURB_VERBS:
             return True
     return False

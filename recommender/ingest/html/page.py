@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import tzinfo
+from functools import cache
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
@@ -427,7 +428,9 @@ def check_dated_or_written(tree: HtmlElement, meta: PageMeta, title: str, url: s
     sign of being an article: no date stated anywhere the importer reads one (only htmldate's
     guess would date it), however much running text it holds; the reason names its shop's or
     account's controls (pagekind.shop_or_account_page) or its paragraphs."""
-    check_site_page(tree, meta, title, url)
+    # asked at most once: a WordPress page's check and this one both need it
+    stated = cache(lambda: states_date(tree, meta, title, url))
+    check_site_page(tree, meta, stated)
     if meta.is_article or meta.video is not None:
         return
     # A page whose outermost microdata item is a product, with no article metadata, is its
@@ -448,7 +451,7 @@ def check_dated_or_written(tree: HtmlElement, meta: PageMeta, title: str, url: s
             f"a shop's page (an 'add to cart' control, {paragraphs} paragraph{plural} of running"
             " text, no article metadata)",
         )
-    if states_date(tree, meta, title, url):
+    if stated():
         return
     controls = pagekind.shop_or_account_page(tree)
     check_shown(tree)  # a page a script fills says so first
@@ -475,18 +478,18 @@ def check_dated_or_written(tree: HtmlElement, meta: PageMeta, title: str, url: s
     )
 
 
-def check_site_page(tree: HtmlElement, meta: PageMeta, title: str, url: str | None) -> None:
+def check_site_page(tree: HtmlElement, meta: PageMeta, stated: Callable[[], bool]) -> None:
     """Raise ExtractionError(`page`) for a WordPress "page" (the site's own pages: its services,
     its projects) that no metadata calls an article (og:type may: site builders mark every page
     so): when its JSON-LD calls it a WebPage and no article (as SEO plugins describe a page, where
-    a post gets an Article), or when it states no date."""
+    a post gets an Article), or when it states no date (`stated`: states_date's answer)."""
     if not pagekind.wordpress_page(tree) or meta.video is not None:
         return
     if meta.articles or meta.work or meta.microdata_article:
         return
     if "webpage" in meta.ld_types:
         why = "its JSON-LD describes a WebPage, not an article"
-    elif not states_date(tree, meta, title, url):
+    elif not stated():
         why = "it states no publication date"
     else:
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 from urllib.parse import parse_qs, urlsplit
 from weakref import WeakKeyDictionary
 
@@ -758,6 +759,7 @@ def check_article(
     """Raise ExtractionError(`page`) when the page lists articles instead of being one;
     `dated_headline` says whether a date is printed right under the headline (asked only of a
     page with many headline links and little text)."""
+    dated_headline = cache(dated_headline)  # asked by two checks below, answered once
     parts = urlsplit(url) if url else None
     path = parts.path if parts else None
     segments = [s.lower() for s in (path or "").split("/") if s]
