@@ -167,13 +167,28 @@ def page_options(
     zone = ZoneInfo(assume_timezone) if assume_timezone else None
     if url_from not in (None, "path", "sidecar"):
         raise SystemExit(f"url_from must be 'path' or 'sidecar' (got {url_from!r})")
-    page = PageOptions(assume_timezone=zone, base_url=base_url, url_from=url_from or "path")
+    page = PageOptions(
+        assume_timezone=zone, base_url=base_url, url_from=url_from or "path", **SITE_RULES
+    )
     return ReadOptions(page=page)
 
 
-def set_options(assume_timezone: str | None, base_url: str | None) -> None:
-    """--assume-timezone / --base-url as `recommender extract` takes them (code after #12)."""
-    if assume_timezone or base_url:
+# `--site-rules FILE`, loaded once: every page is read with the publisher's rules.
+SITE_RULES: dict[str, Any] = {}
+
+
+def set_options(
+    assume_timezone: str | None, base_url: str | None, site_rules: Path | None = None
+) -> None:
+    """--assume-timezone / --base-url / --site-rules as `recommender extract` takes them."""
+    if site_rules is not None:
+        from recommender.ingest.html import siterules
+
+        try:
+            SITE_RULES["site_rules"] = siterules.load(site_rules)
+        except siterules.SiteRulesError as exc:
+            raise SystemExit(str(exc)) from None
+    if assume_timezone or base_url or site_rules:
         OPTIONS["options"] = page_options(assume_timezone, base_url)
 
 
@@ -511,12 +526,15 @@ def main() -> None:
     parser.add_argument("--assume-timezone", help="as `recommender extract --assume-timezone`")
     parser.add_argument("--base-url", help="as `recommender extract --base-url`")
     parser.add_argument(
+        "--site-rules", type=Path, help="as `recommender extract --site-rules` (every page)"
+    )
+    parser.add_argument(
         "--code", type=checkout, help="measure the importer of another checkout (e.g. main's)"
     )
     args = parser.parse_args()
     if args.code:
         sys.path.insert(0, str(args.code))
-    set_options(args.assume_timezone, args.base_url)
+    set_options(args.assume_timezone, args.base_url, args.site_rules)
     rows: list[dict[str, Any]] = []
     if args.expected:
         if not args.expected.is_file():
@@ -538,6 +556,7 @@ def main() -> None:
     options = {
         "assume_timezone": args.assume_timezone,
         "base_url": args.base_url,
+        "site_rules": str(args.site_rules) if args.site_rules else None,
         "code": code,
         "expected": str(args.expected) if args.expected else None,
     }

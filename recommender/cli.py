@@ -126,6 +126,17 @@ AssumeTimezone = Annotated[
     ),
 ]
 
+SiteRulesFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--site-rules",
+        help="A TOML file of site rules: where a publisher's templates keep the body, title and"
+        " time, their zone and language, what to drop (default: $RECOMMENDER_SITE_RULES;"
+        " docs/importing.md).",
+        show_default=False,
+    ),
+]
+
 
 class ExecutorName(StrEnum):
     local = "local"
@@ -233,6 +244,7 @@ def build(
     base_url: BaseUrl = None,
     url_from: UrlFrom = "path",
     assume_timezone: AssumeTimezone = None,
+    site_rules: SiteRulesFile = None,
     executor: Executor = None,
     ray_address: RayAddress = None,
 ) -> None:
@@ -248,7 +260,9 @@ def build(
     """
     from recommender.jobs import EXIT_OK, EXIT_REJECTED, run_build
 
-    settings = executor_settings(data_dir, executor, ray_address, assume_timezone=assume_timezone)
+    settings = executor_settings(
+        data_dir, executor, ray_address, assume_timezone=assume_timezone, site_rules=site_rules
+    )
     paths: list[str | Path] = [*inputs] if inputs else [DEMO_CORPUS]
     try:
         summary, report = run_build(
@@ -285,6 +299,7 @@ def update(
     base_url: BaseUrl = None,
     url_from: UrlFrom = "path",
     assume_timezone: AssumeTimezone = None,
+    site_rules: SiteRulesFile = None,
     executor: Executor = None,
     ray_address: RayAddress = None,
 ) -> None:
@@ -307,7 +322,9 @@ def update(
     """
     from recommender.jobs import EXIT_OK, EXIT_REJECTED, run_update
 
-    settings = executor_settings(data_dir, executor, ray_address, assume_timezone=assume_timezone)
+    settings = executor_settings(
+        data_dir, executor, ray_address, assume_timezone=assume_timezone, site_rules=site_rules
+    )
     try:
         summary, report = run_update(
             inputs or [],
@@ -335,6 +352,7 @@ def extract(
     base_url: BaseUrl = None,
     url_from: UrlFrom = "path",
     assume_timezone: AssumeTimezone = None,
+    site_rules: SiteRulesFile = None,
 ) -> None:
     """Print the import records that build/update would read from INPUT, one JSON line each.
 
@@ -347,7 +365,7 @@ def extract(
     from recommender.ingest.sources import ReadOptions, read_sources
     from recommender.jobs import EXIT_FAILED, EXIT_OK, EXIT_REJECTED
 
-    settings = make_settings(None, assume_timezone=assume_timezone)
+    settings = make_settings(None, assume_timezone=assume_timezone, site_rules=site_rules)
     options = ReadOptions.from_settings(settings, base_url=base_url, url_from=url_from)
     report = read_sources(inputs, options=options)
     for article in report.items.values():

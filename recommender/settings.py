@@ -204,6 +204,12 @@ class JobSettings(BaseSettings):
         " and for pages that give only a date (read as midnight there); unset: such pages are"
         " rejected with the value found.",
     )
+    site_rules: Path | None = Field(
+        None,
+        description="A publisher's site rules (a TOML file of [[site]] tables: the body, title,"
+        " time, zone and language of its templates, and what to drop; docs/importing.md, 'Site"
+        " rules') for the pages `build`/`update`/`extract` read; unset: none.",
+    )
     snapshot_in_memory_max_bytes: int = Field(
         64 * 1024 * 1024,
         ge=0,

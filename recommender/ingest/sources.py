@@ -146,12 +146,23 @@ class ReadOptions:
     def from_settings(
         cls, settings: Settings, *, base_url: str | None = None, url_from: UrlFrom = "path"
     ) -> ReadOptions:
-        """The jobs' fetch timeout and assumed zone, plus a command's --base-url/--url-from."""
+        """The jobs' fetch timeout, assumed zone and site rules, plus a command's
+        --base-url/--url-from; InvalidInput for a site rules file that cannot be used."""
         from zoneinfo import ZoneInfo
 
+        from recommender.errors import InvalidInput
+        from recommender.ingest.html import siterules
+
         zone = settings.jobs.assume_timezone
+        try:
+            rules = siterules.load(settings.jobs.site_rules) if settings.jobs.site_rules else None
+        except siterules.SiteRulesError as exc:
+            raise InvalidInput(str(exc)) from None
         page = PageOptions(
-            assume_timezone=ZoneInfo(zone) if zone else None, base_url=base_url, url_from=url_from
+            assume_timezone=ZoneInfo(zone) if zone else None,
+            base_url=base_url,
+            url_from=url_from,
+            site_rules=rules,
         )
         jobs = settings.jobs
         return cls(

@@ -13,9 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 from urllib.parse import parse_qsl, urlsplit
+from zoneinfo import ZoneInfo
 
+import lxml.html
 from lxml.html import HtmlElement
 
 from recommender.ingest.html import authors, body, cjk, clutter, dates, language, pagekind, titles
@@ -32,6 +34,7 @@ from recommender.ingest.html.metadata import (
     read_meta,
     unescaped,
 )
+from recommender.ingest.html.siterules import SiteRule, SiteRules
 from recommender.ingest.links import (
     absolute,
     site_host,
@@ -61,11 +64,13 @@ SIDECAR_SUFFIX = ".url"
 
 @dataclass(frozen=True)
 class PageOptions:
-    """How pages are read: the zone for local times, and where pages without a URL live."""
+    """How pages are read: the zone for local times, where pages without a URL live, and the
+    publisher's site rules (`siterules`)."""
 
     assume_timezone: tzinfo | None = None
     base_url: str | None = None
     url_from: UrlFrom = "path"
+    site_rules: SiteRules | None = None
 
 
 # Text a reader could see (a `<noscript>` may hold the article: it counts).
@@ -1149,6 +1154,11 @@ def _record(
         check_dated_or_written(tree, meta, headline, None)
         raise
     meta.prefer(canonical)
+    rule = opts.site_rules.for_url(canonical) if opts.site_rules else None
+    if rule is not None:
+        rule.drop_from(tree)
+        if rule.timezone:
+            opts = replace(opts, assume_timezone=ZoneInfo(rule.timezone))
     title = titles.headline(tree, meta, canonical)
     if not title:
         check_shown(tree)
@@ -1160,30 +1170,19 @@ def _record(
     if (shown := shown_headline(tree, meta, title, canonical)) != title:
         pagekind.check_article(tree, meta, canonical, shown, _dated_under(tree, shown))
         title = shown
-    check_dated_or_written(tree, meta, title, canonical)
+    if rule is None or not rule.published_of(tree):  # a rule's time is the sign of an article
+        check_dated_or_written(tree, meta, title, canonical)
+    if rule is not None and rule.title:
+        title = rule.title_of(tree) or _rule_lacks(rule, "title", rule.title, canonical)
     check_later_part(url, canonical)  # a listing's later page is refused as a listing above
     video = is_video_page(tree, meta)  # before extraction prunes the players
     description = meta.first("og:description", "description", "twitter:description")
     description = unescaped(description or first_string(meta.article("description")) or "")
-    text = body.clean_lines(
-        body.main_text(tree, canonical, title, description),
-        title=title,
-        content=work_ingredients(meta),
-    )
     headline = titles.squash(title)
-    if not text or titles.squash(text) == headline or not body.has_running_text(text):
-        # A page a script renders holds its story in its JSON-LD only (the article's
-        # `articleBody`, or the description of the thing it is about); its markup holds the
-        # headline and navigation.
-        text = ld_main_text(meta, title) or script_state_text(tree, title, description) or text
-    elif (whole := ld_article_body(meta, title)) and cjk.weight(whole) >= TEASER_SHARE * max(
-        cjk.weight(text), MIN_LD_STORY_WEIGHT
-    ):
-        # A page that shows a teaser of its story ("READ FULL ARTICLE") beside an author's box,
-        # its whole text in its JSON-LD `articleBody`: the story is that.
-        text = whole
-    text = with_work_intro(with_work_steps(text, meta), meta, tree)
-    text = with_work_notes(text, meta, tree)
+    if rule is not None and rule.body:
+        text = rule_text(rule, tree, title, meta, canonical)
+    else:
+        text = general_text(tree, meta, title, description, canonical)
     text = clutter.drop_site_blurbs(text, titles.site_words(meta, canonical))
     if video and (not text or titles.squash(text) == headline):
         # A video's page holds a player and a caption: the video's description is its text.
@@ -1223,12 +1222,83 @@ def _record(
         "section": section(meta),
         "tags": tags(meta),
         "authors": authors.authors(meta, titles.site_words(meta, canonical)),
-        "published_at": published_at(tree, meta, title, opts, canonical),
-        "language": language.language(declared, f"{title}\n{text}"),
+        "published_at": (
+            rule_published_at(rule, tree, opts, canonical)
+            if rule is not None and rule.published
+            else published_at(tree, meta, title, opts, canonical)
+        ),
+        "language": (rule.language if rule is not None else None)
+        or language.language(declared, f"{title}\n{text}"),
         # a video's page is a video item (the widget's video section), whatever its length
         "type": "video" if video else None,
     }
     return {k: v for k, v in record.items() if v is not None}
+
+
+def general_text(
+    tree: HtmlElement, meta: PageMeta, title: str, description: str, canonical: str
+) -> str:
+    """The story's text as the general reading finds it: the extractor's main text, or the
+    page's JSON-LD where its markup holds none (or a teaser), with a recipe's or how-to's parts
+    the extractor left out."""
+    text = body.clean_lines(
+        body.main_text(tree, canonical, title, description),
+        title=title,
+        content=work_ingredients(meta),
+    )
+    headline = titles.squash(title)
+    if not text or titles.squash(text) == headline or not body.has_running_text(text):
+        # A page a script renders holds its story in its JSON-LD only (the article's
+        # `articleBody`, or the description of the thing it is about); its markup holds the
+        # headline and navigation.
+        text = ld_main_text(meta, title) or script_state_text(tree, title, description) or text
+    elif (whole := ld_article_body(meta, title)) and cjk.weight(whole) >= TEASER_SHARE * max(
+        cjk.weight(text), MIN_LD_STORY_WEIGHT
+    ):
+        # A page that shows a teaser of its story ("READ FULL ARTICLE") beside an author's box,
+        # its whole text in its JSON-LD `articleBody`: the story is that.
+        text = whole
+    text = with_work_intro(with_work_steps(text, meta), meta, tree)
+    return with_work_notes(text, meta, tree)
+
+
+def rule_text(rule: SiteRule, tree: HtmlElement, title: str, meta: PageMeta, url: str) -> str:
+    """The body a site rule names: the blocks of its elements, furniture lines dropped."""
+    elements = rule.body_elements(tree)
+    if not elements:
+        _rule_lacks(rule, "body", ", ".join(rule.body), url)
+    for element in elements:
+        body.fold_source_newlines(element)  # a browser's reading: source line breaks are spaces
+    parts = [body.fragment_text(lxml.html.tostring(e, encoding="unicode")) for e in elements]
+    return body.clean_lines("\n".join(parts), title=title, content=work_ingredients(meta))
+
+
+def _rule_lacks(rule: SiteRule, field: str, selector: str, url: str) -> NoReturn:
+    host = urlsplit(url).hostname
+    raise ExtractionError(
+        field,
+        f"the site rules for {host} ({', '.join(rule.hosts)}) name its {field} {selector!r},"
+        " which this page does not have (another template, or the rule is out of date)",
+    )
+
+
+def rule_published_at(rule: SiteRule, tree: HtmlElement, opts: PageOptions, url: str) -> Any:
+    """The time the site rule's `published` element states, read as the page's times are."""
+    raw = rule.published_of(tree)
+    if not raw:
+        _rule_lacks(rule, "published_at", rule.published or "", url)
+    source = f"the site rule's {rule.published!r}"
+    stamp = dates.parse_value(raw, source)
+    stamps = (
+        [stamp]
+        if stamp is not None
+        else dates.text_times(raw)
+        or dates.local_text_times(raw)
+        or dates.written_dates(raw, updates=True, line=True)
+    )
+    if not stamps:
+        raise ExtractionError("published_at", f"{raw[:80]!r} ({source}) holds no date")
+    return dates.choose(stamps, opts.assume_timezone)
 
 
 # A video player in the page: `<video>`, or a frame or embed whose address names one (YouTube's

@@ -1,0 +1,221 @@
+"""A publisher's site rules: what the general reading cannot know about a site's templates.
+
+The page importer is written for sites it has never seen, and gets most of them right; a
+publisher onboarding its own site can say, in a small TOML file, where its template keeps what the
+importer missed (`--site-rules FILE`, `RECOMMENDER_SITE_RULES`):
+
+```toml
+[[site]]
+hosts = ["kabar.example"]            # the page URL's host, or a subdomain of one
+drop = [".baca-juga", "div.iklan"]   # CSS selectors removed before anything is read
+body = ["div.detail__body-text"]     # the story's text: these elements' blocks, in page order
+title = "h1.detail__title"           # the headline: this element's text
+published = "meta[name='publishdate']@content"  # the time: an element's text or `@attribute`
+timezone = "Asia/Jakarta"            # the zone of the site's times written without an offset
+language = "id"                      # the site's language, whatever its pages declare
+```
+
+Every key but `hosts` is optional; a page of a host no rule names is read as without rules. A rule
+is data, not code: it only narrows where the general reading looks. The file is checked whole when
+loaded (syntax, unknown keys, selectors, zones), each error naming the file, the rule and the key.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from lxml.html import HtmlElement
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
+
+# `selector@attribute`: the attribute's value instead of the element's text.
+ATTRIBUTE = re.compile(r"^(?P<css>.+?)@(?P<attribute>[A-Za-z_:][\w:.-]*)$")
+HOST = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9-]{1,63}$")
+LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+Selector = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class SiteRulesError(ValueError):
+    """A site rules file that cannot be used, with what is wrong and where."""
+
+
+class SiteRule(BaseModel):
+    """One `[[site]]` table: the hosts it is for and what it says of their pages."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    hosts: tuple[str, ...] = Field(min_length=1)
+    drop: tuple[Selector, ...] = ()
+    body: tuple[Selector, ...] = ()
+    title: Selector | None = None
+    published: Selector | None = None
+    timezone: str | None = None
+    language: str | None = None
+
+    @field_validator("hosts")
+    @classmethod
+    def _hosts(cls, hosts: tuple[str, ...]) -> tuple[str, ...]:
+        out = []
+        for host in hosts:
+            name = host.strip().lower().rstrip(".")
+            if not HOST.match(name):
+                raise ValueError(f"{host!r} is not a host name (write 'kabar.example', no scheme)")
+            out.append(name)
+        return tuple(out)
+
+    @field_validator("drop", "body")
+    @classmethod
+    def _selectors(cls, selectors: tuple[str, ...]) -> tuple[str, ...]:
+        for css in selectors:
+            compiled(css)
+        return selectors
+
+    @field_validator("title", "published")
+    @classmethod
+    def _value_selector(cls, selector: str | None) -> str | None:
+        if selector is not None:
+            compiled(split_attribute(selector)[0])
+        return selector
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, zone: str | None) -> str | None:
+        if zone is not None:
+            try:
+                ZoneInfo(zone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    f"unknown time zone {zone!r} (use an IANA name such as Asia/Jakarta)"
+                ) from None
+        return zone
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, tag: str | None) -> str | None:
+        if tag is not None and not LANGUAGE.match(tag):
+            raise ValueError(f"{tag!r} is not a language tag (write 'id', 'en' or 'pt-BR')")
+        return tag
+
+    def drop_from(self, tree: HtmlElement) -> None:
+        """Remove the elements `drop` names (their tails stay: text after them is not theirs)."""
+        for css in self.drop:
+            for element in compiled(css)(tree):
+                if element.getparent() is not None:
+                    element.drop_tree()
+
+    def body_elements(self, tree: HtmlElement) -> list[HtmlElement]:
+        """The elements `body` names, in page order, none inside another one."""
+        found = {e for css in self.body for e in compiled(css)(tree)}
+        return [e for e in tree.iter() if e in found and not _inside(e, found)]
+
+    def title_of(self, tree: HtmlElement) -> str:
+        """The text (or attribute) `title` names; "" when there is no such element."""
+        return self.value_of(tree, self.title)
+
+    def published_of(self, tree: HtmlElement) -> str:
+        return self.value_of(tree, self.published)
+
+    @staticmethod
+    def value_of(tree: HtmlElement, selector: str | None) -> str:
+        if selector is None:
+            return ""
+        css, attribute = split_attribute(selector)
+        for element in compiled(css)(tree):
+            value = element.get(attribute) if attribute else element.text_content()
+            if value and value.strip():
+                return " ".join(value.split())
+        return ""
+
+
+def _inside(element: HtmlElement, others: set[HtmlElement]) -> bool:
+    return any(parent in others for parent in element.iterancestors())
+
+
+def split_attribute(selector: str) -> tuple[str, str | None]:
+    """`meta[name=x]@content` as its CSS and attribute; a selector without one as itself."""
+    match = ATTRIBUTE.match(selector)
+    if match and not match["css"].endswith(("[", "=")):
+        return match["css"].strip(), match["attribute"]
+    return selector, None
+
+
+@cache
+def compiled(css: str) -> Any:
+    """The CSS selector as lxml's compiled XPath (per process: rules travel to extraction workers
+    as strings); a ValueError saying why it is not one."""
+    from cssselect import SelectorError
+    from lxml.cssselect import CSSSelector
+
+    try:
+        return CSSSelector(css, translator="html")
+    except SelectorError as exc:
+        raise ValueError(f"{css!r} is not a CSS selector ({exc})") from None
+
+
+@dataclass(frozen=True)
+class SiteRules:
+    """The rules of a file, found by a page URL's host."""
+
+    rules: tuple[SiteRule, ...] = ()
+    source: str = ""
+
+    def for_url(self, url: str | None) -> SiteRule | None:
+        """The rule of the URL's host, or of the nearest domain above it that a rule names."""
+        host = (urlsplit(url).hostname or "") if url else ""
+        best: tuple[int, SiteRule] | None = None
+        for rule in self.rules:
+            for name in rule.hosts:
+                if (host == name or host.endswith("." + name)) and (
+                    best is None or len(name) > best[0]
+                ):
+                    best = (len(name), rule)
+        return best[1] if best else None
+
+
+def load(path: Path) -> SiteRules:
+    """The site rules in a TOML file; SiteRulesError naming the file, rule and key at fault."""
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SiteRulesError(f"{path}: cannot read the site rules file ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise SiteRulesError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SiteRulesError(f"{path}: not valid TOML: {exc}") from None
+    extra = sorted(set(document) - {"site"})
+    if extra:
+        raise SiteRulesError(f"{path}: unknown top-level keys {extra} (write [[site]] tables)")
+    tables = document.get("site", [])
+    if not isinstance(tables, list) or not tables:
+        raise SiteRulesError(f"{path}: no [[site]] tables")
+    rules = []
+    seen: dict[str, int] = {}
+    for number, table in enumerate(tables, start=1):
+        where = f"{path}: [[site]] {number}"
+        try:
+            rule = SiteRule.model_validate(table)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            key = ".".join(str(part) for part in error["loc"]) or "table"
+            reason = error["msg"].removeprefix("Value error, ")
+            raise SiteRulesError(f"{where}: {key}: {reason}") from None
+        for host in rule.hosts:
+            if host in seen:
+                raise SiteRulesError(f"{where}: hosts: {host!r} is also [[site]] {seen[host]}'s")
+            seen[host] = number
+        rules.append(rule)
+    return SiteRules(tuple(rules), str(path))
