@@ -1286,8 +1286,8 @@ def rule_published_at(rule: SiteRule, tree: HtmlElement, opts: PageOptions, url:
     """The time the site rule's `published` element states, read as the page's times are."""
     raw = rule.published_of(tree)
     if not raw:
-        _rule_lacks(rule, "published_at", rule.published or "", url)
-    source = f"the site rule's {rule.published!r}"
+        _rule_lacks(rule, "published_at", rule.published_selector, url)
+    source = f"the site rule's {rule.published_selector!r}"
     stamp = dates.parse_value(raw, source)
     stamps = (
         [stamp]

@@ -11,6 +11,7 @@ drop = [".baca-juga", "div.iklan"]   # CSS selectors removed before anything is 
 body = ["div.detail__body-text"]     # the story's text: these elements' blocks, in page order
 title = "h1.detail__title"           # the headline: this element's text
 published = "meta[name='publishdate']@content"  # the time: an element's text or `@attribute`
+                                     # (or a list, joined: ["span.tanggal", "span.jam"])
 timezone = "Asia/Jakarta"            # the zone of the site's times written without an offset
 language = "id"                      # the site's language, whatever its pages declare
 ```
@@ -62,7 +63,7 @@ class SiteRule(BaseModel):
     drop: tuple[Selector, ...] = ()
     body: tuple[Selector, ...] = ()
     title: Selector | None = None
-    published: Selector | None = None
+    published: Selector | tuple[Selector, ...] | None = None
     timezone: str | None = None
     language: str | None = None
 
@@ -86,9 +87,9 @@ class SiteRule(BaseModel):
 
     @field_validator("title", "published")
     @classmethod
-    def _value_selector(cls, selector: str | None) -> str | None:
-        if selector is not None:
-            compiled(split_attribute(selector)[0])
+    def _value_selector(cls, selector: str | tuple[str, ...] | None) -> Any:
+        for one in (selector,) if isinstance(selector, str) else selector or ():
+            compiled(split_attribute(one)[0])
         return selector
 
     @field_validator("timezone")
@@ -127,7 +128,21 @@ class SiteRule(BaseModel):
         return self.value_of(tree, self.title)
 
     def published_of(self, tree: HtmlElement) -> str:
-        return self.value_of(tree, self.published)
+        """The time's text: the value `published` names, or the values of its selectors joined
+        by spaces (a date and a clock the template prints apart); "" when one is missing."""
+        if not isinstance(self.published, tuple):
+            return self.value_of(tree, self.published)
+        values = [self.value_of(tree, selector) for selector in self.published]
+        return " ".join(values) if all(values) else ""
+
+    @property
+    def published_selector(self) -> str:
+        """`published` as written, for messages."""
+        return (
+            " + ".join(self.published)
+            if isinstance(self.published, tuple)
+            else self.published or ""
+        )
 
     @staticmethod
     def value_of(tree: HtmlElement, selector: str | None) -> str:

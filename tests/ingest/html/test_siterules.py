@@ -228,3 +228,20 @@ def test_build_reads_pages_with_rules_and_stops_on_a_bad_file(tmp_path: Path) ->
     exported = runner.invoke(app, ["export"], env=tiny_env(data_dir))
     (item,) = [json.loads(line) for line in exported.stdout.splitlines()]
     assert item["title"] == HEADLINE and RELATED not in item["body"]
+
+
+def test_a_date_and_a_clock_printed_apart_are_read_together(tmp_path: Path) -> None:
+    page = template().replace(
+        '<div class="detail__date">Senin, 10 Nov 2026 09:15</div>',
+        '<div class="detail__date"><span class="tgl">Senin, 10 November 2026</span>'
+        ' | <span class="jam">09:15 WIB</span></div>',
+    )
+    published = 'published = "meta[name=\'publishdate\']@content"\ntimezone = "Asia/Jakarta"\n'
+    split = 'published = ["span.tgl", "span.jam"]\n'
+    rules = siterules.load(rules_file(tmp_path, RULES.replace(published, split)))
+    got = read(page, rules)
+    assert iso(got["published_at"]) == "2026-11-10T09:15:00+07:00"  # WIB, in the text
+    with pytest.raises(ExtractionError) as caught:  # one of the two missing: no half a time
+        read(page.replace('class="jam"', 'class="pukul"'), rules)
+    assert caught.value.field == "published_at"
+    assert "'span.tgl + span.jam'" in caught.value.reason
