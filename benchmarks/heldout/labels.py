@@ -1,6 +1,7 @@
 """The page importer against npm `article` 1.1.2's own hand labels, on all 258 of its saved pages.
 
 Usage: .venv/bin/python benchmarks/heldout/labels.py [--details] [--code DIR]
+       [--site-rules FILE | --hosts-of FILE]
 
 `article`'s test suite labelled each saved page with its headline and its text by hand (in
 2013, for its own extractor). This reads every page with the importer (in the zone UTC, each
@@ -17,6 +18,9 @@ Prints one JSON line with the counts, and with `--details` one line per page tha
 paragraph (at most `DATELINE_CHARS` folded characters): the labels' datelines, so that
 `starts_with_first + starts_after_dateline` is the bodies starting where the story starts.
 `--code DIR` reads with the importer of another checkout (a clone at an older commit).
+`--site-rules FILE` reads only the pages of the hosts a site rules file names, with those rules:
+whether rules written from one page of a site hold on its other pages; `--hosts-of FILE` reads the
+same pages without the rules, the figures to compare with.
 """
 
 from __future__ import annotations
@@ -70,12 +74,15 @@ def unpack(archive: tarfile.TarFile, into: Path) -> list[dict[str, Any]]:
     return pages
 
 
-def check(page: dict[str, Any]) -> dict[str, Any]:
-    """One page read by the importer and compared with its labels."""
+def check(page: dict[str, Any], rules: Any = None) -> dict[str, Any]:
+    """One page read by the importer (with the site rules given) and compared with its labels."""
     from recommender.ingest.html.page import PageOptions
     from recommender.ingest.sources import ReadOptions, read_sources
 
-    options = ReadOptions(page=PageOptions(assume_timezone=ZoneInfo("UTC"), base_url=page["url"]))
+    extra = {"site_rules": rules} if rules is not None else {}
+    options = ReadOptions(
+        page=PageOptions(assume_timezone=ZoneInfo("UTC"), base_url=page["url"], **extra)
+    )
     result = read_sources([page["file"]], options=options)
     host = page["url"].split("/")[2]
     items = list(result.items.values())
@@ -117,11 +124,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--details", action="store_true", help="one line per disagreeing page")
     parser.add_argument("--code", type=checkout, help="read with the importer of this checkout")
+    ruled = parser.add_mutually_exclusive_group()
+    ruled.add_argument(
+        "--site-rules", type=Path, help="only the pages of its hosts, with its rules"
+    )
+    ruled.add_argument("--hosts-of", type=Path, help="only the pages of its hosts, without rules")
     args = parser.parse_args()
     sys.path.insert(0, str(args.code or HERE.parents[1]))
+    rules = None
+    if args.site_rules or args.hosts_of:
+        from recommender.ingest.html import siterules
+
+        loaded = siterules.load(args.site_rules or args.hosts_of)
+        rules = loaded if args.site_rules else None
     with tempfile.TemporaryDirectory(prefix="labels-") as scratch:
         pages = unpack(tarball(PACKAGE), Path(scratch))
-        rows = [check(page) for page in pages]
+        if args.site_rules or args.hosts_of:
+            pages = [p for p in pages if loaded.for_url(p["url"]) is not None]
+        rows = [check(page, rules) for page in pages]
     counts = {field: sum(1 for row in rows if row.get(field)) for field in COUNTED}
     print(json.dumps({"benchmark": "labels", "package": PACKAGE, "pages": len(rows), **counts}))
     if args.details:
