@@ -1172,14 +1172,15 @@ def _record(
         title = shown
     if rule is None or not rule.published_of(tree):  # a rule's time is the sign of an article
         check_dated_or_written(tree, meta, title, canonical)
-    if rule is not None and rule.title:
+    video = is_video_page(tree, meta)  # before extraction prunes the players
+    if rule is not None and rule.title and (not video or rule.title_of(tree)):
+        # (a video's page of another template is read as any video's page: the widget's videos)
         title = rule.title_of(tree) or _rule_lacks(rule, "title", rule.title, canonical)
     check_later_part(url, canonical)  # a listing's later page is refused as a listing above
-    video = is_video_page(tree, meta)  # before extraction prunes the players
     description = meta.first("og:description", "description", "twitter:description")
     description = unescaped(description or first_string(meta.article("description")) or "")
     headline = titles.squash(title)
-    if rule is not None and rule.body:
+    if rule is not None and rule.body and (not video or rule.body_elements(tree)):
         text = rule_text(rule, tree, title, meta, canonical)
     else:
         text = general_text(tree, meta, title, description, canonical)
@@ -1224,7 +1225,7 @@ def _record(
         "authors": authors.authors(meta, titles.site_words(meta, canonical)),
         "published_at": (
             rule_published_at(rule, tree, opts, canonical)
-            if rule is not None and rule.published
+            if rule is not None and rule.published and (not video or rule.published_of(tree))
             else published_at(tree, meta, title, opts, canonical)
         ),
         "language": (rule.language if rule is not None else None)

@@ -245,3 +245,14 @@ def test_a_date_and_a_clock_printed_apart_are_read_together(tmp_path: Path) -> N
         read(page.replace('class="jam"', 'class="pukul"'), rules)
     assert caught.value.field == "published_at"
     assert "'span.tgl + span.jam'" in caught.value.reason
+
+
+def test_a_video_page_without_the_rules_body_is_read_as_a_video(tmp_path: Path) -> None:
+    from tests.ingest.html.test_page_video import VIDEO_LD, video_page
+
+    rules = siterules.load(rules_file(tmp_path))
+    player = '<video src="https://kabar.example/v/banjir.mp4"></video>'
+    got = read(video_page(VIDEO_LD, player), rules)
+    assert got["type"] == "video" and got["title"] == "Banjir Dayeuhkolot"
+    assert got["body"] == "Warga Dayeuhkolot mengungsi setelah Sungai Citarum meluap."
+    assert iso(got["published_at"]) == "2026-11-10T09:15:00+07:00"
