@@ -390,6 +390,12 @@ CLUTTER_LINE = re.compile(
     r"|\(\*\)"  # the asterisk regional papers close a story with
     r"|(?:follow|find) (?:him|her|them|me|us) on (?:twitter|facebook|instagram|x)\b.{0,150}"
     r"|.{0,60}\bis on (?:twitter|x|instagram) at\b.{0,60}"  # an author's handle under the story
+    # a call to the reader after a question about the post itself: "Like this recipe? Pin it to
+    # your … pinboard!", "Like what you’re reading? Click here to get Smoke Signals, our free …"
+    r"|(?:like|love|enjoy(?:ed)?|liked|loved)\s+(?:this|what you['’]re reading)\b[^?]{0,40}\?\s*"
+    r"(?:pin|click|tap|share|save|sign up|subscribe|rate|tag|follow|get|join)\b.{0,250}"
+    # a blogger's shop: "Find and shop my favorite products in my Amazon storefront here!"
+    r"|(?:find|shop|visit|check out|see)\b.{0,60}\b(?:my|our) amazon (?:storefront|shop)\b.{0,40}"
     r")\s*$",
     re.IGNORECASE,
 )
@@ -1493,11 +1499,36 @@ def drop_closing_story_list(lines: list[str]) -> list[str]:
 
 
 def introduced_list_at_end(lines: list[str]) -> bool:
-    """The text ends with a list its own sentence introduces ("Posko pengungsian:" then items)."""
-    start = len(lines)
-    while start > 0 and LIST_ITEM.match(lines[start - 1]):
-        start -= 1
+    """The text ends with a list its own sentence introduces ("Posko pengungsian:" then items,
+    bulleted or numbered in order: "1. Wrap blouse, Net-A-Porter, $167", "2. …")."""
+    start = len(lines) - max(_bulleted_run(lines), _numbered_run(lines))
     return start < len(lines) and start > 0 and lines[start - 1].rstrip().endswith((":", "："))
+
+
+def _bulleted_run(lines: list[str]) -> int:
+    count = 0
+    while count < len(lines) and LIST_ITEM.match(lines[-1 - count]):
+        count += 1
+    return count
+
+
+# A list item numbered in its text ("1. Wrap blouse", "2) Heels"): a run counts only numbered
+# from 1 in order, as a story's own list is (a date or a score opening a line is not one).
+NUMBERED_ITEM = re.compile(r"^(\d{1,2})[.)]\s+\S")
+
+
+def _numbered_run(lines: list[str]) -> int:
+    """How many of the last lines are items numbered 1, 2, 3, … in order (0 for none)."""
+    numbers = []
+    for line in reversed(lines):
+        match = NUMBERED_ITEM.match(line)
+        if not match:
+            break
+        numbers.append(int(match[1]))
+    numbers.reverse()
+    while numbers and numbers[0] != 1:
+        numbers.pop(0)
+    return len(numbers) if numbers == list(range(1, len(numbers) + 1)) else 0
 
 
 # What closes a text after its last sentence, and everything after it: a press office's contact

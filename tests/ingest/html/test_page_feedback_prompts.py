@@ -81,3 +81,31 @@ def test_an_ai_summary_and_its_note_leave_the_body(note: str) -> None:
 )
 def test_a_story_sentence_about_ai_written_text_stays(sentence: str) -> None:
     assert sentence in body_with(sentence)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "Like this recipe? Pin it to your Chicken/Holiday Recipes pinboard!",
+        "Like what you’re reading? Click here to get Smoke Signals, our free monthly email that"
+        " tells you about new articles, recipes, product reviews, science, myth-busting, and more.",
+        "Love this post? Share it with a friend who needs it!",
+        "Enjoyed this recipe? Rate it and leave a comment below.",
+        "Find and shop my favorite products in my Amazon storefront here!",
+    ],
+)
+def test_a_call_to_the_reader_about_the_post_leaves_the_body(call: str) -> None:
+    assert body_with(call, lang="en") == PARAGRAPHS
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Like this, the dough rests for an hour before it is shaped and baked.",
+        "Readers who like this recipe? Get the cookbook, the chef said with a laugh.",
+        "Why do so many people love this dish? Share prices of the chain rose by 4 percent.",
+        "The bakery sells its bread through an Amazon storefront and two market stalls in town.",
+    ],
+)
+def test_a_sentence_with_the_same_words_stays(sentence: str) -> None:
+    assert sentence in body_with(sentence, lang="en")
