@@ -1270,7 +1270,10 @@ def rule_text(rule: SiteRule, tree: HtmlElement, title: str, meta: PageMeta, url
         _rule_lacks(rule, "body", ", ".join(rule.body), url)
     for element in elements:
         body.fold_source_newlines(element)  # a browser's reading: source line breaks are spaces
-    parts = [body.fragment_text(lxml.html.tostring(e, encoding="unicode")) for e in elements]
+    parts = [
+        body.fragment_text(lxml.html.tostring(e, encoding="unicode", with_tail=False))
+        for e in elements
+    ]
     return body.clean_lines("\n".join(parts), title=title, content=work_ingredients(meta))
 
 

@@ -26,6 +26,11 @@ SEO_TITLE = "Ribuan Rumah Terendam, Ini Kata BPBD Soal Pengungsi"
 URL = "https://www.kabar.example/read/123/banjir-rendam-ribuan-rumah"
 RELATED = "Baca juga: Harga Cabai Naik Jelang Akhir Tahun di Pasar Induk Caringin"
 AD = "Informasi pemasangan iklan hubungi tim pemasaran Kabar Media Grup"
+# Text after the story's element, outside it: not the story's.
+TAIL = (
+    "Sementara itu, harga beras di pasar tradisional Bandung naik dua ribu rupiah per kilogram"
+    " sejak pekan lalu, menurut catatan dinas perdagangan setempat."
+)
 
 
 def template(*, url: str = URL, body_class: str = "detail__body-text", lang: str = "id") -> str:
@@ -42,7 +47,7 @@ def template(*, url: str = URL, body_class: str = "detail__body-text", lang: str
 <div class="{body_class}">{story}
 <div class="baca-juga"><a href="/read/99/cabai">{RELATED}</a></div>
 <div class="iklan">{AD}</div>
-<p>{PARAGRAPHS[2]}</p></div></article></main>
+<p>{PARAGRAPHS[2]}</p></div>{TAIL}</article></main>
 <footer>Kabar Media Grup</footer></body></html>"""
 
 
@@ -76,7 +81,7 @@ def test_a_rule_reads_what_the_template_says(tmp_path: Path) -> None:
     got = read(template(), siterules.load(rules_file(tmp_path)))
     assert got["title"] == HEADLINE  # not the SEO title the title tags give
     assert iso(got["published_at"]) == "2026-11-10T09:15:00+07:00"  # the site's zone, meta time
-    assert got["body"] == "\n".join(PARAGRAPHS)  # the related box and the ad dropped
+    assert got["body"] == "\n".join(PARAGRAPHS)  # the related box and the ad dropped, no tail
     assert got["language"] == "id"
 
 
