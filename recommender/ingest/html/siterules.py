@@ -72,7 +72,7 @@ class SiteRule(BaseModel):
     def _hosts(cls, hosts: tuple[str, ...]) -> tuple[str, ...]:
         out = []
         for host in hosts:
-            name = host.strip().lower().rstrip(".")
+            name = ascii_host(host.strip().lower().rstrip("."))
             if not HOST.match(name):
                 raise ValueError(f"{host!r} is not a host name (write 'kabar.example', no scheme)")
             out.append(name)
@@ -156,6 +156,15 @@ class SiteRule(BaseModel):
         return ""
 
 
+def ascii_host(host: str) -> str:
+    """A host as DNS writes it: a name with other letters in punycode ("bücher.example" is
+    "xn--bcher-kva.example"), so a rule and a URL match however either writes it."""
+    try:
+        return host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        return host  # not a host name: the caller says so
+
+
 def _inside(element: HtmlElement, others: set[HtmlElement]) -> bool:
     return any(parent in others for parent in element.iterancestors())
 
@@ -190,7 +199,7 @@ class SiteRules:
 
     def for_url(self, url: str | None) -> SiteRule | None:
         """The rule of the URL's host, or of the nearest domain above it that a rule names."""
-        host = (urlsplit(url).hostname or "") if url else ""
+        host = ascii_host((urlsplit(url).hostname or "") if url else "")
         best: tuple[int, SiteRule] | None = None
         for rule in self.rules:
             for name in rule.hosts:

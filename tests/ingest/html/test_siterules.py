@@ -261,3 +261,10 @@ def test_a_video_page_without_the_rules_body_is_read_as_a_video(tmp_path: Path) 
     assert got["type"] == "video" and got["title"] == "Banjir Dayeuhkolot"
     assert got["body"] == "Warga Dayeuhkolot mengungsi setelah Sungai Citarum meluap."
     assert iso(got["published_at"]) == "2026-11-10T09:15:00+07:00"
+
+
+def test_a_host_with_other_letters_matches_however_it_is_written(tmp_path: Path) -> None:
+    rules = siterules.load(rules_file(tmp_path, '[[site]]\nhosts = ["bücher.example"]\n'))
+    assert rules.rules[0].hosts == ("xn--bcher-kva.example",)
+    assert rules.for_url("https://www.bücher.example/a") is rules.rules[0]
+    assert rules.for_url("https://xn--bcher-kva.example/a") is rules.rules[0]
