@@ -42,7 +42,13 @@ def fragment_text(fragment: str) -> str:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except Exception:  # lxml raises several types on broken markup
         return clean_lines(re.sub(r"<[^>]+>", " ", fragment))
-    for bad in root.xpath("//script|//style"):
+    return clean_lines(block_lines(root))
+
+
+def block_lines(root: HtmlElement) -> str:
+    """An element's text, one line per block, scripts and styles left out, nothing else dropped
+    (marks the blocks' ends in `root`'s text and tails)."""
+    for bad in root.xpath(".//script|.//style"):
         bad.drop_tree()
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag.lower() in BLOCK_TAGS:
@@ -53,7 +59,7 @@ def fragment_text(fragment: str) -> str:
             elif parent is not None:
                 parent.text = (parent.text or "") + "\n"
             element.tail = "\n" + (element.tail or "")
-    return clean_lines(root.text_content())
+    return str(root.text_content())
 
 
 def plain_text(fragment: str) -> str:
@@ -88,6 +94,18 @@ def clean_lines(text: str, *, title: str = "", content: Collection[str] = ()) ->
     kept = [line for line in lines if not is_furniture(line)]
     kept = clutter.drop_leading_furniture(kept, title, content)
     kept = clutter.drop_trailing_furniture(kept)
+    if kept:
+        kept[0] = clutter.strip_dateline(kept[0], title)
+    return "\n".join(line for line in kept if line)
+
+
+def clean_named_lines(text: str, *, title: str = "") -> str:
+    """`clean_lines` for text a site rule names as the story: furniture lines, lists of other
+    stories, a legal foot and the dateline go, but no line goes for where it stands (short lines
+    opening or closing it are the publisher's: a recipe's ingredients, a list)."""
+    lines = [WHITESPACE.sub(" ", line).strip() for line in text.splitlines()]
+    lines = clutter.drop_legal_foot(clutter.drop_story_lists([line for line in lines if line]))
+    kept = [line for line in lines if not is_furniture(line)]
     if kept:
         kept[0] = clutter.strip_dateline(kept[0], title)
     return "\n".join(line for line in kept if line)

@@ -1181,7 +1181,7 @@ def _record(
     description = unescaped(description or first_string(meta.article("description")) or "")
     headline = titles.squash(title)
     if rule is not None and rule.body and (not video or rule.body_elements(tree)):
-        text = rule_text(rule, tree, title, meta, canonical)
+        text = rule_text(rule, tree, title, canonical)
     else:
         text = general_text(tree, meta, title, description, canonical)
     text = clutter.drop_site_blurbs(text, titles.site_words(meta, canonical))
@@ -1263,18 +1263,20 @@ def general_text(
     return with_work_notes(text, meta, tree)
 
 
-def rule_text(rule: SiteRule, tree: HtmlElement, title: str, meta: PageMeta, url: str) -> str:
-    """The body a site rule names: the blocks of its elements, furniture lines dropped."""
+def rule_text(rule: SiteRule, tree: HtmlElement, title: str, url: str) -> str:
+    """The body a site rule names: the blocks of its elements (without their tails), furniture
+    lines dropped, but no line for where it stands (`body.clean_named_lines`)."""
     elements = rule.body_elements(tree)
     if not elements:
         _rule_lacks(rule, "body", ", ".join(rule.body), url)
+    parts = []
     for element in elements:
-        body.fold_source_newlines(element)  # a browser's reading: source line breaks are spaces
-    parts = [
-        body.fragment_text(lxml.html.tostring(e, encoding="unicode", with_tail=False))
-        for e in elements
-    ]
-    return body.clean_lines("\n".join(parts), title=title, content=work_ingredients(meta))
+        copy = lxml.html.fragment_fromstring(
+            lxml.html.tostring(element, encoding="unicode", with_tail=False)
+        )
+        body.fold_source_newlines(copy)  # a browser's reading: source line breaks are spaces
+        parts.append(body.block_lines(copy))
+    return body.clean_named_lines("\n".join(parts), title=title)
 
 
 def _rule_lacks(rule: SiteRule, field: str, selector: str, url: str) -> NoReturn:
