@@ -45,12 +45,15 @@ def fragment_text(fragment: str) -> str:
     return clean_lines(block_lines(root))
 
 
-def block_lines(root: HtmlElement) -> str:
+def block_lines(root: HtmlElement, *, bullets: bool = False) -> str:
     """An element's text, one line per block, scripts and styles left out, nothing else dropped
-    (marks the blocks' ends in `root`'s text and tails)."""
+    (marks the blocks' ends in `root`'s text and tails); with `bullets`, a list item's line
+    opens with "- ", as the extractor writes it."""
     for bad in root.xpath(".//script|.//style"):
         bad.drop_tree()
     for element in root.iter():
+        if bullets and isinstance(element.tag, str) and element.tag.lower() == "li":
+            element.text = "- " + (element.text or "").lstrip()
         if isinstance(element.tag, str) and element.tag.lower() in BLOCK_TAGS:
             # A block starts a line as well as ending one (`<b>Tips</b><li>Sauerbraten…`).
             previous, parent = element.getprevious(), element.getparent()
@@ -59,7 +62,12 @@ def block_lines(root: HtmlElement) -> str:
             elif parent is not None:
                 parent.text = (parent.text or "") + "\n"
             element.tail = "\n" + (element.tail or "")
-    return str(root.text_content())
+    text = str(root.text_content())
+    # an item whose text is in a block of its own (`<li><p>…</p></li>`): its bullet opens that
+    return BARE_BULLET.sub("- ", text) if bullets else text
+
+
+BARE_BULLET = re.compile(r"^[ \t]*-[ \t]*\n(?:[ \t]*\n)*[ \t]*", re.MULTILINE)
 
 
 def plain_text(fragment: str) -> str:
@@ -101,11 +109,18 @@ def clean_lines(text: str, *, title: str = "", content: Collection[str] = ()) ->
 
 def clean_named_lines(text: str, *, title: str = "") -> str:
     """`clean_lines` for text a site rule names as the story: furniture lines, lists of other
-    stories, a legal foot and the dateline go, but no line goes for where it stands (short lines
-    opening or closing it are the publisher's: a recipe's ingredients, a list)."""
+    stories, a legal foot and the dateline go, and short lines before the first sentence (a
+    section's label, a byline), but not a list there and the short heading above it (a recipe's
+    "Bahan" and its ingredients); short lines closing it stay (the publisher named the element)."""
     lines = [WHITESPACE.sub(" ", line).strip() for line in text.splitlines()]
     lines = clutter.drop_legal_foot(clutter.drop_story_lists([line for line in lines if line]))
     kept = [line for line in lines if not is_furniture(line)]
+    start = clutter.leading_end(kept, title)
+    listed = next((at for at, line in enumerate(kept) if clutter.LIST_ITEM.match(line)), len(kept))
+    if listed < start:
+        heading = listed > 0 and len(kept[listed - 1]) < clutter.LEADING_SHORT
+        start = listed - 1 if heading else listed
+    kept = kept[start:] if start < len(kept) else kept
     if kept:
         kept[0] = clutter.strip_dateline(kept[0], title)
     return "\n".join(line for line in kept if line)

@@ -1848,6 +1848,11 @@ def is_named(line: str, content: Collection[str]) -> bool:
     return bool(content) and squash(LIST_BULLET.sub("", line, count=1)) in content
 
 
+def leading_end(lines: list[str], title: str) -> int:
+    """Where the text starts after its leading furniture (see drop_leading_furniture)."""
+    return _leading_end(lines, title)
+
+
 def _leading_end(lines: list[str], title: str) -> int:
     """Where the text starts after its leading furniture (see drop_leading_furniture)."""
     folded_title = squash(title)

@@ -1264,8 +1264,8 @@ def general_text(
 
 
 def rule_text(rule: SiteRule, tree: HtmlElement, title: str, url: str) -> str:
-    """The body a site rule names: the blocks of its elements (without their tails), furniture
-    lines dropped, but no line for where it stands (`body.clean_named_lines`)."""
+    """The body a site rule names: the blocks of its elements (without their tails), list items
+    bulleted, furniture lines dropped (`body.clean_named_lines`)."""
     elements = rule.body_elements(tree)
     if not elements:
         _rule_lacks(rule, "body", ", ".join(rule.body), url)
@@ -1275,7 +1275,7 @@ def rule_text(rule: SiteRule, tree: HtmlElement, title: str, url: str) -> str:
             lxml.html.tostring(element, encoding="unicode", with_tail=False)
         )
         body.fold_source_newlines(copy)  # a browser's reading: source line breaks are spaces
-        parts.append(body.block_lines(copy))
+        parts.append(body.block_lines(copy, bullets=True))
     return body.clean_named_lines("\n".join(parts), title=title)
 
 

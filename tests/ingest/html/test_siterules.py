@@ -270,14 +270,18 @@ def test_a_host_with_other_letters_matches_however_it_is_written(tmp_path: Path)
     assert rules.for_url("https://xn--bcher-kva.example/a") is rules.rules[0]
 
 
-def test_a_rules_body_keeps_short_lines_where_they_stand(tmp_path: Path) -> None:
-    """The publisher named the element: an ingredient list opening it is the recipe's, not the
-    furniture that short lines before the first sentence are on a page read generally."""
+def test_a_rules_body_keeps_a_list_opening_it(tmp_path: Path) -> None:
+    """The publisher named the element: an ingredient list opening it, and its heading, are the
+    recipe's; a section's label above them is not."""
     ingredients = ["2 butir telur", "200 g tepung terigu", "1 sdt garam"]
-    listed = "".join(f"<li>{line}</li>" for line in ingredients)
+    # one item's text in a block of its own, as recipe plugins write them
+    listed = "".join(f"<li>{line}</li>" for line in ingredients[:2])
+    listed += f"<li>\n  <p>{ingredients[2]}</p>\n</li>"
     page = template().replace(
         '<div class="detail__body-text">',
-        f'<div class="detail__body-text"><h3>Bahan</h3><ul>{listed}</ul>',
+        f'<div class="detail__body-text"><div class="kanal">Kuliner</div><h3>Bahan</h3>'
+        f"<ul>{listed}</ul>",
     )
     got = read(page, siterules.load(rules_file(tmp_path)))
-    assert str(got["body"]).split("\n") == ["Bahan", *ingredients, *PARAGRAPHS]
+    bulleted = [f"- {line}" for line in ingredients]
+    assert str(got["body"]).split("\n") == ["Bahan", *bulleted, *PARAGRAPHS]
