@@ -1834,7 +1834,7 @@ def drop_leading_furniture(
     metadata names as its content (`content`, squashed: a recipe's ingredients) are never cut
     apart: where the cut falls inside a run of them, the run stays whole.
     """
-    start = _leading_end(lines, title)
+    start = leading_end(lines, title)
     if start >= len(lines):
         return lines
     # The cut never splits a run of named lines: a recipe's ingredients go or stay together.
@@ -1849,11 +1849,6 @@ def is_named(line: str, content: Collection[str]) -> bool:
 
 
 def leading_end(lines: list[str], title: str) -> int:
-    """Where the text starts after its leading furniture (see drop_leading_furniture)."""
-    return _leading_end(lines, title)
-
-
-def _leading_end(lines: list[str], title: str) -> int:
     """Where the text starts after its leading furniture (see drop_leading_furniture)."""
     folded_title = squash(title)
     again = [_is_headline_again(squash(line), folded_title) for line in lines[:LEADING_MAX_DROPPED]]
