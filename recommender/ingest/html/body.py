@@ -45,10 +45,21 @@ def fragment_text(fragment: str) -> str:
     return clean_lines(block_lines(root))
 
 
+def element_text(element: HtmlElement, *, bullets: bool = False) -> str:
+    """An element's text as a browser shows it, a line per block (`block_lines`), source line
+    breaks folded; its tail left out and the page untouched; nothing else dropped."""
+    shown = copy.deepcopy(element)
+    shown.tail = None
+    fold_source_newlines(shown)
+    return block_lines(shown, bullets=bullets)
+
+
 def block_lines(root: HtmlElement, *, bullets: bool = False) -> str:
     """An element's text, one line per block, scripts and styles left out, nothing else dropped
     (marks the blocks' ends in `root`'s text and tails); with `bullets`, a list item's line
     opens with "- ", as the extractor writes it."""
+    if isinstance(root.tag, str) and root.tag.lower() in ("script", "style"):
+        return ""  # a script's template (`<script type="text/template">`) shows nothing
     for bad in root.xpath(".//script|.//style"):
         bad.drop_tree()
     for element in root.iter():
@@ -97,14 +108,23 @@ def clean_lines(text: str, *, title: str = "", content: Collection[str] = ()) ->
     """Fold whitespace per line; drop furniture lines, what precedes the first sentence, and the
     dateline before it ("JAKARTA, KOMPAS.com - "). Lines the page's metadata names as its content
     (`content`, squashed: a recipe's ingredients) are never taken for what precedes it."""
+    kept = clutter.drop_leading_furniture(_furnitureless(text), title, content)
+    return _joined(clutter.drop_trailing_furniture(kept), title)
+
+
+def _furnitureless(text: str) -> list[str]:
+    """The lines of `text`, whitespace folded, without empty ones, lists of other stories, a
+    legal foot or furniture lines."""
     lines = [WHITESPACE.sub(" ", line).strip() for line in text.splitlines()]
     lines = clutter.drop_legal_foot(clutter.drop_story_lists([line for line in lines if line]))
-    kept = [line for line in lines if not is_furniture(line)]
-    kept = clutter.drop_leading_furniture(kept, title, content)
-    kept = clutter.drop_trailing_furniture(kept)
-    if kept:
-        kept[0] = clutter.strip_dateline(kept[0], title)
-    return "\n".join(line for line in kept if line)
+    return [line for line in lines if not is_furniture(line)]
+
+
+def _joined(lines: list[str], title: str) -> str:
+    """The lines as text, the dateline before the first sentence stripped."""
+    if lines:
+        lines[0] = clutter.strip_dateline(lines[0], title)
+    return "\n".join(line for line in lines if line)
 
 
 def clean_named_lines(text: str, *, title: str = "") -> str:
@@ -112,18 +132,13 @@ def clean_named_lines(text: str, *, title: str = "") -> str:
     stories, a legal foot and the dateline go, and short lines before the first sentence (a
     section's label, a byline), but not a list there and the short heading above it (a recipe's
     "Bahan" and its ingredients); short lines closing it stay (the publisher named the element)."""
-    lines = [WHITESPACE.sub(" ", line).strip() for line in text.splitlines()]
-    lines = clutter.drop_legal_foot(clutter.drop_story_lists([line for line in lines if line]))
-    kept = [line for line in lines if not is_furniture(line)]
+    kept = _furnitureless(text)
     start = clutter.leading_end(kept, title)
     listed = next((at for at, line in enumerate(kept) if clutter.LIST_ITEM.match(line)), len(kept))
     if listed < start:
         heading = listed > 0 and len(kept[listed - 1]) < clutter.LEADING_SHORT
         start = listed - 1 if heading else listed
-    kept = kept[start:] if start < len(kept) else kept
-    if kept:
-        kept[0] = clutter.strip_dateline(kept[0], title)
-    return "\n".join(line for line in kept if line)
+    return _joined(kept[start:] if start < len(kept) else kept, title)
 
 
 def main_text(tree: HtmlElement, url: str | None, title: str = "", description: str = "") -> str:

@@ -17,7 +17,6 @@ from typing import Any, Literal, NoReturn
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
-import lxml.html
 from lxml.html import HtmlElement
 
 from recommender.ingest.html import authors, body, cjk, clutter, dates, language, pagekind, titles
@@ -737,16 +736,11 @@ def notes_blocks(tree: HtmlElement) -> list[HtmlElement]:
 def work_notes(tree: HtmlElement) -> list[str]:
     """The sentences of the page's recipe notes and tips, one per line: lines of running text
     (a sentence's worth) that are not one link's text."""
-    import copy
-
-    import lxml.html
-
     lines: list[str] = []
     for block in notes_blocks(tree):
         links = {" ".join((a.text_content() or "").split()) for a in block.iter("a")}
-        folded = copy.deepcopy(block)
-        body.fold_source_newlines(folded)  # a sentence over several source lines is one line
-        text = body.fragment_text(lxml.html.tostring(folded, encoding="unicode", with_tail=False))
+        # a sentence over several source lines is one line
+        text = body.clean_lines(body.element_text(block))
         for line in text.splitlines():
             if line not in links and body.has_running_text(line) and line not in lines:
                 lines.append(line)
@@ -1170,18 +1164,22 @@ def _record(
     if (shown := shown_headline(tree, meta, title, canonical)) != title:
         pagekind.check_article(tree, meta, canonical, shown, _dated_under(tree, shown))
         title = shown
-    if rule is None or not rule.published_of(tree):  # a rule's time is the sign of an article
+    # What the rule names, read once ("" or none where it names nothing or the page lacks it).
+    ruled_time = rule.published_of(tree) if rule is not None else ""
+    ruled_title = rule.title_of(tree) if rule is not None else ""
+    ruled_body = rule.body_elements(tree) if rule is not None else []
+    if not ruled_time:  # a rule's time is the sign of an article
         check_dated_or_written(tree, meta, title, canonical)
     video = is_video_page(tree, meta)  # before extraction prunes the players
-    if rule is not None and rule.title and (not video or rule.title_of(tree)):
-        # (a video's page of another template is read as any video's page: the widget's videos)
-        title = rule.title_of(tree) or _rule_lacks(rule, "title", rule.title, canonical)
+    # (a video's page of another template is read as any video's page: the widget's videos)
+    if rule is not None and rule.title and (not video or ruled_title):
+        title = ruled_title or _rule_lacks(rule, "title", rule.title, canonical)
     check_later_part(url, canonical)  # a listing's later page is refused as a listing above
     description = meta.first("og:description", "description", "twitter:description")
     description = unescaped(description or first_string(meta.article("description")) or "")
     headline = titles.squash(title)
-    if rule is not None and rule.body and (not video or rule.body_elements(tree)):
-        text = rule_text(rule, tree, title, canonical)
+    if rule is not None and rule.body and (not video or ruled_body):
+        text = rule_text(rule, ruled_body, title, canonical)
     else:
         text = general_text(tree, meta, title, description, canonical)
     text = clutter.drop_site_blurbs(text, titles.site_words(meta, canonical))
@@ -1224,8 +1222,8 @@ def _record(
         "tags": tags(meta),
         "authors": authors.authors(meta, titles.site_words(meta, canonical)),
         "published_at": (
-            rule_published_at(rule, tree, opts, canonical)
-            if rule is not None and rule.published and (not video or rule.published_of(tree))
+            rule_published_at(rule, ruled_time, opts, canonical)
+            if rule is not None and rule.published and (not video or ruled_time)
             else published_at(tree, meta, title, opts, canonical)
         ),
         "language": (rule.language if rule is not None else None)
@@ -1263,19 +1261,13 @@ def general_text(
     return with_work_notes(text, meta, tree)
 
 
-def rule_text(rule: SiteRule, tree: HtmlElement, title: str, url: str) -> str:
-    """The body a site rule names: the blocks of its elements (without their tails), list items
-    bulleted, furniture lines dropped (`body.clean_named_lines`)."""
-    elements = rule.body_elements(tree)
+def rule_text(rule: SiteRule, elements: list[HtmlElement], title: str, url: str) -> str:
+    """The body a site rule names (`elements`, SiteRule.body_elements): the blocks of its
+    elements (without their tails), list items bulleted, furniture lines dropped
+    (`body.clean_named_lines`)."""
     if not elements:
         _rule_lacks(rule, "body", ", ".join(rule.body), url)
-    parts = []
-    for element in elements:
-        copy = lxml.html.fragment_fromstring(
-            lxml.html.tostring(element, encoding="unicode", with_tail=False)
-        )
-        body.fold_source_newlines(copy)  # a browser's reading: source line breaks are spaces
-        parts.append(body.block_lines(copy, bullets=True))
+    parts = [body.element_text(element, bullets=True) for element in elements]
     return body.clean_named_lines("\n".join(parts), title=title)
 
 
@@ -1288,9 +1280,9 @@ def _rule_lacks(rule: SiteRule, field: str, selector: str, url: str) -> NoReturn
     )
 
 
-def rule_published_at(rule: SiteRule, tree: HtmlElement, opts: PageOptions, url: str) -> Any:
-    """The time the site rule's `published` element states, read as the page's times are."""
-    raw = rule.published_of(tree)
+def rule_published_at(rule: SiteRule, raw: str, opts: PageOptions, url: str) -> Any:
+    """The time the site rule's `published` element states (`raw`, SiteRule.published_of), read
+    as the page's times are."""
     if not raw:
         _rule_lacks(rule, "published_at", rule.published_selector, url)
     source = f"the site rule's {rule.published_selector!r}"
