@@ -135,7 +135,10 @@ def main() -> None:
     if args.site_rules or args.hosts_of:
         from recommender.ingest.html import siterules
 
-        loaded = siterules.load(args.site_rules or args.hosts_of)
+        try:
+            loaded = siterules.load(args.site_rules or args.hosts_of)
+        except siterules.SiteRulesError as exc:
+            raise SystemExit(str(exc)) from None
         rules = loaded if args.site_rules else None
     with tempfile.TemporaryDirectory(prefix="labels-") as scratch:
         pages = unpack(tarball(PACKAGE), Path(scratch))
