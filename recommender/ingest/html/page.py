@@ -33,7 +33,7 @@ from recommender.ingest.html.metadata import (
     read_meta,
     unescaped,
 )
-from recommender.ingest.html.siterules import SiteRule, SiteRules
+from recommender.ingest.html.siterules import SiteRule, SiteRules, formatted_time
 from recommender.ingest.links import (
     absolute,
     site_host,
@@ -1286,6 +1286,16 @@ def rule_published_at(rule: SiteRule, raw: str, opts: PageOptions, url: str) -> 
     if not raw:
         _rule_lacks(rule, "published_at", rule.published_selector, url)
     source = f"the site rule's {rule.published_selector!r}"
+    if rule.published_format is not None:
+        try:
+            value, clock = formatted_time(raw, rule.published_format)
+        except ValueError:
+            raise ExtractionError(
+                "published_at",
+                f"{raw[:80]!r} ({source}) is not written as its published_format"
+                f" {rule.published_format!r}",
+            ) from None
+        return dates.choose([dates.Stamp(value, clock, source)], opts.assume_timezone)
     stamp = dates.parse_value(raw, source)
     stamps = (
         [stamp]

@@ -12,6 +12,7 @@ body = ["div.detail__body-text"]     # the story's text: these elements' blocks,
 title = "h1.detail__title"           # the headline: this element's text
 published = "meta[name='publishdate']@content"  # the time: an element's text or `@attribute`
                                      # (or a list, joined: ["span.tanggal", "span.jam"])
+published_format = "%Y/%m/%d %H:%M:%S"  # how the template writes it, where no reading knows
 timezone = "Asia/Jakarta"            # the zone of the site's times written without an offset
 language = "id"                      # the site's language, whatever its pages declare
 ```
@@ -26,6 +27,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -39,6 +41,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 
@@ -64,6 +67,7 @@ class SiteRule(BaseModel):
     body: tuple[Selector, ...] = ()
     title: Selector | None = None
     published: Selector | tuple[Selector, ...] | None = None
+    published_format: str | None = None
     timezone: str | None = None
     language: str | None = None
 
@@ -91,6 +95,15 @@ class SiteRule(BaseModel):
         for one in (selector,) if isinstance(selector, str) else selector or ():
             compiled(split_attribute(one)[0])
         return selector
+
+    @field_validator("published_format")
+    @classmethod
+    def _format(cls, written: str | None, info: ValidationInfo) -> str | None:
+        if written is not None:
+            if info.data.get("published") is None:
+                raise ValueError("it says how `published` is written: name `published` too")
+            check_format(written)
+        return written
 
     @field_validator("timezone")
     @classmethod
@@ -154,6 +167,45 @@ class SiteRule(BaseModel):
             if value and value.strip():
                 return " ".join(value.split())
         return ""
+
+
+# A strptime directive. `%Z` is refused: strptime reads only "UTC", "GMT" and the machine's own
+# zone names (the site's `timezone` says the zone instead).
+FORMAT_DIRECTIVE = re.compile(r"%(.)")
+DAY_PARTS = ({"Y", "y"}, {"m", "b", "B"}, {"d"})
+CLOCK_PARTS = frozenset("HI")
+# A day and a clock every directive can write, and read back as written.
+SAMPLE_TIME = datetime(2026, 11, 10, 9, 15, 30, tzinfo=timezone(timedelta(hours=7)))
+
+
+def check_format(written: str) -> None:
+    """A ValueError unless `written` is a strptime format of a day (a year, a month, a day of
+    the month) that reads back what it writes."""
+    used = set(FORMAT_DIRECTIVE.findall(written))
+    if "Z" in used:
+        raise ValueError(f"{written!r} reads a zone's name (%Z): give the rule's `timezone`")
+    if missing := [parts for parts in DAY_PARTS if not parts & used]:
+        names = " or ".join("%" + d for d in sorted(missing[0]))
+        raise ValueError(f"{written!r} names no {names}: a time needs its year, month and day")
+    try:
+        datetime.strptime(SAMPLE_TIME.strftime(written), written)
+    except ValueError as exc:
+        raise ValueError(f"{written!r} is not a strptime format ({exc})") from None
+
+
+def formatted_time(raw: str, written: str) -> tuple[datetime, bool]:
+    """`raw` read in the strptime format `written`, after words without digits that the format
+    does not name ("Senin, 10/11/2026 09.15" read as "%d/%m/%Y %H.%M": a weekday in another
+    language), and whether it holds a clock time; a ValueError where it does not match."""
+    clock = bool(CLOCK_PARTS & set(FORMAT_DIRECTIVE.findall(written)))
+    words = raw.split(" ")
+    for start, word in enumerate(words):
+        try:
+            return datetime.strptime(" ".join(words[start:]), written), clock
+        except ValueError:
+            if any(character.isdigit() for character in word):
+                break  # a number the format does not read: another writing, not a label
+    raise ValueError(f"{raw!r} is not written as {written!r}")
 
 
 def ascii_host(host: str) -> str:

@@ -137,6 +137,9 @@ def test_a_rules_time_that_holds_no_date_is_refused_with_the_value(tmp_path: Pat
     assert HEADLINE in caught.value.reason and "holds no date" in caught.value.reason
 
 
+PUBLISHED_AT = '[[site]]\nhosts = ["a.example"]\npublished = "span.tgl"'
+
+
 @pytest.mark.parametrize(
     ("text", "says"),
     [
@@ -149,6 +152,10 @@ def test_a_rules_time_that_holds_no_date_is_refused_with_the_value(tmp_path: Pat
         ('[[site]]\nhosts = ["a.example"]\nlanguage = "Bahasa"', "'Bahasa' is not a language"),
         ('[[site]]\nhosts = ["https://a.example/"]', "is not a host name"),
         ('[[site]]\nhosts = ["a.example"]\n[[site]]\nhosts = ["A.example"]', "also [[site]] 1"),
+        ('[[site]]\nhosts = ["a.example"]\npublished_format = "%d/%m/%Y"', "name `published` too"),
+        (f'{PUBLISHED_AT}\npublished_format = "%d/%m/%Y %Z"', "reads a zone's name (%Z)"),
+        (f'{PUBLISHED_AT}\npublished_format = "%d %H:%M"', "names no %Y or %y"),
+        (f'{PUBLISHED_AT}\npublished_format = "%d/%m/%Y %Q"', "is not a strptime format"),
         ('hosts = ["a.example"]', "unknown top-level keys ['hosts']"),
         ("", "no [[site]] tables"),
     ],
@@ -250,6 +257,48 @@ def test_a_date_and_a_clock_printed_apart_are_read_together(tmp_path: Path) -> N
         read(page.replace('class="jam"', 'class="pukul"'), rules)
     assert caught.value.field == "published_at"
     assert "'span.tgl + span.jam'" in caught.value.reason
+
+
+def test_a_time_written_in_the_templates_own_order_is_read_by_its_format(tmp_path: Path) -> None:
+    # Year, day, month, and a clock in a tag of its own: no general reading can tell the day
+    # from the month (10 November, not 11 October).
+    page = (
+        template()
+        .replace(
+            '<meta name="publishdate" content="2026/11/10 09:15:00">',
+            '<meta name="date.release" content="2026/10/11"><meta name="time.release" content="9:15">',
+        )
+        .replace('<div class="detail__date">Senin, 10 Nov 2026 09:15</div>', "")
+    )
+    published = "published = \"meta[name='publishdate']@content\""
+    split = (
+        "published = [\"meta[name='date.release']@content\", \"meta[name='time.release']@content\"]"
+    )
+    unformatted = siterules.load(rules_file(tmp_path, RULES.replace(published, split)))
+    assert iso(read(page, unformatted)["published_at"]) == "2026-10-11T09:15:00+07:00"
+    formatted = RULES.replace(published, f'{split}\npublished_format = "%Y/%d/%m %H:%M"')
+    rules = siterules.load(rules_file(tmp_path, formatted))
+    assert iso(read(page, rules)["published_at"]) == "2026-11-10T09:15:00+07:00"
+    with pytest.raises(ExtractionError) as caught:  # another writing: refused, not misread
+        read(page.replace('content="9:15"', 'content="09.15 WIB"'), rules)
+    assert caught.value.field == "published_at"
+    assert "'2026/10/11 09.15 WIB'" in caught.value.reason
+    assert "published_format '%Y/%d/%m %H:%M'" in caught.value.reason
+
+
+def test_a_date_only_format_is_midnight_in_the_sites_zone(tmp_path: Path) -> None:
+    page = template().replace(
+        '<div class="detail__date">Senin, 10 Nov 2026 09:15</div>',
+        '<ul class="info"><li>Terbit Selasa, 11/10/26</li></ul>',  # a label, a weekday: skipped
+    )
+    published = "published = \"meta[name='publishdate']@content\""
+    dated = 'published = "ul.info li"\npublished_format = "%m/%d/%y"'
+    rules = siterules.load(rules_file(tmp_path, RULES.replace(published, dated)))
+    assert iso(read(page, rules)["published_at"]) == "2026-11-10T00:00:00+07:00"
+    zoneless = RULES.replace(published, dated).replace('timezone = "Asia/Jakarta"\n', "")
+    with pytest.raises(ExtractionError) as caught:  # no zone for it: said, not guessed
+        read(page, siterules.load(rules_file(tmp_path, zoneless)))
+    assert "only a date was found (2026-11-10" in caught.value.reason
 
 
 def test_a_video_page_without_the_rules_body_is_read_as_a_video(tmp_path: Path) -> None:
