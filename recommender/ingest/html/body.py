@@ -127,13 +127,14 @@ def _joined(lines: list[str], title: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def clean_named_lines(text: str, *, title: str = "") -> str:
+def clean_named_lines(text: str, *, title: str = "", opening: bool = False) -> str:
     """`clean_lines` for text a site rule names as the story: furniture lines, lists of other
     stories, a legal foot and the dateline go, and short lines before the first sentence (a
     section's label, a byline), but not a list there and the short heading above it (a recipe's
-    "Bahan" and its ingredients); short lines closing it stay (the publisher named the element)."""
+    "Bahan" and its ingredients), nor any with `opening` (the rule's `keep_opening`: lyrics, an
+    agenda); short lines closing it stay (the publisher named the element)."""
     kept = _furnitureless(text)
-    start = clutter.leading_end(kept, title)
+    start = 0 if opening else clutter.leading_end(kept, title)
     listed = next((at for at, line in enumerate(kept) if clutter.LIST_ITEM.match(line)), len(kept))
     if listed < start:
         heading = listed > 0 and len(kept[listed - 1]) < clutter.LEADING_SHORT

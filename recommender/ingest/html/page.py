@@ -1268,7 +1268,7 @@ def rule_text(rule: SiteRule, elements: list[HtmlElement], title: str, url: str)
     if not elements:
         _rule_lacks(rule, "body", ", ".join(rule.body), url)
     parts = [body.element_text(element, bullets=True) for element in elements]
-    return body.clean_named_lines("\n".join(parts), title=title)
+    return body.clean_named_lines("\n".join(parts), title=title, opening=rule.keep_opening)
 
 
 def _rule_lacks(rule: SiteRule, field: str, selector: str, url: str) -> NoReturn:

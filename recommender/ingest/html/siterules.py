@@ -9,6 +9,7 @@ importer missed (`--site-rules FILE`, `RECOMMENDER_SITE_RULES`):
 hosts = ["kabar.example"]            # the page URL's host, or a subdomain of one
 drop = [".baca-juga", "div.iklan"]   # CSS selectors removed before anything is read
 body = ["div.detail__body-text"]     # the story's text: these elements' blocks, in page order
+keep_opening = false                 # true: short lines before its first sentence stay too
 title = "h1.detail__title"           # the headline: this element's text
 published = "meta[name='publishdate']@content"  # the time: an element's text or `@attribute`
                                      # (or a list, joined: ["span.tanggal", "span.jam"])
@@ -65,6 +66,7 @@ class SiteRule(BaseModel):
     hosts: tuple[str, ...] = Field(min_length=1)
     drop: tuple[Selector, ...] = ()
     body: tuple[Selector, ...] = ()
+    keep_opening: bool = False
     title: Selector | None = None
     published: Selector | tuple[Selector, ...] | None = None
     published_format: str | None = None
@@ -88,6 +90,13 @@ class SiteRule(BaseModel):
         for css in selectors:
             compiled(css)
         return selectors
+
+    @field_validator("keep_opening")
+    @classmethod
+    def _opening(cls, keep: bool, info: ValidationInfo) -> bool:
+        if keep and not info.data.get("body"):
+            raise ValueError("it keeps the opening of the rule's `body`: name `body` too")
+        return keep
 
     @field_validator("title", "published")
     @classmethod

@@ -334,3 +334,26 @@ def test_a_rules_body_keeps_a_list_opening_it(tmp_path: Path) -> None:
     got = read(page, siterules.load(rules_file(tmp_path)))
     bulleted = [f"- {line}" for line in ingredients]
     assert str(got["body"]).split("\n") == ["Bahan", *bulleted, *PARAGRAPHS]
+
+
+def test_keep_opening_keeps_short_lines_before_the_first_sentence(tmp_path: Path) -> None:
+    """An agenda's or a song's opening lines are the story's; by default short lines before the
+    first sentence go as a label or a byline would."""
+    agenda = ["Tuan rumah: Pemkab Bandung, Soreang", "Moderator: Rina Marlina", "Pukul 09.00 WIB"]
+    page = template().replace(
+        '<div class="detail__body-text">',
+        '<div class="detail__body-text">' + "".join(f"<p>{line}</p>" for line in agenda),
+    )
+    assert str(read(page, siterules.load(rules_file(tmp_path)))["body"]).split("\n") == PARAGRAPHS
+    kept = RULES.replace(
+        'body = ["div.detail__body-text"]\n',
+        'body = ["div.detail__body-text"]\nkeep_opening = true\n',
+    )
+    got = read(page, siterules.load(rules_file(tmp_path, kept)))
+    assert str(got["body"]).split("\n") == [*agenda, *PARAGRAPHS]
+    # Furniture still goes, and the rule asks for a body to keep the opening of.
+    furnished = page.replace("<p>Moderator", f"<p>{RELATED}</p><p>Moderator")
+    assert RELATED not in str(read(furnished, siterules.load(rules_file(tmp_path, kept)))["body"])
+    bodiless = '[[site]]\nhosts = ["a.example"]\nkeep_opening = true\n'
+    with pytest.raises(siterules.SiteRulesError, match=r"1: keep_opening: .*name `body` too"):
+        siterules.load(rules_file(tmp_path, bodiless))
