@@ -648,11 +648,21 @@ def _cambrian(obj: dict[str, Any], found: PageMeta) -> list[str]:
 LEFT_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-f]{2,5}|[a-z]{2,8});", re.IGNORECASE)
 
 
+# An entity still inside a word once decoded ("Sk&ouml;lj", "den &auml;r"): escaped once more
+# (ICA's JSON-LD, whose script text the parser does not decode, writes "Sk&amp;ouml;lj"). An
+# entity written on purpose ("write &nbsp; for a space") stands apart from the words.
+ENTITY_IN_WORD = re.compile(
+    rf"(?<=\w){LEFT_ENTITY.pattern}|{LEFT_ENTITY.pattern}(?=\w)", re.IGNORECASE
+)
+
+
 def unescaped(text: str) -> str:
-    """`text` with entities an extra escaping left in it decoded (`&nbsp;`, `&rsquo;`)."""
+    """`text` with entities an extra escaping left in it decoded (`&nbsp;`, `&rsquo;`), and
+    those still inside a word after that (escaped twice) decoded once more."""
     if not LEFT_ENTITY.search(text):
         return text
-    return html.unescape(text)
+    once = html.unescape(text)
+    return ENTITY_IN_WORD.sub(lambda entity: html.unescape(entity[0]), once)
 
 
 def ld_types_of(obj: dict[str, Any]) -> set[str]:

@@ -95,6 +95,27 @@ def test_the_recipes_steps_come_from_its_json_ld_where_the_card_is_left_out() ->
     assert STEPS[0] not in body.splitlines()[-1]
 
 
+def test_a_recipes_steps_escaped_twice_in_its_json_ld_are_read_as_shown() -> None:
+    # ICA (batch 31): the CMS escaped the steps' letters twice ("Sk&amp;ouml;lj"); a script's
+    # text is not decoded by the parser, so one decoding left "Sk&ouml;lj" in the body.
+    steps = ["Tina fisken om den är fryst. Skölj och strimla purjon.", "Smält smöret i en gryta."]
+    twice = [s.replace("ä", "&amp;auml;").replace("ö", "&amp;ouml;") for s in steps]
+    recipe = {**RECIPE, "recipeInstructions": [{"@type": "HowToStep", "text": t} for t in twice]}
+    card = (
+        '<section class="mv-create-card mv-create-aggressive-buttons"><ol><li>1</li></ol></section>'
+    )
+    body = str(record(article(head=PUBLISHED + ld(recipe), after=card))["body"])
+    assert body.splitlines()[-2:] == steps
+    # Text that writes an entity on purpose, escaped once as JSON-LD must, stays as written.
+    shown = ["Write &amp;nbsp; for a space that does not break, then save the template."]
+    recipe["recipeInstructions"] = [{"@type": "HowToStep", "text": shown[0]}]
+    body = str(record(article(head=PUBLISHED + ld(recipe), after=card))["body"])
+    assert (
+        body.splitlines()[-1]
+        == "Write &nbsp; for a space that does not break, then save the template."
+    )
+
+
 @pytest.mark.parametrize(
     "line",
     [
