@@ -159,3 +159,34 @@ def test_a_first_sentence_longer_than_the_window_counts_when_it_opens_the_body(
     head, *_ = run_extraction("--expected", str(expected))
     assert len(long) > 200
     assert head["fields"]["page.body_start"]["correct"] == 1
+
+
+def test_list_marks_are_left_out_where_a_key_is_compared_with_the_body(tmp_path: Path) -> None:
+    """A key written from the page lists a recipe's ingredients without the "- " the import
+    format opens a list item's line with: it counts, as the same text; other text does not."""
+    ingredients = ["2 butir telur ayam kampung", "200 gram tepung terigu protein sedang"]
+    listed = "<h3>Bahan</h3><ul>" + "".join(f"<li>{i}</li>" for i in ingredients) + "</ul>"
+    (tmp_path / "resep.html").write_text(article(head=PUBLISHED, before=listed), encoding="utf-8")
+    # The site's rule names the story's element: a list opening it stays (docs: Site rules).
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[[site]]\nhosts = ["kabar.example"]\nbody = ["article"]\n', encoding="utf-8")
+    run_on = " ".join(ingredients)
+    pages = [
+        {
+            "file": "resep.html",
+            "publisher": "plain",
+            **FACTS,
+            "body_starts_with": f"Bahan {run_on}",
+        },
+        {"file": "resep.html", "publisher": "marked", **FACTS, "body_starts_with": "- 2 butir"},
+        {"file": "resep.html", "publisher": "other", **FACTS, "body_starts_with": "3 butir telur"},
+        {"file": "resep.html", "publisher": "contains", **FACTS, "body_contains": [run_on]},
+    ]
+    expected = tmp_path / "expected.json"
+    expected.write_text(json.dumps({"pages": pages}), encoding="utf-8")
+    _, *rows = run_extraction("--expected", str(expected), "--holdout", "--site-rules", str(rules))
+    by_name = {row["publisher"]: row["fields"] for row in rows}
+    assert by_name["plain"]["page.body_start"] == "1/1"
+    assert by_name["marked"]["page.body_start"] == "1/1"
+    assert by_name["other"]["page.body_start"] == "0/1"
+    assert by_name["contains"]["page.body_contains"] == "1/1"
