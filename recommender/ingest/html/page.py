@@ -1295,6 +1295,8 @@ def rule_published_at(rule: SiteRule, raw: str, opts: PageOptions, url: str) -> 
                 f"{raw[:80]!r} ({source}) is not written as its published_format"
                 f" {rule.published_format!r}",
             ) from None
+        if dates.is_zero(value):  # a template's zero ("01/01/1970"): no date
+            raise ExtractionError("published_at", f"{raw[:80]!r} ({source}) holds no date")
         return dates.choose([dates.Stamp(value, clock, source)], opts.assume_timezone)
     stamp = dates.parse_value(raw, source)
     stamps = (

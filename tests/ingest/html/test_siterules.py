@@ -295,6 +295,8 @@ def test_a_date_only_format_is_midnight_in_the_sites_zone(tmp_path: Path) -> Non
     dated = 'published = "ul.info li"\npublished_format = "%m/%d/%y"'
     rules = siterules.load(rules_file(tmp_path, RULES.replace(published, dated)))
     assert iso(read(page, rules)["published_at"]) == "2026-11-10T00:00:00+07:00"
+    with pytest.raises(ExtractionError, match="holds no date"):  # a template's zero
+        read(page.replace("11/10/26", "01/01/70"), rules)
     zoneless = RULES.replace(published, dated).replace('timezone = "Asia/Jakarta"\n', "")
     with pytest.raises(ExtractionError) as caught:  # no zone for it: said, not guessed
         read(page, siterules.load(rules_file(tmp_path, zoneless)))
