@@ -141,3 +141,19 @@ def _wrap_runs(parent: HtmlElement) -> None:
             block.tail = None
             parent.append(block)
             last = block
+    _paragraph_divs(parent)
+
+
+def _paragraph_divs(parent: HtmlElement) -> None:
+    """Beside paragraphs of loose text, a bare `<div>` of inline text is a paragraph too (Blogger
+    writes a post's closing lines as `<div>We hope you enjoy …</div>` after its `<br>` lines, a
+    quiz its answers as `<div>a. sunblock</div>`): once the loose text is in paragraphs, the
+    extractor keeps paragraphs only. A bare `<div>` holding such `<div>`s is looked into."""
+    for child in parent.iterchildren("div"):
+        if child.get("class") or child.get("id"):
+            continue
+        if not any(_is_block(grandchild) for grandchild in child):
+            if (child.text_content() or "").strip():
+                child.tag = "p"
+        elif all(not isinstance(g.tag, str) or g.tag in ("div", "br") for g in child):
+            _paragraph_divs(child)

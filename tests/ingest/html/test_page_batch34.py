@@ -331,3 +331,23 @@ def test_a_layout_that_has_a_sidebar_is_no_sidebar(layout: str) -> None:
     container, paragraphs = body.densest_container(parse(html.encode(), None))
     assert container is not None
     assert paragraphs == STORY
+
+
+def test_a_bare_div_of_prose_after_br_lines_is_a_paragraph_of_the_post() -> None:
+    # blog.python.org (Blogger): the post's text as lines between `<br>`s, then its closing
+    # lines in `<div>`s of their own; once the loose lines were paragraphs, the extractor kept
+    # paragraphs only and dropped the `<div>`s (lines of the post, not boxes).
+    loose = "<br />\n<br />\n".join(STORY[:3])
+    closing = (
+        "P.S. Als ehrenamtlich getragenes Projekt danken wir allen, die Fehler gemeldet, Texte"
+        " geprüft und Pläne gezeichnet haben; bitte unterstützen Sie unseren Verein weiterhin."
+    )
+    post = (
+        "<div class='post hentry'><h3 class='post-title entry-title'>{title}</h3>"
+        f"<div class='post-body entry-content'>{loose}<br />\n<div>\n<br /></div>\n"
+        f"<div>\nBis bald!</div>\n<div>\n<div>\n<br /></div>\n<div>\n{closing}</div>\n</div>\n"
+        "<div style='clear: both;'></div></div>"
+        "<div class='post-footer'>Posted by <span class='fn'>Anna Weber</span></div></div>"
+    )
+    lines = str(record(page(post))["body"]).split("\n")
+    assert lines == [*STORY[:3], "Bis bald!", closing]
