@@ -205,6 +205,21 @@ def page_url(
     raise ExtractionError("url", missing_url_reason(relative, options, partial))
 
 
+def given_url(fetched: str | None, relative: str | None, options: PageOptions) -> str | None:
+    """The URL the page was fetched from (a crawl's, a sidecar's) or that --base-url gives its
+    file, where the site rules for its host say the template's canonical URLs are wrong
+    (`canonical = false`): the page's URL, whatever it declares. None otherwise."""
+    if options.site_rules is None:
+        return None
+    url = fetched
+    if not url and options.base_url and relative and options.url_from == "path":
+        url = absolute(relative, options.base_url.rstrip("/") + "/")
+    rule = options.site_rules.for_url(url) if url else None
+    if url is None or rule is None or rule.canonical:
+        return None
+    return strip_tracking(unarchived(url))
+
+
 # A template's placeholder left in a URL (`http://site/free/@@pubcode@@/`, `{{ url }}`): no
 # address of any page.
 URL_PLACEHOLDER = re.compile(r"@@\w+@@|\{\{.*?\}\}|\$\{\w+\}|%%\w+%%|\[\[\w+\]\]")
@@ -1139,7 +1154,7 @@ def _record(
     pagekind.check_rendered(tree)  # a script template says so before it lacks a URL or title
     meta = read_meta(tree)
     try:
-        canonical = page_url(meta, url, relative, opts, tree)
+        canonical = given_url(url, relative, opts) or page_url(meta, url, relative, opts, tree)
     except ExtractionError:
         # A front or index page saved without its URL is first of all no article: say that.
         check_shown(tree)
@@ -1149,6 +1164,14 @@ def _record(
         raise
     meta.prefer(canonical)
     rule = opts.site_rules.for_url(canonical) if opts.site_rules else None
+    if rule is not None and not rule.canonical and canonical != given_url(url, relative, opts):
+        host = urlsplit(canonical).hostname
+        raise ExtractionError(
+            "url",
+            f"the site rules for {host} ({', '.join(rule.hosts)}) say its pages' canonical URLs"
+            " are wrong (canonical = false), and no URL the page was fetched from is given: give"
+            " --url-from sidecar (its URL in NAME.url beside it) or --base-url SITE",
+        )
     if rule is not None:
         rule.drop_from(tree)
         if rule.timezone:

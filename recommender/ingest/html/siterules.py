@@ -7,6 +7,7 @@ importer missed (`--site-rules FILE`, `RECOMMENDER_SITE_RULES`):
 ```toml
 [[site]]
 hosts = ["kabar.example"]            # the page URL's host, or a subdomain of one
+canonical = true                     # false: the template's canonical URL is wrong on every page
 drop = [".baca-juga", "div.iklan"]   # CSS selectors removed before anything is read
 body = ["div.detail__body-text"]     # the story's text: these elements' blocks, in page order
 keep_opening = false                 # true: short lines before its first sentence stay too
@@ -64,6 +65,7 @@ class SiteRule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     hosts: tuple[str, ...] = Field(min_length=1)
+    canonical: bool = True
     drop: tuple[Selector, ...] = ()
     body: tuple[Selector, ...] = ()
     keep_opening: bool = False

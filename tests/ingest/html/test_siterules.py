@@ -4,9 +4,11 @@ and language, and what to drop; checked whole when loaded, applied to the pages 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from typer.testing import CliRunner
@@ -359,3 +361,30 @@ def test_keep_opening_keeps_short_lines_before_the_first_sentence(tmp_path: Path
     bodiless = '[[site]]\nhosts = ["a.example"]\nkeep_opening = true\n'
     with pytest.raises(siterules.SiteRulesError, match=r"1: keep_opening: .*name `body` too"):
         siterules.load(rules_file(tmp_path, bodiless))
+
+
+def test_canonical_false_takes_the_url_the_page_was_fetched_from(tmp_path: Path) -> None:
+    """A template whose canonical link and og:url name the front page on every page: refused as
+    the front page, unless the site's rule says its canonical URLs are wrong; the page's URL is
+    then the one it was fetched from (a crawl's, a sidecar's) or that --base-url gives it."""
+    page = template().replace(URL, "https://www.kabar.example/")
+    with pytest.raises(ExtractionError, match="front page"):
+        page_record(page.encode(), url=URL, options=PageOptions())
+    wrong = RULES.replace(
+        'hosts = ["kabar.example"]\n', 'hosts = ["kabar.example"]\ncanonical = false\n'
+    )
+    options = PageOptions(site_rules=siterules.load(rules_file(tmp_path, wrong)))
+    got = page_record(page.encode(), url=URL, options=options)
+    assert got["url"] == URL and got["title"] == HEADLINE
+    assert str(got["body"]).split("\n")[0] == PARAGRAPHS[0]
+    saved = replace(options, base_url="https://www.kabar.example/")
+    got = page_record(page.encode(), relative="read/123/banjir.html", options=saved)
+    assert got["url"] == "https://www.kabar.example/read/123/banjir.html"
+    with pytest.raises(ExtractionError) as caught:  # no URL of its own given: said, not guessed
+        page_record(page.encode(), options=options)
+    assert caught.value.field == "url" and "canonical = false" in caught.value.reason
+    assert "--url-from sidecar" in caught.value.reason
+    # Pages of other sites keep their canonical URLs.
+    other = template(url="https://berita.example/a/1").replace("kabar.example", "berita.example")
+    zoned = replace(options, assume_timezone=ZoneInfo("Asia/Jakarta"))
+    assert page_record(other.encode(), options=zoned)["url"] == "https://berita.example/a/1"
