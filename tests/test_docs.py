@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import typer
@@ -56,3 +57,27 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
     assert result.exit_code == 0, result.output
     assert "Usage" in result.output
     assert result.output.count("\n") > 3  # a description and options, not just a usage line
+
+
+def test_the_site_rules_examples_are_rules_the_loader_takes(tmp_path: Path) -> None:
+    """The `[[site]]` examples of the importing page and of the module's own docs load, every key
+    they show known to the loader (a renamed key would make them lie)."""
+    import re
+
+    from recommender.ingest.html import siterules
+
+    sources = [REPO / "docs" / "importing.md", REPO / "recommender/ingest/html/siterules.py"]
+    examples = [
+        block
+        for source in sources
+        for block in re.findall(r"```toml\n(.*?)```", source.read_text(encoding="utf-8"), re.S)
+        if "[[site]]" in block
+    ]
+    assert len(examples) >= 2
+    for number, example in enumerate(examples):
+        path = tmp_path / f"example-{number}.toml"
+        path.write_text(example, encoding="utf-8")
+        rule = siterules.load(path).rules[0]
+        shown = set(re.findall(r"^(\w+) =", example, re.M))
+        assert shown <= set(siterules.SiteRule.model_fields), shown
+        assert rule.hosts == ("kabar.example",)
