@@ -146,11 +146,11 @@ def _wrap_runs(parent: HtmlElement) -> None:
 
 def _paragraph_divs(parent: HtmlElement) -> None:
     """Beside paragraphs of loose text, a bare `<div>` of inline text is a paragraph too (Blogger
-    writes a post's closing lines as `<div>We hope you enjoy …</div>` after its `<br>` lines, a
-    quiz its answers as `<div>a. sunblock</div>`): once the loose text is in paragraphs, the
-    extractor keeps paragraphs only. A bare `<div>` holding such `<div>`s is looked into."""
+    writes a post's closing lines as `<div>We hope you enjoy …</div>` after its `<br>` lines):
+    once the loose text is in paragraphs, the extractor keeps paragraphs only. A bare `<div>`
+    holding such `<div>`s is looked into; one with attributes is a box of its own."""
     for child in parent.iterchildren("div"):
-        if child.get("class") or child.get("id"):
+        if child.attrib:  # a class, an id, a style: a box of its own (a centred caption)
             continue
         if not any(_is_block(grandchild) for grandchild in child):
             if (child.text_content() or "").strip():
