@@ -686,6 +686,57 @@ def link_density(tree: HtmlElement) -> float:
     return linked / total if total else 1.0
 
 
+# The share of a page's link text an element must hold to be named as where its links are.
+LINKS_HOLDER_SHARE = 0.6
+
+
+def links_holder(tree: HtmlElement) -> str | None:
+    """The innermost element holding most of the page's link text (`LINKS_HOLDER_SHARE`) that has
+    a name, as a CSS selector (`div#navcontainer`, `nav`), for an onboarding engineer who meets a
+    refusal as "a page of links": a site menu that a site rule's `drop` can take out. None where
+    no element below the body holds that much, or none of those has a name."""
+    body = tree.find(".//body")
+    root = body if body is not None else tree
+    linked: dict[HtmlElement, int] = {}
+    for link in root.iter("a"):
+        size = len("".join((link.text_content() or "").split()))
+        for element in link.iterancestors():
+            linked[element] = linked.get(element, 0) + size
+            if element is root:
+                break
+    total = linked.get(root, 0)
+    if not total:
+        return None
+    holders = [
+        e for e, size in linked.items() if e is not root and size >= LINKS_HOLDER_SHARE * total
+    ]
+    if not holders:
+        return None
+    # They nest (no two disjoint elements hold most of the links): the innermost one with a name
+    # names the box.
+    for holder in sorted(holders, key=lambda e: sum(1 for _ in e.iter())):
+        if name := css_name(holder):
+            return name
+    return None
+
+
+# Elements whose tag alone names them on most pages.
+NAMED_TAGS = frozenset({"nav", "aside", "header", "footer"})
+CSS_IDENT = re.compile(r"[A-Za-z][\w-]*")
+
+
+def css_name(element: HtmlElement) -> str | None:
+    """A CSS selector naming `element` by its id, its first two classes, or a tag that names it
+    (`nav`); None for an element with none of them."""
+    ident = (element.get("id") or "").strip()
+    if CSS_IDENT.fullmatch(ident):
+        return f"{element.tag}#{ident}"
+    classes = [c for c in (element.get("class") or "").split() if CSS_IDENT.fullmatch(c)]
+    if classes:
+        return f"{element.tag}.{'.'.join(classes[:2])}"
+    return element.tag if element.tag in NAMED_TAGS else None
+
+
 def article_amid_menus(tree: HtmlElement, paragraphs: int) -> bool:
     """Paragraphs of running text, and few links and headline links once navigation (`<nav>`,
     `<header>`, `<footer>`, `<aside>`, menus, sidebars) is left out: an article inside a large
@@ -896,8 +947,16 @@ def check_article(
     if density > MAX_LINK_DENSITY and paragraphs < MIN_ARTICLE_PARAGRAPHS and dated_headline():
         paragraphs = MIN_ARTICLE_PARAGRAPHS
     if density > MAX_LINK_DENSITY and not article_amid_menus(tree, paragraphs):
+        holder = links_holder(tree)
+        where = (
+            f"; most in {holder}: if that is a menu around an article, a site rule's `drop`"
+            " takes it out"
+            if holder
+            else ""
+        )
         raise ExtractionError(
-            "page", f"a page of links ({density:.0%} of its text is links: an index or front page)"
+            "page",
+            f"a page of links ({density:.0%} of its text is links: an index or front page{where})",
         )
 
 

@@ -744,11 +744,21 @@ MENU = "<nav><ul>{}</ul></nav>".format(
 def test_an_article_under_a_large_site_menu_is_no_page_of_links() -> None:
     html = article(head=PUBLISHED).replace("<main ", f"{MENU}<main ")
     assert record(html)["body"].startswith(PARAGRAPHS[0])  # type: ignore[union-attr]
-    # One paragraph under the same menu (a product or contact page) is still a page of links.
-    with pytest.raises(ExtractionError, match="page of links"):
+    # One paragraph under the same menu (a product or contact page) is still a page of links;
+    # the refusal names where most of the links are, for a site rule to drop if it is a menu.
+    with pytest.raises(ExtractionError, match="page of links") as caught:
         record(
             article(head=PUBLISHED, paragraphs=PARAGRAPHS[:1]).replace("<main ", f"{MENU}<main ")
         )
+    assert "most in nav: if that is a menu around an article" in caught.value.reason
+    named = MENU.replace("<nav>", '<div id="mega-menu" class="menu wide">').replace(
+        "</nav>", "</div>"
+    )
+    with pytest.raises(ExtractionError) as caught:
+        record(
+            article(head=PUBLISHED, paragraphs=PARAGRAPHS[:1]).replace("<main ", f"{named}<main ")
+        )
+    assert "most in div#mega-menu:" in caught.value.reason
 
 
 def test_times_of_linked_stories_do_not_beat_the_headlines_own_time() -> None:
