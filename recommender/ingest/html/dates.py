@@ -1231,6 +1231,15 @@ def choose(stamps: list[Stamp], assume: tzinfo | None, zoned: Sequence[str] = ()
                 return naive.value.replace(tzinfo=UTC)  # metadata in UTC, text in local time
         if borrowed is not None and not _utc_label_on_local_clock(naive, borrowed, assume):
             return naive.value.replace(tzinfo=borrowed)
+        # A moment stated elsewhere in UTC (a `<time>`'s epoch) that is the bare time read in the
+        # assumed zone: the bare time was the publisher's clock, and keeps that zone's offset
+        # (modepilot.de: 14:42:53 in its meta tag, 12:42:53Z in its `<time>`: 14:42:53+02:00).
+        if assume is not None:
+            local = naive.value.replace(tzinfo=assume)
+            for other in timed[1:]:
+                in_utc = other.aware and other.value.utcoffset() == timedelta(0)
+                if in_utc and abs((other.value - local).total_seconds()) <= SAME_MOMENT_SECONDS:
+                    return local
         # Another source states the zone for the same day: a written "09:25 WIB" beats a bare time.
         # One the page labels an update ("Diperbarui … 09:00 WIB") is a later moment: it names
         # the zone of the bare publication time (which comes before it), not its clock.

@@ -51,6 +51,21 @@ def test_a_written_local_time_takes_the_offset_of_the_same_moment_in_an_attribut
     assert published(article(before=f"<ul>{byline}</ul>")) == "2026-11-10T21:00:00+11:00"
 
 
+def test_a_naive_time_in_the_assumed_zone_keeps_it_beside_the_same_moment_in_utc() -> None:
+    # modepilot.de: the publisher's clock in its meta tag without an offset, the same moment as
+    # an epoch in a `<time>`; read in the site's zone, the meta's clock is the page's time (it
+    # was given in UTC, the right moment in another offset than the site's).
+    meta = '<meta property="article:published_time" content="2019-05-21T14:42:53">'
+    epoch = '<time datetime="1558442573000">21.05.2019</time>'
+    berlin = ZoneInfo("Europe/Berlin")
+    got = record(article(head=meta, before=epoch), assume_timezone=berlin)["published_at"]
+    assert got.isoformat() == "2019-05-21T14:42:53+02:00"  # type: ignore[union-attr]
+    # Another moment in UTC (an update's) does not make the meta's clock the zone's: as before.
+    later = '<time datetime="1558450000000">21.05.2019</time>'
+    got = record(article(head=meta, before=later), assume_timezone=berlin)["published_at"]
+    assert got.isoformat() != "2019-05-21T14:42:53+02:00"  # type: ignore[union-attr]
+
+
 def test_an_offset_written_for_another_moment_names_no_zone() -> None:
     # A related story's time on the same page is no evidence of this article's zone.
     ld = '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2026-11-10T03:01:00"}</script>'
