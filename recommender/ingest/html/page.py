@@ -1166,11 +1166,16 @@ def _record(
     rule = opts.site_rules.for_url(canonical) if opts.site_rules else None
     if rule is not None and not rule.canonical and canonical != given_url(url, relative, opts):
         host = urlsplit(canonical).hostname
+        missing = (
+            f"no sidecar file {sidecar_name(relative or 'PAGE.html')} beside it holds its URL"
+            if opts.url_from == "sidecar"
+            else "no URL the page was fetched from is given: give --url-from sidecar (its URL in"
+            " NAME.url beside it) or --base-url SITE"
+        )
         raise ExtractionError(
             "url",
             f"the site rules for {host} ({', '.join(rule.hosts)}) say its pages' canonical URLs"
-            " are wrong (canonical = false), and no URL the page was fetched from is given: give"
-            " --url-from sidecar (its URL in NAME.url beside it) or --base-url SITE",
+            f" are wrong (canonical = false), and {missing}",
         )
     if rule is not None:
         rule.drop_from(tree)
