@@ -385,7 +385,7 @@ def test_canonical_false_takes_the_url_the_page_was_fetched_from(tmp_path: Path)
     assert caught.value.field == "url" and "canonical = false" in caught.value.reason
     assert "--url-from sidecar" in caught.value.reason
     sidecars = replace(options, url_from="sidecar")  # asked for, and missing: said so
-    with pytest.raises(ExtractionError, match="no sidecar file banjir.url beside it"):
+    with pytest.raises(ExtractionError, match=r"no sidecar file banjir\.url beside it"):
         page_record(page.encode(), relative="read/banjir.html", options=sidecars)
     # Pages of other sites keep their canonical URLs.
     other = template(url="https://berita.example/a/1").replace("kabar.example", "berita.example")
