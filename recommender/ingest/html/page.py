@@ -197,10 +197,8 @@ def page_url(
     alternate = _resolved(host_first(own_alternate(meta, tree)), base)
     if alternate:
         return strip_tracking(alternate)
-    if options.base_url and relative and options.url_from == "path":
-        url = absolute(relative, options.base_url.rstrip("/") + "/")
-        if url:
-            return url
+    if url := path_url(relative, options):
+        return url
     partial = next((c.strip() for c in declared if c and c.strip()), None)
     raise ExtractionError("url", missing_url_reason(relative, options, partial))
 
@@ -211,13 +209,18 @@ def given_url(fetched: str | None, relative: str | None, options: PageOptions) -
     (`canonical = false`): the page's URL, whatever it declares. None otherwise."""
     if options.site_rules is None:
         return None
-    url = fetched
-    if not url and options.base_url and relative and options.url_from == "path":
-        url = absolute(relative, options.base_url.rstrip("/") + "/")
+    url = fetched or path_url(relative, options)
     rule = options.site_rules.for_url(url) if url else None
     if url is None or rule is None or rule.canonical:
         return None
     return strip_tracking(unarchived(url))
+
+
+def path_url(relative: str | None, options: PageOptions) -> str | None:
+    """--base-url joined with the file's path (`--url-from path`), where both are given."""
+    if options.base_url and relative and options.url_from == "path":
+        return absolute(relative, options.base_url.rstrip("/") + "/")
+    return None
 
 
 # A template's placeholder left in a URL (`http://site/free/@@pubcode@@/`, `{{ url }}`): no
@@ -1153,8 +1156,9 @@ def _record(
 ) -> dict[str, Any]:
     pagekind.check_rendered(tree)  # a script template says so before it lacks a URL or title
     meta = read_meta(tree)
+    given = given_url(url, relative, opts)
     try:
-        canonical = given_url(url, relative, opts) or page_url(meta, url, relative, opts, tree)
+        canonical = given or page_url(meta, url, relative, opts, tree)
     except ExtractionError:
         # A front or index page saved without its URL is first of all no article: say that.
         check_shown(tree)
@@ -1164,8 +1168,7 @@ def _record(
         raise
     meta.prefer(canonical)
     rule = opts.site_rules.for_url(canonical) if opts.site_rules else None
-    if rule is not None and not rule.canonical and canonical != given_url(url, relative, opts):
-        host = urlsplit(canonical).hostname
+    if rule is not None and not rule.canonical and canonical != given:
         missing = (
             f"no sidecar file {sidecar_name(relative or 'PAGE.html')} beside it holds its URL"
             if opts.url_from == "sidecar"
@@ -1174,8 +1177,8 @@ def _record(
         )
         raise ExtractionError(
             "url",
-            f"the site rules for {host} ({', '.join(rule.hosts)}) say its pages' canonical URLs"
-            f" are wrong (canonical = false), and {missing}",
+            f"{rules_for(rule, canonical)} say its pages' canonical URLs are wrong"
+            f" (canonical = false), and {missing}",
         )
     if rule is not None:
         rule.drop_from(tree)
@@ -1299,12 +1302,17 @@ def rule_text(rule: SiteRule, elements: list[HtmlElement], title: str, url: str)
     return body.clean_named_lines("\n".join(parts), title=title, opening=rule.keep_opening)
 
 
+def rules_for(rule: SiteRule, url: str) -> str:
+    """The words naming the rule in a message about a page of `url`: "the site rules for
+    www.kabar.example (kabar.example)"."""
+    return f"the site rules for {urlsplit(url).hostname} ({', '.join(rule.hosts)})"
+
+
 def _rule_lacks(rule: SiteRule, field: str, selector: str, url: str) -> NoReturn:
-    host = urlsplit(url).hostname
     raise ExtractionError(
         field,
-        f"the site rules for {host} ({', '.join(rule.hosts)}) name its {field} {selector!r},"
-        " which this page does not have (another template, or the rule is out of date)",
+        f"{rules_for(rule, url)} name its {field} {selector!r}, which this page does not have"
+        " (another template, or the rule is out of date)",
     )
 
 
