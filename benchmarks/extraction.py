@@ -8,8 +8,8 @@ Every page and feed is read as `recommender update --input FILE` reads it (`read
 result is compared with what is known about the page:
 
 - `mediaindonesia/*.expected.json` (hand-checked, the importer's schema): title, published_at with
-  its offset (to the second), canonical URL, language, body start (within the first 200 characters), body
-  contents, absence of clutter;
+  its offset (to the second), canonical URL, language, body start (within the first 200
+  characters), body contents, absence of clutter;
 - `*/*.expected-metadata.json` (Readability's own output, not ground truth, so compared with
   tolerance): title (case, quotes and dashes folded), published time as an instant (wall clock
   when Readability gives no offset), language (primary subtag); the two index pages
