@@ -9,8 +9,9 @@ its SHA-256 checked; `debian:source_version`: a Debian source package's upstream
 SHA-256 checked against the package's `.dsc`, or against the source's `orig_sha256` where the
 pool does not serve the `.dsc`, as the one Debian's `Sources` index lists), copies every listed
 page to the file name the batch gives it, writes the URL it was saved from beside it as
-`NAME.url` (for `url_from: "sidecar"`), and writes `OUT_DIR/expected.json`. A page whose source names a `record` is the
-body of that URL's HTTP response inside the WARC file at `path` (a crawl sample). Then:
+`NAME.url` (for `url_from: "sidecar"`), and writes `OUT_DIR/expected.json`. A page whose source
+names a `record` is the body of that URL's HTTP response inside the WARC file at `path` (a crawl
+sample). Then:
 
     .venv/bin/python benchmarks/extraction.py --expected OUT_DIR/expected.json --holdout --details
 """
