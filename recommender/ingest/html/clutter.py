@@ -1848,6 +1848,27 @@ def is_named(line: str, content: Collection[str]) -> bool:
     return bool(content) and squash(LIST_BULLET.sub("", line, count=1)) in content
 
 
+def _unsplit_list(lines: list[str], start: int, again: list[bool]) -> int:
+    """A cut at `start` that the limit on short lines let fall inside a list, or inside lists
+    with short headings between them (a recipe's "Bahan", "Untuk saus" and their ingredients),
+    moved back to keep them whole, with the short heading above the first (not the headline)."""
+    if not (0 < start < len(lines) and _in_lists(lines, start) and _in_lists(lines, start - 1)):
+        return start
+    while start > 0 and _in_lists(lines, start - 1):
+        start -= 1
+    above = start - 1
+    heading = above >= 0 and len(lines[above]) < LEADING_SHORT
+    return above if heading and not (above < len(again) and again[above]) else start
+
+
+def _in_lists(lines: list[str], at: int) -> bool:
+    """`lines[at]` is a list's item, or a short heading between two lists' items."""
+    if LIST_ITEM.match(lines[at]):
+        return True
+    between = 0 < at < len(lines) - 1 and len(lines[at]) < LEADING_SHORT
+    return between and bool(LIST_ITEM.match(lines[at - 1]) and LIST_ITEM.match(lines[at + 1]))
+
+
 def leading_end(lines: list[str], title: str) -> int:
     """Where the text starts after its leading furniture (see drop_leading_furniture)."""
     folded_title = squash(title)
@@ -1880,6 +1901,7 @@ def leading_end(lines: list[str], title: str) -> int:
             start += 1
             continue
         break
+    start = _unsplit_list(lines, start, again)
     # Bullet points before the first paragraph: the story's summary, kept as its lead
     # ("- Bahn-Konkurrenten wie Flixbus fürchten …" above Süddeutsche's text), when a paragraph
     # of running text follows them; where the bullets are of headline length, perhaps after the

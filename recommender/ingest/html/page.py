@@ -686,10 +686,14 @@ def work_intro(meta: PageMeta) -> str:
 
 
 def opens_with_card(text: str, meta: PageMeta) -> bool:
-    """`text` starts with the recipe card: a list line (an ingredient) or one of the JSON-LD
-    recipe's steps, no prose before it."""
-    first = text.lstrip().split("\n", 1)[0].strip()
+    """`text` starts with the recipe card: a list line (an ingredient), perhaps under its short
+    heading ("Ingredients"), or one of the JSON-LD recipe's steps, no prose before it."""
+    first, second, *_ = [*text.lstrip().split("\n", 2), "", ""]
+    first = first.strip()
     if first.startswith("- "):
+        return True
+    heading = len(first) < clutter.LEADING_SHORT and not clutter.FIRST_SENTENCE_END.search(first)
+    if heading and second.startswith("- "):
         return True
     steps = work_steps(meta)
     folded = " ".join(first.split()).casefold()

@@ -251,10 +251,11 @@ def test_a_cut_before_the_first_sentence_never_splits_the_recipes_ingredients() 
     ]
     lines = ["Recette", "4 personnes", *(f"- {i}" for i in ingredients), *labels, *STEPS]
     named = frozenset(titles.squash(i) for i in ingredients)
-    cut = clutter.drop_leading_furniture(lines, TITLE)
-    assert cut[0] == "- 700 g ingrédient numéro 6"  # the limit of eight, inside the list
     kept = clutter.drop_leading_furniture(lines, TITLE, named)
-    assert kept[0] == f"- {ingredients[0]}" and kept[-1] == STEPS[1]
+    assert kept[0] == "4 personnes" and kept[1:13] == [f"- {i}" for i in ingredients]
+    assert kept[-1] == STEPS[1]
+    # A list the page's metadata does not name is not cut apart either (test_page_lists.py).
+    assert clutter.drop_leading_furniture(lines, TITLE) == kept
     # A cut after the whole list (the story's prose follows) is left where it was.
     short = ["Recette", *(f"- {i}" for i in ingredients[:3]), STEPS[0]]
     assert clutter.drop_leading_furniture(short, TITLE, named) == clutter.drop_leading_furniture(

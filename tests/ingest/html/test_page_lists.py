@@ -42,3 +42,41 @@ def test_a_bulleted_list_the_story_introduces_stays_as_before() -> None:
     items = "".join(f"<li>{item}</li>" for item in ITEMS)
     lines = body_lines(f"<p>Shop the illustration here:</p><ul>{items}</ul>")
     assert lines[len(PARAGRAPHS) :] == ["Shop the illustration here:", *(f"- {i}" for i in ITEMS)]
+
+
+INGREDIENTS = [
+    "250 g dada ayam",
+    "1 sdt garam",
+    "2 butir telur",
+    "100 g tepung terigu",
+    "150 g keju parut",
+    "300 g krim asam",
+    "50 ml air",
+    "1 ikat daun dill",
+    "2 siung bawang putih",
+    "100 g beras",
+]
+
+
+def test_a_list_opening_the_story_is_never_cut_apart() -> None:
+    # Street Kitchen, Owen Han, Innit: a recipe whose text opens with its ingredients under a
+    # heading, short lines and no JSON-LD naming them. The short lines before the first sentence
+    # go as furniture, at most eight of them: the cut fell inside the list and the body began with
+    # its last items. The list stays whole, with its heading.
+    items = "".join(f"<li>{item}</li>" for item in INGREDIENTS)
+    bulleted = [f"- {item}" for item in INGREDIENTS]
+    html = article(head=PUBLISHED, before=f"<h2>Bahan</h2><ul>{items}</ul>")
+    assert str(record(html)["body"]).split("\n") == ["Bahan", *bulleted, *PARAGRAPHS]
+    # Lists with short headings between them stay whole together.
+    first = "".join(f"<li>{item}</li>" for item in INGREDIENTS[:6])
+    second = "".join(f"<li>{item}</li>" for item in INGREDIENTS[6:])
+    before = f"<h2>Bahan</h2><ul>{first}</ul><h3>Saus</h3><ul>{second}</ul>"
+    lines = str(record(article(head=PUBLISHED, before=before))["body"]).split("\n")
+    assert lines == ["Bahan", *bulleted[:6], "Saus", *bulleted[6:], *PARAGRAPHS]
+    # A list under no heading right before the story's first paragraph goes whole, as before: a
+    # summary's bullets or a menu ("- News Home", "- Hot Topics"), however long.
+    html = article(head=PUBLISHED, before=f"<ul>{items}</ul>")
+    assert str(record(html)["body"]).split("\n") == PARAGRAPHS
+    short = "".join(f"<li>{item}</li>" for item in INGREDIENTS[:3])
+    html = article(head=PUBLISHED, before=f"<p>Oleh Rina</p><ul>{short}</ul>")
+    assert str(record(html)["body"]).split("\n") == PARAGRAPHS
