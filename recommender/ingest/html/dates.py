@@ -1378,16 +1378,24 @@ def written_whole(stamp: Stamp, tree: HtmlElement) -> bool:
     return False
 
 
-def stated(stamp: Stamp, tree: HtmlElement, url: str | None) -> bool:
-    """The day of `stamp` (htmldate's guess) is printed in the page's text or written in its URL
-    (`/2013/02/08/`), not only found in its scripts, images' addresses or markup."""
+def stated(stamp: Stamp, tree: HtmlElement, url: str | None, *, updates: bool = False) -> bool:
+    """The day of `stamp` (htmldate's guess) is printed in the page's text or title or written in
+    its URL (`/2013/02/08/`, `?a=20130208-…`), not only found in its scripts, images' addresses
+    or markup; a date a label calls an update counts only with `updates`."""
     day = stamp.value.date()
-    path = urlsplit(url).path if url else ""
+    parts = urlsplit(url) if url else None
+    path = parts.path if parts else ""
     numbers = [int(n) for n in re.findall(r"\d+", path)]
     for i in range(len(numbers) - 2):
         if (numbers[i], numbers[i + 1], numbers[i + 2]) == (day.year, day.month, day.day):
             return True
-    return printed(day, body_text(tree))
+    # Or run together, in its path or query: Yahoo! Japan's `/hl?a=20170309-35097838-cnetj-sci`.
+    compact = re.compile(rf"(?<!\d){day:%Y%m%d}(?!\d)")
+    if parts and (compact.search(path) or compact.search(parts.query)):
+        return True
+    # Its title is the page's text too: La Nación's "… - 07.12.2017 - LA NACION".
+    title = " ".join((tree.findtext(".//title") or "").split())
+    return printed(day, f"{title}\n{body_text(tree)}", updates=updates)
 
 
 def printed(day: date_type, text: str, *, updates: bool = False) -> bool:

@@ -544,7 +544,7 @@ def published_at(
     if not any(s.has_time for s in stamps):
         stamps = _under_headline_first(stamps, tree, title) + labelled_dates(tree)
         stamps += bookmarked_date(tree, title)
-        stamps += dates.guessed(tree)
+        stamps += printed_guesses(tree, url, near, stamps)
         # A time written without its year on the day found ("Jun 13, 4:03 PM EDT"), or without
         # its zone too ("Jun 6 10:40 AM"), a local time.
         stamps += (
@@ -558,6 +558,29 @@ def published_at(
         # Or written out further down, below the story ("December 19, 2016 - 12:29pm").
         stamps += same_day_times(tree, stamps[0])[:1]
     return dates.choose(stamps, options.assume_timezone, meta.zoned)
+
+
+def printed_guesses(tree: HtmlElement, url: str | None, near: str, stamps: list[Any]) -> list[Any]:
+    """htmldate's guess of the date, where the page prints that day in its text (an update's
+    date too, or the day without its year beside a time near the headline: "10-08 12:00") or
+    its URL; where nothing else dates the page and the guess is printed nowhere (a script's
+    build stamp, a linked story's URL, an image's path), an ExtractionError that says so, rather
+    than a publication date made up."""
+    guesses = dates.guessed(tree)
+    printed = [
+        g
+        for g in guesses
+        if dates.stated(g, tree, url, updates=True) or dates.yearless_times(near, g, zoned=False)
+    ]
+    if guesses and not printed and not stamps:
+        day = guesses[0].value.date().isoformat()
+        raise ExtractionError(
+            "published_at",
+            "no publication date found in the page's metadata or text (htmldate guessed"
+            f" {day} from its markup, a day the page prints nowhere: a script's, a link's or an"
+            " image's date)",
+        )
+    return printed
 
 
 # The least `articleBody` taken for a story: a few sentences (a teaser's summary is shorter).

@@ -105,10 +105,24 @@ def test_htmldate_days_never_written_whole_date_nothing(markup: str) -> None:
     assert caught.value.field == "published_at"
 
 
-def test_a_day_written_whole_in_the_markup_is_still_htmldates_guess() -> None:
+def test_a_day_only_the_markup_writes_is_no_publication_date() -> None:
+    # Heinz Brasil (an optimiser's build stamp in its scripts), the WSJ's stream (a linked post's
+    # URL), NYT Cooking (its photo's path): htmldate dates each from a day the page prints
+    # nowhere. With the publisher's zone set, each was imported at that day's midnight.
     markup = '<img src="https://img.example/assets/2014/11/29/smoked_turkey.jpg" alt="">'
-    got = record(undated(markup), assume_timezone=ZoneInfo("America/Chicago"))
-    assert got["published_at"].isoformat() == "2014-11-29T00:00:00-06:00"  # type: ignore[union-attr]
+    chicago = ZoneInfo("America/Chicago")
+    with pytest.raises(ExtractionError, match="htmldate guessed 2014-11-29 from its markup, a day"):
+        record(undated(markup), assume_timezone=chicago)
+    # The same guess is the page's date where the page prints that day, an update's date too
+    # (About.com's "Updated August 02, 2014."), or in its title (La Nación's "… - 07.12.2017 -
+    # LA NACION"), or its own URL writes it, run together as Yahoo! Japan's
+    # `/hl?a=20170309-35097838-cnetj-sci` does.
+    printed = f"<p>Updated November 29, 2014.</p>{markup}"
+    titled = undated(markup).replace(" - Kabar.com</title>", " - November 29, 2014 - Kabar</title>")
+    own_url = undated(markup).replace("/resep/kalkun-asap", "/hl?a=20141129-35097838-resep")
+    for html in (undated(printed), titled, own_url):
+        got = record(html, assume_timezone=chicago)
+        assert got["published_at"].isoformat() == "2014-11-29T00:00:00-06:00"  # type: ignore[union-attr]
 
 
 def test_a_recipes_timings_and_another_storys_teaser_are_no_first_sentence() -> None:
