@@ -560,7 +560,9 @@ def published_at(
     return dates.choose(stamps, options.assume_timezone, meta.zoned)
 
 
-def printed_guesses(tree: HtmlElement, url: str | None, near: str, stamps: list[Any]) -> list[Any]:
+def printed_guesses(
+    tree: HtmlElement, url: str | None, near: str, stamps: list[dates.Stamp]
+) -> list[dates.Stamp]:
     """htmldate's guess of the date, where the page prints that day in its text (an update's
     date too, or the day without its year beside a time near the headline: "10-08 12:00") or
     its URL; where nothing else dates the page and the guess is printed nowhere (a script's
