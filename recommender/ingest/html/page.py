@@ -529,10 +529,21 @@ def states_date(tree: HtmlElement, meta: PageMeta, title: str, url: str | None) 
         return True
     if labelled_dates(tree) or bookmarked_date(tree, title):
         return True
-    return any(
-        dates.stated(guess, tree, url) or dates.yearless_times(near, guess, zoned=False)
+    return bool(shown_guesses(tree, url, near, updates=False))
+
+
+def shown_guesses(
+    tree: HtmlElement, url: str | None, near: str, *, updates: bool
+) -> list[dates.Stamp]:
+    """htmldate's guesses whose day the page shows: printed in its text or title (a date a label
+    calls an update too, with `updates`), written in its URL, or printed without its year beside
+    a time in `near` (the text near the headline: "09-30 22:46")."""
+    return [
+        guess
         for guess in dates.guessed(tree)
-    )
+        if dates.stated(guess, tree, url, updates=updates)
+        or dates.yearless_times(near, guess, zoned=False)
+    ]
 
 
 def published_at(
@@ -569,11 +580,7 @@ def printed_guesses(
     build stamp, a linked story's URL, an image's path), an ExtractionError that says so, rather
     than a publication date made up."""
     guesses = dates.guessed(tree)
-    printed = [
-        g
-        for g in guesses
-        if dates.stated(g, tree, url, updates=True) or dates.yearless_times(near, g, zoned=False)
-    ]
+    printed = shown_guesses(tree, url, near, updates=True)
     if guesses and not printed and not stamps:
         day = guesses[0].value.date().isoformat()
         raise ExtractionError(
