@@ -191,7 +191,7 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "", description: 
     )
     text = _container_text(pruned, url, text) or text
     text = _joined_parts(pruned, text) or text
-    return _restored_lede(pruned, text) or text
+    return _restored_ledes(pruned, text)
 
 
 # The extractor's text counts as having missed the article when it holds less than this share
@@ -378,6 +378,22 @@ MIN_OPENER_CHARS = 40
 LEDE_BLOCKS = frozenset({"p", "div"})
 
 
+# The most opening paragraphs restored before the extractor's text: the first paragraph, and one
+# before it in a wrapper of its own (a drop-capped paragraph before the rest's wrapper).
+MAX_RESTORED_LEDES = 2
+
+
+def _restored_ledes(pruned: HtmlElement, text: str) -> str:
+    """The text with the story's opening paragraphs the extractor left out restored
+    (`_restored_lede`, once per paragraph, from the extractor's first line up)."""
+    for _ in range(MAX_RESTORED_LEDES):
+        restored = _restored_lede(pruned, text)
+        if restored is None:
+            break
+        text = restored
+    return text
+
+
 def _restored_lede(pruned: HtmlElement, text: str) -> str | None:
     """The story's first paragraph where the extractor left it out: the one paragraph of running
     text, ending like a sentence, in the block right before the block whose text opens the
@@ -391,20 +407,65 @@ def _restored_lede(pruned: HtmlElement, text: str) -> str | None:
     opener = next((e for e in pruned.iter(*LEDE_BLOCKS) if clutter.flat_text(e) == first), None)
     if opener is None:
         return None
-    before = opener.getprevious()
-    while before is not None and (not isinstance(before.tag, str) or not clutter.flat_text(before)):
-        before = before.getprevious()
+    before, climbed = _block_before(opener)
     if before is None or before.tag not in LEDE_BLOCKS:
         return None
     paragraphs = [before] if before.tag == "p" else list(before.iter("p"))
     if len(paragraphs) != 1 or clutter.flat_text(paragraphs[0]) != clutter.flat_text(before):
         return None
     lede, weight = _unlinked_weight(paragraphs[0])
-    if weight < pagekind.PARAGRAPH_CHARS or not clutter.FIRST_SENTENCE_END.search(lede):
+    # A paragraph that opens with a drop cap is the story's first, however short, and also where
+    # it stands before the wrapper of the rest; another only right before the opener.
+    capped = _drop_capped(paragraphs[0])
+    least = MIN_OPENER_CHARS if capped else pagekind.PARAGRAPH_CHARS
+    if (climbed and not capped) or weight < least or not clutter.FIRST_SENTENCE_END.search(lede):
         return None
     if "".join(lede.split()) in "".join(text.split()):
         return None
     return f"{lede}\n{text}"
+
+
+# How many wrappers the block before the opener is looked for above it: the story's paragraphs
+# after the first wrapped in a `<div>` of their own (a drop cap's "dropcap-text" wrapper).
+LEDE_WRAPPERS = 2
+
+
+def _block_before(opener: HtmlElement) -> tuple[HtmlElement | None, bool]:
+    """The block with text right before `opener`, or, where the opener is the first such in its
+    wrapper (a `<div>`), right before that wrapper (and True: climbed out of a wrapper)."""
+    element = opener
+    for climbs in range(LEDE_WRAPPERS + 1):
+        before = element.getprevious()
+        while before is not None and (
+            not isinstance(before.tag, str) or not clutter.flat_text(before)
+        ):
+            before = before.getprevious()
+        if before is not None:
+            return before, climbs > 0
+        parent = element.getparent()
+        if parent is None or parent.tag != "div":
+            return None, False
+        element = parent
+    return None, False
+
+
+DROP_CAP_TAGS = frozenset({"span", "b", "strong", "big", "font", "em", "i"})
+
+
+def _drop_capped(paragraph: HtmlElement) -> bool:
+    """The paragraph opens with a drop cap: its first letter alone in an inline element of its
+    own (`<p><span class="dropcap">I</span> have shared ...`)."""
+    if (paragraph.text or "").strip() or not len(paragraph):
+        return False
+    first = paragraph[0]
+    letter = (first.text or "").strip()
+    return (
+        isinstance(first.tag, str)
+        and first.tag in DROP_CAP_TAGS
+        and not len(first)
+        and len(letter) == 1
+        and letter.isupper()
+    )
 
 
 EMPTY_INLINE = "//span|//a|//b|//i|//em|//strong|//font|//small"

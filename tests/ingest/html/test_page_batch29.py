@@ -162,3 +162,51 @@ def test_section_and_calendar_paths_in_other_languages_are_listings(path: str) -
     html = article(head=PUBLISHED).replace(URL, f"https://kabar.example{path}")
     with pytest.raises(ExtractionError, match="an index or profile page"):
         record(html)
+
+
+BLOG_OPENING = "I have baked a whole lot of brownies over the years. Almost forty of them!"
+BLOG_SECOND = (
+    "Between all that baking and my brownie guide I am pretty much your go-to brownie expert for"
+    " the best brownie recipe. Really, I should put that on my business card, right under my name."
+)
+BLOG_REST = [
+    "But what I realized in looking at all those recipes is that I have never shared a chewy"
+    " brownie recipe. Sure, my fudgy ones are close, but not quite there.",
+    "So I set out to make a brownie as chewy as the boxed kind, with far more chocolate flavour,"
+    " and it took me twenty batches over three months to get it right.",
+]
+
+
+def _post(opening: str) -> object:
+    import lxml.html
+
+    rest = "".join(f"<p>{p}</p>" for p in [BLOG_SECOND, *BLOG_REST])
+    return lxml.html.document_fromstring(
+        f'<html><body><div class="recipe_intro">{opening}<div class="dropcap-text">{rest}</div>'
+        "</div></body></html>"
+    )
+
+
+def test_a_drop_capped_first_paragraph_before_the_rest_s_wrapper_is_restored() -> None:
+    # Handle the Heat: the post's first paragraph, short, opens with a drop cap in a `<span>` of
+    # its own; the others are in a wrapper after it (`div.dropcap-text`). Beside the recipe card,
+    # the extractor's text began at the third paragraph: the second (the first in the wrapper) was
+    # restored, the first not.
+    from recommender.ingest.html.body import _restored_ledes
+
+    capped = f'<p><span class="dropcap">{BLOG_OPENING[0]}</span>{BLOG_OPENING[1:]}</p>'
+    text = "\n".join(BLOG_REST)
+    assert _restored_ledes(_post(capped), text) == "\n".join(
+        [BLOG_OPENING, BLOG_SECOND, *BLOG_REST]
+    )
+    # Before the wrapper, a paragraph without a drop cap (a blog's affiliate disclosure, as long as
+    # a story's paragraph) stays out: only the paragraph right before the opener is restored.
+    disclosure = (
+        "<p>This site may collect a share of sales or other compensation from the links on this"
+        " page. This comes at no additional cost to you, and all the prices are accurate at the"
+        " time of publishing.</p>"
+    )
+    assert _restored_ledes(_post(disclosure), text) == "\n".join([BLOG_SECOND, *BLOG_REST])
+    # A lower-case letter set apart is no drop cap.
+    lowered = "<p><b>i</b> have baked a whole lot of brownies over the years. Almost forty!</p>"
+    assert _restored_ledes(_post(lowered), text) == "\n".join([BLOG_SECOND, *BLOG_REST])
