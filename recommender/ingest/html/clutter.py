@@ -1725,6 +1725,24 @@ def drop_legal_foot(lines: list[str]) -> list[str]:
     return lines
 
 
+# A line that only marks the story's end: "- THE END -", "—END—", "(END)", "【完】", "（全文完）".
+# Chinese portals and wire services close a story so; what follows is a tip prompt, a share bar or
+# the next story. A bare "End" (a heading) and "The End" in sentence case are not such marks.
+END_MARK = re.compile(
+    r"^[-—–_=*~·•\s]*(?:(?:THE\s+)?END|[\[(（【〔]\s*(?:(?i:the\s+)?(?i:end)|全文完|完)\s*[\])）】〕])"
+    r"[-—–_=*~·•\s]*$|^[-—–_=*~·•]+\s*(?:(?i:the\s+)?(?i:end)|全文完|完)\s*[-—–_=*~·•]+$"
+)
+
+
+def drop_after_end_mark(lines: list[str]) -> list[str]:
+    """Drop the lines from a line that marks the story's end (END_MARK) on, where the story came
+    before it (not the first line)."""
+    for at in range(1, len(lines)):
+        if END_MARK.match(lines[at].strip()):
+            return lines[:at]
+    return lines
+
+
 def drop_trailing_furniture(lines: list[str]) -> list[str]:
     """Drop short lines after the last sentence: list headings ("More games news:"), tag lists,
     section links, and an author's closing note. A line ending like a sentence (or with an

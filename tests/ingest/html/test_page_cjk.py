@@ -174,6 +174,29 @@ def test_chinese_credit_and_notice_lines_leave_the_body(line: str) -> None:
     assert got["body"].endswith("注意出行安全。")  # type: ignore[union-attr]
 
 
+NEXT_STORY = (
+    "1979年，上海元件五厂和上海无线电十四厂联合，成功仿制了一款处理器，比国外同行提前了整整一年，"
+    "在当时引起了不小的轰动。"
+)
+
+
+@pytest.mark.parametrize("mark", ["- THE END -", "—END—", "【完】", "（全文完）", "(END)"])
+def test_a_line_marking_the_story_s_end_ends_the_body(mark: str) -> None:
+    # MyDrivers closes its story with "- THE END -", then a tip prompt, a count of tips and
+    # the next story's opening paragraphs, all inside the article's block.
+    lines = [*PARAGRAPHS, mark, "文章很值，打赏犒劳作者一下", "- 0人已打赏 -", NEXT_STORY]
+    got = record(page(paragraphs=lines), assume_timezone=SHANGHAI)
+    assert str(got["body"]).split("\n") == PARAGRAPHS
+
+
+def test_the_end_written_in_a_sentence_or_as_a_heading_ends_nothing() -> None:
+    for line in ("The End", "End", "这是故事的结尾，完全出乎意料。"):
+        got = record(
+            page(paragraphs=[PARAGRAPHS[0], line, *PARAGRAPHS[1:]]), assume_timezone=SHANGHAI
+        )
+        assert str(got["body"]).endswith("注意出行安全。")
+
+
 def test_a_notice_in_a_list_item_leaves_the_body() -> None:
     html = page(after="<ul><li>本文仅代表作者个人观点。</li></ul>")
     assert "个人观点" not in record(html, assume_timezone=SHANGHAI)["body"]  # type: ignore[operator]
