@@ -143,9 +143,17 @@ def clean_named_lines(text: str, *, title: str = "", opening: bool = False) -> s
     return _joined(kept[start:] if start < len(kept) else kept, title)
 
 
-def main_text(tree: HtmlElement, url: str | None, title: str = "", description: str = "") -> str:
+def main_text(
+    tree: HtmlElement,
+    url: str | None,
+    title: str = "",
+    description: str = "",
+    *,
+    headnote: bool = False,
+) -> str:
     """The article's text as lines (one per paragraph), before line cleaning; a standfirst that
-    repeats the page's `description` is left to the lead."""
+    repeats the page's `description` is left to the lead, except with `headnote` (a recipe's or
+    how-to's page: the text under its headline is the headnote, the prose of a card)."""
     from lxml import etree
 
     pruned = copy.deepcopy(tree)
@@ -162,7 +170,8 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "", description: 
     join_drop_caps(pruned)
     clutter.drop_alt_captions(pruned)
     clutter.drop_figure_captions(pruned)
-    clutter.drop_intro_standfirst(pruned)
+    if not headnote:
+        clutter.drop_intro_standfirst(pruned)
     clutter.drop_embedded_media(pruned)
     clutter.drop_social_embeds(pruned)
     clutter.drop_signup_boxes(pruned)
@@ -171,7 +180,7 @@ def main_text(tree: HtmlElement, url: str | None, title: str = "", description: 
     clutter.drop_teaser_cards(pruned)
     clutter.drop_before_headline(pruned, title)
     clutter.drop_following_stories(pruned, title)
-    clutter.drop_standfirst(pruned, description)
+    clutter.drop_standfirst(pruned, description, keep_prose=headnote)
     clutter.drop_headline_decks(pruned)
     close_open_headings(pruned)
     demote_prose_headings(pruned)

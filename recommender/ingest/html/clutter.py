@@ -919,20 +919,23 @@ PARAGRAPHS_AFTER_LEDE = 2
 PARAGRAPH_MIN_CHARS = 80
 
 
-def drop_standfirst(tree: HtmlElement, description: str) -> None:
+def drop_standfirst(tree: HtmlElement, description: str, *, keep_prose: bool = False) -> None:
     """Remove a heading (or an element marked `itemprop=description`) whose text is the page's
     description and that stands apart from the article's paragraphs: a standfirst ("dek") under
     the headline, which the record keeps as its lead, so the body starts with the article's first
     sentence. A paragraph that repeats the description stays (many sites make their description
     from the first paragraph), but in the article's header, and so does a heading among the
-    paragraphs."""
+    paragraphs. With `keep_prose` (a recipe's page), one written as prose stays wherever it is:
+    a recipe's headnote is the prose of its card; a heading naming the dish still goes."""
     wanted = _folded(description).rstrip(".… ")
     if len(wanted) < STANDFIRST_MIN_CHARS:
         return
-    drop_reworded_decks(tree, wanted)
+    drop_reworded_decks(tree, wanted, keep_prose=keep_prose)
     for element in tree.xpath(STANDFIRST):
         if not _says(element, wanted):
             continue
+        if keep_prose and _prose(element):
+            return
         if _paragraphs_after(element) < PARAGRAPHS_AFTER_LEDE and element.getparent() is not None:
             element.drop_tree()
         return
@@ -941,8 +944,19 @@ def drop_standfirst(tree: HtmlElement, description: str) -> None:
         if _says(paragraph, wanted) and (
             _in_header(paragraph, total) or _out_of_heading(paragraph)
         ):
-            paragraph.drop_tree()
+            if not (keep_prose and _prose(paragraph)):
+                paragraph.drop_tree()
             return
+
+
+# A headnote's least length: a sentence about the dish, not its name.
+HEADNOTE_MIN_CHARS = 60
+
+
+def _prose(element: HtmlElement) -> bool:
+    """The element's text is a sentence or more: long enough and ending like one."""
+    text = flat_text(element)
+    return len(text) >= HEADNOTE_MIN_CHARS and bool(FIRST_SENTENCE_END.search(text))
 
 
 # A deck the description words a little differently ("que aguardan" for "que esperan"): most of
@@ -952,11 +966,12 @@ DECK_SHARED_WORDS = 0.85
 WORD_RUN = re.compile(r"\w+")
 
 
-def drop_reworded_decks(tree: HtmlElement, wanted: str) -> None:
+def drop_reworded_decks(tree: HtmlElement, wanted: str, *, keep_prose: bool = False) -> None:
     """Remove the headings above the article's first paragraph that say what the description
     says in nearly the same words, each a deck of a standfirst the description joins into one
     text (El País: two `<h2>` decks, the description both in one, one word changed); the lead
-    keeps the description. A heading followed by paragraphs of its own stays (a bold lede)."""
+    keeps the description. A heading followed by paragraphs of its own stays (a bold lede), and
+    with `keep_prose` one written as prose (a recipe's headnote)."""
     described = set(WORD_RUN.findall(wanted))
     headings: list[HtmlElement] = []
     for element in tree.iter():
@@ -971,6 +986,8 @@ def drop_reworded_decks(tree: HtmlElement, wanted: str) -> None:
         if len(words) < DECK_MIN_WORDS:
             continue
         shared = sum(1 for word in words if word in described) / len(words)
+        if keep_prose and _prose(element):
+            continue
         if shared >= DECK_SHARED_WORDS and _paragraphs_after(element) < PARAGRAPHS_AFTER_LEDE:
             element.drop_tree()
 

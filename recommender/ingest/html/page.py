@@ -1308,7 +1308,7 @@ def general_text(
     page's JSON-LD where its markup holds none (or a teaser), with a recipe's or how-to's parts
     the extractor left out."""
     text = body.clean_lines(
-        body.main_text(tree, canonical, title, description),
+        body.main_text(tree, canonical, title, description, headnote=meta.work is not None),
         title=title,
         content=work_ingredients(meta),
     )

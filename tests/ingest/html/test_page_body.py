@@ -42,6 +42,55 @@ def test_a_standfirst_repeating_the_description_is_the_lead_not_the_body(standfi
     assert got["lead"] == DEK
 
 
+RECIPE_LD = (
+    '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Recipe",'
+    f' "name": "{TITLE}", "recipeIngredient": ["1 kg beras", "2 butir telur"]}}</script>'
+)
+
+
+@pytest.mark.parametrize(
+    "headnote",
+    [
+        f"<h2>{DEK}.</h2>",
+        f'<p class="intro">{DEK}.</p>',
+    ],
+)
+def test_a_recipe_s_headnote_under_its_headline_is_the_body_s_start(headnote: str) -> None:
+    # Food & Wine's `h2.article-subheading`, ICA's and Forks Over Knives' intro paragraph: on a
+    # recipe's page the prose under the headline is the headnote, the text the cook reads first,
+    # not a news story's standfirst; the lead is still the description.
+    html = (
+        described(article(head=PUBLISHED + RECIPE_LD))
+        .replace(
+            f"<h1>{TITLE}</h1>",
+            f'<div class="top"><h1>{TITLE}</h1>{headnote}</div><div class="text">',
+        )
+        .replace("</article>", "</div></article>")
+    )
+    got = record(html)
+    assert str(got["body"]).split("\n")[:2] == [f"{DEK}.", PARAGRAPHS[0]]
+    assert got["lead"] == DEK
+
+
+def test_a_heading_naming_the_dish_under_a_recipe_s_headline_still_goes() -> None:
+    # A heading that only names the dish the description names is no headnote.
+    name = "Nasi goreng kampung pedas"
+    html = (
+        article(head=PUBLISHED + RECIPE_LD)
+        .replace(
+            "</head>",
+            f'<meta property="og:description" content="{name} - resep mudah untuk'
+            ' makan malam keluarga di rumah"></head>',
+        )
+        .replace(
+            f"<h1>{TITLE}</h1>",
+            f'<div class="top"><h1>{TITLE}</h1><h2>{name}</h2></div><div class="text">',
+        )
+        .replace("</article>", "</div></article>")
+    )
+    assert body_of(html).startswith(PARAGRAPHS[0])
+
+
 def test_a_heading_among_the_articles_paragraphs_stays_in_the_body() -> None:
     # A bold lede written as <h2> above the <p>s it belongs with is the article's first paragraph.
     first = f"<h2>{DEK}</h2>"
