@@ -126,10 +126,11 @@ class PageMeta:
     @cached_property
     def works(self) -> list[dict[str, Any]]:
         """The recipes and how-tos the page's JSON-LD describes, each once (templates print the
-        same block twice). Read once: `read_meta` has filled `others` before anything asks."""
+        same block twice), also one typed an article too (Dotdash Meredith's `["Recipe",
+        "NewsArticle"]`). Read once: `read_meta` has filled `others` before anything asks."""
         seen: set[str] = set()
         out: list[dict[str, Any]] = []
-        for obj in self.others:
+        for obj in [*self.articles, *self.others]:
             if not ld_types_of(obj) & WORK_TYPES:
                 continue
             key = json.dumps(obj, sort_keys=True, default=str)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 from functools import cache
@@ -733,19 +733,72 @@ def opens_with_card(text: str, meta: PageMeta) -> bool:
     return bool(folded and opening and folded.startswith(opening))
 
 
-def with_work_intro(text: str, meta: PageMeta, tree: HtmlElement) -> str:
+def with_work_intro(text: str, meta: PageMeta, tree: HtmlElement, title: str = "") -> str:
     """`text` with the recipe's own description first, where the extractor kept the recipe card
     but left out the prose before it: the description is printed on the page (a headnote, not a
-    description for search engines alone) and nowhere in `text`."""
+    description for search engines alone) and nowhere in `text`; else the headnote the page
+    prints under its headline (`headnote_under`), where it is nowhere in `text`."""
+    if not text or meta.work is None or not opens_with_card(text, meta):
+        return text
+    squashed = " ".join(text.split()).casefold()
     intro = work_intro(meta)
-    if not text or not intro or not opens_with_card(text, meta):
-        return text
     start = intro[:MIN_INTRO_CHARS].casefold()
-    if start in " ".join(text.split()).casefold():
+    if intro and start in squashed:
         return text
-    if start not in pagekind.visible_text(tree).casefold():
+    if intro and start in pagekind.visible_text(tree).casefold():
+        return f"{intro}\n{text}"
+    printed = headnote_under(tree, title)
+    if printed and printed[:MIN_INTRO_CHARS].casefold() not in squashed:
+        return f"{printed}\n{text}"
+    return text
+
+
+# How many elements after the headline a headnote is looked for in (a byline, a rating, a photo
+# and its caption come between).
+HEADNOTE_REACH = 60
+HEADNOTE_TAGS = frozenset({"p", "h2", "h3", "h4", "div", "span"})
+MAX_HEADNOTE_LINK_SHARE = 0.2
+
+
+def headnote_under(tree: HtmlElement, title: str) -> str:
+    """The prose a recipe's page prints first under its headline (Food & Wine's
+    `h2.article-subheading`): the first element after the `<h1>` whose own text is a sentence or
+    more (MIN_INTRO_CHARS, ending like one), little of it linked, outside forms, navigation,
+    asides, footers and captions, and before any list; "" where there is none."""
+    h1 = titles.headline_h1(tree, title)
+    if h1 is None:
+        return ""
+    for count, element in enumerate(_after(h1)):
+        if count >= HEADNOTE_REACH or element.tag in ("ul", "ol", "li", "table"):
+            return ""
+        if element.tag not in HEADNOTE_TAGS or any(
+            isinstance(c.tag, str) and c.tag not in clutter.INLINE_TAGS for c in element
+        ):
+            continue
+        text = " ".join(element.text_content().split())
+        if len(text) < MIN_INTRO_CHARS or not clutter.FIRST_SENTENCE_END.search(text):
+            continue
+        chain = [element, *element.iterancestors()]
+        if any(a.tag in (*OUTSIDE_STORY, "figure", "figcaption", "a") for a in chain):
+            continue
+        if clutter.is_hidden(element) or any(clutter.is_clutter(a) for a in chain):
+            continue
+        linked = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
+        if linked > MAX_HEADNOTE_LINK_SHARE * len(text):
+            continue
         return text
-    return f"{intro}\n{text}"
+    return ""
+
+
+def _after(element: HtmlElement) -> Iterator[HtmlElement]:
+    """The elements after `element` in document order, its own descendants left out."""
+    for following in element.itersiblings():
+        if isinstance(following.tag, str):
+            yield following
+            yield from (e for e in following.iterdescendants() if isinstance(e.tag, str))
+    parent = element.getparent()
+    if parent is not None:
+        yield from _after(parent)
 
 
 # A recipe card's notes and tips ("Cook's Notes", "Tips from our Bakers", WP Recipe Maker's
@@ -1324,7 +1377,7 @@ def general_text(
         # A page that shows a teaser of its story ("READ FULL ARTICLE") beside an author's box,
         # its whole text in its JSON-LD `articleBody`: the story is that.
         text = whole
-    text = with_work_intro(with_work_steps(text, meta), meta, tree)
+    text = with_work_intro(with_work_steps(text, meta), meta, tree, title)
     return with_work_notes(text, meta, tree)
 
 

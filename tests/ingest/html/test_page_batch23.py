@@ -444,3 +444,52 @@ def test_a_page_without_a_headline_or_url_is_first_refused_for_showing_no_articl
         with pytest.raises(ExtractionError) as lacking:
             record(dated)
         assert lacking.value.field == field
+
+
+PRAWNS_DEK = (
+    "Infused with heat from chiles and fresh ginger, these prawns are inspired by a beloved street"
+    " food. Leaving the shell on helps protect them against overcooking."
+)
+PRAWNS = {
+    "@context": "https://schema.org",
+    "@type": ["Recipe", "NewsArticle"],
+    "headline": "Pepper Prawns",
+    "name": "Pepper Prawns",
+    "datePublished": "2020-08-21T08:55:43.000-04:00",
+    "description": "Pepper prawns, a street food with a subtle heat.",
+    "recipeIngredient": ["1/2 cup unsalted butter", "5 garlic cloves, minced", "1 thyme sprig"],
+}
+PRAWNS_STEP = (
+    "Melt butter in a large pot over medium heat and add the garlic, then cook until tender,"
+    " about five minutes."
+)
+
+
+def prawns_page(under_headline: str) -> str:
+    items = "".join(f"<li>{i}</li>" for i in PRAWNS["recipeIngredient"])
+    return (
+        '<html lang="en"><head><meta charset="utf-8"><title>Pepper Prawns</title>'
+        '<link rel="canonical" href="https://food.example/recipes/pepper-prawns">'
+        f'{ld(PRAWNS)}</head><body><main><article><div class="article-header">'
+        f'<h1>Pepper Prawns</h1><div class="review-bar">Be the first to rate &amp; review!</div>'
+        f'{under_headline}<div class="bylines">By <a href="/author/a">Ana Cook</a></div></div>'
+        f'<div class="ingredients"><h2>Ingredients</h2><ul>{items}</ul></div>'
+        f'<div class="steps"><h2>Directions</h2><ol><li><p>{PRAWNS_STEP}</p></li></ol></div>'
+        "</article></main></body></html>"
+    )
+
+
+def test_a_recipe_s_headnote_the_extractor_left_out_opens_its_body() -> None:
+    # Food & Wine: the recipe is JSON-LD typed ["Recipe", "NewsArticle"] (it was read as an
+    # article only, no recipe), its headnote an `h2.article-subheading` under the headline that
+    # the extractor left out, and the JSON-LD's description is another text, printed nowhere:
+    # the body began with "Ingredients".
+    body = str(record(prawns_page(f'<h2 class="article-subheading">{PRAWNS_DEK}</h2>'))["body"])
+    assert body.split("\n")[:2] == [PRAWNS_DEK, "Ingredients"]
+    # Text in a link, a caption or an author's box under the headline is no headnote.
+    for other in (
+        f'<a href="/story">{PRAWNS_DEK}</a>',
+        f"<figure><img src='/p.jpg'><figcaption>{PRAWNS_DEK}</figcaption></figure>",
+        f'<aside class="author-bio">{PRAWNS_DEK}</aside>',
+    ):
+        assert str(record(prawns_page(other))["body"]).startswith("Ingredients")
