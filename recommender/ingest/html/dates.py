@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
 from datetime import date as date_type
@@ -781,7 +781,8 @@ def local_text_times(text: str, filed: YearMonth | None = None) -> list[Stamp]:
             continue
         value = _written(match.groupdict(), filed)
         if value is not None:
-            found.append(Stamp(value, True, f"text {match.group(0).strip()!r}"))
+            update = _labelled_update(text, match.start())
+            found.append(Stamp(value, True, f"text {match.group(0).strip()!r}", update))
     return found
 
 
@@ -1049,9 +1050,15 @@ def candidates(meta: PageMeta, text: str, url: str | None = None) -> list[Stamp]
             stamps.append(Stamp(value, True, f"{dated.source} + text {hour:02d}:{minute:02d}"))
     if not any(s.has_time for s in stamps):
         # A local time written on the page, on the metadata's date where the metadata gives one
-        # (times further down may be other stories').
+        # (times further down may be other stories'); not the time of an update the page labels
+        # ("July 19, 2013 | Updated: July 19, 2013 3:55am") beside a date printed for the
+        # publication.
         on = dated.value.date() if dated is not None else byline_date(text)
-        local = [s for s in local_text_times(text, filed) if on is None or s.value.date() == on]
+        local = [
+            s
+            for s in local_text_times(text, filed)
+            if on is None or (s.value.date() == on and not s.update)
+        ]
         stamps += local[:1]
     return filed_first(stamps, filed)
 
@@ -1268,6 +1275,43 @@ def choose(stamps: list[Stamp], assume: tzinfo | None, zoned: Sequence[str] = ()
     raise ExtractionError(
         "published_at", "no publication date found in the page's metadata or text"
     )
+
+
+# A publication date and its clock in two meta tags of one name's pair (Hearst's newspapers:
+# `date.release` "2013/19/07", year/day/month, beside `time.release` "2:58").
+SPLIT_META_DATE = re.compile(r"^(?P<year>\d{4})[/.-](?P<a>\d{1,2})[/.-](?P<b>\d{1,2})$")
+SPLIT_META_CLOCK = re.compile(r"^(?P<hour>\d{1,2}):(?P<minute>\d{2})$")
+
+
+def split_meta_times(metas: Mapping[str, Sequence[str]], dated: Stamp) -> list[Stamp]:
+    """The clock of a `time.NAME` meta tag whose `date.NAME` is the day of `dated` (the date the
+    page prints without a clock), read year/month/day or year/day/month, whichever is that day:
+    naive stamps."""
+    found: list[Stamp] = []
+    day = dated.value.date()
+    for name, values in metas.items():
+        if not name.startswith("time.") or not values:
+            continue
+        clock = SPLIT_META_CLOCK.match(values[0].strip())
+        dates_of = metas.get("date." + name.removeprefix("time."), [])
+        written = SPLIT_META_DATE.match(dates_of[0].strip()) if dates_of else None
+        if clock is None or written is None:
+            continue
+        year, a, b = (int(written.group(k)) for k in ("year", "a", "b"))
+        if day not in {_day(year, a, b), _day(year, b, a)}:
+            continue
+        hour, minute = int(clock.group("hour")), int(clock.group("minute"))
+        if hour < 24 and minute < 60:
+            value = datetime(day.year, day.month, day.day, hour, minute)
+            found.append(Stamp(value, True, f"meta {name} {values[0].strip()!r}"))
+    return found
+
+
+def _day(year: int, month: int, day: int) -> date_type | None:
+    try:
+        return date_type(year, month, day)
+    except ValueError:
+        return None
 
 
 # A publication time in a page's own script, written with its offset under a date key: the

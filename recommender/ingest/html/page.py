@@ -566,6 +566,9 @@ def published_at(
         # Only a date is printed: the clock may be in a tag's configuration of the same day.
         stamps += dates.script_times(inline_scripts(tree), stamps[0], options.assume_timezone)[:1]
     if stamps and not any(s.has_time for s in stamps):
+        # Or in a meta tag of its own beside the date's (`time.release` by `date.release`).
+        stamps += dates.split_meta_times(meta.meta, stamps[0])[:1]
+    if stamps and not any(s.has_time for s in stamps):
         # Or written out further down, below the story ("December 19, 2016 - 12:29pm").
         stamps += same_day_times(tree, stamps[0])[:1]
     return dates.choose(stamps, options.assume_timezone, meta.zoned)
@@ -960,7 +963,7 @@ def same_day_times(tree: HtmlElement, dated: dates.Stamp) -> list[dates.Stamp]:
     text = " ".join(" ".join(str(p) for p in pieces).split())  # a space between texts
     day = dated.value.date()
     written = dates.text_times(text) + dates.local_text_times(text)
-    return [s for s in written if s.value.date() == day]
+    return [s for s in written if s.value.date() == day and not s.update]
 
 
 # How far below the headline (characters of text) a date printed on its own is the article's, and

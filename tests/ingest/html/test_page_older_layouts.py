@@ -358,3 +358,43 @@ def test_an_rdfa_time_of_a_readers_comment_is_not_the_articles() -> None:
     )
     page = article(head='<meta name="date" content="2013-06-05">', after=comment)
     assert published(page, "America/Denver") == "2013-06-05T00:00:00-06:00"
+
+
+CHICAGO = ZoneInfo("America/Chicago")
+
+
+def hearst_page(release_date: str, byline: str) -> str:
+    """A 2013 Hearst newspaper's page: no publication time in its metadata but a date and a clock
+    in two meta tags of their own, and a byline printing the date and the update's time."""
+    head = f'<meta name="date.release" content="{release_date}"><meta name="time.release" content="2:58">'
+    html = article(
+        head=head, before=f'<div class="byline">By ANA COOK, Associated Press | {byline}</div>'
+    )
+    return html.replace(URL, "https://kabar.example/news/article/Banjir-4674178.php")
+
+
+def test_a_date_and_clock_in_meta_tags_of_their_own_time_a_dated_page() -> None:
+    # Chron's and MySanAntonio's `date.release` writes year/day/month ("2013/19/07"); the time is
+    # in `time.release`. The byline prints the date and only the update's clock, which was taken.
+    byline = "July 19, 2013 | Updated: July 19, 2013 3:55am"
+    got = record(hearst_page("2013/19/07", byline), assume_timezone=CHICAGO)
+    assert got["published_at"].isoformat() == "2013-07-19T02:58:00-05:00"  # type: ignore[union-attr]
+    # Year/month/day as well, where that is the printed day.
+    got = record(hearst_page("2013/07/19", byline), assume_timezone=CHICAGO)
+    assert got["published_at"].isoformat() == "2013-07-19T02:58:00-05:00"  # type: ignore[union-attr]
+
+
+def test_a_meta_clock_of_another_day_or_an_update_s_time_dates_nothing() -> None:
+    # The pair names another day than the printed one: not the story's clock, and the update's
+    # time is not the publication's either: the printed date at midnight.
+    got = record(
+        hearst_page("2013/18/07", "July 19, 2013 | Updated: July 19, 2013 3:55am"),
+        assume_timezone=CHICAGO,
+    )
+    assert got["published_at"].isoformat() == "2013-07-19T00:00:00-05:00"  # type: ignore[union-attr]
+    # A clock printed for the publication itself still wins over the meta tags.
+    got = record(
+        hearst_page("2013/19/07", "Published 12:02 am, Friday, July 19, 2013"),
+        assume_timezone=CHICAGO,
+    )
+    assert got["published_at"].isoformat() == "2013-07-19T00:02:00-05:00"  # type: ignore[union-attr]
