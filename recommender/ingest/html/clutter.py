@@ -396,6 +396,13 @@ CLUTTER_LINE = re.compile(
     r"(?:pin|click|tap|share|save|sign up|subscribe|rate|tag|follow|get|join)\b.{0,250}"
     # a blogger's shop: "Find and shop my favorite products in my Amazon storefront here!"
     r"|(?:find|shop|visit|check out|see)\b.{0,60}\b(?:my|our) amazon (?:storefront|shop)\b.{0,40}"
+    # the notice above a comment form ("Before you comment please read our community
+    # guidelines.") and a recipe's rating prompts ("Rate this recipe", "Did you make this
+    # recipe? Tag …", "What did you think of this recipe?")
+    r"|(?:before (?:you )?(?:comment|post)(?:ing)?,?\s+)?please read our (?:community guidelines"
+    r"|comment(?:ing)? (?:policy|guidelines)|house rules)\b.{0,100}"
+    r"|(?:rate|review) this recipe\W*|what did you think (?:of|about) this recipe\?.{0,100}"
+    r"|did you (?:make|try) this recipe\?.{0,150}"
     r")\s*$",
     re.IGNORECASE,
 )
@@ -489,6 +496,9 @@ WORLD_CLUTTER_LINE = re.compile(
     r"|saiba mais(?:\s*:.{0,150}|\W*)|sem tempo\?.{0,100}"
     r"|quer receber\b.{0,100}\b(?:inscreva-se|assine|cadastre-se)\b.{0,40}"
     r"|os comentários não representam a opinião\b.{0,200}"
+    # a recipe's rating prompt and its notice ("A sua avaliação desta receita poderá demorar …")
+    r"|o que (?:achou|achaste) d(?:esta|essa) receita\?.{0,100}|avalie (?:esta|essa) receita\W*"
+    r"|a sua avaliação d(?:esta|essa) receita\b.{0,150}"
     # Italian
     r"|riproduzione riservata\b.{0,100}|salva questo articolo\b.{0,200}"
     rf"|per ricevere\b.{{0,60}}\bnewsletter\b.{{0,60}}|leggi anche{INTRODUCED}"

@@ -43,6 +43,12 @@ from tests.ingest.html.test_page import PARAGRAPHS, body_with
         "We've noticed you're using an ad blocker.",
         "Subscribe to our YouTube channel",
         "Already a subscriber? Log in",
+        "Before you comment please read our community guidelines.",
+        "Please read our commenting policy before posting.",
+        "Rate this recipe",
+        "Did you make this recipe? Please leave a star rating in the comments!",
+        "DID YOU MAKE THIS RECIPE?",
+        "What did you think of this recipe?",
     ],
 )
 def test_english_furniture_between_paragraphs_leaves_the_body(line: str) -> None:
@@ -59,6 +65,8 @@ def test_english_furniture_between_paragraphs_leaves_the_body(line: str) -> None
         "Thanks for reading the report carefully, the minister told lawmakers on Monday.",
         "Posted in Jakarta since 2019, the ambassador said the talks had gone well.",
         "Read the full story of how the village rebuilt its homes after the flood.",
+        "Did you make this recipe before the storm, the chef asked the contestants on Monday.",
+        "Please read our guide to the new rules before you travel to the islands this year.",
     ],
 )
 def test_sentences_near_the_english_furniture_rules_stay(sentence: str) -> None:

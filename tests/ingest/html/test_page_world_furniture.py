@@ -156,6 +156,8 @@ from tests.ingest.html.test_page import (
         "Veja também",
         "Leia mais: Governo anuncia novo pacote",
         "Recurso exclusivo para assinantes",
+        "O que achou desta receita?",
+        "A sua avaliação desta receita poderá demorar até 24 horas a ficar visível",
         "assine ou faça login",
         "Salvar artigos",
         "Saiba mais: Entenda a proposta",
