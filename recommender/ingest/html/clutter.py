@@ -1171,13 +1171,31 @@ EMAIL_FIELD = (
 SIGNUP_BOX_CHARS = 400  # a box's text besides its form: a heading and a line's pitch
 
 
+# A heading that invites the reader to sign up for e-mails: the card of a newsletter's promotion,
+# its sign-up form on another page ("Sign up for Cook Together emails", a link, then its pitch).
+SIGNUP_HEADING = re.compile(
+    r"^\W*(?:sign ?up|subscribe|register)\b.{0,60}\b(?:newsletters?|e-?mails?|e-?mail updates"
+    r"|updates|alerts)\W*$",
+    re.IGNORECASE,
+)
+
+
 def drop_signup_boxes(tree: HtmlElement) -> None:
     """Remove the box around an e-mail field: the field's form with the short heading and pitch
     beside it ("Stay connected / Get the latest updates from … / Discover special offers, top
-    stories, upcoming events, and more."), which closed bodies. The box is the outermost
-    ancestor of the field whose text besides the field's form stays under SIGNUP_BOX_CHARS and
-    holds no headline: a page wrapped whole in one form (ASP.NET's) keeps its story."""
-    for field in tree.xpath(EMAIL_FIELD):
+    stories, upcoming events, and more."), which closed bodies; and the card under a heading that
+    invites to sign up for e-mails (SIGNUP_HEADING) with its pitch. The box is the outermost
+    ancestor of the field (or heading) whose text besides the field's form stays under
+    SIGNUP_BOX_CHARS and holds no headline: a page wrapped whole in one form (ASP.NET's) keeps
+    its story."""
+    headings = [
+        h
+        for h in tree.xpath("//h2|//h3|//h4|//h5")
+        if SIGNUP_HEADING.match(" ".join(h.text_content().split()))
+    ]
+    for field in [*tree.xpath(EMAIL_FIELD), *headings]:
+        if field.getparent() is None or not any(a.tag == "html" for a in field.iterancestors()):
+            continue  # inside a box already dropped
         form = next(field.iterancestors("form"), None)
         # The form's own labels and buttons count apart, unless it wraps more than a box would.
         own = len(flat_text(form)) if form is not None else 0

@@ -55,3 +55,37 @@ def test_an_email_field_in_the_story_or_beside_its_text_leaves_the_text() -> Non
     # a box whose text is a paragraph of the story, not a pitch: it stays
     tip = f'<div class="tip"><p>{TIP}</p><input type="email"></div>'
     assert str(record(article(head=PUBLISHED, after=tip))["body"]).split("\n") == [*PARAGRAPHS, TIP]
+
+
+NEWSLETTER_CARD = (
+    '<div class="nhsuk-card nhsuk-card--clickable"><img src="/cook.jpg" alt=""><div'
+    ' class="nhsuk-card__content"><h2 class="nhsuk-card__heading"><a class="nhsuk-card__link"'
+    ' href="https://cook.example/">Sign up for Cook Together emails</a></h2><p>Get the family'
+    " involved and make tasty meals from scratch!</p><p>Every week for 4 weeks you will get 2"
+    " healthy recipes straight to your inbox.</p></div></div>"
+)
+
+
+def test_a_card_headed_sign_up_for_emails_is_a_signup_box() -> None:
+    # NHS: after a recipe, a card promoting a newsletter whose form is on another site (a linked
+    # heading, a pitch, no e-mail field) closed the body ("Get the family involved …").
+    import lxml.html
+
+    from recommender.ingest.html import clutter
+
+    story = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    tree = lxml.html.document_fromstring(
+        f"<html><body><main><section><h1>Resep</h1>{story}</section><section>{NEWSLETTER_CARD}"
+        "</section></main></body></html>"
+    )
+    clutter.drop_signup_boxes(tree)
+    text = tree.text_content()
+    assert "Get the family involved" not in text and "Cook Together" not in text
+    assert all(p in text for p in PARAGRAPHS)
+
+
+def test_a_section_headed_sign_up_with_running_text_stays() -> None:
+    # A heading about signing up heads the story's own section: its paragraphs outweigh a card.
+    section = f"<h2>Sign up for flood alerts</h2>{''.join(f'<p>{TIP}</p>' for _ in range(2))}"
+    body = str(record(article(head=PUBLISHED, after=section))["body"])
+    assert TIP in body
