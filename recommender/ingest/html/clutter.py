@@ -1804,8 +1804,22 @@ def drop_trailing_furniture(lines: list[str]) -> list[str]:
         ):
             end -= 1
             continue
+        if end > 2 and _orphan_question(lines[end - 2], line):
+            end -= 2
+            continue
         break
     return drop_closing_initials(lines[:end])
+
+
+def _orphan_question(heading: str, line: str) -> bool:
+    """A short question under a short heading closing the text: the introduction of a list that
+    went as links ("Summer Canning Recipes" / "Putting up more than pickles this season?")."""
+    return (
+        len(line) < LEADING_SHORT
+        and line.rstrip().endswith("?")
+        and len(heading) < TRAILING_SHORT
+        and not SENTENCE_END.search(heading)
+    )
 
 
 # A site describing itself at the end of its stories: "CORRECTIV ist das erste gemeinnützige

@@ -191,3 +191,23 @@ def test_a_story_about_forum_software_is_an_article() -> None:
         *PARAGRAPHS,
     ]
     assert record(article(head=PUBLISHED, paragraphs=about))["title"] == TITLE
+
+
+def test_a_heading_and_question_left_closing_the_text_by_a_list_of_links_go() -> None:
+    # Creative Canning closes its post with "Summer Canning Recipes" and "Putting up more than
+    # pickles this season?" over a list of two-word links to other recipes; the links went, the
+    # heading and its question closed the body.
+    from recommender.ingest.html import clutter
+
+    story = ["The relish keeps for a year in a cool, dark pantry once the jars have sealed."]
+    lines = [*story, "Summer Canning Recipes", "Putting up more than pickles this season?"]
+    assert clutter.drop_trailing_furniture(lines) == story
+    # A question closing the story's own paragraph, or a long one under a heading, stays.
+    asked = [*story, "Will the harvest be as good next year? Only the weather can tell."]
+    assert clutter.drop_trailing_furniture(asked) == asked
+    long_question = [
+        *story,
+        "Storage",
+        "Have you ever wondered why some jars fail to seal even when the rims are clean and dry?",
+    ]
+    assert clutter.drop_trailing_furniture(long_question) == long_question
