@@ -298,18 +298,22 @@ def test_a_crawl_written_by_wget_is_read(tmp_path: Path, site: str) -> None:
             "--no-parent",
             "--warc-file=crawl",
             "--no-warc-keep-log",
-            "--tries=1",
-            "--timeout=10",
+            # a fetch cut short on a loaded machine is tried again (one story was missing from
+            # a crawl of a clean clone's suite run beside other work)
+            "--tries=3",
+            "--timeout=30",
             f"{site}/",
         ],
         cwd=out,
         check=False,  # wget exits 8 for a 404 it met (robots.txt): the archive is written anyway
-        timeout=60,
+        timeout=180,
     )
     archive = out / "crawl.warc.gz"
     assert archive.is_file()
     items, errors, _ = read(archive)
-    assert sorted(str(item["url"]) for item in items) == sorted(f"{site}{p}/" for p in STORIES)
+    assert sorted(str(item["url"]) for item in items) == sorted(f"{site}{p}/" for p in STORIES), (
+        errors
+    )
     assert {item["title"] for item in items} == {title for title, _ in STORIES.values()}
     assert len(errors) == 1 and errors[0].endswith(f"({site}/)")  # the front page: no article
 
