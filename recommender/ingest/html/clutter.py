@@ -1711,7 +1711,7 @@ FIRST_PERSON_INTRO = re.compile(
     r"|je m['’]appelle|me llamo|soy|saya)\s+(?-i:[A-ZÀ-Ý])",
     re.IGNORECASE,
 )
-ABOUT_BOX_CHARS = 1000
+ABOUT_BOX_CHARS = 1500
 
 
 def drop_about_boxes(tree: HtmlElement, title: str) -> None:

@@ -74,6 +74,34 @@ def test_an_about_box_closing_the_page_is_no_story() -> None:
         assert lines[-1] == STORY[-1], heading
 
 
+def test_a_coach_s_longer_about_box_is_no_story_either() -> None:
+    # Lean and Green Recipes: "About Chris Sloan" and five paragraphs of his story and the site's
+    # (1,209 characters), after the recipe's introduction: over the box's old 1,000 characters.
+    bio = [
+        "My name is Maya Lestari and I, like so many others, struggled with my weight for years"
+        " without knowing the toll it was taking on my body and on my family.",
+        "When I started I had a hard time finding good recipes for the plan, so I was inspired to"
+        " build this website to collect the ones I felt were the best and the easiest to cook.",
+        "For those not familiar with it, the plan is no fad diet but a program that helps people"
+        " who want to lose weight make better choices about what they eat every day.",
+        "We have worked hard to make sure that every recipe listed here is approved for the plan,"
+        " and each one was cooked in our own kitchen at least twice before it went up.",
+        "The recipes on this site are meant for the plan; however, they can easily be adapted to"
+        " a low carb lifestyle. If you follow another diet, check each ingredient first, please.",
+        "I share new recipes every week, along with the tips that helped me most: planning meals"
+        " on Sunday, cooking twice as much, and keeping a list of the ones the children like.",
+        "If you have a question about a recipe or about the plan itself, write to me through the"
+        " contact page and I will answer as soon as I can, usually within a day or two.",
+    ]
+    box = "".join(f"<p>{p}</p>" for p in bio)
+    assert 1000 < len(" ".join(bio)) < 1500
+    html = page(
+        f"<h1>{{title}}</h1>{story()}<div class='block'><h2>About Maya Lestari</h2>"
+        f"<div class='content'>{box}</div></div>"
+    )
+    assert str(record(html)["body"]).split("\n")[-1] == STORY[-1]
+
+
 def test_a_last_section_about_something_stays() -> None:
     closing = "The study followed two thousand riders for a year, and most kept riding after it."
     html = page(f"<h1>{{title}}</h1>{story()}<h3>About the study</h3><p>{closing}</p>")
