@@ -944,7 +944,7 @@ def drop_standfirst(tree: HtmlElement, description: str, *, keep_prose: bool = F
     for element in tree.xpath(STANDFIRST):
         if not _says(element, wanted):
             continue
-        if keep_prose and _prose(element):
+        if keep_prose and is_prose(element):
             return
         if _paragraphs_after(element) < PARAGRAPHS_AFTER_LEDE and element.getparent() is not None:
             element.drop_tree()
@@ -954,7 +954,7 @@ def drop_standfirst(tree: HtmlElement, description: str, *, keep_prose: bool = F
         if _says(paragraph, wanted) and (
             _in_header(paragraph, total) or _out_of_heading(paragraph)
         ):
-            if not (keep_prose and _prose(paragraph)):
+            if not (keep_prose and is_prose(paragraph)):
                 paragraph.drop_tree()
             return
 
@@ -963,8 +963,9 @@ def drop_standfirst(tree: HtmlElement, description: str, *, keep_prose: bool = F
 HEADNOTE_MIN_CHARS = 60
 
 
-def _prose(element: HtmlElement) -> bool:
-    """The element's text is a sentence or more: long enough and ending like one."""
+def is_prose(element: HtmlElement) -> bool:
+    """The element's text is a sentence or more: long enough and ending like one (a headnote, not
+    a dish's name)."""
     text = flat_text(element)
     return len(text) >= HEADNOTE_MIN_CHARS and bool(FIRST_SENTENCE_END.search(text))
 
@@ -996,7 +997,7 @@ def drop_reworded_decks(tree: HtmlElement, wanted: str, *, keep_prose: bool = Fa
         if len(words) < DECK_MIN_WORDS:
             continue
         shared = sum(1 for word in words if word in described) / len(words)
-        if keep_prose and _prose(element):
+        if keep_prose and is_prose(element):
             continue
         if shared >= DECK_SHARED_WORDS and _paragraphs_after(element) < PARAGRAPHS_AFTER_LEDE:
             element.drop_tree()
@@ -1194,8 +1195,6 @@ def drop_signup_boxes(tree: HtmlElement) -> None:
         if SIGNUP_HEADING.match(" ".join(h.text_content().split()))
     ]
     for field in [*tree.xpath(EMAIL_FIELD), *headings]:
-        if field.getparent() is None or not any(a.tag == "html" for a in field.iterancestors()):
-            continue  # inside a box already dropped
         form = next(field.iterancestors("form"), None)
         # The form's own labels and buttons count apart, unless it wraps more than a box would.
         own = len(flat_text(form)) if form is not None else 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 from functools import cache
@@ -766,42 +766,31 @@ MAX_HEADNOTE_LINK_SHARE = 0.2
 def headnote_under(tree: HtmlElement, title: str) -> str:
     """The prose a recipe's page prints first under its headline (Food & Wine's
     `h2.article-subheading`): the first element after the `<h1>` whose own text is a sentence or
-    more (MIN_INTRO_CHARS, ending like one), little of it linked, outside forms, navigation,
-    asides, footers and captions, and before any list; "" where there is none."""
+    more (`clutter.is_prose`), little of it linked, outside forms, navigation, asides, footers
+    and captions, and before any list; "" where there is none."""
     h1 = titles.headline_h1(tree, title)
     if h1 is None:
         return ""
-    for count, element in enumerate(_after(h1)):
-        if count >= HEADNOTE_REACH or element.tag in ("ul", "ol", "li", "table"):
+    for element in h1.xpath(f"following::*[position() <= {HEADNOTE_REACH}]"):
+        if element.tag in ("ul", "ol", "li", "table"):
             return ""
         if element.tag not in HEADNOTE_TAGS or any(
             isinstance(c.tag, str) and c.tag not in clutter.INLINE_TAGS for c in element
         ):
             continue
-        text = " ".join(element.text_content().split())
-        if len(text) < MIN_INTRO_CHARS or not clutter.FIRST_SENTENCE_END.search(text):
+        if not clutter.is_prose(element):
             continue
+        text = clutter.flat_text(element)
         chain = [element, *element.iterancestors()]
         if any(a.tag in (*OUTSIDE_STORY, "figure", "figcaption", "a") for a in chain):
             continue
         if clutter.is_hidden(element) or any(clutter.is_clutter(a) for a in chain):
             continue
-        linked = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
+        linked = sum(len(clutter.flat_text(a)) for a in element.iter("a"))
         if linked > MAX_HEADNOTE_LINK_SHARE * len(text):
             continue
         return text
     return ""
-
-
-def _after(element: HtmlElement) -> Iterator[HtmlElement]:
-    """The elements after `element` in document order, its own descendants left out."""
-    for following in element.itersiblings():
-        if isinstance(following.tag, str):
-            yield following
-            yield from (e for e in following.iterdescendants() if isinstance(e.tag, str))
-    parent = element.getparent()
-    if parent is not None:
-        yield from _after(parent)
 
 
 # A recipe card's notes and tips ("Cook's Notes", "Tips from our Bakers", WP Recipe Maker's
