@@ -63,6 +63,7 @@ CLUTTER_TOKENS = frozenset(
         "trademarks",
         "udostepnij",  # Polish "share" (`group-udostepnij`)
         "fivestar",  # Drupal's rating widget ("Oceń przepis...", "(40 głosów)")
+        "bio",  # the writer's profile closing a post (`div.bio`: "Über mich" / "Mein Name ist …")
     }
 )
 # Words that begin class words of furniture: "infoboxinline", "infobox_author".

@@ -119,3 +119,64 @@ def test_a_story_container_loses_its_furniture_words_before_extraction() -> None
     assert post.find("div").get("class") == "share-bar"
     assert story.get("class") == "entry related-content"  # not most of the running text
     assert comments.get("class") == "comments"
+
+
+def recipe_card(name: str, steps: list[str], style: str) -> str:
+    items = "".join(f"<li>{step}</li>" for step in steps)
+    return (
+        f'<div class="card"><div class="card-wrapper" style="{style}"><h3>{name}</h3>'
+        f"<h3>Ingredients</h3><ul><li>2 cups rice</li><li>1 egg</li></ul>"
+        f"<h3>Instructions</h3><ol>{items}</ol></div></div>"
+    )
+
+
+CARD_STEPS = [
+    ["Rinse the rice twice and leave it to drain in a sieve for ten minutes.", "Cook it."],
+    ["Whisk the egg with a pinch of salt until the white and yolk are one.", "Fry it thin."],
+    ["Stir the cold rice into the hot pan and press it flat against the bottom.", "Serve hot."],
+]
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        "border-color: rgb(0, 0, 0);",
+        "border: 1px solid #ccc; padding: 5px",
+        "float:left;border-style:solid;border-width:1px;border-color:#8dabbc",
+    ],
+)
+def test_recipe_cards_drawn_in_boxes_all_stay(style: str) -> None:
+    # Ethan Chlebowski (Squarespace): three recipe cards, each `div.ccm-wrapper` with
+    # `style="border-color: …"`; the extractor's precision pass drops any block whose style names
+    # a border, and the last card was lost. MedPage Today's funding note, boxed the same way.
+    cards = "".join(
+        recipe_card(name, steps, style)
+        for name, steps in zip(["Rice", "Egg", "Fried Rice"], CARD_STEPS, strict=True)
+    )
+    body = str(record(article(head=PUBLISHED, after=cards))["body"])
+    for steps in CARD_STEPS:
+        assert steps[0] in body
+
+
+def test_a_list_ruled_between_its_items_after_the_story_stays_out() -> None:
+    # The Events Calendar (WordPress): upcoming events in a sidebar list, each item ruled off by
+    # `border-bottom: 1px dotted`: a rule between items, not a box, and no part of the story.
+    events = "".join(
+        f'<li style="border-bottom: 1px #c5d4c5 dotted;">{day}. Desember 2026 15:00 {what}</li>'
+        for day, what in [(5, "Pasar Natal Kecil"), (12, "Konser Lilin di Balai Kota")]
+    )
+    body = str(record(article(head=PUBLISHED, after=f"<ul>{events}</ul>"))["body"])
+    assert body.split("\n")[-1] == PARAGRAPHS[-1]
+
+
+@pytest.mark.parametrize("style", ["border: solid 1px #f2f2f2;", "background: #fbfcfd;"])
+def test_a_bio_box_closing_a_post_is_no_story(style: str) -> None:
+    # Französisch Kochen: `div.bio`, boxed, "Über mich" in a span and "Mein Name ist …" after it,
+    # in one paragraph closing the recipe post (no heading for the about-box rule to find).
+    bio = (
+        f'<div class="bio" style="{style}"><p><span style="display: block">'
+        "Tentang saya</span>Nama saya Ratna, seorang juru masak yang pindah ke Bandung pada 2006"
+        " dan sejak itu menulis resep masakan rumahan untuk blog ini setiap minggu.</p></div>"
+    )
+    body = str(record(article(head=PUBLISHED, after=bio))["body"])
+    assert body.split("\n")[-1] == PARAGRAPHS[-1]
