@@ -185,6 +185,7 @@ def main_text(
     close_open_headings(pruned)
     demote_prose_headings(pruned)
     clutter.prune(pruned)
+    clutter.drop_sidebars(pruned)
     clutter.unmark_story_blocks(pruned)
     paragraphs.wrap_loose_text(pruned)
     unlink_words_in_sentences(pruned)
@@ -261,19 +262,9 @@ def _in_footer_or_sidebar(block: HtmlElement) -> bool:
         if element.tag in FURNITURE_HOLDERS:
             return True
         names = f"{element.get('id') or ''} {element.get('class') or ''}".lower().split()
-        if any(_names_furniture(n) for n in names):
+        if any(clutter.names_furniture(n, FURNITURE_NAMES) for n in names):
             return True
     return False
-
-
-# A class that says what the layout has, not what the element is: "has-sidebar",
-# "page-with-sidebar", "no-sidebar".
-LAYOUT_MODIFIER = re.compile(r"^(?:has|with|no|is|show|hide)[-_]|[-_]with[-_]")
-
-
-def _names_furniture(name: str) -> bool:
-    named = any(name == f or name.endswith((f"-{f}", f"_{f}")) for f in FURNITURE_NAMES)
-    return named and not LAYOUT_MODIFIER.search(name)
 
 
 def _container_text(pruned: HtmlElement, url: str | None, text: str) -> str | None:

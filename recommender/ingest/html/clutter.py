@@ -211,7 +211,7 @@ CLUTTER_LINE = re.compile(
     r"|(?=.{0,200}\byour\b)(?=.{0,200}\bnewsletter\b)"
     r".{0,200}\b(?:get it|sign up|subscribe)(?: now| today| here)?\W*"
     r"|(?:home|beranda|index|indeks)\s*(?:[>»›/]|&gt;).{0,150}"  # breadcrumbs
-    r"|(?:tags?|topik|topics?|kata kunci|keywords?)\s*:.{0,200}"
+    r"|(?:tags?|tagged|topik|topics?|kata kunci|keywords?)\s*:.{0,200}"
     r"|laporan (?:wartawan|reporter|koresponden)\b.{0,80}"
     # invitations to watch or follow, perhaps with a channel's instructions (Kompas.com's "Simak
     # breaking news … WhatsApp Channel : https://… Pastikan kamu sudah install aplikasi …")
@@ -404,6 +404,11 @@ CLUTTER_LINE = re.compile(
     r"|comment(?:ing)? (?:policy|guidelines)|house rules)\b.{0,100}"
     r"|(?:rate|review) this recipe\W*|what did you think (?:of|about) this recipe\?.{0,100}"
     r"|did you (?:make|try) this recipe\?.{0,150}"
+    # a rating widget's own lines: "Leave your rating:", "So far this is rated 5/5 from 730
+    # votes", "Be the first to rate this."
+    r"|(?:leave|give|add) (?:your|a) rating\W*|be the first to rate this\b.{0,40}"
+    r"|(?:so far )?this (?:is|was|has been) rated [\d.,]+\s*(?:/|out of)\s*\d+\s*(?:from|by|based on)"
+    r" [\d.,]+ (?:votes?|ratings?|reviews?|people)\W*"
     r")\s*$",
     re.IGNORECASE,
 )
@@ -685,6 +690,19 @@ def is_clutter(element: HtmlElement) -> bool:
     return bool(clutter_marks(element))
 
 
+# A class that says what the layout has, not what the element is: "has-sidebar",
+# "page-with-sidebar", "no-sidebar".
+LAYOUT_MODIFIER = re.compile(r"^(?:has|with|no|is|show|hide)[-_]|[-_]with[-_]")
+
+
+def names_furniture(name: str, furniture: Collection[str]) -> bool:
+    """A class or id word naming one of `furniture` ("sidebar", "more-news-sidebar",
+    "site_footer"), not a layout's modifier ("has-sidebar") nor a word it only opens
+    ("sidebar-layout", "content-sidebar-wrap")."""
+    named = any(name == f or name.endswith((f"-{f}", f"_{f}")) for f in furniture)
+    return named and not LAYOUT_MODIFIER.search(name)
+
+
 def clutter_marks(element: HtmlElement) -> frozenset[str]:
     """What marks an element as furniture: its clutter words ("comments", "share", "author
     box"), or "hidden"; empty for none. A hidden link ("Continue reading the main story", a skip
@@ -699,6 +717,27 @@ def clutter_marks(element: HtmlElement) -> frozenset[str]:
     if PERSON_ITEM.search(element.get("itemtype") or "") and element.find(".//p") is not None:
         marks.add("person")
     return frozenset(marks)
+
+
+def drop_sidebars(tree: HtmlElement) -> None:
+    """Remove the columns named the sidebar (`<div id="primary" class="sidebar">`: the extractor
+    took the id for the story's column and read a recipe blog's book promotion and category
+    lists), however much of the page they hold, when one holds neither the headline nor running
+    text and the story outside it has running text of its own."""
+    for element in tree.xpath(
+        "//*[contains(translate(@class, 'SIDEBAR', 'sidebar'), 'sidebar')"
+        " or contains(translate(@id, 'SIDEBAR', 'sidebar'), 'sidebar')]"
+    ):
+        if element.getparent() is None or element.tag in NEVER_PRUNED:
+            continue
+        words = f"{element.get('id') or ''} {element.get('class') or ''}".lower().split()
+        if not any(names_furniture(word, ("sidebar",)) for word in words):
+            continue
+        if element.find(".//h1") is not None or holds_running_text(element):
+            continue
+        if long_paragraphs(tree) - long_paragraphs(element) < RUNNING_PARAGRAPHS:
+            continue
+        element.drop_tree()
 
 
 # Marks of a box of other stories or of readers' posts: a date in one is not the article's.

@@ -211,3 +211,50 @@ def test_a_heading_and_question_left_closing_the_text_by_a_list_of_links_go() ->
         "Have you ever wondered why some jars fail to seal even when the rims are clean and dry?",
     ]
     assert clutter.drop_trailing_furniture(long_question) == long_question
+
+
+def sidebar_page(name: str) -> str:
+    """A blog post beside a sidebar column that the theme calls `primary` (an id the extractor
+    takes for the story's column): a book promotion and two lists of links."""
+    categories = "".join(f"<li><a href='/c/{n}'>Kategori {n}</a></li>" for n in range(14))
+    column = (
+        f'<div {name}><div class="promo module"><p>Which to get? I suggest my second book, because'
+        " it has the most recipes, but my first book has all the essential pastes and sauces!</p>"
+        f"</div><div class='module'><h3>Recipes by category:</h3><ul>{categories}</ul></div>"
+        f"<div class='module'><h3>Most popular</h3><ul>{categories}</ul></div></div>"
+    )
+    story = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    post = (
+        f'<div id="main"><div class="clearfix post publish"><h1>{TITLE}</h1>'
+        f'<div class="entry clearfix">{story}</div></div></div>'
+    )
+    html = article(head=PUBLISHED)
+    return html[: html.index("<main")] + f"{post}{column}</body></html>"
+
+
+def test_a_column_named_the_sidebar_is_never_the_story() -> None:
+    # Maangchi: `<div id="primary" class="sidebar">` beside the post; the extractor read the
+    # sidebar's promotion and category lists as the body, and the story was lost.
+    body = str(record(sidebar_page('id="primary" class="sidebar"'))["body"])
+    assert body.startswith(PARAGRAPHS[0])
+    assert "Which to get?" not in body and "Kategori" not in body
+
+
+def test_a_layout_named_for_its_sidebar_keeps_the_story() -> None:
+    # "has-sidebar", "content-sidebar-wrap": a layout's names, around the story itself.
+    for name in ('class="has-sidebar"', 'class="content-sidebar-wrap"'):
+        html = article(head=PUBLISHED, main_attrs=name)
+        assert str(record(html)["body"]).startswith(PARAGRAPHS[0]), name
+
+
+def test_a_rating_widgets_lines_and_the_posts_tags_are_furniture() -> None:
+    widget = [
+        "Tagged: fried chicken, sweet sour sauce, Korean Chinese cuisine",
+        "Leave your rating:",
+        "So far this is rated 5/5 from 730 votes",
+        "Be the first to rate this.",
+    ]
+    for line in widget:
+        assert clutter.is_clutter_line(line), line
+    # A sentence about ratings stays.
+    assert not clutter.is_clutter_line("This is rated 5/5 by most critics, and it deserves it.")
