@@ -15,7 +15,15 @@ import pytest
 
 from recommender.ingest.html import clutter
 from recommender.ingest.html.errors import ExtractionError
-from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article, record
+from tests.ingest.html.test_page import (
+    PARAGRAPHS,
+    PUBLISHED,
+    TITLE,
+    URL,
+    article,
+    body_with,
+    record,
+)
 
 STEPS = [
     "Heat the ghee in a frying pan and add the beaten eggs with the grated cheese.",
@@ -198,3 +206,31 @@ def test_the_sites_website_object_alone_makes_no_deep_page_a_listing() -> None:
     front = article(head=PUBLISHED + ld(SITE)).replace(URL, "https://kabar.example/")
     with pytest.raises(ExtractionError, match="not an article"):
         record(front)
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Noch mehr Lieblingsrezepte:",
+        "More Summer Salad Recipes:",
+        "More chili recipes you’ll love:",
+        "Plus de recettes :",
+    ],
+)
+def test_the_label_over_more_recipes_is_furniture(label: str) -> None:
+    # lecker.de: "Noch mehr Lieblingsrezepte:" over a list of links to other recipes, which went;
+    # the label stayed between the recipe's introduction and its ingredients.
+    lines = body_with(label, lang="de")
+    assert label not in lines
+    assert lines[0] == PARAGRAPHS[0]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "More than 20 recipes: that is what the book holds.",
+        "Mehr als zehn Rezepte: so viele hat es.",
+    ],
+)
+def test_a_sentence_about_more_recipes_stays(line: str) -> None:
+    assert line in body_with(line, lang="de")
