@@ -187,6 +187,7 @@ def main_text(
     clutter.prune(pruned)
     clutter.drop_sidebars(pruned)
     clutter.unmark_story_blocks(pruned)
+    clutter.unmark_bottom_zones(pruned)
     paragraphs.wrap_loose_text(pruned)
     unlink_words_in_sentences(pruned)
     unbox_bordered(pruned)

@@ -816,6 +816,37 @@ def _furniture_word(word: str) -> bool:
     return bool(word_tokens(word) & CONTAINER_WORDS)
 
 
+# A class or id word the extractor's precision pass reads as the page's bottom chrome ("bottom",
+# "bottom-bar", "article-bottom"; it drops the element): a word opening or closing with "bottom".
+BOTTOM_WORD = re.compile(r"^bottom|bottom$", re.IGNORECASE)
+BOTTOM_ZONE_SHARE = 0.5
+
+
+def unmark_bottom_zones(tree: HtmlElement) -> None:
+    """Take the "bottom" words off the lower zone of the story's layout: an element beside the
+    headline's block, in the same parent, that holds most of that parent's text (a recipe page's
+    `div.bottom-zone` with its ingredients and steps under `div.upper-zone` with the `<h1>`),
+    which the extractor's precision pass drops as the page's bottom bar. A bottom bar under the
+    story (its tags and share buttons: a small part) keeps its words."""
+    for element in tree.xpath(
+        "//*[contains(translate(@class, 'BOTOM', 'botom'), 'bottom')"
+        " or contains(translate(@id, 'BOTOM', 'botom'), 'bottom')]"
+    ):
+        parent = element.getparent()
+        if parent is None or element.tag in NEVER_PRUNED or element.find(".//h1") is not None:
+            continue
+        if parent.find(".//h1") is None:
+            continue
+        share = len(flat_text(element)) / (len(flat_text(parent)) or 1)
+        if share <= BOTTOM_ZONE_SHARE:
+            continue
+        for attribute in ("class", "id"):
+            words = (element.get(attribute) or "").split()
+            kept = [word for word in words if not BOTTOM_WORD.search(word)]
+            if kept != words:
+                element.set(attribute, " ".join(kept))
+
+
 def prune(tree: HtmlElement) -> None:
     """Remove furniture elements in place, never the article itself (see the module doc)."""
     drop_marked(tree, clutter_marks)

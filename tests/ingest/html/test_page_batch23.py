@@ -493,3 +493,55 @@ def test_a_recipe_s_headnote_the_extractor_left_out_opens_its_body() -> None:
         f'<aside class="author-bio">{PRAWNS_DEK}</aside>',
     ):
         assert str(record(prawns_page(other))["body"]).startswith("Ingredients")
+
+
+ZONE_STEPS = [
+    "Soak the rice for an hour, then drain it well in a sieve over the sink.",
+    "Fry the shallots in the oil until golden and set half of them aside for later.",
+    "Stir in the rice and the stock, cover the pan and cook on a low heat for twenty minutes.",
+    "Take the pan off the heat and leave it covered for ten minutes so the rice can settle.",
+    "Fluff the rice with a fork, scatter the fried shallots over it and serve it while hot.",
+]
+
+
+ZONE_INTRO = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2])
+
+
+def zoned_recipe(lower: str, foot: str = "") -> str:
+    """A recipe page laid out in zones: the headline and the introduction in the upper zone, the
+    ingredients and steps in a lower zone named `lower`, and `foot` after it."""
+    steps = "".join(
+        f"<h2>Step 0{n}</h2><div class='field--item'><ul><li>{step}</li></ul></div>"
+        for n, step in enumerate(ZONE_STEPS, 1)
+    )
+    return (
+        f'<!doctype html><html lang="id"><head><meta charset="utf-8"><title>{TITLE}</title>'
+        f'<link rel="canonical" href="{URL}">{PUBLISHED}</head><body><div class="nav"><a href="/">'
+        f'Kabar</a></div><div class="content"><section class="component--recipe-full">'
+        f'<div class="recipe-detail">'
+        f'<div class="upper-zone row"><h1>{TITLE}</h1>{ZONE_INTRO}</div>'
+        f'<div class="{lower}"><div class="left-zone"><h2>Ingredients</h2><ul><li>300 g rice</li>'
+        f"<li>2 shallots</li></ul><h2>Preparation</h2>{steps}</div></div>{foot}</div></section>"
+        "</div>"
+        "</body></html>"
+    )
+
+
+def test_the_lower_zone_of_a_recipes_layout_is_the_recipe() -> None:
+    # Fine Dining Lovers (Drupal): `div.upper-zone` with the `<h1>` and `div.bottom-zone row` with
+    # the ingredients and steps; the extractor's precision pass drops any block whose class opens
+    # with "bottom" (a page's bottom bar), and the body lost every step.
+    body = str(record(zoned_recipe("bottom-zone row"))["body"])
+    for step in ZONE_STEPS:
+        assert step in body
+
+
+def test_a_bottom_bar_under_the_story_stays_out() -> None:
+    # A bar of tags and share links under the story, named "article-bottom": a small part of
+    # the story's block, its words kept.
+    bar = (
+        "<div class='article-bottom'><p>Bagikan resep ini ke teman-teman Anda di media sosial"
+        " dan grup keluarga, atau simpan untuk nanti.</p></div>"
+    )
+    body = str(record(zoned_recipe("lower-zone row", foot=bar))["body"])
+    assert ZONE_STEPS[-1] in body and "Bagikan resep" not in body
