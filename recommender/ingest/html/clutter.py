@@ -1845,6 +1845,38 @@ def drop_legal_foot(lines: list[str]) -> list[str]:
     return lines
 
 
+# The notice over a comment section that readers' comments are their own, not the publisher's
+# views ("Figyelem! A cikkhez hozzáfűzött hozzászólások nem a ma.hu network nézeteit tükrözik.",
+# "Comments do not reflect the views of …", "Komentar … tidak mencerminkan pandangan redaksi"):
+# the readers' part of the page begins, and what follows is comments or the forum's threads.
+COMMENT_NOTICE = re.compile(
+    r"\b(?:comments?|hozzászólások|kommentek|kommentare?|komentar|commentaires?|comentarios?"
+    r"|comentários|commenti|reacties|komentarze)\b.{0,80}"
+    r"(?:(?:do not|don['’]t|does not|doesn['’]t|not necessarily) (?:reflect|represent)"
+    r"|nem .{0,40}tükrözik|(?:geben|spiegeln) nicht|tidak (?:mencerminkan|mewakili)"
+    r"|ne (?:reflètent|représentent|sont pas)|no (?:reflejan|representan)|não (?:refletem|representam)"
+    r"|non (?:riflettono|rappresentano)|niet (?:de mening|het standpunt)|nie (?:odzwierciedlają|są))",
+    re.IGNORECASE,
+)
+
+
+def drop_from_comment_notice(lines: list[str]) -> list[str]:
+    """Drop the lines from a comment section's notice (COMMENT_NOTICE) on, when what follows it
+    says less than what comes before it: the notice closes the story (a story quoting such a
+    notice, its paragraphs going on after it, keeps it)."""
+    for at in range(1, len(lines)):
+        line = lines[at]
+        if len(line) > COMMENT_NOTICE_CHARS or not COMMENT_NOTICE.search(line):
+            continue
+        before = sum(len(kept) for kept in lines[:at])
+        if sum(len(rest) for rest in lines[at + 1 :]) < before:
+            return lines[:at]
+    return lines
+
+
+COMMENT_NOTICE_CHARS = 400  # a notice of a few sentences, not a paragraph of the story
+
+
 # A line that only marks the story's end: "- THE END -", "—END—", "(END)", "【完】", "（全文完）".
 # Chinese portals and wire services close a story so; what follows is a tip prompt, a share bar or
 # the next story. A bare "End" (a heading) and "The End" in sentence case are not such marks.

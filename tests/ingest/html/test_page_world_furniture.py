@@ -548,3 +548,31 @@ def test_an_article_under_a_danish_topic_word_stays_an_article() -> None:
     slug = "https://kabar.example/emne/klima/regeringen-vil-haeve-afgiften-paa-benzin"
     html = article(head=PUBLISHED).replace(URL, slug)
     assert record(html)["url"] == slug
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        # ma.hu
+        "Figyelem! A cikkhez hozzáfűzött hozzászólások nem a Kabar network nézeteit tükrözik.",
+        "Comments do not reflect the views of Kabar.com or its editors.",
+        "Isi komentar tidak mencerminkan pandangan redaksi Kabar.com.",
+        "Die Kommentare geben nicht die Meinung der Redaktion wieder.",
+    ],
+)
+def test_a_comment_sections_notice_and_what_follows_leave_the_body(notice: str) -> None:
+    # ma.hu: the notice over the comment section, a plea for civil comments and the forum's
+    # latest threads closed the body.
+    threads = "".join(
+        f"<li><a href='/forum/{n}'>Topik pembaca {n}</a> 2016.04.0{n} 15:01</li>" for n in (1, 2)
+    )
+    after = f"<p>{notice}</p><p>Kérjük, kulturáltan kommenteljenek!</p><ul>{threads}</ul>"
+    body = str(record(article(head=PUBLISHED, after=after))["body"])
+    assert body.split("\n")[-1] == PARAGRAPHS[-1]
+
+
+def test_a_story_quoting_a_comment_notice_keeps_it() -> None:
+    quoted = "Situs itu menulis bahwa komentar tidak mencerminkan pandangan redaksi, kata Budi."
+    lines = [PARAGRAPHS[0], quoted, *PARAGRAPHS[1:]]
+    body = str(record(article(head=PUBLISHED, paragraphs=lines))["body"])
+    assert quoted in body
