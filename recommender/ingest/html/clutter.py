@@ -404,6 +404,16 @@ CLUTTER_LINE = re.compile(
     r"|comment(?:ing)? (?:policy|guidelines)|house rules)\b.{0,100}"
     r"|(?:rate|review) this recipe\W*|what did you think (?:of|about) this recipe\?.{0,100}"
     r"|did you (?:make|try) this recipe\?.{0,150}"
+    # more of a recipe card's and a recipe blog's prompts: "Made this recipe?", "Share a photo of
+    # what you made on Instagram …", "Please rate this recipe in the comments below …", "Looking
+    # for more tasty Fish recipes? Try these out:", "Pin this to your Dinner Ideas Boards …", "One
+    # click and you'll get notified of new videos …", "Thanks to ads on this website, …"
+    r"|made this recipe\?.{0,150}|share a (?:photo|picture|pic) of (?:what|your)\b.{0,150}"
+    r"|please (?:rate|review) this recipe\b.{0,150}"
+    r"|(?:looking for|want|craving|need) (?:some )?more\b[^?]{0,40}\b(?:recipes|ideas)\?.{0,60}"
+    r"|pin (?:this|it)\b.{0,60}\b(?:boards?|pinterest)\b.{0,100}"
+    r"|one click and you['’]ll get notified\b.{0,100}"
+    r"|thanks to (?:the )?(?:ads|advertising|advertisements) on this (?:website|site|blog)\b.{0,250}"
     # a rating widget's own lines: "Leave your rating:", "So far this is rated 5/5 from 730
     # votes", "Be the first to rate this."
     # the label over a list of links to more of the site's recipes or stories, its list gone:

@@ -234,3 +234,33 @@ def test_the_label_over_more_recipes_is_furniture(label: str) -> None:
 )
 def test_a_sentence_about_more_recipes_stays(line: str) -> None:
     assert line in body_with(line, lang="de")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # The Kitchen Magpie, under the post and in its recipe card
+        "Looking for more tasty Fish recipes? Try these out:",
+        "Pin this to your Dinner Ideas Boards and Remember to FOLLOW ME ON PINTEREST!",
+        "Thanks to ads on this website, readers of Kabar Dapur are now sponsoring 2 families a"
+        " month through the city's food bank. Learn how you can help here.",
+        "One click and you'll get notified of new videos added to our YouTube account!",
+        "Made this recipe?",
+        "Share a photo of what you made on Instagram or Facebook and tag me @kabardapur.",
+        "Please rate this recipe in the comments below to help out your fellow cooks!",
+    ],
+)
+def test_a_recipe_blogs_prompts_are_furniture(line: str) -> None:
+    assert clutter.is_clutter_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Looking for more recipes like this, she opened the old family cookbook again.",
+        "Made this recipe for years, and it never fails.",
+        "She wanted to pin it on the wall above the stove.",
+    ],
+)
+def test_sentences_like_a_recipe_blogs_prompts_stay(line: str) -> None:
+    assert not clutter.is_clutter_line(line)
