@@ -383,6 +383,8 @@ CLUTTER_LINE = re.compile(
     r"\b.{0,100}"
     r"|(?:report an? (?:error|typo|correction)|send us a correction|submit a correction)\W*"
     r"|this (?:article|story) (?:is|was) republished from\b.{0,250}"
+    # an archive's banner over an old story: "This article is more than 5 years old"
+    r"|this (?:article|story|post) is (?:more than|over) \d+ (?:years?|months?) old\W*"
     r"|want more (?:stories|news|articles)\b.{0,100}"
     r"|.{0,40}\busing an ad ?blocker\b.{0,150}"
     r"|subscribe to our (?:youtube|newsletter|podcast|channel)\b.{0,100}"
@@ -539,6 +541,9 @@ WORLD_CLUTTER_LINE = re.compile(
     r"|nie przegap (?:ważnej|żadnej|najważniejszych)\b.{0,80}"
     r"|źródło\s*:.{0,80}|dziękujemy, że przeczytał\w*\b.{0,150}|polecany artykuł\s*:?.{0,150}"
     # Russian
+    # an archive's notice: "Публикации, размещенные на сайте … и датированные до 19.02.2020г.,
+    # являются архивными и были выпущены другим средством массовой информации. …"
+    r"|.{0,150}\bявляются архивными\b.{0,400}"
     r"|ошибка в тексте\s*\?.{0,120}"
     rf"|также по теме{INTRODUCED}|читайте (?:по теме|еще|ещё){INTRODUCED}"
     r"|подпи(?:сывайтесь|шитесь)\s+(?:на|в)\s.{0,150}|материалы по теме\W*"

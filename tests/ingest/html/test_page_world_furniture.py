@@ -576,3 +576,21 @@ def test_a_story_quoting_a_comment_notice_keeps_it() -> None:
     lines = [PARAGRAPHS[0], quoted, *PARAGRAPHS[1:]]
     body = str(record(article(head=PUBLISHED, paragraphs=lines))["body"])
     assert quoted in body
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # ura.news, under every story of its predecessor's archive
+        "Публикации, размещенные на сайте www.kabar.example и датированные до 19.02.2020г.,"
+        " являются архивными и были выпущены другим средством массовой информации.",
+        "This article is more than 5 years old",
+    ],
+)
+def test_an_archives_notice_leaves_the_body(line: str) -> None:
+    assert line not in body_with(line)
+
+
+def test_a_sentence_about_an_old_story_stays() -> None:
+    line = "This story is more than 100 years old, said the historian, and still told today."
+    assert line in body_with(line, lang="en")
