@@ -1802,13 +1802,23 @@ FIRST_PERSON_INTRO = re.compile(
     re.IGNORECASE,
 )
 ABOUT_BOX_CHARS = 1500
+# A box's label naming its contents the writer's profile: "AUTOR" over "Dr. Thomas Schulte" and
+# "ist Gründungspartner …" (cnet.de), "About the author", "Tentang penulis".
+AUTHOR_LABEL = re.compile(
+    r"^(?:about the author|the author|author|autor|autorin|über (?:den|die) autor(?:in)?"
+    r"|zum autor|zur autorin|tentang penulis|penulis|l['’]auteur|à propos de l['’]auteur"
+    r"|el autor|sobre (?:el|o) autor|o autor|l['’]autore|de auteur|over de auteur)\W*$",
+    re.IGNORECASE,
+)
 
 
 def drop_about_boxes(tree: HtmlElement, title: str) -> None:
     """Remove boxes about the writer or the company (ABOUT_HEADING): a heading and what follows
     it in its box, when that is short and opens by introducing the one it is about (by their
     name, in capitals, or in the first person). A heading about what the headline names ("About
-    Banana Cake" in a banana cake recipe) opens a section of the story."""
+    Banana Cake" in a banana cake recipe) opens a section of the story. Boxes labelled as the
+    writer's profile go first (`drop_author_boxes`)."""
+    drop_author_boxes(tree)
     for heading in tree.xpath("//h2|//h3|//h4|//h5|//h6"):
         found = ABOUT_HEADING.match(flat_text(heading))
         if found is None or heading.getparent() is None:
@@ -1825,6 +1835,29 @@ def drop_about_boxes(tree: HtmlElement, title: str) -> None:
         if (named and text.startswith(name)) or FIRST_PERSON_INTRO.match(text):
             for element in [heading, *box]:
                 element.drop_tree()
+
+
+MAX_AUTHOR_BOX_BLOCKS = 4  # the label's siblings: a name, a photo, a paragraph or two
+
+
+def drop_author_boxes(tree: HtmlElement) -> None:
+    """Remove a box labelled as the writer's profile (AUTHOR_LABEL, a heading or a block of its
+    own) with what follows the label in it: a few short blocks, no headline, and the story's
+    running text outside it."""
+    for label in tree.xpath("//h2|//h3|//h4|//h5|//h6|//div[not(*)]|//p[not(*)]"):
+        if label.getparent() is None or not AUTHOR_LABEL.match(flat_text(label)):
+            continue
+        profile = [s for s in label.itersiblings() if isinstance(s.tag, str)]
+        text = " ".join(" ".join(flat_text(s) for s in profile).split())
+        if not text or len(text) > ABOUT_BOX_CHARS or len(profile) > MAX_AUTHOR_BOX_BLOCKS:
+            continue
+        if any(s.find(".//h1") is not None or s.tag == "h1" for s in profile):
+            continue
+        outside = long_paragraphs(tree) - sum(long_paragraphs(s) for s in profile)
+        if outside < RUNNING_PARAGRAPHS:
+            continue
+        for element in [label, *profile]:
+            element.drop_tree()
 
 
 # A site's copyright notice opening a line in the second half of the text, among its last lines:

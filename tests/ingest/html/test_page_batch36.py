@@ -292,3 +292,28 @@ def test_a_last_paragraph_on_copyright_law_stays(closing: str) -> None:
     # Short, it had been taken for a notice by the furniture lines' rule ("Copyright …").
     got = str(record(page("<h1>{title}</h1>" + story([*STORY, closing])))["body"])
     assert got.endswith(closing)
+
+
+@pytest.mark.parametrize("label", ["AUTOR", "Über den Autor", "About the author"])
+def test_a_box_labelled_as_the_writers_profile_is_no_story(label: str) -> None:
+    # cnet.de: a highlight box closing a guest post quoted whole, inside a paragraph's `<span>`:
+    # "AUTOR" in a `div.header`, the writer's name in an `<h3>` and "ist Gründungspartner und
+    # Namensgeber der Kanzlei …"; the extractor read the box as one last paragraph.
+    box = (
+        "<p><span style='font-size: 14px'><div class='highlight clearfix'><div class='content'>"
+        f"<div class='header'>{label}</div><h3>Dr. Anna Berger</h3><p>ist Gründungspartnerin der"
+        " <a href='https://kanzlei.example/'>Kanzlei Berger und Partner Rechtsanwälte in Berlin</a>."
+        " Zu ihren Tätigkeitsfeldern zählen insbesondere Bank- und Kapitalmarktrecht, Zivil- und"
+        " Verbraucherschutzrecht, Insolvenzrecht, Internetrecht sowie die Unternehmensberatung.</p>"
+        "</div></div></span></p>"
+    )
+    html = page(
+        f"<h1>{{title}}</h1><div id='articleContent'><blockquote>{story()}{box}</blockquote></div>"
+    )
+    assert str(record(html)["body"]).split("\n")[-1] == STORY[-1]
+
+
+def test_a_short_story_under_an_author_label_stays() -> None:
+    # The label beside the byline, the story's paragraphs after it in the same block.
+    html = page(f"<h1>{{title}}</h1><div class='post'><div>Autor</div>{story()}</div>")
+    assert str(record(html)["body"]).startswith(STORY[0])
