@@ -190,6 +190,7 @@ def main_text(
     clutter.unmark_bottom_zones(pruned)
     paragraphs.wrap_loose_text(pruned)
     unlink_words_in_sentences(pruned)
+    unlink_written_addresses(pruned)
     unbox_bordered(pruned)
     text = _extract(copy.deepcopy(pruned), url, precision=True)
     # Precision first; on pages it finds nothing in (unusual markup), recall; and last the same
@@ -605,6 +606,28 @@ def unlink_words_in_sentences(tree: HtmlElement) -> None:
             continue
         for link in links:
             link.drop_tag()
+
+
+# A link whose words are its own address written out ("http://www.openpetition.de/petition/…").
+WRITTEN_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+
+
+def unlink_written_addresses(tree: HtmlElement) -> None:
+    """A paragraph that is only a written-out address, after a paragraph that introduces it
+    (ending with a colon: "… unterschreibt bitte alle diese Petition:"), becomes plain text: the
+    writer typed the address for readers to see, and the extractor drops a paragraph that is all
+    link as a list of links."""
+    for block in tree.xpath("//p[count(a) = 1]"):
+        link = block.find("a")
+        text = " ".join(block.text_content().split())
+        if link is None or text != " ".join(link.text_content().split()):
+            continue
+        if not WRITTEN_ADDRESS.match(text):
+            continue
+        before = block.getprevious()
+        if before is None or not " ".join(before.text_content().split()).endswith(":"):
+            continue
+        link.drop_tag()
 
 
 def unbox_bordered(tree: HtmlElement) -> None:

@@ -351,3 +351,20 @@ def test_a_bare_div_of_prose_after_br_lines_is_a_paragraph_of_the_post() -> None
     )
     lines = str(record(page(post))["body"]).split("\n")
     assert lines == [*STORY[:3], "Bis bald!", closing]
+
+
+PETITION = "https://petisi.example/petition/online/gegen-die-tarifreform-2013"
+
+
+def test_an_address_written_out_under_the_sentence_introducing_it_stays() -> None:
+    # Die PARTEI Lübeck: "… unterschreibt bitte alle diese Petition:" and, in a paragraph of its
+    # own, a link whose words are its address; the extractor dropped it as a list of links.
+    lines = [*STORY[:-1], "Wer die Radwege unterstützen will, unterschreibt bitte diese Petition:"]
+    html = page(f"<h1>{{title}}</h1>{story(lines)}<p><a href='{PETITION}'>{PETITION}</a></p>")
+    assert str(record(html)["body"]).split("\n")[-1] == PETITION
+
+
+def test_a_link_to_an_address_after_a_story_stays_out() -> None:
+    # The same link under a story's last sentence (no colon introducing it) is the site's.
+    html = page(f"<h1>{{title}}</h1>{story()}<p><a href='{PETITION}'>{PETITION}</a></p>")
+    assert str(record(html)["body"]).split("\n")[-1] == STORY[-1]
