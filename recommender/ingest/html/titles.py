@@ -134,6 +134,11 @@ def _strip_site_segment(title: str, sites: list[str]) -> str:
     return title.strip()
 
 
+# Where one sentence ends and another begins: a word of three letters or more, its full stop and
+# a capital ("Rezeptentwicklung. Ein"; not "U.S. Senate").
+SENTENCE_BREAK = re.compile(r"\w{3,}[.!?]\s+[A-ZÀ-Ý]")
+
+
 def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
     """og:title, JSON-LD headline or <title>, site name removed; the <h1>'s wording if it is the
     same headline (titles tags often drop the colon or question mark the visible headline has)."""
@@ -212,6 +217,13 @@ def headline(tree: HtmlElement, meta: PageMeta, url: str | None) -> str:
         if shown:
             return shown
     base = candidates[0] if candidates else ""
+    # A title tag written for search engines as sentences ("Nudelsalat von Thermomix
+    # Rezeptentwicklung. Ein Thermomix ® Rezept aus der Kategorie …") that opens with another
+    # title tag's headline (og:title "Nudelsalat"): that headline.
+    if SENTENCE_BREAK.search(base):
+        for other in candidates[1:]:
+            if other != base and squash(base).startswith(squash(other)):
+                return other
     # "Catatan Warga: Banjir Rendam Dayeuhkolot" beside og:title "Banjir Rendam Dayeuhkolot": the
     # blog's name is the segment the other title tag leaves out.
     for other in candidates[1:]:

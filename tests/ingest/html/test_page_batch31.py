@@ -180,3 +180,21 @@ def test_a_bio_box_closing_a_post_is_no_story(style: str) -> None:
     )
     body = str(record(article(head=PUBLISHED, after=bio))["body"])
     assert body.split("\n")[-1] == PARAGRAPHS[-1]
+
+
+def test_a_title_tag_of_sentences_for_search_engines_is_no_headline() -> None:
+    # Rezeptwelt: <title> "Nudelsalat von Thermomix Rezeptentwicklung. Ein Thermomix ® Rezept aus
+    # der Kategorie sonstige Hauptgerichte auf www.rezeptwelt.de, der Thermomix ® Community.",
+    # og:title "Nudelsalat", the `<h1>` a label, a step number and the name.
+    seo = f"{TITLE} dari Dapur Kabar. Sebuah resep dari kategori masakan utama di kabar.example."
+    html = article(head=PUBLISHED + f'<meta property="og:title" content="{TITLE}">', title_tag=seo)
+    html = html.replace(f"<h1>{TITLE}</h1>", f"<h1>RESEP 1 {TITLE} oleh Dapur</h1>")
+    assert record(html)["title"] == TITLE
+
+
+def test_a_title_tag_with_an_abbreviation_stays_the_headline() -> None:
+    headline = "U.S. Senate Passes the Flood Relief Bill for Dayeuhkolot Residents"
+    html = article(head=PUBLISHED + '<meta property="og:title" content="U.S. Senate">')
+    html = html.replace(f"<title>{TITLE} - Kabar.com</title>", f"<title>{headline}</title>")
+    html = html.replace(f"<h1>{TITLE}</h1>", "<h1>Berita</h1>")
+    assert record(html)["title"] == headline
