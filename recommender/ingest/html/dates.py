@@ -1356,12 +1356,46 @@ _BODY_TEXTS: WeakKeyDictionary[HtmlElement, str] = WeakKeyDictionary()
 
 
 def body_text(tree: HtmlElement) -> str:
-    """The text of the page's body, scripts and styles left out."""
+    """The text of the page's body, scripts and styles left out, and boxes of other stories
+    under a heading that says so (their dates are those stories')."""
     if tree not in _BODY_TEXTS:
+        boxes = other_stories_boxes(tree)
+        pieces = tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
         _BODY_TEXTS[tree] = " ".join(
-            tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
+            str(p) for p in pieces if not boxes or not _in_any(p.getparent(), boxes)
         )
     return _BODY_TEXTS[tree]
+
+
+def _in_any(element: HtmlElement, boxes: set[HtmlElement]) -> bool:
+    return element in boxes or any(a in boxes for a in element.iterancestors())
+
+
+# The heading of a box of other stories: "SUGGESTED READS" over McSweeney's list of other pieces
+# with their dates ("by Nick Pyle (5/4/2005)"), "Related stories", "Baca juga".
+OTHER_STORIES_HEADING = re.compile(
+    r"^(?:suggested|recommended|related|popular|trending|latest|more)\s+(?:reads?|stories|articles"
+    r"|posts|news|reading)|^(?:you (?:may|might) also like|read next|also read|baca juga"
+    r"|berita terkait|artikel terkait|berita lainnya|terpopuler|lesen sie auch|weitere artikel"
+    r"|à lire aussi|lire aussi)\b",
+    re.IGNORECASE,
+)
+BOX_EDGES = frozenset({"body", "html", "main", "article"})
+
+
+def other_stories_boxes(tree: HtmlElement) -> set[HtmlElement]:
+    """The elements a heading of other stories (OTHER_STORIES_HEADING) opens as their first
+    child: the boxes of other stories' teasers."""
+    boxes = set()
+    for heading in tree.xpath("//h2|//h3|//h4|//h5"):
+        words = " ".join(heading.text_content().split())
+        parent = heading.getparent()
+        if parent is None or parent.tag in BOX_EDGES or not OTHER_STORIES_HEADING.match(words):
+            continue
+        first = next((c for c in parent if isinstance(c.tag, str)), None)
+        if first is heading:
+            boxes.add(parent)
+    return boxes
 
 
 # htmldate's guess per parsed page: the importer asks it twice of a page without stated dates

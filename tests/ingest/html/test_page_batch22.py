@@ -4,6 +4,8 @@ no articles; a reader's comment block is no article text. On small pages written
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import lxml.html
 import pytest
 
@@ -145,3 +147,34 @@ def test_decks_the_description_rewords_are_left_to_the_lead() -> None:
     tree = lxml.html.fromstring(html)
     clutter.drop_reworded_decks(tree, wanted)
     assert len(tree.findall(".//h2")) == 2
+
+
+SITE = "https://tendency.example/"
+
+
+def suggested_reads(dated_post: str = "") -> str:
+    """An undated post (no metadata, no date in its URL) over a box of other pieces headed
+    "SUGGESTED READS", each with its writer and date after its link, as McSweeney's lists them."""
+    reads = "".join(
+        f"<a href='/articles/piece-{n}'>List: Things I Imagine, Part {n}</a><br>by Nick Pyle"
+        f" ({day})<br><br>"
+        for n, day in enumerate(["5/17/2007", "5/4/2005"], 1)
+    )
+    box = f"<div class='whereToNextGroup'><h2>SUGGESTED READS</h2>{reads}</div>"
+    html = article(head='<meta property="og:type" content="article">', after=dated_post)
+    return html.replace(URL, f"{SITE}articles/the-oath").replace("</main>", f"</main>{box}")
+
+
+def test_dates_of_suggested_reads_never_date_the_page() -> None:
+    # McSweeney's: the page states no date; htmldate guessed 2005-04-05 from "by Nick Pyle
+    # (5/4/2005)" in the box of suggested reads, and the page was taken as printing that day.
+    with pytest.raises(ExtractionError, match="published_at"):
+        record(suggested_reads(), assume_timezone=ZoneInfo("America/Los_Angeles"))
+
+
+def test_the_pages_own_printed_date_still_dates_it() -> None:
+    got = record(
+        suggested_reads("<p class='date'>Published 6/26/2014</p>"),
+        assume_timezone=ZoneInfo("America/Los_Angeles"),
+    )
+    assert got["published_at"].isoformat().startswith("2014-06-26")  # type: ignore[attr-defined]
