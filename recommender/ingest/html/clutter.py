@@ -416,13 +416,13 @@ CLUTTER_LINE = re.compile(
     r"|pin (?:this|it)\b.{0,60}\b(?:boards?|pinterest)\b.{0,100}"
     r"|one click and you['’]ll get notified\b.{0,100}"
     r"|thanks to (?:the )?(?:ads|advertising|advertisements) on this (?:website|site|blog)\b.{0,250}"
-    # a rating widget's own lines: "Leave your rating:", "So far this is rated 5/5 from 730
-    # votes", "Be the first to rate this."
     # the label over a list of links to more of the site's recipes or stories, its list gone:
     # "Noch mehr Lieblingsrezepte:", "More chili recipes you’ll love:", "Plus de recettes :"
     r"|(?:(?:noch )?mehr|more|plus de|más|mais|altre|meer)\b[^.!?:]{0,40}"
     r"(?:rezepte|recipes|recettes|recetas|receitas|ricette|recepten|stories|articles|artikel)"
     r"[^.!?:]{0,30}:"
+    # a rating widget's own lines: "Leave your rating:", "So far this is rated 5/5 from 730
+    # votes", "Be the first to rate this."
     r"|(?:leave|give|add) (?:your|a) rating\W*|be the first to rate this\b.{0,40}"
     r"|(?:so far )?this (?:is|was|has been) rated [\d.,]+\s*(?:/|out of)\s*\d+\s*(?:from|by|based on)"
     r" [\d.,]+ (?:votes?|ratings?|reviews?|people)\W*"
