@@ -1898,7 +1898,7 @@ def drop_legal_foot(lines: list[str]) -> list[str]:
 # "Comments do not reflect the views of …", "Komentar … tidak mencerminkan pandangan redaksi"):
 # the readers' part of the page begins, and what follows is comments or the forum's threads.
 COMMENT_NOTICE = re.compile(
-    r"\b(?:comments?|hozzászólások|kommentek|kommentare?|komentar|commentaires?|comentarios?"
+    r"^.{0,40}\b(?:comments?|hozzászólások|kommentek|kommentare?|komentar|commentaires?|comentarios?"
     r"|comentários|commenti|reacties|komentarze)\b.{0,80}"
     r"(?:(?:do not|don['’]t|does not|doesn['’]t|not necessarily) (?:reflect|represent)"
     r"|nem .{0,40}tükrözik|(?:geben|spiegeln) nicht|tidak (?:mencerminkan|mewakili)"
@@ -1909,12 +1909,15 @@ COMMENT_NOTICE = re.compile(
 
 
 def drop_from_comment_notice(lines: list[str]) -> list[str]:
-    """Drop the lines from a comment section's notice (COMMENT_NOTICE) on, when what follows it
-    says less than what comes before it: the notice closes the story (a story quoting such a
-    notice, its paragraphs going on after it, keeps it)."""
+    """Drop the lines from a comment section's notice (COMMENT_NOTICE, the comments named at the
+    line's start) on, when what follows it says less than what comes before it: the notice
+    closes the story. A story reporting such words ("… the comments do not reflect its views,
+    the spokesman said.") or quoting a notice, its paragraphs going on after it, keeps them."""
     for at in range(1, len(lines)):
         line = lines[at]
         if len(line) > COMMENT_NOTICE_CHARS or not COMMENT_NOTICE.search(line):
+            continue
+        if REPORTED.search(line):
             continue
         before = sum(len(kept) for kept in lines[:at])
         if sum(len(rest) for rest in lines[at + 1 :]) < before:
@@ -1923,6 +1926,12 @@ def drop_from_comment_notice(lines: list[str]) -> list[str]:
 
 
 COMMENT_NOTICE_CHARS = 400  # a notice of a few sentences, not a paragraph of the story
+# Words that report what someone said: a story's sentence, not the site's notice.
+REPORTED = re.compile(
+    r"\b(?:said|says|told|according to|kata|ujar|ungkap|sagte|sagt|a déclaré|dijo|disse|ha detto)\b"
+    r"|[\"“”„«»]",
+    re.IGNORECASE,
+)
 
 
 # A line that only marks the story's end: "- THE END -", "—END—", "(END)", "【完】", "（全文完）".

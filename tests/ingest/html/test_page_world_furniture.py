@@ -594,3 +594,11 @@ def test_an_archives_notice_leaves_the_body(line: str) -> None:
 def test_a_sentence_about_an_old_story_stays() -> None:
     line = "This story is more than 100 years old, said the historian, and still told today."
     assert line in body_with(line, lang="en")
+
+
+def test_a_story_reporting_that_comments_do_not_reflect_views_keeps_its_end() -> None:
+    # The words of a notice in a story's own sentence, near its end: no comment section begins.
+    reported = "The comments do not reflect the views of the company, its spokesman said."
+    lines = [*PARAGRAPHS, reported, "Budi Santoso, the councillor, apologised on Tuesday evening."]
+    body = str(record(article(head=PUBLISHED, paragraphs=lines))["body"]).split("\n")
+    assert body[-2:] == lines[-2:]
