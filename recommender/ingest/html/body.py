@@ -263,8 +263,7 @@ def _in_footer_or_sidebar(block: HtmlElement) -> bool:
     for element in block.iterancestors():
         if element.tag in FURNITURE_HOLDERS:
             return True
-        names = f"{element.get('id') or ''} {element.get('class') or ''}".lower().split()
-        if any(clutter.names_furniture(n, FURNITURE_NAMES) for n in names):
+        if clutter.names_furniture(element, FURNITURE_NAMES):
             return True
     return False
 
@@ -619,13 +618,11 @@ def unlink_written_addresses(tree: HtmlElement) -> None:
     link as a list of links."""
     for block in tree.xpath("//p[count(a) = 1]"):
         link = block.find("a")
-        text = " ".join(block.text_content().split())
-        if link is None or text != " ".join(link.text_content().split()):
-            continue
-        if not WRITTEN_ADDRESS.match(text):
+        text = clutter.flat_text(block)
+        if link is None or text != clutter.flat_text(link) or not WRITTEN_ADDRESS.match(text):
             continue
         before = block.getprevious()
-        if before is None or not " ".join(before.text_content().split()).endswith(":"):
+        if before is None or not clutter.flat_text(before).endswith(":"):
             continue
         link.drop_tag()
 

@@ -715,12 +715,17 @@ def is_clutter(element: HtmlElement) -> bool:
 LAYOUT_MODIFIER = re.compile(r"^(?:has|with|no|is|show|hide)[-_]|[-_]with[-_]")
 
 
-def names_furniture(name: str, furniture: Collection[str]) -> bool:
-    """A class or id word naming one of `furniture` ("sidebar", "more-news-sidebar",
-    "site_footer"), not a layout's modifier ("has-sidebar") nor a word it only opens
-    ("sidebar-layout", "content-sidebar-wrap")."""
-    named = any(name == f or name.endswith((f"-{f}", f"_{f}")) for f in furniture)
-    return named and not LAYOUT_MODIFIER.search(name)
+def names_furniture(element: HtmlElement, furniture: Collection[str]) -> bool:
+    """A word of the element's class or id names one of `furniture` ("sidebar",
+    "more-news-sidebar", "site_footer"), not as a layout's modifier ("has-sidebar") nor as a word
+    it only opens ("sidebar-layout", "content-sidebar-wrap")."""
+    words = f"{element.get('id') or ''} {element.get('class') or ''}".lower().split()
+    return any(_names_one_of(word, furniture) for word in words)
+
+
+def _names_one_of(word: str, furniture: Collection[str]) -> bool:
+    named = any(word == f or word.endswith((f"-{f}", f"_{f}")) for f in furniture)
+    return named and not LAYOUT_MODIFIER.search(word)
 
 
 def clutter_marks(element: HtmlElement) -> frozenset[str]:
@@ -750,8 +755,7 @@ def drop_sidebars(tree: HtmlElement) -> None:
     ):
         if element.getparent() is None or element.tag in NEVER_PRUNED:
             continue
-        words = f"{element.get('id') or ''} {element.get('class') or ''}".lower().split()
-        if not any(names_furniture(word, ("sidebar",)) for word in words):
+        if not names_furniture(element, ("sidebar",)):
             continue
         if element.find(".//h1") is not None or holds_running_text(element):
             continue
@@ -810,16 +814,22 @@ def unmark_story_blocks(tree: HtmlElement) -> None:
     for element in tree.iter():
         if not isinstance(element.tag, str):
             continue
-        named = {a: (element.get(a) or "").split() for a in ("class", "id")}
-        kept = {a: [w for w in words if not _furniture_word(w)] for a, words in named.items()}
-        if kept == named:
+        words = f"{element.get('class') or ''} {element.get('id') or ''}".split()
+        if not any(_furniture_word(w) for w in words):
             continue
         long = long_paragraphs(element)
         story = long >= RUNNING_PARAGRAPHS and 2 * long > total
         if story or next(element.iter("h1"), None) is not None:
-            for attribute, words in kept.items():
-                if words != named[attribute]:
-                    element.set(attribute, " ".join(words))
+            _strip_words(element, _furniture_word)
+
+
+def _strip_words(element: HtmlElement, unwanted: Callable[[str], bool]) -> None:
+    """Take the `unwanted` words off the element's class and id."""
+    for attribute in ("class", "id"):
+        words = (element.get(attribute) or "").split()
+        kept = [word for word in words if not unwanted(word)]
+        if kept != words:
+            element.set(attribute, " ".join(kept))
 
 
 # The furniture words themes put on the story's own containers, for the share buttons' or the
@@ -855,11 +865,7 @@ def unmark_bottom_zones(tree: HtmlElement) -> None:
         share = len(flat_text(element)) / (len(flat_text(parent)) or 1)
         if share <= BOTTOM_ZONE_SHARE:
             continue
-        for attribute in ("class", "id"):
-            words = (element.get(attribute) or "").split()
-            kept = [word for word in words if not BOTTOM_WORD.search(word)]
-            if kept != words:
-                element.set(attribute, " ".join(kept))
+        _strip_words(element, lambda word: bool(BOTTOM_WORD.search(word)))
 
 
 def prune(tree: HtmlElement) -> None:
@@ -1280,11 +1286,7 @@ def drop_signup_boxes(tree: HtmlElement) -> None:
     ancestor of the field (or heading) whose text besides the field's form stays under
     SIGNUP_BOX_CHARS and holds no headline: a page wrapped whole in one form (ASP.NET's) keeps
     its story."""
-    headings = [
-        h
-        for h in tree.xpath("//h2|//h3|//h4|//h5")
-        if SIGNUP_HEADING.match(" ".join(h.text_content().split()))
-    ]
+    headings = [h for h in tree.xpath("//h2|//h3|//h4|//h5") if SIGNUP_HEADING.match(flat_text(h))]
     for field in [*tree.xpath(EMAIL_FIELD), *headings]:
         form = next(field.iterancestors("form"), None)
         # The form's own labels and buttons count apart, unless it wraps more than a box would.
@@ -1823,8 +1825,7 @@ def drop_about_boxes(tree: HtmlElement, title: str) -> None:
         found = ABOUT_HEADING.match(flat_text(heading))
         if found is None or heading.getparent() is None:
             continue
-        box = [s for s in heading.itersiblings() if isinstance(s.tag, str)]
-        text = " ".join(" ".join(flat_text(s) for s in box).split())
+        box, text = _box_after(heading)
         if not text or len(text) > ABOUT_BOX_CHARS:
             continue
         name = found.group("name")
@@ -1837,6 +1838,12 @@ def drop_about_boxes(tree: HtmlElement, title: str) -> None:
                 element.drop_tree()
 
 
+def _box_after(label: HtmlElement) -> tuple[list[HtmlElement], str]:
+    """The elements after a box's heading or label in its box, and their text."""
+    box = [s for s in label.itersiblings() if isinstance(s.tag, str)]
+    return box, " ".join(" ".join(flat_text(s) for s in box).split())
+
+
 MAX_AUTHOR_BOX_BLOCKS = 4  # the label's siblings: a name, a photo, a paragraph or two
 
 
@@ -1847,8 +1854,7 @@ def drop_author_boxes(tree: HtmlElement) -> None:
     for label in tree.xpath("//h2|//h3|//h4|//h5|//h6|//div[not(*)]|//p[not(*)]"):
         if label.getparent() is None or not AUTHOR_LABEL.match(flat_text(label)):
             continue
-        profile = [s for s in label.itersiblings() if isinstance(s.tag, str)]
-        text = " ".join(" ".join(flat_text(s) for s in profile).split())
+        profile, text = _box_after(label)
         if not text or len(text) > ABOUT_BOX_CHARS or len(profile) > MAX_AUTHOR_BOX_BLOCKS:
             continue
         if any(s.find(".//h1") is not None or s.tag == "h1" for s in profile):
