@@ -589,8 +589,8 @@ def printed_guesses(
         raise ExtractionError(
             "published_at",
             "no publication date found in the page's metadata or text (htmldate guessed"
-            f" {day} from its markup, a day the page prints nowhere: a script's, a link's or an"
-            " image's date)",
+            f" {day} from its markup, a day the page prints nowhere of its own: a script's, a"
+            " link's, an image's or another story's date)",
         )
     return printed
 
