@@ -582,11 +582,18 @@ MERIDIEM_CLOCK = re.compile(r"\d:\d{2}(?::\d{2})?\s*[ap]\.?\s?m\b", re.IGNORECAS
 TRAILING_OFFSET = re.compile(r"(?:GMT|UTC)?\s*([+-]\d{2}):?(\d{2})\s*$", re.IGNORECASE)
 
 
+# A JavaScript Date written out as its `toString()` writes it, the zone's name in brackets after
+# the offset ("Thu Apr 16 2026 00:00:00 GMT+0000 (Coordinated Universal Time)", a `<time
+# datetime>` a script filled): the name is left out, and the offset read.
+SCRIPT_ZONE_NAME = re.compile(r"(?<=GMT[+-]\d{4})\s*\([^()]{1,64}\)\s*$", re.IGNORECASE)
+
+
 def _parse_loose(raw: str, source: str) -> Stamp | None:
     """RFC 822 and other forms dateutil-style parsers accept (`Tue, 10 Nov 2026 09:15 +0700`);
     a 12-hour clock is read as written text (the parser drops its AM/PM)."""
     from email.utils import parsedate_to_datetime
 
+    raw = SCRIPT_ZONE_NAME.sub("", raw.strip())
     if MERIDIEM_CLOCK.search(raw):
         return _with_trailing_offset(_parse_written(raw, source), raw)
     try:
