@@ -1295,8 +1295,9 @@ def _record(
     else:
         text = general_text(tree, meta, title, description, canonical)
     text = clutter.drop_site_blurbs(text, titles.site_words(meta, canonical))
-    if video and (not text or titles.squash(text) == headline):
-        # A video's page holds a player and a caption: the video's description is its text.
+    if video and (not text or titles.squash(text) == headline or not body.has_running_text(text)):
+        # A video's page holds a player and a caption (or only its menus' and footer's lines):
+        # the video's description is its text.
         text = body.clean_lines(video_description(meta) or description, title=title)
     if text and titles.squash(text) == headline:  # the headline alone: a stub
         raise ExtractionError("body", "no article text found in the page (only its headline)")
@@ -1438,13 +1439,15 @@ PLAYER = (
 
 def is_video_page(tree: HtmlElement, meta: PageMeta) -> bool:
     """A video's page: its JSON-LD describes one video and no article, or its `og:type` says
-    `video.*` and it shows a player (a podcast's episode typed `video.episode` shows none). An
-    article with a video in it stays an article: a page whose `og:type` says article and that
-    holds a story's paragraphs (CNN describes only the video it embeds in JSON-LD)."""
+    `video.*` and it shows a player or marks itself up as a video (its outermost microdata item
+    a `VideoObject`: YouTube's watch page, whose player a script draws); a podcast's episode
+    typed `video.episode` shows neither. An article with a video in it stays an article: a page
+    whose `og:type` says article and that holds a story's paragraphs (CNN describes only the
+    video it embeds in JSON-LD)."""
     if meta.video is not None:
         kind = (meta.first("og:type") or "").strip().lower()
         return kind != "article" or pagekind.long_paragraphs(tree) < VIDEO_STORY_PARAGRAPHS
-    return meta.og_video and bool(tree.xpath(PLAYER))
+    return meta.og_video and ("videoobject" in meta.item_types or bool(tree.xpath(PLAYER)))
 
 
 # Paragraphs of running text (pagekind.long_paragraphs) beyond any video's description.

@@ -70,3 +70,23 @@ def test_a_folder_of_pages_imports_the_video_page_as_a_video(tmp_path: Path) -> 
     (tmp_path / "banjir.html").write_text(article(head=PUBLISHED))
     items = read_sources([tmp_path]).items.values()
     assert sorted(i.type for i in items) == [ItemType.ARTICLE, ItemType.VIDEO]
+
+
+def test_a_page_marked_up_as_a_video_whose_player_a_script_draws_is_a_video_item() -> None:
+    # YouTube's watch page: og:type `video.other`, its outermost microdata item a VideoObject,
+    # no `<video>` or frame in the saved page (a script draws the player), and no text but the
+    # footer's lines: it was imported as an article whose body was a footer link.
+    head = (
+        '<meta property="og:type" content="video.other">'
+        '<meta property="og:description" content="Warga Dayeuhkolot mengungsi setelah Sungai'
+        ' Citarum meluap.">'
+    )
+    item = (
+        '<div itemscope itemtype="http://schema.org/VideoObject">'
+        '<meta itemprop="name" content="Banjir Dayeuhkolot">'
+        '<meta itemprop="datePublished" content="2026-11-10T09:15:00+07:00"></div>'
+    )
+    got = record(video_page(head, item, "<footer><a href='/kontrak'>Kontrak di sini</a></footer>"))
+    assert got["type"] == "video"
+    assert got["published_at"].isoformat() == "2026-11-10T09:15:00+07:00"  # type: ignore[union-attr]
+    assert got["body"] == "Warga Dayeuhkolot mengungsi setelah Sungai Citarum meluap."
