@@ -1364,9 +1364,10 @@ _BODY_TEXTS: WeakKeyDictionary[HtmlElement, str] = WeakKeyDictionary()
 
 def body_text(tree: HtmlElement) -> str:
     """The text of the page's body, scripts and styles left out, and boxes of other stories
-    under a heading that says so (their dates are those stories')."""
+    under a heading that says so and lists of dated entries (their dates are those stories' and
+    entries')."""
     if tree not in _BODY_TEXTS:
-        boxes = other_stories_boxes(tree)
+        boxes = other_stories_boxes(tree) | dated_lists(tree)
         pieces = tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
         _BODY_TEXTS[tree] = " ".join(
             str(p) for p in pieces if not boxes or not _in_any(p.getparent(), boxes)
@@ -1403,6 +1404,34 @@ def other_stories_boxes(tree: HtmlElement) -> set[HtmlElement]:
         if first is heading:
             boxes.add(parent)
     return boxes
+
+
+# A year as lists of dated entries print one in each item: "September 24, 1999", "Fall 2004".
+ITEM_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# Items of one list that each print a year, from which the list is one of dated entries.
+MIN_DATED_ITEMS = 3
+
+
+def dated_lists(tree: HtmlElement) -> set[HtmlElement]:
+    """The lists at least MIN_DATED_ITEMS of whose items print a year in text of their own, not
+    a link's: a CV's, a talks' or an events list's, comments' (a day in one is an entry's, not
+    the page's). A list of linked headlines with their dates is left: it may date the story
+    among them (the site's latest stories)."""
+    found = set()
+    for listing in tree.xpath("//body//ul|//body//ol|//body//dl"):
+        items = [c for c in listing if c.tag in ("li", "dd", "dt")]
+        if sum(1 for item in items if _dated_entry(item)) >= MIN_DATED_ITEMS:
+            found.add(listing)
+    return found
+
+
+def _dated_entry(item: HtmlElement) -> bool:
+    """A list item that prints a year, most of its text its own rather than links'."""
+    text = " ".join(item.text_content().split())
+    if not ITEM_YEAR.search(text):
+        return False
+    linked = sum(len(" ".join(a.text_content().split())) for a in item.iter("a"))
+    return 2 * linked < len(text)
 
 
 # htmldate's guess per parsed page: the importer asks it twice of a page without stated dates

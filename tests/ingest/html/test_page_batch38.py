@@ -4,8 +4,11 @@ importer ran on them. Each test writes the layout anew, with text of its own."""
 
 from __future__ import annotations
 
+import pytest
+
+from recommender.ingest.html.errors import ExtractionError
 from tests.ingest.html.test_page import record
-from tests.ingest.html.test_page_batch34 import STORY, page, story
+from tests.ingest.html.test_page_batch34 import BERLIN, STORY, page, story
 
 
 def test_a_time_a_script_wrote_as_javascript_writes_dates_keeps_its_offset() -> None:
@@ -28,3 +31,70 @@ def test_a_time_a_script_wrote_as_javascript_writes_dates_keeps_its_offset() -> 
         got = record(html)
         assert got["published_at"].isoformat() == instant  # type: ignore[attr-defined]
         assert str(got["body"]).startswith(STORY[0])
+
+
+UNDATED_URL = "https://gazette.example/stadt/stadtrat-beschliesst-neue-radwege"
+CV_ENTRIES = [
+    "September 24, 1999 Fall workshop: streaming lectures to the lecture halls of the campus",
+    "March 3, 2004 Spring seminar: building course pages that students can read on phones",
+    "October 22, 2008 Introduction to the library's new catalogue for the faculty's staff",
+    "May 12, 2010 Keynote: what a decade of web services taught the university's teachers",
+]
+
+
+def test_a_page_dated_only_by_the_entries_of_its_lists_is_no_article() -> None:
+    # Robert Doiel's CV: no metadata, a name for a headline, and lists of talks and workshops,
+    # each with its day. htmldate took one talk's day for the page's date, and the CV was
+    # imported as an article of 1999.
+    entries = "".join(f"<li>{line}</li>" for line in CV_ENTRIES)
+    html = page(
+        "<h1>Rina Hartono, Software Engineer</h1><h2>Talks and workshops</h2>"
+        f"<ul>{entries}</ul><h2>Education</h2><p>{STORY[0]}</p>",
+        head="",
+        title="Rina Hartono, Software Engineer",
+        tag="Rina Hartono, Software Engineer",
+        url="https://rina.example/cv.html",
+    )
+    with pytest.raises(ExtractionError, match="no sign of an article"):
+        record(html)
+
+
+def test_a_comment_s_day_does_not_date_the_story_above_it() -> None:
+    # How-To Geek, Taste of Home: a story that states no date of its own above readers'
+    # comments, each with its day ("December 9, 2016 Jason …"): htmldate's guess, a comment's
+    # day, dated the story. Now the story is refused for its time, as one that states none.
+    comments = "".join(
+        f"<li>{day} {name}: Wir haben das ausprobiert und sind mit dem Ergebnis sehr zufrieden.</li>"
+        for day, name in [
+            ("9. Dezember 2016", "Jan"),
+            ("10. Dezember 2016", "Tim"),
+            ("12. Dezember 2016", "Ute"),
+        ]
+    )
+    html = page(
+        f"<article><h1>{{title}}</h1>{story()}</article><ol class='comments'>{comments}</ol>",
+        head='<meta property="og:type" content="article">',
+        url=UNDATED_URL,
+    )
+    with pytest.raises(ExtractionError, match="published_at"):
+        record(html, assume_timezone=BERLIN)
+
+
+def test_a_list_of_the_site_s_latest_headlines_still_dates_the_story_among_them() -> None:
+    # Salt Lake Tribune: the story prints its day only in the list of the site's latest
+    # stories, itself among them ("NASA asks Earthlings to wave … Published Jul 19, 2013"): a
+    # list of linked headlines, not of entries, and its day still dates the story.
+    latest = "".join(
+        f"<li><a href='/news/{n}'>{headline}</a> Published Jul {day}, 2013</li>"
+        for n, (headline, day) in enumerate(
+            [
+                ("Stadtrat beschließt neue Radwege", 19),
+                ("Neue Buslinie fährt ab Montag durch die Altstadt", 19),
+                ("Bibliothek verlängert ihre Öffnungszeiten", 18),
+                ("Freibad öffnet nach Sanierung wieder", 18),
+            ]
+        )
+    )
+    html = page(f"<h1>{{title}}</h1>{story()}<ul>{latest}</ul>", head="", url=UNDATED_URL)
+    got = record(html, assume_timezone=BERLIN)
+    assert got["published_at"].isoformat() == "2013-07-19T00:00:00+02:00"  # type: ignore[attr-defined]
