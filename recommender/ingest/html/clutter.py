@@ -1588,23 +1588,28 @@ LIST_HEADING = re.compile(
     r"|(?:berita|artikel|video|foto) (?:terkait|lainnya|terpopuler|pilihan|terbaru|populer)"
     r"|terpopuler|populer|pilihan redaksi|rekomendasi(?: untuk anda)?|related(?: \w+)?"
     r"|(?:most|more) (?:read|popular|from \w+)|read (?:more|next|also)|recommended(?: for you)?"
-    r"|latest (?:headlines|news|stories|posts|blog posts)"
+    r"|latest (?:headlines|news|stories|posts|blog posts)|(?:the )?latest from(?: \S+){1,4}"
     r"|you (?:may|might) also like)\s*:?\s*$",
     re.IGNORECASE,
 )
 HEADLINE_MAX = 150
+# A teaser's summary cut short ("… 100+ sensitive files (SSH keys,..."): another story's, never a
+# sentence of the story's own, when it stands in a list of stories.
+CUT_SHORT = re.compile(r"(?:\.{3}|…)\s*$")
 
 
 def drop_story_lists(lines: list[str]) -> list[str]:
     """Drop "Baca juga:" / "Berita Terkait" headings and the headlines listed under them (short
-    lines that do not end like a sentence), up to the next paragraph of text."""
+    lines that do not end like a sentence, and teasers' summaries cut short), up to the next
+    paragraph of text."""
     kept: list[str] = []
     in_list = False
     for line in lines:
         if LIST_HEADING.match(line):
             in_list = True
             continue
-        if in_list and len(line) < HEADLINE_MAX and not FIRST_SENTENCE_END.search(line):
+        headline = len(line) < HEADLINE_MAX and not FIRST_SENTENCE_END.search(line)
+        if in_list and (headline or CUT_SHORT.search(line)):
             continue
         in_list = False
         kept.append(line)

@@ -98,3 +98,34 @@ def test_a_list_of_the_site_s_latest_headlines_still_dates_the_story_among_them(
     html = page(f"<h1>{{title}}</h1>{story()}<ul>{latest}</ul>", head="", url=UNDATED_URL)
     got = record(html, assume_timezone=BERLIN)
     assert got["published_at"].isoformat() == "2013-07-19T00:00:00+02:00"  # type: ignore[attr-defined]
+
+
+def test_the_latest_from_the_site_and_its_cut_short_teasers_close_no_story() -> None:
+    # SafeDep: "The Latest from SafeDep blogs", its tagline, then other posts' summaries cut
+    # short ("… 100+ sensitive files (SSH keys,..."), which ran on as the story's last lines.
+    teasers = [
+        "Eine Analyse der neuen Baustellen in der Altstadt zeigt, dass viele Anwohner mit den"
+        " Umleitungen der Buslinien unzufrieden sind und sich mehr Informationen wünschen, die...",
+        "Der Haushalt der Stadt für das kommende Jahr sieht höhere Ausgaben für Schulen und"
+        " Kitas vor, während bei der Kultur gespart werden soll, wie der Kämmerer am…",
+    ]
+    cards = "".join(
+        f"<article><header><h2><a href='/b/{n}'>Neues aus dem Rathaus, Teil {n}</a></h2></header>"
+        f"<p>{t}</p><footer><span>Redaktion</span></footer></article>"
+        for n, t in enumerate(teasers)
+    )
+    tags = "<ul><li><a href='/t/radwege'>radwege</a></li><li><a href='/t/rat'>rat</a></li></ul>"
+    html = page(
+        f"<main><section><h1>{{title}}</h1>{story()}{tags}</section><section><div><h2><span>The"
+        " Latest from</span> <span>Gazette blogs</span></h2></div><div><p>Follow for the latest"
+        f" updates on the city</p></div></section><section><div>{cards}</div></section></main>"
+    )
+    lines = str(record(html)["body"]).split("\n")
+    assert lines[-1] == STORY[-1]
+
+
+def test_a_story_s_own_line_trailing_off_stays() -> None:
+    # A line of the story's own that trails off ("…") is no teaser where no list heads it.
+    trailing = "Und dann, sagte der Bürgermeister, werde man weitersehen, ob das Geld reicht..."
+    html = page(f"<article><h1>{{title}}</h1>{story([*STORY, trailing])}</article>")
+    assert str(record(html)["body"]).split("\n")[-1] == trailing
