@@ -590,7 +590,7 @@ def printed_guesses(
             "published_at",
             "no publication date found in the page's metadata or text (htmldate guessed"
             f" {day} from its markup, a day the page prints nowhere of its own: a script's, a"
-            " link's, an image's or another story's date)",
+            " link's, an image's, another story's or a listed entry's date)",
         )
     return printed
 
