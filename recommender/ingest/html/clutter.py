@@ -1921,12 +1921,13 @@ COMMENT_NOTICE = re.compile(
 
 def drop_from_comment_notice(lines: list[str]) -> list[str]:
     """Drop the lines from a comment section's notice (COMMENT_NOTICE, the comments named at the
-    line's start) on, when what follows it says less than what comes before it: the notice
-    closes the story. A story reporting such words ("… the comments do not reflect its views,
+    line's start), or from a contributor's disclaimer among the last lines (CONTENT_DISCLAIMER),
+    on, when what follows it says less than what comes before it: the notice closes the story. A story reporting such words ("… the comments do not reflect its views,
     the spokesman said.") or quoting a notice, its paragraphs going on after it, keeps them."""
     for at in range(1, len(lines)):
         line = lines[at]
-        if len(line) > COMMENT_NOTICE_CHARS or not COMMENT_NOTICE.search(line):
+        closing = at >= len(lines) - CLOSING_LINES and CONTENT_DISCLAIMER.search(line)
+        if len(line) > COMMENT_NOTICE_CHARS or not (COMMENT_NOTICE.search(line) or closing):
             continue
         if REPORTED.search(line):
             continue
@@ -1937,6 +1938,22 @@ def drop_from_comment_notice(lines: list[str]) -> list[str]:
 
 
 COMMENT_NOTICE_CHARS = 400  # a notice of a few sentences, not a paragraph of the story
+# A platform's or an op-ed page's disclaimer that a contributor's text is the contributor's, not
+# the newsroom's ("Le Club est l'espace de libre expression des abonnés de Mediapart. Ses contenus
+# n'engagent pas la rédaction.", "Isi tulisan di luar tanggung jawab redaksi", "The views
+# expressed are the author's own and do not necessarily reflect …").
+CONTENT_DISCLAIMER = re.compile(
+    r"n['’]engage(?:nt)? (?:pas|que) (?:la rédaction|(?:son|leurs?) auteurs?)"
+    r"|(?:views|opinions) expressed\b.{0,100}\b(?:(?:are|is) (?:solely )?(?:those of the|the"
+    r" author['’]s|their own|his own|her own)|do(?:es)? not (?:necessarily )?(?:reflect|represent))"
+    r"|(?:isi|seluruh isi) (?:tulisan|artikel|konten)\b.{0,40}\btanggung ?jawab"
+    r" (?:penulis|pengirim)|(?:di luar|bukan) tanggung ?jawab redaksi"
+    r"|tidak (?:mencerminkan|mewakili) (?:pandangan|sikap|kebijakan) (?:dari )?redaksi"
+    r"|(?:gibt|geben) nicht (?:unbedingt |zwingend )?die Meinung der Redaktion wieder"
+    r"|(?:es|son) (?:de )?(?:la )?(?:exclusiva )?responsabilidad (?:exclusiva )?de (?:su|sus) autor"
+    r"|(?:é|são) de (?:inteira |exclusiva )?responsabilidade d[eo]s? (?:seus? )?autor",
+    re.IGNORECASE,
+)
 # Words that report what someone said: a story's sentence, not the site's notice.
 REPORTED = re.compile(
     r"\b(?:said|says|told|according to|kata|ujar|ungkap|sagte|sagt|a déclaré|dijo|disse|ha detto)\b"

@@ -1,6 +1,8 @@
 """Layouts of held-out batch 38 (#12): pages no stop had read (security vendors' blogs and
 newsrooms of 2023-2026, a data-science magazine, and pages that are no article), keyed before the
-importer ran on them. Each test writes the layout anew, with text of its own."""
+importer ran on them; then a miss of an earlier batch that one general cause explains (a
+platform's disclaimer closing a contributor's post). Each test writes the layout anew, with text
+of its own."""
 
 from __future__ import annotations
 
@@ -129,3 +131,31 @@ def test_a_story_s_own_line_trailing_off_stays() -> None:
     trailing = "Und dann, sagte der Bürgermeister, werde man weitersehen, ob das Geld reicht..."
     html = page(f"<article><h1>{{title}}</h1>{story([*STORY, trailing])}</article>")
     assert str(record(html)["body"]).split("\n")[-1] == trailing
+
+
+# A miss of an earlier batch, in a layout written anew.
+
+
+def test_a_platform_s_disclaimer_closing_a_contributor_s_post_is_no_story() -> None:
+    # Mediapart's Club: "Le Club est l'espace de libre expression des abonnés de Mediapart. Ses
+    # contenus n'engagent pas la rédaction." closed a subscriber's post as its last line; an
+    # Indonesian portal's readers' section closes so too ("Isi tulisan di luar tanggung jawab
+    # redaksi").
+    for notice in [
+        "Le Club est l'espace de libre expression des abonnés. Ses contenus n'engagent pas la"
+        " rédaction.",
+        "Tulisan ini kiriman pembaca. Isi tulisan di luar tanggung jawab redaksi.",
+        "The views expressed in this post are the author's own and do not necessarily reflect"
+        " those of the Gazette.",
+    ]:
+        html = page(f"<article><h1>{{title}}</h1>{story()}<p>{notice}</p></article>")
+        assert str(record(html)["body"]).split("\n")[-1] == STORY[-1], notice
+
+
+def test_a_story_s_last_line_reporting_such_words_stays() -> None:
+    said = (
+        "Die Beiträge im Forum geben nicht die Meinung der Redaktion wieder, sagte der Sprecher"
+        " des Verlags am Mittwoch."
+    )
+    html = page(f"<article><h1>{{title}}</h1>{story([*STORY, said])}</article>")
+    assert str(record(html)["body"]).split("\n")[-1] == said
