@@ -1922,8 +1922,9 @@ COMMENT_NOTICE = re.compile(
 def drop_from_comment_notice(lines: list[str]) -> list[str]:
     """Drop the lines from a comment section's notice (COMMENT_NOTICE, the comments named at the
     line's start), or from a contributor's disclaimer among the last lines (CONTENT_DISCLAIMER),
-    on, when what follows it says less than what comes before it: the notice closes the story. A story reporting such words ("… the comments do not reflect its views,
-    the spokesman said.") or quoting a notice, its paragraphs going on after it, keeps them."""
+    on, when what follows it says less than what comes before it: the notice closes the story.
+    A story reporting such words ("… the comments do not reflect its views, the spokesman
+    said.") or quoting a notice, its paragraphs going on after it, keeps them."""
     for at in range(1, len(lines)):
         line = lines[at]
         closing = at >= len(lines) - CLOSING_LINES and CONTENT_DISCLAIMER.search(line)
