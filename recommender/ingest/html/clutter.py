@@ -1594,7 +1594,8 @@ LIST_HEADING = re.compile(
 )
 HEADLINE_MAX = 150
 # A teaser's summary cut short ("… 100+ sensitive files (SSH keys,..."): another story's, never a
-# sentence of the story's own, when it stands in a list of stories.
+# sentence of the story's own, when it stands in a list of stories. Wider than CLIPPED_BLURB (a
+# word before the ellipsis, 200 characters), which judges a last line with no heading above it.
 CUT_SHORT = re.compile(r"(?:\.{3}|…)\s*$")
 
 

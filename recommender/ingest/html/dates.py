@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from lxml.html import HtmlElement
 
+from recommender.ingest.html.clutter import flat_text
 from recommender.ingest.html.errors import ExtractionError
 from recommender.ingest.html.metadata import PageMeta
 
@@ -1396,7 +1397,7 @@ def other_stories_boxes(tree: HtmlElement) -> set[HtmlElement]:
     child: the boxes of other stories' teasers."""
     boxes = set()
     for heading in tree.xpath("//h2|//h3|//h4|//h5"):
-        words = " ".join(heading.text_content().split())
+        words = flat_text(heading)
         parent = heading.getparent()
         if parent is None or parent.tag in BOX_EDGES or not OTHER_STORIES_HEADING.match(words):
             continue
@@ -1427,10 +1428,10 @@ def dated_lists(tree: HtmlElement) -> set[HtmlElement]:
 
 def _dated_entry(item: HtmlElement) -> bool:
     """A list item that prints a year, most of its text its own rather than links'."""
-    text = " ".join(item.text_content().split())
+    text = flat_text(item)
     if not ITEM_YEAR.search(text):
         return False
-    linked = sum(len(" ".join(a.text_content().split())) for a in item.iter("a"))
+    linked = sum(len(flat_text(a)) for a in item.iter("a"))
     return 2 * linked < len(text)
 
 
