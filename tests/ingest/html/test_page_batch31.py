@@ -14,6 +14,7 @@ from recommender.ingest.html import clutter
 from recommender.ingest.html.errors import ExtractionError
 from recommender.ingest.html.page import PageOptions, page_record
 from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article, record
+from tests.ingest.html.test_page_body import body_of
 
 ARTICLE_TYPE = '<meta property="og:type" content="article">'
 
@@ -153,7 +154,7 @@ def test_recipe_cards_drawn_in_boxes_all_stay(style: str) -> None:
         recipe_card(name, steps, style)
         for name, steps in zip(["Rice", "Egg", "Fried Rice"], CARD_STEPS, strict=True)
     )
-    body = str(record(article(head=PUBLISHED, after=cards))["body"])
+    body = body_of(article(head=PUBLISHED, after=cards))
     for steps in CARD_STEPS:
         assert steps[0] in body
 
@@ -165,7 +166,7 @@ def test_a_list_ruled_between_its_items_after_the_story_stays_out() -> None:
         f'<li style="border-bottom: 1px #c5d4c5 dotted;">{day}. Desember 2026 15:00 {what}</li>'
         for day, what in [(5, "Pasar Natal Kecil"), (12, "Konser Lilin di Balai Kota")]
     )
-    body = str(record(article(head=PUBLISHED, after=f"<ul>{events}</ul>"))["body"])
+    body = body_of(article(head=PUBLISHED, after=f"<ul>{events}</ul>"))
     assert body.split("\n")[-1] == PARAGRAPHS[-1]
 
 
@@ -178,7 +179,7 @@ def test_a_bio_box_closing_a_post_is_no_story(style: str) -> None:
         "Tentang saya</span>Nama saya Ratna, seorang juru masak yang pindah ke Bandung pada 2006"
         " dan sejak itu menulis resep masakan rumahan untuk blog ini setiap minggu.</p></div>"
     )
-    body = str(record(article(head=PUBLISHED, after=bio))["body"])
+    body = body_of(article(head=PUBLISHED, after=bio))
     assert body.split("\n")[-1] == PARAGRAPHS[-1]
 
 

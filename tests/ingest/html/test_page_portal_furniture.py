@@ -10,10 +10,7 @@ import pytest
 
 from recommender.ingest.html import clutter
 from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, article, record
-
-
-def body_of(html: str) -> str:
-    return str(record(html)["body"])
+from tests.ingest.html.test_page_body import body_of
 
 
 @pytest.mark.parametrize(

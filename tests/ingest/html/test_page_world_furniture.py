@@ -19,6 +19,7 @@ from tests.ingest.html.test_page import (
     body_with,
     record,
 )
+from tests.ingest.html.test_page_body import body_of
 
 
 @pytest.mark.parametrize(
@@ -567,7 +568,7 @@ def test_a_comment_sections_notice_and_what_follows_leave_the_body(notice: str) 
         f"<li><a href='/forum/{n}'>Topik pembaca {n}</a> 2016.04.0{n} 15:01</li>" for n in (1, 2)
     )
     after = f"<p>{notice}</p><p>Kérjük, kulturáltan kommenteljenek!</p><ul>{threads}</ul>"
-    body = str(record(article(head=PUBLISHED, after=after))["body"])
+    body = body_of(article(head=PUBLISHED, after=after))
     assert body.split("\n")[-1] == PARAGRAPHS[-1]
 
 
