@@ -191,6 +191,14 @@ class JobSettings(BaseSettings):
         " job's process); 0: one per CPU core the job may use, at most 8; 1: all in the job's"
         " process.",
     )
+    page_time_limit_seconds: float = Field(
+        60.0,
+        ge=0,
+        le=86_400,
+        description="How long reading one page (a saved file's, an archive's or a fetched one)"
+        " may take before it is given up and reported, the other pages imported; 0: no limit."
+        " Timed in the process that reads it (a job's, or an extraction worker's).",
+    )
     skip_unchanged_pages: bool = Field(
         True,
         description="`update` leaves a page a sitemap or URL list names and a job imported (its"

@@ -7,7 +7,9 @@ hold threads) and hands each outcome back in the order the pages were submitted,
 report reads as it would one page after the other (the last occurrence of an id wins, errors in
 file order). The first `inline_pages` pages are extracted in the caller's process: a read of a
 few pages pays no process start-up (about a second each). At most `workers * WINDOW_PER_WORKER`
-pages are in flight, so an archive of any size holds that many pages in memory at most.
+pages are in flight, so an archive of any size holds that many pages in memory at most. A page
+whose reading runs past `PageOptions.time_limit` is given up and reported (`time_limit`), so no
+page holds a job up.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
+import threading
 import traceback
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,17 +74,62 @@ Land = Callable[[Outcome], object]
 
 
 def extract(job: PageJob, options: PageOptions) -> Outcome:
-    """`page_record` that never raises (its errors and our own failures are outcomes)."""
+    """`page_record` that never raises (its errors and our own failures are outcomes), given up
+    once it has taken `options.time_limit` seconds."""
     try:
-        return Outcome(
-            page_record(
+        with time_limit(options.time_limit):
+            record = page_record(
                 job.data, url=job.url, relative=job.relative, charset=job.charset, options=options
             )
-        )
+        return Outcome(record)
+    except PageTimeout:
+        return Outcome(field="page", reason=too_slow(options.time_limit or 0))
     except ExtractionError as exc:
         return Outcome(field=exc.field, reason=exc.reason)
     except Exception as exc:  # a bug of ours on one page must not stop the other sources
         return Outcome(field="page", reason=internal_error(exc), trace=traceback.format_exc())
+
+
+class PageTimeout(Exception):
+    """A page's reading ran past its time limit (raised by `time_limit`'s timer)."""
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise PageTimeout in the block once `seconds` have passed: a timer signal, taken whenever
+    Python code runs (a single step of the parser's or XPath's C code finishes first, a regular
+    expression's match does not). Only a process's main thread takes signals: elsewhere, with no
+    limit, or where a timer of someone else's is already running, the block runs unlimited."""
+    timed = (
+        seconds is not None
+        and seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    )
+    if not timed:
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise PageTimeout
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds or 0)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def too_slow(seconds: float) -> str:
+    """Why a page whose reading ran past its time limit was not imported."""
+    return (
+        f"reading it took longer than {seconds:g} s, the limit for one page"
+        " (RECOMMENDER_PAGE_TIME_LIMIT_SECONDS): not imported (a page nested thousands of"
+        " elements deep, or one the importer reads too slowly: please report it)"
+    )
 
 
 def internal_error(exc: Exception) -> str:

@@ -163,6 +163,7 @@ class ReadOptions:
             base_url=base_url,
             url_from=url_from,
             site_rules=rules,
+            time_limit=settings.jobs.page_time_limit_seconds or None,
         )
         jobs = settings.jobs
         return cls(
