@@ -14,6 +14,7 @@ page holds a job up.
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
 import os
@@ -75,7 +76,9 @@ Land = Callable[[Outcome], object]
 
 def extract(job: PageJob, options: PageOptions) -> Outcome:
     """`page_record` that never raises (its errors and our own failures are outcomes), given up
-    once it has taken `options.time_limit` seconds."""
+    once it has taken `options.time_limit` seconds (the process warmed first: not counted)."""
+    if options.time_limit:
+        warm()
     try:
         with time_limit(options.time_limit):
             record = page_record(
@@ -140,11 +143,34 @@ def internal_error(exc: Exception) -> str:
     )
 
 
+# A page of ours read once in a process before its first page is timed: what the first reading of
+# a page loads (the extractor's modules, the language detector's model, over a second in all)
+# counts against no page's time limit.
+WARM_PAGE = (
+    b'<html lang="id"><head><title>Hujan deras di Bandung</title>'
+    b'<meta property="og:type" content="article">'
+    b'<meta property="article:published_time" content="2026-11-10T09:15:00+07:00">'
+    b'<link rel="canonical" href="https://kabar.example/read/2026/11/10/1/hujan-deras"></head>'
+    b"<body><article><h1>Hujan deras di Bandung</h1><p>Hujan deras yang mengguyur Bandung sejak"
+    b" sore membuat sejumlah jalan tergenang. Petugas dinas perhubungan mengatur lalu lintas di"
+    b" persimpangan yang macet, sementara warga di bantaran sungai diminta waspada karena debit"
+    b" air terus naik hingga malam hari.</p><p>Menurut warga, genangan setinggi lutut orang dewasa"
+    b" baru surut menjelang tengah malam.</p></article></body></html>"
+)
+
+
+@functools.cache
+def warm() -> None:
+    """Read `WARM_PAGE` once in this process (a worker's start, or the first page timed here)."""
+    try:
+        page_record(WARM_PAGE, options=PageOptions(time_limit=None))
+    except ExtractionError as exc:  # never, but warming must not stop a job
+        log.warning("warming the page extractor: %s", exc)
+
+
 def _warm() -> None:
     """A worker's start: the extractor's imports and models loaded before its first page."""
-    from recommender.ingest.html import language
-
-    language.language(None, "warm")
+    warm()
 
 
 class PagePool:

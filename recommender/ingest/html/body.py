@@ -217,8 +217,25 @@ OUTWEIGHED = 4  # a block saying four times what the extractor found is the arti
 WRAPPER_SHARE = 1.3  # an element holding little text besides one paragraph only wraps it
 
 
-def _chars(element: HtmlElement) -> int:
-    return len("".join((element.text_content() or "").split()))
+def _chars(text: str | None) -> int:
+    """The characters of `text` that are not white space."""
+    return len("".join(text.split())) if text else 0
+
+
+def char_counts(root: HtmlElement) -> dict[HtmlElement, int]:
+    """Every element's text (`text_content()`: its own and its descendants' text, scripts'
+    included, comments' not) counted without white space, in one pass from the leaves up:
+    asking each element its `text_content()` reads a page nested thousands deep in quadratic
+    time."""
+    counts: dict[HtmlElement, int] = {}
+    for element in reversed(list(root.iter())):  # an element's children before it
+        if not isinstance(element.tag, str):  # a comment's or an instruction's text is none
+            continue
+        count = _chars(element.text)
+        for child in element:
+            count += counts.get(child, 0) + _chars(child.tail)
+        counts[element] = count
+    return counts
 
 
 def densest_container(tree: HtmlElement) -> tuple[HtmlElement | None, list[str]]:
@@ -226,20 +243,16 @@ def densest_container(tree: HtmlElement) -> tuple[HtmlElement | None, list[str]]
     link text left out), with those paragraphs: where the article's text is."""
     found: dict[HtmlElement, list[str]] = {}
     scores: dict[HtmlElement, int] = {}
-    sizes: dict[HtmlElement, int] = {}  # each element's text counted once, however many blocks
-
-    def chars(element: HtmlElement) -> int:
-        if element not in sizes:
-            sizes[element] = _chars(element)
-        return sizes[element]
-
+    top = next(reversed(list(tree.iterancestors())), tree)  # where the blocks' wrappers end
+    sizes = char_counts(top)
+    furniture: dict[HtmlElement, bool] = {}  # each element asked once, however many blocks
     for block in tree.xpath(".//p|.//section[not(.//p) and not(.//section)]"):
         text, weight = _unlinked_weight(block)
-        if weight < PARAGRAPH_WEIGHT or _in_footer_or_sidebar(block):
+        if weight < PARAGRAPH_WEIGHT or _in_footer_or_sidebar(block, furniture):
             continue
         # A paragraph wrapped in a `<div>` of its own (NetEase) counts for the wrappers' parent.
         inner, parent = block, block.getparent()
-        while parent is not None and chars(parent) <= WRAPPER_SHARE * chars(inner):
+        while parent is not None and sizes[parent] <= WRAPPER_SHARE * sizes[inner]:
             inner, parent = parent, parent.getparent()
         if parent is not None:
             scores[parent] = scores.get(parent, 0) + weight
@@ -256,16 +269,26 @@ FURNITURE_HOLDERS = frozenset({"footer", "aside"})
 FURNITURE_NAMES = ("footer", "sidebar")
 
 
-def _in_footer_or_sidebar(block: HtmlElement) -> bool:
+def _in_footer_or_sidebar(block: HtmlElement, known: dict[HtmlElement, bool]) -> bool:
     """Inside the page's footer or a sidebar (`<footer>`, `<div id="footer">`,
     `class="site-footer"`, `class="more-news-sidebar"`; not a layout's `with-sidebar-right` or
-    `has-sidebar`)."""
+    `has-sidebar`). `known`: whether an element is furniture or inside it, for the ancestors
+    asked already (kept across a page's blocks, so that each element is asked once)."""
+    unknown: list[HtmlElement] = []
+    inside = False
     for element in block.iterancestors():
-        if element.tag in FURNITURE_HOLDERS:
-            return True
-        if clutter.names_furniture(element, FURNITURE_NAMES):
-            return True
-    return False
+        if element in known:
+            inside = known[element]
+            break
+        unknown.append(element)
+    for element in reversed(unknown):  # from the outermost down
+        inside = (
+            inside
+            or element.tag in FURNITURE_HOLDERS
+            or clutter.names_furniture(element, FURNITURE_NAMES)
+        )
+        known[element] = inside
+    return inside
 
 
 def _container_text(pruned: HtmlElement, url: str | None, text: str) -> str | None:

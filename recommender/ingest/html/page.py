@@ -344,14 +344,28 @@ def sidecar_name(relative: str) -> str:
     return stem + SIDECAR_SUFFIX
 
 
+def text_pieces(root: HtmlElement, outside: str, texts: str = ".//text()") -> list[Any]:
+    """The text nodes under `root` (XPath's smart strings; `texts`: "//text()" for the whole
+    document's), in document order, none inside an element that the XPath predicate `outside`
+    holds for (anywhere up to the document's root). Each element is asked once:
+    `text()[not(ancestor::*[…])]` asks every text node's every ancestor, which took minutes on a
+    page nested two thousand elements deep."""
+    skipped: set[HtmlElement] = set()
+    for element in root.xpath(f"//*[{outside}]"):  # document order: an ancestor comes first
+        if element not in skipped:
+            skipped.update(element.iter())
+    return [piece for piece in root.xpath(texts) if _holder(piece) not in skipped]
+
+
+# Where text near the headline is not read: a script, a style, a quotation, a reader's comment.
+NOT_NEAR_HEADLINE = f"self::script or self::style or self::blockquote or ({COMMENT_ELEMENT})"
+
+
 def text_near_headline(tree: HtmlElement, title: str) -> str:
     root = tree.find(".//body")
     # Text nodes joined with spaces: adjacent elements' text must not run together
     # ("...Dayeuhkolot" + "Nov 10, 2026" is no date).
-    pieces = (root if root is not None else tree).xpath(
-        ".//text()[not(ancestor::script) and not(ancestor::style)"
-        f" and not(ancestor::blockquote) and not(ancestor::*[{COMMENT_ELEMENT}])]"
-    )
+    pieces = text_pieces(root if root is not None else tree, NOT_NEAR_HEADLINE)
     # not a sidebar widget's list of events or posts with their dates
     pieces = [p for p in pieces if not in_listing_widget(_holder(p))]
     text = re.sub(r"\s+", " ", " ".join(str(p) for p in pieces))
@@ -898,20 +912,22 @@ def script_state_text(tree: HtmlElement, title: str, description: str) -> str:
     return body.clean_lines(best, title=title) if best else ""
 
 
-# The page's own text: not a script's or a style's, nor in a link, an aside, a quotation or a
-# reader's comment.
-OWN_TEXT = (
-    "not(ancestor::script) and not(ancestor::style) and not(ancestor::a)"
-    " and not(ancestor::aside) and not(ancestor::blockquote)"
-    f" and not(ancestor::*[{COMMENT_ELEMENT}])"
+# Where the page's own text is not: a script, a style, a link, an aside, a quotation, a reader's
+# comment.
+NOT_OWN_TEXT = (
+    "self::script or self::style or self::a or self::aside or self::blockquote"
+    f" or ({COMMENT_ELEMENT})"
 )
+XPATH_SPACE = " \t\r\n"  # what XPath's normalize-space() takes for white space
 
 
 def labelled_dates(tree: HtmlElement) -> list[dates.Stamp]:
     """The first date the page's own text labels as its publication's, anywhere (an info box after
     the story: "Date" / "10.06.2013", "VERÖFFENTLICHT AM 07.06.2019"); not in a link, an aside, a
     quotation or a reader's comment."""
-    pieces = tree.xpath(f"//body//text()[{OWN_TEXT}][normalize-space()]")
+    bodies = tree.xpath("//body")
+    own = text_pieces(bodies[0], NOT_OWN_TEXT) if bodies else []
+    pieces = [piece for piece in own if piece.strip(XPATH_SPACE)]  # [normalize-space()]
     before = ""
     for piece in pieces:
         line = " ".join(str(piece).split())
@@ -955,7 +971,7 @@ def _contains(element: HtmlElement, other: HtmlElement) -> bool:
 def same_day_times(tree: HtmlElement, dated: dates.Stamp) -> list[dates.Stamp]:
     """Date-times written anywhere in the page's own text (not in a link, an aside, a quotation
     or a reader's comment) on the day of `dated`, zoned ones first."""
-    pieces = tree.xpath(f"//text()[{OWN_TEXT}]")
+    pieces = text_pieces(tree, NOT_OWN_TEXT, "//text()")
     pieces = [p for p in pieces if not in_listing_widget(_holder(p))]
     text = " ".join(" ".join(str(p) for p in pieces).split())  # a space between texts
     day = dated.value.date()
