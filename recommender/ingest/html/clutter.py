@@ -207,9 +207,12 @@ CLUTTER_LINE = re.compile(
     r"|(?:[\w.'’-]+\s+){0,2}moderates? all (?:reader )?comments\.(?:\s.{0,400})?"
     r"|.{0,100}\bcomments (?:that|which) (?:are|contain)\b.{0,80}\bwill not be (?:posted|published)\b.{0,300}"
     # a newsletter's invitation, ending on its call: "Kick off your day with ZDNet's daily email
-    # newsletter. ... Get it."
+    # newsletter. ... Get it."; a newsletter's note opening the story as its site publishes it:
+    # "This is The Marshall Project's Closing Argument newsletter, … Want this delivered to your
+    # inbox? Sign up for future newsletters."
     r"|(?=.{0,200}\byour\b)(?=.{0,200}\bnewsletter\b)"
-    r".{0,200}\b(?:get it|sign up|subscribe)(?: now| today| here)?\W*"
+    r".{0,200}\b(?:get it|sign up|subscribe)"
+    r"(?: now| today| here| (?:for|to) (?:[\w’'-]+ ){0,3}newsletters?)?\W*"
     r"|(?:home|beranda|index|indeks)\s*(?:[>»›/]|&gt;).{0,150}"  # breadcrumbs
     r"|(?:tags?|tagged|topik|topics?|kata kunci|keywords?)\s*:.{0,200}"
     r"|laporan (?:wartawan|reporter|koresponden)\b.{0,80}"

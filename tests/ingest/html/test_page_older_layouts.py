@@ -176,6 +176,9 @@ def test_the_article_items_microdata_time_wins_over_a_videos_beside_it() -> None
         "Like Us on Facebook",
         "Kick off your day with ZDNet's daily email newsletter. It's the freshest tech news and"
         " opinion, served hot. Get it.",
+        "This is The Marshall Project’s Closing Argument newsletter, a weekly deep dive into a key"
+        " criminal justice issue. Want this delivered to your inbox? Sign up for future"
+        " newsletters.",
         "Copyright 2013 DailyTech LLC. - RSS Feed | Advertise | About Us | Ethics | FAQ | Terms,"
         " Conditions & Privacy Information | Kristopher Kubicki",
         "Kapcsolódó írások:",
@@ -194,6 +197,8 @@ def test_follow_prompts_newsletters_footers_and_related_labels_leave_the_body(li
     [
         "Readers like us on Facebook more than on Twitter, the survey found, and shares rose.",
         "The company said 10,000 readers subscribe to its newsletter every week, twice as many.",
+        "Your newsletter grows when readers sign up for it, the founder told the conference.",
+        "She told your reporter that the newsletter has 5,000 readers who subscribe to it.",
     ],
 )
 def test_story_sentences_about_the_same_things_stay(sentence: str) -> None:

@@ -89,3 +89,15 @@ def test_a_section_headed_sign_up_with_running_text_stays() -> None:
     section = f"<h2>Sign up for flood alerts</h2>{''.join(f'<p>{TIP}</p>' for _ in range(2))}"
     body = str(record(article(head=PUBLISHED, after=section))["body"])
     assert TIP in body
+
+
+NEWSLETTER_NOTE = (
+    "This is The Marshall Project’s Closing Argument newsletter, a weekly deep dive into a key"
+    " criminal justice issue. Want this delivered to your inbox? Sign up for future newsletters."
+)
+
+
+def test_a_newsletters_note_opening_the_story_leaves_the_body() -> None:
+    # a story a newsletter went out as, published on the site with the newsletter's note on top
+    html = article(head=PUBLISHED, paragraphs=[NEWSLETTER_NOTE, *PARAGRAPHS])
+    assert str(record(html)["body"]).split("\n") == PARAGRAPHS
