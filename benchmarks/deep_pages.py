@@ -3,13 +3,13 @@
 A template that opens a box per paragraph or comment and never closes it (`<div>` after `<div>`)
 nests every paragraph deeper than the last; the HTML parser allows 2,048 levels. Each round reads,
 with `page_record` in this process, a page of `--levels` such unclosed `<div>`s each holding
-`--paragraphs` paragraphs (the deep page), and the same paragraphs in one `<article>` (the flat
-page, the baseline of the same run): the ratio deep / flat is what nesting costs, and grows with
+`--paragraphs` paragraphs (the deep page; with `--linked`, a link opening each level), and the
+same paragraphs in one `<article>` (the flat page, the baseline of the same run): the ratio deep / flat is what nesting costs, and grows with
 depth where a step of reading is quadratic in it. `--code` measures another checkout's importer
 (e.g. the commit before a change). Prints one JSON line per depth.
 
     .venv/bin/python benchmarks/deep_pages.py [--levels 250 500 1000 2000] [--paragraphs 3]
-        [--rounds 3] [--code OTHER_CHECKOUT]
+        [--linked] [--rounds 3] [--code OTHER_CHECKOUT]
 """
 
 from __future__ import annotations
@@ -39,10 +39,12 @@ PARAGRAPH = (
 )
 
 
-def deep_page(levels: int, paragraphs: int) -> bytes:
-    return (
-        HEAD + ('<div class="isi">' + PARAGRAPH * paragraphs) * levels + "</body></html>"
-    ).encode()
+LINK = '<a href="/read/2026/11/09/8/hujan">Hujan kemarin</a>'
+
+
+def deep_page(levels: int, paragraphs: int, linked: bool = False) -> bytes:
+    level = '<div class="isi">' + (LINK if linked else "") + PARAGRAPH * paragraphs
+    return (HEAD + level * levels + "</body></html>").encode()
 
 
 def flat_page(levels: int, paragraphs: int) -> bytes:
@@ -54,6 +56,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", type=int, nargs="+", default=[250, 500, 1000, 2000])
     parser.add_argument("--paragraphs", type=int, default=3, help="paragraphs at each level")
+    parser.add_argument("--linked", action="store_true", help="a link opening each level")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--code", type=checkout, help="measure another checkout's importer")
     args = parser.parse_args()
@@ -74,7 +77,8 @@ def main() -> None:
 
     seconds(flat_page(10, 1))  # modules and the language model loaded before any timing
     for levels in args.levels:
-        deep, flat = deep_page(levels, args.paragraphs), flat_page(levels, args.paragraphs)
+        deep = deep_page(levels, args.paragraphs, args.linked)
+        flat = flat_page(levels, args.paragraphs)
         deep_s, flat_s, imported = [], [], []
         for _ in range(args.rounds):  # alternately, so that a noisy moment hits both
             took, ok = seconds(deep)
@@ -88,6 +92,7 @@ def main() -> None:
                 "code": str(args.code or REPO),
                 "levels": levels,
                 "paragraphs_per_level": args.paragraphs,
+                "linked": args.linked,
                 "bytes": len(deep),
                 "deep_s": round(d, 3),
                 "flat_s": round(f, 3),

@@ -600,12 +600,38 @@ def keep_times_in_sentences(tree: HtmlElement) -> None:
             time.drop_tag()
 
 
-# A block of text (no other block inside it) with links in it.
-LINKED_LEAF_BLOCKS = (
-    "//*[self::p or self::div or self::li or self::td or self::dd][count(.//a) >= 2]"
-    "[not(.//p|.//div|.//li|.//ul|.//ol|.//table|.//section|.//article"
-    "|.//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//blockquote)]"
+# A block of text (no other block inside it) with two links or more in it (`linked_leaf_blocks`).
+LEAF_BLOCK_TAGS = frozenset({"p", "div", "li", "td", "dd"})
+INNER_BLOCK_TAGS = frozenset(
+    {"p", "div", "li", "ul", "ol", "table", "section", "article", "blockquote"}
+    | {f"h{n}" for n in range(1, 7)}
 )
+
+
+def linked_leaf_blocks(tree: HtmlElement) -> list[HtmlElement]:
+    """The document's `<p>`, `<div>`, `<li>`, `<td>` and `<dd>` elements holding two links or
+    more and no block (INNER_BLOCK_TAGS), in document order: what
+    `//*[self::p or …][count(.//a) >= 2][not(.//p|.//div|…)]` selects, counted in one pass from
+    the leaves up (that XPath reads every element's whole subtree, quadratic in a page's depth)."""
+    elements = tree.xpath("//*")
+    links: dict[HtmlElement, int] = {}
+    holds_block: set[HtmlElement] = set()
+    for element in reversed(elements):  # an element's descendants before it
+        parent = element.getparent()
+        if parent is None:
+            continue
+        below = links.get(element, 0) + (element.tag == "a")
+        if below:
+            links[parent] = links.get(parent, 0) + below
+        if element.tag in INNER_BLOCK_TAGS or element in holds_block:
+            holds_block.add(parent)
+    return [
+        e
+        for e in elements
+        if e.tag in LEAF_BLOCK_TAGS and links.get(e, 0) >= 2 and e not in holds_block
+    ]
+
+
 MAX_KEYWORD_LINK_WORDS = 4
 MAX_KEYWORD_LINK_SHARE = 0.5
 
@@ -616,7 +642,7 @@ def unlink_words_in_sentences(tree: HtmlElement) -> None:
     extractor takes a short block whose links are all short for a list of links and drops it.
     Only in a block of running text that ends as a sentence, where links hold at most half of
     the text and none more than a few words (a list of headlines has long links)."""
-    for block in tree.xpath(LINKED_LEAF_BLOCKS):
+    for block in linked_leaf_blocks(tree):
         text = " ".join(block.text_content().split())
         if len(text.split()) < MIN_SENTENCE_WORDS or not text.endswith((".", "!", "?", "…")):
             continue

@@ -60,3 +60,25 @@ def test_char_counts_are_text_content_without_white_space() -> None:
     for element in tree.iter():
         if isinstance(element.tag, str):
             assert counts[element] == len("".join(element.text_content().split())), element.tag
+
+
+LINKED = (
+    "<html><body><div><p>Kata <a href='/a'>satu</a> dan <a href='/b'>dua</a>.</p>"
+    "<div><a href='/c'>x</a><a href='/d'>y</a><ul><li><a href='/e'>e</a> <a href='/f'>f</a></li>"
+    "</ul></div><td><a href='/g'>g</a><dd><a href='/h'>h</a><a href='/i'>i</a></dd></td>"
+    "<li><span><a href='/j'>j</a></span><b><a href='/k'>k</a></b></li><p><a href='/l'>l</a></p>"
+    "</div></body></html>"
+)
+
+
+def test_linked_leaf_blocks_are_what_the_xpath_selects() -> None:
+    xpath = (
+        "//*[self::p or self::div or self::li or self::td or self::dd][count(.//a) >= 2]"
+        "[not(.//p|.//div|.//li|.//ul|.//ol|.//table|.//section|.//article"
+        "|.//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//blockquote)]"
+    )
+    tree = lxml.html.document_fromstring(LINKED)
+    found = body.linked_leaf_blocks(tree)
+    assert found == tree.xpath(xpath)
+    # a div holding a list is no leaf; a leaf may hold another (a `<dd>` in a `<td>`)
+    assert [e.tag for e in found] == ["p", "li", "td", "dd", "li"]
