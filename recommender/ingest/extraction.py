@@ -100,9 +100,10 @@ class PageTimeout(Exception):
 @contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise PageTimeout in the block once `seconds` have passed: a timer signal, taken whenever
-    Python code runs (a single step of the parser's or XPath's C code finishes first, a regular
-    expression's match does not). Only a process's main thread takes signals: elsewhere, with no
-    limit, or where a timer of someone else's is already running, the block runs unlimited."""
+    Python code runs (a single step of the parser's or XPath's C code finishes first; a regular
+    expression's match is interrupted). Only a process's main thread takes signals: elsewhere,
+    with no limit, or where a timer of someone else's is already running, the block runs
+    unlimited."""
     timed = (
         seconds is not None
         and seconds > 0
