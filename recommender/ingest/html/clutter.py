@@ -38,6 +38,13 @@ CLUTTER_TOKENS = frozenset(
         "comments",
         "comment",  # one reader's comment, a comment box ("visitors_comment_block")
         "komentar",
+        # readers' comments in other languages: the plural only, as the singular names an
+        # opinion piece in some ("Kommentar", "commento", "comentario")
+        "comentarios",
+        "commentaires",
+        "kommentare",
+        "commenti",
+        "komentarze",
         "reviews",  # readers' reviews under a recipe or product ("recipes-reviews-container")
         "ugc",  # user-generated content: readers' photos and reviews ("ugc-item")
         "breadcrumb",
@@ -873,7 +880,44 @@ def unmark_bottom_zones(tree: HtmlElement) -> None:
 
 def prune(tree: HtmlElement) -> None:
     """Remove furniture elements in place, never the article itself (see the module doc)."""
+    drop_readers_sections(tree)
     drop_marked(tree, clutter_marks)
+
+
+# The words that open the name of a section of readers' comments: "comentarios",
+# "comentarios_lectores", "komentar-list", "comments-area" (the plural only where the singular
+# names an opinion piece too: "Kommentar", "commento").
+READERS_SECTION_WORDS = frozenset(
+    {"comments", "komentar", "comentarios", "commentaires", "kommentare", "commenti", "komentarze"}
+)
+
+
+def readers_section(element: HtmlElement) -> bool:
+    """A section of readers' comments by its name: its id or one of its class names opens with a
+    word of READERS_SECTION_WORDS (camelCase split: "komentarList")."""
+    names = [element.get("id") or "", *(element.get("class") or "").split()]
+    for name in names:
+        words = TOKEN_SPLIT.split(CAMEL_HUMP.sub(" ", name).lower().strip())
+        if words and words[0] in READERS_SECTION_WORDS:
+            return True
+    return False
+
+
+def drop_readers_sections(tree: HtmlElement) -> None:
+    """Remove the sections of readers' comments (`readers_section`), however much running text
+    their comments hold (readers write paragraphs, and `drop_marked` spares a box with running
+    text); never a structural element, nor one holding the headline."""
+    found = [
+        element
+        for element in tree.iter()
+        if isinstance(element.tag, str)
+        and element.tag.lower() not in NEVER_PRUNED
+        and readers_section(element)
+        and element.find(".//h1") is None
+    ]
+    for element in found:
+        if element.getparent() is not None:
+            element.drop_tree()
 
 
 # Marks of readers' contributions: however much of a page's running text they hold (a recipe's
