@@ -344,7 +344,7 @@ def read_meta(tree: HtmlElement) -> PageMeta:
             (marked if priority else found.times).append(value.strip())
     # hAtom (Blogger, older WordPress themes): <abbr class="published" title="2016-12-23T05:11:00-05:00">.
     for element in tree.xpath(HATOM_PUBLISHED):
-        marked.append(element.get("title", "").strip())
+        marked.append(hatom_value(element))
     found.microformat_times = microformat_times(tree)
     marked.extend(t for t in found.microformat_times if t not in marked)
     # Microdata on the page's elements; not a teaser's (a related story's card is a link).
@@ -489,6 +489,28 @@ def _listing_widget_elements(root: HtmlElement) -> frozenset[HtmlElement]:
 def _is_widget(element: HtmlElement) -> bool:
     words = (element.get("class") or "").lower().split()
     return any(w == "widget" or w.startswith(("widget_", "widget-")) for w in words)
+
+
+# A UTC offset closing a written time ("…T05:11:00-05:00", "…Z"), a clock ("2:27", "T05:11")
+# and a year in text.
+CLOSING_OFFSET = re.compile(r"(?:[zZ]|[+-]\d\d:?\d\d)$")
+CLOCK = re.compile(r"(?<![\d.])\d{1,2}[:.]\d\d(?![\d.])")  # not a date's "16.12.2012"
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def hatom_value(element: HtmlElement) -> str:
+    """An hAtom `published` element's time: its `title`; or, where the title states no UTC offset
+    and the element prints a date and another clock time, what it prints. Both are then local times, and
+    the one a reader sees is in the site's zone (`--assume-timezone`), while a title that differs
+    from it is in another (Tulsa World's `title="11/18/2011 8:27:07 AM"` over "11/18/2011 2:27
+    AM": UTC, six hours ahead of Tulsa)."""
+    title = (element.get("title") or "").strip()
+    shown = " ".join(element.text_content().split())
+    if CLOSING_OFFSET.search(title) or not (CLOCK.search(shown) and YEAR.search(shown)):
+        return title
+    clocks = {c.replace(".", ":").lstrip("0") for c in CLOCK.findall(title)}
+    printed = {c.replace(".", ":").lstrip("0") for c in CLOCK.findall(shown)}
+    return title if printed <= clocks else shown
 
 
 def microformat_times(tree: HtmlElement) -> list[str]:

@@ -403,3 +403,37 @@ def test_a_meta_clock_of_another_day_or_an_update_s_time_dates_nothing() -> None
         assume_timezone=CHICAGO,
     )
     assert got["published_at"].isoformat() == "2013-07-19T00:02:00-05:00"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("abbr", "expected"),
+    [
+        # the title in UTC without saying so, the page printing Tulsa's time (batch 40)
+        (
+            '<span class="published" title="11/18/2011 8:27:07 AM">11/18/2011&nbsp;&nbsp;2:27'
+            " AM</span>",
+            "2011-11-18T02:27:00-06:00",
+        ),
+        # the title and the page agree, or the page prints no clock, or the title has its offset
+        (
+            '<abbr class="published" title="2011-11-18T02:27:07">Nov 18, 2011 2:27 AM</abbr>',
+            "2011-11-18T02:27:07-06:00",
+        ),
+        (
+            '<abbr class="published" title="2011-11-18T02:27:07">November 18, 2011</abbr>',
+            "2011-11-18T02:27:07-06:00",
+        ),
+        (
+            '<abbr class="published" title="2011-11-18T08:27:07Z">Nov 18, 2011 2:27 AM</abbr>',
+            "2011-11-18T08:27:07+00:00",
+        ),
+        (  # a date written with full stops is no clock (blog.kinra.de, batch 35)
+            '<abbr class="published" title="Friday, November 18th, 2011, 2:27 am">18.11.2011</abbr>',
+            "2011-11-18T02:27:00-06:00",
+        ),
+    ],
+)
+def test_an_hatom_title_without_offset_gives_way_to_the_clock_the_page_prints(
+    abbr: str, expected: str
+) -> None:
+    assert published(article(before=abbr), "America/Chicago") == expected
