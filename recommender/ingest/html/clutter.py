@@ -778,6 +778,7 @@ def drop_sidebars(tree: HtmlElement) -> None:
 OTHER_STORIES_MARKS = frozenset(
     {"related", "terkait", "popular", "terpopuler", "recommended", "rekomendasi", "most read"}
     | {"comments", "comment", "komentar"}
+    | {"comentarios", "commentaires", "kommentare", "commenti", "komentarze"}
 )
 
 

@@ -446,8 +446,15 @@ def _byline_name(element: HtmlElement) -> str | None:
 # "_comment" or "-comment" (`forum_comment`, `user-comment`: one comment; "-comments" also names
 # switches such as `has-comments` on a story's wrapper), or whose id names a readers' forum or a
 # Disqus thread, and that holds no headline (a wrapper of the article may).
+# Words that open the name of a box of readers' comments in other languages (the plural only:
+# the singular names an opinion piece in some, "Kommentar", "commento"), as in
+# `clutter.READERS_SECTION_WORDS`.
+COMMENT_WORDS = ("komentar", "comentarios", "commentaires", "kommentare", "commenti", "komentarze")
+OPENS_WITH_COMMENT_WORD = "".join(
+    f" or starts-with(@id, '{word}') or starts-with(@class, '{word}')" for word in COMMENT_WORDS
+)
 COMMENT_ELEMENT = (
-    "(starts-with(@id, 'comment') or starts-with(@class, 'comment')"
+    f"(starts-with(@id, 'comment') or starts-with(@class, 'comment'){OPENS_WITH_COMMENT_WORD}"
     " or contains(concat(' ', normalize-space(@class), ' '), '_comment ')"
     " or contains(concat(' ', normalize-space(@class), ' '), '-comment ')"
     # a readers' forum or a Disqus thread under the story (The Register's `in_article_forums`)

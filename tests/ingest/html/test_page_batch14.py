@@ -33,7 +33,9 @@ def test_a_capitalised_word_after_a_bare_time_is_no_zone() -> None:
     assert published(html, "America/New_York") == "2013-07-16T19:36:00-04:00"
 
 
-@pytest.mark.parametrize("comment", ["forum_comment", "user-comment boxed"])
+@pytest.mark.parametrize(
+    "comment", ["forum_comment", "user-comment boxed", "comentarios_lectores", "commentaires box"]
+)
 def test_a_readers_comment_marked_by_its_class_word_gives_no_time(comment: str) -> None:
     # The story states only its update time; a reader's comment below states another.
     html = page(
