@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Hashable
 from lxml.html import HtmlElement
 
 from recommender.ingest.html import cjk, pagekind
+from recommender.ingest.html.metadata import COMMENT_WORDS
 from recommender.ingest.html.titles import headline_h1, squash
 
 CLUTTER_TOKENS = frozenset(
@@ -37,14 +38,7 @@ CLUTTER_TOKENS = frozenset(
         "social",
         "comments",
         "comment",  # one reader's comment, a comment box ("visitors_comment_block")
-        "komentar",
-        # readers' comments in other languages: the plural only, as the singular names an
-        # opinion piece in some ("Kommentar", "commento", "comentario")
-        "comentarios",
-        "commentaires",
-        "kommentare",
-        "commenti",
-        "komentarze",
+        *COMMENT_WORDS,  # in other languages: "komentar", "comentarios", "kommentare", ...
         "reviews",  # readers' reviews under a recipe or product ("recipes-reviews-container")
         "ugc",  # user-generated content: readers' photos and reviews ("ugc-item")
         "breadcrumb",
@@ -777,8 +771,7 @@ def drop_sidebars(tree: HtmlElement) -> None:
 # Marks of a box of other stories or of readers' posts: a date in one is not the article's.
 OTHER_STORIES_MARKS = frozenset(
     {"related", "terkait", "popular", "terpopuler", "recommended", "rekomendasi", "most read"}
-    | {"comments", "comment", "komentar"}
-    | {"comentarios", "commentaires", "kommentare", "commenti", "komentarze"}
+    | {"comments", "comment", *COMMENT_WORDS}
 )
 
 
@@ -888,9 +881,7 @@ def prune(tree: HtmlElement) -> None:
 # The words that open the name of a section of readers' comments: "comentarios",
 # "comentarios_lectores", "komentar-list", "comments-area" (the plural only where the singular
 # names an opinion piece too: "Kommentar", "commento").
-READERS_SECTION_WORDS = frozenset(
-    {"comments", "komentar", "comentarios", "commentaires", "kommentare", "commenti", "komentarze"}
-)
+READERS_SECTION_WORDS = frozenset({"comments", *COMMENT_WORDS})
 
 
 def readers_section(element: HtmlElement) -> bool:

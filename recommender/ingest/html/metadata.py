@@ -446,9 +446,9 @@ def _byline_name(element: HtmlElement) -> str | None:
 # "_comment" or "-comment" (`forum_comment`, `user-comment`: one comment; "-comments" also names
 # switches such as `has-comments` on a story's wrapper), or whose id names a readers' forum or a
 # Disqus thread, and that holds no headline (a wrapper of the article may).
-# Words that open the name of a box of readers' comments in other languages (the plural only:
-# the singular names an opinion piece in some, "Kommentar", "commento"), as in
-# `clutter.READERS_SECTION_WORDS`.
+# Words that name readers' comments in other languages (the plural only: the singular names an
+# opinion piece in some, "Kommentar", "commento"): what opens a comment box's name here, and
+# the clutter words and readers' sections of `clutter` (one list for all of them).
 COMMENT_WORDS = ("komentar", "comentarios", "commentaires", "kommentare", "commenti", "komentarze")
 OPENS_WITH_COMMENT_WORD = "".join(
     f" or starts-with(@id, '{word}') or starts-with(@class, '{word}')" for word in COMMENT_WORDS
