@@ -169,11 +169,6 @@ def warm() -> None:
         log.warning("warming the page extractor: %s", exc)
 
 
-def _warm() -> None:
-    """A worker's start: the extractor's imports and models loaded before its first page."""
-    warm()
-
-
 class PagePool:
     """Pages extracted in order-preserving worker processes (`workers` <= 1: in this process)."""
 
@@ -219,7 +214,7 @@ class PagePool:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_warm,
+                initializer=warm,
             )
         return self._pool
 
