@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import orjson
 from pydantic import (
@@ -72,10 +73,25 @@ def _no_space_or_control(value: str) -> None:
         raise ValueError("must not contain a backslash")
 
 
+def _readable_authority(value: str) -> None:
+    """A host and port that URL parsers read: a host in brackets is an IP address, the port a
+    number up to 65535 (`http://[zz]/x` and `https://site:99999/` match the pattern, and every
+    `urlsplit` of them raises)."""
+    try:
+        parts = urlsplit(value)
+    except ValueError as exc:
+        raise ValueError(f"names no host a browser could read ({exc})") from None
+    try:
+        parts.port  # noqa: B018 - read for its check
+    except ValueError as exc:
+        raise ValueError(f"names no port a browser could read ({exc})") from None
+
+
 def _http_url(value: str) -> str:
     _no_space_or_control(value)
     if not ABSOLUTE_URL.match(value):
         raise ValueError("must be an absolute http(s) URL")
+    _readable_authority(value)
     return value
 
 
@@ -83,6 +99,7 @@ def _image_ref(value: str) -> str:
     _no_space_or_control(value)
     if not (ABSOLUTE_URL.match(value) or ROOT_RELATIVE.match(value)):
         raise ValueError("must be an absolute http(s) URL or a root-relative path (one slash)")
+    _readable_authority(value)
     return value
 
 

@@ -231,7 +231,11 @@ def origin_allowed(origin: str | None, host: str | None, settings: Settings) -> 
     """No Origin (not a browser), this host itself, or a configured origin."""
     if origin is None:
         return True
-    if host is not None and urlsplit(origin).netloc == host:
+    try:
+        netloc = urlsplit(origin).netloc
+    except ValueError:  # `http://[zz]`: a host in brackets that is no IP address
+        return False
+    if host is not None and netloc == host:
         return True
     allowed = settings.service.cors_origins
     return "*" in allowed or origin.rstrip("/") in allowed

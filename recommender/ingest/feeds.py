@@ -150,7 +150,7 @@ def feed_record(
     """The import-format record of one feed entry (validated by the caller); an
     ExtractionError when its publication time cannot be read with an offset."""
     skip = captions(item)
-    link = strip_tracking(entry.get("link") or "") if entry.get("link") else ""
+    link = entry_link(entry)
     summary = html_text(entry.get("summary") or "")
     if not summary or fold(summary) in skip:
         # feedparser files an item-level `media:description` (even an empty one) as the summary,
@@ -191,6 +191,19 @@ def feed_record(
     if link or entry.get("id"):
         record["id"] = url_item_id(link) if link else ID_UNSAFE.sub("-", entry["id"])[:128]
     return {k: v for k, v in record.items() if v is not None}
+
+
+def entry_link(entry: Any) -> str:
+    """The entry's link without tracking parameters ("" where it has none); an ExtractionError
+    for one no browser could open (`http://[object Object]/story`: a host in brackets that is no
+    IP address), which costs that entry, not the feed."""
+    raw = str(entry.get("link") or "")
+    if not raw:
+        return ""
+    try:
+        return strip_tracking(raw)
+    except ValueError as exc:
+        raise ExtractionError("url", f"the entry's link {raw!r} is not a URL ({exc})") from None
 
 
 def _raw(entry: Any, key: str) -> Any:

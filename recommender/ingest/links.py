@@ -166,7 +166,10 @@ def absolute(url: str | None, base: str | None) -> str | None:
         return None  # read against a base, `https://` would be that site's front page
     if url.startswith("//") and not base:
         url = "https:" + url  # protocol-relative, and nothing to take the scheme from
-    joined = urljoin(base or "", url)
+    try:
+        joined = urljoin(base or "", url)
+    except ValueError:  # a bracketed host that is no IP address: `http://[object Object]/`
+        return None
     return joined if is_url(joined) and has_host(joined) else None
 
 

@@ -478,7 +478,7 @@ def sidecar_url(page: Path, options: PageOptions) -> str | None:
             line = line[4:].strip()
         elif not line or line.startswith(("#", "[")) or "=" in line.split("/", 1)[0]:
             continue  # a comment, an [InternetShortcut] section or one of its other keys
-        url = absolute(line, options.base_url) if options.base_url else line
+        url = absolute(line, options.base_url)  # None for no URL (`http://[object Object]/`)
         if url and is_url(url):
             return url
         raise ExtractionError("url", f"sidecar {sidecar.name}: {line!r} is not an http(s) URL")

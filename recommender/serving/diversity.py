@@ -17,8 +17,12 @@ Ints = npt.NDArray[np.int64]
 
 
 def canonical_url(url: str) -> str:
-    """Scheme-, case-, query-, fragment- and trailing-slash-insensitive form of a URL."""
-    parts = urlsplit(url.strip())
+    """Scheme-, case-, query-, fragment- and trailing-slash-insensitive form of a URL (one that
+    no parser reads, in a snapshot built before imports refused them, stands for itself)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # `http://[zz]/x`
+        return url.strip().lower()
     host = parts.netloc.lower().removeprefix("www.")
     path = parts.path.rstrip("/") or "/"
     return f"{host}{path}"

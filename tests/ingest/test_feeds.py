@@ -114,6 +114,18 @@ def test_a_caption_beside_the_description_is_never_the_lead() -> None:
     assert rupiah["lead"] == EN_SUMMARY and rupiah["body"] == ""
 
 
+def test_an_entry_whose_link_no_browser_reads_costs_that_entry_not_the_feed() -> None:
+    """`http://[object Object]/…` (a script's object written as a link) failed the whole feed."""
+    feed = CAPTION_BESIDE.replace("https://kabar.example/a", "http://[object Object]/a", 1)
+    assert "[object Object]" in feed
+    (broken, rupiah), why = feed_records(feed.encode())
+    assert why is None and isinstance(rupiah, dict) and rupiah["lead"] == EN_SUMMARY
+    assert isinstance(broken, ExtractionError) and broken.field == "url"
+    assert broken.reason.startswith(
+        "the entry's link 'http://[object Object]/a?partner=rss' is not"
+    )
+
+
 def one_item_feed(
     date_tag: str, *, encoding: str = "utf-8", title: str = "Banjir di Dayeuhkolot"
 ) -> bytes:

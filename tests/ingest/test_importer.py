@@ -127,6 +127,34 @@ def test_urls_with_whitespace_or_control_characters_are_refused(tmp_path: Path) 
     assert reasons[10] == ("url", "must not contain a backslash")
 
 
+def test_urls_whose_host_or_port_no_browser_could_read_are_refused(tmp_path: Path) -> None:
+    """`http://[zz]/x` passed the pattern once, and the snapshot it landed in could not be
+    served: grouping duplicates by URL raised on it."""
+    good = {"title": "Judul", "body": "Isi.", "published_at": "2024-05-01T10:00:00+07:00"}
+    urls = [
+        "https://ex.id/berita/kopi",  # kept
+        "http://[2001:db8::1]/berita",  # kept: an IPv6 address
+        "https://ex.id:8443/berita",  # kept: a port
+        "http://[zz]/berita",
+        "https://ex.id]/berita",
+        "https://ex.id:99999/berita",
+        "https://ex.id:port/berita",
+    ]
+    rows = [{**good, "id": f"h-{i}", "url": url} for i, url in enumerate(urls)]
+    rows.append({**good, "id": "h-7", "url": urls[0] + "/gambar", "image_url": "http://[zz]/a.jpg"})
+    path = tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    report = import_paths([path])
+    assert sorted(report.items) == ["h-0", "h-1", "h-2"]
+    reasons = {e.line: (e.field, e.reason) for e in report.errors}
+    assert sorted(reasons) == [4, 5, 6, 7, 8]
+    for line in (4, 5):
+        assert reasons[line][0] == "url" and "host" in reasons[line][1]
+    for line in (6, 7):
+        assert reasons[line][0] == "url" and "port" in reasons[line][1]
+    assert reasons[8][0] == "image_url" and "host" in reasons[8][1]
+
+
 SHEET = [
     ["id", "title", "url", "body", "published_at"],
     ["s-1", "Café di Jakarta Selatan", "https://ex.id/s-1", "Kopi, kata mereka.", "2024-05-01T10:00:00+07:00"],

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from recommender.cli import app
 from recommender.ingest.html.page import PageOptions, UrlFrom
+from recommender.ingest.html.siterules import load as load_site_rules
 from recommender.ingest.sources import ReadOptions, read_sources
 from tests.conftest import tiny_env
 from tests.ingest.html.test_page import PUBLISHED, article
@@ -82,6 +83,27 @@ def test_a_missing_sidecar_names_the_file_and_a_bad_one_its_value(tmp_path: Path
     assert (
         error == f"{page}:1: url: sidecar banjir.url: 'ftp://kabar.example/x' is not an http(s) URL"
     )
+
+
+@pytest.mark.parametrize("rules", [False, True])
+def test_a_sidecar_url_whose_host_no_browser_reads_is_its_pages_error(
+    tmp_path: Path, rules: bool
+) -> None:
+    """`http://[object Object]/…` (a script's object written as a link) failed the page as our
+    own error, with site rules; without them the error said no sidecar held a URL."""
+    page = saved(tmp_path)
+    page.with_suffix(".url").write_text("http://[object Object]/banjir\n", encoding="utf-8")
+    site_rules = None
+    if rules:
+        path = tmp_path / "rules.toml"
+        path.write_text('[[site]]\nhosts = ["kabar.example"]\ncanonical = false\n')
+        site_rules = load_site_rules(path)
+    options = ReadOptions(page=PageOptions(url_from="sidecar", site_rules=site_rules))
+    report = read_sources([tmp_path / "saved"], options=options)
+    assert not report.items
+    assert [str(e) for e in report.errors] == [
+        f"{page}:1: url: sidecar banjir.url: 'http://[object Object]/banjir' is not an http(s) URL"
+    ]
 
 
 def test_the_cli_error_names_both_options_and_url_from_sidecar_fixes_it(tmp_path: Path) -> None:

@@ -332,6 +332,16 @@ def test_only_this_host_and_configured_origins_may_send(
     assert metric(client, "recommender_events_rejected_by_reason_total", reason="origin") == 2
 
 
+@pytest.mark.parametrize("origin", ["http://[zz]", "http://[object Object]", "https://a:99999"])
+def test_an_origin_that_is_no_url_is_refused_as_not_allowed(
+    client: TestClient, events_settings: Settings, origin: str
+) -> None:
+    r = beacon(client, typical(answer_of(client)), origin=origin)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "origin_not_allowed"
+    assert origin in r.json()["error"]["message"]
+    assert count(events_settings.resolved_event_log_path) == 0
+
+
 def test_event_log_path_setting(tmp_path: Path, data_dir: Path) -> None:
     target = tmp_path / "elsewhere" / "widget-events.db"
     settings = make_settings(data_dir, event_log_path=target)

@@ -14,6 +14,14 @@ def test_canonical_urls_ignore_scheme_www_query_and_trailing_slash() -> None:
     assert a != canonical_url("https://kabar.example/nasional/gempa-2")
 
 
+def test_a_url_no_parser_reads_groups_only_with_itself() -> None:
+    """Snapshots built before imports refused `http://[zz]/x` still load and answer."""
+    urls = ["http://[zz]/1", "http://[ZZ]/1", "https://a.example/1", "http://[yy]/1"]
+    rows = np.array([[1], [0], [0], [0]], dtype=np.int32)
+    groups = duplicate_groups(urls, rows, np.zeros((4, 1), dtype=np.float32), threshold=2.0)
+    assert groups[0] == groups[1] and len({groups[0], groups[2], groups[3]}) == 3
+
+
 def test_duplicate_groups_by_url_or_near_identical_vectors() -> None:
     urls = [
         "https://a.example/1",

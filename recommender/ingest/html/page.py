@@ -217,7 +217,7 @@ def given_url(fetched: str | None, relative: str | None, options: PageOptions) -
     (`canonical = false`): the page's URL, whatever it declares. None otherwise."""
     if options.site_rules is None:
         return None
-    url = fetched or path_url(relative, options)
+    url = (absolute(fetched, None) if fetched else None) or path_url(relative, options)
     rule = options.site_rules.for_url(url) if url else None
     if url is None or rule is None or rule.canonical:
         return None

@@ -317,10 +317,15 @@ def _cut_at_boundary(title: str, part: str) -> bool:
     return False
 
 
-def _link_key(href: str, base: str) -> tuple[str, str]:
-    """(host, path) of a link for comparison: scheme, `www.`, query and trailing slash ignored."""
-    parts = urlsplit(urljoin(base, href.strip()))
-    return (parts.hostname or "").removeprefix("www."), parts.path.rstrip("/")
+def _link_key(href: str, base: str) -> tuple[str, str] | None:
+    """(host, path) of a link for comparison: scheme, `www.`, query and trailing slash ignored;
+    None for an address no browser could follow (`http://[not an address]/`)."""
+    try:
+        parts = urlsplit(urljoin(base, href.strip()))
+        host = parts.hostname or ""
+    except ValueError:
+        return None
+    return host.removeprefix("www."), parts.path.rstrip("/")
 
 
 HIDDEN_CLASSES = frozenset({"hidden", "hide", "sr-only", "visually-hidden", "screen-reader-text"})
@@ -345,8 +350,10 @@ def _links_home(heading: HtmlElement, url: str | None) -> bool:
         link = None if inner else next(heading.iterancestors("a"), None)
     if not url or link is None:
         return False
-    host, path = _link_key(link.get("href") or "", url)
-    page_host, page_path = _link_key(url, url)
+    linked, page = _link_key(link.get("href") or "", url), _link_key(url, url)
+    if linked is None or page is None:
+        return False
+    (host, path), (page_host, page_path) = linked, page
     return host == page_host and path != page_path and (page_path + "/").startswith(path + "/")
 
 
@@ -355,6 +362,8 @@ def _self_linked_headings(tree: HtmlElement, url: str | None) -> list[str]:
     if not url:
         return []
     own = _link_key(url, url)
+    if own is None:
+        return []
     found = []
     for heading in tree.xpath(".//h1|.//h2|.//h3"):
         links = list(heading.iter("a"))

@@ -60,6 +60,21 @@ def body_with(line: str, lang: str = "id") -> list[str]:
     return str(record(article(head=PUBLISHED, paragraphs=middle, lang=lang))["body"]).split("\n")
 
 
+def test_links_whose_host_no_browser_reads_leave_the_page_whole() -> None:
+    """A link to `http://[object Object]/` (a script's object written as an address) in the
+    headline, the menu or the text failed the page as our own error."""
+    got = record(
+        article(
+            head=PUBLISHED,
+            before='<nav><a href="//[::zz]/x">Nasional</a></nav>',
+            after='<p>Menurut <a href="http://[2001:db8::zz]/">warga</a>, air terus naik.</p>',
+        ).replace(f"<h1>{TITLE}</h1>", f'<h1><a href="http://[object Object]/">{TITLE}</a></h1>')
+    )
+    assert got["title"] == TITLE and got["url"] == URL
+    assert str(got["body"]).startswith(PARAGRAPHS[0])
+    assert "air terus naik" in str(got["body"])
+
+
 # 1. Explicit metadata wins over a date in the URL, and the error names the value found.
 def test_metadata_time_wins_over_the_date_in_the_url() -> None:
     got = record(
