@@ -507,6 +507,9 @@ class Stamp:
 # .NET's "0001-01-01T00:00:00Z") or a year of another calendar read as Gregorian (the Solar Hijri
 # "1405/08/19", the Islamic "1448"), not a publication date.
 EARLIEST_YEAR = 1800
+# Nor after this one: a later year is a database's "never" (`9999-12-31`), a placeholder, and no
+# arithmetic on it (twelve hours on, the same moment in UTC) may leave the calendar.
+LATEST_YEAR = 2100
 # Other zeros written where a date belongs: the Unix epoch and SQL Server's default day.
 ZERO_DAYS = frozenset({date_type(1970, 1, 1), date_type(1900, 1, 1)})
 
@@ -520,9 +523,9 @@ def parse_value(raw: str, source: str) -> Stamp | None:
 
 
 def is_zero(value: datetime) -> bool:
-    """A template's or a database's zero, not a date: before EARLIEST_YEAR, or midnight (in its
-    own offset or in UTC) of one of ZERO_DAYS."""
-    if value.year < EARLIEST_YEAR:
+    """A template's or a database's zero, not a date: before EARLIEST_YEAR or after LATEST_YEAR,
+    or midnight (in its own offset or in UTC) of one of ZERO_DAYS."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
         return True
     instants = [value] if value.tzinfo is None else [value, value.astimezone(UTC)]
     return any(v.date() in ZERO_DAYS and v.time() == time() for v in instants)
@@ -543,6 +546,8 @@ def read_value(raw: str, source: str) -> Stamp | None:
         return None
     if zone and hour is not None:
         offset = _offset(zone)
+        if offset is None and zone[0] in "+-":
+            return None  # no clock is that far from UTC (`+25:00`): no time
         if offset is None:  # an abbreviation that names no single offset: a local time
             return Stamp(value, True, source)
         value = value.replace(tzinfo=offset)
@@ -626,7 +631,14 @@ def _gmt_offset(word: str) -> tzinfo | None:
     if match is None:
         return None
     sign = -1 if match[1] in "-−" else 1
-    return timezone(sign * timedelta(hours=int(match[2]), minutes=int(match[3] or 0)))
+    return fixed_offset(sign, int(match[2]), int(match[3] or 0))
+
+
+def fixed_offset(sign: int, hours: int, minutes: int) -> tzinfo | None:
+    """The offset `sign` hours:minutes from UTC; None for one no clock has (`+25:00`, `+07:75`)."""
+    if hours > 23 or minutes > 59:
+        return None
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
 # A metadata value longer than this is no date written out but text that holds one.
@@ -669,8 +681,7 @@ def _offset(zone: str) -> tzinfo | None:
         return None if hours is None else timezone(timedelta(hours=hours))
     sign = -1 if zone[0] == "-" else 1
     digits = zone[1:].replace(":", "")
-    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
-    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+    return fixed_offset(sign, int(digits[:2]), int(digits[2:4] or 0))
 
 
 # A label before a written time that makes it the time of a later change, not the publication.
@@ -715,19 +726,19 @@ def text_times(text: str, filed: YearMonth | None = None) -> list[Stamp]:
     found: list[Stamp] = []
     for match in _matches(text, TEXT_TIME, CLOCK_FIRST_TIME):
         value = _written(match.groupdict(), filed)
-        if value is not None:
-            zone = zone_of(match.group("zone"), value)
+        zone = zone_of(match.group("zone"), value) if value is not None else None
+        if value is not None and zone is not None:
             source = f"text {match.group(0).strip()!r}"
             update = _labelled_update(text, match.start())
             found.append(Stamp(value.replace(tzinfo=zone), True, source, update))
     return found
 
 
-def zone_of(word: str, local: datetime) -> tzinfo:
-    """The UTC offset a zone word names at the local time `local` ("ET" is -04:00 in summer)."""
-    written = _gmt_offset(word.strip())
-    if written is not None:
-        return written
+def zone_of(word: str, local: datetime) -> tzinfo | None:
+    """The UTC offset a zone word names at the local time `local` ("ET" is -04:00 in summer);
+    None for an offset no clock has ("GMT+25")."""
+    if OFFSET_PARTS.fullmatch(word.strip()):
+        return _gmt_offset(word.strip())
     region = REGIONAL_ZONES.get(word)
     if region is not None:
         offset = ZoneInfo(region).utcoffset(local)
@@ -957,9 +968,10 @@ def yearless_times(text: str, dated: Stamp, *, zoned: bool = True) -> list[Stamp
         )
         if value is not None:
             source = f"{dated.source} + text {match.group(0).strip()!r}"
-            if zoned:
-                value = value.replace(tzinfo=zone_of(match.group("zone"), value))
-            found.append(Stamp(value, True, source))
+            zone = zone_of(match.group("zone"), value) if zoned else None
+            if zoned and zone is None:
+                continue
+            found.append(Stamp(value.replace(tzinfo=zone), True, source))
     return found
 
 
@@ -1054,7 +1066,10 @@ def candidates(meta: PageMeta, text: str, url: str | None = None) -> list[Stamp]
         loose = TEXT_TIME.sub(" ", CLOCK_FIRST_TIME.sub(" ", text))
         for hour, minute, word in clock_times(loose)[:1]:
             wall = dated.value.replace(hour=hour, minute=minute)
-            value = wall.replace(tzinfo=zone_of(word, wall))
+            zone = zone_of(word, wall)
+            if zone is None:
+                continue
+            value = wall.replace(tzinfo=zone)
             stamps.append(Stamp(value, True, f"{dated.source} + text {hour:02d}:{minute:02d}"))
     if not any(s.has_time for s in stamps):
         # A local time written on the page, on the metadata's date where the metadata gives one

@@ -209,6 +209,37 @@ def test_a_templates_zero_date_is_no_publication_time(zero: str) -> None:
     assert published(html) == "2026-11-10T09:15:00+07:00"
 
 
+@pytest.mark.parametrize(
+    "placeholder",
+    [
+        # a database's "never", which a later step moved past the calendar's end (+12 hours, UTC)
+        '<meta property="article:published_time" content="9999-12-31T23:59:59-14:00">',
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "datePublished": "9999-12-31T23:59:59+14:00"}</script>',
+        '<meta property="article:published_time" content="0001-01-01T00:00:00+14:00">',
+        # offsets no clock has: `timezone()` refused them
+        '<meta property="article:published_time" content="2026-11-10T09:15:00+25:00">',
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "datePublished": "2026-11-10T09:15:00-24:30"}</script>',
+        '<meta name="x"><time datetime="2026-11-10T09:15:00+07:75">10 Nov</time>',
+        '<meta name="x"><time>10/11/2026 09:15 GMT+25</time>',
+    ],
+)
+def test_a_time_past_the_calendar_or_with_an_offset_no_clock_has_is_no_time(
+    placeholder: str,
+) -> None:
+    """Each failed the page as our own error (OverflowError, ValueError), found by writing such
+    values into the saved pages: now the written time dates the page, or the page says it has no
+    date."""
+    head, _, shown = placeholder.partition('<meta name="x">')
+    html = article(head=head, before=shown + "<div>Selasa, 10/11/2026 10:30 WIB</div>")
+    assert published(html) == "2026-11-10T10:30:00+07:00"
+    alone = article(head=head, before=shown).replace("/2026/11/10/", "/")
+    with pytest.raises(ExtractionError) as caught:
+        record(alone)
+    assert caught.value.field in ("published_at", "page") and "date" in caught.value.reason
+
+
 @pytest.mark.parametrize("written", ["1405/08/19 - 09:15", "۱۴۰۵/۰۸/۱۹ ۰۹:۱۵", "1448/05/19"])
 def test_a_year_of_another_calendar_is_no_gregorian_date(written: str) -> None:
     # Solar Hijri and Islamic years, written year first, dated the page in the 15th century.
