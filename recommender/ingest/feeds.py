@@ -17,7 +17,7 @@ from recommender.ingest.html import charset, dates, language
 from recommender.ingest.html.body import clean_lines, plain_text
 from recommender.ingest.html.body import fragment_text as html_text
 from recommender.ingest.html.errors import ExtractionError
-from recommender.ingest.links import ID_UNSAFE, strip_tracking, url_item_id
+from recommender.ingest.links import ID_UNSAFE, absolute, strip_tracking, url_item_id
 
 WHITESPACE = re.compile(r"\s+")
 # An entry is short (a title and a summary): enough to tell a template's wrong `en-us` apart.
@@ -72,8 +72,9 @@ def raw_summary(item: Any) -> str | None:
     return None
 
 
-def raw_image(item: Any) -> str | None:
-    """An image in a non-standard tag: `<image>URL</image>`, `<image><url>URL</url></image>`."""
+def raw_image(item: Any, base: str | None = None) -> str | None:
+    """An image in a non-standard tag: `<image>URL</image>`, `<image><url>URL</url></image>`,
+    made absolute against `base` (the entry's link) as a browser would."""
     if item is None:
         return None
     for el in item:
@@ -82,8 +83,8 @@ def raw_image(item: Any) -> str | None:
                 ((c.text or "").strip() for c in el if local(c.tag) in ("url", "src")), ""
             )
             text = text or (el.get("url") or el.get("href") or el.get("src") or "").strip()
-            if text.lower().startswith(("http://", "https://")):
-                return text
+            if found := absolute(text, base):
+                return found
     return None
 
 
@@ -177,8 +178,8 @@ def feed_record(
         if content and fold(content) != fold(summary)
         else "",
         "url": link,
-        "type": "video" if _media(entry, "video") else "article",
-        "image_url": _media(entry, "image") or raw_image(item) or _img_in(entry),
+        "type": "video" if _media(entry, "video", link) else "article",
+        "image_url": _media(entry, "image", link) or raw_image(item, link) or _img_in(entry, link),
         "section": tags[0] if tags else None,
         "tags": tags,
         "authors": authors or ([entry["author"]] if entry.get("author") else []),
@@ -227,7 +228,9 @@ def entry_time(raw: str | None, assume: tzinfo | None) -> datetime:
     if stamp is None:
         raise ExtractionError("published_at", f"unreadable date {value!r}")
     if dates.is_zero(stamp.value):
-        raise ExtractionError("published_at", f"{value!r} is a template's zero, not a date")
+        raise ExtractionError(
+            "published_at", f"{value!r} is a template's zero or never, not a date"
+        )
     if stamp.aware:
         return stamp.value
     if assume is not None:
@@ -253,28 +256,31 @@ def _update_time(raw: str | None, assume: tzinfo | None) -> datetime | None:
         return None
 
 
-def _media(entry: Any, kind: str) -> str | None:
-    """The first enclosure or media:content/thumbnail URL of a kind (image or video)."""
+def _media(entry: Any, kind: str, base: str | None = None) -> str | None:
+    """The first enclosure or media:content/thumbnail URL of a kind (image or video) that is an
+    address a browser could open, made absolute against `base` (`//cdn.example/a.jpg`, a
+    path); a placeholder (`javascript:void(0)`, `http://[object Object]/`) is passed over."""
     candidates = [
         *(entry.get("media_content") or []),
         *(entry.get("enclosures") or []),
         *((entry.get("media_thumbnail") or []) if kind == "image" else []),
     ]
     for media in candidates:
-        url = media.get("url") or media.get("href")
+        url = absolute(str(media.get("url") or media.get("href") or ""), base)
         medium = media.get("medium") or str(media.get("type", "")).split("/")[0] or "image"
         if url and medium == kind:
-            return str(url)
+            return url
     return None
 
 
-def _img_in(entry: Any) -> str | None:
-    """The first `<img src>` of the entry's HTML summary or content."""
+def _img_in(entry: Any, base: str | None = None) -> str | None:
+    """The first `<img src>` of the entry's HTML summary or content that a browser could open,
+    made absolute against `base`."""
     for value in [
         entry.get("summary") or "",
         *(c.get("value", "") for c in entry.get("content") or []),
     ]:
-        match = IMG_SRC.search(value)
-        if match and match.group(1).lower().startswith(("http://", "https://")):
-            return match.group(1)
+        for match in IMG_SRC.finditer(value):
+            if found := absolute(match.group(1), base):
+                return found
     return None

@@ -185,10 +185,12 @@ def _no_host(url: str) -> bool:
 
 def has_host(url: str) -> bool:
     """The URL names a host: no empty label (a CMS's canonical `https://.tramino.de`, its site's
-    name left blank, names no page)."""
+    name left blank, names no page), and a port if any that is one (not `:99999`)."""
     try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:  # an unbalanced bracket in the host
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - read for its check
+    except ValueError:  # an unbalanced bracket in the host, a port past 65535
         return False
     return bool(host) and all(host.split("."))
 

@@ -5,12 +5,14 @@ categories are no section."""
 from __future__ import annotations
 
 from datetime import tzinfo
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from recommender.ingest.feeds import feed_records
 from recommender.ingest.html.errors import ExtractionError
+from recommender.ingest.sources import read_sources
 
 ID_SUMMARY = (
     "Sungai Citarum meluap setelah hujan deras semalaman dan merendam ribuan rumah warga di"
@@ -78,6 +80,51 @@ def test_images_in_non_standard_tags_and_numeric_categories() -> None:
     assert rupiah["image_url"] == "https://kabar.example/img/rupiah.jpg"
     assert banjir["image_url"] == "https://kabar.example/img/banjir.jpg"
     assert banjir["section"] == "Nasional" and "1234" not in banjir["tags"]  # type: ignore[operator]
+
+
+def image_item(n: int, media: str) -> str:
+    return f"""<item><title>Banjir Rendam Ribuan Rumah {n}</title>
+<link>https://kabar.example/nasional/banjir-{n}</link>{media}
+<description>{ID_SUMMARY}</description><pubDate>Tue, 10 Nov 2026 09:15:00 +0700</pubDate></item>"""
+
+
+IMAGES = {
+    # an image written without its scheme, as CDNs are: the entry's own scheme's site reads it
+    '<enclosure url="//cdn.kabar.example/img/1.jpg" type="image/jpeg" length="1"/>': (
+        "https://cdn.kabar.example/img/1.jpg"
+    ),
+    # a script's placeholder before the real thumbnail
+    '<media:content url="javascript:void(0)" medium="image"/>'
+    '<media:thumbnail url="https://kabar.example/img/2.jpg"/>': "https://kabar.example/img/2.jpg",
+    '<enclosure url="http://[object Object]/3.jpg" type="image/jpeg" length="1"/>': None,
+    '<enclosure url="https://kabar.example:99999/4.jpg" type="image/jpeg" length="1"/>': None,
+    "<image>/img/5.jpg</image>": "https://kabar.example/img/5.jpg",  # the entry's site's path
+    "<content:encoded><![CDATA[<p><img src='//cdn.kabar.example/6.jpg'> Banjir.</p>]]>"
+    "</content:encoded>": "https://cdn.kabar.example/6.jpg",
+}
+
+
+def test_an_entrys_image_is_read_as_browsers_read_it_and_a_broken_one_costs_only_the_image(
+    tmp_path: Path,
+) -> None:
+    """Each of these entries was refused whole (`image_url: must be an absolute http(s) URL`),
+    or its image left out, for a picture's address."""
+    items = "".join(image_item(n, media) for n, media in enumerate(IMAGES, start=1))
+    feed = tmp_path / "kabar.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"'
+        ' xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Kabar</title>'
+        f"<link>https://kabar.example/</link>{items}</channel></rss>",
+        encoding="utf-8",
+    )
+    report = read_sources([feed])
+    assert [str(e) for e in report.errors] == []
+    images = {item.url: item.image_url for item in report.items.values()}
+    expected = {
+        f"https://kabar.example/nasional/banjir-{n}": image
+        for n, image in enumerate(IMAGES.values(), start=1)
+    }
+    assert images == expected
 
 
 def test_language_is_per_entry_not_the_channels_copied() -> None:
@@ -199,7 +246,7 @@ def test_a_feeds_zero_date_is_refused_as_such(zero: str) -> None:
     # Taken as the entry's time before (year 1, the Unix epoch).
     problem = entry(one_item_feed(f"<pubDate>{zero}</pubDate>"))
     assert isinstance(problem, ExtractionError) and problem.field == "published_at"
-    assert problem.reason == f"{zero!r} is a template's zero, not a date"
+    assert problem.reason == f"{zero!r} is a template's zero or never, not a date"
 
 
 def test_legacy_encodings_are_read_as_browsers_read_them() -> None:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from recommender.articles import Article
 from recommender.ingest.html.errors import ExtractionError
 from recommender.ingest.html.page import PageOptions, page_record
 from recommender.ingest.sources import ReadOptions, read_sources
@@ -73,6 +74,15 @@ def test_links_whose_host_no_browser_reads_leave_the_page_whole() -> None:
     assert got["title"] == TITLE and got["url"] == URL
     assert str(got["body"]).startswith(PARAGRAPHS[0])
     assert "air terus naik" in str(got["body"])
+
+
+@pytest.mark.parametrize(
+    "image", ["http://[object Object]/a.jpg", "https://kabar.example:99999/a.jpg", "javascript:;"]
+)
+def test_an_image_no_browser_could_load_costs_the_image_not_the_page(image: str) -> None:
+    got = record(article(head=f'{PUBLISHED}<meta property="og:image" content="{image}">'))
+    assert got["title"] == TITLE and got.get("image_url") is None
+    assert Article.model_validate(got).image_url is None
 
 
 # 1. Explicit metadata wins over a date in the URL, and the error names the value found.
