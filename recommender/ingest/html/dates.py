@@ -1101,12 +1101,7 @@ def filed_first(stamps: list[Stamp], filed: YearMonth | None) -> list[Stamp]:
     def months_off(stamp: Stamp) -> int:
         return abs(stamp.value.year * 12 + stamp.value.month - (filed[0] * 12 + filed[1]))
 
-    # A time read from the text months away from the URL's month is another event's: a meeting's
-    # in a notice filed under `/2013/12/` that lists "October 15, 2013 at 9:00 AM".
-    stamps = [
-        s for s in stamps if not s.source.startswith("text ") or months_off(s) <= FILED_MONTHS
-    ]
-    if not stamps or months_off(stamps[0]) <= FILED_MONTHS:
+    if months_off(stamps[0]) <= FILED_MONTHS:
         return stamps
     agreeing = [s for s in stamps if months_off(s) == 0]
     return agreeing + [s for s in stamps if s not in agreeing] if agreeing else stamps

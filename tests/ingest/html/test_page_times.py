@@ -240,21 +240,6 @@ def test_a_time_past_the_calendar_or_with_an_offset_no_clock_has_is_no_time(
     assert caught.value.field in ("published_at", "page") and "date" in caught.value.reason
 
 
-def test_a_time_in_the_text_months_from_the_urls_month_is_another_events() -> None:
-    """A meeting notice filed under `/2013/12/16/` listing its meetings (WNET's, held-out batch
-    19) was dated by the first, "October 15, 2013 at 9:00 AM"; the URL's day dates it."""
-    meetings = (
-        "<p><b>INTERACTIVE &amp; TECHNOLOGY COMMITTEE</b> (Location as listed below)</p>"
-        "<p>Tuesday, October 15, 2013 at 9:00 AM (at Loews Corporation, 667 Madison Avenue)</p>"
-        "<p>Monday, January 27, 2014 at 9:00 AM (at Loews Corporation, 667 Madison Avenue)</p>"
-    )
-    html = article(before=meetings).replace("/2026/11/10/", "/2013/12/16/")
-    with pytest.raises(ExtractionError, match=r"only a date was found \(2013-12-16, from"):
-        record(html)
-    got = record(html, assume_timezone=ZoneInfo("America/New_York"))
-    assert got["published_at"].isoformat() == "2013-12-16T00:00:00-05:00"  # type: ignore[union-attr]
-
-
 @pytest.mark.parametrize("written", ["1405/08/19 - 09:15", "۱۴۰۵/۰۸/۱۹ ۰۹:۱۵", "1448/05/19"])
 def test_a_year_of_another_calendar_is_no_gregorian_date(written: str) -> None:
     # Solar Hijri and Islamic years, written year first, dated the page in the 15th century.
