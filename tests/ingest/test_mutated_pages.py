@@ -3,7 +3,8 @@ no parser reads, times past the calendar or at offsets no clock has, pages cut s
 another encoding. Each page is imported or refused with its reason; none fails as the importer's
 own error (an `Outcome` with a traceback) or runs into the time limit. The mutations are the ones
 that found such failures in the saved pages (`http://[object Object]/`, `9999-12-31T23:59:59-14:00`,
-`+25:00`); every page of the shared corpus is read by the slow run, eight by the default one."""
+`+25:00`); every page of the shared corpus is read by the slow run, eight by the default one.
+The shared feeds, with such values written into their entries, are read entry by entry."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import pytest
 
 from recommender.ingest.extraction import PageJob, extract
 from recommender.ingest.html.page import PageOptions
+from recommender.ingest.sources import read_sources
 from tests.conftest import shared_data
 
 Mutation = Callable[[str, random.Random], str]
@@ -112,3 +114,41 @@ def test_eight_mutated_real_pages_are_read_or_refused_never_failed() -> None:
 @pytest.mark.slow
 def test_every_mutated_real_page_is_read_or_refused_never_failed() -> None:
     check(pages())
+
+
+ODD_VALUES = [
+    *BROKEN_URLS,
+    *ODD_TIMES,
+    "javascript:void(0)",
+    "//cdn.kabar.example/a.jpg",
+    "",
+    "x" * 3000,
+]
+FEED_TAGS = ["pubDate", "link", "guid", "title", "description", "category", "dc:creator"]
+
+
+def mutated_feed(text: str, rnd: random.Random) -> str:
+    for tag in rnd.sample(FEED_TAGS, 3):
+        text = re.sub(
+            rf"(<{tag}[^>]*>)[^<]*(</{tag}>)",
+            lambda m: m.group(1) + rnd.choice(ODD_VALUES) + m.group(2),
+            text,
+            count=rnd.randint(1, 5),
+        )
+    return re.sub(r'(url=")[^"]*', lambda m: m.group(1) + rnd.choice(ODD_VALUES), text, count=3)
+
+
+def test_feeds_with_odd_values_are_read_entry_by_entry_never_failed(tmp_path: Path) -> None:
+    """Each entry of the shared feeds with odd dates, links and image addresses written into it
+    is a record or that entry's own error (`file:N: field: reason`), never the whole feed's."""
+    feeds = sorted(shared_data("pages").glob("feeds/*.xml"))
+    assert feeds
+    for feed in feeds:
+        for n in range(6):
+            rnd = random.Random(f"{feed.name}:{n}")
+            path = tmp_path / f"{feed.stem}-{n}.xml"
+            path.write_text(mutated_feed(feed.read_text(encoding="utf-8"), rnd), encoding="utf-8")
+    report = read_sources([tmp_path])
+    assert report.items
+    failed = [str(e) for e in report.errors if e.line == 0 or "importer failed" in e.reason]
+    assert failed == []
