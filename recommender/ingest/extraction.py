@@ -93,8 +93,11 @@ def extract(job: PageJob, options: PageOptions) -> Outcome:
         return Outcome(field="page", reason=internal_error(exc), trace=traceback.format_exc())
 
 
-class PageTimeout(Exception):
-    """A page's reading ran past its time limit (raised by `time_limit`'s timer)."""
+class PageTimeout(BaseException):
+    """A page's reading ran past its time limit (raised by `time_limit`'s timer). Not an
+    Exception, as KeyboardInterrupt is not: the `except Exception` of a step it interrupts (the
+    extractor's own fallbacks catch everything they raise) must not swallow it, or the page is
+    read on with no limit left."""
 
 
 @contextmanager

@@ -5,9 +5,12 @@ process and in extraction workers alike."""
 from __future__ import annotations
 
 import signal
+import time
 from pathlib import Path
 
-from recommender.ingest.extraction import PageJob, extract, time_limit
+import pytest
+
+from recommender.ingest.extraction import PageJob, PageTimeout, extract, time_limit
 from recommender.ingest.html.page import PAGE_TIME_LIMIT_SECONDS, PageOptions
 from recommender.ingest.sources import ReadOptions, read_sources
 from tests.ingest.test_warc import BANJIR, page
@@ -49,6 +52,21 @@ def test_a_page_past_the_limit_is_given_up_with_its_reason() -> None:
     assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
     # a page read within the limit is imported as before
     assert extract(PageJob(story_page()), PageOptions(time_limit=30)).record is not None
+
+
+def test_the_limit_is_not_swallowed_by_a_step_that_catches_every_exception() -> None:
+    """trafilatura's readability fallback, where a deep page spends most of its time, catches
+    every Exception it raises: a timeout that is one was swallowed there, and the page then read
+    on for as long as it took (a flaky CLI test showed it)."""
+    started = time.monotonic()
+    with pytest.raises(PageTimeout), time_limit(0.2):
+        while time.monotonic() - started < 5:
+            try:
+                sum(range(10_000))
+            except Exception:  # as a third-party step's own fallback does
+                continue
+    assert time.monotonic() - started < 2
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 def test_the_limit_defaults_to_a_minute_and_zero_turns_it_off() -> None:
