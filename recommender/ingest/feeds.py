@@ -25,6 +25,8 @@ FEED_MIN_CHARS = 60
 CAPTION_TAGS = frozenset({"description", "caption", "credit", "title", "text"})
 MEDIA_NS = ("http://search.yahoo.com/mrss", "http://search.yahoo.com/mrss/")
 IMAGE_TAGS = frozenset({"image", "thumbnail", "thumb", "imageurl", "image_url", "picture", "foto"})
+# The elements a feed's items sit in (RSS 2.0, Atom, RSS 1.0).
+FEED_CONTAINERS = frozenset({"rss", "channel", "feed", "rdf"})
 IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
 
 
@@ -121,28 +123,107 @@ def as_browsers_read(data: bytes) -> bytes:
 def feed_records(data: bytes, assume: tzinfo | None = None) -> tuple[list[Entry], str | None]:
     """Records of every entry (or why an entry cannot be one), or ([], why the feed is
     unreadable). `assume`: the zone of times the feed writes without an offset."""
-    import feedparser
-
     data = as_browsers_read(data)
-    feed = feedparser.parse(data)
-    if not feed.entries:
-        why = f"not a readable feed: {feed.get('bozo_exception')}" if feed.bozo else "no entries"
+    entries, declared, why = parse(data)
+    if why is not None:
         return [], why
     # The channel's declaration is checked against all its entries' text at once (templates copy
     # `en-us` onto Indonesian feeds), then each entry against that.
-    declared = str(feed.feed.get("language") or "") or None
-    sample = "\n".join(f"{e.get('title', '')} {e.get('summary', '')}" for e in feed.entries[:50])
+    readable = [e for e in entries if not isinstance(e, ExtractionError)]
+    sample = "\n".join(f"{e.get('title', '')} {e.get('summary', '')}" for e in readable[:50])
     declared = language.language(declared, html_text(sample))
     items = raw_items(data)
-    if len(items) != len(feed.entries):
+    if len(items) != len(entries):
         items = []
     records: list[Entry] = []
-    for n, entry in enumerate(feed.entries):
+    for n, entry in enumerate(entries):
         try:
+            if isinstance(entry, ExtractionError):
+                raise entry
             records.append(feed_record(entry, declared, items[n] if items else None, assume))
         except ExtractionError as exc:
             records.append(exc)
     return records, None
+
+
+def parse(data: bytes) -> tuple[list[Any], str | None, str | None]:
+    """feedparser's entries, the channel's declared language, and why no entry could be read
+    (None when some could). feedparser itself raises on some broken feeds (6.0.14: a TypeError
+    on an `<image><width>` inside a `<title>` left open, in both its parsers); then each item is
+    read alone, so one broken element costs what it breaks, not the whole feed."""
+    import feedparser
+
+    try:
+        feed = feedparser.parse(data)
+    except Exception as exc:  # feedparser's own failure on broken XML, not the caller's
+        return one_by_one(data, exc)
+    if not feed.entries:
+        why = f"not a readable feed: {feed.get('bozo_exception')}" if feed.bozo else "no entries"
+        return [], None, why
+    return list(feed.entries), str(feed.feed.get("language") or "") or None, None
+
+
+def one_by_one(data: bytes, failure: Exception) -> tuple[list[Any], str | None, str | None]:
+    """Each `<item>`/`<entry>` read by feedparser in a feed of its own: the item inside copies of
+    its ancestors (their attributes and namespaces: RSS's `version`, Atom's `xml:lang`) with the
+    channel's `<language>` beside it. An item feedparser cannot read either is that entry's
+    error."""
+    import feedparser
+
+    why = f"feedparser cannot read this feed ({type(failure).__name__}: {failure})"
+    items = raw_items(data)
+    if not items:
+        return [], None, why
+    entries: list[Any] = []
+    declared: str | None = None
+    for item in items:
+        alone = alone_in_feed(item)
+        try:
+            found = feedparser.parse(alone).entries
+        except Exception as exc:  # the same failure inside the item itself
+            found = []
+            reason = f"{type(exc).__name__}: {exc}"
+        else:
+            reason = "no entry in it"
+        if len(found) == 1:
+            entries.append(found[0])
+            declared = declared or feed_language(item)
+        else:
+            entries.append(ExtractionError("feed", f"feedparser cannot read this entry ({reason})"))
+    return entries, declared, None
+
+
+def alone_in_feed(item: Any) -> bytes:
+    """The item inside bare copies of its feed's containers (`<rss>`, `<channel>`, `<feed>`,
+    `<rdf:RDF>`, with their attributes and namespaces: RSS's `version`, Atom's `xml:lang`); a
+    recovering parser may also have nested it in an element left open, which is not copied."""
+    from copy import deepcopy
+
+    from lxml import etree
+
+    shells = [a for a in item.iterancestors() if local(a.tag) in FEED_CONTAINERS]
+    inner: Any = deepcopy(item)
+    if not shells:
+        inner = etree.Element("channel")
+        inner.append(deepcopy(item))
+        shells = [etree.Element("rss", version="2.0")]
+    for parent in shells:
+        shell = etree.Element(parent.tag, attrib=dict(parent.attrib), nsmap=parent.nsmap)
+        shell.append(inner)
+        inner = shell
+    return bytes(etree.tostring(inner, encoding="utf-8", xml_declaration=True))
+
+
+def feed_language(item: Any) -> str | None:
+    """The channel's declared language (`<language>`, `dc:language`): beside the item (RSS 2.0)
+    or in the `<channel>` beside it (RSS 1.0)."""
+    for ancestor in item.iterancestors():
+        for el in ancestor:
+            for candidate in el if local(el.tag) == "channel" and el is not ancestor else [el]:
+                text = (candidate.text or "").strip() if local(candidate.tag) == "language" else ""
+                if text:
+                    return text
+    return None
 
 
 def feed_record(

@@ -261,3 +261,31 @@ def test_legacy_encodings_are_read_as_browsers_read_them() -> None:
     korean = one_item_feed(date, encoding="cp949", title="똠방각하 기자회견")
     hangul = entry(korean.replace(b'encoding="cp949"', b'encoding="euc-kr"'))
     assert isinstance(hangul, dict) and hangul["title"] == "똠방각하 기자회견"
+
+
+def test_a_feed_feedparser_itself_cannot_read_loses_only_the_broken_entry(tmp_path: Path) -> None:
+    """feedparser 6.0.14 raises a TypeError (in both its parsers) on an `<image><width>` inside
+    a `<title>` left open; the whole feed used to be lost as "the importer failed on it"."""
+    item = (
+        "<item><title>{title}</title><link>https://kabar.example/{slug}?utm_source=rss</link>"
+        "<description>{lead}</description><pubDate>Tue, 10 Nov 2026 09:15:00 +0700</pubDate></item>"
+    )
+    feed = tmp_path / "kabar.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Kabar<image><width>88</width>'
+        "</image><language>en-us</language>"
+        + item.format(title="Banjir Rendam Dayeuhkolot", slug="banjir", lead=ID_SUMMARY)
+        + item.format(title="Rupiah<image><width>3</width></image>", slug="rupiah", lead="")
+        + item.format(title="Central bank holds rates", slug="rates", lead=EN_SUMMARY)
+        + "</channel></rss>",
+        encoding="utf-8",
+    )
+    report = read_sources([feed])
+    landed = {item.url: (item.title, item.lead, item.language) for item in report.items.values()}
+    assert landed == {
+        "https://kabar.example/banjir": ("Banjir Rendam Dayeuhkolot", ID_SUMMARY, "id"),
+        "https://kabar.example/rates": ("Central bank holds rates", EN_SUMMARY, "en"),
+    }
+    [error] = report.errors
+    assert (error.line, error.field) == (2, "feed")
+    assert error.reason.startswith("feedparser cannot read this entry (TypeError")
