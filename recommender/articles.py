@@ -16,6 +16,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -53,6 +54,26 @@ def _require_offset(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("timestamp needs a UTC offset (e.g. +07:00 or Z); it is not guessed")
     return value
+
+
+# No item was published before EARLIEST_YEAR or after LATEST_YEAR: a time outside is a template's
+# zero (Go's and .NET's "0001-01-01T00:00:00Z"), a year of another calendar read as Gregorian
+# (the Solar Hijri "1405/08/19"), or a database's "never" ("9999-12-31"), which would top every
+# list by freshness for ever. Page and feed times outside are no date either.
+EARLIEST_YEAR = 1800
+LATEST_YEAR = 2100
+# Validation context of a record read back from a snapshot (`export`): it is written out as it was
+# stored, even where a rule added since would refuse it on import.
+STORED = "stored"
+
+
+def _publication_time(value: datetime, info: ValidationInfo) -> datetime:
+    if EARLIEST_YEAR <= value.year <= LATEST_YEAR or (info.context or {}).get(STORED):
+        return value
+    raise ValueError(
+        f"the year {value.year} is a template's zero or a database's 'never', not a publication"
+        f" time (years {EARLIEST_YEAR} to {LATEST_YEAR} are read)"
+    )
 
 
 # An absolute http(s) URL: a scheme, then a host that is not empty and does not start with a
@@ -104,6 +125,7 @@ def _image_ref(value: str) -> str:
 
 
 AwareDatetime = Annotated[datetime, AfterValidator(_require_offset)]
+PublicationTime = Annotated[AwareDatetime, AfterValidator(_publication_time)]
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
 ImageRef = Annotated[str, AfterValidator(_image_ref)]
 
@@ -143,8 +165,8 @@ class Article(BaseModel):
     tags: list[str] = Field(default_factory=list)
     language: str = Field("id", min_length=2, max_length=16)
     authors: list[str] = Field(default_factory=list)
-    published_at: AwareDatetime
-    updated_at: AwareDatetime | None = None
+    published_at: PublicationTime
+    updated_at: PublicationTime | None = None
     expires_at: AwareDatetime | None = None
     status: Status = Status.PUBLISHED
     sponsor: Sponsor | None = None

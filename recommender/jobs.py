@@ -398,10 +398,13 @@ def apply_inbox(
 
 def export_records(settings: Settings) -> list[dict[str, Any]]:
     """The current snapshot's items in the import format (what `build --input` reads back)."""
-    from recommender.articles import Article
+    from recommender.articles import STORED, Article
 
     previous = load_previous(SnapshotStore(settings.snapshots_dir))
-    return [import_record(Article.model_validate(record)) for record in previous.records]
+    stored = {STORED: True}  # as stored, even where a rule added since would refuse it
+    return [
+        import_record(Article.model_validate(record, context=stored)) for record in previous.records
+    ]
 
 
 def error_details(errors: Sequence[RowError], limit: int = 50) -> list[dict[str, Any]]:

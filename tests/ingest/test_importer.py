@@ -9,7 +9,9 @@ import json
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
+from recommender.articles import STORED, Article
 from recommender.ingest.importer import import_paths
 from tests.conftest import CORPUS, FIXTURES
 
@@ -153,6 +155,52 @@ def test_urls_whose_host_or_port_no_browser_could_read_are_refused(tmp_path: Pat
     for line in (6, 7):
         assert reasons[line][0] == "url" and "port" in reasons[line][1]
     assert reasons[8][0] == "image_url" and "host" in reasons[8][1]
+
+
+def test_publication_times_a_template_or_database_writes_for_none_are_refused(
+    tmp_path: Path,
+) -> None:
+    """`9999-12-31` (a database's "never") landed, and topped every list by freshness for ever;
+    `0001-01-01T00:00:00Z` (Go's zero) landed as a publication time. An end of never is kept."""
+    good = {"title": "Judul", "body": "Isi.", "url": "https://ex.id/berita"}
+    times = [
+        {"published_at": "2024-05-01T10:00:00+07:00", "expires_at": "9999-12-31T23:59:59Z"},
+        {"published_at": "1800-01-01T00:00:00+07:00"},  # kept: the bounds are years read
+        {"published_at": "2100-12-31T23:59:59-14:00"},
+        {"published_at": "9999-12-31T23:59:59-14:00"},
+        {"published_at": "0001-01-01T00:00:00Z"},
+        {"published_at": "1799-12-31T23:59:59+07:00"},
+        {"published_at": "2024-05-01T10:00:00+07:00", "updated_at": "9999-12-31T00:00:00Z"},
+    ]
+    rows = [{**good, **time, "id": f"t-{i}"} for i, time in enumerate(times)]
+    path = tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    report = import_paths([path])
+    assert sorted(report.items) == ["t-0", "t-1", "t-2"]
+    reasons = {e.line: (e.field, e.reason) for e in report.errors}
+    assert sorted(reasons) == [4, 5, 6, 7]
+    for line, (field, year) in {
+        4: ("published_at", 9999),
+        5: ("published_at", 1),
+        6: ("published_at", 1799),
+        7: ("updated_at", 9999),
+    }.items():
+        assert reasons[line][0] == field
+        assert reasons[line][1].startswith(f"the year {year} is a template's zero"), reasons[line]
+        assert "1800 to 2100" in reasons[line][1]
+
+
+def test_a_stored_record_is_read_back_as_stored() -> None:
+    """An item a snapshot took before the bounds were checked is still exported as it was."""
+    record = {
+        "id": "t",
+        "title": "T",
+        "url": "https://ex.id/t",
+        "published_at": "9999-12-31T00:00:00Z",
+    }
+    with pytest.raises(ValidationError):
+        Article.model_validate(record)
+    assert Article.model_validate(record, context={STORED: True}).published_at.year == 9999
 
 
 SHEET = [

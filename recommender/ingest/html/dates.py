@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from lxml.html import HtmlElement
 
+from recommender.articles import EARLIEST_YEAR, LATEST_YEAR
 from recommender.ingest.html.clutter import flat_text
 from recommender.ingest.html.errors import ExtractionError
 from recommender.ingest.html.metadata import PageMeta
@@ -503,14 +504,12 @@ class Stamp:
         return self.value.tzinfo is not None
 
 
-# No page was published before this year: a value before it is a template's zero (Go's and
-# .NET's "0001-01-01T00:00:00Z") or a year of another calendar read as Gregorian (the Solar Hijri
-# "1405/08/19", the Islamic "1448"), not a publication date.
-EARLIEST_YEAR = 1800
-# Nor after this one: a later year is a database's "never" (`9999-12-31`), a placeholder, and no
-# arithmetic on it (twelve hours on, the same moment in UTC) may leave the calendar.
-LATEST_YEAR = 2100
-# Other zeros written where a date belongs: the Unix epoch and SQL Server's default day.
+# No page was published before EARLIEST_YEAR (a template's zero, Go's and .NET's
+# "0001-01-01T00:00:00Z", or a year of another calendar read as Gregorian: the Solar Hijri
+# "1405/08/19", the Islamic "1448") nor after LATEST_YEAR (a database's "never", `9999-12-31`,
+# where no arithmetic, twelve hours on or the same moment in UTC, may leave the calendar): the
+# import format's bounds (`articles`). Other zeros written where a date belongs: the Unix epoch
+# and SQL Server's default day.
 ZERO_DAYS = frozenset({date_type(1970, 1, 1), date_type(1900, 1, 1)})
 
 
