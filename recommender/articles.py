@@ -58,8 +58,9 @@ def _require_offset(value: datetime) -> datetime:
 
 # No item was published before EARLIEST_YEAR or after LATEST_YEAR: a time outside is a template's
 # zero (Go's and .NET's "0001-01-01T00:00:00Z"), a year of another calendar read as Gregorian
-# (the Solar Hijri "1405/08/19"), or a database's "never" ("9999-12-31"), which would top every
-# list by freshness for ever. Page and feed times outside are no date either.
+# (the Solar Hijri "1405/08/19"), or a database's "never" ("9999-12-31"), which would never age
+# (the freshness of an item published this minute, for ever). Page and feed times outside are no
+# date either.
 EARLIEST_YEAR = 1800
 LATEST_YEAR = 2100
 # Validation context of a record read back from a snapshot (`export`): it is written out as it was

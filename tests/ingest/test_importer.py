@@ -160,7 +160,7 @@ def test_urls_whose_host_or_port_no_browser_could_read_are_refused(tmp_path: Pat
 def test_publication_times_a_template_or_database_writes_for_none_are_refused(
     tmp_path: Path,
 ) -> None:
-    """`9999-12-31` (a database's "never") landed, and topped every list by freshness for ever;
+    """`9999-12-31` (a database's "never") landed and never aged (the freshness of an item published this minute, for ever);
     `0001-01-01T00:00:00Z` (Go's zero) landed as a publication time. An end of never is kept."""
     good = {"title": "Judul", "body": "Isi.", "url": "https://ex.id/berita"}
     times = [
