@@ -187,10 +187,14 @@ def page_url(
     base = meta.base_href or fetched or options.base_url
     declared = (meta.canonical, meta.first("og:url", "twitter:url"))
     candidates = (*declared, fetched, meta.item_url, meta.article_url, meta_url(meta))
-    found = [_resolved(host_first(c), base) for c in candidates]
+
+    def schemed(candidate: str | None) -> str | None:
+        return own_scheme(host_first(candidate), tree) if base is None else host_first(candidate)
+
+    found = [_resolved(schemed(c), base) for c in candidates]
     canonical = found[0]
     if canonical and pagekind.front_page(canonical):
-        others = [_resolved(host_first(c), base) for c in meta.canonicals[1:]]
+        others = [_resolved(schemed(c), base) for c in meta.canonicals[1:]]
         found[0] = next(
             (
                 u
@@ -202,7 +206,7 @@ def page_url(
     url = next((u for u in found if u), None)
     if url:
         return strip_tracking(url)
-    alternate = _resolved(host_first(own_alternate(meta, tree)), base)
+    alternate = _resolved(schemed(own_alternate(meta, tree)), base)
     if alternate:
         return strip_tracking(alternate)
     if url := path_url(relative, options):
@@ -305,6 +309,35 @@ def host_first(url: str | None) -> str | None:
     if url and url.strip().lower().startswith("www."):
         return "//" + url.strip()
     return url
+
+
+# The attributes that hold a page's links to itself and its assets.
+LINK_ATTRIBUTES = ("href", "src", "content", "action")
+
+
+def own_scheme(url: str | None, tree: HtmlElement | None) -> str | None:
+    """A URL written without its scheme (`//www.elmundo.es/...`), read where nothing gives it one
+    (no base: the page was not fetched), in the scheme the page's own absolute links to that
+    host use most (El Mundo's 2012 page links to its host over `http` 86 times): a saved page
+    of a site that served plain HTTP keeps its address. Ties and pages without such links leave
+    it to `absolute` (`https`)."""
+    if not url or not url.startswith("//") or tree is None:
+        return url
+    try:
+        host = urlsplit("http:" + url).netloc.lower()
+    except ValueError:  # a bracketed host that is no IP address: `absolute` refuses it
+        return url
+    counts = {"http": 0, "https": 0}
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for attribute in LINK_ATTRIBUTES:
+            value = (element.get(attribute) or "").strip()
+            scheme, _, rest = value.partition("://")
+            scheme = scheme.lower()
+            if scheme in counts and rest.split("/", 1)[0].lower() == host:
+                counts[scheme] += 1
+    return "http:" + url if counts["http"] > counts["https"] else url
 
 
 def missing_url_reason(

@@ -11,6 +11,7 @@ import pytest
 
 from recommender.ingest.html import clutter, dates
 from recommender.ingest.html.errors import ExtractionError
+from recommender.ingest.html.page import PageOptions, page_record
 from tests.ingest.html.test_page import PARAGRAPHS, PUBLISHED, TITLE, URL, article, record
 
 
@@ -167,6 +168,45 @@ def test_source_and_duration_lines_leave_the_body() -> None:
 def test_an_og_url_without_its_scheme_names_the_page() -> None:
     og = '<meta property="og:url" content="www.kabar.example/read/2026/11/10/banjir">'
     found = record(article(head=PUBLISHED + og, canonical=False))
+    assert found["url"] == "https://www.kabar.example/read/2026/11/10/banjir"
+
+
+@pytest.mark.parametrize(
+    ("links", "scheme"),
+    [
+        (
+            [
+                "http://www.kabar.example/nasional",
+                "http://www.kabar.example/",
+                "https://x.example/",
+            ],
+            "http",
+        ),
+        (["https://www.kabar.example/nasional", "http://www.kabar.example/"], "https"),  # a tie
+        (
+            ["http://kabar.example/nasional", "http://cdn.kabar.example/a.css"],
+            "https",
+        ),  # other hosts
+        ([], "https"),
+    ],
+)
+def test_a_saved_pages_address_without_its_scheme_takes_its_own_links_scheme(
+    links: list[str], scheme: str
+) -> None:
+    """El Mundo's 2012 page names itself `www.elmundo.es/...` in og:url and links to its host
+    over plain HTTP 86 times: read as `https`, its address was another page's."""
+    nav = "<nav>" + "".join(f'<a href="{link}">Menu</a>' for link in links) + "</nav>"
+    for declared in (
+        '<meta property="og:url" content="www.kabar.example/read/2026/11/10/banjir">',
+        '<link rel="canonical" href="//www.kabar.example/read/2026/11/10/banjir">',
+    ):
+        found = record(article(head=PUBLISHED + declared, canonical=False, before=nav))
+        assert found["url"] == f"{scheme}://www.kabar.example/read/2026/11/10/banjir"
+    # The address a page was fetched from gives the scheme, whatever its links say.
+    og = '<meta property="og:url" content="//www.kabar.example/read/2026/11/10/banjir">'
+    fetched = "https://www.kabar.example/read/2026/11/10/banjir?utm_source=x"
+    html = article(head=PUBLISHED + og, canonical=False, before=nav).encode()
+    found = page_record(html, url=fetched, options=PageOptions())
     assert found["url"] == "https://www.kabar.example/read/2026/11/10/banjir"
 
 
