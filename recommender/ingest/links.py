@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from pathlib import Path
-from urllib.parse import SplitResult, parse_qsl, unquote_plus, urljoin, urlsplit, urlunsplit
+from urllib.parse import (
+    SplitResult,
+    parse_qsl,
+    quote,
+    unquote_plus,
+    urljoin,
+    urlsplit,
+    urlunsplit,
+)
 
 ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]+")
 # Query parameters that say how a reader arrived, not which page it is (feeds add them to every
@@ -100,6 +109,28 @@ def as_browsers_read(url: str) -> str:
     inside it percent-encoded."""
     url = URL_REMOVED.sub("", url).strip(C0_AND_SPACE)
     return URL_ENCODED.sub(lambda m: f"%{ord(m.group()):02X}", url)
+
+
+# The characters a URL's path, query and fragment keep as they are when it is sent: the reserved
+# ones, and "%" (what is already percent-encoded stays so).
+URL_SAFE = "/?#[]@!$&'()*+,;=:%~-._"
+
+
+def request_url(url: str) -> str:
+    """`url` as a browser sends it (`as_browsers_read`, then a host in IDNA and the rest's
+    non-ASCII characters percent-encoded as UTF-8): sitemaps and URL lists name pages as people
+    write them (`https://kabar.example/berita/kopi susu`, `/статья`), and an HTTP request line
+    is ASCII. A host IDNA cannot write is left for the fetch to refuse."""
+    url = as_browsers_read(url)
+    if url.isascii():
+        return url
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if not netloc.isascii():
+        with contextlib.suppress(UnicodeError):  # left for the fetch to refuse
+            netloc = netloc.encode("idna").decode("ascii")
+    path, query, fragment = (quote(part, safe=URL_SAFE) for part in parts[2:])
+    return urlunsplit((parts.scheme, netloc, path, query, fragment))
 
 
 def strip_tracking(url: str) -> str:

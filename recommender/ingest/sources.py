@@ -34,6 +34,7 @@ found in a feed and as a page is one item.
 
 from __future__ import annotations
 
+import http.client
 import logging
 import time
 import urllib.error
@@ -74,7 +75,7 @@ from recommender.ingest.importer import (
     utf8_lines,
     validate_row,
 )
-from recommender.ingest.links import is_url, url_item_id
+from recommender.ingest.links import is_url, request_url, url_item_id
 from recommender.ingest.sitemaps import (
     MAX_SITEMAP_BYTES,
     gunzipped,
@@ -517,7 +518,7 @@ def fetch(url: str, timeout: float, known: Known | None = None) -> Fetched:
         headers["If-None-Match"] = known.etag
     if known is not None and known.last_modified:
         headers["If-Modified-Since"] = known.last_modified
-    request = urllib.request.Request(url, headers=headers)
+    request = urllib.request.Request(request_url(url), headers=headers)
     with urllib.request.urlopen(request, timeout=timeout) as response:
         body = _read_within(response, timeout * FETCH_DEADLINE_TIMEOUTS)
         missing = response.length  # what its Content-Length still owes (None: not stated)
@@ -577,6 +578,11 @@ def fetch_one(url: str, timeout: float, known: Known | None = None) -> Got:
         if exc.code == 304 and known is not None:
             return Got(started, not_modified=True)
         return Got(started, reason=f"HTTP {exc.code} {exc.reason}")
+    except http.client.InvalidURL as exc:
+        return Got(started, reason=f"no address a browser could open ({exc})")
+    except http.client.HTTPException as exc:  # a malformed status line or header, a body cut
+        why = f"{type(exc).__name__}: {str(exc).strip()[:200] or 'nothing'}"
+        return Got(started, reason=f"the server's answer is no readable HTTP ({why})")
     except (urllib.error.URLError, OSError, ValueError) as exc:
         return Got(started, reason=getattr(exc, "reason", None) or exc)
 

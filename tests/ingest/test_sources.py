@@ -667,6 +667,65 @@ def test_a_page_cut_short_by_the_connection_is_refused_not_read(tmp_path: Path) 
     ]
 
 
+@pytest.mark.parametrize(
+    ("answer", "why"),
+    [
+        (b"garbage\r\n\r\n", "BadStatusLine: garbage"),
+        (b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 70000 + b"\r\n\r\n", "LineTooLong: "),
+        (b"", "RemoteDisconnected: "),
+    ],
+)
+def test_a_server_whose_answer_is_no_http_costs_its_url_not_the_import(
+    site: tuple[Path, str], tmp_path: Path, answer: bytes, why: str
+) -> None:
+    """A status line that is no HTTP, a header line past http.client's limit: the import
+    failed whole with BadStatusLine or LineTooLong, the other pages lost with it."""
+    _, base = site
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer_once() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(answer)
+
+    thread = threading.Thread(target=answer_once, daemon=True)
+    thread.start()
+    broken = f"http://127.0.0.1:{listener.getsockname()[1]}/nasional/banjir"
+    urls = tmp_path / "pages.txt"
+    urls.write_text(f"{broken}\n{base}/nasional/jalan\n", encoding="utf-8")
+    try:
+        report = read_sources([urls], timeout=5)
+    finally:
+        thread.join(5)
+        listener.close()
+    assert sorted(report.items) == ["kabar.example:nasional:jalan-selatan"]
+    [error] = report.errors
+    assert (error.line, error.field) == (1, "url")
+    assert error.reason.startswith(f"cannot fetch {broken}: ")
+    assert why in error.reason
+
+
+def test_listed_addresses_are_sent_as_a_browser_sends_them(
+    site: tuple[Path, str], tmp_path: Path
+) -> None:
+    """A space and non-ASCII letters in a listed page's path (as people write them, in URL
+    lists and sitemaps alike): urllib refused the first ("can't contain control characters")
+    and failed to encode the second as ASCII; a browser percent-encodes both as UTF-8."""
+    root, base = site
+    for name in ("banjir susulan", "jalan-ö"):
+        (root / "nasional" / name).write_bytes((root / "nasional" / "banjir").read_bytes())
+    listed = [f"{base}/nasional/banjir susulan", f"{base}/nasional/jalan-ö"]
+    urls = tmp_path / "pages.txt"
+    urls.write_text("".join(f"{url}\n" for url in listed), encoding="utf-8")
+    sitemap = tmp_path / "sitemap.xml"
+    sitemap.write_text(urlset(*listed), encoding="utf-8")
+    for source in (urls, sitemap):
+        report = read_sources([source], timeout=5)
+        assert [str(e) for e in report.errors] == []
+        assert report.rows == 2 and len(report.items) == 1  # the same page twice: a duplicate
+
+
 def test_a_page_sent_a_few_bytes_at_a_time_is_given_up_after_its_deadline() -> None:
     # Each byte came within the timeout, so the fetch waited for the whole page however long it
     # took: a server trickling bytes held the job. The server stops by itself (120 bytes at most).
