@@ -916,8 +916,8 @@ def check_article(
     if few and not dated_headline():
         raise ExtractionError(
             "page",
-            f"an index page ({headlines} headline links, {paragraphs} paragraphs of text), not an"
-            " article",
+            f"an index page ({headlines} headline links, {paragraphs}"
+            f" paragraph{'' if paragraphs == 1 else 's'} of text), not an article",
         )
     # A listing whose items each describe their story: its paragraphs are those descriptions,
     # and outside them is less running text than one paragraph (sentence-long paragraphs
