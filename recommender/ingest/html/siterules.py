@@ -299,6 +299,8 @@ def load(path: Path) -> SiteRules:
             error = exc.errors()[0]
             key = ".".join(str(part) for part in error["loc"]) or "table"
             reason = error["msg"].removeprefix("Value error, ")
+            if error["type"] in ("tuple_type", "list_type"):  # `hosts = "kabar.example"`
+                reason = f'a list in brackets: {key.split(".")[0]} = ["…"]'
             raise SiteRulesError(f"{where}: {key}: {reason}") from None
         for host in rule.hosts:
             if host in seen:
