@@ -154,7 +154,10 @@ PUBLISHED_AT = '[[site]]\nhosts = ["a.example"]\npublished = "span.tgl"'
         ('[[site]]\nhosts = ["a.example"]\nlanguage = "Bahasa"', "'Bahasa' is not a language"),
         ('[[site]]\nhosts = ["https://a.example/"]', "is not a host name"),
         ('[[site]]\nhosts = "a.example"', '1: hosts: a list in brackets: hosts = ["'),
-        ('[[site]]\nhosts = ["a.example"]\ndrop = "div.x"', '1: drop: a list in brackets: drop = ["'),
+        (
+            '[[site]]\nhosts = ["a.example"]\ndrop = "div.x"',
+            '1: drop: a list in brackets: drop = ["',
+        ),
         ('[[site]]\nhosts = ["a.example"]\n[[site]]\nhosts = ["A.example"]', "also [[site]] 1"),
         ('[[site]]\nhosts = ["a.example"]\npublished_format = "%d/%m/%Y"', "name `published` too"),
         (f'{PUBLISHED_AT}\npublished_format = "%d/%m/%Y %Z"', "reads a zone's name (%Z)"),
