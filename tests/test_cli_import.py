@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import signal
 from pathlib import Path
 
 import pytest
@@ -75,6 +77,46 @@ def test_extract_base_url_and_assumed_zone(tmp_path: Path) -> None:
     assert record["url"] == "https://kabar.example/berita/banjir.html"
     assert record["id"] == "kabar.example:berita:banjir.html"
     assert record["published_at"] == "2026-11-10T09:15:00+07:00"
+
+
+@pytest.mark.parametrize("base", ["kabar.example/berita/", "http://[object Object]/", "berita"])
+def test_a_base_url_that_is_no_sites_address_stops_the_command(tmp_path: Path, base: str) -> None:
+    """`--base-url http://[object Object]/` was taken, and every page's canonical URL then
+    "named no site"; `kabar.example/berita/` (no scheme) was taken and named nothing."""
+    page = tmp_path / "banjir.html"
+    page.write_text(article(head=PUBLISHED), encoding="utf-8")
+    data_dir = tmp_path / "data"
+    for command in (["extract", str(page)], ["build", "-i", str(page)]):
+        result = runner.invoke(app, [*command, "--base-url", base], env=tiny_env(data_dir))
+        assert result.exit_code == 2, result.output
+        assert f"--base-url {base!r} is not a site's address" in " ".join(result.stderr.split())
+    assert [p.name for p in data_dir.iterdir()] == [".job.lock"]  # no snapshot, nothing read
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and SIGALRM are POSIX")
+def test_a_named_pipe_among_the_pages_is_named_not_waited_on(tmp_path: Path) -> None:
+    """Reading a named pipe waits for a writer: `extract` of a folder holding one hung for ever."""
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    (folder / "banjir.html").write_text(article(head=PUBLISHED), encoding="utf-8")
+    os.mkfifo(folder / "pipe.html")
+
+    def waited(signum: int, frame: object) -> None:
+        raise TimeoutError("extract waited on the named pipe")
+
+    previous = signal.signal(signal.SIGALRM, waited)
+    signal.alarm(60)  # a hang fails the test instead of the run
+    try:
+        result = runner.invoke(app, ["extract", str(folder)], catch_exceptions=False)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert result.exit_code == 1, result.output
+    assert len(result.stdout.splitlines()) == 1
+    assert result.stderr.strip() == (
+        f"{folder / 'pipe.html'}:0: file: not a regular file (a named pipe, a socket or a"
+        " device): not read"
+    )
 
 
 def test_build_reads_feeds_and_pages_and_prints_row_errors_not_dicts(tmp_path: Path) -> None:

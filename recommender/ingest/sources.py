@@ -75,7 +75,7 @@ from recommender.ingest.importer import (
     utf8_lines,
     validate_row,
 )
-from recommender.ingest.links import is_url, request_url, url_item_id
+from recommender.ingest.links import has_host, is_url, request_url, url_item_id
 from recommender.ingest.sitemaps import (
     MAX_SITEMAP_BYTES,
     gunzipped,
@@ -154,6 +154,11 @@ class ReadOptions:
         from recommender.errors import InvalidInput
         from recommender.ingest.html import siterules
 
+        if base_url is not None and not (is_url(base_url.strip()) and has_host(base_url.strip())):
+            raise InvalidInput(
+                f"--base-url {base_url[:200]!r} is not a site's address (write it as"
+                " https://site.example/)"
+            )
         zone = settings.jobs.assume_timezone
         try:
             rules = siterules.load(settings.jobs.site_rules) if settings.jobs.site_rules else None
@@ -328,6 +333,12 @@ def read_file(
     (in this process without one). True when some are still in `pages`, to land later."""
     pool = pages if pages is not None else PagePool(options.page)
     suffix = path.suffix.lower()
+    if path.exists() and not path.is_file() and not path.is_dir():
+        pool.flush()  # what the pages before this file gave lands first
+        report.rows += 1
+        why = "not a regular file (a named pipe, a socket or a device): not read"
+        report.errors.append(RowError(str(path), 0, "file", why))
+        return False
     if path.exists() and warc.is_archive(path.name):
         return read_archive(path, report, options, pool) and pages is not None
     if path.exists() and suffix in PAGE_SUFFIXES:
