@@ -594,8 +594,12 @@ def fetch_one(url: str, timeout: float, known: Known | None = None) -> Got:
     except http.client.HTTPException as exc:  # a malformed status line or header, a body cut
         why = f"{type(exc).__name__}: {str(exc).strip()[:200] or 'nothing'}"
         return Got(started, reason=f"the server's answer is no readable HTTP ({why})")
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        return Got(started, reason=getattr(exc, "reason", None) or exc)
+    except urllib.error.URLError as exc:
+        return Got(started, reason=exc.reason)
+    except UnicodeError as exc:  # its `reason` alone ("ordinal not in range(256)") says nothing
+        return Got(started, reason=f"{type(exc).__name__}: {exc}")
+    except (OSError, ValueError) as exc:
+        return Got(started, reason=exc)
 
 
 def fetched_in_order(

@@ -673,13 +673,16 @@ def test_a_page_cut_short_by_the_connection_is_refused_not_read(tmp_path: Path) 
         (b"garbage\r\n\r\n", "BadStatusLine: garbage"),
         (b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 70000 + b"\r\n\r\n", "LineTooLong: "),
         (b"", "RemoteDisconnected: "),
+        # A redirect to an address urllib cannot write: the reason was "ordinal not in range(256)".
+        (b"HTTP/1.1 302 Found\r\nLocation: //\xff\xfe/x\r\n\r\n", "UnicodeEncodeError: 'latin-1'"),
     ],
 )
-def test_a_server_whose_answer_is_no_http_costs_its_url_not_the_import(
+def test_a_server_whose_answer_cannot_be_read_costs_its_url_not_the_import(
     site: tuple[Path, str], tmp_path: Path, answer: bytes, why: str
 ) -> None:
     """A status line that is no HTTP, a header line past http.client's limit: the import
-    failed whole with BadStatusLine or LineTooLong, the other pages lost with it."""
+    failed whole with BadStatusLine or LineTooLong, the other pages lost with it. Each reason
+    names what went wrong."""
     _, base = site
     listener = socket.create_server(("127.0.0.1", 0))
 
