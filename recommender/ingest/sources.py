@@ -520,6 +520,28 @@ class Fetched:
     last_modified: str | None = None
 
 
+class WebRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects followed as browsers follow them: to http(s) addresses only. urllib's own
+    handler also follows one to `ftp://`, which a page's server could point at any host."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if not is_url(newurl):
+            why = f"a redirect to {newurl[:200]!r}, not an http(s) address"
+            raise urllib.error.HTTPError(req.full_url, code, why, headers, fp)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+OPENER = urllib.request.build_opener(WebRedirects)
+
+
 def fetch(url: str, timeout: float, known: Known | None = None) -> Fetched:
     """GET `url`: body, content type and charset, the final URL after redirects and the
     answer's validators; conditional on `known`'s validators where it has them (a `304 Not
@@ -530,7 +552,7 @@ def fetch(url: str, timeout: float, known: Known | None = None) -> Fetched:
     if known is not None and known.last_modified:
         headers["If-Modified-Since"] = known.last_modified
     request = urllib.request.Request(request_url(url), headers=headers)
-    with urllib.request.urlopen(request, timeout=timeout) as response:
+    with OPENER.open(request, timeout=timeout) as response:
         body = _read_within(response, timeout * FETCH_DEADLINE_TIMEOUTS)
         missing = response.length  # what its Content-Length still owes (None: not stated)
         if missing:  # the connection closed early: a page cut short is not read as a page

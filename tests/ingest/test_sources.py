@@ -709,6 +709,38 @@ def test_a_server_whose_answer_cannot_be_read_costs_its_url_not_the_import(
     assert why in error.reason
 
 
+def test_a_redirect_is_followed_to_http_addresses_only(tmp_path: Path) -> None:
+    """urllib follows a redirect to `ftp://`, so a page's server could send the importer to any
+    host and port over FTP; browsers follow none."""
+    trap = socket.create_server(("127.0.0.1", 0))
+    trap.settimeout(1)
+    target = f"ftp://127.0.0.1:{trap.getsockname()[1]}/berita"
+    listener = socket.create_server(("127.0.0.1", 0))
+    moved = f"HTTP/1.1 301 Moved Permanently\r\nLocation: {target}\r\n\r\n".encode()
+
+    def answer_once() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(moved)
+
+    thread = threading.Thread(target=answer_once, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/nasional/banjir"
+    try:
+        report = read_sources([url], timeout=5)
+    finally:
+        thread.join(5)
+        listener.close()
+    with pytest.raises(TimeoutError):
+        trap.accept()  # nothing connected to the FTP address
+    trap.close()
+    [error] = report.errors
+    assert error.reason == (
+        f"cannot fetch {url}: HTTP 301 a redirect to {target!r}, not an http(s) address"
+    )
+
+
 def test_listed_addresses_are_sent_as_a_browser_sends_them(
     site: tuple[Path, str], tmp_path: Path
 ) -> None:
