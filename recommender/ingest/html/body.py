@@ -118,6 +118,7 @@ def _furnitureless(text: str) -> list[str]:
     lines = [WHITESPACE.sub(" ", line).strip() for line in text.splitlines()]
     lines = clutter.drop_legal_foot(clutter.drop_story_lists([line for line in lines if line]))
     lines = clutter.drop_from_comment_notice(clutter.drop_after_end_mark(lines))
+    lines = clutter.drop_comment_threads(lines)
     return [line for line in lines if not is_furniture(line)]
 
 

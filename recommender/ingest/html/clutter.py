@@ -1575,7 +1575,50 @@ def is_clutter_line(line: str) -> bool:
         or CLUTTER_LINE.match(bare)
         or WORLD_CLUTTER_LINE.match(bare)
         or is_nutrition_line(bare)
+        or is_comment_policy(bare)
     )
+
+
+# A comment section's rules and notices, a sentence or two over or under readers' comments: the
+# comments named (COMMENTS_NAMED) with a rule for them or the state of the section
+# (COMMENTS_RULE), or the rules alone (CIVIL_AND_ON_TOPIC): "Join the conversation in our
+# comments section below.", "Comments are closed.", "Kommentarfunktion ist geschlossen.", "Du
+# musst eingeloggt sein, um einen Kommentar posten zu können.", "Please stay on topic, be civil,
+# and be brief." Never a line reporting what someone said (REPORTED).
+COMMENTS_NAMED = re.compile(
+    r"\b(?:comments?|commenting|commenters?|kommentar\w*|komentar\w*|commentaires?|comentarios?"
+    r"|comentários?|commenti|commento|reacties?)\b",
+    re.IGNORECASE,
+)
+COMMENTS_RULE = re.compile(
+    r"\b(?:civil|on[- ]topic|off[- ]topic|be (?:brief|respectful|kind|nice)"
+    r"|(?:are|is|will be|may be) (?:pre-?)?moderated|moderation policy"
+    r"|user agreement|community (?:guidelines|standards)|terms of (?:use|service)"
+    r"|comment(?:ing)? policy|vote on comments|never displayed|join the (?:conversation|discussion)"
+    r"|(?:^|[.!?]\s+|please\s+|be sure to\s+|(?:don['’]t )?forget to\s+)(?:leave|post|add|write) a comment"
+    r"|(?:leave|post|add|write) a comment below|(?:log ?in|sign in|register) to (?:comment|post|reply)"
+    r"|be the first to comment|no comments yet|eingeloggt|angemeldet|noch keine)\b",
+    re.IGNORECASE,
+)
+# The section's state, said of the comments themselves: "Comments are closed.", "Kommentarfunktion
+# ist geschlossen.", "Komentar ditutup." ("Public comments are closed after the hearing" is news).
+COMMENTS_STATE = re.compile(
+    r"^\W*(?:comments?|kommentar\w*|komentar\w*|commentaires?|comentarios?|comentários?|commenti"
+    r"|reacties?)\b.{0,30}\b(?:closed|encouraged|disabled|geschlossen|deaktiviert|ditutup"
+    r"|dinonaktifkan|fermés|cerrados|fechados|chiusi|gesloten)\b",
+    re.IGNORECASE,
+)
+CIVIL_AND_ON_TOPIC = re.compile(
+    r"\bcivil\b.{0,60}\bon[- ]topic\b|\bon[- ]topic\b.{0,60}\bcivil\b", re.IGNORECASE
+)
+COMMENT_POLICY_CHARS = 300  # a notice, not a reader's paragraph about the rules
+
+
+def is_comment_policy(line: str) -> bool:
+    if len(line) > COMMENT_POLICY_CHARS or REPORTED.search(line):
+        return False
+    named = COMMENTS_NAMED.search(line) is not None and COMMENTS_RULE.search(line) is not None
+    return named or bool(COMMENTS_STATE.match(line) or CIVIL_AND_ON_TOPIC.search(line))
 
 
 # A recipe card's nutrition label: lines of nutrients and amounts ("351 calories; fat 23g;
@@ -1976,6 +2019,42 @@ def drop_from_comment_notice(lines: list[str]) -> list[str]:
         if sum(len(rest) for rest in lines[at + 1 :]) < before:
             return lines[:at]
     return lines
+
+
+# A reader's comment's header line, where readers' comments follow a story: "Comment by Mirko
+# Lange — 17.07, 2011 @ 13:04" (a word for comment, by whom, when), "Mirko says: July 17, 2011 at
+# 1:04 pm" (WordPress: a name, a verb of saying and a colon, then nothing or the time).
+COMMENT_HEADER = re.compile(
+    r"^(?:comment|kommentar|komentar|commentaire|comentario|comentário|commento|reactie|reply"
+    r"|antwort|balasan|tanggapan) (?:by|von|dari|oleh|de|par|di|door) \S.{0,80}\b\d{1,4}\b.{0,40}$"
+    r"|^\S.{0,60}?\s(?:says|said|sagt|schrieb|schreibt|dit|dice|disse|scrive|zegt|berkata|menulis)\s?:"
+    r"(?:\s*$|\s+(?:\w+,?\s)?(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}\.?\s\w+\.?,?\s(?:19|20)\d\d"
+    r"|\w+\.?\s\d{1,2}(?:st|nd|rd|th)?,?\s(?:19|20)\d\d)\b.{0,30}$)",
+    re.IGNORECASE,
+)
+# The heading over readers' comments: "12 Comments", "3 thoughts on “…”", "Leave a Reply",
+# "Kommentare (4)", "Tinggalkan Balasan".
+COMMENTS_HEADING = re.compile(
+    r"^(?:\d+\s+)?(?:comments?|responses?|replies|reactions|kommentare?|komentar|commentaires?"
+    r"|comentarios?|comentários|commenti|reacties|komentarze|tanggapan)\b.{0,80}$"
+    r"|^\d+\s+(?:thoughts?|responses?|replies) (?:on|to)\b.{0,200}$"
+    r"|^(?:leave|post|add|write) a (?:comment|reply)\b.{0,60}$|^tinggalkan (?:balasan|komentar)\b.{0,60}$",
+    re.IGNORECASE,
+)
+MIN_COMMENT_HEADERS = 2  # one such line may be the story's; two are a thread
+
+
+def drop_comment_threads(lines: list[str]) -> list[str]:
+    """Drop readers' comments the page names by no class the importer knows: from the first of
+    MIN_COMMENT_HEADERS or more comment header lines (COMMENT_HEADER) after the story's first
+    line on, and the comments' heading right before it (COMMENTS_HEADING)."""
+    headers = [at for at in range(1, len(lines)) if COMMENT_HEADER.match(lines[at])]
+    if len(headers) < MIN_COMMENT_HEADERS:
+        return lines
+    at = headers[0]
+    while at > 1 and len(lines[at - 1]) <= 120 and COMMENTS_HEADING.match(lines[at - 1]):
+        at -= 1
+    return lines[:at]
 
 
 COMMENT_NOTICE_CHARS = 400  # a notice of a few sentences, not a paragraph of the story
