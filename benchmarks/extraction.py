@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python benchmarks/extraction.py [--corpus ../shared/data/pages] [--details]
        [--holdout] [--assume-timezone ZONE] [--base-url URL] [--code OTHER_CHECKOUT]
+       [--hashed-names]
        .venv/bin/python benchmarks/extraction.py --expected MY_PAGES/expected.json [--details]
 
 Every page and feed is read as `recommender update --input FILE` reads it (`read_sources`), and the
@@ -44,9 +45,12 @@ canonical URL's host. Runs on the importer of
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
+import shutil
 import sys
+import tempfile
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -153,8 +157,45 @@ def read_one(path: Path, options: Any = None) -> tuple[list[Any], list[str]]:
     from recommender.ingest.sources import read_sources
 
     kwargs = {"options": options} if options is not None else OPTIONS
+    if HASHED_NAMES and path.suffix.lower() in (".html", ".htm"):
+        return read_hashed(path, kwargs)
     report = read_sources([path], **kwargs)
     return list(report.items.values()), [str(e) for e in report.errors]
+
+
+# `--hashed-names`: every page read with its class names and ids renamed to hashes of themselves.
+HASHED_NAMES: list[bool] = []
+CLASS_OR_ID = re.compile(rb"""(\s(?:class|id)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
+
+
+def hashed_names(html: bytes) -> bytes:
+    """The page with every class name and id replaced by a hash of itself (`c8963fb`), as a site
+    whose CSS tooling names its elements (CSS modules, styled-components) writes them: the same
+    name gives the same hash, so the page's structure and repeated parts stay, their words go."""
+
+    def renamed(match: re.Match[bytes]) -> bytes:
+        value = next(group for group in match.groups()[1:] if group is not None)
+        names = (b"c" + hashlib.sha1(name).hexdigest()[:6].encode() for name in value.split())
+        return match.group(1) + b'"' + b" ".join(names) + b'"'
+
+    return CLASS_OR_ID.sub(renamed, html)
+
+
+def read_hashed(path: Path, kwargs: dict[str, Any]) -> tuple[list[Any], list[str]]:
+    """`read_one` of the page with `hashed_names`, under its own file name (and beside its
+    sidecar), so that its URL, id and errors are as the page's own."""
+    from recommender.ingest.html.page import sidecar_name
+    from recommender.ingest.sources import read_sources
+
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / path.name
+        copy.write_bytes(hashed_names(path.read_bytes()))
+        sidecar = path.with_name(sidecar_name(path.name))
+        if sidecar.is_file():
+            shutil.copy(sidecar, Path(folder) / sidecar.name)
+        report = read_sources([copy], **kwargs)
+        errors = [str(e).replace(str(copy), str(path)) for e in report.errors]
+    return list(report.items.values()), errors
 
 
 def page_options(
@@ -541,9 +582,17 @@ def main() -> None:
     parser.add_argument(
         "--code", type=checkout, help="measure the importer of another checkout (e.g. main's)"
     )
+    parser.add_argument(
+        "--hashed-names",
+        action="store_true",
+        help="read every page with its class names and ids renamed to hashes of themselves: how"
+        " the importer does on sites whose CSS tooling names elements so",
+    )
     args = parser.parse_args()
     if args.code:
         sys.path.insert(0, str(args.code))
+    if args.hashed_names:
+        HASHED_NAMES.append(True)
     set_options(args.assume_timezone, args.base_url, args.site_rules)
     rows: list[dict[str, Any]] = []
     if args.expected:
@@ -569,6 +618,7 @@ def main() -> None:
         "site_rules": str(args.site_rules) if args.site_rules else None,
         "code": code,
         "expected": str(args.expected) if args.expected else None,
+        "hashed_names": args.hashed_names,
     }
     summary: dict[str, Any] = {"benchmark": "extraction", "options": options}
     if args.holdout:

@@ -190,3 +190,21 @@ def test_list_marks_are_left_out_where_a_key_is_compared_with_the_body(tmp_path:
     assert by_name["marked"]["page.body_start"] == "1/1"
     assert by_name["other"]["page.body_start"] == "0/1"
     assert by_name["contains"]["page.body_contains"] == "1/1"
+
+
+def test_hashed_names_read_pages_whose_class_names_say_nothing(tmp_path: Path) -> None:
+    """`--hashed-names`: a box of furniture known only by its class name ("share") stays in the
+    body once every class name and id is a hash; the page's facts are read as before."""
+    boxed = (
+        '<div class="share-box"><p>Kanal Warta hadir di aplikasi pesan Anda setiap pagi.</p></div>'
+    )
+    facts = {**FACTS, "must_not_contain": ["Kanal Warta"]}
+    write_page(tmp_path / "kabar", "banjir", article(head=PUBLISHED, after=boxed), facts)
+    [plain, *_] = run_extraction("--holdout", "--corpus", str(tmp_path))
+    [hashed, *_] = run_extraction("--holdout", "--corpus", str(tmp_path), "--hashed-names")
+    assert plain["options"]["hashed_names"] is False and hashed["options"]["hashed_names"] is True
+    assert plain["fields"]["page.all_correct"]["correct"] == 1
+    assert hashed["fields"]["page.title"]["correct"] == 1
+    assert hashed["fields"]["page.no_clutter"]["correct"] == 0
+    page = (tmp_path / "kabar" / "banjir.html").read_text(encoding="utf-8")
+    assert 'class="share-box"' in page  # the corpus is left as it was
