@@ -640,27 +640,35 @@ def test_an_update_asks_for_listed_pages_conditionally(
         assert (edited["updated"], edited["pages_unchanged"]) == (1, 1)
 
 
-def test_a_page_cut_short_by_the_connection_is_refused_not_read(tmp_path: Path) -> None:
-    # A site that closes the connection before the Content-Length it stated: the first bytes
-    # of an article must not be imported as the article.
+@contextmanager
+def answering_once(answer: bytes) -> Iterator[str]:
+    """A server on loopback that answers one request with `answer`, bytes as they are: its base
+    URL while the block runs."""
     listener = socket.create_server(("127.0.0.1", 0))
-    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n"
-    cut = page("banjir", "Banjir Rendam Ribuan Rumah", BANJIR).encode()[:300]
 
     def answer_once() -> None:
         conn, _ = listener.accept()
         with conn:
             conn.recv(65536)
-            conn.sendall(head + cut)
+            conn.sendall(answer)
 
     thread = threading.Thread(target=answer_once, daemon=True)
     thread.start()
-    url = f"http://127.0.0.1:{listener.getsockname()[1]}/nasional/banjir"
     try:
-        report = read_sources([url], timeout=5)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
     finally:
         thread.join(5)
         listener.close()
+
+
+def test_a_page_cut_short_by_the_connection_is_refused_not_read(tmp_path: Path) -> None:
+    # A site that closes the connection before the Content-Length it stated: the first bytes
+    # of an article must not be imported as the article.
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n"
+    cut = page("banjir", "Banjir Rendam Ribuan Rumah", BANJIR).encode()[:300]
+    with answering_once(head + cut) as server:
+        url = f"{server}/nasional/banjir"
+        report = read_sources([url], timeout=5)
     assert report.items == {}
     assert [(e.field, e.reason) for e in report.errors] == [
         ("url", f"cannot fetch {url}: cut short: {len(cut)} of 5000 bytes came")
@@ -684,24 +692,11 @@ def test_a_server_whose_answer_cannot_be_read_costs_its_url_not_the_import(
     failed whole with BadStatusLine or LineTooLong, the other pages lost with it. Each reason
     names what went wrong."""
     _, base = site
-    listener = socket.create_server(("127.0.0.1", 0))
-
-    def answer_once() -> None:
-        conn, _ = listener.accept()
-        with conn:
-            conn.recv(65536)
-            conn.sendall(answer)
-
-    thread = threading.Thread(target=answer_once, daemon=True)
-    thread.start()
-    broken = f"http://127.0.0.1:{listener.getsockname()[1]}/nasional/banjir"
-    urls = tmp_path / "pages.txt"
-    urls.write_text(f"{broken}\n{base}/nasional/jalan\n", encoding="utf-8")
-    try:
+    with answering_once(answer) as server:
+        broken = f"{server}/nasional/banjir"
+        urls = tmp_path / "pages.txt"
+        urls.write_text(f"{broken}\n{base}/nasional/jalan\n", encoding="utf-8")
         report = read_sources([urls], timeout=5)
-    finally:
-        thread.join(5)
-        listener.close()
     assert sorted(report.items) == ["kabar.example:nasional:jalan-selatan"]
     [error] = report.errors
     assert (error.line, error.field) == (1, "url")
@@ -715,23 +710,10 @@ def test_a_redirect_is_followed_to_http_addresses_only(tmp_path: Path) -> None:
     trap = socket.create_server(("127.0.0.1", 0))
     trap.settimeout(1)
     target = f"ftp://127.0.0.1:{trap.getsockname()[1]}/berita"
-    listener = socket.create_server(("127.0.0.1", 0))
     moved = f"HTTP/1.1 301 Moved Permanently\r\nLocation: {target}\r\n\r\n".encode()
-
-    def answer_once() -> None:
-        conn, _ = listener.accept()
-        with conn:
-            conn.recv(65536)
-            conn.sendall(moved)
-
-    thread = threading.Thread(target=answer_once, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{listener.getsockname()[1]}/nasional/banjir"
-    try:
+    with answering_once(moved) as server:
+        url = f"{server}/nasional/banjir"
         report = read_sources([url], timeout=5)
-    finally:
-        thread.join(5)
-        listener.close()
     with pytest.raises(TimeoutError):
         trap.accept()  # nothing connected to the FTP address
     trap.close()
