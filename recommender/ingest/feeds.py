@@ -137,9 +137,10 @@ def feed_records(data: bytes, assume: tzinfo | None = None) -> tuple[list[Entry]
         items = []
     records: list[Entry] = []
     for n, entry in enumerate(entries):
+        if isinstance(entry, ExtractionError):  # an item feedparser could not read
+            records.append(entry)
+            continue
         try:
-            if isinstance(entry, ExtractionError):
-                raise entry
             records.append(feed_record(entry, declared, items[n] if items else None, assume))
         except ExtractionError as exc:
             records.append(exc)
@@ -164,10 +165,9 @@ def parse(data: bytes) -> tuple[list[Any], str | None, str | None]:
 
 
 def one_by_one(data: bytes, failure: Exception) -> tuple[list[Any], str | None, str | None]:
-    """Each `<item>`/`<entry>` read by feedparser in a feed of its own: the item inside copies of
-    its ancestors (their attributes and namespaces: RSS's `version`, Atom's `xml:lang`) with the
-    channel's `<language>` beside it. An item feedparser cannot read either is that entry's
-    error."""
+    """Each `<item>`/`<entry>` read by feedparser in a feed of its own (`alone_in_feed`), and the
+    channel's declared language read from around the items (`feed_language`). An item
+    feedparser cannot read either is that entry's error."""
     import feedparser
 
     why = f"feedparser cannot read this feed ({type(failure).__name__}: {failure})"

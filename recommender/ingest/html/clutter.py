@@ -1615,6 +1615,7 @@ COMMENT_POLICY_CHARS = 300  # a notice, not a reader's paragraph about the rules
 
 
 def is_comment_policy(line: str) -> bool:
+    """A comment section's rule or state (see above), not a sentence of the story."""
     if len(line) > COMMENT_POLICY_CHARS or REPORTED.search(line):
         return False
     named = COMMENTS_NAMED.search(line) is not None and COMMENTS_RULE.search(line) is not None
@@ -2042,6 +2043,7 @@ COMMENTS_HEADING = re.compile(
     re.IGNORECASE,
 )
 MIN_COMMENT_HEADERS = 2  # one such line may be the story's; two are a thread
+COMMENTS_HEADING_CHARS = 120  # a heading, not a paragraph
 
 
 def drop_comment_threads(lines: list[str]) -> list[str]:
@@ -2052,7 +2054,11 @@ def drop_comment_threads(lines: list[str]) -> list[str]:
     if len(headers) < MIN_COMMENT_HEADERS:
         return lines
     at = headers[0]
-    while at > 1 and len(lines[at - 1]) <= 120 and COMMENTS_HEADING.match(lines[at - 1]):
+    while (
+        at > 1
+        and len(lines[at - 1]) <= COMMENTS_HEADING_CHARS
+        and COMMENTS_HEADING.match(lines[at - 1])
+    ):
         at -= 1
     return lines[:at]
 
