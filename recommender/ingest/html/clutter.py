@@ -1585,10 +1585,13 @@ def is_clutter_line(line: str) -> bool:
 # comments section below.", "Comments are closed.", "Kommentarfunktion ist geschlossen.", "Du
 # musst eingeloggt sein, um einen Kommentar posten zu können.", "Please stay on topic, be civil,
 # and be brief." Never a line reporting what someone said (REPORTED).
+# Readers' comments named, in the languages the importer reads.
+COMMENT_NOUNS = (
+    r"comments?|kommentar\w*|komentar\w*|commentaires?|comentarios?|comentários?|commenti"
+    r"|reacties?"
+)
 COMMENTS_NAMED = re.compile(
-    r"\b(?:comments?|commenting|commenters?|kommentar\w*|komentar\w*|commentaires?|comentarios?"
-    r"|comentários?|commenti|commento|reacties?)\b",
-    re.IGNORECASE,
+    rf"\b(?:{COMMENT_NOUNS}|commenting|commenters?|commento)\b", re.IGNORECASE
 )
 COMMENTS_RULE = re.compile(
     r"\b(?:civil|on[- ]topic|off[- ]topic|be (?:brief|respectful|kind|nice)"
@@ -1603,9 +1606,8 @@ COMMENTS_RULE = re.compile(
 # The section's state, said of the comments themselves: "Comments are closed.", "Kommentarfunktion
 # ist geschlossen.", "Komentar ditutup." ("Public comments are closed after the hearing" is news).
 COMMENTS_STATE = re.compile(
-    r"^\W*(?:comments?|kommentar\w*|komentar\w*|commentaires?|comentarios?|comentários?|commenti"
-    r"|reacties?)\b.{0,30}\b(?:closed|encouraged|disabled|geschlossen|deaktiviert|ditutup"
-    r"|dinonaktifkan|fermés|cerrados|fechados|chiusi|gesloten)\b",
+    rf"^\W*(?:{COMMENT_NOUNS})\b.{{0,30}}\b(?:closed|encouraged|disabled|geschlossen|deaktiviert"
+    r"|ditutup|dinonaktifkan|fermés|cerrados|fechados|chiusi|gesloten)\b",
     re.IGNORECASE,
 )
 CIVIL_AND_ON_TOPIC = re.compile(
